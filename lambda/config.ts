@@ -1,0 +1,71 @@
+// Reads the skill's configuration from the environment once, at cold start,
+// into a typed object. Every environment variable name lives here and only here.
+
+export const ENV = {
+  fromAddress: 'SES_FROM_ADDRESS',
+  region: 'SES_REGION',
+  accessKeyId: 'SES_ACCESS_KEY_ID',
+  secretAccessKey: 'SES_SECRET_ACCESS_KEY',
+  skillId: 'SKILL_ID',
+} as const;
+
+export type EnvironmentVariableName = (typeof ENV)[keyof typeof ENV];
+
+export interface SesCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export interface MailConfig {
+  readonly fromAddress: string;
+  readonly region: string;
+  /** Absent: the SDK's default credential chain (a Lambda role with the same policy). */
+  readonly credentials?: SesCredentials;
+}
+
+export interface Config {
+  /** `undefined` when the skill is not set up to send mail; `problems` says why. */
+  readonly mail?: MailConfig;
+  readonly skillId?: string;
+  /** Human-readable reasons the mail configuration is unusable. Never contains a secret. */
+  readonly problems: readonly string[];
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+const DEFAULT_REGION = 'us-east-1';
+// Deliberately loose: SES does the real check; this catches empty, spaced or half-typed values.
+const ADDRESS_SHAPE = /^[^\s@<>(),;:"\\]+@[^\s@<>(),;:"\\]+\.[^\s@<>(),;:"\\]+$/;
+const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+export function isPlausibleAddress(value: string): boolean {
+  return ADDRESS_SHAPE.test(value);
+}
+
+function read(env: Environment, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+export function loadConfig(env: Environment): Config {
+  const problems: string[] = [];
+
+  const fromAddress = read(env, ENV.fromAddress);
+  if (!fromAddress) problems.push(`${ENV.fromAddress} is not set: it must be the SES-verified sender address.`);
+  else if (!isPlausibleAddress(fromAddress)) problems.push(`${ENV.fromAddress} is not an email address.`);
+
+  const region = read(env, ENV.region) ?? read(env, 'AWS_REGION') ?? DEFAULT_REGION;
+  if (!REGION_SHAPE.test(region)) problems.push(`${ENV.region} "${region}" is not an AWS region name.`);
+
+  const accessKeyId = read(env, ENV.accessKeyId);
+  const secretAccessKey = read(env, ENV.secretAccessKey);
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    const missing = accessKeyId ? ENV.secretAccessKey : ENV.accessKeyId;
+    problems.push(`${missing} is not set: set both ${ENV.accessKeyId} and ${ENV.secretAccessKey}, or neither to use the Lambda role.`);
+  }
+
+  const skillId = read(env, ENV.skillId);
+  const credentials = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
+  const mail = problems.length === 0 && fromAddress ? { fromAddress, region, ...(credentials ? { credentials } : {}) } : undefined;
+  return { ...(mail ? { mail } : {}), ...(skillId ? { skillId } : {}), problems };
+}

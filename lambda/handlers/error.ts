@@ -1,0 +1,20 @@
+// The one error handler: logs the error's class, never speaks a stack trace or an
+// internal message, and answers in the user's language.
+
+import type { ErrorHandler } from 'ask-sdk-core';
+import type { Logger } from '../log.ts';
+import { requestTypeOf, turnOf } from '../request.ts';
+
+export function errorHandler(logger: Logger): ErrorHandler {
+  return {
+    canHandle: () => true,
+    handle(handlerInput, error) {
+      const { messages, log } = turnOf(handlerInput, logger);
+      log.error('unhandled-error', { errorName: error.name, errorMessage: error.message });
+      if (requestTypeOf(handlerInput.requestEnvelope) === 'SessionEndedRequest') {
+        return handlerInput.responseBuilder.getResponse();
+      }
+      return handlerInput.responseBuilder.speak(messages.somethingWentWrong).withShouldEndSession(true).getResponse();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+// AMAZON.FallbackIntent, and any intent this skill does not know (a stale model, a fuzzer).
+
+import type { RequestHandler } from 'ask-sdk-core';
+import type { Logger } from '../log.ts';
+import { requestTypeOf, turnOf } from '../request.ts';
+
+export function fallbackHandler(logger: Logger): RequestHandler {
+  return {
+    // Registered last, so it only sees intents no other handler took.
+    canHandle: ({ requestEnvelope }) => requestTypeOf(requestEnvelope) === 'IntentRequest',
+    handle(handlerInput) {
+      const { messages, log } = turnOf(handlerInput, logger);
+      log.info('fallback');
+      return handlerInput.responseBuilder.speak(messages.fallback).reprompt(messages.fallbackReprompt).getResponse();
+    },
+  };
+}

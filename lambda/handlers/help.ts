@@ -1,0 +1,16 @@
+// AMAZON.HelpIntent.
+
+import type { RequestHandler } from 'ask-sdk-core';
+import type { Logger } from '../log.ts';
+import { isIntent, turnOf } from '../request.ts';
+
+export function helpHandler(logger: Logger): RequestHandler {
+  return {
+    canHandle: ({ requestEnvelope }) => isIntent(requestEnvelope, 'AMAZON.HelpIntent'),
+    handle(handlerInput) {
+      const { messages, log } = turnOf(handlerInput, logger);
+      log.info('help');
+      return handlerInput.responseBuilder.speak(messages.help).reprompt(messages.helpReprompt).getResponse();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// SendEmailIntent: read the account holder's address from the Customer Profile API and
+// mail them. The recipient comes from the profile and nowhere else: no slot, session
+// attribute or other part of the request can choose or add one.
+
+import type { RequestHandler } from 'ask-sdk-core';
+import { maskAddress } from '../log.ts';
+import { escapeMarkup } from '../messages/html.ts';
+import { cleanNote } from '../note.ts';
+import { EMAIL_PERMISSION, GIVEN_NAME_PERMISSION } from '../profile.ts';
+import { isIntent, slotValueOf, turnOf } from '../request.ts';
+import { NOTE_SLOT, SEND_EMAIL_INTENT, type SkillDependencies } from './dependencies.ts';
+
+export function sendEmailHandler({ logger, profile, mailer, configProblems }: SkillDependencies): RequestHandler {
+  return {
+    canHandle: ({ requestEnvelope }) => isIntent(requestEnvelope, SEND_EMAIL_INTENT),
+    async handle(handlerInput) {
+      const { messages, log } = turnOf(handlerInput, logger);
+      const respond = handlerInput.responseBuilder;
+
+      if (!mailer) {
+        log.error('not-configured', { problems: configProblems.join(' ') });
+        return respond.speak(messages.notConfigured).withShouldEndSession(true).getResponse();
+      }
+
+      const account = await profile.read(handlerInput);
+      switch (account.kind) {
+        case 'permission-missing':
+          log.info('permission-missing');
+          return respond
+            .speak(messages.permissionNeeded)
+            .withAskForPermissionsConsentCard([EMAIL_PERMISSION, GIVEN_NAME_PERMISSION])
+            .withShouldEndSession(true)
+            .getResponse();
+        case 'no-email':
+          log.info('no-email-on-profile');
+          return respond.speak(messages.noEmailOnProfile).withShouldEndSession(true).getResponse();
+        case 'unavailable':
+          log.warn('profile-unavailable', { reason: account.reason });
+          return respond.speak(messages.profileUnavailable).withShouldEndSession(true).getResponse();
+        case 'ok':
+          break;
+      }
+
+      const note = cleanNote(slotValueOf(handlerInput.requestEnvelope, NOTE_SLOT));
+      const content = messages.mailContent({ givenName: account.givenName, note });
+      const result = await mailer.sendMail({
+        to: account.email,
+        content,
+        ...(note === undefined ? {} : { attachedNote: note }),
+      });
+
+      const masked = maskAddress(account.email);
+      if (!result.ok) {
+        log.error('mail-failed', { to: masked, api: result.api, errorClass: result.failure.kind, errorCode: result.failure.code, attempts: result.attempts });
+        return respond.speak(messages.mailFailed(result.failure)).withShouldEndSession(true).getResponse();
+      }
+      log.info('mail-sent', { to: masked, api: result.api, messageId: result.messageId, attempts: result.attempts, withNote: note !== undefined });
+      const domain = account.email.slice(account.email.lastIndexOf('@') + 1);
+      return respond
+        .speak(messages.sent(escapeMarkup(masked), escapeMarkup(domain), escapeMarkup(account.email[0] ?? '')))
+        .withSimpleCard(messages.sentCardTitle, messages.sentCardText(masked))
+        .withShouldEndSession(true)
+        .getResponse();
+    },
+  };
+}

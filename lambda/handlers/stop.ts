@@ -1,0 +1,28 @@
+// AMAZON.CancelIntent, AMAZON.StopIntent and AMAZON.NavigateHomeIntent all end the session:
+// nothing is in progress that cancel could undo, and "go home" means leave the skill.
+
+import type { RequestHandler } from 'ask-sdk-core';
+import type { Logger } from '../log.ts';
+import { isIntent, turnOf } from '../request.ts';
+
+export function stopHandler(logger: Logger): RequestHandler {
+  return {
+    canHandle: ({ requestEnvelope }) => isIntent(requestEnvelope, 'AMAZON.CancelIntent', 'AMAZON.StopIntent'),
+    handle(handlerInput) {
+      const { messages, log } = turnOf(handlerInput, logger);
+      log.info('stop');
+      return handlerInput.responseBuilder.speak(messages.goodbye).withShouldEndSession(true).getResponse();
+    },
+  };
+}
+
+export function navigateHomeHandler(logger: Logger): RequestHandler {
+  return {
+    canHandle: ({ requestEnvelope }) => isIntent(requestEnvelope, 'AMAZON.NavigateHomeIntent'),
+    handle(handlerInput) {
+      turnOf(handlerInput, logger).log.info('navigate-home');
+      // The device is already going home: a spoken goodbye would only talk over it.
+      return handlerInput.responseBuilder.withShouldEndSession(true).getResponse();
+    },
+  };
+}

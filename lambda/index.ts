@@ -1,0 +1,18 @@
+// Lambda entry point: reads the configuration and builds the skill once per container,
+// then answers each Alexa request through the exported `handler`.
+
+import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
+import { loadConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import { createSkill } from './skill.ts';
+
+const logger = createLogger();
+const config = loadConfig(process.env);
+if (config.problems.length > 0) logger.error('config-invalid', { problems: config.problems.join(' ') });
+
+const skill = createSkill({ config, logger });
+
+/** The Lambda handler: `index.handler`. The context is optional so local tools can call it too. */
+export async function handler(event: RequestEnvelope, context?: unknown): Promise<ResponseEnvelope> {
+  return skill.invoke(event, context);
+}

@@ -1,0 +1,60 @@
+// Structured logging: one JSON line per event, with the Alexa request ID and the
+// intent, so CloudWatch Logs Insights can query them. Addresses are masked here,
+// at the only place that writes, and secrets never reach it.
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface LogContext {
+  readonly requestId?: string;
+  readonly requestType?: string;
+  readonly intent?: string;
+  readonly locale?: string;
+}
+
+export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
+
+export interface Logger {
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+  with(context: LogContext): Logger;
+}
+
+export type LogSink = (line: string) => void;
+
+/** "taro@example.com" → "t***@example.com". Keeps the domain: it tells ops which provider bounced. */
+export function maskAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return '***';
+  return `${address[0]}***${address.slice(at)}`;
+}
+
+const ADDRESS_IN_TEXT = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[A-Za-z]{2,}/g;
+
+/** Masks any address that slipped into free text (an SDK error message, for instance). */
+export function maskAddressesIn(text: string): string {
+  return text.replace(ADDRESS_IN_TEXT, maskAddress);
+}
+
+function sanitize(fields: LogFields): Record<string, string | number | boolean> {
+  const clean: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    clean[key] = typeof value === 'string' ? maskAddressesIn(value) : value;
+  }
+  return clean;
+}
+
+const defaultSink: LogSink = (line) => process.stdout.write(`${line}\n`);
+
+export function createLogger(sink: LogSink = defaultSink, context: LogContext = {}): Logger {
+  const write = (level: LogLevel, event: string, fields: LogFields = {}) => {
+    sink(JSON.stringify({ level, event, time: new Date().toISOString(), ...sanitize({ ...context }), ...sanitize(fields) }));
+  };
+  return {
+    info: (event, fields) => write('info', event, fields),
+    warn: (event, fields) => write('warn', event, fields),
+    error: (event, fields) => write('error', event, fields),
+    with: (more) => createLogger(sink, { ...context, ...more }),
+  };
+}

@@ -1,0 +1,85 @@
+// The mailer: one SES client per container and the two calls the AlexaSkillMailAccess
+// policy allows. A plain mail goes through SendEmail; a mail with an attachment is
+// composed as MIME and goes through SendRawEmail.
+//
+// The endpoint is never set here, so the SDK's own AWS_ENDPOINT_URL_SES / AWS_ENDPOINT_URL
+// keep working and the same bundle runs against local SES emulators.
+
+import type { SESClient } from '@aws-sdk/client-ses';
+import type { MailConfig } from '../config.ts';
+import { SES_CONNECTION_TIMEOUT_MS, SES_MAX_ATTEMPTS, SES_REQUEST_TIMEOUT_MS, SES_RETRY_DELAY_MS } from '../deadlines.ts';
+import { composeRawMessage, safeHeaders, type OutgoingMail } from './compose.ts';
+import { classifySesError, type MailFailure } from './errors.ts';
+
+export type SesApi = 'SendEmail' | 'SendRawEmail';
+
+export type SendResult =
+  | { readonly ok: true; readonly messageId: string; readonly api: SesApi; readonly attempts: number }
+  | { readonly ok: false; readonly failure: MailFailure; readonly api: SesApi; readonly attempts: number };
+
+export interface Mailer {
+  readonly fromAddress: string;
+  sendMail(mail: Omit<OutgoingMail, 'from'>): Promise<SendResult>;
+}
+
+type SesModule = typeof import('@aws-sdk/client-ses');
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createSesMailer(config: MailConfig): Mailer {
+  // Loaded and built on the first send, then kept for the life of the container: a
+  // LaunchRequest never pays for the SES client, and warm sends reuse its keep-alive connection.
+  let client: Promise<{ ses: SesModule; client: SESClient }> | undefined;
+  const sesClient = () =>
+    (client ??= import('@aws-sdk/client-ses').then((ses) => ({
+      ses,
+      client: new ses.SESClient({
+        region: config.region,
+        ...(config.credentials ? { credentials: config.credentials } : {}),
+        // Retries are ours (see send below): the SDK would also retry timeouts, which can duplicate a mail.
+        maxAttempts: 1,
+        requestHandler: { connectionTimeout: SES_CONNECTION_TIMEOUT_MS, requestTimeout: SES_REQUEST_TIMEOUT_MS },
+      }),
+    })));
+
+  const sendOnce = async (mail: OutgoingMail): Promise<{ messageId: string }> => {
+    const { ses, client } = await sesClient();
+    const headers = safeHeaders(mail);
+    if (mail.attachedNote !== undefined) {
+      const raw = await composeRawMessage(mail);
+      const output = await client.send(
+        new ses.SendRawEmailCommand({ Source: headers.from, Destinations: [headers.to], RawMessage: { Data: raw } }),
+      );
+      return { messageId: output.MessageId ?? '' };
+    }
+    const output = await client.send(
+      new ses.SendEmailCommand({
+        Source: headers.from,
+        Destination: { ToAddresses: [headers.to] },
+        Message: {
+          Subject: { Data: headers.subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: mail.content.text, Charset: 'UTF-8' }, Html: { Data: mail.content.html, Charset: 'UTF-8' } },
+        },
+      }),
+    );
+    return { messageId: output.MessageId ?? '' };
+  };
+
+  return {
+    fromAddress: config.fromAddress,
+    async sendMail(request) {
+      const mail: OutgoingMail = { ...request, from: config.fromAddress };
+      const api: SesApi = mail.attachedNote === undefined ? 'SendEmail' : 'SendRawEmail';
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const { messageId } = await sendOnce(mail);
+          return { ok: true, messageId, api, attempts: attempt };
+        } catch (error) {
+          const failure = classifySesError(error, config.fromAddress);
+          if (!failure.safeToRetry || attempt >= SES_MAX_ATTEMPTS) return { ok: false, failure, api, attempts: attempt };
+          await sleep(SES_RETRY_DELAY_MS);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,65 @@
+// English (en-US) speech and mail content.
+
+import type { Messages } from './types.ts';
+import { escapeMarkup } from './html.ts';
+
+const skillName = 'Mail Sender';
+
+export const en: Messages = {
+  locale: 'en-US',
+  skillName,
+  launch: `Welcome to ${skillName}. I can email you at the address on your Amazon account. Say, send me an email, or add a note: send me an email saying buy milk.`,
+  launchReprompt: 'Would you like me to send you an email?',
+  help: `${skillName} sends an email to the address on your Amazon account, and only to that address. Say, send me an email. To put a note in it, say, send me an email saying, followed by your note.`,
+  helpReprompt: 'What would you like to do?',
+  goodbye: 'Goodbye.',
+  fallback: `${skillName} can't help with that. You can say, send me an email.`,
+  fallbackReprompt: 'Would you like me to send you an email?',
+  sent: (_masked, domain, initial) => `Done. I sent an email to your address that starts with ${initial}, at ${domain}.`,
+  sentCardTitle: 'Email sent',
+  sentCardText: (masked) => `Sent to ${masked}. Check your inbox, and your spam folder the first time.`,
+  permissionNeeded: `To email you, ${skillName} needs permission to read your email address. I sent a card to your Alexa app where you can allow it.`,
+  noEmailOnProfile: 'Your Amazon account has no email address yet. Add one in the Alexa app under your profile, then ask me again.',
+  profileUnavailable: "Sorry, I couldn't read your Amazon profile just now. Please try again in a moment.",
+  notConfigured: "Sorry, this skill isn't set up to send email yet. Its owner needs to finish the setup.",
+  mailFailed: (failure) => {
+    switch (failure.kind) {
+      case 'recipient-not-verified':
+        return "Sorry, I can't email you yet. This skill's mail account is still in the Amazon SES sandbox, and your address hasn't been verified with it.";
+      case 'sender-not-verified':
+        return "Sorry, this skill's sender address isn't verified with Amazon SES yet. Its owner needs to finish the setup.";
+      case 'rejected':
+        return 'Sorry, the mail service refused that message.';
+      case 'daily-quota':
+        return 'Sorry, this skill has sent all the email it may send today. Please try again tomorrow.';
+      case 'throttled':
+        return 'Sorry, the mail service is busy right now. Please try again in a minute.';
+      case 'sending-paused':
+        return 'Sorry, sending is paused for this skill’s mail account. Its owner needs to check it.';
+      case 'not-authorized':
+        return "Sorry, this skill isn't allowed to send email right now. Its owner needs to check its key.";
+      case 'unavailable':
+        return "Sorry, the mail service didn't answer in time. Please try again.";
+      case 'unknown':
+        return "Sorry, I couldn't send the email. Please try again later.";
+    }
+  },
+  somethingWentWrong: 'Sorry, something went wrong. Please try again.',
+  mailContent: ({ givenName, note }) => {
+    const greeting = givenName ? `Hi ${givenName},` : 'Hi,';
+    const intro = 'You asked Alexa to send you an email, so here it is.';
+    const noteLines = note ? ['', 'Your note:', note, '', 'The note is also attached as a text file.'] : [];
+    const footer = `Sent by the ${skillName} Alexa skill, which only ever writes to the address on your own Amazon account.`;
+    return {
+      subject: note ? `Your note from ${skillName}` : `A message from ${skillName}`,
+      text: [greeting, '', intro, ...noteLines, '', footer, ''].join('\n'),
+      html: [
+        `<p>${escapeMarkup(greeting)}</p>`,
+        `<p>${escapeMarkup(intro)}</p>`,
+        note ? `<p>Your note:</p><blockquote style="white-space:pre-wrap">${escapeMarkup(note)}</blockquote><p>The note is also attached as a text file.</p>` : '',
+        `<p style="color:#666">${escapeMarkup(footer)}</p>`,
+      ].join(''),
+      noteFileName: 'note.txt',
+    };
+  },
+};

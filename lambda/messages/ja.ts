@@ -1,0 +1,65 @@
+// Japanese (ja-JP) speech and mail content.
+
+import type { Messages } from './types.ts';
+import { escapeMarkup } from './html.ts';
+
+const skillName = 'メールセンダー';
+
+export const ja: Messages = {
+  locale: 'ja-JP',
+  skillName,
+  launch: `${skillName}へようこそ。Amazonアカウントのメールアドレスにメールを送ります。「メールを送って」、またはメモを添えて「牛乳を買うというメールを送って」と言ってください。`,
+  launchReprompt: 'メールを送りましょうか？',
+  help: `${skillName}は、Amazonアカウントに登録されたあなたのメールアドレスにだけメールを送ります。「メールを送って」と言ってください。メモを入れるときは「〇〇というメールを送って」と言ってください。`,
+  helpReprompt: 'どうしますか？',
+  goodbye: 'さようなら。',
+  fallback: `すみません、${skillName}ではそれはできません。「メールを送って」と言ってみてください。`,
+  fallbackReprompt: 'メールを送りましょうか？',
+  sent: (_masked, domain, initial) => `送信しました。${domain} の、${initial} で始まるあなたのアドレスにメールを送りました。`,
+  sentCardTitle: 'メールを送信しました',
+  sentCardText: (masked) => `${masked} に送信しました。初回は迷惑メールフォルダーも確認してください。`,
+  permissionNeeded: `メールを送るには、${skillName}がメールアドレスを読み取る許可が必要です。Alexaアプリにカードを送りましたので、そこから許可してください。`,
+  noEmailOnProfile: 'Amazonアカウントにメールアドレスが登録されていません。Alexaアプリのプロフィールで登録してから、もう一度お試しください。',
+  profileUnavailable: 'すみません、今はAmazonのプロフィールを読み取れませんでした。少し待ってからもう一度お試しください。',
+  notConfigured: 'すみません、このスキルはまだメールを送る設定ができていません。スキルの管理者が設定を完了する必要があります。',
+  mailFailed: (failure) => {
+    switch (failure.kind) {
+      case 'recipient-not-verified':
+        return 'すみません、まだメールを送れません。このスキルのメールアカウントはAmazon SESのサンドボックスにあり、あなたのアドレスが検証されていません。';
+      case 'sender-not-verified':
+        return 'すみません、このスキルの送信元アドレスがAmazon SESでまだ検証されていません。管理者が設定を完了する必要があります。';
+      case 'rejected':
+        return 'すみません、メールサービスがこのメールを受け付けませんでした。';
+      case 'daily-quota':
+        return 'すみません、このスキルは今日送れるメールの上限に達しました。明日もう一度お試しください。';
+      case 'throttled':
+        return 'すみません、メールサービスが混み合っています。1分ほどしてからもう一度お試しください。';
+      case 'sending-paused':
+        return 'すみません、このスキルのメールアカウントは送信が停止されています。管理者が確認する必要があります。';
+      case 'not-authorized':
+        return 'すみません、このスキルは今メールを送る権限がありません。管理者がキーを確認する必要があります。';
+      case 'unavailable':
+        return 'すみません、メールサービスから時間内に応答がありませんでした。もう一度お試しください。';
+      case 'unknown':
+        return 'すみません、メールを送れませんでした。後でもう一度お試しください。';
+    }
+  },
+  somethingWentWrong: 'すみません、問題が発生しました。もう一度お試しください。',
+  mailContent: ({ givenName, note }) => {
+    const greeting = givenName ? `${givenName}さん、こんにちは。` : 'こんにちは。';
+    const intro = 'Alexaにお願いされたメールをお届けします。';
+    const noteLines = note ? ['', 'メモ:', note, '', 'メモはテキストファイルとしても添付しています。'] : [];
+    const footer = `このメールは、Amazonアカウントのご本人のアドレスにだけ送信するAlexaスキル「${skillName}」から送られました。`;
+    return {
+      subject: note ? `${skillName}からのメモ` : `${skillName}からのメール`,
+      text: [greeting, '', intro, ...noteLines, '', footer, ''].join('\n'),
+      html: [
+        `<p>${escapeMarkup(greeting)}</p>`,
+        `<p>${escapeMarkup(intro)}</p>`,
+        note ? `<p>メモ:</p><blockquote style="white-space:pre-wrap">${escapeMarkup(note)}</blockquote><p>メモはテキストファイルとしても添付しています。</p>` : '',
+        `<p style="color:#666">${escapeMarkup(footer)}</p>`,
+      ].join(''),
+      noteFileName: 'memo.txt',
+    };
+  },
+};

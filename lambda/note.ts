@@ -1,0 +1,15 @@
+// The dictated note: body content only, never a header, so it keeps line breaks but
+// loses control characters, and is capped so one utterance cannot make a huge mail.
+
+export const NOTE_MAX_CHARS = 2_000;
+
+const CONTROL_EXCEPT_NEWLINE_AND_TAB = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+export function cleanNote(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const cleaned = raw.replace(CONTROL_EXCEPT_NEWLINE_AND_TAB, ' ').trim();
+  if (!cleaned) return undefined;
+  // Array.from counts code points, so a cut never splits a surrogate pair.
+  const chars = Array.from(cleaned);
+  return chars.length <= NOTE_MAX_CHARS ? cleaned : `${chars.slice(0, NOTE_MAX_CHARS).join('')}…`;
+}

@@ -1,0 +1,66 @@
+// Small, total readers of the request envelope. Unlike the ask-sdk helpers they never
+// throw on a malformed request, so a broken envelope still reaches a polite answer.
+
+import type { HandlerInput } from 'ask-sdk-core';
+import type { IntentRequest, RequestEnvelope } from 'ask-sdk-model';
+import type { Logger } from './log.ts';
+import { messagesFor, type Messages } from './messages/index.ts';
+
+type Loose = Record<string, unknown> | undefined;
+
+function field(object: unknown, key: string): unknown {
+  return object && typeof object === 'object' ? (object as Record<string, unknown>)[key] : undefined;
+}
+
+export function requestTypeOf(envelope: RequestEnvelope): string | undefined {
+  const type = field(field(envelope, 'request'), 'type');
+  return typeof type === 'string' ? type : undefined;
+}
+
+export function intentNameOf(envelope: RequestEnvelope): string | undefined {
+  const name = field(field(field(envelope, 'request'), 'intent'), 'name');
+  return typeof name === 'string' ? name : undefined;
+}
+
+export function isIntent(envelope: RequestEnvelope, ...names: string[]): boolean {
+  if (requestTypeOf(envelope) !== 'IntentRequest') return false;
+  const name = intentNameOf(envelope);
+  return name !== undefined && names.includes(name);
+}
+
+export function localeOf(envelope: RequestEnvelope): string | undefined {
+  const locale = field(field(envelope, 'request'), 'locale');
+  return typeof locale === 'string' ? locale : undefined;
+}
+
+export function requestIdOf(envelope: RequestEnvelope): string | undefined {
+  const id = field(field(envelope, 'request'), 'requestId');
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** A slot's spoken value, or undefined when the slot is absent, empty or not a string. */
+export function slotValueOf(envelope: RequestEnvelope, slotName: string): string | undefined {
+  const slots = field((envelope.request as IntentRequest | undefined)?.intent as Loose, 'slots');
+  const value = field(field(slots, slotName), 'value');
+  return typeof value === 'string' && value.trim() ? value : undefined;
+}
+
+export interface Turn {
+  readonly messages: Messages;
+  readonly log: Logger;
+}
+
+/** What every handler needs to answer: the messages of the request's locale and a logger bound to it. */
+export function turnOf(handlerInput: HandlerInput, logger: Logger): Turn {
+  const envelope = handlerInput.requestEnvelope;
+  const locale = localeOf(envelope);
+  return {
+    messages: messagesFor(locale),
+    log: logger.with({
+      requestId: requestIdOf(envelope),
+      requestType: requestTypeOf(envelope),
+      intent: intentNameOf(envelope),
+      locale,
+    }),
+  };
+}
