@@ -2,13 +2,13 @@
 // outbox and a local Customer Profile API, sends "send me an email" through the built
 // Lambda handler, and prints Alexa's answer and the captured mail.
 
-import { parseArgs } from 'node:util';
 import { ensureLambdaBuilt } from './build/lambda.ts';
 import { intentRequest } from './local/envelopes.ts';
 import { loadBundledHandler, spokenText } from './local/lambdaProcess.ts';
 import { startProfileApi } from './local/profileApi.ts';
 import { startSesOutbox } from './local/sesOutbox.ts';
 import { ENV } from '../lambda/config.ts';
+import { parseCommandLine, runCommand } from './shared/cli.ts';
 
 const USAGE = `Usage: npm run demo [-- options]
 
@@ -22,26 +22,15 @@ Options:
   --keep-open      keep the outbox running afterwards so you can open its page
   -h, --help       show this help`;
 
-async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        email: { type: 'string', default: 'you@example.com' },
-        locale: { type: 'string', default: 'en-US' },
-        note: { type: 'string' },
-        'keep-open': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+runCommand(USAGE, 'The demo failed', async () => {
+  const parsed = parseCommandLine(USAGE, {
+    email: { type: 'string', default: 'you@example.com' },
+    locale: { type: 'string', default: 'en-US' },
+    note: { type: 'string' },
+    'keep-open': { type: 'boolean', default: false },
+  });
+  if (!parsed) return 0;
+  const { values } = parsed;
 
   process.stdout.write('Starting the local SES outbox and Customer Profile API…\n');
   const outbox = await startSesOutbox();
@@ -75,12 +64,5 @@ async function main(): Promise<number> {
   } finally {
     await Promise.all([outbox.close(), profile.close()]);
   }
-}
+});
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`The demo failed: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);

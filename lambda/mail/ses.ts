@@ -38,7 +38,9 @@ export function createSesMailer(config: MailConfig): Mailer {
         ...(config.credentials ? { credentials: config.credentials } : {}),
         // Retries are ours (see send below): the SDK would also retry timeouts, which can duplicate a mail.
         maxAttempts: 1,
-        requestHandler: { connectionTimeout: SES_CONNECTION_TIMEOUT_MS, requestTimeout: SES_REQUEST_TIMEOUT_MS },
+        // Recent Smithy handlers only warn when requestTimeout passes unless told to throw;
+        // a warning would leave the user waiting until Alexa gives up.
+        requestHandler: { connectionTimeout: SES_CONNECTION_TIMEOUT_MS, requestTimeout: SES_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
       }),
     })));
 

@@ -1,0 +1,43 @@
+// What every command of this project does the same way: parse flags with node:util
+// parseArgs, answer --help, exit 2 on a usage error, and end a failure with one sentence.
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Parses the flags; prints the usage and returns undefined for --help; throws UsageError on a bad flag. */
+export function parseCommandLine<T extends Options>(usage: string, options: T, args: string[] = process.argv.slice(2)) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    process.stdout.write(`${usage}\n`);
+    return undefined;
+  }
+  return parsed;
+}
+
+/**
+ * Runs a command's main function and exits with its code: 0 success, 1 failure, 2 usage.
+ * A failure prints `${failure}: ${message}` — one sentence, never a stack trace.
+ */
+export function runCommand(usage: string, failure: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`${error.message}\n\n${usage}\n`);
+        process.exit(2);
+      }
+      process.stderr.write(`${failure}: ${(error as Error).message ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
