@@ -2,8 +2,8 @@
 // The provisioning script writes it; the build hook and the local tools read it.
 // The JSON keys are the skill's own environment variable names (lambda/config.ts).
 
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
 import { ENV } from '../../lambda/config.ts';
 import { PROJECT_ROOT } from '../build/lambda.ts';
 
@@ -37,4 +37,45 @@ export async function readCredentialsFile(path: string = DEFAULT_CREDENTIALS_FIL
     }
   }
   return record as unknown as CredentialsFile;
+}
+
+/**
+ * The same key in the CSV the IAM console offers for download, beside the JSON:
+ * `.secrets/AlexaSkillMailSender.json` → `.secrets/AlexaSkillMailSender_accessKeys.csv`.
+ */
+export function credentialsCsvPath(jsonPath: string): string {
+  return join(dirname(jsonPath), `${basename(jsonPath, extname(jsonPath))}_accessKeys.csv`);
+}
+
+async function writePrivately(path: string, content: string): Promise<void> {
+  // Written beside the target and renamed over it, so a crash never leaves half a key;
+  // the mode is set at creation, so the secret is never readable by others, not even briefly.
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, content, { mode: 0o600, flag: 'w' });
+    await chmod(temporary, 0o600);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Writes the key as JSON (the skill's variable names) and as the console's CSV, both mode
+ * 0600, creating the folder with mode 0700. Only the provisioning script calls this, and
+ * only right after IAM created a new key: an existing file is otherwise never replaced.
+ */
+export async function writeCredentialsFile(path: string, credentials: CredentialsFile): Promise<{ json: string; csv: string }> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const csv = credentialsCsvPath(path);
+  await writePrivately(path, `${JSON.stringify(credentials, null, 2)}\n`);
+  await writePrivately(csv, `Access key ID,Secret access key\n${credentials[ENV.accessKeyId]},${credentials[ENV.secretAccessKey]}\n`);
+  return { json: path, csv };
+}
+
+/** Removes both files (teardown, after their key was deleted). Missing files are fine. */
+export async function removeCredentialsFile(path: string): Promise<void> {
+  await rm(path, { force: true });
+  await rm(credentialsCsvPath(path), { force: true });
 }

@@ -1,0 +1,37 @@
+// The three AWS clients provisioning uses, signed in with the administrator's credentials
+// from the SDK's standard chain (environment, --profile, SSO …). The endpoint is never set
+// here: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM, _SES and _STS keep working, so the same
+// command runs against local AWS emulators.
+
+import { IAMClient } from '@aws-sdk/client-iam';
+import { SESClient, type SESClientConfig } from '@aws-sdk/client-ses';
+import { STSClient } from '@aws-sdk/client-sts';
+
+export interface AwsClients {
+  readonly iam: IAMClient;
+  readonly ses: SESClient;
+  readonly sts: STSClient;
+}
+
+export interface AwsClientOptions {
+  readonly region: string;
+  /** A named profile of ~/.aws/config (SSO included); absent: the default chain. */
+  readonly profile?: string;
+  /** Options for the SDK's HTTP handler (the tests use it to answer DNS lookups offline). */
+  readonly http?: SESClientConfig['requestHandler'];
+}
+
+export function createAwsClients(options: AwsClientOptions): AwsClients {
+  const common = {
+    region: options.region,
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.http ? { requestHandler: options.http } : {}),
+  };
+  return { iam: new IAMClient(common), ses: new SESClient(common), sts: new STSClient(common) };
+}
+
+export function destroyAwsClients(clients: AwsClients): void {
+  clients.iam.destroy();
+  clients.ses.destroy();
+  clients.sts.destroy();
+}

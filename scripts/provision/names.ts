@@ -1,0 +1,22 @@
+// The names of everything provisioning creates, and the marks it leaves on them so that
+// a later run (or --teardown) can tell its own resources from an administrator's.
+
+export const USER_NAME = 'AlexaSkillMailSender';
+export const POLICY_NAME = 'AlexaSkillMailAccess';
+
+/** Tagged on the user and the policy this tool creates. Teardown deletes only what carries it. */
+export const MANAGED_TAG = { Key: 'managed-by', Value: 'alexa-ses-mailer' } as const;
+
+/**
+ * IAM groups cannot be tagged, so a group this tool creates lives under this path instead.
+ * Teardown deletes only groups under it.
+ */
+export const GROUP_PATH = '/alexa-ses-mailer/';
+
+/**
+ * An access key this tool saved is tagged on the user with the key ID as the tag key, the
+ * way the IAM console stores an access key's description; the value starts with this.
+ */
+export const SAVED_KEY_TAG_PREFIX = 'Saved by alexa-ses-mailer';
+
+export const POLICY_DESCRIPTION = 'Lets the alexa-ses-mailer skill send mail through SES from its sender address, and nothing else.';

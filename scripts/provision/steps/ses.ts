@@ -1,0 +1,79 @@
+// The SES side: the sender address verified (or its domain), recipients verified on
+// request, and whether the account is still in the SES sandbox. SES identities belong
+// to one region, the region the skill sends from.
+
+import { GetIdentityVerificationAttributesCommand, GetSendQuotaCommand, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
+import { maskAddress } from '../../../lambda/log.ts';
+import { domainOf } from '../policyDocument.ts';
+import type { StepContext } from './context.ts';
+
+export interface SenderStatus {
+  /** SES verified the address itself, or its domain. */
+  readonly verified: boolean;
+  /** The domain is a verified identity: the policy must name it too. */
+  readonly domainVerified: boolean;
+}
+
+export interface SendingStatus {
+  readonly sandbox: boolean;
+}
+
+async function verificationStatus({ clients, aws }: StepContext, identities: string[]): Promise<Record<string, string | undefined>> {
+  const answer = await aws.read('ses:GetIdentityVerificationAttributes', () =>
+    clients.ses.send(new GetIdentityVerificationAttributesCommand({ Identities: identities })),
+  );
+  return Object.fromEntries(identities.map((identity) => [identity, answer.VerificationAttributes?.[identity]?.VerificationStatus]));
+}
+
+/** Asks SES to verify an address unless it (or, for the sender, its domain) already is or is pending. */
+async function ensureAddressVerified(context: StepContext, step: string, address: string, status: string | undefined): Promise<boolean> {
+  const { clients, aws, report } = context;
+  const masked = maskAddress(address);
+  if (status === 'Success') {
+    report.step(step, 'exists', `${masked} is verified in SES (${context.options.region})`);
+    return true;
+  }
+  if (status === 'Pending') {
+    report.step(step, 'exists', `${masked}: verification pending; click the link in the mail SES sent to that address`);
+    return false;
+  }
+  if (aws.dryRun) {
+    report.step(step, 'would create', `ask SES (${context.options.region}) to send a verification mail to ${masked}`);
+    return false;
+  }
+  await aws.change('ses:VerifyEmailIdentity', () => clients.ses.send(new VerifyEmailIdentityCommand({ EmailAddress: address })));
+  report.step(step, 'created', `SES (${context.options.region}) sent a verification mail to ${masked}: click its link`);
+  return false;
+}
+
+export async function ensureSenderVerified(context: StepContext, fromAddress: string): Promise<SenderStatus> {
+  const domain = domainOf(fromAddress);
+  const status = await verificationStatus(context, [fromAddress, domain]);
+  const domainVerified = status[domain] === 'Success';
+  if (status[fromAddress] !== 'Success' && domainVerified) {
+    context.report.step('sender', 'exists', `${maskAddress(fromAddress)} is verified through its domain ${domain} in SES (${context.options.region})`);
+    return { verified: true, domainVerified };
+  }
+  const verified = await ensureAddressVerified(context, 'sender', fromAddress, status[fromAddress]);
+  return { verified, domainVerified };
+}
+
+export async function ensureRecipientsVerified(context: StepContext, recipients: readonly string[]): Promise<void> {
+  if (recipients.length === 0) return;
+  const status = await verificationStatus(context, [...recipients]);
+  for (const recipient of recipients) await ensureAddressVerified(context, 'recipient', recipient, status[recipient]);
+}
+
+/** A quota of 200 mails a day at 1 a second is the sandbox: SES then delivers only to verified recipients. */
+export async function checkSending({ clients, aws, report }: StepContext): Promise<SendingStatus> {
+  const quota = await aws.read('ses:GetSendQuota', () => clients.ses.send(new GetSendQuotaCommand({})));
+  const sandbox = quota.Max24HourSend === 200 && quota.MaxSendRate === 1;
+  report.step(
+    'SES sending',
+    'checked',
+    sandbox
+      ? 'the account is in the SES sandbox (200 mails a day, 1 a second): each recipient must be verified too (--verify-recipient ADDRESS), or request production access in the SES console'
+      : `production access (${quota.Max24HourSend ?? '?'} mails a day, ${quota.MaxSendRate ?? '?'} a second)`,
+  );
+  return { sandbox };
+}

@@ -1,0 +1,94 @@
+// The "Done when" of provisioning, end to end: the key the command writes is the key the
+// built skill sends mail with. Provision against the in-memory IAM/SES/STS, load the
+// credentials file into the environment as the deployed Lambda gets it, point SES at the
+// local outbox (through a recorder that notes which access key signed each request), and
+// ask the bundled handler to "send me an email".
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, request as forward, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLambda } from '../../scripts/build/lambda.ts';
+import { intentRequest } from '../../scripts/local/envelopes.ts';
+import { loadBundledHandler, spokenText } from '../../scripts/local/lambdaProcess.ts';
+import { startProfileApi, type ProfileApi } from '../../scripts/local/profileApi.ts';
+import { startSesOutbox, type SesOutbox } from '../../scripts/local/sesOutbox.ts';
+import { readCredentialsFile } from '../../scripts/shared/credentialsFile.ts';
+import { startFakeAws, type FakeAws } from '../support/fakeAws/server.ts';
+import { runProvisionCommand, setAwsEnvironment } from './harness.ts';
+
+const SENDER = 'skill-sender@example.com';
+const ACCOUNT_HOLDER = 'holder@example.org';
+const CREDENTIAL = /Credential=([^/]+)\//;
+
+/** Forwards to the outbox, remembering the access key ID that signed each request. */
+async function startSigningRecorder(target: string): Promise<{ url: string; keyIds: string[]; close(): Promise<void> }> {
+  const keyIds: string[] = [];
+  const server: Server = createServer((incoming, outgoing) => {
+    keyIds.push(CREDENTIAL.exec(incoming.headers.authorization ?? '')?.[1] ?? '(unsigned)');
+    const upstream = forward(`${target}${incoming.url ?? '/'}`, { method: incoming.method, headers: incoming.headers }, (answer) => {
+      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(outgoing);
+    });
+    incoming.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    keyIds,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+let fake: FakeAws;
+let outbox: SesOutbox;
+let profile: ProfileApi;
+let recorder: Awaited<ReturnType<typeof startSigningRecorder>>;
+let folder: string;
+let restore: () => void = () => {};
+const skillVariables = ['SES_ACCESS_KEY_ID', 'SES_SECRET_ACCESS_KEY', 'SES_REGION', 'SES_FROM_ADDRESS'] as const;
+
+beforeAll(async () => {
+  [fake, outbox, profile] = await Promise.all([startFakeAws(), startSesOutbox(), startProfileApi({ email: ACCOUNT_HOLDER, givenName: 'Alex' })]);
+  recorder = await startSigningRecorder(outbox.url);
+  folder = await mkdtemp(join(tmpdir(), 'provisioned-skill-'));
+});
+
+afterAll(async () => {
+  restore();
+  for (const name of skillVariables) delete process.env[name];
+  await Promise.all([fake.close(), outbox.close(), profile.close(), recorder.close()]);
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe('the provisioned key', () => {
+  it('is the key the built skill sends the account holder\'s mail with', async () => {
+    const outFile = join(folder, '.secrets', 'AlexaSkillMailSender.json');
+    restore = setAwsEnvironment(fake.env(), folder);
+    const provisioned = await runProvisionCommand(fake, ['--from', SENDER, '--out', outFile]);
+    expect(provisioned.code).toBe(0);
+    const issuedKey = fake.iam.users.get('AlexaSkillMailSender')?.accessKeys[0]?.accessKeyId;
+
+    // The Lambda's view: no administrator credentials, only the variables from the file.
+    restore();
+    restore = setAwsEnvironment({ AWS_ENDPOINT_URL_SES: recorder.url }, folder);
+    const credentials = await readCredentialsFile(outFile);
+    for (const name of skillVariables) process.env[name] = credentials[name];
+    const { outFile: bundle } = await buildLambda(join(folder, 'dist'));
+    const handler = loadBundledHandler(bundle);
+
+    const response = await handler(intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url }));
+
+    expect(spokenText(response)).toBe('Done. I sent an email to your address that starts with h, at example.org.');
+    const mails = await outbox.mails();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({ from: SENDER, destination: { to: [ACCOUNT_HOLDER] } });
+    expect(recorder.keyIds).toEqual([issuedKey]);
+  });
+});

@@ -1,0 +1,90 @@
+// The in-memory SES (v1 API) of the tests: identities and their verification status per
+// region, the sending quota (sandbox by default), and the verification mails "sent".
+// aws-ses-v2-local does not serve these actions, hence this stand-in.
+
+import { AwsError, XmlMap, type QueryParams, type XmlValue } from './protocol.ts';
+
+export const SES_NAMESPACE = 'http://ses.amazonaws.com/doc/2010-12-01/';
+
+export type VerificationStatus = 'Pending' | 'Success' | 'Failed' | 'TemporaryFailure' | 'NotStarted';
+
+export interface SendQuota {
+  max24HourSend: number;
+  maxSendRate: number;
+  sentLast24Hours: number;
+}
+
+/** A new account's quota: the SES sandbox. */
+export const SANDBOX_QUOTA: SendQuota = { max24HourSend: 200, maxSendRate: 1, sentLast24Hours: 0 };
+
+// SES's own check is looser than RFC 5322; this refuses what it refuses in practice.
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+export class FakeSes {
+  private readonly identitiesByRegion = new Map<string, Map<string, VerificationStatus>>();
+  private readonly quotaByRegion = new Map<string, SendQuota>();
+  /** Every verification mail SES would have sent: region and address. */
+  readonly verificationMails: { region: string; address: string }[] = [];
+
+  identities(region: string): Map<string, VerificationStatus> {
+    let identities = this.identitiesByRegion.get(region);
+    if (!identities) this.identitiesByRegion.set(region, (identities = new Map()));
+    return identities;
+  }
+
+  /** What clicking the link in the verification mail (or verifying a domain's DNS) does. */
+  verify(region: string, identity: string): void {
+    this.identities(region).set(identity, 'Success');
+  }
+
+  quota(region: string): SendQuota {
+    let quota = this.quotaByRegion.get(region);
+    if (!quota) this.quotaByRegion.set(region, (quota = { ...SANDBOX_QUOTA }));
+    return quota;
+  }
+
+  /** Production access, as granted by an AWS support case. */
+  leaveSandbox(region: string): void {
+    Object.assign(this.quota(region), { max24HourSend: 50_000, maxSendRate: 14 });
+  }
+
+  /** Identities and their status, by region. */
+  snapshot(): Record<string, Record<string, string>> {
+    return Object.fromEntries([...this.identitiesByRegion].map(([region, identities]) => [region, Object.fromEntries(identities)]));
+  }
+
+  handle(action: string, params: QueryParams, region: string): Record<string, XmlValue> {
+    switch (action) {
+      case 'VerifyEmailIdentity':
+      case 'VerifyEmailAddress': {
+        const address = params.required('EmailAddress');
+        if (!EMAIL.test(address)) throw new AwsError('InvalidParameterValue', `Invalid email address<${address}>.`, 400);
+        const identities = this.identities(region);
+        if (identities.get(address) !== 'Success') identities.set(address, 'Pending');
+        this.verificationMails.push({ region, address });
+        return {};
+      }
+      case 'GetIdentityVerificationAttributes': {
+        const identities = this.identities(region);
+        const entries = params
+          .list('Identities')
+          .filter((identity) => identities.has(identity))
+          .map((identity): [string, XmlValue] => [identity, { VerificationStatus: identities.get(identity) }]);
+        return { VerificationAttributes: new XmlMap(entries) };
+      }
+      case 'GetSendQuota': {
+        const quota = this.quota(region);
+        return { Max24HourSend: quota.max24HourSend.toFixed(1), MaxSendRate: quota.maxSendRate.toFixed(1), SentLast24Hours: quota.sentLast24Hours.toFixed(1) };
+      }
+      case 'ListIdentities': {
+        return { Identities: [...this.identities(region).keys()] };
+      }
+      case 'DeleteIdentity': {
+        this.identities(region).delete(params.required('Identity'));
+        return {};
+      }
+      default:
+        throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`, 400);
+    }
+  }
+}
