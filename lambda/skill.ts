@@ -1,9 +1,11 @@
 // Composition: every handler, the error handler, the API client and the skill ID check, in one place.
 
-import { SkillBuilders, type Skill } from 'ask-sdk-core';
+import { SkillBuilders } from 'ask-sdk-core';
+import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import type { Config } from './config.ts';
 import { PROFILE_TIMEOUT_MS } from './deadlines.ts';
 import { DeadlineApiClient } from './apiClient.ts';
+import { withSystemContext } from './envelope.ts';
 import type { Logger } from './log.ts';
 import { createSesMailer, type Mailer } from './mail/ses.ts';
 import { customerProfile, type ProfileReader } from './profile.ts';
@@ -11,6 +13,7 @@ import { canFulfillHandler } from './handlers/canFulfill.ts';
 import { errorHandler } from './handlers/error.ts';
 import { fallbackHandler } from './handlers/fallback.ts';
 import { helpHandler } from './handlers/help.ts';
+import { ignoredRequestHandler } from './handlers/ignored.ts';
 import { launchHandler } from './handlers/launch.ts';
 import { sendEmailHandler } from './handlers/sendEmail.ts';
 import { sessionEndedHandler } from './handlers/sessionEnded.ts';
@@ -25,7 +28,12 @@ export interface SkillOptions {
   readonly profile?: ProfileReader;
 }
 
-export function createSkill({ config, logger, mailer, profile }: SkillOptions): Skill {
+/** The skill as Lambda and the local tools call it. */
+export interface AlexaSkill {
+  invoke(envelope: RequestEnvelope, context?: unknown): Promise<ResponseEnvelope>;
+}
+
+export function createSkill({ config, logger, mailer, profile }: SkillOptions): AlexaSkill {
   const dependencies = {
     logger,
     profile: profile ?? customerProfile,
@@ -42,10 +50,12 @@ export function createSkill({ config, logger, mailer, profile }: SkillOptions): 
       navigateHomeHandler(logger),
       sessionEndedHandler(logger),
       fallbackHandler(logger),
+      ignoredRequestHandler(logger),
     )
     .addErrorHandlers(errorHandler(logger))
     .withApiClient(new DeadlineApiClient(PROFILE_TIMEOUT_MS))
     .withCustomUserAgent('alexa-ses-mailer');
   if (config.skillId) builder.withSkillId(config.skillId);
-  return builder.create();
+  const skill = builder.create();
+  return { invoke: (envelope, context) => skill.invoke(withSystemContext(envelope), context) };
 }

@@ -107,3 +107,18 @@ describe('configuration', () => {
     expect(speechOf(await underTest.invoke(launchRequest({ skillId: 'amzn1.ask.skill.ours' })))).toContain('Welcome');
   });
 });
+
+describe('requests the skill never asked for', () => {
+  it.each(['AudioPlayer.PlaybackStarted', 'Connections.Response', 'System.ExceptionEncountered', 'Some.FutureRequest'])(
+    'answers %s with an empty response and no apology',
+    async (type) => {
+      const underTest = skill();
+      const envelope = launchRequest();
+      (envelope.request as { type: string }).type = type;
+      const response = await underTest.invoke(envelope);
+      expect(response.response.outputSpeech).toBeUndefined();
+      expect(underTest.logs.some((line) => line.includes('"event":"request-ignored"'))).toBe(true);
+      expect(underTest.logs.some((line) => line.includes('unhandled-error'))).toBe(false);
+    },
+  );
+});
