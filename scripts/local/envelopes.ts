@@ -48,15 +48,20 @@ function common(options: EnvelopeOptions) {
   return { requestId: `amzn1.echo-api.request.${randomUUID()}`, timestamp: new Date().toISOString(), locale: options.locale ?? 'en-US' };
 }
 
-function slotsOf(values: Record<string, string>): Record<string, Slot> {
-  return Object.fromEntries(Object.entries(values).map(([name, value]): [string, Slot] => [name, { name, value, confirmationStatus: 'NONE' }]));
+/** A slot given as `undefined` is declared but unfilled: Alexa sends it with no value. */
+export type SlotValueMap = Readonly<Record<string, string | undefined>>;
+
+function slotsOf(values: SlotValueMap): Record<string, Slot> {
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]): [string, Slot] => [name, value === undefined ? { name, confirmationStatus: 'NONE' } : { name, value, confirmationStatus: 'NONE' }]),
+  );
 }
 
 export function launchRequest(options: EnvelopeOptions = {}): RequestEnvelope {
   return envelope({ type: 'LaunchRequest', ...common(options) }, options);
 }
 
-export function intentRequest(name: string, slotValues: Record<string, string> = {}, options: EnvelopeOptions = {}): RequestEnvelope {
+export function intentRequest(name: string, slotValues: SlotValueMap = {}, options: EnvelopeOptions = {}): RequestEnvelope {
   const request: IntentRequest = {
     type: 'IntentRequest',
     ...common(options),
@@ -66,7 +71,7 @@ export function intentRequest(name: string, slotValues: Record<string, string> =
   return envelope(request, options);
 }
 
-export function canFulfillRequest(name: string, slotValues: Record<string, string> = {}, options: EnvelopeOptions = {}): RequestEnvelope {
+export function canFulfillRequest(name: string, slotValues: SlotValueMap = {}, options: EnvelopeOptions = {}): RequestEnvelope {
   const request: canfulfill.CanFulfillIntentRequest = {
     type: 'CanFulfillIntentRequest',
     ...common(options),

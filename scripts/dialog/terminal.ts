@@ -1,0 +1,72 @@
+// The interactive session: reads what the user would say, one line at a time, and prints
+// what Alexa answers. On a terminal it shows the `User  > ` prompt like `ask dialog`; with
+// no terminal (a pipe, CI) it reads every line of standard input, echoes each one so the
+// transcript reads the same, and ends with the input. `.quit` leaves, and
+// `.record FILE [--append-quit]` saves the utterances so far as a replay file, as in `ask dialog`.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Conversation, Turn } from './conversation.ts';
+import { isCommand } from './replayFile.ts';
+import { logLines, turnJson, turnLines } from './transcript.ts';
+
+export const PROMPT = 'User  > ';
+
+export interface TerminalOptions {
+  readonly input: NodeJS.ReadableStream;
+  /** The conversation goes here (standard output). */
+  readonly output: NodeJS.WritableStream;
+  /** Everything else: confirmations, the skill's logs (standard error). */
+  readonly messages: NodeJS.WritableStream;
+  /** True on a terminal: prompt, and do not echo what the user typed. */
+  readonly interactive: boolean;
+  readonly conversation: Conversation;
+  readonly skillId: string;
+  readonly json?: boolean;
+  readonly logs?: boolean;
+}
+
+const RECORD_FORMAT = 'Please use the format: ".record <fileName>" or ".record <fileName> --append-quit"';
+
+export async function runTerminal(options: TerminalOptions): Promise<void> {
+  const { conversation, interactive, output, messages } = options;
+  const utterances: string[] = [];
+  const reader = createInterface({ input: options.input, ...(interactive ? { output, prompt: PROMPT, terminal: true } : { terminal: false }) });
+  reader.on('SIGINT', () => reader.close());
+
+  const show = (turn: Turn) => {
+    if (options.logs) for (const line of logLines(turn)) messages.write(`${line}\n`);
+    const lines = options.json ? [turnJson(turn)] : turnLines(turn, { echoUser: !interactive });
+    for (const line of lines) output.write(`${line}\n`);
+  };
+  const tell = (line: string) => (options.json ? messages : output).write(`${line}\n`);
+
+  const record = (argumentsText: string) => {
+    const [path, flag, ...extra] = argumentsText.trim().split(/\s+/).filter(Boolean);
+    if (!path || extra.length > 0 || (flag !== undefined && flag !== '--append-quit')) {
+      tell(`Incorrect format. ${RECORD_FORMAT}`);
+      return;
+    }
+    const userInput = flag ? [...utterances, '.quit'] : [...utterances];
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${JSON.stringify({ skillId: options.skillId, locale: conversation.locale, type: 'text', userInput }, null, 2)}\n`);
+    tell(`Created replay file at ${path}${flag ? ' (appended ".quit" to list of utterances).' : ''}`);
+  };
+
+  if (interactive) reader.prompt();
+  for await (const raw of reader) {
+    const line = raw.trim();
+    if (line === '.quit') break;
+    if (line.startsWith('.record')) record(line.slice('.record'.length));
+    else if (isCommand(line)) tell(`Unknown command ${line}: use ".record <fileName> [--append-quit]" or ".quit".`);
+    else if (line) {
+      utterances.push(line);
+      show(await conversation.say(line));
+    }
+    if (interactive) reader.prompt();
+  }
+  reader.close();
+  const closing = await conversation.finish();
+  if (closing) show(closing);
+}
