@@ -3,11 +3,13 @@
 
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { loadConfig } from './config.ts';
+import { withDeployConfig } from './deployConfig.ts';
 import { createLogger } from './log.ts';
 import { createSkill } from './skill.ts';
 
 const logger = createLogger();
-const config = loadConfig(process.env);
+// The environment first; what the deploy build embedded fills the gaps (lambda/deployConfig.ts).
+const config = loadConfig(withDeployConfig(process.env));
 if (config.problems.length > 0) logger.error('config-invalid', { problems: config.problems.join(' ') });
 
 const skill = createSkill({ config, logger });
