@@ -1,6 +1,6 @@
-// `npm run provision`: arguments → provisioning or teardown → lines (or JSON) and an
-// exit code: 0 done, 1 failed with one sentence, 2 wrong usage. main.ts calls this with
-// the real process; the tests call it in-process with captured output.
+// `npm run provision`: arguments → provisioning, retiring old keys or teardown → lines (or
+// JSON) and an exit code: 0 done, 1 failed with one sentence, 2 wrong usage. main.ts calls
+// this with the real process; the tests call it in-process with captured output.
 
 import { createInterface } from 'node:readline';
 import { maskAddress, maskAddressesIn } from '../../lambda/log.ts';
@@ -11,6 +11,7 @@ import { USER_NAME } from './names.ts';
 import { parseCommand, USAGE } from './options.ts';
 import { provision } from './provision.ts';
 import { Reporter, type Output } from './report.ts';
+import { retireOldKey } from './retireOldKey.ts';
 import { teardown, type Confirm } from './teardown.ts';
 
 export interface CliIo {
@@ -66,6 +67,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (options.mode === 'teardown') {
       report.heading(`Removing what this tool created for ${USER_NAME}${dryRun}:`);
       report.finish(await teardown(context, askOnTerminal(io)));
+    } else if (options.mode === 'retire-old-key') {
+      report.heading(`Retiring the old access keys of ${USER_NAME}${dryRun}:`);
+      report.finish(await retireOldKey(context));
     } else {
       const fromAddress = options.fromAddress ?? '';
       report.heading(`Provisioning ${USER_NAME} to send as ${maskAddress(fromAddress)} through SES in ${options.region}${dryRun}:`);

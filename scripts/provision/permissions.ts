@@ -20,7 +20,7 @@ export const PERMISSIONS = {
   'iam:CreateUser': 'create the AlexaSkillMailSender user',
   'iam:ListUserTags': 'tell whether this tool created the user and which access keys it saved',
   'iam:TagUser': 'tag the user as managed by this tool and record which access key it saved',
-  'iam:UntagUser': 'forget an access key that was deleted',
+  'iam:UntagUser': 'forget an access key that was deleted (--retire-old-key)',
   'iam:GetLoginProfile': 'check that the user has no console password',
   'iam:DeleteLoginProfile': 'remove a console password from the user this tool created',
   'iam:DeleteUser': 'delete the AlexaSkillMailSender user (teardown)',
@@ -38,8 +38,9 @@ export const PERMISSIONS = {
   'iam:DeleteGroup': 'delete the group this tool created (teardown)',
   'iam:ListAccessKeys': 'list the user’s access keys',
   'iam:CreateAccessKey': 'create the user’s access key',
-  'iam:UpdateAccessKey': 'deactivate the old access key (--rotate-key)',
-  'iam:DeleteAccessKey': 'delete the old access key (--rotate-key, teardown)',
+  'iam:UpdateAccessKey': 'reactivate the saved access key, or deactivate the old one (--retire-old-key)',
+  'iam:GetAccessKeyLastUsed': 'check that the new access key is in use before the old one is retired (--retire-old-key)',
+  'iam:DeleteAccessKey': 'delete the old access key (--retire-old-key, teardown)',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

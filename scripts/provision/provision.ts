@@ -3,6 +3,7 @@
 // key is created last, when everything it needs is in place.
 
 import { maskAddress } from '../../lambda/log.ts';
+import { deployCommand, retireOldKeyCommand } from './options.ts';
 import { buildMailAccessPolicy, MAIL_ACTIONS } from './policyDocument.ts';
 import { displayPath, ensureAccessKey } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
@@ -47,11 +48,16 @@ export async function provision(context: StepContext, fromAddress: string): Prom
     next.push(report.changed ? `Done: AlexaSkillMailSender can send mail as ${maskAddress(fromAddress)} with the key in ${shownFile}.` : 'Nothing to change: the policy, the user and its key are in place.');
     if (!sender.verified) next.push(`Before the skill can send, click the link in the mail SES sent to ${maskAddress(fromAddress)}.`);
     if (sending.sandbox) next.push('While the account is in the SES sandbox, SES delivers only to verified addresses: run again with --verify-recipient YOUR-ALEXA-ACCOUNT-ADDRESS.');
-    next.push(
-      key.created && options.rotateKey
-        ? 'Next: redeploy the skill now (`npx ask deploy`): its old key is deleted, so it cannot send until it has the new one.'
-        : `Next: deploy the skill (\`npx ask deploy\`); the build reads the key from ${shownFile}.`,
-    );
+    const deploy = deployCommand(options);
+    const oldKeys = key.oldKeyIds.join(' and ');
+    if (key.created && oldKeys) {
+      next.push(`Next: redeploy the skill now (\`${deploy}\`) so that it sends with the new key ${key.accessKeyId}; the old key ${oldKeys} stays active until you retire it, so the deployed skill keeps sending meanwhile.`);
+      next.push(`Then, once the redeployed skill has sent a mail, retire the old key: \`${retireOldKeyCommand(options)}\``);
+    } else if (oldKeys) {
+      next.push(`Next: if the deployed skill does not have the key ${key.accessKeyId} yet, redeploy it (\`${deploy}\`); then retire the old key ${oldKeys}: \`${retireOldKeyCommand(options)}\``);
+    } else {
+      next.push(`Next: deploy the skill (\`${deploy}\`); the build reads the key from ${shownFile}.`);
+    }
   }
   return {
     ok: true,

@@ -29,11 +29,11 @@ export interface Output {
 
 export interface Summary {
   readonly ok: boolean;
-  readonly mode: 'provision' | 'teardown';
+  readonly mode: 'provision' | 'teardown' | 'retire-old-key';
   readonly dryRun: boolean;
   readonly account?: string;
   readonly region: string;
-  /** Where the key is (provision only); the file holds the secret, this report never does. */
+  /** Where the key is (provision and --retire-old-key); the file holds the secret, this report never does. */
   readonly credentialsFile?: string;
   readonly accessKeyId?: string;
   readonly next?: string;

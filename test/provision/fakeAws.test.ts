@@ -14,6 +14,7 @@ import {
   DeletePolicyCommand,
   DeletePolicyVersionCommand,
   DeleteUserCommand,
+  GetAccessKeyLastUsedCommand,
   GetPolicyVersionCommand,
   GetUserCommand,
   IAMClient,
@@ -136,6 +137,28 @@ describe('the fake IAM', () => {
       userIam.destroy();
       stranger.destroy();
     }
+  });
+
+  it('answers GetAccessKeyLastUsed as IAM does: N/A and no date until the key signs a request', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'Rotating' }));
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'Rotating' }));
+    const keyId = AccessKey?.AccessKeyId ?? '';
+    const unused = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: keyId }));
+    expect(unused.UserName).toBe('Rotating');
+    expect(unused.AccessKeyLastUsed).toEqual({ ServiceName: 'N/A', Region: 'N/A' });
+
+    const asUser = new STSClient({ region: 'eu-west-1', maxAttempts: 1, credentials: { accessKeyId: keyId, secretAccessKey: AccessKey?.SecretAccessKey ?? '' } });
+    try {
+      await asUser.send(new GetCallerIdentityCommand({}));
+    } finally {
+      asUser.destroy();
+    }
+    const used = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: keyId }));
+    expect(used.AccessKeyLastUsed).toMatchObject({ ServiceName: 'sts', Region: 'eu-west-1' });
+    expect(used.AccessKeyLastUsed?.LastUsedDate).toBeInstanceOf(Date);
+    expect(Date.now() - (used.AccessKeyLastUsed?.LastUsedDate?.getTime() ?? 0)).toBeLessThan(60_000);
+
+    expect(await failure(iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: 'NEVER_ISSUED_KEY_ID' })))).toMatchObject({ code: 'NoSuchEntity', status: 404 });
   });
 });
 

@@ -1,6 +1,7 @@
 // `npm run provision` against a stateful in-memory IAM, SES and STS (test/support/fakeAws),
-// through the real AWS SDK clients: what it creates, what a second run leaves alone, key
-// rotation, the limits IAM enforces, dry runs, teardown, and what the user reads.
+// through the real AWS SDK clients: what it creates, what a second run leaves alone, the
+// limits IAM enforces, dry runs, teardown, and what the user reads. Key rotation, in its
+// two phases, is in rotation.test.ts.
 
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -162,33 +163,6 @@ describe('a second run', () => {
 describe('access keys', () => {
   const world = useProvisionWorld();
 
-  it('rotates: writes the new key, then deactivates and deletes the old one', async () => {
-    await world.run(['--from', FROM, '--out', world.outFile]);
-    const oldKey = world.fake.iam.users.get(USER)!.accessKeys[0]!.accessKeyId;
-    const callsBefore = world.fake.calls.length;
-
-    const result = await world.run(['--from', FROM, '--out', world.outFile, '--rotate-key']);
-
-    expect(result.code).toBe(0);
-    const keys = world.fake.iam.users.get(USER)!.accessKeys;
-    expect(keys).toHaveLength(1);
-    const newKey = keys[0]!;
-    expect(newKey.accessKeyId).not.toBe(oldKey);
-    expect(await readCredentialsFile(world.outFile)).toMatchObject({ SES_ACCESS_KEY_ID: newKey.accessKeyId, SES_SECRET_ACCESS_KEY: newKey.secretAccessKey });
-    const rotation = world.fake.calls.slice(callsBefore).filter((call) => call.mutating).map((call) => `${call.action} ${call.params.AccessKeyId ?? ''} ${call.params.Status ?? ''}`.trim());
-    expect(rotation).toEqual([
-      'CreateAccessKey',
-      'TagUser',
-      `UpdateAccessKey ${oldKey} Inactive`,
-      `DeleteAccessKey ${oldKey}`,
-      'UntagUser',
-    ]);
-    const tags = world.fake.iam.users.get(USER)!.tags;
-    expect(tags.has(oldKey)).toBe(false);
-    expect(tags.get(newKey.accessKeyId)).toMatch(/^Saved by alexa-ses-mailer/);
-    expect(result.stdout).toContain('redeploy the skill now');
-  });
-
   it('refuses to create a third key when the user already has two from elsewhere, and says what to do', async () => {
     world.fake.iam.addUser(USER);
     const first = world.fake.iam.addAccessKey(USER).accessKeyId;
@@ -221,6 +195,7 @@ describe('access keys', () => {
 
   it('does not make a second key when the file with the first is missing, and points to --rotate-key', async () => {
     await world.run(['--from', FROM, '--out', world.outFile]);
+    const firstKey = world.fake.iam.users.get(USER)!.accessKeys[0]!.accessKeyId;
     const elsewhere = join(world.folder, 'elsewhere.json');
 
     const result = await world.run(['--from', FROM, '--out', elsewhere]);
@@ -229,10 +204,15 @@ describe('access keys', () => {
     expect(result.stderr).toMatch(/already has the access key AKIA\w+ that this tool created, but its secret is not in .*elsewhere\.json .*restore that file, or run again with --rotate-key/);
     expect(world.fake.iam.users.get(USER)!.accessKeys).toHaveLength(1);
 
+    // The first key stays until --retire-old-key: a skill deployed with it keeps sending.
     const rotated = await world.run(['--from', FROM, '--out', elsewhere, '--rotate-key']);
     expect(rotated.code).toBe(0);
-    expect(world.fake.iam.users.get(USER)!.accessKeys).toHaveLength(1);
-    expect((await readCredentialsFile(elsewhere)).SES_ACCESS_KEY_ID).toBe(world.fake.iam.users.get(USER)!.accessKeys[0]!.accessKeyId);
+    const keys = world.fake.iam.users.get(USER)!.accessKeys;
+    expect(keys.map((key) => [key.accessKeyId === firstKey, key.status])).toEqual([
+      [true, 'Active'],
+      [false, 'Active'],
+    ]);
+    expect((await readCredentialsFile(elsewhere)).SES_ACCESS_KEY_ID).toBe(keys[1]!.accessKeyId);
   });
 
   it('never overwrites an existing file in a run that created no key', async () => {
@@ -449,7 +429,7 @@ describe('errors, one sentence each', () => {
     expect((await world.run(['--frm', FROM])).code).toBe(2);
     const help = await world.run(['--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--from', '--region', '--profile', '--out', '--dry-run', '--rotate-key', '--teardown', '--yes', '--json', '--group', '--any-sender', '--verify-recipient']) {
+    for (const flag of ['--from', '--region', '--profile', '--out', '--dry-run', '--rotate-key', '--retire-old-key', '--teardown', '--yes', '--json', '--group', '--any-sender', '--verify-recipient']) {
       expect(help.stdout).toContain(flag);
     }
     expect(help.stdout).toContain('npm run provision -- --from you@example.com --dry-run');

@@ -3,6 +3,9 @@
 // the credentials file (JSON + CSV, mode 0600): never to the terminal. The key this tool
 // saved is recognised by the ID in that file and by a tag on the user named after the key
 // ID (where the IAM console keeps an access key's description).
+// --rotate-key is the first half of a rotation: it adds the new key and leaves the old one
+// active, because the deployed skill embeds the old key until it is redeployed. The old
+// key goes later, with --retire-old-key (retireOldKey.ts).
 
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -11,7 +14,6 @@ import {
   DeleteAccessKeyCommand,
   ListAccessKeysCommand,
   TagUserCommand,
-  UntagUserCommand,
   UpdateAccessKeyCommand,
   type AccessKeyMetadata,
   type Tag,
@@ -21,6 +23,7 @@ import { maskAddress } from '../../../lambda/log.ts';
 import { credentialsCsvPath, readCredentialsFile, writeCredentialsFile } from '../../shared/credentialsFile.ts';
 import { ProvisionError } from '../errors.ts';
 import { SAVED_KEY_TAG_PREFIX, USER_NAME } from '../names.ts';
+import { deployCommand, retireOldKeyCommand } from '../options.ts';
 import type { StepContext } from './context.ts';
 import type { UserState } from './user.ts';
 
@@ -38,6 +41,8 @@ export interface KeyOutcome {
   /** The key the credentials file holds after this run (the planned one is unknown in a dry run). */
   readonly accessKeyId?: string;
   readonly created: boolean;
+  /** Keys this tool created before, left active for the deployed skill until --retire-old-key. */
+  readonly oldKeyIds: readonly string[];
 }
 
 export async function readSavedFile(path: string): Promise<SavedFile> {
@@ -53,6 +58,11 @@ export async function readSavedFile(path: string): Promise<SavedFile> {
 /** Key IDs this tool tagged on the user as saved. */
 export function savedKeyIds(tags: readonly Tag[]): Set<string> {
   return new Set(tags.filter((tag) => tag.Value?.startsWith(SAVED_KEY_TAG_PREFIX)).map((tag) => tag.Key ?? ''));
+}
+
+/** "A and B", for sentences. */
+export function keyIds(list: readonly AccessKeyMetadata[]): string {
+  return list.map((key) => key.AccessKeyId).join(' and ');
 }
 
 export function displayPath(path: string): string {
@@ -73,7 +83,8 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
   const tagged = savedKeyIds(user.tags);
   const inFile = keys.find((key) => key.AccessKeyId === file.accessKeyId);
   const ours = keys.filter((key) => key.AccessKeyId === file.accessKeyId || tagged.has(key.AccessKeyId ?? ''));
-  const ids = (list: AccessKeyMetadata[]) => list.map((key) => key.AccessKeyId).join(' and ');
+  const retire = retireOldKeyCommand(options);
+  const deploy = deployCommand(options);
 
   if (!options.rotateKey && inFile?.AccessKeyId) {
     if (inFile.Status === 'Inactive') {
@@ -86,29 +97,31 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
       report.step('access key', 'exists', `${inFile.AccessKeyId}, active; its secret is in ${shownFile}`);
     }
     reportUnchangedFile(context, file, fromAddress);
-    return { accessKeyId: inFile.AccessKeyId, created: false };
+    // A rotation whose second half has not run yet.
+    const old = ours.filter((key) => key !== inFile);
+    for (const key of old) {
+      report.step('old access key', 'warning', `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is left from --rotate-key: once the skill is redeployed with ${inFile.AccessKeyId}, run \`${retire}\``);
+    }
+    return { accessKeyId: inFile.AccessKeyId, created: false, oldKeyIds: old.map((key) => key.AccessKeyId ?? '') };
   }
 
   if (!options.rotateKey && ours.length > 0) {
     throw new ProvisionError(
-      `${USER_NAME} already has the access key ${ids(ours)} that this tool created, but its secret is not in ${shownFile} (the only copy was written there); restore that file, or run again with --rotate-key to replace the key.`,
+      `${USER_NAME} already has the access key ${keyIds(ours)} that this tool created, but its secret is not in ${shownFile} (the only copy was written there); restore that file, or run again with --rotate-key to replace the key.`,
     );
   }
-  if (keys.length >= MAX_ACCESS_KEYS) {
-    const others = keys.filter((key) => !ours.includes(key));
-    throw new ProvisionError(
-      options.rotateKey && others.length < keys.length
-        ? `${USER_NAME} has two access keys (${ids(keys)}), so IAM has no room for a new one; delete ${ids(others)}, which this tool did not save, then run --rotate-key again.`
-        : `${USER_NAME} already has two access keys (${ids(keys)}) that this tool did not save, and IAM allows no third; delete the one you no longer use (aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID), then run again.`,
-    );
-  }
+  if (keys.length >= MAX_ACCESS_KEYS) throw new ProvisionError(noRoomForAKey(keys, ours, inFile, shownFile, { deploy, retire }));
 
-  const retiring = options.rotateKey ? ours : [];
+  // Rotating: the key(s) this tool created before stay active for the deployed skill.
+  const old = options.rotateKey ? ours : [];
+  const oldKeyIds = old.map((key) => key.AccessKeyId ?? '');
+  const keptActive = (key: AccessKeyMetadata) =>
+    `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is kept, so the deployed skill keeps sending until it is redeployed with the new key; retire it after that`;
   if (aws.dryRun) {
     report.step('access key', 'would create', `a new key for ${USER_NAME}${options.rotateKey ? ' (--rotate-key)' : ''}`);
     report.step('credentials file', file.exists ? 'would update' : 'would create', `${shownFile} and ${displayPath(credentialsCsvPath(options.outFile))}, mode 0600`);
-    for (const key of retiring) report.step('old access key', 'would delete', `${key.AccessKeyId}: deactivate, then delete, after the new key is written`);
-    return { created: false };
+    for (const key of old) report.step('old access key', 'exists', keptActive(key));
+    return { created: false, oldKeyIds };
   }
 
   const created = await aws.change('iam:CreateAccessKey', () => clients.iam.send(new CreateAccessKeyCommand({ UserName: USER_NAME })));
@@ -132,16 +145,24 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
   await aws.change('iam:TagUser', () =>
     clients.iam.send(new TagUserCommand({ UserName: USER_NAME, Tags: [{ Key: accessKeyId, Value: `${SAVED_KEY_TAG_PREFIX} on ${new Date().toISOString().slice(0, 10)}` }] })),
   );
+  for (const key of old) report.step('old access key', 'exists', keptActive(key));
+  return { accessKeyId, created: true, oldKeyIds };
+}
 
-  // Only now that the new key is safely written does the old one go.
-  for (const old of retiring) {
-    const oldId = old.AccessKeyId ?? '';
-    await aws.change('iam:UpdateAccessKey', () => clients.iam.send(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: oldId, Status: 'Inactive' })));
-    await aws.change('iam:DeleteAccessKey', () => clients.iam.send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: oldId })));
-    if (tagged.has(oldId)) await aws.change('iam:UntagUser', () => clients.iam.send(new UntagUserCommand({ UserName: USER_NAME, TagKeys: [oldId] })));
-    report.step('old access key', 'deleted', `${oldId}: deactivated, then deleted`);
+/** Why no key can be created while the user has two: one sentence naming the situation. */
+function noRoomForAKey(keys: AccessKeyMetadata[], ours: AccessKeyMetadata[], inFile: AccessKeyMetadata | undefined, shownFile: string, commands: { deploy: string; retire: string }): string {
+  const others = keys.filter((key) => !ours.includes(key));
+  if (others.length === keys.length) {
+    return `${USER_NAME} already has two access keys (${keyIds(keys)}) that this tool did not save, and IAM allows no third; delete the one you no longer use (aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID), then run again.`;
   }
-  return { accessKeyId, created: true };
+  if (others.length > 0) {
+    return `${USER_NAME} has two access keys (${keyIds(keys)}), so IAM has no room for a new one; delete ${keyIds(others)}, which this tool did not save, then run --rotate-key again.`;
+  }
+  if (inFile) {
+    const left = ours.filter((key) => key !== inFile);
+    return `${USER_NAME} already has two access keys, ${inFile.AccessKeyId} (in ${shownFile}) and ${keyIds(left)} (left from the last --rotate-key), and IAM allows no third; finish that rotation first (\`${commands.deploy}\` if the skill does not have the new key yet, then \`${commands.retire}\`), then run --rotate-key again.`;
+  }
+  return `${USER_NAME} already has two access keys that this tool created (${keyIds(keys)}), neither of them in ${shownFile}, and IAM allows no third; delete the one the deployed skill does not use (aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID), then run --rotate-key again.`;
 }
 
 function reportUnchangedFile({ options, report }: StepContext, file: SavedFile, fromAddress: string): void {

@@ -1,6 +1,7 @@
 // The in-memory IAM of the tests: users, managed policies with their versions, groups,
-// attachments, access keys, login profiles and tags, answering the actions the
-// provisioning script uses with IAM's own error codes, statuses and messages.
+// attachments, access keys (with when each last signed a request), login profiles and
+// tags, answering the actions the provisioning script uses with IAM's own error codes,
+// statuses and messages.
 
 import { randomBytes } from 'node:crypto';
 import { AwsError, type QueryParams, type XmlValue } from './protocol.ts';
@@ -22,6 +23,15 @@ export interface FakeAccessKey {
   readonly secretAccessKey: string;
   status: 'Active' | 'Inactive';
   readonly createDate: Date;
+  /** The last request this key signed, as GetAccessKeyLastUsed reports it; absent until then. */
+  lastUsed?: KeyUse;
+}
+
+export interface KeyUse {
+  readonly date: Date;
+  /** The service namespace the request went to (iam, ses, sts). */
+  readonly service: string;
+  readonly region: string;
 }
 
 export interface FakeUser {
@@ -98,6 +108,20 @@ export class FakeIam {
   ownerOfKey(accessKeyId: string): FakeUser | undefined {
     for (const user of this.users.values()) {
       if (user.accessKeys.some((key) => key.accessKeyId === accessKeyId && key.status === 'Active')) return user;
+    }
+    return undefined;
+  }
+
+  /** Notes that a request signed with this key was authenticated, as IAM's last-used tracking does. */
+  recordKeyUse(accessKeyId: string, use: KeyUse): void {
+    const key = this.findAccessKey(accessKeyId)?.key;
+    if (key) key.lastUsed = use;
+  }
+
+  private findAccessKey(accessKeyId: string): { user: FakeUser; key: FakeAccessKey } | undefined {
+    for (const user of this.users.values()) {
+      const key = user.accessKeys.find((candidate) => candidate.accessKeyId === accessKeyId);
+      if (key) return { user, key };
     }
     return undefined;
   }
@@ -279,6 +303,17 @@ export class FakeIam {
         const key = this.accessKey(user.name, params.required('AccessKeyId'));
         user.accessKeys.splice(user.accessKeys.indexOf(key), 1);
         return {};
+      }
+      case 'GetAccessKeyLastUsed': {
+        const accessKeyId = params.required('AccessKeyId');
+        const found = this.findAccessKey(accessKeyId);
+        if (!found) throw new AwsError('NoSuchEntity', `The Access Key with id ${accessKeyId} cannot be found`, 404);
+        const use = found.key.lastUsed;
+        // A key that never signed a request has no LastUsedDate, and "N/A" for the other two.
+        return {
+          UserName: found.user.name,
+          AccessKeyLastUsed: use ? { LastUsedDate: use.date, ServiceName: use.service, Region: use.region } : { ServiceName: 'N/A', Region: 'N/A' },
+        };
       }
       case 'GetPolicy': {
         return { Policy: this.policyXml(this.policy(params.required('PolicyArn'))) };

@@ -2,7 +2,8 @@
 // the real AWS SDK clients through AWS_ENDPOINT_URL_IAM / _SES / _STS (or one
 // AWS_ENDPOINT_URL). Requests are dispatched by the service named in the SigV4
 // credential scope, authenticated by access key ID (the administrator's, or an active
-// key of a user), and every call is recorded so tests can count the mutating ones.
+// key of a user, whose last use is noted as IAM does), and every call is recorded so
+// tests can count the mutating ones.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -60,7 +61,7 @@ export interface FakeAws {
 }
 
 export interface FakeAwsSnapshot {
-  readonly users: { name: string; tags: Record<string, string>; attachedPolicies: string[]; accessKeys: { id: string; status: string }[]; loginProfile: boolean }[];
+  readonly users: { name: string; tags: Record<string, string>; attachedPolicies: string[]; accessKeys: { id: string; status: string; lastUsed?: string }[]; loginProfile: boolean }[];
   readonly policies: { arn: string; defaultVersionId: string; versions: string[]; tags: Record<string, string> }[];
   readonly groups: { name: string; path: string; members: string[]; attachedPolicies: string[] }[];
   readonly sesIdentities: Record<string, Record<string, string>>;
@@ -146,6 +147,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     try {
       const caller = callerFor(accessKeyId);
       if (!caller) throw new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+      // IAM notes every authenticated request of a user's key, allowed or not.
+      if (caller !== admin) iam.recordKeyUse(accessKeyId, { date: new Date(), service, region });
       const permission = `${service}:${action}`;
       if (service !== 'sts' && (caller !== admin || denied.has(permission))) {
         const resource = resourceOf(service, params, accountId, region);
@@ -168,7 +171,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       name: user.name,
       tags: Object.fromEntries(user.tags),
       attachedPolicies: [...user.attachedPolicies],
-      accessKeys: user.accessKeys.map((key) => ({ id: key.accessKeyId, status: key.status })),
+      accessKeys: user.accessKeys.map((key) => ({ id: key.accessKeyId, status: key.status, ...(key.lastUsed ? { lastUsed: key.lastUsed.date.toISOString() } : {}) })),
       loginProfile: user.loginProfile,
     })),
     policies: [...iam.policies.values()].map((policy) => ({

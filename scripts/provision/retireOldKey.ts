@@ -1,0 +1,110 @@
+// --retire-old-key: the second half of a key rotation. After --rotate-key wrote a new key
+// and the skill was redeployed with it, this deactivates and then deletes the other keys
+// this tool created (recognised as everywhere else: the saved-key tag on the user), keeping
+// only the key in the credentials file. A key this tool did not create is never touched.
+// IAM's last-used record of the new key is the evidence that the redeploy happened: while
+// the new key has never signed a request, the deployed skill may still be sending with an
+// old one, so it refuses unless --yes.
+
+import { DeleteAccessKeyCommand, GetAccessKeyLastUsedCommand, UntagUserCommand, UpdateAccessKeyCommand, type AccessKeyLastUsed } from '@aws-sdk/client-iam';
+import { ProvisionError } from './errors.ts';
+import { USER_NAME } from './names.ts';
+import { deployCommand } from './options.ts';
+import type { Summary } from './report.ts';
+import { displayPath, keyIds, listKeys, readSavedFile, savedKeyIds } from './steps/accessKey.ts';
+import { findAccount } from './steps/account.ts';
+import type { StepContext } from './steps/context.ts';
+import { readUser } from './steps/user.ts';
+
+async function lastUsed({ clients, aws }: StepContext, accessKeyId: string): Promise<AccessKeyLastUsed | undefined> {
+  const answer = await aws.read('iam:GetAccessKeyLastUsed', () => clients.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId })));
+  return answer.AccessKeyLastUsed?.LastUsedDate ? answer.AccessKeyLastUsed : undefined;
+}
+
+function describeUse(use: AccessKeyLastUsed | undefined): string {
+  if (!use?.LastUsedDate) return 'never used';
+  const when = `${use.LastUsedDate.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `last used ${when} (${use.ServiceName ?? 'unknown service'} in ${use.Region ?? 'an unknown region'})`;
+}
+
+export async function retireOldKey(context: StepContext): Promise<Summary> {
+  const { options, clients, aws, report } = context;
+  const account = await findAccount(context);
+  const shownFile = displayPath(options.outFile);
+  const file = await readSavedFile(options.outFile);
+  if (!file.accessKeyId) {
+    throw new ProvisionError(
+      file.exists
+        ? `${shownFile} is not a credentials file this tool wrote, so there is no new key to keep; pass the --out FILE that --rotate-key wrote.`
+        : `${shownFile} does not exist, so there is no new key to keep; pass the --out FILE that --rotate-key wrote.`,
+    );
+  }
+
+  const user = await readUser(context);
+  if (!user.exists) throw new ProvisionError(`${USER_NAME} does not exist, so it has no old key to retire.`);
+  const keys = await listKeys(context, user);
+  const current = keys.find((key) => key.AccessKeyId === file.accessKeyId);
+  if (!current) {
+    throw new ProvisionError(`The key in ${shownFile} (${file.accessKeyId}) is not an access key of ${USER_NAME} any more, so nothing is retired: another key may be the only one that works.`);
+  }
+  if (current.Status !== 'Active') {
+    throw new ProvisionError(
+      `The key in ${shownFile} (${file.accessKeyId}) is inactive, so retiring the others would leave the skill no working key; run \`npm run provision -- --from ADDRESS\` to reactivate it first.`,
+    );
+  }
+  report.step('access key', 'exists', `${current.AccessKeyId}, active; its secret is in ${shownFile}: kept`);
+
+  const saved = savedKeyIds(user.tags);
+  const others = keys.filter((key) => key !== current);
+  for (const key of others.filter((candidate) => !saved.has(candidate.AccessKeyId ?? ''))) {
+    report.step('other access key', 'skipped', `${key.AccessKeyId} was not created by this tool: left in place`);
+  }
+  const retiring = others.filter((key) => saved.has(key.AccessKeyId ?? ''));
+  const summary = { ok: true, mode: 'retire-old-key', dryRun: aws.dryRun, account: account.accountId, region: options.region, credentialsFile: options.outFile, accessKeyId: current.AccessKeyId } as const;
+  if (retiring.length === 0) {
+    report.step('old access key', 'skipped', 'none: this tool created no other key of the user');
+    return { ...summary, next: `Nothing to retire: ${current.AccessKeyId} is the only key this tool created.` };
+  }
+
+  const newKeyUse = await lastUsed(context, current.AccessKeyId ?? '');
+  report.step(
+    'new key in use',
+    newKeyUse ? 'checked' : 'warning',
+    newKeyUse
+      ? `${current.AccessKeyId} ${describeUse(newKeyUse)}`
+      : `${current.AccessKeyId} has never signed a request: the redeployed skill has not sent a mail with it yet`,
+  );
+  const unconfirmed = !newKeyUse && !options.yes;
+  if (unconfirmed && !aws.dryRun) {
+    throw new ProvisionError(
+      `The new key ${current.AccessKeyId} has never been used, so the deployed skill may still be sending with ${keyIds(retiring)}; redeploy (\`${deployCommand(options)}\`), let the skill send one mail and run this again, or pass --yes to retire the old key anyway.`,
+    );
+  }
+
+  for (const key of retiring) {
+    const id = key.AccessKeyId ?? '';
+    const use = describeUse(await lastUsed(context, id));
+    if (aws.dryRun) {
+      report.step('old access key', 'would delete', `${id} (${key.Status?.toLowerCase()}, ${use}): deactivate, then delete`);
+      continue;
+    }
+    // Deactivated first, as IAM recommends: a failure between the two calls leaves a key
+    // that can be reactivated rather than one that is gone.
+    if (key.Status !== 'Inactive') {
+      await aws.change('iam:UpdateAccessKey', () => clients.iam.send(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Inactive' })));
+    }
+    await aws.change('iam:DeleteAccessKey', () => clients.iam.send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id })));
+    await aws.change('iam:UntagUser', () => clients.iam.send(new UntagUserCommand({ UserName: USER_NAME, TagKeys: [id] })));
+    report.step('old access key', 'deleted', `${id} (${use}): deactivated, then deleted`);
+  }
+
+  if (aws.dryRun) {
+    return {
+      ...summary,
+      next: unconfirmed
+        ? `Dry run: nothing was changed. A real run would refuse while ${current.AccessKeyId} has never been used: redeploy (\`${deployCommand(options)}\`) and let the skill send one mail first, or pass --yes.`
+        : 'Dry run: nothing was changed. Run the same command without --dry-run to retire these keys.',
+    };
+  }
+  return { ...summary, next: `Done: ${keyIds(retiring)} ${retiring.length > 1 ? 'are' : 'is'} deleted; the key this tool keeps for ${USER_NAME} is ${current.AccessKeyId}, in ${shownFile}.` };
+}
