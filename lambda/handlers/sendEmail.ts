@@ -22,6 +22,8 @@ export function sendEmailHandler({ logger, profile, mailer, configProblems }: Sk
         return respond.speak(messages.notConfigured).withShouldEndSession(true).getResponse();
       }
 
+      // The first mail of a container loads the SES client: let that overlap the profile call.
+      mailer.prepare?.();
       const account = await profile.read(handlerInput);
       switch (account.kind) {
         case 'permission-missing':

@@ -5,9 +5,9 @@
 // The endpoint is never set here, so the SDK's own AWS_ENDPOINT_URL_SES / AWS_ENDPOINT_URL
 // keep working and the same bundle runs against local SES emulators.
 
-import type { SESClient } from '@aws-sdk/client-ses';
+import type { SESClient } from './sesSdk.ts';
 import type { MailConfig } from '../config.ts';
-import { SES_CONNECTION_TIMEOUT_MS, SES_MAX_ATTEMPTS, SES_REQUEST_TIMEOUT_MS, SES_RETRY_DELAY_MS } from '../deadlines.ts';
+import { SES_MAX_ATTEMPTS, SES_RETRY_DELAY_MS } from '../deadlines.ts';
 import { composeRawMessage, safeHeaders, type OutgoingMail } from './compose.ts';
 import { classifySesError, type MailFailure } from './errors.ts';
 
@@ -20,9 +20,14 @@ export type SendResult =
 export interface Mailer {
   readonly fromAddress: string;
   sendMail(mail: Omit<OutgoingMail, 'from'>): Promise<SendResult>;
+  /**
+   * Starts loading what sending needs, without waiting for it. On a cold start the handler calls
+   * it before reading the profile, so the SES client loads while the profile API answers.
+   */
+  prepare?(): void;
 }
 
-type SesModule = typeof import('@aws-sdk/client-ses');
+type SesModule = typeof import('./sesSdk.ts');
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -30,19 +35,7 @@ export function createSesMailer(config: MailConfig): Mailer {
   // Loaded and built on the first send, then kept for the life of the container: a
   // LaunchRequest never pays for the SES client, and warm sends reuse its keep-alive connection.
   let client: Promise<{ ses: SesModule; client: SESClient }> | undefined;
-  const sesClient = () =>
-    (client ??= import('@aws-sdk/client-ses').then((ses) => ({
-      ses,
-      client: new ses.SESClient({
-        region: config.region,
-        ...(config.credentials ? { credentials: config.credentials } : {}),
-        // Retries are ours (see send below): the SDK would also retry timeouts, which can duplicate a mail.
-        maxAttempts: 1,
-        // Recent Smithy handlers only warn when requestTimeout passes unless told to throw;
-        // a warning would leave the user waiting until Alexa gives up.
-        requestHandler: { connectionTimeout: SES_CONNECTION_TIMEOUT_MS, requestTimeout: SES_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
-      }),
-    })));
+  const sesClient = () => (client ??= import('./sesSdk.ts').then((ses) => ({ ses, client: ses.createSesClient(config) })));
 
   const sendOnce = async (mail: OutgoingMail): Promise<{ messageId: string }> => {
     const { ses, client } = await sesClient();
@@ -69,6 +62,10 @@ export function createSesMailer(config: MailConfig): Mailer {
 
   return {
     fromAddress: config.fromAddress,
+    prepare() {
+      // A failure to load is not lost: sendMail awaits the same promise and reports it.
+      sesClient().catch(() => undefined);
+    },
     async sendMail(request) {
       const mail: OutgoingMail = { ...request, from: config.fromAddress };
       const api: SesApi = mail.attachedNote === undefined ? 'SendEmail' : 'SendRawEmail';

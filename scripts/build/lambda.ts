@@ -1,43 +1,159 @@
-// Bundles lambda/ into one CommonJS file that exports `handler`, for Lambda's
-// nodejs22.x runtime and for Node 20 here. `npm run build`, the ASK CLI build hook
-// and the dialog simulator all build through this one function.
+// Bundles lambda/ for Lambda's nodejs22.x runtime and for Node 20 here. `npm run build`,
+// the ASK CLI build hook and the dialog simulator all build through this one function.
+//
+// The output is index.js, one CommonJS file that exports `handler` and holds what every
+// request runs, plus chunks/*.mjs: whatever lambda/ loads with a dynamic import() (the SES
+// client, MailComposer), as ES modules that esbuild can split, so that a cold start compiles
+// only what its request runs. A lazily imported module gets its own copy of anything index.js
+// also bundles: keep such modules free of shared state.
 
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { build, type BuildOptions as EsbuildOptions, type Metafile, type Plugin } from 'esbuild';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const LAMBDA_ENTRY = join(PROJECT_ROOT, 'lambda/index.ts');
 export const DEFAULT_OUT_DIR = join(PROJECT_ROOT, 'dist/lambda');
+/** Where the lazily loaded chunks go, relative to index.js. */
+export const CHUNKS_DIR = 'chunks';
+const LAMBDA_DIR = join(PROJECT_ROOT, 'lambda');
+
+export interface BuildOptions {
+  /**
+   * Configuration to embed in the bundle (lambda/deployConfig.ts), keyed by the skill's
+   * environment variable names. Only the ASK CLI build hook passes it; the bundle then holds
+   * these values, so it must never be written where git or a public place could see it.
+   */
+  readonly deployConfig?: Readonly<Record<string, string>>;
+}
 
 export interface BuildResult {
   readonly outFile: string;
+  /** Size of index.js: what a cold start loads before its request needs anything more. */
   readonly bytes: number;
+  /** Both builds' inputs and outputs (index.js and the chunks), for the license audit and the benchmark. */
   readonly metafile: Metafile;
+  /** Every file Lambda needs, relative to outDir with `/`: index.js, package.json, chunks and license notices; no source maps. */
+  readonly files: readonly string[];
 }
 
-export async function buildLambda(outDir: string = DEFAULT_OUT_DIR): Promise<BuildResult> {
+/** A chunk's name for the specifier that imports it: './sesSdk.ts' → 'sesSdk', 'nodemailer/lib/mail-composer' → 'nodemailer-lib-mail-composer'. */
+export function chunkName(specifier: string): string {
+  return specifier
+    .replace(/^(\.{1,2}\/)+/, '')
+    .replace(/\.[cm]?[jt]s$/, '')
+    .replace(/[^A-Za-z0-9_]+/g, '-');
+}
+
+/** Leaves every dynamic import() in lambda/ as an import() of a chunk, and collects what each chunk is built from. */
+function lazyImports(chunks: Map<string, string>): Plugin {
+  return {
+    name: 'lazy-imports',
+    setup(esbuild) {
+      esbuild.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== 'dynamic-import' || args.pluginData === 'lazy-imports' || !args.importer.startsWith(LAMBDA_DIR + sep)) return undefined;
+        const resolved = await esbuild.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'lazy-imports' });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        const name = chunkName(args.path);
+        const earlier = chunks.get(name);
+        if (earlier !== undefined && earlier !== resolved.path) {
+          return { errors: [{ text: `Two lazily imported modules would share the chunk name "${name}": rename one.` }] };
+        }
+        chunks.set(name, resolved.path);
+        return { path: `./${CHUNKS_DIR}/${name}.mjs`, external: true };
+      });
+    },
+  };
+}
+
+const EMPTY_METAFILE: Metafile = { inputs: {}, outputs: {} };
+
+/**
+ * An ES module has no require(): a CommonJS dependency that requires a module esbuild leaves
+ * out (a Node built-in) would throw "Dynamic require … is not supported" at run time. Fail here.
+ */
+function assertNoRequireInChunks(metafile: Metafile): void {
+  for (const [input, { imports }] of Object.entries(metafile.inputs)) {
+    const external = imports.find((entry) => entry.kind === 'require-call' && entry.external);
+    if (external) throw new Error(`${input} calls require("${external.path}"), which a lazily loaded ES module chunk cannot do: import it statically from lambda/ instead.`);
+  }
+}
+
+/**
+ * One license file for the whole bundle, under the name index.js has always had, so that
+ * whatever copies the bundle finds every notice in one place: esbuild writes one per output.
+ */
+async function gatherLegalNotices(metafile: Metafile, outDir: string): Promise<Metafile> {
+  const target = join(outDir, 'index.js.LEGAL.txt');
+  const notices = Object.keys(metafile.outputs).filter((path) => path.endsWith('.LEGAL.txt'));
+  // Metafile paths are relative to the working directory, where esbuild ran.
+  const texts = await Promise.all(notices.map((path) => readFile(resolve(path), 'utf8')));
+  await Promise.all(notices.map((path) => rm(resolve(path), { force: true })));
+  const text = texts.map((part) => part.trim()).filter(Boolean).join('\n\n');
+  await writeFile(target, text ? `${text}\n` : 'No bundled code carries a license comment.\n');
+  const outputs = Object.fromEntries(Object.entries(metafile.outputs).filter(([path]) => !notices.includes(path)));
+  const key = relative(process.cwd(), target).split(sep).join('/');
+  return { inputs: metafile.inputs, outputs: { ...outputs, [key]: { bytes: Buffer.byteLength(text), inputs: {}, imports: [], exports: [] } } };
+}
+
+function mergeMetafiles(...metafiles: Metafile[]): Metafile {
+  return {
+    inputs: Object.assign({}, ...metafiles.map((metafile) => metafile.inputs)),
+    outputs: Object.assign({}, ...metafiles.map((metafile) => metafile.outputs)),
+  };
+}
+
+/** Removes chunks that an earlier build of different sources left behind. */
+async function removeStaleChunks(chunksDir: string, written: Set<string>): Promise<void> {
+  const present = await readdir(chunksDir).catch(() => [] as string[]);
+  await Promise.all(present.filter((name) => !written.has(join(chunksDir, name))).map((name) => rm(join(chunksDir, name), { force: true })));
+}
+
+export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: BuildOptions = {}): Promise<BuildResult> {
   const outFile = join(outDir, 'index.js');
-  const result = await build({
-    entryPoints: [LAMBDA_ENTRY],
-    outfile: outFile,
+  const chunksDir = join(outDir, CHUNKS_DIR);
+  // Replaces the one free identifier in lambda/deployConfig.ts; without it that module stays empty.
+  const define: Record<string, string> = options.deployConfig ? { __DEPLOY_CONFIG__: JSON.stringify(options.deployConfig) } : {};
+  const common: EsbuildOptions = {
     bundle: true,
     platform: 'node',
     // Node 20 runs it here, nodejs22.x in Lambda: target the older of the two.
     target: 'node20',
-    format: 'cjs',
+    // ES module builds first: esbuild can drop their unused exports, which it cannot do in CommonJS.
+    mainFields: ['module', 'main'],
     minify: true,
     sourcemap: 'linked',
-    legalComments: 'linked',
+    // Gathered into index.js.LEGAL.txt below.
+    legalComments: 'external',
     metafile: true,
     logLevel: 'warning',
-  });
+    define,
+  };
+  const chunks = new Map<string, string>();
+  const main = await build({ ...common, entryPoints: [LAMBDA_ENTRY], outfile: outFile, format: 'cjs', plugins: [lazyImports(chunks)] });
+  const lazy =
+    chunks.size === 0
+      ? undefined
+      : await build({
+          ...common,
+          entryPoints: [...chunks].map(([name, path]) => ({ in: path, out: name })),
+          outdir: chunksDir,
+          format: 'esm',
+          splitting: true,
+          outExtension: { '.js': '.mjs' },
+          chunkNames: '[name]-[hash]',
+        });
+  if (lazy?.metafile) assertNoRequireInChunks(lazy.metafile);
   // The project root is "type": "module"; this marks the bundle as CommonJS wherever it is copied with it.
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
-  const output = result.metafile.outputs[Object.keys(result.metafile.outputs).find((name) => name.endsWith('index.js')) ?? ''];
-  return { outFile, bytes: output?.bytes ?? 0, metafile: result.metafile };
+  const metafile = await gatherLegalNotices(mergeMetafiles(main.metafile ?? EMPTY_METAFILE, lazy?.metafile ?? EMPTY_METAFILE), outDir);
+  const written = Object.keys(metafile.outputs).map((path) => resolve(path));
+  await removeStaleChunks(chunksDir, new Set(written));
+  const files = ['package.json', ...written.filter((path) => !path.endsWith('.map')).map((path) => relative(outDir, path).split(sep).join('/'))].sort();
+  const output = metafile.outputs[relative(process.cwd(), outFile).split(sep).join('/')];
+  return { outFile, bytes: output?.bytes ?? 0, metafile, files };
 }
 
 async function newestSourceTime(dir: string): Promise<number> {

@@ -1,0 +1,22 @@
+// The part of the AWS SDK the mailer uses, and the one way it builds its client. ses.ts imports
+// this module dynamically, so the build puts it (with all it pulls in) into chunks loaded only on
+// the path that sends; naming what it takes lets esbuild leave the rest of the SES client out.
+
+import { SESClient } from '@aws-sdk/client-ses';
+import type { MailConfig } from '../config.ts';
+import { SES_CONNECTION_TIMEOUT_MS, SES_REQUEST_TIMEOUT_MS } from '../deadlines.ts';
+
+export { SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
+export type { SESClient };
+
+export function createSesClient(config: MailConfig): SESClient {
+  return new SESClient({
+    region: config.region,
+    ...(config.credentials ? { credentials: config.credentials } : {}),
+    // Retries are the mailer's (ses.ts): the SDK would also retry timeouts, which can duplicate a mail.
+    maxAttempts: 1,
+    // Recent Smithy handlers only warn when requestTimeout passes unless told to throw;
+    // a warning would leave the user waiting until Alexa gives up.
+    requestHandler: { connectionTimeout: SES_CONNECTION_TIMEOUT_MS, requestTimeout: SES_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+  });
+}

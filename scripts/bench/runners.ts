@@ -1,0 +1,30 @@
+// Builds the two child programs (coldChild.ts, warmChild.ts) into small CommonJS files that
+// plain `node` runs: no tsx, no loader hooks, so a cold child starts the way Lambda's does.
+
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { PROJECT_ROOT } from '../build/lambda.ts';
+
+export interface Runners {
+  readonly cold: string;
+  readonly warm: string;
+}
+
+export async function buildRunners(workDir: string): Promise<Runners> {
+  const runners = { cold: join(workDir, 'runners/cold.cjs'), warm: join(workDir, 'runners/warm.cjs') };
+  await build({
+    absWorkingDir: PROJECT_ROOT,
+    entryPoints: [
+      { in: join(PROJECT_ROOT, 'scripts/bench/coldChild.ts'), out: 'cold' },
+      { in: join(PROJECT_ROOT, 'scripts/bench/warmChild.ts'), out: 'warm' },
+    ],
+    outdir: join(workDir, 'runners'),
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
+  return runners;
+}
