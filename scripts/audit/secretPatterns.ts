@@ -26,6 +26,7 @@ export const ALLOWED_FAKE_CREDENTIALS: Readonly<Record<string, string>> = {
   'LOCAL-DEMO-KEY-ID': 'the local demo (scripts/demo.ts); the local outbox accepts any key',
   'FAKE-DEPLOY-KEY-FAKE': 'the deploy tests (test/deploy/)',
   'ROTATED-KEY-ID-NOT-REAL': 'the key-rotation case of the deploy tests (test/deploy/credentials.test.ts)',
+  'NEVER_ISSUED_KEY_ID': 'a key ID the in-memory IAM has never issued (test/provision/fakeAws.test.ts)',
   'AKIAxxxxxxxxxxxxxxxx': "AWS documentation's example key ID",
   'example-secret-not-a-key': "AWS documentation's example secret key",
 };
