@@ -3,7 +3,7 @@
 // 204 when the field is empty, 403 when the permission is withheld, 401 without a token.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.ts';
 
 export interface ProfileBehaviour {
   /** The account's email; `null` means the profile has none (204). */
@@ -74,18 +74,13 @@ export async function startProfileApi(initial: ProfileBehaviour = {}): Promise<P
     if (current.delayMs) setTimeout(() => answer(request, response, current), current.delayMs);
     else answer(request, response, current);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listener.url,
     requests,
     set(next) {
       behaviour = { ...next };
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listener.close,
   };
 }

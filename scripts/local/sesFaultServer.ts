@@ -10,7 +10,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.ts';
 
 /** The failures SES answers with, named after what went wrong. */
 export type SesErrorKind =
@@ -224,11 +224,10 @@ export async function startSesFaultServer(initial: SesBehaviour = { kind: 'accep
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listener.url,
     get requests() {
       return requests;
     },
@@ -246,10 +245,6 @@ export async function startSesFaultServer(initial: SesBehaviour = { kind: 'accep
       requests = [];
       acceptedCount = 0;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listener.close,
   };
 }

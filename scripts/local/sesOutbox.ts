@@ -4,6 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
+import { closeServer } from './loopback.ts';
 
 export interface CapturedMail {
   readonly messageId: string;
@@ -41,10 +42,6 @@ export async function startSesOutbox(port = 0): Promise<SesOutbox> {
     async clear() {
       await fetch(`${url}/clear-store`, { method: 'POST' });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -7,12 +7,12 @@
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { v2 } from 'ask-smapi-model';
 import { startConversation, type Conversation, type Turn } from '../../scripts/dialog/conversation.ts';
 import { matcherFor } from '../../scripts/dialog/matcher.ts';
 import { skillName } from '../../scripts/dialog/skillPackage.ts';
 import type { Simulator } from '../../scripts/dialog/simulator.ts';
+import { listenOnLoopback } from '../../scripts/local/loopback.ts';
 
 export interface FakeSmapi {
   readonly url: string;
@@ -87,14 +87,10 @@ export async function startFakeSmapi(simulator: Simulator): Promise<FakeSmapi> {
     const result = request.method === 'GET' && simulationId ? results.get(simulationId) : undefined;
     return result ? send(response, 200, result) : send(response, 404, { message: `No simulation ${simulationId}.` });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listener = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: listener.url,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listener.close,
   };
 }

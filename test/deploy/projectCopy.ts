@@ -4,8 +4,6 @@
 
 import { execFile } from 'node:child_process';
 import { access, copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -98,33 +96,4 @@ export async function notIgnored(paths: string[]): Promise<string[]> {
   return paths.filter((path) => !ignored.has(path));
 }
 
-export interface RecordingProxy {
-  readonly url: string;
-  /** The Authorization header of every request that went through. */
-  readonly authorizations: string[];
-  close(): Promise<void>;
-}
-
-/** Forwards to target and remembers who signed each request: the access key ID is in the header. */
-export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
-  const authorizations: string[] = [];
-  const server = createServer((incoming, outgoing) => {
-    authorizations.push(incoming.headers.authorization ?? '');
-    const forward = httpRequest(new URL(incoming.url ?? '/', target), { method: incoming.method, headers: incoming.headers }, (answer) => {
-      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(outgoing);
-    });
-    forward.on('error', () => outgoing.writeHead(502).end());
-    incoming.pipe(forward);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    authorizations,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+export { startRecordingProxy, type RecordingProxy } from '../support/recordingProxy.ts';

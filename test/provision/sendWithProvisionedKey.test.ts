@@ -5,8 +5,6 @@
 // ask the bundled handler to "send me an email".
 
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, request as forward, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,46 +15,24 @@ import { startProfileApi, type ProfileApi } from '../../scripts/local/profileApi
 import { startSesOutbox, type SesOutbox } from '../../scripts/local/sesOutbox.ts';
 import { readCredentialsFile } from '../../scripts/shared/credentialsFile.ts';
 import { startFakeAws, type FakeAws } from '../support/fakeAws/server.ts';
+import { startRecordingProxy, type RecordingProxy } from '../support/recordingProxy.ts';
 import { runProvisionCommand, setAwsEnvironment } from './harness.ts';
 
 const SENDER = 'skill-sender@example.com';
 const ACCOUNT_HOLDER = 'holder@example.org';
-const CREDENTIAL = /Credential=([^/]+)\//;
 
-/** Forwards to the outbox, remembering the access key ID that signed each request. */
-async function startSigningRecorder(target: string): Promise<{ url: string; keyIds: string[]; close(): Promise<void> }> {
-  const keyIds: string[] = [];
-  const server: Server = createServer((incoming, outgoing) => {
-    keyIds.push(CREDENTIAL.exec(incoming.headers.authorization ?? '')?.[1] ?? '(unsigned)');
-    const upstream = forward(`${target}${incoming.url ?? '/'}`, { method: incoming.method, headers: incoming.headers }, (answer) => {
-      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(outgoing);
-    });
-    incoming.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    keyIds,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 let fake: FakeAws;
 let outbox: SesOutbox;
 let profile: ProfileApi;
-let recorder: Awaited<ReturnType<typeof startSigningRecorder>>;
+let recorder: RecordingProxy;
 let folder: string;
 let restore: () => void = () => {};
 const skillVariables = ['SES_ACCESS_KEY_ID', 'SES_SECRET_ACCESS_KEY', 'SES_REGION', 'SES_FROM_ADDRESS'] as const;
 
 beforeAll(async () => {
   [fake, outbox, profile] = await Promise.all([startFakeAws(), startSesOutbox(), startProfileApi({ email: ACCOUNT_HOLDER, givenName: 'Alex' })]);
-  recorder = await startSigningRecorder(outbox.url);
+  recorder = await startRecordingProxy(outbox.url);
   folder = await mkdtemp(join(tmpdir(), 'provisioned-skill-'));
 });
 
@@ -89,6 +65,6 @@ describe('the provisioned key', () => {
     const mails = await outbox.mails();
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatchObject({ from: SENDER, destination: { to: [ACCOUNT_HOLDER] } });
-    expect(recorder.keyIds).toEqual([issuedKey]);
+    expect(recorder.keyIds()).toEqual([issuedKey]);
   });
 });

@@ -6,11 +6,11 @@
 // tests can count the mutating ones.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FakeIam, IAM_NAMESPACE } from './iam.ts';
 import { AwsError, QueryParams, errorDocument, resultDocument, type XmlValue } from './protocol.ts';
 import { FakeSes, SES_NAMESPACE } from './ses.ts';
 import { STS_NAMESPACE, handleSts, type Caller } from './sts.ts';
+import { listenOnLoopback } from '../../../scripts/local/loopback.ts';
 
 export type FakeService = 'iam' | 'ses' | 'sts';
 
@@ -192,9 +192,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     }
     handle(request, response).catch((error: unknown) => response.writeHead(500).end(String(error)));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const listener = await listenOnLoopback(server);
+  const { url } = listener;
 
   return {
     url,
@@ -216,10 +215,6 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       AWS_ACCESS_KEY_ID: adminAccessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_ADMIN_SECRET,
     }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listener.close,
   };
 }
