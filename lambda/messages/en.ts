@@ -39,7 +39,7 @@ export const en: Messages = {
       case 'not-authorized':
         return "Sorry, this skill isn't allowed to send email right now. Its owner needs to check its key.";
       case 'unavailable':
-        return "Sorry, the mail service didn't answer in time. Please try again.";
+        return "Sorry, I couldn't reach the mail service just now. Please try again in a moment.";
       case 'unknown':
         return "Sorry, I couldn't send the email. Please try again later.";
     }

@@ -42,7 +42,7 @@ describe('SES refuses the mail', () => {
     ['sending-paused', 'sending-paused', 'sending is paused', '送信が停止されています'],
     ['invalid-client-token', 'not-authorized', "isn't allowed to send email right now", '権限がありません'],
     ['signature-mismatch', 'not-authorized', "isn't allowed to send email right now", '権限がありません'],
-    ['internal-failure', 'unavailable', "didn't answer in time", '時間内に応答がありませんでした'],
+    ['internal-failure', 'unavailable', "couldn't reach the mail service", 'メールサービスにつながりませんでした'],
   ] as const)('%s: the user hears why, in English and Japanese', async (behaviour, errorClass, english, japanese) => {
     const en = await sendWhileSes(behaviour);
     expect(en.speech).toContain(english);
@@ -82,7 +82,7 @@ describe('SES refuses the mail', () => {
 describe('SES does not answer properly', () => {
   it('apologises for a hung SES well inside the Alexa deadline, after one attempt', async () => {
     const { speech, elapsedMs, failure } = await sendWhileSes('hang');
-    expect(speech).toContain("didn't answer in time");
+    expect(speech).toContain("couldn't reach the mail service");
     expect(failure).toMatchObject({ errorClass: 'unavailable' });
     expect(elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS - 3_000);
     expect(ses.requestCount).toBe(1);
@@ -91,7 +91,7 @@ describe('SES does not answer properly', () => {
   it('does not retry a success that arrives after the timeout, so the mail SES took stays the only one', async () => {
     ses.set({ kind: 'accept', delayMs: 3_000 });
     const response = await skill.invoke(intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url }));
-    expect(speechOf(response)).toContain("didn't answer in time");
+    expect(speechOf(response)).toContain("couldn't reach the mail service");
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(ses.requestCount).toBe(1);
     expect(ses.acceptedCount).toBe(1);
@@ -115,7 +115,7 @@ describe('SES does not answer properly', () => {
     const offline = skillUnderTest({ sesUrl: closed.url });
     const started = Date.now();
     const response = await offline.invoke(intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url }));
-    expect(speechOf(response)).toContain("didn't answer in time");
+    expect(speechOf(response)).toContain("couldn't reach the mail service");
     expect(Date.now() - started).toBeLessThan(ALEXA_DEADLINE_MS);
     expect(offline.logs.find((line) => line.includes('mail-failed'))).toContain('"errorCode":"ECONNREFUSED"');
     // A refused connection proves SES never saw the mail, so it was tried twice.

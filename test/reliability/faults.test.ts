@@ -72,16 +72,16 @@ interface SesFault {
 }
 
 const DONE = 'Done. I sent an email to your address that starts with t, at example.com.';
-const NOT_IN_TIME = "Sorry, the mail service didn't answer in time. Please try again.";
+const SERVICE_UNREACHABLE = "Sorry, I couldn't reach the mail service just now. Please try again in a moment.";
 
 const SES_FAULTS: readonly SesFault[] = [
   { fault: 'throttling on every attempt', behaviour: { kind: 'fail', error: 'throttling' }, hears: 'Sorry, the mail service is busy right now. Please try again in a minute.', event: 'mail-failed', errorClass: 'throttled', attempts: 2, sesRequests: 2, accepted: 0 },
   { fault: 'throttling once, then success', behaviour: { kind: 'fail', error: 'throttling', times: 1 }, hears: DONE, event: 'mail-sent', attempts: 2, sesRequests: 2, accepted: 1 },
   { fault: 'throttling once, then success, with a note (SendRawEmail)', behaviour: { kind: 'fail', error: 'throttling', times: 1 }, note: 'buy milk', hears: DONE, event: 'mail-sent', attempts: 2, sesRequests: 2, accepted: 1 },
   { fault: 'the daily sending quota used up', behaviour: { kind: 'fail', error: 'daily-quota' }, hears: 'Sorry, this skill has sent all the email it may send today. Please try again tomorrow.', event: 'mail-failed', errorClass: 'daily-quota', attempts: 1, sesRequests: 1, accepted: 0 },
-  { fault: 'a 500 InternalFailure', behaviour: { kind: 'fail', error: 'internal-failure' }, hears: NOT_IN_TIME, event: 'mail-failed', errorClass: 'unavailable', attempts: 1, sesRequests: 1, accepted: 0 },
-  { fault: 'a hang (no answer at all)', behaviour: { kind: 'hang' }, hears: NOT_IN_TIME, event: 'mail-failed', errorClass: 'unavailable', attempts: 1, sesRequests: 1, accepted: 0 },
-  { fault: 'a refused connection', behaviour: 'refused connection', hears: NOT_IN_TIME, event: 'mail-failed', errorClass: 'unavailable', attempts: 2, sesRequests: 0, accepted: 0 },
+  { fault: 'a 500 InternalFailure', behaviour: { kind: 'fail', error: 'internal-failure' }, hears: SERVICE_UNREACHABLE, event: 'mail-failed', errorClass: 'unavailable', attempts: 1, sesRequests: 1, accepted: 0 },
+  { fault: 'a hang (no answer at all)', behaviour: { kind: 'hang' }, hears: SERVICE_UNREACHABLE, event: 'mail-failed', errorClass: 'unavailable', attempts: 1, sesRequests: 1, accepted: 0 },
+  { fault: 'a refused connection', behaviour: 'refused connection', hears: SERVICE_UNREACHABLE, event: 'mail-failed', errorClass: 'unavailable', attempts: 2, sesRequests: 0, accepted: 0 },
   { fault: 'malformed XML in a 200 answer', behaviour: { kind: 'fail', error: 'malformed-xml' }, hears: "Sorry, I couldn't send the email. Please try again later.", event: 'mail-failed', errorClass: 'unknown', attempts: 1, sesRequests: 1, accepted: 0 },
   { fault: 'a slow answer just inside the SES deadline (2 s)', behaviour: { kind: 'accept', delayMs: 2_000 }, hears: DONE, event: 'mail-sent', attempts: 1, sesRequests: 1, accepted: 1 },
   { fault: 'an invalid key (InvalidClientTokenId)', behaviour: { kind: 'fail', error: 'invalid-client-token' }, hears: "Sorry, this skill isn't allowed to send email right now. Its owner needs to check its key.", event: 'mail-failed', errorClass: 'not-authorized', attempts: 1, sesRequests: 1, accepted: 0 },
@@ -113,7 +113,7 @@ describe('when SES fails', () => {
 
     const answer = await sendEmail(skill);
 
-    expect(answer.speech).toBe(`<speak>${NOT_IN_TIME}</speak>`);
+    expect(answer.speech).toBe(`<speak>${SERVICE_UNREACHABLE}</speak>`);
     expect(answer.elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS);
     expect(answer.log.find((entry) => entry.event === 'mail-failed')).toMatchObject({ errorClass: 'unavailable', attempts: 1 });
     // SES took the mail after the skill stopped waiting: the user may still get it, but only once.
