@@ -6,7 +6,7 @@ import { requestTypeOf, turnOf } from '../request.ts';
 
 export function fallbackHandler(logger: Logger): RequestHandler {
   return {
-    // Registered last, so it only sees intents no other handler took.
+    // Registered after every intent handler, so it only sees intents none of them took.
     canHandle: ({ requestEnvelope }) => requestTypeOf(requestEnvelope) === 'IntentRequest',
     handle(handlerInput) {
       const { messages, log } = turnOf(handlerInput, logger);

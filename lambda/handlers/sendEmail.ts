@@ -4,7 +4,7 @@
 
 import type { RequestHandler } from 'ask-sdk-core';
 import { maskAddress } from '../log.ts';
-import { escapeMarkup } from '../messages/html.ts';
+import { escapeMarkup } from '../messages/markup.ts';
 import { cleanNote } from '../note.ts';
 import { EMAIL_PERMISSION, GIVEN_NAME_PERMISSION } from '../profile.ts';
 import { isIntent, slotValueOf, turnOf } from '../request.ts';
@@ -59,7 +59,7 @@ export function sendEmailHandler({ logger, profile, mailer, configProblems }: Sk
       log.info('mail-sent', { to: masked, api: result.api, messageId: result.messageId, attempts: result.attempts, withNote: note !== undefined });
       const domain = account.email.slice(account.email.lastIndexOf('@') + 1);
       return respond
-        .speak(messages.sent(escapeMarkup(masked), escapeMarkup(domain), escapeMarkup(account.email[0] ?? '')))
+        .speak(messages.sent(escapeMarkup(account.email[0] ?? ''), escapeMarkup(domain)))
         .withSimpleCard(messages.sentCardTitle, messages.sentCardText(masked))
         .withShouldEndSession(true)
         .getResponse();

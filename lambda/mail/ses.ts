@@ -7,7 +7,7 @@
 
 import type { SESClient } from './sesSdk.ts';
 import type { MailConfig } from '../config.ts';
-import { SES_MAX_ATTEMPTS, SES_RETRY_DELAY_MS } from '../deadlines.ts';
+import { SES_ATTEMPT_TIMEOUT_MS, SES_MAX_ATTEMPTS, SES_RETRY_DELAY_MS } from '../deadlines.ts';
 import { composeRawMessage, safeHeaders, type OutgoingMail } from './compose.ts';
 import { classifySesError, type MailFailure } from './errors.ts';
 
@@ -18,7 +18,6 @@ export type SendResult =
   | { readonly ok: false; readonly failure: MailFailure; readonly api: SesApi; readonly attempts: number };
 
 export interface Mailer {
-  readonly fromAddress: string;
   sendMail(mail: Omit<OutgoingMail, 'from'>): Promise<SendResult>;
   /**
    * Starts loading what sending needs, without waiting for it. On a cold start the handler calls
@@ -35,7 +34,17 @@ export function createSesMailer(config: MailConfig): Mailer {
   // Loaded and built on the first send, then kept for the life of the container: a
   // LaunchRequest never pays for the SES client, and warm sends reuse its keep-alive connection.
   let client: Promise<{ ses: SesModule; client: SESClient }> | undefined;
-  const sesClient = () => (client ??= import('./sesSdk.ts').then((ses) => ({ ses, client: ses.createSesClient(config) })));
+  const sesClient = () => {
+    client ??= import('./sesSdk.ts').then((ses) => ({ ses, client: ses.createSesClient(config) }));
+    // A failed load must not be remembered for the life of the container: the next send tries again.
+    client.catch(() => {
+      client = undefined;
+    });
+    return client;
+  };
+  // Smithy's requestTimeout stops counting once the response headers arrive, so an answer that
+  // stalls halfway would never end; this bounds the whole attempt, connection to last byte.
+  const attemptDeadline = () => ({ abortSignal: AbortSignal.timeout(SES_ATTEMPT_TIMEOUT_MS) });
 
   const sendOnce = async (mail: OutgoingMail): Promise<{ messageId: string }> => {
     const { ses, client } = await sesClient();
@@ -44,6 +53,7 @@ export function createSesMailer(config: MailConfig): Mailer {
       const raw = await composeRawMessage(mail);
       const output = await client.send(
         new ses.SendRawEmailCommand({ Source: headers.from, Destinations: [headers.to], RawMessage: { Data: raw } }),
+        attemptDeadline(),
       );
       return { messageId: output.MessageId ?? '' };
     }
@@ -56,12 +66,12 @@ export function createSesMailer(config: MailConfig): Mailer {
           Body: { Text: { Data: mail.content.text, Charset: 'UTF-8' }, Html: { Data: mail.content.html, Charset: 'UTF-8' } },
         },
       }),
+      attemptDeadline(),
     );
     return { messageId: output.MessageId ?? '' };
   };
 
   return {
-    fromAddress: config.fromAddress,
     prepare() {
       // A failure to load is not lost: sendMail awaits the same promise and reports it.
       sesClient().catch(() => undefined);

@@ -4,7 +4,7 @@
 
 import { SESClient } from '@aws-sdk/client-ses';
 import type { MailConfig } from '../config.ts';
-import { SES_CONNECTION_TIMEOUT_MS, SES_REQUEST_TIMEOUT_MS } from '../deadlines.ts';
+import { SES_ATTEMPT_TIMEOUT_MS, SES_CONNECTION_TIMEOUT_MS } from '../deadlines.ts';
 
 export { SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
 export type { SESClient };
@@ -17,6 +17,6 @@ export function createSesClient(config: MailConfig): SESClient {
     maxAttempts: 1,
     // Recent Smithy handlers only warn when requestTimeout passes unless told to throw;
     // a warning would leave the user waiting until Alexa gives up.
-    requestHandler: { connectionTimeout: SES_CONNECTION_TIMEOUT_MS, requestTimeout: SES_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: SES_CONNECTION_TIMEOUT_MS, requestTimeout: SES_ATTEMPT_TIMEOUT_MS, throwOnRequestTimeout: true },
   });
 }

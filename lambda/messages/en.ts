@@ -1,7 +1,7 @@
 // English (en-US) speech and mail content.
 
 import type { Messages } from './types.ts';
-import { escapeMarkup } from './html.ts';
+import { escapeMarkup } from './markup.ts';
 
 const skillName = 'Mail Sender';
 
@@ -15,7 +15,7 @@ export const en: Messages = {
   goodbye: 'Goodbye.',
   fallback: `${skillName} can't help with that. You can say, send me an email.`,
   fallbackReprompt: 'Would you like me to send you an email?',
-  sent: (_masked, domain, initial) => `Done. I sent an email to your address that starts with ${initial}, at ${domain}.`,
+  sent: (initial, domain) => `Done. I sent an email to your address that starts with ${initial}, at ${domain}.`,
   sentCardTitle: 'Email sent',
   sentCardText: (masked) => `Sent to ${masked}. Check your inbox, and your spam folder the first time.`,
   permissionNeeded: `To email you, ${skillName} needs permission to read your email address. I sent a card to your Alexa app where you can allow it.`,

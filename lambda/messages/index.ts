@@ -7,8 +7,6 @@ import { ja } from './ja.ts';
 
 export type { Messages, MailContent, MailContentInput } from './types.ts';
 
-export const SUPPORTED_LOCALES = ['en-US', 'ja-JP'] as const;
-
 export function messagesFor(locale: string | undefined): Messages {
   return locale?.toLowerCase().startsWith('ja') ? ja : en;
 }

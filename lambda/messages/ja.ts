@@ -1,7 +1,7 @@
 // Japanese (ja-JP) speech and mail content.
 
 import type { Messages } from './types.ts';
-import { escapeMarkup } from './html.ts';
+import { escapeMarkup } from './markup.ts';
 
 const skillName = 'メールセンダー';
 
@@ -15,7 +15,7 @@ export const ja: Messages = {
   goodbye: 'さようなら。',
   fallback: `すみません、${skillName}ではそれはできません。「メールを送って」と言ってみてください。`,
   fallbackReprompt: 'メールを送りましょうか？',
-  sent: (_masked, domain, initial) => `送信しました。${domain} の、${initial} で始まるあなたのアドレスにメールを送りました。`,
+  sent: (initial, domain) => `送信しました。${domain} の、${initial} で始まるあなたのアドレスにメールを送りました。`,
   sentCardTitle: 'メールを送信しました',
   sentCardText: (masked) => `${masked} に送信しました。初回は迷惑メールフォルダーも確認してください。`,
   permissionNeeded: `メールを送るには、${skillName}がメールアドレスを読み取る許可が必要です。Alexaアプリにカードを送りましたので、そこから許可してください。`,

@@ -18,21 +18,22 @@ export interface MailContentInput {
 export interface Messages {
   readonly locale: string;
   readonly skillName: string;
-  launch: string;
-  launchReprompt: string;
-  help: string;
-  helpReprompt: string;
-  goodbye: string;
-  fallback: string;
-  fallbackReprompt: string;
-  sent(maskedAddress: string, domain: string, initial: string): string;
-  sentCardTitle: string;
-  sentCardText(maskedAddress: string): string;
-  permissionNeeded: string;
-  noEmailOnProfile: string;
-  profileUnavailable: string;
-  notConfigured: string;
-  mailFailed(failure: MailFailure): string;
-  somethingWentWrong: string;
-  mailContent(input: MailContentInput): MailContent;
+  readonly launch: string;
+  readonly launchReprompt: string;
+  readonly help: string;
+  readonly helpReprompt: string;
+  readonly goodbye: string;
+  readonly fallback: string;
+  readonly fallbackReprompt: string;
+  /** `initial` and `domain` of the account's address: enough to recognise it, not to read it out. */
+  readonly sent: (initial: string, domain: string) => string;
+  readonly sentCardTitle: string;
+  readonly sentCardText: (maskedAddress: string) => string;
+  readonly permissionNeeded: string;
+  readonly noEmailOnProfile: string;
+  readonly profileUnavailable: string;
+  readonly notConfigured: string;
+  readonly mailFailed: (failure: MailFailure) => string;
+  readonly somethingWentWrong: string;
+  readonly mailContent: (input: MailContentInput) => MailContent;
 }

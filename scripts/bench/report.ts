@@ -5,9 +5,8 @@
 
 import {
   PROFILE_TIMEOUT_MS,
-  SES_CONNECTION_TIMEOUT_MS,
+  SES_ATTEMPT_TIMEOUT_MS,
   SES_MAX_ATTEMPTS,
-  SES_REQUEST_TIMEOUT_MS,
   SES_RETRY_DELAY_MS,
 } from '../../lambda/deadlines.ts';
 import type { ColdSample, ColdSamples } from './cold.ts';
@@ -36,7 +35,7 @@ export const MEMORY_CHOICES_MB = [128, 256, 512, 1024] as const;
 export const COLD_CPU_BUDGET_MS = 1000;
 /** The longest a request can wait on others, retry included: the skill's own deadlines. */
 export const DEADLINE_CEILING_MS =
-  PROFILE_TIMEOUT_MS + SES_CONNECTION_TIMEOUT_MS + SES_MAX_ATTEMPTS * SES_REQUEST_TIMEOUT_MS + (SES_MAX_ATTEMPTS - 1) * SES_RETRY_DELAY_MS;
+  PROFILE_TIMEOUT_MS + SES_MAX_ATTEMPTS * SES_ATTEMPT_TIMEOUT_MS + (SES_MAX_ATTEMPTS - 1) * SES_RETRY_DELAY_MS;
 
 export interface ColdFigures {
   readonly wallMs: Summary;

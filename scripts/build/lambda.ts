@@ -11,6 +11,7 @@ import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions as EsbuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { bundledPackages, licenseTextOf } from './bundledPackages.ts';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const LAMBDA_ENTRY = join(PROJECT_ROOT, 'lambda/index.ts');
@@ -90,8 +91,16 @@ async function gatherLegalNotices(metafile: Metafile, outDir: string): Promise<M
   // Metafile paths are relative to the working directory, where esbuild ran.
   const texts = await Promise.all(notices.map((path) => readFile(resolve(path), 'utf8')));
   await Promise.all(notices.map((path) => rm(resolve(path), { force: true })));
-  const text = texts.map((part) => part.trim()).filter(Boolean).join('\n\n');
-  await writeFile(target, text ? `${text}\n` : 'No bundled code carries a license comment.\n');
+  const comments = texts.map((part) => part.trim()).filter(Boolean).join('\n\n');
+  // esbuild keeps only the comments marked @license or @preserve; the packages' own license
+  // and notice files are what MIT, BSD and Apache-2.0 ask to travel with the code.
+  const packageTexts: string[] = [];
+  for (const pkg of await bundledPackages(metafile)) {
+    const licenseText = await licenseTextOf(pkg);
+    packageTexts.push(`=== ${pkg.name}@${pkg.version} (${pkg.license ?? 'no license declared'}) ===\n${licenseText ?? '(the package ships no license file)'}`);
+  }
+  const text = [comments, ...packageTexts].filter(Boolean).join('\n\n');
+  await writeFile(target, `${text}\n`);
   const outputs = Object.fromEntries(Object.entries(metafile.outputs).filter(([path]) => !notices.includes(path)));
   const key = relative(process.cwd(), target).split(sep).join('/');
   return { inputs: metafile.inputs, outputs: { ...outputs, [key]: { bytes: Buffer.byteLength(text), inputs: {}, imports: [], exports: [] } } };

@@ -30,13 +30,16 @@ export type SesBehaviour =
   /** Fail with `error`; after `times` failures (when given) accept again. */
   | { readonly kind: 'fail'; readonly error: SesErrorKind; readonly times?: number }
   /** Never answer: the client's own timeout decides. */
-  | { readonly kind: 'hang' };
+  | { readonly kind: 'hang' }
+  /** Send the success status and half the body, then go silent: a stall after the headers. */
+  | { readonly kind: 'stall' };
 
 /** Short names for the command line and replay files (`--ses throttling`, `"simulate": {"ses": "hang"}`). */
 export const SES_BEHAVIOURS = {
   accept: { kind: 'accept' },
   slow: { kind: 'accept', delayMs: 1_000 },
   hang: { kind: 'hang' },
+  stall: { kind: 'stall' },
   throttling: { kind: 'fail', error: 'throttling' },
   'throttling-once': { kind: 'fail', error: 'throttling', times: 1 },
   'daily-quota': { kind: 'fail', error: 'daily-quota' },
@@ -195,6 +198,12 @@ export async function startSesFaultServer(initial: SesBehaviour = { kind: 'accep
     const current = behaviour;
 
     if (current.kind === 'hang') {
+      requests.push({ action, answer: 'no answer' });
+      return;
+    }
+    if (current.kind === 'stall') {
+      response.writeHead(200, { 'content-type': 'text/xml' });
+      response.write(`<${action}Response xmlns="${NAMESPACE}"><${action}Result>`);
       requests.push({ action, answer: 'no answer' });
       return;
     }

@@ -122,7 +122,7 @@ describe('our own keys', () => {
     ['a negative mail count', { expect: [{ speech: 'x' }, { speech: 'y', mails: -1 }] }, "Replay file's expect[1].mails must be >= 0."],
     ['a key expect does not know', { expect: [{ speech: 'x' }, { speech: 'y', mail: 1 }] }, 'must NOT have additional properties "mail"'],
     ['a speech that is no regular expression', { expect: [{ speech: 'x' }, { speech: '(unclosed' }] }, "Replay file's expect[1].speech is not a regular expression"],
-    ['an SES behaviour that does not exist', { simulate: { ses: 'explode' } }, "Replay file's simulate.ses must be equal to one of the allowed values (accept, slow, hang, throttling"],
+    ['an SES behaviour that does not exist', { simulate: { ses: 'explode' } }, "Replay file's simulate.ses must be equal to one of the allowed values (accept, slow, hang, stall, throttling"],
     ['an email permission that is not a boolean', { simulate: { emailPermission: 'no' } }, "Replay file's simulate.emailPermission must be boolean."],
   ])('refuses %s, saying which', (_, extra, reason) => {
     expect(() => parseReplayFile({ ...valid, ...extra }, 'x.json')).toThrow(reason);

@@ -88,6 +88,14 @@ describe('SES does not answer properly', () => {
     expect(ses.requestCount).toBe(1);
   });
 
+  it('apologises for an answer that stalls after its headers, inside the deadline, after one attempt', async () => {
+    const { speech, elapsedMs, failure } = await sendWhileSes('stall');
+    expect(speech).toContain("couldn't reach the mail service");
+    expect(failure).toMatchObject({ errorClass: 'unavailable', attempts: 1 });
+    expect(elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS - 3_000);
+    expect(ses.requestCount).toBe(1);
+  });
+
   it('does not retry a success that arrives after the timeout, so the mail SES took stays the only one', async () => {
     ses.set({ kind: 'accept', delayMs: 3_000 });
     const response = await skill.invoke(intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url }));

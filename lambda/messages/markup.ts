@@ -1,4 +1,4 @@
-// Escaping for text placed into HTML mail bodies and into SSML, which are both XML-ish.
+// Escaping for text placed into markup: the HTML mail body and the SSML Alexa speaks.
 
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
