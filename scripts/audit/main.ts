@@ -7,18 +7,18 @@ import { ALLOWED_LICENSES, checkBundleLicenses } from './licenses.ts';
 import { AUDIT_ARGS, runNpmAudit } from './npmAudit.ts';
 import { describeFinding, scanProjectForSecrets } from './secretScan.ts';
 
-const USAGE = `Usage: tsx scripts/audit/main.ts <check> [options]
+const USAGE = `Usage: npm run check:licenses | check:secrets | check:audit [-- options]
 
 Checks:
-  licenses    build the Lambda bundle and check the declared license of every npm package
-              whose files went into it (allowed: ${ALLOWED_LICENSES.join(', ')})
-  secrets     scan every file git would commit (tracked, and new files not ignored)
-              for AWS access keys, secret keys and private keys
-  npm-audit   run \`npm ${AUDIT_ARGS.join(' ')}\` and fail on any high or critical
-              advisory in the production dependencies
+  check:licenses  build the Lambda bundle and check the declared license of every npm package
+                  whose files went into it (allowed: ${ALLOWED_LICENSES.join(', ')})
+  check:secrets   scan every file git would commit (tracked, and new files not ignored)
+                  for AWS access keys, secret keys and private keys
+  check:audit     run \`npm ${AUDIT_ARGS.join(' ')}\` and fail on any high or critical
+                  advisory in the production dependencies
 
 Options:
-  --require-advisories  npm-audit: also fail when the registry offers no advisory endpoint
+  --require-advisories  check:audit: also fail when the registry offers no advisory endpoint
   -h, --help            show this help
 
 Exit codes: 0 passed, 1 failed, 2 usage error.`;

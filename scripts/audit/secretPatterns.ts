@@ -23,7 +23,6 @@ const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KE
 export const ALLOWED_FAKE_CREDENTIALS: Readonly<Record<string, string>> = {
   'TEST-KEY-ID-NOT-REAL': 'the test key of test/support/skillHarness.ts',
   'EXAMPLE-KEY-ID-NOT-REAL': 'the configuration tests (test/lambda/config.test.ts)',
-  'LOCAL-DEMO-KEY-ID': 'the local demo (scripts/demo.ts); the local outbox accepts any key',
   'FAKE-DEPLOY-KEY-FAKE': 'the deploy tests (test/deploy/)',
   'ROTATED-KEY-ID-NOT-REAL': 'the key-rotation case of the deploy tests (test/deploy/credentials.test.ts)',
   'NEVER_ISSUED_KEY_ID': 'a key ID the in-memory IAM has never issued (test/provision/fakeAws.test.ts)',

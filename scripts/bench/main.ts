@@ -1,5 +1,5 @@
 // `npm run bench`: the project's Lambda bundle measured against a baseline in one run on this
-// machine (issue 6). A benchmark, not a test: it asserts nothing about time, it reports, and
+// machine. A benchmark, not a test: it asserts nothing about time, it reports, and
 // fails only when the skill does not answer or a mail goes missing.
 
 import { execFileSync } from 'node:child_process';
@@ -30,7 +30,7 @@ one-file bundle, a bare \`node -e 0\` and the floors (ask-sdk-core alone, the SE
 cold start to a LaunchRequest answer and to a first mail, warm SendEmailIntent latency next to a
 raw SDK SendEmail, throughput, code size and peak memory. Everything runs on loopback, against a
 local SES outbox and Customer Profile API. Prints the figures as Markdown tables, the targets of
-issue 6 with a verdict, and the Lambda memory size and timeout they argue for; writes every raw
+the README's Performance section with a verdict, and the Lambda memory size and timeout they argue for; writes every raw
 figure to a JSON file.
 
 Options:

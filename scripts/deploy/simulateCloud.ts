@@ -92,7 +92,7 @@ function readFiles(paths: readonly string[]): ReplayFile[] | string {
 runCommand(USAGE, 'The cloud simulation stopped', async () => {
   const parsed = parseCommandLine(USAGE, { 'skill-id': { type: 'string' }, profile: { type: 'string' }, stage: { type: 'string' } });
   if (!parsed) return 0;
-  if (parsed.positionals.length === 0) throw new UsageError('Give the dialog file(s) to replay, for example test/dialogs/FILE.json.');
+  if (parsed.positionals.length === 0) throw new UsageError('Give the dialog file(s) to replay, for example test/dialogs/en-US/launch.json.');
   const stage = parsed.values.stage ?? 'development';
   if (stage !== 'development' && stage !== 'live') throw new UsageError(`--stage must be development or live, not "${stage}".`);
 

@@ -1,4 +1,4 @@
-// What must hold for every request the fuzzer sends, whatever it contains (issue 7):
+// What must hold for every request the fuzzer sends, whatever it contains:
 //   - the handler returns a well-formed Alexa response, or refuses a foreign skill ID cleanly;
 //   - its SSML is well-formed XML with <speak> as the only element (dictated text is escaped);
 //   - no mail leaves except for a SendEmailIntent whose profile email was returned, at most one,

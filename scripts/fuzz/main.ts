@@ -13,7 +13,7 @@ const USAGE = `Usage: npm run fuzz -- [--runs N] [--seed N]
 
 Sends generated Alexa requests, valid and broken, to the skill on loopback (a local
 Customer Profile API and a recording SES endpoint) and checks every invariant of
-issue 7 on each: a well-formed response or a clean skill-ID refusal, well-formed SSML,
+the README's Reliability section on each: a well-formed response or a clean skill-ID refusal, well-formed SSML,
 no mail but the one a SendEmailIntent asks for, to the profile address only, no header
 holding user text, no address in the logs.
 

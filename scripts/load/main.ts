@@ -1,4 +1,4 @@
-// `npm run load`: the bounded load run of issue 7 with its figures. It fails when a request
+// `npm run load`: the bounded load run behind the README's Reliability figures. It fails when a request
 // went unhandled, when the outbox and the confirmations disagree, when an answer came after
 // Alexa's deadline, or when the live heap grew across the run.
 

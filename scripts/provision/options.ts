@@ -40,7 +40,8 @@ Options:
   --group NAME               attach the policy through this IAM group instead of to the user
   --any-sender               allow sending from any identity and address (Resource "*"): not least privilege
   --verify-recipient ADDRESS ask SES to verify a recipient too (needed in the SES sandbox); repeatable
-  --teardown                 delete everything this tool created (keys, attachments, group, user, policy)
+  --teardown                 delete everything this tool created (keys, attachments, group, user,
+                             policy) and the key file
   --yes                      do not ask before --teardown; with --retire-old-key, retire even
                              though the new key has never been used
   --json                     print one JSON document instead of lines (never contains the secret)

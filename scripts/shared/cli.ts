@@ -33,7 +33,9 @@ export function runCommand(usage: string, failure: string, main: () => Promise<n
     (code) => process.exit(code),
     (error: unknown) => {
       if (error instanceof UsageError) {
-        process.stderr.write(`${error.message}\n\n${usage}\n`);
+        // The one sentence first, then only the usage line: the full help would bury it.
+        const usageLine = usage.split('\n', 1)[0];
+        process.stderr.write(`${error.message}\n\n${usageLine}\nAdd --help to see every option.\n`);
         process.exit(2);
       }
       process.stderr.write(`${failure}: ${(error as Error).message ?? String(error)}\n`);

@@ -1,4 +1,4 @@
-// What the benchmark concludes from its figures: the verdict on each target of issue 6, the
+// What the benchmark concludes from its figures: the verdict on each performance target, the
 // measurement it gives for a missed one, and the Lambda settings it recommends.
 
 import { describe, expect, it } from 'vitest';

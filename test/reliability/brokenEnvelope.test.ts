@@ -1,4 +1,4 @@
-// Regression tests for what the fuzzer found (issue 7): an envelope without `context.System`
+// Regression tests for what the fuzzer found: an envelope without `context.System`
 // (or, with SKILL_ID set, without `context.System.application`) makes ask-sdk-core's
 // CustomSkill.invoke throw a TypeError before any handler or the error handler runs, so the
 // Lambda answers Alexa with an error instead of a response, and nothing is logged.

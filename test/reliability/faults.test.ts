@@ -1,4 +1,4 @@
-// The fault matrix (issue 7): SES and the Customer Profile API failing in every way the skill
+// The fault matrix: SES and the Customer Profile API failing in every way the skill
 // must survive, each against a real local server. For each fault: what the user hears, the log
 // line operators get, the time to answer (inside Alexa's deadline, a bound the product
 // promises), and how many mails the server accepted (the expected number, never two).

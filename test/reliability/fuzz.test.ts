@@ -1,4 +1,4 @@
-// Property-based fuzzing of the handler (issue 7): generated envelopes, valid and broken,
+// Property-based fuzzing of the handler: generated envelopes, valid and broken,
 // against a recording SES endpoint and a local Customer Profile API. The seed is fixed so
 // that `npm test` is repeatable; `npm run fuzz` runs many more with a fresh seed.
 

@@ -1,4 +1,4 @@
-// The small load run of issue 7 (`npm run load` is the large one): concurrent SendEmailIntent
+// The small load run (`npm run load` is the large one): concurrent SendEmailIntent
 // requests through the skill against the local outbox. Every request is answered and
 // confirmed, the outbox holds exactly one mail per confirmation, nothing goes unhandled, and
 // the live heap stays within a bound loose enough never to flake on a busy machine.

@@ -1,4 +1,4 @@
-// Secrets and personal data (issue 7): no AWS credential in any file git would commit, the
+// Secrets and personal data: no AWS credential in any file git would commit, the
 // key's file written mode 0600 and git-ignored, and the suite-wide capture of everything
 // printed and logged (test/reliability/setup/captureOutput.ts) really in place and able to
 // catch a leak. Credentials below are generated at run time, so no file holds one.

@@ -1,4 +1,4 @@
-// Supply chain (issue 7): the Lambda bundle holds only permissively licensed packages, the
+// Supply chain: the Lambda bundle holds only permissively licensed packages, the
 // AGPL policy simulator can never slip in, and `npm audit` reports are judged correctly
 // (findings fail CI; a registry without an advisory endpoint is reported, not passed silently).
 

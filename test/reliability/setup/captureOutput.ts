@@ -2,7 +2,7 @@
 // It captures everything the file prints (stdout, stderr, console) and every line the skill's
 // logger writes, including lines a test sends to its own sink (test/support/skillHarness.ts),
 // and after the file's last test fails it if that output holds a secret anywhere, or a full
-// email address in a line the skill logged. Issue 7: the key and the user's address never leak.
+// email address in a line the skill logged. The promise: the key and the user's address never leak.
 //
 // Robust rather than clever: the scan looks for the exact secrets the suites use (the
 // harness's test key, every *SECRET*/*TOKEN*/*PASSWORD* environment value, secrets a suite

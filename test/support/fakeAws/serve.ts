@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { startFakeAws } from './server.ts';
 
-const USAGE = `Usage: npx tsx test/support/fakeAws/serve.ts [--region REGION] [--verified IDENTITY]... [--production]
+const USAGE = `Usage: npm run fake-aws -- [--region REGION] [--verified IDENTITY]... [--production]
 
 Starts the local IAM/SES/STS stand-in on a free loopback port and prints the variables
 that point the AWS SDK (and so \`npm run provision\`) at it.
