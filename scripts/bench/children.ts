@@ -1,5 +1,6 @@
-// Starts one child `node` process, times it from spawn to exit, and reads the one JSON report it
-// writes on file descriptor 3. A child that fails ends the benchmark with what it said.
+// Starts one child process of the `node` executable it is given, times it from spawn to exit,
+// and reads the one JSON report it writes on file descriptor 3. A child that fails ends the
+// benchmark with what it said.
 
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
@@ -14,6 +15,8 @@ export interface ChildRun<T> {
 }
 
 export interface ChildOptions {
+  /** The node executable to start. */
+  readonly node: string;
   readonly env: Readonly<Record<string, string>>;
   /** Keep the child's stdout; otherwise it goes to /dev/null, the cheapest place for it. */
   readonly captureStdout?: boolean;
@@ -27,12 +30,12 @@ function lastLine(text: string): string {
 }
 
 export function runChild<T>(args: readonly string[], options: ChildOptions): Promise<ChildRun<T | undefined>> {
-  const { env, captureStdout = false, expectReport = true, timeoutMs = 120_000 } = options;
+  const { node, env, captureStdout = false, expectReport = true, timeoutMs = 120_000 } = options;
   return new Promise((resolve, reject) => {
     // stdin, stdout, stderr, and the report pipe at REPORT_FD (3).
     const stdio: ('ignore' | 'pipe')[] = ['ignore', captureStdout ? 'pipe' : 'ignore', 'pipe', 'pipe'];
     const start = performance.now();
-    const child = spawn(process.execPath, args, { env, stdio });
+    const child = spawn(node, args, { env, stdio });
     let wallMs = 0;
     let stdout = '';
     let stderr = '';
@@ -44,7 +47,7 @@ export function runChild<T>(args: readonly string[], options: ChildOptions): Pro
     child.on('exit', () => (wallMs = performance.now() - start));
     child.on('error', (error) => {
       clearTimeout(timer);
-      reject(new Error(`could not start node: ${error.message}`));
+      reject(new Error(`could not start ${node}: ${error.message}`));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -52,7 +55,7 @@ export function runChild<T>(args: readonly string[], options: ChildOptions): Pro
       const failure = parsed && typeof parsed === 'object' && 'error' in parsed ? (parsed as FailureReport).error : undefined;
       if (code !== 0 || failure || (expectReport && !parsed)) {
         const why = failure ?? (signal ? `it was killed by ${signal}` : lastLine(stderr) || `it exited with code ${code}`);
-        reject(new Error(`node ${args.join(' ').slice(0, 80)} failed: ${why}`));
+        reject(new Error(`${node} ${args.join(' ').slice(0, 80)} failed: ${why}`));
         return;
       }
       resolve({ wallMs, report: parsed as T | undefined, stdout });

@@ -3,11 +3,13 @@
 // it into a small CommonJS file, so that nothing but node itself runs before the bundle loads.
 
 import { writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import * as nodeModule from 'node:module';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { CHILD_ENV, REPORT_FD, type ColdReport, type FailureReport } from './protocol.ts';
 
 type Handler = (event: RequestEnvelope) => Promise<ResponseEnvelope>;
+/** Node 22.8 and later; this project's types are Node 20's. */
+type CompileCacheApi = { getCompileCacheDir?: () => string | undefined };
 
 function finish(report: ColdReport | FailureReport, code: number): void {
   writeSync(REPORT_FD, `${JSON.stringify(report)}\n`);
@@ -18,7 +20,7 @@ function finish(report: ColdReport | FailureReport, code: number): void {
 const bundle = process.env[CHILD_ENV.bundle] ?? '';
 const event = JSON.parse(process.env[CHILD_ENV.event] ?? '{}') as RequestEnvelope;
 const loadStartMs = performance.now();
-const load = createRequire(bundle);
+const load = nodeModule.createRequire(bundle);
 const { handler } = load(bundle) as { handler: Handler };
 const loadedMs = performance.now();
 
@@ -26,6 +28,7 @@ handler(event).then(
   (response) => {
     const answeredMs = performance.now();
     const cpu = process.cpuUsage();
+    const compileCacheDir = (nodeModule as CompileCacheApi).getCompileCacheDir?.();
     const speech = response.response.outputSpeech;
     finish(
       {
@@ -37,6 +40,7 @@ handler(event).then(
         speech: speech?.type === 'SSML' ? (speech.ssml ?? '') : (speech?.text ?? ''),
         ...(response.response.card?.type === 'Simple' ? { cardTitle: response.response.card.title ?? '' } : {}),
         ...(process.env[CHILD_ENV.listFiles] ? { loadedFiles: Object.keys(load.cache) } : {}),
+        ...(compileCacheDir ? { compileCacheDir } : {}),
       },
       0,
     );

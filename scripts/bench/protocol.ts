@@ -38,6 +38,8 @@ export interface ColdReport {
   readonly cardTitle?: string;
   /** With BENCH_LIST_FILES: every file in require.cache. */
   readonly loadedFiles?: string[];
+  /** module.getCompileCacheDir(), when the compile cache is on (NODE_COMPILE_CACHE, Node ≥ 22.1). */
+  readonly compileCacheDir?: string;
 }
 
 export interface LatencyReport {

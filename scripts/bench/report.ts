@@ -9,7 +9,7 @@ import {
   SES_MAX_ATTEMPTS,
   SES_RETRY_DELAY_MS,
 } from '../../lambda/deadlines.ts';
-import type { ColdSample, ColdSamples } from './cold.ts';
+import { CACHE_STATES, type CacheFiles, type CacheState, type ColdSample, type ColdSamples } from './cold.ts';
 import type { LatencyReport } from './protocol.ts';
 import { ratio, summarize, type Summary } from './stats.ts';
 import type { ThroughputFigures } from './warm.ts';
@@ -75,18 +75,47 @@ export interface Recommendation {
   readonly peakRssMb: number;
 }
 
+export interface CompileCacheFigures {
+  /** The project's cold starts with NODE_COMPILE_CACHE on a folder that starts empty, or that an earlier process filled. */
+  readonly runs: Record<CacheState, Record<Scenario, ColdFigures>>;
+  /** What the first process that answered each request wrote to the folder. */
+  readonly written: Partial<Record<Scenario, CacheFiles>>;
+  /** Whether the skill should turn the cache on: only if a start with an empty cache is not slower. */
+  readonly enable: boolean;
+  readonly why: string;
+}
+
+export interface ColdStart extends Record<Scenario, Partial<Record<VariantName, ColdFigures>>> {
+  readonly bareMs: Summary;
+  readonly bareSamples: readonly number[];
+  readonly compileCache?: CompileCacheFigures;
+}
+
+/** Everything measured on one node executable. */
+export interface NodeResults {
+  /** process.version of the executable. */
+  readonly node: string;
+  readonly path: string;
+  readonly coldStart: ColdStart;
+  readonly warm: Partial<Record<VariantName, WarmFigures>>;
+  readonly throughput: Partial<Record<VariantName, ThroughputFigures>>;
+  readonly targets: readonly Verdict[];
+}
+
+export type Sizes = Partial<Record<VariantName, { readonly launch: SizeFigures; readonly mail: SizeFigures; readonly all?: SizeFigures }>>;
+
 export interface Results {
   readonly date: string;
   readonly machine: { readonly cpu: string; readonly cores: number; readonly memoryGb: number; readonly platform: string };
-  readonly node: string;
   readonly commit?: string;
   readonly settings: { readonly runs: number; readonly requests: number; readonly mails: number; readonly warmUp: number; readonly concurrency: number };
-  readonly coldStart: { readonly bareMs: Summary; readonly bareSamples: readonly number[] } & Record<Scenario, Partial<Record<VariantName, ColdFigures>>>;
-  readonly warm: Partial<Record<VariantName, WarmFigures>>;
-  readonly throughput: Partial<Record<VariantName, ThroughputFigures>>;
-  readonly sizes: Partial<Record<VariantName, { readonly launch: SizeFigures; readonly mail: SizeFigures; readonly all?: SizeFigures }>>;
-  readonly targets: readonly Verdict[];
-  readonly recommendation: Recommendation;
+  readonly nodes: readonly NodeResults[];
+  /** Why no node of Lambda's major was measured, when none was. */
+  readonly notMeasured?: string;
+  /** The same on every node: the files each build loads. */
+  readonly sizes: Sizes;
+  /** From the cold first mail on the node of Lambda's major, or the first node when none was measured. */
+  readonly recommendation: Recommendation & { readonly node: string };
 }
 
 const COLD_KEYS = ['wallMs', 'answeredMs', 'loadMs', 'handleMs', 'cpuMs', 'maxRssKb'] as const satisfies readonly (keyof ColdSample)[];
@@ -96,10 +125,37 @@ export function coldFigures(samples: readonly ColdSample[]): ColdFigures {
   return { wallMs: summarize(raw.wallMs), answeredMs: summarize(raw.answeredMs), loadMs: summarize(raw.loadMs), handleMs: summarize(raw.handleMs), cpuMs: summarize(raw.cpuMs), maxRssKb: summarize(raw.maxRssKb), raw };
 }
 
-export function coldResults(samples: ColdSamples): Results['coldStart'] {
+/**
+ * The compile cache earns its place only if the first process of a container, which finds the
+ * folder empty and must write it, is not slower than one without the cache: on Lambda that is
+ * the only process most containers run. Judged on the medians from spawn to exit.
+ */
+export function compileCacheAdvice(plain: Partial<Record<Scenario, ColdFigures>>, cached: Record<CacheState, Record<Scenario, ColdFigures>>): { enable: boolean; why: string } {
+  const scenarios = (['launch', 'mail'] as const).filter((scenario) => plain[scenario]);
+  const words: Record<Scenario, string> = { launch: 'a LaunchRequest', mail: 'a first mail' };
+  const change = (scenario: Scenario, state: CacheState) => cached[state][scenario].wallMs.median - plain[scenario]!.wallMs.median;
+  const signed = (ms: number) => `${ms > 0 ? '+' : ms < 0 ? '−' : '±'}${Math.abs(ms).toFixed(1)} ms`;
+  const slower = scenarios.filter((scenario) => change(scenario, 'empty') > 0);
+  const effect = (state: CacheState) => scenarios.map((scenario) => `${signed(change(scenario, state))} for ${words[scenario]}`).join(', ');
+  const enable = scenarios.length > 0 && slower.length === 0;
+  return {
+    enable,
+    why: `with an empty cache folder, as a fresh Lambda container has it: ${effect('empty')}; with a warm one, as a second process would find it: ${effect('warm')} (medians, spawn to exit, against no cache)`,
+  };
+}
+
+export function coldResults(samples: ColdSamples): ColdStart {
   const scenario = (name: Scenario) =>
     Object.fromEntries(Object.entries(samples.runs[name]).map(([variant, runs]) => [variant, coldFigures(runs ?? [])])) as Partial<Record<VariantName, ColdFigures>>;
-  return { bareMs: summarize(samples.bare), bareSamples: samples.bare, launch: scenario('launch'), mail: scenario('mail') };
+  const plain = { launch: scenario('launch'), mail: scenario('mail') };
+  const cache = samples.compileCache;
+  let compileCache: CompileCacheFigures | undefined;
+  if (cache) {
+    const byState = (state: CacheState) => ({ launch: coldFigures(cache.runs[state].launch), mail: coldFigures(cache.runs[state].mail) });
+    const runs = { empty: byState('empty'), warm: byState('warm') };
+    compileCache = { runs, written: cache.written, ...compileCacheAdvice({ launch: plain.launch.project, mail: plain.mail.project }, runs) };
+  }
+  return { bareMs: summarize(samples.bare), bareSamples: samples.bare, ...plain, ...(compileCache ? { compileCache } : {}) };
 }
 
 export function warmFigures(report: LatencyReport): WarmFigures {
@@ -126,7 +182,7 @@ export function recommend(coldMailCpuMs: number, peakRssMb: number): Recommendat
 
 const kb = (bytes: number) => bytes / 1024;
 
-export function verdicts(results: Omit<Results, 'targets' | 'recommendation'>): Verdict[] {
+export function verdicts(results: Omit<NodeResults, 'targets'>, sizesMeasured: Sizes): Verdict[] {
   const bare = results.coldStart.bareMs.median;
   const cold = (scenario: Scenario, variant: VariantName) => results.coldStart[scenario][variant]?.wallMs.median;
   const vsBare = (ms: number) => ratio(ms, bare);
@@ -153,7 +209,7 @@ export function verdicts(results: Omit<Results, 'targets' | 'recommendation'>): 
     ['askSdkLogging', 'the same writing one JSON log line to stdout, as the skill does'],
   ]);
   coldTarget('mail', TARGETS.mailVsBare, 'a sent mail', [['sesClientAlone', 'the SES client alone, loaded as the skill loads it, sending one mail']]);
-  const sizes = results.sizes.project;
+  const sizes = sizesMeasured.project;
   if (sizes) {
     list.push({ target: `code a cold start loads ≤ ${TARGETS.startupKb} KB minified`, value: `${kb(sizes.launch.bytes).toFixed(0)} KB`, met: kb(sizes.launch.bytes) <= TARGETS.startupKb });
   }
@@ -203,18 +259,18 @@ const LABELS: Record<VariantName, string> = {
   askSdkLogging: 'floor: ask-sdk-core + 1 log line',
   sesClientAlone: 'floor: SES client alone',
 };
+const mb = (kilobytes: number) => (kilobytes / 1024).toFixed(1);
 
-function coldTable(results: Results): string {
-  const { coldStart } = results;
+function coldTable({ node, coldStart }: NodeResults): string {
   const bare = coldStart.bareMs;
-  const mb = (value: number) => (value / 1024).toFixed(1);
+  const columns = COLD_COLUMNS.filter((variant) => coldStart.launch[variant] || coldStart.mail[variant]);
   const row = (label: string, scenario: Scenario, key: keyof Omit<ColdFigures, 'raw'>, withBare: boolean, format = ms): string[] => {
     const project = coldStart[scenario].project?.[key];
     const baseline = coldStart[scenario].baseline?.[key];
     return [
       label,
       withBare ? spread(bare) : '',
-      ...COLD_COLUMNS.map((variant) => {
+      ...columns.map((variant) => {
         const summary = coldStart[scenario][variant]?.[key];
         return summary ? spread(summary, format) : '';
       }),
@@ -223,7 +279,7 @@ function coldTable(results: Results): string {
     ];
   };
   return table(
-    ['Cold start, ms: median (p10–p90)', 'bare `node -e 0`', ...COLD_COLUMNS.map((variant) => LABELS[variant]), 'project ÷ baseline', 'project ÷ bare'],
+    [`Cold start on Node ${node}, ms: median (p10–p90)`, 'bare `node -e 0`', ...columns.map((variant) => LABELS[variant]), 'project ÷ baseline', 'project ÷ bare'],
     [
       row('**LaunchRequest answered** (spawn → exit)', 'launch', 'wallMs', true),
       row('**first mail sent** (spawn → exit)', 'mail', 'wallMs', true),
@@ -237,21 +293,55 @@ function coldTable(results: Results): string {
   );
 }
 
+function compileCacheSection({ node, coldStart }: NodeResults): string[] {
+  const cache = coldStart.compileCache;
+  const launch = coldStart.launch.project;
+  const mail = coldStart.mail.project;
+  if (!cache || !launch || !mail) return [];
+  const plain = { launch, mail };
+  const row = (label: string, scenario: Scenario, key: keyof Omit<ColdFigures, 'raw'>): string[] => [
+    label,
+    spread(plain[scenario][key]),
+    ...CACHE_STATES.map((state) => spread(cache.runs[state][scenario][key])),
+    ...CACHE_STATES.map((state) => times(ratio(cache.runs[state][scenario][key].median, plain[scenario][key].median))),
+  ];
+  const written = (['launch', 'mail'] as const).flatMap((scenario) => {
+    const files = cache.written[scenario];
+    return files ? [`${scenario === 'launch' ? 'a LaunchRequest' : 'a first mail'} writes ${files.files} files, ${kb(files.bytes).toFixed(0)} KB`] : [];
+  });
+  return [
+    `### Compile cache on Node ${node}: the project, NODE_COMPILE_CACHE on a folder of its own`,
+    '',
+    table(
+      ['ms: median (p10–p90)', 'no cache', 'empty cache (fresh container)', 'warm cache (second process)', 'empty ÷ none', 'warm ÷ none'],
+      [
+        row('**LaunchRequest answered** (spawn → exit)', 'launch', 'wallMs'),
+        row('LaunchRequest: process start → answer', 'launch', 'answeredMs'),
+        row('**first mail sent** (spawn → exit)', 'mail', 'wallMs'),
+        row('first mail: process start → answer', 'mail', 'answeredMs'),
+        row('first mail: CPU time of the process', 'mail', 'cpuMs'),
+      ],
+    ),
+    '',
+    `${cache.enable ? '**Worth turning on**' : '**Not worth turning on**'}: ${cache.why}. ${written.length > 0 ? `In the folder, ${written.join('; ')}.` : ''}`.trim(),
+  ];
+}
+
 function warmTable(results: Results): string {
-  const { warm, throughput, settings } = results;
-  const columns = BUILDS.filter((variant) => warm[variant] || throughput[variant]);
+  const { settings } = results;
+  const columns = results.nodes.flatMap((node) => BUILDS.filter((variant) => node.warm[variant] || node.throughput[variant]).map((variant) => ({ node, variant })));
   const pair = (a: number, b: number) => `${a.toFixed(2)} / ${b.toFixed(2)}`;
-  const cell = (variant: VariantName, value: (figures: WarmFigures) => string) => (warm[variant] ? value(warm[variant]) : '—');
+  const cells = (value: (figures: WarmFigures) => string) => columns.map(({ node, variant }) => (node.warm[variant] ? value(node.warm[variant]) : '—'));
   return table(
-    ['Warm, one process', ...columns.map((variant) => LABELS[variant])],
+    ['Warm, one process', ...columns.map(({ node, variant }) => `${LABELS[variant]}, Node ${node.node}`)],
     [
-      [`SendEmailIntent answered, ms p50 / p99 (${settings.requests} requests)`, ...columns.map((variant) => cell(variant, (w) => pair(w.skillMs.median, w.skillMs.p99)))],
-      ['raw SDK SendEmail of the same mail, ms p50 / p99', ...columns.map((variant) => cell(variant, (w) => pair(w.rawMs.median, w.rawMs.p99)))],
-      ["**the skill's own overhead**, ms p50 / p99", ...columns.map((variant) => cell(variant, (w) => pair(w.overheadP50Ms, w.overheadP99Ms)))],
+      [`SendEmailIntent answered, ms p50 / p99 (${settings.requests} requests)`, ...cells((w) => pair(w.skillMs.median, w.skillMs.p99))],
+      ['raw SDK SendEmail of the same mail, ms p50 / p99', ...cells((w) => pair(w.rawMs.median, w.rawMs.p99))],
+      ["**the skill's own overhead**, ms p50 / p99", ...cells((w) => pair(w.overheadP50Ms, w.overheadP99Ms))],
       [
         `throughput, mails/s (${settings.mails} mails, ${settings.concurrency} in flight)`,
-        ...columns.map((variant) => {
-          const figures = throughput[variant];
+        ...columns.map(({ node, variant }) => {
+          const figures = node.throughput[variant];
           return figures ? `${figures.mailsPerSecond.toFixed(0)} (${figures.lost} lost, ${figures.duplicated} duplicated)` : '—';
         }),
       ],
@@ -271,19 +361,30 @@ function sizeTable(results: Results): string {
   );
 }
 
+/** One row per target, one column per node; below it, why each missed one was missed. */
+function targetsSection(nodes: readonly NodeResults[]): string[] {
+  const targets = [...new Set(nodes.flatMap((node) => node.targets.map(({ target }) => target)))];
+  const cell = (node: NodeResults, target: string) => {
+    const verdict = node.targets.find((found) => found.target === target);
+    return verdict ? `${verdict.met ? '✅' : '❌'} **${verdict.value}**` : '—';
+  };
+  const reasons = nodes.flatMap((node) => node.targets.filter(({ why }) => why).map(({ target, why }) => `- Node ${node.node}, ${target}: ${why}.`));
+  return [table(['Target', ...nodes.map(({ node }) => `Node ${node}`)], targets.map((target) => [target, ...nodes.map((node) => cell(node, target))])), ...(reasons.length > 0 ? ['', ...reasons] : [])];
+}
+
 export function markdown(results: Results): string {
-  const { settings, recommendation: r } = results;
-  const targets = results.targets.flatMap((verdict) => [
-    `- ${verdict.met ? '✅' : '❌'} ${verdict.target}: **${verdict.value}**`,
-    ...(verdict.why ? [`  - why: ${verdict.why}.`] : []),
-  ]);
+  const { settings, recommendation: r, nodes } = results;
   const estimates = MEMORY_CHOICES_MB.map((memory) => `${memory} MB ≈ ${r.estimatedColdCpuMs[`${memory}`]} ms`).join(', ');
   return [
-    `## Benchmark ${results.date.slice(0, 10)}: ${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.node}`,
+    `## Benchmark ${results.date.slice(0, 10)}: ${results.machine.cpu}, ${results.machine.cores} cores, Node ${nodes.map(({ node }) => node).join(' and ')}`,
     '',
-    `${settings.runs} cold runs of each kind, alternating, in a clean environment like Lambda's. The baseline's sizes are its files as loaded from node_modules (not minified).`,
-    '',
-    coldTable(results),
+    `${settings.runs} cold runs of each kind, alternating, ${nodes.length > 1 ? 'the nodes interleaved, ' : ''}in a clean environment like Lambda's; each node's ratios are to its own bare \`node -e 0\`. The baseline's sizes are its files as loaded from node_modules (not minified).`,
+    ...(results.notMeasured ? ['', `**Not measured:** ${results.notMeasured}.`] : []),
+    ...nodes.flatMap((node) => ['', coldTable(node)]),
+    ...nodes.flatMap((node) => {
+      const section = compileCacheSection(node);
+      return section.length > 0 ? ['', ...section] : [];
+    }),
     '',
     warmTable(results),
     '',
@@ -291,9 +392,9 @@ export function markdown(results: Results): string {
     '',
     '### Targets',
     '',
-    ...targets,
+    ...targetsSection(nodes),
     '',
-    '### Lambda settings these figures argue for',
+    `### Lambda settings these figures argue for (Node ${r.node})`,
     '',
     `- **memory ${r.memoryMb} MB**: a cold first mail takes ${r.coldMailCpuMs} ms of CPU here (p90); at Lambda's share of a vCPU (1 vCPU per ${LAMBDA_MB_PER_VCPU} MB) that is ${estimates}. ${r.memoryMb} MB is the smallest within ${COLD_CPU_BUDGET_MS} ms, and peak RSS (${r.peakRssMb} MB) is under half of it.`,
     `- **timeout ${r.timeoutS} s**: the skill's own deadlines (${DEADLINE_CEILING_MS / 1000} s at most, retry included) plus that cold start, rounded up, plus 1 s, so that the skill, not Lambda, ends a slow request and logs why.`,

