@@ -34,8 +34,9 @@ export interface Config {
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_REGION = 'us-east-1';
-// Deliberately loose: SES does the real check; this catches empty, spaced or half-typed values.
-const ADDRESS_SHAPE = /^[^\s@<>(),;:"\\]+@[^\s@<>(),;:"\\]+\.[^\s@<>(),;:"\\]+$/;
+// Deliberately loose: SES does the real check; this catches empty, spaced or half-typed values,
+// and any control character, which a header would turn into a space and so into a new address.
+const ADDRESS_SHAPE = /^[^\s\p{Cc}@<>(),;:"\\]+@[^\s\p{Cc}@<>(),;:"\\]+\.[^\s\p{Cc}@<>(),;:"\\]+$/u;
 const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 export function isPlausibleAddress(value: string): boolean {

@@ -44,7 +44,7 @@ export function createSkill({ config, logger, mailer, profile }: SkillOptions): 
     .addRequestHandlers(
       launchHandler(logger),
       sendEmailHandler(dependencies),
-      canFulfillHandler(logger),
+      canFulfillHandler({ logger, canSend: dependencies.mailer !== undefined }),
       helpHandler(logger),
       stopHandler(logger),
       navigateHomeHandler(logger),

@@ -1,30 +1,47 @@
 // CanFulfillIntentRequest: lets a name-free "Alexa, send me an email" reach this skill.
-// YES only for what the skill really does; NO for everything else.
+// YES only when the skill can really send right now; MAYBE when it understands the request
+// but the user has granted no permission yet (the next turn would be a consent card); NO for
+// anything else, and for everything while the skill is not set up to send mail. Alexa allows
+// no observable effect here: no speech, no card, no mail.
 
-import type { RequestHandler } from 'ask-sdk-core';
+import type { HandlerInput, RequestHandler } from 'ask-sdk-core';
 import type { canfulfill } from 'ask-sdk-model';
 import type { Logger } from '../log.ts';
 import { requestTypeOf, turnOf } from '../request.ts';
 import { NOTE_SLOT, SEND_EMAIL_INTENT } from './dependencies.ts';
 
-export function canFulfillHandler(logger: Logger): RequestHandler {
+export interface CanFulfillOptions {
+  readonly logger: Logger;
+  /** False when the configuration leaves the skill unable to send (lambda/config.ts). */
+  readonly canSend: boolean;
+}
+
+function hasConsent(handlerInput: HandlerInput): boolean {
+  const token = handlerInput.requestEnvelope.context?.System?.user?.permissions?.consentToken;
+  return typeof token === 'string' && token.length > 0;
+}
+
+function verdict(handlerInput: HandlerInput, canSend: boolean): canfulfill.CanFulfillIntentValues {
+  const request = handlerInput.requestEnvelope.request as Partial<canfulfill.CanFulfillIntentRequest>;
+  const understood = request.intent?.name === SEND_EMAIL_INTENT && Object.keys(request.intent.slots ?? {}).every((name) => name === NOTE_SLOT);
+  if (!understood || !canSend) return 'NO';
+  return hasConsent(handlerInput) ? 'YES' : 'MAYBE';
+}
+
+export function canFulfillHandler({ logger, canSend }: CanFulfillOptions): RequestHandler {
   return {
     canHandle: ({ requestEnvelope }) => requestTypeOf(requestEnvelope) === 'CanFulfillIntentRequest',
     handle(handlerInput) {
       const request = handlerInput.requestEnvelope.request as Partial<canfulfill.CanFulfillIntentRequest>;
-      const intent = request.intent;
-      const slotNames = Object.keys(intent?.slots ?? {});
-      const answer: canfulfill.CanFulfillIntent =
-        intent?.name === SEND_EMAIL_INTENT && slotNames.every((name) => name === NOTE_SLOT)
-          ? {
-              canFulfill: 'YES',
-              slots: Object.fromEntries(slotNames.map((name) => [name, { canUnderstand: 'YES', canFulfill: 'YES' }])),
-            }
-          : {
-              canFulfill: 'NO',
-              slots: Object.fromEntries(slotNames.map((name) => [name, { canUnderstand: 'NO', canFulfill: 'NO' }])),
-            };
-      turnOf(handlerInput, logger).log.info('can-fulfill', { intentAsked: intent?.name, canFulfill: answer.canFulfill });
+      const slotNames = Object.keys(request.intent?.slots ?? {});
+      const canFulfill = verdict(handlerInput, canSend);
+      // Every slot Alexa sent gets an answer; only the note slot is one the skill understands.
+      const slot = canFulfill === 'NO' ? { canUnderstand: 'NO', canFulfill: 'NO' } : { canUnderstand: 'YES', canFulfill: 'YES' };
+      const answer: canfulfill.CanFulfillIntent = {
+        canFulfill,
+        slots: Object.fromEntries(slotNames.map((name) => [name, slot as canfulfill.CanFulfillSlot])),
+      };
+      turnOf(handlerInput, logger).log.info('can-fulfill', { intentAsked: request.intent?.name, canFulfill });
       return handlerInput.responseBuilder.withCanFulfillIntent(answer).getResponse();
     },
   };

@@ -11,7 +11,9 @@ export function errorHandler(logger: Logger): ErrorHandler {
     handle(handlerInput, error) {
       const { messages, log } = turnOf(handlerInput, logger);
       log.error('unhandled-error', { errorName: error.name, errorMessage: error.message });
-      if (requestTypeOf(handlerInput.requestEnvelope) === 'SessionEndedRequest') {
+      // Alexa allows no speech after a session ended, nor any observable effect for a CanFulfillIntentRequest.
+      const type = requestTypeOf(handlerInput.requestEnvelope);
+      if (type === 'SessionEndedRequest' || type === 'CanFulfillIntentRequest') {
         return handlerInput.responseBuilder.getResponse();
       }
       return handlerInput.responseBuilder.speak(messages.somethingWentWrong).withShouldEndSession(true).getResponse();

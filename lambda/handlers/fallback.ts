@@ -3,6 +3,7 @@
 import type { RequestHandler } from 'ask-sdk-core';
 import type { Logger } from '../log.ts';
 import { requestTypeOf, turnOf } from '../request.ts';
+import { offerToSendEmail } from './offer.ts';
 
 export function fallbackHandler(logger: Logger): RequestHandler {
   return {
@@ -11,6 +12,7 @@ export function fallbackHandler(logger: Logger): RequestHandler {
     handle(handlerInput) {
       const { messages, log } = turnOf(handlerInput, logger);
       log.info('fallback');
+      offerToSendEmail(handlerInput);
       return handlerInput.responseBuilder.speak(messages.fallback).reprompt(messages.fallbackReprompt).getResponse();
     },
   };

@@ -3,6 +3,7 @@
 import type { RequestHandler } from 'ask-sdk-core';
 import type { Logger } from '../log.ts';
 import { isIntent, turnOf } from '../request.ts';
+import { withdrawOffer } from './offer.ts';
 
 export function helpHandler(logger: Logger): RequestHandler {
   return {
@@ -10,6 +11,7 @@ export function helpHandler(logger: Logger): RequestHandler {
     handle(handlerInput) {
       const { messages, log } = turnOf(handlerInput, logger);
       log.info('help');
+      withdrawOffer(handlerInput);
       return handlerInput.responseBuilder.speak(messages.help).reprompt(messages.helpReprompt).getResponse();
     },
   };

@@ -3,6 +3,7 @@
 import type { RequestHandler } from 'ask-sdk-core';
 import type { Logger } from '../log.ts';
 import { requestTypeOf, turnOf } from '../request.ts';
+import { offerToSendEmail } from './offer.ts';
 
 export function launchHandler(logger: Logger): RequestHandler {
   return {
@@ -10,6 +11,7 @@ export function launchHandler(logger: Logger): RequestHandler {
     handle(handlerInput) {
       const { messages, log } = turnOf(handlerInput, logger);
       log.info('launch');
+      offerToSendEmail(handlerInput);
       return handlerInput.responseBuilder.speak(messages.launch).reprompt(messages.launchReprompt).getResponse();
     },
   };

@@ -1,5 +1,5 @@
-// SendEmailIntent: read the account holder's address from the Customer Profile API and
-// mail them. The recipient comes from the profile and nowhere else: no slot, session
+// SendEmailIntent, and "yes" to the offer to send one: read the account holder's address
+// from the Customer Profile API and mail them. The recipient comes from the profile and nowhere else: no slot, session
 // attribute or other part of the request can choose or add one.
 
 import type { RequestHandler } from 'ask-sdk-core';
@@ -9,10 +9,13 @@ import { cleanNote } from '../note.ts';
 import { EMAIL_PERMISSION, GIVEN_NAME_PERMISSION } from '../profile.ts';
 import { isIntent, slotValueOf, turnOf } from '../request.ts';
 import { NOTE_SLOT, SEND_EMAIL_INTENT, type SkillDependencies } from './dependencies.ts';
+import { sendEmailWasOffered } from './offer.ts';
 
 export function sendEmailHandler({ logger, profile, mailer, configProblems }: SkillDependencies): RequestHandler {
   return {
-    canHandle: ({ requestEnvelope }) => isIntent(requestEnvelope, SEND_EMAIL_INTENT),
+    canHandle: (handlerInput) =>
+      isIntent(handlerInput.requestEnvelope, SEND_EMAIL_INTENT) ||
+      (isIntent(handlerInput.requestEnvelope, 'AMAZON.YesIntent') && sendEmailWasOffered(handlerInput)),
     async handle(handlerInput) {
       const { messages, log } = turnOf(handlerInput, logger);
       const respond = handlerInput.responseBuilder;

@@ -1,5 +1,6 @@
-// AMAZON.CancelIntent, AMAZON.StopIntent and AMAZON.NavigateHomeIntent all end the session:
-// nothing is in progress that cancel could undo, and "go home" means leave the skill.
+// AMAZON.CancelIntent, AMAZON.StopIntent, AMAZON.NoIntent and AMAZON.NavigateHomeIntent all
+// end the session: nothing is in progress that cancel could undo, "no" declines the only
+// thing the skill offers, and "go home" means leave the skill.
 
 import type { RequestHandler } from 'ask-sdk-core';
 import type { Logger } from '../log.ts';
@@ -7,7 +8,7 @@ import { isIntent, turnOf } from '../request.ts';
 
 export function stopHandler(logger: Logger): RequestHandler {
   return {
-    canHandle: ({ requestEnvelope }) => isIntent(requestEnvelope, 'AMAZON.CancelIntent', 'AMAZON.StopIntent'),
+    canHandle: ({ requestEnvelope }) => isIntent(requestEnvelope, 'AMAZON.CancelIntent', 'AMAZON.StopIntent', 'AMAZON.NoIntent'),
     handle(handlerInput) {
       const { messages, log } = turnOf(handlerInput, logger);
       log.info('stop');

@@ -55,6 +55,19 @@ function socketCode(error: SdkLikeError): string {
   return cause && typeof cause === 'object' ? text(cause.code) : '';
 }
 
+/**
+ * The identities SES names in "Email address is not verified. The following identities failed
+ * the check in region US-EAST-1: a@example.com, b@example.com", lower-cased. Whole addresses
+ * are compared, so a sender mail@example.com is not mistaken for a recipient gmail@example.com.
+ */
+function unverifiedIdentities(message: string): string[] {
+  const list = /failed the check in region [^:]*:(.*)$/is.exec(message)?.[1] ?? '';
+  return list
+    .split(/[,\s]+/)
+    .map((identity) => identity.trim().replace(/\.$/, '').toLowerCase())
+    .filter(Boolean);
+}
+
 export function classifySesError(error: unknown, fromAddress: string): MailFailure {
   const e = (error && typeof error === 'object' ? error : {}) as SdkLikeError;
   const name = text(e.name) || 'Error';
@@ -64,7 +77,7 @@ export function classifySesError(error: unknown, fromAddress: string): MailFailu
 
   if (name === 'MessageRejected') {
     if (/not verified/i.test(message)) {
-      const senderIsTheProblem = message.toLowerCase().includes(fromAddress.toLowerCase());
+      const senderIsTheProblem = unverifiedIdentities(message).includes(fromAddress.toLowerCase());
       return { kind: senderIsTheProblem ? 'sender-not-verified' : 'recipient-not-verified', code: name, safeToRetry: false };
     }
     return { kind: 'rejected', code: name, safeToRetry: false };

@@ -15,7 +15,8 @@ export const en: Messages = {
   goodbye: 'Goodbye.',
   fallback: `${skillName} can't help with that. You can say, send me an email.`,
   fallbackReprompt: 'Would you like me to send you an email?',
-  sent: (initial, domain) => `Done. I sent an email to your address that starts with ${initial}, at ${domain}.`,
+  // say-as: a lone letter is read as a word otherwise ("y" as "why").
+  sent: (initial, domain) => `Done. I sent an email to your address that starts with <say-as interpret-as="characters">${initial}</say-as>, at ${domain}.`,
   sentCardTitle: 'Email sent',
   sentCardText: (masked) => `Sent to ${masked}. Check your inbox, and your spam folder the first time.`,
   permissionNeeded: `To email you, ${skillName} needs permission to read your email address. I sent a card to your Alexa app where you can allow it.`,

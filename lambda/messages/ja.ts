@@ -15,7 +15,7 @@ export const ja: Messages = {
   goodbye: 'さようなら。',
   fallback: `すみません、${skillName}ではそれはできません。「メールを送って」と言ってみてください。`,
   fallbackReprompt: 'メールを送りましょうか？',
-  sent: (initial, domain) => `送信しました。${domain} の、${initial} で始まるあなたのアドレスにメールを送りました。`,
+  sent: (initial, domain) => `送信しました。${domain} の、<say-as interpret-as="characters">${initial}</say-as> で始まるあなたのアドレスにメールを送りました。`,
   sentCardTitle: 'メールを送信しました',
   sentCardText: (masked) => `${masked} に送信しました。初回は迷惑メールフォルダーも確認してください。`,
   permissionNeeded: `メールを送るには、${skillName}がメールアドレスを読み取る許可が必要です。Alexaアプリにカードを送りましたので、そこから許可してください。`,

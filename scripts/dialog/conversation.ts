@@ -54,6 +54,8 @@ export interface ConversationOptions {
   readonly takeNewMails: () => Promise<CapturedMail[]>;
   /** The name shown in notes ("That is not for Mail Sender …"). */
   readonly skillName?: string;
+  /** Whether the simulated user granted the skill its permissions (default: yes). */
+  readonly hasConsent?: () => boolean;
 }
 
 /** What an Alexa device says when a skill fails to answer. */
@@ -85,6 +87,7 @@ export function startConversation(options: ConversationOptions): Conversation {
     userId,
     deviceId,
     apiEndpoint: profileApiUrl,
+    consentToken: (options.hasConsent?.() ?? true) ? `local-consent-token-${userId}` : null,
     ...(current
       ? { sessionId: current.sessionId, apiAccessToken: current.apiAccessToken, newSession: current.isNew, attributes: current.attributes }
       : { apiAccessToken: `local-api-access-token-${randomUUID()}` }),

@@ -9,6 +9,8 @@
 export interface AlexaLanguage {
   /** True when words are separated by spaces (English), false when they are not (Japanese). */
   readonly spaced: boolean;
+  /** Whether Alexa offers name-free interaction (CanFulfillIntentRequest) in this language: English only. */
+  readonly nameFree: boolean;
   readonly wakeWords: readonly string[];
   /** Said inside a session, these end it: Alexa sends SessionEndedRequest (USER_INITIATED), not an intent. */
   readonly exitPhrases: readonly string[];
@@ -30,6 +32,7 @@ function escapeRegExp(text: string): string {
 
 const english: AlexaLanguage = {
   spaced: true,
+  nameFree: true,
   wakeWords: ['alexa', 'echo', 'computer'],
   exitPhrases: ['exit', 'quit'],
   builtInSamples: {
@@ -37,6 +40,8 @@ const english: AlexaLanguage = {
     'AMAZON.StopIntent': ['stop', 'stop it', 'off', 'shut up', 'be quiet', 'that s enough'],
     'AMAZON.CancelIntent': ['cancel', 'never mind', 'nevermind', 'forget it', 'cancel that'],
     'AMAZON.NavigateHomeIntent': ['go home', 'home', 'go to the home screen'],
+    'AMAZON.YesIntent': ['yes', 'yeah', 'yep', 'sure', 'yes please', 'ok', 'okay', 'please do'],
+    'AMAZON.NoIntent': ['no', 'nope', 'no thanks', 'no thank you', 'not now'],
   },
   launchPatterns: (invocation) => {
     const name = escapeRegExp(invocation);
@@ -56,6 +61,7 @@ const english: AlexaLanguage = {
 
 const japanese: AlexaLanguage = {
   spaced: false,
+  nameFree: false,
   wakeWords: ['アレクサ', 'alexa', 'エコー', 'コンピューター'],
   exitPhrases: ['終了', '終了して'],
   builtInSamples: {
@@ -63,6 +69,8 @@ const japanese: AlexaLanguage = {
     'AMAZON.StopIntent': ['ストップ', '止めて', 'とめて', '止まって', 'やめて', '停止', '黙って', '終わり', 'おわり', 'もういい'],
     'AMAZON.CancelIntent': ['キャンセル', 'キャンセルして', '取り消し', '取り消して', 'なんでもない', 'やっぱりいい'],
     'AMAZON.NavigateHomeIntent': ['ホーム', 'ホームに戻って', 'ホーム画面に戻って'],
+    'AMAZON.YesIntent': ['はい', 'うん', 'ええ', 'お願い', 'お願いします', 'そうして', 'いいよ'],
+    'AMAZON.NoIntent': ['いいえ', 'いや', 'ううん', 'いらない', '結構です', 'けっこうです'],
   },
   launchPatterns: (invocation) => {
     const name = escapeRegExp(invocation);

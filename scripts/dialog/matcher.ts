@@ -171,7 +171,7 @@ export function createMatcher(model: LanguageModel, locale: string): Matcher {
         if (exitPhrases.has(text)) return { kind: 'exit' };
         return { kind: 'intent', oneShot: false, ...(matchNormalized(text) ?? fallback()) };
       }
-      const nameFree = matchNormalized(text, true);
+      const nameFree = language.nameFree ? matchNormalized(text, true) : undefined;
       return nameFree ? { kind: 'name-free', ...nameFree } : { kind: 'not-for-skill' };
     },
     matchIntent: (utterance) => matchNormalized(clean(utterance)),

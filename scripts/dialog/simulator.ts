@@ -120,7 +120,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       },
       takeNewMails,
       converse: ({ locale, skillId }) =>
-        startConversation({ lambda, matcher: matcherFor(locale), skillId, profileApiUrl: profile.url, takeNewMails, skillName: skillName(locale) }),
+        startConversation({
+          lambda,
+          matcher: matcherFor(locale),
+          skillId,
+          profileApiUrl: profile.url,
+          takeNewMails,
+          skillName: skillName(locale),
+          hasConsent: () => user.emailPermission,
+        }),
       close: async () => {
         await Promise.all(started.map((server) => server.close()));
       },

@@ -14,6 +14,11 @@ export interface EnvelopeOptions {
   readonly attributes?: Record<string, unknown>;
   readonly userId?: string;
   readonly deviceId?: string;
+  /**
+   * context.System.user.permissions.consentToken: Alexa sends one once the user granted the
+   * skill any permission. Default: a local token (permissions granted); null: none.
+   */
+  readonly consentToken?: string | null;
 }
 
 export const LOCAL_SKILL_ID = 'amzn1.ask.skill.00000000-0000-0000-0000-000000000000';
@@ -21,7 +26,8 @@ export const LOCAL_SKILL_ID = 'amzn1.ask.skill.00000000-0000-0000-0000-000000000
 function envelope(request: RequestEnvelope['request'], options: EnvelopeOptions): RequestEnvelope {
   const skillId = options.skillId ?? LOCAL_SKILL_ID;
   const application = { applicationId: skillId };
-  const user = { userId: options.userId ?? 'amzn1.ask.account.LOCAL-USER' };
+  const consentToken = options.consentToken === undefined ? 'local-consent-token' : options.consentToken;
+  const user = { userId: options.userId ?? 'amzn1.ask.account.LOCAL-USER', ...(consentToken === null ? {} : { permissions: { consentToken } }) };
   return {
     version: '1.0',
     session: {

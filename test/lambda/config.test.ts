@@ -1,7 +1,7 @@
 // loadConfig: the environment, validated once, into a typed Config.
 
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lambda/config.ts';
+import { isPlausibleAddress, loadConfig } from '../../lambda/config.ts';
 
 const complete = { SES_FROM_ADDRESS: 'sender@example.com', SES_ACCESS_KEY_ID: 'EXAMPLE-KEY-ID-NOT-REAL', SES_SECRET_ACCESS_KEY: 'not-a-real-secret' };
 
@@ -40,5 +40,18 @@ describe('loadConfig', () => {
   it('never repeats the secret in a problem', () => {
     const config = loadConfig({ SES_FROM_ADDRESS: 'bad', SES_SECRET_ACCESS_KEY: 'super-secret-value' });
     expect(config.problems.join(' ')).not.toContain('super-secret-value');
+  });
+});
+
+describe('isPlausibleAddress', () => {
+  it.each(['victim\u0001attacker@evil.example', 'a\u0085b@example.com', 'taro@exa\u0000mple.com', 'two words@example.com', 'no-at-sign.example.com'])(
+    'refuses %j',
+    (address) => {
+      expect(isPlausibleAddress(address)).toBe(false);
+    },
+  );
+
+  it.each(['taro@example.com', 'o.brien+alexa@example.co.jp'])('accepts %j', (address) => {
+    expect(isPlausibleAddress(address)).toBe(true);
   });
 });

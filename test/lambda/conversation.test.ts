@@ -3,6 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canFulfillRequest, intentRequest, launchRequest, sessionEndedRequest } from '../../scripts/local/envelopes.ts';
+import { startProfileApi } from '../../scripts/local/profileApi.ts';
 import { startSesOutbox, type SesOutbox } from '../../scripts/local/sesOutbox.ts';
 import { skillUnderTest, speechOf } from '../support/skillHarness.ts';
 
@@ -121,4 +122,51 @@ describe('requests the skill never asked for', () => {
       expect(underTest.logs.some((line) => line.includes('unhandled-error'))).toBe(false);
     },
   );
+});
+
+describe('"yes" and "no" to the offer to send an email', () => {
+  it('offers on launch, and "yes" in the same session sends the mail', async () => {
+    const profile = await startProfileApi({ email: 'taro@example.com' });
+    try {
+      await outbox.clear();
+      const underTest = skill();
+      const launched = await underTest.invoke(launchRequest());
+      expect(launched.sessionAttributes).toEqual({ offer: 'send-email' });
+      const yes = intentRequest('AMAZON.YesIntent', {}, { apiEndpoint: profile.url, newSession: false, attributes: launched.sessionAttributes });
+      expect(speechOf(await underTest.invoke(yes))).toContain('Done.');
+      expect((await outbox.mails()).map((mail) => mail.destination.to)).toEqual([['taro@example.com']]);
+    } finally {
+      await profile.close();
+    }
+  });
+
+  it('sends nothing for a "yes" that starts a session, whatever attributes it claims', async () => {
+    await outbox.clear();
+    const response = await skill().invoke(intentRequest('AMAZON.YesIntent', {}, { newSession: true, attributes: { offer: 'send-email' } }));
+    expect(speechOf(response)).toContain("can't help with that");
+    expect(await outbox.mails()).toEqual([]);
+  });
+
+  it('withdraws the offer on help, so a later "yes" sends nothing', async () => {
+    const help = await skill().invoke(intentRequest('AMAZON.HelpIntent', {}, { newSession: false, attributes: { offer: 'send-email' } }));
+    expect(help.sessionAttributes).toEqual({});
+  });
+
+  it('says goodbye to "no"', async () => {
+    const response = await skill().invoke(intentRequest('AMAZON.NoIntent', {}, { newSession: false, attributes: { offer: 'send-email' } }));
+    expect(speechOf(response)).toBe('<speak>Goodbye.</speak>');
+    expect(response.response.shouldEndSession).toBe(true);
+  });
+});
+
+describe('CanFulfillIntentRequest before permission and before setup', () => {
+  it('answers MAYBE while the user has granted no permission: the next turn would be a consent card', async () => {
+    const response = await skill().invoke(canFulfillRequest('SendEmailIntent', { note: 'x' }, { consentToken: null }));
+    expect(response.response.canFulfillIntent).toEqual({ canFulfill: 'MAYBE', slots: { note: { canUnderstand: 'YES', canFulfill: 'YES' } } });
+  });
+
+  it('answers NO while the skill is not set up to send mail', async () => {
+    const underTest = skillUnderTest({ sesUrl: outbox.url, env: { SES_FROM_ADDRESS: undefined } });
+    expect((await underTest.invoke(canFulfillRequest('SendEmailIntent'))).response.canFulfillIntent?.canFulfill).toBe('NO');
+  });
 });

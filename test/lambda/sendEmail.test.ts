@@ -31,7 +31,7 @@ describe('sending a mail to the account holder', () => {
   it('mails the profile address through SendEmail and confirms with the address masked', async () => {
     const response = await sendEmail();
 
-    expect(speechOf(response)).toBe('<speak>Done. I sent an email to your address that starts with t, at example.com.</speak>');
+    expect(speechOf(response)).toBe('<speak>Done. I sent an email to your address that starts with <say-as interpret-as="characters">t</say-as>, at example.com.</speak>');
     expect(response.response.card).toEqual({ type: 'Simple', title: 'Email sent', content: expect.stringContaining('Sent to t***@example.com.') });
     expect(response.response.shouldEndSession).toBe(true);
 
@@ -50,7 +50,7 @@ describe('sending a mail to the account holder', () => {
     profile.set({ email: 'hanako@example.jp', givenName: '花子' });
     const response = await sendEmail({}, { locale: 'ja-JP' });
 
-    expect(speechOf(response)).toContain('example.jp の、h で始まるあなたのアドレスにメールを送りました');
+    expect(speechOf(response)).toContain('example.jp の、<say-as interpret-as="characters">h</say-as> で始まるあなたのアドレスにメールを送りました');
     expect(response.response.card?.type).toBe('Simple');
     const [mail] = await outbox.mails();
     expect(mail?.subject).toBe('メールセンダーからのメール');

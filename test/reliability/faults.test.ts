@@ -71,7 +71,7 @@ interface SesFault {
   readonly accepted: number;
 }
 
-const DONE = 'Done. I sent an email to your address that starts with t, at example.com.';
+const DONE = 'Done. I sent an email to your address that starts with <say-as interpret-as="characters">t</say-as>, at example.com.';
 const SERVICE_UNREACHABLE = "Sorry, I couldn't reach the mail service just now. Please try again in a moment.";
 
 const SES_FAULTS: readonly SesFault[] = [
