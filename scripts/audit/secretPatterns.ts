@@ -1,5 +1,6 @@
-// What an AWS credential looks like in text, and the fake ones this project's tests and
-// tools may carry. Both scans share it: the one over the project's files (secretScan.ts)
+// What an AWS credential looks like in text. No credential-shaped string is allowed anywhere:
+// tests and tools use placeholders that are not shaped like keys (TEST-KEY-ID-NOT-REAL).
+// Both scans share it: the one over the project's files (secretScan.ts)
 // and the one over everything the test suite printed (test/reliability/setup/).
 
 /** Access key IDs: AKIA… for a long-lived IAM user key, ASIA… for a temporary STS key. */
@@ -15,24 +16,6 @@ const SECRET_SHAPE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
 const SECRET_ASSIGNMENT = /secret(?:[_-]?access)?(?:[_-]?key)?["']?\s*[:=]\s*["'`]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
 
 const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----/g;
-
-/**
- * The only credentials-looking strings allowed anywhere. Each is fake and says where it
- * comes from; adding one is a reviewed change, never a pattern.
- */
-export const ALLOWED_FAKE_CREDENTIALS: Readonly<Record<string, string>> = {
-  'TEST-KEY-ID-NOT-REAL': 'the test key of test/support/skillHarness.ts',
-  'EXAMPLE-KEY-ID-NOT-REAL': 'the configuration tests (test/lambda/config.test.ts)',
-  'FAKE-DEPLOY-KEY-FAKE': 'the deploy tests (test/deploy/)',
-  'ROTATED-KEY-ID-NOT-REAL': 'the key-rotation case of the deploy tests (test/deploy/credentials.test.ts)',
-  'NEVER_ISSUED_KEY_ID': 'a key ID the in-memory IAM has never issued (test/provision/fakeAws.test.ts)',
-  'AKIAxxxxxxxxxxxxxxxx': "AWS documentation's example key ID",
-  'example-secret-not-a-key': "AWS documentation's example secret key",
-};
-
-export function isAllowedFake(value: string): boolean {
-  return Object.hasOwn(ALLOWED_FAKE_CREDENTIALS, value);
-}
 
 /** Random-looking: upper and lower case and a digit. Rules out words, hex digests and paths. */
 function looksRandom(token: string): boolean {
@@ -88,7 +71,7 @@ export interface FindCredentialsOptions {
 
 /**
  * Credentials in a text: unknown key IDs, secret-shaped values assigned to a secret's name
- * or written near a key ID, and private keys. Allow-listed fakes are never reported.
+ * or written near a key ID, and private keys.
  */
 export function findCredentials(text: string, options: FindCredentialsOptions = {}): CredentialMatch[] {
   const pairDistance = options.pairDistance ?? 3;
@@ -96,7 +79,7 @@ export function findCredentials(text: string, options: FindCredentialsOptions = 
   const found: CredentialMatch[] = [];
   const reported = new Set<number>();
   const report = (rule: CredentialRule, value: string, index: number) => {
-    if (isAllowedFake(value) || reported.has(index)) return;
+    if (reported.has(index)) return;
     reported.add(index);
     found.push({ rule, line: lineAt(index), shown: redact(rule, value) });
   };

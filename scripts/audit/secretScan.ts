@@ -53,7 +53,7 @@ export async function scanProjectForSecrets(root: string): Promise<SecretScanRes
 
 export function describeFinding(finding: SecretFinding): string {
   const what: Record<SecretFinding['rule'], string> = {
-    'access-key-id': 'an AWS access key ID that is not on the allow-list',
+    'access-key-id': 'an AWS access key ID',
     'secret-assignment': 'a secret access key assigned to a secret’s name',
     'paired-secret': 'a secret-shaped value next to an access key ID',
     'secret-shaped': 'a secret-shaped value',

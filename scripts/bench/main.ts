@@ -53,7 +53,7 @@ Options:
   --quick          a smoke run (${QUICK.runs} runs, ${QUICK.requests} requests, ${QUICK.mails} mails) that writes no file unless --out is given
   -h, --help       show this help`;
 
-/** The allow-listed fake key ID (scripts/audit/secretPatterns.ts); the local outbox checks no signature. */
+/** A placeholder, not shaped like a key; the local outbox checks no signature. */
 const BENCH_KEY = { id: 'TEST-KEY-ID-NOT-REAL', secret: 'bench-only-secret-not-a-real-key' } as const;
 
 function count(name: string, value: string | undefined, fallback: number, minimum = 1): number {

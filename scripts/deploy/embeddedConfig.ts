@@ -33,7 +33,7 @@ function shown(path: string): string {
   return inside && !inside.startsWith('..') ? inside : path;
 }
 
-/** "AKIAxxxxxxxxxxxxxxxx" → "AKIA…MPLE": enough to tell keys apart in the IAM console. */
+/** "AKIAxxxxxxxxxxxxWXYZ" → "AKIA…WXYZ": enough to tell keys apart in the IAM console. */
 export function shortKeyId(keyId: string): string {
   return keyId.length > 8 ? `${keyId.slice(0, 4)}…${keyId.slice(-4)}` : '****';
 }
