@@ -1,6 +1,6 @@
 // SendEmailIntent, and "yes" to the offer to send one: read the account holder's address
-// from the Customer Profile API and mail them. The recipient comes from the profile and nowhere else: no slot, session
-// attribute or other part of the request can choose or add one.
+// from the Customer Profile API and mail them. The recipient comes from the profile and
+// nowhere else: no slot, session attribute or other part of the request can choose or add one.
 
 import type { RequestHandler } from 'ask-sdk-core';
 import { maskAddress } from '../log.ts';

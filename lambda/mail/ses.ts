@@ -35,15 +35,18 @@ export function createSesMailer(config: MailConfig): Mailer {
   // LaunchRequest never pays for the SES client, and warm sends reuse its keep-alive connection.
   let client: Promise<{ ses: SesModule; client: SESClient }> | undefined;
   const sesClient = () => {
-    client ??= import('./sesSdk.ts').then((ses) => ({ ses, client: ses.createSesClient(config) }));
-    // A failed load must not be remembered for the life of the container: the next send tries again.
-    client.catch(() => {
-      client = undefined;
-    });
+    if (!client) {
+      const loading = import('./sesSdk.ts').then((ses) => ({ ses, client: ses.createSesClient(config) }));
+      // A failed load must not be remembered for the life of the container: the next send tries again.
+      loading.catch(() => {
+        if (client === loading) client = undefined;
+      });
+      client = loading;
+    }
     return client;
   };
-  // Smithy's requestTimeout stops counting once the response headers arrive, so an answer that
-  // stalls halfway would never end; this bounds the whole attempt, connection to last byte.
+  // The one bound on an attempt, from connecting to the last byte of the answer: a hang before the
+  // headers and a stall after them both end here (Smithy's own requestTimeout stops at the headers).
   const attemptDeadline = () => ({ abortSignal: AbortSignal.timeout(SES_ATTEMPT_TIMEOUT_MS) });
 
   const sendOnce = async (mail: OutgoingMail): Promise<{ messageId: string }> => {
@@ -73,8 +76,8 @@ export function createSesMailer(config: MailConfig): Mailer {
 
   return {
     prepare() {
-      // A failure to load is not lost: sendMail awaits the same promise and reports it.
-      sesClient().catch(() => undefined);
+      // Not awaited: a failure to load is not lost, since sendMail awaits the same promise and reports it.
+      void sesClient();
     },
     async sendMail(request) {
       const mail: OutgoingMail = { ...request, from: config.fromAddress };

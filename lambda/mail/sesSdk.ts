@@ -4,7 +4,7 @@
 
 import { SESClient } from '@aws-sdk/client-ses';
 import type { MailConfig } from '../config.ts';
-import { SES_ATTEMPT_TIMEOUT_MS, SES_CONNECTION_TIMEOUT_MS } from '../deadlines.ts';
+import { SES_CONNECTION_TIMEOUT_MS } from '../deadlines.ts';
 
 export { SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
 export type { SESClient };
@@ -15,8 +15,8 @@ export function createSesClient(config: MailConfig): SESClient {
     ...(config.credentials ? { credentials: config.credentials } : {}),
     // Retries are the mailer's (ses.ts): the SDK would also retry timeouts, which can duplicate a mail.
     maxAttempts: 1,
-    // Recent Smithy handlers only warn when requestTimeout passes unless told to throw;
-    // a warning would leave the user waiting until Alexa gives up.
-    requestHandler: { connectionTimeout: SES_CONNECTION_TIMEOUT_MS, requestTimeout: SES_ATTEMPT_TIMEOUT_MS, throwOnRequestTimeout: true },
+    // A host that does not accept the connection fails fast; the whole attempt is bounded by the
+    // mailer's abort signal (ses.ts), which also covers an answer that stalls after its headers.
+    requestHandler: { connectionTimeout: SES_CONNECTION_TIMEOUT_MS },
   });
 }
