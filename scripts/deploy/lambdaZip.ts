@@ -2,9 +2,10 @@
 // Entries get a fixed timestamp and mode, so an unchanged build gives a byte-identical zip
 // and `ask deploy` (which compares the zip's hash with the last deploy's) skips the upload.
 
-import { chmod, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import AdmZip from 'adm-zip';
+import { writePrivately } from '../shared/privateFile.ts';
 
 // Zip (DOS) timestamps have no time zone and start in 1980; any fixed value will do.
 const FIXED_TIME = new Date(2000, 0, 1);
@@ -38,9 +39,6 @@ export async function writeLambdaZip(bundleDir: string, zipPath: string): Promis
   for (const entry of zip.getEntries()) entry.header.time = FIXED_TIME;
   const content = zip.toBuffer();
   // The zip holds the embedded key: readable by its owner only, and never half-written.
-  const partial = `${zipPath}.partial`;
-  await writeFile(partial, content, { mode: 0o600 });
-  await chmod(partial, 0o600);
-  await rename(partial, zipPath);
+  await writePrivately(zipPath, content);
   return { path: zipPath, bytes: content.length, entries: names };
 }

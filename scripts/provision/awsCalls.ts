@@ -7,7 +7,7 @@ import type { Permission } from './permissions.ts';
 
 const NOT_FOUND = new Set(['NoSuchEntity', 'NoSuchEntityException']);
 
-export function isNotFound(error: unknown): boolean {
+function isNotFound(error: unknown): boolean {
   const e = (error && typeof error === 'object' ? error : {}) as { name?: unknown; Code?: unknown };
   return NOT_FOUND.has(String(e.Code ?? '')) || NOT_FOUND.has(String(e.name ?? ''));
 }

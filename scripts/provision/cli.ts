@@ -6,7 +6,8 @@ import { createInterface } from 'node:readline';
 import { maskAddress, maskAddressesIn } from '../../lambda/log.ts';
 import { createAwsCaller } from './awsCalls.ts';
 import { createAwsClients, destroyAwsClients, type AwsClientOptions } from './awsClients.ts';
-import { ProvisionError, UsageError } from './errors.ts';
+import { UsageError } from '../shared/cli.ts';
+import { ProvisionError } from './errors.ts';
 import { USER_NAME } from './names.ts';
 import { parseCommand, USAGE } from './options.ts';
 import { provision } from './provision.ts';
@@ -59,8 +60,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   const { options } = command;
   const report = new Reporter(io.stdout, io.stderr, options.json);
-  const clients = createAwsClients({ region: options.region, ...(options.profile ? { profile: options.profile } : {}), ...io.clientOptions });
-  const aws = createAwsCaller({ dryRun: options.dryRun, region: options.region, ...(options.profile ? { profile: options.profile } : {}) });
+  const clients = createAwsClients({ ...options, ...io.clientOptions });
+  const aws = createAwsCaller(options);
   const context = { options, clients, aws, report };
   const dryRun = options.dryRun ? ' (dry run: nothing will be changed)' : '';
   try {

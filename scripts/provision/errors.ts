@@ -1,13 +1,9 @@
-// The two ways the command fails, and the one clear sentence for each AWS failure.
+// How provisioning fails (a usage error is scripts/shared/cli.ts's UsageError), and the one
+// clear sentence for each AWS failure.
 // AWS errors are classified once, here, where they arrive (see awsCalls.ts).
 
 import { maskAddressesIn } from '../../lambda/log.ts';
 import { PERMISSIONS, type Permission } from './permissions.ts';
-
-/** A wrong or missing argument: exit code 2, with the usage. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 /** Provisioning could not finish: exit code 1. The message is one sentence for the user. */
 export class ProvisionError extends Error {

@@ -7,6 +7,11 @@ export const POLICY_NAME = 'AlexaSkillMailAccess';
 /** Tagged on the user and the policy this tool creates. Teardown deletes only what carries it. */
 export const MANAGED_TAG = { Key: 'managed-by', Value: 'alexa-ses-mailer' } as const;
 
+/** Whether a user's or policy's tags mark it as created by this tool. */
+export function isManaged(tags: readonly { Key?: string; Value?: string }[]): boolean {
+  return tags.some((tag) => tag.Key === MANAGED_TAG.Key && tag.Value === MANAGED_TAG.Value);
+}
+
 /**
  * IAM groups cannot be tagged, so a group this tool creates lives under this path instead.
  * Teardown deletes only groups under it.

@@ -8,7 +8,7 @@ import { isPlausibleAddress } from '../../lambda/config.ts';
 import { PROJECT_ROOT } from '../build/lambda.ts';
 import { CREDENTIALS_FILE_VARIABLE } from '../deploy/embeddedConfig.ts';
 import { DEFAULT_CREDENTIALS_FILE } from '../shared/credentialsFile.ts';
-import { UsageError } from './errors.ts';
+import { UsageError } from '../shared/cli.ts';
 import { POLICY_NAME, USER_NAME } from './names.ts';
 
 export const USAGE = `Usage: npm run provision -- --from ADDRESS [options]

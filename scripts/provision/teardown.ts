@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { removeCredentialsFile } from '../shared/credentialsFile.ts';
 import { ProvisionError } from './errors.ts';
-import { GROUP_PATH, MANAGED_TAG, POLICY_NAME, USER_NAME } from './names.ts';
+import { GROUP_PATH, isManaged, POLICY_NAME, USER_NAME } from './names.ts';
 import type { Summary } from './report.ts';
 import { displayPath, listKeys, readSavedFile, savedKeyIds } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
@@ -130,7 +130,7 @@ export async function teardown(context: StepContext, confirm: Confirm): Promise<
       ...(entities.PolicyGroups ?? []).filter((entity) => !(aws.dryRun && detachedGroups.has(entity.GroupName ?? ''))).map((entity) => `group ${entity.GroupName}`),
       ...(entities.PolicyRoles ?? []).map((entity) => `role ${entity.RoleName}`),
     ];
-    if (!tags.some((tag) => tag.Key === MANAGED_TAG.Key && tag.Value === MANAGED_TAG.Value)) {
+    if (!isManaged(tags)) {
       report.step('policy', 'skipped', `${POLICY_NAME} was created outside this tool: left in place`);
     } else if (remaining.length > 0) {
       report.step('policy', 'skipped', `${POLICY_NAME} is still attached to ${remaining.join(', ')}: left in place`);

@@ -2,10 +2,11 @@
 // The provisioning script writes it; the build hook and the local tools read it.
 // The JSON keys are the skill's own environment variable names (lambda/config.ts).
 
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { ENV } from '../../lambda/config.ts';
 import { PROJECT_ROOT } from '../build/lambda.ts';
+import { writePrivately } from './privateFile.ts';
 
 /** Git-ignored (.gitignore: .secrets/), created with mode 0600. */
 export const DEFAULT_CREDENTIALS_FILE = join(PROJECT_ROOT, '.secrets/AlexaSkillMailSender.json');
@@ -45,20 +46,6 @@ export async function readCredentialsFile(path: string = DEFAULT_CREDENTIALS_FIL
  */
 export function credentialsCsvPath(jsonPath: string): string {
   return join(dirname(jsonPath), `${basename(jsonPath, extname(jsonPath))}_accessKeys.csv`);
-}
-
-async function writePrivately(path: string, content: string): Promise<void> {
-  // Written beside the target and renamed over it, so a crash never leaves half a key;
-  // the mode is set at creation, so the secret is never readable by others, not even briefly.
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile(temporary, content, { mode: 0o600, flag: 'w' });
-    await chmod(temporary, 0o600);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
 }
 
 /**

@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 describe('the Lambda bundle', () => {
-  it('is one CommonJS file that exports handler, marked as CommonJS for the module-typed project', async () => {
+  it('exports handler from index.js, marked as CommonJS for the module-typed project', async () => {
     expect(JSON.parse(await readFile(join(outDir, 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
     expect(typeof handler).toBe('function');
   });

@@ -10,5 +10,5 @@ export async function findAccount({ clients, aws, report }: StepContext): Promis
   if (!identity.Account || !identity.Arn) throw new ProvisionError('STS did not say which account these credentials belong to.');
   const partition = identity.Arn.split(':')[1] || 'aws';
   report.step('account', 'checked', `${identity.Account}, signed in as ${identity.Arn}`);
-  return { accountId: identity.Account, partition, callerArn: identity.Arn };
+  return { accountId: identity.Account, partition };
 }

@@ -17,5 +17,4 @@ export interface StepContext {
 export interface Account {
   readonly accountId: string;
   readonly partition: string;
-  readonly callerArn: string;
 }

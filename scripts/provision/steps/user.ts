@@ -3,7 +3,7 @@
 // created it and someone later gave it a console password, that password is removed.
 
 import { CreateUserCommand, DeleteLoginProfileCommand, GetLoginProfileCommand, GetUserCommand, ListUserTagsCommand, type Tag } from '@aws-sdk/client-iam';
-import { MANAGED_TAG, USER_NAME } from '../names.ts';
+import { isManaged, MANAGED_TAG, USER_NAME } from '../names.ts';
 import type { StepContext } from './context.ts';
 
 export interface UserState {
@@ -18,7 +18,7 @@ export async function readUser({ clients, aws }: StepContext): Promise<UserState
   const user = await aws.find('iam:GetUser', () => clients.iam.send(new GetUserCommand({ UserName: USER_NAME })));
   if (!user?.User) return { exists: false, managed: false, tags: [] };
   const tags = (await aws.read('iam:ListUserTags', () => clients.iam.send(new ListUserTagsCommand({ UserName: USER_NAME })))).Tags ?? [];
-  const managed = tags.some((tag) => tag.Key === MANAGED_TAG.Key && tag.Value === MANAGED_TAG.Value);
+  const managed = isManaged(tags);
   return { exists: true, managed, tags };
 }
 

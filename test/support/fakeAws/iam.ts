@@ -106,10 +106,8 @@ export class FakeIam {
 
   /** The user owning an active access key, for authenticating requests signed with it. */
   ownerOfKey(accessKeyId: string): FakeUser | undefined {
-    for (const user of this.users.values()) {
-      if (user.accessKeys.some((key) => key.accessKeyId === accessKeyId && key.status === 'Active')) return user;
-    }
-    return undefined;
+    const found = this.findAccessKey(accessKeyId);
+    return found?.key.status === 'Active' ? found.user : undefined;
   }
 
   /** Notes that a request signed with this key was authenticated, as IAM's last-used tracking does. */

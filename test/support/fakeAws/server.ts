@@ -114,7 +114,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     return user ? { account: accountId, arn: iam.userArn(user.name, user.path), userId: user.id } : undefined;
   };
 
-  const answer = (response: ServerResponse, service: FakeService, status: number, xml: string) => {
+  const answer = (response: ServerResponse, status: number, xml: string) => {
     response.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': 'local' }).end(xml);
   };
 
@@ -124,7 +124,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const params = new QueryParams(new URLSearchParams(body));
     const service = (scope?.[3] === 'email' ? 'ses' : scope?.[3]) as FakeService | undefined;
     if (!scope || !service || !(service in NAMESPACES)) {
-      answer(response, 'iam', 403, errorDocument(IAM_NAMESPACE, new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403)));
+      answer(response, 403, errorDocument(IAM_NAMESPACE, new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403)));
       return;
     }
     const [, accessKeyId = '', region = ''] = scope;
@@ -158,11 +158,11 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       if (service === 'iam') result = iam.handle(action, params);
       else if (service === 'ses') result = ses.handle(action, params, region);
       else result = handleSts(action, caller);
-      answer(response, service, 200, resultDocument(NAMESPACES[service], action, result));
+      answer(response, 200, resultDocument(NAMESPACES[service], action, result));
     } catch (error) {
       const awsError = error instanceof AwsError ? error : new AwsError('ServiceFailure', (error as Error).message, 500, 'Receiver');
       call.error = awsError.code;
-      answer(response, service, awsError.status, errorDocument(NAMESPACES[service], awsError));
+      answer(response, awsError.status, errorDocument(NAMESPACES[service], awsError));
     }
   };
 
