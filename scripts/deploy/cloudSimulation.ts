@@ -15,14 +15,10 @@ export interface CloudTarget {
   readonly profile: string;
 }
 
-export interface PollTiming {
-  /** Between two get-skill-simulation calls. */
-  readonly intervalMs: number;
-  /** Alexa usually answers in a few seconds; past this the utterance counts as failed. */
-  readonly deadlineMs: number;
-}
-
-export const DEFAULT_POLL_TIMING: PollTiming = { intervalMs: 1000, deadlineMs: 60_000 };
+/** Between two get-skill-simulation calls. */
+const POLL_INTERVAL_MS = 1000;
+/** Alexa usually answers in a few seconds; past this the utterance counts as failed. */
+const ANSWER_DEADLINE_MS = 60_000;
 
 function parse(output: string, command: string): SimulationResponse {
   try {
@@ -32,19 +28,19 @@ function parse(output: string, command: string): SimulationResponse {
   }
 }
 
-export async function simulateUtterance(ask: AskRunner, target: CloudTarget, utterance: string, newSession: boolean, timing: PollTiming = DEFAULT_POLL_TIMING): Promise<SimulationResponse> {
+export async function simulateUtterance(ask: AskRunner, target: CloudTarget, utterance: string, newSession: boolean): Promise<SimulationResponse> {
   const common = ['--skill-id', target.skillId, '--stage', target.stage, '--profile', target.profile];
   const started = parse(
     await ask(['smapi', 'simulate-skill', ...common, '--input-content', utterance, '--device-locale', target.locale, '--session-mode', newSession ? 'FORCE_NEW_SESSION' : 'DEFAULT']),
     'simulate-skill',
   );
   if (!started.id) throw new AskCliError(`SMAPI gave no simulation ID for "${utterance}".`);
-  const deadline = Date.now() + timing.deadlineMs;
+  const deadline = Date.now() + ANSWER_DEADLINE_MS;
   for (;;) {
     const result = parse(await ask(['smapi', 'get-skill-simulation', ...common, '--simulation-id', started.id]), 'get-skill-simulation');
     if (result.status === 'SUCCESSFUL') return result;
     if (result.status === 'FAILED') throw new AskCliError(`Alexa could not simulate "${utterance}": ${result.result?.error?.message ?? 'no reason given'}.`);
-    if (Date.now() + timing.intervalMs > deadline) throw new AskCliError(`Alexa had not answered "${utterance}" after ${timing.deadlineMs / 1000} s.`);
-    await new Promise((resolve) => setTimeout(resolve, timing.intervalMs));
+    if (Date.now() + POLL_INTERVAL_MS > deadline) throw new AskCliError(`Alexa had not answered "${utterance}" after ${ANSWER_DEADLINE_MS / 1000} s.`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
   }
 }

@@ -26,7 +26,7 @@ export interface AlexaLanguage {
   examples(invocation: string, sample: string): readonly [string, string];
 }
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -7,6 +7,7 @@
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { ALEXA_DEADLINE_MS } from '../../lambda/deadlines.ts';
 import { ensureLambdaBuilt } from '../build/lambda.ts';
+import { withinDeadline } from '../local/deadline.ts';
 import { loadBundledHandler, type LambdaHandler } from '../local/lambdaProcess.ts';
 
 export interface Invocation {
@@ -32,16 +33,6 @@ export interface LocalLambdaOptions {
   readonly outDir?: string;
   /** How long Alexa waits for an answer before giving up on the skill (default ALEXA_DEADLINE_MS). */
   readonly deadlineMs?: number;
-}
-
-/** Alexa stops waiting after its deadline; the late answer, if any, is thrown away as Alexa would. */
-function withinDeadline<T>(work: Promise<T>, deadlineMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`The skill did not answer within ${deadlineMs / 1000} s, when Alexa stops waiting.`)), deadlineMs);
-    timer.unref();
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 let loaded: { bundlePath: string; environment: string } | undefined;
@@ -86,7 +77,7 @@ export async function startLocalLambda({ environment, outDir, deadlineMs = ALEXA
     coldStartLogs,
     async invoke(event) {
       const { value: outcome, lines } = await capturingStdout(() =>
-        withinDeadline(handler(event), deadlineMs).then(
+        withinDeadline(handler(event), deadlineMs, `The skill did not answer within ${deadlineMs / 1000} s, when Alexa stops waiting.`).then(
           (response) => ({ ok: true as const, response }),
           (error: unknown) => ({ ok: false as const, error: error instanceof Error ? error : new Error(String(error)) }),
         ),

@@ -8,7 +8,9 @@ import { matcherFor } from './matcher.ts';
 import { replay, type ReplayOutcome } from './replay.ts';
 import { readReplayFile, ReplayFileError, type ReplayFile } from './replayFile.ts';
 import { DEFAULT_USER, startSimulator, type SimulatedUser, type Simulator } from './simulator.ts';
-import { defaultSkillId, skillLocales, skillName } from './skillPackage.ts';
+import { ASK_STATES_FILE, readSkillId } from '../deploy/askStates.ts';
+import { LOCAL_SKILL_ID } from '../local/envelopes.ts';
+import { skillLocales, skillName } from './skillPackage.ts';
 import { parseCommandLine, runCommand, UsageError } from '../shared/cli.ts';
 import { runTerminal } from './terminal.ts';
 import { logLines, turnJson, turnLines } from './transcript.ts';
@@ -109,7 +111,8 @@ function describeUser(user: SimulatedUser): string {
 
 async function talk(simulator: Simulator, settings: Settings): Promise<number> {
   const locale = settings.locale ?? 'en-US';
-  const skillId = settings.skillId ?? defaultSkillId();
+  // The deployed skill's ID, which `ask deploy` recorded, else the local placeholder ID.
+  const skillId = settings.skillId ?? (await readSkillId(ASK_STATES_FILE, 'default')).skillId ?? LOCAL_SKILL_ID;
   const matcher = matcherFor(locale);
   const interactive = Boolean(process.stdin.isTTY);
   const [oneShot, launch] = matcher.examples();

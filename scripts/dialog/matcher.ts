@@ -8,13 +8,15 @@
 // spaces, spacing, so 「牛乳を買うというメールを送って」 fills {note} with 牛乳を買う.
 // The deploy checks use resolveUtterance to prove the manifest's example phrases reach the skill.
 
-import { languageOf, type AlexaLanguage } from './language.ts';
+import type { SlotValueMap } from '../local/envelopes.ts';
+import { escapeRegExp, languageOf, type AlexaLanguage } from './language.ts';
 import { readLanguageModel, SKILL_PACKAGE_DIR, type IntentDefinition, type LanguageModel, type SlotTypeDefinition } from './skillPackage.ts';
 
 export const FALLBACK_INTENT = 'AMAZON.FallbackIntent';
 
 /** Every slot the intent declares; a slot the user did not fill is present with no value, as Alexa sends it. */
-export type SlotValues = Readonly<Record<string, string | undefined>>;
+/** A slot name → its spoken value, or undefined for a declared slot the user did not fill. */
+export type SlotValues = SlotValueMap;
 
 export interface IntentMatch {
   readonly intent: string;
@@ -38,8 +40,6 @@ export interface Matcher {
   readonly invocationName: string;
   /** Resolves one line the user says; `inSession` is true while the skill's session is open. */
   resolve(utterance: string, options?: { readonly inSession?: boolean }): Resolution;
-  /** Matches a line against the sample utterances (and the built-in intents' phrases); undefined when nothing matches. */
-  matchIntent(utterance: string): IntentMatch | undefined;
   /** Two things to say to the skill: a one-shot and a launch. */
   examples(): readonly [string, string];
 }
@@ -50,10 +50,6 @@ const PUNCTUATION_AND_SYMBOLS = /[\p{P}\p{S}]+/gu;
 export function normalizeUtterance(text: string, language: AlexaLanguage): string {
   const words = text.normalize('NFKC').toLowerCase().replace(PUNCTUATION_AND_SYMBOLS, ' ').replace(/\s+/gu, ' ').trim();
   return language.spaced ? words : words.replace(/ /g, '');
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 interface CompiledSample {
@@ -174,7 +170,6 @@ export function createMatcher(model: LanguageModel, locale: string): Matcher {
       const nameFree = language.nameFree ? matchNormalized(text, true) : undefined;
       return nameFree ? { kind: 'name-free', ...nameFree } : { kind: 'not-for-skill' };
     },
-    matchIntent: (utterance) => matchNormalized(clean(utterance)),
     examples() {
       const custom = model.intents.filter((intent) => !intent.name.startsWith('AMAZON.')).flatMap((intent) => intent.samples ?? []);
       // A sample without slots reads best; otherwise the first one, with each slot named in its place.

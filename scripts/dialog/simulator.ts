@@ -34,7 +34,6 @@ export interface Simulator {
   readonly profileApiUrl: string;
   readonly lambda: LocalLambda;
   readonly user: SimulatedUser;
-  readonly ses: SesBehaviour;
   setUser(user: SimulatedUser): void;
   setSes(behaviour: SesBehaviour): void;
   /** Mails the outbox received since the last call, in the order they arrived. */
@@ -64,14 +63,13 @@ function profileBehaviour(user: SimulatedUser) {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const progress = options.progress ?? (() => undefined);
   let user = options.user ?? DEFAULT_USER;
-  let ses: SesBehaviour = options.ses ?? SES_BEHAVIOURS.accept;
 
   progress('Starting the local SES outbox and Customer Profile API…');
   const started: { close(): Promise<void> }[] = [];
   try {
     const outbox: SesOutbox = await startSesOutbox();
     started.push(outbox);
-    const sesEndpoint: SesFaultServer = await startSesFaultServer(ses, { upstream: outbox.url });
+    const sesEndpoint: SesFaultServer = await startSesFaultServer(options.ses ?? SES_BEHAVIOURS.accept, { upstream: outbox.url });
     started.push(sesEndpoint);
     const profile: ProfileApi = await startProfileApi(profileBehaviour(user));
     started.push(profile);
@@ -107,15 +105,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       get user() {
         return user;
       },
-      get ses() {
-        return ses;
-      },
       setUser(next) {
         user = next;
         profile.set(profileBehaviour(next));
       },
       setSes(next) {
-        ses = next;
         sesEndpoint.set(next);
       },
       takeNewMails,

@@ -1,13 +1,12 @@
-// What the simulator reads from the ASK CLI project: the locales of skill-package/skill.json,
-// the interaction model of each locale, and the skill ID the ASK CLI recorded at deploy time.
+// What the simulator reads from the ASK CLI project: the locales of skill-package/skill.json
+// and the interaction model of each locale.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../build/lambda.ts';
-import { LOCAL_SKILL_ID } from '../local/envelopes.ts';
 
-export const SKILL_PACKAGE_DIR = join(PROJECT_ROOT, 'skill-package');
-const ASK_STATES_FILE = join(PROJECT_ROOT, '.ask/ask-states.json');
+import { DEFAULT_SKILL_PACKAGE_DIR as SKILL_PACKAGE_DIR, MODELS_DIR } from '../skill-package/skillPackage.ts';
+
+export { SKILL_PACKAGE_DIR };
 
 export interface SlotDefinition {
   readonly name: string;
@@ -32,7 +31,7 @@ export interface LanguageModel {
 }
 
 export function interactionModelPath(locale: string, skillPackageDir: string = SKILL_PACKAGE_DIR): string {
-  return join(skillPackageDir, 'interactionModels/custom', `${locale}.json`);
+  return join(skillPackageDir, MODELS_DIR, `${locale}.json`);
 }
 
 type ManifestLocales = Record<string, { readonly name?: string } | undefined>;
@@ -63,16 +62,4 @@ export function readLanguageModel(locale: string, skillPackageDir: string = SKIL
     throw new Error(`${path} has no interactionModel.languageModel with an invocationName and intents.`);
   }
   return model as LanguageModel;
-}
-
-/** The deployed skill's ID from .ask/ask-states.json (written by `ask deploy`), else the local placeholder ID. */
-export function defaultSkillId(profile = 'default'): string {
-  if (!existsSync(ASK_STATES_FILE)) return LOCAL_SKILL_ID;
-  try {
-    const states = JSON.parse(readFileSync(ASK_STATES_FILE, 'utf8')) as { profiles?: Record<string, { skillId?: unknown }> };
-    const skillId = states.profiles?.[profile]?.skillId;
-    return typeof skillId === 'string' && skillId.trim() ? skillId : LOCAL_SKILL_ID;
-  } catch {
-    return LOCAL_SKILL_ID;
-  }
 }

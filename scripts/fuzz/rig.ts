@@ -8,6 +8,7 @@ import { ENV, loadConfig } from '../../lambda/config.ts';
 import { ALEXA_DEADLINE_MS } from '../../lambda/deadlines.ts';
 import { createLogger } from '../../lambda/log.ts';
 import { createSkill } from '../../lambda/skill.ts';
+import { withinDeadline } from '../local/deadline.ts';
 import { LOCAL_SKILL_ID } from '../local/envelopes.ts';
 import { startProfileApi } from '../local/profileApi.ts';
 import { violations, type Observation, type Outcome, type SkillUnderFuzz } from './invariants.ts';
@@ -35,18 +36,6 @@ export interface FuzzRig {
   /** The property: every generated scenario satisfies every invariant. */
   property(): fc.IAsyncPropertyWithHooks<[FuzzScenario]>;
   close(): Promise<void>;
-}
-
-class NoAnswer extends Error {
-  override readonly name = 'NoAnswer';
-}
-
-function withinDeadline<T>(promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new NoAnswer(`no answer within Alexa's ${ALEXA_DEADLINE_MS} ms`)), ALEXA_DEADLINE_MS);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 const KNOWN_TYPES = new Set(['LaunchRequest', 'IntentRequest', 'CanFulfillIntentRequest', 'SessionEndedRequest']);
@@ -86,7 +75,7 @@ export async function startFuzzRig(): Promise<FuzzRig> {
     const target = scenario.guarded ? guarded : open;
     let outcome: Outcome;
     try {
-      outcome = { kind: 'response', response: await withinDeadline(target.invoke(scenario.envelope as unknown as RequestEnvelope)) };
+      outcome = { kind: 'response', response: await withinDeadline(target.invoke(scenario.envelope as unknown as RequestEnvelope), ALEXA_DEADLINE_MS, `no answer within Alexa's ${ALEXA_DEADLINE_MS} ms`) };
     } catch (error) {
       outcome = { kind: 'refused', error };
     }

@@ -16,7 +16,8 @@ import { intentRequest, launchRequest } from '../../scripts/local/envelopes.ts';
 import { spokenText } from '../../scripts/local/lambdaProcess.ts';
 import { startProfileApi, type ProfileApi } from '../../scripts/local/profileApi.ts';
 import { startSesOutbox, type SesOutbox } from '../../scripts/local/sesOutbox.ts';
-import { copyProject, listFiles, notIgnored, runAskCodeBuilder, startRecordingProxy, writeJson, type CodeBuild, type ProjectCopy, type RecordingProxy } from './projectCopy.ts';
+import { startRecordingProxy, type RecordingProxy } from '../support/recordingProxy.ts';
+import { copyProject, listFiles, notIgnored, runAskCodeBuilder, writeJson, type CodeBuild, type ProjectCopy } from './projectCopy.ts';
 
 const run = promisify(execFile);
 

@@ -14,7 +14,8 @@ import { withDeployConfig } from '../../lambda/deployConfig.ts';
 import { PROJECT_ROOT } from '../../scripts/build/lambda.ts';
 import { gatherEmbeddedConfig } from '../../scripts/deploy/embeddedConfig.ts';
 import { DEFAULT_CREDENTIALS_FILE } from '../../scripts/shared/credentialsFile.ts';
-import { gitVisibleFiles, writeJson } from './projectCopy.ts';
+import { filesGitWouldCommit } from '../../scripts/audit/secretScan.ts';
+import { writeJson } from './projectCopy.ts';
 
 const run = promisify(execFile);
 const SKILL_ID = 'amzn1.ask.skill.aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -120,7 +121,7 @@ const localSecret = readLocalSecret();
 describe('no secret in any tracked file', () => {
   // Only a machine that has provisioned has a real key to look for; elsewhere this is skipped, not passed.
   it.skipIf(!localSecret)('no file that git tracks (or would, with git add -A) holds the key of this machine’s provisioning output', async () => {
-    const tracked = await gitVisibleFiles();
+    const tracked = await filesGitWouldCommit(PROJECT_ROOT);
     expect(tracked).toContain('package.json');
     const leaking: string[] = [];
     for (const file of tracked) if ((await readFile(join(PROJECT_ROOT, file), 'utf8').catch(() => '')).includes(localSecret!)) leaking.push(file);

@@ -8,9 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { v2 } from 'ask-smapi-model';
-import { startConversation, type Conversation, type Turn } from '../../scripts/dialog/conversation.ts';
-import { matcherFor } from '../../scripts/dialog/matcher.ts';
-import { skillName } from '../../scripts/dialog/skillPackage.ts';
+import type { Conversation, Turn } from '../../scripts/dialog/conversation.ts';
 import type { Simulator } from '../../scripts/dialog/simulator.ts';
 import { listenOnLoopback } from '../../scripts/local/loopback.ts';
 
@@ -58,14 +56,7 @@ export async function startFakeSmapi(simulator: Simulator): Promise<FakeSmapi> {
     const locale = body.device.locale;
     if (body.session?.mode === 'FORCE_NEW_SESSION' || !conversation || conversation.locale !== locale) {
       await conversation?.finish();
-      conversation = startConversation({
-        lambda: simulator.lambda,
-        matcher: matcherFor(locale),
-        skillId,
-        profileApiUrl: simulator.profileApiUrl,
-        takeNewMails: simulator.takeNewMails,
-        skillName: skillName(locale),
-      });
+      conversation = simulator.converse({ locale, skillId });
     }
     const id = randomUUID();
     results.set(id, simulationResult(id, await conversation.say(body.input.content)));

@@ -5,22 +5,24 @@
 // to the developer account's own address.
 
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../scripts/build/lambda.ts';
-import { ASK_STATES_FILE } from '../../scripts/deploy/askStates.ts';
+import { findAskProfile } from '../../scripts/deploy/askProfile.ts';
+import { ASK_STATES_FILE, readSkillId } from '../../scripts/deploy/askStates.ts';
+import { readReplayFile } from '../../scripts/dialog/replayFile.ts';
 
 const HOW_TO_RUN = 'npx ask configure && npm run provision -- --from ADDRESS && npx ask deploy, then ALEXA_MAILER_LIVE_SKILL=1 npx vitest run test/deploy/liveSkill.test.ts';
 const DIALOGS = join(PROJECT_ROOT, 'test/dialogs');
 
+// The same lookups simulate:cloud makes, so the suite runs exactly when it could.
 const switchedOn = process.env.ALEXA_MAILER_LIVE_SKILL === '1';
-const askProfile = existsSync(join(process.env.ASK_CONFIG_DIR ?? join(homedir(), '.ask'), 'cli_config'));
-const deployed = existsSync(ASK_STATES_FILE);
-const runnable = switchedOn && askProfile && deployed;
+const profile = await findAskProfile(undefined);
+const skill = 'name' in profile ? await readSkillId(ASK_STATES_FILE, profile.name) : undefined;
+const runnable = switchedOn && skill?.skillId !== undefined;
 if (!runnable) {
-  const missing = !switchedOn ? 'ALEXA_MAILER_LIVE_SKILL=1 is not set' : !askProfile ? 'there is no ASK CLI profile' : 'the skill has not been deployed (.ask/ask-states.json is missing)';
+  const missing = !switchedOn ? 'ALEXA_MAILER_LIVE_SKILL=1 is not set' : 'problem' in profile ? profile.problem : (skill && 'reason' in skill ? skill.reason : 'no skill ID');
   console.info(`Live skill suite skipped (${missing}). To run it against your deployed skill:\n  ${HOW_TO_RUN}`);
 }
 
@@ -28,7 +30,7 @@ if (!runnable) {
 function cloudDialogs(): string[] {
   return readdirSync(DIALOGS, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.json'))
-    .filter((name) => !('simulate' in (JSON.parse(readFileSync(join(DIALOGS, name), 'utf8')) as object)))
+    .filter((name) => readReplayFile(join(DIALOGS, name)).simulate === undefined)
     .sort();
 }
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../scripts/build/lambda.ts';
+import { filesGitWouldCommit } from '../../scripts/audit/secretScan.ts';
 
 const run = promisify(execFile);
 
@@ -16,15 +17,9 @@ export interface ProjectCopy {
   remove(): Promise<void>;
 }
 
-/** Tracked and untracked-but-not-ignored files, as `git add -A` would see them. Read-only git. */
-export async function gitVisibleFiles(root: string = PROJECT_ROOT): Promise<string[]> {
-  const { stdout } = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
-  return stdout.split('\0').filter(Boolean);
-}
-
 export async function copyProject(): Promise<ProjectCopy> {
   const dir = await mkdtemp(join(tmpdir(), 'alexa-mailer-project-'));
-  for (const file of await gitVisibleFiles()) {
+  for (const file of await filesGitWouldCommit(PROJECT_ROOT)) {
     const from = join(PROJECT_ROOT, file);
     // A file deleted in the working tree but still tracked is not part of a fresh clone's install.
     if (!(await access(from).then(() => true, () => false))) continue;
@@ -96,4 +91,3 @@ export async function notIgnored(paths: string[]): Promise<string[]> {
   return paths.filter((path) => !ignored.has(path));
 }
 
-export { startRecordingProxy, type RecordingProxy } from '../support/recordingProxy.ts';
