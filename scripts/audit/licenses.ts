@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import spdxSatisfies from 'spdx-satisfies';
 import { buildLambda } from '../build/lambda.ts';
-import { bundledPackages, type BundledPackage } from '../build/bundledPackages.ts';
+import type { BundledPackage } from '../build/bundledPackages.ts';
 
 export { bundledPackages, declaredLicense, packageDirOf, type BundledPackage } from '../build/bundledPackages.ts';
 
@@ -40,8 +40,8 @@ export function judgeLicense(pkg: BundledPackage): LicenseVerdict {
 export async function checkBundleLicenses(): Promise<LicenseVerdict[]> {
   const outDir = await mkdtemp(join(tmpdir(), 'alexa-mailer-licenses-'));
   try {
-    const { metafile } = await buildLambda(outDir);
-    return (await bundledPackages(metafile)).map(judgeLicense);
+    const { packages } = await buildLambda(outDir);
+    return packages.map(judgeLicense);
   } finally {
     await rm(outDir, { recursive: true, force: true });
   }

@@ -39,7 +39,7 @@ export function redact(rule: CredentialRule, value: string): string {
 }
 
 /** Maps a character index to its line number (from 1). */
-function lineIndex(text: string): (index: number) => number {
+export function lineIndex(text: string): (index: number) => number {
   const starts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return (index) => {

@@ -11,7 +11,7 @@ import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions as EsbuildOptions, type Metafile, type Plugin } from 'esbuild';
-import { bundledPackages, licenseTextOf } from './bundledPackages.ts';
+import { bundledPackages, licenseTextOf, type BundledPackage } from './bundledPackages.ts';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const LAMBDA_ENTRY = join(PROJECT_ROOT, 'lambda/index.ts');
@@ -37,6 +37,8 @@ export interface BuildResult {
   readonly metafile: Metafile;
   /** Every file Lambda needs, relative to outDir with `/`: index.js, package.json, chunks and license notices; no source maps. */
   readonly files: readonly string[];
+  /** The npm packages esbuild put into the bundle, with their declared licenses. */
+  readonly packages: readonly BundledPackage[];
 }
 
 /** A chunk's name for the specifier that imports it: './sesSdk.ts' → 'sesSdk', 'nodemailer/lib/mail-composer' → 'nodemailer-lib-mail-composer'. */
@@ -85,7 +87,7 @@ function assertNoRequireInChunks(metafile: Metafile): void {
  * One license file for the whole bundle, under the name index.js has always had, so that
  * whatever copies the bundle finds every notice in one place: esbuild writes one per output.
  */
-async function gatherLegalNotices(metafile: Metafile, outDir: string): Promise<Metafile> {
+async function gatherLegalNotices(metafile: Metafile, outDir: string): Promise<{ metafile: Metafile; packages: BundledPackage[] }> {
   const target = join(outDir, 'index.js.LEGAL.txt');
   const notices = Object.keys(metafile.outputs).filter((path) => path.endsWith('.LEGAL.txt'));
   // Metafile paths are relative to the working directory, where esbuild ran.
@@ -94,8 +96,9 @@ async function gatherLegalNotices(metafile: Metafile, outDir: string): Promise<M
   const comments = texts.map((part) => part.trim()).filter(Boolean).join('\n\n');
   // esbuild keeps only the comments marked @license or @preserve; the packages' own license
   // and notice files are what MIT, BSD and Apache-2.0 ask to travel with the code.
+  const packages = await bundledPackages(metafile);
   const packageTexts: string[] = [];
-  for (const pkg of await bundledPackages(metafile)) {
+  for (const pkg of packages) {
     const licenseText = await licenseTextOf(pkg);
     packageTexts.push(`=== ${pkg.name}@${pkg.version} (${pkg.license ?? 'no license declared'}) ===\n${licenseText ?? '(the package ships no license file)'}`);
   }
@@ -103,7 +106,10 @@ async function gatherLegalNotices(metafile: Metafile, outDir: string): Promise<M
   await writeFile(target, `${text}\n`);
   const outputs = Object.fromEntries(Object.entries(metafile.outputs).filter(([path]) => !notices.includes(path)));
   const key = relative(process.cwd(), target).split(sep).join('/');
-  return { inputs: metafile.inputs, outputs: { ...outputs, [key]: { bytes: Buffer.byteLength(text), inputs: {}, imports: [], exports: [] } } };
+  return {
+    metafile: { inputs: metafile.inputs, outputs: { ...outputs, [key]: { bytes: Buffer.byteLength(text), inputs: {}, imports: [], exports: [] } } },
+    packages,
+  };
 }
 
 function mergeMetafiles(...metafiles: Metafile[]): Metafile {
@@ -157,12 +163,12 @@ export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: Bui
   // The project root is "type": "module"; this marks the bundle as CommonJS wherever it is copied with it.
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
-  const metafile = await gatherLegalNotices(mergeMetafiles(main.metafile ?? EMPTY_METAFILE, lazy?.metafile ?? EMPTY_METAFILE), outDir);
+  const { metafile, packages } = await gatherLegalNotices(mergeMetafiles(main.metafile ?? EMPTY_METAFILE, lazy?.metafile ?? EMPTY_METAFILE), outDir);
   const written = Object.keys(metafile.outputs).map((path) => resolve(path));
   await removeStaleChunks(chunksDir, new Set(written));
   const files = ['package.json', ...written.filter((path) => !path.endsWith('.map')).map((path) => relative(outDir, path).split(sep).join('/'))].sort();
   const output = metafile.outputs[relative(process.cwd(), outFile).split(sep).join('/')];
-  return { outFile, bytes: output?.bytes ?? 0, metafile, files };
+  return { outFile, bytes: output?.bytes ?? 0, metafile, files, packages };
 }
 
 async function newestSourceTime(dir: string): Promise<number> {

@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { cpus } from 'node:os';
-import { parseCommandLine, runCommand, UsageError } from '../shared/cli.ts';
+import { parseCommandLine, positiveInteger, runCommand, UsageError } from '../shared/cli.ts';
 import { startFuzzRig, type FuzzTally } from './rig.ts';
 
 const DEFAULT_RUNS = 50_000;
@@ -24,13 +24,6 @@ Options:
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const count = (n: number) => n.toLocaleString('en-US');
-
-function positiveInteger(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new UsageError(`--${name} must be a positive whole number, not "${value}"`);
-  return parsed;
-}
 
 function printFigures(tally: FuzzTally, seconds: number, seed: number): void {
   say('');

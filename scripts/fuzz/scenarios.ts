@@ -163,7 +163,8 @@ function damageFor(path: readonly string[]): fc.Arbitrary<Damage> {
   return fc.oneof(fc.constant<Damage>({ how: 'deleted' }), wrong.map((value): Damage => ({ how: 'set', value })));
 }
 
-function damaged(envelope: RequestEnvelope, path: readonly string[], damage: Damage): Record<string, unknown> {
+/** A copy of the envelope with the field at `path` deleted or replaced; the original is untouched. */
+export function damaged(envelope: RequestEnvelope, path: readonly string[], damage: Damage): Record<string, unknown> {
   const copy = structuredClone(envelope) as unknown as Record<string, unknown>;
   let parent: unknown = copy;
   for (const key of path.slice(0, -1)) {

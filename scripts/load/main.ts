@@ -4,7 +4,7 @@
 
 import { cpus, totalmem } from 'node:os';
 import { ALEXA_DEADLINE_MS } from '../../lambda/deadlines.ts';
-import { parseCommandLine, runCommand, UsageError } from '../shared/cli.ts';
+import { parseCommandLine, positiveInteger, runCommand, UsageError } from '../shared/cli.ts';
 import { megabytes } from './memory.ts';
 import { heapGrowth, heapSlope, runLoad, type LoadFigures } from './run.ts';
 
@@ -34,13 +34,6 @@ an answer slower than Alexa's ${ALEXA_DEADLINE_MS} ms, or live-heap growth over 
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const mb = (bytes: number) => `${megabytes(bytes).toFixed(1)} MB`;
-
-function positiveInteger(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new UsageError(`--${name} must be a positive whole number, not "${value}"`);
-  return parsed;
-}
 
 function problemsOf(figures: LoadFigures): string[] {
   const problems: string[] = [];

@@ -24,6 +24,14 @@ export function parseCommandLine<T extends Options>(usage: string, options: T, a
   return parsed;
 }
 
+/** A flag that counts something: absent gives the fallback, anything but a positive whole number is a usage error. */
+export function positiveInteger(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new UsageError(`--${name} must be a positive whole number, not "${value}"`);
+  return parsed;
+}
+
 /**
  * Runs a command's main function and exits with its code: 0 success, 1 failure, 2 usage.
  * A failure prints `${failure}: ${message}` — one sentence, never a stack trace.

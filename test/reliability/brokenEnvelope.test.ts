@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestEnvelope } from 'ask-sdk-model';
 import { intentRequest, launchRequest, LOCAL_SKILL_ID } from '../../scripts/local/envelopes.ts';
 import { startSesOutbox, type SesOutbox } from '../../scripts/local/sesOutbox.ts';
+import { damaged } from '../../scripts/fuzz/scenarios.ts';
 import { skillUnderTest, speechOf } from '../support/skillHarness.ts';
 
 let outbox: SesOutbox;
@@ -16,11 +17,7 @@ beforeAll(async () => {
 afterAll(() => outbox.close());
 
 function without(envelope: RequestEnvelope, ...path: string[]): RequestEnvelope {
-  const copy = structuredClone(envelope) as unknown as Record<string, Record<string, unknown>>;
-  let parent: Record<string, unknown> = copy;
-  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string, unknown>;
-  delete parent[path.at(-1) as string];
-  return copy as unknown as RequestEnvelope;
+  return damaged(envelope, path, { how: 'deleted' }) as unknown as RequestEnvelope;
 }
 
 describe('an envelope with a broken context', () => {

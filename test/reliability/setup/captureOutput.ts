@@ -12,7 +12,7 @@
 import { format } from 'node:util';
 import { afterAll, vi } from 'vitest';
 import { findAddressesInLogLines, findSecretsInOutput, parseSkillLogLine, type KnownSecret, type Leak } from '../support/leaks.ts';
-import { CAPTURE_KEY, type CapturedOutput } from '../support/outputCapture.ts';
+import { capturedOutput } from '../support/outputCapture.ts';
 
 // A fresh store per test file, in place before any module of the file is imported.
 const capture = vi.hoisted(() => {
@@ -40,12 +40,11 @@ vi.mock(import('../../../lambda/log.ts'), async (importOriginal) => {
 });
 
 const INSTALLED = Symbol.for('alexa-ses-mailer.test.outputWrapped');
-const current = () => (globalThis as Record<symbol, CapturedOutput>)[CAPTURE_KEY];
 
 function wrapStream(stream: NodeJS.WriteStream): void {
   const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-    current()?.printed.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    capturedOutput()?.printed.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
     return write(chunk, ...rest);
   }) as typeof stream.write;
 }
@@ -54,7 +53,7 @@ function wrapConsole(): void {
   for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
     const original = console[method].bind(console);
     console[method] = (...args: unknown[]) => {
-      current()?.printed.push(`${format(...args)}\n`);
+      capturedOutput()?.printed.push(`${format(...args)}\n`);
       original(...args);
     };
   }

@@ -2,7 +2,7 @@
 // shaped like an AWS secret key) anywhere in the output, and a full email address in a line
 // the skill logged. Reports say where and what kind, never the value itself.
 
-import { findCredentials } from '../../../scripts/audit/secretPatterns.ts';
+import { findCredentials, lineIndex } from '../../../scripts/audit/secretPatterns.ts';
 import { maskAddress } from '../../../lambda/log.ts';
 
 export interface Leak {
@@ -26,18 +26,12 @@ const FULL_ADDRESS = /[^\s@<>"'(),;:*\\[\]]+@[^\s@<>"'(),;:\\[\]]+\.[A-Za-z]{2,}
 /** Secrets shorter than this are not searched for: they would match ordinary text. */
 const MIN_SECRET_LENGTH = 8;
 
-function lineNumberOf(text: string, index: number): number {
-  let line = 1;
-  for (let at = text.indexOf('\n'); at !== -1 && at < index; at = text.indexOf('\n', at + 1)) line++;
-  return line;
-}
-
 export function findSecretsInOutput(text: string, secrets: readonly KnownSecret[], where: string): Leak[] {
   const leaks: Leak[] = [];
   for (const { label, value } of secrets) {
     if (value.length < MIN_SECRET_LENGTH) continue;
     const index = text.indexOf(value);
-    if (index !== -1) leaks.push({ where: `${where} line ${lineNumberOf(text, index)}`, what: `${label} (${value.length} characters)` });
+    if (index !== -1) leaks.push({ where: `${where} line ${lineIndex(text)(index)}`, what: `${label} (${value.length} characters)` });
   }
   // Key IDs are not secret (the tools print them shortened); secret-shaped values are.
   for (const match of findCredentials(text, { anySecretShaped: true })) {
