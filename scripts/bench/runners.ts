@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { PROJECT_ROOT } from '../build/lambda.ts';
+import { NODE_BUNDLE_OPTIONS, PROJECT_ROOT } from '../build/lambda.ts';
 
 export interface Runners {
   readonly cold: string;
@@ -20,11 +20,8 @@ export async function buildRunners(workDir: string): Promise<Runners> {
     ],
     outdir: join(workDir, 'runners'),
     outExtension: { '.js': '.cjs' },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
+    ...NODE_BUNDLE_OPTIONS,
     format: 'cjs',
-    logLevel: 'warning',
   });
   return runners;
 }

@@ -11,7 +11,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { buildLambda, CHUNKS_DIR, LAMBDA_ENTRY, PROJECT_ROOT } from '../build/lambda.ts';
+import { buildLambda, CHUNKS_DIR, LAMBDA_ENTRY, NODE_BUNDLE_OPTIONS, PROJECT_ROOT } from '../build/lambda.ts';
 
 /** One folder per run, so that two runs (a test and a person) never build over each other. */
 export const WORK_DIR = join(PROJECT_ROOT, 'node_modules/.cache/alexa-ses-mailer-bench', `run-${process.pid}`);
@@ -102,12 +102,9 @@ async function buildNaive(dir: string): Promise<Variant> {
     absWorkingDir: PROJECT_ROOT,
     entryPoints: [LAMBDA_ENTRY],
     outfile: entry,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
+    ...NODE_BUNDLE_OPTIONS,
     format: 'cjs',
     minify: true,
-    logLevel: 'warning',
   });
   await writeFile(join(dir, 'package.json'), COMMONJS_MARKER);
   return { name: 'naive', label: 'naive bundle', kind: 'build', scenarios: BOTH, entry, files: { launch: [entry], mail: [entry], all: [entry] } };
@@ -118,13 +115,10 @@ async function buildBaseline(dir: string): Promise<Variant> {
   const rawSdk = join(dir, 'sesSdk.js');
   const unbundled: BuildOptions = {
     absWorkingDir: PROJECT_ROOT,
-    bundle: true,
+    ...NODE_BUNDLE_OPTIONS,
     // Only lambda/ goes into the files; ask-sdk-core, the SES client and nodemailer load from node_modules.
     packages: 'external',
-    platform: 'node',
-    target: 'node20',
     format: 'cjs',
-    logLevel: 'warning',
   };
   await build({ ...unbundled, entryPoints: [LAMBDA_ENTRY], outfile: entry });
   // For the raw SDK comparison: the same client factory, on the same SES client from node_modules.
@@ -136,13 +130,10 @@ async function buildBaseline(dir: string): Promise<Variant> {
 /** What scripts/build/lambda.ts gives index.js, for the floors. */
 const LIKE_THE_PROJECT: BuildOptions = {
   absWorkingDir: PROJECT_ROOT,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
+  ...NODE_BUNDLE_OPTIONS,
   format: 'cjs',
   mainFields: ['module', 'main'],
   minify: true,
-  logLevel: 'warning',
 };
 
 /** ask-sdk-core alone, and the same writing one log line as the skill does. */

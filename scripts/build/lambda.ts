@@ -125,16 +125,22 @@ async function removeStaleChunks(chunksDir: string, written: Set<string>): Promi
   await Promise.all(present.filter((name) => !written.has(join(chunksDir, name))).map((name) => rm(join(chunksDir, name), { force: true })));
 }
 
+/** What every bundle of the skill's code shares, here and in the benchmark's comparison builds. */
+export const NODE_BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  // Node 20 runs it here, nodejs22.x in Lambda: target the older of the two.
+  target: 'node20',
+  logLevel: 'warning',
+} as const satisfies EsbuildOptions;
+
 export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: BuildOptions = {}): Promise<BuildResult> {
   const outFile = join(outDir, 'index.js');
   const chunksDir = join(outDir, CHUNKS_DIR);
   // Replaces the one free identifier in lambda/deployConfig.ts; without it that module stays empty.
   const define: Record<string, string> = options.deployConfig ? { __DEPLOY_CONFIG__: JSON.stringify(options.deployConfig) } : {};
   const common: EsbuildOptions = {
-    bundle: true,
-    platform: 'node',
-    // Node 20 runs it here, nodejs22.x in Lambda: target the older of the two.
-    target: 'node20',
+    ...NODE_BUNDLE_OPTIONS,
     // ES module builds first: esbuild can drop their unused exports, which it cannot do in CommonJS.
     mainFields: ['module', 'main'],
     minify: true,
@@ -142,7 +148,6 @@ export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: Bui
     // Gathered into index.js.LEGAL.txt below.
     legalComments: 'external',
     metafile: true,
-    logLevel: 'warning',
     define,
   };
   const chunks = new Map<string, string>();
