@@ -1,14 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+// Three projects: unit (no servers, no child processes), integration (local stand-ins on loopback,
+// built bundles, child processes) and live (real AWS or Alexa; each file skips unless switched on).
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Each file starts its own local servers on free ports, so files run in parallel safely.
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Captures every line each test file prints or the skill logs, and fails the file if a
-    // secret or a full email address is among them (issue 7).
-    setupFiles: ['test/reliability/setup/captureOutput.ts'],
+    // secret or a full email address is among them.
+    setupFiles: ['test/setup.ts'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'] } },
+      { extends: true, test: { name: 'live', include: ['test/live/**/*.test.ts'] } },
+    ],
   },
 });

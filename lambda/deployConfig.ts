@@ -1,4 +1,4 @@
-// Configuration that the deploy build (hooks/build.sh, through scripts/deploy/) embeds in the
+// Configuration that the deploy build (hooks/build.sh, through ops/deploy/) embeds in the
 // bundle: the provisioning output and the skill ID, so that `ask deploy` ships a skill that
 // can send mail without anyone pasting a secret into the Lambda console or a tracked file.
 // In every other build, and under tsx or vitest, it is empty. The environment always wins.

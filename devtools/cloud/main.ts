@@ -1,0 +1,136 @@
+// `npm run simulate:cloud -- FILE…`: replays dialog files against the deployed skill, through
+// the ASK CLI (SMAPI skill simulation), checking the same "expect" entries and printing the
+// same lines as the offline `npm run dialog -- --replay FILE`. Needs an ASK CLI profile
+// (`ask configure`) and a deployed skill (`ask deploy`).
+
+import { unmetExpectations } from '../simulator/expectations.ts';
+import { isCommand, readReplayFile, ReplayFileError, type Expectation, type ReplayFile } from '../simulator/replayFile.ts';
+import { turnLines } from '../simulator/transcript.ts';
+import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
+import { askCli, type AskRunner } from './askCli.ts';
+import { findAskProfile } from './askProfile.ts';
+import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
+import { simulateUtterance, type CloudTarget } from './cloudSimulation.ts';
+import { turnFromSimulation } from './cloudTurn.ts';
+
+const USAGE = `Usage: npm run simulate:cloud -- FILE... [--skill-id ID] [--profile NAME] [--stage STAGE]
+
+Replays each dialog file (the format of \`ask dialog --replay\`, e.g. test/dialogs/*.json)
+against the deployed skill through the ASK CLI (ask smapi simulate-skill), checks its
+"expect" list and prints the lines the offline \`npm run dialog -- --replay FILE\` prints.
+Mails go to the account's real inbox: their count is not checked here. Files with a
+"simulate" key describe a local world (no email on the profile, SES failures) and are
+refused: replay them offline.
+
+Needs \`npx ask configure\` (an Amazon developer account) and \`npx ask deploy\`.
+
+Options:
+  --skill-id ID   the skill to simulate (default: .ask/ask-states.json of the profile)
+  --profile NAME  the ASK CLI profile (default: as ask itself chooses, usually "default")
+  --stage STAGE   development or live (default: development)
+  -h, --help      show this help
+
+Exit status: 0 every expectation met, 1 one was not or the simulation failed, 2 a wrong
+option or a refused file.`;
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const inform = (line: string) => process.stderr.write(`${line}\n`);
+
+interface FileOutcome {
+  readonly path: string;
+  readonly failures: readonly string[];
+  readonly uncheckedMails: number;
+}
+
+function withoutMails({ mails: _mails, ...rest }: Expectation): Expectation {
+  return rest;
+}
+
+async function replayInCloud(ask: AskRunner, file: ReplayFile, target: CloudTarget): Promise<FileOutcome> {
+  say(`Replaying ${file.path} (${file.locale})`);
+  const failures: string[] = [];
+  let uncheckedMails = 0;
+  let newSession = true;
+  let utteranceIndex = 0;
+  for (const input of file.userInput) {
+    if (input === '.quit') break;
+    if (isCommand(input)) {
+      inform(`Skipped ${input}: only .quit is a command in a replay file.`);
+      continue;
+    }
+    const turn = turnFromSimulation(input, await simulateUtterance(ask, target, input, newSession));
+    newSession = turn.sessionEnded;
+    for (const line of turnLines(turn, { echoUser: true })) say(line);
+    const expectation = file.expect?.[utteranceIndex];
+    utteranceIndex++;
+    if (!expectation) continue;
+    if (expectation.mails !== undefined) uncheckedMails++;
+    for (const problem of unmetExpectations(turn, withoutMails(expectation))) failures.push(`turn ${utteranceIndex} (${JSON.stringify(input)}): ${problem}`);
+  }
+  say('');
+  return { path: file.path, failures, uncheckedMails };
+}
+
+function readFiles(paths: readonly string[]): ReplayFile[] | string {
+  const files: ReplayFile[] = [];
+  for (const path of paths) {
+    let file: ReplayFile;
+    try {
+      file = readReplayFile(path);
+    } catch (error) {
+      if (error instanceof ReplayFileError) return `The replay file was refused: ${error.message}`;
+      throw error;
+    }
+    if (file.simulate) {
+      return `${path} sets up a simulated world ("simulate"), which the deployed skill cannot reproduce: replay it offline with \`npm run dialog -- --replay ${path}\`.`;
+    }
+    files.push(file);
+  }
+  return files;
+}
+
+runCommand(USAGE, 'The cloud simulation stopped', async () => {
+  const parsed = parseCommandLine(USAGE, { 'skill-id': { type: 'string' }, profile: { type: 'string' }, stage: { type: 'string' } });
+  if (!parsed) return 0;
+  if (parsed.positionals.length === 0) throw new UsageError('Give the dialog file(s) to replay, for example test/dialogs/en-US/launch.json.');
+  const stage = parsed.values.stage ?? 'development';
+  if (stage !== 'development' && stage !== 'live') throw new UsageError(`--stage must be development or live, not "${stage}".`);
+
+  const files = readFiles(parsed.positionals);
+  if (typeof files === 'string') {
+    inform(files);
+    return 2;
+  }
+  const profile = await findAskProfile(parsed.values.profile);
+  if ('problem' in profile) {
+    inform(profile.problem);
+    return 1;
+  }
+  let skillId = parsed.values['skill-id'];
+  if (!skillId) {
+    const found = await readSkillId(ASK_STATES_FILE, profile.name);
+    if ('reason' in found) {
+      inform(`There is no deployed skill to simulate (${found.reason}): run \`npx ask deploy\` first, or pass --skill-id.`);
+      return 1;
+    }
+    skillId = found.skillId;
+  }
+  inform(`Simulating on the deployed skill ${skillId} (${stage}) with the ASK CLI profile "${profile.name}".`);
+
+  const ask = askCli();
+  const outcomes: FileOutcome[] = [];
+  for (const file of files) outcomes.push(await replayInCloud(ask, file, { skillId, locale: file.locale, stage, profile: profile.name }));
+
+  const failed = outcomes.filter((outcome) => outcome.failures.length > 0);
+  for (const outcome of failed) for (const failure of outcome.failures) inform(`Not met in ${outcome.path}: ${failure}`);
+  const uncheckedMails = outcomes.reduce((sum, outcome) => sum + outcome.uncheckedMails, 0);
+  if (uncheckedMails > 0) inform(`Not checked in the cloud: the mail count of ${uncheckedMails} turn(s); the mails go to the account's inbox.`);
+  if (failed.length > 0) {
+    const count = failed.reduce((sum, outcome) => sum + outcome.failures.length, 0);
+    inform(`${count} expectation(s) were not met, in ${failed.map((outcome) => outcome.path).join(', ')}.`);
+    return 1;
+  }
+  const checked = files.filter((file) => file.expect).length;
+  inform(`Replayed ${outcomes.length} file(s)${checked > 0 ? `; every expectation of the ${checked} with an "expect" list was met` : ''}.`);
+  return 0;
+});

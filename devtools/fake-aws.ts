@@ -1,0 +1,46 @@
+// Runs the in-memory IAM/SES/STS stand-in on its own, for trying `npm run provision`
+// by hand with no AWS account:
+//
+//   npm run fake-aws -- [--region REGION] [--verified ADDRESS_OR_DOMAIN]... [--production]
+//
+// It prints the environment variables to export in another shell, and serves what the
+// fake account holds (without secrets) at GET /state. Ctrl-C stops it; its state is lost.
+
+import { parseCommandLine, runCommand, UsageError } from '../ops/cli.ts';
+import { startFakeAws } from '../testkit/aws/server.ts';
+
+const USAGE = `Usage: npm run fake-aws -- [--region REGION] [--verified IDENTITY]... [--production]
+
+Starts the local IAM/SES/STS stand-in on a free loopback port and prints the variables
+that point the AWS SDK (and so \`npm run provision\`) at it.
+
+Options:
+  --region REGION      the SES region for --verified and --production (default: us-east-1)
+  --verified IDENTITY  an address or domain SES treats as verified already; repeatable
+  --production         the account is out of the SES sandbox
+  -h, --help           show this help`;
+
+runCommand(USAGE, 'The local AWS stand-in failed', async () => {
+  const parsed = parseCommandLine(USAGE, {
+    region: { type: 'string', default: 'us-east-1' },
+    verified: { type: 'string', multiple: true, default: [] },
+    production: { type: 'boolean', default: false },
+  });
+  if (!parsed) return 0;
+  const { values } = parsed;
+  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
+
+  const fake = await startFakeAws();
+  for (const identity of values.verified) fake.ses.verify(values.region, identity);
+  if (values.production) fake.ses.leaveSandbox(values.region);
+  process.stdout.write(`Local IAM/SES/STS stand-in listening on ${fake.url} (account ${fake.accountId}).\nIn another shell:\n\n`);
+  for (const [name, value] of Object.entries(fake.env())) process.stdout.write(`export ${name}=${value}\n`);
+  process.stdout.write(`\nWhat the account holds: curl ${fake.url}/state\nPress Ctrl-C to stop.\n`);
+  // Runs until stopped; its state is lost then.
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await fake.close();
+  return 0;
+});

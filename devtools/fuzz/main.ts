@@ -1,0 +1,65 @@
+// `npm run fuzz`: the large fuzzing run. The same property as `npm test` (test/integration/reliability/
+// fuzz.test.ts), many more runs, a fresh seed each time unless one is given, and the
+// figures the README's Reliability section quotes.
+
+import fc from 'fast-check';
+import { cpus } from 'node:os';
+import { parseCommandLine, positiveInteger, runCommand, UsageError } from '../../ops/cli.ts';
+import { startFuzzRig, type FuzzTally } from './rig.ts';
+
+const DEFAULT_RUNS = 50_000;
+
+const USAGE = `Usage: npm run fuzz -- [--runs N] [--seed N]
+
+Sends generated Alexa requests, valid and broken, to the skill on loopback (a local
+Customer Profile API and a recording SES endpoint) and checks every invariant of
+the README's Reliability section on each: a well-formed response or a clean skill-ID refusal, well-formed SSML,
+no mail but the one a SendEmailIntent asks for, to the profile address only, no header
+holding user text, no address in the logs.
+
+Options:
+  --runs N   how many requests to generate (default ${DEFAULT_RUNS.toLocaleString('en-US')})
+  --seed N   replay a run: the seed a previous run printed (default: a fresh one)
+  -h, --help show this help`;
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const count = (n: number) => n.toLocaleString('en-US');
+
+function printFigures(tally: FuzzTally, seconds: number, seed: number): void {
+  say('');
+  say(`Fuzzed ${count(tally.runs)} requests in ${seconds.toFixed(1)} s (seed ${seed}, ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}):`);
+  for (const [type, runs] of [...tally.requestTypes].sort((a, b) => b[1] - a[1])) say(`  ${count(runs).padStart(8)}  ${type}`);
+  say(`  broken envelopes: ${count(tally.brokenEnvelopes)}; refused for a foreign or missing skill ID: ${count(tally.refusals)}; mails sent: ${count(tally.mailsSent)}`);
+}
+
+runCommand(USAGE, 'Fuzzing failed', async () => {
+  const parsed = parseCommandLine(USAGE, { runs: { type: 'string' }, seed: { type: 'string' } });
+  if (!parsed) return 0;
+  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
+  const runs = positiveInteger('runs', parsed.values.runs, DEFAULT_RUNS);
+  const seed = parsed.values.seed === undefined ? Date.now() % 2 ** 31 : positiveInteger('seed', parsed.values.seed, 0);
+
+  say('Starting the local Customer Profile API and the recording SES endpoint on loopback…');
+  const rig = await startFuzzRig();
+  say(`Fuzzing ${count(runs)} requests (seed ${seed})…`);
+  const started = performance.now();
+  const progress = setInterval(() => say(`  ${count(rig.tally.runs)} / ${count(runs)} requests, ${count(rig.tally.mailsSent)} mails`), 5_000);
+  try {
+    const details = await fc.check(rig.property(), { seed, numRuns: runs });
+    clearInterval(progress);
+    printFigures(rig.tally, (performance.now() - started) / 1_000, seed);
+    if (details.failed) {
+      say('');
+      say(fc.defaultReportMessage(details) ?? 'A property failed.');
+      say('');
+      say(`What broke: ${(details.errorInstance as Error | undefined)?.message ?? String(details.errorInstance)}`);
+      say(`Fuzzing failed: an invariant broke (see above); replay it with \`npm run fuzz -- --seed ${seed} --runs ${runs}\`.`);
+      return 1;
+    }
+    say(`All invariants held for ${count(rig.tally.runs)} requests.`);
+    return 0;
+  } finally {
+    clearInterval(progress);
+    await rig.close();
+  }
+});

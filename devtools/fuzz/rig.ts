@@ -1,0 +1,109 @@
+// The fuzzer's test bench: the skill built as lambda/index.ts builds it (twice: without and
+// with a SKILL_ID check), a local Customer Profile API, and a recording SES endpoint, all
+// on loopback. `run` sends one scenario and reports everything it caused.
+
+import fc from 'fast-check';
+import type { RequestEnvelope } from 'ask-sdk-model';
+import { ENV, loadConfig } from '../../lambda/config.ts';
+import { ALEXA_DEADLINE_MS } from '../../lambda/deadlines.ts';
+import { createLogger } from '../../lambda/log.ts';
+import { createSkill } from '../../lambda/skill.ts';
+import { withinDeadline } from '../../testkit/deadline.ts';
+import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
+import { startProfileApi } from '../../testkit/profileApi.ts';
+import { violations, type Observation, type Outcome, type SkillUnderFuzz } from './invariants.ts';
+import { scenarios, SEND_EMAIL_INTENT, type FuzzScenario } from './scenarios.ts';
+import { startSesRecorder } from '../../testkit/ses/recorder.ts';
+
+/** Fake: the recorder accepts any signature. Declared to the leak scan by the tests. */
+export const FUZZ_KEY = { id: 'TEST-KEY-ID-NOT-REAL', secret: 'fuzz-only-secret-not-a-real-key' } as const;
+export const FUZZ_FROM_ADDRESS = 'skill-sender@example.com';
+
+export interface FuzzTally {
+  runs: number;
+  mailsSent: number;
+  refusals: number;
+  brokenEnvelopes: number;
+  readonly requestTypes: Map<string, number>;
+}
+
+export interface FuzzRig {
+  readonly skill: SkillUnderFuzz;
+  readonly tally: FuzzTally;
+  /** Scenarios whose envelopes point at this rig's profile API. */
+  scenarios(): fc.Arbitrary<FuzzScenario>;
+  run(scenario: FuzzScenario): Promise<Observation>;
+  /** The property: every generated scenario satisfies every invariant. */
+  property(): fc.IAsyncPropertyWithHooks<[FuzzScenario]>;
+  close(): Promise<void>;
+}
+
+const KNOWN_TYPES = new Set(['LaunchRequest', 'IntentRequest', 'CanFulfillIntentRequest', 'SessionEndedRequest']);
+
+/** "IntentRequest SendEmailIntent", "AudioPlayer.PlaybackStarted", "(other type)", "(no type)": for the figures. */
+function requestLabel(scenario: FuzzScenario): string {
+  const request = scenario.envelope.request as { type?: unknown; intent?: { name?: unknown } } | undefined;
+  const type = request?.type;
+  if (typeof type !== 'string') return '(no type)';
+  if (type === 'IntentRequest') return request?.intent?.name === SEND_EMAIL_INTENT ? 'IntentRequest SendEmailIntent' : 'IntentRequest (other intents)';
+  if (KNOWN_TYPES.has(type) || /^[A-Z][A-Za-z]+(\.[A-Z][A-Za-z]+)+$/.test(type)) return type;
+  return '(other type)';
+}
+
+export async function startFuzzRig(): Promise<FuzzRig> {
+  const [ses, profileApi] = await Promise.all([startSesRecorder(), startProfileApi()]);
+  // The SDK reads its endpoint override from the environment, as it does in Lambda.
+  process.env.AWS_ENDPOINT_URL_SES = ses.url;
+  let logLines: string[] = [];
+  const logger = createLogger((line) => logLines.push(line));
+  const env = {
+    [ENV.fromAddress]: FUZZ_FROM_ADDRESS,
+    [ENV.region]: 'us-east-1',
+    [ENV.accessKeyId]: FUZZ_KEY.id,
+    [ENV.secretAccessKey]: FUZZ_KEY.secret,
+  };
+  const open = createSkill({ config: loadConfig(env), logger });
+  const guarded = createSkill({ config: loadConfig({ ...env, [ENV.skillId]: LOCAL_SKILL_ID }), logger });
+  const skill: SkillUnderFuzz = { skillId: LOCAL_SKILL_ID, fromAddress: FUZZ_FROM_ADDRESS };
+  const tally: FuzzTally = { runs: 0, mailsSent: 0, refusals: 0, brokenEnvelopes: 0, requestTypes: new Map() };
+
+  const run = async (scenario: FuzzScenario): Promise<Observation> => {
+    ses.clear();
+    profileApi.requests.length = 0;
+    profileApi.set(scenario.profile);
+    logLines = [];
+    const target = scenario.guarded ? guarded : open;
+    let outcome: Outcome;
+    try {
+      outcome = { kind: 'response', response: await withinDeadline(target.invoke(scenario.envelope as unknown as RequestEnvelope), ALEXA_DEADLINE_MS, `no answer within Alexa's ${ALEXA_DEADLINE_MS} ms`) };
+    } catch (error) {
+      outcome = { kind: 'refused', error };
+    }
+    const observation: Observation = { scenario, outcome, wire: [...ses.requests], profileRequests: [...profileApi.requests], logLines };
+
+    const label = requestLabel(scenario);
+    tally.runs++;
+    tally.requestTypes.set(label, (tally.requestTypes.get(label) ?? 0) + 1);
+    tally.mailsSent += observation.wire.filter((request) => request.action.startsWith('Send')).length;
+    if (outcome.kind === 'refused') tally.refusals++;
+    if (scenario.broken) tally.brokenEnvelopes++;
+    return observation;
+  };
+
+  return {
+    skill,
+    tally,
+    scenarios: () => scenarios(profileApi.url),
+    run,
+    property: () =>
+      fc.asyncProperty(scenarios(profileApi.url), async (scenario) => {
+        const found = await violations(await run(scenario), skill);
+        if (found.length > 0) {
+          throw new Error(`${found.join('\n')}\n(request ${JSON.stringify((scenario.envelope.request as { type?: unknown } | undefined)?.type)}${scenario.broken ? `, broken: ${scenario.broken}` : ''}${scenario.guarded ? ', SKILL_ID checked' : ''})`);
+        }
+      }),
+    close: async () => {
+      await Promise.all([ses.close(), profileApi.close()]);
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// `npm run load`: the bounded load run behind the README's Reliability figures. It fails when a request
+// went unhandled, when the outbox and the confirmations disagree, when an answer came after
+// Alexa's deadline, or when the live heap grew across the run.
+
+import { cpus, totalmem } from 'node:os';
+import { ALEXA_DEADLINE_MS } from '../../lambda/deadlines.ts';
+import { parseCommandLine, positiveInteger, runCommand, UsageError } from '../../ops/cli.ts';
+import { megabytes } from './memory.ts';
+import { heapGrowth, heapSlope, runLoad, type LoadFigures } from './run.ts';
+
+const DEFAULTS = { requests: 2_000, concurrency: 50, waves: 8, warmUp: 2_000 } as const;
+/**
+ * Flat means: less than this much more live heap at the end than after the warm-up, i.e. under
+ * 1 KB per request over the default run. Keeping one mail or one response per request alive
+ * would exceed it; what settles after the warm-up (compiled code, pools) does not.
+ */
+export const FLAT_HEAP_TOLERANCE_MB = 2;
+
+const USAGE = `Usage: npm run load -- [--requests N] [--concurrency N] [--waves N] [--warm-up N]
+
+Sends SendEmailIntent requests through the skill on loopback (local SES outbox and
+Customer Profile API), N at a time, in waves; counts the outbox against the spoken
+confirmations and measures the live heap (after a full GC) after every wave.
+
+Options:
+  --requests N     measured requests, after the warm-up (default ${DEFAULTS.requests})
+  --concurrency N  requests in flight at once (default ${DEFAULTS.concurrency})
+  --waves N        waves the measured requests are sent in (default ${DEFAULTS.waves})
+  --warm-up N      requests sent before the baseline heap sample (default ${DEFAULTS.warmUp})
+  -h, --help       show this help
+
+Fails (exit 1) on any unhandled error, a mismatch between outbox and confirmations,
+an answer slower than Alexa's ${ALEXA_DEADLINE_MS} ms, or live-heap growth over ${FLAT_HEAP_TOLERANCE_MB} MB.`;
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const mb = (bytes: number) => `${megabytes(bytes).toFixed(1)} MB`;
+
+function problemsOf(figures: LoadFigures): string[] {
+  const problems: string[] = [];
+  if (figures.unhandledErrors > 0) problems.push(`${figures.unhandledErrors} unhandled error(s)`);
+  if (figures.outboxMails !== figures.confirmations) problems.push(`${figures.outboxMails} mails in the outbox for ${figures.confirmations} confirmations`);
+  if (figures.confirmations !== figures.requests) problems.push(`${figures.requests - figures.confirmations} request(s) not confirmed`);
+  if (figures.latencyMs.max >= ALEXA_DEADLINE_MS) problems.push(`the slowest answer took ${Math.round(figures.latencyMs.max)} ms, past Alexa's ${ALEXA_DEADLINE_MS} ms`);
+  const growth = megabytes(heapGrowth(figures));
+  if (growth > FLAT_HEAP_TOLERANCE_MB) problems.push(`the live heap grew by ${growth.toFixed(1)} MB`);
+  return problems;
+}
+
+runCommand(USAGE, 'Load run failed', async () => {
+  const parsed = parseCommandLine(USAGE, { requests: { type: 'string' }, concurrency: { type: 'string' }, waves: { type: 'string' }, 'warm-up': { type: 'string' } });
+  if (!parsed) return 0;
+  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
+  const requests = positiveInteger('requests', parsed.values.requests, DEFAULTS.requests);
+  const concurrency = positiveInteger('concurrency', parsed.values.concurrency, DEFAULTS.concurrency);
+  const waves = positiveInteger('waves', parsed.values.waves, DEFAULTS.waves);
+  const warmUp = positiveInteger('warm-up', parsed.values['warm-up'], DEFAULTS.warmUp);
+
+  say(`Sending ${warmUp.toLocaleString('en-US')} warm-up and ${requests.toLocaleString('en-US')} measured SendEmailIntent requests at a concurrency of ${concurrency} on loopback, in ${waves} waves…`);
+  const figures = await runLoad({
+    requests,
+    concurrency,
+    waves,
+    warmUp,
+    onWave: (wave) =>
+      say(`  wave ${wave.wave}: ${wave.requests} requests in ${wave.seconds.toFixed(1)} s, ${wave.confirmations} confirmed, ${wave.outboxMails} in the outbox; heap ${mb(wave.memory.heapUsed)}, RSS ${mb(wave.memory.rss)}`),
+  });
+
+  const [baseline] = figures.memory;
+  const last = figures.memory.at(-1);
+  say('');
+  say(`${figures.requests.toLocaleString('en-US')} requests (${figures.warmUp.toLocaleString('en-US')} warm-up) at concurrency ${figures.concurrency} in ${figures.seconds.toFixed(1)} s (${Math.round(figures.requests / figures.seconds)} requests/s) on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${mb(totalmem())} RAM, Node ${process.version}:`);
+  say(`  confirmations ${figures.confirmations}, mails in the outbox ${figures.outboxMails}, other answers ${figures.otherAnswers}, unhandled errors ${figures.unhandledErrors}`);
+  say(`  answer time p50 ${figures.latencyMs.p50.toFixed(0)} ms, p99 ${figures.latencyMs.p99.toFixed(0)} ms, max ${figures.latencyMs.max.toFixed(0)} ms (Alexa's deadline ${ALEXA_DEADLINE_MS} ms)`);
+  if (baseline && last) {
+    say(`  live heap after GC: ${mb(baseline.heapUsed)} after the warm-up, ${mb(last.heapUsed)} at the end (${heapGrowth(figures) >= 0 ? '+' : ''}${mb(heapGrowth(figures))}, slope ${Math.round(heapSlope(figures))} bytes/request); RSS ${mb(baseline.rss)} → ${mb(last.rss)}`);
+  }
+  say(`  log lines: ${[...figures.logLinesByEvent].map(([event, count]) => `${event} ${count}`).join(', ')}`);
+
+  const problems = problemsOf(figures);
+  if (problems.length > 0) {
+    say(`Load run failed: ${problems.join('; ')}.`);
+    return 1;
+  }
+  say('Load run passed: every request answered and confirmed, one mail each, no unhandled error, heap flat.');
+  return 0;
+});

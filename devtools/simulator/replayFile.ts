@@ -1,0 +1,148 @@
+// The replay file of `ask dialog --replay FILE`: {"skillId", "locale", "type": "text",
+// "userInput": [...]}. A file `ask dialog` refuses is refused here with the same reason
+// (ask-cli 2.x: lib/commands/dialog/index.js, lib/model/dialog-replay-file.js).
+//
+// Two keys of our own, which `ask dialog` ignores, so one file serves both:
+//   "expect":   one entry per utterance: {"speech": REGEX, "card"?: TYPE | null, "mails"?: N, "sessionEnded"?: BOOL}
+//   "simulate": the simulated world: {"email"?: ADDRESS | null, "name"?: NAME | null, "emailPermission"?: BOOL, "ses"?: BEHAVIOUR}
+
+import { existsSync, readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type JSONSchemaType } from 'ajv';
+import { SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/ses/faultServer.ts';
+import { skillLocales } from '../interaction-model/languageModel.ts';
+
+export interface Expectation {
+  /** A regular expression (case-insensitive) Alexa's speech must match; "^$" when she says nothing. */
+  readonly speech: string;
+  /** The card type the response must carry ("Simple", "AskForPermissionsConsent"), or null for no card. */
+  readonly card?: string | null;
+  /** How many mails the skill must send during the turn. */
+  readonly mails?: number;
+  readonly sessionEnded?: boolean;
+}
+
+export interface SimulateSettings {
+  readonly email?: string | null;
+  readonly name?: string | null;
+  readonly emailPermission?: boolean;
+  readonly ses?: SesBehaviourName;
+}
+
+export interface ReplayFile {
+  readonly path: string;
+  readonly skillId: string;
+  readonly locale: string;
+  /** Trimmed, as `ask dialog` trims them; lines starting with "." are commands (".quit"). */
+  readonly userInput: readonly string[];
+  readonly expect?: readonly Expectation[];
+  readonly simulate?: SimulateSettings;
+}
+
+export class ReplayFileError extends Error {
+  override readonly name = 'ReplayFileError';
+}
+
+export function isCommand(input: string): boolean {
+  return input.startsWith('.');
+}
+
+interface Extensions {
+  expect?: Expectation[];
+  simulate?: SimulateSettings;
+}
+
+const extensionsSchema: JSONSchemaType<Extensions> = {
+  type: 'object',
+  properties: {
+    expect: {
+      type: 'array',
+      nullable: true,
+      items: {
+        type: 'object',
+        properties: {
+          speech: { type: 'string' },
+          card: { type: 'string', nullable: true },
+          mails: { type: 'integer', minimum: 0, nullable: true },
+          sessionEnded: { type: 'boolean', nullable: true },
+        },
+        required: ['speech'],
+        additionalProperties: false,
+      },
+    },
+    simulate: {
+      type: 'object',
+      nullable: true,
+      properties: {
+        email: { type: 'string', nullable: true },
+        name: { type: 'string', nullable: true },
+        emailPermission: { type: 'boolean', nullable: true },
+        ses: { type: 'string', enum: Object.keys(SES_BEHAVIOURS) as SesBehaviourName[], nullable: true },
+      },
+      additionalProperties: false,
+    },
+  },
+  required: [],
+  // Every other key is the replay file's own (skillId, locale, type, userInput) or one `ask dialog` ignores.
+  additionalProperties: true,
+};
+
+const validateExtensions = new Ajv({ allErrors: false }).compile(extensionsSchema);
+
+function describeSchemaError(error: ErrorObject): string {
+  const where = error.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
+  const allowed = error.keyword === 'enum' ? ` (${(error.params as { allowedValues: string[] }).allowedValues.join(', ')})` : '';
+  const extra = error.keyword === 'additionalProperties' ? ` "${(error.params as { additionalProperty: string }).additionalProperty}"` : '';
+  return `Replay file's ${where} ${error.message ?? 'is invalid'}${extra}${allowed}.`;
+}
+
+function isNonBlankString(value: unknown): value is string {
+  return typeof value === 'string' && value.trim().length > 0;
+}
+
+/** Validates parsed content, in the order and with the words of `ask dialog`, then our own keys. */
+export function parseReplayFile(content: unknown, path: string, locales: readonly string[] = skillLocales()): ReplayFile {
+  const file = (content && typeof content === 'object' ? content : {}) as Record<string, unknown>;
+  if (!isNonBlankString(file.skillId)) throw new ReplayFileError('Replay file must contain skillId');
+  if (!isNonBlankString(file.locale)) throw new ReplayFileError('Replay file must contain locale');
+  if (!Array.isArray(file.userInput) || !file.userInput.every((input) => typeof input === 'string')) {
+    // `ask dialog` fails here with a TypeError; say what it needs instead.
+    throw new ReplayFileError("Replay file's userInput must be a list of strings.");
+  }
+  const userInput = file.userInput.map((input: string) => {
+    const trimmed = input.trim();
+    if (!isNonBlankString(trimmed)) throw new ReplayFileError("Replay file's userInput cannot contain empty string.");
+    return trimmed;
+  });
+  if (!locales.includes(file.locale)) {
+    throw new ReplayFileError(`Locale ${file.locale} was not found for your skill. Ensure the locale you want to simulate exists in your publishingInformation.`);
+  }
+
+  if (!validateExtensions(file)) throw new ReplayFileError(describeSchemaError(validateExtensions.errors?.[0] as ErrorObject));
+  const { expect, simulate } = file as Extensions;
+  if (expect) {
+    const utterances = userInput.filter((input) => !isCommand(input)).length;
+    if (expect.length !== utterances) {
+      throw new ReplayFileError(`Replay file's expect has ${expect.length} entries but userInput has ${utterances} utterances: give one entry per utterance (commands such as .quit have none).`);
+    }
+    expect.forEach((expectation, index) => {
+      try {
+        new RegExp(expectation.speech, 'iu');
+      } catch (error) {
+        throw new ReplayFileError(`Replay file's expect[${index}].speech is not a regular expression: ${(error as Error).message}`);
+      }
+    });
+  }
+  return { path, skillId: file.skillId, locale: file.locale, userInput, ...(expect ? { expect } : {}), ...(simulate ? { simulate } : {}) };
+}
+
+export function readReplayFile(path: string, locales?: readonly string[]): ReplayFile {
+  // `ask dialog` checks existence inside its parse step, hence the two sentences.
+  if (!existsSync(path)) throw new ReplayFileError(`Failed to parse file: ${path}.\nFile ${path} not exists.`);
+  let content: unknown;
+  try {
+    content = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ReplayFileError(`Failed to parse file: ${path}.\n${path}: ${(error as Error).message}`);
+  }
+  return parseReplayFile(content, path, locales);
+}

@@ -1,0 +1,134 @@
+// Everything a conversation with the skill needs, on loopback and with no account: the local
+// SES outbox (its page shows each mail), a switchable SES endpoint in front of it (to make
+// sending fail on purpose), a Customer Profile API for one simulated user, and the built
+// skill configured as the README says, pointed at them.
+
+import { relative } from 'node:path';
+import { ENV } from '../../lambda/config.ts';
+import { startProfileApi, type ProfileApi } from '../../testkit/profileApi.ts';
+import { SES_BEHAVIOURS, startSesFaultServer, type SesBehaviour, type SesFaultServer } from '../../testkit/ses/faultServer.ts';
+import { startSesOutbox, type CapturedMail, type SesOutbox } from '../../testkit/ses/outbox.ts';
+import { startConversation, type Conversation } from './conversation.ts';
+import { startLocalLambda, type LocalLambda } from './localLambda.ts';
+import { matcherFor } from '../interaction-model/matcher.ts';
+import { skillName } from '../interaction-model/languageModel.ts';
+
+export interface SimulatedUser {
+  /** The profile's email address; null when the profile has none. */
+  readonly email: string | null;
+  /** The profile's given name; null when it has none. */
+  readonly givenName: string | null;
+  /** False when the user has not granted the skill the email (and name) permission. */
+  readonly emailPermission: boolean;
+}
+
+export const DEFAULT_USER: SimulatedUser = { email: 'you@example.com', givenName: 'Alex', emailPermission: true };
+
+/** The sender the local skill is configured with; the outbox accepts any address. */
+export const LOCAL_FROM_ADDRESS = 'mail-sender@example.com';
+
+export interface Simulator {
+  /** The outbox page, which shows every mail the skill sent. */
+  readonly outboxUrl: string;
+  /** The Customer Profile API base URL, for context.System.apiEndpoint. */
+  readonly profileApiUrl: string;
+  readonly lambda: LocalLambda;
+  readonly user: SimulatedUser;
+  setUser(user: SimulatedUser): void;
+  setSes(behaviour: SesBehaviour): void;
+  /** Mails the outbox received since the last call, in the order they arrived. */
+  takeNewMails(): Promise<CapturedMail[]>;
+  /** A new conversation with the skill in a locale of the skill package. */
+  converse(options: { readonly locale: string; readonly skillId: string }): Conversation;
+  close(): Promise<void>;
+}
+
+export interface SimulatorOptions {
+  readonly user?: SimulatedUser;
+  readonly ses?: SesBehaviour;
+  /** Where the skill bundle is built (default dist/lambda). */
+  readonly bundleDir?: string;
+  /** How long Alexa waits for the skill (default ALEXA_DEADLINE_MS, 8 s). */
+  readonly deadlineMs?: number;
+  /** Progress lines while starting ("Building the skill bundle…"). */
+  readonly progress?: (line: string) => void;
+}
+
+function profileBehaviour(user: SimulatedUser) {
+  return user.emailPermission
+    ? { email: user.email, givenName: user.givenName }
+    : { email: user.email, givenName: user.givenName, emailStatus: 403, givenNamePermission: false };
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const progress = options.progress ?? (() => undefined);
+  let user = options.user ?? DEFAULT_USER;
+
+  progress('Starting the local SES outbox and Customer Profile API…');
+  const started: { close(): Promise<void> }[] = [];
+  try {
+    const outbox: SesOutbox = await startSesOutbox();
+    started.push(outbox);
+    const sesEndpoint: SesFaultServer = await startSesFaultServer(options.ses ?? SES_BEHAVIOURS.accept, { upstream: outbox.url });
+    started.push(sesEndpoint);
+    const profile: ProfileApi = await startProfileApi(profileBehaviour(user));
+    started.push(profile);
+
+    progress('Checking the skill bundle (it is rebuilt when lambda/ changed)…');
+    const lambda = await startLocalLambda({
+      outDir: options.bundleDir,
+      ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+      environment: {
+        [ENV.fromAddress]: LOCAL_FROM_ADDRESS,
+        [ENV.region]: 'us-east-1',
+        // The outbox checks no signature: placeholders, not credentials.
+        [ENV.accessKeyId]: 'local-outbox-key-id',
+        [ENV.secretAccessKey]: 'local-outbox-placeholder',
+        AWS_ENDPOINT_URL_SES: sesEndpoint.url,
+        // Lambda runs nodejs22.x, so the SDK's warning about this machine's Node 20 does not apply to what is simulated.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+    });
+    progress(`${lambda.rebuilt ? 'Built' : 'Using'} ${relative(process.cwd(), lambda.bundlePath) || lambda.bundlePath}.`);
+
+    let seenMails = (await outbox.mails()).length;
+    const takeNewMails = async (): Promise<CapturedMail[]> => {
+      const mails = await outbox.mails();
+      const fresh = mails.slice(seenMails);
+      seenMails = mails.length;
+      return fresh;
+    };
+    return {
+      outboxUrl: outbox.url,
+      profileApiUrl: profile.url,
+      lambda,
+      get user() {
+        return user;
+      },
+      setUser(next) {
+        user = next;
+        profile.set(profileBehaviour(next));
+      },
+      setSes(next) {
+        sesEndpoint.set(next);
+      },
+      takeNewMails,
+      converse: ({ locale, skillId }) =>
+        startConversation({
+          lambda,
+          matcher: matcherFor(locale),
+          skillId,
+          profileApiUrl: profile.url,
+          takeNewMails,
+          skillName: skillName(locale),
+          hasConsent: () => user.emailPermission,
+        }),
+      close: async () => {
+        await Promise.all(started.map((server) => server.close()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((server) => server.close()));
+    throw error;
+  }
+}

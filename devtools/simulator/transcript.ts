@@ -1,0 +1,54 @@
+// How a turn is printed: the lines `ask dialog` prints (`User  > …`, `Alexa > …`), plus
+// `Card  > …` for a card, `Email > to=ADDRESS subject="…"` for each mail, in the order they
+// happened (a mail goes out before Alexa answers), or one JSON object per turn.
+
+import type { ui } from 'ask-sdk-model';
+import type { CapturedMail } from '../../testkit/ses/outbox.ts';
+import type { Turn } from './conversation.ts';
+
+export function cardLine(card: ui.Card): string {
+  switch (card.type) {
+    case 'Simple':
+      return `Card  > Simple "${card.title ?? ''}": ${oneLine(card.content ?? '')}`;
+    case 'Standard':
+      return `Card  > Standard "${card.title ?? ''}": ${oneLine(card.text ?? '')}`;
+    case 'AskForPermissionsConsent':
+      return `Card  > AskForPermissionsConsent: ${card.permissions.join(', ')}`;
+    default:
+      return `Card  > ${card.type}`;
+  }
+}
+
+export function emailLine(mail: CapturedMail): string {
+  return `Email > to=${mail.destination.to.join(',')} subject=${JSON.stringify(mail.subject)}`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' / ').trim();
+}
+
+export interface TranscriptOptions {
+  /** False in a terminal, where the user's line is already on screen after the prompt. */
+  readonly echoUser: boolean;
+}
+
+export function turnLines(turn: Turn, { echoUser }: TranscriptOptions): string[] {
+  const lines: string[] = [];
+  if (echoUser && turn.user !== null) lines.push(`User  > ${turn.user}`);
+  if (turn.note) lines.push(`Note  > ${turn.note}`);
+  lines.push(...turn.mails.map(emailLine));
+  if (turn.speech !== undefined) lines.push(`Alexa > ${turn.speech}`);
+  if (turn.card) lines.push(cardLine(turn.card));
+  if (turn.sessionEnded) lines.push('Session ended');
+  return lines;
+}
+
+/** The turn as one line of JSON: what the user said, each request envelope and response, the mails. */
+export function turnJson(turn: Turn): string {
+  return JSON.stringify(turn);
+}
+
+/** The skill's own log lines of a turn, for --logs. */
+export function logLines(turn: Turn): string[] {
+  return turn.exchanges.flatMap((exchange) => exchange.logs.map((line) => `Log   > ${line}`));
+}

@@ -1,0 +1,35 @@
+// Every check of a skill package, in the order a person would fix them: files that cannot be
+// read, Amazon's schema, then the rules the schema cannot express. A model rule runs only on a
+// model that passed the schema, so that it can rely on its shape; the manifest rules read only
+// the locales and their example phrases, defensively, so they run whatever else is wrong.
+
+import { examplePhraseProblems, localeProblems } from './manifestRules.ts';
+import { crossLocaleProblems, modelProblems } from './modelRules.ts';
+import { interactionModelSchemaProblems, manifestSchemaProblems } from './schema.ts';
+import { DEFAULT_SKILL_PACKAGE_DIR, readSkillPackage, type Problem } from '../interaction-model/skillPackage.ts';
+
+export interface CheckResult {
+  /** What was checked: skill.json and each model file, as shown in problems. */
+  readonly files: readonly string[];
+  readonly problems: readonly Problem[];
+}
+
+export async function checkSkillPackage(dir: string = DEFAULT_SKILL_PACKAGE_DIR): Promise<CheckResult> {
+  const skillPackage = await readSkillPackage(dir);
+  const problems: Problem[] = [...skillPackage.problems];
+
+  if (skillPackage.manifest) problems.push(...manifestSchemaProblems(skillPackage.manifest));
+  const validModels = skillPackage.models.filter((model) => {
+    const found = interactionModelSchemaProblems(model);
+    problems.push(...found);
+    return found.length === 0;
+  });
+
+  for (const model of validModels) problems.push(...modelProblems(model));
+  problems.push(...crossLocaleProblems(validModels));
+  const manifest = skillPackage.manifest;
+  if (manifest) problems.push(...localeProblems(manifest, skillPackage.models), ...examplePhraseProblems(manifest, validModels));
+
+  const files = [...(skillPackage.manifest ? [skillPackage.manifest.file] : []), ...skillPackage.models.map((model) => model.file)];
+  return { files, problems };
+}

@@ -1,0 +1,87 @@
+// `npm run provision`: arguments → provisioning, retiring old keys or teardown → lines (or
+// JSON) and an exit code: 0 done, 1 failed with one sentence, 2 wrong usage. main.ts calls
+// this with the real process; the tests call it in-process with captured output.
+
+import { createInterface } from 'node:readline';
+import { maskAddress, maskAddressesIn } from '../../lambda/log.ts';
+import { createAwsCaller } from './awsCalls.ts';
+import { createAwsClients, destroyAwsClients, type AwsClientOptions } from './awsClients.ts';
+import { UsageError } from '../cli.ts';
+import { ProvisionError } from './errors.ts';
+import { USER_NAME } from './names.ts';
+import { parseCommand, USAGE } from './options.ts';
+import { provision } from './provision.ts';
+import { Reporter, type Output } from './report.ts';
+import { retireOldKey } from './retireOldKey.ts';
+import { teardown, type Confirm } from './teardown.ts';
+
+export interface CliIo {
+  readonly stdout: Output;
+  readonly stderr: Output;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where the teardown confirmation is read from; absent or not a terminal: --yes is required. */
+  readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Extra options for the AWS clients (the tests answer DNS lookups offline with it). */
+  readonly clientOptions?: Pick<AwsClientOptions, 'http'>;
+}
+
+function askOnTerminal(io: CliIo): Confirm {
+  return (question) =>
+    new Promise<boolean>((resolve) => {
+      const lines = createInterface({ input: io.stdin ?? process.stdin, terminal: false });
+      io.stderr.write(`${question}\nType "yes" to continue: `);
+      lines.once('line', (line) => {
+        resolve(line.trim().toLowerCase() === 'yes');
+        lines.close();
+      });
+      lines.once('close', () => resolve(false));
+    });
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let command;
+  try {
+    command = parseCommand(argv, io.env);
+    if (!command.help) {
+      const { options } = command;
+      if (options.mode === 'teardown' && !options.dryRun && !options.yes && (options.json || !io.stdin?.isTTY)) {
+        throw new UsageError('--teardown asks for confirmation on a terminal; pass --yes to run it without one.');
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`${error.message}\nRun \`npm run provision -- --help\` to see every option.\n`);
+    return 2;
+  }
+  if (command.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+
+  const { options } = command;
+  const report = new Reporter(io.stdout, io.stderr, options.json);
+  const clients = createAwsClients({ ...options, ...io.clientOptions });
+  const aws = createAwsCaller(options);
+  const context = { options, clients, aws, report };
+  const dryRun = options.dryRun ? ' (dry run: nothing will be changed)' : '';
+  try {
+    if (options.mode === 'teardown') {
+      report.heading(`Removing what this tool created for ${USER_NAME}${dryRun}:`);
+      report.finish(await teardown(context, askOnTerminal(io)));
+    } else if (options.mode === 'retire-old-key') {
+      report.heading(`Retiring the old access keys of ${USER_NAME}${dryRun}:`);
+      report.finish(await retireOldKey(context));
+    } else {
+      const fromAddress = options.fromAddress ?? '';
+      report.heading(`Provisioning ${USER_NAME} to send as ${maskAddress(fromAddress)} through SES in ${options.region}${dryRun}:`);
+      report.finish(await provision(context, fromAddress));
+    }
+    return 0;
+  } catch (error) {
+    const sentence = error instanceof ProvisionError ? error.message : `Provisioning failed unexpectedly: ${maskAddressesIn((error as Error).message ?? String(error))}`;
+    report.finish({ ok: false, mode: options.mode, dryRun: options.dryRun, region: options.region, error: sentence });
+    return 1;
+  } finally {
+    destroyAwsClients(clients);
+  }
+}

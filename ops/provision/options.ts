@@ -1,0 +1,185 @@
+// The command line: flags → a validated ProvisionOptions, or a UsageError (exit code 2).
+
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isPlausibleAddress } from '../../lambda/config.ts';
+import { PROJECT_ROOT } from '../paths.ts';
+import { CREDENTIALS_FILE_VARIABLE } from '../deploy/embeddedConfig.ts';
+import { DEFAULT_CREDENTIALS_FILE } from '../credentialsFile.ts';
+import { UsageError } from '../cli.ts';
+import { POLICY_NAME, USER_NAME } from './names.ts';
+
+export const USAGE = `Usage: npm run provision -- --from ADDRESS [options]
+       npm run provision -- --retire-old-key [options]
+       npm run provision -- --teardown [options]
+
+Creates, once and safely again, what the skill needs in your AWS account:
+the IAM policy ${POLICY_NAME} (only ses:SendEmail and ses:SendRawEmail, from ADDRESS),
+the IAM user ${USER_NAME} (programmatic access only) with that policy attached,
+and one access key, whose secret is written to a git-ignored file and never printed.
+It also asks SES to verify ADDRESS and tells you whether the account is in the SES sandbox.
+It signs in with your administrator credentials from the AWS SDK's usual chain
+(environment variables, --profile, SSO). Running it again changes nothing that is in place.
+
+Options:
+  --from ADDRESS             the sender address (SES_FROM_ADDRESS); required unless --teardown
+                             or --retire-old-key
+  --region REGION            the SES region (default: AWS_REGION, else us-east-1)
+  --profile NAME             the AWS CLI profile with administrator credentials
+  --out FILE                 where to write the key (default: .secrets/AlexaSkillMailSender.json,
+                             plus ..._accessKeys.csv beside it; both mode 0600)
+  --dry-run                  print the plan; change nothing
+  --rotate-key               create a new key and write it, leaving the old key active so the
+                             deployed skill keeps sending; then redeploy (npx ask deploy) and
+                             run --retire-old-key. Refused while the user has two keys already
+  --retire-old-key           after redeploying with the rotated key: deactivate, then delete, the
+                             keys this tool created other than the one in --out. Refused while
+                             that key has never been used, unless --yes
+  --group NAME               attach the policy through this IAM group instead of to the user
+  --any-sender               allow sending from any identity and address (Resource "*"): not least privilege
+  --verify-recipient ADDRESS ask SES to verify a recipient too (needed in the SES sandbox); repeatable
+  --teardown                 delete everything this tool created (keys, attachments, group, user,
+                             policy) and the key file
+  --yes                      do not ask before --teardown; with --retire-old-key, retire even
+                             though the new key has never been used
+  --json                     print one JSON document instead of lines (never contains the secret)
+  -h, --help                 show this help
+
+Examples:
+  npm run provision -- --from you@example.com --dry-run
+  npm run provision -- --from you@example.com --region eu-west-1 --profile admin
+  npm run provision -- --from you@example.com --rotate-key   # rotation 1/3: a new key, the old one kept
+  npx ask deploy                                             # rotation 2/3: the skill gets the new key
+  npm run provision -- --retire-old-key                      # rotation 3/3: the old key is deleted
+  npm run provision -- --teardown --yes
+
+Exit codes: 0 done, 1 failed (one sentence says why), 2 wrong usage.`;
+
+export interface ProvisionOptions {
+  readonly mode: 'provision' | 'teardown' | 'retire-old-key';
+  /** Required to provision; optional for --teardown and --retire-old-key. */
+  readonly fromAddress?: string;
+  readonly region: string;
+  readonly profile?: string;
+  /** Absolute path of the JSON credentials file. */
+  readonly outFile: string;
+  readonly dryRun: boolean;
+  readonly rotateKey: boolean;
+  readonly group?: string;
+  readonly anySender: boolean;
+  readonly verifyRecipients: readonly string[];
+  readonly yes: boolean;
+  readonly json: boolean;
+}
+
+export type ParsedCommand = { readonly help: true } | { readonly help: false; readonly options: ProvisionOptions };
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
+const PROFILE = /^[\w.@+-]+$/;
+
+/** A key file inside the repository must be git-ignored, or a `git add .` could publish the secret. */
+function checkNotTracked(outFile: string): void {
+  const inside = relative(PROJECT_ROOT, outFile);
+  if (inside.startsWith('..') || !existsSync(join(PROJECT_ROOT, '.git'))) return;
+  const result = spawnSync('git', ['check-ignore', '--quiet', '--no-index', outFile], { cwd: PROJECT_ROOT });
+  if (result.status === 1) {
+    throw new UsageError(`--out ${inside} is inside the repository but not git-ignored, so the secret could be committed; use a path under .secrets/.`);
+  }
+}
+
+export function parseCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedCommand {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        from: { type: 'string' },
+        region: { type: 'string' },
+        profile: { type: 'string' },
+        out: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        'rotate-key': { type: 'boolean', default: false },
+        'retire-old-key': { type: 'boolean', default: false },
+        group: { type: 'string' },
+        'any-sender': { type: 'boolean', default: false },
+        'verify-recipient': { type: 'string', multiple: true, default: [] },
+        teardown: { type: 'boolean', default: false },
+        yes: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return { help: true };
+
+  const teardown = values.teardown;
+  const retire = values['retire-old-key'];
+  const fromAddress = values.from?.trim();
+  if (!teardown && !retire && !fromAddress) throw new UsageError('--from ADDRESS is required: the SES sender address the skill will send from.');
+  if (fromAddress !== undefined && !isPlausibleAddress(fromAddress)) throw new UsageError(`--from "${fromAddress}" is not an email address.`);
+  for (const recipient of values['verify-recipient']) {
+    if (!isPlausibleAddress(recipient)) throw new UsageError(`--verify-recipient "${recipient}" is not an email address.`);
+  }
+
+  const region = values.region ?? env.AWS_REGION ?? 'us-east-1';
+  if (!REGION.test(region)) throw new UsageError(`--region "${region}" is not an AWS region name (for example us-east-1).`);
+  if (values.profile !== undefined && !PROFILE.test(values.profile)) throw new UsageError(`--profile "${values.profile}" is not a profile name.`);
+  if (values.group !== undefined && !IAM_NAME.test(values.group)) throw new UsageError(`--group "${values.group}" is not a valid IAM group name.`);
+  const provisioningOnly = values['rotate-key'] || values['any-sender'] || values.group !== undefined || values['verify-recipient'].length > 0;
+  if (teardown && (retire || provisioningOnly)) {
+    throw new UsageError('--teardown takes only --region, --profile, --out, --dry-run, --yes and --json.');
+  }
+  if (retire && provisioningOnly) {
+    // Rotating and retiring in one run is exactly what would cut off the deployed skill.
+    throw new UsageError('--retire-old-key takes only --region, --profile, --out, --dry-run, --yes and --json; run it after --rotate-key and a redeploy, not with them.');
+  }
+
+  const outFile = values.out ? resolve(values.out) : DEFAULT_CREDENTIALS_FILE;
+  checkNotTracked(outFile);
+
+  return {
+    help: false,
+    options: {
+      mode: teardown ? 'teardown' : retire ? 'retire-old-key' : 'provision',
+      ...(fromAddress ? { fromAddress } : {}),
+      region,
+      ...(values.profile ? { profile: values.profile } : {}),
+      outFile,
+      dryRun: values['dry-run'],
+      rotateKey: values['rotate-key'],
+      ...(values.group ? { group: values.group } : {}),
+      anySender: values['any-sender'],
+      verifyRecipients: values['verify-recipient'],
+      yes: values.yes,
+      json: values.json,
+    },
+  };
+}
+
+/** A path as a shell word: quoted only when it needs to be. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The deploy command that embeds this run's key. The build hook reads the default file unless
+ * told otherwise, and runs in another folder, hence the absolute path.
+ */
+export function deployCommand(options: Pick<ProvisionOptions, 'outFile'>): string {
+  const file = options.outFile === DEFAULT_CREDENTIALS_FILE ? '' : `${CREDENTIALS_FILE_VARIABLE}=${shellWord(options.outFile)} `;
+  return `${file}npx ask deploy`;
+}
+
+/** The exact command that finishes a rotation started with these options. */
+export function retireOldKeyCommand(options: Pick<ProvisionOptions, 'outFile' | 'profile'>): string {
+  const out = options.outFile === DEFAULT_CREDENTIALS_FILE ? '' : ` --out ${shellWord(options.outFile)}`;
+  const profile = options.profile ? ` --profile ${options.profile}` : '';
+  return `npm run provision -- --retire-old-key${out}${profile}`;
+}

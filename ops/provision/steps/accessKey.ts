@@ -1,0 +1,178 @@
+// The access key and the file that holds its secret. A key is created only when the user
+// has none that this tool saved, never as a third key, and its secret goes straight into
+// the credentials file (JSON + CSV, mode 0600): never to the terminal. The key this tool
+// saved is recognised by the ID in that file and by a tag on the user named after the key
+// ID (where the IAM console keeps an access key's description).
+// --rotate-key is the first half of a rotation: it adds the new key and leaves the old one
+// active, because the deployed skill embeds the old key until it is redeployed. The old
+// key goes later, with --retire-old-key (retireOldKey.ts).
+
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import {
+  CreateAccessKeyCommand,
+  DeleteAccessKeyCommand,
+  ListAccessKeysCommand,
+  TagUserCommand,
+  UpdateAccessKeyCommand,
+  type AccessKeyMetadata,
+  type Tag,
+} from '@aws-sdk/client-iam';
+import { ENV } from '../../../lambda/config.ts';
+import { maskAddress } from '../../../lambda/log.ts';
+import { credentialsCsvPath, readCredentialsFile, writeCredentialsFile } from '../../credentialsFile.ts';
+import { ProvisionError } from '../errors.ts';
+import { SAVED_KEY_TAG_PREFIX, USER_NAME } from '../names.ts';
+import { deployCommand, retireOldKeyCommand } from '../options.ts';
+import type { StepContext } from './context.ts';
+import type { UserState } from './user.ts';
+
+const MAX_ACCESS_KEYS = 2;
+
+export interface SavedFile {
+  readonly exists: boolean;
+  /** Absent when the file is missing or is not a credentials file. */
+  readonly accessKeyId?: string;
+  readonly region?: string;
+  readonly fromAddress?: string;
+}
+
+export interface KeyOutcome {
+  /** The key the credentials file holds after this run (the planned one is unknown in a dry run). */
+  readonly accessKeyId?: string;
+  readonly created: boolean;
+  /** Keys this tool created before, left active for the deployed skill until --retire-old-key. */
+  readonly oldKeyIds: readonly string[];
+}
+
+export async function readSavedFile(path: string): Promise<SavedFile> {
+  if (!existsSync(path)) return { exists: false };
+  try {
+    const file = await readCredentialsFile(path);
+    return { exists: true, accessKeyId: file[ENV.accessKeyId], region: file[ENV.region], fromAddress: file[ENV.fromAddress] };
+  } catch {
+    return { exists: true };
+  }
+}
+
+/** Key IDs this tool tagged on the user as saved. */
+export function savedKeyIds(tags: readonly Tag[]): Set<string> {
+  return new Set(tags.filter((tag) => tag.Value?.startsWith(SAVED_KEY_TAG_PREFIX)).map((tag) => tag.Key ?? ''));
+}
+
+/** "A and B", for sentences. */
+export function keyIds(list: readonly AccessKeyMetadata[]): string {
+  return list.map((key) => key.AccessKeyId).join(' and ');
+}
+
+export function displayPath(path: string): string {
+  const shown = relative(process.cwd(), path);
+  return shown && !shown.startsWith('..') ? shown : path;
+}
+
+export async function listKeys({ clients, aws }: StepContext, user: UserState): Promise<AccessKeyMetadata[]> {
+  if (!user.exists) return [];
+  return (await aws.read('iam:ListAccessKeys', () => clients.iam.send(new ListAccessKeysCommand({ UserName: USER_NAME })))).AccessKeyMetadata ?? [];
+}
+
+export async function ensureAccessKey(context: StepContext, user: UserState, fromAddress: string): Promise<KeyOutcome> {
+  const { options, aws, clients, report } = context;
+  const file = await readSavedFile(options.outFile);
+  const shownFile = displayPath(options.outFile);
+  const keys = await listKeys(context, user);
+  const tagged = savedKeyIds(user.tags);
+  const inFile = keys.find((key) => key.AccessKeyId === file.accessKeyId);
+  const ours = keys.filter((key) => key.AccessKeyId === file.accessKeyId || tagged.has(key.AccessKeyId ?? ''));
+  const retire = retireOldKeyCommand(options);
+  const deploy = deployCommand(options);
+
+  if (!options.rotateKey && inFile?.AccessKeyId) {
+    if (inFile.Status === 'Inactive') {
+      if (aws.dryRun) report.step('access key', 'would update', `${inFile.AccessKeyId} is inactive: reactivate it (its secret is in ${shownFile})`);
+      else {
+        await aws.change('iam:UpdateAccessKey', () => clients.iam.send(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: inFile.AccessKeyId, Status: 'Active' })));
+        report.step('access key', 'updated', `${inFile.AccessKeyId} reactivated (its secret is in ${shownFile})`);
+      }
+    } else {
+      report.step('access key', 'exists', `${inFile.AccessKeyId}, active; its secret is in ${shownFile}`);
+    }
+    reportUnchangedFile(context, file, fromAddress);
+    // A rotation whose second half has not run yet.
+    const old = ours.filter((key) => key !== inFile);
+    for (const key of old) {
+      report.step('old access key', 'warning', `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is left from --rotate-key: once the skill is redeployed with ${inFile.AccessKeyId}, run \`${retire}\``);
+    }
+    return { accessKeyId: inFile.AccessKeyId, created: false, oldKeyIds: old.map((key) => key.AccessKeyId ?? '') };
+  }
+
+  if (!options.rotateKey && ours.length > 0) {
+    throw new ProvisionError(
+      `${USER_NAME} already has the access key ${keyIds(ours)} that this tool created, but its secret is not in ${shownFile} (the only copy was written there); restore that file, or run again with --rotate-key to replace the key.`,
+    );
+  }
+  if (keys.length >= MAX_ACCESS_KEYS) throw new ProvisionError(noRoomForAKey(keys, ours, inFile, shownFile, { deploy, retire }));
+
+  // Rotating: the key(s) this tool created before stay active for the deployed skill.
+  const old = options.rotateKey ? ours : [];
+  const oldKeyIds = old.map((key) => key.AccessKeyId ?? '');
+  const keptActive = (key: AccessKeyMetadata) =>
+    `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is kept, so the deployed skill keeps sending until it is redeployed with the new key; retire it after that`;
+  if (aws.dryRun) {
+    report.step('access key', 'would create', `a new key for ${USER_NAME}${options.rotateKey ? ' (--rotate-key)' : ''}`);
+    report.step('credentials file', file.exists ? 'would update' : 'would create', `${shownFile} and ${displayPath(credentialsCsvPath(options.outFile))}, mode 0600`);
+    for (const key of old) report.step('old access key', 'exists', keptActive(key));
+    return { created: false, oldKeyIds };
+  }
+
+  const created = await aws.change('iam:CreateAccessKey', () => clients.iam.send(new CreateAccessKeyCommand({ UserName: USER_NAME })));
+  const accessKeyId = created.AccessKey?.AccessKeyId;
+  const secretAccessKey = created.AccessKey?.SecretAccessKey;
+  if (!accessKeyId || !secretAccessKey) throw new ProvisionError('IAM created an access key but did not return it; delete it in the IAM console and run again.');
+  try {
+    await writeCredentialsFile(options.outFile, {
+      [ENV.accessKeyId]: accessKeyId,
+      [ENV.secretAccessKey]: secretAccessKey,
+      [ENV.region]: options.region,
+      [ENV.fromAddress]: fromAddress,
+    });
+  } catch (error) {
+    // The secret exists nowhere else: a key nobody can use must not take one of the two slots.
+    await clients.iam.send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId })).catch(() => undefined);
+    throw new ProvisionError(`Could not write ${shownFile} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}), so the new access key was deleted again; fix that and run again.`);
+  }
+  report.step('access key', 'created', `${accessKeyId} for ${USER_NAME}`);
+  report.step('credentials file', file.exists ? 'updated' : 'created', `${shownFile} and ${displayPath(credentialsCsvPath(options.outFile))}, mode 0600`);
+  await aws.change('iam:TagUser', () =>
+    clients.iam.send(new TagUserCommand({ UserName: USER_NAME, Tags: [{ Key: accessKeyId, Value: `${SAVED_KEY_TAG_PREFIX} on ${new Date().toISOString().slice(0, 10)}` }] })),
+  );
+  for (const key of old) report.step('old access key', 'exists', keptActive(key));
+  return { accessKeyId, created: true, oldKeyIds };
+}
+
+/** Why no key can be created while the user has two: one sentence naming the situation. */
+function noRoomForAKey(keys: AccessKeyMetadata[], ours: AccessKeyMetadata[], inFile: AccessKeyMetadata | undefined, shownFile: string, commands: { deploy: string; retire: string }): string {
+  const others = keys.filter((key) => !ours.includes(key));
+  if (others.length === keys.length) {
+    return `${USER_NAME} already has two access keys (${keyIds(keys)}) that this tool did not save, and IAM allows no third; delete the one you no longer use (aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID), then run again.`;
+  }
+  if (others.length > 0) {
+    return `${USER_NAME} has two access keys (${keyIds(keys)}), so IAM has no room for a new one; delete ${keyIds(others)}, which this tool did not save, then run --rotate-key again.`;
+  }
+  if (inFile) {
+    const left = ours.filter((key) => key !== inFile);
+    return `${USER_NAME} already has two access keys, ${inFile.AccessKeyId} (in ${shownFile}) and ${keyIds(left)} (left from the last --rotate-key), and IAM allows no third; finish that rotation first (\`${commands.deploy}\` if the skill does not have the new key yet, then \`${commands.retire}\`), then run --rotate-key again.`;
+  }
+  return `${USER_NAME} already has two access keys that this tool created (${keyIds(keys)}), neither of them in ${shownFile}, and IAM allows no third; delete the one the deployed skill does not use (aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID), then run --rotate-key again.`;
+}
+
+function reportUnchangedFile({ options, report }: StepContext, file: SavedFile, fromAddress: string): void {
+  const shownFile = displayPath(options.outFile);
+  const differences: string[] = [];
+  if (file.region !== options.region) differences.push(`${ENV.region} ${file.region ?? '(none)'} (this run: ${options.region})`);
+  if (file.fromAddress !== fromAddress) differences.push(`${ENV.fromAddress} ${maskAddress(file.fromAddress ?? '')} (this run: ${maskAddress(fromAddress)})`);
+  if (differences.length === 0) {
+    report.step('credentials file', 'exists', `${shownFile}, unchanged`);
+    return;
+  }
+  report.step('credentials file', 'warning', `${shownFile} is kept as it is but says ${differences.join(' and ')}; run with --rotate-key to write a new key with this run's settings`);
+}

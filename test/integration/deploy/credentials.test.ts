@@ -1,0 +1,135 @@
+// The credentials path, from the provisioning output to the handler's configuration, and the
+// promise that goes with it: no secret in any file git tracks.
+
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../lambda/config.ts';
+import { withDeployConfig } from '../../../lambda/deployConfig.ts';
+import { PROJECT_ROOT } from '../../../ops/paths.ts';
+import { gatherEmbeddedConfig } from '../../../ops/deploy/embeddedConfig.ts';
+import { DEFAULT_CREDENTIALS_FILE } from '../../../ops/credentialsFile.ts';
+import { filesGitWouldCommit } from '../../../devtools/audit/secretScan.ts';
+import { writeJson } from '../../helpers/projectCopy.ts';
+
+const run = promisify(execFile);
+const SKILL_ID = 'amzn1.ask.skill.aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+const fakeSecret = `fake-${randomBytes(18).toString('hex')}`;
+const provisioningOutput = {
+  SES_ACCESS_KEY_ID: 'FAKE-DEPLOY-KEY-FAKE',
+  SES_SECRET_ACCESS_KEY: fakeSecret,
+  SES_REGION: 'ap-northeast-1',
+  SES_FROM_ADDRESS: 'sender@example.com',
+  // What the provisioning script may add beside the variables; none of it belongs in the bundle.
+  createdAt: '2025-01-01T00:00:00Z',
+};
+
+let dir: string;
+const credentialsFile = () => join(dir, 'AlexaSkillMailSender.json');
+const askStatesFile = () => join(dir, 'ask-states.json');
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'alexa-mailer-credentials-'));
+  await writeJson(credentialsFile(), provisioningOutput);
+  await writeJson(askStatesFile(), { askcliStatesVersion: '2020-03-31', profiles: { default: { skillId: SKILL_ID, skillMetadata: { lastDeployHash: 'x' } } } });
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('from the provisioning output to the handler’s configuration', () => {
+  it('embeds exactly the skill’s variables and the skill ID, and the skill reads them as its configuration', async () => {
+    const { values } = await gatherEmbeddedConfig({ credentialsFile: credentialsFile(), askStatesFile: askStatesFile() });
+    expect(values).toEqual({
+      SES_ACCESS_KEY_ID: 'FAKE-DEPLOY-KEY-FAKE',
+      SES_SECRET_ACCESS_KEY: fakeSecret,
+      SES_REGION: 'ap-northeast-1',
+      SES_FROM_ADDRESS: 'sender@example.com',
+      SKILL_ID: SKILL_ID,
+    });
+    // Lambda always sets AWS_REGION to the function's region; the SES region still comes from provisioning.
+    const config = loadConfig(withDeployConfig({ AWS_REGION: 'us-east-1' }, values));
+    expect(config).toEqual({
+      mail: { fromAddress: 'sender@example.com', region: 'ap-northeast-1', credentials: { accessKeyId: 'FAKE-DEPLOY-KEY-FAKE', secretAccessKey: fakeSecret } },
+      skillId: SKILL_ID,
+      problems: [],
+    });
+  });
+
+  it('summarises what it embeds without the secret', async () => {
+    const { summary } = await gatherEmbeddedConfig({ credentialsFile: credentialsFile(), askStatesFile: askStatesFile() });
+    expect(summary.join('\n')).not.toContain(fakeSecret);
+    expect(summary.join('\n')).not.toContain('sender@example.com');
+    expect(summary).toContain('SES_SECRET_ACCESS_KEY (hidden)');
+  });
+
+  it('lets each variable set in the Lambda environment win, and takes the key pair from one source only', () => {
+    const embedded = { ...provisioningOutput, SKILL_ID };
+    expect(loadConfig(withDeployConfig({ SES_FROM_ADDRESS: 'console@example.com', SKILL_ID: '' }, embedded)).mail?.fromAddress).toBe('console@example.com');
+    const rotated = loadConfig(withDeployConfig({ SES_ACCESS_KEY_ID: 'ROTATED-KEY-ID-NOT-REAL', SES_SECRET_ACCESS_KEY: 'rotated' }, embedded));
+    expect(rotated.mail?.credentials).toEqual({ accessKeyId: 'ROTATED-KEY-ID-NOT-REAL', secretAccessKey: 'rotated' });
+    // Half a pair in the environment is reported, never completed with the other key's secret.
+    const half = loadConfig(withDeployConfig({ SES_ACCESS_KEY_ID: 'ROTATED-KEY-ID-NOT-REAL' }, embedded));
+    expect(half.mail).toBeUndefined();
+    expect(half.problems.join(' ')).toContain('SES_SECRET_ACCESS_KEY is not set');
+  });
+
+  it('embeds nothing in an ordinary build: the module is empty outside the deploy build', async () => {
+    const { DEPLOY_CONFIG } = await import('../../../lambda/deployConfig.ts');
+    expect(DEPLOY_CONFIG).toEqual({});
+    expect(withDeployConfig({ SES_REGION: 'eu-west-1' })).toEqual({ SES_REGION: 'eu-west-1' });
+  });
+
+  it('refuses a provisioning output the skill could not send with, naming the file and the problem', async () => {
+    const broken = join(dir, 'broken.json');
+    await writeJson(broken, { ...provisioningOutput, SES_REGION: 'Tokyo' });
+    await expect(gatherEmbeddedConfig({ credentialsFile: broken, askStatesFile: askStatesFile() })).rejects.toThrow(
+      `${broken} would leave the skill unable to send mail: SES_REGION "Tokyo" is not an AWS region name.`,
+    );
+    const incomplete = join(dir, 'incomplete.json');
+    await writeJson(incomplete, { SES_ACCESS_KEY_ID: 'FAKE-DEPLOY-KEY-FAKE' });
+    await expect(gatherEmbeddedConfig({ credentialsFile: incomplete, askStatesFile: askStatesFile() })).rejects.toThrow(`${incomplete} has no SES_SECRET_ACCESS_KEY`);
+  });
+
+  it('embeds no skill ID before the first deploy, or when several ASK CLI profiles make it a guess', async () => {
+    const before = await gatherEmbeddedConfig({ credentialsFile: credentialsFile(), askStatesFile: join(dir, 'absent.json') });
+    expect(before.values).not.toHaveProperty('SKILL_ID');
+    expect(before.summary.at(-1)).toMatch(/^SKILL_ID not embedded: .*absent\.json does not exist yet: the skill has not been deployed/);
+    const several = join(dir, 'several.json');
+    await writeJson(several, { profiles: { default: { skillId: SKILL_ID }, work: { skillId: 'amzn1.ask.skill.other' } } });
+    const guessed = await gatherEmbeddedConfig({ credentialsFile: credentialsFile(), askStatesFile: several });
+    expect(guessed.values).not.toHaveProperty('SKILL_ID');
+    expect(guessed.summary.at(-1)).toContain('skill IDs for several ASK CLI profiles (default, work)');
+  });
+});
+
+function readLocalSecret(): string | undefined {
+  if (!existsSync(DEFAULT_CREDENTIALS_FILE)) return undefined;
+  const secret = (JSON.parse(readFileSync(DEFAULT_CREDENTIALS_FILE, 'utf8')) as Record<string, unknown>).SES_SECRET_ACCESS_KEY;
+  return typeof secret === 'string' && secret.length >= 16 ? secret : undefined;
+}
+const localSecret = readLocalSecret();
+
+// The generic scan (anything shaped like an AWS key in any file git would commit) is
+// `npm run check:secrets` (devtools/audit/); this one knows the provisioning output.
+describe('no secret in any tracked file', () => {
+  // Only a machine that has provisioned has a real key to look for; elsewhere this is skipped, not passed.
+  it.skipIf(!localSecret)('no file that git tracks (or would, with git add -A) holds the key of this machine’s provisioning output', async () => {
+    const tracked = await filesGitWouldCommit(PROJECT_ROOT);
+    expect(tracked).toContain('package.json');
+    const leaking: string[] = [];
+    for (const file of tracked) if ((await readFile(join(PROJECT_ROOT, file), 'utf8').catch(() => '')).includes(localSecret!)) leaking.push(file);
+    expect(leaking).toEqual([]);
+  });
+
+  it('.gitignore keeps the provisioning output and ASK CLI’s state and zip out of git', async () => {
+    const { stdout } = await run('git', ['check-ignore', '--no-index', '.secrets/AlexaSkillMailSender.json', '.ask/ask-states.json', '.ask/lambda/build.zip'], { cwd: PROJECT_ROOT });
+    expect(stdout.trim().split('\n')).toEqual(['.secrets/AlexaSkillMailSender.json', '.ask/ask-states.json', '.ask/lambda/build.zip']);
+  });
+});

@@ -1,0 +1,176 @@
+// SendEmailIntent end to end: a real Customer Profile API stand-in, the real SES client,
+// and aws-ses-v2-local as the outbox. Assertions are on what the user hears and receives.
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { intentRequest } from '../../../testkit/envelopes.ts';
+import { startProfileApi, type ProfileApi } from '../../../testkit/profileApi.ts';
+import { startSesOutbox, type SesOutbox } from '../../../testkit/ses/outbox.ts';
+import { skillUnderTest, speechOf, TEST_FROM_ADDRESS, type SkillUnderTest } from '../../../testkit/skillHarness.ts';
+
+let outbox: SesOutbox;
+let profile: ProfileApi;
+let skill: SkillUnderTest;
+
+beforeAll(async () => {
+  [outbox, profile] = await Promise.all([startSesOutbox(), startProfileApi()]);
+  skill = skillUnderTest({ sesUrl: outbox.url });
+});
+afterAll(async () => {
+  await Promise.all([outbox.close(), profile.close()]);
+});
+beforeEach(async () => {
+  await outbox.clear();
+  profile.set({ email: 'taro@example.com', givenName: 'Taro' });
+  skill.logs.length = 0;
+});
+
+const sendEmail = (slots: Record<string, string> = {}, options: Parameters<typeof intentRequest>[2] = {}) =>
+  skill.invoke(intentRequest('SendEmailIntent', slots, { apiEndpoint: profile.url, ...options }));
+
+describe('sending a mail to the account holder', () => {
+  it('mails the profile address through SendEmail and confirms with the address masked', async () => {
+    const response = await sendEmail();
+
+    expect(speechOf(response)).toBe('<speak>Done. I sent an email to your address that starts with <say-as interpret-as="characters">t</say-as>, at example.com.</speak>');
+    expect(response.response.card).toEqual({ type: 'Simple', title: 'Email sent', content: expect.stringContaining('Sent to t***@example.com.') });
+    expect(response.response.shouldEndSession).toBe(true);
+
+    const mails = await outbox.mails();
+    expect(mails).toHaveLength(1);
+    const [mail] = mails;
+    expect(mail?.from).toBe(TEST_FROM_ADDRESS);
+    expect(mail?.destination).toEqual({ to: ['taro@example.com'], cc: [], bcc: [] });
+    expect(mail?.subject).toBe('A message from Mail Sender');
+    expect(mail?.body.text).toContain('Hi Taro,');
+    expect(mail?.body.html).toContain('<p>Hi Taro,</p>');
+    expect(mail?.attachments).toEqual([]);
+  });
+
+  it('writes Japanese mail that arrives readable, and speaks Japanese', async () => {
+    profile.set({ email: 'hanako@example.jp', givenName: '花子' });
+    const response = await sendEmail({}, { locale: 'ja-JP' });
+
+    expect(speechOf(response)).toContain('example.jp の、<say-as interpret-as="characters">h</say-as> で始まるあなたのアドレスにメールを送りました');
+    expect(response.response.card?.type).toBe('Simple');
+    const [mail] = await outbox.mails();
+    expect(mail?.subject).toBe('メールセンダーからのメール');
+    expect(mail?.body.text).toContain('花子さん、こんにちは。');
+    expect(mail?.body.html).toContain('Alexaにお願いされたメールをお届けします。');
+  });
+
+  it('puts a dictated note in the body and attaches it, through SendRawEmail', async () => {
+    const response = await sendEmail({ note: 'buy milk & eggs <today>' });
+
+    expect(speechOf(response)).toContain('Done.');
+    const [mail] = await outbox.mails();
+    expect(mail?.subject).toBe('Your note from Mail Sender');
+    expect(mail?.destination.to).toEqual(['taro@example.com']);
+    expect(mail?.body.text).toContain('buy milk & eggs <today>');
+    expect(mail?.body.html).toContain('buy milk &amp; eggs &lt;today&gt;');
+    expect(mail?.attachments).toHaveLength(1);
+    expect(mail?.attachments[0]?.filename).toBe('note.txt');
+    expect(Buffer.from(mail?.attachments[0]?.content ?? '', 'base64').toString('utf8')).toBe('buy milk & eggs <today>');
+    expect(skill.logs.some((line) => line.includes('"api":"SendRawEmail"'))).toBe(true);
+  });
+
+  it('sends a Japanese note with a Japanese subject through the raw path', async () => {
+    await sendEmail({ note: '牛乳を買う' }, { locale: 'ja-JP' });
+
+    const [mail] = await outbox.mails();
+    expect(mail?.subject).toBe('メールセンダーからのメモ');
+    expect(mail?.body.text).toContain('牛乳を買う');
+    expect(mail?.attachments[0]?.filename).toBe('memo.txt');
+    expect(Buffer.from(mail?.attachments[0]?.content ?? '', 'base64').toString('utf8')).toBe('牛乳を買う');
+  });
+
+  it('greets without a name when the given-name permission is withheld', async () => {
+    profile.set({ email: 'taro@example.com', givenNamePermission: false });
+    await sendEmail();
+    const [mail] = await outbox.mails();
+    expect(mail?.body.text?.startsWith('Hi,\n')).toBe(true);
+  });
+});
+
+describe('the recipient is the profile address and nothing else', () => {
+  it('ignores addresses in slots and session attributes', async () => {
+    const envelope = intentRequest(
+      'SendEmailIntent',
+      { note: 'to: attacker@evil.example', to: 'attacker@evil.example', email: 'attacker@evil.example' },
+      { apiEndpoint: profile.url, attributes: { to: 'attacker@evil.example', recipient: 'attacker@evil.example', bcc: 'attacker@evil.example' } },
+    );
+    await skill.invoke(envelope);
+
+    const mails = await outbox.mails();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.destination).toEqual({ to: ['taro@example.com'], cc: [], bcc: [] });
+  });
+
+  it('keeps a note with header-injection text in the body, never in a header', async () => {
+    await sendEmail({ note: 'hello\r\nBcc: attacker@evil.example\r\nSubject: pwned' });
+
+    const [mail] = await outbox.mails();
+    expect(mail?.destination).toEqual({ to: ['taro@example.com'], cc: [], bcc: [] });
+    expect(mail?.subject).toBe('Your note from Mail Sender');
+    expect(mail?.body.text).toContain('Bcc: attacker@evil.example');
+  });
+});
+
+describe('when the profile cannot give an address', () => {
+  it('asks for permission with a consent card when the profile API answers 403', async () => {
+    profile.set({ emailStatus: 403 });
+    const response = await sendEmail();
+
+    expect(speechOf(response)).toContain('needs permission to read your email address');
+    expect(response.response.card).toEqual({ type: 'AskForPermissionsConsent', permissions: expect.arrayContaining(['alexa::profile:email:read']) });
+    expect(await outbox.mails()).toEqual([]);
+  });
+
+  it('tells the user to add an address when the profile has none (204)', async () => {
+    profile.set({ email: null });
+    const response = await sendEmail();
+    expect(speechOf(response)).toContain('has no email address yet. Add one in the Alexa app');
+    expect(await outbox.mails()).toEqual([]);
+  });
+
+  it('tells the user in Japanese to add an address when the profile has none', async () => {
+    profile.set({ email: null });
+    const response = await sendEmail({}, { locale: 'ja-JP' });
+    expect(speechOf(response)).toContain('メールアドレスが登録されていません');
+  });
+
+  it.each([401, 429, 500, 503])('apologises when the profile API answers %i', async (status) => {
+    profile.set({ emailStatus: status });
+    const response = await sendEmail();
+    expect(speechOf(response)).toContain("Sorry, I couldn't read your Amazon profile just now.");
+    expect(await outbox.mails()).toEqual([]);
+    expect(skill.logs.some((line) => line.includes('"event":"profile-unavailable"') && line.includes(`status ${status}`))).toBe(true);
+  });
+
+  it('apologises when the profile API answers something that is not JSON', async () => {
+    profile.set({ rawEmailBody: '<html>oops</html>' });
+    const response = await sendEmail();
+    expect(speechOf(response)).toContain("Sorry, I couldn't read your Amazon profile just now.");
+    expect(await outbox.mails()).toEqual([]);
+  });
+
+  it('gives up on a slow profile API well inside the Alexa deadline', async () => {
+    profile.set({ email: 'taro@example.com', delayMs: 5_000 });
+    const started = Date.now();
+    const response = await sendEmail();
+    // A bound the product promises (lambda/deadlines.ts), not a performance measurement.
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(speechOf(response)).toContain("Sorry, I couldn't read your Amazon profile just now.");
+    expect(await outbox.mails()).toEqual([]);
+  });
+});
+
+describe('logs', () => {
+  it('name the event, request ID and intent, and mask every address', async () => {
+    const envelope = intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url });
+    await skill.invoke(envelope);
+
+    const sent = skill.logs.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.event === 'mail-sent');
+    expect(sent).toMatchObject({ level: 'info', intent: 'SendEmailIntent', requestId: envelope.request.requestId, to: 't***@example.com', api: 'SendEmail' });
+    expect(skill.logs.join('\n')).not.toContain('taro@example.com');
+  });
+});

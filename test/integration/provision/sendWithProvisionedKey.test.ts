@@ -1,0 +1,70 @@
+// The "Done when" of provisioning, end to end: the key the command writes is the key the
+// built skill sends mail with. Provision against the in-memory IAM/SES/STS, load the
+// credentials file into the environment as the deployed Lambda gets it, point SES at the
+// local outbox (through a recorder that notes which access key signed each request), and
+// ask the bundled handler to "send me an email".
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLambda } from '../../../ops/build/bundle.ts';
+import { intentRequest } from '../../../testkit/envelopes.ts';
+import { loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
+import { startProfileApi, type ProfileApi } from '../../../testkit/profileApi.ts';
+import { startSesOutbox, type SesOutbox } from '../../../testkit/ses/outbox.ts';
+import { readCredentialsFile } from '../../../ops/credentialsFile.ts';
+import { startFakeAws, type FakeAws } from '../../../testkit/aws/server.ts';
+import { startRecordingProxy, type RecordingProxy } from '../../../testkit/recordingProxy.ts';
+import { runProvisionCommand, setAwsEnvironment } from '../../helpers/provisionHarness.ts';
+
+const SENDER = 'skill-sender@example.com';
+const ACCOUNT_HOLDER = 'holder@example.org';
+
+
+let fake: FakeAws;
+let outbox: SesOutbox;
+let profile: ProfileApi;
+let recorder: RecordingProxy;
+let folder: string;
+let restore: () => void = () => {};
+const skillVariables = ['SES_ACCESS_KEY_ID', 'SES_SECRET_ACCESS_KEY', 'SES_REGION', 'SES_FROM_ADDRESS'] as const;
+
+beforeAll(async () => {
+  [fake, outbox, profile] = await Promise.all([startFakeAws(), startSesOutbox(), startProfileApi({ email: ACCOUNT_HOLDER, givenName: 'Alex' })]);
+  recorder = await startRecordingProxy(outbox.url);
+  folder = await mkdtemp(join(tmpdir(), 'provisioned-skill-'));
+});
+
+afterAll(async () => {
+  restore();
+  for (const name of skillVariables) delete process.env[name];
+  await Promise.all([fake.close(), outbox.close(), profile.close(), recorder.close()]);
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe('the provisioned key', () => {
+  it('is the key the built skill sends the account holder\'s mail with', async () => {
+    const outFile = join(folder, '.secrets', 'AlexaSkillMailSender.json');
+    restore = setAwsEnvironment(fake.env(), folder);
+    const provisioned = await runProvisionCommand(fake, ['--from', SENDER, '--out', outFile]);
+    expect(provisioned.code).toBe(0);
+    const issuedKey = fake.iam.users.get('AlexaSkillMailSender')?.accessKeys[0]?.accessKeyId;
+
+    // The Lambda's view: no administrator credentials, only the variables from the file.
+    restore();
+    restore = setAwsEnvironment({ AWS_ENDPOINT_URL_SES: recorder.url }, folder);
+    const credentials = await readCredentialsFile(outFile);
+    for (const name of skillVariables) process.env[name] = credentials[name];
+    const { outFile: bundle } = await buildLambda(join(folder, 'dist'));
+    const handler = loadBundledHandler(bundle);
+
+    const response = await handler(intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url }));
+
+    expect(spokenText(response)).toBe('Done. I sent an email to your address that starts with h, at example.org.');
+    const mails = await outbox.mails();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({ from: SENDER, destination: { to: [ACCOUNT_HOLDER] } });
+    expect(recorder.keyIds()).toEqual([issuedKey]);
+  });
+});

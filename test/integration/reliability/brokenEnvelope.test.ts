@@ -1,0 +1,45 @@
+// Regression tests for what the fuzzer found: an envelope without `context.System`
+// (or, with SKILL_ID set, without `context.System.application`) makes ask-sdk-core's
+// CustomSkill.invoke throw a TypeError before any handler or the error handler runs, so the
+// Lambda answers Alexa with an error instead of a response, and nothing is logged.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestEnvelope } from 'ask-sdk-model';
+import { intentRequest, launchRequest, LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
+import { startSesOutbox, type SesOutbox } from '../../../testkit/ses/outbox.ts';
+import { damaged } from '../../../devtools/fuzz/scenarios.ts';
+import { skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
+
+let outbox: SesOutbox;
+beforeAll(async () => {
+  outbox = await startSesOutbox();
+});
+afterAll(() => outbox.close());
+
+function without(envelope: RequestEnvelope, ...path: string[]): RequestEnvelope {
+  return damaged(envelope, path, { how: 'deleted' }) as unknown as RequestEnvelope;
+}
+
+describe('an envelope with a broken context', () => {
+  it.each(['context', 'context.System'])('still gets a spoken answer without %s', async (path) => {
+    const skill = skillUnderTest({ sesUrl: outbox.url });
+    const response = await skill.invoke(without(launchRequest(), ...path.split('.')));
+    expect(speechOf(response)).toContain('Welcome to Mail Sender');
+  });
+
+  it('sends no mail and asks for permission when a SendEmailIntent comes without context.System', async () => {
+    const skill = skillUnderTest({ sesUrl: outbox.url });
+    await outbox.clear();
+    const response = await skill.invoke(without(intentRequest('SendEmailIntent'), 'context', 'System'));
+    expect(speechOf(response)).toContain('needs permission to read your email address');
+    expect(await outbox.mails()).toEqual([]);
+  });
+
+  it.each(['context', 'context.System', 'context.System.application'])(
+    'is refused as a foreign skill, not with a TypeError, without %s when SKILL_ID is set',
+    async (path) => {
+      const skill = skillUnderTest({ sesUrl: outbox.url, env: { SKILL_ID: LOCAL_SKILL_ID } });
+      await expect(skill.invoke(without(launchRequest(), ...path.split('.')))).rejects.toThrow(/Skill ID verification failed/);
+    },
+  );
+});

@@ -1,0 +1,154 @@
+// Secrets and personal data: no AWS credential in any file git would commit, the
+// key's file written mode 0600 and git-ignored, and the suite-wide capture of everything
+// printed and logged (test/setup.ts) really in place and able to
+// catch a leak. Credentials below are generated at run time, so no file holds one.
+
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../lambda/log.ts';
+import { PROJECT_ROOT } from '../../../ops/paths.ts';
+import { findCredentials } from '../../../devtools/audit/secretPatterns.ts';
+import { describeFinding, scanProjectForSecrets } from '../../../devtools/audit/secretScan.ts';
+import { intentRequest } from '../../../testkit/envelopes.ts';
+import { startProfileApi, type ProfileApi } from '../../../testkit/profileApi.ts';
+import { startSesOutbox, type SesOutbox } from '../../../testkit/ses/outbox.ts';
+import { credentialsCsvPath, DEFAULT_CREDENTIALS_FILE, writeCredentialsFile } from '../../../ops/credentialsFile.ts';
+import { skillUnderTest, TEST_KEY } from '../../../testkit/skillHarness.ts';
+import { findAddressesInLogLines, findSecretsInOutput } from '../../helpers/leaks.ts';
+import { capturedOutput } from '../../helpers/outputCapture.ts';
+
+const run = promisify(execFile);
+
+/** A key pair shaped exactly like IAM's: AKIA + 16 of [A-Z0-9], and 40 characters of base64 from 30 random bytes. */
+function realLookingKeyPair(): { id: string; secret: string } {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const id = `AK${'IA'}${Array.from(randomBytes(16), (byte) => alphabet[byte % 32]).join('')}`;
+  let secret = randomBytes(30).toString('base64');
+  while (!/[A-Z]/.test(secret) || !/[a-z]/.test(secret) || !/[0-9]/.test(secret)) secret = randomBytes(30).toString('base64');
+  return { id, secret };
+}
+
+describe('the files git would commit', () => {
+  it('hold no AWS credential, not even a fake one', async () => {
+    const { filesScanned, findings } = await scanProjectForSecrets(PROJECT_ROOT);
+    expect(filesScanned).toBeGreaterThan(50);
+    expect(findings.map(describeFinding)).toEqual([]);
+  });
+
+  describe('the scan', () => {
+    let repo: string;
+    beforeAll(async () => {
+      repo = await mkdtemp(join(tmpdir(), 'alexa-mailer-secret-scan-'));
+      await run('git', ['init', '--quiet'], { cwd: repo });
+    });
+    afterAll(() => rm(repo, { recursive: true, force: true }));
+
+    it('reports a key in a new file and in a tracked one, but not in a git-ignored file, and never prints the secret', async () => {
+      const key = realLookingKeyPair();
+      await writeFile(join(repo, '.gitignore'), '.secrets/\n');
+      await mkdir(join(repo, '.secrets'));
+      await writeFile(join(repo, '.secrets/key.json'), JSON.stringify({ SES_ACCESS_KEY_ID: key.id, SES_SECRET_ACCESS_KEY: key.secret }));
+      await writeFile(join(repo, 'config.ts'), `export const region = 'us-east-1';\nexport const id = '${key.id}';\nexport const other = '${key.secret}';\n`);
+      await writeFile(join(repo, 'notes.md'), `aws_secret_access_key = ${key.secret}\n`);
+
+      const { findings } = await scanProjectForSecrets(repo);
+      const described = findings.map(describeFinding);
+
+      expect(described).toEqual([
+        expect.stringMatching(/^config\.ts:2: an AWS access key ID \(AKIA…..\)$/),
+        'config.ts:3: a secret-shaped value next to an access key ID (40 characters)',
+        'notes.md:1: a secret access key assigned to a secret’s name (40 characters)',
+      ]);
+      expect(described.join('\n')).not.toContain(key.secret);
+      expect(described.join('\n')).not.toContain(key.id);
+    });
+  });
+
+  it('ignores the placeholders of the tests, digests and words', () => {
+    const text = [
+      `id: '${TEST_KEY.id}', secret: '${TEST_KEY.secret}'`,
+      "example: 'AKIAxxxxxxxxxxxxxxxx' / 'example-secret-not-a-key'",
+      'commit 8f14e45fceea167a5a36dedd4bea2543a0d1b2c3',
+      'path node_modules/@aws-sdk/client-ses/dist-cjs/index.js',
+    ].join('\n');
+    expect(findCredentials(text)).toEqual([]);
+  });
+
+  it('reports a private key', () => {
+    expect(findCredentials(`-----BEGIN ${'RSA '}PRIVATE KEY-----\nMIIB...\n`)).toEqual([{ rule: 'private-key', line: 1, shown: expect.any(String) }]);
+  });
+});
+
+describe('the credentials file of the provisioning script', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'alexa-mailer-credentials-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('is written mode 0600, with its CSV twin, in a folder of mode 0700', async () => {
+    const key = realLookingKeyPair();
+    const path = join(dir, '.secrets', 'AlexaSkillMailSender.json');
+    const { json, csv } = await writeCredentialsFile(path, { SES_ACCESS_KEY_ID: key.id, SES_SECRET_ACCESS_KEY: key.secret, SES_REGION: 'us-east-1', SES_FROM_ADDRESS: 'sender@example.com' });
+
+    expect((await stat(json)).mode & 0o777).toBe(0o600);
+    expect((await stat(csv)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, '.secrets'))).mode & 0o777).toBe(0o700);
+  });
+
+  it.each([DEFAULT_CREDENTIALS_FILE, credentialsCsvPath(DEFAULT_CREDENTIALS_FILE)])('is git-ignored at %s', async (path) => {
+    // `git check-ignore` exits 0 only when the path is ignored.
+    const { stdout } = await run('git', ['check-ignore', '--no-index', relative(PROJECT_ROOT, path)], { cwd: PROJECT_ROOT });
+    expect(stdout.trim()).toBe(relative(PROJECT_ROOT, path));
+  });
+});
+
+describe('the capture of everything the suite prints and logs', () => {
+  let outbox: SesOutbox;
+  let profile: ProfileApi;
+  beforeAll(async () => {
+    [outbox, profile] = await Promise.all([startSesOutbox(), startProfileApi({ email: 'hanako@example.jp' })]);
+  });
+  afterAll(async () => {
+    await Promise.all([outbox.close(), profile.close()]);
+  });
+
+  it("sees the lines the skill logs to a test's own sink, and what the default sink prints", async () => {
+    const skill = skillUnderTest({ sesUrl: outbox.url });
+    await skill.invoke(intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url }));
+    createLogger().info('capture-check', { note: 'printed by the default sink' });
+
+    const captured = capturedOutput();
+    expect(skill.logs.length).toBeGreaterThan(0);
+    expect(captured?.skillLogLines).toEqual(expect.arrayContaining(skill.logs));
+    expect(captured?.printed.join('')).toContain('"event":"capture-check"');
+  });
+
+  it('would fail a file whose output holds a secret, naming where and never the value', () => {
+    const key = realLookingKeyPair();
+    const output = `starting\nconfigured with ${key.secret}\nSES_SECRET_ACCESS_KEY=${TEST_KEY.secret}\n`;
+    const leaks = findSecretsInOutput(output, [{ label: "the harness's test secret key", value: TEST_KEY.secret }], 'stdout');
+    expect(leaks).toEqual([
+      { where: 'stdout line 3', what: "the harness's test secret key (41 characters)" },
+      { where: 'stdout line 2', what: 'a secret-shaped value (40 characters)' },
+    ]);
+    expect(JSON.stringify(leaks)).not.toContain(key.secret);
+  });
+
+  it('would fail a file whose skill log holds a full address, escaped or not, but not a masked one', () => {
+    const lines = [
+      '{"level":"info","event":"mail-sent","to":"h***@example.jp"}',
+      '{"level":"error","event":"mail-failed","errorMessage":"Email address is not verified: hanako@example.jp"}',
+      JSON.stringify({ level: 'warn', event: 'x', detail: 'line\nhanako@example.jp' }),
+    ];
+    expect(findAddressesInLogLines(lines, 'skill log')).toEqual([
+      { where: 'skill log line 2', what: 'a full email address (h***@example.jp)' },
+      { where: 'skill log line 3', what: 'a full email address (h***@example.jp)' },
+    ]);
+  });
+});

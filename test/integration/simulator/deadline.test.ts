@@ -1,0 +1,30 @@
+// Alexa stops waiting for a skill after its deadline. The simulator does the same, so a skill
+// that runs late shows here as it would on a device. (Its own file: the skill reads its
+// configuration once per process, and this one runs with a shorter deadline.)
+
+import type { SessionEndedRequest } from 'ask-sdk-model';
+import { expect, it } from 'vitest';
+import { SKILL_DID_NOT_ANSWER } from '../../../devtools/simulator/conversation.ts';
+import { SES_BEHAVIOURS } from '../../../testkit/ses/faultServer.ts';
+import { useSimulator } from '../../helpers/localSkill.ts';
+
+// Shorter than the skill's own SES timeout (2.5 s), so an SES that never answers makes the skill late.
+const DEADLINE_MS = 1_000;
+
+const simulator = useSimulator({ deadlineMs: DEADLINE_MS });
+
+it('gives up on a late skill as a device does, and tells it with SessionEndedRequest (ERROR)', async () => {
+  simulator().setSes(SES_BEHAVIOURS.hang);
+  const conversation = simulator().converse({ locale: 'en-US', skillId: 'amzn1.ask.skill.test' });
+  const late = await conversation.say('ask mail sender to send me an email');
+  expect(late.speech).toBe(SKILL_DID_NOT_ANSWER);
+  expect(late.exchanges[0]?.error).toMatch(/did not answer within 1 s/);
+  expect(late.exchanges.map((exchange) => exchange.request.request.type)).toEqual(['IntentRequest', 'SessionEndedRequest']);
+  expect((late.exchanges[1]?.request.request as SessionEndedRequest).reason).toBe('ERROR');
+  expect(late.sessionEnded).toBe(true);
+
+  // The next request is answered normally.
+  simulator().setSes(SES_BEHAVIOURS.accept);
+  const next = await conversation.say('ask mail sender to send me an email');
+  expect(next.speech).toMatch(/^Done\./);
+});

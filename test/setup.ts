@@ -1,0 +1,101 @@
+// Vitest setup file (vitest.config.ts `setupFiles`), run before every test file of the suite.
+// It captures everything the file prints (stdout, stderr, console) and every line the skill's
+// logger writes, including lines a test sends to its own sink (testkit/skillHarness.ts),
+// and after the file's last test fails it if that output holds a secret anywhere, or a full
+// email address in a line the skill logged. The promise: the key and the user's address never leak.
+//
+// Robust rather than clever: the scan looks for the exact secrets the suites use (the
+// harness's test key, every *SECRET*/*TOKEN*/*PASSWORD* environment value, secrets a suite
+// declares) plus anything shaped like an AWS secret key; addresses are only searched in the
+// skill's own log lines, because a tool showing a user the mail it captured is not a leak.
+
+import { format } from 'node:util';
+import { afterAll, vi } from 'vitest';
+import { findAddressesInLogLines, findSecretsInOutput, parseSkillLogLine, type KnownSecret, type Leak } from './helpers/leaks.ts';
+import { capturedOutput } from './helpers/outputCapture.ts';
+
+// A fresh store per test file, in place before any module of the file is imported.
+const capture = vi.hoisted(() => {
+  const store = { printed: [] as string[], skillLogLines: [] as string[], declaredSecrets: new Set<string>() };
+  (globalThis as Record<symbol, unknown>)[Symbol.for('alexa-ses-mailer.test.capturedOutput')] = store;
+  return store;
+});
+
+// Observes, never alters: every logger the skill builds still writes to the sink it was given.
+vi.mock(import('../lambda/log.ts'), async (importOriginal) => {
+  const original = await importOriginal();
+  return {
+    ...original,
+    createLogger: (sink?: (line: string) => void, context?: Parameters<typeof original.createLogger>[1]) =>
+      original.createLogger(
+        sink
+          ? (line) => {
+              capture.skillLogLines.push(line);
+              sink(line);
+            }
+          : undefined, // the default sink writes to stdout, which is captured below
+        context,
+      ),
+  };
+});
+
+const INSTALLED = Symbol.for('alexa-ses-mailer.test.outputWrapped');
+
+function wrapStream(stream: NodeJS.WriteStream): void {
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    capturedOutput()?.printed.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    return write(chunk, ...rest);
+  }) as typeof stream.write;
+}
+
+function wrapConsole(): void {
+  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
+    const original = console[method].bind(console);
+    console[method] = (...args: unknown[]) => {
+      capturedOutput()?.printed.push(`${format(...args)}\n`);
+      original(...args);
+    };
+  }
+}
+
+// A worker may run several files in one process: wrap once, and let each file's store fill.
+const registry = globalThis as Record<symbol, unknown>;
+if (!registry[INSTALLED]) {
+  registry[INSTALLED] = true;
+  wrapStream(process.stdout);
+  wrapStream(process.stderr);
+  wrapConsole();
+}
+
+const SECRET_VARIABLE = /SECRET|TOKEN|PASSWORD/i;
+
+function secretsFromEnvironment(): KnownSecret[] {
+  return Object.entries(process.env)
+    .filter((entry): entry is [string, string] => SECRET_VARIABLE.test(entry[0]) && typeof entry[1] === 'string')
+    .map(([name, value]) => ({ label: `the value of ${name}`, value }));
+}
+
+const atStart = secretsFromEnvironment();
+
+afterAll(async () => {
+  // Imported late: most files have loaded the harness already, the others pay once.
+  const { TEST_KEY } = await import('../testkit/skillHarness.ts');
+  const secrets: KnownSecret[] = [
+    { label: "the harness's test secret key", value: TEST_KEY.secret },
+    ...atStart,
+    ...secretsFromEnvironment(),
+    ...[...capture.declaredSecrets].map((value) => ({ label: 'a secret this suite declared', value })),
+  ];
+  const printed = capture.printed.join('');
+  const printedLogLines = printed.split('\n').filter((line) => parseSkillLogLine(line) !== undefined);
+  const leaks: Leak[] = [
+    ...findSecretsInOutput(printed, secrets, 'stdout/stderr/console'),
+    ...findSecretsInOutput(capture.skillLogLines.join('\n'), secrets, 'skill log'),
+    ...findAddressesInLogLines(capture.skillLogLines, 'skill log'),
+    ...findAddressesInLogLines(printedLogLines, 'skill log line printed to stdout, JSON'),
+  ];
+  if (leaks.length > 0) {
+    throw new Error(`This test file's output leaked ${leaks.length} time(s):\n${leaks.map((leak) => `  ${leak.where}: ${leak.what}`).join('\n')}`);
+  }
+});

@@ -1,0 +1,34 @@
+// The README's provisioning section stays true: it lists every permission the command
+// calls (and only those, plus the live suite's), and its commands parse as written.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../../ops/paths.ts';
+import { parseCommand } from '../../../ops/provision/options.ts';
+import { PERMISSIONS } from '../../../ops/provision/permissions.ts';
+
+async function provisioningSection(): Promise<string> {
+  const readme = await readFile(join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('## Provisioning the AlexaSkillMailSender key');
+  expect(start).toBeGreaterThanOrEqual(0);
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
+
+describe('the README provisioning section', () => {
+  it('lists exactly the permissions the command uses, plus the live suite\'s', async () => {
+    const section = await provisioningSection();
+    const listed = new Set([...section.matchAll(/`((?:iam|ses|sts):[A-Za-z]+)`/g)].map((match) => match[1]));
+    expect([...listed].sort()).toEqual([...Object.keys(PERMISSIONS), 'iam:SimulateCustomPolicy', 'ses:SendEmail', 'ses:SendRawEmail', 'ses:SendMail'].sort());
+  });
+
+  it('gives only commands that parse', async () => {
+    const section = await provisioningSection();
+    const commands = [...section.matchAll(/npm run provision -- ([^\n#`]+)/g)].map((match) => (match[1] ?? '').trim());
+    expect(commands.length).toBeGreaterThanOrEqual(4);
+    for (const command of commands) {
+      expect(() => parseCommand(command.split(/\s+/), {}), command).not.toThrow();
+    }
+  });
+});

@@ -1,0 +1,220 @@
+// A local, stateful stand-in for IAM, SES (v1) and STS on a loopback port, spoken to by
+// the real AWS SDK clients through AWS_ENDPOINT_URL_IAM / _SES / _STS (or one
+// AWS_ENDPOINT_URL). Requests are dispatched by the service named in the SigV4
+// credential scope, authenticated by access key ID (the administrator's, or an active
+// key of a user, whose last use is noted as IAM does), and every call is recorded so
+// tests can count the mutating ones.
+
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { FakeIam, IAM_NAMESPACE } from './iam.ts';
+import { AwsError, QueryParams, errorDocument, resultDocument, type XmlValue } from './protocol.ts';
+import { FakeSes, SES_NAMESPACE } from './ses.ts';
+import { STS_NAMESPACE, handleSts, type Caller } from './sts.ts';
+import { listenOnLoopback } from '../loopback.ts';
+
+export type FakeService = 'iam' | 'ses' | 'sts';
+
+export interface RecordedCall {
+  readonly service: FakeService;
+  readonly action: string;
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly mutating: boolean;
+  /** The error code answered, if any. */
+  error?: string;
+}
+
+export interface FakeAwsOptions {
+  readonly accountId?: string;
+  /** Requests signed with this access key ID act as the account's administrator. */
+  readonly adminAccessKeyId?: string;
+}
+
+/** Not a real credential: the fake accepts it as the administrator's. */
+export const LOCAL_ADMIN_ACCESS_KEY_ID = 'LOCALADMINKEY';
+export const LOCAL_ADMIN_SECRET = 'local-admin-secret-not-real';
+export const LOCAL_ACCOUNT_ID = '123456789012';
+
+export interface FakeAws {
+  readonly url: string;
+  readonly accountId: string;
+  readonly iam: FakeIam;
+  readonly ses: FakeSes;
+  readonly calls: RecordedCall[];
+  /** Calls that would change something in a real account. */
+  mutatingCalls(): RecordedCall[];
+  /** Answer AccessDenied to this action, e.g. "iam:AttachUserPolicy", until allowed again. */
+  deny(action: string): void;
+  allow(action: string): void;
+  /** Leave requests for this action unanswered (a process killed mid-call), until closed. */
+  hold(action: string): void;
+  /** Answer this action again (requests already held stay unanswered). */
+  release(action: string): void;
+  /** Resolves when a request for this action arrives. */
+  nextRequest(action: string): Promise<RecordedCall>;
+  /** What the account holds now, without any secret (also served as GET /state). */
+  snapshot(): FakeAwsSnapshot;
+  /** The variables that point the SDK at this stand-in, signed in as the administrator. */
+  env(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+export interface FakeAwsSnapshot {
+  readonly users: { name: string; tags: Record<string, string>; attachedPolicies: string[]; accessKeys: { id: string; status: string; lastUsed?: string }[]; loginProfile: boolean }[];
+  readonly policies: { arn: string; defaultVersionId: string; versions: string[]; tags: Record<string, string> }[];
+  readonly groups: { name: string; path: string; members: string[]; attachedPolicies: string[] }[];
+  readonly sesIdentities: Record<string, Record<string, string>>;
+  readonly mutatingCalls: string[];
+}
+
+const NAMESPACES: Record<FakeService, string> = { iam: IAM_NAMESPACE, ses: SES_NAMESPACE, sts: STS_NAMESPACE };
+const READ_ONLY = /^(Get|List|Describe|Simulate)/;
+// Credential=AKID/20240101/us-east-1/iam/aws4_request
+const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function resourceOf(service: FakeService, params: QueryParams, accountId: string, region: string): string {
+  if (service === 'iam') {
+    const policyArn = params.optional('PolicyArn');
+    if (policyArn) return policyArn;
+    const userName = params.optional('UserName');
+    if (userName) return `arn:aws:iam::${accountId}:user/${userName}`;
+    const groupName = params.optional('GroupName');
+    if (groupName) return `arn:aws:iam::${accountId}:group/${groupName}`;
+    const policyName = params.optional('PolicyName');
+    if (policyName) return `arn:aws:iam::${accountId}:policy/${policyName}`;
+  }
+  if (service === 'ses') {
+    const identity = params.optional('EmailAddress') ?? params.optional('Identity');
+    if (identity) return `arn:aws:ses:${region}:${accountId}:identity/${identity}`;
+  }
+  return '*';
+}
+
+export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAws> {
+  const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
+  const adminAccessKeyId = options.adminAccessKeyId ?? LOCAL_ADMIN_ACCESS_KEY_ID;
+  const iam = new FakeIam(accountId);
+  const ses = new FakeSes();
+  const calls: RecordedCall[] = [];
+  const denied = new Set<string>();
+  const held = new Set<string>();
+  const waiters: { action: string; resolve: (call: RecordedCall) => void }[] = [];
+  const admin: Caller = { account: accountId, arn: `arn:aws:iam::${accountId}:user/local-admin`, userId: 'AIDALOCALADMIN' };
+
+  const callerFor = (accessKeyId: string): Caller | undefined => {
+    if (accessKeyId === adminAccessKeyId) return admin;
+    const user = iam.ownerOfKey(accessKeyId);
+    return user ? { account: accountId, arn: iam.userArn(user.name, user.path), userId: user.id } : undefined;
+  };
+
+  const answer = (response: ServerResponse, status: number, xml: string) => {
+    response.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': 'local' }).end(xml);
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const body = await readBody(request);
+    const scope = CREDENTIAL_SCOPE.exec(request.headers.authorization ?? '');
+    const params = new QueryParams(new URLSearchParams(body));
+    const service = (scope?.[3] === 'email' ? 'ses' : scope?.[3]) as FakeService | undefined;
+    if (!scope || !service || !(service in NAMESPACES)) {
+      answer(response, 403, errorDocument(IAM_NAMESPACE, new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403)));
+      return;
+    }
+    const [, accessKeyId = '', region = ''] = scope;
+    const action = params.action;
+    const call: RecordedCall = {
+      service,
+      action,
+      region,
+      accessKeyId,
+      params: Object.fromEntries(new URLSearchParams(body)),
+      mutating: service !== 'sts' && !READ_ONLY.test(action),
+    };
+    calls.push(call);
+    for (const waiter of waiters.filter((candidate) => candidate.action === action)) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(call);
+    }
+    if (held.has(action)) return; // never answered: the caller is killed while waiting
+
+    try {
+      const caller = callerFor(accessKeyId);
+      if (!caller) throw new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+      // IAM notes every authenticated request of a user's key, allowed or not.
+      if (caller !== admin) iam.recordKeyUse(accessKeyId, { date: new Date(), service, region });
+      const permission = `${service}:${action}`;
+      if (service !== 'sts' && (caller !== admin || denied.has(permission))) {
+        const resource = resourceOf(service, params, accountId, region);
+        throw new AwsError('AccessDenied', `User: ${caller.arn} is not authorized to perform: ${permission} on resource: ${resource} because no identity-based policy allows the ${permission} action`, 403);
+      }
+      let result: Record<string, XmlValue>;
+      if (service === 'iam') result = iam.handle(action, params);
+      else if (service === 'ses') result = ses.handle(action, params, region);
+      else result = handleSts(action, caller);
+      answer(response, 200, resultDocument(NAMESPACES[service], action, result));
+    } catch (error) {
+      const awsError = error instanceof AwsError ? error : new AwsError('ServiceFailure', (error as Error).message, 500, 'Receiver');
+      call.error = awsError.code;
+      answer(response, awsError.status, errorDocument(NAMESPACES[service], awsError));
+    }
+  };
+
+  const snapshot = (): FakeAwsSnapshot => ({
+    users: [...iam.users.values()].map((user) => ({
+      name: user.name,
+      tags: Object.fromEntries(user.tags),
+      attachedPolicies: [...user.attachedPolicies],
+      accessKeys: user.accessKeys.map((key) => ({ id: key.accessKeyId, status: key.status, ...(key.lastUsed ? { lastUsed: key.lastUsed.date.toISOString() } : {}) })),
+      loginProfile: user.loginProfile,
+    })),
+    policies: [...iam.policies.values()].map((policy) => ({
+      arn: policy.arn,
+      defaultVersionId: policy.defaultVersionId,
+      versions: policy.versions.map((version) => version.versionId),
+      tags: Object.fromEntries(policy.tags),
+    })),
+    groups: [...iam.groups.values()].map((group) => ({ name: group.name, path: group.path, members: [...group.members], attachedPolicies: [...group.attachedPolicies] })),
+    sesIdentities: ses.snapshot(),
+    mutatingCalls: calls.filter((call) => call.mutating).map((call) => `${call.service}:${call.action}`),
+  });
+
+  const server = createServer((request, response) => {
+    if (request.method === 'GET' && request.url === '/state') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(snapshot(), null, 2)}\n`);
+      return;
+    }
+    handle(request, response).catch((error: unknown) => response.writeHead(500).end(String(error)));
+  });
+  const listener = await listenOnLoopback(server);
+  const { url } = listener;
+
+  return {
+    url,
+    accountId,
+    iam,
+    ses,
+    calls,
+    mutatingCalls: () => calls.filter((call) => call.mutating),
+    deny: (action) => void denied.add(action),
+    allow: (action) => void denied.delete(action),
+    hold: (action) => void held.add(action),
+    release: (action) => void held.delete(action),
+    snapshot,
+    nextRequest: (action) => new Promise((resolve) => waiters.push({ action, resolve })),
+    env: () => ({
+      AWS_ENDPOINT_URL_IAM: url,
+      AWS_ENDPOINT_URL_SES: url,
+      AWS_ENDPOINT_URL_STS: url,
+      AWS_ACCESS_KEY_ID: adminAccessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_ADMIN_SECRET,
+    }),
+    close: listener.close,
+  };
+}
