@@ -33,7 +33,9 @@ runCommand(USAGE, 'The local AWS stand-in failed', async () => {
   const fake = await startFakeAws();
   for (const identity of values.verified) fake.ses.verify(values.region, identity);
   if (values.production) fake.ses.leaveSandbox(values.region);
-  process.stdout.write(`Local IAM/SES/STS stand-in listening on ${fake.url} (account ${fake.accountId}).\nIn another shell:\n\n`);
+  process.stdout.write(
+    `Local IAM/SES/STS stand-in listening on ${fake.url} (account ${fake.accountId}).\nIn another shell:\n\n`,
+  );
   for (const [name, value] of Object.entries(fake.env())) process.stdout.write(`export ${name}=${value}\n`);
   process.stdout.write(`\nWhat the account holds: curl ${fake.url}/state\nPress Ctrl-C to stop.\n`);
   // Runs until stopped; its state is lost then.

@@ -62,11 +62,14 @@ export function loadConfig(env: Environment): Config {
   const secretAccessKey = read(env, ENV.secretAccessKey);
   if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
     const missing = accessKeyId ? ENV.secretAccessKey : ENV.accessKeyId;
-    problems.push(`${missing} is not set: set both ${ENV.accessKeyId} and ${ENV.secretAccessKey}, or neither to use the Lambda role.`);
+    problems.push(
+      `${missing} is not set: set both ${ENV.accessKeyId} and ${ENV.secretAccessKey}, or neither to use the Lambda role.`,
+    );
   }
 
   const skillId = read(env, ENV.skillId);
   const credentials = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
-  const mail = problems.length === 0 && fromAddress ? { fromAddress, region, ...(credentials ? { credentials } : {}) } : undefined;
+  const mail =
+    problems.length === 0 && fromAddress ? { fromAddress, region, ...(credentials ? { credentials } : {}) } : undefined;
   return { ...(mail ? { mail } : {}), ...(skillId ? { skillId } : {}), problems };
 }

@@ -51,7 +51,15 @@ const defaultSink: LogSink = (line) => process.stdout.write(`${line}\n`);
 
 export function createLogger(sink: LogSink = defaultSink, context: LogContext = {}): Logger {
   const write = (level: LogLevel, event: string, fields: LogFields = {}) => {
-    sink(JSON.stringify({ level, event, time: new Date().toISOString(), ...sanitize({ ...context }), ...sanitize(fields) }));
+    sink(
+      JSON.stringify({
+        level,
+        event,
+        time: new Date().toISOString(),
+        ...sanitize({ ...context }),
+        ...sanitize(fields),
+      }),
+    );
   };
   return {
     info: (event, fields) => write('info', event, fields),

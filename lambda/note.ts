@@ -3,7 +3,8 @@
 
 export const NOTE_MAX_CHARS = 2_000;
 
-const CONTROL_EXCEPT_NEWLINE_AND_TAB = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// Every control character (C0, DEL, C1) but the line feed and the tab.
+const CONTROL_EXCEPT_NEWLINE_AND_TAB = /[^\P{Cc}\n\t]/gu;
 
 export function cleanNote(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;

@@ -25,7 +25,9 @@ function statusOf(error: unknown): number | undefined {
 function reasonOf(error: unknown): string {
   const status = statusOf(error);
   if (status !== undefined) return `status ${status}`;
-  return (error as { name?: unknown } | null)?.name === 'ApiTimeoutError' ? 'timeout' : String((error as Error)?.name ?? 'error');
+  return (error as { name?: unknown } | null)?.name === 'ApiTimeoutError'
+    ? 'timeout'
+    : String((error as Error)?.name ?? 'error');
 }
 
 async function readGivenName(handlerInput: HandlerInput): Promise<string | undefined> {

@@ -4,7 +4,7 @@
 import type { HandlerInput } from 'ask-sdk-core';
 import type { IntentRequest, RequestEnvelope } from 'ask-sdk-model';
 import type { Logger } from './log.ts';
-import { messagesFor, type Messages } from './messages/index.ts';
+import { type Messages, messagesFor } from './messages/index.ts';
 
 type Loose = Record<string, unknown> | undefined;
 

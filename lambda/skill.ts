@@ -2,13 +2,10 @@
 
 import { SkillBuilders } from 'ask-sdk-core';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
+import { DeadlineApiClient } from './apiClient.ts';
 import type { Config } from './config.ts';
 import { PROFILE_TIMEOUT_MS } from './deadlines.ts';
-import { DeadlineApiClient } from './apiClient.ts';
 import { withSystemContext } from './envelope.ts';
-import type { Logger } from './log.ts';
-import { createSesMailer, type Mailer } from './mail/ses.ts';
-import { customerProfile, type ProfileReader } from './profile.ts';
 import { canFulfillHandler } from './handlers/canFulfill.ts';
 import { errorHandler } from './handlers/error.ts';
 import { fallbackHandler } from './handlers/fallback.ts';
@@ -18,6 +15,9 @@ import { launchHandler } from './handlers/launch.ts';
 import { sendEmailHandler } from './handlers/sendEmail.ts';
 import { sessionEndedHandler } from './handlers/sessionEnded.ts';
 import { navigateHomeHandler, stopHandler } from './handlers/stop.ts';
+import type { Logger } from './log.ts';
+import { createSesMailer, type Mailer } from './mail/ses.ts';
+import { customerProfile, type ProfileReader } from './profile.ts';
 
 export interface SkillOptions {
   readonly config: Config;

@@ -8,7 +8,9 @@ import { PROJECT_ROOT } from './paths.ts';
 export const ASK_STATES_FILE = join(PROJECT_ROOT, '.ask/ask-states.json');
 
 /** The skill ID, or why there is none (a sentence for the user). */
-export type SkillIdLookup = { readonly skillId: string; readonly profile: string } | { readonly skillId?: undefined; readonly reason: string };
+export type SkillIdLookup =
+  | { readonly skillId: string; readonly profile: string }
+  | { readonly skillId?: undefined; readonly reason: string };
 
 interface AskStates {
   readonly profiles?: Readonly<Record<string, { readonly skillId?: unknown } | undefined>>;
@@ -18,7 +20,9 @@ async function readStates(file: string): Promise<AskStates | string> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as AskStates;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${file} does not exist yet` : `${file} is not valid JSON`;
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? `${file} does not exist yet`
+      : `${file} is not valid JSON`;
   }
 }
 
@@ -39,7 +43,9 @@ export async function readSkillId(file: string = ASK_STATES_FILE, profile?: stri
   const found = skillIdsByProfile(states);
   if (profile !== undefined) {
     const match = found.find(([name]) => name === profile);
-    return match ? { profile, skillId: match[1] } : { reason: `${file} has no skill ID for the ASK CLI profile "${profile}"` };
+    return match
+      ? { profile, skillId: match[1] }
+      : { reason: `${file} has no skill ID for the ASK CLI profile "${profile}"` };
   }
   if (found.length === 1) return { profile: found[0]![0], skillId: found[0]![1] };
   if (found.length === 0) return { reason: `${file} has no skill ID yet` };

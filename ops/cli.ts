@@ -1,7 +1,7 @@
-// What every command of this project does the same way: parse flags with node:util
-// parseArgs, answer --help, exit 2 on a usage error, and end a failure with one sentence.
+// What every command of this project does the same way: parse flags with node:util parseArgs
+// in our own words, answer --help, exit 2 on a usage error, and end a failure with one sentence.
 
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -9,14 +9,59 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/**
+ * npm takes the flags written before `--` for itself (`npm run dialog --replay f.json` runs the
+ * command with `f.json` alone) and leaves each as an npm_config_* variable: the flags of ours it took.
+ */
+export function flagsNpmTook(options: Options, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (!env.npm_lifecycle_event) return [];
+  return Object.keys(options).filter((name) => {
+    const value = env[`npm_config_${name.replace(/-/g, '_')}`];
+    // An .npmrc setting such as `yes=false` arrives the same way; only a flag typed on the line is "true" or a value.
+    return value !== undefined && value !== '' && value !== 'false';
+  });
+}
+
+/** parseArgs's own messages, in this project's words: one sentence that names the flag. */
+function usageSentence(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  const text = message ?? String(error);
+  const option = /'(-{1,2}[^' <]+)/.exec(text)?.[1];
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `There is no option ${option ?? text}.`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /argument missing/.test(text) ? `${option} needs a value.` : `${option} takes no value.`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `Unexpected argument "${/'([^']*)'/.exec(text)?.[1] ?? text}".`;
+    default:
+      return text;
+  }
+}
+
+/**
+ * Parses flags with node:util parseArgs, strictly. Every mistake is a UsageError of one sentence;
+ * when npm took some of the flags for itself, that is the sentence, since nothing else would explain it.
+ */
+export function parseFlags<T extends Options>(options: T, args: readonly string[], allowPositionals = true) {
+  const took = flagsNpmTook(options);
+  if (took.length > 0) {
+    const script = process.env.npm_lifecycle_event;
+    const flags = took.map((name) => `--${name}`).join(', ');
+    throw new UsageError(
+      `npm took ${flags} for itself: put -- between npm run ${script} and the options, as in npm run ${script} -- ${took.map((name) => `--${name}`).join(' ')}.`,
+    );
+  }
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UsageError(usageSentence(error));
+  }
+}
+
 /** Parses the flags; prints the usage and returns undefined for --help; throws UsageError on a bad flag. */
 export function parseCommandLine<T extends Options>(usage: string, options: T, args: string[] = process.argv.slice(2)) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseFlags({ ...options, help: { type: 'boolean', short: 'h' } }, args);
   if ((parsed.values as { help?: boolean }).help) {
     process.stdout.write(`${usage}\n`);
     return undefined;
@@ -28,7 +73,8 @@ export function parseCommandLine<T extends Options>(usage: string, options: T, a
 export function positiveInteger(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new UsageError(`--${name} must be a positive whole number, not "${value}"`);
+  if (!Number.isSafeInteger(parsed) || parsed <= 0)
+    throw new UsageError(`--${name} must be a positive whole number, not "${value}"`);
   return parsed;
 }
 

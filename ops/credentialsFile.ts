@@ -53,11 +53,17 @@ export function credentialsCsvPath(jsonPath: string): string {
  * 0600, creating the folder with mode 0700. Only the provisioning script calls this, and
  * only right after IAM created a new key: an existing file is otherwise never replaced.
  */
-export async function writeCredentialsFile(path: string, credentials: CredentialsFile): Promise<{ json: string; csv: string }> {
+export async function writeCredentialsFile(
+  path: string,
+  credentials: CredentialsFile,
+): Promise<{ json: string; csv: string }> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const csv = credentialsCsvPath(path);
   await writePrivately(path, `${JSON.stringify(credentials, null, 2)}\n`);
-  await writePrivately(csv, `Access key ID,Secret access key\n${credentials[ENV.accessKeyId]},${credentials[ENV.secretAccessKey]}\n`);
+  await writePrivately(
+    csv,
+    `Access key ID,Secret access key\n${credentials[ENV.accessKeyId]},${credentials[ENV.secretAccessKey]}\n`,
+  );
   return { json: path, csv };
 }
 

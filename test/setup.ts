@@ -11,7 +11,13 @@
 
 import { format } from 'node:util';
 import { afterAll, vi } from 'vitest';
-import { findAddressesInLogLines, findSecretsInOutput, parseSkillLogLine, type KnownSecret, type Leak } from './helpers/leaks.ts';
+import {
+  findAddressesInLogLines,
+  findSecretsInOutput,
+  type KnownSecret,
+  type Leak,
+  parseSkillLogLine,
+} from './helpers/leaks.ts';
 import { capturedOutput } from './helpers/outputCapture.ts';
 
 // A fresh store per test file, in place before any module of the file is imported.
@@ -44,7 +50,9 @@ const INSTALLED = Symbol.for('alexa-ses-mailer.test.outputWrapped');
 function wrapStream(stream: NodeJS.WriteStream): void {
   const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-    capturedOutput()?.printed.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    capturedOutput()?.printed.push(
+      typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'),
+    );
     return write(chunk, ...rest);
   }) as typeof stream.write;
 }
@@ -96,6 +104,8 @@ afterAll(async () => {
     ...findAddressesInLogLines(printedLogLines, 'skill log line printed to stdout, JSON'),
   ];
   if (leaks.length > 0) {
-    throw new Error(`This test file's output leaked ${leaks.length} time(s):\n${leaks.map((leak) => `  ${leak.where}: ${leak.what}`).join('\n')}`);
+    throw new Error(
+      `This test file's output leaked ${leaks.length} time(s):\n${leaks.map((leak) => `  ${leak.where}: ${leak.what}`).join('\n')}`,
+    );
   }
 });

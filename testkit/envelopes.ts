@@ -1,7 +1,7 @@
 // Complete, typed Alexa request envelopes, as Alexa sends them, for local runs and tests.
 
 import { randomUUID } from 'node:crypto';
-import type { IntentRequest, RequestEnvelope, Slot, canfulfill } from 'ask-sdk-model';
+import type { canfulfill, IntentRequest, RequestEnvelope, Slot } from 'ask-sdk-model';
 
 export interface EnvelopeOptions {
   readonly locale?: string;
@@ -27,7 +27,10 @@ function envelope(request: RequestEnvelope['request'], options: EnvelopeOptions)
   const skillId = options.skillId ?? LOCAL_SKILL_ID;
   const application = { applicationId: skillId };
   const consentToken = options.consentToken === undefined ? 'local-consent-token' : options.consentToken;
-  const user = { userId: options.userId ?? 'amzn1.ask.account.LOCAL-USER', ...(consentToken === null ? {} : { permissions: { consentToken } }) };
+  const user = {
+    userId: options.userId ?? 'amzn1.ask.account.LOCAL-USER',
+    ...(consentToken === null ? {} : { permissions: { consentToken } }),
+  };
   return {
     version: '1.0',
     session: {
@@ -51,7 +54,11 @@ function envelope(request: RequestEnvelope['request'], options: EnvelopeOptions)
 }
 
 function common(options: EnvelopeOptions) {
-  return { requestId: `amzn1.echo-api.request.${randomUUID()}`, timestamp: new Date().toISOString(), locale: options.locale ?? 'en-US' };
+  return {
+    requestId: `amzn1.echo-api.request.${randomUUID()}`,
+    timestamp: new Date().toISOString(),
+    locale: options.locale ?? 'en-US',
+  };
 }
 
 /** A slot given as `undefined` is declared but unfilled: Alexa sends it with no value. */
@@ -59,7 +66,10 @@ export type SlotValueMap = Readonly<Record<string, string | undefined>>;
 
 function slotsOf(values: SlotValueMap): Record<string, Slot> {
   return Object.fromEntries(
-    Object.entries(values).map(([name, value]): [string, Slot] => [name, value === undefined ? { name, confirmationStatus: 'NONE' } : { name, value, confirmationStatus: 'NONE' }]),
+    Object.entries(values).map(([name, value]): [string, Slot] => [
+      name,
+      value === undefined ? { name, confirmationStatus: 'NONE' } : { name, value, confirmationStatus: 'NONE' },
+    ]),
   );
 }
 
@@ -67,7 +77,11 @@ export function launchRequest(options: EnvelopeOptions = {}): RequestEnvelope {
   return envelope({ type: 'LaunchRequest', ...common(options) }, options);
 }
 
-export function intentRequest(name: string, slotValues: SlotValueMap = {}, options: EnvelopeOptions = {}): RequestEnvelope {
+export function intentRequest(
+  name: string,
+  slotValues: SlotValueMap = {},
+  options: EnvelopeOptions = {},
+): RequestEnvelope {
   const request: IntentRequest = {
     type: 'IntentRequest',
     ...common(options),
@@ -77,7 +91,11 @@ export function intentRequest(name: string, slotValues: SlotValueMap = {}, optio
   return envelope(request, options);
 }
 
-export function canFulfillRequest(name: string, slotValues: SlotValueMap = {}, options: EnvelopeOptions = {}): RequestEnvelope {
+export function canFulfillRequest(
+  name: string,
+  slotValues: SlotValueMap = {},
+  options: EnvelopeOptions = {},
+): RequestEnvelope {
   const request: canfulfill.CanFulfillIntentRequest = {
     type: 'CanFulfillIntentRequest',
     ...common(options),
@@ -86,6 +104,9 @@ export function canFulfillRequest(name: string, slotValues: SlotValueMap = {}, o
   return envelope(request, { ...options, newSession: true });
 }
 
-export function sessionEndedRequest(reason: 'USER_INITIATED' | 'ERROR' | 'EXCEEDED_MAX_REPROMPTS' = 'USER_INITIATED', options: EnvelopeOptions = {}): RequestEnvelope {
+export function sessionEndedRequest(
+  reason: 'USER_INITIATED' | 'ERROR' | 'EXCEEDED_MAX_REPROMPTS' = 'USER_INITIATED',
+  options: EnvelopeOptions = {},
+): RequestEnvelope {
   return envelope({ type: 'SessionEndedRequest', ...common(options), reason }, { ...options, newSession: false });
 }

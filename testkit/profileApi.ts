@@ -46,7 +46,11 @@ function answer(request: IncomingMessage, response: ServerResponse, behaviour: P
   }
   if (request.url === EMAIL_PATH) {
     if (behaviour.emailStatus) {
-      send(response, behaviour.emailStatus, JSON.stringify({ code: 'ERROR', message: `status ${behaviour.emailStatus}` }));
+      send(
+        response,
+        behaviour.emailStatus,
+        JSON.stringify({ code: 'ERROR', message: `status ${behaviour.emailStatus}` }),
+      );
     } else if (behaviour.rawEmailBody !== undefined) {
       send(response, 200, behaviour.rawEmailBody);
     } else if (behaviour.email) {
@@ -57,7 +61,8 @@ function answer(request: IncomingMessage, response: ServerResponse, behaviour: P
     return;
   }
   if (request.url === GIVEN_NAME_PATH) {
-    if (behaviour.givenNamePermission === false) send(response, 403, JSON.stringify({ code: 'ACCESS_DENIED', message: 'Access denied' }));
+    if (behaviour.givenNamePermission === false)
+      send(response, 403, JSON.stringify({ code: 'ACCESS_DENIED', message: 'Access denied' }));
     else if (behaviour.givenName) send(response, 200, JSON.stringify(behaviour.givenName));
     else send(response, 204);
     return;

@@ -2,7 +2,7 @@
 // with every log line captured so tests can assert what operators would see.
 
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
-import { ENV, loadConfig, type Environment } from '../lambda/config.ts';
+import { ENV, type Environment, loadConfig } from '../lambda/config.ts';
 import { createLogger } from '../lambda/log.ts';
 import { createSkill } from '../lambda/skill.ts';
 

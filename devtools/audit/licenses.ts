@@ -9,7 +9,12 @@ import spdxSatisfies from 'spdx-satisfies';
 import { buildLambda } from '../../ops/build/bundle.ts';
 import type { BundledPackage } from '../../ops/build/bundledPackages.ts';
 
-export { bundledPackages, declaredLicense, packageDirOf, type BundledPackage } from '../../ops/build/bundledPackages.ts';
+export {
+  type BundledPackage,
+  bundledPackages,
+  declaredLicense,
+  packageDirOf,
+} from '../../ops/build/bundledPackages.ts';
 
 /** Permissive licenses only: no copyleft, nothing that would bind the skill's users or owner. */
 export const ALLOWED_LICENSES = ['MIT', 'MIT-0', 'ISC', 'BSD-2-Clause', 'BSD-3-Clause', '0BSD', 'Apache-2.0'] as const;

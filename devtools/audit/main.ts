@@ -1,8 +1,8 @@
 // The supply-chain and secret checks as one command: `npm run check:licenses`,
 // `npm run check:secrets`, `npm run check:audit` (and .ci/run) call it with the check's name.
 
-import { PROJECT_ROOT } from '../../ops/paths.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
+import { PROJECT_ROOT } from '../../ops/paths.ts';
 import { ALLOWED_LICENSES, checkBundleLicenses } from './licenses.ts';
 import { AUDIT_ARGS, runNpmAudit } from './npmAudit.ts';
 import { describeFinding, scanProjectForSecrets } from './secretScan.ts';
@@ -29,11 +29,15 @@ async function licenses(): Promise<number> {
   say('Building the Lambda bundle and reading its metafile…');
   const verdicts = await checkBundleLicenses();
   for (const verdict of verdicts) {
-    say(`  ${verdict.allowed ? 'ok     ' : 'REFUSED'} ${verdict.name}@${verdict.version}  ${verdict.license ?? '(none)'}${verdict.reason ? `  — ${verdict.reason}` : ''}`);
+    say(
+      `  ${verdict.allowed ? 'ok     ' : 'REFUSED'} ${verdict.name}@${verdict.version}  ${verdict.license ?? '(none)'}${verdict.reason ? `  — ${verdict.reason}` : ''}`,
+    );
   }
   const refused = verdicts.filter((verdict) => !verdict.allowed);
   if (refused.length > 0) {
-    say(`License check failed: ${refused.length} of ${verdicts.length} bundled packages are not permissively licensed (${refused.map((v) => v.name).join(', ')}).`);
+    say(
+      `License check failed: ${refused.length} of ${verdicts.length} bundled packages are not permissively licensed (${refused.map((v) => v.name).join(', ')}).`,
+    );
     return 1;
   }
   say(`License check passed: all ${verdicts.length} packages in the Lambda bundle are permissively licensed.`);
@@ -45,7 +49,9 @@ async function secrets(): Promise<number> {
   const { filesScanned, findings } = await scanProjectForSecrets(PROJECT_ROOT);
   for (const finding of findings) say(`  ${describeFinding(finding)}`);
   if (findings.length > 0) {
-    say(`Secret scan failed: ${findings.length} finding(s) in ${filesScanned} files; remove them (and from the git history); tests use placeholders that are not shaped like keys.`);
+    say(
+      `Secret scan failed: ${findings.length} finding(s) in ${filesScanned} files; remove them (and from the git history); tests use placeholders that are not shaped like keys.`,
+    );
     return 1;
   }
   say(`Secret scan passed: no credential in ${filesScanned} files.`);
@@ -57,18 +63,27 @@ async function npmAudit(requireAdvisories: boolean): Promise<number> {
   const verdict = await runNpmAudit(PROJECT_ROOT);
   switch (verdict.kind) {
     case 'clean':
-      say(`npm audit passed: no high or critical advisory in the production dependencies (${Object.entries(verdict.counts).map(([k, v]) => `${k} ${v}`).join(', ')}).`);
+      say(
+        `npm audit passed: no high or critical advisory in the production dependencies (${Object.entries(verdict.counts)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}).`,
+      );
       return 0;
     case 'vulnerable':
-      for (const advisory of verdict.blocking) say(`  ${advisory.severity.toUpperCase()} ${advisory.name}: ${advisory.via.join('; ')}`);
-      say(`npm audit failed: ${verdict.blocking.length} production package(s) with a high or critical advisory; run \`npm audit --omit=dev\` for the fixes.`);
+      for (const advisory of verdict.blocking)
+        say(`  ${advisory.severity.toUpperCase()} ${advisory.name}: ${advisory.via.join('; ')}`);
+      say(
+        `npm audit failed: ${verdict.blocking.length} production package(s) with a high or critical advisory; run \`npm audit --omit=dev\` for the fixes.`,
+      );
       return 1;
     case 'no-advisory-endpoint':
       if (requireAdvisories) {
         say(`npm audit failed: the registry offers no advisory endpoint (${verdict.detail}).`);
         return 1;
       }
-      say(`WARNING: npm audit checked nothing: the registry offers no advisory endpoint (${verdict.detail}). Run it against a registry that does, or pass --require-advisories to make this fatal.`);
+      say(
+        `WARNING: npm audit checked nothing: the registry offers no advisory endpoint (${verdict.detail}). Run it against a registry that does, or pass --require-advisories to make this fatal.`,
+      );
       return 0;
     case 'error':
       say(`npm audit failed to run: ${verdict.detail}.`);

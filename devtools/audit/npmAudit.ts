@@ -22,7 +22,11 @@ export interface Advisory {
 
 export type AuditVerdict =
   | { readonly kind: 'clean'; readonly counts: Readonly<Record<string, number>> }
-  | { readonly kind: 'vulnerable'; readonly blocking: readonly Advisory[]; readonly counts: Readonly<Record<string, number>> }
+  | {
+      readonly kind: 'vulnerable';
+      readonly blocking: readonly Advisory[];
+      readonly counts: Readonly<Record<string, number>>;
+    }
   | { readonly kind: 'no-advisory-endpoint'; readonly detail: string }
   | { readonly kind: 'error'; readonly detail: string };
 
@@ -34,7 +38,9 @@ function asRecord(value: unknown): Json {
 
 function viaOf(entry: Json): string[] {
   const via = Array.isArray(entry.via) ? entry.via : [];
-  return via.map((item) => (typeof item === 'string' ? `via ${item}` : String(asRecord(item).title ?? asRecord(item).url ?? 'advisory')));
+  return via.map((item) =>
+    typeof item === 'string' ? `via ${item}` : String(asRecord(item).title ?? asRecord(item).url ?? 'advisory'),
+  );
 }
 
 /** Judges the JSON that `npm audit --json` printed (npm 7 and later: auditReportVersion 2). */
@@ -52,9 +58,14 @@ export function judgeAuditReport(stdout: string): AuditVerdict {
   const metadata = asRecord(asRecord(report.metadata).vulnerabilities);
   if (report.auditReportVersion !== 2 || Object.keys(metadata).length === 0) {
     const error = asRecord(report.error);
-    return { kind: 'error', detail: String(report.message ?? error.summary ?? error.code ?? 'npm audit did not produce a report') };
+    return {
+      kind: 'error',
+      detail: String(report.message ?? error.summary ?? error.code ?? 'npm audit did not produce a report'),
+    };
   }
-  const counts = Object.fromEntries(Object.entries(metadata).filter(([, value]) => typeof value === 'number')) as Record<string, number>;
+  const counts = Object.fromEntries(
+    Object.entries(metadata).filter(([, value]) => typeof value === 'number'),
+  ) as Record<string, number>;
   const blocking = Object.entries(asRecord(report.vulnerabilities))
     .map(([name, value]) => ({ name, severity: String(asRecord(value).severity ?? ''), via: viaOf(asRecord(value)) }))
     .filter((advisory) => BLOCKING_SEVERITIES.has(advisory.severity))
@@ -66,7 +77,8 @@ export function judgeAuditReport(stdout: string): AuditVerdict {
 export function runNpmAudit(root: string): Promise<AuditVerdict> {
   return new Promise((resolve) => {
     execFile('npm', [...AUDIT_ARGS], { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
-      if (!stdout.trim() && error) resolve({ kind: 'error', detail: error.message.split('\n')[0] ?? 'npm audit failed' });
+      if (!stdout.trim() && error)
+        resolve({ kind: 'error', detail: error.message.split('\n')[0] ?? 'npm audit failed' });
       else resolve(judgeAuditReport(stdout));
     });
   });

@@ -13,7 +13,8 @@ export const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g;
 const SECRET_SHAPE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
 
 /** A secret-shaped value assigned to a name that says it is a secret key: `aws_secret_access_key = …`. */
-const SECRET_ASSIGNMENT = /secret(?:[_-]?access)?(?:[_-]?key)?["']?\s*[:=]\s*["'`]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
+const SECRET_ASSIGNMENT =
+  /secret(?:[_-]?access)?(?:[_-]?key)?["']?\s*[:=]\s*["'`]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
 
 const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----/g;
 

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findCredentials, type CredentialMatch } from './secretPatterns.ts';
+import { type CredentialMatch, findCredentials } from './secretPatterns.ts';
 
 export interface SecretFinding extends CredentialMatch {
   /** Path relative to the project root. */

@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { REPORT_FD, type FailureReport } from './protocol.ts';
+import { type FailureReport, REPORT_FD } from './protocol.ts';
 
 export interface ChildRun<T> {
   /** From just before spawn() to the child's exit, as the parent saw it. */
@@ -52,9 +52,11 @@ export function runChild<T>(args: readonly string[], options: ChildOptions): Pro
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const parsed = report.trim() ? (JSON.parse(lastLine(report)) as T | FailureReport) : undefined;
-      const failure = parsed && typeof parsed === 'object' && 'error' in parsed ? (parsed as FailureReport).error : undefined;
+      const failure =
+        parsed && typeof parsed === 'object' && 'error' in parsed ? (parsed as FailureReport).error : undefined;
       if (code !== 0 || failure || (expectReport && !parsed)) {
-        const why = failure ?? (signal ? `it was killed by ${signal}` : lastLine(stderr) || `it exited with code ${code}`);
+        const why =
+          failure ?? (signal ? `it was killed by ${signal}` : lastLine(stderr) || `it exited with code ${code}`);
         reject(new Error(`${node} ${args.join(' ').slice(0, 80)} failed: ${why}`));
         return;
       }

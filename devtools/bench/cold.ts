@@ -72,15 +72,24 @@ export interface ColdOptions {
 
 type Job =
   | { readonly node: number; readonly kind: 'bare' }
-  | { readonly node: number; readonly kind: Scenario; readonly variant: Variant; readonly cache?: { readonly state: CacheState; readonly dir: string } };
+  | {
+      readonly node: number;
+      readonly kind: Scenario;
+      readonly variant: Variant;
+      readonly cache?: { readonly state: CacheState; readonly dir: string };
+    };
 
 /** NODE_COMPILE_CACHE: read by Node ≥ 22.1 at startup, the same switch as module.enableCompileCache(). */
 const COMPILE_CACHE_ENV = 'NODE_COMPILE_CACHE';
 
 function check(job: Job & { kind: Scenario }, report: ColdReport, version: string): void {
   const answered = job.kind === 'launch' ? report.speech.includes(en.launch) : report.cardTitle === en.sentCardTitle;
-  if (!answered) throw new Error(`the ${job.variant.label} on Node ${version} answered a cold ${job.kind === 'launch' ? 'LaunchRequest' : 'SendEmailIntent'} with "${report.speech.slice(0, 120)}"`);
-  if (job.cache && !report.compileCacheDir) throw new Error(`Node ${version} did not turn its compile cache on for ${COMPILE_CACHE_ENV}=${job.cache.dir}`);
+  if (!answered)
+    throw new Error(
+      `the ${job.variant.label} on Node ${version} answered a cold ${job.kind === 'launch' ? 'LaunchRequest' : 'SendEmailIntent'} with "${report.speech.slice(0, 120)}"`,
+    );
+  if (job.cache && !report.compileCacheDir)
+    throw new Error(`Node ${version} did not turn its compile cache on for ${COMPILE_CACHE_ENV}=${job.cache.dir}`);
 }
 
 /** Every file under a folder, with its size. */
@@ -111,7 +120,8 @@ async function runJob(job: Job, options: ColdOptions): Promise<{ wallMs: number;
   check(job, report!, node.version);
   if (cacheDir && job.cache?.state === 'empty') {
     // A cache that was never written would make this a plain cold start under another name.
-    if ((await filesUnder(cacheDir)).files === 0) throw new Error(`Node ${node.version} wrote nothing to an empty compile cache folder`);
+    if ((await filesUnder(cacheDir)).files === 0)
+      throw new Error(`Node ${node.version} wrote nothing to an empty compile cache folder`);
     await rm(cacheDir, { recursive: true, force: true });
   }
   return { wallMs, report: report! };
@@ -129,11 +139,20 @@ function sampleOf(wallMs: number, report: ColdReport): ColdSample {
 }
 
 function jobsFor(index: number, setup: ColdNode, cacheDir: string): Job[] {
-  const jobs: Job[] = [{ node: index, kind: 'bare' }, ...setup.variants.flatMap((variant) => variant.scenarios.map((kind): Job => ({ node: index, kind, variant })))];
+  const jobs: Job[] = [
+    { node: index, kind: 'bare' },
+    ...setup.variants.flatMap((variant) => variant.scenarios.map((kind): Job => ({ node: index, kind, variant }))),
+  ];
   const project = setup.compileCache;
   if (!project || !setup.node.compileCache) return jobs;
   for (const state of CACHE_STATES) {
-    for (const kind of project.scenarios) jobs.push({ node: index, kind, variant: project, cache: { state, dir: join(cacheDir, `node-${index}`, `${state}-${kind}`) } });
+    for (const kind of project.scenarios)
+      jobs.push({
+        node: index,
+        kind,
+        variant: project,
+        cache: { state, dir: join(cacheDir, `node-${index}`, `${state}-${kind}`) },
+      });
   }
   return jobs;
 }
@@ -150,7 +169,9 @@ export async function measureColdStarts(options: ColdOptions): Promise<ColdSampl
   const samples: ColdSamples[] = options.nodes.map((setup) => ({
     bare: [],
     runs: { launch: {}, mail: {} },
-    ...(setup.compileCache && setup.node.compileCache ? { compileCache: { runs: { empty: { launch: [], mail: [] }, warm: { launch: [], mail: [] } }, written: {} } } : {}),
+    ...(setup.compileCache && setup.node.compileCache
+      ? { compileCache: { runs: { empty: { launch: [], mail: [] }, warm: { launch: [], mail: [] } }, written: {} } }
+      : {}),
   }));
   // One round first that counts for nothing: it fills the file cache, warms the local servers,
   // and writes the compile cache that the "warm" runs then read.
@@ -158,7 +179,8 @@ export async function measureColdStarts(options: ColdOptions): Promise<ColdSampl
   for (const job of jobs) {
     if (job.kind === 'bare' || job.cache?.state !== 'warm') continue;
     const written = await filesUnder(job.cache.dir);
-    if (written.files === 0) throw new Error(`Node ${options.nodes[job.node]!.node.version} left its compile cache folder empty`);
+    if (written.files === 0)
+      throw new Error(`Node ${options.nodes[job.node]!.node.version} left its compile cache folder empty`);
     samples[job.node]!.compileCache!.written[job.kind] = written;
   }
   for (let round = 1; round <= options.rounds; round++) {
@@ -168,7 +190,11 @@ export async function measureColdStarts(options: ColdOptions): Promise<ColdSampl
       const into = samples[job.node]!;
       if (job.kind === 'bare' || !report) into.bare.push(wallMs);
       else if (job.cache) into.compileCache!.runs[job.cache.state][job.kind].push(sampleOf(wallMs, report));
-      else (into.runs[job.kind][job.variant.name] ??= []).push(sampleOf(wallMs, report));
+      else {
+        const runs = into.runs[job.kind][job.variant.name] ?? [];
+        into.runs[job.kind][job.variant.name] = runs;
+        runs.push(sampleOf(wallMs, report));
+      }
     }
     options.onRound?.(round);
   }
@@ -176,8 +202,19 @@ export async function measureColdStarts(options: ColdOptions): Promise<ColdSampl
 }
 
 /** The files require() loaded for one cold request (for a build that is not one bundle). */
-export async function filesLoadedBy(node: string, runner: string, variant: Variant, scenario: Scenario, options: Pick<ColdOptions, 'env' | 'events'>): Promise<string[]> {
-  const env = { ...options.env, [CHILD_ENV.bundle]: variant.entry, [CHILD_ENV.event]: JSON.stringify(options.events[scenario]), [CHILD_ENV.listFiles]: '1' };
+export async function filesLoadedBy(
+  node: string,
+  runner: string,
+  variant: Variant,
+  scenario: Scenario,
+  options: Pick<ColdOptions, 'env' | 'events'>,
+): Promise<string[]> {
+  const env = {
+    ...options.env,
+    [CHILD_ENV.bundle]: variant.entry,
+    [CHILD_ENV.event]: JSON.stringify(options.events[scenario]),
+    [CHILD_ENV.listFiles]: '1',
+  };
   const { report } = await runChild<ColdReport>([runner], { node, env });
   return (report?.loadedFiles ?? []).filter((file) => file !== runner).sort();
 }

@@ -5,7 +5,7 @@
 import { writeSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
-import { CHILD_ENV, REPORT_FD, type ColdReport, type FailureReport } from './protocol.ts';
+import { CHILD_ENV, type ColdReport, type FailureReport, REPORT_FD } from './protocol.ts';
 
 type Handler = (event: RequestEnvelope) => Promise<ResponseEnvelope>;
 /** Node 22.8 and later; this project's types are Node 20's. */

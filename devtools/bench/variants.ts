@@ -10,7 +10,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { buildLambda, CHUNKS_DIR, LAMBDA_ENTRY, NODE_BUNDLE_OPTIONS } from '../../ops/build/bundle.ts';
 import { PROJECT_ROOT } from '../../ops/paths.ts';
 
@@ -80,7 +80,10 @@ async function buildProject(dir: string): Promise<Variant> {
   // Metafile paths are relative to the working directory, where esbuild ran.
   const index = code.find((path) => resolve(path) === outFile);
   if (!index) throw new Error('the project build wrote no index.js');
-  const sesSdk = outputFor(metafile, relative(process.cwd(), join(PROJECT_ROOT, 'lambda/mail/sesSdk.ts')).split(sep).join('/'));
+  const sesSdk = outputFor(
+    metafile,
+    relative(process.cwd(), join(PROJECT_ROOT, 'lambda/mail/sesSdk.ts')).split(sep).join('/'),
+  );
   const absolute = (paths: string[]) => paths.map((path) => resolve(path)).sort();
   return {
     name: 'project',
@@ -108,7 +111,14 @@ async function buildNaive(dir: string): Promise<Variant> {
     minify: true,
   });
   await writeFile(join(dir, 'package.json'), COMMONJS_MARKER);
-  return { name: 'naive', label: 'naive bundle', kind: 'build', scenarios: BOTH, entry, files: { launch: [entry], mail: [entry], all: [entry] } };
+  return {
+    name: 'naive',
+    label: 'naive bundle',
+    kind: 'build',
+    scenarios: BOTH,
+    entry,
+    files: { launch: [entry], mail: [entry], all: [entry] },
+  };
 }
 
 async function buildBaseline(dir: string): Promise<Variant> {
@@ -140,7 +150,11 @@ const LIKE_THE_PROJECT: BuildOptions = {
 /** ask-sdk-core alone, and the same writing one log line as the skill does. */
 async function buildAskSdkFloors(dir: string): Promise<Variant[]> {
   const entry = join(dir, 'index.js');
-  await build({ ...LIKE_THE_PROJECT, entryPoints: [join(PROJECT_ROOT, 'devtools/bench/floors/askSdkAlone.ts')], outfile: entry });
+  await build({
+    ...LIKE_THE_PROJECT,
+    entryPoints: [join(PROJECT_ROOT, 'devtools/bench/floors/askSdkAlone.ts')],
+    outfile: entry,
+  });
   await writeFile(join(dir, 'package.json'), COMMONJS_MARKER);
   const floor = { kind: 'floor', scenarios: ['launch'], entry } as const;
   return [
@@ -160,7 +174,10 @@ async function buildSesClientAlone(project: Variant): Promise<Variant> {
       {
         name: 'project-ses-chunk',
         setup(esbuild) {
-          esbuild.onResolve({ filter: /\/sesSdk\.ts$/ }, () => ({ path: `./${CHUNKS_DIR}/sesSdk.mjs`, external: true }));
+          esbuild.onResolve({ filter: /\/sesSdk\.ts$/ }, () => ({
+            path: `./${CHUNKS_DIR}/sesSdk.mjs`,
+            external: true,
+          }));
         },
       },
     ],
@@ -170,10 +187,21 @@ async function buildSesClientAlone(project: Variant): Promise<Variant> {
 
 export async function buildVariants(workDir: string = WORK_DIR): Promise<Variant[]> {
   await rm(workDir, { recursive: true, force: true });
-  const dirs = { baseline: join(workDir, 'baseline'), naive: join(workDir, 'naive'), project: join(workDir, 'project'), askSdkAlone: join(workDir, 'ask-sdk-alone') };
+  const dirs = {
+    baseline: join(workDir, 'baseline'),
+    naive: join(workDir, 'naive'),
+    project: join(workDir, 'project'),
+    askSdkAlone: join(workDir, 'ask-sdk-alone'),
+  };
   await Promise.all(Object.values(dirs).map((dir) => mkdir(dir, { recursive: true })));
   const project = await buildProject(dirs.project);
-  return [await buildBaseline(dirs.baseline), await buildNaive(dirs.naive), project, ...(await buildAskSdkFloors(dirs.askSdkAlone)), await buildSesClientAlone(project)];
+  return [
+    await buildBaseline(dirs.baseline),
+    await buildNaive(dirs.naive),
+    project,
+    ...(await buildAskSdkFloors(dirs.askSdkAlone)),
+    await buildSesClientAlone(project),
+  ];
 }
 
 /** Bytes as they are on disk, and gzipped (zlib, default level) file by file, as a zip would hold them. */

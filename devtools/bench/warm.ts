@@ -37,7 +37,12 @@ function childEnv(variant: Variant, options: WarmOptions, extra: Record<string, 
   };
 }
 
-export async function measureLatency(variant: Variant, requests: number, warmUp: number, options: WarmOptions): Promise<LatencyReport> {
+export async function measureLatency(
+  variant: Variant,
+  requests: number,
+  warmUp: number,
+  options: WarmOptions,
+): Promise<LatencyReport> {
   if (!variant.rawSdk) throw new Error(`the ${variant.label} names no SES client to compare with`);
   await options.outbox.clear();
   const env = childEnv(variant, options, {
@@ -69,7 +74,13 @@ function loggedMessageIds(stdout: string): string[] {
   return ids;
 }
 
-export async function measureThroughput(variant: Variant, mails: number, warmUp: number, concurrency: number, options: WarmOptions): Promise<ThroughputFigures> {
+export async function measureThroughput(
+  variant: Variant,
+  mails: number,
+  warmUp: number,
+  concurrency: number,
+  options: WarmOptions,
+): Promise<ThroughputFigures> {
   await options.outbox.clear();
   const env = childEnv(variant, options, {
     [CHILD_ENV.mode]: 'throughput',
@@ -77,7 +88,12 @@ export async function measureThroughput(variant: Variant, mails: number, warmUp:
     [CHILD_ENV.warmUp]: String(warmUp),
     [CHILD_ENV.concurrency]: String(concurrency),
   });
-  const { report, stdout } = await runChild<ThroughputReport>([options.runner], { node: options.node, env, captureStdout: true, timeoutMs: 600_000 });
+  const { report, stdout } = await runChild<ThroughputReport>([options.runner], {
+    node: options.node,
+    env,
+    captureStdout: true,
+    timeoutMs: 600_000,
+  });
   const inOutbox = (await options.outbox.mails()).map((mail) => mail.messageId);
   await options.outbox.clear();
   // Every request got a confirmation, a logged message ID, and exactly one mail in the outbox under that ID.
@@ -87,7 +103,9 @@ export async function measureThroughput(variant: Variant, mails: number, warmUp:
   const lost = expected - delivered.size;
   const duplicated = inOutbox.length - delivered.size;
   if (lost > 0 || duplicated > 0 || report!.confirmed !== expected) {
-    throw new Error(`the ${variant.label} confirmed ${report!.confirmed} of ${expected} mails, but the outbox holds ${inOutbox.length} (${lost} lost, ${duplicated} duplicated or unconfirmed)`);
+    throw new Error(
+      `the ${variant.label} confirmed ${report!.confirmed} of ${expected} mails, but the outbox holds ${inOutbox.length} (${lost} lost, ${duplicated} duplicated or unconfirmed)`,
+    );
   }
   const figures = { ...report!, mailsPerSecond: mails / report!.seconds, inOutbox: inOutbox.length, lost, duplicated };
   return figures;

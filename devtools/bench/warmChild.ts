@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { loadConfig } from '../../lambda/config.ts';
 import type { CapturedMail } from '../../testkit/ses/outbox.ts';
-import { CHILD_ENV, REPORT_FD, type FailureReport, type LatencyReport, type ThroughputReport } from './protocol.ts';
+import { CHILD_ENV, type FailureReport, type LatencyReport, REPORT_FD, type ThroughputReport } from './protocol.ts';
 
 type Handler = (event: RequestEnvelope) => Promise<ResponseEnvelope>;
 type SesSdk = typeof import('../../lambda/mail/sesSdk.ts');
@@ -34,7 +34,10 @@ let sequence = 0;
 /** The template with a request ID of its own, as Alexa sends each request. */
 function nextEvent(): RequestEnvelope {
   sequence += 1;
-  return { ...template, request: { ...template.request, requestId: `amzn1.echo-api.request.bench-${sequence}` } } as RequestEnvelope;
+  return {
+    ...template,
+    request: { ...template.request, requestId: `amzn1.echo-api.request.bench-${sequence}` },
+  } as RequestEnvelope;
 }
 
 async function askForMail(): Promise<boolean> {

@@ -3,6 +3,7 @@
 
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { PROJECT_ROOT } from '../../ops/paths.ts';
 
 export const ASK_CLI = join(PROJECT_ROOT, 'node_modules/ask-cli/dist/bin/ask.js');
@@ -16,16 +17,23 @@ const STATUS_HINTS: Record<string, string> = {
   '400': 'SMAPI refused the request',
   '401': 'the ASK CLI sign-in is no longer valid: run `npx ask configure` again',
   '403': 'this Amazon developer account may not use that skill: check --profile and --skill-id',
-  '404': 'SMAPI knows no such skill or simulation: check --skill-id, and that `npx ask deploy` has enabled the skill for testing',
+  '404':
+    'SMAPI knows no such skill or simulation: check --skill-id, and that `npx ask deploy` has enabled the skill for testing',
   '429': 'SMAPI is throttling: wait a minute and run again',
 };
 
 /** ask-cli writes "[Error]: message" or "[Error]: {"message": …, "stack": …}"; keep what a person needs. */
 export function askErrorSentence(stderr: string, stdout: string): string {
-  const text = `${stderr}\n${stdout}`.replace(/\u001b\[[0-9;]*m/g, '');
+  const text = stripVTControlCharacters(`${stderr}\n${stdout}`);
   const lines = text.split('\n');
   const marked = lines.findIndex((line) => line.startsWith('[Error]:'));
-  const rest = marked >= 0 ? lines.slice(marked).join(' ').replace(/^\[Error\]:\s*/, '') : text;
+  const rest =
+    marked >= 0
+      ? lines
+          .slice(marked)
+          .join(' ')
+          .replace(/^\[Error\]:\s*/, '')
+      : text;
   const message = (rest.match(/"message"\s*:\s*"((?:[^"\\]|\\.)*)"/)?.[1] ?? rest).replace(/\s+/g, ' ').trim();
   const hint = STATUS_HINTS[message.match(/status code (\d{3})/)?.[1] ?? ''];
   if (!message) return 'the ASK CLI failed without a message';

@@ -13,15 +13,25 @@ export const ENVIRONMENT_PROFILE = '__ENVIRONMENT_ASK_PROFILE__';
 export type AskProfile = { readonly name: string } | { readonly problem: string };
 
 function isEnvironmentProfile(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY && (env.ASK_REFRESH_TOKEN || env.ASK_ACCESS_TOKEN) && env.ASK_VENDOR_ID);
+  return Boolean(
+    env.AWS_ACCESS_KEY_ID &&
+      env.AWS_SECRET_ACCESS_KEY &&
+      (env.ASK_REFRESH_TOKEN || env.ASK_ACCESS_TOKEN) &&
+      env.ASK_VENDOR_ID,
+  );
 }
 
 export function cliConfigPath(home: string = homedir()): string {
   return join(home, '.ask', 'cli_config');
 }
 
-export async function findAskProfile(requested: string | undefined, env: NodeJS.ProcessEnv = process.env, home: string = homedir()): Promise<AskProfile> {
-  const name = requested ?? (isEnvironmentProfile(env) ? ENVIRONMENT_PROFILE : undefined) ?? env.ASK_DEFAULT_PROFILE ?? 'default';
+export async function findAskProfile(
+  requested: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = homedir(),
+): Promise<AskProfile> {
+  const name =
+    requested ?? (isEnvironmentProfile(env) ? ENVIRONMENT_PROFILE : undefined) ?? env.ASK_DEFAULT_PROFILE ?? 'default';
   if (name === ENVIRONMENT_PROFILE) return { name };
   const path = cliConfigPath(home);
   const setUp = `run \`npx ask configure${name === 'default' ? '' : ` --profile ${name}`}\` to sign in with your Amazon developer account (and link an AWS profile), then \`npx ask deploy\``;
@@ -29,11 +39,13 @@ export async function findAskProfile(requested: string | undefined, env: NodeJS.
   try {
     config = JSON.parse(await readFile(path, 'utf8')) as typeof config;
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `there is no ${path}` : `${path} is not valid JSON`;
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? `there is no ${path}` : `${path} is not valid JSON`;
     return { problem: `No ASK CLI profile is set up (${reason}): ${setUp}.` };
   }
   const profile = config.profiles?.[name];
   if (!profile) return { problem: `The ASK CLI profile "${name}" is not set up in ${path}: ${setUp}.` };
-  if (!profile.token?.refresh_token) return { problem: `The ASK CLI profile "${name}" in ${path} has no Amazon sign-in: ${setUp}.` };
+  if (!profile.token?.refresh_token)
+    return { problem: `The ASK CLI profile "${name}" in ${path} has no Amazon sign-in: ${setUp}.` };
   return { name };
 }

@@ -28,19 +28,41 @@ function parse(output: string, command: string): SimulationResponse {
   }
 }
 
-export async function simulateUtterance(ask: AskRunner, target: CloudTarget, utterance: string, newSession: boolean): Promise<SimulationResponse> {
+export async function simulateUtterance(
+  ask: AskRunner,
+  target: CloudTarget,
+  utterance: string,
+  newSession: boolean,
+): Promise<SimulationResponse> {
   const common = ['--skill-id', target.skillId, '--stage', target.stage, '--profile', target.profile];
   const started = parse(
-    await ask(['smapi', 'simulate-skill', ...common, '--input-content', utterance, '--device-locale', target.locale, '--session-mode', newSession ? 'FORCE_NEW_SESSION' : 'DEFAULT']),
+    await ask([
+      'smapi',
+      'simulate-skill',
+      ...common,
+      '--input-content',
+      utterance,
+      '--device-locale',
+      target.locale,
+      '--session-mode',
+      newSession ? 'FORCE_NEW_SESSION' : 'DEFAULT',
+    ]),
     'simulate-skill',
   );
   if (!started.id) throw new AskCliError(`SMAPI gave no simulation ID for "${utterance}".`);
   const deadline = Date.now() + ANSWER_DEADLINE_MS;
   for (;;) {
-    const result = parse(await ask(['smapi', 'get-skill-simulation', ...common, '--simulation-id', started.id]), 'get-skill-simulation');
+    const result = parse(
+      await ask(['smapi', 'get-skill-simulation', ...common, '--simulation-id', started.id]),
+      'get-skill-simulation',
+    );
     if (result.status === 'SUCCESSFUL') return result;
-    if (result.status === 'FAILED') throw new AskCliError(`Alexa could not simulate "${utterance}": ${result.result?.error?.message ?? 'no reason given'}.`);
-    if (Date.now() + POLL_INTERVAL_MS > deadline) throw new AskCliError(`Alexa had not answered "${utterance}" after ${ANSWER_DEADLINE_MS / 1000} s.`);
+    if (result.status === 'FAILED')
+      throw new AskCliError(
+        `Alexa could not simulate "${utterance}": ${result.result?.error?.message ?? 'no reason given'}.`,
+      );
+    if (Date.now() + POLL_INTERVAL_MS > deadline)
+      throw new AskCliError(`Alexa had not answered "${utterance}" after ${ANSWER_DEADLINE_MS / 1000} s.`);
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
   }
 }

@@ -16,16 +16,25 @@ export function turnFromSimulation(utterance: string, simulation: SimulationResp
   });
   // Alexa's question to a name-free skill (CanFulfillIntentRequest) is not part of what the user hears.
   const responses = exchanges.flatMap((exchange) =>
-    exchange.response?.response && exchange.request?.request?.type !== 'CanFulfillIntentRequest' ? [exchange.response] : [],
+    exchange.response?.response && exchange.request?.request?.type !== 'CanFulfillIntentRequest'
+      ? [exchange.response]
+      : [],
   );
   // What Alexa said, as `ask dialog` prints it; the skill's own speech when Alexa gives no caption.
-  const captions = (simulation.result?.alexaExecutionInfo?.alexaResponses ?? []).flatMap((answer) => (answer.content?.caption ? [answer.content.caption] : []));
+  const captions = (simulation.result?.alexaExecutionInfo?.alexaResponses ?? []).flatMap((answer) =>
+    answer.content?.caption ? [answer.content.caption] : [],
+  );
   const skillSpeech = responses.map(spokenText).filter(Boolean);
   const speech = captions.length > 0 ? captions.join(' ') : skillSpeech.length > 0 ? skillSpeech.join(' ') : undefined;
-  const card = responses.map((response) => response.response.card).filter((found) => found !== undefined).at(-1);
+  const card = responses
+    .map((response) => response.response.card)
+    .filter((found) => found !== undefined)
+    .at(-1);
   // As offline: a session stays open only while the skill says shouldEndSession=false.
   const last = responses.at(-1);
-  const sessionEnded = exchanges.some((exchange) => exchange.request?.request?.type === 'SessionEndedRequest') || (last !== undefined && last.response.shouldEndSession !== false);
+  const sessionEnded =
+    exchanges.some((exchange) => exchange.request?.request?.type === 'SessionEndedRequest') ||
+    (last !== undefined && last.response.shouldEndSession !== false);
   return {
     user: utterance,
     exchanges,

@@ -3,14 +3,20 @@
 // same lines as the offline `npm run dialog -- --replay FILE`. Needs an ASK CLI profile
 // (`ask configure`) and a deployed skill (`ask deploy`).
 
-import { unmetExpectations } from '../simulator/expectations.ts';
-import { isCommand, readReplayFile, ReplayFileError, type Expectation, type ReplayFile } from '../simulator/replayFile.ts';
-import { turnLines } from '../simulator/transcript.ts';
-import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
-import { askCli, type AskRunner } from './askCli.ts';
-import { findAskProfile } from './askProfile.ts';
 import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
-import { simulateUtterance, type CloudTarget } from './cloudSimulation.ts';
+import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
+import { unmetExpectations } from '../simulator/expectations.ts';
+import {
+  type Expectation,
+  isCommand,
+  type ReplayFile,
+  ReplayFileError,
+  readReplayFile,
+} from '../simulator/replayFile.ts';
+import { turnLines } from '../simulator/transcript.ts';
+import { type AskRunner, askCli } from './askCli.ts';
+import { findAskProfile } from './askProfile.ts';
+import { type CloudTarget, simulateUtterance } from './cloudSimulation.ts';
 import { turnFromSimulation } from './cloudTurn.ts';
 
 const USAGE = `Usage: npm run simulate:cloud -- FILE... [--skill-id ID] [--profile NAME] [--stage STAGE]
@@ -65,7 +71,8 @@ async function replayInCloud(ask: AskRunner, file: ReplayFile, target: CloudTarg
     utteranceIndex++;
     if (!expectation) continue;
     if (expectation.mails !== undefined) uncheckedMails++;
-    for (const problem of unmetExpectations(turn, withoutMails(expectation))) failures.push(`turn ${utteranceIndex} (${JSON.stringify(input)}): ${problem}`);
+    for (const problem of unmetExpectations(turn, withoutMails(expectation)))
+      failures.push(`turn ${utteranceIndex} (${JSON.stringify(input)}): ${problem}`);
   }
   say('');
   return { path: file.path, failures, uncheckedMails };
@@ -90,11 +97,17 @@ function readFiles(paths: readonly string[]): ReplayFile[] | string {
 }
 
 runCommand(USAGE, 'The cloud simulation stopped', async () => {
-  const parsed = parseCommandLine(USAGE, { 'skill-id': { type: 'string' }, profile: { type: 'string' }, stage: { type: 'string' } });
+  const parsed = parseCommandLine(USAGE, {
+    'skill-id': { type: 'string' },
+    profile: { type: 'string' },
+    stage: { type: 'string' },
+  });
   if (!parsed) return 0;
-  if (parsed.positionals.length === 0) throw new UsageError('Give the dialog file(s) to replay, for example test/dialogs/en-US/launch.json.');
+  if (parsed.positionals.length === 0)
+    throw new UsageError('Give the dialog file(s) to replay, for example test/dialogs/en-US/launch.json.');
   const stage = parsed.values.stage ?? 'development';
-  if (stage !== 'development' && stage !== 'live') throw new UsageError(`--stage must be development or live, not "${stage}".`);
+  if (stage !== 'development' && stage !== 'live')
+    throw new UsageError(`--stage must be development or live, not "${stage}".`);
 
   const files = readFiles(parsed.positionals);
   if (typeof files === 'string') {
@@ -110,7 +123,9 @@ runCommand(USAGE, 'The cloud simulation stopped', async () => {
   if (!skillId) {
     const found = await readSkillId(ASK_STATES_FILE, profile.name);
     if ('reason' in found) {
-      inform(`There is no deployed skill to simulate (${found.reason}): run \`npx ask deploy\` first, or pass --skill-id.`);
+      inform(
+        `There is no deployed skill to simulate (${found.reason}): run \`npx ask deploy\` first, or pass --skill-id.`,
+      );
       return 1;
     }
     skillId = found.skillId;
@@ -119,18 +134,25 @@ runCommand(USAGE, 'The cloud simulation stopped', async () => {
 
   const ask = askCli();
   const outcomes: FileOutcome[] = [];
-  for (const file of files) outcomes.push(await replayInCloud(ask, file, { skillId, locale: file.locale, stage, profile: profile.name }));
+  for (const file of files)
+    outcomes.push(await replayInCloud(ask, file, { skillId, locale: file.locale, stage, profile: profile.name }));
 
   const failed = outcomes.filter((outcome) => outcome.failures.length > 0);
-  for (const outcome of failed) for (const failure of outcome.failures) inform(`Not met in ${outcome.path}: ${failure}`);
+  for (const outcome of failed)
+    for (const failure of outcome.failures) inform(`Not met in ${outcome.path}: ${failure}`);
   const uncheckedMails = outcomes.reduce((sum, outcome) => sum + outcome.uncheckedMails, 0);
-  if (uncheckedMails > 0) inform(`Not checked in the cloud: the mail count of ${uncheckedMails} turn(s); the mails go to the account's inbox.`);
+  if (uncheckedMails > 0)
+    inform(
+      `Not checked in the cloud: the mail count of ${uncheckedMails} turn(s); the mails go to the account's inbox.`,
+    );
   if (failed.length > 0) {
     const count = failed.reduce((sum, outcome) => sum + outcome.failures.length, 0);
     inform(`${count} expectation(s) were not met, in ${failed.map((outcome) => outcome.path).join(', ')}.`);
     return 1;
   }
   const checked = files.filter((file) => file.expect).length;
-  inform(`Replayed ${outcomes.length} file(s)${checked > 0 ? `; every expectation of the ${checked} with an "expect" list was met` : ''}.`);
+  inform(
+    `Replayed ${outcomes.length} file(s)${checked > 0 ? `; every expectation of the ${checked} with an "expect" list was met` : ''}.`,
+  );
   return 0;
 });

@@ -13,17 +13,19 @@ import { simpleParser } from 'mailparser';
 import { SaxesParser } from 'saxes';
 import { isPlausibleAddress } from '../../lambda/config.ts';
 import { en } from '../../lambda/messages/en.ts';
-import { ja } from '../../lambda/messages/ja.ts';
 import { messagesFor } from '../../lambda/messages/index.ts';
+import { ja } from '../../lambda/messages/ja.ts';
 import { EMAIL_PATH, type ProfileBehaviour } from '../../testkit/profileApi.ts';
-import { ATTACKER_ADDRESS, SEND_EMAIL_INTENT, type FuzzScenario } from './scenarios.ts';
 import type { WireRequest } from '../../testkit/ses/recorder.ts';
+import { ATTACKER_ADDRESS, type FuzzScenario, SEND_EMAIL_INTENT } from './scenarios.ts';
 
 /** Alexa refuses a response larger than this, and speech longer than 8,000 characters. */
 export const ALEXA_MAX_RESPONSE_BYTES = 24 * 1024;
 export const ALEXA_MAX_SPEECH_CHARS = 8_000;
 
-export type Outcome = { readonly kind: 'response'; readonly response: unknown } | { readonly kind: 'refused'; readonly error: unknown };
+export type Outcome =
+  | { readonly kind: 'response'; readonly response: unknown }
+  | { readonly kind: 'refused'; readonly error: unknown };
 
 export interface Observation {
   readonly scenario: FuzzScenario;
@@ -42,8 +44,18 @@ export interface SkillUnderFuzz {
 
 const outputSpeech = {
   oneOf: [
-    { type: 'object', required: ['type', 'ssml'], properties: { type: { const: 'SSML' }, ssml: { type: 'string' }, playBehavior: { type: 'string' } }, additionalProperties: false },
-    { type: 'object', required: ['type', 'text'], properties: { type: { const: 'PlainText' }, text: { type: 'string' }, playBehavior: { type: 'string' } }, additionalProperties: false },
+    {
+      type: 'object',
+      required: ['type', 'ssml'],
+      properties: { type: { const: 'SSML' }, ssml: { type: 'string' }, playBehavior: { type: 'string' } },
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      required: ['type', 'text'],
+      properties: { type: { const: 'PlainText' }, text: { type: 'string' }, playBehavior: { type: 'string' } },
+      additionalProperties: false,
+    },
   ],
 };
 
@@ -59,7 +71,12 @@ const RESPONSE_ENVELOPE_SCHEMA = {
       type: 'object',
       properties: {
         outputSpeech,
-        reprompt: { type: 'object', required: ['outputSpeech'], properties: { outputSpeech }, additionalProperties: false },
+        reprompt: {
+          type: 'object',
+          required: ['outputSpeech'],
+          properties: { outputSpeech },
+          additionalProperties: false,
+        },
         card: {
           type: 'object',
           required: ['type'],
@@ -90,10 +107,21 @@ const RESPONSE_ENVELOPE_SCHEMA = {
 const validateEnvelope = new Ajv({ allErrors: true, strict: false }).compile(RESPONSE_ENVELOPE_SCHEMA);
 
 /** Subjects the skill writes. A subject outside this set came from somewhere else. */
-const SKILL_SUBJECTS = new Set([en, ja].flatMap((messages) => [messages.mailContent({}).subject, messages.mailContent({ note: 'x' }).subject]));
+const SKILL_SUBJECTS = new Set(
+  [en, ja].flatMap((messages) => [messages.mailContent({}).subject, messages.mailContent({ note: 'x' }).subject]),
+);
 const NOTE_FILE_NAMES = new Set([en, ja].map((messages) => messages.mailContent({}).noteFileName));
 /** Top-level headers MailComposer writes for the skill's message; anything else was injected. */
-const RAW_MESSAGE_HEADERS = new Set(['from', 'to', 'subject', 'message-id', 'date', 'mime-version', 'content-type', 'content-transfer-encoding']);
+const RAW_MESSAGE_HEADERS = new Set([
+  'from',
+  'to',
+  'subject',
+  'message-id',
+  'date',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+]);
 const SEND_EMAIL_PARAMETERS = new Set([
   'Action',
   'Version',
@@ -109,7 +137,8 @@ const SEND_EMAIL_PARAMETERS = new Set([
 const SEND_RAW_EMAIL_PARAMETERS = new Set(['Action', 'Version', 'Source', 'Destinations.member.1', 'RawMessage.Data']);
 
 type Loose = Record<string, unknown> | undefined;
-const field = (object: unknown, key: string): unknown => (object && typeof object === 'object' ? (object as Record<string, unknown>)[key] : undefined);
+const field = (object: unknown, key: string): unknown =>
+  object && typeof object === 'object' ? (object as Record<string, unknown>)[key] : undefined;
 const path = (object: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((at, key) => field(at, key), object);
 
 export function requestTypeOf(scenario: FuzzScenario): unknown {
@@ -117,7 +146,10 @@ export function requestTypeOf(scenario: FuzzScenario): unknown {
 }
 
 export function isSendEmailIntent(scenario: FuzzScenario): boolean {
-  return requestTypeOf(scenario) === 'IntentRequest' && path(scenario.envelope, 'request', 'intent', 'name') === SEND_EMAIL_INTENT;
+  return (
+    requestTypeOf(scenario) === 'IntentRequest' &&
+    path(scenario.envelope, 'request', 'intent', 'name') === SEND_EMAIL_INTENT
+  );
 }
 
 /** The address the profile API hands out in this scenario, if it hands one out at all. */
@@ -134,7 +166,8 @@ function usableAddress(profile: ProfileBehaviour): string | undefined {
 
 export function ssmlProblems(ssml: string): string[] {
   const problems: string[] = [];
-  if (ssml.length > ALEXA_MAX_SPEECH_CHARS) problems.push(`SSML is ${ssml.length} characters, over Alexa's ${ALEXA_MAX_SPEECH_CHARS}`);
+  if (ssml.length > ALEXA_MAX_SPEECH_CHARS)
+    problems.push(`SSML is ${ssml.length} characters, over Alexa's ${ALEXA_MAX_SPEECH_CHARS}`);
   const elements: string[] = [];
   const parser = new SaxesParser();
   parser.on('opentag', (tag) => elements.push(tag.name));
@@ -151,18 +184,22 @@ export function ssmlProblems(ssml: string): string[] {
   if (elements[0] !== 'speak') problems.push(`SSML root is <${elements[0] ?? 'nothing'}>, not <speak>`);
   // The skill writes one element inside <speak>: say-as, to spell the address's initial.
   const others = elements.slice(1).filter((name) => name !== 'say-as');
-  if (others.length > 0) problems.push(`SSML holds elements the skill never writes: ${others.map((name) => `<${name}>`).join(' ')}`);
+  if (others.length > 0)
+    problems.push(`SSML holds elements the skill never writes: ${others.map((name) => `<${name}>`).join(' ')}`);
   return problems;
 }
 
 function responseProblems(observation: Observation, response: unknown): string[] {
   const problems: string[] = [];
   if (!validateEnvelope(response)) {
-    problems.push(`not a well-formed Alexa response: ${(validateEnvelope.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ')}`);
+    problems.push(
+      `not a well-formed Alexa response: ${(validateEnvelope.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ')}`,
+    );
     return problems;
   }
   const bytes = Buffer.byteLength(JSON.stringify(response));
-  if (bytes > ALEXA_MAX_RESPONSE_BYTES) problems.push(`response is ${bytes} bytes, over Alexa's ${ALEXA_MAX_RESPONSE_BYTES}`);
+  if (bytes > ALEXA_MAX_RESPONSE_BYTES)
+    problems.push(`response is ${bytes} bytes, over Alexa's ${ALEXA_MAX_RESPONSE_BYTES}`);
 
   const body = path(response, 'response') as Loose;
   for (const speech of [path(body, 'outputSpeech'), path(body, 'reprompt', 'outputSpeech')]) {
@@ -170,7 +207,10 @@ function responseProblems(observation: Observation, response: unknown): string[]
     if (typeof ssml === 'string') problems.push(...ssmlProblems(ssml));
   }
   const type = requestTypeOf(observation.scenario);
-  if (type === 'SessionEndedRequest' && (field(body, 'outputSpeech') || field(body, 'reprompt') || field(body, 'card'))) {
+  if (
+    type === 'SessionEndedRequest' &&
+    (field(body, 'outputSpeech') || field(body, 'reprompt') || field(body, 'card'))
+  ) {
     problems.push('answered a SessionEndedRequest with speech or a card, which Alexa does not allow');
   }
   if (type === 'CanFulfillIntentRequest') {
@@ -206,14 +246,23 @@ async function rawMessageProblems(raw: Buffer, recipient: string): Promise<strin
     // headerLines keeps folded lines as written; a fold is CRLF + space, anything else is a break in the value.
     if (/\r?\n(?![ \t])/.test(header.line)) problems.push(`the ${header.key} header holds a line break`);
   }
-  const to = parsed.to && !Array.isArray(parsed.to) ? parsed.to.value.map((address) => address.address) : ['(several To headers)'];
-  if (to.length !== 1 || to[0] !== recipient) problems.push(`the MIME To header names ${JSON.stringify(to)}, not only the profile address`);
+  const to =
+    parsed.to && !Array.isArray(parsed.to)
+      ? parsed.to.value.map((address) => address.address)
+      : ['(several To headers)'];
+  if (to.length !== 1 || to[0] !== recipient)
+    problems.push(`the MIME To header names ${JSON.stringify(to)}, not only the profile address`);
   if (parsed.cc || parsed.bcc) problems.push('the MIME message has a Cc or Bcc');
-  if (!SKILL_SUBJECTS.has(parsed.subject ?? '')) problems.push(`the MIME subject is not one the skill writes: ${JSON.stringify(parsed.subject)}`);
+  if (!SKILL_SUBJECTS.has(parsed.subject ?? ''))
+    problems.push(`the MIME subject is not one the skill writes: ${JSON.stringify(parsed.subject)}`);
   for (const attachment of parsed.attachments) {
-    if (!NOTE_FILE_NAMES.has(attachment.filename ?? '')) problems.push(`an attachment is named ${JSON.stringify(attachment.filename)}`);
-    const partHeaders = [...attachment.headers.keys()].filter((key) => !['content-type', 'content-transfer-encoding', 'content-disposition'].includes(key));
-    if (partHeaders.length > 0) problems.push(`the attachment has headers the skill never writes: ${partHeaders.join(', ')}`);
+    if (!NOTE_FILE_NAMES.has(attachment.filename ?? ''))
+      problems.push(`an attachment is named ${JSON.stringify(attachment.filename)}`);
+    const partHeaders = [...attachment.headers.keys()].filter(
+      (key) => !['content-type', 'content-transfer-encoding', 'content-disposition'].includes(key),
+    );
+    if (partHeaders.length > 0)
+      problems.push(`the attachment has headers the skill never writes: ${partHeaders.join(', ')}`);
   }
   return problems;
 }
@@ -222,28 +271,41 @@ async function mailProblems(observation: Observation, skill: SkillUnderFuzz): Pr
   const { scenario, wire, profileRequests } = observation;
   const mails = wire.filter((request) => request.action === 'SendEmail' || request.action === 'SendRawEmail');
   const others = wire.filter((request) => !mails.includes(request));
-  const problems: string[] = others.map((request) => `called SES ${request.action || '(no action)'}, which the skill never needs`);
+  const problems: string[] = others.map(
+    (request) => `called SES ${request.action || '(no action)'}, which the skill never needs`,
+  );
   if (mails.length > 1) problems.push(`sent ${mails.length} mails for one request`);
 
   const recipient = usableAddress(scenario.profile);
   if (mails.length > 0) {
-    if (!isSendEmailIntent(scenario)) problems.push(`sent a mail for a ${String(requestTypeOf(scenario))} that is not a SendEmailIntent`);
+    if (!isSendEmailIntent(scenario))
+      problems.push(`sent a mail for a ${String(requestTypeOf(scenario))} that is not a SendEmailIntent`);
     if (!recipient) problems.push('sent a mail although the profile API returned no usable address');
-    if (!profileRequests.includes(EMAIL_PATH)) problems.push('sent a mail without asking the profile API for the address');
+    if (!profileRequests.includes(EMAIL_PATH))
+      problems.push('sent a mail without asking the profile API for the address');
   }
   for (const [index, mail] of mails.entries()) {
     const which = mails.length > 1 ? `mail ${index + 1}: ` : '';
-    if (mail.form.Source !== skill.fromAddress) problems.push(`${which}the Source is ${JSON.stringify(mail.form.Source)}`);
+    if (mail.form.Source !== skill.fromAddress)
+      problems.push(`${which}the Source is ${JSON.stringify(mail.form.Source)}`);
     if (mail.action === 'SendEmail') {
       const unexpected = Object.keys(mail.form).filter((key) => !SEND_EMAIL_PARAMETERS.has(key));
-      if (unexpected.length > 0) problems.push(`${which}SendEmail carries parameters the skill never sets: ${unexpected.join(', ')}`);
-      if (mail.form['Destination.ToAddresses.member.1'] !== recipient) problems.push(`${which}SendEmail is addressed to someone other than the profile address`);
-      if (!SKILL_SUBJECTS.has(mail.form['Message.Subject.Data'] ?? '')) problems.push(`${which}the subject is not one the skill writes: ${JSON.stringify(mail.form['Message.Subject.Data'])}`);
+      if (unexpected.length > 0)
+        problems.push(`${which}SendEmail carries parameters the skill never sets: ${unexpected.join(', ')}`);
+      if (mail.form['Destination.ToAddresses.member.1'] !== recipient)
+        problems.push(`${which}SendEmail is addressed to someone other than the profile address`);
+      if (!SKILL_SUBJECTS.has(mail.form['Message.Subject.Data'] ?? ''))
+        problems.push(
+          `${which}the subject is not one the skill writes: ${JSON.stringify(mail.form['Message.Subject.Data'])}`,
+        );
     } else {
       const unexpected = Object.keys(mail.form).filter((key) => !SEND_RAW_EMAIL_PARAMETERS.has(key));
-      if (unexpected.length > 0) problems.push(`${which}SendRawEmail carries parameters the skill never sets: ${unexpected.join(', ')}`);
-      if (mail.form['Destinations.member.1'] !== recipient) problems.push(`${which}SendRawEmail is addressed to someone other than the profile address`);
-      if (mail.rawMessage && recipient) problems.push(...(await rawMessageProblems(mail.rawMessage, recipient)).map((problem) => `${which}${problem}`));
+      if (unexpected.length > 0)
+        problems.push(`${which}SendRawEmail carries parameters the skill never sets: ${unexpected.join(', ')}`);
+      if (mail.form['Destinations.member.1'] !== recipient)
+        problems.push(`${which}SendRawEmail is addressed to someone other than the profile address`);
+      if (mail.rawMessage && recipient)
+        problems.push(...(await rawMessageProblems(mail.rawMessage, recipient)).map((problem) => `${which}${problem}`));
     }
   }
 
@@ -255,18 +317,26 @@ async function mailProblems(observation: Observation, skill: SkillUnderFuzz): Pr
     typeof path(scenario.envelope, 'context', 'System', 'apiAccessToken') === 'string' &&
     !(scenario.guarded && applicationIdOf(scenario) !== skill.skillId);
   if (expectsMail && observation.outcome.kind === 'response') {
-    if (mails.length !== 1) problems.push(`an intact SendEmailIntent with the profile address ${recipient} sent ${mails.length} mails, not 1`);
+    if (mails.length !== 1)
+      problems.push(
+        `an intact SendEmailIntent with the profile address ${recipient} sent ${mails.length} mails, not 1`,
+      );
     const locale = path(scenario.envelope, 'request', 'locale');
     const card = path(observation.outcome.response, 'response', 'card', 'title');
     const expected = messagesFor(typeof locale === 'string' ? locale : undefined).sentCardTitle;
-    if (card !== expected) problems.push(`an intact SendEmailIntent was not confirmed (card title ${JSON.stringify(card)}, expected ${JSON.stringify(expected)})`);
+    if (card !== expected)
+      problems.push(
+        `an intact SendEmailIntent was not confirmed (card title ${JSON.stringify(card)}, expected ${JSON.stringify(expected)})`,
+      );
   }
   return problems;
 }
 
 function logProblems(observation: Observation): string[] {
   const problems: string[] = [];
-  const secrets = [ATTACKER_ADDRESS, profileEmailOf(observation.scenario.profile)?.trim()].filter((value): value is string => Boolean(value && value.includes('@')));
+  const secrets = [ATTACKER_ADDRESS, profileEmailOf(observation.scenario.profile)?.trim()].filter(
+    (value): value is string => Boolean(value?.includes('@')),
+  );
   observation.logLines.forEach((line, index) => {
     let entry: unknown;
     try {
@@ -275,13 +345,19 @@ function logProblems(observation: Observation): string[] {
       problems.push(`log line ${index + 1} is not JSON`);
       return;
     }
-    if (typeof field(entry, 'level') !== 'string' || typeof field(entry, 'event') !== 'string') problems.push(`log line ${index + 1} has no level or event`);
-    for (const address of secrets) if (line.includes(address)) problems.push(`log line ${index + 1} holds a full address`);
+    if (typeof field(entry, 'level') !== 'string' || typeof field(entry, 'event') !== 'string')
+      problems.push(`log line ${index + 1} has no level or event`);
+    for (const address of secrets)
+      if (line.includes(address)) problems.push(`log line ${index + 1} holds a full address`);
   });
   return problems;
 }
 
 /** Every violation of the invariants in one observed request; empty when all hold. */
 export async function violations(observation: Observation, skill: SkillUnderFuzz): Promise<string[]> {
-  return [...outcomeProblems(observation, skill), ...(await mailProblems(observation, skill)), ...logProblems(observation)];
+  return [
+    ...outcomeProblems(observation, skill),
+    ...(await mailProblems(observation, skill)),
+    ...logProblems(observation),
+  ];
 }

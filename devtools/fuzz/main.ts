@@ -2,10 +2,10 @@
 // fuzz.test.ts), many more runs, a fresh seed each time unless one is given, and the
 // figures the README's Reliability section quotes.
 
-import fc from 'fast-check';
 import { cpus } from 'node:os';
+import fc from 'fast-check';
 import { parseCommandLine, positiveInteger, runCommand, UsageError } from '../../ops/cli.ts';
-import { startFuzzRig, type FuzzTally } from './rig.ts';
+import { type FuzzTally, startFuzzRig } from './rig.ts';
 
 const DEFAULT_RUNS = 50_000;
 
@@ -27,9 +27,14 @@ const count = (n: number) => n.toLocaleString('en-US');
 
 function printFigures(tally: FuzzTally, seconds: number, seed: number): void {
   say('');
-  say(`Fuzzed ${count(tally.runs)} requests in ${seconds.toFixed(1)} s (seed ${seed}, ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}):`);
-  for (const [type, runs] of [...tally.requestTypes].sort((a, b) => b[1] - a[1])) say(`  ${count(runs).padStart(8)}  ${type}`);
-  say(`  broken envelopes: ${count(tally.brokenEnvelopes)}; refused for a foreign or missing skill ID: ${count(tally.refusals)}; mails sent: ${count(tally.mailsSent)}`);
+  say(
+    `Fuzzed ${count(tally.runs)} requests in ${seconds.toFixed(1)} s (seed ${seed}, ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}):`,
+  );
+  for (const [type, runs] of [...tally.requestTypes].sort((a, b) => b[1] - a[1]))
+    say(`  ${count(runs).padStart(8)}  ${type}`);
+  say(
+    `  broken envelopes: ${count(tally.brokenEnvelopes)}; refused for a foreign or missing skill ID: ${count(tally.refusals)}; mails sent: ${count(tally.mailsSent)}`,
+  );
 }
 
 runCommand(USAGE, 'Fuzzing failed', async () => {
@@ -43,7 +48,10 @@ runCommand(USAGE, 'Fuzzing failed', async () => {
   const rig = await startFuzzRig();
   say(`Fuzzing ${count(runs)} requests (seed ${seed})…`);
   const started = performance.now();
-  const progress = setInterval(() => say(`  ${count(rig.tally.runs)} / ${count(runs)} requests, ${count(rig.tally.mailsSent)} mails`), 5_000);
+  const progress = setInterval(
+    () => say(`  ${count(rig.tally.runs)} / ${count(runs)} requests, ${count(rig.tally.mailsSent)} mails`),
+    5_000,
+  );
   try {
     const details = await fc.check(rig.property(), { seed, numRuns: runs });
     clearInterval(progress);
@@ -53,7 +61,9 @@ runCommand(USAGE, 'Fuzzing failed', async () => {
       say(fc.defaultReportMessage(details) ?? 'A property failed.');
       say('');
       say(`What broke: ${(details.errorInstance as Error | undefined)?.message ?? String(details.errorInstance)}`);
-      say(`Fuzzing failed: an invariant broke (see above); replay it with \`npm run fuzz -- --seed ${seed} --runs ${runs}\`.`);
+      say(
+        `Fuzzing failed: an invariant broke (see above); replay it with \`npm run fuzz -- --seed ${seed} --runs ${runs}\`.`,
+      );
       return 1;
     }
     say(`All invariants held for ${count(rig.tally.runs)} requests.`);

@@ -2,8 +2,8 @@
 // with a SKILL_ID check), a local Customer Profile API, and a recording SES endpoint, all
 // on loopback. `run` sends one scenario and reports everything it caused.
 
-import fc from 'fast-check';
 import type { RequestEnvelope } from 'ask-sdk-model';
+import fc from 'fast-check';
 import { ENV, loadConfig } from '../../lambda/config.ts';
 import { ALEXA_DEADLINE_MS } from '../../lambda/deadlines.ts';
 import { createLogger } from '../../lambda/log.ts';
@@ -11,9 +11,9 @@ import { createSkill } from '../../lambda/skill.ts';
 import { withinDeadline } from '../../testkit/deadline.ts';
 import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
 import { startProfileApi } from '../../testkit/profileApi.ts';
-import { violations, type Observation, type Outcome, type SkillUnderFuzz } from './invariants.ts';
-import { scenarios, SEND_EMAIL_INTENT, type FuzzScenario } from './scenarios.ts';
 import { startSesRecorder } from '../../testkit/ses/recorder.ts';
+import { type Observation, type Outcome, type SkillUnderFuzz, violations } from './invariants.ts';
+import { type FuzzScenario, SEND_EMAIL_INTENT, scenarios } from './scenarios.ts';
 
 /** Fake: the recorder accepts any signature. Declared to the leak scan by the tests. */
 export const FUZZ_KEY = { id: 'TEST-KEY-ID-NOT-REAL', secret: 'fuzz-only-secret-not-a-real-key' } as const;
@@ -45,7 +45,10 @@ function requestLabel(scenario: FuzzScenario): string {
   const request = scenario.envelope.request as { type?: unknown; intent?: { name?: unknown } } | undefined;
   const type = request?.type;
   if (typeof type !== 'string') return '(no type)';
-  if (type === 'IntentRequest') return request?.intent?.name === SEND_EMAIL_INTENT ? 'IntentRequest SendEmailIntent' : 'IntentRequest (other intents)';
+  if (type === 'IntentRequest')
+    return request?.intent?.name === SEND_EMAIL_INTENT
+      ? 'IntentRequest SendEmailIntent'
+      : 'IntentRequest (other intents)';
   if (KNOWN_TYPES.has(type) || /^[A-Z][A-Za-z]+(\.[A-Z][A-Za-z]+)+$/.test(type)) return type;
   return '(other type)';
 }
@@ -75,11 +78,24 @@ export async function startFuzzRig(): Promise<FuzzRig> {
     const target = scenario.guarded ? guarded : open;
     let outcome: Outcome;
     try {
-      outcome = { kind: 'response', response: await withinDeadline(target.invoke(scenario.envelope as unknown as RequestEnvelope), ALEXA_DEADLINE_MS, `no answer within Alexa's ${ALEXA_DEADLINE_MS} ms`) };
+      outcome = {
+        kind: 'response',
+        response: await withinDeadline(
+          target.invoke(scenario.envelope as unknown as RequestEnvelope),
+          ALEXA_DEADLINE_MS,
+          `no answer within Alexa's ${ALEXA_DEADLINE_MS} ms`,
+        ),
+      };
     } catch (error) {
       outcome = { kind: 'refused', error };
     }
-    const observation: Observation = { scenario, outcome, wire: [...ses.requests], profileRequests: [...profileApi.requests], logLines };
+    const observation: Observation = {
+      scenario,
+      outcome,
+      wire: [...ses.requests],
+      profileRequests: [...profileApi.requests],
+      logLines,
+    };
 
     const label = requestLabel(scenario);
     tally.runs++;
@@ -99,7 +115,9 @@ export async function startFuzzRig(): Promise<FuzzRig> {
       fc.asyncProperty(scenarios(profileApi.url), async (scenario) => {
         const found = await violations(await run(scenario), skill);
         if (found.length > 0) {
-          throw new Error(`${found.join('\n')}\n(request ${JSON.stringify((scenario.envelope.request as { type?: unknown } | undefined)?.type)}${scenario.broken ? `, broken: ${scenario.broken}` : ''}${scenario.guarded ? ', SKILL_ID checked' : ''})`);
+          throw new Error(
+            `${found.join('\n')}\n(request ${JSON.stringify((scenario.envelope.request as { type?: unknown } | undefined)?.type)}${scenario.broken ? `, broken: ${scenario.broken}` : ''}${scenario.guarded ? ', SKILL_ID checked' : ''})`,
+          );
         }
       }),
     close: async () => {

@@ -3,9 +3,16 @@
 // the tests (testkit/envelopes.ts); broken ones are those with one field deleted,
 // nulled or given the wrong type. Every URL in them is on loopback.
 
-import fc from 'fast-check';
 import type { RequestEnvelope } from 'ask-sdk-model';
-import { canFulfillRequest, intentRequest, launchRequest, LOCAL_SKILL_ID, sessionEndedRequest, type EnvelopeOptions } from '../../testkit/envelopes.ts';
+import fc from 'fast-check';
+import {
+  canFulfillRequest,
+  type EnvelopeOptions,
+  intentRequest,
+  LOCAL_SKILL_ID,
+  launchRequest,
+  sessionEndedRequest,
+} from '../../testkit/envelopes.ts';
 import type { ProfileBehaviour } from '../../testkit/profileApi.ts';
 
 export interface FuzzScenario {
@@ -50,7 +57,9 @@ const MARKUP = [
 ];
 
 /** "a 100 KB dictated note", in one, two, three and four UTF-8 bytes per character. */
-const HUGE_NOTES = ['a', 'é', 'あ', '😀', '<&>'].map((unit) => unit.repeat(Math.ceil(100_000 / Buffer.byteLength(unit))));
+const HUGE_NOTES = ['a', 'é', 'あ', '😀', '<&>'].map((unit) =>
+  unit.repeat(Math.ceil(100_000 / Buffer.byteLength(unit))),
+);
 
 const noteValue: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.string({ maxLength: 120 }) },
@@ -59,13 +68,43 @@ const noteValue: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...HEADER_INJECTIONS) },
   { weight: 3, arbitrary: fc.constantFrom(...MARKUP) },
   { weight: 1, arbitrary: fc.constantFrom(...HUGE_NOTES) },
-  { weight: 2, arbitrary: fc.array(fc.constantFrom(...HEADER_INJECTIONS, ...MARKUP, 'buy milk', '牛乳を買う'), { minLength: 2, maxLength: 4 }).map((parts) => parts.join(' ')) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(fc.constantFrom(...HEADER_INJECTIONS, ...MARKUP, 'buy milk', '牛乳を買う'), { minLength: 2, maxLength: 4 })
+      .map((parts) => parts.join(' ')),
+  },
 );
 
-const LOCALES = ['en-US', 'ja-JP', 'en-GB', 'en-IN', 'de-DE', 'fr-FR', 'es-ES', 'pt-BR', 'ar-SA', 'ja', 'EN-us', 'xx-XX', ''];
-const locale = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('en-US', 'ja-JP') }, { weight: 2, arbitrary: fc.constantFrom(...LOCALES) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) });
+const LOCALES = [
+  'en-US',
+  'ja-JP',
+  'en-GB',
+  'en-IN',
+  'de-DE',
+  'fr-FR',
+  'es-ES',
+  'pt-BR',
+  'ar-SA',
+  'ja',
+  'EN-us',
+  'xx-XX',
+  '',
+];
+const locale = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('en-US', 'ja-JP') },
+  { weight: 2, arbitrary: fc.constantFrom(...LOCALES) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+);
 
-const KNOWN_INTENTS = ['AMAZON.HelpIntent', 'AMAZON.StopIntent', 'AMAZON.CancelIntent', 'AMAZON.FallbackIntent', 'AMAZON.NavigateHomeIntent', 'AMAZON.YesIntent'];
+const KNOWN_INTENTS = [
+  'AMAZON.HelpIntent',
+  'AMAZON.StopIntent',
+  'AMAZON.CancelIntent',
+  'AMAZON.FallbackIntent',
+  'AMAZON.NavigateHomeIntent',
+  'AMAZON.YesIntent',
+];
 const intentName = fc.oneof(
   { weight: 8, arbitrary: fc.constant(SEND_EMAIL_INTENT) },
   { weight: 3, arbitrary: fc.constantFrom(...KNOWN_INTENTS) },
@@ -84,7 +123,10 @@ const slots = fc.record(
 
 const attributes = fc.oneof(
   fc.constant({}),
-  fc.record({ to: fc.constant(ATTACKER_ADDRESS), bcc: fc.constant(ATTACKER_ADDRESS), recipient: fc.constant(ATTACKER_ADDRESS) }, { requiredKeys: [] }),
+  fc.record(
+    { to: fc.constant(ATTACKER_ADDRESS), bcc: fc.constant(ATTACKER_ADDRESS), recipient: fc.constant(ATTACKER_ADDRESS) },
+    { requiredKeys: [] },
+  ),
   fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
 );
 
@@ -101,7 +143,11 @@ const UNKNOWN_REQUEST_TYPES = [
   'Alexa.Authorization.Grant',
 ];
 
-function envelopeFor(kind: string, options: EnvelopeOptions, extra: { intent: string; slots: Record<string, string>; reason: string; unknownType: string }): RequestEnvelope {
+function envelopeFor(
+  kind: string,
+  options: EnvelopeOptions,
+  extra: { intent: string; slots: Record<string, string>; reason: string; unknownType: string },
+): RequestEnvelope {
   switch (kind) {
     case 'launch':
       return launchRequest(options);
@@ -111,7 +157,11 @@ function envelopeFor(kind: string, options: EnvelopeOptions, extra: { intent: st
       return canFulfillRequest(extra.intent, extra.slots, options);
     case 'sessionEnded': {
       const envelope = sessionEndedRequest(extra.reason as 'ERROR', options);
-      if (extra.reason === 'ERROR') (envelope.request as unknown as Record<string, unknown>).error = { type: 'INVALID_RESPONSE', message: '<b>bad</b> & "worse"' };
+      if (extra.reason === 'ERROR')
+        (envelope.request as unknown as Record<string, unknown>).error = {
+          type: 'INVALID_RESPONSE',
+          message: '<b>bad</b> & "worse"',
+        };
       return envelope;
     }
     default: {
@@ -159,8 +209,18 @@ function damageFor(path: readonly string[]): fc.Arbitrary<Damage> {
   const isEndpoint = path.at(-1) === 'apiEndpoint';
   const wrong = isEndpoint
     ? fc.oneof(fc.constant(null), fc.integer(), fc.boolean(), fc.constant({}), fc.constant(REFUSED_ENDPOINT))
-    : fc.oneof(fc.constant(null), fc.integer(), fc.boolean(), fc.string({ maxLength: 20 }), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }));
-  return fc.oneof(fc.constant<Damage>({ how: 'deleted' }), wrong.map((value): Damage => ({ how: 'set', value })));
+    : fc.oneof(
+        fc.constant(null),
+        fc.integer(),
+        fc.boolean(),
+        fc.string({ maxLength: 20 }),
+        fc.array(fc.integer(), { maxLength: 3 }),
+        fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }),
+      );
+  return fc.oneof(
+    fc.constant<Damage>({ how: 'deleted' }),
+    wrong.map((value): Damage => ({ how: 'set', value })),
+  );
 }
 
 /** A copy of the envelope with the field at `path` deleted or replaced; the original is untouched. */
@@ -182,7 +242,12 @@ function describeDamage(path: readonly string[], damage: Damage): string {
 }
 
 /** Addresses the profile may hold: plain, with characters SSML must escape, and non-ASCII. */
-export const PROFILE_EMAILS = ['taro@example.com', 'o.brien+alexa@example.co.uk', "a&b'c@example.com", 'ユーザー@example.jp'];
+export const PROFILE_EMAILS = [
+  'taro@example.com',
+  'o.brien+alexa@example.co.uk',
+  "a&b'c@example.com",
+  'ユーザー@example.jp',
+];
 /** What a compromised or broken profile answer could hold: the skill must mail none of them. */
 export const HOSTILE_PROFILE_EMAILS = [
   `victim@example.com\r\nBcc: ${ATTACKER_ADDRESS}`,
@@ -195,14 +260,34 @@ const profileBehaviour: fc.Arbitrary<ProfileBehaviour> = fc.oneof(
   {
     weight: 6,
     arbitrary: fc.record({
-      email: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...PROFILE_EMAILS) }, { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_PROFILE_EMAILS) }),
-      givenName: fc.constantFrom(null, 'Taro', '花子', '<b>Bob</b> & "co"', `Eve\r\nBcc: ${ATTACKER_ADDRESS}`, 'x'.repeat(500)),
+      email: fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...PROFILE_EMAILS) },
+        { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_PROFILE_EMAILS) },
+      ),
+      givenName: fc.constantFrom(
+        null,
+        'Taro',
+        '花子',
+        '<b>Bob</b> & "co"',
+        `Eve\r\nBcc: ${ATTACKER_ADDRESS}`,
+        'x'.repeat(500),
+      ),
       givenNamePermission: fc.boolean(),
     }),
   },
   { weight: 1, arbitrary: fc.constant<ProfileBehaviour>({ email: null }) },
-  { weight: 1, arbitrary: fc.constantFrom(401, 403, 404, 429, 500, 503).map((status): ProfileBehaviour => ({ emailStatus: status })) },
-  { weight: 1, arbitrary: fc.constantFrom('<html>oops</html>', '{"email":1}', '"unterminated', '123', 'null').map((body): ProfileBehaviour => ({ rawEmailBody: body })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(401, 403, 404, 429, 500, 503)
+      .map((status): ProfileBehaviour => ({ emailStatus: status })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('<html>oops</html>', '{"email":1}', '"unterminated', '123', 'null')
+      .map((body): ProfileBehaviour => ({ rawEmailBody: body })),
+  },
 );
 
 export function scenarios(profileApiUrl: string): fc.Arbitrary<FuzzScenario> {
@@ -226,15 +311,38 @@ export function scenarios(profileApiUrl: string): fc.Arbitrary<FuzzScenario> {
       guarded: fc.boolean(),
       profile: profileBehaviour,
     })
-    .map(({ kind, foreignSkill, withToken, guarded, profile, locale: chosenLocale, attributes: chosenAttributes, ...extra }) => {
-      const envelope = envelopeFor(kind, { locale: chosenLocale, attributes: chosenAttributes, apiEndpoint: profileApiUrl, skillId: foreignSkill ? FOREIGN_SKILL_ID : LOCAL_SKILL_ID }, extra);
-      const system = envelope.context.System as unknown as Record<string, unknown>;
-      if (!withToken) delete system.apiAccessToken; // Alexa omits it when no permission was ever granted
-      return { envelope: envelope as unknown as Record<string, unknown>, profile, guarded };
-    });
+    .map(
+      ({
+        kind,
+        foreignSkill,
+        withToken,
+        guarded,
+        profile,
+        locale: chosenLocale,
+        attributes: chosenAttributes,
+        ...extra
+      }) => {
+        const envelope = envelopeFor(
+          kind,
+          {
+            locale: chosenLocale,
+            attributes: chosenAttributes,
+            apiEndpoint: profileApiUrl,
+            skillId: foreignSkill ? FOREIGN_SKILL_ID : LOCAL_SKILL_ID,
+          },
+          extra,
+        );
+        const system = envelope.context.System as unknown as Record<string, unknown>;
+        if (!withToken) delete system.apiAccessToken; // Alexa omits it when no permission was ever granted
+        return { envelope: envelope as unknown as Record<string, unknown>, profile, guarded };
+      },
+    );
 
   const broken = fc
-    .tuple(valid, fc.constantFrom(...MUTABLE_PATHS).chain((path) => damageFor(path).map((damage) => ({ path, damage }))))
+    .tuple(
+      valid,
+      fc.constantFrom(...MUTABLE_PATHS).chain((path) => damageFor(path).map((damage) => ({ path, damage }))),
+    )
     .map(([scenario, { path, damage }]) => ({
       ...scenario,
       envelope: damaged(scenario.envelope as unknown as RequestEnvelope, path, damage),

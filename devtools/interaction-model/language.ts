@@ -36,7 +36,15 @@ const english: AlexaLanguage = {
   wakeWords: ['alexa', 'echo', 'computer'],
   exitPhrases: ['exit', 'quit'],
   builtInSamples: {
-    'AMAZON.HelpIntent': ['help', 'help me', 'what can you do', 'what can i say', 'what do i say', 'how does this work', 'how do i use this'],
+    'AMAZON.HelpIntent': [
+      'help',
+      'help me',
+      'what can you do',
+      'what can i say',
+      'what do i say',
+      'how does this work',
+      'how do i use this',
+    ],
     'AMAZON.StopIntent': ['stop', 'stop it', 'off', 'shut up', 'be quiet', 'that s enough'],
     'AMAZON.CancelIntent': ['cancel', 'never mind', 'nevermind', 'forget it', 'cancel that'],
     'AMAZON.NavigateHomeIntent': ['go home', 'home', 'go to the home screen'],
@@ -45,7 +53,12 @@ const english: AlexaLanguage = {
   },
   launchPatterns: (invocation) => {
     const name = escapeRegExp(invocation);
-    return [new RegExp(`^(?:(?:open|launch|start|start playing|begin|load|run|use|play|resume|do|talk to|ask|tell) )?(?:the )?${name}$`, 'u')];
+    return [
+      new RegExp(
+        `^(?:(?:open|launch|start|start playing|begin|load|run|use|play|resume|do|talk to|ask|tell) )?(?:the )?${name}$`,
+        'u',
+      ),
+    ];
   },
   oneShotPatterns: (invocation) => {
     const name = escapeRegExp(invocation);
@@ -65,8 +78,29 @@ const japanese: AlexaLanguage = {
   wakeWords: ['アレクサ', 'alexa', 'エコー', 'コンピューター'],
   exitPhrases: ['終了', '終了して'],
   builtInSamples: {
-    'AMAZON.HelpIntent': ['ヘルプ', 'ヘルプをお願い', '助けて', 'たすけて', '使い方', '使い方を教えて', '何ができるの', 'なにができるの', 'どうすればいいの'],
-    'AMAZON.StopIntent': ['ストップ', '止めて', 'とめて', '止まって', 'やめて', '停止', '黙って', '終わり', 'おわり', 'もういい'],
+    'AMAZON.HelpIntent': [
+      'ヘルプ',
+      'ヘルプをお願い',
+      '助けて',
+      'たすけて',
+      '使い方',
+      '使い方を教えて',
+      '何ができるの',
+      'なにができるの',
+      'どうすればいいの',
+    ],
+    'AMAZON.StopIntent': [
+      'ストップ',
+      '止めて',
+      'とめて',
+      '止まって',
+      'やめて',
+      '停止',
+      '黙って',
+      '終わり',
+      'おわり',
+      'もういい',
+    ],
     'AMAZON.CancelIntent': ['キャンセル', 'キャンセルして', '取り消し', '取り消して', 'なんでもない', 'やっぱりいい'],
     'AMAZON.NavigateHomeIntent': ['ホーム', 'ホームに戻って', 'ホーム画面に戻って'],
     'AMAZON.YesIntent': ['はい', 'うん', 'ええ', 'お願い', 'お願いします', 'そうして', 'いいよ'],
@@ -87,7 +121,10 @@ const japanese: AlexaLanguage = {
       // 「メールセンダーでメールを送って」「メールセンダーを使ってメールを送って」
       new RegExp(`^${name}(?:で|に|を使って|をつかって|を開いて|をひらいて|を起動して)(?<rest>.+)$`, 'u'),
       // 「メールを送ってとメールセンダーに頼んで」
-      new RegExp(`^(?<rest>.+?)(?:って|と)?${name}(?:に|で)(?:聞いて|きいて|頼んで|たのんで|お願いして|伝えて)(?:みて|ください)?$`, 'u'),
+      new RegExp(
+        `^(?<rest>.+?)(?:って|と)?${name}(?:に|で)(?:聞いて|きいて|頼んで|たのんで|お願いして|伝えて)(?:みて|ください)?$`,
+        'u',
+      ),
     ];
   },
   connectors: [],
@@ -99,6 +136,9 @@ const LANGUAGES: Readonly<Record<string, AlexaLanguage>> = { en: english, ja: ja
 /** The language of a locale such as en-US or ja-JP. */
 export function languageOf(locale: string): AlexaLanguage {
   const language = LANGUAGES[locale.split('-')[0]?.toLowerCase() ?? ''];
-  if (!language) throw new Error(`The simulator does not speak the language of ${locale}; it knows ${Object.keys(LANGUAGES).join(', ')}.`);
+  if (!language)
+    throw new Error(
+      `The simulator does not speak the language of ${locale}; it knows ${Object.keys(LANGUAGES).join(', ')}.`,
+    );
   return language;
 }

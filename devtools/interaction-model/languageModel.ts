@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { DEFAULT_SKILL_PACKAGE_DIR as SKILL_PACKAGE_DIR, MODELS_DIR } from './skillPackage.ts';
+import { MODELS_DIR, DEFAULT_SKILL_PACKAGE_DIR as SKILL_PACKAGE_DIR } from './skillPackage.ts';
 
 export { SKILL_PACKAGE_DIR };
 
@@ -45,7 +45,9 @@ function manifestLocales(skillPackageDir: string): ManifestLocales {
 
 /** The locales of the skill manifest that also have an interaction model. */
 export function skillLocales(skillPackageDir: string = SKILL_PACKAGE_DIR): string[] {
-  return Object.keys(manifestLocales(skillPackageDir)).filter((locale) => existsSync(interactionModelPath(locale, skillPackageDir)));
+  return Object.keys(manifestLocales(skillPackageDir)).filter((locale) =>
+    existsSync(interactionModelPath(locale, skillPackageDir)),
+  );
 }
 
 /** The skill's public name in a locale ("Mail Sender", 「メールセンダー」). */
@@ -56,7 +58,9 @@ export function skillName(locale: string, skillPackageDir: string = SKILL_PACKAG
 export function readLanguageModel(locale: string, skillPackageDir: string = SKILL_PACKAGE_DIR): LanguageModel {
   const path = interactionModelPath(locale, skillPackageDir);
   if (!existsSync(path)) throw new Error(`There is no interaction model for ${locale} (${path} is missing).`);
-  const file = JSON.parse(readFileSync(path, 'utf8')) as { interactionModel?: { languageModel?: Partial<LanguageModel> } };
+  const file = JSON.parse(readFileSync(path, 'utf8')) as {
+    interactionModel?: { languageModel?: Partial<LanguageModel> };
+  };
   const model = file.interactionModel?.languageModel;
   if (!model?.invocationName || !Array.isArray(model.intents)) {
     throw new Error(`${path} has no interactionModel.languageModel with an invocationName and intents.`);

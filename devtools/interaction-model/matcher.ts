@@ -9,8 +9,14 @@
 // The deploy checks use resolveUtterance to prove the manifest's example phrases reach the skill.
 
 import type { SlotValueMap } from '../../testkit/envelopes.ts';
-import { escapeRegExp, languageOf, type AlexaLanguage } from './language.ts';
-import { readLanguageModel, SKILL_PACKAGE_DIR, type IntentDefinition, type LanguageModel, type SlotTypeDefinition } from './languageModel.ts';
+import { type AlexaLanguage, escapeRegExp, languageOf } from './language.ts';
+import {
+  type IntentDefinition,
+  type LanguageModel,
+  readLanguageModel,
+  SKILL_PACKAGE_DIR,
+  type SlotTypeDefinition,
+} from './languageModel.ts';
 
 export const FALLBACK_INTENT = 'AMAZON.FallbackIntent';
 
@@ -75,7 +81,13 @@ function slotPattern(type: string | undefined, types: readonly SlotTypeDefinitio
   return '(.+?)';
 }
 
-function compileSample(sample: string, intent: IntentDefinition, types: readonly SlotTypeDefinition[], language: AlexaLanguage, fromModel: boolean): CompiledSample {
+function compileSample(
+  sample: string,
+  intent: IntentDefinition,
+  types: readonly SlotTypeDefinition[],
+  language: AlexaLanguage,
+  fromModel: boolean,
+): CompiledSample {
   const pieces: string[] = [];
   const slotNames: string[] = [];
   let literalLength = 0;
@@ -100,11 +112,16 @@ function compileSamples(model: LanguageModel, language: AlexaLanguage): Compiled
   const types = model.types ?? [];
   const compiled = model.intents.flatMap((intent) => [
     ...(intent.samples ?? []).map((sample) => compileSample(sample, intent, types, language, true)),
-    ...(language.builtInSamples[intent.name] ?? []).map((sample) => compileSample(sample, intent, types, language, false)),
+    ...(language.builtInSamples[intent.name] ?? []).map((sample) =>
+      compileSample(sample, intent, types, language, false),
+    ),
   ]);
   // Most specific first: more fixed text, then fewer slots, then the model's own samples before Alexa's built-in phrases.
   return compiled.sort(
-    (a, b) => b.literalLength - a.literalLength || a.slotNames.length - b.slotNames.length || Number(b.fromModel) - Number(a.fromModel),
+    (a, b) =>
+      b.literalLength - a.literalLength ||
+      a.slotNames.length - b.slotNames.length ||
+      Number(b.fromModel) - Number(a.fromModel),
   );
 }
 
@@ -116,7 +133,10 @@ export function createMatcher(model: LanguageModel, locale: string): Matcher {
   const oneShotPatterns = language.oneShotPatterns(invocationName);
   const exitPhrases = new Set(language.exitPhrases);
   const declares = (name: string) => model.intents.some((intent) => intent.name === name);
-  const wakeWord = new RegExp(`^(?:${language.wakeWords.map(escapeRegExp).join('|')})${language.spaced ? ' ' : ''}`, 'u');
+  const wakeWord = new RegExp(
+    `^(?:${language.wakeWords.map(escapeRegExp).join('|')})${language.spaced ? ' ' : ''}`,
+    'u',
+  );
 
   const clean = (utterance: string) => normalizeUtterance(utterance, language).replace(wakeWord, '');
 
@@ -171,9 +191,14 @@ export function createMatcher(model: LanguageModel, locale: string): Matcher {
       return nameFree ? { kind: 'name-free', ...nameFree } : { kind: 'not-for-skill' };
     },
     examples() {
-      const custom = model.intents.filter((intent) => !intent.name.startsWith('AMAZON.')).flatMap((intent) => intent.samples ?? []);
+      const custom = model.intents
+        .filter((intent) => !intent.name.startsWith('AMAZON.'))
+        .flatMap((intent) => intent.samples ?? []);
       // A sample without slots reads best; otherwise the first one, with each slot named in its place.
-      const sample = (custom.find((candidate) => !candidate.includes('{')) ?? custom[0] ?? '').replace(/\{([^}]+)\}/g, '$1');
+      const sample = (custom.find((candidate) => !candidate.includes('{')) ?? custom[0] ?? '').replace(
+        /\{([^}]+)\}/g,
+        '$1',
+      );
       return language.examples(model.invocationName, normalizeUtterance(sample, language));
     },
   };
@@ -197,7 +222,11 @@ export function matcherFor(locale: string, skillPackageDir: string = SKILL_PACKA
  * An example phrase reaches the skill when the result is a launch or an intent other than AMAZON.FallbackIntent:
  * resolveUtterance('Alexa, ask mail sender to send me an email', 'en-US') → { kind: 'intent', intent: 'SendEmailIntent', … }.
  */
-export function resolveUtterance(utterance: string, locale: string, options: { readonly inSession?: boolean; readonly skillPackageDir?: string } = {}): Resolution {
+export function resolveUtterance(
+  utterance: string,
+  locale: string,
+  options: { readonly inSession?: boolean; readonly skillPackageDir?: string } = {},
+): Resolution {
   return matcherFor(locale, options.skillPackageDir).resolve(utterance, { inSession: options.inSession ?? false });
 }
 

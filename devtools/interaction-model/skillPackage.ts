@@ -43,7 +43,12 @@ async function readJson(path: string): Promise<{ data: unknown } | { problem: st
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    return { problem: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : `cannot be read (${(error as Error).message})` };
+    return {
+      problem:
+        (error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? 'is missing'
+          : `cannot be read (${(error as Error).message})`,
+    };
   }
   try {
     return { data: JSON.parse(text) as unknown };
@@ -56,18 +61,25 @@ export async function readSkillPackage(dir: string = DEFAULT_SKILL_PACKAGE_DIR):
   const problems: Problem[] = [];
   const manifestPath = shownPath(join(dir, MANIFEST_FILE));
   const manifestJson = await readJson(join(dir, MANIFEST_FILE));
-  if ('problem' in manifestJson) problems.push({ file: manifestPath, problem: `The skill manifest ${manifestJson.problem}.` });
+  if ('problem' in manifestJson)
+    problems.push({ file: manifestPath, problem: `The skill manifest ${manifestJson.problem}.` });
 
   const models: ModelFile[] = [];
   const modelsDir = join(dir, MODELS_DIR);
   const names = await readdir(modelsDir).catch(() => [] as string[]);
   const modelNames = names.filter((name) => name.endsWith('.json')).sort();
-  if (modelNames.length === 0) problems.push({ file: shownPath(modelsDir), problem: 'There is no interaction model (LOCALE.json) here.' });
+  if (modelNames.length === 0)
+    problems.push({ file: shownPath(modelsDir), problem: 'There is no interaction model (LOCALE.json) here.' });
   for (const name of modelNames) {
     const path = join(modelsDir, name);
     const json = await readJson(path);
     if ('problem' in json) problems.push({ file: shownPath(path), problem: `The interaction model ${json.problem}.` });
     else models.push({ file: shownPath(path), locale: name.slice(0, -'.json'.length), data: json.data });
   }
-  return { dir, ...('data' in manifestJson ? { manifest: { file: manifestPath, data: manifestJson.data } } : {}), models, problems };
+  return {
+    dir,
+    ...('data' in manifestJson ? { manifest: { file: manifestPath, data: manifestJson.data } } : {}),
+    models,
+    problems,
+  };
 }

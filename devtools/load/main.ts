@@ -6,7 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { ALEXA_DEADLINE_MS } from '../../lambda/deadlines.ts';
 import { parseCommandLine, positiveInteger, runCommand, UsageError } from '../../ops/cli.ts';
 import { megabytes } from './memory.ts';
-import { heapGrowth, heapSlope, runLoad, type LoadFigures } from './run.ts';
+import { heapGrowth, heapSlope, type LoadFigures, runLoad } from './run.ts';
 
 const DEFAULTS = { requests: 2_000, concurrency: 50, waves: 8, warmUp: 2_000 } as const;
 /**
@@ -38,16 +38,26 @@ const mb = (bytes: number) => `${megabytes(bytes).toFixed(1)} MB`;
 function problemsOf(figures: LoadFigures): string[] {
   const problems: string[] = [];
   if (figures.unhandledErrors > 0) problems.push(`${figures.unhandledErrors} unhandled error(s)`);
-  if (figures.outboxMails !== figures.confirmations) problems.push(`${figures.outboxMails} mails in the outbox for ${figures.confirmations} confirmations`);
-  if (figures.confirmations !== figures.requests) problems.push(`${figures.requests - figures.confirmations} request(s) not confirmed`);
-  if (figures.latencyMs.max >= ALEXA_DEADLINE_MS) problems.push(`the slowest answer took ${Math.round(figures.latencyMs.max)} ms, past Alexa's ${ALEXA_DEADLINE_MS} ms`);
+  if (figures.outboxMails !== figures.confirmations)
+    problems.push(`${figures.outboxMails} mails in the outbox for ${figures.confirmations} confirmations`);
+  if (figures.confirmations !== figures.requests)
+    problems.push(`${figures.requests - figures.confirmations} request(s) not confirmed`);
+  if (figures.latencyMs.max >= ALEXA_DEADLINE_MS)
+    problems.push(
+      `the slowest answer took ${Math.round(figures.latencyMs.max)} ms, past Alexa's ${ALEXA_DEADLINE_MS} ms`,
+    );
   const growth = megabytes(heapGrowth(figures));
   if (growth > FLAT_HEAP_TOLERANCE_MB) problems.push(`the live heap grew by ${growth.toFixed(1)} MB`);
   return problems;
 }
 
 runCommand(USAGE, 'Load run failed', async () => {
-  const parsed = parseCommandLine(USAGE, { requests: { type: 'string' }, concurrency: { type: 'string' }, waves: { type: 'string' }, 'warm-up': { type: 'string' } });
+  const parsed = parseCommandLine(USAGE, {
+    requests: { type: 'string' },
+    concurrency: { type: 'string' },
+    waves: { type: 'string' },
+    'warm-up': { type: 'string' },
+  });
   if (!parsed) return 0;
   if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
   const requests = positiveInteger('requests', parsed.values.requests, DEFAULTS.requests);
@@ -55,24 +65,36 @@ runCommand(USAGE, 'Load run failed', async () => {
   const waves = positiveInteger('waves', parsed.values.waves, DEFAULTS.waves);
   const warmUp = positiveInteger('warm-up', parsed.values['warm-up'], DEFAULTS.warmUp);
 
-  say(`Sending ${warmUp.toLocaleString('en-US')} warm-up and ${requests.toLocaleString('en-US')} measured SendEmailIntent requests at a concurrency of ${concurrency} on loopback, in ${waves} waves…`);
+  say(
+    `Sending ${warmUp.toLocaleString('en-US')} warm-up and ${requests.toLocaleString('en-US')} measured SendEmailIntent requests at a concurrency of ${concurrency} on loopback, in ${waves} waves…`,
+  );
   const figures = await runLoad({
     requests,
     concurrency,
     waves,
     warmUp,
     onWave: (wave) =>
-      say(`  wave ${wave.wave}: ${wave.requests} requests in ${wave.seconds.toFixed(1)} s, ${wave.confirmations} confirmed, ${wave.outboxMails} in the outbox; heap ${mb(wave.memory.heapUsed)}, RSS ${mb(wave.memory.rss)}`),
+      say(
+        `  wave ${wave.wave}: ${wave.requests} requests in ${wave.seconds.toFixed(1)} s, ${wave.confirmations} confirmed, ${wave.outboxMails} in the outbox; heap ${mb(wave.memory.heapUsed)}, RSS ${mb(wave.memory.rss)}`,
+      ),
   });
 
   const [baseline] = figures.memory;
   const last = figures.memory.at(-1);
   say('');
-  say(`${figures.requests.toLocaleString('en-US')} requests (${figures.warmUp.toLocaleString('en-US')} warm-up) at concurrency ${figures.concurrency} in ${figures.seconds.toFixed(1)} s (${Math.round(figures.requests / figures.seconds)} requests/s) on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${mb(totalmem())} RAM, Node ${process.version}:`);
-  say(`  confirmations ${figures.confirmations}, mails in the outbox ${figures.outboxMails}, other answers ${figures.otherAnswers}, unhandled errors ${figures.unhandledErrors}`);
-  say(`  answer time p50 ${figures.latencyMs.p50.toFixed(0)} ms, p99 ${figures.latencyMs.p99.toFixed(0)} ms, max ${figures.latencyMs.max.toFixed(0)} ms (Alexa's deadline ${ALEXA_DEADLINE_MS} ms)`);
+  say(
+    `${figures.requests.toLocaleString('en-US')} requests (${figures.warmUp.toLocaleString('en-US')} warm-up) at concurrency ${figures.concurrency} in ${figures.seconds.toFixed(1)} s (${Math.round(figures.requests / figures.seconds)} requests/s) on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${mb(totalmem())} RAM, Node ${process.version}:`,
+  );
+  say(
+    `  confirmations ${figures.confirmations}, mails in the outbox ${figures.outboxMails}, other answers ${figures.otherAnswers}, unhandled errors ${figures.unhandledErrors}`,
+  );
+  say(
+    `  answer time p50 ${figures.latencyMs.p50.toFixed(0)} ms, p99 ${figures.latencyMs.p99.toFixed(0)} ms, max ${figures.latencyMs.max.toFixed(0)} ms (Alexa's deadline ${ALEXA_DEADLINE_MS} ms)`,
+  );
   if (baseline && last) {
-    say(`  live heap after GC: ${mb(baseline.heapUsed)} after the warm-up, ${mb(last.heapUsed)} at the end (${heapGrowth(figures) >= 0 ? '+' : ''}${mb(heapGrowth(figures))}, slope ${Math.round(heapSlope(figures))} bytes/request); RSS ${mb(baseline.rss)} → ${mb(last.rss)}`);
+    say(
+      `  live heap after GC: ${mb(baseline.heapUsed)} after the warm-up, ${mb(last.heapUsed)} at the end (${heapGrowth(figures) >= 0 ? '+' : ''}${mb(heapGrowth(figures))}, slope ${Math.round(heapSlope(figures))} bytes/request); RSS ${mb(baseline.rss)} → ${mb(last.rss)}`,
+    );
   }
   say(`  log lines: ${[...figures.logLinesByEvent].map(([event, count]) => `${event} ${count}`).join(', ')}`);
 

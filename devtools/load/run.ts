@@ -13,7 +13,7 @@ import { createSkill } from '../../lambda/skill.ts';
 import { intentRequest } from '../../testkit/envelopes.ts';
 import { startProfileApi } from '../../testkit/profileApi.ts';
 import { startSesOutbox } from '../../testkit/ses/outbox.ts';
-import { sampleMemory, type MemorySample } from './memory.ts';
+import { type MemorySample, sampleMemory } from './memory.ts';
 
 /** Fake: the local outbox accepts any signature. */
 export const LOAD_KEY = { id: 'TEST-KEY-ID-NOT-REAL', secret: 'load-only-secret-not-a-real-key' } as const;
@@ -67,11 +67,17 @@ function percentile(sorted: readonly number[], fraction: number): number {
 /** One request in four dictates a note (SendRawEmail); one in three is Japanese. */
 function envelopeFor(index: number, profileUrl: string): RequestEnvelope {
   const slots = index % 4 === 0 ? { note: `load note ${index} <&>` } : {};
-  return intentRequest('SendEmailIntent', slots, { apiEndpoint: profileUrl, locale: index % 3 === 0 ? 'ja-JP' : 'en-US' });
+  return intentRequest('SendEmailIntent', slots, {
+    apiEndpoint: profileUrl,
+    locale: index % 3 === 0 ? 'ja-JP' : 'en-US',
+  });
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
-  const [outbox, profile] = await Promise.all([startSesOutbox(), startProfileApi({ email: PROFILE_EMAIL, givenName: 'Loadtester' })]);
+  const [outbox, profile] = await Promise.all([
+    startSesOutbox(),
+    startProfileApi({ email: PROFILE_EMAIL, givenName: 'Loadtester' }),
+  ]);
   const previousEndpoint = process.env.AWS_ENDPOINT_URL_SES;
   process.env.AWS_ENDPOINT_URL_SES = outbox.url;
 
@@ -81,7 +87,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     logLinesByEvent.set(event, (logLinesByEvent.get(event) ?? 0) + 1);
   });
   const skill = createSkill({
-    config: loadConfig({ [ENV.fromAddress]: FROM_ADDRESS, [ENV.region]: 'us-east-1', [ENV.accessKeyId]: LOAD_KEY.id, [ENV.secretAccessKey]: LOAD_KEY.secret }),
+    config: loadConfig({
+      [ENV.fromAddress]: FROM_ADDRESS,
+      [ENV.region]: 'us-east-1',
+      [ENV.accessKeyId]: LOAD_KEY.id,
+      [ENV.secretAccessKey]: LOAD_KEY.secret,
+    }),
     logger,
   });
 
@@ -146,7 +157,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
       outboxMails += mails;
       const sample = await sampleMemory();
       memory.push(sample);
-      const figures = { wave, requests: count, confirmations: confirmations - confirmedBefore, outboxMails: mails, seconds: (performance.now() - waveStarted) / 1_000, memory: sample };
+      const figures = {
+        wave,
+        requests: count,
+        confirmations: confirmations - confirmedBefore,
+        outboxMails: mails,
+        seconds: (performance.now() - waveStarted) / 1_000,
+        memory: sample,
+      };
       waves.push(figures);
       options.onWave?.(figures);
     }

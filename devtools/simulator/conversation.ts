@@ -5,12 +5,18 @@
 // error or walking away (the end of the input) bring the SessionEndedRequest Alexa sends.
 
 import { randomUUID } from 'node:crypto';
-import type { RequestEnvelope, ResponseEnvelope, canfulfill, ui } from 'ask-sdk-model';
-import { canFulfillRequest, intentRequest, launchRequest, sessionEndedRequest, type EnvelopeOptions } from '../../testkit/envelopes.ts';
+import type { canfulfill, RequestEnvelope, ResponseEnvelope, ui } from 'ask-sdk-model';
 import { spokenText } from '../../testkit/bundle.ts';
+import {
+  canFulfillRequest,
+  type EnvelopeOptions,
+  intentRequest,
+  launchRequest,
+  sessionEndedRequest,
+} from '../../testkit/envelopes.ts';
 import type { CapturedMail } from '../../testkit/ses/outbox.ts';
-import type { LocalLambda } from './localLambda.ts';
 import type { Matcher, Resolution } from '../interaction-model/matcher.ts';
+import type { LocalLambda } from './localLambda.ts';
 
 export interface Exchange {
   readonly request: RequestEnvelope;
@@ -77,7 +83,12 @@ export function startConversation(options: ConversationOptions): Conversation {
   let session: Session | undefined;
 
   const openSession = (): Session => {
-    session = { sessionId: `amzn1.echo-api.session.${randomUUID()}`, apiAccessToken: `local-api-access-token-${randomUUID()}`, attributes: {}, isNew: true };
+    session = {
+      sessionId: `amzn1.echo-api.session.${randomUUID()}`,
+      apiAccessToken: `local-api-access-token-${randomUUID()}`,
+      attributes: {},
+      isNew: true,
+    };
     return session;
   };
 
@@ -89,7 +100,12 @@ export function startConversation(options: ConversationOptions): Conversation {
     apiEndpoint: profileApiUrl,
     consentToken: (options.hasConsent?.() ?? true) ? `local-consent-token-${userId}` : null,
     ...(current
-      ? { sessionId: current.sessionId, apiAccessToken: current.apiAccessToken, newSession: current.isNew, attributes: current.attributes }
+      ? {
+          sessionId: current.sessionId,
+          apiAccessToken: current.apiAccessToken,
+          newSession: current.isNew,
+          attributes: current.attributes,
+        }
       : { apiAccessToken: `local-api-access-token-${randomUUID()}` }),
   });
 
@@ -99,7 +115,10 @@ export function startConversation(options: ConversationOptions): Conversation {
   };
 
   /** Sends a request inside the current session and applies the response to it. */
-  const exchangeInSession = async (current: Session, build: (options: EnvelopeOptions) => RequestEnvelope): Promise<Exchange[]> => {
+  const exchangeInSession = async (
+    current: Session,
+    build: (options: EnvelopeOptions) => RequestEnvelope,
+  ): Promise<Exchange[]> => {
     const exchange = await send(build(envelopeOptions(current)));
     current.isNew = false;
     const exchanges = [exchange];
@@ -116,9 +135,18 @@ export function startConversation(options: ConversationOptions): Conversation {
     return exchanges;
   };
 
-  const turnOf = async (user: string | null, resolution: Resolution | undefined, exchanges: Exchange[], note?: string): Promise<Turn> => {
+  const turnOf = async (
+    user: string | null,
+    resolution: Resolution | undefined,
+    exchanges: Exchange[],
+    note?: string,
+  ): Promise<Turn> => {
     const main = exchanges.find((exchange) => exchange.request.request.type !== 'CanFulfillIntentRequest');
-    const speech = main?.response ? spokenText(main.response) : main?.error !== undefined ? SKILL_DID_NOT_ANSWER : undefined;
+    const speech = main?.response
+      ? spokenText(main.response)
+      : main?.error !== undefined
+        ? SKILL_DID_NOT_ANSWER
+        : undefined;
     const card = main?.response?.response.card;
     return {
       user,
@@ -139,28 +167,42 @@ export function startConversation(options: ConversationOptions): Conversation {
         return turnOf(utterance, resolution, await exchangeInSession(openSession(), launchRequest));
       case 'intent': {
         const current = resolution.oneShot || !session ? openSession() : session;
-        return turnOf(utterance, resolution, await exchangeInSession(current, (envelope) => intentRequest(resolution.intent, resolution.slots, envelope)));
+        return turnOf(
+          utterance,
+          resolution,
+          await exchangeInSession(current, (envelope) => intentRequest(resolution.intent, resolution.slots, envelope)),
+        );
       }
       case 'exit': {
         const current = session;
         if (!current) return turnOf(utterance, resolution, []);
         session = undefined;
-        return turnOf(utterance, resolution, [await send(sessionEndedRequest('USER_INITIATED', envelopeOptions(current)))]);
+        return turnOf(utterance, resolution, [
+          await send(sessionEndedRequest('USER_INITIATED', envelopeOptions(current))),
+        ]);
       }
       case 'name-free': {
         // Alexa asks the skill first whether it can fulfil the request, and only sends it on a YES.
         const question = await send(canFulfillRequest(resolution.intent, resolution.slots, envelopeOptions(undefined)));
-        const answer = (question.response?.response as { canFulfillIntent?: canfulfill.CanFulfillIntent } | undefined)?.canFulfillIntent;
+        const answer = (question.response?.response as { canFulfillIntent?: canfulfill.CanFulfillIntent } | undefined)
+          ?.canFulfillIntent;
         if (answer?.canFulfill !== 'YES') {
           const note = `Alexa asked ${skillName} whether it can do that (CanFulfillIntentRequest) and it answered ${answer?.canFulfill ?? 'nothing'}; name it to be sure: "${matcher.examples()[0]}".`;
           return turnOf(utterance, resolution, [question], note);
         }
-        const exchanges = await exchangeInSession(openSession(), (envelope) => intentRequest(resolution.intent, resolution.slots, envelope));
+        const exchanges = await exchangeInSession(openSession(), (envelope) =>
+          intentRequest(resolution.intent, resolution.slots, envelope),
+        );
         return turnOf(utterance, resolution, [question, ...exchanges]);
       }
       case 'not-for-skill': {
         const [oneShot, launch] = matcher.examples();
-        return turnOf(utterance, resolution, [], `That is not for ${skillName}: no session is open, so start with its name, for example "${oneShot}" or "${launch}".`);
+        return turnOf(
+          utterance,
+          resolution,
+          [],
+          `That is not for ${skillName}: no session is open, so start with its name, for example "${oneShot}" or "${launch}".`,
+        );
       }
     }
   };
@@ -175,7 +217,9 @@ export function startConversation(options: ConversationOptions): Conversation {
       const current = session;
       if (!current) return undefined;
       session = undefined;
-      return turnOf(null, undefined, [await send(sessionEndedRequest('EXCEEDED_MAX_REPROMPTS', envelopeOptions(current)))]);
+      return turnOf(null, undefined, [
+        await send(sessionEndedRequest('EXCEEDED_MAX_REPROMPTS', envelopeOptions(current))),
+      ]);
     },
   };
 }

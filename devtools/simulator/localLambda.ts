@@ -7,12 +7,14 @@
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { ALEXA_DEADLINE_MS } from '../../lambda/deadlines.ts';
 import { ensureLambdaBuilt } from '../../ops/build/bundle.ts';
+import { type LambdaHandler, loadBundledHandler } from '../../testkit/bundle.ts';
 import { withinDeadline } from '../../testkit/deadline.ts';
-import { loadBundledHandler, type LambdaHandler } from '../../testkit/bundle.ts';
 
 export interface Invocation {
   /** The response, or why there is none: the handler threw, or missed Alexa's deadline (Alexa then says the skill did not answer). */
-  readonly outcome: { readonly ok: true; readonly response: ResponseEnvelope } | { readonly ok: false; readonly error: Error };
+  readonly outcome:
+    | { readonly ok: true; readonly response: ResponseEnvelope }
+    | { readonly ok: false; readonly error: Error };
   /** The function's log lines written during this invocation. */
   readonly logs: readonly string[];
 }
@@ -55,31 +57,52 @@ async function capturingStdout<T>(work: () => T | Promise<T>): Promise<{ value: 
   }) as typeof process.stdout.write;
   try {
     const value = await work();
-    return { value, lines: chunks.join('').split('\n').filter((line) => line.length > 0) };
+    return {
+      value,
+      lines: chunks
+        .join('')
+        .split('\n')
+        .filter((line) => line.length > 0),
+    };
   } finally {
     process.stdout.write = write;
   }
 }
 
-export async function startLocalLambda({ environment, outDir, deadlineMs = ALEXA_DEADLINE_MS }: LocalLambdaOptions): Promise<LocalLambda> {
+export async function startLocalLambda({
+  environment,
+  outDir,
+  deadlineMs = ALEXA_DEADLINE_MS,
+}: LocalLambdaOptions): Promise<LocalLambda> {
   const { outFile, rebuilt } = await ensureLambdaBuilt(outDir);
   const wanted = JSON.stringify(Object.entries(environment).sort());
   if (loaded && (loaded.bundlePath !== outFile || loaded.environment !== wanted)) {
-    throw new Error('The skill bundle reads its configuration once per process, and this process already loaded it with another one; start a new process.');
+    throw new Error(
+      'The skill bundle reads its configuration once per process, and this process already loaded it with another one; start a new process.',
+    );
   }
   Object.assign(process.env, environment);
   loaded = { bundlePath: outFile, environment: wanted };
 
-  const { value: handler, lines: coldStartLogs } = await capturingStdout<LambdaHandler>(() => loadBundledHandler(outFile));
+  const { value: handler, lines: coldStartLogs } = await capturingStdout<LambdaHandler>(() =>
+    loadBundledHandler(outFile),
+  );
   return {
     bundlePath: outFile,
     rebuilt,
     coldStartLogs,
     async invoke(event) {
       const { value: outcome, lines } = await capturingStdout(() =>
-        withinDeadline(handler(event), deadlineMs, `The skill did not answer within ${deadlineMs / 1000} s, when Alexa stops waiting.`).then(
+        withinDeadline(
+          handler(event),
+          deadlineMs,
+          `The skill did not answer within ${deadlineMs / 1000} s, when Alexa stops waiting.`,
+        ).then(
           (response) => ({ ok: true as const, response }),
-          (error: unknown) => ({ ok: false as const, error: error instanceof Error ? error : new Error(String(error)) }),
+          (error: unknown) => ({
+            ok: false as const,
+            error: error instanceof Error ? error : new Error(String(error)),
+          }),
         ),
       );
       return { outcome, logs: lines };

@@ -3,15 +3,15 @@
 // Both run the built Lambda bundle against a local SES outbox and a local Customer Profile
 // API on loopback, with no AWS or Amazon account.
 
-import { isSesBehaviourName, SES_BEHAVIOURS, type SesBehaviour } from '../../testkit/ses/faultServer.ts';
-import { matcherFor } from '../interaction-model/matcher.ts';
-import { replay, type ReplayOutcome } from './replay.ts';
-import { readReplayFile, ReplayFileError, type ReplayFile } from './replayFile.ts';
-import { DEFAULT_USER, startSimulator, type SimulatedUser, type Simulator } from './simulator.ts';
 import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
-import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
-import { skillLocales, skillName } from '../interaction-model/languageModel.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
+import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
+import { isSesBehaviourName, SES_BEHAVIOURS, type SesBehaviour } from '../../testkit/ses/faultServer.ts';
+import { skillLocales, skillName } from '../interaction-model/languageModel.ts';
+import { matcherFor } from '../interaction-model/matcher.ts';
+import { type ReplayOutcome, replay } from './replay.ts';
+import { type ReplayFile, ReplayFileError, readReplayFile } from './replayFile.ts';
+import { DEFAULT_USER, type SimulatedUser, type Simulator, startSimulator } from './simulator.ts';
 import { runTerminal } from './terminal.ts';
 import { logLines, turnJson, turnLines } from './transcript.ts';
 
@@ -73,13 +73,17 @@ function readSettings(): Settings | undefined {
   });
   if (!parsed) return undefined;
   const { values, positionals } = parsed;
-  if (positionals.length > 0) throw new UsageError(`Unexpected argument ${positionals[0]}: a file to replay comes after --replay.`);
+  if (positionals.length > 0)
+    throw new UsageError(`Unexpected argument ${positionals[0]}: a file to replay comes after --replay.`);
   if (values.locale !== undefined && !skillLocales().includes(values.locale)) {
     throw new UsageError(`Locale ${values.locale} was not found for your skill: use ${skillLocales().join(' or ')}.`);
   }
-  if (values.email !== undefined && values['no-email']) throw new UsageError('--email and --no-email contradict each other: give one.');
+  if (values.email !== undefined && values['no-email'])
+    throw new UsageError('--email and --no-email contradict each other: give one.');
   if (values.ses !== undefined && !isSesBehaviourName(values.ses)) {
-    throw new UsageError(`--ses ${values.ses} is not a behaviour: use one of ${Object.keys(SES_BEHAVIOURS).join(', ')}.`);
+    throw new UsageError(
+      `--ses ${values.ses} is not a behaviour: use one of ${Object.keys(SES_BEHAVIOURS).join(', ')}.`,
+    );
   }
   const user: Partial<SimulatedUser> = {
     ...(values.email !== undefined ? { email: values.email } : {}),
@@ -117,7 +121,9 @@ async function talk(simulator: Simulator, settings: Settings): Promise<number> {
   const interactive = Boolean(process.stdin.isTTY);
   const [oneShot, launch] = matcher.examples();
   inform('');
-  inform(`${skillName(locale) ?? matcher.invocationName}, offline, in ${locale}. The local SES outbox shows every mail at ${simulator.outboxUrl}`);
+  inform(
+    `${skillName(locale) ?? matcher.invocationName}, offline, in ${locale}. The local SES outbox shows every mail at ${simulator.outboxUrl}`,
+  );
   inform(`Simulated user: ${describeUser(simulator.user)}.`);
   inform(`Try saying: ${oneShot}`);
   inform(`        or: ${launch}`);
@@ -157,14 +163,17 @@ async function replayAll(simulator: Simulator, files: readonly ReplayFile[], set
     if (!settings.json) say('');
   }
   const failed = outcomes.filter((outcome) => outcome.failures.length > 0);
-  for (const outcome of failed) for (const failure of outcome.failures) inform(`Not met in ${outcome.file.path}: ${failure}`);
+  for (const outcome of failed)
+    for (const failure of outcome.failures) inform(`Not met in ${outcome.file.path}: ${failure}`);
   const checked = outcomes.filter((outcome) => outcome.file.expect).length;
   if (failed.length > 0) {
     const count = failed.reduce((sum, outcome) => sum + outcome.failures.length, 0);
     inform(`${count} expectation(s) were not met, in ${failed.map((outcome) => outcome.file.path).join(', ')}.`);
     return 1;
   }
-  inform(`Replayed ${outcomes.length} file(s)${checked > 0 ? `; every expectation of the ${checked} with an "expect" list was met` : ''}.`);
+  inform(
+    `Replayed ${outcomes.length} file(s)${checked > 0 ? `; every expectation of the ${checked} with an "expect" list was met` : ''}.`,
+  );
   return 0;
 }
 

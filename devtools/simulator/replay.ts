@@ -35,7 +35,11 @@ function userFrom(simulate: SimulateSettings | undefined): Partial<SimulatedUser
   };
 }
 
-export async function replay(simulator: Simulator, file: ReplayFile, options: ReplayOptions = {}): Promise<ReplayOutcome> {
+export async function replay(
+  simulator: Simulator,
+  file: ReplayFile,
+  options: ReplayOptions = {},
+): Promise<ReplayOutcome> {
   const locale = options.locale ?? file.locale;
   simulator.setUser({ ...DEFAULT_USER, ...userFrom(file.simulate), ...options.user });
   simulator.setSes(options.ses ?? SES_BEHAVIOURS[file.simulate?.ses ?? 'accept']);
@@ -63,7 +67,8 @@ export async function replay(simulator: Simulator, file: ReplayFile, options: Re
     const expectation = file.expect?.[utteranceIndex];
     utteranceIndex++;
     if (expectation) {
-      for (const problem of unmetExpectations(turn, expectation)) failures.push(`turn ${utteranceIndex} (${JSON.stringify(input)}): ${problem}`);
+      for (const problem of unmetExpectations(turn, expectation))
+        failures.push(`turn ${utteranceIndex} (${JSON.stringify(input)}): ${problem}`);
     }
   }
   const closing = await conversation.finish();

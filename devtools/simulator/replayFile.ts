@@ -89,9 +89,16 @@ const extensionsSchema: JSONSchemaType<Extensions> = {
 const validateExtensions = new Ajv({ allErrors: false }).compile(extensionsSchema);
 
 function describeSchemaError(error: ErrorObject): string {
-  const where = error.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
-  const allowed = error.keyword === 'enum' ? ` (${(error.params as { allowedValues: string[] }).allowedValues.join(', ')})` : '';
-  const extra = error.keyword === 'additionalProperties' ? ` "${(error.params as { additionalProperty: string }).additionalProperty}"` : '';
+  const where = error.instancePath
+    .replace(/^\//, '')
+    .replace(/\/(\d+)/g, '[$1]')
+    .replace(/\//g, '.');
+  const allowed =
+    error.keyword === 'enum' ? ` (${(error.params as { allowedValues: string[] }).allowedValues.join(', ')})` : '';
+  const extra =
+    error.keyword === 'additionalProperties'
+      ? ` "${(error.params as { additionalProperty: string }).additionalProperty}"`
+      : '';
   return `Replay file's ${where} ${error.message ?? 'is invalid'}${extra}${allowed}.`;
 }
 
@@ -100,7 +107,11 @@ function isNonBlankString(value: unknown): value is string {
 }
 
 /** Validates parsed content, in the order and with the words of `ask dialog`, then our own keys. */
-export function parseReplayFile(content: unknown, path: string, locales: readonly string[] = skillLocales()): ReplayFile {
+export function parseReplayFile(
+  content: unknown,
+  path: string,
+  locales: readonly string[] = skillLocales(),
+): ReplayFile {
   const file = (content && typeof content === 'object' ? content : {}) as Record<string, unknown>;
   if (!isNonBlankString(file.skillId)) throw new ReplayFileError('Replay file must contain skillId');
   if (!isNonBlankString(file.locale)) throw new ReplayFileError('Replay file must contain locale');
@@ -114,25 +125,39 @@ export function parseReplayFile(content: unknown, path: string, locales: readonl
     return trimmed;
   });
   if (!locales.includes(file.locale)) {
-    throw new ReplayFileError(`Locale ${file.locale} was not found for your skill. Ensure the locale you want to simulate exists in your publishingInformation.`);
+    throw new ReplayFileError(
+      `Locale ${file.locale} was not found for your skill. Ensure the locale you want to simulate exists in your publishingInformation.`,
+    );
   }
 
-  if (!validateExtensions(file)) throw new ReplayFileError(describeSchemaError(validateExtensions.errors?.[0] as ErrorObject));
+  if (!validateExtensions(file))
+    throw new ReplayFileError(describeSchemaError(validateExtensions.errors?.[0] as ErrorObject));
   const { expect, simulate } = file as Extensions;
   if (expect) {
     const utterances = userInput.filter((input) => !isCommand(input)).length;
     if (expect.length !== utterances) {
-      throw new ReplayFileError(`Replay file's expect has ${expect.length} entries but userInput has ${utterances} utterances: give one entry per utterance (commands such as .quit have none).`);
+      throw new ReplayFileError(
+        `Replay file's expect has ${expect.length} entries but userInput has ${utterances} utterances: give one entry per utterance (commands such as .quit have none).`,
+      );
     }
     expect.forEach((expectation, index) => {
       try {
         new RegExp(expectation.speech, 'iu');
       } catch (error) {
-        throw new ReplayFileError(`Replay file's expect[${index}].speech is not a regular expression: ${(error as Error).message}`);
+        throw new ReplayFileError(
+          `Replay file's expect[${index}].speech is not a regular expression: ${(error as Error).message}`,
+        );
       }
     });
   }
-  return { path, skillId: file.skillId, locale: file.locale, userInput, ...(expect ? { expect } : {}), ...(simulate ? { simulate } : {}) };
+  return {
+    path,
+    skillId: file.skillId,
+    locale: file.locale,
+    userInput,
+    ...(expect ? { expect } : {}),
+    ...(simulate ? { simulate } : {}),
+  };
 }
 
 export function readReplayFile(path: string, locales?: readonly string[]): ReplayFile {

@@ -5,13 +5,18 @@
 
 import { relative } from 'node:path';
 import { ENV } from '../../lambda/config.ts';
-import { startProfileApi, type ProfileApi } from '../../testkit/profileApi.ts';
-import { SES_BEHAVIOURS, startSesFaultServer, type SesBehaviour, type SesFaultServer } from '../../testkit/ses/faultServer.ts';
-import { startSesOutbox, type CapturedMail, type SesOutbox } from '../../testkit/ses/outbox.ts';
-import { startConversation, type Conversation } from './conversation.ts';
-import { startLocalLambda, type LocalLambda } from './localLambda.ts';
-import { matcherFor } from '../interaction-model/matcher.ts';
+import { type ProfileApi, startProfileApi } from '../../testkit/profileApi.ts';
+import {
+  SES_BEHAVIOURS,
+  type SesBehaviour,
+  type SesFaultServer,
+  startSesFaultServer,
+} from '../../testkit/ses/faultServer.ts';
+import { type CapturedMail, type SesOutbox, startSesOutbox } from '../../testkit/ses/outbox.ts';
 import { skillName } from '../interaction-model/languageModel.ts';
+import { matcherFor } from '../interaction-model/matcher.ts';
+import { type Conversation, startConversation } from './conversation.ts';
+import { type LocalLambda, startLocalLambda } from './localLambda.ts';
 
 export interface SimulatedUser {
   /** The profile's email address; null when the profile has none. */
@@ -69,7 +74,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   try {
     const outbox: SesOutbox = await startSesOutbox();
     started.push(outbox);
-    const sesEndpoint: SesFaultServer = await startSesFaultServer(options.ses ?? SES_BEHAVIOURS.accept, { upstream: outbox.url });
+    const sesEndpoint: SesFaultServer = await startSesFaultServer(options.ses ?? SES_BEHAVIOURS.accept, {
+      upstream: outbox.url,
+    });
     started.push(sesEndpoint);
     const profile: ProfileApi = await startProfileApi(profileBehaviour(user));
     started.push(profile);
@@ -89,7 +96,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
     });
-    progress(`${lambda.rebuilt ? 'Built' : 'Using'} ${relative(process.cwd(), lambda.bundlePath) || lambda.bundlePath}.`);
+    progress(
+      `${lambda.rebuilt ? 'Built' : 'Using'} ${relative(process.cwd(), lambda.bundlePath) || lambda.bundlePath}.`,
+    );
 
     let seenMails = (await outbox.mails()).length;
     const takeNewMails = async (): Promise<CapturedMail[]> => {

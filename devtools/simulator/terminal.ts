@@ -32,7 +32,10 @@ const RECORD_FORMAT = 'Please use the format: ".record <fileName>" or ".record <
 export async function runTerminal(options: TerminalOptions): Promise<void> {
   const { conversation, interactive, output, messages } = options;
   const utterances: string[] = [];
-  const reader = createInterface({ input: options.input, ...(interactive ? { output, prompt: PROMPT, terminal: true } : { terminal: false }) });
+  const reader = createInterface({
+    input: options.input,
+    ...(interactive ? { output, prompt: PROMPT, terminal: true } : { terminal: false }),
+  });
   reader.on('SIGINT', () => reader.close());
 
   const show = (turn: Turn) => {
@@ -50,7 +53,10 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
     }
     const userInput = flag ? [...utterances, '.quit'] : [...utterances];
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${JSON.stringify({ skillId: options.skillId, locale: conversation.locale, type: 'text', userInput }, null, 2)}\n`);
+    writeFileSync(
+      path,
+      `${JSON.stringify({ skillId: options.skillId, locale: conversation.locale, type: 'text', userInput }, null, 2)}\n`,
+    );
     tell(`Created replay file at ${path}${flag ? ' (appended ".quit" to list of utterances).' : ''}`);
   };
 

@@ -3,10 +3,10 @@
 // model that passed the schema, so that it can rely on its shape; the manifest rules read only
 // the locales and their example phrases, defensively, so they run whatever else is wrong.
 
+import { DEFAULT_SKILL_PACKAGE_DIR, type Problem, readSkillPackage } from '../interaction-model/skillPackage.ts';
 import { examplePhraseProblems, localeProblems } from './manifestRules.ts';
 import { crossLocaleProblems, modelProblems } from './modelRules.ts';
 import { interactionModelSchemaProblems, manifestSchemaProblems } from './schema.ts';
-import { DEFAULT_SKILL_PACKAGE_DIR, readSkillPackage, type Problem } from '../interaction-model/skillPackage.ts';
 
 export interface CheckResult {
   /** What was checked: skill.json and each model file, as shown in problems. */
@@ -28,8 +28,12 @@ export async function checkSkillPackage(dir: string = DEFAULT_SKILL_PACKAGE_DIR)
   for (const model of validModels) problems.push(...modelProblems(model));
   problems.push(...crossLocaleProblems(validModels));
   const manifest = skillPackage.manifest;
-  if (manifest) problems.push(...localeProblems(manifest, skillPackage.models), ...examplePhraseProblems(manifest, validModels));
+  if (manifest)
+    problems.push(...localeProblems(manifest, skillPackage.models), ...examplePhraseProblems(manifest, validModels));
 
-  const files = [...(skillPackage.manifest ? [skillPackage.manifest.file] : []), ...skillPackage.models.map((model) => model.file)];
+  const files = [
+    ...(skillPackage.manifest ? [skillPackage.manifest.file] : []),
+    ...skillPackage.models.map((model) => model.file),
+  ];
   return { files, problems };
 }

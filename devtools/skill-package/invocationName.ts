@@ -10,7 +10,21 @@
 // not スキル or アプリ. The console also asks for two or more words, but Japanese is written
 // without spaces (Amazon's own example is 「十二星座占い」), so that one is left to a person.
 
-const ENGLISH_LAUNCH_PHRASES = ['open', 'ask', 'tell', 'launch', 'start', 'begin', 'load', 'resume', 'run', 'enable', 'use', 'play', 'talk to'];
+const ENGLISH_LAUNCH_PHRASES = [
+  'open',
+  'ask',
+  'tell',
+  'launch',
+  'start',
+  'begin',
+  'load',
+  'resume',
+  'run',
+  'enable',
+  'use',
+  'play',
+  'talk to',
+];
 const ENGLISH_WAKE_WORDS = ['alexa', 'amazon', 'echo', 'computer'];
 const ENGLISH_FORBIDDEN_WORDS = ['skill', 'app'];
 const ENGLISH_TWO_WORD_FILLERS = ['the', 'a', 'an', 'for', 'to', 'of'];
@@ -36,10 +50,15 @@ function englishProblems(name: string): string[] {
   const problems: string[] = [];
   const disallowed = [...new Set([...name].filter((character) => !ENGLISH_ALLOWED.test(character)))];
   if (disallowed.length > 0) {
-    problems.push(`may contain only lower-case letters, spaces, apostrophes and periods (spell numbers out); it contains ${quoted(disallowed)}`);
+    problems.push(
+      `may contain only lower-case letters, spaces, apostrophes and periods (spell numbers out); it contains ${quoted(disallowed)}`,
+    );
   }
   // Words as Alexa hears them: "sam's" is one word, "a. b. c." three.
-  const words = name.toLowerCase().split(/[\s.]+/).filter(Boolean);
+  const words = name
+    .toLowerCase()
+    .split(/[\s.]+/)
+    .filter(Boolean);
   if (words.length < 2) problems.push('must be at least two words');
   if (words.length === 2) {
     const filler = words.find((word) => ENGLISH_TWO_WORD_FILLERS.includes(word));
@@ -58,12 +77,17 @@ function japaneseProblems(name: string): string[] {
   const problems: string[] = [];
   const disallowed = [...new Set([...name].filter((character) => !JAPANESE_ALLOWED.test(character)))];
   if (disallowed.length > 0) {
-    problems.push(`may contain only hiragana, katakana, kanji, lower-case letters and spaces (write numbers out, 二十一); it contains ${quoted(disallowed)}`);
+    problems.push(
+      `may contain only hiragana, katakana, kanji, lower-case letters and spaces (write numbers out, 二十一); it contains ${quoted(disallowed)}`,
+    );
   }
   const latinWords: string[] = name.toLowerCase().match(/[a-z]+/g) ?? [];
   const launch = JAPANESE_LAUNCH_PHRASES.filter((phrase) => name.includes(phrase));
   if (launch.length > 0) problems.push(`may not contain a launch phrase: ${quoted(launch)}`);
-  const wake: string[] = [...JAPANESE_WAKE_WORDS.filter((word) => name.includes(word)), ...ENGLISH_WAKE_WORDS.filter((word) => latinWords.includes(word))];
+  const wake: string[] = [
+    ...JAPANESE_WAKE_WORDS.filter((word) => name.includes(word)),
+    ...ENGLISH_WAKE_WORDS.filter((word) => latinWords.includes(word)),
+  ];
   // コンピューター contains コンピュータ: report the word once.
   const reported = wake.filter((word) => !wake.some((other) => other !== word && other.includes(word)));
   if (reported.length > 0) problems.push(`may not contain a wake word: ${quoted(reported)}`);
@@ -76,6 +100,10 @@ function japaneseProblems(name: string): string[] {
 export function invocationNameProblems(locale: string, name: string): string[] {
   const subject = `The invocation name ${JSON.stringify(name)}`;
   if (!name.trim()) return [`${subject} is empty.`];
-  const problems = locale.startsWith('en-') ? englishProblems(name) : locale.startsWith('ja-') ? japaneseProblems(name) : [];
+  const problems = locale.startsWith('en-')
+    ? englishProblems(name)
+    : locale.startsWith('ja-')
+      ? japaneseProblems(name)
+      : [];
   return problems.map((problem) => `${subject} ${problem}.`);
 }

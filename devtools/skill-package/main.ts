@@ -3,8 +3,8 @@
 
 import { resolve } from 'node:path';
 import { parseCommandLine, runCommand } from '../../ops/cli.ts';
-import { checkSkillPackage } from './check.ts';
 import { DEFAULT_SKILL_PACKAGE_DIR, shownPath } from '../interaction-model/skillPackage.ts';
+import { checkSkillPackage } from './check.ts';
 
 const USAGE = `Usage: npm run check:skill-package [-- --dir DIR]
 
@@ -26,11 +26,15 @@ runCommand(USAGE, 'The skill package check could not run', async () => {
   const parsed = parseCommandLine(USAGE, { dir: { type: 'string' } });
   if (!parsed) return 0;
   const dir = parsed.values.dir ? resolve(parsed.values.dir) : DEFAULT_SKILL_PACKAGE_DIR;
-  process.stdout.write(`Checking ${shownPath(dir)} against Amazon's schema (ask-smapi-model) and the skill package rules…\n`);
+  process.stdout.write(
+    `Checking ${shownPath(dir)} against Amazon's schema (ask-smapi-model) and the skill package rules…\n`,
+  );
   const { files, problems } = await checkSkillPackage(dir);
   for (const { file, problem } of problems) process.stdout.write(`${file}: ${problem}\n`);
   if (problems.length > 0) {
-    process.stderr.write(`The skill package has ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix ${problems.length === 1 ? 'it' : 'them'} before \`ask deploy\`.\n`);
+    process.stderr.write(
+      `The skill package has ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix ${problems.length === 1 ? 'it' : 'them'} before \`ask deploy\`.\n`,
+    );
     return 1;
   }
   process.stdout.write(`${files.join(', ')}: no problems.\n`);

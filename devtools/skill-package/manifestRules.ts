@@ -4,16 +4,17 @@
 
 import type { v1 } from 'ask-smapi-model';
 import { languageOf } from '../interaction-model/language.ts';
-import { createMatcher, describeResolution, normalizeUtterance, reachesSkill } from '../interaction-model/matcher.ts';
 import type { LanguageModel as SimulatorLanguageModel } from '../interaction-model/languageModel.ts';
-import { languageModelOf } from './modelRules.ts';
+import { createMatcher, describeResolution, normalizeUtterance, reachesSkill } from '../interaction-model/matcher.ts';
 import type { ModelFile, PackageFile, Problem } from '../interaction-model/skillPackage.ts';
+import { languageModelOf } from './modelRules.ts';
 
 type Locales = Record<string, v1.skill.Manifest.SkillManifestLocalizedPublishingInformation>;
 
 // Read defensively: these rules also run on a manifest with schema errors elsewhere in it.
 function localesOf(manifest: PackageFile): Locales {
-  const locales = (manifest.data as v1.skill.Manifest.SkillManifestEnvelope | null)?.manifest?.publishingInformation?.locales;
+  const locales = (manifest.data as v1.skill.Manifest.SkillManifestEnvelope | null)?.manifest?.publishingInformation
+    ?.locales;
   return locales && typeof locales === 'object' ? locales : {};
 }
 
@@ -27,10 +28,18 @@ export function localeProblems(manifest: PackageFile, models: readonly ModelFile
   const listed = Object.keys(localesOf(manifest));
   const modelled = new Set(models.map((model) => model.locale));
   for (const locale of listed) {
-    if (!modelled.has(locale)) problems.push({ file: manifest.file, problem: `The locale ${locale} is published, but there is no interactionModels/custom/${locale}.json.` });
+    if (!modelled.has(locale))
+      problems.push({
+        file: manifest.file,
+        problem: `The locale ${locale} is published, but there is no interactionModels/custom/${locale}.json.`,
+      });
   }
   for (const model of models) {
-    if (!listed.includes(model.locale)) problems.push({ file: model.file, problem: `The manifest's publishingInformation.locales has no ${model.locale}, so this model is never used.` });
+    if (!listed.includes(model.locale))
+      problems.push({
+        file: model.file,
+        problem: `The manifest's publishingInformation.locales has no ${model.locale}, so this model is never used.`,
+      });
   }
   return problems;
 }
@@ -43,13 +52,19 @@ export function examplePhraseProblems(manifest: PackageFile, models: readonly Mo
     if (!model) continue;
     const phrases = examplePhrasesOf(listing);
     if (phrases.length === 0) {
-      problems.push({ file: manifest.file, problem: `${locale} has no example phrases; the store listing needs at least one.` });
+      problems.push({
+        file: manifest.file,
+        problem: `${locale} has no example phrases; the store listing needs at least one.`,
+      });
       continue;
     }
     const language = languageOf(locale);
     const first = normalizeUtterance(phrases[0]!, language);
     if (!language.wakeWords.some((word) => first.startsWith(word))) {
-      problems.push({ file: manifest.file, problem: `The first ${locale} example phrase "${phrases[0]}" must start with the wake word (${language.wakeWords[0]}).` });
+      problems.push({
+        file: manifest.file,
+        problem: `The first ${locale} example phrase "${phrases[0]}" must start with the wake word (${language.wakeWords[0]}).`,
+      });
     }
     const matcher = createMatcher(languageModelOf(model) as unknown as SimulatorLanguageModel, locale);
     for (const phrase of phrases) {
@@ -61,7 +76,10 @@ export function examplePhraseProblems(manifest: PackageFile, models: readonly Mo
           : resolution.kind === 'name-free'
             ? `it does not name the skill, so Alexa would only ask it (CanFulfillIntentRequest) for ${describeResolution(resolution)}`
             : `${model.file} resolves it to ${describeResolution(resolution)}`;
-      problems.push({ file: manifest.file, problem: `The ${locale} example phrase "${phrase}" does not reach the skill: ${why}.` });
+      problems.push({
+        file: manifest.file,
+        problem: `The ${locale} example phrase "${phrase}" does not reach the skill: ${why}.`,
+      });
     }
   }
   return problems;

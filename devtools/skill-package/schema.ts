@@ -77,7 +77,10 @@ function valueAt(data: unknown, pointer: string): unknown {
     .split('/')
     .slice(1)
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), data);
+    .reduce<unknown>(
+      (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      data,
+    );
 }
 
 /** "/manifest/permissions/0/name: "alexa::profile:emial:read" is not an allowed value; did you mean "alexa::profile:email:read"?" */
@@ -85,18 +88,32 @@ function describe(error: ErrorObject, data: unknown): string {
   const where = error.instancePath || '(the whole file)';
   if (error.keyword === 'enum') {
     const value = valueAt(data, error.instancePath);
-    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.filter((item): item is string => typeof item === 'string');
-    const closest = typeof value === 'string' ? allowed.map((item) => ({ item, distance: levenshtein(value, item) })).sort((a, b) => a.distance - b.distance)[0] : undefined;
-    const hint = closest && closest.distance <= Math.max(3, Math.floor(closest.item.length / 4)) ? `; did you mean "${closest.item}"?` : '.';
+    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.filter(
+      (item): item is string => typeof item === 'string',
+    );
+    const closest =
+      typeof value === 'string'
+        ? allowed
+            .map((item) => ({ item, distance: levenshtein(value, item) }))
+            .sort((a, b) => a.distance - b.distance)[0]
+        : undefined;
+    const hint =
+      closest && closest.distance <= Math.max(3, Math.floor(closest.item.length / 4))
+        ? `; did you mean "${closest.item}"?`
+        : '.';
     return `${where}: ${JSON.stringify(value)} is not one of the values Amazon's schema allows${hint}`;
   }
-  if (error.keyword === 'additionalProperties') return `${where}: unknown property "${(error.params as { additionalProperty: string }).additionalProperty}".`;
+  if (error.keyword === 'additionalProperties')
+    return `${where}: unknown property "${(error.params as { additionalProperty: string }).additionalProperty}".`;
   return `${where} ${error.message ?? 'is invalid'}.`;
 }
 
 function check(validate: ValidateFunction, file: PackageFile, definition: string): Problem[] {
   if (validate(file.data)) return [];
-  return (validate.errors ?? []).map((error) => ({ file: file.file, problem: `Does not match ${definition}: ${describe(error, file.data)}` }));
+  return (validate.errors ?? []).map((error) => ({
+    file: file.file,
+    problem: `Does not match ${definition}: ${describe(error, file.data)}`,
+  }));
 }
 
 export function manifestSchemaProblems(file: PackageFile): Problem[] {

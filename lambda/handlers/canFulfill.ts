@@ -23,7 +23,9 @@ function hasConsent(handlerInput: HandlerInput): boolean {
 
 function verdict(handlerInput: HandlerInput, canSend: boolean): canfulfill.CanFulfillIntentValues {
   const request = handlerInput.requestEnvelope.request as Partial<canfulfill.CanFulfillIntentRequest>;
-  const understood = request.intent?.name === SEND_EMAIL_INTENT && Object.keys(request.intent.slots ?? {}).every((name) => name === NOTE_SLOT);
+  const understood =
+    request.intent?.name === SEND_EMAIL_INTENT &&
+    Object.keys(request.intent.slots ?? {}).every((name) => name === NOTE_SLOT);
   if (!understood || !canSend) return 'NO';
   return hasConsent(handlerInput) ? 'YES' : 'MAYBE';
 }
@@ -36,7 +38,8 @@ export function canFulfillHandler({ logger, canSend }: CanFulfillOptions): Reque
       const slotNames = Object.keys(request.intent?.slots ?? {});
       const canFulfill = verdict(handlerInput, canSend);
       // Every slot Alexa sent gets an answer; only the note slot is one the skill understands.
-      const slot = canFulfill === 'NO' ? { canUnderstand: 'NO', canFulfill: 'NO' } : { canUnderstand: 'YES', canFulfill: 'YES' };
+      const slot =
+        canFulfill === 'NO' ? { canUnderstand: 'NO', canFulfill: 'NO' } : { canUnderstand: 'YES', canFulfill: 'YES' };
       const answer: canfulfill.CanFulfillIntent = {
         canFulfill,
         slots: Object.fromEntries(slotNames.map((name) => [name, slot as canfulfill.CanFulfillSlot])),

@@ -56,10 +56,22 @@ export function sendEmailHandler({ logger, profile, mailer, configProblems }: Sk
 
       const masked = maskAddress(account.email);
       if (!result.ok) {
-        log.error('mail-failed', { to: masked, api: result.api, errorClass: result.failure.kind, errorCode: result.failure.code, attempts: result.attempts });
+        log.error('mail-failed', {
+          to: masked,
+          api: result.api,
+          errorClass: result.failure.kind,
+          errorCode: result.failure.code,
+          attempts: result.attempts,
+        });
         return respond.speak(messages.mailFailed(result.failure)).withShouldEndSession(true).getResponse();
       }
-      log.info('mail-sent', { to: masked, api: result.api, messageId: result.messageId, attempts: result.attempts, withNote: note !== undefined });
+      log.info('mail-sent', {
+        to: masked,
+        api: result.api,
+        messageId: result.messageId,
+        attempts: result.attempts,
+        withNote: note !== undefined,
+      });
       const domain = account.email.slice(account.email.lastIndexOf('@') + 1);
       return respond
         .speak(messages.sent(escapeMarkup(account.email[0] ?? ''), escapeMarkup(domain)))

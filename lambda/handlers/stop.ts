@@ -8,7 +8,8 @@ import { isIntent, turnOf } from '../request.ts';
 
 export function stopHandler(logger: Logger): RequestHandler {
   return {
-    canHandle: ({ requestEnvelope }) => isIntent(requestEnvelope, 'AMAZON.CancelIntent', 'AMAZON.StopIntent', 'AMAZON.NoIntent'),
+    canHandle: ({ requestEnvelope }) =>
+      isIntent(requestEnvelope, 'AMAZON.CancelIntent', 'AMAZON.StopIntent', 'AMAZON.NoIntent'),
     handle(handlerInput) {
       const { messages, log } = turnOf(handlerInput, logger);
       log.info('stop');

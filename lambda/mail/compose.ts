@@ -39,7 +39,13 @@ export async function composeRawMessage(mail: OutgoingMail): Promise<Buffer> {
     attachments:
       mail.attachedNote === undefined
         ? []
-        : [{ filename: mail.content.noteFileName, content: mail.attachedNote, contentType: 'text/plain; charset=utf-8' }],
+        : [
+            {
+              filename: mail.content.noteFileName,
+              content: mail.attachedNote,
+              contentType: 'text/plain; charset=utf-8',
+            },
+          ],
   });
   return composer.compile().build();
 }

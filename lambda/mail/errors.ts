@@ -42,7 +42,19 @@ const CREDENTIAL_ERRORS = new Set([
 ]);
 const PAUSED_ERRORS = new Set(['AccountSendingPausedException', 'ConfigurationSetSendingPausedException']);
 const REFUSED_CONNECTION = new Set(['ECONNREFUSED']);
-const NETWORK_ERRORS = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError']);
+const NETWORK_ERRORS = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'AbortError',
+]);
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
@@ -78,7 +90,11 @@ export function classifySesError(error: unknown, fromAddress: string): MailFailu
   if (name === 'MessageRejected') {
     if (/not verified/i.test(message)) {
       const senderIsTheProblem = unverifiedIdentities(message).includes(fromAddress.toLowerCase());
-      return { kind: senderIsTheProblem ? 'sender-not-verified' : 'recipient-not-verified', code: name, safeToRetry: false };
+      return {
+        kind: senderIsTheProblem ? 'sender-not-verified' : 'recipient-not-verified',
+        code: name,
+        safeToRetry: false,
+      };
     }
     return { kind: 'rejected', code: name, safeToRetry: false };
   }
@@ -94,7 +110,8 @@ export function classifySesError(error: unknown, fromAddress: string): MailFailu
   if (CREDENTIAL_ERRORS.has(name) || status === 403) return { kind: 'not-authorized', code: name, safeToRetry: false };
   if (REFUSED_CONNECTION.has(socket)) return { kind: 'unavailable', code: socket, safeToRetry: true };
   // A timeout or reset may come after SES accepted the mail: never retried, so never sent twice.
-  if (NETWORK_ERRORS.has(socket) || NETWORK_ERRORS.has(name)) return { kind: 'unavailable', code: socket || name, safeToRetry: false };
+  if (NETWORK_ERRORS.has(socket) || NETWORK_ERRORS.has(name))
+    return { kind: 'unavailable', code: socket || name, safeToRetry: false };
   if (status !== undefined && status >= 500) return { kind: 'unavailable', code: name, safeToRetry: false };
   return { kind: 'unknown', code: name, safeToRetry: false };
 }

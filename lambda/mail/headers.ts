@@ -2,7 +2,7 @@
 // control characters, so no text can start a header of its own.
 
 // C0 controls, DEL, C1 controls, and the Unicode line and paragraph separators.
-const UNSAFE_IN_HEADER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const UNSAFE_IN_HEADER = /[\p{Cc}\u2028\u2029]/gu;
 
 export function headerSafe(value: string): string {
   return value.replace(UNSAFE_IN_HEADER, ' ').replace(/ {2,}/g, ' ').trim();

@@ -5,11 +5,11 @@
 // The endpoint is never set here, so the SDK's own AWS_ENDPOINT_URL_SES / AWS_ENDPOINT_URL
 // keep working and the same bundle runs against local SES emulators.
 
-import type { SESClient } from './sesSdk.ts';
 import type { MailConfig } from '../config.ts';
 import { SES_ATTEMPT_TIMEOUT_MS, SES_MAX_ATTEMPTS, SES_RETRY_DELAY_MS } from '../deadlines.ts';
-import { composeRawMessage, safeHeaders, type OutgoingMail } from './compose.ts';
+import { composeRawMessage, type OutgoingMail, safeHeaders } from './compose.ts';
 import { classifySesError, type MailFailure } from './errors.ts';
+import type { SESClient } from './sesSdk.ts';
 
 export type SesApi = 'SendEmail' | 'SendRawEmail';
 
@@ -66,7 +66,10 @@ export function createSesMailer(config: MailConfig): Mailer {
         Destination: { ToAddresses: [headers.to] },
         Message: {
           Subject: { Data: headers.subject, Charset: 'UTF-8' },
-          Body: { Text: { Data: mail.content.text, Charset: 'UTF-8' }, Html: { Data: mail.content.html, Charset: 'UTF-8' } },
+          Body: {
+            Text: { Data: mail.content.text, Charset: 'UTF-8' },
+            Html: { Data: mail.content.html, Charset: 'UTF-8' },
+          },
         },
       }),
       attemptDeadline(),
@@ -88,7 +91,8 @@ export function createSesMailer(config: MailConfig): Mailer {
           return { ok: true, messageId, api, attempts: attempt };
         } catch (error) {
           const failure = classifySesError(error, config.fromAddress);
-          if (!failure.safeToRetry || attempt >= SES_MAX_ATTEMPTS) return { ok: false, failure, api, attempts: attempt };
+          if (!failure.safeToRetry || attempt >= SES_MAX_ATTEMPTS)
+            return { ok: false, failure, api, attempts: attempt };
           await sleep(SES_RETRY_DELAY_MS);
         }
       }

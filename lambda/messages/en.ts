@@ -1,7 +1,7 @@
 // English (en-US) speech and mail content.
 
-import type { Messages } from './types.ts';
 import { escapeMarkup } from './markup.ts';
+import type { Messages } from './types.ts';
 
 const skillName = 'Mail Sender';
 
@@ -16,11 +16,13 @@ export const en: Messages = {
   fallback: `${skillName} can't help with that. You can say, send me an email.`,
   fallbackReprompt: 'Would you like me to send you an email?',
   // say-as: a lone letter is read as a word otherwise ("y" as "why").
-  sent: (initial, domain) => `Done. I sent an email to your address that starts with <say-as interpret-as="characters">${initial}</say-as>, at ${domain}.`,
+  sent: (initial, domain) =>
+    `Done. I sent an email to your address that starts with <say-as interpret-as="characters">${initial}</say-as>, at ${domain}.`,
   sentCardTitle: 'Email sent',
   sentCardText: (masked) => `Sent to ${masked}. Check your inbox, and your spam folder the first time.`,
   permissionNeeded: `To email you, ${skillName} needs permission to read your email address. I sent a card to your Alexa app where you can allow it.`,
-  noEmailOnProfile: 'Your Amazon account has no email address yet. Add one in the Alexa app under your profile, then ask me again.',
+  noEmailOnProfile:
+    'Your Amazon account has no email address yet. Add one in the Alexa app under your profile, then ask me again.',
   profileUnavailable: "Sorry, I couldn't read your Amazon profile just now. Please try again in a moment.",
   notConfigured: "Sorry, this skill isn't set up to send email yet. Its owner needs to finish the setup.",
   mailFailed: (failure) => {
@@ -57,7 +59,9 @@ export const en: Messages = {
       html: [
         `<p>${escapeMarkup(greeting)}</p>`,
         `<p>${escapeMarkup(intro)}</p>`,
-        note ? `<p>Your note:</p><blockquote style="white-space:pre-wrap">${escapeMarkup(note)}</blockquote><p>The note is also attached as a text file.</p>` : '',
+        note
+          ? `<p>Your note:</p><blockquote style="white-space:pre-wrap">${escapeMarkup(note)}</blockquote><p>The note is also attached as a text file.</p>`
+          : '',
         `<p style="color:#666">${escapeMarkup(footer)}</p>`,
       ].join(''),
       noteFileName: 'note.txt',

@@ -1,11 +1,11 @@
 // Picks the messages for a request's locale. Unknown locales get English, as Alexa
 // only sends locales the skill declares, and a fuzzed request must still get an answer.
 
-import type { Messages } from './types.ts';
 import { en } from './en.ts';
 import { ja } from './ja.ts';
+import type { Messages } from './types.ts';
 
-export type { Messages, MailContent, MailContentInput } from './types.ts';
+export type { MailContent, MailContentInput, Messages } from './types.ts';
 
 export function messagesFor(locale: string | undefined): Messages {
   return locale?.toLowerCase().startsWith('ja') ? ja : en;

@@ -1,7 +1,7 @@
 // Japanese (ja-JP) speech and mail content.
 
-import type { Messages } from './types.ts';
 import { escapeMarkup } from './markup.ts';
+import type { Messages } from './types.ts';
 
 const skillName = 'メールセンダー';
 
@@ -15,13 +15,17 @@ export const ja: Messages = {
   goodbye: 'さようなら。',
   fallback: `すみません、${skillName}ではそれはできません。「メールを送って」と言ってみてください。`,
   fallbackReprompt: 'メールを送りましょうか？',
-  sent: (initial, domain) => `送信しました。${domain} の、<say-as interpret-as="characters">${initial}</say-as> で始まるあなたのアドレスにメールを送りました。`,
+  sent: (initial, domain) =>
+    `送信しました。${domain} の、<say-as interpret-as="characters">${initial}</say-as> で始まるあなたのアドレスにメールを送りました。`,
   sentCardTitle: 'メールを送信しました',
   sentCardText: (masked) => `${masked} に送信しました。初回は迷惑メールフォルダーも確認してください。`,
   permissionNeeded: `メールを送るには、${skillName}がメールアドレスを読み取る許可が必要です。Alexaアプリにカードを送りましたので、そこから許可してください。`,
-  noEmailOnProfile: 'Amazonアカウントにメールアドレスが登録されていません。Alexaアプリのプロフィールで登録してから、もう一度お試しください。',
-  profileUnavailable: 'すみません、今はAmazonのプロフィールを読み取れませんでした。少し待ってからもう一度お試しください。',
-  notConfigured: 'すみません、このスキルはまだメールを送る設定ができていません。スキルの管理者が設定を完了する必要があります。',
+  noEmailOnProfile:
+    'Amazonアカウントにメールアドレスが登録されていません。Alexaアプリのプロフィールで登録してから、もう一度お試しください。',
+  profileUnavailable:
+    'すみません、今はAmazonのプロフィールを読み取れませんでした。少し待ってからもう一度お試しください。',
+  notConfigured:
+    'すみません、このスキルはまだメールを送る設定ができていません。スキルの管理者が設定を完了する必要があります。',
   mailFailed: (failure) => {
     switch (failure.kind) {
       case 'recipient-not-verified':
@@ -56,7 +60,9 @@ export const ja: Messages = {
       html: [
         `<p>${escapeMarkup(greeting)}</p>`,
         `<p>${escapeMarkup(intro)}</p>`,
-        note ? `<p>メモ:</p><blockquote style="white-space:pre-wrap">${escapeMarkup(note)}</blockquote><p>メモはテキストファイルとしても添付しています。</p>` : '',
+        note
+          ? `<p>メモ:</p><blockquote style="white-space:pre-wrap">${escapeMarkup(note)}</blockquote><p>メモはテキストファイルとしても添付しています。</p>`
+          : '',
         `<p style="color:#666">${escapeMarkup(footer)}</p>`,
       ].join(''),
       noteFileName: 'memo.txt',

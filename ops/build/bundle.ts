@@ -7,11 +7,11 @@
 // only what its request runs. A lazily imported module gets its own copy of anything index.js
 // also bundles: keep such modules free of shared state.
 
-import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { build, type BuildOptions as EsbuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { LAMBDA_DIR, PROJECT_ROOT } from '../paths.ts';
-import { bundledPackages, licenseTextOf, type BundledPackage } from './bundledPackages.ts';
+import { type BundledPackage, bundledPackages, licenseTextOf } from './bundledPackages.ts';
 
 export const LAMBDA_ENTRY = join(PROJECT_ROOT, 'lambda/index.ts');
 export const DEFAULT_OUT_DIR = join(PROJECT_ROOT, 'dist/lambda');
@@ -53,13 +53,25 @@ function lazyImports(chunks: Map<string, string>): Plugin {
     name: 'lazy-imports',
     setup(esbuild) {
       esbuild.onResolve({ filter: /.*/ }, async (args) => {
-        if (args.kind !== 'dynamic-import' || args.pluginData === 'lazy-imports' || !args.importer.startsWith(LAMBDA_DIR + sep)) return undefined;
-        const resolved = await esbuild.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'lazy-imports' });
+        if (
+          args.kind !== 'dynamic-import' ||
+          args.pluginData === 'lazy-imports' ||
+          !args.importer.startsWith(LAMBDA_DIR + sep)
+        )
+          return undefined;
+        const resolved = await esbuild.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: 'lazy-imports',
+        });
         if (resolved.errors.length > 0) return { errors: resolved.errors };
         const name = chunkName(args.path);
         const earlier = chunks.get(name);
         if (earlier !== undefined && earlier !== resolved.path) {
-          return { errors: [{ text: `Two lazily imported modules would share the chunk name "${name}": rename one.` }] };
+          return {
+            errors: [{ text: `Two lazily imported modules would share the chunk name "${name}": rename one.` }],
+          };
         }
         chunks.set(name, resolved.path);
         return { path: `./${CHUNKS_DIR}/${name}.mjs`, external: true };
@@ -77,7 +89,10 @@ const EMPTY_METAFILE: Metafile = { inputs: {}, outputs: {} };
 function assertNoRequireInChunks(metafile: Metafile): void {
   for (const [input, { imports }] of Object.entries(metafile.inputs)) {
     const external = imports.find((entry) => entry.kind === 'require-call' && entry.external);
-    if (external) throw new Error(`${input} calls require("${external.path}"), which a lazily loaded ES module chunk cannot do: import it statically from lambda/ instead.`);
+    if (external)
+      throw new Error(
+        `${input} calls require("${external.path}"), which a lazily loaded ES module chunk cannot do: import it statically from lambda/ instead.`,
+      );
   }
 }
 
@@ -85,27 +100,38 @@ function assertNoRequireInChunks(metafile: Metafile): void {
  * One license file for the whole bundle, under the name index.js has always had, so that
  * whatever copies the bundle finds every notice in one place: esbuild writes one per output.
  */
-async function gatherLegalNotices(metafile: Metafile, outDir: string): Promise<{ metafile: Metafile; packages: BundledPackage[] }> {
+async function gatherLegalNotices(
+  metafile: Metafile,
+  outDir: string,
+): Promise<{ metafile: Metafile; packages: BundledPackage[] }> {
   const target = join(outDir, 'index.js.LEGAL.txt');
   const notices = Object.keys(metafile.outputs).filter((path) => path.endsWith('.LEGAL.txt'));
   // Metafile paths are relative to the working directory, where esbuild ran.
   const texts = await Promise.all(notices.map((path) => readFile(resolve(path), 'utf8')));
   await Promise.all(notices.map((path) => rm(resolve(path), { force: true })));
-  const comments = texts.map((part) => part.trim()).filter(Boolean).join('\n\n');
+  const comments = texts
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .join('\n\n');
   // esbuild keeps only the comments marked @license or @preserve; the packages' own license
   // and notice files are what MIT, BSD and Apache-2.0 ask to travel with the code.
   const packages = await bundledPackages(metafile);
   const packageTexts: string[] = [];
   for (const pkg of packages) {
     const licenseText = await licenseTextOf(pkg);
-    packageTexts.push(`=== ${pkg.name}@${pkg.version} (${pkg.license ?? 'no license declared'}) ===\n${licenseText ?? '(the package ships no license file)'}`);
+    packageTexts.push(
+      `=== ${pkg.name}@${pkg.version} (${pkg.license ?? 'no license declared'}) ===\n${licenseText ?? '(the package ships no license file)'}`,
+    );
   }
   const text = [comments, ...packageTexts].filter(Boolean).join('\n\n');
   await writeFile(target, `${text}\n`);
   const outputs = Object.fromEntries(Object.entries(metafile.outputs).filter(([path]) => !notices.includes(path)));
   const key = relative(process.cwd(), target).split(sep).join('/');
   return {
-    metafile: { inputs: metafile.inputs, outputs: { ...outputs, [key]: { bytes: Buffer.byteLength(text), inputs: {}, imports: [], exports: [] } } },
+    metafile: {
+      inputs: metafile.inputs,
+      outputs: { ...outputs, [key]: { bytes: Buffer.byteLength(text), inputs: {}, imports: [], exports: [] } },
+    },
     packages,
   };
 }
@@ -120,7 +146,11 @@ function mergeMetafiles(...metafiles: Metafile[]): Metafile {
 /** Removes chunks that an earlier build of different sources left behind. */
 async function removeStaleChunks(chunksDir: string, written: Set<string>): Promise<void> {
   const present = await readdir(chunksDir).catch(() => [] as string[]);
-  await Promise.all(present.filter((name) => !written.has(join(chunksDir, name))).map((name) => rm(join(chunksDir, name), { force: true })));
+  await Promise.all(
+    present
+      .filter((name) => !written.has(join(chunksDir, name)))
+      .map((name) => rm(join(chunksDir, name), { force: true })),
+  );
 }
 
 /** What every bundle of the skill's code shares, here and in the benchmark's comparison builds. */
@@ -136,7 +166,9 @@ export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: Bui
   const outFile = join(outDir, 'index.js');
   const chunksDir = join(outDir, CHUNKS_DIR);
   // Replaces the one free identifier in lambda/deployConfig.ts; without it that module stays empty.
-  const define: Record<string, string> = options.deployConfig ? { __DEPLOY_CONFIG__: JSON.stringify(options.deployConfig) } : {};
+  const define: Record<string, string> = options.deployConfig
+    ? { __DEPLOY_CONFIG__: JSON.stringify(options.deployConfig) }
+    : {};
   const common: EsbuildOptions = {
     ...NODE_BUNDLE_OPTIONS,
     // ES module builds first: esbuild can drop their unused exports, which it cannot do in CommonJS.
@@ -149,7 +181,13 @@ export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: Bui
     define,
   };
   const chunks = new Map<string, string>();
-  const main = await build({ ...common, entryPoints: [LAMBDA_ENTRY], outfile: outFile, format: 'cjs', plugins: [lazyImports(chunks)] });
+  const main = await build({
+    ...common,
+    entryPoints: [LAMBDA_ENTRY],
+    outfile: outFile,
+    format: 'cjs',
+    plugins: [lazyImports(chunks)],
+  });
   const lazy =
     chunks.size === 0
       ? undefined
@@ -166,10 +204,16 @@ export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: Bui
   // The project root is "type": "module"; this marks the bundle as CommonJS wherever it is copied with it.
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
-  const { metafile, packages } = await gatherLegalNotices(mergeMetafiles(main.metafile ?? EMPTY_METAFILE, lazy?.metafile ?? EMPTY_METAFILE), outDir);
+  const { metafile, packages } = await gatherLegalNotices(
+    mergeMetafiles(main.metafile ?? EMPTY_METAFILE, lazy?.metafile ?? EMPTY_METAFILE),
+    outDir,
+  );
   const written = Object.keys(metafile.outputs).map((path) => resolve(path));
   await removeStaleChunks(chunksDir, new Set(written));
-  const files = ['package.json', ...written.filter((path) => !path.endsWith('.map')).map((path) => relative(outDir, path).split(sep).join('/'))].sort();
+  const files = [
+    'package.json',
+    ...written.filter((path) => !path.endsWith('.map')).map((path) => relative(outDir, path).split(sep).join('/')),
+  ].sort();
   const output = metafile.outputs[relative(process.cwd(), outFile).split(sep).join('/')];
   return { outFile, bytes: output?.bytes ?? 0, metafile, files, packages };
 }
@@ -184,10 +228,18 @@ async function newestSourceTime(dir: string): Promise<number> {
 }
 
 /** Builds the bundle when it is missing or older than any source in lambda/; returns its path. */
-export async function ensureLambdaBuilt(outDir: string = DEFAULT_OUT_DIR): Promise<{ outFile: string; rebuilt: boolean }> {
+export async function ensureLambdaBuilt(
+  outDir: string = DEFAULT_OUT_DIR,
+): Promise<{ outFile: string; rebuilt: boolean }> {
   const outFile = join(outDir, 'index.js');
-  const built = await stat(outFile).then((s) => s.mtimeMs, () => 0);
-  const sources = Math.max(await newestSourceTime(LAMBDA_DIR), (await stat(join(PROJECT_ROOT, 'package-lock.json'))).mtimeMs);
+  const built = await stat(outFile).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
+  const sources = Math.max(
+    await newestSourceTime(LAMBDA_DIR),
+    (await stat(join(PROJECT_ROOT, 'package-lock.json'))).mtimeMs,
+  );
   if (built > sources) return { outFile, rebuilt: false };
   await buildLambda(outDir);
   return { outFile, rebuilt: true };

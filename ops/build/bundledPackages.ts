@@ -1,7 +1,7 @@
 // Which npm packages esbuild put into the Lambda bundle, read from its metafile: the build
 // uses it to gather their license texts, the license check to judge their licenses.
 
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Metafile } from 'esbuild';
 
@@ -31,16 +31,22 @@ export function packageDirOf(file: string): string | undefined {
 export function declaredLicense(manifest: Record<string, unknown>): string | undefined {
   const { license, licenses } = manifest;
   if (typeof license === 'string' && license.trim()) return license.trim();
-  if (license && typeof license === 'object' && typeof (license as { type?: unknown }).type === 'string') return (license as { type: string }).type;
+  if (license && typeof license === 'object' && typeof (license as { type?: unknown }).type === 'string')
+    return (license as { type: string }).type;
   if (Array.isArray(licenses)) {
-    const types = licenses.map((entry) => (entry as { type?: unknown } | null)?.type).filter((type): type is string => typeof type === 'string');
+    const types = licenses
+      .map((entry) => (entry as { type?: unknown } | null)?.type)
+      .filter((type): type is string => typeof type === 'string');
     if (types.length > 0) return types.length === 1 ? types[0] : `(${types.join(' OR ')})`;
   }
   return undefined;
 }
 
 /** The npm packages whose files esbuild put into the output, with their declared licenses. */
-export async function bundledPackages(metafile: Metafile, workingDir: string = process.cwd()): Promise<BundledPackage[]> {
+export async function bundledPackages(
+  metafile: Metafile,
+  workingDir: string = process.cwd(),
+): Promise<BundledPackage[]> {
   const filesPerDir = new Map<string, number>();
   for (const input of Object.keys(metafile.inputs)) {
     const dir = packageDirOf(input);
@@ -48,7 +54,10 @@ export async function bundledPackages(metafile: Metafile, workingDir: string = p
   }
   const packages = await Promise.all(
     [...filesPerDir].map(async ([dir, files]): Promise<BundledPackage> => {
-      const manifest = JSON.parse(await readFile(resolve(workingDir, dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      const manifest = JSON.parse(await readFile(resolve(workingDir, dir, 'package.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
       return {
         name: typeof manifest.name === 'string' ? manifest.name : dir,
         version: typeof manifest.version === 'string' ? manifest.version : '?',
@@ -64,10 +73,16 @@ export async function bundledPackages(metafile: Metafile, workingDir: string = p
 const LICENSE_FILE = /^(licen[cs]e|copying|notice)([.-].*)?$/i;
 
 /** The license and notice files a package ships, concatenated: what its license asks to keep with the code. */
-export async function licenseTextOf(pkg: BundledPackage, workingDir: string = process.cwd()): Promise<string | undefined> {
+export async function licenseTextOf(
+  pkg: BundledPackage,
+  workingDir: string = process.cwd(),
+): Promise<string | undefined> {
   const dir = resolve(workingDir, pkg.dir);
   const names = (await readdir(dir)).filter((name) => LICENSE_FILE.test(name)).sort();
   const texts = await Promise.all(names.map((name) => readFile(resolve(dir, name), 'utf8')));
-  const text = texts.map((part) => part.trim()).filter(Boolean).join('\n\n');
+  const text = texts
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .join('\n\n');
   return text || undefined;
 }

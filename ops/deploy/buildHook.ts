@@ -32,7 +32,8 @@ function parse(argv: string[]): { zipPath: string; verbose: boolean } | undefine
   const [zipPath, verbose, ...extra] = parsed.positionals;
   if (!zipPath) throw new UsageError('The zip path is missing.');
   if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`);
-  if (verbose !== undefined && verbose !== 'true' && verbose !== 'false') throw new UsageError(`VERBOSE must be "true" or "false", not "${verbose}".`);
+  if (verbose !== undefined && verbose !== 'true' && verbose !== 'false')
+    throw new UsageError(`VERBOSE must be "true" or "false", not "${verbose}".`);
   // ASK CLI passes an absolute path; a relative one is taken from where the hook runs, as a shell would.
   return { zipPath: isAbsolute(zipPath) ? zipPath : resolve(zipPath), verbose: verbose === 'true' };
 }
@@ -59,7 +60,9 @@ runCommand(USAGE, '[build hook] The Lambda zip was not built', async () => {
 
     say('[build hook] 3/3 Zipping what Lambda needs…');
     const zip = await writeLambdaZip(bundleDir, options.zipPath);
-    say(`[build hook]     ${zip.path} (${(zip.bytes / 1024).toFixed(0)} KB, ${zip.entries.length} files: index.js, package.json and what they load)`);
+    say(
+      `[build hook]     ${zip.path} (${(zip.bytes / 1024).toFixed(0)} KB, ${zip.entries.length} files: index.js, package.json and what they load)`,
+    );
     if (options.verbose) for (const entry of zip.entries) say(`[build hook]       ${entry}`);
   } finally {
     await rm(bundleDir, { recursive: true, force: true });

@@ -5,9 +5,9 @@
 import { relative } from 'node:path';
 import { ENV, loadConfig } from '../../lambda/config.ts';
 import { maskAddress } from '../../lambda/log.ts';
-import { PROJECT_ROOT } from '../paths.ts';
-import { DEFAULT_CREDENTIALS_FILE, readCredentialsFile } from '../credentialsFile.ts';
 import { ASK_STATES_FILE, readSkillId } from '../askStates.ts';
+import { DEFAULT_CREDENTIALS_FILE, readCredentialsFile } from '../credentialsFile.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 
 /** Lets a provisioning run with `--out FILE` feed the deploy build. */
 export const CREDENTIALS_FILE_VARIABLE = 'ALEXA_MAILER_CREDENTIALS_FILE';
@@ -45,12 +45,9 @@ export function credentialsFileFrom(env: NodeJS.ProcessEnv): string {
 export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}): Promise<EmbeddedConfig> {
   const credentialsFile = sources.credentialsFile ?? DEFAULT_CREDENTIALS_FILE;
   const askStatesFile = sources.askStatesFile ?? ASK_STATES_FILE;
-  let credentials;
-  try {
-    credentials = await readCredentialsFile(credentialsFile);
-  } catch (error) {
+  const credentials = await readCredentialsFile(credentialsFile).catch((error: unknown) => {
     throw new EmbeddedConfigError((error as Error).message.replace(credentialsFile, shown(credentialsFile)));
-  }
+  });
   const values: Record<string, string> = {
     [ENV.accessKeyId]: credentials[ENV.accessKeyId],
     [ENV.secretAccessKey]: credentials[ENV.secretAccessKey],
@@ -59,7 +56,10 @@ export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}):
   };
   // The same check the skill makes at cold start, now, while the deploy can still stop.
   const problems = loadConfig(values).problems;
-  if (problems.length > 0) throw new EmbeddedConfigError(`${shown(credentialsFile)} would leave the skill unable to send mail: ${problems.join(' ')}`);
+  if (problems.length > 0)
+    throw new EmbeddedConfigError(
+      `${shown(credentialsFile)} would leave the skill unable to send mail: ${problems.join(' ')}`,
+    );
 
   const skill = await readSkillId(askStatesFile);
   if (skill.skillId) values[ENV.skillId] = skill.skillId;

@@ -2,7 +2,7 @@
 // sentence naming the permission involved, "not found" becomes `undefined` for the caller
 // to act on, and a dry run cannot make a change even if a step forgot to check.
 
-import { ProvisionError, explainAwsError } from './errors.ts';
+import { explainAwsError, ProvisionError } from './errors.ts';
 import type { Permission } from './permissions.ts';
 
 const NOT_FOUND = new Set(['NoSuchEntity', 'NoSuchEntityException']);
@@ -23,7 +23,11 @@ export interface AwsCaller {
 }
 
 export function createAwsCaller(options: { dryRun: boolean; region: string; profile?: string }): AwsCaller {
-  const context = (permission: Permission) => ({ permission, region: options.region, ...(options.profile ? { profile: options.profile } : {}) });
+  const context = (permission: Permission) => ({
+    permission,
+    region: options.region,
+    ...(options.profile ? { profile: options.profile } : {}),
+  });
   const read = async <T>(permission: Permission, send: () => Promise<T>): Promise<T> => {
     try {
       return await send();

@@ -4,16 +4,16 @@
 
 import { createInterface } from 'node:readline';
 import { maskAddress, maskAddressesIn } from '../../lambda/log.ts';
-import { createAwsCaller } from './awsCalls.ts';
-import { createAwsClients, destroyAwsClients, type AwsClientOptions } from './awsClients.ts';
 import { UsageError } from '../cli.ts';
+import { createAwsCaller } from './awsCalls.ts';
+import { type AwsClientOptions, createAwsClients, destroyAwsClients } from './awsClients.ts';
 import { ProvisionError } from './errors.ts';
 import { USER_NAME } from './names.ts';
-import { parseCommand, USAGE } from './options.ts';
+import { type ParsedCommand, parseCommand, USAGE } from './options.ts';
 import { provision } from './provision.ts';
-import { Reporter, type Output } from './report.ts';
+import { type Output, Reporter } from './report.ts';
 import { retireOldKey } from './retireOldKey.ts';
-import { teardown, type Confirm } from './teardown.ts';
+import { type Confirm, teardown } from './teardown.ts';
 
 export interface CliIo {
   readonly stdout: Output;
@@ -39,7 +39,7 @@ function askOnTerminal(io: CliIo): Confirm {
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  let command;
+  let command: ParsedCommand;
   try {
     command = parseCommand(argv, io.env);
     if (!command.help) {
@@ -73,12 +73,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       report.finish(await retireOldKey(context));
     } else {
       const fromAddress = options.fromAddress ?? '';
-      report.heading(`Provisioning ${USER_NAME} to send as ${maskAddress(fromAddress)} through SES in ${options.region}${dryRun}:`);
+      report.heading(
+        `Provisioning ${USER_NAME} to send as ${maskAddress(fromAddress)} through SES in ${options.region}${dryRun}:`,
+      );
       report.finish(await provision(context, fromAddress));
     }
     return 0;
   } catch (error) {
-    const sentence = error instanceof ProvisionError ? error.message : `Provisioning failed unexpectedly: ${maskAddressesIn((error as Error).message ?? String(error))}`;
+    const sentence =
+      error instanceof ProvisionError
+        ? error.message
+        : `Provisioning failed unexpectedly: ${maskAddressesIn((error as Error).message ?? String(error))}`;
     report.finish({ ok: false, mode: options.mode, dryRun: options.dryRun, region: options.region, error: sentence });
     return 1;
   } finally {

@@ -19,7 +19,15 @@ interface SdkLikeError {
 }
 
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError']);
-const REFUSED_CREDENTIALS = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'UnrecognizedClientException', 'InvalidAccessKeyId', 'ExpiredToken', 'ExpiredTokenException', 'InvalidToken']);
+const REFUSED_CREDENTIALS = new Set([
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'UnrecognizedClientException',
+  'InvalidAccessKeyId',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidToken',
+]);
 const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
 // IAM's AccessDenied names the action it checked: "… is not authorized to perform: iam:TagUser on resource …".
 const DENIED_ACTION = /perform:?\s*`?([a-z0-9-]+:[A-Za-z0-9]+)/;

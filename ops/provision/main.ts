@@ -4,7 +4,12 @@
 import { maskAddressesIn } from '../../lambda/log.ts';
 import { runCli } from './cli.ts';
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, stdin: process.stdin }).then(
+runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  stdin: process.stdin,
+}).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`Provisioning failed unexpectedly: ${maskAddressesIn((error as Error).message)}\n`);

@@ -24,4 +24,5 @@ export const GROUP_PATH = '/alexa-ses-mailer/';
  */
 export const SAVED_KEY_TAG_PREFIX = 'Saved by alexa-ses-mailer';
 
-export const POLICY_DESCRIPTION = 'Lets the alexa-ses-mailer skill send mail through SES from its sender address, and nothing else.';
+export const POLICY_DESCRIPTION =
+  'Lets the alexa-ses-mailer skill send mail through SES from its sender address, and nothing else.';

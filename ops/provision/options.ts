@@ -3,12 +3,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { isPlausibleAddress } from '../../lambda/config.ts';
-import { PROJECT_ROOT } from '../paths.ts';
-import { CREDENTIALS_FILE_VARIABLE } from '../deploy/embeddedConfig.ts';
+import { parseFlags, UsageError } from '../cli.ts';
 import { DEFAULT_CREDENTIALS_FILE } from '../credentialsFile.ts';
-import { UsageError } from '../cli.ts';
+import { CREDENTIALS_FILE_VARIABLE } from '../deploy/embeddedConfig.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 import { POLICY_NAME, USER_NAME } from './names.ts';
 
 export const USAGE = `Usage: npm run provision -- --from ADDRESS [options]
@@ -86,59 +85,67 @@ function checkNotTracked(outFile: string): void {
   if (inside.startsWith('..') || !existsSync(join(PROJECT_ROOT, '.git'))) return;
   const result = spawnSync('git', ['check-ignore', '--quiet', '--no-index', outFile], { cwd: PROJECT_ROOT });
   if (result.status === 1) {
-    throw new UsageError(`--out ${inside} is inside the repository but not git-ignored, so the secret could be committed; use a path under .secrets/.`);
+    throw new UsageError(
+      `--out ${inside} is inside the repository but not git-ignored, so the secret could be committed; use a path under .secrets/.`,
+    );
   }
 }
 
-export function parseCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedCommand {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        from: { type: 'string' },
-        region: { type: 'string' },
-        profile: { type: 'string' },
-        out: { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        'rotate-key': { type: 'boolean', default: false },
-        'retire-old-key': { type: 'boolean', default: false },
-        group: { type: 'string' },
-        'any-sender': { type: 'boolean', default: false },
-        'verify-recipient': { type: 'string', multiple: true, default: [] },
-        teardown: { type: 'boolean', default: false },
-        yes: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+export function parseCommand(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ParsedCommand {
+  const { values } = parseFlags(
+    {
+      from: { type: 'string' },
+      region: { type: 'string' },
+      profile: { type: 'string' },
+      out: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      'rotate-key': { type: 'boolean', default: false },
+      'retire-old-key': { type: 'boolean', default: false },
+      group: { type: 'string' },
+      'any-sender': { type: 'boolean', default: false },
+      'verify-recipient': { type: 'string', multiple: true, default: [] },
+      teardown: { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    argv,
+    false,
+  );
   if (values.help) return { help: true };
 
   const teardown = values.teardown;
   const retire = values['retire-old-key'];
   const fromAddress = values.from?.trim();
-  if (!teardown && !retire && !fromAddress) throw new UsageError('--from ADDRESS is required: the SES sender address the skill will send from.');
-  if (fromAddress !== undefined && !isPlausibleAddress(fromAddress)) throw new UsageError(`--from "${fromAddress}" is not an email address.`);
+  if (!teardown && !retire && !fromAddress)
+    throw new UsageError('--from ADDRESS is required: the SES sender address the skill will send from.');
+  if (fromAddress !== undefined && !isPlausibleAddress(fromAddress))
+    throw new UsageError(`--from "${fromAddress}" is not an email address.`);
   for (const recipient of values['verify-recipient']) {
-    if (!isPlausibleAddress(recipient)) throw new UsageError(`--verify-recipient "${recipient}" is not an email address.`);
+    if (!isPlausibleAddress(recipient))
+      throw new UsageError(`--verify-recipient "${recipient}" is not an email address.`);
   }
 
   const region = values.region ?? env.AWS_REGION ?? 'us-east-1';
-  if (!REGION.test(region)) throw new UsageError(`--region "${region}" is not an AWS region name (for example us-east-1).`);
-  if (values.profile !== undefined && !PROFILE.test(values.profile)) throw new UsageError(`--profile "${values.profile}" is not a profile name.`);
-  if (values.group !== undefined && !IAM_NAME.test(values.group)) throw new UsageError(`--group "${values.group}" is not a valid IAM group name.`);
-  const provisioningOnly = values['rotate-key'] || values['any-sender'] || values.group !== undefined || values['verify-recipient'].length > 0;
+  if (!REGION.test(region))
+    throw new UsageError(`--region "${region}" is not an AWS region name (for example us-east-1).`);
+  if (values.profile !== undefined && !PROFILE.test(values.profile))
+    throw new UsageError(`--profile "${values.profile}" is not a profile name.`);
+  if (values.group !== undefined && !IAM_NAME.test(values.group))
+    throw new UsageError(`--group "${values.group}" is not a valid IAM group name.`);
+  const provisioningOnly =
+    values['rotate-key'] || values['any-sender'] || values.group !== undefined || values['verify-recipient'].length > 0;
   if (teardown && (retire || provisioningOnly)) {
     throw new UsageError('--teardown takes only --region, --profile, --out, --dry-run, --yes and --json.');
   }
   if (retire && provisioningOnly) {
     // Rotating and retiring in one run is exactly what would cut off the deployed skill.
-    throw new UsageError('--retire-old-key takes only --region, --profile, --out, --dry-run, --yes and --json; run it after --rotate-key and a redeploy, not with them.');
+    throw new UsageError(
+      '--retire-old-key takes only --region, --profile, --out, --dry-run, --yes and --json; run it after --rotate-key and a redeploy, not with them.',
+    );
   }
 
   const outFile = values.out ? resolve(values.out) : DEFAULT_CREDENTIALS_FILE;
@@ -173,7 +180,8 @@ function shellWord(text: string): string {
  * told otherwise, and runs in another folder, hence the absolute path.
  */
 export function deployCommand(options: Pick<ProvisionOptions, 'outFile'>): string {
-  const file = options.outFile === DEFAULT_CREDENTIALS_FILE ? '' : `${CREDENTIALS_FILE_VARIABLE}=${shellWord(options.outFile)} `;
+  const file =
+    options.outFile === DEFAULT_CREDENTIALS_FILE ? '' : `${CREDENTIALS_FILE_VARIABLE}=${shellWord(options.outFile)} `;
   return `${file}npx ask deploy`;
 }
 

@@ -39,7 +39,8 @@ export const PERMISSIONS = {
   'iam:ListAccessKeys': 'list the user’s access keys',
   'iam:CreateAccessKey': 'create the user’s access key',
   'iam:UpdateAccessKey': 'reactivate the saved access key, or deactivate the old one (--retire-old-key)',
-  'iam:GetAccessKeyLastUsed': 'check that the new access key is in use before the old one is retired (--retire-old-key)',
+  'iam:GetAccessKeyLastUsed':
+    'check that the new access key is in use before the old one is retired (--retire-old-key)',
   'iam:DeleteAccessKey': 'delete the old access key (--retire-old-key, teardown)',
 } as const;
 

@@ -37,7 +37,10 @@ export interface PolicyDocument {
   readonly Statement: readonly PolicyStatement[];
 }
 
-export function sesIdentityArn(input: Pick<MailAccessPolicyInput, 'partition' | 'region' | 'accountId'>, identity: string): string {
+export function sesIdentityArn(
+  input: Pick<MailAccessPolicyInput, 'partition' | 'region' | 'accountId'>,
+  identity: string,
+): string {
   return `arn:${input.partition ?? 'aws'}:ses:${input.region}:${input.accountId}:identity/${identity}`;
 }
 
@@ -47,11 +50,15 @@ export function domainOf(address: string): string {
 
 export function buildMailAccessPolicy(input: MailAccessPolicyInput): PolicyDocument {
   if (input.anySender) {
-    return { Version: '2012-10-17', Statement: [{ Sid: 'SendMailFromAnyIdentity', Effect: 'Allow', Action: [...MAIL_ACTIONS], Resource: '*' }] };
+    return {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'SendMailFromAnyIdentity', Effect: 'Allow', Action: [...MAIL_ACTIONS], Resource: '*' }],
+    };
   }
   const identities = [input.fromAddress];
   if (input.domainIdentity) identities.push(domainOf(input.fromAddress));
-  for (const recipient of input.recipientIdentities ?? []) if (!identities.includes(recipient)) identities.push(recipient);
+  for (const recipient of input.recipientIdentities ?? [])
+    if (!identities.includes(recipient)) identities.push(recipient);
   return {
     Version: '2012-10-17',
     Statement: [

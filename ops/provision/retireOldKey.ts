@@ -6,7 +6,13 @@
 // the new key has never signed a request, the deployed skill may still be sending with an
 // old one, so it refuses unless --yes.
 
-import { DeleteAccessKeyCommand, GetAccessKeyLastUsedCommand, UntagUserCommand, UpdateAccessKeyCommand, type AccessKeyLastUsed } from '@aws-sdk/client-iam';
+import {
+  type AccessKeyLastUsed,
+  DeleteAccessKeyCommand,
+  GetAccessKeyLastUsedCommand,
+  UntagUserCommand,
+  UpdateAccessKeyCommand,
+} from '@aws-sdk/client-iam';
 import { ProvisionError } from './errors.ts';
 import { USER_NAME } from './names.ts';
 import { deployCommand } from './options.ts';
@@ -17,7 +23,9 @@ import type { StepContext } from './steps/context.ts';
 import { readUser } from './steps/user.ts';
 
 async function lastUsed({ clients, aws }: StepContext, accessKeyId: string): Promise<AccessKeyLastUsed | undefined> {
-  const answer = await aws.read('iam:GetAccessKeyLastUsed', () => clients.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId })));
+  const answer = await aws.read('iam:GetAccessKeyLastUsed', () =>
+    clients.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId })),
+  );
   return answer.AccessKeyLastUsed?.LastUsedDate ? answer.AccessKeyLastUsed : undefined;
 }
 
@@ -45,7 +53,9 @@ export async function retireOldKey(context: StepContext): Promise<Summary> {
   const keys = await listKeys(context, user);
   const current = keys.find((key) => key.AccessKeyId === file.accessKeyId);
   if (!current) {
-    throw new ProvisionError(`The key in ${shownFile} (${file.accessKeyId}) is not an access key of ${USER_NAME} any more, so nothing is retired: another key may be the only one that works.`);
+    throw new ProvisionError(
+      `The key in ${shownFile} (${file.accessKeyId}) is not an access key of ${USER_NAME} any more, so nothing is retired: another key may be the only one that works.`,
+    );
   }
   if (current.Status !== 'Active') {
     throw new ProvisionError(
@@ -60,7 +70,15 @@ export async function retireOldKey(context: StepContext): Promise<Summary> {
     report.step('other access key', 'skipped', `${key.AccessKeyId} was not created by this tool: left in place`);
   }
   const retiring = others.filter((key) => saved.has(key.AccessKeyId ?? ''));
-  const summary = { ok: true, mode: 'retire-old-key', dryRun: aws.dryRun, account: account.accountId, region: options.region, credentialsFile: options.outFile, accessKeyId: current.AccessKeyId } as const;
+  const summary = {
+    ok: true,
+    mode: 'retire-old-key',
+    dryRun: aws.dryRun,
+    account: account.accountId,
+    region: options.region,
+    credentialsFile: options.outFile,
+    accessKeyId: current.AccessKeyId,
+  } as const;
   if (retiring.length === 0) {
     report.step('old access key', 'skipped', 'none: this tool created no other key of the user');
     return { ...summary, next: `Nothing to retire: ${current.AccessKeyId} is the only key this tool created.` };
@@ -85,16 +103,26 @@ export async function retireOldKey(context: StepContext): Promise<Summary> {
     const id = key.AccessKeyId ?? '';
     const use = describeUse(await lastUsed(context, id));
     if (aws.dryRun) {
-      report.step('old access key', 'would delete', `${id} (${key.Status?.toLowerCase()}, ${use}): deactivate, then delete`);
+      report.step(
+        'old access key',
+        'would delete',
+        `${id} (${key.Status?.toLowerCase()}, ${use}): deactivate, then delete`,
+      );
       continue;
     }
     // Deactivated first, as IAM recommends: a failure between the two calls leaves a key
     // that can be reactivated rather than one that is gone.
     if (key.Status !== 'Inactive') {
-      await aws.change('iam:UpdateAccessKey', () => clients.iam.send(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Inactive' })));
+      await aws.change('iam:UpdateAccessKey', () =>
+        clients.iam.send(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Inactive' })),
+      );
     }
-    await aws.change('iam:DeleteAccessKey', () => clients.iam.send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id })));
-    await aws.change('iam:UntagUser', () => clients.iam.send(new UntagUserCommand({ UserName: USER_NAME, TagKeys: [id] })));
+    await aws.change('iam:DeleteAccessKey', () =>
+      clients.iam.send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id })),
+    );
+    await aws.change('iam:UntagUser', () =>
+      clients.iam.send(new UntagUserCommand({ UserName: USER_NAME, TagKeys: [id] })),
+    );
     report.step('old access key', 'deleted', `${id} (${use}): deactivated, then deleted`);
   }
 
@@ -106,5 +134,8 @@ export async function retireOldKey(context: StepContext): Promise<Summary> {
         : 'Dry run: nothing was changed. Run the same command without --dry-run to retire these keys.',
     };
   }
-  return { ...summary, next: `Done: ${keyIds(retiring)} ${retiring.length > 1 ? 'are' : 'is'} deleted; the key this tool keeps for ${USER_NAME} is ${current.AccessKeyId}, in ${shownFile}.` };
+  return {
+    ...summary,
+    next: `Done: ${keyIds(retiring)} ${retiring.length > 1 ? 'are' : 'is'} deleted; the key this tool keeps for ${USER_NAME} is ${current.AccessKeyId}, in ${shownFile}.`,
+  };
 }

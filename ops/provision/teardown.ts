@@ -65,19 +65,38 @@ export async function teardown(context: StepContext, confirm: Confirm): Promise<
         report.step('access key', 'skipped', `${id} was not created by this tool`);
         continue;
       }
-      if (!aws.dryRun) await aws.change('iam:DeleteAccessKey', () => clients.iam.send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id })));
+      if (!aws.dryRun)
+        await aws.change('iam:DeleteAccessKey', () =>
+          clients.iam.send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id })),
+        );
       deletedKeys.add(id);
       report.step('access key', deleted, id);
     }
 
-    const groups = (await aws.read('iam:ListGroupsForUser', () => clients.iam.send(new ListGroupsForUserCommand({ UserName: USER_NAME })))).Groups ?? [];
+    const groups =
+      (
+        await aws.read('iam:ListGroupsForUser', () =>
+          clients.iam.send(new ListGroupsForUserCommand({ UserName: USER_NAME })),
+        )
+      ).Groups ?? [];
     for (const group of groups.filter((candidate) => candidate.Path === GROUP_PATH)) {
       const name = group.GroupName ?? '';
-      if (!aws.dryRun) await aws.change('iam:RemoveUserFromGroup', () => clients.iam.send(new RemoveUserFromGroupCommand({ GroupName: name, UserName: USER_NAME })));
+      if (!aws.dryRun)
+        await aws.change('iam:RemoveUserFromGroup', () =>
+          clients.iam.send(new RemoveUserFromGroupCommand({ GroupName: name, UserName: USER_NAME })),
+        );
       report.step('group member', deleted, `${USER_NAME} from ${name}`);
-      const policies = (await aws.read('iam:ListAttachedGroupPolicies', () => clients.iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: name })))).AttachedPolicies ?? [];
+      const policies =
+        (
+          await aws.read('iam:ListAttachedGroupPolicies', () =>
+            clients.iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: name })),
+          )
+        ).AttachedPolicies ?? [];
       if (policies.some((policy) => policy.PolicyArn === arn)) {
-        if (!aws.dryRun) await aws.change('iam:DetachGroupPolicy', () => clients.iam.send(new DetachGroupPolicyCommand({ GroupName: name, PolicyArn: arn })));
+        if (!aws.dryRun)
+          await aws.change('iam:DetachGroupPolicy', () =>
+            clients.iam.send(new DetachGroupPolicyCommand({ GroupName: name, PolicyArn: arn })),
+          );
         report.step('group policy', deleted, `${POLICY_NAME} from ${name}`);
       }
       const details = await aws.read('iam:GetGroup', () => clients.iam.send(new GetGroupCommand({ GroupName: name })));
@@ -87,14 +106,23 @@ export async function teardown(context: StepContext, confirm: Confirm): Promise<
         report.step('group', 'skipped', `${name} has other members or policies: left in place`);
         continue;
       }
-      if (!aws.dryRun) await aws.change('iam:DeleteGroup', () => clients.iam.send(new DeleteGroupCommand({ GroupName: name })));
+      if (!aws.dryRun)
+        await aws.change('iam:DeleteGroup', () => clients.iam.send(new DeleteGroupCommand({ GroupName: name })));
       detachedGroups.add(name);
       report.step('group', deleted, name);
     }
 
-    const attached = (await aws.read('iam:ListAttachedUserPolicies', () => clients.iam.send(new ListAttachedUserPoliciesCommand({ UserName: USER_NAME })))).AttachedPolicies ?? [];
+    const attached =
+      (
+        await aws.read('iam:ListAttachedUserPolicies', () =>
+          clients.iam.send(new ListAttachedUserPoliciesCommand({ UserName: USER_NAME })),
+        )
+      ).AttachedPolicies ?? [];
     if (attached.some((policy) => policy.PolicyArn === arn)) {
-      if (!aws.dryRun) await aws.change('iam:DetachUserPolicy', () => clients.iam.send(new DetachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn })));
+      if (!aws.dryRun)
+        await aws.change('iam:DetachUserPolicy', () =>
+          clients.iam.send(new DetachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn })),
+        );
       report.step('attachment', deleted, `${POLICY_NAME} from ${USER_NAME}`);
     }
 
@@ -104,14 +132,22 @@ export async function teardown(context: StepContext, confirm: Confirm): Promise<
       const otherPolicies = attached.filter((policy) => policy.PolicyArn !== arn);
       const otherGroups = groups.filter((group) => group.Path !== GROUP_PATH);
       if (otherPolicies.length > 0 || otherGroups.length > 0) {
-        const blockers = [...otherPolicies.map((policy) => `policy ${policy.PolicyName}`), ...otherGroups.map((group) => `group ${group.GroupName}`)].join(', ');
+        const blockers = [
+          ...otherPolicies.map((policy) => `policy ${policy.PolicyName}`),
+          ...otherGroups.map((group) => `group ${group.GroupName}`),
+        ].join(', ');
         report.step('user', 'skipped', `${USER_NAME} also has ${blockers}, which this tool did not add: left in place`);
       } else {
-        const loginProfile = await aws.find('iam:GetLoginProfile', () => clients.iam.send(new GetLoginProfileCommand({ UserName: USER_NAME })));
+        const loginProfile = await aws.find('iam:GetLoginProfile', () =>
+          clients.iam.send(new GetLoginProfileCommand({ UserName: USER_NAME })),
+        );
         if (loginProfile?.LoginProfile && !aws.dryRun) {
-          await aws.change('iam:DeleteLoginProfile', () => clients.iam.send(new DeleteLoginProfileCommand({ UserName: USER_NAME })));
+          await aws.change('iam:DeleteLoginProfile', () =>
+            clients.iam.send(new DeleteLoginProfileCommand({ UserName: USER_NAME })),
+          );
         }
-        if (!aws.dryRun) await aws.change('iam:DeleteUser', () => clients.iam.send(new DeleteUserCommand({ UserName: USER_NAME })));
+        if (!aws.dryRun)
+          await aws.change('iam:DeleteUser', () => clients.iam.send(new DeleteUserCommand({ UserName: USER_NAME })));
         userGone = true;
         report.step('user', deleted, USER_NAME);
       }
@@ -122,12 +158,20 @@ export async function teardown(context: StepContext, confirm: Confirm): Promise<
   if (!policy?.Policy) {
     report.step('policy', 'skipped', `${POLICY_NAME} does not exist`);
   } else {
-    const tags = (await aws.read('iam:ListPolicyTags', () => clients.iam.send(new ListPolicyTagsCommand({ PolicyArn: arn })))).Tags ?? [];
-    const entities = await aws.read('iam:ListEntitiesForPolicy', () => clients.iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn })));
+    const tags =
+      (await aws.read('iam:ListPolicyTags', () => clients.iam.send(new ListPolicyTagsCommand({ PolicyArn: arn }))))
+        .Tags ?? [];
+    const entities = await aws.read('iam:ListEntitiesForPolicy', () =>
+      clients.iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn })),
+    );
     // In a dry run nothing was detached yet: leave out what this run would have detached.
     const remaining = [
-      ...(entities.PolicyUsers ?? []).filter((entity) => !(aws.dryRun && user.exists && entity.UserName === USER_NAME)).map((entity) => `user ${entity.UserName}`),
-      ...(entities.PolicyGroups ?? []).filter((entity) => !(aws.dryRun && detachedGroups.has(entity.GroupName ?? ''))).map((entity) => `group ${entity.GroupName}`),
+      ...(entities.PolicyUsers ?? [])
+        .filter((entity) => !(aws.dryRun && user.exists && entity.UserName === USER_NAME))
+        .map((entity) => `user ${entity.UserName}`),
+      ...(entities.PolicyGroups ?? [])
+        .filter((entity) => !(aws.dryRun && detachedGroups.has(entity.GroupName ?? '')))
+        .map((entity) => `group ${entity.GroupName}`),
       ...(entities.PolicyRoles ?? []).map((entity) => `role ${entity.RoleName}`),
     ];
     if (!isManaged(tags)) {
@@ -135,15 +179,26 @@ export async function teardown(context: StepContext, confirm: Confirm): Promise<
     } else if (remaining.length > 0) {
       report.step('policy', 'skipped', `${POLICY_NAME} is still attached to ${remaining.join(', ')}: left in place`);
     } else {
-      const versions = (await aws.read('iam:ListPolicyVersions', () => clients.iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn })))).Versions ?? [];
+      const versions =
+        (
+          await aws.read('iam:ListPolicyVersions', () =>
+            clients.iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn })),
+          )
+        ).Versions ?? [];
       const older = versions.filter((version) => !version.IsDefaultVersion);
       if (!aws.dryRun) {
         for (const version of older) {
-          await aws.change('iam:DeletePolicyVersion', () => clients.iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: version.VersionId })));
+          await aws.change('iam:DeletePolicyVersion', () =>
+            clients.iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: version.VersionId })),
+          );
         }
         await aws.change('iam:DeletePolicy', () => clients.iam.send(new DeletePolicyCommand({ PolicyArn: arn })));
       }
-      report.step('policy', deleted, older.length > 0 ? `${POLICY_NAME} and its ${older.length} older version(s)` : POLICY_NAME);
+      report.step(
+        'policy',
+        deleted,
+        older.length > 0 ? `${POLICY_NAME} and its ${older.length} older version(s)` : POLICY_NAME,
+      );
     }
   }
 

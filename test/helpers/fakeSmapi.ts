@@ -36,10 +36,15 @@ function simulationResult(id: string, turn: Turn): v2.skill.simulations.Simulati
     id,
     status: 'SUCCESSFUL',
     result: {
-      alexaExecutionInfo: { alexaResponses: turn.speech !== undefined ? [{ type: 'Speech', content: { caption: turn.speech } }] : [] },
+      alexaExecutionInfo: {
+        alexaResponses: turn.speech !== undefined ? [{ type: 'Speech', content: { caption: turn.speech } }] : [],
+      },
       skillExecutionInfo: {
         invocations: turn.exchanges.map((exchange) => ({
-          invocationRequest: { endpoint: 'arn:aws:lambda:us-east-1:000000000000:function:ask-mail-sender', body: exchange.request as unknown as Record<string, object> },
+          invocationRequest: {
+            endpoint: 'arn:aws:lambda:us-east-1:000000000000:function:ask-mail-sender',
+            body: exchange.request as unknown as Record<string, object>,
+          },
           invocationResponse: { body: (exchange.response ?? {}) as unknown as Record<string, object> },
         })),
       },

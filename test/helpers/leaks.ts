@@ -31,7 +31,8 @@ export function findSecretsInOutput(text: string, secrets: readonly KnownSecret[
   for (const { label, value } of secrets) {
     if (value.length < MIN_SECRET_LENGTH) continue;
     const index = text.indexOf(value);
-    if (index !== -1) leaks.push({ where: `${where} line ${lineIndex(text)(index)}`, what: `${label} (${value.length} characters)` });
+    if (index !== -1)
+      leaks.push({ where: `${where} line ${lineIndex(text)(index)}`, what: `${label} (${value.length} characters)` });
   }
   // Key IDs are not secret (the tools print them shortened); secret-shaped values are.
   for (const match of findCredentials(text, { anySecretShaped: true })) {
@@ -57,7 +58,8 @@ export function parseSkillLogLine(line: string): Record<string, unknown> | undef
 function stringsIn(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap(stringsIn);
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, inner]) => [key, ...stringsIn(inner)]);
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([key, inner]) => [key, ...stringsIn(inner)]);
   return [];
 }
 

@@ -6,8 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { type Simulator, type SimulatorOptions, startSimulator } from '../../devtools/simulator/simulator.ts';
 import { buildLambda } from '../../ops/build/bundle.ts';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../devtools/simulator/simulator.ts';
 
 /** The folder holding this file's bundle (for --bundle-dir). */
 export function usePrivateBundle(): () => string {

@@ -7,8 +7,8 @@ import { access, copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } fro
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { PROJECT_ROOT } from '../../ops/paths.ts';
 import { filesGitWouldCommit } from '../../devtools/audit/secretScan.ts';
+import { PROJECT_ROOT } from '../../ops/paths.ts';
 
 const run = promisify(execFile);
 
@@ -22,7 +22,13 @@ export async function copyProject(): Promise<ProjectCopy> {
   for (const file of await filesGitWouldCommit(PROJECT_ROOT)) {
     const from = join(PROJECT_ROOT, file);
     // A file deleted in the working tree but still tracked is not part of a fresh clone's install.
-    if (!(await access(from).then(() => true, () => false))) continue;
+    if (
+      !(await access(from).then(
+        () => true,
+        () => false,
+      ))
+    )
+      continue;
     await mkdir(dirname(join(dir, file)), { recursive: true });
     await copyFile(from, join(dir, file));
   }
@@ -40,7 +46,12 @@ export interface CodeBuild {
   readonly stdout: string;
   readonly stderr: string;
   /** ask-cli's uniqueCodeList: [{ src, build: { folder, file }, buildFlow, regionsList }]. */
-  readonly codeList?: { src: string; build: { folder: string; file: string }; buildFlow: string; regionsList: string[] }[];
+  readonly codeList?: {
+    src: string;
+    build: { folder: string; file: string };
+    buildFlow: string;
+    regionsList: string[];
+  }[];
 }
 
 // What `ask deploy` does for the code step (commands/deploy → helper.buildSkillCode): load
@@ -59,7 +70,10 @@ new SkillCodeController({ profile: 'default', doDebug: false }).buildCode((error
 
 export async function runAskCodeBuilder(projectDir: string, env: NodeJS.ProcessEnv = process.env): Promise<CodeBuild> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['-e', ASK_BUILD_SCRIPT, projectDir], { cwd: projectDir, env });
+    const { stdout, stderr } = await run(process.execPath, ['-e', ASK_BUILD_SCRIPT, projectDir], {
+      cwd: projectDir,
+      env,
+    });
     const line = stdout.split('\n').find((text) => text.startsWith('CODE_LIST '));
     return { code: 0, stdout, stderr, ...(line ? { codeList: JSON.parse(line.slice('CODE_LIST '.length)) } : {}) };
   } catch (error) {
@@ -90,4 +104,3 @@ export async function notIgnored(paths: string[]): Promise<string[]> {
   const ignored = new Set((await output).split('\0').filter(Boolean));
   return paths.filter((path) => !ignored.has(path));
 }
-

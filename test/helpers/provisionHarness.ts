@@ -7,8 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect } from 'vitest';
-import { runCli, type CliIo } from '../../ops/provision/cli.ts';
-import { startFakeAws, type FakeAws } from '../../testkit/aws/server.ts';
+import { type CliIo, runCli } from '../../ops/provision/cli.ts';
+import { type FakeAws, startFakeAws } from '../../testkit/aws/server.ts';
 
 export interface RunResult {
   readonly code: number;
@@ -73,12 +73,24 @@ export function secretsOf(fake: FakeAws): string[] {
 
 const everySecretEverIssued = new Set<string>();
 
-export async function runProvisionCommand(fake: FakeAws, args: readonly string[], io: Partial<Pick<CliIo, 'stdin' | 'clientOptions'>> = {}): Promise<RunResult> {
+export async function runProvisionCommand(
+  fake: FakeAws,
+  args: readonly string[],
+  io: Partial<Pick<CliIo, 'stdin' | 'clientOptions'>> = {},
+): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
-    stdout: { write: (text) => void (stdout += text) },
-    stderr: { write: (text) => void (stderr += text) },
+    stdout: {
+      write: (text) => {
+        stdout += text;
+      },
+    },
+    stderr: {
+      write: (text) => {
+        stderr += text;
+      },
+    },
     env: process.env,
     ...io,
   });

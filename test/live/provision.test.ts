@@ -14,12 +14,12 @@ import { IAMClient, SimulateCustomPolicyCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambda } from '../../ops/build/bundle.ts';
-import { intentRequest } from '../../testkit/envelopes.ts';
-import { loadBundledHandler, spokenText } from '../../testkit/bundle.ts';
-import { startProfileApi } from '../../testkit/profileApi.ts';
+import { readCredentialsFile } from '../../ops/credentialsFile.ts';
 import { runCli } from '../../ops/provision/cli.ts';
 import { buildMailAccessPolicy, MAIL_ACTIONS, sesIdentityArn } from '../../ops/provision/policyDocument.ts';
-import { readCredentialsFile } from '../../ops/credentialsFile.ts';
+import { loadBundledHandler, spokenText } from '../../testkit/bundle.ts';
+import { intentRequest } from '../../testkit/envelopes.ts';
+import { startProfileApi } from '../../testkit/profileApi.ts';
 
 const HOW_TO_RUN =
   'ALEXA_MAILER_LIVE_TEST=1 ALEXA_MAILER_LIVE_FROM=verified-sender@your-domain AWS_PROFILE=your-admin-profile [AWS_REGION=us-east-1] npx vitest run test/live/provision.test.ts';
@@ -31,13 +31,20 @@ const LIVE_TIMEOUT = 180_000;
 function credentialsPresent(): boolean {
   if (process.env.AWS_ACCESS_KEY_ID || process.env.AWS_PROFILE || process.env.AWS_WEB_IDENTITY_TOKEN_FILE) return true;
   const home = homedir();
-  return [process.env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials'), process.env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config')].some((file) => existsSync(file));
+  return [
+    process.env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials'),
+    process.env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config'),
+  ].some((file) => existsSync(file));
 }
 
 const switchedOn = process.env.ALEXA_MAILER_LIVE_TEST === '1';
 const runnable = switchedOn && FROM !== '' && credentialsPresent();
 if (!runnable) {
-  const missing = !switchedOn ? 'ALEXA_MAILER_LIVE_TEST=1 is not set' : FROM === '' ? 'ALEXA_MAILER_LIVE_FROM is not set' : 'no AWS credentials were found';
+  const missing = !switchedOn
+    ? 'ALEXA_MAILER_LIVE_TEST=1 is not set'
+    : FROM === ''
+      ? 'ALEXA_MAILER_LIVE_FROM is not set'
+      : 'no AWS credentials were found';
   console.info(`Live AWS provisioning suite skipped (${missing}). To run it against a real account:\n  ${HOW_TO_RUN}`);
 }
 
@@ -48,7 +55,11 @@ interface Run {
 
 async function provision(args: string[]): Promise<Run> {
   let output = '';
-  const write = { write: (text: string) => void (output += text) };
+  const write = {
+    write: (text: string) => {
+      output += text;
+    },
+  };
   const code = await runCli(args, { stdout: write, stderr: write, env: process.env });
   return { code, output };
 }
@@ -65,7 +76,9 @@ describe.skipIf(!runnable)(`provisioning a real AWS account (run with: ${HOW_TO_
     await rm(folder, { recursive: true, force: true });
   });
 
-  it('IAM\'s own simulator allows the policy only the two mail actions, from the sender, on its identity', { timeout: LIVE_TIMEOUT }, async () => {
+  it("IAM's own simulator allows the policy only the two mail actions, from the sender, on its identity", {
+    timeout: LIVE_TIMEOUT,
+  }, async () => {
     const sts = new STSClient({ region: REGION });
     const iam = new IAMClient({ region: REGION });
     try {
@@ -78,9 +91,17 @@ describe.skipIf(!runnable)(`provisioning a real AWS account (run with: ${HOW_TO_
           await iam.send(
             new SimulateCustomPolicyCommand({
               PolicyInputList: [JSON.stringify(policy)],
-              ActionNames: [...MAIL_ACTIONS, 'ses:SendTemplatedEmail', 'ses:SendBulkTemplatedEmail', 'ses:VerifyEmailIdentity', 'iam:CreateAccessKey'],
+              ActionNames: [
+                ...MAIL_ACTIONS,
+                'ses:SendTemplatedEmail',
+                'ses:SendBulkTemplatedEmail',
+                'ses:VerifyEmailIdentity',
+                'iam:CreateAccessKey',
+              ],
               ResourceArns: [resource],
-              ContextEntries: [{ ContextKeyName: 'ses:FromAddress', ContextKeyType: 'string', ContextKeyValues: [from] }],
+              ContextEntries: [
+                { ContextKeyName: 'ses:FromAddress', ContextKeyType: 'string', ContextKeyValues: [from] },
+              ],
             }),
           )
         ).EvaluationResults?.map((result) => `${result.EvalActionName}=${result.EvalDecision}`);
@@ -92,7 +113,9 @@ describe.skipIf(!runnable)(`provisioning a real AWS account (run with: ${HOW_TO_
         'ses:VerifyEmailIdentity=implicitDeny',
         'iam:CreateAccessKey=implicitDeny',
       ]);
-      expect((await simulate('someone-else@example.com', sender))?.every((line) => line.endsWith('implicitDeny'))).toBe(true);
+      expect((await simulate('someone-else@example.com', sender))?.every((line) => line.endsWith('implicitDeny'))).toBe(
+        true,
+      );
       expect((await simulate(FROM, other))?.every((line) => line.endsWith('implicitDeny'))).toBe(true);
     } finally {
       sts.destroy();
@@ -100,13 +123,17 @@ describe.skipIf(!runnable)(`provisioning a real AWS account (run with: ${HOW_TO_
     }
   });
 
-  it('creates, keeps, uses and removes the user, the policy and one key', { timeout: LIVE_TIMEOUT }, async (context) => {
+  it('creates, keeps, uses and removes the user, the policy and one key', {
+    timeout: LIVE_TIMEOUT,
+  }, async (context) => {
     const plan = await provision(['--from', FROM, '--region', REGION, '--out', outFile, '--dry-run', '--json']);
     expect(plan.code, plan.output).toBe(0);
     const steps = (JSON.parse(plan.output) as { steps: { step: string; status: string }[] }).steps;
     const planned = Object.fromEntries(steps.map((step) => [step.step, step.status]));
     if (planned.user !== 'would create' || planned.policy !== 'would create') {
-      context.skip('AlexaSkillMailSender or AlexaSkillMailAccess already exists in this account: the live suite only creates and deletes its own.');
+      context.skip(
+        'AlexaSkillMailSender or AlexaSkillMailAccess already exists in this account: the live suite only creates and deletes its own.',
+      );
     }
 
     const first = await provision(['--from', FROM, '--region', REGION, '--out', outFile]);
@@ -121,7 +148,10 @@ describe.skipIf(!runnable)(`provisioning a real AWS account (run with: ${HOW_TO_
       expect(JSON.parse(second.output)).toMatchObject({ changed: false, accessKeyId: credentials.SES_ACCESS_KEY_ID });
 
       // A new IAM key takes a few seconds to work everywhere.
-      const asSender = new STSClient({ region: REGION, credentials: { accessKeyId: credentials.SES_ACCESS_KEY_ID, secretAccessKey: credentials.SES_SECRET_ACCESS_KEY } });
+      const asSender = new STSClient({
+        region: REGION,
+        credentials: { accessKeyId: credentials.SES_ACCESS_KEY_ID, secretAccessKey: credentials.SES_SECRET_ACCESS_KEY },
+      });
       for (let attempt = 0; ; attempt++) {
         try {
           await asSender.send(new GetCallerIdentityCommand({}));
@@ -149,6 +179,8 @@ describe.skipIf(!runnable)(`provisioning a real AWS account (run with: ${HOW_TO_
     }
     const after = await provision(['--from', FROM, '--region', REGION, '--out', outFile, '--dry-run', '--json']);
     expect(JSON.parse(after.output)).toMatchObject({ ok: true });
-    expect((JSON.parse(after.output) as { steps: { step: string; status: string }[] }).steps).toContainEqual(expect.objectContaining({ step: 'user', status: 'would create' }));
+    expect((JSON.parse(after.output) as { steps: { step: string; status: string }[] }).steps).toContainEqual(
+      expect.objectContaining({ step: 'user', status: 'would create' }),
+    );
   });
 });

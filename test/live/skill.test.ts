@@ -8,12 +8,13 @@ import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../ops/paths.ts';
 import { findAskProfile } from '../../devtools/cloud/askProfile.ts';
-import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
 import { readReplayFile } from '../../devtools/simulator/replayFile.ts';
+import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
+import { PROJECT_ROOT } from '../../ops/paths.ts';
 
-const HOW_TO_RUN = 'npx ask configure && npm run provision -- --from ADDRESS && npx ask deploy, then ALEXA_MAILER_LIVE_SKILL=1 npx vitest run test/live/skill.test.ts';
+const HOW_TO_RUN =
+  'npx ask configure && npm run provision -- --from ADDRESS && npx ask deploy, then ALEXA_MAILER_LIVE_SKILL=1 npx vitest run test/live/skill.test.ts';
 const DIALOGS = join(PROJECT_ROOT, 'test/dialogs');
 
 // The same lookups simulate:cloud makes, so the suite runs exactly when it could.
@@ -22,7 +23,13 @@ const profile = await findAskProfile(undefined);
 const skill = 'name' in profile ? await readSkillId(ASK_STATES_FILE, profile.name) : undefined;
 const runnable = switchedOn && skill?.skillId !== undefined;
 if (!runnable) {
-  const missing = !switchedOn ? 'ALEXA_MAILER_LIVE_SKILL=1 is not set' : 'problem' in profile ? profile.problem : (skill && 'reason' in skill ? skill.reason : 'no skill ID');
+  const missing = !switchedOn
+    ? 'ALEXA_MAILER_LIVE_SKILL=1 is not set'
+    : 'problem' in profile
+      ? profile.problem
+      : skill && 'reason' in skill
+        ? skill.reason
+        : 'no skill ID';
   console.info(`Live skill suite skipped (${missing}). To run it against your deployed skill:\n  ${HOW_TO_RUN}`);
 }
 
@@ -39,9 +46,14 @@ describe.skipIf(!runnable)(`the deployed skill (run with: ${HOW_TO_RUN})`, () =>
     '%s meets its expectations in the cloud',
     async (file) => {
       const run = await new Promise<{ code: number; output: string }>((resolve) => {
-        execFile(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [join(PROJECT_ROOT, 'devtools/cloud/main.ts'), join(DIALOGS, file)], { cwd: PROJECT_ROOT }, (error, stdout, stderr) => {
-          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` });
-        });
+        execFile(
+          join(PROJECT_ROOT, 'node_modules/.bin/tsx'),
+          [join(PROJECT_ROOT, 'devtools/cloud/main.ts'), join(DIALOGS, file)],
+          { cwd: PROJECT_ROOT },
+          (error, stdout, stderr) => {
+            resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` });
+          },
+        );
       });
       expect(run.output).toMatch(/^Alexa > /m);
       expect(run.code, run.output).toBe(0);

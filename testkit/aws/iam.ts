@@ -143,7 +143,8 @@ export class FakeIam {
 
   addAccessKey(userName: string): FakeAccessKey {
     const user = this.user(userName);
-    if (user.accessKeys.length >= MAX_ACCESS_KEYS) throw new AwsError('LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${MAX_ACCESS_KEYS}`, 409);
+    if (user.accessKeys.length >= MAX_ACCESS_KEYS)
+      throw new AwsError('LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${MAX_ACCESS_KEYS}`, 409);
     const key: FakeAccessKey = {
       accessKeyId: randomId('AKIA', 16),
       secretAccessKey: randomBytes(30).toString('base64'),
@@ -154,11 +155,19 @@ export class FakeIam {
     return key;
   }
 
-  addPolicy(name: string, document: string, options: { tags?: Tag[]; path?: string; description?: string } = {}): FakePolicy {
+  addPolicy(
+    name: string,
+    document: string,
+    options: { tags?: Tag[]; path?: string; description?: string } = {},
+  ): FakePolicy {
     const path = options.path ?? '/';
     const arn = this.policyArn(name, path);
     if ([...this.policies.values()].some((policy) => policy.name === name)) {
-      throw new AwsError('EntityAlreadyExists', `A policy called ${name} already exists. Duplicate names are not allowed.`, 409);
+      throw new AwsError(
+        'EntityAlreadyExists',
+        `A policy called ${name} already exists. Duplicate names are not allowed.`,
+        409,
+      );
     }
     checkPolicyDocument(document);
     const now = new Date();
@@ -183,7 +192,11 @@ export class FakeIam {
   addPolicyVersion(arn: string, document: string, setAsDefault: boolean): FakePolicyVersion {
     const policy = this.policy(arn);
     if (policy.versions.length >= MAX_POLICY_VERSIONS) {
-      throw new AwsError('LimitExceeded', `A managed policy can have up to ${MAX_POLICY_VERSIONS} versions. Before you create a new version, you must delete an existing version.`, 409);
+      throw new AwsError(
+        'LimitExceeded',
+        `A managed policy can have up to ${MAX_POLICY_VERSIONS} versions. Before you create a new version, you must delete an existing version.`,
+        409,
+      );
     }
     checkPolicyDocument(document);
     const version: FakePolicyVersion = { versionId: `v${policy.nextVersion++}`, document, createDate: new Date() };
@@ -235,15 +248,19 @@ export class FakeIam {
       }
       case 'CreateUser': {
         const name = checkName(params.required('UserName'), 'userName');
-        if (this.users.has(name)) throw new AwsError('EntityAlreadyExists', `User with name ${name} already exists.`, 409);
+        if (this.users.has(name))
+          throw new AwsError('EntityAlreadyExists', `User with name ${name} already exists.`, 409);
         const user = this.addUser(name, { tags: params.structures('Tags').map(toTag) });
         return { User: this.userXml(user) };
       }
       case 'DeleteUser': {
         const user = this.user(params.required('UserName'));
-        if (user.accessKeys.length > 0) throw new AwsError('DeleteConflict', 'Cannot delete entity, must delete access keys first.', 409);
-        if (user.loginProfile) throw new AwsError('DeleteConflict', 'Cannot delete entity, must delete login profile first.', 409);
-        if (user.attachedPolicies.size > 0) throw new AwsError('DeleteConflict', 'Cannot delete entity, must detach all policies first.', 409);
+        if (user.accessKeys.length > 0)
+          throw new AwsError('DeleteConflict', 'Cannot delete entity, must delete access keys first.', 409);
+        if (user.loginProfile)
+          throw new AwsError('DeleteConflict', 'Cannot delete entity, must delete login profile first.', 409);
+        if (user.attachedPolicies.size > 0)
+          throw new AwsError('DeleteConflict', 'Cannot delete entity, must detach all policies first.', 409);
         if ([...this.groups.values()].some((group) => group.members.has(user.name))) {
           throw new AwsError('DeleteConflict', 'Cannot delete entity, must remove users from group first.', 409);
         }
@@ -266,12 +283,14 @@ export class FakeIam {
       }
       case 'GetLoginProfile': {
         const user = this.user(params.required('UserName'));
-        if (!user.loginProfile) throw new AwsError('NoSuchEntity', `Login Profile for User ${user.name} cannot be found.`, 404);
+        if (!user.loginProfile)
+          throw new AwsError('NoSuchEntity', `Login Profile for User ${user.name} cannot be found.`, 404);
         return { LoginProfile: { UserName: user.name, CreateDate: user.createDate, PasswordResetRequired: false } };
       }
       case 'DeleteLoginProfile': {
         const user = this.user(params.required('UserName'));
-        if (!user.loginProfile) throw new AwsError('NoSuchEntity', `Login Profile for User ${user.name} cannot be found.`, 404);
+        if (!user.loginProfile)
+          throw new AwsError('NoSuchEntity', `Login Profile for User ${user.name} cannot be found.`, 404);
         user.loginProfile = false;
         return {};
       }
@@ -279,20 +298,35 @@ export class FakeIam {
         const user = this.user(params.required('UserName'));
         const key = this.addAccessKey(user.name);
         return {
-          AccessKey: { UserName: user.name, AccessKeyId: key.accessKeyId, Status: key.status, SecretAccessKey: key.secretAccessKey, CreateDate: key.createDate },
+          AccessKey: {
+            UserName: user.name,
+            AccessKeyId: key.accessKeyId,
+            Status: key.status,
+            SecretAccessKey: key.secretAccessKey,
+            CreateDate: key.createDate,
+          },
         };
       }
       case 'ListAccessKeys': {
         const user = this.user(params.required('UserName'));
         return {
-          AccessKeyMetadata: user.accessKeys.map((key) => ({ UserName: user.name, AccessKeyId: key.accessKeyId, Status: key.status, CreateDate: key.createDate })),
+          AccessKeyMetadata: user.accessKeys.map((key) => ({
+            UserName: user.name,
+            AccessKeyId: key.accessKeyId,
+            Status: key.status,
+            CreateDate: key.createDate,
+          })),
           IsTruncated: false,
         };
       }
       case 'UpdateAccessKey': {
         const key = this.accessKey(params.required('UserName'), params.required('AccessKeyId'));
         const status = params.required('Status');
-        if (status !== 'Active' && status !== 'Inactive') throw new AwsError('ValidationError', `1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]`);
+        if (status !== 'Active' && status !== 'Inactive')
+          throw new AwsError(
+            'ValidationError',
+            `1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]`,
+          );
         key.status = status;
         return {};
       }
@@ -310,7 +344,9 @@ export class FakeIam {
         // A key that never signed a request has no LastUsedDate, and "N/A" for the other two.
         return {
           UserName: found.user.name,
-          AccessKeyLastUsed: use ? { LastUsedDate: use.date, ServiceName: use.service, Region: use.region } : { ServiceName: 'N/A', Region: 'N/A' },
+          AccessKeyLastUsed: use
+            ? { LastUsedDate: use.date, ServiceName: use.service, Region: use.region }
+            : { ServiceName: 'N/A', Region: 'N/A' },
         };
       }
       case 'GetPolicy': {
@@ -327,9 +363,14 @@ export class FakeIam {
       }
       case 'DeletePolicy': {
         const policy = this.policy(params.required('PolicyArn'));
-        if (this.attachedEntityCount(policy.arn) > 0) throw new AwsError('DeleteConflict', 'Cannot delete a policy attached to entities.', 409);
+        if (this.attachedEntityCount(policy.arn) > 0)
+          throw new AwsError('DeleteConflict', 'Cannot delete a policy attached to entities.', 409);
         if (policy.versions.length > 1) {
-          throw new AwsError('DeleteConflict', "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.", 409);
+          throw new AwsError(
+            'DeleteConflict',
+            "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",
+            409,
+          );
         }
         this.policies.delete(policy.arn);
         return {};
@@ -341,32 +382,54 @@ export class FakeIam {
         const policy = this.policy(params.required('PolicyArn'));
         const versionId = params.required('VersionId');
         const version = policy.versions.find((candidate) => candidate.versionId === versionId);
-        if (!version) throw new AwsError('NoSuchEntity', `Policy ${policy.arn} version ${versionId} does not exist or is not attachable.`, 404);
+        if (!version)
+          throw new AwsError(
+            'NoSuchEntity',
+            `Policy ${policy.arn} version ${versionId} does not exist or is not attachable.`,
+            404,
+          );
         return { PolicyVersion: this.versionXml(policy, version, true) };
       }
       case 'ListPolicyVersions': {
         const policy = this.policy(params.required('PolicyArn'));
-        return { Versions: [...policy.versions].reverse().map((version) => this.versionXml(policy, version, false)), IsTruncated: false };
+        return {
+          Versions: [...policy.versions].reverse().map((version) => this.versionXml(policy, version, false)),
+          IsTruncated: false,
+        };
       }
       case 'CreatePolicyVersion': {
         const policy = this.policy(params.required('PolicyArn'));
-        const version = this.addPolicyVersion(policy.arn, params.required('PolicyDocument'), params.optional('SetAsDefault') === 'true');
+        const version = this.addPolicyVersion(
+          policy.arn,
+          params.required('PolicyDocument'),
+          params.optional('SetAsDefault') === 'true',
+        );
         return { PolicyVersion: this.versionXml(policy, version, false) };
       }
       case 'DeletePolicyVersion': {
         const policy = this.policy(params.required('PolicyArn'));
         const versionId = params.required('VersionId');
         const index = policy.versions.findIndex((candidate) => candidate.versionId === versionId);
-        if (index < 0) throw new AwsError('NoSuchEntity', `Policy ${policy.arn} version ${versionId} does not exist or is not attachable.`, 404);
-        if (policy.defaultVersionId === versionId) throw new AwsError('DeleteConflict', 'Cannot delete the default version of a policy.', 409);
+        if (index < 0)
+          throw new AwsError(
+            'NoSuchEntity',
+            `Policy ${policy.arn} version ${versionId} does not exist or is not attachable.`,
+            404,
+          );
+        if (policy.defaultVersionId === versionId)
+          throw new AwsError('DeleteConflict', 'Cannot delete the default version of a policy.', 409);
         policy.versions.splice(index, 1);
         return {};
       }
       case 'ListEntitiesForPolicy': {
         const policy = this.policy(params.required('PolicyArn'));
         return {
-          PolicyUsers: [...this.users.values()].filter((user) => user.attachedPolicies.has(policy.arn)).map((user) => ({ UserName: user.name, UserId: user.id })),
-          PolicyGroups: [...this.groups.values()].filter((group) => group.attachedPolicies.has(policy.arn)).map((group) => ({ GroupName: group.name, GroupId: group.id })),
+          PolicyUsers: [...this.users.values()]
+            .filter((user) => user.attachedPolicies.has(policy.arn))
+            .map((user) => ({ UserName: user.name, UserId: user.id })),
+          PolicyGroups: [...this.groups.values()]
+            .filter((group) => group.attachedPolicies.has(policy.arn))
+            .map((group) => ({ GroupName: group.name, GroupId: group.id })),
           PolicyRoles: [],
           IsTruncated: false,
         };
@@ -388,7 +451,8 @@ export class FakeIam {
       }
       case 'CreateGroup': {
         const name = checkName(params.required('GroupName'), 'groupName');
-        if (this.groups.has(name)) throw new AwsError('EntityAlreadyExists', `Group with name ${name} already exists.`, 409);
+        if (this.groups.has(name))
+          throw new AwsError('EntityAlreadyExists', `Group with name ${name} already exists.`, 409);
         const group: FakeGroup = {
           name,
           id: randomId('AGPA', 17),
@@ -404,14 +468,19 @@ export class FakeIam {
         const group = this.group(params.required('GroupName'));
         return {
           Group: this.groupXml(group),
-          Users: [...group.members].map((name) => this.users.get(name)).filter((user) => user !== undefined).map((user) => this.userXml(user)),
+          Users: [...group.members]
+            .map((name) => this.users.get(name))
+            .filter((user) => user !== undefined)
+            .map((user) => this.userXml(user)),
           IsTruncated: false,
         };
       }
       case 'DeleteGroup': {
         const group = this.group(params.required('GroupName'));
-        if (group.members.size > 0) throw new AwsError('DeleteConflict', 'Cannot delete entity, must remove users from group first.', 409);
-        if (group.attachedPolicies.size > 0) throw new AwsError('DeleteConflict', 'Cannot delete entity, must detach all policies first.', 409);
+        if (group.members.size > 0)
+          throw new AwsError('DeleteConflict', 'Cannot delete entity, must remove users from group first.', 409);
+        if (group.attachedPolicies.size > 0)
+          throw new AwsError('DeleteConflict', 'Cannot delete entity, must detach all policies first.', 409);
         this.groups.delete(group.name);
         return {};
       }
@@ -423,12 +492,18 @@ export class FakeIam {
       case 'RemoveUserFromGroup': {
         const group = this.group(params.required('GroupName'));
         const user = this.user(params.required('UserName'));
-        if (!group.members.delete(user.name)) throw new AwsError('NoSuchEntity', `The user with name ${user.name} cannot be found.`, 404);
+        if (!group.members.delete(user.name))
+          throw new AwsError('NoSuchEntity', `The user with name ${user.name} cannot be found.`, 404);
         return {};
       }
       case 'ListGroupsForUser': {
         const user = this.user(params.required('UserName'));
-        return { Groups: [...this.groups.values()].filter((group) => group.members.has(user.name)).map((group) => this.groupXml(group)), IsTruncated: false };
+        return {
+          Groups: [...this.groups.values()]
+            .filter((group) => group.members.has(user.name))
+            .map((group) => this.groupXml(group)),
+          IsTruncated: false,
+        };
       }
       case 'AttachGroupPolicy': {
         const group = this.group(params.required('GroupName'));
@@ -438,7 +513,8 @@ export class FakeIam {
       case 'DetachGroupPolicy': {
         const group = this.group(params.required('GroupName'));
         const arn = params.required('PolicyArn');
-        if (!group.attachedPolicies.delete(arn)) throw new AwsError('NoSuchEntity', `Policy ${arn} was not found.`, 404);
+        if (!group.attachedPolicies.delete(arn))
+          throw new AwsError('NoSuchEntity', `Policy ${arn} was not found.`, 404);
         return {};
       }
       case 'ListAttachedGroupPolicies': {
@@ -495,11 +571,20 @@ export class FakeIam {
   }
 
   private groupXml(group: FakeGroup): Record<string, XmlValue> {
-    return { Path: group.path, GroupName: group.name, GroupId: group.id, Arn: this.groupArn(group.name, group.path), CreateDate: group.createDate };
+    return {
+      Path: group.path,
+      GroupName: group.name,
+      GroupId: group.id,
+      Arn: this.groupArn(group.name, group.path),
+      CreateDate: group.createDate,
+    };
   }
 
   private attachedXml(arns: Set<string>): XmlValue[] {
-    return [...arns].map((arn) => ({ PolicyName: this.policies.get(arn)?.name ?? arn.split('/').pop(), PolicyArn: arn }));
+    return [...arns].map((arn) => ({
+      PolicyName: this.policies.get(arn)?.name ?? arn.split('/').pop(),
+      PolicyArn: arn,
+    }));
   }
 }
 
@@ -513,7 +598,10 @@ function tagsXml(tags: Map<string, string>): XmlValue[] {
 
 function checkName(name: string, member: string): string {
   if (!NAME.test(name)) {
-    throw new AwsError('ValidationError', `1 validation error detected: Value '${name}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`);
+    throw new AwsError(
+      'ValidationError',
+      `1 validation error detected: Value '${name}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+    );
   }
   return name;
 }
@@ -526,7 +614,8 @@ function checkPolicyDocument(document: string): void {
     throw new AwsError('MalformedPolicyDocument', 'Syntax errors in policy.', 400);
   }
   const record = (parsed && typeof parsed === 'object' ? parsed : {}) as Record<string, unknown>;
-  if (record.Version !== '2012-10-17' && record.Version !== '2008-10-17') throw new AwsError('MalformedPolicyDocument', 'The policy failed legacy parsing', 400);
+  if (record.Version !== '2012-10-17' && record.Version !== '2008-10-17')
+    throw new AwsError('MalformedPolicyDocument', 'The policy failed legacy parsing', 400);
   if (!record.Statement) throw new AwsError('MalformedPolicyDocument', 'Syntax errors in policy.', 400);
   if (document.length > 6144) throw new AwsError('LimitExceeded', 'Cannot exceed quota for PolicySize: 6144', 409);
 }

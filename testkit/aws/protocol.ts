@@ -31,7 +31,10 @@ export class QueryParams {
   required(name: string): string {
     const value = this.params.get(name);
     if (value === null || value === '') {
-      throw new AwsError('ValidationError', `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`);
+      throw new AwsError(
+        'ValidationError',
+        `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`,
+      );
     }
     return value;
   }
@@ -39,7 +42,8 @@ export class QueryParams {
   /** `Name.member.1`, `Name.member.2` … in order. */
   list(name: string): string[] {
     const values: string[] = [];
-    for (let index = 1; this.params.has(`${name}.member.${index}`); index++) values.push(this.params.get(`${name}.member.${index}`) ?? '');
+    for (let index = 1; this.params.has(`${name}.member.${index}`); index++)
+      values.push(this.params.get(`${name}.member.${index}`) ?? '');
     return values;
   }
 
@@ -65,10 +69,23 @@ export class XmlMap {
   constructor(readonly entries: ReadonlyArray<readonly [string, XmlValue]>) {}
 }
 
-export type XmlValue = string | number | boolean | Date | undefined | XmlMap | readonly XmlValue[] | { readonly [member: string]: XmlValue };
+export type XmlValue =
+  | string
+  | number
+  | boolean
+  | Date
+  | undefined
+  | XmlMap
+  | readonly XmlValue[]
+  | { readonly [member: string]: XmlValue };
 
 function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 export function toXml(tag: string, value: XmlValue): string {

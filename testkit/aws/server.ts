@@ -6,11 +6,11 @@
 // tests can count the mutating ones.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { FakeIam, IAM_NAMESPACE } from './iam.ts';
-import { AwsError, QueryParams, errorDocument, resultDocument, type XmlValue } from './protocol.ts';
-import { FakeSes, SES_NAMESPACE } from './ses.ts';
-import { STS_NAMESPACE, handleSts, type Caller } from './sts.ts';
 import { listenOnLoopback } from '../loopback.ts';
+import { FakeIam, IAM_NAMESPACE } from './iam.ts';
+import { AwsError, errorDocument, QueryParams, resultDocument, type XmlValue } from './protocol.ts';
+import { FakeSes, SES_NAMESPACE } from './ses.ts';
+import { type Caller, handleSts, STS_NAMESPACE } from './sts.ts';
 
 export type FakeService = 'iam' | 'ses' | 'sts';
 
@@ -61,7 +61,13 @@ export interface FakeAws {
 }
 
 export interface FakeAwsSnapshot {
-  readonly users: { name: string; tags: Record<string, string>; attachedPolicies: string[]; accessKeys: { id: string; status: string; lastUsed?: string }[]; loginProfile: boolean }[];
+  readonly users: {
+    name: string;
+    tags: Record<string, string>;
+    attachedPolicies: string[];
+    accessKeys: { id: string; status: string; lastUsed?: string }[];
+    loginProfile: boolean;
+  }[];
   readonly policies: { arn: string; defaultVersionId: string; versions: string[]; tags: Record<string, string> }[];
   readonly groups: { name: string; path: string; members: string[]; attachedPolicies: string[] }[];
   readonly sesIdentities: Record<string, Record<string, string>>;
@@ -106,7 +112,11 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const denied = new Set<string>();
   const held = new Set<string>();
   const waiters: { action: string; resolve: (call: RecordedCall) => void }[] = [];
-  const admin: Caller = { account: accountId, arn: `arn:aws:iam::${accountId}:user/local-admin`, userId: 'AIDALOCALADMIN' };
+  const admin: Caller = {
+    account: accountId,
+    arn: `arn:aws:iam::${accountId}:user/local-admin`,
+    userId: 'AIDALOCALADMIN',
+  };
 
   const callerFor = (accessKeyId: string): Caller | undefined => {
     if (accessKeyId === adminAccessKeyId) return admin;
@@ -124,7 +134,14 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const params = new QueryParams(new URLSearchParams(body));
     const service = (scope?.[3] === 'email' ? 'ses' : scope?.[3]) as FakeService | undefined;
     if (!scope || !service || !(service in NAMESPACES)) {
-      answer(response, 403, errorDocument(IAM_NAMESPACE, new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403)));
+      answer(
+        response,
+        403,
+        errorDocument(
+          IAM_NAMESPACE,
+          new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403),
+        ),
+      );
       return;
     }
     const [, accessKeyId = '', region = ''] = scope;
@@ -146,13 +163,18 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
 
     try {
       const caller = callerFor(accessKeyId);
-      if (!caller) throw new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+      if (!caller)
+        throw new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
       // IAM notes every authenticated request of a user's key, allowed or not.
       if (caller !== admin) iam.recordKeyUse(accessKeyId, { date: new Date(), service, region });
       const permission = `${service}:${action}`;
       if (service !== 'sts' && (caller !== admin || denied.has(permission))) {
         const resource = resourceOf(service, params, accountId, region);
-        throw new AwsError('AccessDenied', `User: ${caller.arn} is not authorized to perform: ${permission} on resource: ${resource} because no identity-based policy allows the ${permission} action`, 403);
+        throw new AwsError(
+          'AccessDenied',
+          `User: ${caller.arn} is not authorized to perform: ${permission} on resource: ${resource} because no identity-based policy allows the ${permission} action`,
+          403,
+        );
       }
       let result: Record<string, XmlValue>;
       if (service === 'iam') result = iam.handle(action, params);
@@ -160,7 +182,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       else result = handleSts(action, caller);
       answer(response, 200, resultDocument(NAMESPACES[service], action, result));
     } catch (error) {
-      const awsError = error instanceof AwsError ? error : new AwsError('ServiceFailure', (error as Error).message, 500, 'Receiver');
+      const awsError =
+        error instanceof AwsError ? error : new AwsError('ServiceFailure', (error as Error).message, 500, 'Receiver');
       call.error = awsError.code;
       answer(response, awsError.status, errorDocument(NAMESPACES[service], awsError));
     }
@@ -171,7 +194,11 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       name: user.name,
       tags: Object.fromEntries(user.tags),
       attachedPolicies: [...user.attachedPolicies],
-      accessKeys: user.accessKeys.map((key) => ({ id: key.accessKeyId, status: key.status, ...(key.lastUsed ? { lastUsed: key.lastUsed.date.toISOString() } : {}) })),
+      accessKeys: user.accessKeys.map((key) => ({
+        id: key.accessKeyId,
+        status: key.status,
+        ...(key.lastUsed ? { lastUsed: key.lastUsed.date.toISOString() } : {}),
+      })),
       loginProfile: user.loginProfile,
     })),
     policies: [...iam.policies.values()].map((policy) => ({
@@ -180,7 +207,12 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       versions: policy.versions.map((version) => version.versionId),
       tags: Object.fromEntries(policy.tags),
     })),
-    groups: [...iam.groups.values()].map((group) => ({ name: group.name, path: group.path, members: [...group.members], attachedPolicies: [...group.attachedPolicies] })),
+    groups: [...iam.groups.values()].map((group) => ({
+      name: group.name,
+      path: group.path,
+      members: [...group.members],
+      attachedPolicies: [...group.attachedPolicies],
+    })),
     sesIdentities: ses.snapshot(),
     mutatingCalls: calls.filter((call) => call.mutating).map((call) => `${call.service}:${call.action}`),
   });

@@ -2,7 +2,7 @@
 // region, the sending quota (sandbox by default), and the verification mails "sent".
 // aws-ses-v2-local does not serve these actions, hence this stand-in.
 
-import { AwsError, XmlMap, type QueryParams, type XmlValue } from './protocol.ts';
+import { AwsError, type QueryParams, XmlMap, type XmlValue } from './protocol.ts';
 
 export const SES_NAMESPACE = 'http://ses.amazonaws.com/doc/2010-12-01/';
 
@@ -28,7 +28,10 @@ export class FakeSes {
 
   identities(region: string): Map<string, VerificationStatus> {
     let identities = this.identitiesByRegion.get(region);
-    if (!identities) this.identitiesByRegion.set(region, (identities = new Map()));
+    if (!identities) {
+      identities = new Map();
+      this.identitiesByRegion.set(region, identities);
+    }
     return identities;
   }
 
@@ -39,7 +42,10 @@ export class FakeSes {
 
   quota(region: string): SendQuota {
     let quota = this.quotaByRegion.get(region);
-    if (!quota) this.quotaByRegion.set(region, (quota = { ...SANDBOX_QUOTA }));
+    if (!quota) {
+      quota = { ...SANDBOX_QUOTA };
+      this.quotaByRegion.set(region, quota);
+    }
     return quota;
   }
 
@@ -50,7 +56,9 @@ export class FakeSes {
 
   /** Identities and their status, by region. */
   snapshot(): Record<string, Record<string, string>> {
-    return Object.fromEntries([...this.identitiesByRegion].map(([region, identities]) => [region, Object.fromEntries(identities)]));
+    return Object.fromEntries(
+      [...this.identitiesByRegion].map(([region, identities]) => [region, Object.fromEntries(identities)]),
+    );
   }
 
   handle(action: string, params: QueryParams, region: string): Record<string, XmlValue> {
@@ -58,7 +66,8 @@ export class FakeSes {
       case 'VerifyEmailIdentity':
       case 'VerifyEmailAddress': {
         const address = params.required('EmailAddress');
-        if (!EMAIL.test(address)) throw new AwsError('InvalidParameterValue', `Invalid email address<${address}>.`, 400);
+        if (!EMAIL.test(address))
+          throw new AwsError('InvalidParameterValue', `Invalid email address<${address}>.`, 400);
         const identities = this.identities(region);
         if (identities.get(address) !== 'Success') identities.set(address, 'Pending');
         this.verificationMails.push({ region, address });
@@ -74,7 +83,11 @@ export class FakeSes {
       }
       case 'GetSendQuota': {
         const quota = this.quota(region);
-        return { Max24HourSend: quota.max24HourSend.toFixed(1), MaxSendRate: quota.maxSendRate.toFixed(1), SentLast24Hours: quota.sentLast24Hours.toFixed(1) };
+        return {
+          Max24HourSend: quota.max24HourSend.toFixed(1),
+          MaxSendRate: quota.maxSendRate.toFixed(1),
+          SentLast24Hours: quota.sentLast24Hours.toFixed(1),
+        };
       }
       case 'ListIdentities': {
         return { Identities: [...this.identities(region).keys()] };

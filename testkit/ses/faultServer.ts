@@ -107,18 +107,34 @@ function sesError(kind: Exclude<SesErrorKind, 'malformed-xml'>, form: URLSearchP
     case 'sender-not-verified':
       return { status: 400, type: 'Sender', code: 'MessageRejected', message: notVerified(sender) };
     case 'sending-paused':
-      return { status: 400, type: 'Sender', code: 'AccountSendingPausedException', message: 'Email sending is disabled for your entire Amazon SES account.' };
+      return {
+        status: 400,
+        type: 'Sender',
+        code: 'AccountSendingPausedException',
+        message: 'Email sending is disabled for your entire Amazon SES account.',
+      };
     case 'invalid-client-token':
-      return { status: 403, type: 'Sender', code: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' };
+      return {
+        status: 403,
+        type: 'Sender',
+        code: 'InvalidClientTokenId',
+        message: 'The security token included in the request is invalid.',
+      };
     case 'signature-mismatch':
       return {
         status: 403,
         type: 'Sender',
         code: 'SignatureDoesNotMatch',
-        message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+        message:
+          'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
       };
     case 'internal-failure':
-      return { status: 500, type: 'Receiver', code: 'InternalFailure', message: 'The request processing has failed because of an unknown error, exception or failure.' };
+      return {
+        status: 500,
+        type: 'Receiver',
+        code: 'InternalFailure',
+        message: 'The request processing has failed because of an unknown error, exception or failure.',
+      };
   }
 }
 
@@ -148,7 +164,12 @@ function answerError(response: ServerResponse, error: SesError): void {
 function answerSuccess(response: ServerResponse, action: string): boolean {
   const requestId = randomUUID();
   if (action !== 'SendEmail' && action !== 'SendRawEmail') {
-    answerError(response, { status: 400, type: 'Sender', code: 'InvalidAction', message: `The action ${action || '(none)'} is not valid for this web service.` });
+    answerError(response, {
+      status: 400,
+      type: 'Sender',
+      code: 'InvalidAction',
+      message: `The action ${action || '(none)'} is not valid for this web service.`,
+    });
     return false;
   }
   const messageId = `0100${Date.now().toString(16)}-${randomUUID()}-000000`;
@@ -163,11 +184,20 @@ function answerSuccess(response: ServerResponse, action: string): boolean {
 
 const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'keep-alive', 'transfer-encoding']);
 
-async function forward(upstream: string, request: IncomingMessage, body: Buffer, response: ServerResponse): Promise<boolean> {
+async function forward(
+  upstream: string,
+  request: IncomingMessage,
+  body: Buffer,
+  response: ServerResponse,
+): Promise<boolean> {
   const headers = Object.entries(request.headers).flatMap(([name, value]): [string, string][] =>
     HOP_BY_HOP.has(name) || value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]],
   );
-  const answer = await fetch(new URL(request.url ?? '/', upstream), { method: request.method ?? 'POST', headers, body: new Uint8Array(body) });
+  const answer = await fetch(new URL(request.url ?? '/', upstream), {
+    method: request.method ?? 'POST',
+    headers,
+    body: new Uint8Array(body),
+  });
   const text = await answer.text();
   response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/xml' }).end(text);
   return answer.ok;
@@ -179,14 +209,24 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function startSesFaultServer(initial: SesBehaviour = { kind: 'accept' }, options: SesFaultServerOptions = {}): Promise<SesFaultServer> {
+export async function startSesFaultServer(
+  initial: SesBehaviour = { kind: 'accept' },
+  options: SesFaultServerOptions = {},
+): Promise<SesFaultServer> {
   let behaviour = initial;
   let failuresServed = 0;
   let requests: SesRequestRecord[] = [];
   let acceptedCount = 0;
 
-  const accept = async (request: IncomingMessage, body: Buffer, action: string, response: ServerResponse): Promise<void> => {
-    const ok = options.upstream ? await forward(options.upstream, request, body, response) : answerSuccess(response, action);
+  const accept = async (
+    request: IncomingMessage,
+    body: Buffer,
+    action: string,
+    response: ServerResponse,
+  ): Promise<void> => {
+    const ok = options.upstream
+      ? await forward(options.upstream, request, body, response)
+      : answerSuccess(response, action);
     if (ok) acceptedCount++;
     requests.push({ action, answer: response.statusCode });
   };
@@ -229,7 +269,12 @@ export async function startSesFaultServer(initial: SesBehaviour = { kind: 'accep
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       if (!response.headersSent) {
-        answerError(response, { status: 500, type: 'Receiver', code: 'InternalFailure', message: `Local SES stand-in failed: ${(error as Error).message}` });
+        answerError(response, {
+          status: 500,
+          type: 'Receiver',
+          code: 'InternalFailure',
+          message: `Local SES stand-in failed: ${(error as Error).message}`,
+        });
       }
     });
   });

@@ -1,9 +1,9 @@
 // The local SES outbox: aws-ses-v2-local in this process, on a free loopback port.
 // Its web page shows each captured mail; GET /store lists them as JSON.
 
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { closeServer } from '../loopback.ts';
 
 export interface CapturedMail {
@@ -12,7 +12,12 @@ export interface CapturedMail {
   readonly destination: { readonly to: string[]; readonly cc: string[]; readonly bcc: string[] };
   readonly subject: string;
   readonly body: { readonly text?: string; readonly html?: string };
-  readonly attachments: { readonly content: string; readonly contentType: string; readonly filename?: string; readonly size: number }[];
+  readonly attachments: {
+    readonly content: string;
+    readonly contentType: string;
+    readonly filename?: string;
+    readonly size: number;
+  }[];
   readonly at: number;
 }
 

@@ -38,7 +38,9 @@ export async function startSesRecorder(): Promise<SesRecorder> {
       const messageId = `fuzz-${randomUUID()}`;
       response
         .writeHead(200, { 'content-type': 'text/xml' })
-        .end(`<${action}Response xmlns="${NAMESPACE}"><${action}Result><MessageId>${messageId}</MessageId></${action}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`);
+        .end(
+          `<${action}Response xmlns="${NAMESPACE}"><${action}Result><MessageId>${messageId}</MessageId></${action}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`,
+        );
     });
   });
   const listener = await listenOnLoopback(server);

@@ -11,7 +11,8 @@ const skill = SkillBuilders.custom()
   .addRequestHandlers({
     canHandle: ({ requestEnvelope }) => requestEnvelope.request.type === 'LaunchRequest',
     handle: ({ responseBuilder }) => {
-      if (process.env.BENCH_FLOOR_LOG === '1') process.stdout.write(`${JSON.stringify({ level: 'info', event: 'launch', time: new Date().toISOString() })}\n`);
+      if (process.env.BENCH_FLOOR_LOG === '1')
+        process.stdout.write(`${JSON.stringify({ level: 'info', event: 'launch', time: new Date().toISOString() })}\n`);
       return responseBuilder.speak(en.launch).getResponse();
     },
   })

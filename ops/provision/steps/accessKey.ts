@@ -10,13 +10,13 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import {
+  type AccessKeyMetadata,
   CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
   ListAccessKeysCommand,
+  type Tag,
   TagUserCommand,
   UpdateAccessKeyCommand,
-  type AccessKeyMetadata,
-  type Tag,
 } from '@aws-sdk/client-iam';
 import { ENV } from '../../../lambda/config.ts';
 import { maskAddress } from '../../../lambda/log.ts';
@@ -49,7 +49,12 @@ export async function readSavedFile(path: string): Promise<SavedFile> {
   if (!existsSync(path)) return { exists: false };
   try {
     const file = await readCredentialsFile(path);
-    return { exists: true, accessKeyId: file[ENV.accessKeyId], region: file[ENV.region], fromAddress: file[ENV.fromAddress] };
+    return {
+      exists: true,
+      accessKeyId: file[ENV.accessKeyId],
+      region: file[ENV.region],
+      fromAddress: file[ENV.fromAddress],
+    };
   } catch {
     return { exists: true };
   }
@@ -72,7 +77,10 @@ export function displayPath(path: string): string {
 
 export async function listKeys({ clients, aws }: StepContext, user: UserState): Promise<AccessKeyMetadata[]> {
   if (!user.exists) return [];
-  return (await aws.read('iam:ListAccessKeys', () => clients.iam.send(new ListAccessKeysCommand({ UserName: USER_NAME })))).AccessKeyMetadata ?? [];
+  return (
+    (await aws.read('iam:ListAccessKeys', () => clients.iam.send(new ListAccessKeysCommand({ UserName: USER_NAME }))))
+      .AccessKeyMetadata ?? []
+  );
 }
 
 export async function ensureAccessKey(context: StepContext, user: UserState, fromAddress: string): Promise<KeyOutcome> {
@@ -88,9 +96,18 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
 
   if (!options.rotateKey && inFile?.AccessKeyId) {
     if (inFile.Status === 'Inactive') {
-      if (aws.dryRun) report.step('access key', 'would update', `${inFile.AccessKeyId} is inactive: reactivate it (its secret is in ${shownFile})`);
+      if (aws.dryRun)
+        report.step(
+          'access key',
+          'would update',
+          `${inFile.AccessKeyId} is inactive: reactivate it (its secret is in ${shownFile})`,
+        );
       else {
-        await aws.change('iam:UpdateAccessKey', () => clients.iam.send(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: inFile.AccessKeyId, Status: 'Active' })));
+        await aws.change('iam:UpdateAccessKey', () =>
+          clients.iam.send(
+            new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: inFile.AccessKeyId, Status: 'Active' }),
+          ),
+        );
         report.step('access key', 'updated', `${inFile.AccessKeyId} reactivated (its secret is in ${shownFile})`);
       }
     } else {
@@ -100,7 +117,11 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
     // A rotation whose second half has not run yet.
     const old = ours.filter((key) => key !== inFile);
     for (const key of old) {
-      report.step('old access key', 'warning', `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is left from --rotate-key: once the skill is redeployed with ${inFile.AccessKeyId}, run \`${retire}\``);
+      report.step(
+        'old access key',
+        'warning',
+        `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is left from --rotate-key: once the skill is redeployed with ${inFile.AccessKeyId}, run \`${retire}\``,
+      );
     }
     return { accessKeyId: inFile.AccessKeyId, created: false, oldKeyIds: old.map((key) => key.AccessKeyId ?? '') };
   }
@@ -110,7 +131,8 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
       `${USER_NAME} already has the access key ${keyIds(ours)} that this tool created, but its secret is not in ${shownFile} (the only copy was written there); restore that file, or run again with --rotate-key to replace the key.`,
     );
   }
-  if (keys.length >= MAX_ACCESS_KEYS) throw new ProvisionError(noRoomForAKey(keys, ours, inFile, shownFile, { deploy, retire }));
+  if (keys.length >= MAX_ACCESS_KEYS)
+    throw new ProvisionError(noRoomForAKey(keys, ours, inFile, shownFile, { deploy, retire }));
 
   // Rotating: the key(s) this tool created before stay active for the deployed skill.
   const old = options.rotateKey ? ours : [];
@@ -118,16 +140,29 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
   const keptActive = (key: AccessKeyMetadata) =>
     `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is kept, so the deployed skill keeps sending until it is redeployed with the new key; retire it after that`;
   if (aws.dryRun) {
-    report.step('access key', 'would create', `a new key for ${USER_NAME}${options.rotateKey ? ' (--rotate-key)' : ''}`);
-    report.step('credentials file', file.exists ? 'would update' : 'would create', `${shownFile} and ${displayPath(credentialsCsvPath(options.outFile))}, mode 0600`);
+    report.step(
+      'access key',
+      'would create',
+      `a new key for ${USER_NAME}${options.rotateKey ? ' (--rotate-key)' : ''}`,
+    );
+    report.step(
+      'credentials file',
+      file.exists ? 'would update' : 'would create',
+      `${shownFile} and ${displayPath(credentialsCsvPath(options.outFile))}, mode 0600`,
+    );
     for (const key of old) report.step('old access key', 'exists', keptActive(key));
     return { created: false, oldKeyIds };
   }
 
-  const created = await aws.change('iam:CreateAccessKey', () => clients.iam.send(new CreateAccessKeyCommand({ UserName: USER_NAME })));
+  const created = await aws.change('iam:CreateAccessKey', () =>
+    clients.iam.send(new CreateAccessKeyCommand({ UserName: USER_NAME })),
+  );
   const accessKeyId = created.AccessKey?.AccessKeyId;
   const secretAccessKey = created.AccessKey?.SecretAccessKey;
-  if (!accessKeyId || !secretAccessKey) throw new ProvisionError('IAM created an access key but did not return it; delete it in the IAM console and run again.');
+  if (!accessKeyId || !secretAccessKey)
+    throw new ProvisionError(
+      'IAM created an access key but did not return it; delete it in the IAM console and run again.',
+    );
   try {
     await writeCredentialsFile(options.outFile, {
       [ENV.accessKeyId]: accessKeyId,
@@ -137,20 +172,39 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
     });
   } catch (error) {
     // The secret exists nowhere else: a key nobody can use must not take one of the two slots.
-    await clients.iam.send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId })).catch(() => undefined);
-    throw new ProvisionError(`Could not write ${shownFile} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}), so the new access key was deleted again; fix that and run again.`);
+    await clients.iam
+      .send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId }))
+      .catch(() => undefined);
+    throw new ProvisionError(
+      `Could not write ${shownFile} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}), so the new access key was deleted again; fix that and run again.`,
+    );
   }
   report.step('access key', 'created', `${accessKeyId} for ${USER_NAME}`);
-  report.step('credentials file', file.exists ? 'updated' : 'created', `${shownFile} and ${displayPath(credentialsCsvPath(options.outFile))}, mode 0600`);
+  report.step(
+    'credentials file',
+    file.exists ? 'updated' : 'created',
+    `${shownFile} and ${displayPath(credentialsCsvPath(options.outFile))}, mode 0600`,
+  );
   await aws.change('iam:TagUser', () =>
-    clients.iam.send(new TagUserCommand({ UserName: USER_NAME, Tags: [{ Key: accessKeyId, Value: `${SAVED_KEY_TAG_PREFIX} on ${new Date().toISOString().slice(0, 10)}` }] })),
+    clients.iam.send(
+      new TagUserCommand({
+        UserName: USER_NAME,
+        Tags: [{ Key: accessKeyId, Value: `${SAVED_KEY_TAG_PREFIX} on ${new Date().toISOString().slice(0, 10)}` }],
+      }),
+    ),
   );
   for (const key of old) report.step('old access key', 'exists', keptActive(key));
   return { accessKeyId, created: true, oldKeyIds };
 }
 
 /** Why no key can be created while the user has two: one sentence naming the situation. */
-function noRoomForAKey(keys: AccessKeyMetadata[], ours: AccessKeyMetadata[], inFile: AccessKeyMetadata | undefined, shownFile: string, commands: { deploy: string; retire: string }): string {
+function noRoomForAKey(
+  keys: AccessKeyMetadata[],
+  ours: AccessKeyMetadata[],
+  inFile: AccessKeyMetadata | undefined,
+  shownFile: string,
+  commands: { deploy: string; retire: string },
+): string {
   const others = keys.filter((key) => !ours.includes(key));
   if (others.length === keys.length) {
     return `${USER_NAME} already has two access keys (${keyIds(keys)}) that this tool did not save, and IAM allows no third; delete the one you no longer use (aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID), then run again.`;
@@ -168,11 +222,19 @@ function noRoomForAKey(keys: AccessKeyMetadata[], ours: AccessKeyMetadata[], inF
 function reportUnchangedFile({ options, report }: StepContext, file: SavedFile, fromAddress: string): void {
   const shownFile = displayPath(options.outFile);
   const differences: string[] = [];
-  if (file.region !== options.region) differences.push(`${ENV.region} ${file.region ?? '(none)'} (this run: ${options.region})`);
-  if (file.fromAddress !== fromAddress) differences.push(`${ENV.fromAddress} ${maskAddress(file.fromAddress ?? '')} (this run: ${maskAddress(fromAddress)})`);
+  if (file.region !== options.region)
+    differences.push(`${ENV.region} ${file.region ?? '(none)'} (this run: ${options.region})`);
+  if (file.fromAddress !== fromAddress)
+    differences.push(
+      `${ENV.fromAddress} ${maskAddress(file.fromAddress ?? '')} (this run: ${maskAddress(fromAddress)})`,
+    );
   if (differences.length === 0) {
     report.step('credentials file', 'exists', `${shownFile}, unchanged`);
     return;
   }
-  report.step('credentials file', 'warning', `${shownFile} is kept as it is but says ${differences.join(' and ')}; run with --rotate-key to write a new key with this run's settings`);
+  report.step(
+    'credentials file',
+    'warning',
+    `${shownFile} is kept as it is but says ${differences.join(' and ')}; run with --rotate-key to write a new key with this run's settings`,
+  );
 }

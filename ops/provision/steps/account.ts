@@ -7,7 +7,8 @@ import type { Account, StepContext } from './context.ts';
 
 export async function findAccount({ clients, aws, report }: StepContext): Promise<Account> {
   const identity = await aws.read('sts:GetCallerIdentity', () => clients.sts.send(new GetCallerIdentityCommand({})));
-  if (!identity.Account || !identity.Arn) throw new ProvisionError('STS did not say which account these credentials belong to.');
+  if (!identity.Account || !identity.Arn)
+    throw new ProvisionError('STS did not say which account these credentials belong to.');
   const partition = identity.Arn.split(':')[1] || 'aws';
   report.step('account', 'checked', `${identity.Account}, signed in as ${identity.Arn}`);
   return { accountId: identity.Account, partition };

@@ -17,7 +17,9 @@ import type { UserState } from './user.ts';
 
 async function attachedToUser({ clients, aws }: StepContext, user: UserState, arn: string): Promise<boolean> {
   if (!user.exists) return false;
-  const attached = await aws.read('iam:ListAttachedUserPolicies', () => clients.iam.send(new ListAttachedUserPoliciesCommand({ UserName: USER_NAME })));
+  const attached = await aws.read('iam:ListAttachedUserPolicies', () =>
+    clients.iam.send(new ListAttachedUserPoliciesCommand({ UserName: USER_NAME })),
+  );
   return (attached.AttachedPolicies ?? []).some((policy) => policy.PolicyArn === arn);
 }
 
@@ -32,12 +34,19 @@ export async function ensureAttached(context: StepContext, user: UserState, arn:
   } else if (aws.dryRun) {
     report.step('attachment', 'would create', `attach ${POLICY_NAME} to ${USER_NAME}`);
   } else {
-    await aws.change('iam:AttachUserPolicy', () => clients.iam.send(new AttachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn })));
+    await aws.change('iam:AttachUserPolicy', () =>
+      clients.iam.send(new AttachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn })),
+    );
     report.step('attachment', 'created', `${POLICY_NAME} is attached to ${USER_NAME}`);
   }
 }
 
-async function ensureAttachedThroughGroup(context: StepContext, user: UserState, arn: string, groupName: string): Promise<void> {
+async function ensureAttachedThroughGroup(
+  context: StepContext,
+  user: UserState,
+  arn: string,
+  groupName: string,
+): Promise<void> {
   const { clients, aws, report } = context;
   const group = await aws.find('iam:GetGroup', () => clients.iam.send(new GetGroupCommand({ GroupName: groupName })));
   if (group?.Group) {
@@ -45,19 +54,27 @@ async function ensureAttachedThroughGroup(context: StepContext, user: UserState,
   } else if (aws.dryRun) {
     report.step('group', 'would create', `${groupName} (path ${GROUP_PATH})`);
   } else {
-    await aws.change('iam:CreateGroup', () => clients.iam.send(new CreateGroupCommand({ GroupName: groupName, Path: GROUP_PATH })));
+    await aws.change('iam:CreateGroup', () =>
+      clients.iam.send(new CreateGroupCommand({ GroupName: groupName, Path: GROUP_PATH })),
+    );
     report.step('group', 'created', `${groupName} (path ${GROUP_PATH})`);
   }
 
   const groupPolicies = group?.Group
-    ? ((await aws.read('iam:ListAttachedGroupPolicies', () => clients.iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: groupName })))).AttachedPolicies ?? [])
+    ? ((
+        await aws.read('iam:ListAttachedGroupPolicies', () =>
+          clients.iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: groupName })),
+        )
+      ).AttachedPolicies ?? [])
     : [];
   if (groupPolicies.some((policy) => policy.PolicyArn === arn)) {
     report.step('group policy', 'exists', `${POLICY_NAME} is attached to ${groupName}`);
   } else if (aws.dryRun) {
     report.step('group policy', 'would create', `attach ${POLICY_NAME} to ${groupName}`);
   } else {
-    await aws.change('iam:AttachGroupPolicy', () => clients.iam.send(new AttachGroupPolicyCommand({ GroupName: groupName, PolicyArn: arn })));
+    await aws.change('iam:AttachGroupPolicy', () =>
+      clients.iam.send(new AttachGroupPolicyCommand({ GroupName: groupName, PolicyArn: arn })),
+    );
     report.step('group policy', 'created', `${POLICY_NAME} is attached to ${groupName}`);
   }
 
@@ -66,17 +83,29 @@ async function ensureAttachedThroughGroup(context: StepContext, user: UserState,
   } else if (aws.dryRun) {
     report.step('group member', 'would create', `add ${USER_NAME} to ${groupName}`);
   } else {
-    await aws.change('iam:AddUserToGroup', () => clients.iam.send(new AddUserToGroupCommand({ GroupName: groupName, UserName: USER_NAME })));
+    await aws.change('iam:AddUserToGroup', () =>
+      clients.iam.send(new AddUserToGroupCommand({ GroupName: groupName, UserName: USER_NAME })),
+    );
     report.step('group member', 'created', `${USER_NAME} is in ${groupName}`);
   }
 
   // One route only: a direct attachment from an earlier run without --group goes.
   if (await attachedToUser(context, user, arn)) {
     if (aws.dryRun) {
-      report.step('attachment', 'would delete', `the direct attachment of ${POLICY_NAME} to ${USER_NAME} (the group grants it)`);
+      report.step(
+        'attachment',
+        'would delete',
+        `the direct attachment of ${POLICY_NAME} to ${USER_NAME} (the group grants it)`,
+      );
     } else {
-      await aws.change('iam:DetachUserPolicy', () => clients.iam.send(new DetachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn })));
-      report.step('attachment', 'deleted', `the direct attachment of ${POLICY_NAME} to ${USER_NAME} (the group grants it)`);
+      await aws.change('iam:DetachUserPolicy', () =>
+        clients.iam.send(new DetachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn })),
+      );
+      report.step(
+        'attachment',
+        'deleted',
+        `the direct attachment of ${POLICY_NAME} to ${USER_NAME} (the group grants it)`,
+      );
     }
   }
 }

@@ -2,7 +2,11 @@
 // request, and whether the account is still in the SES sandbox. SES identities belong
 // to one region, the region the skill sends from.
 
-import { GetIdentityVerificationAttributesCommand, GetSendQuotaCommand, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
+import {
+  GetIdentityVerificationAttributesCommand,
+  GetSendQuotaCommand,
+  VerifyEmailIdentityCommand,
+} from '@aws-sdk/client-ses';
 import { maskAddress } from '../../../lambda/log.ts';
 import { domainOf } from '../policyDocument.ts';
 import type { StepContext } from './context.ts';
@@ -18,15 +22,25 @@ export interface SendingStatus {
   readonly sandbox: boolean;
 }
 
-async function verificationStatus({ clients, aws }: StepContext, identities: string[]): Promise<Record<string, string | undefined>> {
+async function verificationStatus(
+  { clients, aws }: StepContext,
+  identities: string[],
+): Promise<Record<string, string | undefined>> {
   const answer = await aws.read('ses:GetIdentityVerificationAttributes', () =>
     clients.ses.send(new GetIdentityVerificationAttributesCommand({ Identities: identities })),
   );
-  return Object.fromEntries(identities.map((identity) => [identity, answer.VerificationAttributes?.[identity]?.VerificationStatus]));
+  return Object.fromEntries(
+    identities.map((identity) => [identity, answer.VerificationAttributes?.[identity]?.VerificationStatus]),
+  );
 }
 
 /** Asks SES to verify an address unless it (or, for the sender, its domain) already is or is pending. */
-async function ensureAddressVerified(context: StepContext, step: string, address: string, status: string | undefined): Promise<boolean> {
+async function ensureAddressVerified(
+  context: StepContext,
+  step: string,
+  address: string,
+  status: string | undefined,
+): Promise<boolean> {
   const { clients, aws, report } = context;
   const masked = maskAddress(address);
   if (status === 'Success') {
@@ -41,7 +55,9 @@ async function ensureAddressVerified(context: StepContext, step: string, address
     report.step(step, 'would create', `ask SES (${context.options.region}) to send a verification mail to ${masked}`);
     return false;
   }
-  await aws.change('ses:VerifyEmailIdentity', () => clients.ses.send(new VerifyEmailIdentityCommand({ EmailAddress: address })));
+  await aws.change('ses:VerifyEmailIdentity', () =>
+    clients.ses.send(new VerifyEmailIdentityCommand({ EmailAddress: address })),
+  );
   report.step(step, 'created', `SES (${context.options.region}) sent a verification mail to ${masked}: click its link`);
   return false;
 }
@@ -51,7 +67,11 @@ export async function ensureSenderVerified(context: StepContext, fromAddress: st
   const status = await verificationStatus(context, [fromAddress, domain]);
   const domainVerified = status[domain] === 'Success';
   if (status[fromAddress] !== 'Success' && domainVerified) {
-    context.report.step('sender', 'exists', `${maskAddress(fromAddress)} is verified through its domain ${domain} in SES (${context.options.region})`);
+    context.report.step(
+      'sender',
+      'exists',
+      `${maskAddress(fromAddress)} is verified through its domain ${domain} in SES (${context.options.region})`,
+    );
     return { verified: true, domainVerified };
   }
   const verified = await ensureAddressVerified(context, 'sender', fromAddress, status[fromAddress]);

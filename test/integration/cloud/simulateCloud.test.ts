@@ -6,13 +6,13 @@
 // with one sentence.
 
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../../../devtools/simulator/simulator.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
-import { startSimulator, type Simulator } from '../../../devtools/simulator/simulator.ts';
-import { startFakeSmapi, type FakeSmapi } from '../../helpers/fakeSmapi.ts';
+import { type FakeSmapi, startFakeSmapi } from '../../helpers/fakeSmapi.ts';
 import { writeJson } from '../../helpers/projectCopy.ts';
 
 const TSX = join(PROJECT_ROOT, 'node_modules/.bin/tsx');
@@ -36,7 +36,14 @@ function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Prom
 /** This machine's environment without anything that would make ask-cli pick another profile or reach the network. */
 function isolatedEnvironment(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(ASK_|AWS_)/.test(name)));
-  return { ...env, HOME: home, USERPROFILE: home, ASK_SHARE_USAGE: 'false', ASK_SKIP_NEW_VERSION_REMINDER: 'true', ...extra };
+  return {
+    ...env,
+    HOME: home,
+    USERPROFILE: home,
+    ASK_SHARE_USAGE: 'false',
+    ASK_SKIP_NEW_VERSION_REMINDER: 'true',
+    ...extra,
+  };
 }
 
 let dir: string;
@@ -56,7 +63,13 @@ beforeAll(async () => {
     profiles: {
       default: {
         aws_profile: 'default',
-        token: { access_token: ACCESS_TOKEN, refresh_token: 'Atzr|fake-refresh-token', token_type: 'bearer', expires_in: 3600, expires_at: '2999-01-01T00:00:00.000Z' },
+        token: {
+          access_token: ACCESS_TOKEN,
+          refresh_token: 'Atzr|fake-refresh-token',
+          token_type: 'bearer',
+          expires_in: 3600,
+          expires_at: '2999-01-01T00:00:00.000Z',
+        },
         vendor_id: 'MFAKEVENDOR',
       },
     },
@@ -94,7 +107,9 @@ describe('npm run simulate:cloud', () => {
     const local = 'test/dialogs/en-US/no-email.json';
     const run = await runScript('devtools/cloud/main.ts', [local], isolatedEnvironment(join(dir, 'home')));
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toBe(`${local} sets up a simulated world ("simulate"), which the deployed skill cannot reproduce: replay it offline with \`npm run dialog -- --replay ${local}\`.`);
+    expect(run.stderr.trim()).toBe(
+      `${local} sets up a simulated world ("simulate"), which the deployed skill cannot reproduce: replay it offline with \`npm run dialog -- --replay ${local}\`.`,
+    );
   });
 
   it('replays through the ASK CLI, printing the offline lines and reporting unmet expectations in the same words', async () => {
@@ -103,11 +118,24 @@ describe('npm run simulate:cloud', () => {
     const files = [dialogFile, 'test/dialogs/ja-JP/launch.json'];
     const [cloud, offline] = await Promise.all([
       runScript('devtools/cloud/main.ts', [...files, '--skill-id', SKILL_ID], env),
-      runScript('devtools/simulator/main.ts', [...files.flatMap((file) => ['--replay', file]), '--bundle-dir', bundleDir], env),
+      runScript(
+        'devtools/simulator/main.ts',
+        [...files.flatMap((file) => ['--replay', file]), '--bundle-dir', bundleDir],
+        env,
+      ),
     ]);
     // The real ASK CLI called SMAPI with the profile's token: one simulation and one result per utterance.
-    expect(smapi.requests.filter((line) => line.startsWith(`POST /v2/skills/${SKILL_ID}/stages/development/simulations Bearer ${ACCESS_TOKEN}`))).toHaveLength(4);
-    expect(smapi.requests.filter((line) => line.startsWith(`GET /v2/skills/${SKILL_ID}/stages/development/simulations/`) && line.endsWith(ACCESS_TOKEN))).toHaveLength(4);
+    expect(
+      smapi.requests.filter((line) =>
+        line.startsWith(`POST /v2/skills/${SKILL_ID}/stages/development/simulations Bearer ${ACCESS_TOKEN}`),
+      ),
+    ).toHaveLength(4);
+    expect(
+      smapi.requests.filter(
+        (line) =>
+          line.startsWith(`GET /v2/skills/${SKILL_ID}/stages/development/simulations/`) && line.endsWith(ACCESS_TOKEN),
+      ),
+    ).toHaveLength(4);
 
     expect(cloud.stdout.split('\n')).toEqual(offline.stdout.split('\n').filter((line) => !line.startsWith('Email > ')));
     expect(cloud.stdout).toContain('User  > send me an email saying buy milk\nAlexa > Done.');
@@ -119,8 +147,12 @@ describe('npm run simulate:cloud', () => {
     expect(notMet(cloud)).toEqual([
       `Not met in ${dialogFile}: turn 1 ("open mail sender"): Alexa said "Welcome to Mail Sender. I can email you at the address on your Amazon account. Say, send me an email, or add a note: send me an email saying buy milk.", which does not match /this is not what the welcome says/`,
     ]);
-    expect(cloud.stderr).toContain(`Simulating on the deployed skill ${SKILL_ID} (development) with the ASK CLI profile "default".`);
-    expect(cloud.stderr).toContain("Not checked in the cloud: the mail count of 3 turn(s); the mails go to the account's inbox.");
+    expect(cloud.stderr).toContain(
+      `Simulating on the deployed skill ${SKILL_ID} (development) with the ASK CLI profile "default".`,
+    );
+    expect(cloud.stderr).toContain(
+      "Not checked in the cloud: the mail count of 3 turn(s); the mails go to the account's inbox.",
+    );
     expect(cloud.stderr).toContain(`1 expectation(s) were not met, in ${dialogFile}.`);
     expect(cloud.code).toBe(1);
     expect(offline.code).toBe(1);

@@ -12,12 +12,20 @@ import { promisify } from 'node:util';
 import AdmZip from 'adm-zip';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
-import { startProfileApi, type ProfileApi } from '../../../testkit/profileApi.ts';
-import { startSesOutbox, type SesOutbox } from '../../../testkit/ses/outbox.ts';
-import { startRecordingProxy, type RecordingProxy } from '../../../testkit/recordingProxy.ts';
-import { copyProject, listFiles, notIgnored, runAskCodeBuilder, writeJson, type CodeBuild, type ProjectCopy } from '../../helpers/projectCopy.ts';
+import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
+import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
+import { type RecordingProxy, startRecordingProxy } from '../../../testkit/recordingProxy.ts';
+import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
+import {
+  type CodeBuild,
+  copyProject,
+  listFiles,
+  notIgnored,
+  type ProjectCopy,
+  runAskCodeBuilder,
+  writeJson,
+} from '../../helpers/projectCopy.ts';
 
 const run = promisify(execFile);
 
@@ -34,7 +42,9 @@ const provisioningOutput = {
 
 /** The environment of a process that knows nothing of the skill's configuration. */
 function bareEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(SES_|SKILL_ID$|AWS_ENDPOINT_URL)/.test(name)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(SES_|SKILL_ID$|AWS_ENDPOINT_URL)/.test(name)),
+  );
   return { ...env, ...extra };
 }
 
@@ -49,11 +59,18 @@ const { handler } = require(bundle);
   fs.writeFileSync(resultsFile, JSON.stringify(results));
 })().catch((error) => { console.error(error); process.exit(1); });`;
 
-async function invokeUnpacked(bundle: string, envelopes: RequestEnvelope[], env: NodeJS.ProcessEnv): Promise<ResponseEnvelope[]> {
+async function invokeUnpacked(
+  bundle: string,
+  envelopes: RequestEnvelope[],
+  env: NodeJS.ProcessEnv,
+): Promise<ResponseEnvelope[]> {
   const dir = await mkdtemp(join(tmpdir(), 'alexa-mailer-invoke-'));
   try {
     await writeFile(join(dir, 'envelopes.json'), JSON.stringify(envelopes));
-    await run(process.execPath, ['-e', INVOKE_SCRIPT, bundle, join(dir, 'envelopes.json'), join(dir, 'results.json')], { env, cwd: dir });
+    await run(process.execPath, ['-e', INVOKE_SCRIPT, bundle, join(dir, 'envelopes.json'), join(dir, 'results.json')], {
+      env,
+      cwd: dir,
+    });
     return JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as ResponseEnvelope[];
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -69,11 +86,18 @@ let proxy: RecordingProxy;
 let profile: ProfileApi;
 
 beforeAll(async () => {
-  [project, outbox, profile] = await Promise.all([copyProject(), startSesOutbox(), startProfileApi({ email: 'owner@example.com', givenName: 'Taro' })]);
+  [project, outbox, profile] = await Promise.all([
+    copyProject(),
+    startSesOutbox(),
+    startProfileApi({ email: 'owner@example.com', givenName: 'Taro' }),
+  ]);
   proxy = await startRecordingProxy(outbox.url);
   await writeJson(join(project.dir, '.secrets/AlexaSkillMailSender.json'), provisioningOutput);
   // What `ask deploy` has written by the time it builds the code: the skill exists, its ID is recorded.
-  await writeJson(join(project.dir, '.ask/ask-states.json'), { askcliStatesVersion: '2020-03-31', profiles: { default: { skillId: SKILL_ID } } });
+  await writeJson(join(project.dir, '.ask/ask-states.json'), {
+    askcliStatesVersion: '2020-03-31',
+    profiles: { default: { skillId: SKILL_ID } },
+  });
   build = await runAskCodeBuilder(project.dir, bareEnvironment());
   zipPath = join(project.dir, '.ask/lambda/build.zip');
   unpacked = await mkdtemp(join(tmpdir(), 'alexa-mailer-unzipped-'));
@@ -81,7 +105,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([project?.remove(), rm(unpacked, { recursive: true, force: true }), outbox?.close(), proxy?.close(), profile?.close()]);
+  await Promise.all([
+    project?.remove(),
+    rm(unpacked, { recursive: true, force: true }),
+    outbox?.close(),
+    proxy?.close(),
+    profile?.close(),
+  ]);
 });
 
 describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
@@ -89,7 +119,12 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
     expect(build.stderr).toBe('');
     expect(build.code).toBe(0);
     expect(build.codeList).toEqual([
-      { src: './lambda', build: { folder: join(project.dir, '.ask/lambda'), file: zipPath }, buildFlow: 'CustomBuildFlow', regionsList: ['default'] },
+      {
+        src: './lambda',
+        build: { folder: join(project.dir, '.ask/lambda'), file: zipPath },
+        buildFlow: 'CustomBuildFlow',
+        regionsList: ['default'],
+      },
     ]);
     expect(build.stdout).toContain('[build hook] 3/3 Zipping what Lambda needs');
   });
@@ -108,7 +143,8 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
     const names = zip.getEntries().map((entry) => entry.entryName);
     expect(names).toEqual(expect.arrayContaining(['index.js', 'index.js.LEGAL.txt', 'package.json']));
     // No TypeScript, no node_modules, no tests, no source maps: only esbuild's output.
-    for (const name of names) expect(name).toMatch(/^(index\.js|index\.js\.LEGAL\.txt|package\.json|chunks\/[\w-]+\.mjs(\.LEGAL\.txt)?)$/);
+    for (const name of names)
+      expect(name).toMatch(/^(index\.js|index\.js\.LEGAL\.txt|package\.json|chunks\/[\w-]+\.mjs(\.LEGAL\.txt)?)$/);
     for (const entry of zip.getEntries()) expect(((entry.attr >>> 16) & 0o777).toString(8)).toBe('644');
     const { size } = await stat(zipPath);
     expect(size).toBeGreaterThan(50 * 1024);
@@ -120,7 +156,10 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
 
   it('holds the handler that ask-resources.json names, for the runtime it names', async () => {
     const resources = JSON.parse(await readFile(join(project.dir, 'ask-resources.json'), 'utf8'));
-    const { runtime, handler } = resources.profiles.default.skillInfrastructure.userConfig as { runtime: string; handler: string };
+    const { runtime, handler } = resources.profiles.default.skillInfrastructure.userConfig as {
+      runtime: string;
+      handler: string;
+    };
     expect(runtime).toBe('nodejs22.x');
     const [file, exported] = handler.split('.');
     const source = new AdmZip(zipPath).readAsText(`${file}.js`);
@@ -128,14 +167,26 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
   });
 
   it('answers a LaunchRequest from the unpacked zip, with no SES_* variable in its environment', async () => {
-    const [response] = await invokeUnpacked(join(unpacked, 'index.js'), [launchRequest({ skillId: SKILL_ID })], bareEnvironment({ AWS_ENDPOINT_URL_SES: proxy.url }));
+    const [response] = await invokeUnpacked(
+      join(unpacked, 'index.js'),
+      [launchRequest({ skillId: SKILL_ID })],
+      bareEnvironment({ AWS_ENDPOINT_URL_SES: proxy.url }),
+    );
     expect(spokenText(response!)).toMatch(/^Welcome to Mail Sender\./);
   });
 
   it('sends the mail for SendEmailIntent with the embedded key, region and sender, to the profile address', async () => {
     await outbox.clear();
-    const envelope = intentRequest('SendEmailIntent', { note: 'buy milk' }, { skillId: SKILL_ID, apiEndpoint: profile.url });
-    const [response] = await invokeUnpacked(join(unpacked, 'index.js'), [envelope], bareEnvironment({ AWS_ENDPOINT_URL_SES: proxy.url }));
+    const envelope = intentRequest(
+      'SendEmailIntent',
+      { note: 'buy milk' },
+      { skillId: SKILL_ID, apiEndpoint: profile.url },
+    );
+    const [response] = await invokeUnpacked(
+      join(unpacked, 'index.js'),
+      [envelope],
+      bareEnvironment({ AWS_ENDPOINT_URL_SES: proxy.url }),
+    );
     expect(spokenText(response!)).toContain('Done.');
     const mails = await outbox.mails();
     expect(mails).toHaveLength(1);
@@ -148,14 +199,22 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
 
   it('refuses a request for another skill: the skill ID from .ask/ask-states.json was embedded', async () => {
     const other = launchRequest({ skillId: 'amzn1.ask.skill.99999999-9999-9999-9999-999999999999' });
-    const failure = invokeUnpacked(join(unpacked, 'index.js'), [other], bareEnvironment({ AWS_ENDPOINT_URL_SES: proxy.url }));
+    const failure = invokeUnpacked(
+      join(unpacked, 'index.js'),
+      [other],
+      bareEnvironment({ AWS_ENDPOINT_URL_SES: proxy.url }),
+    );
     await expect(failure).rejects.toThrow(/skill ID/i);
   });
 
   it('lets the Lambda environment override what was embedded', async () => {
     await outbox.clear();
     const envelope = intentRequest('SendEmailIntent', {}, { skillId: SKILL_ID, apiEndpoint: profile.url });
-    await invokeUnpacked(join(unpacked, 'index.js'), [envelope], bareEnvironment({ AWS_ENDPOINT_URL_SES: proxy.url, SES_FROM_ADDRESS: 'other-sender@example.com' }));
+    await invokeUnpacked(
+      join(unpacked, 'index.js'),
+      [envelope],
+      bareEnvironment({ AWS_ENDPOINT_URL_SES: proxy.url, SES_FROM_ADDRESS: 'other-sender@example.com' }),
+    );
     const mails = await outbox.mails();
     expect(mails.map((mail) => mail.from)).toEqual([expect.stringContaining('other-sender@example.com')]);
   });
@@ -165,18 +224,25 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
     expect(visible).toContain('hooks/build.sh');
     expect(visible).not.toContain('.secrets/AlexaSkillMailSender.json');
     const leaking: string[] = [];
-    for (const file of visible) if ((await readFile(join(project.dir, file), 'utf8')).includes(fakeSecret)) leaking.push(file);
+    for (const file of visible)
+      if ((await readFile(join(project.dir, file), 'utf8')).includes(fakeSecret)) leaking.push(file);
     expect(leaking).toEqual([]);
   });
 
   it('gives a byte-identical zip for an unchanged project, so ask deploy skips the upload', async () => {
     const again = join(project.dir, '.ask/again.zip');
-    await run(join(project.dir, 'hooks/build.sh'), [again, 'false'], { cwd: join(project.dir, '.ask/lambda'), env: bareEnvironment() });
+    await run(join(project.dir, 'hooks/build.sh'), [again, 'false'], {
+      cwd: join(project.dir, '.ask/lambda'),
+      env: bareEnvironment(),
+    });
     expect((await readFile(again)).equals(await readFile(zipPath))).toBe(true);
   });
 
   it('answers a call without the zip path with its usage and exit code 2', async () => {
-    const failure = await run(join(project.dir, 'hooks/build.sh'), [], { cwd: project.dir, env: bareEnvironment() }).then(
+    const failure = await run(join(project.dir, 'hooks/build.sh'), [], {
+      cwd: project.dir,
+      env: bareEnvironment(),
+    }).then(
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => error,
     );

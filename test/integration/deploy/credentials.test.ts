@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filesGitWouldCommit } from '../../../devtools/audit/secretScan.ts';
 import { loadConfig } from '../../../lambda/config.ts';
 import { withDeployConfig } from '../../../lambda/deployConfig.ts';
-import { PROJECT_ROOT } from '../../../ops/paths.ts';
-import { gatherEmbeddedConfig } from '../../../ops/deploy/embeddedConfig.ts';
 import { DEFAULT_CREDENTIALS_FILE } from '../../../ops/credentialsFile.ts';
-import { filesGitWouldCommit } from '../../../devtools/audit/secretScan.ts';
+import { gatherEmbeddedConfig } from '../../../ops/deploy/embeddedConfig.ts';
+import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { writeJson } from '../../helpers/projectCopy.ts';
 
 const run = promisify(execFile);
@@ -36,7 +36,10 @@ const askStatesFile = () => join(dir, 'ask-states.json');
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'alexa-mailer-credentials-'));
   await writeJson(credentialsFile(), provisioningOutput);
-  await writeJson(askStatesFile(), { askcliStatesVersion: '2020-03-31', profiles: { default: { skillId: SKILL_ID, skillMetadata: { lastDeployHash: 'x' } } } });
+  await writeJson(askStatesFile(), {
+    askcliStatesVersion: '2020-03-31',
+    profiles: { default: { skillId: SKILL_ID, skillMetadata: { lastDeployHash: 'x' } } },
+  });
 });
 
 afterAll(async () => {
@@ -45,7 +48,10 @@ afterAll(async () => {
 
 describe('from the provisioning output to the handler’s configuration', () => {
   it('embeds exactly the skill’s variables and the skill ID, and the skill reads them as its configuration', async () => {
-    const { values } = await gatherEmbeddedConfig({ credentialsFile: credentialsFile(), askStatesFile: askStatesFile() });
+    const { values } = await gatherEmbeddedConfig({
+      credentialsFile: credentialsFile(),
+      askStatesFile: askStatesFile(),
+    });
     expect(values).toEqual({
       SES_ACCESS_KEY_ID: 'FAKE-DEPLOY-KEY-FAKE',
       SES_SECRET_ACCESS_KEY: fakeSecret,
@@ -56,14 +62,21 @@ describe('from the provisioning output to the handler’s configuration', () => 
     // Lambda always sets AWS_REGION to the function's region; the SES region still comes from provisioning.
     const config = loadConfig(withDeployConfig({ AWS_REGION: 'us-east-1' }, values));
     expect(config).toEqual({
-      mail: { fromAddress: 'sender@example.com', region: 'ap-northeast-1', credentials: { accessKeyId: 'FAKE-DEPLOY-KEY-FAKE', secretAccessKey: fakeSecret } },
+      mail: {
+        fromAddress: 'sender@example.com',
+        region: 'ap-northeast-1',
+        credentials: { accessKeyId: 'FAKE-DEPLOY-KEY-FAKE', secretAccessKey: fakeSecret },
+      },
       skillId: SKILL_ID,
       problems: [],
     });
   });
 
   it('summarises what it embeds without the secret', async () => {
-    const { summary } = await gatherEmbeddedConfig({ credentialsFile: credentialsFile(), askStatesFile: askStatesFile() });
+    const { summary } = await gatherEmbeddedConfig({
+      credentialsFile: credentialsFile(),
+      askStatesFile: askStatesFile(),
+    });
     expect(summary.join('\n')).not.toContain(fakeSecret);
     expect(summary.join('\n')).not.toContain('sender@example.com');
     expect(summary).toContain('SES_SECRET_ACCESS_KEY (hidden)');
@@ -71,8 +84,13 @@ describe('from the provisioning output to the handler’s configuration', () => 
 
   it('lets each variable set in the Lambda environment win, and takes the key pair from one source only', () => {
     const embedded = { ...provisioningOutput, SKILL_ID };
-    expect(loadConfig(withDeployConfig({ SES_FROM_ADDRESS: 'console@example.com', SKILL_ID: '' }, embedded)).mail?.fromAddress).toBe('console@example.com');
-    const rotated = loadConfig(withDeployConfig({ SES_ACCESS_KEY_ID: 'ROTATED-KEY-ID-NOT-REAL', SES_SECRET_ACCESS_KEY: 'rotated' }, embedded));
+    expect(
+      loadConfig(withDeployConfig({ SES_FROM_ADDRESS: 'console@example.com', SKILL_ID: '' }, embedded)).mail
+        ?.fromAddress,
+    ).toBe('console@example.com');
+    const rotated = loadConfig(
+      withDeployConfig({ SES_ACCESS_KEY_ID: 'ROTATED-KEY-ID-NOT-REAL', SES_SECRET_ACCESS_KEY: 'rotated' }, embedded),
+    );
     expect(rotated.mail?.credentials).toEqual({ accessKeyId: 'ROTATED-KEY-ID-NOT-REAL', secretAccessKey: 'rotated' });
     // Half a pair in the environment is reported, never completed with the other key's secret.
     const half = loadConfig(withDeployConfig({ SES_ACCESS_KEY_ID: 'ROTATED-KEY-ID-NOT-REAL' }, embedded));
@@ -94,15 +112,24 @@ describe('from the provisioning output to the handler’s configuration', () => 
     );
     const incomplete = join(dir, 'incomplete.json');
     await writeJson(incomplete, { SES_ACCESS_KEY_ID: 'FAKE-DEPLOY-KEY-FAKE' });
-    await expect(gatherEmbeddedConfig({ credentialsFile: incomplete, askStatesFile: askStatesFile() })).rejects.toThrow(`${incomplete} has no SES_SECRET_ACCESS_KEY`);
+    await expect(gatherEmbeddedConfig({ credentialsFile: incomplete, askStatesFile: askStatesFile() })).rejects.toThrow(
+      `${incomplete} has no SES_SECRET_ACCESS_KEY`,
+    );
   });
 
   it('embeds no skill ID before the first deploy, or when several ASK CLI profiles make it a guess', async () => {
-    const before = await gatherEmbeddedConfig({ credentialsFile: credentialsFile(), askStatesFile: join(dir, 'absent.json') });
+    const before = await gatherEmbeddedConfig({
+      credentialsFile: credentialsFile(),
+      askStatesFile: join(dir, 'absent.json'),
+    });
     expect(before.values).not.toHaveProperty('SKILL_ID');
-    expect(before.summary.at(-1)).toMatch(/^SKILL_ID not embedded: .*absent\.json does not exist yet: the skill has not been deployed/);
+    expect(before.summary.at(-1)).toMatch(
+      /^SKILL_ID not embedded: .*absent\.json does not exist yet: the skill has not been deployed/,
+    );
     const several = join(dir, 'several.json');
-    await writeJson(several, { profiles: { default: { skillId: SKILL_ID }, work: { skillId: 'amzn1.ask.skill.other' } } });
+    await writeJson(several, {
+      profiles: { default: { skillId: SKILL_ID }, work: { skillId: 'amzn1.ask.skill.other' } },
+    });
     const guessed = await gatherEmbeddedConfig({ credentialsFile: credentialsFile(), askStatesFile: several });
     expect(guessed.values).not.toHaveProperty('SKILL_ID');
     expect(guessed.summary.at(-1)).toContain('skill IDs for several ASK CLI profiles (default, work)');
@@ -111,7 +138,8 @@ describe('from the provisioning output to the handler’s configuration', () => 
 
 function readLocalSecret(): string | undefined {
   if (!existsSync(DEFAULT_CREDENTIALS_FILE)) return undefined;
-  const secret = (JSON.parse(readFileSync(DEFAULT_CREDENTIALS_FILE, 'utf8')) as Record<string, unknown>).SES_SECRET_ACCESS_KEY;
+  const secret = (JSON.parse(readFileSync(DEFAULT_CREDENTIALS_FILE, 'utf8')) as Record<string, unknown>)
+    .SES_SECRET_ACCESS_KEY;
   return typeof secret === 'string' && secret.length >= 16 ? secret : undefined;
 }
 const localSecret = readLocalSecret();
@@ -120,16 +148,35 @@ const localSecret = readLocalSecret();
 // `npm run check:secrets` (devtools/audit/); this one knows the provisioning output.
 describe('no secret in any tracked file', () => {
   // Only a machine that has provisioned has a real key to look for; elsewhere this is skipped, not passed.
-  it.skipIf(!localSecret)('no file that git tracks (or would, with git add -A) holds the key of this machine’s provisioning output', async () => {
-    const tracked = await filesGitWouldCommit(PROJECT_ROOT);
-    expect(tracked).toContain('package.json');
-    const leaking: string[] = [];
-    for (const file of tracked) if ((await readFile(join(PROJECT_ROOT, file), 'utf8').catch(() => '')).includes(localSecret!)) leaking.push(file);
-    expect(leaking).toEqual([]);
-  });
+  it.skipIf(!localSecret)(
+    'no file that git tracks (or would, with git add -A) holds the key of this machine’s provisioning output',
+    async () => {
+      const tracked = await filesGitWouldCommit(PROJECT_ROOT);
+      expect(tracked).toContain('package.json');
+      const leaking: string[] = [];
+      for (const file of tracked)
+        if ((await readFile(join(PROJECT_ROOT, file), 'utf8').catch(() => '')).includes(localSecret!))
+          leaking.push(file);
+      expect(leaking).toEqual([]);
+    },
+  );
 
   it('.gitignore keeps the provisioning output and ASK CLI’s state and zip out of git', async () => {
-    const { stdout } = await run('git', ['check-ignore', '--no-index', '.secrets/AlexaSkillMailSender.json', '.ask/ask-states.json', '.ask/lambda/build.zip'], { cwd: PROJECT_ROOT });
-    expect(stdout.trim().split('\n')).toEqual(['.secrets/AlexaSkillMailSender.json', '.ask/ask-states.json', '.ask/lambda/build.zip']);
+    const { stdout } = await run(
+      'git',
+      [
+        'check-ignore',
+        '--no-index',
+        '.secrets/AlexaSkillMailSender.json',
+        '.ask/ask-states.json',
+        '.ask/lambda/build.zip',
+      ],
+      { cwd: PROJECT_ROOT },
+    );
+    expect(stdout.trim().split('\n')).toEqual([
+      '.secrets/AlexaSkillMailSender.json',
+      '.ask/ask-states.json',
+      '.ask/lambda/build.zip',
+    ]);
   });
 });

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambda } from '../../../ops/build/bundle.ts';
+import { type LambdaHandler, loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
-import { loadBundledHandler, spokenText, type LambdaHandler } from '../../../testkit/bundle.ts';
-import { startProfileApi, type ProfileApi } from '../../../testkit/profileApi.ts';
-import { startSesOutbox, type SesOutbox } from '../../../testkit/ses/outbox.ts';
+import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
+import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
 import { TEST_KEY } from '../../../testkit/skillHarness.ts';
 
 let outDir: string;
@@ -56,7 +56,9 @@ describe('the Lambda bundle', () => {
 
   it('sends a mail through SendEmail and through SendRawEmail', async () => {
     const plain = await handler(intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url }));
-    const withNote = await handler(intentRequest('SendEmailIntent', { note: 'call mom' }, { apiEndpoint: profile.url }));
+    const withNote = await handler(
+      intentRequest('SendEmailIntent', { note: 'call mom' }, { apiEndpoint: profile.url }),
+    );
     expect(spokenText(plain)).toContain('Done.');
     expect(spokenText(withNote)).toContain('Done.');
 

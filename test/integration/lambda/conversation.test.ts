@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canFulfillRequest, intentRequest, launchRequest, sessionEndedRequest } from '../../../testkit/envelopes.ts';
 import { startProfileApi } from '../../../testkit/profileApi.ts';
-import { startSesOutbox, type SesOutbox } from '../../../testkit/ses/outbox.ts';
+import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
 import { skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
 let outbox: SesOutbox;
@@ -16,8 +16,20 @@ afterAll(() => outbox.close());
 const skill = () => skillUnderTest({ sesUrl: outbox.url });
 
 describe.each([
-  { locale: 'en-US', launch: 'Welcome to Mail Sender', help: 'sends an email to the address on your Amazon account', goodbye: 'Goodbye.', fallback: "can't help with that" },
-  { locale: 'ja-JP', launch: 'メールセンダーへようこそ', help: 'あなたのメールアドレスにだけメールを送ります', goodbye: 'さようなら。', fallback: 'それはできません' },
+  {
+    locale: 'en-US',
+    launch: 'Welcome to Mail Sender',
+    help: 'sends an email to the address on your Amazon account',
+    goodbye: 'Goodbye.',
+    fallback: "can't help with that",
+  },
+  {
+    locale: 'ja-JP',
+    launch: 'メールセンダーへようこそ',
+    help: 'あなたのメールアドレスにだけメールを送ります',
+    goodbye: 'さようなら。',
+    fallback: 'それはできません',
+  },
 ])('in $locale', ({ locale, launch, help, goodbye, fallback }) => {
   it('says what the skill does on launch and keeps the session open', async () => {
     const response = await skill().invoke(launchRequest({ locale }));
@@ -44,11 +56,14 @@ describe.each([
     expect(response.response.shouldEndSession).toBe(true);
   });
 
-  it.each(['AMAZON.FallbackIntent', 'SomeIntentFromAnOldModel'])('redirects to what it can do on %s', async (intent) => {
-    const response = await skill().invoke(intentRequest(intent, {}, { locale }));
-    expect(speechOf(response)).toContain(fallback);
-    expect(response.response.shouldEndSession).toBe(false);
-  });
+  it.each(['AMAZON.FallbackIntent', 'SomeIntentFromAnOldModel'])(
+    'redirects to what it can do on %s',
+    async (intent) => {
+      const response = await skill().invoke(intentRequest(intent, {}, { locale }));
+      expect(speechOf(response)).toContain(fallback);
+      expect(response.response.shouldEndSession).toBe(false);
+    },
+  );
 });
 
 describe('session end', () => {
@@ -58,14 +73,19 @@ describe('session end', () => {
     (envelope.request as { error?: unknown }).error = { type: 'INVALID_RESPONSE', message: 'bad' };
     const response = await underTest.invoke(envelope);
     expect(response.response.outputSpeech).toBeUndefined();
-    expect(underTest.logs.some((line) => line.includes('"level":"warn"') && line.includes('"errorType":"INVALID_RESPONSE"'))).toBe(true);
+    expect(
+      underTest.logs.some((line) => line.includes('"level":"warn"') && line.includes('"errorType":"INVALID_RESPONSE"')),
+    ).toBe(true);
   });
 });
 
 describe('CanFulfillIntentRequest (name-free interaction)', () => {
   it('answers YES for SendEmailIntent and its note slot', async () => {
     const response = await skill().invoke(canFulfillRequest('SendEmailIntent', { note: 'buy milk' }));
-    expect(response.response.canFulfillIntent).toEqual({ canFulfill: 'YES', slots: { note: { canUnderstand: 'YES', canFulfill: 'YES' } } });
+    expect(response.response.canFulfillIntent).toEqual({
+      canFulfill: 'YES',
+      slots: { note: { canUnderstand: 'YES', canFulfill: 'YES' } },
+    });
     expect(response.response.outputSpeech).toBeUndefined();
   });
 
@@ -75,11 +95,16 @@ describe('CanFulfillIntentRequest (name-free interaction)', () => {
   });
 
   it('answers NO for any other intent, and for slots it does not know', async () => {
-    expect((await skill().invoke(canFulfillRequest('OrderPizzaIntent', { size: 'large' }))).response.canFulfillIntent).toEqual({
+    expect(
+      (await skill().invoke(canFulfillRequest('OrderPizzaIntent', { size: 'large' }))).response.canFulfillIntent,
+    ).toEqual({
       canFulfill: 'NO',
       slots: { size: { canUnderstand: 'NO', canFulfill: 'NO' } },
     });
-    expect((await skill().invoke(canFulfillRequest('SendEmailIntent', { recipient: 'bob' }))).response.canFulfillIntent?.canFulfill).toBe('NO');
+    expect(
+      (await skill().invoke(canFulfillRequest('SendEmailIntent', { recipient: 'bob' }))).response.canFulfillIntent
+        ?.canFulfill,
+    ).toBe('NO');
   });
 
   it('sends no mail while answering', async () => {
@@ -94,7 +119,11 @@ describe('configuration', () => {
     const underTest = skillUnderTest({ sesUrl: outbox.url, env: { SES_FROM_ADDRESS: undefined } });
     const response = await underTest.invoke(intentRequest('SendEmailIntent'));
     expect(speechOf(response)).toContain("isn't set up to send email yet");
-    expect(underTest.logs.some((line) => line.includes('"event":"not-configured"') && line.includes('SES_FROM_ADDRESS is not set'))).toBe(true);
+    expect(
+      underTest.logs.some(
+        (line) => line.includes('"event":"not-configured"') && line.includes('SES_FROM_ADDRESS is not set'),
+      ),
+    ).toBe(true);
   });
 
   it('still launches when the mail configuration is unusable', async () => {
@@ -104,7 +133,9 @@ describe('configuration', () => {
 
   it('refuses a request for another skill ID when SKILL_ID is set', async () => {
     const underTest = skillUnderTest({ sesUrl: outbox.url, env: { SKILL_ID: 'amzn1.ask.skill.ours' } });
-    await expect(underTest.invoke(launchRequest({ skillId: 'amzn1.ask.skill.someone-else' }))).rejects.toThrow(/Skill ID verification failed/);
+    await expect(underTest.invoke(launchRequest({ skillId: 'amzn1.ask.skill.someone-else' }))).rejects.toThrow(
+      /Skill ID verification failed/,
+    );
     expect(speechOf(await underTest.invoke(launchRequest({ skillId: 'amzn1.ask.skill.ours' })))).toContain('Welcome');
   });
 });
@@ -132,7 +163,11 @@ describe('"yes" and "no" to the offer to send an email', () => {
       const underTest = skill();
       const launched = await underTest.invoke(launchRequest());
       expect(launched.sessionAttributes).toEqual({ offer: 'send-email' });
-      const yes = intentRequest('AMAZON.YesIntent', {}, { apiEndpoint: profile.url, newSession: false, attributes: launched.sessionAttributes });
+      const yes = intentRequest(
+        'AMAZON.YesIntent',
+        {},
+        { apiEndpoint: profile.url, newSession: false, attributes: launched.sessionAttributes },
+      );
       expect(speechOf(await underTest.invoke(yes))).toContain('Done.');
       expect((await outbox.mails()).map((mail) => mail.destination.to)).toEqual([['taro@example.com']]);
     } finally {
@@ -142,18 +177,24 @@ describe('"yes" and "no" to the offer to send an email', () => {
 
   it('sends nothing for a "yes" that starts a session, whatever attributes it claims', async () => {
     await outbox.clear();
-    const response = await skill().invoke(intentRequest('AMAZON.YesIntent', {}, { newSession: true, attributes: { offer: 'send-email' } }));
+    const response = await skill().invoke(
+      intentRequest('AMAZON.YesIntent', {}, { newSession: true, attributes: { offer: 'send-email' } }),
+    );
     expect(speechOf(response)).toContain("can't help with that");
     expect(await outbox.mails()).toEqual([]);
   });
 
   it('withdraws the offer on help, so a later "yes" sends nothing', async () => {
-    const help = await skill().invoke(intentRequest('AMAZON.HelpIntent', {}, { newSession: false, attributes: { offer: 'send-email' } }));
+    const help = await skill().invoke(
+      intentRequest('AMAZON.HelpIntent', {}, { newSession: false, attributes: { offer: 'send-email' } }),
+    );
     expect(help.sessionAttributes).toEqual({});
   });
 
   it('says goodbye to "no"', async () => {
-    const response = await skill().invoke(intentRequest('AMAZON.NoIntent', {}, { newSession: false, attributes: { offer: 'send-email' } }));
+    const response = await skill().invoke(
+      intentRequest('AMAZON.NoIntent', {}, { newSession: false, attributes: { offer: 'send-email' } }),
+    );
     expect(speechOf(response)).toBe('<speak>Goodbye.</speak>');
     expect(response.response.shouldEndSession).toBe(true);
   });
@@ -162,11 +203,16 @@ describe('"yes" and "no" to the offer to send an email', () => {
 describe('CanFulfillIntentRequest before permission and before setup', () => {
   it('answers MAYBE while the user has granted no permission: the next turn would be a consent card', async () => {
     const response = await skill().invoke(canFulfillRequest('SendEmailIntent', { note: 'x' }, { consentToken: null }));
-    expect(response.response.canFulfillIntent).toEqual({ canFulfill: 'MAYBE', slots: { note: { canUnderstand: 'YES', canFulfill: 'YES' } } });
+    expect(response.response.canFulfillIntent).toEqual({
+      canFulfill: 'MAYBE',
+      slots: { note: { canUnderstand: 'YES', canFulfill: 'YES' } },
+    });
   });
 
   it('answers NO while the skill is not set up to send mail', async () => {
     const underTest = skillUnderTest({ sesUrl: outbox.url, env: { SES_FROM_ADDRESS: undefined } });
-    expect((await underTest.invoke(canFulfillRequest('SendEmailIntent'))).response.canFulfillIntent?.canFulfill).toBe('NO');
+    expect((await underTest.invoke(canFulfillRequest('SendEmailIntent'))).response.canFulfillIntent?.canFulfill).toBe(
+      'NO',
+    );
   });
 });

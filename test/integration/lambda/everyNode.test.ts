@@ -9,14 +9,14 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultNodePaths, machineNode } from '../../../devtools/bench/nodes.ts';
 import { buildLambda } from '../../../ops/build/bundle.ts';
-import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
-import { startProfileApi, type ProfileApi } from '../../../testkit/profileApi.ts';
-import { startSesOutbox, type SesOutbox } from '../../../testkit/ses/outbox.ts';
+import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
+import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
+import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
 import { TEST_KEY } from '../../../testkit/skillHarness.ts';
 
 const { paths: NODES, missing } = defaultNodePaths();
@@ -38,7 +38,11 @@ let profile: ProfileApi;
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'alexa-mailer-node22-'));
-  [outbox, profile] = await Promise.all([startSesOutbox(), startProfileApi({ email: 'user@example.com' }), buildLambda(join(folder, 'bundle'))]);
+  [outbox, profile] = await Promise.all([
+    startSesOutbox(),
+    startProfileApi({ email: 'user@example.com' }),
+    buildLambda(join(folder, 'bundle')),
+  ]);
   await writeFile(join(folder, 'runner.cjs'), RUNNER);
 });
 afterAll(async () => {
@@ -55,11 +59,16 @@ function runOn(node: string, envelopes: RequestEnvelope[]): Promise<{ node: stri
     SES_REGION: 'us-east-1',
   };
   return new Promise((resolve, reject) => {
-    execFile(node, [join(folder, 'runner.cjs'), join(folder, 'bundle/index.js'), JSON.stringify(envelopes)], { env }, (error, stdout, stderr) => {
-      const line = stdout.split('\n').find((text) => text.startsWith('RESPONSES '));
-      if (error || !line) reject(new Error(`${node} failed: ${stderr || error?.message}`));
-      else resolve(JSON.parse(line.slice('RESPONSES '.length)) as { node: string; responses: ResponseEnvelope[] });
-    });
+    execFile(
+      node,
+      [join(folder, 'runner.cjs'), join(folder, 'bundle/index.js'), JSON.stringify(envelopes)],
+      { env },
+      (error, stdout, stderr) => {
+        const line = stdout.split('\n').find((text) => text.startsWith('RESPONSES '));
+        if (error || !line) reject(new Error(`${node} failed: ${stderr || error?.message}`));
+        else resolve(JSON.parse(line.slice('RESPONSES '.length)) as { node: string; responses: ResponseEnvelope[] });
+      },
+    );
   });
 }
 
@@ -85,7 +94,9 @@ describe('the Lambda bundle on every Node of this machine', () => {
       '送信しました。example.com の、u で始まるあなたのアドレスにメールを送りました。',
     ]);
     const mails = await outbox.mails();
-    expect(mails.map((mail) => [mail.destination.to, mail.subject, mail.attachments.map((file) => file.filename)])).toEqual([
+    expect(
+      mails.map((mail) => [mail.destination.to, mail.subject, mail.attachments.map((file) => file.filename)]),
+    ).toEqual([
       [['user@example.com'], 'A message from Mail Sender', []],
       [['user@example.com'], 'メールセンダーからのメモ', ['memo.txt']],
     ]);

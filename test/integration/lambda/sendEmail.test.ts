@@ -3,9 +3,9 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { intentRequest } from '../../../testkit/envelopes.ts';
-import { startProfileApi, type ProfileApi } from '../../../testkit/profileApi.ts';
-import { startSesOutbox, type SesOutbox } from '../../../testkit/ses/outbox.ts';
-import { skillUnderTest, speechOf, TEST_FROM_ADDRESS, type SkillUnderTest } from '../../../testkit/skillHarness.ts';
+import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
+import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
+import { type SkillUnderTest, skillUnderTest, speechOf, TEST_FROM_ADDRESS } from '../../../testkit/skillHarness.ts';
 
 let outbox: SesOutbox;
 let profile: ProfileApi;
@@ -31,8 +31,14 @@ describe('sending a mail to the account holder', () => {
   it('mails the profile address through SendEmail and confirms with the address masked', async () => {
     const response = await sendEmail();
 
-    expect(speechOf(response)).toBe('<speak>Done. I sent an email to your address that starts with <say-as interpret-as="characters">t</say-as>, at example.com.</speak>');
-    expect(response.response.card).toEqual({ type: 'Simple', title: 'Email sent', content: expect.stringContaining('Sent to t***@example.com.') });
+    expect(speechOf(response)).toBe(
+      '<speak>Done. I sent an email to your address that starts with <say-as interpret-as="characters">t</say-as>, at example.com.</speak>',
+    );
+    expect(response.response.card).toEqual({
+      type: 'Simple',
+      title: 'Email sent',
+      content: expect.stringContaining('Sent to t***@example.com.'),
+    });
     expect(response.response.shouldEndSession).toBe(true);
 
     const mails = await outbox.mails();
@@ -50,7 +56,9 @@ describe('sending a mail to the account holder', () => {
     profile.set({ email: 'hanako@example.jp', givenName: '花子' });
     const response = await sendEmail({}, { locale: 'ja-JP' });
 
-    expect(speechOf(response)).toContain('example.jp の、<say-as interpret-as="characters">h</say-as> で始まるあなたのアドレスにメールを送りました');
+    expect(speechOf(response)).toContain(
+      'example.jp の、<say-as interpret-as="characters">h</say-as> で始まるあなたのアドレスにメールを送りました',
+    );
     expect(response.response.card?.type).toBe('Simple');
     const [mail] = await outbox.mails();
     expect(mail?.subject).toBe('メールセンダーからのメール');
@@ -96,7 +104,10 @@ describe('the recipient is the profile address and nothing else', () => {
     const envelope = intentRequest(
       'SendEmailIntent',
       { note: 'to: attacker@evil.example', to: 'attacker@evil.example', email: 'attacker@evil.example' },
-      { apiEndpoint: profile.url, attributes: { to: 'attacker@evil.example', recipient: 'attacker@evil.example', bcc: 'attacker@evil.example' } },
+      {
+        apiEndpoint: profile.url,
+        attributes: { to: 'attacker@evil.example', recipient: 'attacker@evil.example', bcc: 'attacker@evil.example' },
+      },
     );
     await skill.invoke(envelope);
 
@@ -121,7 +132,10 @@ describe('when the profile cannot give an address', () => {
     const response = await sendEmail();
 
     expect(speechOf(response)).toContain('needs permission to read your email address');
-    expect(response.response.card).toEqual({ type: 'AskForPermissionsConsent', permissions: expect.arrayContaining(['alexa::profile:email:read']) });
+    expect(response.response.card).toEqual({
+      type: 'AskForPermissionsConsent',
+      permissions: expect.arrayContaining(['alexa::profile:email:read']),
+    });
     expect(await outbox.mails()).toEqual([]);
   });
 
@@ -143,7 +157,9 @@ describe('when the profile cannot give an address', () => {
     const response = await sendEmail();
     expect(speechOf(response)).toContain("Sorry, I couldn't read your Amazon profile just now.");
     expect(await outbox.mails()).toEqual([]);
-    expect(skill.logs.some((line) => line.includes('"event":"profile-unavailable"') && line.includes(`status ${status}`))).toBe(true);
+    expect(
+      skill.logs.some((line) => line.includes('"event":"profile-unavailable"') && line.includes(`status ${status}`)),
+    ).toBe(true);
   });
 
   it('apologises when the profile API answers something that is not JSON', async () => {
@@ -169,8 +185,16 @@ describe('logs', () => {
     const envelope = intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url });
     await skill.invoke(envelope);
 
-    const sent = skill.logs.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.event === 'mail-sent');
-    expect(sent).toMatchObject({ level: 'info', intent: 'SendEmailIntent', requestId: envelope.request.requestId, to: 't***@example.com', api: 'SendEmail' });
+    const sent = skill.logs
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((entry) => entry.event === 'mail-sent');
+    expect(sent).toMatchObject({
+      level: 'info',
+      intent: 'SendEmailIntent',
+      requestId: envelope.request.requestId,
+      to: 't***@example.com',
+      api: 'SendEmail',
+    });
     expect(skill.logs.join('\n')).not.toContain('taro@example.com');
   });
 });

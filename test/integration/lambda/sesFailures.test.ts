@@ -5,9 +5,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALEXA_DEADLINE_MS } from '../../../lambda/deadlines.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
-import { startProfileApi, type ProfileApi } from '../../../testkit/profileApi.ts';
-import { SES_BEHAVIOURS, startSesFaultServer, type SesBehaviourName, type SesFaultServer } from '../../../testkit/ses/faultServer.ts';
-import { skillUnderTest, speechOf, type SkillUnderTest } from '../../../testkit/skillHarness.ts';
+import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
+import {
+  SES_BEHAVIOURS,
+  type SesBehaviourName,
+  type SesFaultServer,
+  startSesFaultServer,
+} from '../../../testkit/ses/faultServer.ts';
+import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
 let ses: SesFaultServer;
 let profile: ProfileApi;
@@ -29,7 +34,9 @@ async function sendWhileSes(behaviour: SesBehaviourName, locale = 'en-US', slots
   ses.set(SES_BEHAVIOURS[behaviour]);
   const started = Date.now();
   const response = await skill.invoke(intentRequest('SendEmailIntent', slots, { apiEndpoint: profile.url, locale }));
-  const failure = skill.logs.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.event === 'mail-failed');
+  const failure = skill.logs
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .find((entry) => entry.event === 'mail-failed');
   return { speech: speechOf(response), elapsedMs: Date.now() - started, failure, response };
 }
 
@@ -67,10 +74,13 @@ describe('SES refuses the mail', () => {
     expect(ses.requestCount).toBe(2);
   });
 
-  it.each(['daily-quota', 'recipient-not-verified', 'invalid-client-token', 'internal-failure'] as const)('never retries %s', async (behaviour) => {
-    await sendWhileSes(behaviour);
-    expect(ses.requestCount).toBe(1);
-  });
+  it.each(['daily-quota', 'recipient-not-verified', 'invalid-client-token', 'internal-failure'] as const)(
+    'never retries %s',
+    async (behaviour) => {
+      await sendWhileSes(behaviour);
+      expect(ses.requestCount).toBe(1);
+    },
+  );
 
   it('uses the raw path for a note and classifies its failures the same way', async () => {
     const { speech } = await sendWhileSes('recipient-not-verified', 'en-US', { note: 'buy milk' });

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { readCredentialsFile } from '../../../ops/credentialsFile.ts';
+import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
 
 const USER = 'AlexaSkillMailSender';
@@ -18,14 +18,30 @@ describe('a run interrupted after the user was created', () => {
 
   it('is finished by running the command again', async () => {
     world.fake.hold('AttachUserPolicy');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'ops/provision/main.ts'), '--from', 'sender@example.com', '--out', world.outFile], {
-      cwd: PROJECT_ROOT,
-      env: process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(PROJECT_ROOT, 'ops/provision/main.ts'),
+        '--from',
+        'sender@example.com',
+        '--out',
+        world.outFile,
+      ],
+      {
+        cwd: PROJECT_ROOT,
+        env: process.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let printed = '';
-    child.stdout.on('data', (chunk: Buffer) => void (printed += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
 
     await world.fake.nextRequest('AttachUserPolicy');
     child.kill('SIGKILL');
@@ -40,7 +56,13 @@ describe('a run interrupted after the user was created', () => {
     const again = await world.run(['--from', 'sender@example.com', '--out', world.outFile]);
 
     expect(again.code).toBe(0);
-    expect(statuses(again.stdout)).toMatchObject({ policy: 'exists', user: 'exists', attachment: 'created', 'access key': 'created', 'credentials file': 'created' });
+    expect(statuses(again.stdout)).toMatchObject({
+      policy: 'exists',
+      user: 'exists',
+      attachment: 'created',
+      'access key': 'created',
+      'credentials file': 'created',
+    });
     expect(world.fake.iam.users.size).toBe(1);
     expect(world.fake.iam.policies.size).toBe(1);
     const keys = world.fake.iam.users.get(USER)!.accessKeys;

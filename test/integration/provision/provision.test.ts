@@ -7,9 +7,9 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { credentialsCsvPath, readCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { buildMailAccessPolicy } from '../../../ops/provision/policyDocument.ts';
-import { credentialsCsvPath, readCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { LOCAL_ACCOUNT_ID } from '../../../testkit/aws/server.ts';
 import { statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
 
@@ -52,13 +52,20 @@ describe('a first run on an empty account', () => {
     expect(user.accessKeys).toHaveLength(1);
     expect([...iam.policies.keys()]).toEqual([POLICY_ARN]);
     expect(iam.policies.get(POLICY_ARN)!.versions).toHaveLength(1);
-    expect(policyDocumentIn(world)).toEqual(buildMailAccessPolicy({ region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID, fromAddress: FROM }));
+    expect(policyDocumentIn(world)).toEqual(
+      buildMailAccessPolicy({ region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID, fromAddress: FROM }),
+    );
     expect(iam.groups.size).toBe(0);
     expect(ses.verificationMails).toEqual([{ region: 'us-east-1', address: FROM }]);
 
     const key = user.accessKeys[0]!;
     const file = await readCredentialsFile(world.outFile);
-    expect(file).toEqual({ SES_ACCESS_KEY_ID: key.accessKeyId, SES_SECRET_ACCESS_KEY: key.secretAccessKey, SES_REGION: 'us-east-1', SES_FROM_ADDRESS: FROM });
+    expect(file).toEqual({
+      SES_ACCESS_KEY_ID: key.accessKeyId,
+      SES_SECRET_ACCESS_KEY: key.secretAccessKey,
+      SES_REGION: 'us-east-1',
+      SES_FROM_ADDRESS: FROM,
+    });
     const csv = await readFile(credentialsCsvPath(world.outFile), 'utf8');
     expect(csv).toBe(`Access key ID,Secret access key\n${key.accessKeyId},${key.secretAccessKey}\n`);
     expect((await stat(world.outFile)).mode & 0o777).toBe(0o600);
@@ -89,9 +96,21 @@ describe('a first run on an empty account', () => {
     const result = await world.run(['--from', FROM, '--out', world.outFile, '--json']);
 
     expect(result.code).toBe(0);
-    const document = JSON.parse(result.stdout) as { ok: boolean; changed: boolean; accessKeyId: string; credentialsFile: string; steps: { step: string; status: string }[] };
+    const document = JSON.parse(result.stdout) as {
+      ok: boolean;
+      changed: boolean;
+      accessKeyId: string;
+      credentialsFile: string;
+      steps: { step: string; status: string }[];
+    };
     const key = world.fake.iam.users.get(USER)!.accessKeys[0]!;
-    expect(document).toMatchObject({ ok: true, changed: true, accessKeyId: key.accessKeyId, credentialsFile: world.outFile, account: LOCAL_ACCOUNT_ID });
+    expect(document).toMatchObject({
+      ok: true,
+      changed: true,
+      accessKeyId: key.accessKeyId,
+      credentialsFile: world.outFile,
+      account: LOCAL_ACCOUNT_ID,
+    });
     expect(document.steps.map((step) => `${step.step}: ${step.status}`)).toContain('access key: created');
   });
 });
@@ -129,9 +148,24 @@ describe('a second run', () => {
   });
 
   it('gives the policy a new default version when its document changed, deleting the oldest when IAM holds five', async () => {
-    world.fake.iam.addPolicy('AlexaSkillMailAccess', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ses:SendMail', Resource: '*' }] }));
+    world.fake.iam.addPolicy(
+      'AlexaSkillMailAccess',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'ses:SendMail', Resource: '*' }],
+      }),
+    );
     for (let version = 2; version <= 5; version++) {
-      world.fake.iam.addPolicyVersion(POLICY_ARN, JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: `arn:aws:ses:us-east-1:1:identity/v${version}` }] }), version === 5);
+      world.fake.iam.addPolicyVersion(
+        POLICY_ARN,
+        JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 'ses:SendEmail', Resource: `arn:aws:ses:us-east-1:1:identity/v${version}` },
+          ],
+        }),
+        version === 5,
+      );
     }
 
     const result = await world.run(['--from', FROM, '--out', world.outFile]);
@@ -141,13 +175,15 @@ describe('a second run', () => {
     const policy = world.fake.iam.policies.get(POLICY_ARN)!;
     expect(policy.versions.map((version) => version.versionId)).toEqual(['v2', 'v3', 'v4', 'v5', 'v6']);
     expect(policy.defaultVersionId).toBe('v6');
-    expect(policyDocumentIn(world)).toEqual(buildMailAccessPolicy({ region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID, fromAddress: FROM }));
+    expect(policyDocumentIn(world)).toEqual(
+      buildMailAccessPolicy({ region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID, fromAddress: FROM }),
+    );
     const actions = world.fake.mutatingCalls().map((call) => call.action);
     expect(actions.indexOf('DeletePolicyVersion')).toBeLessThan(actions.indexOf('CreatePolicyVersion'));
     expect(result.stdout).toContain('deleted v1 (IAM keeps five)');
   });
 
-  it('names the sender\'s domain in the policy when SES verified the domain rather than the address', async () => {
+  it("names the sender's domain in the policy when SES verified the domain rather than the address", async () => {
     world.fake.ses.verify('eu-west-1', 'example.com');
 
     const result = await world.run(['--from', FROM, '--out', world.outFile, '--region', 'eu-west-1']);
@@ -155,7 +191,14 @@ describe('a second run', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('verified through its domain example.com');
     expect(world.fake.ses.verificationMails).toEqual([]);
-    expect(policyDocumentIn(world)).toEqual(buildMailAccessPolicy({ region: 'eu-west-1', accountId: LOCAL_ACCOUNT_ID, fromAddress: FROM, domainIdentity: true }));
+    expect(policyDocumentIn(world)).toEqual(
+      buildMailAccessPolicy({
+        region: 'eu-west-1',
+        accountId: LOCAL_ACCOUNT_ID,
+        fromAddress: FROM,
+        domainIdentity: true,
+      }),
+    );
     expect(await readCredentialsFile(world.outFile)).toMatchObject({ SES_REGION: 'eu-west-1' });
   });
 });
@@ -201,7 +244,9 @@ describe('access keys', () => {
     const result = await world.run(['--from', FROM, '--out', elsewhere]);
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/already has the access key AKIA\w+ that this tool created, but its secret is not in .*elsewhere\.json .*restore that file, or run again with --rotate-key/);
+    expect(result.stderr).toMatch(
+      /already has the access key AKIA\w+ that this tool created, but its secret is not in .*elsewhere\.json .*restore that file, or run again with --rotate-key/,
+    );
     expect(world.fake.iam.users.get(USER)!.accessKeys).toHaveLength(1);
 
     // The first key stays until --retire-old-key: a skill deployed with it keeps sending.
@@ -233,7 +278,9 @@ describe('access keys', () => {
     const result = await world.run(['--from', FROM, '--out', world.outFile]);
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/Could not write .*AlexaSkillMailSender\.json \(EISDIR\), so the new access key was deleted again/);
+    expect(result.stderr).toMatch(
+      /Could not write .*AlexaSkillMailSender\.json \(EISDIR\), so the new access key was deleted again/,
+    );
     expect(world.fake.iam.users.get(USER)!.accessKeys).toHaveLength(0);
   });
 });
@@ -252,7 +299,11 @@ describe('--group', () => {
     expect(world.fake.iam.users.get(USER)!.attachedPolicies.size).toBe(0);
 
     const again = await world.run(['--from', FROM, '--out', world.outFile, '--group', 'AlexaSkillMailSenders']);
-    expect(statuses(again.stdout)).toMatchObject({ group: 'exists', 'group policy': 'exists', 'group member': 'exists' });
+    expect(statuses(again.stdout)).toMatchObject({
+      group: 'exists',
+      'group policy': 'exists',
+      'group member': 'exists',
+    });
 
     const teardown = await world.run(['--teardown', '--yes', '--out', world.outFile]);
     expect(teardown.code).toBe(0);
@@ -267,17 +318,36 @@ describe('--teardown', () => {
 
   it('removes the key, the attachment, the user, the policy and the credentials files', async () => {
     await world.run(['--from', FROM, '--out', world.outFile]);
-    world.fake.iam.addPolicyVersion(POLICY_ARN, JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: '*' }] }), false);
+    world.fake.iam.addPolicyVersion(
+      POLICY_ARN,
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: '*' }],
+      }),
+      false,
+    );
 
     const dryRun = await world.run(['--teardown', '--dry-run', '--out', world.outFile]);
     expect(dryRun.code).toBe(0);
     expect(world.fake.calls.filter((call) => call.mutating && call.action.startsWith('Delete'))).toEqual([]);
-    expect(statuses(dryRun.stdout)).toMatchObject({ 'access key': 'would delete', attachment: 'would delete', user: 'would delete', policy: 'would delete', 'credentials file': 'would delete' });
+    expect(statuses(dryRun.stdout)).toMatchObject({
+      'access key': 'would delete',
+      attachment: 'would delete',
+      user: 'would delete',
+      policy: 'would delete',
+      'credentials file': 'would delete',
+    });
 
     const result = await world.run(['--teardown', '--yes', '--out', world.outFile]);
 
     expect(result.code).toBe(0);
-    expect(statuses(result.stdout)).toMatchObject({ 'access key': 'deleted', attachment: 'deleted', user: 'deleted', policy: 'deleted', 'credentials file': 'deleted' });
+    expect(statuses(result.stdout)).toMatchObject({
+      'access key': 'deleted',
+      attachment: 'deleted',
+      user: 'deleted',
+      policy: 'deleted',
+      'credentials file': 'deleted',
+    });
     expect(world.fake.iam.users.size).toBe(0);
     expect(world.fake.iam.policies.size).toBe(0);
     await expect(stat(world.outFile)).rejects.toThrow();
@@ -293,7 +363,13 @@ describe('--teardown', () => {
   it('leaves a user and a policy it did not create in place, removing only its own key and attachment', async () => {
     world.fake.iam.addUser(USER);
     const foreignKey = world.fake.iam.addAccessKey(USER).accessKeyId;
-    world.fake.iam.addPolicy('AlexaSkillMailAccess', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ses:SendMail', Resource: '*' }] }));
+    world.fake.iam.addPolicy(
+      'AlexaSkillMailAccess',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'ses:SendMail', Resource: '*' }],
+      }),
+    );
     await world.run(['--from', FROM, '--out', world.outFile]);
 
     const result = await world.run(['--teardown', '--yes', '--out', world.outFile]);
@@ -312,7 +388,9 @@ describe('--teardown', () => {
 
     const declined = await world.run(['--teardown', '--out', world.outFile], { stdin: terminal('no\n') });
     expect(declined.code).toBe(1);
-    expect(declined.stderr).toContain('This deletes AlexaSkillMailSender, its access keys and the AlexaSkillMailAccess policy');
+    expect(declined.stderr).toContain(
+      'This deletes AlexaSkillMailSender, its access keys and the AlexaSkillMailAccess policy',
+    );
     expect(declined.stderr).toContain('Teardown cancelled: nothing was changed.');
     expect(world.fake.iam.users.size).toBe(1);
 
@@ -326,7 +404,9 @@ describe('--teardown', () => {
     const result = await world.run(['--teardown']);
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--teardown asks for confirmation on a terminal; pass --yes to run it without one.');
+    expect(result.stderr).toContain(
+      '--teardown asks for confirmation on a terminal; pass --yes to run it without one.',
+    );
     expect(world.fake.calls).toEqual([]);
   });
 });
@@ -353,7 +433,8 @@ describe('errors, one sentence each', () => {
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({
       ok: false,
-      error: 'Access denied: your AWS credentials lack the permission iam:CreateAccessKey, needed to create the user’s access key; the README lists every permission this command needs.',
+      error:
+        'Access denied: your AWS credentials lack the permission iam:CreateAccessKey, needed to create the user’s access key; the README lists every permission this command needs.',
     });
   });
 
@@ -364,7 +445,9 @@ describe('errors, one sentence each', () => {
     const result = await world.run(['--from', FROM, '--out', world.outFile]);
 
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe('No AWS administrator credentials found: pass --profile NAME, run `aws sso login`, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.');
+    expect(result.stderr.trim()).toBe(
+      'No AWS administrator credentials found: pass --profile NAME, run `aws sso login`, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.',
+    );
     expect(world.fake.calls).toEqual([]);
   });
 
@@ -406,7 +489,9 @@ describe('errors, one sentence each', () => {
       },
     } as ConstructorParameters<typeof Agent>[0]);
 
-    const result = await world.run(['--from', FROM, '--out', world.outFile, '--region', 'xx-nowhere-1'], { clientOptions: { http: { httpsAgent } } });
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--region', 'xx-nowhere-1'], {
+      clientOptions: { http: { httpsAgent } },
+    });
 
     // The SDK retries a failed connection; every attempt asked for SES's regional endpoint.
     expect(new Set(looked)).toEqual(new Set(['email.xx-nowhere-1.amazonaws.com']));
@@ -421,7 +506,9 @@ describe('errors, one sentence each', () => {
     const result = await world.run(['--from', FROM, '--out', join(PROJECT_ROOT, 'AlexaSkillMailSender.json')]);
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--out AlexaSkillMailSender.json is inside the repository but not git-ignored, so the secret could be committed; use a path under .secrets/.');
+    expect(result.stderr).toContain(
+      '--out AlexaSkillMailSender.json is inside the repository but not git-ignored, so the secret could be committed; use a path under .secrets/.',
+    );
     expect(world.fake.calls).toEqual([]);
   });
 
@@ -429,7 +516,21 @@ describe('errors, one sentence each', () => {
     expect((await world.run(['--frm', FROM])).code).toBe(2);
     const help = await world.run(['--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--from', '--region', '--profile', '--out', '--dry-run', '--rotate-key', '--retire-old-key', '--teardown', '--yes', '--json', '--group', '--any-sender', '--verify-recipient']) {
+    for (const flag of [
+      '--from',
+      '--region',
+      '--profile',
+      '--out',
+      '--dry-run',
+      '--rotate-key',
+      '--retire-old-key',
+      '--teardown',
+      '--yes',
+      '--json',
+      '--group',
+      '--any-sender',
+      '--verify-recipient',
+    ]) {
       expect(help.stdout).toContain(flag);
     }
     expect(help.stdout).toContain('npm run provision -- --from you@example.com --dry-run');
@@ -445,7 +546,14 @@ describe('the SES side', () => {
     expect(result.code).toBe(0);
     expect(statuses(result.stdout).recipient).toBe('created');
     expect(world.fake.ses.verificationMails.map((mail) => mail.address)).toEqual([FROM, 'me@example.org']);
-    expect(policyDocumentIn(world)).toEqual(buildMailAccessPolicy({ region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID, fromAddress: FROM, recipientIdentities: ['me@example.org'] }));
+    expect(policyDocumentIn(world)).toEqual(
+      buildMailAccessPolicy({
+        region: 'us-east-1',
+        accountId: LOCAL_ACCOUNT_ID,
+        fromAddress: FROM,
+        recipientIdentities: ['me@example.org'],
+      }),
+    );
   });
 
   it('tells production access from the sandbox and does not resend a pending verification', async () => {
@@ -465,6 +573,8 @@ describe('the SES side', () => {
 
     expect(result.code).toBe(0);
     expect(statuses(result.stdout)['policy scope']).toBe('warning');
-    expect(policyDocumentIn(world)).toMatchObject({ Statement: [{ Resource: '*', Action: ['ses:SendEmail', 'ses:SendRawEmail'] }] });
+    expect(policyDocumentIn(world)).toMatchObject({
+      Statement: [{ Resource: '*', Action: ['ses:SendEmail', 'ses:SendRawEmail'] }],
+    });
   });
 });

@@ -7,8 +7,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../../ops/provision/options.ts';
 import { credentialsCsvPath, readCredentialsFile } from '../../../ops/credentialsFile.ts';
+import { parseCommand } from '../../../ops/provision/options.ts';
 import type { FakeAccessKey } from '../../../testkit/aws/iam.ts';
 import { statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
 
@@ -18,7 +18,11 @@ const USER_ARN = 'arn:aws:iam::123456789012:user/AlexaSkillMailSender';
 
 /** Who the stand-in says signed a request made with this key, or the error code it answered. */
 async function signWith(key: FakeAccessKey): Promise<string> {
-  const sts = new STSClient({ region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey } });
+  const sts = new STSClient({
+    region: 'us-east-1',
+    maxAttempts: 1,
+    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+  });
   try {
     return (await sts.send(new GetCallerIdentityCommand({}))).Arn ?? '(no ARN)';
   } catch (error) {
@@ -35,7 +39,9 @@ describe('key rotation', () => {
     world.fake.calls
       .slice(index)
       .filter((call) => call.mutating)
-      .map((call) => `${call.action} ${call.params.AccessKeyId ?? call.params['TagKeys.member.1'] ?? ''} ${call.params.Status ?? ''}`.trim());
+      .map((call) =>
+        `${call.action} ${call.params.AccessKeyId ?? call.params['TagKeys.member.1'] ?? ''} ${call.params.Status ?? ''}`.trim(),
+      );
 
   /** Provisions, then rotates; returns the two keys and what the rotation printed. */
   async function provisionAndRotate() {
@@ -60,8 +66,15 @@ describe('key rotation', () => {
     const newKey = keys()[1]!;
     expect(keys().map((key) => key.status)).toEqual(['Active', 'Active']);
     expect(mutatingSince(callsBefore)).toEqual(['CreateAccessKey', 'TagUser']);
-    expect(await readCredentialsFile(world.outFile)).toEqual({ SES_ACCESS_KEY_ID: newKey.accessKeyId, SES_SECRET_ACCESS_KEY: newKey.secretAccessKey, SES_REGION: 'us-east-1', SES_FROM_ADDRESS: FROM });
-    expect(await readFile(credentialsCsvPath(world.outFile), 'utf8')).toBe(`Access key ID,Secret access key\n${newKey.accessKeyId},${newKey.secretAccessKey}\n`);
+    expect(await readCredentialsFile(world.outFile)).toEqual({
+      SES_ACCESS_KEY_ID: newKey.accessKeyId,
+      SES_SECRET_ACCESS_KEY: newKey.secretAccessKey,
+      SES_REGION: 'us-east-1',
+      SES_FROM_ADDRESS: FROM,
+    });
+    expect(await readFile(credentialsCsvPath(world.outFile), 'utf8')).toBe(
+      `Access key ID,Secret access key\n${newKey.accessKeyId},${newKey.secretAccessKey}\n`,
+    );
     expect((await stat(world.outFile)).mode & 0o777).toBe(0o600);
     expect((await stat(credentialsCsvPath(world.outFile))).mode & 0o777).toBe(0o600);
     const tags = world.fake.iam.users.get(USER)!.tags;
@@ -72,12 +85,20 @@ describe('key rotation', () => {
     expect(await signWith(oldKey)).toBe(USER_ARN);
     expect(await signWith(newKey)).toBe(USER_ARN);
 
-    expect(statuses(result.stdout)).toMatchObject({ 'access key': 'created', 'credentials file': 'updated', 'old access key': 'exists' });
-    expect(result.stdout).toContain(`${oldKey.accessKeyId} (active) is kept, so the deployed skill keeps sending until it is redeployed with the new key`);
+    expect(statuses(result.stdout)).toMatchObject({
+      'access key': 'created',
+      'credentials file': 'updated',
+      'old access key': 'exists',
+    });
+    expect(result.stdout).toContain(
+      `${oldKey.accessKeyId} (active) is kept, so the deployed skill keeps sending until it is redeployed with the new key`,
+    );
     expect(result.stdout).toContain(
       `Next: redeploy the skill now (\`ALEXA_MAILER_CREDENTIALS_FILE=${world.outFile} npx ask deploy\`) so that it sends with the new key ${newKey.accessKeyId}; the old key ${oldKey.accessKeyId} stays active until you retire it`,
     );
-    expect(result.stdout).toContain(`Then, once the redeployed skill has sent a mail, retire the old key: \`npm run provision -- --retire-old-key --out ${world.outFile}\``);
+    expect(result.stdout).toContain(
+      `Then, once the redeployed skill has sent a mail, retire the old key: \`npm run provision -- --retire-old-key --out ${world.outFile}\``,
+    );
   });
 
   it('--rotate-key --dry-run plans the new key and keeps the old one, calling no mutating API', async () => {
@@ -89,7 +110,11 @@ describe('key rotation', () => {
 
     expect(result.code).toBe(0);
     expect(mutatingSince(callsBefore)).toEqual([]);
-    expect(statuses(result.stdout)).toMatchObject({ 'access key': 'would create', 'credentials file': 'would update', 'old access key': 'exists' });
+    expect(statuses(result.stdout)).toMatchObject({
+      'access key': 'would create',
+      'credentials file': 'would update',
+      'old access key': 'exists',
+    });
     expect(keys()).toHaveLength(1);
     expect(await readFile(world.outFile, 'utf8')).toBe(before);
   });
@@ -119,7 +144,9 @@ describe('key rotation', () => {
     expect(result.code).toBe(0);
     expect(mutatingSince(callsBefore)).toEqual([]);
     expect(statuses(result.stdout)['old access key']).toBe('warning');
-    expect(result.stdout).toContain(`then retire the old key ${oldKey.accessKeyId}: \`npm run provision -- --retire-old-key --out ${world.outFile}\``);
+    expect(result.stdout).toContain(
+      `then retire the old key ${oldKey.accessKeyId}: \`npm run provision -- --retire-old-key --out ${world.outFile}\``,
+    );
   });
 
   it('--retire-old-key refuses while the new key has never signed a request, and changes nothing', async () => {
@@ -150,15 +177,28 @@ describe('key rotation', () => {
 
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    expect(mutatingSince(callsBefore)).toEqual([`UpdateAccessKey ${oldKey.accessKeyId} Inactive`, `DeleteAccessKey ${oldKey.accessKeyId}`, `UntagUser ${oldKey.accessKeyId}`]);
+    expect(mutatingSince(callsBefore)).toEqual([
+      `UpdateAccessKey ${oldKey.accessKeyId} Inactive`,
+      `DeleteAccessKey ${oldKey.accessKeyId}`,
+      `UntagUser ${oldKey.accessKeyId}`,
+    ]);
     expect(keys().map((key) => key.accessKeyId)).toEqual([newKey.accessKeyId]);
     expect(world.fake.iam.users.get(USER)!.tags.has(oldKey.accessKeyId)).toBe(false);
     expect(await readFile(world.outFile, 'utf8')).toBe(fileBefore);
     expect(await signWith(oldKey)).toBe('InvalidClientTokenId');
     expect(await signWith(newKey)).toBe(USER_ARN);
-    expect(statuses(result.stdout)).toEqual({ account: 'checked', 'access key': 'exists', 'new key in use': 'checked', 'old access key': 'deleted' });
-    expect(result.stdout).toMatch(new RegExp(`${newKey.accessKeyId} last used \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(sts in us-east-1\\)`));
-    expect(result.stdout).toContain(`Done: ${oldKey.accessKeyId} is deleted; the key this tool keeps for ${USER} is ${newKey.accessKeyId}`);
+    expect(statuses(result.stdout)).toEqual({
+      account: 'checked',
+      'access key': 'exists',
+      'new key in use': 'checked',
+      'old access key': 'deleted',
+    });
+    expect(result.stdout).toMatch(
+      new RegExp(`${newKey.accessKeyId} last used \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(sts in us-east-1\\)`),
+    );
+    expect(result.stdout).toContain(
+      `Done: ${oldKey.accessKeyId} is deleted; the key this tool keeps for ${USER} is ${newKey.accessKeyId}`,
+    );
 
     const again = await world.run(['--retire-old-key', '--out', world.outFile]);
     expect(again.code).toBe(0);
@@ -193,7 +233,9 @@ describe('key rotation', () => {
 
     expect(used.code).toBe(0);
     expect(statuses(used.stdout)).toMatchObject({ 'new key in use': 'checked', 'old access key': 'would delete' });
-    expect(used.stdout).toContain('Dry run: nothing was changed. Run the same command without --dry-run to retire these keys.');
+    expect(used.stdout).toContain(
+      'Dry run: nothing was changed. Run the same command without --dry-run to retire these keys.',
+    );
     expect(mutatingSince(callsBefore)).toEqual([]);
     expect(keys().map((key) => key.status)).toEqual(['Active', 'Active']);
   });
@@ -237,14 +279,34 @@ describe('key rotation', () => {
 
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout) as { steps: { step: string; status: string; detail: string }[] };
-    expect(document).toMatchObject({ ok: true, mode: 'retire-old-key', dryRun: false, changed: true, accessKeyId: newKey.accessKeyId, credentialsFile: world.outFile });
-    expect(document.steps.map((step) => `${step.step}: ${step.status}`)).toEqual(['account: checked', 'access key: exists', 'new key in use: checked', 'old access key: deleted']);
+    expect(document).toMatchObject({
+      ok: true,
+      mode: 'retire-old-key',
+      dryRun: false,
+      changed: true,
+      accessKeyId: newKey.accessKeyId,
+      credentialsFile: world.outFile,
+    });
+    expect(document.steps.map((step) => `${step.step}: ${step.status}`)).toEqual([
+      'account: checked',
+      'access key: exists',
+      'new key in use: checked',
+      'old access key: deleted',
+    ]);
     expect(document.steps[3]!.detail).toContain(oldKey.accessKeyId);
     expect(result.stdout).not.toContain(newKey.secretAccessKey);
     expect(result.stdout).not.toContain(oldKey.secretAccessKey);
 
     const afterwards = await world.run(['--retire-old-key', '--out', world.outFile, '--json', '--dry-run']);
-    expect(JSON.parse(afterwards.stdout)).toMatchObject({ ok: true, changed: false, steps: [{ step: 'account' }, { step: 'access key', status: 'exists' }, { step: 'old access key', status: 'skipped' }] });
+    expect(JSON.parse(afterwards.stdout)).toMatchObject({
+      ok: true,
+      changed: false,
+      steps: [
+        { step: 'account' },
+        { step: 'access key', status: 'exists' },
+        { step: 'old access key', status: 'skipped' },
+      ],
+    });
   });
 
   it('--retire-old-key refuses without a credentials file, since it would not know which key to keep', async () => {
@@ -253,7 +315,9 @@ describe('key rotation', () => {
     const result = await world.run(['--retire-old-key', '--out', `${world.folder}/missing.json`]);
 
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe(`${world.folder}/missing.json does not exist, so there is no new key to keep; pass the --out FILE that --rotate-key wrote.`);
+    expect(result.stderr.trim()).toBe(
+      `${world.folder}/missing.json does not exist, so there is no new key to keep; pass the --out FILE that --rotate-key wrote.`,
+    );
     expect(keys()).toHaveLength(2);
   });
 
@@ -274,7 +338,9 @@ describe('key rotation', () => {
     const result = await world.run(['--from', FROM, '--rotate-key', '--retire-old-key']);
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--retire-old-key takes only --region, --profile, --out, --dry-run, --yes and --json; run it after --rotate-key and a redeploy, not with them.');
+    expect(result.stderr).toContain(
+      '--retire-old-key takes only --region, --profile, --out, --dry-run, --yes and --json; run it after --rotate-key and a redeploy, not with them.',
+    );
     expect(world.fake.calls).toEqual([]);
     expect(() => parseCommand(['--retire-old-key', '--teardown'], {})).toThrow('--teardown takes only');
   });

@@ -9,18 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambda } from '../../../ops/build/bundle.ts';
-import { intentRequest } from '../../../testkit/envelopes.ts';
-import { loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
-import { startProfileApi, type ProfileApi } from '../../../testkit/profileApi.ts';
-import { startSesOutbox, type SesOutbox } from '../../../testkit/ses/outbox.ts';
 import { readCredentialsFile } from '../../../ops/credentialsFile.ts';
-import { startFakeAws, type FakeAws } from '../../../testkit/aws/server.ts';
-import { startRecordingProxy, type RecordingProxy } from '../../../testkit/recordingProxy.ts';
+import { type FakeAws, startFakeAws } from '../../../testkit/aws/server.ts';
+import { loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
+import { intentRequest } from '../../../testkit/envelopes.ts';
+import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
+import { type RecordingProxy, startRecordingProxy } from '../../../testkit/recordingProxy.ts';
+import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
 import { runProvisionCommand, setAwsEnvironment } from '../../helpers/provisionHarness.ts';
 
 const SENDER = 'skill-sender@example.com';
 const ACCOUNT_HOLDER = 'holder@example.org';
-
 
 let fake: FakeAws;
 let outbox: SesOutbox;
@@ -31,7 +30,11 @@ let restore: () => void = () => {};
 const skillVariables = ['SES_ACCESS_KEY_ID', 'SES_SECRET_ACCESS_KEY', 'SES_REGION', 'SES_FROM_ADDRESS'] as const;
 
 beforeAll(async () => {
-  [fake, outbox, profile] = await Promise.all([startFakeAws(), startSesOutbox(), startProfileApi({ email: ACCOUNT_HOLDER, givenName: 'Alex' })]);
+  [fake, outbox, profile] = await Promise.all([
+    startFakeAws(),
+    startSesOutbox(),
+    startProfileApi({ email: ACCOUNT_HOLDER, givenName: 'Alex' }),
+  ]);
   recorder = await startRecordingProxy(outbox.url);
   folder = await mkdtemp(join(tmpdir(), 'provisioned-skill-'));
 });
@@ -44,7 +47,7 @@ afterAll(async () => {
 });
 
 describe('the provisioned key', () => {
-  it('is the key the built skill sends the account holder\'s mail with', async () => {
+  it("is the key the built skill sends the account holder's mail with", async () => {
     const outFile = join(folder, '.secrets', 'AlexaSkillMailSender.json');
     restore = setAwsEnvironment(fake.env(), folder);
     const provisioned = await runProvisionCommand(fake, ['--from', SENDER, '--out', outFile]);

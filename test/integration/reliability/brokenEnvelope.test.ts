@@ -3,11 +3,11 @@
 // CustomSkill.invoke throw a TypeError before any handler or the error handler runs, so the
 // Lambda answers Alexa with an error instead of a response, and nothing is logged.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestEnvelope } from 'ask-sdk-model';
-import { intentRequest, launchRequest, LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
-import { startSesOutbox, type SesOutbox } from '../../../testkit/ses/outbox.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { damaged } from '../../../devtools/fuzz/scenarios.ts';
+import { intentRequest, LOCAL_SKILL_ID, launchRequest } from '../../../testkit/envelopes.ts';
+import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
 import { skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
 let outbox: SesOutbox;
@@ -39,7 +39,9 @@ describe('an envelope with a broken context', () => {
     'is refused as a foreign skill, not with a TypeError, without %s when SKILL_ID is set',
     async (path) => {
       const skill = skillUnderTest({ sesUrl: outbox.url, env: { SKILL_ID: LOCAL_SKILL_ID } });
-      await expect(skill.invoke(without(launchRequest(), ...path.split('.')))).rejects.toThrow(/Skill ID verification failed/);
+      await expect(skill.invoke(without(launchRequest(), ...path.split('.')))).rejects.toThrow(
+        /Skill ID verification failed/,
+      );
     },
   );
 });

@@ -3,15 +3,15 @@
 // line operators get, the time to answer (inside Alexa's deadline, a bound the product
 // promises), and how many mails the server accepted (the expected number, never two).
 
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALEXA_DEADLINE_MS } from '../../../lambda/deadlines.ts';
 import type { MailFailureKind } from '../../../lambda/mail/errors.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
-import { startProfileApi, type ProfileApi, type ProfileBehaviour } from '../../../testkit/profileApi.ts';
-import { startSesFaultServer, type SesBehaviour, type SesFaultServer } from '../../../testkit/ses/faultServer.ts';
-import { skillUnderTest, speechOf, type SkillUnderTest } from '../../../testkit/skillHarness.ts';
+import { type ProfileApi, type ProfileBehaviour, startProfileApi } from '../../../testkit/profileApi.ts';
+import { type SesBehaviour, type SesFaultServer, startSesFaultServer } from '../../../testkit/ses/faultServer.ts';
+import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
 let ses: SesFaultServer;
 let profile: ProfileApi;
@@ -49,7 +49,11 @@ async function sendEmail(skill: SkillUnderTest, slots: Record<string, string> = 
   const started = performance.now();
   const response = await skill.invoke(intentRequest('SendEmailIntent', slots, { apiEndpoint: profile.url }));
   const elapsedMs = performance.now() - started;
-  return { speech: speechOf(response), elapsedMs, log: skill.logs.map((line) => JSON.parse(line) as Record<string, unknown>) };
+  return {
+    speech: speechOf(response),
+    elapsedMs,
+    log: skill.logs.map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 }
 
 async function eventually(check: () => boolean, withinMs: number): Promise<void> {
@@ -71,27 +75,147 @@ interface SesFault {
   readonly accepted: number;
 }
 
-const DONE = 'Done. I sent an email to your address that starts with <say-as interpret-as="characters">t</say-as>, at example.com.';
+const DONE =
+  'Done. I sent an email to your address that starts with <say-as interpret-as="characters">t</say-as>, at example.com.';
 const SERVICE_UNREACHABLE = "Sorry, I couldn't reach the mail service just now. Please try again in a moment.";
 
 const SES_FAULTS: readonly SesFault[] = [
-  { fault: 'throttling on every attempt', behaviour: { kind: 'fail', error: 'throttling' }, hears: 'Sorry, the mail service is busy right now. Please try again in a minute.', event: 'mail-failed', errorClass: 'throttled', attempts: 2, sesRequests: 2, accepted: 0 },
-  { fault: 'throttling once, then success', behaviour: { kind: 'fail', error: 'throttling', times: 1 }, hears: DONE, event: 'mail-sent', attempts: 2, sesRequests: 2, accepted: 1 },
-  { fault: 'throttling once, then success, with a note (SendRawEmail)', behaviour: { kind: 'fail', error: 'throttling', times: 1 }, note: 'buy milk', hears: DONE, event: 'mail-sent', attempts: 2, sesRequests: 2, accepted: 1 },
-  { fault: 'the daily sending quota used up', behaviour: { kind: 'fail', error: 'daily-quota' }, hears: 'Sorry, this skill has sent all the email it may send today. Please try again tomorrow.', event: 'mail-failed', errorClass: 'daily-quota', attempts: 1, sesRequests: 1, accepted: 0 },
-  { fault: 'a 500 InternalFailure', behaviour: { kind: 'fail', error: 'internal-failure' }, hears: SERVICE_UNREACHABLE, event: 'mail-failed', errorClass: 'unavailable', attempts: 1, sesRequests: 1, accepted: 0 },
-  { fault: 'a hang (no answer at all)', behaviour: { kind: 'hang' }, hears: SERVICE_UNREACHABLE, event: 'mail-failed', errorClass: 'unavailable', attempts: 1, sesRequests: 1, accepted: 0 },
-  { fault: 'a refused connection', behaviour: 'refused connection', hears: SERVICE_UNREACHABLE, event: 'mail-failed', errorClass: 'unavailable', attempts: 2, sesRequests: 0, accepted: 0 },
-  { fault: 'malformed XML in a 200 answer', behaviour: { kind: 'fail', error: 'malformed-xml' }, hears: "Sorry, I couldn't send the email. Please try again later.", event: 'mail-failed', errorClass: 'unknown', attempts: 1, sesRequests: 1, accepted: 0 },
-  { fault: 'a slow answer just inside the SES deadline (2 s)', behaviour: { kind: 'accept', delayMs: 2_000 }, hears: DONE, event: 'mail-sent', attempts: 1, sesRequests: 1, accepted: 1 },
-  { fault: 'an invalid key (InvalidClientTokenId)', behaviour: { kind: 'fail', error: 'invalid-client-token' }, hears: "Sorry, this skill isn't allowed to send email right now. Its owner needs to check its key.", event: 'mail-failed', errorClass: 'not-authorized', attempts: 1, sesRequests: 1, accepted: 0 },
-  { fault: 'a revoked or mistyped secret (SignatureDoesNotMatch)', behaviour: { kind: 'fail', error: 'signature-mismatch' }, hears: "Sorry, this skill isn't allowed to send email right now. Its owner needs to check its key.", event: 'mail-failed', errorClass: 'not-authorized', attempts: 1, sesRequests: 1, accepted: 0 },
-  { fault: 'a recipient not verified in the SES sandbox', behaviour: { kind: 'fail', error: 'recipient-not-verified' }, hears: "Sorry, I can't email you yet. This skill's mail account is still in the Amazon SES sandbox, and your address hasn't been verified with it.", event: 'mail-failed', errorClass: 'recipient-not-verified', attempts: 1, sesRequests: 1, accepted: 0 },
-  { fault: 'sending paused for the account', behaviour: { kind: 'fail', error: 'sending-paused' }, hears: 'Sorry, sending is paused for this skill’s mail account. Its owner needs to check it.', event: 'mail-failed', errorClass: 'sending-paused', attempts: 1, sesRequests: 1, accepted: 0 },
+  {
+    fault: 'throttling on every attempt',
+    behaviour: { kind: 'fail', error: 'throttling' },
+    hears: 'Sorry, the mail service is busy right now. Please try again in a minute.',
+    event: 'mail-failed',
+    errorClass: 'throttled',
+    attempts: 2,
+    sesRequests: 2,
+    accepted: 0,
+  },
+  {
+    fault: 'throttling once, then success',
+    behaviour: { kind: 'fail', error: 'throttling', times: 1 },
+    hears: DONE,
+    event: 'mail-sent',
+    attempts: 2,
+    sesRequests: 2,
+    accepted: 1,
+  },
+  {
+    fault: 'throttling once, then success, with a note (SendRawEmail)',
+    behaviour: { kind: 'fail', error: 'throttling', times: 1 },
+    note: 'buy milk',
+    hears: DONE,
+    event: 'mail-sent',
+    attempts: 2,
+    sesRequests: 2,
+    accepted: 1,
+  },
+  {
+    fault: 'the daily sending quota used up',
+    behaviour: { kind: 'fail', error: 'daily-quota' },
+    hears: 'Sorry, this skill has sent all the email it may send today. Please try again tomorrow.',
+    event: 'mail-failed',
+    errorClass: 'daily-quota',
+    attempts: 1,
+    sesRequests: 1,
+    accepted: 0,
+  },
+  {
+    fault: 'a 500 InternalFailure',
+    behaviour: { kind: 'fail', error: 'internal-failure' },
+    hears: SERVICE_UNREACHABLE,
+    event: 'mail-failed',
+    errorClass: 'unavailable',
+    attempts: 1,
+    sesRequests: 1,
+    accepted: 0,
+  },
+  {
+    fault: 'a hang (no answer at all)',
+    behaviour: { kind: 'hang' },
+    hears: SERVICE_UNREACHABLE,
+    event: 'mail-failed',
+    errorClass: 'unavailable',
+    attempts: 1,
+    sesRequests: 1,
+    accepted: 0,
+  },
+  {
+    fault: 'a refused connection',
+    behaviour: 'refused connection',
+    hears: SERVICE_UNREACHABLE,
+    event: 'mail-failed',
+    errorClass: 'unavailable',
+    attempts: 2,
+    sesRequests: 0,
+    accepted: 0,
+  },
+  {
+    fault: 'malformed XML in a 200 answer',
+    behaviour: { kind: 'fail', error: 'malformed-xml' },
+    hears: "Sorry, I couldn't send the email. Please try again later.",
+    event: 'mail-failed',
+    errorClass: 'unknown',
+    attempts: 1,
+    sesRequests: 1,
+    accepted: 0,
+  },
+  {
+    fault: 'a slow answer just inside the SES deadline (2 s)',
+    behaviour: { kind: 'accept', delayMs: 2_000 },
+    hears: DONE,
+    event: 'mail-sent',
+    attempts: 1,
+    sesRequests: 1,
+    accepted: 1,
+  },
+  {
+    fault: 'an invalid key (InvalidClientTokenId)',
+    behaviour: { kind: 'fail', error: 'invalid-client-token' },
+    hears: "Sorry, this skill isn't allowed to send email right now. Its owner needs to check its key.",
+    event: 'mail-failed',
+    errorClass: 'not-authorized',
+    attempts: 1,
+    sesRequests: 1,
+    accepted: 0,
+  },
+  {
+    fault: 'a revoked or mistyped secret (SignatureDoesNotMatch)',
+    behaviour: { kind: 'fail', error: 'signature-mismatch' },
+    hears: "Sorry, this skill isn't allowed to send email right now. Its owner needs to check its key.",
+    event: 'mail-failed',
+    errorClass: 'not-authorized',
+    attempts: 1,
+    sesRequests: 1,
+    accepted: 0,
+  },
+  {
+    fault: 'a recipient not verified in the SES sandbox',
+    behaviour: { kind: 'fail', error: 'recipient-not-verified' },
+    hears:
+      "Sorry, I can't email you yet. This skill's mail account is still in the Amazon SES sandbox, and your address hasn't been verified with it.",
+    event: 'mail-failed',
+    errorClass: 'recipient-not-verified',
+    attempts: 1,
+    sesRequests: 1,
+    accepted: 0,
+  },
+  {
+    fault: 'sending paused for the account',
+    behaviour: { kind: 'fail', error: 'sending-paused' },
+    hears: 'Sorry, sending is paused for this skill’s mail account. Its owner needs to check it.',
+    event: 'mail-failed',
+    errorClass: 'sending-paused',
+    attempts: 1,
+    sesRequests: 1,
+    accepted: 0,
+  },
 ];
 
 describe('when SES fails', () => {
-  const cases = SES_FAULTS.map((fault) => ({ ...fault, arrives: fault.accepted === 1 ? 'one mail arrives' : 'no mail arrives' }));
+  const cases = SES_FAULTS.map((fault) => ({
+    ...fault,
+    arrives: fault.accepted === 1 ? 'one mail arrives' : 'no mail arrives',
+  }));
   it.each(cases)('$fault: the user hears why, the log says $event, the answer is in time, $arrives', async (fault) => {
     if (fault.behaviour !== 'refused connection') ses.set(fault.behaviour);
     const skill = skillUnderTest({ sesUrl: fault.behaviour === 'refused connection' ? closedPortUrl : ses.url });
@@ -101,7 +225,12 @@ describe('when SES fails', () => {
     expect(answer.speech).toBe(`<speak>${fault.hears}</speak>`);
     expect(answer.elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS);
     const line = answer.log.find((entry) => entry.event === fault.event);
-    expect(line).toMatchObject({ intent: 'SendEmailIntent', to: 't***@example.com', attempts: fault.attempts, api: fault.note ? 'SendRawEmail' : 'SendEmail' });
+    expect(line).toMatchObject({
+      intent: 'SendEmailIntent',
+      to: 't***@example.com',
+      attempts: fault.attempts,
+      api: fault.note ? 'SendRawEmail' : 'SendEmail',
+    });
     if (fault.errorClass) expect(line).toMatchObject({ level: 'error', errorClass: fault.errorClass });
     expect(ses.requestCount).toBe(fault.sesRequests);
     expect(ses.acceptedCount).toBe(fault.accepted);
@@ -115,7 +244,10 @@ describe('when SES fails', () => {
 
     expect(answer.speech).toBe(`<speak>${SERVICE_UNREACHABLE}</speak>`);
     expect(answer.elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS);
-    expect(answer.log.find((entry) => entry.event === 'mail-failed')).toMatchObject({ errorClass: 'unavailable', attempts: 1 });
+    expect(answer.log.find((entry) => entry.event === 'mail-failed')).toMatchObject({
+      errorClass: 'unavailable',
+      attempts: 1,
+    });
     // SES took the mail after the skill stopped waiting: the user may still get it, but only once.
     await eventually(() => ses.acceptedCount > 0, 3_000);
     expect(ses.requestCount).toBe(1);
@@ -130,26 +262,39 @@ interface ProfileFault {
 }
 
 const PROFILE_FAULTS: readonly ProfileFault[] = [
-  { fault: 'slow (5 s, past its 1.5 s deadline)', behaviour: { email: 'taro@example.com', delayMs: 5_000 }, reason: 'timeout' },
+  {
+    fault: 'slow (5 s, past its 1.5 s deadline)',
+    behaviour: { email: 'taro@example.com', delayMs: 5_000 },
+    reason: 'timeout',
+  },
   { fault: 'answering 500', behaviour: { emailStatus: 500 }, reason: 'status 500' },
   { fault: 'answering 503', behaviour: { emailStatus: 503 }, reason: 'status 503' },
   { fault: 'answering 429 (rate limited)', behaviour: { emailStatus: 429 }, reason: 'status 429' },
-  { fault: 'answering something that is not JSON', behaviour: { rawEmailBody: '<html>maintenance</html>' }, reason: 'SyntaxError' },
+  {
+    fault: 'answering something that is not JSON',
+    behaviour: { rawEmailBody: '<html>maintenance</html>' },
+    reason: 'SyntaxError',
+  },
 ];
 
 describe('when the Customer Profile API fails', () => {
-  it.each(PROFILE_FAULTS)('$fault: apologises in time, logs profile-unavailable, and sends nothing', async ({ behaviour, reason }) => {
-    profile.set(behaviour);
-    const skill = skillUnderTest({ sesUrl: ses.url });
+  it.each(PROFILE_FAULTS)(
+    '$fault: apologises in time, logs profile-unavailable, and sends nothing',
+    async ({ behaviour, reason }) => {
+      profile.set(behaviour);
+      const skill = skillUnderTest({ sesUrl: ses.url });
 
-    const answer = await sendEmail(skill);
+      const answer = await sendEmail(skill);
 
-    expect(answer.speech).toBe("<speak>Sorry, I couldn't read your Amazon profile just now. Please try again in a moment.</speak>");
-    expect(answer.elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS);
-    const line = answer.log.find((entry) => entry.event === 'profile-unavailable');
-    expect(line).toMatchObject({ level: 'warn', intent: 'SendEmailIntent' });
-    expect(line?.reason).toBe(reason);
-    expect(ses.requestCount).toBe(0);
-    expect(ses.acceptedCount).toBe(0);
-  });
+      expect(answer.speech).toBe(
+        "<speak>Sorry, I couldn't read your Amazon profile just now. Please try again in a moment.</speak>",
+      );
+      expect(answer.elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS);
+      const line = answer.log.find((entry) => entry.event === 'profile-unavailable');
+      expect(line).toMatchObject({ level: 'warn', intent: 'SendEmailIntent' });
+      expect(line?.reason).toBe(reason);
+      expect(ses.requestCount).toBe(0);
+      expect(ses.acceptedCount).toBe(0);
+    },
+  );
 });

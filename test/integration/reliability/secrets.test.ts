@@ -10,14 +10,14 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../lambda/log.ts';
-import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { findCredentials } from '../../../devtools/audit/secretPatterns.ts';
 import { describeFinding, scanProjectForSecrets } from '../../../devtools/audit/secretScan.ts';
-import { intentRequest } from '../../../testkit/envelopes.ts';
-import { startProfileApi, type ProfileApi } from '../../../testkit/profileApi.ts';
-import { startSesOutbox, type SesOutbox } from '../../../testkit/ses/outbox.ts';
+import { createLogger } from '../../../lambda/log.ts';
 import { credentialsCsvPath, DEFAULT_CREDENTIALS_FILE, writeCredentialsFile } from '../../../ops/credentialsFile.ts';
+import { PROJECT_ROOT } from '../../../ops/paths.ts';
+import { intentRequest } from '../../../testkit/envelopes.ts';
+import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
+import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
 import { skillUnderTest, TEST_KEY } from '../../../testkit/skillHarness.ts';
 import { findAddressesInLogLines, findSecretsInOutput } from '../../helpers/leaks.ts';
 import { capturedOutput } from '../../helpers/outputCapture.ts';
@@ -29,7 +29,8 @@ function realLookingKeyPair(): { id: string; secret: string } {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   const id = `AK${'IA'}${Array.from(randomBytes(16), (byte) => alphabet[byte % 32]).join('')}`;
   let secret = randomBytes(30).toString('base64');
-  while (!/[A-Z]/.test(secret) || !/[a-z]/.test(secret) || !/[0-9]/.test(secret)) secret = randomBytes(30).toString('base64');
+  while (!/[A-Z]/.test(secret) || !/[a-z]/.test(secret) || !/[0-9]/.test(secret))
+    secret = randomBytes(30).toString('base64');
   return { id, secret };
 }
 
@@ -52,8 +53,14 @@ describe('the files git would commit', () => {
       const key = realLookingKeyPair();
       await writeFile(join(repo, '.gitignore'), '.secrets/\n');
       await mkdir(join(repo, '.secrets'));
-      await writeFile(join(repo, '.secrets/key.json'), JSON.stringify({ SES_ACCESS_KEY_ID: key.id, SES_SECRET_ACCESS_KEY: key.secret }));
-      await writeFile(join(repo, 'config.ts'), `export const region = 'us-east-1';\nexport const id = '${key.id}';\nexport const other = '${key.secret}';\n`);
+      await writeFile(
+        join(repo, '.secrets/key.json'),
+        JSON.stringify({ SES_ACCESS_KEY_ID: key.id, SES_SECRET_ACCESS_KEY: key.secret }),
+      );
+      await writeFile(
+        join(repo, 'config.ts'),
+        `export const region = 'us-east-1';\nexport const id = '${key.id}';\nexport const other = '${key.secret}';\n`,
+      );
       await writeFile(join(repo, 'notes.md'), `aws_secret_access_key = ${key.secret}\n`);
 
       const { findings } = await scanProjectForSecrets(repo);
@@ -80,7 +87,9 @@ describe('the files git would commit', () => {
   });
 
   it('reports a private key', () => {
-    expect(findCredentials(`-----BEGIN ${'RSA '}PRIVATE KEY-----\nMIIB...\n`)).toEqual([{ rule: 'private-key', line: 1, shown: expect.any(String) }]);
+    expect(findCredentials(`-----BEGIN ${'RSA '}PRIVATE KEY-----\nMIIB...\n`)).toEqual([
+      { rule: 'private-key', line: 1, shown: expect.any(String) },
+    ]);
   });
 });
 
@@ -94,18 +103,28 @@ describe('the credentials file of the provisioning script', () => {
   it('is written mode 0600, with its CSV twin, in a folder of mode 0700', async () => {
     const key = realLookingKeyPair();
     const path = join(dir, '.secrets', 'AlexaSkillMailSender.json');
-    const { json, csv } = await writeCredentialsFile(path, { SES_ACCESS_KEY_ID: key.id, SES_SECRET_ACCESS_KEY: key.secret, SES_REGION: 'us-east-1', SES_FROM_ADDRESS: 'sender@example.com' });
+    const { json, csv } = await writeCredentialsFile(path, {
+      SES_ACCESS_KEY_ID: key.id,
+      SES_SECRET_ACCESS_KEY: key.secret,
+      SES_REGION: 'us-east-1',
+      SES_FROM_ADDRESS: 'sender@example.com',
+    });
 
     expect((await stat(json)).mode & 0o777).toBe(0o600);
     expect((await stat(csv)).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, '.secrets'))).mode & 0o777).toBe(0o700);
   });
 
-  it.each([DEFAULT_CREDENTIALS_FILE, credentialsCsvPath(DEFAULT_CREDENTIALS_FILE)])('is git-ignored at %s', async (path) => {
-    // `git check-ignore` exits 0 only when the path is ignored.
-    const { stdout } = await run('git', ['check-ignore', '--no-index', relative(PROJECT_ROOT, path)], { cwd: PROJECT_ROOT });
-    expect(stdout.trim()).toBe(relative(PROJECT_ROOT, path));
-  });
+  it.each([DEFAULT_CREDENTIALS_FILE, credentialsCsvPath(DEFAULT_CREDENTIALS_FILE)])(
+    'is git-ignored at %s',
+    async (path) => {
+      // `git check-ignore` exits 0 only when the path is ignored.
+      const { stdout } = await run('git', ['check-ignore', '--no-index', relative(PROJECT_ROOT, path)], {
+        cwd: PROJECT_ROOT,
+      });
+      expect(stdout.trim()).toBe(relative(PROJECT_ROOT, path));
+    },
+  );
 });
 
 describe('the capture of everything the suite prints and logs', () => {
@@ -132,7 +151,11 @@ describe('the capture of everything the suite prints and logs', () => {
   it('would fail a file whose output holds a secret, naming where and never the value', () => {
     const key = realLookingKeyPair();
     const output = `starting\nconfigured with ${key.secret}\nSES_SECRET_ACCESS_KEY=${TEST_KEY.secret}\n`;
-    const leaks = findSecretsInOutput(output, [{ label: "the harness's test secret key", value: TEST_KEY.secret }], 'stdout');
+    const leaks = findSecretsInOutput(
+      output,
+      [{ label: "the harness's test secret key", value: TEST_KEY.secret }],
+      'stdout',
+    );
     expect(leaks).toEqual([
       { where: 'stdout line 3', what: "the harness's test secret key (41 characters)" },
       { where: 'stdout line 2', what: 'a secret-shaped value (40 characters)' },

@@ -19,8 +19,11 @@ it('gives up on a late skill as a device does, and tells it with SessionEndedReq
   const late = await conversation.say('ask mail sender to send me an email');
   expect(late.speech).toBe(SKILL_DID_NOT_ANSWER);
   expect(late.exchanges[0]?.error).toMatch(/did not answer within 1 s/);
-  expect(late.exchanges.map((exchange) => exchange.request.request.type)).toEqual(['IntentRequest', 'SessionEndedRequest']);
-  expect((late.exchanges[1]?.request.request as SessionEndedRequest).reason).toBe('ERROR');
+  expect(late.exchanges.map((exchange) => exchange.request.request.type)).toEqual([
+    'IntentRequest',
+    'SessionEndedRequest',
+  ]);
+  expect((late.exchanges[1]?.request.request as SessionEndedRequest | undefined)?.reason).toBe('ERROR');
   expect(late.sessionEnded).toBe(true);
 
   // The next request is answered normally.

@@ -5,9 +5,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { replay } from '../../../devtools/simulator/replay.ts';
 import { parseReplayFile, readReplayFile } from '../../../devtools/simulator/replayFile.ts';
+import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { useSimulator } from '../../helpers/localSkill.ts';
 
 const DIALOGS = join(PROJECT_ROOT, 'test/dialogs');
@@ -20,7 +20,17 @@ const simulator = useSimulator();
 describe('the dialog files', () => {
   it('cover both locales and every situation the issue names', () => {
     for (const locale of ['en-US', 'ja-JP']) {
-      for (const name of ['launch', 'one-shot', 'note', 'help', 'stop', 'fallback', 'no-permission', 'no-email', 'mail-throttled']) {
+      for (const name of [
+        'launch',
+        'one-shot',
+        'note',
+        'help',
+        'stop',
+        'fallback',
+        'no-permission',
+        'no-email',
+        'mail-throttled',
+      ]) {
         expect(files).toContain(join(locale, `${name}.json`));
       }
     }
@@ -53,7 +63,9 @@ describe('an expectation that is not met', () => {
     const outcome = await replay(simulator(), file);
     expect(outcome.failures).toEqual([
       'turn 1 ("open mail sender"): the session stayed open, expected it to end',
-      expect.stringMatching(/^turn 2 \("send me an email"\): Alexa said "Done\. I sent an email .*", which does not match \/\^Goodbye\/$/),
+      expect.stringMatching(
+        /^turn 2 \("send me an email"\): Alexa said "Done\. I sent an email .*", which does not match \/\^Goodbye\/$/,
+      ),
       'turn 2 ("send me an email"): a Simple card was sent, expected no card',
       'turn 2 ("send me an email"): 1 mail(s) were sent, expected 2',
     ]);

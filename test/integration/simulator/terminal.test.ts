@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { startSimulator } from '../../../devtools/simulator/simulator.ts';
 import { PROMPT, runTerminal } from '../../../devtools/simulator/terminal.ts';
+import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { usePrivateBundle } from '../../helpers/localSkill.ts';
 
 const bundleDir = usePrivateBundle();
@@ -43,9 +43,18 @@ const LAUNCHERS: Record<Launcher, string[]> = {
 };
 
 /** `npm start -- ARGS`, `npm run dialog -- ARGS` or the script itself, with INPUT piped to standard input. */
-function npm(launcher: Launcher, args: string[], input = '', onStderr?: (text: string, interrupt: () => void) => void): Promise<Run> {
+function npm(
+  launcher: Launcher,
+  args: string[],
+  input = '',
+  onStderr?: (text: string, interrupt: () => void) => void,
+): Promise<Run> {
   const [command = 'npm', ...prefix] = LAUNCHERS[launcher];
-  const child = spawn(command, [...prefix, ...args, '--bundle-dir', bundleDir()], { cwd: PROJECT_ROOT, stdio: 'pipe', detached: true });
+  const child = spawn(command, [...prefix, ...args, '--bundle-dir', bundleDir()], {
+    cwd: PROJECT_ROOT,
+    stdio: 'pipe',
+    detached: true,
+  });
   const group = child.pid ?? 0;
   running.add(group);
   const interrupt = () => process.kill(-group, 'SIGINT');
@@ -69,7 +78,9 @@ describe('npm start with lines on standard input', () => {
   it('answers "ask mail sender to send me an email" with Alexa’s words and the mail it sent, then exits', async () => {
     const run = await npm('start', [], 'ask mail sender to send me an email\n');
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/Mail Sender, offline, in en-US\. The local SES outbox shows every mail at http:\/\/127\.0\.0\.1:\d+/);
+    expect(run.stderr).toMatch(
+      /Mail Sender, offline, in en-US\. The local SES outbox shows every mail at http:\/\/127\.0\.0\.1:\d+/,
+    );
     expect(run.stderr).toContain('Try saying: ask mail sender to send me an email');
     expect(run.stderr).toContain('        or: open mail sender');
     expect(run.lines).toEqual([
@@ -94,35 +105,52 @@ describe('npm start with lines on standard input', () => {
   });
 
   it('holds a conversation across lines, and takes the simulated user from the options', async () => {
-    const run = await npm('start', ['--email', 'sam@example.org', '--name', 'Sam', '--logs'], 'open mail sender\nhelp\nsend me an email saying call mom\n');
+    const run = await npm(
+      'start',
+      ['--email', 'sam@example.org', '--name', 'Sam', '--logs'],
+      'open mail sender\nhelp\nsend me an email saying call mom\n',
+    );
     expect(run.code).toBe(0);
     // The skill's own log lines: on standard error with --logs, never in the conversation.
     expect(run.stderr).toMatch(/^Log {3}> \{"level":"info","event":"mail-sent".*"to":"s\*\*\*@example\.org"/m);
     expect(run.lines.every((line) => /^(User |Alexa|Email|Card |Session ended)/.test(line))).toBe(true);
     expect(run.stderr).toContain('Simulated user: sam@example.org, given name Sam, email permission granted.');
-    expect(run.lines.filter((line) => line.startsWith('User  > '))).toEqual(['User  > open mail sender', 'User  > help', 'User  > send me an email saying call mom']);
+    expect(run.lines.filter((line) => line.startsWith('User  > '))).toEqual([
+      'User  > open mail sender',
+      'User  > help',
+      'User  > send me an email saying call mom',
+    ]);
     expect(run.lines).toContain('Email > to=sam@example.org subject="Your note from Mail Sender"');
     expect(run.lines.at(-1)).toBe('Session ended');
   });
 
   it('shows the consent card when the permission is withheld', async () => {
     const run = await npm('start', ['--no-email-permission'], 'ask mail sender to send me an email\n');
-    expect(run.lines).toContain('Card  > AskForPermissionsConsent: alexa::profile:email:read, alexa::profile:given_name:read');
+    expect(run.lines).toContain(
+      'Card  > AskForPermissionsConsent: alexa::profile:email:read, alexa::profile:given_name:read',
+    );
     expect(run.lines.some((line) => line.startsWith('Email > '))).toBe(false);
   });
 
   it('keeps the outbox open with --keep-open, and its page holds the mail', async () => {
     let page: { html: string; subjects: string[] } | undefined;
-    const run = await npm('tsx', ['--keep-open'], 'ask mail sender to send me an email saying buy milk\n', (stderr, interrupt) => {
-      const url = /The outbox stays open at (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
-      if (!url || page) return;
-      page = { html: '', subjects: [] };
-      void (async () => {
-        page.html = await (await fetch(url)).text();
-        page.subjects = ((await (await fetch(`${url}/store`)).json()) as { emails: { subject: string }[] }).emails.map((mail) => mail.subject);
-        interrupt();
-      })();
-    });
+    const run = await npm(
+      'tsx',
+      ['--keep-open'],
+      'ask mail sender to send me an email saying buy milk\n',
+      (stderr, interrupt) => {
+        const url = /The outbox stays open at (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
+        if (!url || page) return;
+        page = { html: '', subjects: [] };
+        void (async () => {
+          page.html = await (await fetch(url)).text();
+          page.subjects = (
+            (await (await fetch(`${url}/store`)).json()) as { emails: { subject: string }[] }
+          ).emails.map((mail) => mail.subject);
+          interrupt();
+        })();
+      },
+    );
     expect(run.code).toBe(0);
     expect(page?.html).toContain('aws-ses-v2-local');
     expect(page?.subjects).toEqual(['Your note from Mail Sender']);
@@ -131,9 +159,20 @@ describe('npm start with lines on standard input', () => {
   it('prints one JSON object per turn with --json', async () => {
     const run = await npm('start', ['--json'], 'open mail sender\nsend me an email\n');
     expect(run.code).toBe(0);
-    const turns = run.lines.map((line) => JSON.parse(line) as { user: string | null; exchanges: { request: { request: { type: string } } }[]; mails: unknown[]; speech?: string });
+    const turns = run.lines.map(
+      (line) =>
+        JSON.parse(line) as {
+          user: string | null;
+          exchanges: { request: { request: { type: string } } }[];
+          mails: unknown[];
+          speech?: string;
+        },
+    );
     expect(turns.map((turn) => turn.user)).toEqual(['open mail sender', 'send me an email']);
-    expect(turns.map((turn) => turn.exchanges.map((exchange) => exchange.request.request.type))).toEqual([['LaunchRequest'], ['IntentRequest']]);
+    expect(turns.map((turn) => turn.exchanges.map((exchange) => exchange.request.request.type))).toEqual([
+      ['LaunchRequest'],
+      ['IntentRequest'],
+    ]);
     expect(turns.map((turn) => turn.mails.length)).toEqual([0, 1]);
   });
 });
@@ -144,15 +183,27 @@ describe('npm run dialog -- --replay FILE', () => {
     const session = await npm('start', [], `open mail sender\nsend me an email\n.record ${recorded} --append-quit\n`);
     expect(session.lines).toContain(`Created replay file at ${recorded} (appended ".quit" to list of utterances).`);
     const file = JSON.parse(await readFile(recorded, 'utf8')) as { userInput: string[]; locale: string; type: string };
-    expect(file).toMatchObject({ locale: 'en-US', type: 'text', userInput: ['open mail sender', 'send me an email', '.quit'] });
+    expect(file).toMatchObject({
+      locale: 'en-US',
+      type: 'text',
+      userInput: ['open mail sender', 'send me an email', '.quit'],
+    });
 
     const replayed = await npm('dialog', ['--replay', recorded]);
     expect(replayed.code).toBe(0);
-    expect(replayed.lines).toEqual([`Replaying ${recorded} (en-US)`, ...session.lines.filter((line) => !line.startsWith('Created replay file'))]);
+    expect(replayed.lines).toEqual([
+      `Replaying ${recorded} (en-US)`,
+      ...session.lines.filter((line) => !line.startsWith('Created replay file')),
+    ]);
   });
 
   it('replays both locales of test/dialogs in one run', async () => {
-    const run = await npm('dialog', ['--replay', 'test/dialogs/en-US/note.json', '--replay', 'test/dialogs/ja-JP/note.json']);
+    const run = await npm('dialog', [
+      '--replay',
+      'test/dialogs/en-US/note.json',
+      '--replay',
+      'test/dialogs/ja-JP/note.json',
+    ]);
     expect(run.code).toBe(0);
     expect(run.lines).toContain('Replaying test/dialogs/ja-JP/note.json (ja-JP)');
     expect(run.lines).toContain('User  > 牛乳を買う、とメールして。');
@@ -161,16 +212,35 @@ describe('npm run dialog -- --replay FILE', () => {
 
   it('exits 1 and says which turn differs when an expectation is not met', async () => {
     const path = join(scratch, 'unmet.json');
-    await writeFile(path, JSON.stringify({ skillId: 'amzn1.ask.skill.x', locale: 'en-US', type: 'text', userInput: ['open mail sender'], expect: [{ speech: '^Goodbye' }] }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        skillId: 'amzn1.ask.skill.x',
+        locale: 'en-US',
+        type: 'text',
+        userInput: ['open mail sender'],
+        expect: [{ speech: '^Goodbye' }],
+      }),
+    );
     const run = await npm('dialog', ['--replay', path]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/Not met in .*unmet\.json: turn 1 \("open mail sender"\): Alexa said "Welcome to Mail Sender\..*", which does not match \/\^Goodbye\//);
+    expect(run.stderr).toMatch(
+      /Not met in .*unmet\.json: turn 1 \("open mail sender"\): Alexa said "Welcome to Mail Sender\..*", which does not match \/\^Goodbye\//,
+    );
     expect(run.stderr).toContain('1 expectation(s) were not met');
   });
 
   it('refuses a file ask dialog would refuse, with the same reason, and exits 2', async () => {
     const path = join(scratch, 'empty-input.json');
-    await writeFile(path, JSON.stringify({ skillId: 'amzn1.ask.skill.x', locale: 'en-US', type: 'text', userInput: ['open mail sender', ' '] }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        skillId: 'amzn1.ask.skill.x',
+        locale: 'en-US',
+        type: 'text',
+        userInput: ['open mail sender', ' '],
+      }),
+    );
     const run = await npm('dialog', ['--replay', path]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe("The replay file was refused: Replay file's userInput cannot contain empty string.");
@@ -182,8 +252,11 @@ describe.concurrent('usage', () => {
     [['--locale', 'fr-FR'], 'Locale fr-FR was not found for your skill: use en-US or ja-JP.'],
     [['--ses', 'explode'], '--ses explode is not a behaviour: use one of accept, slow, hang'],
     [['--email', 'a@example.com', '--no-email'], '--email and --no-email contradict each other: give one.'],
-    [['--frobnicate'], "Unknown option '--frobnicate'"],
-    [['test/dialogs/en-US/launch.json'], 'Unexpected argument test/dialogs/en-US/launch.json: a file to replay comes after --replay.'],
+    [['--frobnicate'], 'There is no option --frobnicate.'],
+    [
+      ['test/dialogs/en-US/launch.json'],
+      'Unexpected argument test/dialogs/en-US/launch.json: a file to replay comes after --replay.',
+    ],
   ])('%j exits 2 with one sentence and the usage', async (args, sentence) => {
     const run = await npm('start', args);
     expect(run.code).toBe(2);
@@ -194,7 +267,19 @@ describe.concurrent('usage', () => {
   it('--help lists every option', async () => {
     const run = await npm('start', ['--help']);
     expect(run.code).toBe(0);
-    for (const option of ['--locale', '--email', '--name', '--no-email', '--no-email-permission', '--ses', '--skill-id', '--replay', '--json', '--logs', '--keep-open']) {
+    for (const option of [
+      '--locale',
+      '--email',
+      '--name',
+      '--no-email',
+      '--no-email-permission',
+      '--ses',
+      '--skill-id',
+      '--replay',
+      '--json',
+      '--logs',
+      '--keep-open',
+    ]) {
       expect(run.stdout).toContain(option);
     }
   });
@@ -209,7 +294,14 @@ describe('on a terminal', () => {
       let printed = '';
       output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
       const conversation = simulator.converse({ locale: 'en-US', skillId: 'amzn1.ask.skill.test' });
-      const session = runTerminal({ input, output, messages: new PassThrough(), interactive: true, conversation, skillId: 'amzn1.ask.skill.test' });
+      const session = runTerminal({
+        input,
+        output,
+        messages: new PassThrough(),
+        interactive: true,
+        conversation,
+        skillId: 'amzn1.ask.skill.test',
+      });
       input.write('open mail sender\r');
       await expect.poll(() => printed).toContain('Alexa > Welcome to Mail Sender.');
       input.write('.quit\r');

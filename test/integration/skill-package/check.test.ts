@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { v1 } from 'ask-smapi-model';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { checkSkillPackage } from '../../../devtools/skill-package/check.ts';
 import { invocationNameProblems } from '../../../devtools/skill-package/invocationName.ts';
+import { PROJECT_ROOT } from '../../../ops/paths.ts';
 
 const run = promisify(execFile);
 const SKILL_PACKAGE = join(PROJECT_ROOT, 'skill-package');
@@ -77,7 +77,8 @@ describe('broken copies, each refused with the file and the problem', () => {
     });
     expect((await checkSkillPackage(dir)).problems).toContainEqual({
       file: join(dir, EN),
-      problem: "Does not match v1.skill.interactionModel.InteractionModelData: /interactionModel/languageModel/intents/1 must have required property 'name'.",
+      problem:
+        "Does not match v1.skill.interactionModel.InteractionModelData: /interactionModel/languageModel/intents/1 must have required property 'name'.",
     });
   });
 
@@ -86,7 +87,11 @@ describe('broken copies, each refused with the file and the problem', () => {
       intent(model, 'AMAZON.HelpIntent').samples = ['Send me an email'];
     });
     expect((await checkSkillPackage(dir)).problems).toEqual([
-      { file: join(dir, EN), problem: 'The sample "Send me an email" is in both SendEmailIntent and AMAZON.HelpIntent: Alexa could send either.' },
+      {
+        file: join(dir, EN),
+        problem:
+          'The sample "Send me an email" is in both SendEmailIntent and AMAZON.HelpIntent: Alexa could send either.',
+      },
     ]);
   });
 
@@ -95,7 +100,11 @@ describe('broken copies, each refused with the file and the problem', () => {
       intent(model, 'SendEmailIntent').samples!.push('send me an email about {topic}');
     });
     expect((await checkSkillPackage(dir)).problems).toEqual([
-      { file: join(dir, EN), problem: 'The sample "send me an email about {topic}" of SendEmailIntent uses the slot {topic}, which SendEmailIntent does not declare.' },
+      {
+        file: join(dir, EN),
+        problem:
+          'The sample "send me an email about {topic}" of SendEmailIntent uses the slot {topic}, which SendEmailIntent does not declare.',
+      },
     ]);
   });
 
@@ -104,14 +113,20 @@ describe('broken copies, each refused with the file and the problem', () => {
       model.invocationName = 'alexa mail sender';
     });
     const { problems } = await checkSkillPackage(dir);
-    expect(problems).toContainEqual({ file: join(dir, EN), problem: 'The invocation name "alexa mail sender" may not contain a wake word: "alexa".' });
+    expect(problems).toContainEqual({
+      file: join(dir, EN),
+      problem: 'The invocation name "alexa mail sender" may not contain a wake word: "alexa".',
+    });
   });
 
   it('a Japanese invocation name with a launch phrase', async () => {
     const dir = await editModel(JA, (model) => {
       model.invocationName = 'メールを開いて';
     });
-    expect((await checkSkillPackage(dir)).problems).toContainEqual({ file: join(dir, JA), problem: 'The invocation name "メールを開いて" may not contain a launch phrase: "開いて".' });
+    expect((await checkSkillPackage(dir)).problems).toContainEqual({
+      file: join(dir, JA),
+      problem: 'The invocation name "メールを開いて" may not contain a launch phrase: "開いて".',
+    });
   });
 
   it('an intent that one locale has and the other has not', async () => {
@@ -120,7 +135,11 @@ describe('broken copies, each refused with the file and the problem', () => {
     });
     expect((await checkSkillPackage(dir)).problems).toEqual([
       { file: join(dir, JA), problem: 'The built-in intent AMAZON.NavigateHomeIntent is missing.' },
-      { file: join(dir, JA), problem: 'AMAZON.NavigateHomeIntent is missing, but en-US.json has it: every locale must offer the same intents.' },
+      {
+        file: join(dir, JA),
+        problem:
+          'AMAZON.NavigateHomeIntent is missing, but en-US.json has it: every locale must offer the same intents.',
+      },
     ]);
   });
 
@@ -141,8 +160,14 @@ describe('broken copies, each refused with the file and the problem', () => {
       manifest.manifest!.publishingInformation!.locales!['ja-JP']!.examplePhrases![0] = 'ピザを注文して';
     });
     expect((await checkSkillPackage(dir)).problems).toEqual([
-      { file: join(dir, 'skill.json'), problem: 'The first ja-JP example phrase "ピザを注文して" must start with the wake word (アレクサ).' },
-      { file: join(dir, 'skill.json'), problem: `The ja-JP example phrase "ピザを注文して" does not reach the skill: by ${join(dir, JA)} it names neither the skill nor one of its samples.` },
+      {
+        file: join(dir, 'skill.json'),
+        problem: 'The first ja-JP example phrase "ピザを注文して" must start with the wake word (アレクサ).',
+      },
+      {
+        file: join(dir, 'skill.json'),
+        problem: `The ja-JP example phrase "ピザを注文して" does not reach the skill: by ${join(dir, JA)} it names neither the skill nor one of its samples.`,
+      },
     ]);
   });
 
@@ -151,7 +176,10 @@ describe('broken copies, each refused with the file and the problem', () => {
       manifest.manifest!.publishingInformation!.locales!['en-GB'] = { ...enUS(manifest) };
     });
     expect((await checkSkillPackage(dir)).problems).toEqual([
-      { file: join(dir, 'skill.json'), problem: 'The locale en-GB is published, but there is no interactionModels/custom/en-GB.json.' },
+      {
+        file: join(dir, 'skill.json'),
+        problem: 'The locale en-GB is published, but there is no interactionModels/custom/en-GB.json.',
+      },
     ]);
   });
 
@@ -159,12 +187,16 @@ describe('broken copies, each refused with the file and the problem', () => {
     const dir = await editModel(EN, (model) => {
       model.invocationName = 'alexa mail sender';
     });
-    const failure = await run('npm', ['run', '-s', 'check:skill-package', '--', '--dir', dir], { cwd: PROJECT_ROOT }).then(
+    const failure = await run('npm', ['run', '-s', 'check:skill-package', '--', '--dir', dir], {
+      cwd: PROJECT_ROOT,
+    }).then(
       () => ({ code: 0, stdout: '', stderr: '' }),
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
     expect(failure.code).toBe(1);
-    expect(failure.stdout).toContain(`${join(dir, EN)}: The invocation name "alexa mail sender" may not contain a wake word: "alexa".\n`);
+    expect(failure.stdout).toContain(
+      `${join(dir, EN)}: The invocation name "alexa mail sender" may not contain a wake word: "alexa".\n`,
+    );
     expect(failure.stderr.trim()).toMatch(/^The skill package has \d+ problems?; fix (it|them) before `ask deploy`\.$/);
   });
 });
@@ -182,8 +214,16 @@ describe('invocation name rules', () => {
   });
 
   it.each([
-    ['en-US', 'Mail Sender', 'may contain only lower-case letters, spaces, apostrophes and periods (spell numbers out); it contains "M", "S"'],
-    ['en-US', 'mail sender 2', 'may contain only lower-case letters, spaces, apostrophes and periods (spell numbers out); it contains "2"'],
+    [
+      'en-US',
+      'Mail Sender',
+      'may contain only lower-case letters, spaces, apostrophes and periods (spell numbers out); it contains "M", "S"',
+    ],
+    [
+      'en-US',
+      'mail sender 2',
+      'may contain only lower-case letters, spaces, apostrophes and periods (spell numbers out); it contains "2"',
+    ],
     ['en-US', 'mailsender', 'must be at least two words'],
     ['en-US', 'the mailer', 'of two words may not use an article or preposition such as "the"'],
     ['en-US', 'open mail sender', 'may not contain a launch phrase: "open"'],
@@ -192,7 +232,11 @@ describe('invocation name rules', () => {
     ['en-US', 'amazon mail sender', 'may not contain a wake word: "amazon"'],
     ['en-US', 'computer mail sender', 'may not contain a wake word: "computer"'],
     ['en-US', 'mail sender skill', 'may not contain the word "skill"'],
-    ['ja-JP', 'メール2号', 'may contain only hiragana, katakana, kanji, lower-case letters and spaces (write numbers out, 二十一); it contains "2"'],
+    [
+      'ja-JP',
+      'メール2号',
+      'may contain only hiragana, katakana, kanji, lower-case letters and spaces (write numbers out, 二十一); it contains "2"',
+    ],
     ['ja-JP', 'メールを起動して', 'may not contain a launch phrase: "起動して"'],
     ['ja-JP', 'アレクサメール', 'may not contain a wake word: "アレクサ"'],
     ['ja-JP', 'コンピューターメール', 'may not contain a wake word: "コンピューター"'],

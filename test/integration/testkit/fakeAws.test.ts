@@ -19,13 +19,21 @@ import {
   GetUserCommand,
   IAMClient,
 } from '@aws-sdk/client-iam';
-import { GetIdentityVerificationAttributesCommand, GetSendQuotaCommand, SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
+import {
+  GetIdentityVerificationAttributesCommand,
+  GetSendQuotaCommand,
+  SESClient,
+  VerifyEmailIdentityCommand,
+} from '@aws-sdk/client-ses';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeAws, type FakeAws } from '../../../testkit/aws/server.ts';
+import { type FakeAws, startFakeAws } from '../../../testkit/aws/server.ts';
 import { setAwsEnvironment } from '../../helpers/provisionHarness.ts';
 
-const DOCUMENT = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: '*' }] });
+const DOCUMENT = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'ses:SendEmail', Resource: '*' }],
+});
 
 let fake: FakeAws;
 let folder: string;
@@ -53,7 +61,9 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-async function failure(promise: Promise<unknown>): Promise<{ name: string; code: string; status: number | undefined; message: string }> {
+async function failure(
+  promise: Promise<unknown>,
+): Promise<{ name: string; code: string; status: number | undefined; message: string }> {
   const error = (await promise.then(
     () => {
       throw new Error('expected the call to fail');
@@ -65,9 +75,17 @@ async function failure(promise: Promise<unknown>): Promise<{ name: string; code:
 
 describe('the fake IAM', () => {
   it('answers NoSuchEntity (404) for a missing user and EntityAlreadyExists (409) for a duplicate', async () => {
-    expect(await failure(iam.send(new GetUserCommand({ UserName: 'Nobody' })))).toMatchObject({ name: 'NoSuchEntityException', code: 'NoSuchEntity', status: 404 });
+    expect(await failure(iam.send(new GetUserCommand({ UserName: 'Nobody' })))).toMatchObject({
+      name: 'NoSuchEntityException',
+      code: 'NoSuchEntity',
+      status: 404,
+    });
     await iam.send(new CreateUserCommand({ UserName: 'Twice' }));
-    expect(await failure(iam.send(new CreateUserCommand({ UserName: 'Twice' })))).toMatchObject({ name: 'EntityAlreadyExistsException', code: 'EntityAlreadyExists', status: 409 });
+    expect(await failure(iam.send(new CreateUserCommand({ UserName: 'Twice' })))).toMatchObject({
+      name: 'EntityAlreadyExistsException',
+      code: 'EntityAlreadyExists',
+      status: 409,
+    });
   });
 
   it('answers LimitExceeded at the third access key', async () => {
@@ -85,9 +103,15 @@ describe('the fake IAM', () => {
   it('answers LimitExceeded at the sixth policy version, and keeps documents URL-encoded', async () => {
     const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: 'Versions', PolicyDocument: DOCUMENT }));
     const arn = Policy?.Arn ?? '';
-    for (let version = 2; version <= 5; version++) await iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: DOCUMENT }));
-    expect(await failure(iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: DOCUMENT })))).toMatchObject({ code: 'LimitExceeded', status: 409 });
-    expect(await failure(iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: 'v1' })))).toMatchObject({ code: 'DeleteConflict', status: 409 });
+    for (let version = 2; version <= 5; version++)
+      await iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: DOCUMENT }));
+    expect(
+      await failure(iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: DOCUMENT }))),
+    ).toMatchObject({ code: 'LimitExceeded', status: 409 });
+    expect(await failure(iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: 'v1' })))).toMatchObject({
+      code: 'DeleteConflict',
+      status: 409,
+    });
     const { PolicyVersion } = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v1' }));
     expect(PolicyVersion?.Document).toBe(encodeURIComponent(DOCUMENT));
   });
@@ -103,11 +127,16 @@ describe('the fake IAM', () => {
       status: 409,
       message: 'Cannot delete a policy attached to entities.',
     });
-    expect(await failure(iam.send(new DeleteUserCommand({ UserName: 'Holder' })))).toMatchObject({ code: 'DeleteConflict', message: 'Cannot delete entity, must delete access keys first.' });
+    expect(await failure(iam.send(new DeleteUserCommand({ UserName: 'Holder' })))).toMatchObject({
+      code: 'DeleteConflict',
+      message: 'Cannot delete entity, must delete access keys first.',
+    });
   });
 
   it('answers MalformedPolicyDocument for a document that is not JSON', async () => {
-    expect(await failure(iam.send(new CreatePolicyCommand({ PolicyName: 'Broken', PolicyDocument: '{not json' })))).toMatchObject({ code: 'MalformedPolicyDocument', status: 400 });
+    expect(
+      await failure(iam.send(new CreatePolicyCommand({ PolicyName: 'Broken', PolicyDocument: '{not json' }))),
+    ).toMatchObject({ code: 'MalformedPolicyDocument', status: 400 });
   });
 
   it('answers AccessDenied, naming the action, for an action it is told to deny', async () => {
@@ -115,23 +144,39 @@ describe('the fake IAM', () => {
     try {
       const denied = await failure(iam.send(new CreateUserCommand({ UserName: 'Denied' })));
       expect(denied).toMatchObject({ code: 'AccessDenied', status: 403 });
-      expect(denied.message).toContain('is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::123456789012:user/Denied');
+      expect(denied.message).toContain(
+        'is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::123456789012:user/Denied',
+      );
     } finally {
       fake.allow('iam:CreateUser');
     }
   });
 
-  it('authenticates by access key: unknown keys are refused, a user\'s own key is not an administrator', async () => {
+  it("authenticates by access key: unknown keys are refused, a user's own key is not an administrator", async () => {
     await iam.send(new CreateUserCommand({ UserName: 'Sender' }));
     const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'Sender' }));
-    const asUser = { region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: AccessKey?.AccessKeyId ?? '', secretAccessKey: AccessKey?.SecretAccessKey ?? '' } };
+    const asUser = {
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: AccessKey?.AccessKeyId ?? '', secretAccessKey: AccessKey?.SecretAccessKey ?? '' },
+    };
     const userSts = new STSClient(asUser);
     const userIam = new IAMClient(asUser);
-    const stranger = new STSClient({ region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'LOCALSTRANGER', secretAccessKey: 'not-real' } });
+    const stranger = new STSClient({
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'LOCALSTRANGER', secretAccessKey: 'not-real' },
+    });
     try {
       expect((await userSts.send(new GetCallerIdentityCommand({}))).Arn).toBe('arn:aws:iam::123456789012:user/Sender');
-      expect(await failure(userIam.send(new CreateUserCommand({ UserName: 'Escalation' })))).toMatchObject({ code: 'AccessDenied', status: 403 });
-      expect(await failure(stranger.send(new GetCallerIdentityCommand({})))).toMatchObject({ code: 'InvalidClientTokenId', status: 403 });
+      expect(await failure(userIam.send(new CreateUserCommand({ UserName: 'Escalation' })))).toMatchObject({
+        code: 'AccessDenied',
+        status: 403,
+      });
+      expect(await failure(stranger.send(new GetCallerIdentityCommand({})))).toMatchObject({
+        code: 'InvalidClientTokenId',
+        status: 403,
+      });
     } finally {
       userSts.destroy();
       userIam.destroy();
@@ -147,7 +192,11 @@ describe('the fake IAM', () => {
     expect(unused.UserName).toBe('Rotating');
     expect(unused.AccessKeyLastUsed).toEqual({ ServiceName: 'N/A', Region: 'N/A' });
 
-    const asUser = new STSClient({ region: 'eu-west-1', maxAttempts: 1, credentials: { accessKeyId: keyId, secretAccessKey: AccessKey?.SecretAccessKey ?? '' } });
+    const asUser = new STSClient({
+      region: 'eu-west-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: keyId, secretAccessKey: AccessKey?.SecretAccessKey ?? '' },
+    });
     try {
       await asUser.send(new GetCallerIdentityCommand({}));
     } finally {
@@ -158,22 +207,32 @@ describe('the fake IAM', () => {
     expect(used.AccessKeyLastUsed?.LastUsedDate).toBeInstanceOf(Date);
     expect(Date.now() - (used.AccessKeyLastUsed?.LastUsedDate?.getTime() ?? 0)).toBeLessThan(60_000);
 
-    expect(await failure(iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: 'NEVER_ISSUED_KEY_ID' })))).toMatchObject({ code: 'NoSuchEntity', status: 404 });
+    expect(
+      await failure(iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: 'NEVER_ISSUED_KEY_ID' }))),
+    ).toMatchObject({ code: 'NoSuchEntity', status: 404 });
   });
 });
 
 describe('the fake SES and STS', () => {
   it('keeps verification per region, starts in the sandbox, and refuses a malformed address', async () => {
     await ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'me@example.com' }));
-    const attributes = await ses.send(new GetIdentityVerificationAttributesCommand({ Identities: ['me@example.com', 'unknown@example.com'] }));
+    const attributes = await ses.send(
+      new GetIdentityVerificationAttributesCommand({ Identities: ['me@example.com', 'unknown@example.com'] }),
+    );
     expect(attributes.VerificationAttributes).toEqual({ 'me@example.com': { VerificationStatus: 'Pending' } });
     expect(fake.ses.identities('eu-west-1').size).toBe(0);
     expect(await ses.send(new GetSendQuotaCommand({}))).toMatchObject({ Max24HourSend: 200, MaxSendRate: 1 });
-    expect(await failure(ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'not an address' })))).toMatchObject({ code: 'InvalidParameterValue', status: 400 });
+    expect(await failure(ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'not an address' })))).toMatchObject({
+      code: 'InvalidParameterValue',
+      status: 400,
+    });
   });
 
   it('names the account of the administrator', async () => {
-    expect(await sts.send(new GetCallerIdentityCommand({}))).toMatchObject({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/local-admin' });
+    expect(await sts.send(new GetCallerIdentityCommand({}))).toMatchObject({
+      Account: '123456789012',
+      Arn: 'arn:aws:iam::123456789012:user/local-admin',
+    });
   });
 
   it('counts mutating calls apart from reads', () => {

@@ -2,10 +2,10 @@
 // the error SES sends (name, message, status), accepted mails reach the outbox behind it, and
 // the counts say what happened.
 
-import { SendEmailCommand, SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import { SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSesFaultServer, SES_BEHAVIOURS, type SesFaultServer } from '../../../testkit/ses/faultServer.ts';
-import { startSesOutbox, type SesOutbox } from '../../../testkit/ses/outbox.ts';
+import { SES_BEHAVIOURS, type SesFaultServer, startSesFaultServer } from '../../../testkit/ses/faultServer.ts';
+import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
 
 let outbox: SesOutbox;
 let ses: SesFaultServer;
@@ -41,7 +41,9 @@ const mail = (subject = 'Hello') =>
     Message: { Subject: { Data: subject }, Body: { Text: { Data: 'Body' } } },
   });
 
-async function failureOf(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
+async function failureOf(
+  promise: Promise<unknown>,
+): Promise<{ name: string; message: string; status: number | undefined }> {
   try {
     await promise;
   } catch (error) {
@@ -55,12 +57,37 @@ describe('a failure', () => {
   it.each([
     ['throttling', 'Throttling', 400, 'Maximum sending rate exceeded.'],
     ['daily-quota', 'Throttling', 400, 'Daily message quota exceeded.'],
-    ['recipient-not-verified', 'MessageRejected', 400, 'Email address is not verified. The following identities failed the check in region US-EAST-1: you@example.com'],
-    ['sender-not-verified', 'MessageRejected', 400, 'Email address is not verified. The following identities failed the check in region US-EAST-1: sender@example.com'],
-    ['sending-paused', 'AccountSendingPausedException', 400, 'Email sending is disabled for your entire Amazon SES account.'],
+    [
+      'recipient-not-verified',
+      'MessageRejected',
+      400,
+      'Email address is not verified. The following identities failed the check in region US-EAST-1: you@example.com',
+    ],
+    [
+      'sender-not-verified',
+      'MessageRejected',
+      400,
+      'Email address is not verified. The following identities failed the check in region US-EAST-1: sender@example.com',
+    ],
+    [
+      'sending-paused',
+      'AccountSendingPausedException',
+      400,
+      'Email sending is disabled for your entire Amazon SES account.',
+    ],
     ['invalid-client-token', 'InvalidClientTokenId', 403, 'The security token included in the request is invalid.'],
-    ['signature-mismatch', 'SignatureDoesNotMatch', 403, 'The request signature we calculated does not match the signature you provided.'],
-    ['internal-failure', 'InternalFailure', 500, 'The request processing has failed because of an unknown error, exception or failure.'],
+    [
+      'signature-mismatch',
+      'SignatureDoesNotMatch',
+      403,
+      'The request signature we calculated does not match the signature you provided.',
+    ],
+    [
+      'internal-failure',
+      'InternalFailure',
+      500,
+      'The request processing has failed because of an unknown error, exception or failure.',
+    ],
   ] as const)('%s reaches the SDK as %s (HTTP %i)', async (behaviour, name, status, message) => {
     ses.set(SES_BEHAVIOURS[behaviour]);
     const failure = await failureOf(client(ses.url).send(mail()));
@@ -74,7 +101,9 @@ describe('a failure', () => {
 
   it('names the region of the request in an unverified-address message, as SES does', async () => {
     ses.set(SES_BEHAVIOURS['recipient-not-verified']);
-    expect((await failureOf(client(ses.url, { region: 'eu-west-1' }).send(mail()))).message).toContain('in region EU-WEST-1: you@example.com');
+    expect((await failureOf(client(ses.url, { region: 'eu-west-1' }).send(mail()))).message).toContain(
+      'in region EU-WEST-1: you@example.com',
+    );
   });
 
   it('malformed-xml answers 200 with XML no parser accepts', async () => {
@@ -105,7 +134,9 @@ describe('acceptance', () => {
     const alone = await startSesFaultServer();
     try {
       const sent = await client(alone.url).send(mail());
-      const raw = await client(alone.url).send(new SendRawEmailCommand({ RawMessage: { Data: new TextEncoder().encode('Subject: x\r\n\r\nbody') } }));
+      const raw = await client(alone.url).send(
+        new SendRawEmailCommand({ RawMessage: { Data: new TextEncoder().encode('Subject: x\r\n\r\nbody') } }),
+      );
       expect(sent.MessageId).toMatch(/\S/);
       expect(raw.MessageId).toMatch(/\S/);
       expect(alone.requests).toEqual([
@@ -120,11 +151,15 @@ describe('acceptance', () => {
 
   it('slow answers only after its delay, then accepts', async () => {
     ses.set({ kind: 'accept', delayMs: 600 });
-    expect((await failureOf(client(ses.url, { requestTimeout: 200 }).send(mail('Too late')))).name).toBe('TimeoutError');
+    expect((await failureOf(client(ses.url, { requestTimeout: 200 }).send(mail('Too late')))).name).toBe(
+      'TimeoutError',
+    );
     const output = await client(ses.url, { requestTimeout: 5_000 }).send(mail('Slow'));
     expect(output.MessageId).toBeTruthy();
     // The first request's answer also came, after the client gave up on it: SES may well take a mail the client timed out on.
-    await expect.poll(async () => (await outbox.mails()).map((captured) => captured.subject).sort()).toEqual(['Slow', 'Too late']);
+    await expect
+      .poll(async () => (await outbox.mails()).map((captured) => captured.subject).sort())
+      .toEqual(['Slow', 'Too late']);
   });
 
   it('fails N times, then succeeds, counting every request', async () => {

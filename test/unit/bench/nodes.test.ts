@@ -28,7 +28,11 @@ describe('the nodes the benchmark measures', () => {
   it("takes the machine's node from PATH, passing over a node_modules/.bin that npm run puts first", async () => {
     await executable(join(folder, 'project/node_modules/.bin/node'), '#!/bin/sh\n');
     const machine = await executable(join(folder, 'usr/bin/node'), '#!/bin/sh\n');
-    expect(machineNode([join(folder, 'project/node_modules/.bin'), join(folder, 'empty'), join(folder, 'usr/bin')].join(delimiter))).toBe(machine);
+    expect(
+      machineNode(
+        [join(folder, 'project/node_modules/.bin'), join(folder, 'empty'), join(folder, 'usr/bin')].join(delimiter),
+      ),
+    ).toBe(machine);
   });
 
   it('learns the version of a working node, and whether it has the compile cache', () => {
@@ -45,7 +49,17 @@ describe('the nodes the benchmark measures', () => {
   });
 
   it("lets the node of Lambda's major speak for Lambda, else the first one", () => {
-    expect(lambdaLike([{ major: 20, name: 'a' }, { major: 22, name: 'b' }]).name).toBe('b');
-    expect(lambdaLike([{ major: 20, name: 'a' }, { major: 24, name: 'c' }]).name).toBe('a');
+    expect(
+      lambdaLike([
+        { major: 20, name: 'a' },
+        { major: 22, name: 'b' },
+      ]).name,
+    ).toBe('b');
+    expect(
+      lambdaLike([
+        { major: 20, name: 'a' },
+        { major: 24, name: 'c' },
+      ]).name,
+    ).toBe('a');
   });
 });

@@ -21,16 +21,19 @@ describe('benchmark statistics', () => {
 
   it('orders a summary: min ≤ p10 ≤ median ≤ p90 ≤ p99 ≤ max, each within the data', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 200 }), (values) => {
-        const s = summarize(values);
-        expect(s.n).toBe(values.length);
-        expect(s.min).toBeLessThanOrEqual(s.p10);
-        expect(s.p10).toBeLessThanOrEqual(s.median);
-        expect(s.median).toBeLessThanOrEqual(s.p90);
-        expect(s.p90).toBeLessThanOrEqual(s.p99);
-        expect(s.p99).toBeLessThanOrEqual(s.max);
-        expect(values).toContain(s.p99);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 200 }),
+        (values) => {
+          const s = summarize(values);
+          expect(s.n).toBe(values.length);
+          expect(s.min).toBeLessThanOrEqual(s.p10);
+          expect(s.p10).toBeLessThanOrEqual(s.median);
+          expect(s.median).toBeLessThanOrEqual(s.p90);
+          expect(s.p90).toBeLessThanOrEqual(s.p99);
+          expect(s.p99).toBeLessThanOrEqual(s.max);
+          expect(values).toContain(s.p99);
+        },
+      ),
     );
   });
 

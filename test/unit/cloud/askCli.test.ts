@@ -17,9 +17,12 @@ describe('askErrorSentence', () => {
   });
 
   it('passes a plain message through, on one line', () => {
-    expect(askErrorSentence('[Error]: Can\'t resolve profile [work] as it doesn\'t exist.\n  Please run "ask configure --profile work" first.\n', '')).toBe(
-      'Can\'t resolve profile [work] as it doesn\'t exist. Please run "ask configure --profile work" first.',
-    );
+    expect(
+      askErrorSentence(
+        '[Error]: Can\'t resolve profile [work] as it doesn\'t exist.\n  Please run "ask configure --profile work" first.\n',
+        '',
+      ),
+    ).toBe('Can\'t resolve profile [work] as it doesn\'t exist. Please run "ask configure --profile work" first.');
     expect(askErrorSentence('', '')).toBe('the ASK CLI failed without a message');
   });
 });

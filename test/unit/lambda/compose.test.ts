@@ -1,16 +1,21 @@
 // The raw MIME message for SendRawEmail, as a mail client would read it.
 
-import { describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
 import { composeRawMessage } from '../../../lambda/mail/compose.ts';
 import { headerSafe } from '../../../lambda/mail/headers.ts';
-import { ja } from '../../../lambda/messages/ja.ts';
 import { en } from '../../../lambda/messages/en.ts';
+import { ja } from '../../../lambda/messages/ja.ts';
 
 describe('composeRawMessage', () => {
   it('encodes a Japanese subject, body and attachment so they decode to the same text', async () => {
     const note = '牛乳と卵を買う。明日の朝までに！';
-    const raw = await composeRawMessage({ from: 'sender@example.com', to: 'hanako@example.jp', content: ja.mailContent({ givenName: '花子', note }), attachedNote: note });
+    const raw = await composeRawMessage({
+      from: 'sender@example.com',
+      to: 'hanako@example.jp',
+      content: ja.mailContent({ givenName: '花子', note }),
+      attachedNote: note,
+    });
 
     expect(raw.toString('latin1')).toMatch(/^Subject: =\?UTF-8\?/m);
     const parsed = await simpleParser(raw);
@@ -24,7 +29,12 @@ describe('composeRawMessage', () => {
 
   it('keeps exactly one recipient and no header from the note', async () => {
     const note = 'hi\r\nBcc: attacker@evil.example\r\n\r\nbody';
-    const raw = await composeRawMessage({ from: 'sender@example.com', to: 'taro@example.com', content: en.mailContent({ note }), attachedNote: note });
+    const raw = await composeRawMessage({
+      from: 'sender@example.com',
+      to: 'taro@example.com',
+      content: en.mailContent({ note }),
+      attachedNote: note,
+    });
     const parsed = await simpleParser(raw);
 
     expect(parsed.headers.get('bcc')).toBeUndefined();

@@ -3,12 +3,20 @@
 import { describe, expect, it } from 'vitest';
 import { isPlausibleAddress, loadConfig } from '../../../lambda/config.ts';
 
-const complete = { SES_FROM_ADDRESS: 'sender@example.com', SES_ACCESS_KEY_ID: 'EXAMPLE-KEY-ID-NOT-REAL', SES_SECRET_ACCESS_KEY: 'not-a-real-secret' };
+const complete = {
+  SES_FROM_ADDRESS: 'sender@example.com',
+  SES_ACCESS_KEY_ID: 'EXAMPLE-KEY-ID-NOT-REAL',
+  SES_SECRET_ACCESS_KEY: 'not-a-real-secret',
+};
 
 describe('loadConfig', () => {
   it('reads a complete configuration', () => {
     expect(loadConfig({ ...complete, SES_REGION: 'eu-west-1', SKILL_ID: 'amzn1.ask.skill.x' })).toEqual({
-      mail: { fromAddress: 'sender@example.com', region: 'eu-west-1', credentials: { accessKeyId: 'EXAMPLE-KEY-ID-NOT-REAL', secretAccessKey: 'not-a-real-secret' } },
+      mail: {
+        fromAddress: 'sender@example.com',
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'EXAMPLE-KEY-ID-NOT-REAL', secretAccessKey: 'not-a-real-secret' },
+      },
       skillId: 'amzn1.ask.skill.x',
       problems: [],
     });
@@ -29,7 +37,10 @@ describe('loadConfig', () => {
     [{}, /SES_FROM_ADDRESS is not set/],
     [{ SES_FROM_ADDRESS: 'sender at example.com' }, /SES_FROM_ADDRESS is not an email address/],
     [{ ...complete, SES_REGION: 'Virginia' }, /SES_REGION "Virginia" is not an AWS region name/],
-    [{ SES_FROM_ADDRESS: 'sender@example.com', SES_ACCESS_KEY_ID: 'EXAMPLE-KEY-ID-NOT-REAL' }, /SES_SECRET_ACCESS_KEY is not set/],
+    [
+      { SES_FROM_ADDRESS: 'sender@example.com', SES_ACCESS_KEY_ID: 'EXAMPLE-KEY-ID-NOT-REAL' },
+      /SES_SECRET_ACCESS_KEY is not set/,
+    ],
     [{ SES_FROM_ADDRESS: 'sender@example.com', SES_SECRET_ACCESS_KEY: 'x' }, /SES_ACCESS_KEY_ID is not set/],
   ])('reports an unusable configuration %#', (env, problem) => {
     const config = loadConfig(env);
@@ -44,12 +55,15 @@ describe('loadConfig', () => {
 });
 
 describe('isPlausibleAddress', () => {
-  it.each(['victim\u0001attacker@evil.example', 'a\u0085b@example.com', 'taro@exa\u0000mple.com', 'two words@example.com', 'no-at-sign.example.com'])(
-    'refuses %j',
-    (address) => {
-      expect(isPlausibleAddress(address)).toBe(false);
-    },
-  );
+  it.each([
+    'victim\u0001attacker@evil.example',
+    'a\u0085b@example.com',
+    'taro@exa\u0000mple.com',
+    'two words@example.com',
+    'no-at-sign.example.com',
+  ])('refuses %j', (address) => {
+    expect(isPlausibleAddress(address)).toBe(false);
+  });
 
   it.each(['taro@example.com', 'o.brien+alexa@example.co.jp'])('accepts %j', (address) => {
     expect(isPlausibleAddress(address)).toBe(true);

@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lambda/config.ts';
 import { createLogger, maskAddressesIn } from '../../../lambda/log.ts';
+import { classifySesError } from '../../../lambda/mail/errors.ts';
 import { createSkill } from '../../../lambda/skill.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
-import { classifySesError } from '../../../lambda/mail/errors.ts';
 import { speechOf } from '../../../testkit/skillHarness.ts';
 
 function skillWithBrokenProfile(message: string) {
@@ -26,12 +26,16 @@ describe('unexpected errors', () => {
     ['en-US', '<speak>Sorry, something went wrong. Please try again.</speak>'],
     ['ja-JP', '<speak>すみません、問題が発生しました。もう一度お試しください。</speak>'],
   ])('are answered with a plain apology in %s', async (locale, apology) => {
-    const { skill, logs } = skillWithBrokenProfile('Cannot read properties of undefined (reading "x") at /var/task/index.js:1:2');
+    const { skill, logs } = skillWithBrokenProfile(
+      'Cannot read properties of undefined (reading "x") at /var/task/index.js:1:2',
+    );
     const response = await skill.invoke(intentRequest('SendEmailIntent', {}, { locale }));
 
     expect(speechOf(response)).toBe(apology);
     expect(JSON.stringify(response)).not.toContain('/var/task');
-    expect(logs.map((line) => JSON.parse(line))).toContainEqual(expect.objectContaining({ level: 'error', event: 'unhandled-error', errorName: 'TypeError' }));
+    expect(logs.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({ level: 'error', event: 'unhandled-error', errorName: 'TypeError' }),
+    );
   });
 
   it('mask an address that appears in an error message before logging it', async () => {
@@ -55,13 +59,20 @@ describe('maskAddressesIn', () => {
 
 describe('classifySesError on an unverified address', () => {
   const rejected = (identities: string) =>
-    Object.assign(new Error(`Email address is not verified. The following identities failed the check in region US-EAST-1: ${identities}`), { name: 'MessageRejected' });
+    Object.assign(
+      new Error(
+        `Email address is not verified. The following identities failed the check in region US-EAST-1: ${identities}`,
+      ),
+      { name: 'MessageRejected' },
+    );
 
   it('blames the recipient when only an address that merely contains the sender failed', () => {
     expect(classifySesError(rejected('gmail@example.com'), 'mail@example.com').kind).toBe('recipient-not-verified');
   });
 
   it('blames the sender when the sender is among the identities, in any case', () => {
-    expect(classifySesError(rejected('user@example.org, Mail@Example.com'), 'mail@example.com').kind).toBe('sender-not-verified');
+    expect(classifySesError(rejected('user@example.org, Mail@Example.com'), 'mail@example.com').kind).toBe(
+      'sender-not-verified',
+    );
   });
 });

@@ -17,10 +17,18 @@ async function provisioningSection(): Promise<string> {
 }
 
 describe('the README provisioning section', () => {
-  it('lists exactly the permissions the command uses, plus the live suite\'s', async () => {
+  it("lists exactly the permissions the command uses, plus the live suite's", async () => {
     const section = await provisioningSection();
     const listed = new Set([...section.matchAll(/`((?:iam|ses|sts):[A-Za-z]+)`/g)].map((match) => match[1]));
-    expect([...listed].sort()).toEqual([...Object.keys(PERMISSIONS), 'iam:SimulateCustomPolicy', 'ses:SendEmail', 'ses:SendRawEmail', 'ses:SendMail'].sort());
+    expect([...listed].sort()).toEqual(
+      [
+        ...Object.keys(PERMISSIONS),
+        'iam:SimulateCustomPolicy',
+        'ses:SendEmail',
+        'ses:SendRawEmail',
+        'ses:SendMail',
+      ].sort(),
+    );
   });
 
   it('gives only commands that parse', async () => {

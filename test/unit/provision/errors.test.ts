@@ -7,33 +7,56 @@ import { explainAwsError } from '../../../ops/provision/errors.ts';
 const context = { permission: 'ses:GetSendQuota', region: 'eu-west-1' } as const;
 
 describe('explainAwsError', () => {
-  it('takes the denied action from SES\'s own message, backticks and all', () => {
-    const error = { name: 'AccessDenied', Code: 'AccessDenied', message: "User `arn:aws:iam::123456789012:user/admin' is not authorized to perform `ses:VerifyEmailIdentity' on resource `arn:aws:ses:eu-west-1:123456789012:identity/a@example.com'" };
+  it("takes the denied action from SES's own message, backticks and all", () => {
+    const error = {
+      name: 'AccessDenied',
+      Code: 'AccessDenied',
+      message:
+        "User `arn:aws:iam::123456789012:user/admin' is not authorized to perform `ses:VerifyEmailIdentity' on resource `arn:aws:ses:eu-west-1:123456789012:identity/a@example.com'",
+    };
     expect(explainAwsError(error, context)).toBe(
       'Access denied: your AWS credentials lack the permission ses:VerifyEmailIdentity, needed to send SES’s verification mail to an address; the README lists every permission this command needs.',
     );
   });
 
   it('names the permission of the call when the message does not', () => {
-    expect(explainAwsError({ name: 'AccessDeniedException', message: 'Access Denied' }, context)).toContain('lack the permission ses:GetSendQuota, needed to check whether the account is still in the SES sandbox');
-  });
-
-  it('tells an expired SSO session from missing credentials', () => {
-    expect(explainAwsError({ name: 'TokenProviderError', message: 'The SSO session token has expired.' }, { ...context, profile: 'admin' })).toBe(
-      'Your AWS SSO session has expired: run `aws sso login --profile admin`, then run this command again.',
+    expect(explainAwsError({ name: 'AccessDeniedException', message: 'Access Denied' }, context)).toContain(
+      'lack the permission ses:GetSendQuota, needed to check whether the account is still in the SES sandbox',
     );
   });
 
+  it('tells an expired SSO session from missing credentials', () => {
+    expect(
+      explainAwsError(
+        { name: 'TokenProviderError', message: 'The SSO session token has expired.' },
+        { ...context, profile: 'admin' },
+      ),
+    ).toBe('Your AWS SSO session has expired: run `aws sso login --profile admin`, then run this command again.');
+  });
+
   it('says throttling is safe to repeat, and nothing listening is an endpoint problem', () => {
-    expect(explainAwsError({ name: 'ThrottlingException', message: 'Rate exceeded' }, context)).toBe('AWS is throttling GetSendQuota requests (ThrottlingException): wait a minute and run the command again; it is safe to repeat.');
-    expect(explainAwsError({ name: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9' }, context)).toBe(
+    expect(explainAwsError({ name: 'ThrottlingException', message: 'Rate exceeded' }, context)).toBe(
+      'AWS is throttling GetSendQuota requests (ThrottlingException): wait a minute and run the command again; it is safe to repeat.',
+    );
+    expect(
+      explainAwsError({ name: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9' }, context),
+    ).toBe(
       'Could not connect to the SES endpoint: nothing is listening there (check AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_SES).',
     );
   });
 
   it('masks addresses in anything it repeats from AWS', () => {
-    const sentence = explainAwsError({ name: 'InvalidParameterValue', Code: 'InvalidParameterValue', message: 'Invalid email address<someone.private@example.com>.' }, context);
+    const sentence = explainAwsError(
+      {
+        name: 'InvalidParameterValue',
+        Code: 'InvalidParameterValue',
+        message: 'Invalid email address<someone.private@example.com>.',
+      },
+      context,
+    );
     expect(sentence).toBe('SES refused the address as invalid: Invalid email address<s***@example.com>.');
-    expect(explainAwsError({ name: 'Weird', message: 'odd failure for someone.private@example.com' }, context)).toBe('ses:GetSendQuota failed (Weird): odd failure for s***@example.com.');
+    expect(explainAwsError({ name: 'Weird', message: 'odd failure for someone.private@example.com' }, context)).toBe(
+      'ses:GetSendQuota failed (Weird): odd failure for s***@example.com.',
+    );
   });
 });

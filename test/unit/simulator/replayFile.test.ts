@@ -7,12 +7,15 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseReplayFile, ReplayFileError, readReplayFile } from '../../../devtools/simulator/replayFile.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
-import { parseReplayFile, readReplayFile, ReplayFileError } from '../../../devtools/simulator/replayFile.ts';
 
 // ask-cli 2.x: the validation `ask dialog --replay FILE` runs before it talks to Amazon.
 interface AskDialogCommand {
-  _resolvedArguments(cmd: { replay: string }, profile: string): { userInputs: string[]; skillId: string; locale: string };
+  _resolvedArguments(
+    cmd: { replay: string },
+    profile: string,
+  ): { userInputs: string[]; skillId: string; locale: string };
 }
 const { DialogCommand } = createRequire(import.meta.url)('ask-cli/dist/lib/commands/dialog/index.js') as {
   DialogCommand: new (smapiClient: unknown, optionModel: unknown) => AskDialogCommand;
@@ -47,7 +50,12 @@ function fileWith(name: string, content: string): string {
   return path;
 }
 
-const valid = { skillId: 'amzn1.ask.skill.test', locale: 'en-US', type: 'text', userInput: ['open mail sender', 'help'] };
+const valid = {
+  skillId: 'amzn1.ask.skill.test',
+  locale: 'en-US',
+  type: 'text',
+  userInput: ['open mail sender', 'help'],
+};
 
 describe('a file ask dialog refuses', () => {
   it.each([
@@ -78,8 +86,12 @@ describe('a file ask dialog refuses', () => {
   });
 
   it('is refused when userInput is not a list of strings, where ask dialog only crashes', () => {
-    expect(() => parseReplayFile({ ...valid, userInput: 'help' }, 'x.json')).toThrow("Replay file's userInput must be a list of strings.");
-    expect(() => parseReplayFile({ ...valid, userInput: ['help', 3] }, 'x.json')).toThrow("Replay file's userInput must be a list of strings.");
+    expect(() => parseReplayFile({ ...valid, userInput: 'help' }, 'x.json')).toThrow(
+      "Replay file's userInput must be a list of strings.",
+    );
+    expect(() => parseReplayFile({ ...valid, userInput: ['help', 3] }, 'x.json')).toThrow(
+      "Replay file's userInput must be a list of strings.",
+    );
   });
 
   it('is refused with ask dialog’s words when the skill has no such locale', () => {
@@ -91,18 +103,26 @@ describe('a file ask dialog refuses', () => {
 
 describe('a file ask dialog accepts', () => {
   const dialogFiles = ['en-US', 'ja-JP'].flatMap((locale) =>
-    readdirSync(join(PROJECT_ROOT, 'test/dialogs', locale)).map((name) => join(PROJECT_ROOT, 'test/dialogs', locale, name)),
+    readdirSync(join(PROJECT_ROOT, 'test/dialogs', locale)).map((name) =>
+      join(PROJECT_ROOT, 'test/dialogs', locale, name),
+    ),
   );
 
-  it.each(dialogFiles.map((path) => [path.slice(PROJECT_ROOT.length + 1), path]))('%s is valid for ask dialog and for us', (_, path) => {
-    expect(askDialogRefusal(path)).toBeUndefined();
-    const ours = readReplayFile(path);
-    expect(ours.userInput).toEqual(askDialog._resolvedArguments({ replay: path }, 'default').userInputs);
-    expect(ours.expect?.length).toBe(ours.userInput.length);
-  });
+  it.each(dialogFiles.map((path) => [path.slice(PROJECT_ROOT.length + 1), path]))(
+    '%s is valid for ask dialog and for us',
+    (_, path) => {
+      expect(askDialogRefusal(path)).toBeUndefined();
+      const ours = readReplayFile(path);
+      expect(ours.userInput).toEqual(askDialog._resolvedArguments({ replay: path }, 'default').userInputs);
+      expect(ours.expect?.length).toBe(ours.userInput.length);
+    },
+  );
 
   it('has its utterances trimmed, as ask dialog trims them', () => {
-    expect(parseReplayFile({ ...valid, userInput: ['  open mail sender ', 'help\n'] }, 'x.json').userInput).toEqual(['open mail sender', 'help']);
+    expect(parseReplayFile({ ...valid, userInput: ['  open mail sender ', 'help\n'] }, 'x.json').userInput).toEqual([
+      'open mail sender',
+      'help',
+    ]);
   });
 
   it('may carry keys neither of us knows', () => {
@@ -112,18 +132,53 @@ describe('a file ask dialog accepts', () => {
 
 describe('our own keys', () => {
   it('accepts an expect entry per utterance, not counting commands', () => {
-    const file = parseReplayFile({ ...valid, userInput: ['open mail sender', 'help', '.quit'], expect: [{ speech: 'Welcome' }, { speech: 'sends', card: null, mails: 0, sessionEnded: false }] }, 'x.json');
+    const file = parseReplayFile(
+      {
+        ...valid,
+        userInput: ['open mail sender', 'help', '.quit'],
+        expect: [{ speech: 'Welcome' }, { speech: 'sends', card: null, mails: 0, sessionEnded: false }],
+      },
+      'x.json',
+    );
     expect(file.expect).toHaveLength(2);
   });
 
   it.each([
-    ['too few expect entries', { expect: [{ speech: 'x' }] }, "Replay file's expect has 1 entries but userInput has 2 utterances"],
-    ['an entry without speech', { expect: [{ speech: 'x' }, { mails: 1 }] }, "Replay file's expect[1] must have required property 'speech'."],
-    ['a negative mail count', { expect: [{ speech: 'x' }, { speech: 'y', mails: -1 }] }, "Replay file's expect[1].mails must be >= 0."],
-    ['a key expect does not know', { expect: [{ speech: 'x' }, { speech: 'y', mail: 1 }] }, 'must NOT have additional properties "mail"'],
-    ['a speech that is no regular expression', { expect: [{ speech: 'x' }, { speech: '(unclosed' }] }, "Replay file's expect[1].speech is not a regular expression"],
-    ['an SES behaviour that does not exist', { simulate: { ses: 'explode' } }, "Replay file's simulate.ses must be equal to one of the allowed values (accept, slow, hang, stall, throttling"],
-    ['an email permission that is not a boolean', { simulate: { emailPermission: 'no' } }, "Replay file's simulate.emailPermission must be boolean."],
+    [
+      'too few expect entries',
+      { expect: [{ speech: 'x' }] },
+      "Replay file's expect has 1 entries but userInput has 2 utterances",
+    ],
+    [
+      'an entry without speech',
+      { expect: [{ speech: 'x' }, { mails: 1 }] },
+      "Replay file's expect[1] must have required property 'speech'.",
+    ],
+    [
+      'a negative mail count',
+      { expect: [{ speech: 'x' }, { speech: 'y', mails: -1 }] },
+      "Replay file's expect[1].mails must be >= 0.",
+    ],
+    [
+      'a key expect does not know',
+      { expect: [{ speech: 'x' }, { speech: 'y', mail: 1 }] },
+      'must NOT have additional properties "mail"',
+    ],
+    [
+      'a speech that is no regular expression',
+      { expect: [{ speech: 'x' }, { speech: '(unclosed' }] },
+      "Replay file's expect[1].speech is not a regular expression",
+    ],
+    [
+      'an SES behaviour that does not exist',
+      { simulate: { ses: 'explode' } },
+      "Replay file's simulate.ses must be equal to one of the allowed values (accept, slow, hang, stall, throttling",
+    ],
+    [
+      'an email permission that is not a boolean',
+      { simulate: { emailPermission: 'no' } },
+      "Replay file's simulate.emailPermission must be boolean.",
+    ],
   ])('refuses %s, saying which', (_, extra, reason) => {
     expect(() => parseReplayFile({ ...valid, ...extra }, 'x.json')).toThrow(reason);
   });
