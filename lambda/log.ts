@@ -5,10 +5,10 @@
 export type LogLevel = 'info' | 'warn' | 'error';
 
 export interface LogContext {
-  readonly requestId?: string;
-  readonly requestType?: string;
-  readonly intent?: string;
-  readonly locale?: string;
+  readonly requestId?: string | undefined;
+  readonly requestType?: string | undefined;
+  readonly intent?: string | undefined;
+  readonly locale?: string | undefined;
 }
 
 export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;

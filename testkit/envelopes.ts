@@ -11,7 +11,7 @@ export interface EnvelopeOptions {
   readonly apiAccessToken?: string;
   readonly sessionId?: string;
   readonly newSession?: boolean;
-  readonly attributes?: Record<string, unknown>;
+  readonly attributes?: Record<string, unknown> | undefined;
   readonly userId?: string;
   readonly deviceId?: string;
   /**

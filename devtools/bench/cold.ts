@@ -55,7 +55,7 @@ export interface ColdNode {
   readonly node: NodeBinary;
   readonly variants: readonly Variant[];
   /** Also run this build with the compile cache empty and warm (ignored on a node without one). */
-  readonly compileCache?: Variant;
+  readonly compileCache?: Variant | undefined;
 }
 
 export interface ColdOptions {
@@ -104,7 +104,7 @@ async function filesUnder(dir: string): Promise<CacheFiles> {
   return { files, bytes };
 }
 
-async function runJob(job: Job, options: ColdOptions): Promise<{ wallMs: number; report?: ColdReport }> {
+async function runJob(job: Job, options: ColdOptions): Promise<{ wallMs: number; report?: ColdReport | undefined }> {
   const { node } = options.nodes[job.node]!;
   if (job.kind === 'bare') return runChild(['-e', '0'], { node: node.path, env: options.env, expectReport: false });
   let cacheDir = job.cache?.dir;

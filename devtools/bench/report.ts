@@ -162,7 +162,7 @@ export function coldFigures(samples: readonly ColdSample[]): ColdFigures {
  * the only process most containers run. Judged on the medians from spawn to exit.
  */
 export function compileCacheAdvice(
-  plain: Partial<Record<Scenario, ColdFigures>>,
+  plain: Partial<Record<Scenario, ColdFigures | undefined>>,
   cached: Record<CacheState, Record<Scenario, ColdFigures>>,
 ): { enable: boolean; why: string } {
   const scenarios = (['launch', 'mail'] as const).filter((scenario) => plain[scenario]);

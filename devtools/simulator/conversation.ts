@@ -59,7 +59,7 @@ export interface ConversationOptions {
   readonly profileApiUrl: string;
   readonly takeNewMails: () => Promise<CapturedMail[]>;
   /** The name shown in notes ("That is not for Mail Sender …"). */
-  readonly skillName?: string;
+  readonly skillName?: string | undefined;
   /** Whether the simulated user granted the skill its permissions (default: yes). */
   readonly hasConsent?: () => boolean;
 }

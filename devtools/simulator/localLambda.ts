@@ -32,7 +32,7 @@ export interface LocalLambdaOptions {
   /** Set in process.env before the bundle loads. */
   readonly environment: Readonly<Record<string, string>>;
   /** Where the bundle is built (default dist/lambda). */
-  readonly outDir?: string;
+  readonly outDir?: string | undefined;
   /** How long Alexa waits for an answer before giving up on the skill (default ALEXA_DEADLINE_MS). */
   readonly deadlineMs?: number;
 }

@@ -9,7 +9,7 @@ export interface SkillDependencies {
   readonly logger: Logger;
   readonly profile: ProfileReader;
   /** Absent when the configuration is unusable; `configProblems` says why. */
-  readonly mailer?: Mailer;
+  readonly mailer?: Mailer | undefined;
   readonly configProblems: readonly string[];
 }
 

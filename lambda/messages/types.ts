@@ -11,8 +11,8 @@ export interface MailContent {
 }
 
 export interface MailContentInput {
-  readonly givenName?: string;
-  readonly note?: string;
+  readonly givenName?: string | undefined;
+  readonly note?: string | undefined;
 }
 
 export interface Messages {

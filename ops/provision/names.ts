@@ -8,7 +8,7 @@ export const POLICY_NAME = 'AlexaSkillMailAccess';
 export const MANAGED_TAG = { Key: 'managed-by', Value: 'alexa-ses-mailer' } as const;
 
 /** Whether a user's or policy's tags mark it as created by this tool. */
-export function isManaged(tags: readonly { Key?: string; Value?: string }[]): boolean {
+export function isManaged(tags: readonly { Key?: string | undefined; Value?: string | undefined }[]): boolean {
   return tags.some((tag) => tag.Key === MANAGED_TAG.Key && tag.Value === MANAGED_TAG.Value);
 }
 

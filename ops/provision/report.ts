@@ -35,7 +35,7 @@ export interface Summary {
   readonly region: string;
   /** Where the key is (provision and --retire-old-key); the file holds the secret, this report never does. */
   readonly credentialsFile?: string;
-  readonly accessKeyId?: string;
+  readonly accessKeyId?: string | undefined;
   readonly next?: string;
   readonly error?: string;
 }

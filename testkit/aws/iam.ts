@@ -158,7 +158,7 @@ export class FakeIam {
   addPolicy(
     name: string,
     document: string,
-    options: { tags?: Tag[]; path?: string; description?: string } = {},
+    options: { tags?: Tag[]; path?: string; description?: string | undefined } = {},
   ): FakePolicy {
     const path = options.path ?? '/';
     const arn = this.policyArn(name, path);
