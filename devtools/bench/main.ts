@@ -14,6 +14,7 @@ import { PROJECT_ROOT } from '../../ops/paths.ts';
 import { intentRequest, launchRequest } from '../../testkit/envelopes.ts';
 import { startProfileApi } from '../../testkit/profileApi.ts';
 import { startSesOutbox } from '../../testkit/ses/outbox.ts';
+import { type GeneratedBlock, markdownFlag } from '../generatedBlock.ts';
 import { type ColdNode, filesLoadedBy, measureColdStarts, roundSize } from './cold.ts';
 import { defaultNodePaths, LAMBDA_NODE_MAJOR, lambdaLike, NODE_22, type NodeBinary, probeNode } from './nodes.ts';
 import {
@@ -33,9 +34,9 @@ import { measureLatency, measureThroughput, type WarmOptions } from './warm.ts';
 
 const DEFAULTS = { runs: 30, requests: 1000, mails: 1000, concurrency: 8, warmUp: 50 } as const;
 const QUICK = { runs: 3, requests: 50, mails: 100, concurrency: 8, warmUp: 10 } as const;
-const DEFAULT_OUT = join(PROJECT_ROOT, 'bench/results.json');
+const DEFAULT_OUT = join(PROJECT_ROOT, 'docs/performance/results.json');
 
-const USAGE = `Usage: npm run bench -- [--node PATH]... [--runs N] [--requests N] [--mails N] [--concurrency N] [--warm-up N] [--out FILE] [--quick]
+const USAGE = `Usage: npm run bench -- [--node PATH]... [--runs N] [--requests N] [--mails N] [--concurrency N] [--warm-up N] [--out FILE] [--markdown PAGE] [--quick]
 
 Measures, in one run on this machine, the project's Lambda bundle next to a baseline (the same
 handlers run unbundled from node_modules, as the ASK CLI templates deploy a skill), a naive
@@ -44,8 +45,8 @@ cold start to a LaunchRequest answer and to a first mail, warm SendEmailIntent l
 raw SDK SendEmail, throughput, code size and peak memory. On a node with the module compile
 cache (Node 22), the project's cold starts also run with NODE_COMPILE_CACHE on an empty and on
 a filled folder. Everything runs on loopback, against a local SES outbox and Customer Profile
-API. Prints the figures as Markdown tables, the targets of the README's Performance section
-with a verdict for each node, and the Lambda memory size and timeout they argue for; writes
+API. Prints the figures as Markdown tables, the targets of docs/performance.md with a
+verdict for each node, and the Lambda memory size and timeout they argue for; writes
 every raw figure to a JSON file.
 
 Options:
@@ -59,7 +60,10 @@ Options:
   --concurrency N  mails in flight for the throughput figure (default ${DEFAULTS.concurrency})
   --warm-up N      requests a warm process answers before it is measured, at least 1: the raw
                    SDK comparison replays the skill's mail (default ${DEFAULTS.warmUp})
-  --out FILE       where to write the results (default bench/results.json)
+  --out FILE       where to write the results (default docs/performance/results.json)
+  --markdown PAGE  also write the tables into PAGE between its <!-- bench:start --> and
+                   <!-- bench:end --> lines, stamped with the command, machine and date
+                   (npm run bench -- --markdown docs/performance.md)
   --quick          a smoke run (${QUICK.runs} runs, ${QUICK.requests} requests, ${QUICK.mails} mails) that writes no file unless --out is given
   -h, --help       show this help`;
 
@@ -126,6 +130,7 @@ async function main(): Promise<number> {
     concurrency: { type: 'string' },
     'warm-up': { type: 'string' },
     out: { type: 'string' },
+    markdown: { type: 'string' },
     quick: { type: 'boolean' },
     node: { type: 'string', multiple: true },
   });
@@ -142,9 +147,11 @@ async function main(): Promise<number> {
   };
   const out = values.out !== undefined ? resolve(values.out) : values.quick ? undefined : DEFAULT_OUT;
   const { nodes, notMeasured } = chooseNodes(values.node);
+  // Checked before minutes of measuring: a page without its block is a mistake on the command line.
+  const page = await markdownFlag(values.markdown, 'bench', 'npm run bench');
 
   try {
-    return await measure(settings, out, nodes, notMeasured);
+    return await measure(settings, out, nodes, notMeasured, page);
   } finally {
     await rm(WORK_DIR, { recursive: true, force: true });
   }
@@ -201,6 +208,7 @@ async function measure(
   out: string | undefined,
   nodes: readonly NodeBinary[],
   notMeasured: string | undefined,
+  page: GeneratedBlock | undefined,
 ): Promise<number> {
   for (const node of nodes)
     say(
@@ -330,7 +338,12 @@ async function measure(
       await mkdir(dirname(out), { recursive: true });
       await writeFile(out, resultsJson(results));
     }
-    process.stdout.write(`${markdown(results)}\n`);
+    const tables = markdown(results);
+    process.stdout.write(`${tables}\n`);
+    if (page) {
+      say(`      Writing the tables into ${page.page}`);
+      await page.write(out ? `${tables}\n\nEvery raw figure: \`${shownPath(out)}\`.` : tables);
+    }
     return 0;
   } finally {
     await Promise.all([outbox.close(), profile.close()]);

@@ -1,10 +1,11 @@
-// `npm run load`: the bounded load run behind the README's Reliability figures. It fails when a request
+// `npm run load`: the bounded load run behind docs/reliability.md's figures. It fails when a request
 // went unhandled, when the outbox and the confirmations disagree, when an answer came after
 // Alexa's deadline, or when the live heap grew across the run.
 
 import { cpus, totalmem } from 'node:os';
 import { ALEXA_DEADLINE_MS } from '../../lambda/deadlines.ts';
 import { parseCommandLine, positiveInteger, runCommand, UsageError } from '../../ops/cli.ts';
+import { markdownFlag } from '../generatedBlock.ts';
 import { megabytes } from './memory.ts';
 import { heapGrowth, heapSlope, type LoadFigures, runLoad } from './run.ts';
 
@@ -16,7 +17,7 @@ const DEFAULTS = { requests: 2_000, concurrency: 50, waves: 8, warmUp: 2_000 } a
  */
 export const FLAT_HEAP_TOLERANCE_MB = 2;
 
-const USAGE = `Usage: npm run load -- [--requests N] [--concurrency N] [--waves N] [--warm-up N]
+const USAGE = `Usage: npm run load -- [--requests N] [--concurrency N] [--waves N] [--warm-up N] [--markdown PAGE]
 
 Sends SendEmailIntent requests through the skill on loopback (local SES outbox and
 Customer Profile API), N at a time, in waves; counts the outbox against the spoken
@@ -27,6 +28,9 @@ Options:
   --concurrency N  requests in flight at once (default ${DEFAULTS.concurrency})
   --waves N        waves the measured requests are sent in (default ${DEFAULTS.waves})
   --warm-up N      requests sent before the baseline heap sample (default ${DEFAULTS.warmUp})
+  --markdown PAGE  also write the figures into PAGE between its <!-- load:start --> and
+                   <!-- load:end --> lines, stamped with the command, machine and date
+                   (npm run load -- --markdown docs/reliability.md)
   -h, --help       show this help
 
 Fails (exit 1) on any unhandled error, a mismatch between outbox and confirmations,
@@ -51,12 +55,31 @@ function problemsOf(figures: LoadFigures): string[] {
   return problems;
 }
 
+/** What the run measured, as printed and as written into a docs page. */
+function summaryLines(figures: LoadFigures): string[] {
+  const [baseline] = figures.memory;
+  const last = figures.memory.at(-1);
+  const lines = [
+    `${figures.requests.toLocaleString('en-US')} requests (${figures.warmUp.toLocaleString('en-US')} warm-up) at concurrency ${figures.concurrency} in ${figures.seconds.toFixed(1)} s (${Math.round(figures.requests / figures.seconds)} requests/s) on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${mb(totalmem())} RAM, Node ${process.version}:`,
+    `  confirmations ${figures.confirmations}, mails in the outbox ${figures.outboxMails}, other answers ${figures.otherAnswers}, unhandled errors ${figures.unhandledErrors}`,
+    `  answer time p50 ${figures.latencyMs.p50.toFixed(0)} ms, p99 ${figures.latencyMs.p99.toFixed(0)} ms, max ${figures.latencyMs.max.toFixed(0)} ms (Alexa's deadline ${ALEXA_DEADLINE_MS} ms)`,
+  ];
+  if (baseline && last) {
+    lines.push(
+      `  live heap after GC: ${mb(baseline.heapUsed)} after the warm-up, ${mb(last.heapUsed)} at the end (${heapGrowth(figures) >= 0 ? '+' : ''}${mb(heapGrowth(figures))}, slope ${Math.round(heapSlope(figures))} bytes/request); RSS ${mb(baseline.rss)} → ${mb(last.rss)}`,
+    );
+  }
+  lines.push(`  log lines: ${[...figures.logLinesByEvent].map(([event, count]) => `${event} ${count}`).join(', ')}`);
+  return lines;
+}
+
 runCommand(USAGE, 'Load run failed', async () => {
   const parsed = parseCommandLine(USAGE, {
     requests: { type: 'string' },
     concurrency: { type: 'string' },
     waves: { type: 'string' },
     'warm-up': { type: 'string' },
+    markdown: { type: 'string' },
   });
   if (!parsed) return 0;
   if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
@@ -64,6 +87,7 @@ runCommand(USAGE, 'Load run failed', async () => {
   const concurrency = positiveInteger('concurrency', parsed.values.concurrency, DEFAULTS.concurrency);
   const waves = positiveInteger('waves', parsed.values.waves, DEFAULTS.waves);
   const warmUp = positiveInteger('warm-up', parsed.values['warm-up'], DEFAULTS.warmUp);
+  const page = await markdownFlag(parsed.values.markdown, 'load', 'npm run load');
 
   say(
     `Sending ${warmUp.toLocaleString('en-US')} warm-up and ${requests.toLocaleString('en-US')} measured SendEmailIntent requests at a concurrency of ${concurrency} on loopback, in ${waves} waves…`,
@@ -79,30 +103,18 @@ runCommand(USAGE, 'Load run failed', async () => {
       ),
   });
 
-  const [baseline] = figures.memory;
-  const last = figures.memory.at(-1);
-  say('');
-  say(
-    `${figures.requests.toLocaleString('en-US')} requests (${figures.warmUp.toLocaleString('en-US')} warm-up) at concurrency ${figures.concurrency} in ${figures.seconds.toFixed(1)} s (${Math.round(figures.requests / figures.seconds)} requests/s) on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${mb(totalmem())} RAM, Node ${process.version}:`,
-  );
-  say(
-    `  confirmations ${figures.confirmations}, mails in the outbox ${figures.outboxMails}, other answers ${figures.otherAnswers}, unhandled errors ${figures.unhandledErrors}`,
-  );
-  say(
-    `  answer time p50 ${figures.latencyMs.p50.toFixed(0)} ms, p99 ${figures.latencyMs.p99.toFixed(0)} ms, max ${figures.latencyMs.max.toFixed(0)} ms (Alexa's deadline ${ALEXA_DEADLINE_MS} ms)`,
-  );
-  if (baseline && last) {
-    say(
-      `  live heap after GC: ${mb(baseline.heapUsed)} after the warm-up, ${mb(last.heapUsed)} at the end (${heapGrowth(figures) >= 0 ? '+' : ''}${mb(heapGrowth(figures))}, slope ${Math.round(heapSlope(figures))} bytes/request); RSS ${mb(baseline.rss)} → ${mb(last.rss)}`,
-    );
-  }
-  say(`  log lines: ${[...figures.logLinesByEvent].map(([event, count]) => `${event} ${count}`).join(', ')}`);
-
+  const summary = summaryLines(figures);
   const problems = problemsOf(figures);
-  if (problems.length > 0) {
-    say(`Load run failed: ${problems.join('; ')}.`);
-    return 1;
+  const verdict =
+    problems.length > 0
+      ? `Load run failed: ${problems.join('; ')}.`
+      : 'Load run passed: every request answered and confirmed, one mail each, no unhandled error, heap flat.';
+  say('');
+  for (const line of summary) say(line);
+  if (page) {
+    say(`Writing the figures into ${page.page}`);
+    await page.write(['```text', ...summary, verdict, '```'].join('\n'));
   }
-  say('Load run passed: every request answered and confirmed, one mail each, no unhandled error, heap flat.');
-  return 0;
+  say(verdict);
+  return problems.length > 0 ? 1 : 0;
 });

@@ -67,7 +67,7 @@ export function explainAwsError(error: unknown, context: ErrorContext): string {
   if (DENIED.has(code) || DENIED.has(name)) {
     const denied = DENIED_ACTION.exec(text(e.message))?.[1] ?? context.permission;
     const purpose = (PERMISSIONS as Record<string, string>)[denied];
-    return `Access denied: your AWS credentials lack the permission ${denied}${purpose ? `, needed to ${purpose}` : ''}; the README lists every permission this command needs.`;
+    return `Access denied: your AWS credentials lack the permission ${denied}${purpose ? `, needed to ${purpose}` : ''}; docs/provisioning.md lists every permission this command needs.`;
   }
   if (REFUSED_CREDENTIALS.has(code)) {
     return `AWS refused your credentials (${code}): they are wrong or expired, or the region ${context.region} is not enabled for your account; check${profileHint ? ` the profile ${context.profile}` : ' --profile or AWS_ACCESS_KEY_ID'}.`;

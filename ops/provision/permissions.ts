@@ -1,5 +1,5 @@
 // Every AWS permission the command uses, with what it is needed for. An AccessDenied
-// names the permission and this purpose; the README's list is checked against this table.
+// names the permission and this purpose; docs/provisioning.md's list is checked against this table.
 
 export const PERMISSIONS = {
   'sts:GetCallerIdentity': 'find the account ID (no permission is needed for this call)',

@@ -421,7 +421,7 @@ describe('errors, one sentence each', () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
-      'Access denied: your AWS credentials lack the permission iam:CreateUser, needed to create the AlexaSkillMailSender user; the README lists every permission this command needs.',
+      'Access denied: your AWS credentials lack the permission iam:CreateUser, needed to create the AlexaSkillMailSender user; docs/provisioning.md lists every permission this command needs.',
     );
   });
 
@@ -434,7 +434,7 @@ describe('errors, one sentence each', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({
       ok: false,
       error:
-        'Access denied: your AWS credentials lack the permission iam:CreateAccessKey, needed to create the user’s access key; the README lists every permission this command needs.',
+        'Access denied: your AWS credentials lack the permission iam:CreateAccessKey, needed to create the user’s access key; docs/provisioning.md lists every permission this command needs.',
     });
   });
 

@@ -329,7 +329,7 @@ describe('key rotation', () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
-      'Access denied: your AWS credentials lack the permission iam:GetAccessKeyLastUsed, needed to check that the new access key is in use before the old one is retired (--retire-old-key); the README lists every permission this command needs.',
+      'Access denied: your AWS credentials lack the permission iam:GetAccessKeyLastUsed, needed to check that the new access key is in use before the old one is retired (--retire-old-key); docs/provisioning.md lists every permission this command needs.',
     );
     expect(keys()).toHaveLength(2);
   });

@@ -1,5 +1,5 @@
-// The README's provisioning section stays true: it lists every permission the command
-// calls (and only those, plus the live suite's), and its commands parse as written.
+// The provisioning page (docs/provisioning.md) stays true: it lists every permission the
+// command calls (and only those, plus the live suite's), and its commands parse as written.
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,17 +8,11 @@ import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { parseCommand } from '../../../ops/provision/options.ts';
 import { PERMISSIONS } from '../../../ops/provision/permissions.ts';
 
-async function provisioningSection(): Promise<string> {
-  const readme = await readFile(join(PROJECT_ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf('## Provisioning the AlexaSkillMailSender key');
-  expect(start).toBeGreaterThanOrEqual(0);
-  const end = readme.indexOf('\n## ', start + 1);
-  return readme.slice(start, end < 0 ? undefined : end);
-}
+const provisioningPage = () => readFile(join(PROJECT_ROOT, 'docs/provisioning.md'), 'utf8');
 
-describe('the README provisioning section', () => {
+describe('the provisioning page', () => {
   it("lists exactly the permissions the command uses, plus the live suite's", async () => {
-    const section = await provisioningSection();
+    const section = await provisioningPage();
     const listed = new Set([...section.matchAll(/`((?:iam|ses|sts):[A-Za-z]+)`/g)].map((match) => match[1]));
     expect([...listed].sort()).toEqual(
       [
@@ -32,7 +26,7 @@ describe('the README provisioning section', () => {
   });
 
   it('gives only commands that parse', async () => {
-    const section = await provisioningSection();
+    const section = await provisioningPage();
     const commands = [...section.matchAll(/npm run provision -- ([^\n#`]+)/g)].map((match) => (match[1] ?? '').trim());
     expect(commands.length).toBeGreaterThanOrEqual(4);
     for (const command of commands) {

@@ -15,7 +15,7 @@ describe('explainAwsError', () => {
         "User `arn:aws:iam::123456789012:user/admin' is not authorized to perform `ses:VerifyEmailIdentity' on resource `arn:aws:ses:eu-west-1:123456789012:identity/a@example.com'",
     };
     expect(explainAwsError(error, context)).toBe(
-      'Access denied: your AWS credentials lack the permission ses:VerifyEmailIdentity, needed to send SES’s verification mail to an address; the README lists every permission this command needs.',
+      'Access denied: your AWS credentials lack the permission ses:VerifyEmailIdentity, needed to send SES’s verification mail to an address; docs/provisioning.md lists every permission this command needs.',
     );
   });
 
