@@ -45,13 +45,13 @@ export function slotValueOf(envelope: RequestEnvelope, slotName: string): string
   return typeof value === 'string' && value.trim() ? value : undefined;
 }
 
-export interface Turn {
+/** What every handler needs to answer one request: the messages of its locale and a logger bound to it. */
+export interface RequestScope {
   readonly messages: Messages;
   readonly log: Logger;
 }
 
-/** What every handler needs to answer: the messages of the request's locale and a logger bound to it. */
-export function turnOf(handlerInput: HandlerInput, logger: Logger): Turn {
+export function requestScope(handlerInput: HandlerInput, logger: Logger): RequestScope {
   const envelope = handlerInput.requestEnvelope;
   const locale = localeOf(envelope);
   return {

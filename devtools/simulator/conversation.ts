@@ -135,7 +135,7 @@ export function startConversation(options: ConversationOptions): Conversation {
     return exchanges;
   };
 
-  const turnOf = async (
+  const turnFromExchanges = async (
     user: string | null,
     resolution: Resolution | undefined,
     exchanges: Exchange[],
@@ -164,20 +164,22 @@ export function startConversation(options: ConversationOptions): Conversation {
     const resolution = matcher.resolve(utterance, { inSession: session !== undefined });
     switch (resolution.kind) {
       case 'launch':
-        return turnOf(utterance, resolution, await exchangeInSession(openSession(), launchRequest));
+        return turnFromExchanges(utterance, resolution, await exchangeInSession(openSession(), launchRequest));
       case 'intent': {
         const current = resolution.oneShot || !session ? openSession() : session;
-        return turnOf(
+        return turnFromExchanges(
           utterance,
           resolution,
-          await exchangeInSession(current, (envelope) => intentRequest(resolution.intent, resolution.slots, envelope)),
+          await exchangeInSession(current, (sessionOptions) =>
+            intentRequest(resolution.intent, resolution.slots, sessionOptions),
+          ),
         );
       }
       case 'exit': {
         const current = session;
-        if (!current) return turnOf(utterance, resolution, []);
+        if (!current) return turnFromExchanges(utterance, resolution, []);
         session = undefined;
-        return turnOf(utterance, resolution, [
+        return turnFromExchanges(utterance, resolution, [
           await send(sessionEndedRequest('USER_INITIATED', envelopeOptions(current))),
         ]);
       }
@@ -188,16 +190,16 @@ export function startConversation(options: ConversationOptions): Conversation {
           ?.canFulfillIntent;
         if (answer?.canFulfill !== 'YES') {
           const note = `Alexa asked ${skillName} whether it can do that (CanFulfillIntentRequest) and it answered ${answer?.canFulfill ?? 'nothing'}; name it to be sure: "${matcher.examples()[0]}".`;
-          return turnOf(utterance, resolution, [question], note);
+          return turnFromExchanges(utterance, resolution, [question], note);
         }
-        const exchanges = await exchangeInSession(openSession(), (envelope) =>
-          intentRequest(resolution.intent, resolution.slots, envelope),
+        const exchanges = await exchangeInSession(openSession(), (sessionOptions) =>
+          intentRequest(resolution.intent, resolution.slots, sessionOptions),
         );
-        return turnOf(utterance, resolution, [question, ...exchanges]);
+        return turnFromExchanges(utterance, resolution, [question, ...exchanges]);
       }
       case 'not-for-skill': {
         const [oneShot, launch] = matcher.examples();
-        return turnOf(
+        return turnFromExchanges(
           utterance,
           resolution,
           [],
@@ -217,7 +219,7 @@ export function startConversation(options: ConversationOptions): Conversation {
       const current = session;
       if (!current) return undefined;
       session = undefined;
-      return turnOf(null, undefined, [
+      return turnFromExchanges(null, undefined, [
         await send(sessionEndedRequest('EXCEEDED_MAX_REPROMPTS', envelopeOptions(current))),
       ]);
     },

@@ -25,7 +25,7 @@ export interface LocalLambda {
   readonly rebuilt: boolean;
   /** Log lines written while the bundle loaded (a configuration problem is logged there). */
   readonly coldStartLogs: readonly string[];
-  invoke(event: RequestEnvelope): Promise<Invocation>;
+  invoke(envelope: RequestEnvelope): Promise<Invocation>;
 }
 
 export interface LocalLambdaOptions {
@@ -91,10 +91,10 @@ export async function startLocalLambda({
     bundlePath: outFile,
     rebuilt,
     coldStartLogs,
-    async invoke(event) {
+    async invoke(envelope) {
       const { value: outcome, lines } = await capturingStdout(() =>
         withinDeadline(
-          handler(event),
+          handler(envelope),
           deadlineMs,
           `The skill did not answer within ${deadlineMs / 1000} s, when Alexa stops waiting.`,
         ).then(

@@ -6,9 +6,9 @@
 
 import type { HandlerInput, RequestHandler } from 'ask-sdk-core';
 import type { canfulfill } from 'ask-sdk-model';
+import { NOTE_SLOT, SEND_EMAIL_INTENT } from '../intents.ts';
 import type { Logger } from '../log.ts';
-import { requestTypeOf, turnOf } from '../request.ts';
-import { NOTE_SLOT, SEND_EMAIL_INTENT } from './dependencies.ts';
+import { requestScope, requestTypeOf } from '../request.ts';
 
 export interface CanFulfillOptions {
   readonly logger: Logger;
@@ -44,7 +44,7 @@ export function canFulfillHandler({ logger, canSend }: CanFulfillOptions): Reque
         canFulfill,
         slots: Object.fromEntries(slotNames.map((name) => [name, slot as canfulfill.CanFulfillSlot])),
       };
-      turnOf(handlerInput, logger).log.info('can-fulfill', { intentAsked: request.intent?.name, canFulfill });
+      requestScope(handlerInput, logger).log.info('can-fulfill', { intentAsked: request.intent?.name, canFulfill });
       return handlerInput.responseBuilder.withCanFulfillIntent(answer).getResponse();
     },
   };

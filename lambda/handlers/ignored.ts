@@ -5,7 +5,7 @@
 
 import type { RequestHandler } from 'ask-sdk-core';
 import type { Logger } from '../log.ts';
-import { requestTypeOf, turnOf } from '../request.ts';
+import { requestScope, requestTypeOf } from '../request.ts';
 
 export function ignoredRequestHandler(logger: Logger): RequestHandler {
   return {
@@ -15,7 +15,7 @@ export function ignoredRequestHandler(logger: Logger): RequestHandler {
       return type !== undefined && type !== 'IntentRequest';
     },
     handle(handlerInput) {
-      turnOf(handlerInput, logger).log.info('request-ignored');
+      requestScope(handlerInput, logger).log.info('request-ignored');
       return handlerInput.responseBuilder.getResponse();
     },
   };
