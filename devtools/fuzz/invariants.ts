@@ -12,12 +12,13 @@ import { Ajv } from 'ajv';
 import { simpleParser } from 'mailparser';
 import { SaxesParser } from 'saxes';
 import { isPlausibleAddress } from '../../lambda/config.ts';
+import { SEND_EMAIL_INTENT } from '../../lambda/intents.ts';
 import { en } from '../../lambda/messages/en.ts';
 import { messagesFor } from '../../lambda/messages/index.ts';
 import { ja } from '../../lambda/messages/ja.ts';
 import { EMAIL_PATH, type ProfileBehaviour } from '../../testkit/profileApi.ts';
 import type { WireRequest } from '../../testkit/ses/recorder.ts';
-import { ATTACKER_ADDRESS, type FuzzScenario, SEND_EMAIL_INTENT } from './scenarios.ts';
+import { ATTACKER_ADDRESS, type FuzzScenario } from './scenarios.ts';
 
 /** Alexa refuses a response larger than this, and speech longer than 8,000 characters. */
 export const ALEXA_MAX_RESPONSE_BYTES = 24 * 1024;

@@ -5,6 +5,7 @@
 
 import type { RequestEnvelope } from 'ask-sdk-model';
 import fc from 'fast-check';
+import { SEND_EMAIL_INTENT } from '../../lambda/intents.ts';
 import {
   canFulfillRequest,
   type EnvelopeOptions,
@@ -26,7 +27,6 @@ export interface FuzzScenario {
   readonly broken?: string;
 }
 
-export const SEND_EMAIL_INTENT = 'SendEmailIntent';
 export const FOREIGN_SKILL_ID = 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555';
 /** A loopback port nothing listens on: the profile call is refused at once. */
 export const REFUSED_ENDPOINT = 'http://127.0.0.1:9';
