@@ -4,7 +4,7 @@
 // skill configured as the README says, pointed at them.
 
 import { relative } from 'node:path';
-import { ENV } from '../../lambda/config.ts';
+import { DEFAULT_REGION, ENV } from '../../lambda/config.ts';
 import { type ProfileApi, startProfileApi } from '../../testkit/profileApi.ts';
 import {
   SES_BEHAVIOURS,
@@ -87,7 +87,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
       environment: {
         [ENV.fromAddress]: LOCAL_FROM_ADDRESS,
-        [ENV.region]: 'us-east-1',
+        [ENV.region]: DEFAULT_REGION,
         // The outbox checks no signature: placeholders, not credentials.
         [ENV.accessKeyId]: 'local-outbox-key-id',
         [ENV.secretAccessKey]: 'local-outbox-placeholder',
