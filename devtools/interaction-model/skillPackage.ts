@@ -3,8 +3,8 @@
 // a problem instead of an exception, so one run reports everything that is wrong.
 
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { PROJECT_ROOT } from '../../ops/paths.ts';
+import { join } from 'node:path';
+import { PROJECT_ROOT, shownPath } from '../../ops/paths.ts';
 
 export const DEFAULT_SKILL_PACKAGE_DIR = join(PROJECT_ROOT, 'skill-package');
 export const MANIFEST_FILE = 'skill.json';
@@ -31,11 +31,6 @@ export interface SkillPackage {
   readonly manifest?: PackageFile;
   readonly models: readonly ModelFile[];
   readonly problems: readonly Problem[];
-}
-
-export function shownPath(path: string): string {
-  const inside = relative(PROJECT_ROOT, path);
-  return inside && !inside.startsWith('..') ? inside : path;
 }
 
 async function readJson(path: string): Promise<{ data: unknown } | { problem: string }> {

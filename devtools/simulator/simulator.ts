@@ -3,8 +3,8 @@
 // sending fail on purpose), a Customer Profile API for one simulated user, and the built
 // skill configured as the README says, pointed at them.
 
-import { relative } from 'node:path';
 import { DEFAULT_REGION, ENV } from '../../lambda/config.ts';
+import { shownPath } from '../../ops/paths.ts';
 import { type ProfileApi, startProfileApi } from '../../testkit/profileApi.ts';
 import {
   SES_BEHAVIOURS,
@@ -96,9 +96,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
     });
-    progress(
-      `${lambda.rebuilt ? 'Built' : 'Using'} ${relative(process.cwd(), lambda.bundlePath) || lambda.bundlePath}.`,
-    );
+    progress(`${lambda.rebuilt ? 'Built' : 'Using'} ${shownPath(lambda.bundlePath)}.`);
 
     let seenMails = (await outbox.mails()).length;
     const takeNewMails = async (): Promise<CapturedMail[]> => {

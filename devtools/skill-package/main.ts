@@ -3,7 +3,8 @@
 
 import { resolve } from 'node:path';
 import { parseCommandLine, runCommand } from '../../ops/cli.ts';
-import { DEFAULT_SKILL_PACKAGE_DIR, shownPath } from '../interaction-model/skillPackage.ts';
+import { shownPath } from '../../ops/paths.ts';
+import { DEFAULT_SKILL_PACKAGE_DIR } from '../interaction-model/skillPackage.ts';
 import { checkSkillPackage } from './check.ts';
 
 const USAGE = `Usage: npm run check:skill-package [-- --dir DIR]

@@ -13,11 +13,12 @@ import {
   UntagUserCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
+import { shownPath } from '../paths.ts';
 import { ProvisionError } from './errors.ts';
 import { USER_NAME } from './names.ts';
 import { deployCommand } from './options.ts';
 import type { Summary } from './report.ts';
-import { displayPath, keyIds, listKeys, readSavedFile, savedKeyIds } from './steps/accessKey.ts';
+import { keyIds, listKeys, readSavedFile, savedKeyIds } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import type { StepContext } from './steps/context.ts';
 import { readUser } from './steps/user.ts';
@@ -38,7 +39,7 @@ function describeUse(use: AccessKeyLastUsed | undefined): string {
 export async function retireOldKey(context: StepContext): Promise<Summary> {
   const { options, clients, aws, report } = context;
   const account = await findAccount(context);
-  const shownFile = displayPath(options.outFile);
+  const shownFile = shownPath(options.outFile);
   const file = await readSavedFile(options.outFile);
   if (!file.accessKeyId) {
     throw new ProvisionError(

@@ -24,10 +24,11 @@ import {
   RemoveUserFromGroupCommand,
 } from '@aws-sdk/client-iam';
 import { removeCredentialsFile } from '../credentialsFile.ts';
+import { shownPath } from '../paths.ts';
 import { ProvisionError } from './errors.ts';
 import { GROUP_PATH, isManaged, POLICY_NAME, USER_NAME } from './names.ts';
 import type { Summary } from './report.ts';
-import { displayPath, listKeys, readSavedFile, savedKeyIds } from './steps/accessKey.ts';
+import { listKeys, readSavedFile, savedKeyIds } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import type { StepContext } from './steps/context.ts';
 import { policyArn } from './steps/policy.ts';
@@ -202,7 +203,7 @@ export async function teardown(context: StepContext, confirm: Confirm): Promise<
     }
   }
 
-  const shownFile = displayPath(options.outFile);
+  const shownFile = shownPath(options.outFile);
   if (!file.exists) {
     report.step('credentials file', 'skipped', `${shownFile} does not exist`);
   } else if (file.accessKeyId && (userGone || deletedKeys.has(file.accessKeyId))) {

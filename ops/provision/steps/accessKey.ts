@@ -8,7 +8,6 @@
 // key goes later, with --retire-old-key (retireOldKey.ts).
 
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
 import {
   type AccessKeyMetadata,
   CreateAccessKeyCommand,
@@ -21,6 +20,7 @@ import {
 import { ENV } from '../../../lambda/config.ts';
 import { maskAddress } from '../../../lambda/log.ts';
 import { credentialsCsvPath, readCredentialsFile, writeCredentialsFile } from '../../credentialsFile.ts';
+import { shownPath } from '../../paths.ts';
 import { ProvisionError } from '../errors.ts';
 import { SAVED_KEY_TAG_PREFIX, USER_NAME } from '../names.ts';
 import { deployCommand, retireOldKeyCommand } from '../options.ts';
@@ -70,11 +70,6 @@ export function keyIds(list: readonly AccessKeyMetadata[]): string {
   return list.map((key) => key.AccessKeyId).join(' and ');
 }
 
-export function displayPath(path: string): string {
-  const shown = relative(process.cwd(), path);
-  return shown && !shown.startsWith('..') ? shown : path;
-}
-
 export async function listKeys({ clients, aws }: StepContext, user: UserState): Promise<AccessKeyMetadata[]> {
   if (!user.exists) return [];
   return (
@@ -86,7 +81,7 @@ export async function listKeys({ clients, aws }: StepContext, user: UserState): 
 export async function ensureAccessKey(context: StepContext, user: UserState, fromAddress: string): Promise<KeyOutcome> {
   const { options, aws, clients, report } = context;
   const file = await readSavedFile(options.outFile);
-  const shownFile = displayPath(options.outFile);
+  const shownFile = shownPath(options.outFile);
   const keys = await listKeys(context, user);
   const tagged = savedKeyIds(user.tags);
   const inFile = keys.find((key) => key.AccessKeyId === file.accessKeyId);
@@ -148,7 +143,7 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
     report.step(
       'credentials file',
       file.exists ? 'would update' : 'would create',
-      `${shownFile} and ${displayPath(credentialsCsvPath(options.outFile))}, mode 0600`,
+      `${shownFile} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600`,
     );
     for (const key of old) report.step('old access key', 'exists', keptActive(key));
     return { created: false, oldKeyIds };
@@ -183,7 +178,7 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
   report.step(
     'credentials file',
     file.exists ? 'updated' : 'created',
-    `${shownFile} and ${displayPath(credentialsCsvPath(options.outFile))}, mode 0600`,
+    `${shownFile} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600`,
   );
   await aws.change('iam:TagUser', () =>
     clients.iam.send(
@@ -220,7 +215,7 @@ function noRoomForAKey(
 }
 
 function reportUnchangedFile({ options, report }: StepContext, file: SavedFile, fromAddress: string): void {
-  const shownFile = displayPath(options.outFile);
+  const shownFile = shownPath(options.outFile);
   const differences: string[] = [];
   if (file.region !== options.region)
     differences.push(`${ENV.region} ${file.region ?? '(none)'} (this run: ${options.region})`);
