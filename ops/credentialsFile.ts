@@ -5,7 +5,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { ENV } from '../lambda/config.ts';
-import { PROJECT_ROOT } from './paths.ts';
+import { PROJECT_ROOT, shownPath } from './paths.ts';
 import { writePrivately } from './privateFile.ts';
 
 /** Git-ignored (.gitignore: .secrets/), created with mode 0600. */
@@ -29,12 +29,14 @@ export async function readCredentialsFile(path: string = DEFAULT_CREDENTIALS_FIL
     parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not valid JSON';
-    throw new CredentialsFileError(`${path} ${reason}; run \`npm run provision -- --from ADDRESS\` first.`);
+    throw new CredentialsFileError(`${shownPath(path)} ${reason}; run \`npm run provision -- --from ADDRESS\` first.`);
   }
   const record = (parsed && typeof parsed === 'object' ? parsed : {}) as Record<string, unknown>;
   for (const name of [ENV.accessKeyId, ENV.secretAccessKey, ENV.region, ENV.fromAddress]) {
     if (typeof record[name] !== 'string' || !record[name]) {
-      throw new CredentialsFileError(`${path} has no ${name}; run \`npm run provision -- --from ADDRESS\` again.`);
+      throw new CredentialsFileError(
+        `${shownPath(path)} has no ${name}; run \`npm run provision -- --from ADDRESS\` again.`,
+      );
     }
   }
   return record as unknown as CredentialsFile;

@@ -39,9 +39,7 @@ export function credentialsFileFrom(env: NodeJS.ProcessEnv): string {
 export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}): Promise<EmbeddedConfig> {
   const credentialsFile = sources.credentialsFile ?? DEFAULT_CREDENTIALS_FILE;
   const askStatesFile = sources.askStatesFile ?? ASK_STATES_FILE;
-  const credentials = await readCredentialsFile(credentialsFile).catch((error: unknown) => {
-    throw new EmbeddedConfigError((error as Error).message.replace(credentialsFile, shownPath(credentialsFile)));
-  });
+  const credentials = await readCredentialsFile(credentialsFile);
   const values: Record<string, string> = {
     [ENV.accessKeyId]: credentials[ENV.accessKeyId],
     [ENV.secretAccessKey]: credentials[ENV.secretAccessKey],
@@ -63,7 +61,7 @@ export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}):
     `${ENV.region} ${values[ENV.region]}`,
     `${ENV.fromAddress} ${maskAddress(values[ENV.fromAddress]!)}`,
     'reason' in skill
-      ? `${ENV.skillId} not embedded: ${skill.reason.replace(askStatesFile, shownPath(askStatesFile))}; only the function's Alexa trigger checks the skill ID until the next deploy`
+      ? `${ENV.skillId} not embedded: ${skill.reason}; only the function's Alexa trigger checks the skill ID until the next deploy`
       : `${ENV.skillId} ${skill.skillId} (from ${shownPath(askStatesFile)})`,
   ];
   return { values, summary };
