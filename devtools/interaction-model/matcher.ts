@@ -8,15 +8,15 @@
 // spaces, spacing, so 「牛乳を買うというメールを送って」 fills {note} with 牛乳を買う.
 // The deploy checks use resolveUtterance to prove the manifest's example phrases reach the skill.
 
+import { SKILL_PACKAGE_DIR } from '../../ops/paths.ts';
 import type { SlotValueMap } from '../../testkit/envelopes.ts';
 import { type AlexaLanguage, escapeRegExp, languageOf } from './language.ts';
 import {
   type IntentDefinition,
   type LanguageModel,
   readLanguageModel,
-  SKILL_PACKAGE_DIR,
   type SlotTypeDefinition,
-} from './languageModel.ts';
+} from './skillPackage.ts';
 
 export const FALLBACK_INTENT = 'AMAZON.FallbackIntent';
 

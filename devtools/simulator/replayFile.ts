@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type JSONSchemaType } from 'ajv';
 import { SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/ses/faultServer.ts';
-import { skillLocales } from '../interaction-model/languageModel.ts';
+import { skillLocales } from '../interaction-model/skillPackage.ts';
 
 export interface Expectation {
   /** A regular expression (case-insensitive) Alexa's speech must match; "^$" when she says nothing. */

@@ -13,8 +13,8 @@ import {
   startSesFaultServer,
 } from '../../testkit/ses/faultServer.ts';
 import { type CapturedMail, type SesOutbox, startSesOutbox } from '../../testkit/ses/outbox.ts';
-import { skillName } from '../interaction-model/languageModel.ts';
 import { matcherFor } from '../interaction-model/matcher.ts';
+import { skillName } from '../interaction-model/skillPackage.ts';
 import { type Conversation, startConversation } from './conversation.ts';
 import { type LocalLambda, startLocalLambda } from './localLambda.ts';
 

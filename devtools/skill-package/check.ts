@@ -3,7 +3,8 @@
 // model that passed the schema, so that it can rely on its shape; the manifest rules read only
 // the locales and their example phrases, defensively, so they run whatever else is wrong.
 
-import { DEFAULT_SKILL_PACKAGE_DIR, type Problem, readSkillPackage } from '../interaction-model/skillPackage.ts';
+import { SKILL_PACKAGE_DIR } from '../../ops/paths.ts';
+import { type Problem, readSkillPackage } from '../interaction-model/skillPackage.ts';
 import { examplePhraseProblems, localeProblems } from './manifestRules.ts';
 import { crossLocaleProblems, modelProblems } from './modelRules.ts';
 import { interactionModelSchemaProblems, manifestSchemaProblems } from './schema.ts';
@@ -14,8 +15,8 @@ export interface CheckResult {
   readonly problems: readonly Problem[];
 }
 
-export async function checkSkillPackage(dir: string = DEFAULT_SKILL_PACKAGE_DIR): Promise<CheckResult> {
-  const skillPackage = await readSkillPackage(dir);
+export function checkSkillPackage(dir: string = SKILL_PACKAGE_DIR): CheckResult {
+  const skillPackage = readSkillPackage(dir);
   const problems: Problem[] = [...skillPackage.problems];
 
   if (skillPackage.manifest) problems.push(...manifestSchemaProblems(skillPackage.manifest));
