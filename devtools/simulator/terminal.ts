@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Conversation, Turn } from './conversation.ts';
 import { isCommand } from './replayFile.ts';
-import { logLines, turnJson, turnLines } from './transcript.ts';
+import { printTurn } from './transcript.ts';
 
 export const PROMPT = 'User  > ';
 
@@ -38,11 +38,14 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
   });
   reader.on('SIGINT', () => reader.close());
 
-  const show = (turn: Turn) => {
-    if (options.logs) for (const line of logLines(turn)) messages.write(`${line}\n`);
-    const lines = options.json ? [turnJson(turn)] : turnLines(turn, { echoUser: !interactive });
-    for (const line of lines) output.write(`${line}\n`);
-  };
+  const show = (turn: Turn) =>
+    printTurn(turn, {
+      say: (line) => output.write(`${line}\n`),
+      inform: (line) => messages.write(`${line}\n`),
+      echoUser: !interactive,
+      json: options.json ?? false,
+      logs: options.logs ?? false,
+    });
   const tell = (line: string) => (options.json ? messages : output).write(`${line}\n`);
 
   const record = (argumentsText: string) => {
