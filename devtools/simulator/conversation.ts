@@ -67,6 +67,8 @@ export interface ConversationOptions {
 /** What an Alexa device says when a skill fails to answer. */
 export const SKILL_DID_NOT_ANSWER = "There was a problem with the requested skill's response";
 
+type SessionEndReason = NonNullable<Parameters<typeof sessionEndedRequest>[0]>;
+
 interface Session {
   readonly sessionId: string;
   readonly apiAccessToken: string;
@@ -114,6 +116,12 @@ export function startConversation(options: ConversationOptions): Conversation {
     return outcome.ok ? { request, response: outcome.response, logs } : { request, error: outcome.error.message, logs };
   };
 
+  /** Alexa forgets the session, then tells the skill why it ended. */
+  const endSession = (current: Session, reason: SessionEndReason): Promise<Exchange> => {
+    session = undefined;
+    return send(sessionEndedRequest(reason, envelopeOptions(current)));
+  };
+
   /** Sends a request inside the current session and applies the response to it. */
   const exchangeInSession = async (
     current: Session,
@@ -126,8 +134,7 @@ export function startConversation(options: ConversationOptions): Conversation {
     if (exchange.response?.sessionAttributes) current.attributes = { ...exchange.response.sessionAttributes };
     if (!exchange.response) {
       // A failed invocation ends the session, and Alexa tells the skill so.
-      exchanges.push(await send(sessionEndedRequest('ERROR', envelopeOptions(current))));
-      session = undefined;
+      exchanges.push(await endSession(current, 'ERROR'));
     } else if (response?.shouldEndSession !== false) {
       // Absent or true: on a voice device the session ends with this answer.
       session = undefined;
@@ -178,10 +185,7 @@ export function startConversation(options: ConversationOptions): Conversation {
       case 'exit': {
         const current = session;
         if (!current) return turnFromExchanges(utterance, resolution, []);
-        session = undefined;
-        return turnFromExchanges(utterance, resolution, [
-          await send(sessionEndedRequest('USER_INITIATED', envelopeOptions(current))),
-        ]);
+        return turnFromExchanges(utterance, resolution, [await endSession(current, 'USER_INITIATED')]);
       }
       case 'name-free': {
         // Alexa asks the skill first whether it can fulfil the request, and only sends it on a YES.
@@ -216,12 +220,8 @@ export function startConversation(options: ConversationOptions): Conversation {
     },
     say,
     async finish() {
-      const current = session;
-      if (!current) return undefined;
-      session = undefined;
-      return turnFromExchanges(null, undefined, [
-        await send(sessionEndedRequest('EXCEEDED_MAX_REPROMPTS', envelopeOptions(current))),
-      ]);
+      if (!session) return undefined;
+      return turnFromExchanges(null, undefined, [await endSession(session, 'EXCEEDED_MAX_REPROMPTS')]);
     },
   };
 }
