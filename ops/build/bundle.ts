@@ -7,10 +7,12 @@
 // only what its request runs. A lazily imported module gets its own copy of anything index.js
 // also bundles: keep such modules free of shared state.
 
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { build, type BuildOptions as EsbuildOptions, type Metafile, type Plugin } from 'esbuild';
-import { LAMBDA_DIR, PROJECT_ROOT } from '../paths.ts';
+import { LAMBDA_DIR, PROJECT_ROOT, shownPath } from '../paths.ts';
 import { type BundledPackage, bundledPackages, licenseTextOf } from './bundledPackages.ts';
 
 export const LAMBDA_ENTRY = join(PROJECT_ROOT, 'lambda/index.ts');
@@ -227,20 +229,81 @@ async function newestSourceTime(dir: string): Promise<number> {
   return newest;
 }
 
-/** Builds the bundle when it is missing or older than any source in lambda/; returns its path. */
+/** When the bundle in a folder was built; 0 when there is none. */
+async function builtTime(outDir: string): Promise<number> {
+  return stat(join(outDir, 'index.js')).then(
+    (found) => found.mtimeMs,
+    () => 0,
+  );
+}
+
+/** Renames, or says it could not because the target is taken or the source is gone (another builder was faster). */
+async function renamed(from: string, to: string): Promise<boolean> {
+  try {
+    await rename(from, to);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // ENOTEMPTY/EEXIST: the target is a folder with files; EPERM: Windows says the same of a folder that exists.
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT' || (code === 'EPERM' && existsSync(to)))
+      return false;
+    throw error;
+  }
+}
+
+/** What a build writes: a folder holding anything else is not replaced, so --bundle-dir cannot delete someone's files. */
+const BUILD_OUTPUT = new Set(['index.js', 'index.js.map', 'index.js.LEGAL.txt', 'package.json', CHUNKS_DIR]);
+
+/**
+ * Puts a finished build at outDir whole: with one rename where nothing is there yet (the first of
+ * several builders wins, and the others keep its bundle of the same sources); over a stale bundle,
+ * by moving that aside first, so that a reader finds the old bundle, the new one or none, never half.
+ */
+async function installBuild(built: string, outDir: string, sources: number): Promise<void> {
+  const asides: string[] = [];
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (await renamed(built, outDir)) return;
+      if ((await builtTime(outDir)) > sources) return;
+      const foreign = (await readdir(outDir).catch(() => [] as string[])).filter((name) => !BUILD_OUTPUT.has(name));
+      if (foreign.length > 0)
+        throw new Error(
+          `${shownPath(outDir)} holds ${foreign.join(', ')} besides a skill bundle: give the bundle a folder of its own.`,
+        );
+      const aside = `${outDir}.stale-${randomUUID()}`;
+      if (await renamed(outDir, aside)) asides.push(aside);
+    }
+    throw new Error(`${shownPath(outDir)} kept changing while the new bundle was being put in place: run again.`);
+  } finally {
+    await Promise.all(asides.map((aside) => rm(aside, { recursive: true, force: true })));
+  }
+}
+
+/**
+ * Builds the bundle when it is missing or older than any source in lambda/; returns its path. The
+ * build goes to a folder beside outDir and is renamed into place: two simulators started at once
+ * on a fresh clone never load a half-written bundle.
+ */
 export async function ensureLambdaBuilt(
   outDir: string = DEFAULT_OUT_DIR,
 ): Promise<{ outFile: string; rebuilt: boolean }> {
-  const outFile = join(outDir, 'index.js');
-  const built = await stat(outFile).then(
-    (s) => s.mtimeMs,
-    () => 0,
-  );
+  const target = resolve(outDir);
+  const outFile = join(target, 'index.js');
   const sources = Math.max(
     await newestSourceTime(LAMBDA_DIR),
     (await stat(join(PROJECT_ROOT, 'package-lock.json'))).mtimeMs,
   );
-  if (built > sources) return { outFile, rebuilt: false };
-  await buildLambda(outDir);
+  if ((await builtTime(target)) > sources) return { outFile, rebuilt: false };
+  await mkdir(dirname(target), { recursive: true });
+  const building = await mkdtemp(`${target}.building-`);
+  try {
+    // mkdtemp makes it private; the bundle folder is as readable as one mkdir makes.
+    await chmod(building, 0o755);
+    await buildLambda(building);
+    await installBuild(building, target, sources);
+  } finally {
+    // Gone once it was renamed into place; still here when another builder's bundle was kept, or on failure.
+    await rm(building, { recursive: true, force: true });
+  }
   return { outFile, rebuilt: true };
 }
