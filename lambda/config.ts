@@ -9,9 +9,7 @@ export const ENV = {
   skillId: 'SKILL_ID',
 } as const;
 
-export type EnvironmentVariableName = (typeof ENV)[keyof typeof ENV];
-
-export interface SesCredentials {
+interface SesCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
 }

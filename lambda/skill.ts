@@ -19,7 +19,7 @@ import type { Logger } from './log.ts';
 import { createSesMailer, type Mailer } from './mail/ses.ts';
 import { customerProfile, type ProfileReader } from './profile.ts';
 
-export interface SkillOptions {
+interface SkillOptions {
   readonly config: Config;
   readonly logger: Logger;
   /** Defaults to SES with the configured key; tests may pass their own. */
@@ -29,7 +29,7 @@ export interface SkillOptions {
 }
 
 /** The skill as Lambda and the local tools call it. */
-export interface AlexaSkill {
+interface AlexaSkill {
   invoke(envelope: RequestEnvelope, context?: unknown): Promise<ResponseEnvelope>;
 }
 

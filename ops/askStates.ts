@@ -8,7 +8,7 @@ import { PROJECT_ROOT, shownPath } from './paths.ts';
 export const ASK_STATES_FILE = join(PROJECT_ROOT, '.ask/ask-states.json');
 
 /** The skill ID, or why there is none (a sentence for the user). */
-export type SkillIdLookup =
+type SkillIdLookup =
   | { readonly skillId: string; readonly profile: string }
   | { readonly skillId?: undefined; readonly reason: string };
 

@@ -11,14 +11,14 @@ import { writePrivately } from './privateFile.ts';
 /** Git-ignored (.gitignore: .secrets/), created with mode 0600. */
 export const DEFAULT_CREDENTIALS_FILE = join(PROJECT_ROOT, '.secrets/AlexaSkillMailSender.json');
 
-export interface CredentialsFile {
+interface CredentialsFile {
   readonly [ENV.accessKeyId]: string;
   readonly [ENV.secretAccessKey]: string;
   readonly [ENV.region]: string;
   readonly [ENV.fromAddress]: string;
 }
 
-export class CredentialsFileError extends Error {
+class CredentialsFileError extends Error {
   override readonly name = 'CredentialsFileError';
 }
 

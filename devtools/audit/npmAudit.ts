@@ -13,14 +13,14 @@ const BLOCKING_SEVERITIES = new Set(['high', 'critical']);
 /** Statuses meaning "this registry has no advisory endpoint", as opposed to a failure worth retrying. */
 const NO_ADVISORY_ENDPOINT = new Set([404, 405, 501]);
 
-export interface Advisory {
+interface Advisory {
   readonly name: string;
   readonly severity: string;
   /** What the advisories say, for the report (titles, or the package they come through). */
   readonly via: readonly string[];
 }
 
-export type AuditVerdict =
+type AuditVerdict =
   | { readonly kind: 'clean'; readonly counts: Readonly<Record<string, number>> }
   | {
       readonly kind: 'vulnerable';

@@ -8,9 +8,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** ask-cli's name for the profile made of environment variables. */
-export const ENVIRONMENT_PROFILE = '__ENVIRONMENT_ASK_PROFILE__';
+const ENVIRONMENT_PROFILE = '__ENVIRONMENT_ASK_PROFILE__';
 
-export type AskProfile = { readonly name: string } | { readonly problem: string };
+type AskProfile = { readonly name: string } | { readonly problem: string };
 
 function isEnvironmentProfile(env: NodeJS.ProcessEnv): boolean {
   return Boolean(
@@ -21,7 +21,7 @@ function isEnvironmentProfile(env: NodeJS.ProcessEnv): boolean {
   );
 }
 
-export function cliConfigPath(home: string = homedir()): string {
+function cliConfigPath(home: string = homedir()): string {
   return join(home, '.ask', 'cli_config');
 }
 

@@ -21,8 +21,8 @@ import type { WireRequest } from '../../testkit/ses/recorder.ts';
 import { ATTACKER_ADDRESS, type FuzzScenario } from './scenarios.ts';
 
 /** Alexa refuses a response larger than this, and speech longer than 8,000 characters. */
-export const ALEXA_MAX_RESPONSE_BYTES = 24 * 1024;
-export const ALEXA_MAX_SPEECH_CHARS = 8_000;
+const ALEXA_MAX_RESPONSE_BYTES = 24 * 1024;
+const ALEXA_MAX_SPEECH_CHARS = 8_000;
 
 export type Outcome =
   | { readonly kind: 'response'; readonly response: unknown }
@@ -142,11 +142,11 @@ const field = (object: unknown, key: string): unknown =>
   object && typeof object === 'object' ? (object as Record<string, unknown>)[key] : undefined;
 const path = (object: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((at, key) => field(at, key), object);
 
-export function requestTypeOf(scenario: FuzzScenario): unknown {
+function requestTypeOf(scenario: FuzzScenario): unknown {
   return path(scenario.envelope, 'request', 'type');
 }
 
-export function isSendEmailIntent(scenario: FuzzScenario): boolean {
+function isSendEmailIntent(scenario: FuzzScenario): boolean {
   return (
     requestTypeOf(scenario) === 'IntentRequest' &&
     path(scenario.envelope, 'request', 'intent', 'name') === SEND_EMAIL_INTENT
@@ -154,7 +154,7 @@ export function isSendEmailIntent(scenario: FuzzScenario): boolean {
 }
 
 /** The address the profile API hands out in this scenario, if it hands one out at all. */
-export function profileEmailOf(profile: ProfileBehaviour): string | undefined {
+function profileEmailOf(profile: ProfileBehaviour): string | undefined {
   if (profile.emailStatus || profile.rawEmailBody !== undefined) return undefined;
   return typeof profile.email === 'string' && profile.email ? profile.email : undefined;
 }

@@ -18,13 +18,13 @@ import {
   type SlotTypeDefinition,
 } from './skillPackage.ts';
 
-export const FALLBACK_INTENT = 'AMAZON.FallbackIntent';
+const FALLBACK_INTENT = 'AMAZON.FallbackIntent';
 
 /** Every slot the intent declares; a slot the user did not fill is present with no value, as Alexa sends it. */
 /** A slot name → its spoken value, or undefined for a declared slot the user did not fill. */
-export type SlotValues = SlotValueMap;
+type SlotValues = SlotValueMap;
 
-export interface IntentMatch {
+interface IntentMatch {
   readonly intent: string;
   readonly slots: SlotValues;
 }

@@ -52,7 +52,7 @@ export interface Conversation {
   finish(): Promise<Turn | undefined>;
 }
 
-export interface ConversationOptions {
+interface ConversationOptions {
   readonly lambda: LocalLambda;
   readonly matcher: Matcher;
   readonly skillId: string;

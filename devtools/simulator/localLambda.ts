@@ -10,7 +10,7 @@ import { ensureLambdaBuilt } from '../../ops/build/bundle.ts';
 import { type LambdaHandler, loadBundledHandler } from '../../testkit/bundle.ts';
 import { withinDeadline } from '../../testkit/deadline.ts';
 
-export interface Invocation {
+interface Invocation {
   /** The response, or why there is none: the handler threw, or missed Alexa's deadline (Alexa then says the skill did not answer). */
   readonly outcome:
     | { readonly ok: true; readonly response: ResponseEnvelope }
@@ -28,7 +28,7 @@ export interface LocalLambda {
   invoke(envelope: RequestEnvelope): Promise<Invocation>;
 }
 
-export interface LocalLambdaOptions {
+interface LocalLambdaOptions {
   /** Set in process.env before the bundle loads. */
   readonly environment: Readonly<Record<string, string>>;
   /** Where the bundle is built (default dist/lambda). */

@@ -15,7 +15,7 @@ interface ReplayListeners {
   readonly inform?: (sentence: string) => void;
 }
 
-export interface ReplayOptions extends ReplayListeners {
+interface ReplayOptions extends ReplayListeners {
   /** Given on the command line: wins over the file. */
   readonly locale?: string;
   readonly user?: Partial<SimulatedUser>;

@@ -30,7 +30,7 @@ export interface SimulatedUser {
 export const DEFAULT_USER: SimulatedUser = { email: 'you@example.com', givenName: 'Alex', emailPermission: true };
 
 /** The sender the local skill is configured with; the outbox accepts any address. */
-export const LOCAL_FROM_ADDRESS = 'mail-sender@example.com';
+const LOCAL_FROM_ADDRESS = 'mail-sender@example.com';
 
 export interface Simulator {
   /** The outbox page, which shows every mail the skill sent. */

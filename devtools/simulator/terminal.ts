@@ -13,7 +13,7 @@ import { printTurn } from './transcript.ts';
 
 export const PROMPT = 'User  > ';
 
-export interface TerminalOptions {
+interface TerminalOptions {
   readonly input: NodeJS.ReadableStream;
   /** The conversation goes here (standard output). */
   readonly output: NodeJS.WritableStream;

@@ -6,7 +6,7 @@ import type { ui } from 'ask-sdk-model';
 import type { CapturedMail } from '../../testkit/ses/outbox.ts';
 import type { Turn } from './conversation.ts';
 
-export function cardLine(card: ui.Card): string {
+function cardLine(card: ui.Card): string {
   switch (card.type) {
     case 'Simple':
       return `Card  > Simple "${card.title ?? ''}": ${oneLine(card.content ?? '')}`;
@@ -19,7 +19,7 @@ export function cardLine(card: ui.Card): string {
   }
 }
 
-export function emailLine(mail: CapturedMail): string {
+function emailLine(mail: CapturedMail): string {
   return `Email > to=${mail.destination.to.join(',')} subject=${JSON.stringify(mail.subject)}`;
 }
 
@@ -27,12 +27,12 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' / ').trim();
 }
 
-export interface TranscriptOptions {
+interface TranscriptOptions {
   /** False in a terminal, where the user's line is already on screen after the prompt. */
   readonly echoUser: boolean;
 }
 
-export function turnLines(turn: Turn, { echoUser }: TranscriptOptions): string[] {
+function turnLines(turn: Turn, { echoUser }: TranscriptOptions): string[] {
   const lines: string[] = [];
   if (echoUser && turn.user !== null) lines.push(`User  > ${turn.user}`);
   if (turn.note) lines.push(`Note  > ${turn.note}`);
@@ -48,7 +48,7 @@ export function logLine(line: string): string {
   return `Log   > ${line}`;
 }
 
-export interface TurnOutput extends TranscriptOptions {
+interface TurnOutput extends TranscriptOptions {
   /** Where the conversation goes: standard output. */
   readonly say: (line: string) => void;
   /** Where the skill's own log lines go with --logs: standard error. */

@@ -9,7 +9,7 @@ import { examplePhraseProblems, localeProblems } from './manifestRules.ts';
 import { crossLocaleProblems, modelProblems } from './modelRules.ts';
 import { interactionModelSchemaProblems, manifestSchemaProblems } from './schema.ts';
 
-export interface CheckResult {
+interface CheckResult {
   /** What was checked: skill.json and each model file, as shown in problems. */
   readonly files: readonly string[];
   readonly problems: readonly Problem[];

@@ -10,7 +10,7 @@ import { NOTE_SLOT, SEND_EMAIL_INTENT } from '../intents.ts';
 import type { Logger } from '../log.ts';
 import { requestScope, requestTypeOf } from '../request.ts';
 
-export interface CanFulfillOptions {
+interface CanFulfillOptions {
   readonly logger: Logger;
   /** False when the configuration leaves the skill unable to send (lambda/config.ts). */
   readonly canSend: boolean;

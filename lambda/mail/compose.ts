@@ -21,7 +21,7 @@ export interface OutgoingMail {
   readonly attachedNote?: string;
 }
 
-export interface SafeHeaders {
+interface SafeHeaders {
   readonly from: string;
   readonly to: string;
   readonly subject: string;

@@ -11,9 +11,9 @@ import { composeRawMessage, type OutgoingMail, safeHeaders } from './compose.ts'
 import { classifySesError, type MailFailure } from './errors.ts';
 import type { SESClient } from './sesSdk.ts';
 
-export type SesApi = 'SendEmail' | 'SendRawEmail';
+type SesApi = 'SendEmail' | 'SendRawEmail';
 
-export type SendResult =
+type SendResult =
   | { readonly ok: true; readonly messageId: string; readonly api: SesApi; readonly attempts: number }
   | { readonly ok: false; readonly failure: MailFailure; readonly api: SesApi; readonly attempts: number };
 

@@ -3,7 +3,7 @@
 import type { MailContent } from '../mail/compose.ts';
 import type { MailFailure } from '../mail/errors.ts';
 
-export interface MailContentInput {
+interface MailContentInput {
   readonly givenName?: string | undefined;
   readonly note?: string | undefined;
 }

@@ -20,7 +20,7 @@ export const DEFAULT_OUT_DIR = join(PROJECT_ROOT, 'dist/lambda');
 /** Where the lazily loaded chunks go, relative to index.js. */
 export const CHUNKS_DIR = 'chunks';
 
-export interface BuildOptions {
+interface BuildOptions {
   /**
    * Configuration to embed in the bundle (lambda/deployConfig.ts), keyed by the skill's
    * environment variable names. Only the ASK CLI build hook passes it; the bundle then holds
@@ -29,7 +29,7 @@ export interface BuildOptions {
   readonly deployConfig?: Readonly<Record<string, string>>;
 }
 
-export interface BuildResult {
+interface BuildResult {
   readonly outFile: string;
   /** Size of index.js: what a cold start loads before its request needs anything more. */
   readonly bytes: number;
@@ -42,7 +42,7 @@ export interface BuildResult {
 }
 
 /** A chunk's name for the specifier that imports it: './sesSdk.ts' → 'sesSdk', 'nodemailer/lib/mail-composer' → 'nodemailer-lib-mail-composer'. */
-export function chunkName(specifier: string): string {
+function chunkName(specifier: string): string {
   return specifier
     .replace(/^(\.{1,2}\/)+/, '')
     .replace(/\.[cm]?[jt]s$/, '')

@@ -11,24 +11,24 @@ import { shownPath } from '../paths.ts';
 /** Lets a provisioning run with `--out FILE` feed the deploy build. */
 export const CREDENTIALS_FILE_VARIABLE = 'ALEXA_MAILER_CREDENTIALS_FILE';
 
-export interface EmbeddedConfig {
+interface EmbeddedConfig {
   /** Keyed by the skill's environment variable names; only those. */
   readonly values: Readonly<Record<string, string>>;
   /** One line per value for the build log: the key ID shortened, the secret hidden, the address masked. */
   readonly summary: readonly string[];
 }
 
-export class EmbeddedConfigError extends Error {
+class EmbeddedConfigError extends Error {
   override readonly name = 'EmbeddedConfigError';
 }
 
-export interface EmbeddedConfigSources {
+interface EmbeddedConfigSources {
   readonly credentialsFile?: string;
   readonly askStatesFile?: string;
 }
 
 /** "AKIAxxxxxxxxxxxxWXYZ" → "AKIA…WXYZ": enough to tell keys apart in the IAM console. */
-export function shortKeyId(keyId: string): string {
+function shortKeyId(keyId: string): string {
   return keyId.length > 8 ? `${keyId.slice(0, 4)}…${keyId.slice(-4)}` : '****';
 }
 

@@ -7,7 +7,7 @@
 /** The only actions the skill needs. (The article this project starts from writes `ses:SendMail`: no such action exists.) */
 export const MAIL_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail'] as const;
 
-export interface MailAccessPolicyInput {
+interface MailAccessPolicyInput {
   readonly partition?: string;
   readonly region: string;
   readonly accountId: string;
@@ -24,7 +24,7 @@ export interface MailAccessPolicyInput {
   readonly anySender?: boolean;
 }
 
-export interface PolicyStatement {
+interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: 'Allow';
   readonly Action: readonly string[];

@@ -37,7 +37,7 @@ export interface SavedFile {
   readonly fromAddress?: string;
 }
 
-export interface KeyOutcome {
+interface KeyOutcome {
   /** The key the credentials file holds after this run (the planned one is unknown in a dry run). */
   readonly accessKeyId?: string;
   readonly created: boolean;
