@@ -1,10 +1,5 @@
-// Runs the in-memory IAM/SES/STS stand-in on its own, for trying `npm run provision`
-// by hand with no AWS account:
-//
-//   npm run fake-aws -- [--region REGION] [--verified ADDRESS_OR_DOMAIN]... [--production]
-//
-// It prints the environment variables to export in another shell, and serves what the
-// fake account holds (without secrets) at GET /state. Ctrl-C stops it; its state is lost.
+// `npm run fake-aws`: the in-memory IAM/SES/STS stand-in on its own, for trying `npm run provision`
+// by hand with no AWS account.
 
 import { DEFAULT_REGION } from '../lambda/config.ts';
 import { parseCommandLine, runCommand, UsageError } from '../ops/cli.ts';

@@ -1,10 +1,10 @@
 // Session state: what the last prompt offered. Launch and fallback end with "Would you like me
-// to send you an email?", so a "yes" right after them means "send me an email"; after any other
-// prompt it means nothing. The offer lives in a session attribute and only decides whether "yes"
-// sends: it never carries a recipient or anything else that reaches the mail.
+// to send you an email?", so a "yes" right after them means "send me an email", and only then.
 
 import type { HandlerInput } from 'ask-sdk-core';
 
+// A session attribute that only decides whether "yes" sends: it never carries a recipient or
+// anything else that reaches the mail.
 const OFFER_ATTRIBUTE = 'offer';
 const SEND_EMAIL_OFFER = 'send-email';
 

@@ -1,6 +1,5 @@
-// The provisioning output: where the AlexaSkillMailSender key is written, and its shape.
-// The provisioning script writes it; the build hook and the local tools read it.
-// The JSON keys are the skill's own environment variable names (lambda/config.ts).
+// The provisioning output: where the AlexaSkillMailSender key is written, and its shape. The
+// provisioning script writes it, the build hook reads it; its keys are the skill's variable names.
 
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';

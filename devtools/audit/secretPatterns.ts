@@ -1,7 +1,5 @@
-// What an AWS credential looks like in text. No credential-shaped string is allowed anywhere:
-// tests and tools use placeholders that are not shaped like keys (TEST-KEY-ID-NOT-REAL).
-// Both scans share it: the one over the project's files (secretScan.ts)
-// and the one over everything the test suite printed (test/setup.ts).
+// What an AWS credential looks like in text, for the scan of the project's files and the scan of
+// everything the tests print. Tests and tools use placeholders not shaped like keys (TEST-KEY-ID-NOT-REAL).
 
 /** Access key IDs: AKIA… for a long-lived IAM user key, ASIA… for a temporary STS key. */
 const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g;

@@ -1,7 +1,5 @@
-// `npm run simulate:cloud -- FILE…`: replays dialog files against the deployed skill, through
-// the ASK CLI (SMAPI skill simulation), checking the same "expect" entries and printing the
-// same lines as the offline `npm run dialog -- --replay FILE`. Needs an ASK CLI profile
-// (`ask configure`) and a deployed skill (`ask deploy`).
+// `npm run simulate:cloud -- FILE…`: replays dialog files against the deployed skill through the
+// ASK CLI, checked and printed as the offline `npm run dialog -- --replay FILE` does.
 
 import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';

@@ -1,12 +1,5 @@
-// What must hold for every request the fuzzer sends, whatever it contains:
-//   - the handler returns a well-formed Alexa response, or refuses a foreign skill ID cleanly;
-//   - its SSML is well-formed XML with <speak> as the only element (dictated text is escaped);
-//   - no mail leaves except for a SendEmailIntent whose profile email was returned, at most one,
-//     and its only recipient is that address;
-//   - no header carries user text: the subject is one the skill wrote, the header names are
-//     the composer's own, and no value holds a line break;
-//   - no log line carries the user's or an attacker's address.
-// Each check returns the violations it found, in words, so a failure reads as a bug report.
+// What must hold for every request the fuzzer sends, whatever it contains. Each check returns the
+// violations it found, in words, so a failure reads as a bug report.
 
 import { Ajv } from 'ajv';
 import { simpleParser } from 'mailparser';
@@ -354,7 +347,16 @@ function logProblems(observation: Observation): string[] {
   return problems;
 }
 
-/** Every violation of the invariants in one observed request; empty when all hold. */
+/**
+ * Every violation of the invariants in one observed request; empty when all hold:
+ *   - the handler returns a well-formed Alexa response, or refuses a foreign skill ID cleanly;
+ *   - its SSML is well-formed XML with <speak> as the only element (dictated text is escaped);
+ *   - no mail leaves except for a SendEmailIntent whose profile email was returned, at most one,
+ *     and its only recipient is that address;
+ *   - no header carries user text: the subject is one the skill wrote, the header names are
+ *     the composer's own, and no value holds a line break;
+ *   - no log line carries the user's or an attacker's address.
+ */
 export async function violations(observation: Observation, skill: SkillUnderFuzz): Promise<string[]> {
   return [
     ...outcomeProblems(observation, skill),

@@ -1,7 +1,5 @@
-// What the fuzzer throws at the skill: Alexa request envelopes, valid and broken, and what
-// the Customer Profile API answers for them. Valid envelopes come from the same builders as
-// the tests (testkit/envelopes.ts); broken ones are those with one field deleted,
-// nulled or given the wrong type. Every URL in them is on loopback.
+// What the fuzzer throws at the skill: request envelopes, valid (testkit/envelopes.ts) and with one
+// field broken, and what the Customer Profile API answers. Every URL in them is on loopback.
 
 import type { RequestEnvelope } from 'ask-sdk-model';
 import fc from 'fast-check';

@@ -1,8 +1,5 @@
-// One conversation with the skill, turn by turn, as Alexa runs it: each line the user says
-// becomes complete request envelopes (new session, session attributes carried from the last
-// response, user, device, apiEndpoint and apiAccessToken, locale, timestamps, skill ID); the
-// session stays open only while a response says shouldEndSession=false; "exit", a handler
-// error or walking away (the end of the input) bring the SessionEndedRequest Alexa sends.
+// One conversation with the skill, turn by turn, as Alexa runs it: complete request envelopes,
+// and a session that stays open only while a response says shouldEndSession=false.
 
 import { randomUUID } from 'node:crypto';
 import type { canfulfill, RequestEnvelope, ResponseEnvelope, ui } from 'ask-sdk-model';
@@ -116,7 +113,7 @@ export function startConversation(options: ConversationOptions): Conversation {
     return outcome.ok ? { request, response: outcome.response, logs } : { request, error: outcome.error.message, logs };
   };
 
-  /** Alexa forgets the session, then tells the skill why it ended. */
+  /** "exit", a handler error or walking away: Alexa forgets the session, then tells the skill why it ended. */
   const endSession = (current: Session, reason: SessionEndReason): Promise<Exchange> => {
     session = undefined;
     return send(sessionEndedRequest(reason, envelopeOptions(current)));

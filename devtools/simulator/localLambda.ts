@@ -1,8 +1,5 @@
-// The built Lambda bundle, run the way the Lambda runtime runs it: the configuration is in
-// the environment before the cold start (the bundle reads it once per process, so one
-// process holds one configuration), the `handler` export answers each event, and what the
-// function writes to standard output is its log (Lambda sends it to CloudWatch, not to the
-// caller), so it is kept apart from the conversation instead of being printed into it.
+// The built Lambda bundle, run the way the Lambda runtime runs it: configured through the
+// environment before its cold start, answering through its `handler` export, logging apart.
 
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { ALEXA_DEADLINE_MS } from '../../lambda/deadlines.ts';
@@ -37,12 +34,14 @@ interface LocalLambdaOptions {
   readonly deadlineMs?: number;
 }
 
+// The bundle reads its configuration once, at cold start: one process holds one configuration.
 let loaded: { bundlePath: string; environment: string } | undefined;
 
 /**
  * Runs `work` with the function's log lines (one JSON object per write) collected instead of
- * printed. Anything else written meanwhile, such as a terminal echoing what the user types
- * ahead, still reaches the screen.
+ * printed: Lambda sends them to CloudWatch, not to the caller, so they stay out of the conversation.
+ * Anything else written meanwhile, such as a terminal echoing what the user types ahead, still
+ * reaches the screen.
  */
 async function capturingStdout<T>(work: () => T | Promise<T>): Promise<{ value: T; lines: string[] }> {
   const chunks: string[] = [];

@@ -1,7 +1,5 @@
-// `npm start`: talk to the skill offline, the way `ask dialog` talks to the deployed one.
-// `npm run dialog -- --replay FILE`: replay a file in the format of `ask dialog --replay`.
-// Both run the built Lambda bundle against a local SES outbox and a local Customer Profile
-// API on loopback, with no AWS or Amazon account.
+// `npm start` and `npm run dialog -- --replay FILE`: talk to the skill offline, or replay a file,
+// the way `ask dialog` does with the deployed one.
 
 import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';

@@ -96,7 +96,7 @@ export async function replay(
   return { file, locale, ...(await replayUtterances(file, conversation, options)) };
 }
 
-/** Says what was not met and the verdict, on standard error; `caveat` comes before the verdict. Returns the exit code. */
+/** Says what was not met, then `caveat`, then the verdict; returns the exit code. */
 export function reportReplays(
   outcomes: readonly ReplayOutcome[],
   inform: (line: string) => void,

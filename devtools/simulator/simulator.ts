@@ -1,7 +1,5 @@
-// Everything a conversation with the skill needs, on loopback and with no account: the local
-// SES outbox (its page shows each mail), a switchable SES endpoint in front of it (to make
-// sending fail on purpose), a Customer Profile API for one simulated user, and the built
-// skill configured as the README says, pointed at them.
+// Everything a conversation with the skill needs, on loopback and with no account: the SES outbox,
+// a switchable SES endpoint in front of it, a Customer Profile API, and the built skill.
 
 import { DEFAULT_REGION, ENV } from '../../lambda/config.ts';
 import { shownPath } from '../../ops/paths.ts';
@@ -55,7 +53,7 @@ export interface SimulatorOptions {
   readonly bundleDir?: string;
   /** How long Alexa waits for the skill (default ALEXA_DEADLINE_MS, 8 s). */
   readonly deadlineMs?: number;
-  /** Progress lines while starting ("Building the skill bundle…"). */
+  /** Progress lines while starting ("Checking the skill bundle…"). */
   readonly progress?: (line: string) => void;
 }
 

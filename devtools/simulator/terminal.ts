@@ -1,8 +1,5 @@
-// The interactive session: reads what the user would say, one line at a time, and prints
-// what Alexa answers. On a terminal it shows the `User  > ` prompt like `ask dialog`; with
-// no terminal (a pipe, CI) it reads every line of standard input, echoes each one so the
-// transcript reads the same, and ends with the input. `.quit` leaves, and
-// `.record FILE [--append-quit]` saves the utterances so far as a replay file, as in `ask dialog`.
+// The interactive session, a line at a time as `ask dialog` runs it: with its `User  > ` prompt on a
+// terminal; from a pipe (CI), echoing each line so that the transcript reads the same.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';

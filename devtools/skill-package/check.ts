@@ -1,7 +1,5 @@
 // Every check of a skill package, in the order a person would fix them: files that cannot be
-// read, Amazon's schema, then the rules the schema cannot express. A model rule runs only on a
-// model that passed the schema, so that it can rely on its shape; the manifest rules read only
-// the locales and their example phrases, defensively, so they run whatever else is wrong.
+// read, Amazon's schema, then the rules the schema cannot express.
 
 import { SKILL_PACKAGE_DIR } from '../../ops/paths.ts';
 import { type Problem, readSkillPackage } from '../interaction-model/skillPackage.ts';
@@ -15,6 +13,10 @@ interface CheckResult {
   readonly problems: readonly Problem[];
 }
 
+/**
+ * A model rule runs only on a model that passed the schema, so that it can rely on its shape; the
+ * manifest rules read only the locales and their example phrases, defensively, so they always run.
+ */
 export function checkSkillPackage(dir: string = SKILL_PACKAGE_DIR): CheckResult {
   const skillPackage = readSkillPackage(dir);
   const problems: Problem[] = [...skillPackage.problems];

@@ -1,8 +1,5 @@
-// CanFulfillIntentRequest: lets a name-free "Alexa, send me an email" reach this skill.
-// YES only when the skill can really send right now; MAYBE when it understands the request
-// but the user has granted no permission yet (the next turn would be a consent card); NO for
-// anything else, and for everything while the skill is not set up to send mail. Alexa allows
-// no observable effect here: no speech, no card, no mail.
+// CanFulfillIntentRequest: lets a name-free "Alexa, send me an email" reach this skill. Alexa
+// allows no observable effect here: no speech, no card, no mail.
 
 import type { HandlerInput, RequestHandler } from 'ask-sdk-core';
 import type { canfulfill } from 'ask-sdk-model';
@@ -21,6 +18,11 @@ function hasConsent(handlerInput: HandlerInput): boolean {
   return typeof token === 'string' && token.length > 0;
 }
 
+/**
+ * YES only when the skill can really send right now; MAYBE when it understands the request but the
+ * user has granted no permission yet (the next turn would be a consent card); NO for anything else,
+ * and for everything while the skill is not set up to send mail.
+ */
 function verdict(handlerInput: HandlerInput, canSend: boolean): canfulfill.CanFulfillIntentValues {
   const request = handlerInput.requestEnvelope.request as Partial<canfulfill.CanFulfillIntentRequest>;
   const understood =

@@ -12,7 +12,7 @@ import { EMAIL_PERMISSION, GIVEN_NAME_PERMISSION, type ProfileReader } from '../
 import { isIntent, requestScope, slotValueOf } from '../request.ts';
 import { sendEmailWasOffered } from '../sessionState.ts';
 
-/** What the handler is given instead of building clients itself, so tests hand it the same objects pointed at local servers. */
+/** Given, not built here, so that tests hand the handler the same objects pointed at local servers. */
 interface SendEmailOptions {
   readonly logger: Logger;
   readonly profile: ProfileReader;

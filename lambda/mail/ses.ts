@@ -1,9 +1,5 @@
-// The mailer: one SES client per container and the two calls the AlexaSkillMailAccess
-// policy allows. A plain mail goes through SendEmail; a mail with an attachment is
-// composed as MIME and goes through SendRawEmail.
-//
-// The endpoint is never set here, so the SDK's own AWS_ENDPOINT_URL_SES / AWS_ENDPOINT_URL
-// keep working and the same bundle runs against local SES emulators.
+// The mailer: one SES client per container and the two calls the AlexaSkillMailAccess policy
+// allows, SendEmail for a plain mail and SendRawEmail for one with the note attached.
 
 import type { MailConfig } from '../config.ts';
 import { SES_ATTEMPT_TIMEOUT_MS, SES_MAX_ATTEMPTS, SES_RETRY_DELAY_MS } from '../deadlines.ts';

@@ -1,11 +1,5 @@
-// Bundles lambda/ for Lambda's nodejs22.x runtime and for Node 20 here. `npm run build`,
-// the ASK CLI build hook and the dialog simulator all build through this one function.
-//
-// The output is index.js, one CommonJS file that exports `handler` and holds what every
-// request runs, plus chunks/*.mjs: whatever lambda/ loads with a dynamic import() (the SES
-// client, MailComposer), as ES modules that esbuild can split, so that a cold start compiles
-// only what its request runs. A lazily imported module gets its own copy of anything index.js
-// also bundles: keep such modules free of shared state.
+// Bundles lambda/ for Lambda's nodejs22.x runtime and for Node 20 here: the one build behind
+// `npm run build`, the ASK CLI build hook and the dialog simulator.
 
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -164,6 +158,13 @@ export const NODE_BUNDLE_OPTIONS = {
   logLevel: 'warning',
 } as const satisfies EsbuildOptions;
 
+/**
+ * Writes index.js, one CommonJS file that exports `handler` and holds what every request runs, and
+ * chunks/*.mjs: whatever lambda/ loads with a dynamic import() (the SES client, MailComposer), as ES
+ * modules that esbuild can split, so that a cold start compiles only what its request runs. A lazily
+ * imported module gets its own copy of anything index.js also bundles: keep such modules free of
+ * shared state.
+ */
 export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: BuildOptions = {}): Promise<BuildResult> {
   const outFile = join(outDir, 'index.js');
   const chunksDir = join(outDir, CHUNKS_DIR);
@@ -251,7 +252,7 @@ async function renamed(from: string, to: string): Promise<boolean> {
   }
 }
 
-/** What a build writes: a folder holding anything else is not replaced, so --bundle-dir cannot delete someone's files. */
+/** What a build writes. A folder holding anything else is not replaced: --bundle-dir must not delete anyone's files. */
 const BUILD_OUTPUT = new Set(['index.js', 'index.js.map', 'index.js.LEGAL.txt', 'package.json', CHUNKS_DIR]);
 
 /**

@@ -1,7 +1,5 @@
-// --teardown: removes what this tool created, in the order IAM requires (keys, group
-// membership and attachments before the user; versions and attachments before the
-// policy), and only what carries its mark: the managed-by tag, the group path, the
-// saved-key tag or the key ID in the credentials file. Anything else is left in place.
+// --teardown: removes, in the order IAM requires, what carries this tool's mark (the managed-by
+// tag, the group path, the saved-key tag or the key ID in the credentials file), and nothing else.
 
 import {
   type AttachedPolicy,

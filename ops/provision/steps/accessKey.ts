@@ -1,11 +1,5 @@
-// The access key and the file that holds its secret. A key is created only when the user
-// has none that this tool saved, never as a third key, and its secret goes straight into
-// the credentials file (JSON + CSV, mode 0600): never to the terminal. The key this tool
-// saved is recognised by the ID in that file and by a tag on the user named after the key
-// ID (where the IAM console keeps an access key's description).
-// --rotate-key is the first half of a rotation: it adds the new key and leaves the old one
-// active, because the deployed skill embeds the old key until it is redeployed. The old
-// key goes later, with --retire-old-key (retireOldKey.ts).
+// The access key and the file that holds its secret (JSON + CSV, mode 0600): the secret goes
+// there and never to the terminal.
 
 import { existsSync } from 'node:fs';
 import {
@@ -78,6 +72,13 @@ export async function listKeys({ clients, aws }: StepContext, user: UserState): 
   );
 }
 
+/**
+ * Creates a key only when the user has none that this tool saved, never as a third key. The key
+ * this tool saved is recognised by the ID in the credentials file and by a tag on the user named
+ * after the key ID (where the IAM console keeps an access key's description). --rotate-key is the
+ * first half of a rotation: it adds the new key and leaves the old one active, because the
+ * deployed skill embeds the old key until it is redeployed; --retire-old-key removes it later.
+ */
 export async function ensureAccessKey(context: StepContext, user: UserState, fromAddress: string): Promise<KeyOutcome> {
   const { options, aws, clients, report } = context;
   const file = await readSavedFile(options.outFile);
