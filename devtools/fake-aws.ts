@@ -1,11 +1,7 @@
-// Runs the in-memory IAM/SES/STS stand-in on its own, for trying `npm run provision`
-// by hand with no AWS account:
-//
-//   npm run fake-aws -- [--region REGION] [--verified ADDRESS_OR_DOMAIN]... [--production]
-//
-// It prints the environment variables to export in another shell, and serves what the
-// fake account holds (without secrets) at GET /state. Ctrl-C stops it; its state is lost.
+// `npm run fake-aws`: the in-memory IAM/SES/STS stand-in on its own, for trying `npm run provision`
+// by hand with no AWS account.
 
+import { DEFAULT_REGION } from '../lambda/config.ts';
 import { parseCommandLine, runCommand, UsageError } from '../ops/cli.ts';
 import { startFakeAws } from '../testkit/aws/server.ts';
 
@@ -15,14 +11,14 @@ Starts the local IAM/SES/STS stand-in on a free loopback port and prints the var
 that point the AWS SDK (and so \`npm run provision\`) at it.
 
 Options:
-  --region REGION      the SES region for --verified and --production (default: us-east-1)
+  --region REGION      the SES region for --verified and --production (default: ${DEFAULT_REGION})
   --verified IDENTITY  an address or domain SES treats as verified already; repeatable
   --production         the account is out of the SES sandbox
   -h, --help           show this help`;
 
 runCommand(USAGE, 'The local AWS stand-in failed', async () => {
   const parsed = parseCommandLine(USAGE, {
-    region: { type: 'string', default: 'us-east-1' },
+    region: { type: 'string', default: DEFAULT_REGION },
     verified: { type: 'string', multiple: true, default: [] },
     production: { type: 'boolean', default: false },
   });

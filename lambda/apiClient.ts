@@ -4,7 +4,7 @@
 import { DefaultApiClient } from 'ask-sdk-core';
 import type { services } from 'ask-sdk-model';
 
-export class ApiTimeoutError extends Error {
+class ApiTimeoutError extends Error {
   override readonly name = 'ApiTimeoutError';
 }
 

@@ -9,9 +9,7 @@ export const ENV = {
   skillId: 'SKILL_ID',
 } as const;
 
-export type EnvironmentVariableName = (typeof ENV)[keyof typeof ENV];
-
-export interface SesCredentials {
+interface SesCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
 }
@@ -33,7 +31,8 @@ export interface Config {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-const DEFAULT_REGION = 'us-east-1';
+/** The SES region when neither SES_REGION nor AWS_REGION names one; provisioning defaults to it too. */
+export const DEFAULT_REGION = 'us-east-1';
 // Deliberately loose: SES does the real check; this catches empty, spaced or half-typed values,
 // and any control character, which a header would turn into a space and so into a new address.
 const ADDRESS_SHAPE = /^[^\s\p{Cc}@<>(),;:"\\]+@[^\s\p{Cc}@<>(),;:"\\]+\.[^\s\p{Cc}@<>(),;:"\\]+$/u;
@@ -41,6 +40,11 @@ const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 export function isPlausibleAddress(value: string): boolean {
   return ADDRESS_SHAPE.test(value);
+}
+
+/** Shaped like an AWS region name (us-east-1, us-gov-west-1); whether SES is offered there is for AWS to say. */
+export function isRegionName(value: string): boolean {
+  return REGION_SHAPE.test(value);
 }
 
 function read(env: Environment, name: string): string | undefined {
@@ -56,7 +60,7 @@ export function loadConfig(env: Environment): Config {
   else if (!isPlausibleAddress(fromAddress)) problems.push(`${ENV.fromAddress} is not an email address.`);
 
   const region = read(env, ENV.region) ?? read(env, 'AWS_REGION') ?? DEFAULT_REGION;
-  if (!REGION_SHAPE.test(region)) problems.push(`${ENV.region} "${region}" is not an AWS region name.`);
+  if (!isRegionName(region)) problems.push(`${ENV.region} "${region}" is not an AWS region name.`);
 
   const accessKeyId = read(env, ENV.accessKeyId);
   const secretAccessKey = read(env, ENV.secretAccessKey);

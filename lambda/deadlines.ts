@@ -1,9 +1,9 @@
-// Time budget of one request. Alexa abandons a skill response after about 8 seconds,
-// so the worst case of every external call, retries included, must fit well inside it:
-//   profile 1.5 s + SES attempt 2.5 s + 0.3 s back-off + second SES attempt 2.5 s = 6.8 s.
-// A second attempt only follows an answer that proves SES did not take the mail
-// (throttling, a refused connection), and those come back fast, so the usual worst
-// case is a single attempt: about 4 s.
+// The time budget of one request: the worst case of every external call, retries included,
+// must fit well inside the 8 seconds after which Alexa abandons a skill's response.
+
+// profile 1.5 s + SES attempt 2.5 s + 0.3 s back-off + second SES attempt 2.5 s = 6.8 s. A second
+// attempt only follows an answer that proves SES did not take the mail (throttling, a refused
+// connection), and those come back fast, so the usual worst case is a single attempt: about 4 s.
 
 export const PROFILE_TIMEOUT_MS = 1_500;
 /** Connecting to SES; part of the attempt's own bound below, not added to it. */

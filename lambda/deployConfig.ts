@@ -1,14 +1,12 @@
-// Configuration that the deploy build (hooks/build.sh, through ops/deploy/) embeds in the
-// bundle: the provisioning output and the skill ID, so that `ask deploy` ships a skill that
-// can send mail without anyone pasting a secret into the Lambda console or a tracked file.
-// In every other build, and under tsx or vitest, it is empty. The environment always wins.
+// What the deploy build embeds in the bundle (the provisioning output and the skill ID), so that
+// `ask deploy` ships a skill that can send without a secret pasted into the Lambda console.
 
 import { ENV, type Environment } from './config.ts';
 
 // Replaced by esbuild's `define` in the deploy build only; an undeclared global everywhere else.
 declare const __DEPLOY_CONFIG__: Environment | undefined;
 
-/** What the deploy build embedded: `{}` unless this bundle was built by the ASK CLI build hook. */
+/** `{}` unless this bundle was built by the ASK CLI build hook: in every other build, under tsx and vitest. */
 export const DEPLOY_CONFIG: Environment = typeof __DEPLOY_CONFIG__ === 'undefined' ? {} : __DEPLOY_CONFIG__;
 
 function isSet(env: Environment, name: string): boolean {

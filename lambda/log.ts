@@ -2,16 +2,16 @@
 // intent, so CloudWatch Logs Insights can query them. Addresses are masked here,
 // at the only place that writes, and secrets never reach it.
 
-export type LogLevel = 'info' | 'warn' | 'error';
+type LogLevel = 'info' | 'warn' | 'error';
 
-export interface LogContext {
+interface LogContext {
   readonly requestId?: string | undefined;
   readonly requestType?: string | undefined;
   readonly intent?: string | undefined;
   readonly locale?: string | undefined;
 }
 
-export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
+type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
 
 export interface Logger {
   info(event: string, fields?: LogFields): void;
@@ -20,7 +20,7 @@ export interface Logger {
   with(context: LogContext): Logger;
 }
 
-export type LogSink = (line: string) => void;
+type LogSink = (line: string) => void;
 
 /** "taro@example.com" → "t***@example.com". Keeps the domain: it tells ops which provider bounced. */
 export function maskAddress(address: string): string {

@@ -1,7 +1,7 @@
 // The dictated note: body content only, never a header, so it keeps line breaks but
 // loses control characters, and is capped so one utterance cannot make a huge mail.
 
-export const NOTE_MAX_CHARS = 2_000;
+const NOTE_MAX_CHARS = 2_000;
 
 // Every control character (C0, DEL, C1) but the line feed and the tab.
 const CONTROL_EXCEPT_NEWLINE_AND_TAB = /[^\P{Cc}\n\t]/gu;

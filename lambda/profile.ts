@@ -7,7 +7,7 @@ import { isPlausibleAddress } from './config.ts';
 export const EMAIL_PERMISSION = 'alexa::profile:email:read';
 export const GIVEN_NAME_PERMISSION = 'alexa::profile:given_name:read';
 
-export type ProfileResult =
+type ProfileResult =
   | { readonly kind: 'ok'; readonly email: string; readonly givenName?: string }
   | { readonly kind: 'permission-missing' }
   | { readonly kind: 'no-email' }

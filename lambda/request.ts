@@ -17,7 +17,7 @@ export function requestTypeOf(envelope: RequestEnvelope): string | undefined {
   return typeof type === 'string' ? type : undefined;
 }
 
-export function intentNameOf(envelope: RequestEnvelope): string | undefined {
+function intentNameOf(envelope: RequestEnvelope): string | undefined {
   const name = field(field(field(envelope, 'request'), 'intent'), 'name');
   return typeof name === 'string' ? name : undefined;
 }
@@ -28,12 +28,12 @@ export function isIntent(envelope: RequestEnvelope, ...names: string[]): boolean
   return name !== undefined && names.includes(name);
 }
 
-export function localeOf(envelope: RequestEnvelope): string | undefined {
+function localeOf(envelope: RequestEnvelope): string | undefined {
   const locale = field(field(envelope, 'request'), 'locale');
   return typeof locale === 'string' ? locale : undefined;
 }
 
-export function requestIdOf(envelope: RequestEnvelope): string | undefined {
+function requestIdOf(envelope: RequestEnvelope): string | undefined {
   const id = field(field(envelope, 'request'), 'requestId');
   return typeof id === 'string' ? id : undefined;
 }
@@ -45,13 +45,13 @@ export function slotValueOf(envelope: RequestEnvelope, slotName: string): string
   return typeof value === 'string' && value.trim() ? value : undefined;
 }
 
-export interface Turn {
+/** What every handler needs to answer one request: the messages of its locale and a logger bound to it. */
+interface RequestScope {
   readonly messages: Messages;
   readonly log: Logger;
 }
 
-/** What every handler needs to answer: the messages of the request's locale and a logger bound to it. */
-export function turnOf(handlerInput: HandlerInput, logger: Logger): Turn {
+export function requestScope(handlerInput: HandlerInput, logger: Logger): RequestScope {
   const envelope = handlerInput.requestEnvelope;
   const locale = localeOf(envelope);
   return {

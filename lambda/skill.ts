@@ -5,7 +5,7 @@ import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { DeadlineApiClient } from './apiClient.ts';
 import type { Config } from './config.ts';
 import { PROFILE_TIMEOUT_MS } from './deadlines.ts';
-import { withSystemContext } from './envelope.ts';
+import { withSystemContext } from './envelopeRepair.ts';
 import { canFulfillHandler } from './handlers/canFulfill.ts';
 import { errorHandler } from './handlers/error.ts';
 import { fallbackHandler } from './handlers/fallback.ts';
@@ -19,7 +19,7 @@ import type { Logger } from './log.ts';
 import { createSesMailer, type Mailer } from './mail/ses.ts';
 import { customerProfile, type ProfileReader } from './profile.ts';
 
-export interface SkillOptions {
+interface SkillOptions {
   readonly config: Config;
   readonly logger: Logger;
   /** Defaults to SES with the configured key; tests may pass their own. */
@@ -29,12 +29,12 @@ export interface SkillOptions {
 }
 
 /** The skill as Lambda and the local tools call it. */
-export interface AlexaSkill {
+interface AlexaSkill {
   invoke(envelope: RequestEnvelope, context?: unknown): Promise<ResponseEnvelope>;
 }
 
 export function createSkill({ config, logger, mailer, profile }: SkillOptions): AlexaSkill {
-  const dependencies = {
+  const sendEmail = {
     logger,
     profile: profile ?? customerProfile,
     mailer: mailer ?? (config.mail ? createSesMailer(config.mail) : undefined),
@@ -43,8 +43,8 @@ export function createSkill({ config, logger, mailer, profile }: SkillOptions): 
   const builder = SkillBuilders.custom()
     .addRequestHandlers(
       launchHandler(logger),
-      sendEmailHandler(dependencies),
-      canFulfillHandler({ logger, canSend: dependencies.mailer !== undefined }),
+      sendEmailHandler(sendEmail),
+      canFulfillHandler({ logger, canSend: sendEmail.mailer !== undefined }),
       helpHandler(logger),
       stopHandler(logger),
       navigateHomeHandler(logger),

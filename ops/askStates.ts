@@ -3,12 +3,12 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from './paths.ts';
+import { PROJECT_ROOT, shownPath } from './paths.ts';
 
 export const ASK_STATES_FILE = join(PROJECT_ROOT, '.ask/ask-states.json');
 
 /** The skill ID, or why there is none (a sentence for the user). */
-export type SkillIdLookup =
+type SkillIdLookup =
   | { readonly skillId: string; readonly profile: string }
   | { readonly skillId?: undefined; readonly reason: string };
 
@@ -21,8 +21,8 @@ async function readStates(file: string): Promise<AskStates | string> {
     return JSON.parse(await readFile(file, 'utf8')) as AskStates;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT'
-      ? `${file} does not exist yet`
-      : `${file} is not valid JSON`;
+      ? `${shownPath(file)} does not exist yet`
+      : `${shownPath(file)} is not valid JSON`;
   }
 }
 
@@ -45,9 +45,11 @@ export async function readSkillId(file: string = ASK_STATES_FILE, profile?: stri
     const match = found.find(([name]) => name === profile);
     return match
       ? { profile, skillId: match[1] }
-      : { reason: `${file} has no skill ID for the ASK CLI profile "${profile}"` };
+      : { reason: `${shownPath(file)} has no skill ID for the ASK CLI profile "${profile}"` };
   }
   if (found.length === 1) return { profile: found[0]![0], skillId: found[0]![1] };
-  if (found.length === 0) return { reason: `${file} has no skill ID yet` };
-  return { reason: `${file} has skill IDs for several ASK CLI profiles (${found.map(([name]) => name).join(', ')})` };
+  if (found.length === 0) return { reason: `${shownPath(file)} has no skill ID yet` };
+  return {
+    reason: `${shownPath(file)} has skill IDs for several ASK CLI profiles (${found.map(([name]) => name).join(', ')})`,
+  };
 }

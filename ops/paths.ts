@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LAMBDA_DIR = join(PROJECT_ROOT, 'lambda');
 export const SKILL_PACKAGE_DIR = join(PROJECT_ROOT, 'skill-package');
-export const DIALOGS_DIR = join(PROJECT_ROOT, 'test/dialogs');
 
 /** A path as the user would type it: relative to the project when inside it, else as given. */
 export function shownPath(path: string): string {

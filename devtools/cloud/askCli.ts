@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { PROJECT_ROOT } from '../../ops/paths.ts';
 
-export const ASK_CLI = join(PROJECT_ROOT, 'node_modules/ask-cli/dist/bin/ask.js');
+const ASK_CLI = join(PROJECT_ROOT, 'node_modules/ask-cli/dist/bin/ask.js');
 
 export class AskCliError extends Error {
   override readonly name = 'AskCliError';

@@ -1,16 +1,14 @@
-// Finds the ASK CLI profile that `ask` itself would use, without starting it: the --profile
-// given, else the environment profile (every variable ask-cli needs for it is set), else
-// ASK_DEFAULT_PROFILE, else "default"; and checks that `ask configure` has set it up in
-// ~/.ask/cli_config (ask-cli 2.x: lib/utils/profile-helper.js, lib/model/app-config.js).
+// Finds the ASK CLI profile that `ask` itself would use, without starting it, and checks that
+// `ask configure` has set it up (ask-cli 2.x: lib/utils/profile-helper.js, lib/model/app-config.js).
 
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** ask-cli's name for the profile made of environment variables. */
-export const ENVIRONMENT_PROFILE = '__ENVIRONMENT_ASK_PROFILE__';
+const ENVIRONMENT_PROFILE = '__ENVIRONMENT_ASK_PROFILE__';
 
-export type AskProfile = { readonly name: string } | { readonly problem: string };
+type AskProfile = { readonly name: string } | { readonly problem: string };
 
 function isEnvironmentProfile(env: NodeJS.ProcessEnv): boolean {
   return Boolean(
@@ -21,10 +19,11 @@ function isEnvironmentProfile(env: NodeJS.ProcessEnv): boolean {
   );
 }
 
-export function cliConfigPath(home: string = homedir()): string {
+function cliConfigPath(home: string = homedir()): string {
   return join(home, '.ask', 'cli_config');
 }
 
+/** --profile, else the environment profile (all its variables set), else ASK_DEFAULT_PROFILE, else "default". */
 export async function findAskProfile(
   requested: string | undefined,
   env: NodeJS.ProcessEnv = process.env,

@@ -1,7 +1,5 @@
 // Says one utterance to the deployed skill through SMAPI's skill simulation, with the ASK CLI:
 // `ask smapi simulate-skill`, then `ask smapi get-skill-simulation` until Alexa has answered.
-// Sessions follow `ask dialog`: the first utterance forces a new session, the next ones
-// continue it, and after a response that ends it the next utterance starts a new one.
 
 import type { v2 } from 'ask-smapi-model';
 import { AskCliError, type AskRunner } from './askCli.ts';

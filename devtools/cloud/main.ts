@@ -1,23 +1,16 @@
-// `npm run simulate:cloud -- FILE…`: replays dialog files against the deployed skill, through
-// the ASK CLI (SMAPI skill simulation), checking the same "expect" entries and printing the
-// same lines as the offline `npm run dialog -- --replay FILE`. Needs an ASK CLI profile
-// (`ask configure`) and a deployed skill (`ask deploy`).
+// `npm run simulate:cloud -- FILE…`: replays dialog files against the deployed skill through the
+// ASK CLI, checked and printed as the offline `npm run dialog -- --replay FILE` does.
 
 import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
+import type { Turn } from '../simulator/conversation.ts';
 import { unmetExpectations } from '../simulator/expectations.ts';
-import {
-  type Expectation,
-  isCommand,
-  type ReplayFile,
-  ReplayFileError,
-  readReplayFile,
-} from '../simulator/replayFile.ts';
-import { turnLines } from '../simulator/transcript.ts';
-import { type AskRunner, askCli } from './askCli.ts';
+import { type ReplayOutcome, replayUtterances, reportReplays } from '../simulator/replay.ts';
+import { type Expectation, type ReplayFile, ReplayFileError, readReplayFile } from '../simulator/replayFile.ts';
+import { printTurn } from '../simulator/transcript.ts';
+import { askCli } from './askCli.ts';
 import { findAskProfile } from './askProfile.ts';
-import { type CloudTarget, simulateUtterance } from './cloudSimulation.ts';
-import { turnFromSimulation } from './cloudTurn.ts';
+import { startCloudConversation } from './cloudConversation.ts';
 
 const USAGE = `Usage: npm run simulate:cloud -- FILE... [--skill-id ID] [--profile NAME] [--stage STAGE]
 
@@ -42,40 +35,8 @@ option or a refused file.`;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const inform = (line: string) => process.stderr.write(`${line}\n`);
 
-interface FileOutcome {
-  readonly path: string;
-  readonly failures: readonly string[];
-  readonly uncheckedMails: number;
-}
-
 function withoutMails({ mails: _mails, ...rest }: Expectation): Expectation {
   return rest;
-}
-
-async function replayInCloud(ask: AskRunner, file: ReplayFile, target: CloudTarget): Promise<FileOutcome> {
-  say(`Replaying ${file.path} (${file.locale})`);
-  const failures: string[] = [];
-  let uncheckedMails = 0;
-  let newSession = true;
-  let utteranceIndex = 0;
-  for (const input of file.userInput) {
-    if (input === '.quit') break;
-    if (isCommand(input)) {
-      inform(`Skipped ${input}: only .quit is a command in a replay file.`);
-      continue;
-    }
-    const turn = turnFromSimulation(input, await simulateUtterance(ask, target, input, newSession));
-    newSession = turn.sessionEnded;
-    for (const line of turnLines(turn, { echoUser: true })) say(line);
-    const expectation = file.expect?.[utteranceIndex];
-    utteranceIndex++;
-    if (!expectation) continue;
-    if (expectation.mails !== undefined) uncheckedMails++;
-    for (const problem of unmetExpectations(turn, withoutMails(expectation)))
-      failures.push(`turn ${utteranceIndex} (${JSON.stringify(input)}): ${problem}`);
-  }
-  say('');
-  return { path: file.path, failures, uncheckedMails };
 }
 
 function readFiles(paths: readonly string[]): ReplayFile[] | string {
@@ -133,26 +94,28 @@ runCommand(USAGE, 'The cloud simulation stopped', async () => {
   inform(`Simulating on the deployed skill ${skillId} (${stage}) with the ASK CLI profile "${profile.name}".`);
 
   const ask = askCli();
-  const outcomes: FileOutcome[] = [];
-  for (const file of files)
-    outcomes.push(await replayInCloud(ask, file, { skillId, locale: file.locale, stage, profile: profile.name }));
-
-  const failed = outcomes.filter((outcome) => outcome.failures.length > 0);
-  for (const outcome of failed)
-    for (const failure of outcome.failures) inform(`Not met in ${outcome.path}: ${failure}`);
-  const uncheckedMails = outcomes.reduce((sum, outcome) => sum + outcome.uncheckedMails, 0);
-  if (uncheckedMails > 0)
-    inform(
-      `Not checked in the cloud: the mail count of ${uncheckedMails} turn(s); the mails go to the account's inbox.`,
-    );
-  if (failed.length > 0) {
-    const count = failed.reduce((sum, outcome) => sum + outcome.failures.length, 0);
-    inform(`${count} expectation(s) were not met, in ${failed.map((outcome) => outcome.path).join(', ')}.`);
-    return 1;
+  let uncheckedMails = 0;
+  const checkWhatTheCloudShows = (turn: Turn, expectation: Expectation) => {
+    if (expectation.mails !== undefined) uncheckedMails++;
+    return unmetExpectations(turn, withoutMails(expectation));
+  };
+  const outcomes: ReplayOutcome[] = [];
+  for (const file of files) {
+    say(`Replaying ${file.path} (${file.locale})`);
+    const conversation = startCloudConversation(ask, { skillId, locale: file.locale, stage, profile: profile.name });
+    const replayed = await replayUtterances(file, conversation, {
+      onTurn: (turn) => printTurn(turn, { say, inform, echoUser: true }),
+      inform,
+      check: checkWhatTheCloudShows,
+    });
+    outcomes.push({ file, locale: file.locale, ...replayed });
+    say('');
   }
-  const checked = files.filter((file) => file.expect).length;
-  inform(
-    `Replayed ${outcomes.length} file(s)${checked > 0 ? `; every expectation of the ${checked} with an "expect" list was met` : ''}.`,
+  return reportReplays(
+    outcomes,
+    inform,
+    uncheckedMails > 0
+      ? `Not checked in the cloud: the mail count of ${uncheckedMails} turn(s); the mails go to the account's inbox.`
+      : undefined,
   );
-  return 0;
 });

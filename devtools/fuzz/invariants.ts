@@ -1,27 +1,21 @@
-// What must hold for every request the fuzzer sends, whatever it contains:
-//   - the handler returns a well-formed Alexa response, or refuses a foreign skill ID cleanly;
-//   - its SSML is well-formed XML with <speak> as the only element (dictated text is escaped);
-//   - no mail leaves except for a SendEmailIntent whose profile email was returned, at most one,
-//     and its only recipient is that address;
-//   - no header carries user text: the subject is one the skill wrote, the header names are
-//     the composer's own, and no value holds a line break;
-//   - no log line carries the user's or an attacker's address.
-// Each check returns the violations it found, in words, so a failure reads as a bug report.
+// What must hold for every request the fuzzer sends, whatever it contains. Each check returns the
+// violations it found, in words, so a failure reads as a bug report.
 
 import { Ajv } from 'ajv';
 import { simpleParser } from 'mailparser';
 import { SaxesParser } from 'saxes';
 import { isPlausibleAddress } from '../../lambda/config.ts';
+import { SEND_EMAIL_INTENT } from '../../lambda/intents.ts';
 import { en } from '../../lambda/messages/en.ts';
 import { messagesFor } from '../../lambda/messages/index.ts';
 import { ja } from '../../lambda/messages/ja.ts';
 import { EMAIL_PATH, type ProfileBehaviour } from '../../testkit/profileApi.ts';
 import type { WireRequest } from '../../testkit/ses/recorder.ts';
-import { ATTACKER_ADDRESS, type FuzzScenario, SEND_EMAIL_INTENT } from './scenarios.ts';
+import { ATTACKER_ADDRESS, type FuzzScenario } from './scenarios.ts';
 
 /** Alexa refuses a response larger than this, and speech longer than 8,000 characters. */
-export const ALEXA_MAX_RESPONSE_BYTES = 24 * 1024;
-export const ALEXA_MAX_SPEECH_CHARS = 8_000;
+const ALEXA_MAX_RESPONSE_BYTES = 24 * 1024;
+const ALEXA_MAX_SPEECH_CHARS = 8_000;
 
 export type Outcome =
   | { readonly kind: 'response'; readonly response: unknown }
@@ -141,11 +135,11 @@ const field = (object: unknown, key: string): unknown =>
   object && typeof object === 'object' ? (object as Record<string, unknown>)[key] : undefined;
 const path = (object: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((at, key) => field(at, key), object);
 
-export function requestTypeOf(scenario: FuzzScenario): unknown {
+function requestTypeOf(scenario: FuzzScenario): unknown {
   return path(scenario.envelope, 'request', 'type');
 }
 
-export function isSendEmailIntent(scenario: FuzzScenario): boolean {
+function isSendEmailIntent(scenario: FuzzScenario): boolean {
   return (
     requestTypeOf(scenario) === 'IntentRequest' &&
     path(scenario.envelope, 'request', 'intent', 'name') === SEND_EMAIL_INTENT
@@ -153,7 +147,7 @@ export function isSendEmailIntent(scenario: FuzzScenario): boolean {
 }
 
 /** The address the profile API hands out in this scenario, if it hands one out at all. */
-export function profileEmailOf(profile: ProfileBehaviour): string | undefined {
+function profileEmailOf(profile: ProfileBehaviour): string | undefined {
   if (profile.emailStatus || profile.rawEmailBody !== undefined) return undefined;
   return typeof profile.email === 'string' && profile.email ? profile.email : undefined;
 }
@@ -353,7 +347,16 @@ function logProblems(observation: Observation): string[] {
   return problems;
 }
 
-/** Every violation of the invariants in one observed request; empty when all hold. */
+/**
+ * Every violation of the invariants in one observed request; empty when all hold:
+ *   - the handler returns a well-formed Alexa response, or refuses a foreign skill ID cleanly;
+ *   - its SSML is well-formed XML with <speak> as the only element (dictated text is escaped);
+ *   - no mail leaves except for a SendEmailIntent whose profile email was returned, at most one,
+ *     and its only recipient is that address;
+ *   - no header carries user text: the subject is one the skill wrote, the header names are
+ *     the composer's own, and no value holds a line break;
+ *   - no log line carries the user's or an attacker's address.
+ */
 export async function violations(observation: Observation, skill: SkillUnderFuzz): Promise<string[]> {
   return [
     ...outcomeProblems(observation, skill),

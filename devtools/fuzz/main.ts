@@ -1,6 +1,5 @@
-// `npm run fuzz`: the large fuzzing run. The same property as `npm test` (test/integration/reliability/
-// fuzz.test.ts), many more runs, a fresh seed each time unless one is given, and the
-// figures docs/reliability.md quotes (written there by --markdown).
+// `npm run fuzz`: the property of test/integration/reliability/fuzz.test.ts, many more runs, a fresh
+// seed each time unless one is given, and the figures of docs/reliability.md (written by --markdown).
 
 import { cpus } from 'node:os';
 import fc from 'fast-check';

@@ -6,6 +6,7 @@ import type { RequestEnvelope } from 'ask-sdk-model';
 import fc from 'fast-check';
 import { ENV, loadConfig } from '../../lambda/config.ts';
 import { ALEXA_DEADLINE_MS } from '../../lambda/deadlines.ts';
+import { SEND_EMAIL_INTENT } from '../../lambda/intents.ts';
 import { createLogger } from '../../lambda/log.ts';
 import { createSkill } from '../../lambda/skill.ts';
 import { withinDeadline } from '../../testkit/deadline.ts';
@@ -13,7 +14,7 @@ import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
 import { startProfileApi } from '../../testkit/profileApi.ts';
 import { startSesRecorder } from '../../testkit/ses/recorder.ts';
 import { type Observation, type Outcome, type SkillUnderFuzz, violations } from './invariants.ts';
-import { type FuzzScenario, SEND_EMAIL_INTENT, scenarios } from './scenarios.ts';
+import { type FuzzScenario, scenarios } from './scenarios.ts';
 
 /** Fake: the recorder accepts any signature. Declared to the leak scan by the tests. */
 export const FUZZ_KEY = { id: 'TEST-KEY-ID-NOT-REAL', secret: 'fuzz-only-secret-not-a-real-key' } as const;

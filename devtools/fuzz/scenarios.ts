@@ -1,10 +1,9 @@
-// What the fuzzer throws at the skill: Alexa request envelopes, valid and broken, and what
-// the Customer Profile API answers for them. Valid envelopes come from the same builders as
-// the tests (testkit/envelopes.ts); broken ones are those with one field deleted,
-// nulled or given the wrong type. Every URL in them is on loopback.
+// What the fuzzer throws at the skill: request envelopes, valid (testkit/envelopes.ts) and with one
+// field broken, and what the Customer Profile API answers. Every URL in them is on loopback.
 
 import type { RequestEnvelope } from 'ask-sdk-model';
 import fc from 'fast-check';
+import { SEND_EMAIL_INTENT } from '../../lambda/intents.ts';
 import {
   canFulfillRequest,
   type EnvelopeOptions,
@@ -26,10 +25,9 @@ export interface FuzzScenario {
   readonly broken?: string;
 }
 
-export const SEND_EMAIL_INTENT = 'SendEmailIntent';
-export const FOREIGN_SKILL_ID = 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555';
+const FOREIGN_SKILL_ID = 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555';
 /** A loopback port nothing listens on: the profile call is refused at once. */
-export const REFUSED_ENDPOINT = 'http://127.0.0.1:9';
+const REFUSED_ENDPOINT = 'http://127.0.0.1:9';
 /** Every address an attacker might try to add; none of them may ever receive a mail. */
 export const ATTACKER_ADDRESS = 'attacker@evil.example';
 
@@ -242,14 +240,9 @@ function describeDamage(path: readonly string[], damage: Damage): string {
 }
 
 /** Addresses the profile may hold: plain, with characters SSML must escape, and non-ASCII. */
-export const PROFILE_EMAILS = [
-  'taro@example.com',
-  'o.brien+alexa@example.co.uk',
-  "a&b'c@example.com",
-  'ユーザー@example.jp',
-];
+const PROFILE_EMAILS = ['taro@example.com', 'o.brien+alexa@example.co.uk', "a&b'c@example.com", 'ユーザー@example.jp'];
 /** What a compromised or broken profile answer could hold: the skill must mail none of them. */
-export const HOSTILE_PROFILE_EMAILS = [
+const HOSTILE_PROFILE_EMAILS = [
   `victim@example.com\r\nBcc: ${ATTACKER_ADDRESS}`,
   `victim@example.com>, <${ATTACKER_ADDRESS}`,
   `victim@example.com,${ATTACKER_ADDRESS}`,

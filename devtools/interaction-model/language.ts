@@ -1,11 +1,7 @@
-// What Alexa knows about a language that an interaction model does not say: the wake word,
-// whether words are separated by spaces, the phrases that open a skill or carry a request
-// to it ("ask INVOCATION to …", 「INVOCATIONで…」), "exit", and the phrases of the built-in
-// intents (AMAZON.HelpIntent and friends declare no samples of their own).
-//
-// All phrases here are written in normalized form (see normalizeUtterance in matcher.ts):
-// lower case, no punctuation, and for Japanese no spaces.
+// What Alexa knows about a language that an interaction model does not say: wake words, the
+// phrases that open a skill or carry a request to it, "exit", the built-in intents' phrases.
 
+/** Every phrase is written normalized (matcher.ts): lower case, no punctuation, and for Japanese no spaces. */
 export interface AlexaLanguage {
   /** True when words are separated by spaces (English), false when they are not (Japanese). */
   readonly spaced: boolean;

@@ -1,32 +1,22 @@
-// From what a user says to what Alexa sends: the interaction model of a locale decides.
-// "open INVOCATION" is a LaunchRequest; "ask INVOCATION to …" / 「INVOCATIONで…」 carry the
-// rest as a one-shot IntentRequest; inside a session a line is matched against every sample
-// utterance with its slots filled ({note} of type AMAZON.SearchQuery takes the rest of the
-// phrase); a line that matches nothing is AMAZON.FallbackIntent, as Alexa does.
-//
-// Matching ignores case, punctuation (、。！？ too) and, for languages written without
-// spaces, spacing, so 「牛乳を買うというメールを送って」 fills {note} with 牛乳を買う.
-// The deploy checks use resolveUtterance to prove the manifest's example phrases reach the skill.
+// From what a user says to what Alexa sends, as the locale's interaction model decides: for the
+// simulator, and for the check that the manifest's example phrases reach the skill.
 
+import { SKILL_PACKAGE_DIR } from '../../ops/paths.ts';
 import type { SlotValueMap } from '../../testkit/envelopes.ts';
 import { type AlexaLanguage, escapeRegExp, languageOf } from './language.ts';
 import {
   type IntentDefinition,
   type LanguageModel,
   readLanguageModel,
-  SKILL_PACKAGE_DIR,
   type SlotTypeDefinition,
-} from './languageModel.ts';
+} from './skillPackage.ts';
 
-export const FALLBACK_INTENT = 'AMAZON.FallbackIntent';
+const FALLBACK_INTENT = 'AMAZON.FallbackIntent';
 
-/** Every slot the intent declares; a slot the user did not fill is present with no value, as Alexa sends it. */
-/** A slot name → its spoken value, or undefined for a declared slot the user did not fill. */
-export type SlotValues = SlotValueMap;
-
-export interface IntentMatch {
+interface IntentMatch {
   readonly intent: string;
-  readonly slots: SlotValues;
+  /** Every slot the intent declares; a slot the user did not fill is present with no value, as Alexa sends it. */
+  readonly slots: SlotValueMap;
 }
 
 export type Resolution =
@@ -52,7 +42,11 @@ export interface Matcher {
 
 const PUNCTUATION_AND_SYMBOLS = /[\p{P}\p{S}]+/gu;
 
-/** Lower case, NFKC (full-width letters and half-width kana folded), punctuation removed, spaces collapsed; no spaces at all for unspaced languages. */
+/**
+ * Lower case, NFKC (full-width letters and half-width kana folded), punctuation (、。！？ too) removed,
+ * spaces collapsed, and none at all for languages written without them: so 「牛乳を買うというメールを
+ * 送って」 fills {note} with 牛乳を買う.
+ */
 export function normalizeUtterance(text: string, language: AlexaLanguage): string {
   const words = text.normalize('NFKC').toLowerCase().replace(PUNCTUATION_AND_SYMBOLS, ' ').replace(/\s+/gu, ' ').trim();
   return language.spaced ? words : words.replace(/ /g, '');
@@ -67,6 +61,7 @@ interface CompiledSample {
   readonly fromModel: boolean;
 }
 
+/** AMAZON.SearchQuery takes the rest of the phrase; a custom type, only its values and synonyms. */
 function slotPattern(type: string | undefined, types: readonly SlotTypeDefinition[], language: AlexaLanguage): string {
   if (type === 'AMAZON.SearchQuery') return '(.+)';
   const custom = types.find((candidate) => candidate.name === type);
@@ -125,6 +120,11 @@ function compileSamples(model: LanguageModel, language: AlexaLanguage): Compiled
   );
 }
 
+/**
+ * "open INVOCATION" is a LaunchRequest; "ask INVOCATION to …" / 「INVOCATIONで…」 carry the rest as a
+ * one-shot IntentRequest; inside a session a line is matched against every sample utterance with its
+ * slots filled; a line that matches nothing is AMAZON.FallbackIntent, as Alexa does.
+ */
 export function createMatcher(model: LanguageModel, locale: string): Matcher {
   const language = languageOf(locale);
   const samples = compileSamples(model, language);
@@ -140,7 +140,7 @@ export function createMatcher(model: LanguageModel, locale: string): Matcher {
 
   const clean = (utterance: string) => normalizeUtterance(utterance, language).replace(wakeWord, '');
 
-  const withDeclaredSlots = (intentName: string, filled: Record<string, string>): SlotValues => {
+  const withDeclaredSlots = (intentName: string, filled: Record<string, string>): SlotValueMap => {
     const declared = model.intents.find((intent) => intent.name === intentName)?.slots ?? [];
     return Object.fromEntries(declared.map((slot) => [slot.name, filled[slot.name]]));
   };

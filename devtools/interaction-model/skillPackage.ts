@@ -1,14 +1,12 @@
-// Reads an ASK CLI skill package (skill.json and interactionModels/custom/LOCALE.json) for the
-// checks, keeping each file's path and raw JSON; a file that cannot be read or parsed becomes
-// a problem instead of an exception, so one run reports everything that is wrong.
+// Reads the ASK CLI skill package (skill.json and interactionModels/custom/LOCALE.json): whole,
+// with every unreadable file as a problem, for the checks; one locale at a time for the simulator.
 
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { PROJECT_ROOT } from '../../ops/paths.ts';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SKILL_PACKAGE_DIR, shownPath } from '../../ops/paths.ts';
 
-export const DEFAULT_SKILL_PACKAGE_DIR = join(PROJECT_ROOT, 'skill-package');
-export const MANIFEST_FILE = 'skill.json';
-export const MODELS_DIR = 'interactionModels/custom';
+const MANIFEST_FILE = 'skill.json';
+const MODELS_DIR = 'interactionModels/custom';
 
 /** One thing wrong, in one file (a path as the user would type it). */
 export interface Problem {
@@ -26,22 +24,35 @@ export interface ModelFile extends PackageFile {
   readonly locale: string;
 }
 
-export interface SkillPackage {
+interface SkillPackage {
   readonly dir: string;
   readonly manifest?: PackageFile;
   readonly models: readonly ModelFile[];
   readonly problems: readonly Problem[];
 }
 
-export function shownPath(path: string): string {
-  const inside = relative(PROJECT_ROOT, path);
-  return inside && !inside.startsWith('..') ? inside : path;
+/** The part of an interaction model the simulator reads; Amazon's own type (ask-smapi-model) fits it. */
+export interface LanguageModel {
+  readonly invocationName: string;
+  readonly intents: readonly IntentDefinition[];
+  readonly types?: readonly SlotTypeDefinition[];
 }
 
-async function readJson(path: string): Promise<{ data: unknown } | { problem: string }> {
+export interface IntentDefinition {
+  readonly name: string;
+  readonly slots?: readonly { readonly name: string; readonly type?: string }[];
+  readonly samples?: readonly string[];
+}
+
+export interface SlotTypeDefinition {
+  readonly name: string;
+  readonly values?: readonly { readonly name: { readonly value: string; readonly synonyms?: readonly string[] } }[];
+}
+
+function readJson(path: string): { data: unknown } | { problem: string } {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     return {
       problem:
@@ -57,22 +68,24 @@ async function readJson(path: string): Promise<{ data: unknown } | { problem: st
   }
 }
 
-export async function readSkillPackage(dir: string = DEFAULT_SKILL_PACKAGE_DIR): Promise<SkillPackage> {
+/** Every file of the package, and a problem for each that cannot be read or parsed, so one run reports all. */
+export function readSkillPackage(dir: string = SKILL_PACKAGE_DIR): SkillPackage {
   const problems: Problem[] = [];
   const manifestPath = shownPath(join(dir, MANIFEST_FILE));
-  const manifestJson = await readJson(join(dir, MANIFEST_FILE));
+  const manifestJson = readJson(join(dir, MANIFEST_FILE));
   if ('problem' in manifestJson)
     problems.push({ file: manifestPath, problem: `The skill manifest ${manifestJson.problem}.` });
 
   const models: ModelFile[] = [];
   const modelsDir = join(dir, MODELS_DIR);
-  const names = await readdir(modelsDir).catch(() => [] as string[]);
-  const modelNames = names.filter((name) => name.endsWith('.json')).sort();
+  const modelNames = filesIn(modelsDir)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
   if (modelNames.length === 0)
     problems.push({ file: shownPath(modelsDir), problem: 'There is no interaction model (LOCALE.json) here.' });
   for (const name of modelNames) {
     const path = join(modelsDir, name);
-    const json = await readJson(path);
+    const json = readJson(path);
     if ('problem' in json) problems.push({ file: shownPath(path), problem: `The interaction model ${json.problem}.` });
     else models.push({ file: shownPath(path), locale: name.slice(0, -'.json'.length), data: json.data });
   }
@@ -82,4 +95,55 @@ export async function readSkillPackage(dir: string = DEFAULT_SKILL_PACKAGE_DIR):
     models,
     problems,
   };
+}
+
+function filesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function modelPath(locale: string, dir: string): string {
+  return join(dir, MODELS_DIR, `${locale}.json`);
+}
+
+type ManifestLocales = Record<string, { readonly name?: string } | undefined>;
+
+/** The manifest's locales; a manifest the simulator cannot read stops it with one sentence. */
+function manifestLocales(dir: string): ManifestLocales {
+  const path = join(dir, MANIFEST_FILE);
+  const json = readJson(path);
+  if ('problem' in json) throw new Error(`The skill manifest ${shownPath(path)} ${json.problem}.`);
+  const manifest = json.data as { manifest?: { publishingInformation?: { locales?: ManifestLocales } } } | null;
+  return manifest?.manifest?.publishingInformation?.locales ?? {};
+}
+
+/** The locales of the skill manifest that also have an interaction model. */
+export function skillLocales(dir: string = SKILL_PACKAGE_DIR): string[] {
+  return Object.keys(manifestLocales(dir)).filter((locale) => existsSync(modelPath(locale, dir)));
+}
+
+/** The skill's public name in a locale ("Mail Sender", 「メールセンダー」). */
+export function skillName(locale: string, dir: string = SKILL_PACKAGE_DIR): string | undefined {
+  return manifestLocales(dir)[locale]?.name;
+}
+
+export function readLanguageModel(locale: string, dir: string = SKILL_PACKAGE_DIR): LanguageModel {
+  const path = modelPath(locale, dir);
+  const json = readJson(path);
+  if ('problem' in json) {
+    throw new Error(
+      json.problem === 'is missing'
+        ? `There is no interaction model for ${locale} (${shownPath(path)} is missing).`
+        : `The interaction model ${shownPath(path)} ${json.problem}.`,
+    );
+  }
+  const model = (json.data as { interactionModel?: { languageModel?: Partial<LanguageModel> } } | null)
+    ?.interactionModel?.languageModel;
+  if (!model?.invocationName || !Array.isArray(model.intents)) {
+    throw new Error(`${shownPath(path)} has no interactionModel.languageModel with an invocationName and intents.`);
+  }
+  return model as LanguageModel;
 }

@@ -15,7 +15,7 @@ const DEFAULTS = { requests: 2_000, concurrency: 50, waves: 8, warmUp: 2_000 } a
  * 1 KB per request over the default run. Keeping one mail or one response per request alive
  * would exceed it; what settles after the warm-up (compiled code, pools) does not.
  */
-export const FLAT_HEAP_TOLERANCE_MB = 2;
+const FLAT_HEAP_TOLERANCE_MB = 2;
 
 const USAGE = `Usage: npm run load -- [--requests N] [--concurrency N] [--waves N] [--warm-up N] [--markdown PAGE]
 

@@ -1,8 +1,5 @@
-// One conversation with the skill, turn by turn, as Alexa runs it: each line the user says
-// becomes complete request envelopes (new session, session attributes carried from the last
-// response, user, device, apiEndpoint and apiAccessToken, locale, timestamps, skill ID); the
-// session stays open only while a response says shouldEndSession=false; "exit", a handler
-// error or walking away (the end of the input) bring the SessionEndedRequest Alexa sends.
+// One conversation with the skill, turn by turn, as Alexa runs it: complete request envelopes,
+// and a session that stays open only while a response says shouldEndSession=false.
 
 import { randomUUID } from 'node:crypto';
 import type { canfulfill, RequestEnvelope, ResponseEnvelope, ui } from 'ask-sdk-model';
@@ -52,7 +49,7 @@ export interface Conversation {
   finish(): Promise<Turn | undefined>;
 }
 
-export interface ConversationOptions {
+interface ConversationOptions {
   readonly lambda: LocalLambda;
   readonly matcher: Matcher;
   readonly skillId: string;
@@ -66,6 +63,8 @@ export interface ConversationOptions {
 
 /** What an Alexa device says when a skill fails to answer. */
 export const SKILL_DID_NOT_ANSWER = "There was a problem with the requested skill's response";
+
+type SessionEndReason = NonNullable<Parameters<typeof sessionEndedRequest>[0]>;
 
 interface Session {
   readonly sessionId: string;
@@ -114,6 +113,12 @@ export function startConversation(options: ConversationOptions): Conversation {
     return outcome.ok ? { request, response: outcome.response, logs } : { request, error: outcome.error.message, logs };
   };
 
+  /** "exit", a handler error or walking away: Alexa forgets the session, then tells the skill why it ended. */
+  const endSession = (current: Session, reason: SessionEndReason): Promise<Exchange> => {
+    session = undefined;
+    return send(sessionEndedRequest(reason, envelopeOptions(current)));
+  };
+
   /** Sends a request inside the current session and applies the response to it. */
   const exchangeInSession = async (
     current: Session,
@@ -126,8 +131,7 @@ export function startConversation(options: ConversationOptions): Conversation {
     if (exchange.response?.sessionAttributes) current.attributes = { ...exchange.response.sessionAttributes };
     if (!exchange.response) {
       // A failed invocation ends the session, and Alexa tells the skill so.
-      exchanges.push(await send(sessionEndedRequest('ERROR', envelopeOptions(current))));
-      session = undefined;
+      exchanges.push(await endSession(current, 'ERROR'));
     } else if (response?.shouldEndSession !== false) {
       // Absent or true: on a voice device the session ends with this answer.
       session = undefined;
@@ -135,7 +139,7 @@ export function startConversation(options: ConversationOptions): Conversation {
     return exchanges;
   };
 
-  const turnOf = async (
+  const turnFromExchanges = async (
     user: string | null,
     resolution: Resolution | undefined,
     exchanges: Exchange[],
@@ -164,22 +168,21 @@ export function startConversation(options: ConversationOptions): Conversation {
     const resolution = matcher.resolve(utterance, { inSession: session !== undefined });
     switch (resolution.kind) {
       case 'launch':
-        return turnOf(utterance, resolution, await exchangeInSession(openSession(), launchRequest));
+        return turnFromExchanges(utterance, resolution, await exchangeInSession(openSession(), launchRequest));
       case 'intent': {
         const current = resolution.oneShot || !session ? openSession() : session;
-        return turnOf(
+        return turnFromExchanges(
           utterance,
           resolution,
-          await exchangeInSession(current, (envelope) => intentRequest(resolution.intent, resolution.slots, envelope)),
+          await exchangeInSession(current, (sessionOptions) =>
+            intentRequest(resolution.intent, resolution.slots, sessionOptions),
+          ),
         );
       }
       case 'exit': {
         const current = session;
-        if (!current) return turnOf(utterance, resolution, []);
-        session = undefined;
-        return turnOf(utterance, resolution, [
-          await send(sessionEndedRequest('USER_INITIATED', envelopeOptions(current))),
-        ]);
+        if (!current) return turnFromExchanges(utterance, resolution, []);
+        return turnFromExchanges(utterance, resolution, [await endSession(current, 'USER_INITIATED')]);
       }
       case 'name-free': {
         // Alexa asks the skill first whether it can fulfil the request, and only sends it on a YES.
@@ -188,16 +191,16 @@ export function startConversation(options: ConversationOptions): Conversation {
           ?.canFulfillIntent;
         if (answer?.canFulfill !== 'YES') {
           const note = `Alexa asked ${skillName} whether it can do that (CanFulfillIntentRequest) and it answered ${answer?.canFulfill ?? 'nothing'}; name it to be sure: "${matcher.examples()[0]}".`;
-          return turnOf(utterance, resolution, [question], note);
+          return turnFromExchanges(utterance, resolution, [question], note);
         }
-        const exchanges = await exchangeInSession(openSession(), (envelope) =>
-          intentRequest(resolution.intent, resolution.slots, envelope),
+        const exchanges = await exchangeInSession(openSession(), (sessionOptions) =>
+          intentRequest(resolution.intent, resolution.slots, sessionOptions),
         );
-        return turnOf(utterance, resolution, [question, ...exchanges]);
+        return turnFromExchanges(utterance, resolution, [question, ...exchanges]);
       }
       case 'not-for-skill': {
         const [oneShot, launch] = matcher.examples();
-        return turnOf(
+        return turnFromExchanges(
           utterance,
           resolution,
           [],
@@ -214,12 +217,8 @@ export function startConversation(options: ConversationOptions): Conversation {
     },
     say,
     async finish() {
-      const current = session;
-      if (!current) return undefined;
-      session = undefined;
-      return turnOf(null, undefined, [
-        await send(sessionEndedRequest('EXCEEDED_MAX_REPROMPTS', envelopeOptions(current))),
-      ]);
+      if (!session) return undefined;
+      return turnFromExchanges(null, undefined, [await endSession(session, 'EXCEEDED_MAX_REPROMPTS')]);
     },
   };
 }

@@ -1,8 +1,5 @@
-// The built Lambda bundle, run the way the Lambda runtime runs it: the configuration is in
-// the environment before the cold start (the bundle reads it once per process, so one
-// process holds one configuration), the `handler` export answers each event, and what the
-// function writes to standard output is its log (Lambda sends it to CloudWatch, not to the
-// caller), so it is kept apart from the conversation instead of being printed into it.
+// The built Lambda bundle, run the way the Lambda runtime runs it: configured through the
+// environment before its cold start, answering through its `handler` export, logging apart.
 
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { ALEXA_DEADLINE_MS } from '../../lambda/deadlines.ts';
@@ -10,7 +7,7 @@ import { ensureLambdaBuilt } from '../../ops/build/bundle.ts';
 import { type LambdaHandler, loadBundledHandler } from '../../testkit/bundle.ts';
 import { withinDeadline } from '../../testkit/deadline.ts';
 
-export interface Invocation {
+interface Invocation {
   /** The response, or why there is none: the handler threw, or missed Alexa's deadline (Alexa then says the skill did not answer). */
   readonly outcome:
     | { readonly ok: true; readonly response: ResponseEnvelope }
@@ -25,10 +22,10 @@ export interface LocalLambda {
   readonly rebuilt: boolean;
   /** Log lines written while the bundle loaded (a configuration problem is logged there). */
   readonly coldStartLogs: readonly string[];
-  invoke(event: RequestEnvelope): Promise<Invocation>;
+  invoke(envelope: RequestEnvelope): Promise<Invocation>;
 }
 
-export interface LocalLambdaOptions {
+interface LocalLambdaOptions {
   /** Set in process.env before the bundle loads. */
   readonly environment: Readonly<Record<string, string>>;
   /** Where the bundle is built (default dist/lambda). */
@@ -37,12 +34,14 @@ export interface LocalLambdaOptions {
   readonly deadlineMs?: number;
 }
 
+// The bundle reads its configuration once, at cold start: one process holds one configuration.
 let loaded: { bundlePath: string; environment: string } | undefined;
 
 /**
  * Runs `work` with the function's log lines (one JSON object per write) collected instead of
- * printed. Anything else written meanwhile, such as a terminal echoing what the user types
- * ahead, still reaches the screen.
+ * printed: Lambda sends them to CloudWatch, not to the caller, so they stay out of the conversation.
+ * Anything else written meanwhile, such as a terminal echoing what the user types ahead, still
+ * reaches the screen.
  */
 async function capturingStdout<T>(work: () => T | Promise<T>): Promise<{ value: T; lines: string[] }> {
   const chunks: string[] = [];
@@ -91,10 +90,10 @@ export async function startLocalLambda({
     bundlePath: outFile,
     rebuilt,
     coldStartLogs,
-    async invoke(event) {
+    async invoke(envelope) {
       const { value: outcome, lines } = await capturingStdout(() =>
         withinDeadline(
-          handler(event),
+          handler(envelope),
           deadlineMs,
           `The skill did not answer within ${deadlineMs / 1000} s, when Alexa stops waiting.`,
         ).then(

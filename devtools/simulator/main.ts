@@ -1,19 +1,17 @@
-// `npm start`: talk to the skill offline, the way `ask dialog` talks to the deployed one.
-// `npm run dialog -- --replay FILE`: replay a file in the format of `ask dialog --replay`.
-// Both run the built Lambda bundle against a local SES outbox and a local Customer Profile
-// API on loopback, with no AWS or Amazon account.
+// `npm start` and `npm run dialog -- --replay FILE`: talk to the skill offline, or replay a file,
+// the way `ask dialog` does with the deployed one.
 
 import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
 import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
 import { isSesBehaviourName, SES_BEHAVIOURS, type SesBehaviour } from '../../testkit/ses/faultServer.ts';
-import { skillLocales, skillName } from '../interaction-model/languageModel.ts';
 import { matcherFor } from '../interaction-model/matcher.ts';
-import { type ReplayOutcome, replay } from './replay.ts';
+import { skillLocales, skillName } from '../interaction-model/skillPackage.ts';
+import { type ReplayOutcome, replay, reportReplays } from './replay.ts';
 import { type ReplayFile, ReplayFileError, readReplayFile } from './replayFile.ts';
 import { DEFAULT_USER, type SimulatedUser, type Simulator, startSimulator } from './simulator.ts';
 import { runTerminal } from './terminal.ts';
-import { logLines, turnJson, turnLines } from './transcript.ts';
+import { logLine, printTurn } from './transcript.ts';
 
 const USAGE = `Usage: npm start [-- options]                   talk to the skill in this terminal
        npm run dialog -- --replay FILE [options]   replay a file made for \`ask dialog --replay\`
@@ -153,28 +151,13 @@ async function replayAll(simulator: Simulator, files: readonly ReplayFile[], set
         ...(settings.locale ? { locale: settings.locale } : {}),
         user: settings.user,
         ...(settings.ses ? { ses: settings.ses } : {}),
-        onTurn: (turn) => {
-          if (settings.logs) for (const line of logLines(turn)) inform(line);
-          for (const line of settings.json ? [turnJson(turn)] : turnLines(turn, { echoUser: true })) say(line);
-        },
-        onUnknownCommand: (line) => inform(`Skipped ${line}: only .quit is a command in a replay file.`),
+        onTurn: (turn) => printTurn(turn, { say, inform, echoUser: true, json: settings.json, logs: settings.logs }),
+        inform,
       }),
     );
     if (!settings.json) say('');
   }
-  const failed = outcomes.filter((outcome) => outcome.failures.length > 0);
-  for (const outcome of failed)
-    for (const failure of outcome.failures) inform(`Not met in ${outcome.file.path}: ${failure}`);
-  const checked = outcomes.filter((outcome) => outcome.file.expect).length;
-  if (failed.length > 0) {
-    const count = failed.reduce((sum, outcome) => sum + outcome.failures.length, 0);
-    inform(`${count} expectation(s) were not met, in ${failed.map((outcome) => outcome.file.path).join(', ')}.`);
-    return 1;
-  }
-  inform(
-    `Replayed ${outcomes.length} file(s)${checked > 0 ? `; every expectation of the ${checked} with an "expect" list was met` : ''}.`,
-  );
-  return 0;
+  return reportReplays(outcomes, inform);
 }
 
 runCommand(USAGE, 'The dialog simulator stopped', async () => {
@@ -196,7 +179,7 @@ runCommand(USAGE, 'The dialog simulator stopped', async () => {
     progress: inform,
   });
   try {
-    if (settings.logs) for (const line of simulator.lambda.coldStartLogs) inform(`Log   > ${line}`);
+    if (settings.logs) for (const line of simulator.lambda.coldStartLogs) inform(logLine(line));
     const code = files.length > 0 ? await replayAll(simulator, files, settings) : await talk(simulator, settings);
     if (settings.keepOpen) {
       inform(`The outbox stays open at ${simulator.outboxUrl}; press Ctrl-C to stop.`);

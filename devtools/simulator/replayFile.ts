@@ -1,15 +1,10 @@
-// The replay file of `ask dialog --replay FILE`: {"skillId", "locale", "type": "text",
-// "userInput": [...]}. A file `ask dialog` refuses is refused here with the same reason
-// (ask-cli 2.x: lib/commands/dialog/index.js, lib/model/dialog-replay-file.js).
-//
-// Two keys of our own, which `ask dialog` ignores, so one file serves both:
-//   "expect":   one entry per utterance: {"speech": REGEX, "card"?: TYPE | null, "mails"?: N, "sessionEnded"?: BOOL}
-//   "simulate": the simulated world: {"email"?: ADDRESS | null, "name"?: NAME | null, "emailPermission"?: BOOL, "ses"?: BEHAVIOUR}
+// The replay file of `ask dialog --replay FILE`, refused for the same reasons and in the same words as
+// ask-cli 2.x (lib/model/dialog-replay-file.js), with two keys of our own that `ask dialog` ignores.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type JSONSchemaType } from 'ajv';
 import { SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/ses/faultServer.ts';
-import { skillLocales } from '../interaction-model/languageModel.ts';
+import { skillLocales } from '../interaction-model/skillPackage.ts';
 
 export interface Expectation {
   /** A regular expression (case-insensitive) Alexa's speech must match; "^$" when she says nothing. */
@@ -46,6 +41,13 @@ export function isCommand(input: string): boolean {
   return input.startsWith('.');
 }
 
+/**
+ * Our own keys, so that one file serves `ask dialog` and the simulator:
+ *   "expect":   one entry per utterance:
+ *               {"speech": REGEX, "card"?: TYPE | null, "mails"?: N, "sessionEnded"?: BOOL}
+ *   "simulate": the simulated world:
+ *               {"email"?: ADDRESS | null, "name"?: NAME | null, "emailPermission"?: BOOL, "ses"?: BEHAVIOUR}
+ */
 interface Extensions {
   expect?: Expectation[];
   simulate?: SimulateSettings;

@@ -1,10 +1,8 @@
-// Everything a conversation with the skill needs, on loopback and with no account: the local
-// SES outbox (its page shows each mail), a switchable SES endpoint in front of it (to make
-// sending fail on purpose), a Customer Profile API for one simulated user, and the built
-// skill configured as the README says, pointed at them.
+// Everything a conversation with the skill needs, on loopback and with no account: the SES outbox,
+// a switchable SES endpoint in front of it, a Customer Profile API, and the built skill.
 
-import { relative } from 'node:path';
-import { ENV } from '../../lambda/config.ts';
+import { DEFAULT_REGION, ENV } from '../../lambda/config.ts';
+import { shownPath } from '../../ops/paths.ts';
 import { type ProfileApi, startProfileApi } from '../../testkit/profileApi.ts';
 import {
   SES_BEHAVIOURS,
@@ -13,8 +11,8 @@ import {
   startSesFaultServer,
 } from '../../testkit/ses/faultServer.ts';
 import { type CapturedMail, type SesOutbox, startSesOutbox } from '../../testkit/ses/outbox.ts';
-import { skillName } from '../interaction-model/languageModel.ts';
 import { matcherFor } from '../interaction-model/matcher.ts';
+import { skillName } from '../interaction-model/skillPackage.ts';
 import { type Conversation, startConversation } from './conversation.ts';
 import { type LocalLambda, startLocalLambda } from './localLambda.ts';
 
@@ -30,7 +28,7 @@ export interface SimulatedUser {
 export const DEFAULT_USER: SimulatedUser = { email: 'you@example.com', givenName: 'Alex', emailPermission: true };
 
 /** The sender the local skill is configured with; the outbox accepts any address. */
-export const LOCAL_FROM_ADDRESS = 'mail-sender@example.com';
+const LOCAL_FROM_ADDRESS = 'mail-sender@example.com';
 
 export interface Simulator {
   /** The outbox page, which shows every mail the skill sent. */
@@ -55,7 +53,7 @@ export interface SimulatorOptions {
   readonly bundleDir?: string;
   /** How long Alexa waits for the skill (default ALEXA_DEADLINE_MS, 8 s). */
   readonly deadlineMs?: number;
-  /** Progress lines while starting ("Building the skill bundle…"). */
+  /** Progress lines while starting ("Checking the skill bundle…"). */
   readonly progress?: (line: string) => void;
 }
 
@@ -87,7 +85,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
       environment: {
         [ENV.fromAddress]: LOCAL_FROM_ADDRESS,
-        [ENV.region]: 'us-east-1',
+        [ENV.region]: DEFAULT_REGION,
         // The outbox checks no signature: placeholders, not credentials.
         [ENV.accessKeyId]: 'local-outbox-key-id',
         [ENV.secretAccessKey]: 'local-outbox-placeholder',
@@ -96,9 +94,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
     });
-    progress(
-      `${lambda.rebuilt ? 'Built' : 'Using'} ${relative(process.cwd(), lambda.bundlePath) || lambda.bundlePath}.`,
-    );
+    progress(`${lambda.rebuilt ? 'Built' : 'Using'} ${shownPath(lambda.bundlePath)}.`);
 
     let seenMails = (await outbox.mails()).length;
     const takeNewMails = async (): Promise<CapturedMail[]> => {

@@ -1,19 +1,16 @@
-// The interactive session: reads what the user would say, one line at a time, and prints
-// what Alexa answers. On a terminal it shows the `User  > ` prompt like `ask dialog`; with
-// no terminal (a pipe, CI) it reads every line of standard input, echoes each one so the
-// transcript reads the same, and ends with the input. `.quit` leaves, and
-// `.record FILE [--append-quit]` saves the utterances so far as a replay file, as in `ask dialog`.
+// The interactive session, a line at a time as `ask dialog` runs it: with its `User  > ` prompt on a
+// terminal; from a pipe (CI), echoing each line so that the transcript reads the same.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Conversation, Turn } from './conversation.ts';
 import { isCommand } from './replayFile.ts';
-import { logLines, turnJson, turnLines } from './transcript.ts';
+import { printTurn } from './transcript.ts';
 
 export const PROMPT = 'User  > ';
 
-export interface TerminalOptions {
+interface TerminalOptions {
   readonly input: NodeJS.ReadableStream;
   /** The conversation goes here (standard output). */
   readonly output: NodeJS.WritableStream;
@@ -38,11 +35,14 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
   });
   reader.on('SIGINT', () => reader.close());
 
-  const show = (turn: Turn) => {
-    if (options.logs) for (const line of logLines(turn)) messages.write(`${line}\n`);
-    const lines = options.json ? [turnJson(turn)] : turnLines(turn, { echoUser: !interactive });
-    for (const line of lines) output.write(`${line}\n`);
-  };
+  const show = (turn: Turn) =>
+    printTurn(turn, {
+      say: (line) => output.write(`${line}\n`),
+      inform: (line) => messages.write(`${line}\n`),
+      echoUser: !interactive,
+      json: options.json ?? false,
+      logs: options.logs ?? false,
+    });
   const tell = (line: string) => (options.json ? messages : output).write(`${line}\n`);
 
   const record = (argumentsText: string) => {

@@ -6,7 +6,7 @@ import type { ui } from 'ask-sdk-model';
 import type { CapturedMail } from '../../testkit/ses/outbox.ts';
 import type { Turn } from './conversation.ts';
 
-export function cardLine(card: ui.Card): string {
+function cardLine(card: ui.Card): string {
   switch (card.type) {
     case 'Simple':
       return `Card  > Simple "${card.title ?? ''}": ${oneLine(card.content ?? '')}`;
@@ -19,7 +19,7 @@ export function cardLine(card: ui.Card): string {
   }
 }
 
-export function emailLine(mail: CapturedMail): string {
+function emailLine(mail: CapturedMail): string {
   return `Email > to=${mail.destination.to.join(',')} subject=${JSON.stringify(mail.subject)}`;
 }
 
@@ -27,12 +27,12 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' / ').trim();
 }
 
-export interface TranscriptOptions {
+interface TranscriptOptions {
   /** False in a terminal, where the user's line is already on screen after the prompt. */
   readonly echoUser: boolean;
 }
 
-export function turnLines(turn: Turn, { echoUser }: TranscriptOptions): string[] {
+function turnLines(turn: Turn, { echoUser }: TranscriptOptions): string[] {
   const lines: string[] = [];
   if (echoUser && turn.user !== null) lines.push(`User  > ${turn.user}`);
   if (turn.note) lines.push(`Note  > ${turn.note}`);
@@ -43,12 +43,25 @@ export function turnLines(turn: Turn, { echoUser }: TranscriptOptions): string[]
   return lines;
 }
 
-/** The turn as one line of JSON: what the user said, each request envelope and response, the mails. */
-export function turnJson(turn: Turn): string {
-  return JSON.stringify(turn);
+/** A line the skill logged, as --logs prints it. */
+export function logLine(line: string): string {
+  return `Log   > ${line}`;
 }
 
-/** The skill's own log lines of a turn, for --logs. */
-export function logLines(turn: Turn): string[] {
-  return turn.exchanges.flatMap((exchange) => exchange.logs.map((line) => `Log   > ${line}`));
+interface TurnOutput extends TranscriptOptions {
+  /** Where the conversation goes: standard output. */
+  readonly say: (line: string) => void;
+  /** Where the skill's own log lines go with --logs: standard error. */
+  readonly inform: (line: string) => void;
+  /** One JSON object per turn (what the user said, each request envelope and response, the mails) instead of lines. */
+  readonly json?: boolean;
+  readonly logs?: boolean;
+}
+
+/** Prints a turn the one way every command prints it. */
+export function printTurn(turn: Turn, output: TurnOutput): void {
+  if (output.logs) {
+    for (const exchange of turn.exchanges) for (const line of exchange.logs) output.inform(logLine(line));
+  }
+  for (const line of output.json ? [JSON.stringify(turn)] : turnLines(turn, output)) output.say(line);
 }

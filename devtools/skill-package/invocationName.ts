@@ -1,14 +1,5 @@
-// The invocation name rules Amazon applies at certification and that no schema expresses.
-// English (the developer console's "Invocation name requirements"): two or more words of
-// lower-case letters, with only spaces, possessive apostrophes and the periods of
-// abbreviations; numbers spelled out; no launch phrase ("open", "ask", "talk to" …), no wake
-// word ("alexa", "amazon", "echo", "computer") and not the words "skill" or "app"; a two-word
-// name without an article or preposition ("the", "a", "an", "for", "to", "of").
-// Japanese (the console's 呼び出し名の要件): only hiragana, katakana, kanji, lower-case letters
-// and spaces, numbers written out (二十一); no launch phrase (起動して, 開いて, 聞いて, 教えて,
-// 読み込んで, 開始して, 有効にして), no wake word (アレクサ, アマゾン, エコー, コンピューター) and
-// not スキル or アプリ. The console also asks for two or more words, but Japanese is written
-// without spaces (Amazon's own example is 「十二星座占い」), so that one is left to a person.
+// The invocation name rules Amazon applies at certification and that no schema expresses,
+// for English and Japanese.
 
 const ENGLISH_LAUNCH_PHRASES = [
   'open',
@@ -46,6 +37,11 @@ function containsPhrase(words: readonly string[], phrase: string): boolean {
   return words.some((_, start) => parts.every((part, offset) => words[start + offset] === part));
 }
 
+/**
+ * The developer console's "Invocation name requirements": two or more words of lower-case letters,
+ * with only spaces, possessive apostrophes and the periods of abbreviations; numbers spelled out;
+ * no launch phrase, no wake word, not "skill" or "app"; two words without an article or preposition.
+ */
 function englishProblems(name: string): string[] {
   const problems: string[] = [];
   const disallowed = [...new Set([...name].filter((character) => !ENGLISH_ALLOWED.test(character)))];
@@ -73,6 +69,12 @@ function englishProblems(name: string): string[] {
   return problems;
 }
 
+/**
+ * The console's 呼び出し名の要件: only hiragana, katakana, kanji, lower-case letters and spaces, numbers
+ * written out (二十一); no launch phrase, no wake word, not スキル or アプリ. The console also asks for two
+ * or more words, but Japanese is written without spaces (Amazon's own example is 「十二星座占い」), so that
+ * one is left to a person.
+ */
 function japaneseProblems(name: string): string[] {
   const problems: string[] = [];
   const disallowed = [...new Set([...name].filter((character) => !JAPANESE_ALLOWED.test(character)))];

@@ -3,7 +3,7 @@
 
 import { resolve } from 'node:path';
 import { parseCommandLine, runCommand } from '../../ops/cli.ts';
-import { DEFAULT_SKILL_PACKAGE_DIR, shownPath } from '../interaction-model/skillPackage.ts';
+import { SKILL_PACKAGE_DIR, shownPath } from '../../ops/paths.ts';
 import { checkSkillPackage } from './check.ts';
 
 const USAGE = `Usage: npm run check:skill-package [-- --dir DIR]
@@ -25,11 +25,11 @@ Options:
 runCommand(USAGE, 'The skill package check could not run', async () => {
   const parsed = parseCommandLine(USAGE, { dir: { type: 'string' } });
   if (!parsed) return 0;
-  const dir = parsed.values.dir ? resolve(parsed.values.dir) : DEFAULT_SKILL_PACKAGE_DIR;
+  const dir = parsed.values.dir ? resolve(parsed.values.dir) : SKILL_PACKAGE_DIR;
   process.stdout.write(
     `Checking ${shownPath(dir)} against Amazon's schema (ask-smapi-model) and the skill package rules…\n`,
   );
-  const { files, problems } = await checkSkillPackage(dir);
+  const { files, problems } = checkSkillPackage(dir);
   for (const { file, problem } of problems) process.stdout.write(`${file}: ${problem}\n`);
   if (problems.length > 0) {
     process.stderr.write(

@@ -4,7 +4,6 @@
 
 import type { v1 } from 'ask-smapi-model';
 import { languageOf } from '../interaction-model/language.ts';
-import type { LanguageModel as SimulatorLanguageModel } from '../interaction-model/languageModel.ts';
 import { createMatcher, describeResolution, normalizeUtterance, reachesSkill } from '../interaction-model/matcher.ts';
 import type { ModelFile, PackageFile, Problem } from '../interaction-model/skillPackage.ts';
 import { languageModelOf } from './modelRules.ts';
@@ -66,7 +65,7 @@ export function examplePhraseProblems(manifest: PackageFile, models: readonly Mo
         problem: `The first ${locale} example phrase "${phrases[0]}" must start with the wake word (${language.wakeWords[0]}).`,
       });
     }
-    const matcher = createMatcher(languageModelOf(model) as unknown as SimulatorLanguageModel, locale);
+    const matcher = createMatcher(languageModelOf(model), locale);
     for (const phrase of phrases) {
       const resolution = matcher.resolve(phrase, { inSession: false });
       if (reachesSkill(resolution)) continue;

@@ -9,7 +9,7 @@ import { invocationNameProblems } from './invocationName.ts';
 type LanguageModel = v1.skill.interactionModel.LanguageModel;
 
 /** Built-in intents this skill relies on: Help, Cancel and Stop are required for certification, NavigateHome on screens, Fallback for what no sample matches. */
-export const REQUIRED_BUILT_IN_INTENTS = [
+const REQUIRED_BUILT_IN_INTENTS = [
   'AMAZON.HelpIntent',
   'AMAZON.CancelIntent',
   'AMAZON.StopIntent',

@@ -7,8 +7,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { PackageFile, Problem } from '../interaction-model/skillPackage.ts';
 
-export const MANIFEST_DEFINITION = 'v1.skill.Manifest.SkillManifestEnvelope';
-export const INTERACTION_MODEL_DEFINITION = 'v1.skill.interactionModel.InteractionModelData';
+const MANIFEST_DEFINITION = 'v1.skill.Manifest.SkillManifestEnvelope';
+const INTERACTION_MODEL_DEFINITION = 'v1.skill.interactionModel.InteractionModelData';
 const SPEC_ID = 'ask-smapi-model';
 
 interface SwaggerSpec {

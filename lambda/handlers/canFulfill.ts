@@ -1,16 +1,13 @@
-// CanFulfillIntentRequest: lets a name-free "Alexa, send me an email" reach this skill.
-// YES only when the skill can really send right now; MAYBE when it understands the request
-// but the user has granted no permission yet (the next turn would be a consent card); NO for
-// anything else, and for everything while the skill is not set up to send mail. Alexa allows
-// no observable effect here: no speech, no card, no mail.
+// CanFulfillIntentRequest: lets a name-free "Alexa, send me an email" reach this skill. Alexa
+// allows no observable effect here: no speech, no card, no mail.
 
 import type { HandlerInput, RequestHandler } from 'ask-sdk-core';
 import type { canfulfill } from 'ask-sdk-model';
+import { NOTE_SLOT, SEND_EMAIL_INTENT } from '../intents.ts';
 import type { Logger } from '../log.ts';
-import { requestTypeOf, turnOf } from '../request.ts';
-import { NOTE_SLOT, SEND_EMAIL_INTENT } from './dependencies.ts';
+import { requestScope, requestTypeOf } from '../request.ts';
 
-export interface CanFulfillOptions {
+interface CanFulfillOptions {
   readonly logger: Logger;
   /** False when the configuration leaves the skill unable to send (lambda/config.ts). */
   readonly canSend: boolean;
@@ -21,6 +18,11 @@ function hasConsent(handlerInput: HandlerInput): boolean {
   return typeof token === 'string' && token.length > 0;
 }
 
+/**
+ * YES only when the skill can really send right now; MAYBE when it understands the request but the
+ * user has granted no permission yet (the next turn would be a consent card); NO for anything else,
+ * and for everything while the skill is not set up to send mail.
+ */
 function verdict(handlerInput: HandlerInput, canSend: boolean): canfulfill.CanFulfillIntentValues {
   const request = handlerInput.requestEnvelope.request as Partial<canfulfill.CanFulfillIntentRequest>;
   const understood =
@@ -44,7 +46,7 @@ export function canFulfillHandler({ logger, canSend }: CanFulfillOptions): Reque
         canFulfill,
         slots: Object.fromEntries(slotNames.map((name) => [name, slot as canfulfill.CanFulfillSlot])),
       };
-      turnOf(handlerInput, logger).log.info('can-fulfill', { intentAsked: request.intent?.name, canFulfill });
+      requestScope(handlerInput, logger).log.info('can-fulfill', { intentAsked: request.intent?.name, canFulfill });
       return handlerInput.responseBuilder.withCanFulfillIntent(answer).getResponse();
     },
   };

@@ -3,13 +3,13 @@
 
 import type { ErrorHandler } from 'ask-sdk-core';
 import type { Logger } from '../log.ts';
-import { requestTypeOf, turnOf } from '../request.ts';
+import { requestScope, requestTypeOf } from '../request.ts';
 
 export function errorHandler(logger: Logger): ErrorHandler {
   return {
     canHandle: () => true,
     handle(handlerInput, error) {
-      const { messages, log } = turnOf(handlerInput, logger);
+      const { messages, log } = requestScope(handlerInput, logger);
       log.error('unhandled-error', { errorName: error.name, errorMessage: error.message });
       // Alexa allows no speech after a session ended, nor any observable effect for a CanFulfillIntentRequest.
       const type = requestTypeOf(handlerInput.requestEnvelope);

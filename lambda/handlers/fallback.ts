@@ -2,17 +2,17 @@
 
 import type { RequestHandler } from 'ask-sdk-core';
 import type { Logger } from '../log.ts';
-import { requestTypeOf, turnOf } from '../request.ts';
-import { offerToSendEmail } from './offer.ts';
+import { requestScope, requestTypeOf } from '../request.ts';
+import { rememberSendEmailOffer } from '../sessionState.ts';
 
 export function fallbackHandler(logger: Logger): RequestHandler {
   return {
     // Registered after every intent handler, so it only sees intents none of them took.
     canHandle: ({ requestEnvelope }) => requestTypeOf(requestEnvelope) === 'IntentRequest',
     handle(handlerInput) {
-      const { messages, log } = turnOf(handlerInput, logger);
+      const { messages, log } = requestScope(handlerInput, logger);
       log.info('fallback');
-      offerToSendEmail(handlerInput);
+      rememberSendEmailOffer(handlerInput);
       return handlerInput.responseBuilder.speak(messages.fallback).reprompt(messages.fallbackReprompt).getResponse();
     },
   };

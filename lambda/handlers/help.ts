@@ -2,16 +2,16 @@
 
 import type { RequestHandler } from 'ask-sdk-core';
 import type { Logger } from '../log.ts';
-import { isIntent, turnOf } from '../request.ts';
-import { withdrawOffer } from './offer.ts';
+import { isIntent, requestScope } from '../request.ts';
+import { forgetOffer } from '../sessionState.ts';
 
 export function helpHandler(logger: Logger): RequestHandler {
   return {
     canHandle: ({ requestEnvelope }) => isIntent(requestEnvelope, 'AMAZON.HelpIntent'),
     handle(handlerInput) {
-      const { messages, log } = turnOf(handlerInput, logger);
+      const { messages, log } = requestScope(handlerInput, logger);
       log.info('help');
-      withdrawOffer(handlerInput);
+      forgetOffer(handlerInput);
       return handlerInput.responseBuilder.speak(messages.help).reprompt(messages.helpReprompt).getResponse();
     },
   };

@@ -1,11 +1,9 @@
-// Requests this skill never asked for (AudioPlayer and PlaybackController events,
-// Connections.Response, System.ExceptionEncountered, a type from a newer API): Alexa
-// allows no speech for most of them, so the answer is an empty response and an info log,
-// not an apology for an error that did not happen.
+// Requests this skill never asked for (AudioPlayer events, Connections.Response, a type from a
+// newer API): an empty response and an info log, since Alexa allows no speech for most of them.
 
 import type { RequestHandler } from 'ask-sdk-core';
 import type { Logger } from '../log.ts';
-import { requestTypeOf, turnOf } from '../request.ts';
+import { requestScope, requestTypeOf } from '../request.ts';
 
 export function ignoredRequestHandler(logger: Logger): RequestHandler {
   return {
@@ -15,7 +13,7 @@ export function ignoredRequestHandler(logger: Logger): RequestHandler {
       return type !== undefined && type !== 'IntentRequest';
     },
     handle(handlerInput) {
-      turnOf(handlerInput, logger).log.info('request-ignored');
+      requestScope(handlerInput, logger).log.info('request-ignored');
       return handlerInput.responseBuilder.getResponse();
     },
   };

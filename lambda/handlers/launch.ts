@@ -2,16 +2,16 @@
 
 import type { RequestHandler } from 'ask-sdk-core';
 import type { Logger } from '../log.ts';
-import { requestTypeOf, turnOf } from '../request.ts';
-import { offerToSendEmail } from './offer.ts';
+import { requestScope, requestTypeOf } from '../request.ts';
+import { rememberSendEmailOffer } from '../sessionState.ts';
 
 export function launchHandler(logger: Logger): RequestHandler {
   return {
     canHandle: ({ requestEnvelope }) => requestTypeOf(requestEnvelope) === 'LaunchRequest',
     handle(handlerInput) {
-      const { messages, log } = turnOf(handlerInput, logger);
+      const { messages, log } = requestScope(handlerInput, logger);
       log.info('launch');
-      offerToSendEmail(handlerInput);
+      rememberSendEmailOffer(handlerInput);
       return handlerInput.responseBuilder.speak(messages.launch).reprompt(messages.launchReprompt).getResponse();
     },
   };

@@ -3,21 +3,31 @@
 // nowhere else: no slot, session attribute or other part of the request can choose or add one.
 
 import type { RequestHandler } from 'ask-sdk-core';
-import { maskAddress } from '../log.ts';
+import { NOTE_SLOT, SEND_EMAIL_INTENT } from '../intents.ts';
+import { type Logger, maskAddress } from '../log.ts';
+import type { Mailer } from '../mail/ses.ts';
 import { escapeMarkup } from '../messages/markup.ts';
 import { cleanNote } from '../note.ts';
-import { EMAIL_PERMISSION, GIVEN_NAME_PERMISSION } from '../profile.ts';
-import { isIntent, slotValueOf, turnOf } from '../request.ts';
-import { NOTE_SLOT, SEND_EMAIL_INTENT, type SkillDependencies } from './dependencies.ts';
-import { sendEmailWasOffered } from './offer.ts';
+import { EMAIL_PERMISSION, GIVEN_NAME_PERMISSION, type ProfileReader } from '../profile.ts';
+import { isIntent, requestScope, slotValueOf } from '../request.ts';
+import { sendEmailWasOffered } from '../sessionState.ts';
 
-export function sendEmailHandler({ logger, profile, mailer, configProblems }: SkillDependencies): RequestHandler {
+/** Given, not built here, so that tests hand the handler the same objects pointed at local servers. */
+interface SendEmailOptions {
+  readonly logger: Logger;
+  readonly profile: ProfileReader;
+  /** Absent when the configuration is unusable; `configProblems` says why. */
+  readonly mailer?: Mailer | undefined;
+  readonly configProblems: readonly string[];
+}
+
+export function sendEmailHandler({ logger, profile, mailer, configProblems }: SendEmailOptions): RequestHandler {
   return {
     canHandle: (handlerInput) =>
       isIntent(handlerInput.requestEnvelope, SEND_EMAIL_INTENT) ||
       (isIntent(handlerInput.requestEnvelope, 'AMAZON.YesIntent') && sendEmailWasOffered(handlerInput)),
     async handle(handlerInput) {
-      const { messages, log } = turnOf(handlerInput, logger);
+      const { messages, log } = requestScope(handlerInput, logger);
       const respond = handlerInput.responseBuilder;
 
       if (!mailer) {

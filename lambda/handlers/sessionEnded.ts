@@ -3,7 +3,7 @@
 import type { RequestHandler } from 'ask-sdk-core';
 import type { SessionEndedRequest } from 'ask-sdk-model';
 import type { Logger } from '../log.ts';
-import { requestTypeOf, turnOf } from '../request.ts';
+import { requestScope, requestTypeOf } from '../request.ts';
 
 export function sessionEndedHandler(logger: Logger): RequestHandler {
   return {
@@ -12,7 +12,7 @@ export function sessionEndedHandler(logger: Logger): RequestHandler {
       const request = handlerInput.requestEnvelope.request as Partial<SessionEndedRequest>;
       const reason = typeof request.reason === 'string' ? request.reason : undefined;
       const errorType = typeof request.error?.type === 'string' ? request.error.type : undefined;
-      const log = turnOf(handlerInput, logger).log;
+      const log = requestScope(handlerInput, logger).log;
       if (reason === 'ERROR') log.warn('session-ended', { reason, errorType });
       else log.info('session-ended', { reason });
       return handlerInput.responseBuilder.getResponse();

@@ -4,14 +4,14 @@
 
 import type { RequestHandler } from 'ask-sdk-core';
 import type { Logger } from '../log.ts';
-import { isIntent, turnOf } from '../request.ts';
+import { isIntent, requestScope } from '../request.ts';
 
 export function stopHandler(logger: Logger): RequestHandler {
   return {
     canHandle: ({ requestEnvelope }) =>
       isIntent(requestEnvelope, 'AMAZON.CancelIntent', 'AMAZON.StopIntent', 'AMAZON.NoIntent'),
     handle(handlerInput) {
-      const { messages, log } = turnOf(handlerInput, logger);
+      const { messages, log } = requestScope(handlerInput, logger);
       log.info('stop');
       return handlerInput.responseBuilder.speak(messages.goodbye).withShouldEndSession(true).getResponse();
     },
@@ -22,7 +22,7 @@ export function navigateHomeHandler(logger: Logger): RequestHandler {
   return {
     canHandle: ({ requestEnvelope }) => isIntent(requestEnvelope, 'AMAZON.NavigateHomeIntent'),
     handle(handlerInput) {
-      turnOf(handlerInput, logger).log.info('navigate-home');
+      requestScope(handlerInput, logger).log.info('navigate-home');
       // The device is already going home: a spoken goodbye would only talk over it.
       return handlerInput.responseBuilder.withShouldEndSession(true).getResponse();
     },

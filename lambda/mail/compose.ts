@@ -1,8 +1,16 @@
 // What a mail is, and its MIME form for SendRawEmail. MIME, base64 folding and
 // RFC 2047/2231 encoding are nodemailer's MailComposer's job, not ours.
 
-import type { MailContent } from '../messages/types.ts';
 import { headerSafe } from './headers.ts';
+
+/** What the messages of a locale write; everything else about a mail is decided here. */
+export interface MailContent {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  /** File name of the attached note, when the user dictated one. */
+  readonly noteFileName: string;
+}
 
 export interface OutgoingMail {
   readonly from: string;
@@ -13,7 +21,7 @@ export interface OutgoingMail {
   readonly attachedNote?: string;
 }
 
-export interface SafeHeaders {
+interface SafeHeaders {
   readonly from: string;
   readonly to: string;
   readonly subject: string;

@@ -1,9 +1,5 @@
-// The mailer: one SES client per container and the two calls the AlexaSkillMailAccess
-// policy allows. A plain mail goes through SendEmail; a mail with an attachment is
-// composed as MIME and goes through SendRawEmail.
-//
-// The endpoint is never set here, so the SDK's own AWS_ENDPOINT_URL_SES / AWS_ENDPOINT_URL
-// keep working and the same bundle runs against local SES emulators.
+// The mailer: one SES client per container and the two calls the AlexaSkillMailAccess policy
+// allows, SendEmail for a plain mail and SendRawEmail for one with the note attached.
 
 import type { MailConfig } from '../config.ts';
 import { SES_ATTEMPT_TIMEOUT_MS, SES_MAX_ATTEMPTS, SES_RETRY_DELAY_MS } from '../deadlines.ts';
@@ -11,9 +7,9 @@ import { composeRawMessage, type OutgoingMail, safeHeaders } from './compose.ts'
 import { classifySesError, type MailFailure } from './errors.ts';
 import type { SESClient } from './sesSdk.ts';
 
-export type SesApi = 'SendEmail' | 'SendRawEmail';
+type SesApi = 'SendEmail' | 'SendRawEmail';
 
-export type SendResult =
+type SendResult =
   | { readonly ok: true; readonly messageId: string; readonly api: SesApi; readonly attempts: number }
   | { readonly ok: false; readonly failure: MailFailure; readonly api: SesApi; readonly attempts: number };
 

@@ -9,6 +9,7 @@ import { SES_CONNECTION_TIMEOUT_MS } from '../deadlines.ts';
 export { SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
 export type { SESClient };
 
+/** No endpoint is set: the SDK's AWS_ENDPOINT_URL_SES and AWS_ENDPOINT_URL point the same bundle at a local SES. */
 export function createSesClient(config: MailConfig): SESClient {
   return new SESClient({
     region: config.region,

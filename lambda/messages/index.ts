@@ -5,7 +5,7 @@ import { en } from './en.ts';
 import { ja } from './ja.ts';
 import type { Messages } from './types.ts';
 
-export type { MailContent, MailContentInput, Messages } from './types.ts';
+export type { Messages } from './types.ts';
 
 export function messagesFor(locale: string | undefined): Messages {
   return locale?.toLowerCase().startsWith('ja') ? ja : en;

@@ -1,16 +1,9 @@
 // The one shape every locale implements: a missing or misspelt sentence fails to compile.
 
+import type { MailContent } from '../mail/compose.ts';
 import type { MailFailure } from '../mail/errors.ts';
 
-export interface MailContent {
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-  /** File name of the attached note, when the user dictated one. */
-  readonly noteFileName: string;
-}
-
-export interface MailContentInput {
+interface MailContentInput {
   readonly givenName?: string | undefined;
   readonly note?: string | undefined;
 }

@@ -1,16 +1,12 @@
-// Bundles lambda/ for Lambda's nodejs22.x runtime and for Node 20 here. `npm run build`,
-// the ASK CLI build hook and the dialog simulator all build through this one function.
-//
-// The output is index.js, one CommonJS file that exports `handler` and holds what every
-// request runs, plus chunks/*.mjs: whatever lambda/ loads with a dynamic import() (the SES
-// client, MailComposer), as ES modules that esbuild can split, so that a cold start compiles
-// only what its request runs. A lazily imported module gets its own copy of anything index.js
-// also bundles: keep such modules free of shared state.
+// Bundles lambda/ for Lambda's nodejs22.x runtime and for Node 20 here: the one build behind
+// `npm run build`, the ASK CLI build hook and the dialog simulator.
 
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { build, type BuildOptions as EsbuildOptions, type Metafile, type Plugin } from 'esbuild';
-import { LAMBDA_DIR, PROJECT_ROOT } from '../paths.ts';
+import { LAMBDA_DIR, PROJECT_ROOT, shownPath } from '../paths.ts';
 import { type BundledPackage, bundledPackages, licenseTextOf } from './bundledPackages.ts';
 
 export const LAMBDA_ENTRY = join(PROJECT_ROOT, 'lambda/index.ts');
@@ -18,7 +14,7 @@ export const DEFAULT_OUT_DIR = join(PROJECT_ROOT, 'dist/lambda');
 /** Where the lazily loaded chunks go, relative to index.js. */
 export const CHUNKS_DIR = 'chunks';
 
-export interface BuildOptions {
+interface BuildOptions {
   /**
    * Configuration to embed in the bundle (lambda/deployConfig.ts), keyed by the skill's
    * environment variable names. Only the ASK CLI build hook passes it; the bundle then holds
@@ -27,7 +23,7 @@ export interface BuildOptions {
   readonly deployConfig?: Readonly<Record<string, string>>;
 }
 
-export interface BuildResult {
+interface BuildResult {
   readonly outFile: string;
   /** Size of index.js: what a cold start loads before its request needs anything more. */
   readonly bytes: number;
@@ -40,7 +36,7 @@ export interface BuildResult {
 }
 
 /** A chunk's name for the specifier that imports it: './sesSdk.ts' → 'sesSdk', 'nodemailer/lib/mail-composer' → 'nodemailer-lib-mail-composer'. */
-export function chunkName(specifier: string): string {
+function chunkName(specifier: string): string {
   return specifier
     .replace(/^(\.{1,2}\/)+/, '')
     .replace(/\.[cm]?[jt]s$/, '')
@@ -162,6 +158,13 @@ export const NODE_BUNDLE_OPTIONS = {
   logLevel: 'warning',
 } as const satisfies EsbuildOptions;
 
+/**
+ * Writes index.js, one CommonJS file that exports `handler` and holds what every request runs, and
+ * chunks/*.mjs: whatever lambda/ loads with a dynamic import() (the SES client, MailComposer), as ES
+ * modules that esbuild can split, so that a cold start compiles only what its request runs. A lazily
+ * imported module gets its own copy of anything index.js also bundles: keep such modules free of
+ * shared state.
+ */
 export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: BuildOptions = {}): Promise<BuildResult> {
   const outFile = join(outDir, 'index.js');
   const chunksDir = join(outDir, CHUNKS_DIR);
@@ -227,20 +230,81 @@ async function newestSourceTime(dir: string): Promise<number> {
   return newest;
 }
 
-/** Builds the bundle when it is missing or older than any source in lambda/; returns its path. */
+/** When the bundle in a folder was built; 0 when there is none. */
+async function builtTime(outDir: string): Promise<number> {
+  return stat(join(outDir, 'index.js')).then(
+    (found) => found.mtimeMs,
+    () => 0,
+  );
+}
+
+/** Renames, or says it could not because the target is taken or the source is gone (another builder was faster). */
+async function renamed(from: string, to: string): Promise<boolean> {
+  try {
+    await rename(from, to);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // ENOTEMPTY/EEXIST: the target is a folder with files; EPERM: Windows says the same of a folder that exists.
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOENT' || (code === 'EPERM' && existsSync(to)))
+      return false;
+    throw error;
+  }
+}
+
+/** What a build writes. A folder holding anything else is not replaced: --bundle-dir must not delete anyone's files. */
+const BUILD_OUTPUT = new Set(['index.js', 'index.js.map', 'index.js.LEGAL.txt', 'package.json', CHUNKS_DIR]);
+
+/**
+ * Puts a finished build at outDir whole: with one rename where nothing is there yet (the first of
+ * several builders wins, and the others keep its bundle of the same sources); over a stale bundle,
+ * by moving that aside first, so that a reader finds the old bundle, the new one or none, never half.
+ */
+async function installBuild(built: string, outDir: string, sources: number): Promise<void> {
+  const asides: string[] = [];
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (await renamed(built, outDir)) return;
+      if ((await builtTime(outDir)) > sources) return;
+      const foreign = (await readdir(outDir).catch(() => [] as string[])).filter((name) => !BUILD_OUTPUT.has(name));
+      if (foreign.length > 0)
+        throw new Error(
+          `${shownPath(outDir)} holds ${foreign.join(', ')} besides a skill bundle: give the bundle a folder of its own.`,
+        );
+      const aside = `${outDir}.stale-${randomUUID()}`;
+      if (await renamed(outDir, aside)) asides.push(aside);
+    }
+    throw new Error(`${shownPath(outDir)} kept changing while the new bundle was being put in place: run again.`);
+  } finally {
+    await Promise.all(asides.map((aside) => rm(aside, { recursive: true, force: true })));
+  }
+}
+
+/**
+ * Builds the bundle when it is missing or older than any source in lambda/; returns its path. The
+ * build goes to a folder beside outDir and is renamed into place: two simulators started at once
+ * on a fresh clone never load a half-written bundle.
+ */
 export async function ensureLambdaBuilt(
   outDir: string = DEFAULT_OUT_DIR,
 ): Promise<{ outFile: string; rebuilt: boolean }> {
-  const outFile = join(outDir, 'index.js');
-  const built = await stat(outFile).then(
-    (s) => s.mtimeMs,
-    () => 0,
-  );
+  const target = resolve(outDir);
+  const outFile = join(target, 'index.js');
   const sources = Math.max(
     await newestSourceTime(LAMBDA_DIR),
     (await stat(join(PROJECT_ROOT, 'package-lock.json'))).mtimeMs,
   );
-  if (built > sources) return { outFile, rebuilt: false };
-  await buildLambda(outDir);
+  if ((await builtTime(target)) > sources) return { outFile, rebuilt: false };
+  await mkdir(dirname(target), { recursive: true });
+  const building = await mkdtemp(`${target}.building-`);
+  try {
+    // mkdtemp makes it private; the bundle folder is as readable as one mkdir makes.
+    await chmod(building, 0o755);
+    await buildLambda(building);
+    await installBuild(building, target, sources);
+  } finally {
+    // Gone once it was renamed into place; still here when another builder's bundle was kept, or on failure.
+    await rm(building, { recursive: true, force: true });
+  }
   return { outFile, rebuilt: true };
 }

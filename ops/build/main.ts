@@ -1,8 +1,7 @@
 // `npm run build`: bundle the Lambda into dist/lambda/index.js.
 
-import { relative } from 'node:path';
 import { parseCommandLine, runCommand } from '../cli.ts';
-import { PROJECT_ROOT } from '../paths.ts';
+import { shownPath } from '../paths.ts';
 import { buildLambda, DEFAULT_OUT_DIR } from './bundle.ts';
 
 const USAGE = `Usage: npm run build [-- --out-dir DIR]
@@ -18,6 +17,6 @@ runCommand(USAGE, 'The build failed', async () => {
   const parsed = parseCommandLine(USAGE, { 'out-dir': { type: 'string' } });
   if (!parsed) return 0;
   const { outFile, bytes } = await buildLambda(parsed.values['out-dir'] ?? DEFAULT_OUT_DIR);
-  process.stdout.write(`Built ${relative(PROJECT_ROOT, outFile) || outFile} (${(bytes / 1024).toFixed(0)} KB).\n`);
+  process.stdout.write(`Built ${shownPath(outFile)} (${(bytes / 1024).toFixed(0)} KB).\n`);
   return 0;
 });

@@ -1,7 +1,5 @@
-// The ASK CLI build hook (hooks/build.sh and hooks/build.ps1 run this). `ask deploy` copies
-// lambda/ into .ask/lambda/ and runs the hook there with the path of the zip to produce;
-// this bundles lambda/ with the same esbuild build as `npm run build`, embeds the provisioning
-// output and the skill ID (lambda/deployConfig.ts), and zips only what Lambda needs.
+// The ASK CLI build hook (hooks/build.sh and hooks/build.ps1 run this): bundles lambda/ as
+// `npm run build` does, embeds the provisioning output and the skill ID, zips what Lambda needs.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

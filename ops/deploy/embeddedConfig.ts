@@ -2,39 +2,33 @@
 // the provisioning output (the AlexaSkillMailSender key, its region and the sender address)
 // and the deployed skill's ID. Nothing here prints or returns a secret in readable form.
 
-import { relative } from 'node:path';
 import { ENV, loadConfig } from '../../lambda/config.ts';
 import { maskAddress } from '../../lambda/log.ts';
 import { ASK_STATES_FILE, readSkillId } from '../askStates.ts';
 import { DEFAULT_CREDENTIALS_FILE, readCredentialsFile } from '../credentialsFile.ts';
-import { PROJECT_ROOT } from '../paths.ts';
+import { shownPath } from '../paths.ts';
 
 /** Lets a provisioning run with `--out FILE` feed the deploy build. */
 export const CREDENTIALS_FILE_VARIABLE = 'ALEXA_MAILER_CREDENTIALS_FILE';
 
-export interface EmbeddedConfig {
+interface EmbeddedConfig {
   /** Keyed by the skill's environment variable names; only those. */
   readonly values: Readonly<Record<string, string>>;
   /** One line per value for the build log: the key ID shortened, the secret hidden, the address masked. */
   readonly summary: readonly string[];
 }
 
-export class EmbeddedConfigError extends Error {
+class EmbeddedConfigError extends Error {
   override readonly name = 'EmbeddedConfigError';
 }
 
-export interface EmbeddedConfigSources {
+interface EmbeddedConfigSources {
   readonly credentialsFile?: string;
   readonly askStatesFile?: string;
 }
 
-function shown(path: string): string {
-  const inside = relative(PROJECT_ROOT, path);
-  return inside && !inside.startsWith('..') ? inside : path;
-}
-
 /** "AKIAxxxxxxxxxxxxWXYZ" → "AKIA…WXYZ": enough to tell keys apart in the IAM console. */
-export function shortKeyId(keyId: string): string {
+function shortKeyId(keyId: string): string {
   return keyId.length > 8 ? `${keyId.slice(0, 4)}…${keyId.slice(-4)}` : '****';
 }
 
@@ -45,9 +39,7 @@ export function credentialsFileFrom(env: NodeJS.ProcessEnv): string {
 export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}): Promise<EmbeddedConfig> {
   const credentialsFile = sources.credentialsFile ?? DEFAULT_CREDENTIALS_FILE;
   const askStatesFile = sources.askStatesFile ?? ASK_STATES_FILE;
-  const credentials = await readCredentialsFile(credentialsFile).catch((error: unknown) => {
-    throw new EmbeddedConfigError((error as Error).message.replace(credentialsFile, shown(credentialsFile)));
-  });
+  const credentials = await readCredentialsFile(credentialsFile);
   const values: Record<string, string> = {
     [ENV.accessKeyId]: credentials[ENV.accessKeyId],
     [ENV.secretAccessKey]: credentials[ENV.secretAccessKey],
@@ -58,19 +50,19 @@ export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}):
   const problems = loadConfig(values).problems;
   if (problems.length > 0)
     throw new EmbeddedConfigError(
-      `${shown(credentialsFile)} would leave the skill unable to send mail: ${problems.join(' ')}`,
+      `${shownPath(credentialsFile)} would leave the skill unable to send mail: ${problems.join(' ')}`,
     );
 
   const skill = await readSkillId(askStatesFile);
   if (skill.skillId) values[ENV.skillId] = skill.skillId;
   const summary = [
-    `${ENV.accessKeyId} ${shortKeyId(values[ENV.accessKeyId]!)} (from ${shown(credentialsFile)})`,
+    `${ENV.accessKeyId} ${shortKeyId(values[ENV.accessKeyId]!)} (from ${shownPath(credentialsFile)})`,
     `${ENV.secretAccessKey} (hidden)`,
     `${ENV.region} ${values[ENV.region]}`,
     `${ENV.fromAddress} ${maskAddress(values[ENV.fromAddress]!)}`,
     'reason' in skill
-      ? `${ENV.skillId} not embedded: ${skill.reason.replace(askStatesFile, shown(askStatesFile))}; only the function's Alexa trigger checks the skill ID until the next deploy`
-      : `${ENV.skillId} ${skill.skillId} (from ${shown(askStatesFile)})`,
+      ? `${ENV.skillId} not embedded: ${skill.reason}; only the function's Alexa trigger checks the skill ID until the next deploy`
+      : `${ENV.skillId} ${skill.skillId} (from ${shownPath(askStatesFile)})`,
   ];
   return { values, summary };
 }

@@ -11,7 +11,7 @@ import { writePrivately } from '../privateFile.ts';
 const FIXED_TIME = new Date(2000, 0, 1);
 const FILE_MODE = 0o644;
 
-export interface LambdaZip {
+interface LambdaZip {
   readonly path: string;
   readonly bytes: number;
   readonly entries: readonly string[];
@@ -23,7 +23,7 @@ export interface LambdaZip {
  * package.json that marks it as CommonJS, but not the source maps: several times the size of
  * the code, and unused by Lambda unless NODE_OPTIONS=--enable-source-maps, which slows cold starts.
  */
-export async function lambdaFiles(bundleDir: string): Promise<string[]> {
+async function lambdaFiles(bundleDir: string): Promise<string[]> {
   const entries = await readdir(bundleDir, { recursive: true, withFileTypes: true });
   return entries
     .filter((entry) => entry.isFile() && !entry.name.endsWith('.map'))

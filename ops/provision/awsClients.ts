@@ -1,7 +1,5 @@
 // The three AWS clients provisioning uses, signed in with the administrator's credentials
-// from the SDK's standard chain (environment, --profile, SSO …). The endpoint is never set
-// here: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM, _SES and _STS keep working, so the same
-// command runs against local AWS emulators.
+// from the SDK's standard chain (environment, --profile, SSO …).
 
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SESClient, type SESClientConfig } from '@aws-sdk/client-ses';
@@ -21,6 +19,7 @@ export interface AwsClientOptions {
   readonly http?: SESClientConfig['requestHandler'];
 }
 
+/** No endpoint is set: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM, _SES, _STS point the command at local stand-ins. */
 export function createAwsClients(options: AwsClientOptions): AwsClients {
   const common = {
     region: options.region,

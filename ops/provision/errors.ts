@@ -32,7 +32,7 @@ const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'TooManyRequests
 // IAM's AccessDenied names the action it checked: "… is not authorized to perform: iam:TagUser on resource …".
 const DENIED_ACTION = /perform:?\s*`?([a-z0-9-]+:[A-Za-z0-9]+)/;
 
-export interface ErrorContext {
+interface ErrorContext {
   readonly permission: Permission;
   readonly region: string;
   readonly profile?: string;

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { isPlausibleAddress } from '../../lambda/config.ts';
+import { DEFAULT_REGION, isPlausibleAddress, isRegionName } from '../../lambda/config.ts';
 import { parseFlags, UsageError } from '../cli.ts';
 import { DEFAULT_CREDENTIALS_FILE } from '../credentialsFile.ts';
 import { CREDENTIALS_FILE_VARIABLE } from '../deploy/embeddedConfig.ts';
@@ -25,7 +25,7 @@ It signs in with your administrator credentials from the AWS SDK's usual chain
 Options:
   --from ADDRESS             the sender address (SES_FROM_ADDRESS); required unless --teardown
                              or --retire-old-key
-  --region REGION            the SES region (default: AWS_REGION, else us-east-1)
+  --region REGION            the SES region (default: AWS_REGION, else ${DEFAULT_REGION})
   --profile NAME             the AWS CLI profile with administrator credentials
   --out FILE                 where to write the key (default: .secrets/AlexaSkillMailSender.json,
                              plus ..._accessKeys.csv beside it; both mode 0600)
@@ -75,7 +75,6 @@ export interface ProvisionOptions {
 
 export type ParsedCommand = { readonly help: true } | { readonly help: false; readonly options: ProvisionOptions };
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
 const PROFILE = /^[\w.@+-]+$/;
 
@@ -129,8 +128,8 @@ export function parseCommand(
       throw new UsageError(`--verify-recipient "${recipient}" is not an email address.`);
   }
 
-  const region = values.region ?? env.AWS_REGION ?? 'us-east-1';
-  if (!REGION.test(region))
+  const region = values.region ?? env.AWS_REGION ?? DEFAULT_REGION;
+  if (!isRegionName(region))
     throw new UsageError(`--region "${region}" is not an AWS region name (for example us-east-1).`);
   if (values.profile !== undefined && !PROFILE.test(values.profile))
     throw new UsageError(`--profile "${values.profile}" is not a profile name.`);

@@ -1,13 +1,10 @@
 // The AlexaSkillMailAccess policy document: built here and only here, so the script
 // that creates it and the tests that evaluate it in an IAM simulator see the same JSON.
-//
-// Least privilege: the two actions the skill calls (lambda/mail/ses.ts), on the sender's
-// SES identity only, and only with the sender as the From address.
 
 /** The only actions the skill needs. (The article this project starts from writes `ses:SendMail`: no such action exists.) */
 export const MAIL_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail'] as const;
 
-export interface MailAccessPolicyInput {
+interface MailAccessPolicyInput {
   readonly partition?: string;
   readonly region: string;
   readonly accountId: string;
@@ -24,7 +21,7 @@ export interface MailAccessPolicyInput {
   readonly anySender?: boolean;
 }
 
-export interface PolicyStatement {
+interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: 'Allow';
   readonly Action: readonly string[];
@@ -48,6 +45,7 @@ export function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 }
 
+/** Least privilege: the two actions the skill calls, on the sender's SES identity, with the sender as From. */
 export function buildMailAccessPolicy(input: MailAccessPolicyInput): PolicyDocument {
   if (input.anySender) {
     return {

@@ -3,10 +3,11 @@
 // key is created last, when everything it needs is in place.
 
 import { maskAddress } from '../../lambda/log.ts';
+import { shownPath } from '../paths.ts';
 import { deployCommand, retireOldKeyCommand } from './options.ts';
 import { buildMailAccessPolicy, MAIL_ACTIONS } from './policyDocument.ts';
 import type { Summary } from './report.ts';
-import { displayPath, ensureAccessKey } from './steps/accessKey.ts';
+import { ensureAccessKey } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import { ensureAttached } from './steps/attachment.ts';
 import type { StepContext } from './steps/context.ts';
@@ -49,7 +50,7 @@ export async function provision(context: StepContext, fromAddress: string): Prom
   await ensureAttached(context, user, policyArn);
   const key = await ensureAccessKey(context, user, fromAddress);
 
-  const shownFile = displayPath(options.outFile);
+  const shownFile = shownPath(options.outFile);
   const next: string[] = [];
   if (options.dryRun) {
     next.push(

@@ -14,7 +14,7 @@ export type StepStatus =
   | 'would update'
   | 'would delete';
 
-export interface StepResult {
+interface StepResult {
   readonly step: string;
   readonly status: StepStatus;
   readonly detail: string;

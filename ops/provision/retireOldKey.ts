@@ -1,10 +1,5 @@
-// --retire-old-key: the second half of a key rotation. After --rotate-key wrote a new key
-// and the skill was redeployed with it, this deactivates and then deletes the other keys
-// this tool created (recognised as everywhere else: the saved-key tag on the user), keeping
-// only the key in the credentials file. A key this tool did not create is never touched.
-// IAM's last-used record of the new key is the evidence that the redeploy happened: while
-// the new key has never signed a request, the deployed skill may still be sending with an
-// old one, so it refuses unless --yes.
+// --retire-old-key, the second half of a key rotation: deactivates, then deletes, the other keys
+// this tool created, keeping the one in the credentials file; a key it did not create is never touched.
 
 import {
   type AccessKeyLastUsed,
@@ -13,11 +8,12 @@ import {
   UntagUserCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
+import { shownPath } from '../paths.ts';
 import { ProvisionError } from './errors.ts';
 import { USER_NAME } from './names.ts';
 import { deployCommand } from './options.ts';
 import type { Summary } from './report.ts';
-import { displayPath, keyIds, listKeys, readSavedFile, savedKeyIds } from './steps/accessKey.ts';
+import { keyIds, listKeys, readSavedFile, savedKeyIds } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import type { StepContext } from './steps/context.ts';
 import { readUser } from './steps/user.ts';
@@ -38,7 +34,7 @@ function describeUse(use: AccessKeyLastUsed | undefined): string {
 export async function retireOldKey(context: StepContext): Promise<Summary> {
   const { options, clients, aws, report } = context;
   const account = await findAccount(context);
-  const shownFile = displayPath(options.outFile);
+  const shownFile = shownPath(options.outFile);
   const file = await readSavedFile(options.outFile);
   if (!file.accessKeyId) {
     throw new ProvisionError(
@@ -84,6 +80,8 @@ export async function retireOldKey(context: StepContext): Promise<Summary> {
     return { ...summary, next: `Nothing to retire: ${current.AccessKeyId} is the only key this tool created.` };
   }
 
+  // IAM's last-used record of the new key is the evidence that the redeploy happened: while it has
+  // never signed a request, the deployed skill may still be sending with an old one.
   const newKeyUse = await lastUsed(context, current.AccessKeyId ?? '');
   report.step(
     'new key in use',

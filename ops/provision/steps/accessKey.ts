@@ -1,14 +1,7 @@
-// The access key and the file that holds its secret. A key is created only when the user
-// has none that this tool saved, never as a third key, and its secret goes straight into
-// the credentials file (JSON + CSV, mode 0600): never to the terminal. The key this tool
-// saved is recognised by the ID in that file and by a tag on the user named after the key
-// ID (where the IAM console keeps an access key's description).
-// --rotate-key is the first half of a rotation: it adds the new key and leaves the old one
-// active, because the deployed skill embeds the old key until it is redeployed. The old
-// key goes later, with --retire-old-key (retireOldKey.ts).
+// The access key and the file that holds its secret (JSON + CSV, mode 0600): the secret goes
+// there and never to the terminal.
 
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
 import {
   type AccessKeyMetadata,
   CreateAccessKeyCommand,
@@ -21,6 +14,7 @@ import {
 import { ENV } from '../../../lambda/config.ts';
 import { maskAddress } from '../../../lambda/log.ts';
 import { credentialsCsvPath, readCredentialsFile, writeCredentialsFile } from '../../credentialsFile.ts';
+import { shownPath } from '../../paths.ts';
 import { ProvisionError } from '../errors.ts';
 import { SAVED_KEY_TAG_PREFIX, USER_NAME } from '../names.ts';
 import { deployCommand, retireOldKeyCommand } from '../options.ts';
@@ -37,7 +31,7 @@ export interface SavedFile {
   readonly fromAddress?: string;
 }
 
-export interface KeyOutcome {
+interface KeyOutcome {
   /** The key the credentials file holds after this run (the planned one is unknown in a dry run). */
   readonly accessKeyId?: string;
   readonly created: boolean;
@@ -70,11 +64,6 @@ export function keyIds(list: readonly AccessKeyMetadata[]): string {
   return list.map((key) => key.AccessKeyId).join(' and ');
 }
 
-export function displayPath(path: string): string {
-  const shown = relative(process.cwd(), path);
-  return shown && !shown.startsWith('..') ? shown : path;
-}
-
 export async function listKeys({ clients, aws }: StepContext, user: UserState): Promise<AccessKeyMetadata[]> {
   if (!user.exists) return [];
   return (
@@ -83,10 +72,17 @@ export async function listKeys({ clients, aws }: StepContext, user: UserState): 
   );
 }
 
+/**
+ * Creates a key only when the user has none that this tool saved, never as a third key. The key
+ * this tool saved is recognised by the ID in the credentials file and by a tag on the user named
+ * after the key ID (where the IAM console keeps an access key's description). --rotate-key is the
+ * first half of a rotation: it adds the new key and leaves the old one active, because the
+ * deployed skill embeds the old key until it is redeployed; --retire-old-key removes it later.
+ */
 export async function ensureAccessKey(context: StepContext, user: UserState, fromAddress: string): Promise<KeyOutcome> {
   const { options, aws, clients, report } = context;
   const file = await readSavedFile(options.outFile);
-  const shownFile = displayPath(options.outFile);
+  const shownFile = shownPath(options.outFile);
   const keys = await listKeys(context, user);
   const tagged = savedKeyIds(user.tags);
   const inFile = keys.find((key) => key.AccessKeyId === file.accessKeyId);
@@ -148,7 +144,7 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
     report.step(
       'credentials file',
       file.exists ? 'would update' : 'would create',
-      `${shownFile} and ${displayPath(credentialsCsvPath(options.outFile))}, mode 0600`,
+      `${shownFile} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600`,
     );
     for (const key of old) report.step('old access key', 'exists', keptActive(key));
     return { created: false, oldKeyIds };
@@ -183,7 +179,7 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
   report.step(
     'credentials file',
     file.exists ? 'updated' : 'created',
-    `${shownFile} and ${displayPath(credentialsCsvPath(options.outFile))}, mode 0600`,
+    `${shownFile} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600`,
   );
   await aws.change('iam:TagUser', () =>
     clients.iam.send(
@@ -220,7 +216,7 @@ function noRoomForAKey(
 }
 
 function reportUnchangedFile({ options, report }: StepContext, file: SavedFile, fromAddress: string): void {
-  const shownFile = displayPath(options.outFile);
+  const shownFile = shownPath(options.outFile);
   const differences: string[] = [];
   if (file.region !== options.region)
     differences.push(`${ENV.region} ${file.region ?? '(none)'} (this run: ${options.region})`);

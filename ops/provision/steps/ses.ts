@@ -11,14 +11,14 @@ import { maskAddress } from '../../../lambda/log.ts';
 import { domainOf } from '../policyDocument.ts';
 import type { StepContext } from './context.ts';
 
-export interface SenderStatus {
+interface SenderStatus {
   /** SES verified the address itself, or its domain. */
   readonly verified: boolean;
   /** The domain is a verified identity: the policy must name it too. */
   readonly domainVerified: boolean;
 }
 
-export interface SendingStatus {
+interface SendingStatus {
   readonly sandbox: boolean;
 }
 

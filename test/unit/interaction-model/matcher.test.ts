@@ -8,12 +8,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { languageOf } from '../../../devtools/interaction-model/language.ts';
 import {
-  type LanguageModel,
-  readLanguageModel,
-  SKILL_PACKAGE_DIR,
-  skillLocales,
-} from '../../../devtools/interaction-model/languageModel.ts';
-import {
   createMatcher,
   describeResolution,
   matcherFor,
@@ -21,6 +15,12 @@ import {
   reachesSkill,
   resolveUtterance,
 } from '../../../devtools/interaction-model/matcher.ts';
+import {
+  type LanguageModel,
+  readLanguageModel,
+  skillLocales,
+} from '../../../devtools/interaction-model/skillPackage.ts';
+import { SKILL_PACKAGE_DIR } from '../../../ops/paths.ts';
 
 const NOTE = { 'en-US': 'buy milk', 'ja-JP': '牛乳を買う' } as const;
 type Locale = keyof typeof NOTE;

@@ -1,18 +1,18 @@
-// What the last prompt offered. Launch and fallback end with "Would you like me to send you
-// an email?", so a "yes" right after them means "send me an email"; after any other prompt
-// it means nothing. The offer lives in a session attribute and only decides whether "yes"
-// sends: it never carries a recipient or anything else that reaches the mail.
+// Session state: what the last prompt offered. Launch and fallback end with "Would you like me
+// to send you an email?", so a "yes" right after them means "send me an email", and only then.
 
 import type { HandlerInput } from 'ask-sdk-core';
 
+// A session attribute that only decides whether "yes" sends: it never carries a recipient or
+// anything else that reaches the mail.
 const OFFER_ATTRIBUTE = 'offer';
 const SEND_EMAIL_OFFER = 'send-email';
 
-export function offerToSendEmail(handlerInput: HandlerInput): void {
+export function rememberSendEmailOffer(handlerInput: HandlerInput): void {
   handlerInput.attributesManager.setSessionAttributes({ [OFFER_ATTRIBUTE]: SEND_EMAIL_OFFER });
 }
 
-export function withdrawOffer(handlerInput: HandlerInput): void {
+export function forgetOffer(handlerInput: HandlerInput): void {
   handlerInput.attributesManager.setSessionAttributes({});
 }
 

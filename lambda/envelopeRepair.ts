@@ -1,7 +1,4 @@
-// Gives a malformed request envelope the one part ask-sdk-core reads before any handler
-// runs. Without `context.System.application`, CustomSkill.invoke throws a TypeError before
-// the error handler can answer or log; with an empty one, a SKILL_ID check refuses the
-// request cleanly and anything else reaches the handlers and their polite answers.
+// Gives a malformed request envelope the one part ask-sdk-core reads before any handler runs.
 
 import type { RequestEnvelope } from 'ask-sdk-model';
 
@@ -9,6 +6,11 @@ function objectOr<T extends object>(value: unknown, fallback: T): T {
   return value && typeof value === 'object' ? (value as T) : fallback;
 }
 
+/**
+ * Without `context.System.application`, CustomSkill.invoke throws a TypeError before the error
+ * handler can answer or log; with an empty one, a SKILL_ID check refuses the request cleanly and
+ * anything else reaches the handlers and their polite answers.
+ */
 export function withSystemContext(envelope: RequestEnvelope): RequestEnvelope {
   const context = objectOr<Partial<RequestEnvelope['context']>>(envelope?.context, {});
   const system = objectOr<Partial<RequestEnvelope['context']['System']>>(context.System, {});

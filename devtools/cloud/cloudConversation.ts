@@ -1,13 +1,28 @@
-// Turns a SMAPI simulation result into the dialog simulator's Turn, so that a cloud run is
-// checked against a replay file's "expect" list and printed exactly as an offline run is.
-// Mails are the one thing the cloud does not show: they arrive in the account's inbox.
+// The deployed skill as a conversation of the dialog simulator: each utterance goes through
+// SMAPI's skill simulation and its result becomes a Turn, so a cloud run is checked and printed
+// as an offline run is. Mails are the one thing it cannot show: they arrive in the real inbox.
 
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { spokenText } from '../../testkit/bundle.ts';
-import type { Exchange, Turn } from '../simulator/conversation.ts';
-import type { SimulationResponse } from './cloudSimulation.ts';
+import type { Conversation, Exchange, Turn } from '../simulator/conversation.ts';
+import type { AskRunner } from './askCli.ts';
+import { type CloudTarget, type SimulationResponse, simulateUtterance } from './cloudSimulation.ts';
 
-export function turnFromSimulation(utterance: string, simulation: SimulationResponse): Turn {
+/** As `ask dialog`: the first utterance opens a new session, and so does the next one after a session ended. */
+export function startCloudConversation(ask: AskRunner, target: CloudTarget): Pick<Conversation, 'say' | 'finish'> {
+  let newSession = true;
+  return {
+    async say(utterance) {
+      const turn = turnFromSimulation(utterance, await simulateUtterance(ask, target, utterance, newSession));
+      newSession = turn.sessionEnded;
+      return turn;
+    },
+    // Alexa times an open session out on its own; SMAPI shows no request for it.
+    finish: async () => undefined,
+  };
+}
+
+function turnFromSimulation(utterance: string, simulation: SimulationResponse): Turn {
   const invocations = simulation.result?.skillExecutionInfo?.invocations ?? [];
   const exchanges: Exchange[] = invocations.map((invocation) => {
     const request = invocation.invocationRequest?.body as unknown as RequestEnvelope;
