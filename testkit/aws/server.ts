@@ -7,10 +7,20 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../loopback.ts';
-import { FakeIam, IAM_NAMESPACE } from './iam.ts';
-import { AwsError, errorDocument, QueryParams, resultDocument, type XmlValue } from './protocol.ts';
-import { FakeSes, SES_NAMESPACE } from './ses.ts';
-import { type Caller, handleSts, STS_NAMESPACE } from './sts.ts';
+import { IAM_ACTIONS, IAM_NAMESPACE } from './iam/actions.ts';
+import { FakeIam } from './iam/state.ts';
+import {
+  AwsError,
+  type Caller,
+  errorDocument,
+  QueryParams,
+  type RequestContext,
+  resultDocument,
+  runAction,
+  type XmlValue,
+} from './protocol.ts';
+import { FakeSes, SES_ACTIONS, SES_NAMESPACE } from './ses.ts';
+import { STS_ACTIONS, STS_NAMESPACE, unknownStsAction } from './sts.ts';
 
 export type FakeService = 'iam' | 'ses' | 'sts';
 
@@ -74,7 +84,12 @@ export interface FakeAwsSnapshot {
   readonly mutatingCalls: string[];
 }
 
-const NAMESPACES: Record<FakeService, string> = { iam: IAM_NAMESPACE, ses: SES_NAMESPACE, sts: STS_NAMESPACE };
+/** One service of the account: the XML namespace of its answers, and how it runs an action. */
+interface FakeServiceEndpoint {
+  readonly namespace: string;
+  run(action: string, params: QueryParams, context: RequestContext): Record<string, XmlValue>;
+}
+
 const READ_ONLY = /^(Get|List|Describe|Simulate)/;
 // Credential=AKID/20240101/us-east-1/iam/aws4_request
 const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
@@ -108,6 +123,20 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const adminAccessKeyId = options.adminAccessKeyId ?? LOCAL_ADMIN_ACCESS_KEY_ID;
   const iam = new FakeIam(accountId);
   const ses = new FakeSes();
+  const services: Record<FakeService, FakeServiceEndpoint> = {
+    iam: {
+      namespace: IAM_NAMESPACE,
+      run: (action, params, context) => runAction(IAM_ACTIONS, iam, action, params, context),
+    },
+    ses: {
+      namespace: SES_NAMESPACE,
+      run: (action, params, context) => runAction(SES_ACTIONS, ses, action, params, context),
+    },
+    sts: {
+      namespace: STS_NAMESPACE,
+      run: (action, params, context) => runAction(STS_ACTIONS, undefined, action, params, context, unknownStsAction),
+    },
+  };
   const calls: RecordedCall[] = [];
   const denied = new Set<string>();
   const held = new Set<string>();
@@ -120,7 +149,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
 
   const callerFor = (accessKeyId: string): Caller | undefined => {
     if (accessKeyId === adminAccessKeyId) return admin;
-    const user = iam.ownerOfKey(accessKeyId);
+    const user = iam.activeKey(accessKeyId)?.user;
     return user ? { account: accountId, arn: iam.userArn(user.name, user.path), userId: user.id } : undefined;
   };
 
@@ -133,7 +162,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const scope = CREDENTIAL_SCOPE.exec(request.headers.authorization ?? '');
     const params = new QueryParams(new URLSearchParams(body));
     const service = (scope?.[3] === 'email' ? 'ses' : scope?.[3]) as FakeService | undefined;
-    if (!scope || !service || !(service in NAMESPACES)) {
+    if (!scope || !service || !(service in services)) {
       answer(
         response,
         403,
@@ -176,16 +205,13 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
           403,
         );
       }
-      let result: Record<string, XmlValue>;
-      if (service === 'iam') result = iam.handle(action, params);
-      else if (service === 'ses') result = ses.handle(action, params, region);
-      else result = handleSts(action, caller);
-      answer(response, 200, resultDocument(NAMESPACES[service], action, result));
+      const result = services[service].run(action, params, { region, caller });
+      answer(response, 200, resultDocument(services[service].namespace, action, result));
     } catch (error) {
       const awsError =
         error instanceof AwsError ? error : new AwsError('ServiceFailure', (error as Error).message, 500, 'Receiver');
       call.error = awsError.code;
-      answer(response, awsError.status, errorDocument(NAMESPACES[service], awsError));
+      answer(response, awsError.status, errorDocument(services[service].namespace, awsError));
     }
   };
 
