@@ -1,18 +1,20 @@
-// SendEmailIntent end to end: a real Customer Profile API stand-in, the real SES client,
-// and aws-ses-v2-local as the outbox. Assertions are on what the user hears and receives.
+// SendEmailIntent end to end: a real Customer Profile API stand-in, the real SES client
+// signing with the configured key, and the SES stand-in delivering to its outbox. Assertions
+// are on what the user hears and receives.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { intentRequest } from '../../../testkit/envelopes.ts';
+import { PLACEHOLDER_FROM_ADDRESS } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
-import { type SkillUnderTest, skillUnderTest, speechOf, TEST_FROM_ADDRESS } from '../../../testkit/skillHarness.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
+import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
-let outbox: SesOutbox;
+let outbox: SesStandIn;
 let profile: ProfileApi;
 let skill: SkillUnderTest;
 
 beforeAll(async () => {
-  [outbox, profile] = await Promise.all([startSesOutbox(), startProfileApi()]);
+  [outbox, profile] = await Promise.all([startSesStandIn(), startProfileApi()]);
   skill = skillUnderTest({ sesUrl: outbox.url });
 });
 afterAll(async () => {
@@ -44,7 +46,7 @@ describe('sending a mail to the account holder', () => {
     const mails = await outbox.mails();
     expect(mails).toHaveLength(1);
     const [mail] = mails;
-    expect(mail?.from).toBe(TEST_FROM_ADDRESS);
+    expect(mail?.from).toBe(PLACEHOLDER_FROM_ADDRESS);
     expect(mail?.destination).toEqual({ to: ['taro@example.com'], cc: [], bcc: [] });
     expect(mail?.subject).toBe('A message from Mail Sender');
     expect(mail?.body.text).toContain('Hi Taro,');

@@ -9,24 +9,24 @@ import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts
 import {
   SES_BEHAVIOURS,
   type SesBehaviourName,
-  type SesFaultServer,
-  startSesFaultServer,
-} from '../../../testkit/ses/faultServer.ts';
+  type SesStandIn,
+  startSesStandIn,
+} from '../../../testkit/ses/standIn.ts';
 import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
-let ses: SesFaultServer;
+let ses: SesStandIn;
 let profile: ProfileApi;
 let skill: SkillUnderTest;
 
 beforeAll(async () => {
-  [ses, profile] = await Promise.all([startSesFaultServer(), startProfileApi({ email: 'taro@example.com' })]);
+  [ses, profile] = await Promise.all([startSesStandIn(), startProfileApi({ email: 'taro@example.com' })]);
   skill = skillUnderTest({ sesUrl: ses.url });
 });
 afterAll(async () => {
   await Promise.all([ses.close(), profile.close()]);
 });
-beforeEach(() => {
-  ses.resetCounts();
+beforeEach(async () => {
+  await ses.clear();
   skill.logs.length = 0;
 });
 
@@ -71,14 +71,14 @@ describe('SES refuses the mail', () => {
   it('gives up after the second rate-limit answer', async () => {
     const { speech } = await sendWhileSes('throttling');
     expect(speech).toContain('busy right now');
-    expect(ses.requestCount).toBe(2);
+    expect(ses.requests.length).toBe(2);
   });
 
   it.each(['daily-quota', 'recipient-not-verified', 'invalid-client-token', 'internal-failure'] as const)(
     'never retries %s',
     async (behaviour) => {
       await sendWhileSes(behaviour);
-      expect(ses.requestCount).toBe(1);
+      expect(ses.requests.length).toBe(1);
     },
   );
 
@@ -95,7 +95,7 @@ describe('SES does not answer properly', () => {
     expect(speech).toContain("couldn't reach the mail service");
     expect(failure).toMatchObject({ errorClass: 'unavailable' });
     expect(elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS - 3_000);
-    expect(ses.requestCount).toBe(1);
+    expect(ses.requests.length).toBe(1);
   });
 
   it('apologises for an answer that stalls after its headers, inside the deadline, after one attempt', async () => {
@@ -103,7 +103,7 @@ describe('SES does not answer properly', () => {
     expect(speech).toContain("couldn't reach the mail service");
     expect(failure).toMatchObject({ errorClass: 'unavailable', attempts: 1 });
     expect(elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS - 3_000);
-    expect(ses.requestCount).toBe(1);
+    expect(ses.requests.length).toBe(1);
   });
 
   it('does not retry a success that arrives after the timeout, so the mail SES took stays the only one', async () => {
@@ -111,14 +111,14 @@ describe('SES does not answer properly', () => {
     const response = await skill.invoke(intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url }));
     expect(speechOf(response)).toContain("couldn't reach the mail service");
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(ses.requestCount).toBe(1);
+    expect(ses.requests.length).toBe(1);
     expect(ses.acceptedCount).toBe(1);
   });
 
   it('does not retry an answer it could not read: SES may already have taken the mail', async () => {
     const { speech } = await sendWhileSes('malformed-xml');
     expect(speech).toContain("couldn't send the email");
-    expect(ses.requestCount).toBe(1);
+    expect(ses.requests.length).toBe(1);
   });
 
   it('answers normally when SES is slow but inside the request timeout', async () => {
@@ -128,7 +128,7 @@ describe('SES does not answer properly', () => {
   });
 
   it('apologises, and does not retry, when the connection is refused', async () => {
-    const closed = await startSesFaultServer();
+    const closed = await startSesStandIn();
     await closed.close();
     const offline = skillUnderTest({ sesUrl: closed.url });
     const started = Date.now();

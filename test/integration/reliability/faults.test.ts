@@ -10,10 +10,10 @@ import { ALEXA_DEADLINE_MS } from '../../../lambda/deadlines.ts';
 import type { MailFailureKind } from '../../../lambda/mail/errors.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
 import { type ProfileApi, type ProfileBehaviour, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesBehaviour, type SesFaultServer, startSesFaultServer } from '../../../testkit/ses/faultServer.ts';
+import { type SesBehaviour, type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
-let ses: SesFaultServer;
+let ses: SesStandIn;
 let profile: ProfileApi;
 /** A loopback port that was free a moment ago and has nothing listening: connections are refused. */
 let closedPortUrl: string;
@@ -27,14 +27,14 @@ async function closedPort(): Promise<string> {
 }
 
 beforeAll(async () => {
-  [ses, profile, closedPortUrl] = await Promise.all([startSesFaultServer(), startProfileApi(), closedPort()]);
+  [ses, profile, closedPortUrl] = await Promise.all([startSesStandIn(), startProfileApi(), closedPort()]);
 });
 afterAll(async () => {
   await Promise.all([ses.close(), profile.close()]);
 });
-beforeEach(() => {
+beforeEach(async () => {
   ses.set({ kind: 'accept' });
-  ses.resetCounts();
+  await ses.clear();
   profile.set({ email: 'taro@example.com', givenName: 'Taro' });
 });
 
@@ -232,7 +232,7 @@ describe('when SES fails', () => {
       api: fault.note ? 'SendRawEmail' : 'SendEmail',
     });
     if (fault.errorClass) expect(line).toMatchObject({ level: 'error', errorClass: fault.errorClass });
-    expect(ses.requestCount).toBe(fault.sesRequests);
+    expect(ses.requests.length).toBe(fault.sesRequests);
     expect(ses.acceptedCount).toBe(fault.accepted);
   });
 
@@ -250,7 +250,7 @@ describe('when SES fails', () => {
     });
     // SES took the mail after the skill stopped waiting: the user may still get it, but only once.
     await eventually(() => ses.acceptedCount > 0, 3_000);
-    expect(ses.requestCount).toBe(1);
+    expect(ses.requests.length).toBe(1);
     expect(ses.acceptedCount).toBe(1);
   });
 });
@@ -293,7 +293,7 @@ describe('when the Customer Profile API fails', () => {
       const line = answer.log.find((entry) => entry.event === 'profile-unavailable');
       expect(line).toMatchObject({ level: 'warn', intent: 'SendEmailIntent' });
       expect(line?.reason).toBe(reason);
-      expect(ses.requestCount).toBe(0);
+      expect(ses.requests.length).toBe(0);
       expect(ses.acceptedCount).toBe(0);
     },
   );
