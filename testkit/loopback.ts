@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface LoopbackListener {
+interface LoopbackListener {
   readonly url: string;
   close(): Promise<void>;
 }
@@ -27,7 +27,7 @@ export function loopbackListener(server: Server): LoopbackListener {
   return { url: `http://127.0.0.1:${address.port}`, close: () => closeServer(server) };
 }
 
-export function closeServer(server: Server): Promise<void> {
+function closeServer(server: Server): Promise<void> {
   return new Promise<void>((resolve) => {
     server.closeAllConnections();
     server.close(() => resolve());

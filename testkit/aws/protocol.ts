@@ -31,11 +31,7 @@ export interface RequestContext {
 }
 
 /** One API action of a fake service: reads the parameters, changes `state`, returns the result members. */
-export type QueryAction<State> = (
-  state: State,
-  params: QueryParams,
-  context: RequestContext,
-) => Record<string, XmlValue>;
+type QueryAction<State> = (state: State, params: QueryParams, context: RequestContext) => Record<string, XmlValue>;
 
 /** A fake service's actions by name: adding an action is adding a row. */
 export type QueryActions<State> = Readonly<Record<string, QueryAction<State>>>;
@@ -129,7 +125,7 @@ function escapeXml(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-export function toXml(tag: string, value: XmlValue): string {
+function toXml(tag: string, value: XmlValue): string {
   if (value === undefined) return '';
   if (value instanceof Date) return `<${tag}>${value.toISOString()}</${tag}>`;
   if (typeof value !== 'object') return `<${tag}>${escapeXml(String(value))}</${tag}>`;

@@ -23,9 +23,9 @@ import { FakeSes, SES_ACTIONS, SES_NAMESPACE } from './ses.ts';
 import { type AccessKey, credentialScope, verifySignature } from './signature.ts';
 import { STS_ACTIONS, STS_NAMESPACE, unknownStsAction } from './sts.ts';
 
-export type FakeService = 'iam' | 'ses' | 'sts';
+type FakeService = 'iam' | 'ses' | 'sts';
 
-export interface RecordedCall {
+interface RecordedCall {
   readonly service: FakeService;
   readonly action: string;
   readonly region: string;
@@ -36,7 +36,7 @@ export interface RecordedCall {
   error?: string;
 }
 
-export interface FakeAwsOptions {
+interface FakeAwsOptions {
   readonly accountId?: string;
   /** Requests signed with this key act as the account's administrator (default: LOCAL_ADMIN_KEY). */
   readonly adminKey?: AccessKey;
@@ -75,7 +75,7 @@ export interface FakeAws {
   close(): Promise<void>;
 }
 
-export interface FakeAwsSnapshot {
+interface FakeAwsSnapshot {
   readonly users: {
     name: string;
     tags: Record<string, string>;

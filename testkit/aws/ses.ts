@@ -8,14 +8,14 @@ export const SES_NAMESPACE = 'http://ses.amazonaws.com/doc/2010-12-01/';
 
 export type VerificationStatus = 'Pending' | 'Success' | 'Failed' | 'TemporaryFailure' | 'NotStarted';
 
-export interface SendQuota {
+interface SendQuota {
   max24HourSend: number;
   maxSendRate: number;
   sentLast24Hours: number;
 }
 
 /** A new account's quota: the SES sandbox. */
-export const SANDBOX_QUOTA: SendQuota = { max24HourSend: 200, maxSendRate: 1, sentLast24Hours: 0 };
+const SANDBOX_QUOTA: SendQuota = { max24HourSend: 200, maxSendRate: 1, sentLast24Hours: 0 };
 
 // SES's own check is looser than RFC 5322; this refuses what it refuses in practice.
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;

@@ -17,7 +17,7 @@ export interface AccessKey {
 export type SecretLookup = (accessKeyId: string) => string | undefined;
 
 /** What the credential scope of a SigV4 Authorization header names. */
-export interface CredentialScope {
+interface CredentialScope {
   readonly accessKeyId: string;
   readonly region: string;
   /** The signing name: iam, ses (or email), sts … */

@@ -7,7 +7,7 @@ import { AwsError } from '../aws/protocol.ts';
 import { invalidClientToken, signatureMismatch } from '../aws/signature.ts';
 
 /** The failures SES answers with, named after what went wrong. */
-export type SesErrorKind =
+type SesErrorKind =
   | 'throttling'
   | 'daily-quota'
   | 'recipient-not-verified'

@@ -27,7 +27,7 @@ export interface WireRequest {
   readonly rawMessage?: Buffer;
 }
 
-export interface SesRequest extends WireRequest {
+interface SesRequest extends WireRequest {
   /** The access key ID the request names in its signature ('' when unsigned), and its credential scope's region. */
   readonly accessKeyId: string;
   readonly region: string;
@@ -35,7 +35,7 @@ export interface SesRequest extends WireRequest {
   readonly answer: number | 'no answer';
 }
 
-export interface SesStandInOptions {
+interface SesStandInOptions {
   /** How it answers at first (default: accept). */
   readonly behaviour?: SesBehaviour;
   /**

@@ -25,7 +25,7 @@ export interface FakeAccessKey {
   lastUsed?: KeyUse;
 }
 
-export interface KeyUse {
+interface KeyUse {
   readonly date: Date;
   /** The service namespace the request went to (iam, ses, sts). */
   readonly service: string;
@@ -75,7 +75,7 @@ export interface FakeGroup {
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-export function randomId(prefix: string, length: number): string {
+function randomId(prefix: string, length: number): string {
   const bytes = randomBytes(length);
   return prefix + Array.from(bytes, (byte) => ID_ALPHABET[byte % ID_ALPHABET.length]).join('');
 }
@@ -284,7 +284,7 @@ export function checkName(name: string, member: string): string {
   return name;
 }
 
-export function checkPolicyDocument(document: string): void {
+function checkPolicyDocument(document: string): void {
   let parsed: unknown;
   try {
     parsed = JSON.parse(document);
