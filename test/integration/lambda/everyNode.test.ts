@@ -15,9 +15,9 @@ import { defaultNodePaths, machineNode } from '../../../devtools/bench/nodes.ts'
 import { buildLambda } from '../../../ops/build/bundle.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
+import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
-import { TEST_KEY } from '../../../testkit/skillHarness.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 
 const { paths: NODES, missing } = defaultNodePaths();
 if (missing) console.info(`The bundle is run on this machine's Node only: ${missing}.`);
@@ -33,13 +33,13 @@ const { handler } = require(process.argv[2]);
 `;
 
 let folder: string;
-let outbox: SesOutbox;
+let outbox: SesStandIn;
 let profile: ProfileApi;
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'alexa-mailer-node22-'));
   [outbox, profile] = await Promise.all([
-    startSesOutbox(),
+    startSesStandIn(),
     startProfileApi({ email: 'user@example.com' }),
     buildLambda(join(folder, 'bundle')),
   ]);
@@ -54,8 +54,8 @@ function runOn(node: string, envelopes: RequestEnvelope[]): Promise<{ node: stri
     PATH: process.env.PATH ?? '',
     AWS_ENDPOINT_URL_SES: outbox.url,
     SES_FROM_ADDRESS: 'sender@example.com',
-    SES_ACCESS_KEY_ID: TEST_KEY.id,
-    SES_SECRET_ACCESS_KEY: TEST_KEY.secret,
+    SES_ACCESS_KEY_ID: PLACEHOLDER_KEY.accessKeyId,
+    SES_SECRET_ACCESS_KEY: PLACEHOLDER_KEY.secretAccessKey,
     SES_REGION: 'us-east-1',
   };
   return new Promise((resolve, reject) => {
