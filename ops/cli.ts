@@ -31,7 +31,11 @@ function usageSentence(error: unknown): string {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `There is no option ${option ?? text}.`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /argument missing/.test(text) ? `${option} needs a value.` : `${option} takes no value.`;
+      if (/argument missing/.test(text)) return `${option} needs a value.`;
+      // `--email --name Sam`: parseArgs will not take the next option as the value.
+      if (/argument is ambiguous/.test(text))
+        return `${option} needs a value before the next option (one that starts with - is written ${option}=-VALUE).`;
+      return `${option} takes no value.`;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `Unexpected argument "${/'([^']*)'/.exec(text)?.[1] ?? text}".`;
     default:

@@ -22,6 +22,10 @@ describe('parseFlags', () => {
   it.each([
     [['--bogus'], 'There is no option --bogus.'],
     [['--replay'], '--replay needs a value.'],
+    [
+      ['--replay', '--keep-open'],
+      '--replay needs a value before the next option (one that starts with - is written --replay=-VALUE).',
+    ],
     [['--keep-open=yes'], '--keep-open takes no value.'],
     [['stray'], 'Unexpected argument "stray".'],
   ])('%j is refused with one sentence', (args, expected) => {
