@@ -52,8 +52,14 @@ export function parseFlags<T extends Options>(options: T, args: readonly string[
   if (took.length > 0) {
     const script = process.env.npm_lifecycle_event;
     const flags = took.map((name) => `--${name}`).join(', ');
+    // npm keeps a value only when it was written `--from=VALUE`; otherwise the value went on as an argument.
+    const example = took.map((name) => {
+      const kept = process.env[`npm_config_${name.replace(/-/g, '_')}`];
+      if (options[name]?.type !== 'string') return `--${name}`;
+      return kept && kept !== 'true' ? `--${name} ${kept}` : `--${name} VALUE`;
+    });
     throw new UsageError(
-      `npm took ${flags} for itself: put -- between npm run ${script} and the options, as in npm run ${script} -- ${took.map((name) => `--${name}`).join(' ')}.`,
+      `npm took ${flags} for itself: put -- between npm run ${script} and the options, as in npm run ${script} -- ${example.join(' ')}.`,
     );
   }
   try {

@@ -38,7 +38,7 @@ describe('parseFlags', () => {
     vi.stubEnv('npm_config_replay', 'true');
     vi.stubEnv('npm_config_keep_open', 'true');
     expect(sentence(['nope.json'])).toBe(
-      'npm took --replay, --keep-open for itself: put -- between npm run dialog and the options, as in npm run dialog -- --replay --keep-open.',
+      'npm took --replay, --keep-open for itself: put -- between npm run dialog and the options, as in npm run dialog -- --replay VALUE --keep-open.',
     );
   });
 
