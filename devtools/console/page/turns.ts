@@ -120,7 +120,7 @@ export function turnView(turn: Turn, turnNumber: number, locale: string, actions
     { class: 'turn', 'data-turn': String(turnNumber), lang: locale },
     turn.user === null
       ? h('p', { class: 'user walked-away' }, 'You walked away: the open session timed out.')
-      : h('p', { class: 'user' }, h('span', { class: 'who' }, 'You'), turn.user),
+      : h('p', { class: 'user' }, h('span', { class: 'who' }, 'You'), ' ', turn.user),
     interpretation && h('p', { class: 'heard', lang: 'en' }, `Heard as ${interpretation}`),
     turn.note && h('p', { class: 'note', lang: 'en' }, turn.note),
     ...turn.mails.map((mail) =>
@@ -133,7 +133,7 @@ export function turnView(turn: Turn, turnNumber: number, locale: string, actions
       ),
     ),
     turn.speech !== undefined
-      ? h('p', { class: 'alexa' }, h('span', { class: 'who' }, 'Alexa'), turn.speech)
+      ? h('p', { class: 'alexa' }, h('span', { class: 'who' }, 'Alexa'), ' ', turn.speech)
       : turn.exchanges.length > 0 && h('p', { class: 'alexa silent', lang: 'en' }, 'Alexa says nothing.'),
     turn.card && cardView(turn.card, actions),
     turn.sessionEnded && h('p', { class: 'session-ended', lang: 'en' }, 'The session ended.'),
