@@ -2,27 +2,33 @@
 // curl drive them: one Dialog behind them, the same engine as the terminal's.
 
 import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPage } from '../../../devtools/console/pageBuild.ts';
 import { type ConsoleServer, startConsoleServer } from '../../../devtools/console/server.ts';
 import type { Turn } from '../../../devtools/simulator/conversation.ts';
 import { type DialogState, startDialog } from '../../../devtools/simulator/dialog.ts';
 import { parseReplayFile } from '../../../devtools/simulator/replayFile.ts';
-import { DEFAULT_USER } from '../../../devtools/simulator/simulator.ts';
+import { DEFAULT_USER, type Simulator, startSimulator } from '../../../devtools/simulator/simulator.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
 import type { CapturedMail } from '../../../testkit/ses/standIn.ts';
-import { useSimulator } from '../../helpers/localSkill.ts';
+import { usePrivateBundle } from '../../helpers/localSkill.ts';
 
-const simulator = useSimulator();
+const bundleDir = usePrivateBundle();
+let simulator: Simulator;
 let server: ConsoleServer;
 
 beforeAll(async () => {
-  const dialog = startDialog(simulator(), { skillId: LOCAL_SKILL_ID });
+  simulator = await startSimulator({ bundleDir: bundleDir() });
+  const dialog = startDialog(simulator, { skillId: LOCAL_SKILL_ID });
   server = await startConsoleServer({ dialog, page: await buildPage(), host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
   await server?.close();
+  await simulator?.close();
 });
 
 async function call<T>(path: string, body?: unknown): Promise<{ status: number; json: T; headers: Headers }> {
@@ -213,5 +219,33 @@ describe.concurrent('npm run console, used wrongly', () => {
       '--open',
     ])
       expect(run.stdout).toContain(option);
+  });
+});
+
+describe('npm run console -- --open', () => {
+  it('opens the printed address with the desktop’s opener, and stops cleanly on SIGTERM', async () => {
+    // A stand-in for xdg-open that writes down the address it was given.
+    const bin = await mkdtemp(join(tmpdir(), 'console-open-'));
+    const opened = join(bin, 'opened.txt');
+    try {
+      await writeFile(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`);
+      await chmod(join(bin, 'xdg-open'), 0o755);
+      const child = spawn(
+        join(PROJECT_ROOT, 'node_modules/.bin/tsx'),
+        ['devtools/console/main.ts', '--open', '--bundle-dir', bundleDir()],
+        { cwd: PROJECT_ROOT, stdio: 'pipe', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } },
+      );
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      child.stdin.end();
+      await expect.poll(() => /^Console: (\S+)$/m.exec(stdout)?.[1], { timeout: 20_000 }).toBeDefined();
+      const url = /^Console: (\S+)$/m.exec(stdout)?.[1];
+      await expect.poll(() => readFile(opened, 'utf8').catch(() => ''), { timeout: 20_000 }).toBe(url);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      await rm(bin, { recursive: true, force: true });
+    }
   });
 });
