@@ -43,6 +43,13 @@ describe('spokenNote', () => {
     expect(spoken?.text).toBe('supercalifragilistic'.repeat(4));
   });
 
+  it('reads only what SSML can hold: no control, format or noncharacter code points', () => {
+    expect(spokenNote('buy\u0000 milk\u200b\uFFFE\u001b[31m now', 'en-US')).toEqual({
+      text: 'buy milk [31m now',
+      complete: true,
+    });
+  });
+
   it('has nothing to read back from punctuation alone', () => {
     expect(spokenNote('?!…', 'en-US')).toBeUndefined();
   });
