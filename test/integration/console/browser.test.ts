@@ -67,7 +67,9 @@ describe.skipIf(skipReason)('the console in a browser', () => {
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'console-browser-'));
-    [running, browser] = await Promise.all([startConsole(), launchChromium()]);
+    // One after the other, so that a browser that fails to start leaves no console behind for afterAll to miss.
+    running = await startConsole();
+    browser = await launchChromium();
     const { context } = browser;
     // Anything not on loopback is recorded and never leaves the machine.
     await context.route('**/*', (route) => {
