@@ -1,5 +1,5 @@
-// Session state: what the last prompt offered. Launch and fallback end with "Would you like me
-// to send you an email?", so a "yes" right after them means "send me an email", and only then.
+// Session state: what the last prompt offered. Launch, help and fallback end with "Would you like
+// me to send you an email?", so a "yes" right after them means "send me an email", and only then.
 
 import type { HandlerInput } from 'ask-sdk-core';
 
@@ -10,10 +10,6 @@ const SEND_EMAIL_OFFER = 'send-email';
 
 export function rememberSendEmailOffer(handlerInput: HandlerInput): void {
   handlerInput.attributesManager.setSessionAttributes({ [OFFER_ATTRIBUTE]: SEND_EMAIL_OFFER });
-}
-
-export function forgetOffer(handlerInput: HandlerInput): void {
-  handlerInput.attributesManager.setSessionAttributes({});
 }
 
 export function sendEmailWasOffered(handlerInput: HandlerInput): boolean {

@@ -31,7 +31,11 @@ function usageSentence(error: unknown): string {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `There is no option ${option ?? text}.`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /argument missing/.test(text) ? `${option} needs a value.` : `${option} takes no value.`;
+      if (/argument missing/.test(text)) return `${option} needs a value.`;
+      // `--email --name Sam`: parseArgs will not take the next option as the value.
+      if (/argument is ambiguous/.test(text))
+        return `${option} needs a value before the next option (one that starts with - is written ${option}=-VALUE).`;
+      return `${option} takes no value.`;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `Unexpected argument "${/'([^']*)'/.exec(text)?.[1] ?? text}".`;
     default:
@@ -48,8 +52,14 @@ export function parseFlags<T extends Options>(options: T, args: readonly string[
   if (took.length > 0) {
     const script = process.env.npm_lifecycle_event;
     const flags = took.map((name) => `--${name}`).join(', ');
+    // npm keeps a value only when it was written `--from=VALUE`; otherwise the value went on as an argument.
+    const example = took.map((name) => {
+      const kept = process.env[`npm_config_${name.replace(/-/g, '_')}`];
+      if (options[name]?.type !== 'string') return `--${name}`;
+      return kept && kept !== 'true' ? `--${name} ${kept}` : `--${name} VALUE`;
+    });
     throw new UsageError(
-      `npm took ${flags} for itself: put -- between npm run ${script} and the options, as in npm run ${script} -- ${took.map((name) => `--${name}`).join(' ')}.`,
+      `npm took ${flags} for itself: put -- between npm run ${script} and the options, as in npm run ${script} -- ${example.join(' ')}.`,
     );
   }
   try {

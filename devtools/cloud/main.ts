@@ -6,7 +6,13 @@ import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
 import type { Turn } from '../simulator/conversation.ts';
 import { unmetExpectations } from '../simulator/expectations.ts';
 import { type ReplayOutcome, replayUtterances, reportReplays } from '../simulator/replay.ts';
-import { type Expectation, type ReplayFile, ReplayFileError, readReplayFile } from '../simulator/replayFile.ts';
+import {
+  type Expectation,
+  type ReplayFile,
+  ReplayFileError,
+  readReplayFile,
+  replayFileRefusal,
+} from '../simulator/replayFile.ts';
 import { printTurn } from '../simulator/transcript.ts';
 import { askCli } from './askCli.ts';
 import { findAskProfile } from './askProfile.ts';
@@ -46,7 +52,7 @@ function readFiles(paths: readonly string[]): ReplayFile[] | string {
     try {
       file = readReplayFile(path);
     } catch (error) {
-      if (error instanceof ReplayFileError) return `The replay file was refused: ${error.message}`;
+      if (error instanceof ReplayFileError) return replayFileRefusal(error);
       throw error;
     }
     if (file.simulate) {

@@ -44,6 +44,8 @@ export interface Turn {
 export interface Conversation {
   readonly locale: string;
   readonly inSession: boolean;
+  /** The open session's attributes, as the skill last returned them; empty outside a session. */
+  readonly sessionAttributes: Readonly<Record<string, unknown>>;
   say(utterance: string): Promise<Turn>;
   /** The user walks away: an open session times out and Alexa sends SessionEndedRequest. */
   finish(): Promise<Turn | undefined>;
@@ -214,6 +216,9 @@ export function startConversation(options: ConversationOptions): Conversation {
     locale,
     get inSession() {
       return session !== undefined;
+    },
+    get sessionAttributes() {
+      return session?.attributes ?? {};
     },
     say,
     async finish() {

@@ -4,14 +4,15 @@
 import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
 import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
-import { isSesBehaviourName, SES_BEHAVIOURS, type SesBehaviour } from '../../testkit/ses/standIn.ts';
+import { SES_BEHAVIOURS } from '../../testkit/ses/standIn.ts';
 import { matcherFor } from '../interaction-model/matcher.ts';
-import { skillLocales, skillName } from '../interaction-model/skillPackage.ts';
+import { skillName } from '../interaction-model/skillPackage.ts';
 import { type ReplayOutcome, replay, reportReplays } from './replay.ts';
-import { type ReplayFile, ReplayFileError, readReplayFile } from './replayFile.ts';
+import { type ReplayFile, ReplayFileError, readReplayFile, replayFileRefusal } from './replayFile.ts';
 import { DEFAULT_USER, type SimulatedUser, type Simulator, startSimulator } from './simulator.ts';
-import { runTerminal } from './terminal.ts';
+import { runTerminal, SESSION_COMMANDS } from './terminal.ts';
 import { logLine, printTurn } from './transcript.ts';
+import { DEFAULT_LOCALE, WORLD_FLAGS, WORLD_FLAGS_USAGE, type WorldSettings, worldFromFlags } from './world.ts';
 
 const USAGE = `Usage: npm start [-- options]                   talk to the skill in this terminal
        npm run dialog -- --replay FILE [options]   replay a file made for \`ask dialog --replay\`
@@ -19,86 +20,49 @@ const USAGE = `Usage: npm start [-- options]                   talk to the skill
 Runs the built skill (dist/lambda/index.js, rebuilt when lambda/ changed) against a local
 SES outbox, whose page shows each mail, and a local Customer Profile API for one simulated
 user. Needs no AWS or Amazon account. With no terminal on standard input, reads the lines
-to say from it and exits at its end.
+to say from it and exits at its end. \`npm run console\` shows the same in a browser.
 
 Options:
-  --locale LOCALE         ${skillLocales().join(' or ')} (default: en-US; with --replay, the file's locale)
-  --email ADDRESS         the simulated user's profile email (default: ${DEFAULT_USER.email})
-  --name NAME             the simulated user's given name (default: ${DEFAULT_USER.givenName})
-  --no-email              the profile has no email address
-  --no-email-permission   the user has not granted the skill the email permission
-  --ses BEHAVIOUR         how the local SES answers (default: accept): ${Object.keys(SES_BEHAVIOURS).join(', ')}
-  --skill-id ID           the skill ID in each request (default: .ask/ask-states.json, else a local ID;
-                          with --replay, the file's skillId)
+${WORLD_FLAGS_USAGE}
   --replay FILE           replay FILE and check its "expect" list; may be given more than once
+                          (the file's locale, skillId and "simulate" apply unless the flags say otherwise)
   --json                  print one JSON object per turn (requests, responses, mails) instead of lines
   --logs                  also print the skill's own log lines, on standard error
   --keep-open             keep the outbox running after the input ends, to look at its page (Ctrl-C stops)
-  --bundle-dir DIR        build and load the skill bundle in DIR (default: dist/lambda)
   -h, --help              show this help
 
-Inside the session, ".quit" leaves and ".record FILE [--append-quit]" saves what you said
-as a replay file. Exit status: 0 done, 1 an expectation was not met or the run failed,
-2 a wrong option or a replay file \`ask dialog\` would refuse.`;
+Inside the session: ${SESSION_COMMANDS}
+Exit status: 0 done, 1 an expectation was not met or the run failed, 2 a wrong option or a
+replay file that cannot be replayed.`;
 
-interface Settings {
-  readonly locale?: string;
-  readonly user: Partial<SimulatedUser>;
-  readonly ses?: SesBehaviour;
-  readonly skillId?: string;
+interface Settings extends WorldSettings {
   readonly replays: readonly string[];
   readonly json: boolean;
   readonly logs: boolean;
   readonly keepOpen: boolean;
-  readonly bundleDir?: string;
 }
 
 /** The settings of the command line; undefined when it asked for --help (already printed). */
 function readSettings(): Settings | undefined {
   const parsed = parseCommandLine(USAGE, {
-    locale: { type: 'string' },
-    email: { type: 'string' },
-    name: { type: 'string' },
-    'no-email': { type: 'boolean', default: false },
-    'no-email-permission': { type: 'boolean', default: false },
-    ses: { type: 'string' },
-    'skill-id': { type: 'string' },
+    ...WORLD_FLAGS,
     replay: { type: 'string', multiple: true },
     json: { type: 'boolean', default: false },
     logs: { type: 'boolean', default: false },
     'keep-open': { type: 'boolean', default: false },
-    'bundle-dir': { type: 'string' },
   });
   if (!parsed) return undefined;
   const { values, positionals } = parsed;
   if (positionals.length > 0)
     throw new UsageError(`Unexpected argument ${positionals[0]}: a file to replay comes after --replay.`);
-  if (values.locale !== undefined && !skillLocales().includes(values.locale)) {
-    throw new UsageError(`Locale ${values.locale} was not found for your skill: use ${skillLocales().join(' or ')}.`);
-  }
-  if (values.email !== undefined && values['no-email'])
-    throw new UsageError('--email and --no-email contradict each other: give one.');
-  if (values.ses !== undefined && !isSesBehaviourName(values.ses)) {
-    throw new UsageError(
-      `--ses ${values.ses} is not a behaviour: use one of ${Object.keys(SES_BEHAVIOURS).join(', ')}.`,
-    );
-  }
-  const user: Partial<SimulatedUser> = {
-    ...(values.email !== undefined ? { email: values.email } : {}),
-    ...(values['no-email'] ? { email: null } : {}),
-    ...(values.name !== undefined ? { givenName: values.name } : {}),
-    ...(values['no-email-permission'] ? { emailPermission: false } : {}),
-  };
+  if (values.replay?.some((path) => !path.trim()))
+    throw new UsageError('--replay needs a file, such as test/dialogs/en-US/launch.json.');
   return {
-    ...(values.locale !== undefined ? { locale: values.locale } : {}),
-    user,
-    ...(values.ses !== undefined && isSesBehaviourName(values.ses) ? { ses: SES_BEHAVIOURS[values.ses] } : {}),
-    ...(values['skill-id'] !== undefined ? { skillId: values['skill-id'] } : {}),
+    ...worldFromFlags(values),
     replays: values.replay ?? [],
     json: values.json,
     logs: values.logs,
     keepOpen: values['keep-open'],
-    ...(values['bundle-dir'] !== undefined ? { bundleDir: values['bundle-dir'] } : {}),
   };
 }
 
@@ -112,7 +76,7 @@ function describeUser(user: SimulatedUser): string {
 }
 
 async function talk(simulator: Simulator, settings: Settings): Promise<number> {
-  const locale = settings.locale ?? 'en-US';
+  const locale = settings.locale ?? DEFAULT_LOCALE;
   // The deployed skill's ID, which `ask deploy` recorded, else the local placeholder ID.
   const skillId = settings.skillId ?? (await readSkillId(ASK_STATES_FILE, 'default')).skillId ?? LOCAL_SKILL_ID;
   const matcher = matcherFor(locale);
@@ -150,7 +114,7 @@ async function replayAll(simulator: Simulator, files: readonly ReplayFile[], set
       await replay(simulator, file, {
         ...(settings.locale ? { locale: settings.locale } : {}),
         user: settings.user,
-        ...(settings.ses ? { ses: settings.ses } : {}),
+        ...(settings.ses ? { ses: SES_BEHAVIOURS[settings.ses] } : {}),
         onTurn: (turn) => printTurn(turn, { say, inform, echoUser: true, json: settings.json, logs: settings.logs }),
         inform,
       }),
@@ -168,13 +132,13 @@ runCommand(USAGE, 'The dialog simulator stopped', async () => {
     files = settings.replays.map((path) => readReplayFile(path));
   } catch (error) {
     if (!(error instanceof ReplayFileError)) throw error;
-    inform(`The replay file was refused: ${error.message}`);
+    inform(replayFileRefusal(error));
     return 2;
   }
 
   const simulator = await startSimulator({
     user: { ...DEFAULT_USER, ...settings.user },
-    ...(settings.ses ? { ses: settings.ses } : {}),
+    ...(settings.ses ? { ses: SES_BEHAVIOURS[settings.ses] } : {}),
     ...(settings.bundleDir ? { bundleDir: settings.bundleDir } : {}),
     progress: inform,
   });

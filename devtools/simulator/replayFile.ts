@@ -1,10 +1,13 @@
 // The replay file of `ask dialog --replay FILE`, refused for the same reasons and in the same words as
 // ask-cli 2.x (lib/model/dialog-replay-file.js), with two keys of our own that `ask dialog` ignores.
+// A file that cannot be read at all (missing, a folder, not JSON) is said in our own words.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Ajv, type ErrorObject, type JSONSchemaType } from 'ajv';
 import { SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/ses/standIn.ts';
 import { skillLocales } from '../interaction-model/skillPackage.ts';
+import { emailProblem, givenNameProblem } from './world.ts';
 
 export interface Expectation {
   /** A regular expression (case-insensitive) Alexa's speech must match; "^$" when she says nothing. */
@@ -34,7 +37,17 @@ export interface ReplayFile {
 }
 
 export class ReplayFileError extends Error {
-  override readonly name = 'ReplayFileError';
+  override readonly name: string = 'ReplayFileError';
+}
+
+/** The file could not be read as JSON at all; its message is the whole sentence. */
+class UnreadableReplayFile extends ReplayFileError {
+  override readonly name = 'UnreadableReplayFile';
+}
+
+/** The one sentence the simulator and simulate:cloud print for a file they cannot replay. */
+export function replayFileRefusal(error: ReplayFileError): string {
+  return error instanceof UnreadableReplayFile ? error.message : `The replay file was refused: ${error.message}`;
 }
 
 export function isCommand(input: string): boolean {
@@ -135,6 +148,11 @@ export function parseReplayFile(
   if (!validateExtensions(file))
     throw new ReplayFileError(describeSchemaError(validateExtensions.errors?.[0] as ErrorObject));
   const { expect, simulate } = file as Extensions;
+  // The same checks as the command line's --email and --name.
+  const simulateProblem =
+    (typeof simulate?.email === 'string' ? emailProblem(simulate.email) : undefined) ??
+    (typeof simulate?.name === 'string' ? givenNameProblem(simulate.name) : undefined);
+  if (simulateProblem) throw new ReplayFileError(`Replay file's simulate: ${simulateProblem}.`);
   if (expect) {
     const utterances = userInput.filter((input) => !isCommand(input)).length;
     if (expect.length !== utterances) {
@@ -162,14 +180,37 @@ export function parseReplayFile(
   };
 }
 
+/** Why the file cannot be read, in a sentence that says what to give instead. */
+function whyUnreadable(path: string, error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return `There is no replay file at ${path}.`;
+    case 'EISDIR': {
+      const example = readdirSync(path)
+        .sort()
+        .find((name) => name.endsWith('.json'));
+      return `${path} is a folder: give a replay file${example ? `, such as ${join(path, example)}` : ' (a .json file)'}.`;
+    }
+    case 'EACCES':
+    case 'EPERM':
+      return `The replay file ${path} cannot be read: permission denied.`;
+    default:
+      return `The replay file ${path} cannot be read (${error.code ?? error.message}).`;
+  }
+}
+
 export function readReplayFile(path: string, locales?: readonly string[]): ReplayFile {
-  // `ask dialog` checks existence inside its parse step, hence the two sentences.
-  if (!existsSync(path)) throw new ReplayFileError(`Failed to parse file: ${path}.\nFile ${path} not exists.`);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UnreadableReplayFile(whyUnreadable(path, error as NodeJS.ErrnoException));
+  }
   let content: unknown;
   try {
-    content = JSON.parse(readFileSync(path, 'utf8'));
+    content = JSON.parse(text);
   } catch (error) {
-    throw new ReplayFileError(`Failed to parse file: ${path}.\n${path}: ${(error as Error).message}`);
+    throw new UnreadableReplayFile(`The replay file ${path} is not JSON: ${(error as Error).message}.`);
   }
   return parseReplayFile(content, path, locales);
 }

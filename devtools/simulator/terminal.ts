@@ -4,11 +4,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { CapturedMail } from '../../testkit/ses/standIn.ts';
 import type { Conversation, Turn } from './conversation.ts';
 import { isCommand } from './replayFile.ts';
-import { printTurn } from './transcript.ts';
+import { mailLines, printTurn } from './transcript.ts';
 
 export const PROMPT = 'User  > ';
+
+/** What `.help` prints, and the usage text repeats. */
+export const SESSION_COMMANDS = `.record FILE [--append-quit] saves what you said as a replay file;
+.mail shows the last mail the skill sent (headers, text part, attachments); .help lists these;
+.quit (or Ctrl-D) leaves.`;
 
 interface TerminalOptions {
   readonly input: NodeJS.ReadableStream;
@@ -29,6 +35,7 @@ const RECORD_FORMAT = 'Please use the format: ".record <fileName>" or ".record <
 export async function runTerminal(options: TerminalOptions): Promise<void> {
   const { conversation, interactive, output, messages } = options;
   const utterances: string[] = [];
+  let lastMail: CapturedMail | undefined;
   const reader = createInterface({
     input: options.input,
     ...(interactive ? { output, prompt: PROMPT, terminal: true } : { terminal: false }),
@@ -60,15 +67,25 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
     tell(`Created replay file at ${path}${flag ? ' (appended ".quit" to list of utterances).' : ''}`);
   };
 
+  const showLastMail = () => {
+    if (!lastMail) tell('The skill has sent no mail yet in this session.');
+    else for (const line of mailLines(lastMail)) tell(line);
+  };
+
   if (interactive) reader.prompt();
   for await (const raw of reader) {
     const line = raw.trim();
-    if (line === '.quit') break;
-    if (line.startsWith('.record')) record(line.slice('.record'.length));
-    else if (isCommand(line)) tell(`Unknown command ${line}: use ".record <fileName> [--append-quit]" or ".quit".`);
+    const [command] = line.split(/\s/, 1);
+    if (command === '.quit') break;
+    if (command === '.record') record(line.slice('.record'.length));
+    else if (command === '.mail') showLastMail();
+    else if (command === '.help') tell(SESSION_COMMANDS);
+    else if (isCommand(line)) tell(`Unknown command ${line}: use .record FILE, .mail, .help or .quit.`);
     else if (line) {
       utterances.push(line);
-      show(await conversation.say(line));
+      const turn = await conversation.say(line);
+      lastMail = turn.mails.at(-1) ?? lastMail;
+      show(turn);
     }
     if (interactive) reader.prompt();
   }

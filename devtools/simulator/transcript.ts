@@ -23,6 +23,22 @@ function emailLine(mail: CapturedMail): string {
   return `Email > to=${mail.destination.to.join(',')} subject=${JSON.stringify(mail.subject)}`;
 }
 
+/** A mail as `.mail` prints it: its headers, what is attached, then the text part. */
+export function mailLines(mail: CapturedMail): string[] {
+  const attachments = mail.attachments.map(
+    (attachment) =>
+      `Attached: ${attachment.filename ?? '(no name)'} (${attachment.contentType}, ${attachment.size} bytes)`,
+  );
+  return [
+    `From:     ${mail.from}`,
+    `To:       ${mail.destination.to.join(', ')}`,
+    `Subject:  ${mail.subject}`,
+    ...attachments,
+    '',
+    ...(mail.body.text ?? '(no text part)').trimEnd().split('\n'),
+  ];
+}
+
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' / ').trim();
 }

@@ -7,7 +7,7 @@ import { NOTE_SLOT, SEND_EMAIL_INTENT } from '../intents.ts';
 import { type Logger, maskAddress } from '../log.ts';
 import type { Mailer } from '../mail/ses.ts';
 import { escapeMarkup } from '../messages/markup.ts';
-import { cleanNote } from '../note.ts';
+import { cleanNote, spokenNote } from '../note.ts';
 import { EMAIL_PERMISSION, GIVEN_NAME_PERMISSION, type ProfileReader } from '../profile.ts';
 import { isIntent, requestScope, slotValueOf } from '../request.ts';
 import { sendEmailWasOffered } from '../sessionState.ts';
@@ -83,8 +83,15 @@ export function sendEmailHandler({ logger, profile, mailer, configProblems }: Se
         withNote: note !== undefined,
       });
       const domain = account.email.slice(account.email.lastIndexOf('@') + 1);
+      const readBack = note === undefined ? undefined : spokenNote(note, messages.locale);
       return respond
-        .speak(messages.sent(escapeMarkup(account.email[0] ?? ''), escapeMarkup(domain)))
+        .speak(
+          messages.sent(
+            escapeMarkup(account.email[0] ?? ''),
+            escapeMarkup(domain),
+            readBack && { text: escapeMarkup(readBack.text), complete: readBack.complete },
+          ),
+        )
         .withSimpleCard(messages.sentCardTitle, messages.sentCardText(masked))
         .withShouldEndSession(true)
         .getResponse();

@@ -10,14 +10,18 @@ export const en: Messages = {
   skillName,
   launch: `Welcome to ${skillName}. I can email you at the address on your Amazon account. Say, send me an email, or add a note: send me an email saying buy milk.`,
   launchReprompt: 'Would you like me to send you an email?',
-  help: `${skillName} sends an email to the address on your Amazon account, and only to that address. Say, send me an email. To put a note in it, say, send me an email saying, followed by your note.`,
-  helpReprompt: 'What would you like to do?',
+  // Help ends with the offer, as launch does, so that "yes" sends and "no" says goodbye.
+  help: `${skillName} sends an email to the address on your Amazon account, and only to that address. Say, send me an email. To put a note in it, say, send me an email saying, followed by your note. Would you like me to send you an email now?`,
+  helpReprompt: 'Would you like me to send you an email?',
   goodbye: 'Goodbye.',
   fallback: `${skillName} can't help with that. You can say, send me an email.`,
   fallbackReprompt: 'Would you like me to send you an email?',
   // say-as: a lone letter is read as a word otherwise ("y" as "why").
-  sent: (initial, domain) =>
-    `Done. I sent an email to your address that starts with <say-as interpret-as="characters">${initial}</say-as>, at ${domain}.`,
+  sent: (initial, domain, note) => {
+    const address = `your address that starts with <say-as interpret-as="characters">${initial}</say-as>, at ${domain}`;
+    if (!note) return `Done. I sent an email to ${address}.`;
+    return `Done. I sent an email to ${address}, with your note${note.complete ? ':' : ' that begins:'} ${note.text}.`;
+  },
   sentCardTitle: 'Email sent',
   sentCardText: (masked) => `Sent to ${masked}. Check your inbox, and your spam folder the first time.`,
   permissionNeeded: `To email you, ${skillName} needs permission to read your email address. I sent a card to your Alexa app where you can allow it.`,

@@ -10,13 +10,17 @@ export const ja: Messages = {
   skillName,
   launch: `${skillName}へようこそ。Amazonアカウントのメールアドレスにメールを送ります。「メールを送って」、またはメモを添えて「牛乳を買うというメールを送って」と言ってください。`,
   launchReprompt: 'メールを送りましょうか？',
-  help: `${skillName}は、Amazonアカウントに登録されたあなたのメールアドレスにだけメールを送ります。「メールを送って」と言ってください。メモを入れるときは「〇〇というメールを送って」と言ってください。`,
-  helpReprompt: 'どうしますか？',
+  // Help ends with the offer, as launch does, so that 「はい」 sends and 「いいえ」 says goodbye.
+  help: `${skillName}は、Amazonアカウントに登録されたあなたのメールアドレスにだけメールを送ります。「メールを送って」と言ってください。メモを入れるときは「〇〇というメールを送って」と言ってください。今メールを送りましょうか？`,
+  helpReprompt: 'メールを送りましょうか？',
   goodbye: 'さようなら。',
   fallback: `すみません、${skillName}ではそれはできません。「メールを送って」と言ってみてください。`,
   fallbackReprompt: 'メールを送りましょうか？',
-  sent: (initial, domain) =>
-    `送信しました。${domain} の、<say-as interpret-as="characters">${initial}</say-as> で始まるあなたのアドレスにメールを送りました。`,
+  sent: (initial, domain, note) => {
+    const address = `${domain} の、<say-as interpret-as="characters">${initial}</say-as> で始まるあなたのアドレス`;
+    if (!note) return `送信しました。${address}にメールを送りました。`;
+    return `送信しました。${address}に、「${note.text}」${note.complete ? 'という' : 'で始まる'}メモを添えてメールを送りました。`;
+  },
   sentCardTitle: 'メールを送信しました',
   sentCardText: (masked) => `${masked} に送信しました。初回は迷惑メールフォルダーも確認してください。`,
   permissionNeeded: `メールを送るには、${skillName}がメールアドレスを読み取る許可が必要です。Alexaアプリにカードを送りましたので、そこから許可してください。`,

@@ -2,6 +2,7 @@
 
 import type { MailContent } from '../mail/compose.ts';
 import type { MailFailure } from '../mail/errors.ts';
+import type { SpokenNote } from '../note.ts';
 
 interface MailContentInput {
   readonly givenName?: string | undefined;
@@ -18,8 +19,11 @@ export interface Messages {
   readonly goodbye: string;
   readonly fallback: string;
   readonly fallbackReprompt: string;
-  /** `initial` and `domain` of the account's address: enough to recognise it, not to read it out. */
-  readonly sent: (initial: string, domain: string) => string;
+  /**
+   * `initial` and `domain` of the account's address: enough to recognise it, not to read it out;
+   * `note`, the start of the dictated note (escaped for SSML, like the others), read back so a misheard one is noticed.
+   */
+  readonly sent: (initial: string, domain: string, note?: SpokenNote) => string;
   readonly sentCardTitle: string;
   readonly sentCardText: (maskedAddress: string) => string;
   readonly permissionNeeded: string;

@@ -184,11 +184,28 @@ describe('"yes" and "no" to the offer to send an email', () => {
     expect(await outbox.mails()).toEqual([]);
   });
 
-  it('withdraws the offer on help, so a later "yes" sends nothing', async () => {
-    const help = await skill().invoke(
-      intentRequest('AMAZON.HelpIntent', {}, { newSession: false, attributes: { offer: 'send-email' } }),
-    );
-    expect(help.sessionAttributes).toEqual({});
+  it('ends help with the offer, so "yes" right after it sends the mail', async () => {
+    const profile = await startProfileApi({ email: 'taro@example.com' });
+    try {
+      await outbox.clear();
+      const underTest = skill();
+      const help = await underTest.invoke(intentRequest('AMAZON.HelpIntent', {}, { newSession: false }));
+      expect(speechOf(help)).toMatch(/Would you like me to send you an email now\?<\/speak>$/);
+      expect(help.response.reprompt?.outputSpeech).toEqual({
+        type: 'SSML',
+        ssml: '<speak>Would you like me to send you an email?</speak>',
+      });
+      expect(help.sessionAttributes).toEqual({ offer: 'send-email' });
+      const yes = intentRequest(
+        'AMAZON.YesIntent',
+        {},
+        { apiEndpoint: profile.url, newSession: false, attributes: help.sessionAttributes },
+      );
+      expect(speechOf(await underTest.invoke(yes))).toContain('Done.');
+      expect((await outbox.mails()).map((mail) => mail.destination.to)).toEqual([['taro@example.com']]);
+    } finally {
+      await profile.close();
+    }
   });
 
   it('says goodbye to "no"', async () => {

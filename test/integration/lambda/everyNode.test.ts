@@ -91,7 +91,7 @@ describe('the Lambda bundle on every Node of this machine', () => {
     expect(responses.map(spokenText)).toEqual([
       expect.stringMatching(/^Welcome to Mail Sender\./),
       'Done. I sent an email to your address that starts with u, at example.com.',
-      '送信しました。example.com の、u で始まるあなたのアドレスにメールを送りました。',
+      '送信しました。example.com の、u で始まるあなたのアドレスに、「call mom」というメモを添えてメールを送りました。',
     ]);
     const mails = await outbox.mails();
     expect(

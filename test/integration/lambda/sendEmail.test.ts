@@ -72,7 +72,10 @@ describe('sending a mail to the account holder', () => {
   it('puts a dictated note in the body and attaches it, through SendRawEmail', async () => {
     const response = await sendEmail({ note: 'buy milk & eggs <today>' });
 
-    expect(speechOf(response)).toContain('Done.');
+    // Read back so a misheard note is noticed, and escaped so that it stays text in the SSML.
+    expect(speechOf(response)).toBe(
+      '<speak>Done. I sent an email to your address that starts with <say-as interpret-as="characters">t</say-as>, at example.com, with your note: buy milk &amp; eggs &lt;today&gt;.</speak>',
+    );
     const [mail] = await outbox.mails();
     expect(mail?.subject).toBe('Your note from Mail Sender');
     expect(mail?.destination.to).toEqual(['taro@example.com']);
@@ -85,8 +88,9 @@ describe('sending a mail to the account holder', () => {
   });
 
   it('sends a Japanese note with a Japanese subject through the raw path', async () => {
-    await sendEmail({ note: '牛乳を買う' }, { locale: 'ja-JP' });
+    const response = await sendEmail({ note: '牛乳を買う' }, { locale: 'ja-JP' });
 
+    expect(speechOf(response)).toContain('アドレスに、「牛乳を買う」というメモを添えてメールを送りました。');
     const [mail] = await outbox.mails();
     expect(mail?.subject).toBe('メールセンダーからのメモ');
     expect(mail?.body.text).toContain('牛乳を買う');

@@ -116,7 +116,7 @@ const SES_FAULTS: readonly SesFault[] = [
     fault: 'throttling once, then success, with a note (SendRawEmail)',
     behaviour: SES_BEHAVIOURS['throttling-once'],
     note: 'buy milk',
-    hears: DONE,
+    hears: DONE.replace(/\.$/, ', with your note: buy milk.'),
     event: 'mail-sent',
     attempts: 2,
     answers: [400, 200],

@@ -33,11 +33,13 @@ interface Run {
   readonly lines: string[];
 }
 
-type Launcher = 'start' | 'dialog' | 'tsx';
+type Launcher = 'start' | 'dialog' | 'dialog-without-dashes' | 'tsx';
 
 const LAUNCHERS: Record<Launcher, string[]> = {
   start: ['npm', 'start', '--silent', '--'],
   dialog: ['npm', 'run', '--silent', 'dialog', '--'],
+  // As a user forgets the --: npm then takes the options for itself.
+  'dialog-without-dashes': ['npm', 'run', '--silent', 'dialog'],
   // Without npm in between, whose own exit status after Ctrl-C is the signal's, not the simulator's.
   tsx: [join(PROJECT_ROOT, 'node_modules/.bin/tsx'), 'devtools/simulator/main.ts'],
 };
@@ -50,7 +52,8 @@ function npm(
   onStderr?: (text: string, interrupt: () => void) => void,
 ): Promise<Run> {
   const [command = 'npm', ...prefix] = LAUNCHERS[launcher];
-  const child = spawn(command, [...prefix, ...args, '--bundle-dir', bundleDir()], {
+  const bundle = launcher === 'dialog-without-dashes' ? [] : ['--bundle-dir', bundleDir()];
+  const child = spawn(command, [...prefix, ...args, ...bundle], {
     cwd: PROJECT_ROOT,
     stdio: 'pipe',
     detached: true,
@@ -122,6 +125,32 @@ describe('npm start with lines on standard input', () => {
     ]);
     expect(run.lines).toContain('Email > to=sam@example.org subject="Your note from Mail Sender"');
     expect(run.lines.at(-1)).toBe('Session ended');
+  });
+
+  it('lists its commands on .help, and shows the last mail on .mail', async () => {
+    const run = await npm(
+      'start',
+      [],
+      'open mail sender\n.help\n.mail\nsend me an email saying buy milk\n.mail\n.frobnicate\n',
+    );
+    expect(run.code).toBe(0);
+    const afterWelcome = run.lines.slice(run.lines.findIndex((line) => line.startsWith('Alexa > Welcome')) + 1);
+    expect(afterWelcome.slice(0, 4)).toEqual([
+      '.record FILE [--append-quit] saves what you said as a replay file;',
+      '.mail shows the last mail the skill sent (headers, text part, attachments); .help lists these;',
+      '.quit (or Ctrl-D) leaves.',
+      'The skill has sent no mail yet in this session.',
+    ]);
+    const mail = run.lines.slice(run.lines.indexOf('Session ended') + 1);
+    expect(mail.slice(0, 5)).toEqual([
+      'From:     mail-sender@example.com',
+      'To:       you@example.com',
+      'Subject:  Your note from Mail Sender',
+      'Attached: note.txt (text/plain, 8 bytes)',
+      'Hi Alex,',
+    ]);
+    expect(mail).toContain('buy milk');
+    expect(run.lines.at(-1)).toBe('Unknown command .frobnicate: use .record FILE, .mail, .help or .quit.');
   });
 
   it('shows the consent card when the permission is withheld', async () => {
@@ -230,6 +259,28 @@ describe('npm run dialog -- --replay FILE', () => {
     expect(run.stderr).toContain('1 expectation(s) were not met');
   });
 
+  it.each([
+    ['nope.json', 'There is no replay file at nope.json.'],
+    [
+      'test/dialogs/ja-JP',
+      'test/dialogs/ja-JP is a folder: give a replay file, such as test/dialogs/ja-JP/fallback.json.',
+    ],
+  ])('says in a sentence why it cannot read --replay %s, and exits 2', async (path, sentence) => {
+    const run = await npm('dialog', ['--replay', path]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe(sentence);
+  });
+
+  it('says where -- goes when npm took --replay for itself (npm run dialog --replay FILE)', async () => {
+    const run = await npm('dialog-without-dashes', ['--replay', 'test/dialogs/en-US/launch.json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'npm took --replay for itself: put -- between npm run dialog and the options, as in npm run dialog -- --replay VALUE.',
+    );
+    // Not the misleading sentence about the file npm passed on alone.
+    expect(run.stderr).not.toContain('Unexpected argument');
+  });
+
   it('refuses a file ask dialog would refuse, with the same reason, and exits 2', async () => {
     const path = join(scratch, 'empty-input.json');
     await writeFile(
@@ -247,11 +298,17 @@ describe('npm run dialog -- --replay FILE', () => {
   });
 });
 
+// Every sentence of the world flags is held in test/unit/simulator/world.test.ts; here, that each
+// kind of mistake reaches the user as one line and exit status 2.
 describe.concurrent('usage', () => {
   it.each([
-    [['--locale', 'fr-FR'], 'Locale fr-FR was not found for your skill: use en-US or ja-JP.'],
-    [['--ses', 'explode'], '--ses explode is not a behaviour: use one of accept, slow, hang'],
-    [['--email', 'a@example.com', '--no-email'], '--email and --no-email contradict each other: give one.'],
+    [['--locale', 'fr-FR'], '--locale: fr-FR is not a locale of the skill: use en-US or ja-JP.'],
+    [['--email', 'notanemail'], '--email: "notanemail" is not an email address, such as you@example.com.'],
+    [
+      ['--email', '--name', 'Sam'],
+      '--email needs a value before the next option (one that starts with - is written --email=-VALUE).',
+    ],
+    [['--replay', ''], '--replay needs a file, such as test/dialogs/en-US/launch.json.'],
     [['--frobnicate'], 'There is no option --frobnicate.'],
     [
       ['test/dialogs/en-US/launch.json'],
@@ -260,7 +317,7 @@ describe.concurrent('usage', () => {
   ])('%j exits 2 with one sentence and the usage', async (args, sentence) => {
     const run = await npm('start', args);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(sentence);
+    expect(run.stderr.split('\n')[0]).toBe(sentence);
     expect(run.stderr).toContain('Usage: npm start');
   });
 

@@ -22,6 +22,10 @@ describe('parseFlags', () => {
   it.each([
     [['--bogus'], 'There is no option --bogus.'],
     [['--replay'], '--replay needs a value.'],
+    [
+      ['--replay', '--keep-open'],
+      '--replay needs a value before the next option (one that starts with - is written --replay=-VALUE).',
+    ],
     [['--keep-open=yes'], '--keep-open takes no value.'],
     [['stray'], 'Unexpected argument "stray".'],
   ])('%j is refused with one sentence', (args, expected) => {
@@ -34,7 +38,7 @@ describe('parseFlags', () => {
     vi.stubEnv('npm_config_replay', 'true');
     vi.stubEnv('npm_config_keep_open', 'true');
     expect(sentence(['nope.json'])).toBe(
-      'npm took --replay, --keep-open for itself: put -- between npm run dialog and the options, as in npm run dialog -- --replay --keep-open.',
+      'npm took --replay, --keep-open for itself: put -- between npm run dialog and the options, as in npm run dialog -- --replay VALUE --keep-open.',
     );
   });
 

@@ -7,7 +7,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseReplayFile, ReplayFileError, readReplayFile } from '../../../devtools/simulator/replayFile.ts';
+import {
+  parseReplayFile,
+  ReplayFileError,
+  readReplayFile,
+  replayFileRefusal,
+} from '../../../devtools/simulator/replayFile.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 
 // ask-cli 2.x: the validation `ask dialog --replay FILE` runs before it talks to Amazon.
@@ -72,19 +77,6 @@ describe('a file ask dialog refuses', () => {
     expect(ourRefusal(path)).toBe(reason);
   });
 
-  it('is refused with the same reason when it is not JSON', () => {
-    const path = fileWith('broken.json', '{"skillId": ');
-    const reason = askDialogRefusal(path);
-    expect(reason).toMatch(/^Failed to parse file: /);
-    expect(ourRefusal(path)).toBe(reason);
-  });
-
-  it('is refused with the same reason when it does not exist', () => {
-    const path = join(folder, 'missing.json');
-    expect(ourRefusal(path)).toBe(askDialogRefusal(path));
-    expect(ourRefusal(path)).toContain('not exists');
-  });
-
   it('is refused when userInput is not a list of strings, where ask dialog only crashes', () => {
     expect(() => parseReplayFile({ ...valid, userInput: 'help' }, 'x.json')).toThrow(
       "Replay file's userInput must be a list of strings.",
@@ -98,6 +90,42 @@ describe('a file ask dialog refuses', () => {
     expect(() => parseReplayFile({ ...valid, locale: 'fr-FR' }, 'x.json')).toThrow(
       'Locale fr-FR was not found for your skill. Ensure the locale you want to simulate exists in your publishingInformation.',
     );
+  });
+});
+
+// ask dialog's own words here ("File missing.json not exists.", a raw EISDIR) help nobody: ours say what to give.
+describe('a file that cannot be read', () => {
+  const refusal = (path: string) => {
+    try {
+      readReplayFile(path);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ReplayFileError);
+      return replayFileRefusal(error as ReplayFileError);
+    }
+    throw new Error(`${path} was read`);
+  };
+
+  it('is named when it does not exist', () => {
+    expect(askDialogRefusal(join(folder, 'missing.json'))).toBeTruthy();
+    expect(refusal(join(folder, 'missing.json'))).toBe(`There is no replay file at ${join(folder, 'missing.json')}.`);
+  });
+
+  it('is a folder, and a file in it is suggested', () => {
+    const dialogs = join(PROJECT_ROOT, 'test/dialogs/en-US');
+    expect(refusal(dialogs)).toBe(
+      `${dialogs} is a folder: give a replay file, such as ${join(dialogs, 'fallback.json')}.`,
+    );
+  });
+
+  it('is not JSON', () => {
+    const path = fileWith('broken.json', '{"skillId": ');
+    expect(askDialogRefusal(path)).toMatch(/^Failed to parse file: /);
+    expect(refusal(path)).toMatch(new RegExp(`^The replay file ${path} is not JSON: .+\\.$`));
+  });
+
+  it('keeps ask dialog’s words, after ours, for a file ask dialog refuses', () => {
+    const path = fileWith('blank.json', JSON.stringify({ ...valid, userInput: [' '] }));
+    expect(refusal(path)).toBe("The replay file was refused: Replay file's userInput cannot contain empty string.");
   });
 });
 
@@ -174,6 +202,12 @@ describe('our own keys', () => {
       { simulate: { ses: 'explode' } },
       "Replay file's simulate.ses must be equal to one of the allowed values (accept, slow, hang, stall, throttling",
     ],
+    [
+      'a simulated address that is not one',
+      { simulate: { email: 'notanemail' } },
+      'Replay file\'s simulate: "notanemail" is not an email address, such as you@example.com.',
+    ],
+    ['a blank given name', { simulate: { name: ' ' } }, "Replay file's simulate: a given name cannot be blank."],
     [
       'an email permission that is not a boolean',
       { simulate: { emailPermission: 'no' } },

@@ -1,0 +1,126 @@
+// `npm run console`: the skill in a browser, offline. Say something, see (and hear) Alexa's answer,
+// read the mail the skill sent, and inspect every request and response, as in the developer
+// console's Test tab but against the local build, with no account and no network.
+
+import { spawn } from 'node:child_process';
+import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
+import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
+import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
+import { SES_BEHAVIOURS } from '../../testkit/ses/standIn.ts';
+import { startDialog } from '../simulator/dialog.ts';
+import { DEFAULT_USER, startSimulator } from '../simulator/simulator.ts';
+import { WORLD_FLAGS, WORLD_FLAGS_USAGE, worldFromFlags } from '../simulator/world.ts';
+import { buildPage } from './pageBuild.ts';
+import { startConsoleServer } from './server.ts';
+
+const USAGE = `Usage: npm run console [-- options]
+
+Serves a page where you talk to the skill as in the Alexa developer console's Test tab: type
+(or speak) what you would say, see Alexa's answer and card, read the mail the skill sent, and
+open every request and response envelope. It runs the built skill (rebuilt when lambda/
+changed) against the same local SES outbox and Customer Profile API as \`npm start\`, so it
+needs no AWS or Amazon account and no network. Runs until Ctrl-C.
+
+Options:
+  --port N                the port to listen on (default: a free one, printed on start)
+  --host HOST             the address to listen on (default: 127.0.0.1; any other makes the
+                          console, which has no password, reachable from other machines)
+${WORLD_FLAGS_USAGE}
+  --open                  open the page in the default browser
+  --screenshot FILE       save a PNG of the page after a sample conversation, then exit
+                          (needs Chromium: apt-get install chromium, or CHROMIUM_PATH)
+  -h, --help              show this help
+
+The locale, the simulated user and SES's behaviour can also be changed on the page, without a
+restart. The page's API (GET /api/state, POST /api/say …) is described in docs/console.md.`;
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const inform = (line: string) => process.stderr.write(`${line}\n`);
+
+function portOf(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65_535)
+    throw new UsageError(`--port must be a whole number from 1 to 65535, not "${value}".`);
+  return port;
+}
+
+/** Opens the page as the desktop would open a link; says so when it cannot. */
+function openInBrowser(url: string): void {
+  const [command, ...args] =
+    process.platform === 'darwin'
+      ? ['open', url]
+      : process.platform === 'win32'
+        ? ['cmd', '/c', 'start', '""', url]
+        : ['xdg-open', url];
+  const opener = spawn(command ?? 'xdg-open', args, { stdio: 'ignore', detached: true });
+  opener.on('error', (error: NodeJS.ErrnoException) =>
+    inform(`Could not open a browser (${command}: ${error.code ?? error.message}); open ${url} yourself.`),
+  );
+  opener.unref();
+}
+
+function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
+  });
+}
+
+runCommand(USAGE, 'The console stopped', async () => {
+  const parsed = parseCommandLine(USAGE, {
+    ...WORLD_FLAGS,
+    port: { type: 'string' },
+    host: { type: 'string' },
+    open: { type: 'boolean', default: false },
+    screenshot: { type: 'string' },
+  });
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument ${positionals[0]}: options start with --.`);
+  const world = worldFromFlags(values);
+  const port = portOf(values.port);
+  const host = values.host ?? '127.0.0.1';
+  if (!host.trim()) throw new UsageError('--host needs an address, such as 127.0.0.1.');
+  if (values.screenshot !== undefined && !values.screenshot.trim())
+    throw new UsageError('--screenshot needs a file, such as docs/console.png.');
+
+  const skillId = world.skillId ?? (await readSkillId(ASK_STATES_FILE, 'default')).skillId ?? LOCAL_SKILL_ID;
+  const started = Date.now();
+  const [simulator, page] = await Promise.all([
+    startSimulator({
+      user: { ...DEFAULT_USER, ...world.user },
+      ...(world.ses ? { ses: SES_BEHAVIOURS[world.ses] } : {}),
+      ...(world.bundleDir ? { bundleDir: world.bundleDir } : {}),
+      progress: inform,
+    }),
+    buildPage(),
+  ]);
+  try {
+    const dialog = startDialog(simulator, {
+      skillId,
+      ...(world.locale ? { locale: world.locale } : {}),
+      ...(world.ses ? { ses: world.ses } : {}),
+    });
+    const server = await startConsoleServer({ dialog, page, host, port });
+    try {
+      if (values.screenshot !== undefined) {
+        // Loaded only here: playwright-core is a development tool, not something the console needs.
+        const { takeScreenshot } = await import('./screenshot.ts');
+        await takeScreenshot(server.url, values.screenshot, inform);
+        return 0;
+      }
+      inform(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open this address in a browser; Ctrl-C stops.`);
+      if (!['127.0.0.1', 'localhost', '::1'].includes(host))
+        inform(`It listens on ${host}: anyone who can reach this machine there can use it, with no password.`);
+      say(`Console: ${server.url}`);
+      if (values.open) openInBrowser(server.url);
+      const signal = await stopSignal();
+      inform(`${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping.`);
+      return 0;
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await simulator.close();
+  }
+});

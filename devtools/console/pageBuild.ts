@@ -1,0 +1,34 @@
+// The console's single page, built from page/ by the project's own esbuild when the console
+// starts (a few tens of milliseconds), into memory: there is nothing to rebuild by hand or go stale.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const PAGE_DIR = join(import.meta.dirname, 'page');
+
+export interface Page {
+  readonly html: string;
+  readonly css: string;
+  readonly js: string;
+}
+
+export async function buildPage(): Promise<Page> {
+  const [html, css, bundle] = await Promise.all([
+    readFile(join(PAGE_DIR, 'index.html'), 'utf8'),
+    readFile(join(PAGE_DIR, 'style.css'), 'utf8'),
+    build({
+      entryPoints: [join(PAGE_DIR, 'main.ts')],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      // Chromium, Firefox and Safari of the last two years.
+      target: ['chrome115', 'firefox115', 'safari16'],
+      logLevel: 'silent',
+    }),
+  ]);
+  const js = bundle.outputFiles[0]?.text;
+  if (js === undefined) throw new Error('esbuild wrote no page script.');
+  return { html, css, js };
+}

@@ -1,0 +1,126 @@
+// The console's HTTP server: the page (with a Content-Security-Policy that lets it load nothing but
+// its own script and style, and talk to nothing but this server) and the simulator's JSON API.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Dialog } from '../simulator/dialog.ts';
+import { dialogApi } from '../simulator/httpApi.ts';
+import type { Page } from './pageBuild.ts';
+
+const PAGE_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  // The HTML part of each mail, served by the API with a policy of its own, in a sandboxed frame.
+  "frame-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const COMMON_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+export interface ConsoleServer {
+  /** The page's address, as printed for the user to open. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+interface ConsoleServerOptions {
+  readonly dialog: Dialog;
+  readonly page: Page;
+  readonly host: string;
+  /** 0 for a free port. */
+  readonly port: number;
+}
+
+/** The loopback names a browser may use for this server, whatever --host says. */
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
+const isLoopback = (host: string) => LOOPBACK_NAMES.includes(host) || host === '::1' || host.startsWith('127.');
+
+function serveAsset(response: ServerResponse, type: string, body: string, extra: Record<string, string> = {}) {
+  response.writeHead(200, { 'content-type': `${type}; charset=utf-8`, ...COMMON_HEADERS, ...extra }).end(body);
+}
+
+async function listen(server: Server, host: string, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** The one sentence for a host and port the console cannot listen on. */
+function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new Error(
+        `port ${port} on ${host} is already in use; choose another with --port, or leave --port out for a free one.`,
+      );
+    case 'EACCES':
+      return new Error(`port ${port} on ${host} needs privileges; choose one above 1023, or leave --port out.`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new Error(`${host} is not an address of this machine; leave --host out to use 127.0.0.1.`);
+    default:
+      return error;
+  }
+}
+
+export async function startConsoleServer({ dialog, page, host, port }: ConsoleServerOptions): Promise<ConsoleServer> {
+  const api = dialogApi(dialog);
+  let allowedHosts: Set<string> | undefined;
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    // A page elsewhere can point a name of its own at 127.0.0.1 (DNS rebinding); it cannot make the
+    // browser send this Host header, so on loopback only requests addressed to loopback are answered.
+    if (allowedHosts && !allowedHosts.has(request.headers.host ?? '')) {
+      response.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end('Misdirected request.\n');
+      return;
+    }
+    if (await api(request, response)) return;
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path === '/' || path === '/index.html')
+      serveAsset(response, 'text/html', page.html, { 'content-security-policy': PAGE_POLICY });
+    else if (path === '/page.js') serveAsset(response, 'text/javascript', page.js);
+    else if (path === '/page.css') serveAsset(response, 'text/css', page.css);
+    else response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found.\n');
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(`The console failed: ${(error as Error).message}\n`);
+    });
+  });
+  let bound: number;
+  try {
+    bound = await listen(server, host, port);
+  } catch (error) {
+    throw listenProblem(error as NodeJS.ErrnoException, host, port);
+  }
+  if (isLoopback(host)) allowedHosts = new Set(LOOPBACK_NAMES.map((name) => `${name}:${bound}`));
+  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return {
+    url: `http://${shownHost}:${bound}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

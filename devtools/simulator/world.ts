@@ -1,0 +1,110 @@
+// The simulated world a conversation runs in (locale, the user's profile, how SES answers), checked
+// the same way wherever it is set: the command line of `npm start` and `npm run console`, a replay
+// file's "simulate" key, and the console's settings.
+
+import { isPlausibleAddress } from '../../lambda/config.ts';
+import { UsageError } from '../../ops/cli.ts';
+import { isSesBehaviourName, SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/ses/standIn.ts';
+import { skillLocales } from '../interaction-model/skillPackage.ts';
+import { DEFAULT_USER, type SimulatedUser } from './simulator.ts';
+
+export const DEFAULT_LOCALE = 'en-US';
+
+// A name Alexa would read out; long enough for any real given name, short enough to keep a card readable.
+const NAME_MAX_CHARS = 60;
+
+/** Why `value` cannot be the simulated user's address, or undefined when it can. */
+export function emailProblem(value: string): string | undefined {
+  if (!value.trim()) return 'an address is needed, such as you@example.com';
+  return isPlausibleAddress(value) ? undefined : `"${value}" is not an email address, such as you@example.com`;
+}
+
+/** Why `value` cannot be the simulated user's given name, or undefined when it can. */
+export function givenNameProblem(value: string): string | undefined {
+  if (!value.trim()) return 'a given name cannot be blank';
+  if (/\p{Cc}/u.test(value)) return 'a given name cannot hold control characters';
+  if (Array.from(value).length > NAME_MAX_CHARS) return `a given name can have at most ${NAME_MAX_CHARS} characters`;
+  return undefined;
+}
+
+export function localeProblem(value: string): string | undefined {
+  const locales = skillLocales();
+  return locales.includes(value) ? undefined : `${value} is not a locale of the skill: use ${locales.join(' or ')}`;
+}
+
+export function sesProblem(value: string): string | undefined {
+  return isSesBehaviourName(value)
+    ? undefined
+    : `${value} is not an SES behaviour: use one of ${Object.keys(SES_BEHAVIOURS).join(', ')}`;
+}
+
+/** The flags both `npm start` and `npm run console` take to set up the world, for parseCommandLine. */
+export const WORLD_FLAGS = {
+  locale: { type: 'string' },
+  email: { type: 'string' },
+  name: { type: 'string' },
+  'no-email': { type: 'boolean', default: false },
+  'no-email-permission': { type: 'boolean', default: false },
+  ses: { type: 'string' },
+  'skill-id': { type: 'string' },
+  'bundle-dir': { type: 'string' },
+} as const;
+
+export const WORLD_FLAGS_USAGE = `  --locale LOCALE         ${skillLocales().join(' or ')} (default: ${DEFAULT_LOCALE})
+  --email ADDRESS         the simulated user's profile email (default: ${DEFAULT_USER.email})
+  --name NAME             the simulated user's given name (default: ${DEFAULT_USER.givenName})
+  --no-email              the profile has no email address
+  --no-email-permission   the user has not granted the skill the email permission
+  --ses BEHAVIOUR         how the local SES answers (default: accept): ${Object.keys(SES_BEHAVIOURS).join(', ')}
+  --skill-id ID           the skill ID in each request (default: .ask/ask-states.json, else a local ID)
+  --bundle-dir DIR        build and load the skill bundle in DIR (default: dist/lambda)`;
+
+interface WorldFlagValues {
+  readonly locale?: string | undefined;
+  readonly email?: string | undefined;
+  readonly name?: string | undefined;
+  readonly 'no-email': boolean;
+  readonly 'no-email-permission': boolean;
+  readonly ses?: string | undefined;
+  readonly 'skill-id'?: string | undefined;
+  readonly 'bundle-dir'?: string | undefined;
+}
+
+/** The world the flags set; what they leave out is left to the default (or, replaying, to the file). */
+export interface WorldSettings {
+  readonly locale?: string;
+  readonly user: Partial<SimulatedUser>;
+  readonly ses?: SesBehaviourName;
+  readonly skillId?: string;
+  readonly bundleDir?: string;
+}
+
+/** Checks the world flags; a wrong one is a UsageError of one sentence. */
+export function worldFromFlags(values: WorldFlagValues): WorldSettings {
+  const refuse = (flag: string, problem: string | undefined) => {
+    if (problem) throw new UsageError(`--${flag}: ${problem}.`);
+  };
+  if (values.locale !== undefined) refuse('locale', localeProblem(values.locale));
+  if (values.email !== undefined && values['no-email'])
+    throw new UsageError('--email and --no-email contradict each other: give one.');
+  if (values.email !== undefined) refuse('email', emailProblem(values.email));
+  if (values.name !== undefined) refuse('name', givenNameProblem(values.name));
+  if (values.ses !== undefined) refuse('ses', sesProblem(values.ses));
+  if (values['skill-id'] !== undefined && !values['skill-id'].trim())
+    throw new UsageError('--skill-id needs a skill ID, such as amzn1.ask.skill.00000000-0000-0000-0000-000000000000.');
+  if (values['bundle-dir'] !== undefined && !values['bundle-dir'].trim())
+    throw new UsageError('--bundle-dir needs a folder, such as dist/lambda.');
+  const ses = values.ses;
+  return {
+    ...(values.locale !== undefined ? { locale: values.locale } : {}),
+    user: {
+      ...(values.email !== undefined ? { email: values.email } : {}),
+      ...(values['no-email'] ? { email: null } : {}),
+      ...(values.name !== undefined ? { givenName: values.name } : {}),
+      ...(values['no-email-permission'] ? { emailPermission: false } : {}),
+    },
+    ...(ses !== undefined && isSesBehaviourName(ses) ? { ses } : {}),
+    ...(values['skill-id'] !== undefined ? { skillId: values['skill-id'] } : {}),
+    ...(values['bundle-dir'] !== undefined ? { bundleDir: values['bundle-dir'] } : {}),
+  };
+}

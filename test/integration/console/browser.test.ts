@@ -1,0 +1,245 @@
+// The console as a person uses it, in a real browser: Debian's Chromium driven by playwright-core
+// against `npm run console` (the command itself, started as npm starts it). Every step waits for
+// what the person would wait for: the answer announced in the page's live region, a mail's text.
+// Without Chromium the file is skipped, except in CI, where .ci/run installs it and absence fails.
+
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHROMIUM_PATH,
+  chromiumInstalled,
+  type LocalBrowser,
+  launchChromium,
+} from '../../../devtools/console/browser.ts';
+import { PROJECT_ROOT } from '../../../ops/paths.ts';
+import { usePrivateBundle } from '../../helpers/localSkill.ts';
+import { runTsxCommand } from '../../helpers/tsxCommand.ts';
+
+const skipReason =
+  chromiumInstalled() || process.env.CI
+    ? undefined
+    : `there is no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`;
+if (skipReason) process.stderr.write(`Skipping the console's browser tests: ${skipReason}.\n`);
+
+const bundleDir = usePrivateBundle();
+
+interface RunningConsole {
+  readonly process: ChildProcessWithoutNullStreams;
+  readonly url: string;
+  readonly exited: Promise<number | null>;
+}
+
+/** `npm run console`, started as npm starts it (tsx, from the project root); ready once it prints its address. */
+function startConsole(): Promise<RunningConsole> {
+  const child = spawn(
+    join(PROJECT_ROOT, 'node_modules/.bin/tsx'),
+    ['devtools/console/main.ts', '--bundle-dir', bundleDir()],
+    { cwd: PROJECT_ROOT, stdio: 'pipe' },
+  );
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      const url = /^Console: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(stdout)?.[1];
+      if (url) resolve({ process: child, url, exited });
+    });
+    void exited.then((code) => reject(new Error(`The console exited (${code}) before it was ready: ${stderr}`)));
+  });
+}
+
+const isLoopback = (url: string) => /^(data|blob|about):/.test(url) || /^https?:\/\/127\.0\.0\.1(:\d+)?\//.test(url);
+
+describe.skipIf(skipReason)('the console in a browser', () => {
+  let running: RunningConsole;
+  let browser: LocalBrowser;
+  let page: Page;
+  let scratch: string;
+  const outside: string[] = [];
+  const scriptErrors: string[] = [];
+  let turns = 0;
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'console-browser-'));
+    // One after the other, so that a browser that fails to start leaves no console behind for afterAll to miss.
+    running = await startConsole();
+    browser = await launchChromium();
+    const { context } = browser;
+    // Anything not on loopback is recorded and never leaves the machine.
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (isLoopback(url)) return route.continue();
+      outside.push(url);
+      return route.abort();
+    });
+    context.on('request', (request) => {
+      if (!isLoopback(request.url())) outside.push(request.url());
+    });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(running.url).origin });
+    page = await context.newPage();
+    page.on('pageerror', (error) => scriptErrors.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') scriptErrors.push(`console error: ${message.text()}`);
+    });
+    await page.goto(running.url);
+    await page.locator('body[data-ready="true"]').waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (running && running.process.exitCode === null) running.process.kill('SIGKILL');
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  /** Types a line, presses Enter, and waits for the new turn to be announced. */
+  async function sayInPage(text: string): Promise<string> {
+    await page.getByLabel('What you say to Alexa').fill(text);
+    await page.getByLabel('What you say to Alexa').press('Enter');
+    turns++;
+    await page.locator(`[data-turn="${turns}"]`).waitFor();
+    return (
+      (await page
+        .getByRole('status')
+        .filter({ hasText: /^Alexa: / })
+        .textContent()) ?? ''
+    );
+  }
+
+  it('starts with the text box focused, labelled, and examples to try', async () => {
+    expect(await page.evaluate('document.activeElement?.id')).toBe('utterance');
+    expect(await page.locator('#examples').textContent()).toContain('ask mail sender to send me an email');
+    // Voice input is offered only once the user turns it on.
+    expect(await page.getByRole('button', { name: 'Speak', exact: true }).isVisible()).toBe(false);
+  });
+
+  it('answers a typed request, and the mail’s HTML part is in a sandboxed frame', async () => {
+    const answer = await sayInPage('ask mail sender to send me an email saying buy milk');
+    expect(answer).toBe(
+      'Alexa: Done. I sent an email to your address that starts with y, at example.com, with your note: buy milk.',
+    );
+    await page.locator('[data-turn="1"]').getByRole('button', { name: 'Your note from Mail Sender' }).click();
+    const mail = page.locator('details.mail').first();
+    expect(await mail.getAttribute('open')).toBe('');
+    expect(await mail.locator('dl.headers').textContent()).toMatch(
+      /From\s*mail-sender@example\.com\s*To\s*you@example\.com\s*Subject\s*Your note from Mail Sender/,
+    );
+    expect(await mail.getByRole('region', { name: 'Text part' }).textContent()).toContain('Your note:\nbuy milk');
+    expect(await mail.getByRole('region', { name: 'Content of note.txt' }).textContent()).toBe('buy milk');
+    const frame = mail.locator('iframe.mail-html');
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    await page
+      .frameLocator('details.mail >> nth=0 >> iframe.mail-html')
+      .locator('blockquote', { hasText: 'buy milk' })
+      .waitFor();
+  });
+
+  it('shows the request envelope as JSON, and copies it', async () => {
+    const turn = page.locator('[data-turn="1"]');
+    await turn.getByText('Requests and responses (1)').click();
+    await turn.getByText('Request envelope').click();
+    const shown =
+      (await turn.getByRole('region', { name: 'request envelope of turn 1, request 1' }).textContent()) ?? '';
+    const request = JSON.parse(shown) as {
+      request: { type: string; intent: { name: string; slots: Record<string, { value?: string }> } };
+    };
+    expect(request.request.type).toBe('IntentRequest');
+    expect(request.request.intent.name).toBe('SendEmailIntent');
+    expect(request.request.intent.slots.note?.value).toBe('buy milk');
+    await turn.getByRole('button', { name: 'Copy the request envelope of turn 1, request 1' }).click();
+    await turn
+      .getByRole('button', { name: 'Copy the request envelope of turn 1, request 1' })
+      .filter({ hasText: 'Copied' })
+      .waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(shown);
+  });
+
+  it('shows the open session and its attributes, and ends it on "New session"', async () => {
+    await sayInPage('open mail sender');
+    expect(await page.locator('#session-state').textContent()).toContain('Open.');
+    expect(JSON.parse((await page.locator('#attributes').textContent()) ?? '')).toEqual({ offer: 'send-email' });
+    await page.getByRole('button', { name: 'New session' }).click();
+    turns++;
+    await page.locator(`[data-turn="${turns}"]`).getByText('You walked away').waitFor();
+    expect(await page.locator('#session-state').textContent()).toBe('No session is open.');
+  });
+
+  it('switches to ja-JP and answers in Japanese, aloud in Japanese when asked', async () => {
+    await page.getByLabel('Locale').selectOption('ja-JP');
+    await page.getByText('Locale ja-JP applied.').waitFor();
+    // What the page hands the browser's speech synthesis, recorded instead of played.
+    await page.evaluate(`window.spoken = [];
+      speechSynthesis.speak = (utterance) => window.spoken.push([utterance.text, utterance.lang]);`);
+    await page.getByLabel("Read Alexa's answers aloud").check();
+    const answer = await sayInPage('メールセンダーで牛乳を買うというメールを送って');
+    expect(await page.evaluate('window.spoken')).toEqual([[answer.replace(/^Alexa: /, ''), 'ja-JP']]);
+    await page.getByLabel("Read Alexa's answers aloud").uncheck();
+    expect(answer).toBe(
+      'Alexa: 送信しました。example.com の、y で始まるあなたのアドレスに、「牛乳を買う」というメモを添えてメールを送りました。',
+    );
+    expect(await page.locator(`[data-turn="${turns}"]`).getAttribute('lang')).toBe('ja-JP');
+    expect(await page.locator('#mail-count').textContent()).toBe('2');
+  });
+
+  it('withholds the permission, saves that dialog as a replay file the terminal simulator replays', async () => {
+    await page.getByLabel('The user granted the skill the email permission').uncheck();
+    await page.getByText('Permission applied.').waitFor();
+    expect(await sayInPage('メールセンダーでメールを送って')).toContain('許可が必要です');
+    const turn = page.locator(`[data-turn="${turns}"]`);
+    expect(await turn.locator('.card.consent').textContent()).toContain('alexa::profile:email:read');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Save as replay file' }).click(),
+    ]);
+    const file = join(scratch, download.suggestedFilename());
+    await download.saveAs(file);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({
+      locale: 'ja-JP',
+      userInput: ['メールセンダーでメールを送って', '.quit'],
+      simulate: { emailPermission: false },
+    });
+    const replayed = await runTsxCommand('devtools/simulator/main.ts', ['--replay', file, '--bundle-dir', bundleDir()]);
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toContain('User  > メールセンダーでメールを送って');
+    expect(replayed.stdout).toContain(
+      'Card  > AskForPermissionsConsent: alexa::profile:email:read, alexa::profile:given_name:read',
+    );
+  });
+
+  it('grants the permission from the consent card, and the next request sends the mail', async () => {
+    await page.getByRole('button', { name: 'Grant the permission' }).click();
+    await page.getByRole('status').filter({ hasText: 'Permission granted. Ask again.' }).waitFor();
+    expect(await page.getByLabel('The user granted the skill the email permission').isChecked()).toBe(true);
+    expect(await sayInPage('メールセンダーでメールを送って')).toContain('送信しました。');
+    expect(await page.locator('#mail-count').textContent()).toBe('3');
+  });
+
+  it('says in a sentence why a setting was refused, beside the field', async () => {
+    const errorsBefore = scriptErrors.length;
+    await page.getByLabel("The user's email address").fill('notanemail');
+    await page.getByLabel("The user's email address").press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'is not an email address' }).waitFor();
+    expect(await page.getByLabel("The user's email address").getAttribute('aria-invalid')).toBe('true');
+    // The browser reports the refusal (400) in its console; it is the only entry this step adds.
+    expect(scriptErrors.splice(errorsBefore)).toEqual([
+      'console error: Failed to load resource: the server responded with a status of 400 (Bad Request)',
+    ]);
+  });
+
+  it('made no request outside loopback and threw no script error', () => {
+    expect(outside).toEqual([]);
+    expect(scriptErrors).toEqual([]);
+  });
+
+  it('stops cleanly on SIGTERM, with exit status 0', async () => {
+    running.process.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+    await expect(fetch(running.url)).rejects.toThrow();
+  });
+});

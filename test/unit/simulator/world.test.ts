@@ -1,0 +1,58 @@
+// The world flags of npm start and npm run console: every wrong value is refused with one sentence
+// that says what to give instead, and a right one becomes the simulated world.
+
+import { describe, expect, it } from 'vitest';
+import { worldFromFlags } from '../../../devtools/simulator/world.ts';
+import { UsageError } from '../../../ops/cli.ts';
+
+const NO_FLAGS = { 'no-email': false, 'no-email-permission': false } as const;
+
+function refusal(flags: Record<string, string | boolean>): string {
+  try {
+    worldFromFlags({ ...NO_FLAGS, ...flags });
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error('the flags were accepted');
+}
+
+describe('worldFromFlags', () => {
+  it.each([
+    [{ locale: 'fr-FR' }, '--locale: fr-FR is not a locale of the skill: use en-US or ja-JP.'],
+    [
+      { ses: 'explode' },
+      '--ses: explode is not an SES behaviour: use one of accept, slow, hang, stall, throttling, throttling-once, daily-quota, recipient-not-verified, sender-not-verified, sending-paused, invalid-client-token, signature-mismatch, internal-failure, malformed-xml.',
+    ],
+    [{ email: 'a@example.com', 'no-email': true }, '--email and --no-email contradict each other: give one.'],
+    [{ email: 'notanemail' }, '--email: "notanemail" is not an email address, such as you@example.com.'],
+    [{ email: 'you@example' }, '--email: "you@example" is not an email address, such as you@example.com.'],
+    [{ email: '' }, '--email: an address is needed, such as you@example.com.'],
+    [{ email: '  ' }, '--email: an address is needed, such as you@example.com.'],
+    [{ name: ' ' }, '--name: a given name cannot be blank.'],
+    [{ name: 'Al\u0007ex' }, '--name: a given name cannot hold control characters.'],
+    [{ name: 'n'.repeat(61) }, '--name: a given name can have at most 60 characters.'],
+    [{ 'skill-id': '' }, '--skill-id needs a skill ID, such as amzn1.ask.skill.00000000-0000-0000-0000-000000000000.'],
+    [{ 'bundle-dir': '' }, '--bundle-dir needs a folder, such as dist/lambda.'],
+  ])('refuses %j with one sentence', (flags, sentence) => {
+    expect(refusal(flags)).toBe(sentence);
+  });
+
+  it('takes a right world as it is given', () => {
+    expect(
+      worldFromFlags({
+        ...NO_FLAGS,
+        locale: 'ja-JP',
+        email: 'hanako@example.jp',
+        name: '花子',
+        'no-email-permission': true,
+        ses: 'throttling',
+      }),
+    ).toEqual({
+      locale: 'ja-JP',
+      user: { email: 'hanako@example.jp', givenName: '花子', emailPermission: false },
+      ses: 'throttling',
+    });
+    expect(worldFromFlags({ ...NO_FLAGS, 'no-email': true }).user).toEqual({ email: null });
+  });
+});
