@@ -7,6 +7,8 @@ export const ENV = {
   accessKeyId: 'SES_ACCESS_KEY_ID',
   secretAccessKey: 'SES_SECRET_ACCESS_KEY',
   skillId: 'SKILL_ID',
+  mailLimitPerUserPerDay: 'MAIL_LIMIT_PER_USER_PER_DAY',
+  mailLimitTable: 'MAIL_LIMIT_TABLE',
 } as const;
 
 interface SesCredentials {
@@ -21,9 +23,18 @@ export interface MailConfig {
   readonly credentials?: SesCredentials;
 }
 
+/** How many mails one Alexa user may have a day, and where that is counted (docs/limits.md). */
+export interface LimitConfig {
+  /** Mails per user per UTC day; 0: no cap (the duplicate guard stays). */
+  readonly perUserPerDay: number;
+  /** The DynamoDB table every container counts in; absent: each container counts in its own memory. */
+  readonly table?: string;
+}
+
 export interface Config {
   /** `undefined` when the skill is not set up to send mail; `problems` says why. */
   readonly mail?: MailConfig;
+  readonly limits: LimitConfig;
   readonly skillId?: string;
   /** Human-readable reasons the mail configuration is unusable. Never contains a secret. */
   readonly problems: readonly string[];
@@ -37,6 +48,11 @@ export const DEFAULT_REGION = 'us-east-1';
 // and any control character, which a header would turn into a space and so into a new address.
 const ADDRESS_SHAPE = /^[^\s\p{Cc}@<>(),;:"\\]+@[^\s\p{Cc}@<>(),;:"\\]+\.[^\s\p{Cc}@<>(),;:"\\]+$/u;
 const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d$/;
+/** DynamoDB's own rule for a table name. */
+const TABLE_NAME_SHAPE = /^[A-Za-z0-9_.-]{3,255}$/;
+export const DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY = 10;
+// Far above any one person's need, low enough that the number still means something.
+const MAIL_LIMIT_MAX = 10_000;
 
 export function isPlausibleAddress(value: string): boolean {
   return ADDRESS_SHAPE.test(value);
@@ -50,6 +66,26 @@ export function isRegionName(value: string): boolean {
 function read(env: Environment, name: string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
+}
+
+export function isTableName(value: string): boolean {
+  return TABLE_NAME_SHAPE.test(value);
+}
+
+function readLimits(env: Environment, problems: string[]): LimitConfig {
+  const capText = read(env, ENV.mailLimitPerUserPerDay);
+  let perUserPerDay = DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY;
+  if (capText !== undefined) {
+    if (/^\d+$/.test(capText) && Number(capText) <= MAIL_LIMIT_MAX) perUserPerDay = Number(capText);
+    else
+      problems.push(
+        `${ENV.mailLimitPerUserPerDay} "${capText}" is not a whole number from 0 (no cap) to ${MAIL_LIMIT_MAX}.`,
+      );
+  }
+  const table = read(env, ENV.mailLimitTable);
+  if (table !== undefined && !isTableName(table))
+    problems.push(`${ENV.mailLimitTable} "${table}" is not a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -).`);
+  return { perUserPerDay, ...(table !== undefined && isTableName(table) ? { table } : {}) };
 }
 
 export function loadConfig(env: Environment): Config {
@@ -71,9 +107,10 @@ export function loadConfig(env: Environment): Config {
     );
   }
 
+  const limits = readLimits(env, problems);
   const skillId = read(env, ENV.skillId);
   const credentials = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
   const mail =
     problems.length === 0 && fromAddress ? { fromAddress, region, ...(credentials ? { credentials } : {}) } : undefined;
-  return { ...(mail ? { mail } : {}), ...(skillId ? { skillId } : {}), problems };
+  return { ...(mail ? { mail } : {}), limits, ...(skillId ? { skillId } : {}), problems };
 }

@@ -15,6 +15,7 @@ import { launchHandler } from './handlers/launch.ts';
 import { sendEmailHandler } from './handlers/sendEmail.ts';
 import { sessionEndedHandler } from './handlers/sessionEnded.ts';
 import { navigateHomeHandler, stopHandler } from './handlers/stop.ts';
+import { createMailLimiter } from './limits/limiter.ts';
 import type { Logger } from './log.ts';
 import { createSesMailer, type Mailer } from './mail/ses.ts';
 import { customerProfile, type ProfileReader } from './profile.ts';
@@ -26,6 +27,8 @@ interface SkillOptions {
   readonly mailer?: Mailer;
   /** Defaults to the Alexa Customer Profile API. */
   readonly profile?: ProfileReader;
+  /** The abuse limits' clock, in ms (Date.now); tests turn it to cross a day without waiting. */
+  readonly now?: () => number;
 }
 
 /** The skill as Lambda and the local tools call it. */
@@ -33,10 +36,11 @@ interface AlexaSkill {
   invoke(envelope: RequestEnvelope, context?: unknown): Promise<ResponseEnvelope>;
 }
 
-export function createSkill({ config, logger, mailer, profile }: SkillOptions): AlexaSkill {
+export function createSkill({ config, logger, mailer, profile, now }: SkillOptions): AlexaSkill {
   const sendEmail = {
     logger,
     profile: profile ?? customerProfile,
+    limiter: createMailLimiter({ limits: config.limits, mail: config.mail, ...(now ? { now } : {}) }),
     mailer: mailer ?? (config.mail ? createSesMailer(config.mail) : undefined),
     configProblems: config.problems,
   };
