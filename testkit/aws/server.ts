@@ -1,14 +1,16 @@
-// A local, stateful stand-in for IAM, SES (v1, control plane) and STS on a loopback port,
-// spoken to by the real AWS SDK clients through AWS_ENDPOINT_URL_IAM / _SES / _STS (or one
-// AWS_ENDPOINT_URL). Requests are dispatched by the service named in the SigV4 credential
+// A local, stateful stand-in for IAM, SES (v1, control plane), STS and DynamoDB (control plane)
+// on a loopback port, spoken to by the real AWS SDK clients through AWS_ENDPOINT_URL_IAM / _SES /
+// _STS / _DYNAMODB (or one AWS_ENDPOINT_URL). Requests are dispatched by the service named in the SigV4 credential
 // scope and authenticated as AWS does, by their signature (the administrator's key, or an
 // active key of a user, whose last use is noted as IAM does); every call is recorded so tests
 // can count the mutating ones.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../loopback.ts';
+import { DYNAMODB_ACTIONS, DYNAMODB_NAMESPACE, FakeDynamoDb } from './dynamoDb.ts';
 import { IAM_ACTIONS, IAM_NAMESPACE } from './iam/actions.ts';
 import { FakeIam } from './iam/state.ts';
+import { answerJson, answerJsonError, JsonInput, jsonTarget, runJsonAction } from './jsonProtocol.ts';
 import {
   AwsError,
   type Caller,
@@ -23,7 +25,7 @@ import { FakeSes, SES_ACTIONS, SES_NAMESPACE } from './ses.ts';
 import { type AccessKey, credentialScope, verifySignature } from './signature.ts';
 import { STS_ACTIONS, STS_NAMESPACE, unknownStsAction } from './sts.ts';
 
-type FakeService = 'iam' | 'ses' | 'sts';
+type FakeService = 'iam' | 'ses' | 'sts' | 'dynamodb';
 
 interface RecordedCall {
   readonly service: FakeService;
@@ -54,6 +56,7 @@ export interface FakeAws {
   readonly accountId: string;
   readonly iam: FakeIam;
   readonly ses: FakeSes;
+  readonly dynamoDb: FakeDynamoDb;
   readonly calls: RecordedCall[];
   /** Calls that would change something in a real account. */
   mutatingCalls(): RecordedCall[];
@@ -86,6 +89,7 @@ interface FakeAwsSnapshot {
   readonly policies: { arn: string; defaultVersionId: string; versions: string[]; tags: Record<string, string> }[];
   readonly groups: { name: string; path: string; members: string[]; attachedPolicies: string[] }[];
   readonly sesIdentities: Record<string, Record<string, string>>;
+  readonly dynamoDbTables: ReturnType<FakeDynamoDb['snapshot']>;
   readonly mutatingCalls: string[];
 }
 
@@ -106,10 +110,16 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 /** The service a signing name stands for: SES signs as `ses`, older clients as `email`. */
 function serviceNamed(signingName: string): FakeService | undefined {
   if (signingName === 'email') return 'ses';
-  return signingName === 'iam' || signingName === 'ses' || signingName === 'sts' ? signingName : undefined;
+  return signingName === 'iam' || signingName === 'ses' || signingName === 'sts' || signingName === 'dynamodb'
+    ? signingName
+    : undefined;
 }
 
 function resourceOf(service: FakeService, params: QueryParams, accountId: string, region: string): string {
+  if (service === 'dynamodb') {
+    const table = params.optional('TableName');
+    return params.optional('ResourceArn') ?? (table ? `arn:aws:dynamodb:${region}:${accountId}:table/${table}` : '*');
+  }
   if (service === 'iam') {
     const policyArn = params.optional('PolicyArn');
     if (policyArn) return policyArn;
@@ -132,7 +142,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const adminKey = options.adminKey ?? LOCAL_ADMIN_KEY;
   const iam = new FakeIam(accountId);
   const ses = new FakeSes();
-  const services: Record<FakeService, FakeServiceEndpoint> = {
+  const dynamoDb = new FakeDynamoDb(accountId);
+  const services: Record<Exclude<FakeService, 'dynamodb'>, FakeServiceEndpoint> = {
     iam: {
       namespace: IAM_NAMESPACE,
       run: (action, params, context) => runAction(IAM_ACTIONS, iam, action, params, context),
@@ -171,7 +182,6 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const body = await readBody(request);
-    const form = new URLSearchParams(body.toString('utf8'));
     const scope = credentialScope(request);
     const service = scope && serviceNamed(scope.service);
     if (!scope || !service) {
@@ -179,9 +189,19 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       answer(response, 403, errorDocument(IAM_NAMESPACE, missing));
       return;
     }
-    const { namespace } = services[service];
+    // DynamoDB speaks JSON (jsonProtocol.ts); the others the query protocol.
+    let json: JsonInput | undefined;
+    let form: URLSearchParams;
+    try {
+      json = service === 'dynamodb' ? JsonInput.parse(body) : undefined;
+      form = json ? new URLSearchParams(json.flat()) : new URLSearchParams(body.toString('utf8'));
+    } catch (error) {
+      answerJsonError(response, DYNAMODB_NAMESPACE, error as AwsError);
+      return;
+    }
+    const namespace = service === 'dynamodb' ? DYNAMODB_NAMESPACE : services[service].namespace;
     const params = new QueryParams(form);
-    const action = params.action;
+    const action = json ? jsonTarget(request) : params.action;
     const call: RecordedCall = {
       service,
       action,
@@ -211,6 +231,14 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
           403,
         );
       }
+      if (service === 'dynamodb') {
+        answerJson(
+          response,
+          200,
+          runJsonAction(DYNAMODB_ACTIONS, dynamoDb, action, json ?? new JsonInput({}), { region, caller }),
+        );
+        return;
+      }
       answer(
         response,
         200,
@@ -220,7 +248,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       const awsError =
         error instanceof AwsError ? error : new AwsError('ServiceFailure', (error as Error).message, 500, 'Receiver');
       call.error = awsError.code;
-      answer(response, awsError.status, errorDocument(namespace, awsError));
+      if (json) answerJsonError(response, namespace, awsError);
+      else answer(response, awsError.status, errorDocument(namespace, awsError));
     }
   };
 
@@ -249,6 +278,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       attachedPolicies: [...group.attachedPolicies],
     })),
     sesIdentities: ses.snapshot(),
+    dynamoDbTables: dynamoDb.snapshot(),
     mutatingCalls: calls.filter((call) => call.mutating).map((call) => `${call.service}:${call.action}`),
   });
 
@@ -267,6 +297,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     accountId,
     iam,
     ses,
+    dynamoDb,
     calls,
     mutatingCalls: () => calls.filter((call) => call.mutating),
     deny: (action) => void denied.add(action),
@@ -280,6 +311,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       AWS_ENDPOINT_URL_IAM: url,
       AWS_ENDPOINT_URL_SES: url,
       AWS_ENDPOINT_URL_STS: url,
+      AWS_ENDPOINT_URL_DYNAMODB: url,
       AWS_ACCESS_KEY_ID: adminKey.accessKeyId,
       AWS_SECRET_ACCESS_KEY: adminKey.secretAccessKey,
     }),
