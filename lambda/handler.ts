@@ -1,5 +1,5 @@
-// Lambda entry point: reads the configuration and builds the skill once per container,
-// then answers each Alexa request through the exported `handler`.
+// The skill as one Lambda container runs it: reads the configuration and builds the skill once,
+// then answers each Alexa request through `handler`. index.ts loads this module.
 
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { loadConfig } from './config.ts';
@@ -14,7 +14,7 @@ if (config.problems.length > 0) logger.error('config-invalid', { problems: confi
 
 const skill = createSkill({ config, logger });
 
-/** The Lambda handler: `index.handler`. The context is optional so local tools can call it too. */
+/** The context is optional so local tools can call it too. */
 export async function handler(event: RequestEnvelope, context?: unknown): Promise<ResponseEnvelope> {
   return skill.invoke(event, context);
 }

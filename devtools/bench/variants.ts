@@ -11,8 +11,11 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
-import { buildLambda, CHUNKS_DIR, LAMBDA_ENTRY, NODE_BUNDLE_OPTIONS } from '../../ops/build/bundle.ts';
+import { buildLambda, NODE_BUNDLE_OPTIONS } from '../../ops/build/bundle.ts';
+import { CHUNKS_DIR } from '../../ops/build/lazyChunks.ts';
 import { PROJECT_ROOT } from '../../ops/paths.ts';
+
+const LAMBDA_ENTRY = join(PROJECT_ROOT, 'lambda/handler.ts');
 
 /** One folder per run, so that two runs (a test and a person) never build over each other. */
 export const WORK_DIR = join(PROJECT_ROOT, 'node_modules/.cache/alexa-ses-mailer-bench', `run-${process.pid}`);
@@ -175,7 +178,7 @@ async function buildSesClientAlone(project: Variant): Promise<Variant> {
         name: 'project-ses-chunk',
         setup(esbuild) {
           esbuild.onResolve({ filter: /\/sesSdk\.ts$/ }, () => ({
-            path: `./${CHUNKS_DIR}/sesSdk.mjs`,
+            path: `./${CHUNKS_DIR}/sesSdk.js`,
             external: true,
           }));
         },
