@@ -29,15 +29,28 @@ export interface ColdSample {
  * any handler (its RAPIDClient), so that the skill pays for none of it in Lambda.
  */
 export type Bare = 'bare' | 'trusted' | 'http';
-const BARE_SCRIPT: Record<Bare, string> = { bare: '0', trusted: '0', http: "require('http')" };
+// Each reports its CPU time on file descriptor 3, as the measured children do: load-independent,
+// where the time from spawn to exit on a busy machine is not. fs is loaded before any script runs.
+const REPORT_CPU =
+  "const c=process.cpuUsage();require('fs').writeSync(3,JSON.stringify({cpuMs:(c.user+c.system)/1000}))";
+const BARE_SCRIPT: Record<Bare, string> = {
+  bare: REPORT_CPU,
+  trusted: REPORT_CPU,
+  http: `require('http');${REPORT_CPU}`,
+};
+
+export interface BareSample {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
 
 export interface ColdSamples {
   /** A bare `node -e 0` in each setting: the yardstick. */
-  readonly bare: Record<Setting, number[]>;
+  readonly bare: Record<Setting, BareSample[]>;
   /** A bare plain `node -e 0` trusting the local certificate: what that trust costs a start. */
-  readonly bareTrusted: number[];
+  readonly bareTrusted: BareSample[];
   /** node -e "require('http')" in each setting. */
-  readonly bareHttp: Record<Setting, number[]>;
+  readonly bareHttp: Record<Setting, BareSample[]>;
   readonly runs: Record<Setting, Record<Scenario, Partial<Record<VariantName, ColdSample[]>>>>;
 }
 
@@ -78,21 +91,32 @@ export function checkAnswer(scenario: Scenario, report: ColdReport, who: string,
     throw new Error(`${who}: V8 refused the code cache of ${refused.map(([file]) => file).join(', ') || 'every file'}`);
 }
 
-/** One cold child: a bare `node -e 0`, or the runner answering one request with one build. */
+/** One bare node, started as the measured children are in that setting. */
+export async function runBareChild(
+  start: ColdStart,
+  setting: Setting,
+  bare: Bare,
+  launcher?: Launcher,
+): Promise<BareSample> {
+  const { wallMs, report } = await runChild<{ cpuMs: number }>(
+    [...start.nodeArguments[setting], '-e', BARE_SCRIPT[bare]],
+    {
+      node: start.node.path,
+      env: { ...start.env, ...(bare === 'trusted' ? start.trust : {}) },
+      ...(launcher ? { launcher } : {}),
+    },
+  );
+  return { wallMs, cpuMs: report!.cpuMs };
+}
+
+/** One cold child: the runner answering one request with one build. */
 export async function runColdChild(
   start: ColdStart,
   setting: Setting,
-  what: { readonly variant: Variant; readonly scenario: Scenario } | { readonly bare: Bare },
+  what: { readonly variant: Variant; readonly scenario: Scenario },
   launcher?: Launcher,
 ): Promise<{ wallMs: number; report?: ColdReport | undefined }> {
   const nodeArguments = start.nodeArguments[setting];
-  if ('bare' in what)
-    return runChild([...nodeArguments, '-e', BARE_SCRIPT[what.bare]], {
-      node: start.node.path,
-      env: { ...start.env, ...(what.bare === 'trusted' ? start.trust : {}) },
-      expectReport: false,
-      ...(launcher ? { launcher } : {}),
-    });
   const env = {
     ...start.env,
     ...start.trust,
@@ -145,31 +169,26 @@ export async function measureColdStarts(options: ColdOptions): Promise<ColdSampl
     runs: { plain: { launch: {}, mail: {} }, lambda: { launch: {}, mail: {} } },
   };
   const jobs = jobsOf(options.variants);
-  const run = async (job: Job) => {
-    if (job.kind === 'bare') return runColdChild(options, job.setting, { bare: job.bare });
-    const result = await runColdChild(options, job.setting, { variant: job.variant, scenario: job.kind });
+  const measureOne = async (job: Job, counted: boolean) => {
+    if (job.kind === 'bare') {
+      const sample = await runBareChild(options, job.setting, job.bare);
+      if (!counted) return;
+      if (job.bare === 'trusted') samples.bareTrusted.push(sample);
+      else (job.bare === 'http' ? samples.bareHttp : samples.bare)[job.setting].push(sample);
+      return;
+    }
+    const { wallMs, report } = await runColdChild(options, job.setting, { variant: job.variant, scenario: job.kind });
     const who = `the ${job.variant.name} build on Node ${options.node.version} (${job.setting})`;
-    checkAnswer(job.kind, result.report!, who, options.cached.has(job.variant.name));
-    return result;
+    checkAnswer(job.kind, report!, who, options.cached.has(job.variant.name));
+    if (!counted) return;
+    const byVariant = samples.runs[job.setting][job.kind];
+    byVariant[job.variant.name] = [...(byVariant[job.variant.name] ?? []), sampleOf(wallMs, report!)];
   };
   // One round first that counts for nothing: it fills the file cache and warms the local servers.
-  for (const job of jobs) await run(job);
+  for (const job of jobs) await measureOne(job, false);
   for (let round = 1; round <= options.rounds; round++) {
     const shift = round % jobs.length;
-    for (const job of [...jobs.slice(shift), ...jobs.slice(0, shift)]) {
-      const { wallMs, report } = await run(job);
-      if (job.kind === 'bare') {
-        const into = {
-          bare: samples.bare[job.setting],
-          trusted: samples.bareTrusted,
-          http: samples.bareHttp[job.setting],
-        };
-        into[job.bare].push(wallMs);
-      } else {
-        const byVariant = samples.runs[job.setting][job.kind];
-        byVariant[job.variant.name] = [...(byVariant[job.variant.name] ?? []), sampleOf(wallMs, report!)];
-      }
-    }
+    for (const job of [...jobs.slice(shift), ...jobs.slice(0, shift)]) await measureOne(job, true);
     options.onRound?.(round);
   }
   return samples;

@@ -62,7 +62,7 @@ a cold first mail and warm latency at 128, 256, 512 and 1024 MB with each size's
 of a CPU (a cgroup where one can be made), with what a month of 1,000 mails a day costs. Every
 child starts with a clean environment; SES and the Customer Profile API are local stand-ins over
 HTTPS. Prints the figures as Markdown tables with a verdict on each target, and writes every raw
-figure to a JSON file. The full run takes about 4 minutes on a 2-core machine; --quick about 1.
+figure to a JSON file. The full run takes about 3 minutes on a busy 2-core machine; --quick 30 s.
 
 Options:
   --node PATH           the node to measure (default: Node 22, Lambda's major, from the optional
@@ -281,7 +281,8 @@ async function measure(
       shares,
       rounds: settings.memoryRuns,
       warmRequests: settings.memoryRequests,
-      warmUp: settings.warmUp,
+      // At a small share of a CPU each request is slow; a few settle the JIT as well as fifty.
+      warmUp: Math.min(settings.warmUp, 10),
       warmRunner: runners.warm,
       mailEvent: start.events.mail,
       outbox,

@@ -6,7 +6,7 @@
 import type { RequestEnvelope } from 'ask-sdk-model';
 import { lambdaNodeArguments } from '../../ops/build/lambdaRuntime.ts';
 import type { SesOutbox } from '../../testkit/ses/outbox.ts';
-import { type ColdSample, type ColdStart, checkAnswer, runColdChild, sampleOf } from './cold.ts';
+import { type ColdSample, type ColdStart, checkAnswer, runBareChild, runColdChild, sampleOf } from './cold.ts';
 import { type CpuShares, vcpuShare } from './cpuShare.ts';
 import { monthlyCostUsd } from './pricing.ts';
 import { type ColdFigures, coldFigures } from './report/figures.ts';
@@ -66,7 +66,7 @@ export async function measureMemorySizes(options: MemoryOptions): Promise<Memory
       const launcher = shares.launcher(memoryMb);
       const setting = settingFor(memoryMb);
       const variant = variantFor(memoryMb);
-      const bareRun = await runColdChild(setting, 'lambda', { bare: 'bare' }, launcher);
+      const bareRun = await runBareChild(setting, 'lambda', 'bare', launcher);
       const { wallMs, report } = await runColdChild(setting, 'lambda', { variant, scenario: 'mail' }, launcher);
       const cached = !('skipped' in bySize.get(memoryMb)!.codeCache);
       checkAnswer('mail', report!, `the project for ${memoryMb} MB`, cached);

@@ -1,7 +1,7 @@
 // The measurements summarized: each cold figure's median and spread, and the warm overhead of the
 // skill over a raw SDK call of the same mail.
 
-import type { ColdSample, ColdSamples } from '../cold.ts';
+import type { BareSample, ColdSample, ColdSamples } from '../cold.ts';
 import type { LatencyReport } from '../protocol.ts';
 import { type Summary, summarize } from '../stats.ts';
 import type { Scenario, Setting, VariantName } from '../variants.ts';
@@ -19,14 +19,19 @@ export interface ColdFigures {
 
 export type ColdRuns = Record<Scenario, Partial<Record<VariantName, ColdFigures>>>;
 
+export interface BareFigures {
+  readonly wallMs: Summary;
+  readonly cpuMs: Summary;
+  readonly raw: { readonly wallMs: readonly number[]; readonly cpuMs: readonly number[] };
+}
+
 export interface ColdResults {
   /** A bare `node -e 0` in each setting. */
-  readonly bare: Record<Setting, Summary>;
+  readonly bare: Record<Setting, BareFigures>;
   /** A bare plain `node -e 0` trusting the local certificate: what that trust costs a start. */
-  readonly bareTrusted: Summary;
+  readonly bareTrusted: BareFigures;
   /** node -e "require('http')": what Lambda's runtime client loads before any handler. */
-  readonly bareHttp: Record<Setting, Summary>;
-  readonly bareSamples: Record<Setting | 'trusted' | 'httpPlain' | 'httpLambda', readonly number[]>;
+  readonly bareHttp: Record<Setting, BareFigures>;
   readonly runs: Record<Setting, ColdRuns>;
 }
 
@@ -72,18 +77,16 @@ function runsOf(byScenario: ColdSamples['runs'][Setting]): ColdRuns {
   return { launch: scenario('launch'), mail: scenario('mail') };
 }
 
+export function bareFigures(samples: readonly BareSample[]): BareFigures {
+  const raw = { wallMs: samples.map(({ wallMs }) => wallMs), cpuMs: samples.map(({ cpuMs }) => cpuMs) };
+  return { wallMs: summarize(raw.wallMs), cpuMs: summarize(raw.cpuMs), raw };
+}
+
 export function coldResults(samples: ColdSamples): ColdResults {
   return {
-    bare: { plain: summarize(samples.bare.plain), lambda: summarize(samples.bare.lambda) },
-    bareTrusted: summarize(samples.bareTrusted),
-    bareHttp: { plain: summarize(samples.bareHttp.plain), lambda: summarize(samples.bareHttp.lambda) },
-    bareSamples: {
-      plain: samples.bare.plain,
-      lambda: samples.bare.lambda,
-      trusted: samples.bareTrusted,
-      httpPlain: samples.bareHttp.plain,
-      httpLambda: samples.bareHttp.lambda,
-    },
+    bare: { plain: bareFigures(samples.bare.plain), lambda: bareFigures(samples.bare.lambda) },
+    bareTrusted: bareFigures(samples.bareTrusted),
+    bareHttp: { plain: bareFigures(samples.bareHttp.plain), lambda: bareFigures(samples.bareHttp.lambda) },
     runs: { plain: runsOf(samples.runs.plain), lambda: runsOf(samples.runs.lambda) },
   };
 }

@@ -45,38 +45,42 @@ const COLUMNS: Record<Setting, readonly VariantName[]> = {
 };
 
 type Metric = keyof Omit<ColdFigures, 'raw'>;
-const ROWS: readonly [string, Scenario, Metric, boolean][] = [
-  ['**LaunchRequest answered** (spawn → exit)', 'launch', 'wallMs', true],
-  ['**first mail sent** (spawn → exit)', 'mail', 'wallMs', true],
-  ['LaunchRequest: process start → answer', 'launch', 'answeredMs', false],
-  ['LaunchRequest: loading index.js', 'launch', 'loadMs', false],
-  ['LaunchRequest: CPU time of the process', 'launch', 'cpuMs', false],
-  ['first mail: process start → answer', 'mail', 'answeredMs', false],
-  ['first mail: index.js loaded → answer', 'mail', 'handleMs', false],
-  ['first mail: CPU time of the process', 'mail', 'cpuMs', false],
-  ['first mail: peak RSS (MB)', 'mail', 'maxRssKb', false],
+/** Label, request, figure, and which figure of the bare nodes stands beside it (none for a figure they have not). */
+const ROWS: readonly [string, Scenario, Metric, 'wallMs' | 'cpuMs' | undefined][] = [
+  ['**LaunchRequest answered** (spawn → exit)', 'launch', 'wallMs', 'wallMs'],
+  ['**first mail sent** (spawn → exit)', 'mail', 'wallMs', 'wallMs'],
+  ['LaunchRequest: process start → answer', 'launch', 'answeredMs', undefined],
+  ['LaunchRequest: loading index.js', 'launch', 'loadMs', undefined],
+  ['LaunchRequest: CPU time of the process', 'launch', 'cpuMs', 'cpuMs'],
+  ['first mail: process start → answer', 'mail', 'answeredMs', undefined],
+  ['first mail: index.js loaded → answer', 'mail', 'handleMs', undefined],
+  ['first mail: CPU time of the process', 'mail', 'cpuMs', 'cpuMs'],
+  ['first mail: peak RSS (MB)', 'mail', 'maxRssKb', undefined],
 ];
 
 function coldTable(results: Results, setting: Setting): string {
   const runs: ColdRuns = results.cold.runs[setting];
-  const bare = results.cold.bare[setting];
   const columns = COLUMNS[setting].filter((variant) => runs.launch[variant] || runs.mail[variant]);
   const judged = columns[0];
   const trusted = setting === 'plain';
-  const rows = ROWS.map(([label, scenario, metric, withBare]) => {
+  const bares = [
+    results.cold.bare[setting],
+    ...(trusted ? [results.cold.bareTrusted] : []),
+    results.cold.bareHttp[setting],
+  ];
+  const rows = ROWS.map(([label, scenario, metric, bareMetric]) => {
     const format = metric === 'maxRssKb' ? mb : ms;
     const cell = (variant: VariantName) => {
       const summary = runs[scenario][variant]?.[metric];
       return summary ? spread(summary, format) : '';
     };
     const judgedFigure = judged ? runs[scenario][judged]?.[metric] : undefined;
+    const bare = bareMetric ? results.cold.bare[setting][bareMetric] : undefined;
     return [
       label,
-      withBare ? spread(bare) : '',
-      ...(trusted ? [withBare ? spread(results.cold.bareTrusted) : ''] : []),
-      withBare ? spread(results.cold.bareHttp[setting]) : '',
+      ...bares.map((figures) => (bareMetric ? spread(figures[bareMetric]) : '')),
       ...columns.map(cell),
-      judgedFigure && withBare ? times(ratio(judgedFigure.median, bare.median)) : '',
+      judgedFigure && bare ? times(ratio(judgedFigure.median, bare.median)) : '',
     ];
   });
   const title =
