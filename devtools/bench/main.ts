@@ -4,6 +4,7 @@
 // time, it reports, and fails only when the skill does not answer or a mail goes missing.
 
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -50,7 +51,7 @@ const QUICK = {
 const DEFAULT_OUT = join(PROJECT_ROOT, 'docs/performance/results.json');
 const MEMORY_SIZES = [128, 256, 512, 1024] as const;
 
-const USAGE = `Usage: npm run bench -- [--node PATH] [--runs N] [--requests N] [--mails N] [--concurrency N] [--warm-up N] [--memory-runs N] [--memory-requests N] [--out FILE] [--markdown PAGE] [--quick]
+const USAGE = `Usage: npm run bench -- [--node PATH] [--runs N] [--requests N] [--mails N] [--concurrency N] [--warm-up N] [--memory-runs N] [--memory-requests N] [--compare DIR] [--out FILE] [--markdown PAGE] [--quick]
 
 Measures, in one run on this machine, the Lambda bundle that npm run build makes next to a bare
 \`node -e 0\` of the same binary: cold start to a LaunchRequest answer and to a first mail, as
@@ -75,6 +76,8 @@ Options:
                         (default ${DEFAULTS.warmUp})
   --memory-runs N       cold first mails at each memory size (default ${DEFAULTS.memoryRuns})
   --memory-requests N   warm requests at each memory size (default ${DEFAULTS.memoryRequests})
+  --compare DIR         also measure the cold starts of a bundle built elsewhere (DIR/index.js:
+                        another checkout's dist/lambda), beside the project's
   --out FILE            where to write the results (default docs/performance/results.json)
   --markdown PAGE       also write the tables into PAGE between its <!-- bench:start --> and
                         <!-- bench:end --> lines, stamped with the command, machine and date
@@ -128,6 +131,7 @@ async function main(): Promise<number> {
     markdown: { type: 'string' },
     quick: { type: 'boolean' },
     node: { type: 'string' },
+    compare: { type: 'string' },
   });
   if (!parsed) return 0;
   const { values, positionals } = parsed;
@@ -150,10 +154,13 @@ async function main(): Promise<number> {
     if (values.node !== undefined) throw new UsageError(`--node ${values.node}: ${(error as Error).message}.`);
     throw error;
   }
+  const compared = values.compare === undefined ? undefined : join(resolve(values.compare), 'index.js');
+  if (compared && !existsSync(compared))
+    throw new UsageError(`--compare ${values.compare}: there is no index.js in it to measure.`);
   // Checked before minutes of measuring: a page without its block is a mistake on the command line.
   const page = await markdownFlag(values.markdown, 'bench', 'npm run bench');
   try {
-    return await measure(settings, out, chosen.node, chosen.notLambdaMajor, page);
+    return await measure(settings, out, chosen.node, chosen.notLambdaMajor, page, compared);
   } finally {
     await rm(WORK_DIR, { recursive: true, force: true });
   }
@@ -185,6 +192,7 @@ async function measure(
   node: NodeBinary,
   notLambdaMajor: string | undefined,
   page: GeneratedBlock | undefined,
+  compared: string | undefined,
 ): Promise<number> {
   const loadAtStart = loadavg();
   const memoryMb = await configuredMemoryMb();
@@ -196,7 +204,7 @@ async function measure(
   );
   say('[1/6] Building the project (with and without its code cache, for each memory size), the baseline, the floors');
   await mkdir(WORK_DIR, { recursive: true });
-  const builds = await buildVariants(WORK_DIR, memoryMb, MEMORY_SIZES, (what) => say(`      ${what}`));
+  const builds = await buildVariants(WORK_DIR, memoryMb, MEMORY_SIZES, (what) => say(`      ${what}`), compared);
   const runners = await buildRunners(WORK_DIR);
   const certificate = await makeLocalCertificate(WORK_DIR);
   const [outbox, profile] = await Promise.all([startSesOutbox(), startProfileApi({ email: 'bench-user@example.com' })]);

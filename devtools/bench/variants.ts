@@ -6,6 +6,7 @@
 //   projectNoCache    the same bundle without a code cache;
 //   baseline          the same handlers unbundled, every package required from node_modules at
 //                     run time, as the ASK CLI templates deploy a skill;
+//   compared          with --compare DIR, a bundle built elsewhere (another branch's npm run build);
 // the floors, the least any skill on the same libraries can do, compiled without a code cache
 // (floors/): ask-sdk-core alone answering a LaunchRequest, the same writing one log line, the
 // SES client alone (the project's own chunk) sending a mail; and the project trained for each
@@ -26,6 +27,7 @@ export type VariantName =
   | 'project'
   | 'projectPlainNode'
   | 'projectNoCache'
+  | 'compared'
   | 'baseline'
   | 'askSdkAlone'
   | 'askSdkLogging'
@@ -141,6 +143,7 @@ export async function buildVariants(
   memoryMb: number,
   memorySizes: readonly number[],
   onStep: (what: string) => void,
+  compared?: string,
 ): Promise<Builds> {
   await rm(workDir, { recursive: true, force: true });
   const dir = (name: string) => join(workDir, name);
@@ -161,6 +164,9 @@ export async function buildVariants(
     { name: 'project', kind: 'build', scenarios: BOTH, settings: ['lambda'], entry: project.entry, rawSdk },
     { name: 'projectPlainNode', kind: 'build', scenarios: BOTH, settings: ['plain'], entry: plainNode.entry },
     { name: 'projectNoCache', kind: 'build', scenarios: BOTH, settings: ['plain', 'lambda'], entry: noCache.entry },
+    ...(compared
+      ? [{ name: 'compared', kind: 'build', scenarios: BOTH, settings: ['plain', 'lambda'], entry: compared } as const]
+      : []),
     await buildBaseline(dir('baseline')),
     ...(await buildAskSdkFloors(dir('ask-sdk-alone'))),
     await buildSesClientAlone(noCache),

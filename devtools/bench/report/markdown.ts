@@ -33,6 +33,7 @@ const LABELS: Record<VariantName, string> = {
   project: 'project, as shipped',
   projectPlainNode: 'project, its cache trained for plain node',
   projectNoCache: 'project without code cache',
+  compared: 'compared build (--compare)',
   baseline: 'baseline (unbundled)',
   askSdkAlone: 'floor: ask-sdk-core alone',
   askSdkLogging: 'floor: ask-sdk-core + 1 log line',
@@ -40,8 +41,8 @@ const LABELS: Record<VariantName, string> = {
 };
 /** The build each setting judges, first among its columns. */
 const COLUMNS: Record<Setting, readonly VariantName[]> = {
-  plain: ['projectPlainNode', 'projectNoCache', 'askSdkAlone', 'askSdkLogging', 'sesClientAlone'],
-  lambda: ['project', 'projectNoCache', 'baseline', 'askSdkAlone', 'askSdkLogging', 'sesClientAlone'],
+  plain: ['projectPlainNode', 'projectNoCache', 'compared', 'askSdkAlone', 'askSdkLogging', 'sesClientAlone'],
+  lambda: ['project', 'projectNoCache', 'compared', 'baseline', 'askSdkAlone', 'askSdkLogging', 'sesClientAlone'],
 };
 
 type Metric = keyof Omit<ColdFigures, 'raw'>;

@@ -49,6 +49,13 @@ describe('npm run bench', () => {
     expect(run.stderr).not.toContain('[1/6]');
   });
 
+  it('refuses a --compare folder without an index.js with exit code 2, before measuring anything', async () => {
+    const run = await bench(['--compare', dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--compare ${dir}: there is no index.js in it to measure.`);
+    expect(run.stderr).not.toContain('[1/6]');
+  });
+
   it('refuses a --markdown page without its block with exit code 2, before measuring anything', async () => {
     const page = join(dir, 'no-block.md');
     await writeFile(page, '# Performance\n');
