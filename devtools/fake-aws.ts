@@ -8,7 +8,9 @@ import { startFakeAws } from '../testkit/aws/server.ts';
 const USAGE = `Usage: npm run fake-aws -- [--region REGION] [--verified IDENTITY]... [--production]
 
 Starts the local IAM/SES/STS stand-in on a free loopback port and prints the variables
-that point the AWS SDK (and so \`npm run provision\`) at it.
+that point the AWS SDK (and so \`npm run provision\`) at it. It checks each request's
+signature as AWS does: sign with the printed administrator key (a placeholder, not a
+credential) or with a key its IAM issued.
 
 Options:
   --region REGION      the SES region for --verified and --production (default: ${DEFAULT_REGION})

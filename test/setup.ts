@@ -5,7 +5,7 @@
 // email address in a line the skill logged. The promise: the key and the user's address never leak.
 //
 // Robust rather than clever: the scan looks for the exact secrets the suites use (the
-// harness's test key, every *SECRET*/*TOKEN*/*PASSWORD* environment value, secrets a suite
+// placeholder key, every *SECRET*/*TOKEN*/*PASSWORD* environment value, secrets a suite
 // declares) plus anything shaped like an AWS secret key; addresses are only searched in the
 // skill's own log lines, because a tool showing a user the mail it captured is not a leak.
 
@@ -87,10 +87,10 @@ function secretsFromEnvironment(): KnownSecret[] {
 const atStart = secretsFromEnvironment();
 
 afterAll(async () => {
-  // Imported late: most files have loaded the harness already, the others pay once.
-  const { TEST_KEY } = await import('../testkit/skillHarness.ts');
+  // Imported late: most files have loaded the placeholders already, the others pay once.
+  const { PLACEHOLDER_KEY } = await import('../testkit/placeholders.ts');
   const secrets: KnownSecret[] = [
-    { label: "the harness's test secret key", value: TEST_KEY.secret },
+    { label: 'the placeholder secret key', value: PLACEHOLDER_KEY.secretAccessKey },
     ...atStart,
     ...secretsFromEnvironment(),
     ...[...capture.declaredSecrets].map((value) => ({ label: 'a secret this suite declared', value })),

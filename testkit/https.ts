@@ -8,7 +8,6 @@ import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { closeServer } from './loopback.ts';
 
 export interface LocalCertificate {
   /** PEM file of the self-signed certificate: what NODE_EXTRA_CA_CERTS names to trust it. */
@@ -73,7 +72,8 @@ export async function startHttpsFront(target: string, certificate: LocalCertific
     url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async close() {
       agent.destroy();
-      await closeServer(server);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

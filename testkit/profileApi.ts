@@ -29,7 +29,7 @@ export interface ProfileApi {
 }
 
 export const EMAIL_PATH = '/v2/accounts/~current/settings/Profile.email';
-export const GIVEN_NAME_PATH = '/v2/accounts/~current/settings/Profile.givenName';
+const GIVEN_NAME_PATH = '/v2/accounts/~current/settings/Profile.givenName';
 
 function send(response: ServerResponse, status: number, body?: string): void {
   if (body === undefined) {

@@ -1,28 +1,34 @@
-// Builds the skill in-process the way lambda/index.ts does, pointed at local servers,
-// with every log line captured so tests can assert what operators would see.
+// Builds the skill in-process the way lambda/index.ts does, configured with the placeholder
+// sender and key and pointed at local stand-ins, with every log line captured so tests and
+// tools (fuzz, load) can see what operators would see.
 
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { ENV, type Environment, loadConfig } from '../lambda/config.ts';
 import { createLogger } from '../lambda/log.ts';
 import { createSkill } from '../lambda/skill.ts';
-
-export const TEST_FROM_ADDRESS = 'skill-sender@example.com';
-// Obviously fake: the local outbox accepts any signature.
-export const TEST_KEY = { id: 'TEST-KEY-ID-NOT-REAL', secret: 'test-only-secret-0123456789abcdefghijklmn' } as const;
+import { PLACEHOLDER_FROM_ADDRESS, PLACEHOLDER_KEY } from './placeholders.ts';
 
 export interface SkillUnderTest {
   invoke(envelope: RequestEnvelope): Promise<ResponseEnvelope>;
+  /** Every line the skill logged, in order; empty it (`logs.length = 0`) to start afresh. */
   readonly logs: string[];
 }
 
-export function skillUnderTest(options: { sesUrl: string; env?: Environment }): SkillUnderTest {
+export interface SkillOptions {
+  /** The SES endpoint (the SES stand-in's `url`). */
+  readonly sesUrl: string;
+  /** Variables over the defaults: the placeholder sender and key, region us-east-1, no SKILL_ID. */
+  readonly env?: Environment;
+}
+
+export function skillUnderTest(options: SkillOptions): SkillUnderTest {
   // The SDK reads its endpoint override from the environment, as it does in Lambda.
   process.env.AWS_ENDPOINT_URL_SES = options.sesUrl;
   const env: Environment = {
-    [ENV.fromAddress]: TEST_FROM_ADDRESS,
+    [ENV.fromAddress]: PLACEHOLDER_FROM_ADDRESS,
     [ENV.region]: 'us-east-1',
-    [ENV.accessKeyId]: TEST_KEY.id,
-    [ENV.secretAccessKey]: TEST_KEY.secret,
+    [ENV.accessKeyId]: PLACEHOLDER_KEY.accessKeyId,
+    [ENV.secretAccessKey]: PLACEHOLDER_KEY.secretAccessKey,
     ...options.env,
   };
   const logs: string[] = [];

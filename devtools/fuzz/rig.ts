@@ -1,24 +1,21 @@
-// The fuzzer's test bench: the skill built as lambda/index.ts builds it (twice: without and
-// with a SKILL_ID check), a local Customer Profile API, and a recording SES endpoint, all
-// on loopback. `run` sends one scenario and reports everything it caused.
+// The fuzzer's test bench: the skill built by the skill harness (twice: without and with a
+// SKILL_ID check), a local Customer Profile API, and the SES stand-in, which keeps every
+// request as it arrived on the wire, all on loopback. `run` sends one scenario and reports
+// everything it caused.
 
 import type { RequestEnvelope } from 'ask-sdk-model';
 import fc from 'fast-check';
-import { ENV, loadConfig } from '../../lambda/config.ts';
+import { ENV } from '../../lambda/config.ts';
 import { ALEXA_DEADLINE_MS } from '../../lambda/deadlines.ts';
 import { SEND_EMAIL_INTENT } from '../../lambda/intents.ts';
-import { createLogger } from '../../lambda/log.ts';
-import { createSkill } from '../../lambda/skill.ts';
 import { withinDeadline } from '../../testkit/deadline.ts';
 import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
+import { PLACEHOLDER_FROM_ADDRESS } from '../../testkit/placeholders.ts';
 import { startProfileApi } from '../../testkit/profileApi.ts';
-import { startSesRecorder } from '../../testkit/ses/recorder.ts';
+import { startSesStandIn } from '../../testkit/ses/standIn.ts';
+import { skillUnderTest } from '../../testkit/skillHarness.ts';
 import { type Observation, type Outcome, type SkillUnderFuzz, violations } from './invariants.ts';
 import { type FuzzScenario, scenarios } from './scenarios.ts';
-
-/** Fake: the recorder accepts any signature. Declared to the leak scan by the tests. */
-export const FUZZ_KEY = { id: 'TEST-KEY-ID-NOT-REAL', secret: 'fuzz-only-secret-not-a-real-key' } as const;
-export const FUZZ_FROM_ADDRESS = 'skill-sender@example.com';
 
 export interface FuzzTally {
   runs: number;
@@ -55,28 +52,18 @@ function requestLabel(scenario: FuzzScenario): string {
 }
 
 export async function startFuzzRig(): Promise<FuzzRig> {
-  const [ses, profileApi] = await Promise.all([startSesRecorder(), startProfileApi()]);
-  // The SDK reads its endpoint override from the environment, as it does in Lambda.
-  process.env.AWS_ENDPOINT_URL_SES = ses.url;
-  let logLines: string[] = [];
-  const logger = createLogger((line) => logLines.push(line));
-  const env = {
-    [ENV.fromAddress]: FUZZ_FROM_ADDRESS,
-    [ENV.region]: 'us-east-1',
-    [ENV.accessKeyId]: FUZZ_KEY.id,
-    [ENV.secretAccessKey]: FUZZ_KEY.secret,
-  };
-  const open = createSkill({ config: loadConfig(env), logger });
-  const guarded = createSkill({ config: loadConfig({ ...env, [ENV.skillId]: LOCAL_SKILL_ID }), logger });
-  const skill: SkillUnderFuzz = { skillId: LOCAL_SKILL_ID, fromAddress: FUZZ_FROM_ADDRESS };
+  const [ses, profileApi] = await Promise.all([startSesStandIn(), startProfileApi()]);
+  const open = skillUnderTest({ sesUrl: ses.url });
+  const guarded = skillUnderTest({ sesUrl: ses.url, env: { [ENV.skillId]: LOCAL_SKILL_ID } });
+  const skill: SkillUnderFuzz = { skillId: LOCAL_SKILL_ID, fromAddress: PLACEHOLDER_FROM_ADDRESS };
   const tally: FuzzTally = { runs: 0, mailsSent: 0, refusals: 0, brokenEnvelopes: 0, requestTypes: new Map() };
 
   const run = async (scenario: FuzzScenario): Promise<Observation> => {
-    ses.clear();
+    await ses.clear();
     profileApi.requests.length = 0;
     profileApi.set(scenario.profile);
-    logLines = [];
     const target = scenario.guarded ? guarded : open;
+    target.logs.length = 0;
     let outcome: Outcome;
     try {
       outcome = {
@@ -95,7 +82,7 @@ export async function startFuzzRig(): Promise<FuzzRig> {
       outcome,
       wire: [...ses.requests],
       profileRequests: [...profileApi.requests],
-      logLines,
+      logLines: [...target.logs],
     };
 
     const label = requestLabel(scenario);

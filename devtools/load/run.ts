@@ -1,23 +1,18 @@
 // A bounded load run on loopback: SendEmailIntent requests, a fixed number of them, at a
-// fixed concurrency, through the skill as lambda/index.ts builds it, against the local SES
-// outbox and Customer Profile API. It runs in waves; after each wave the outbox is counted
-// and emptied and the heap is measured after a full GC, so a leak shows as growth from
-// wave to wave while the outbox itself holds nothing across waves.
+// fixed concurrency, through the skill as the skill harness builds it, against the local SES
+// stand-in and Customer Profile API. It runs in waves; after each wave the outbox and the
+// log are counted and emptied and the heap is measured after a full GC, so a leak shows as
+// growth from wave to wave while the stand-ins themselves hold nothing across waves.
 
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
-import { ENV, loadConfig } from '../../lambda/config.ts';
-import { createLogger } from '../../lambda/log.ts';
 import { en } from '../../lambda/messages/en.ts';
 import { ja } from '../../lambda/messages/ja.ts';
-import { createSkill } from '../../lambda/skill.ts';
 import { intentRequest } from '../../testkit/envelopes.ts';
 import { startProfileApi } from '../../testkit/profileApi.ts';
-import { startSesOutbox } from '../../testkit/ses/outbox.ts';
+import { startSesStandIn } from '../../testkit/ses/standIn.ts';
+import { skillUnderTest } from '../../testkit/skillHarness.ts';
 import { type MemorySample, sampleMemory } from './memory.ts';
 
-/** Fake: the local outbox accepts any signature. */
-export const LOAD_KEY = { id: 'TEST-KEY-ID-NOT-REAL', secret: 'load-only-secret-not-a-real-key' } as const;
-const FROM_ADDRESS = 'skill-sender@example.com';
 const PROFILE_EMAIL = 'load-test@example.com';
 const CONFIRMATION_TITLES = new Set([en.sentCardTitle, ja.sentCardTitle]);
 
@@ -75,26 +70,12 @@ function envelopeFor(index: number, profileUrl: string): RequestEnvelope {
 
 export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
   const [outbox, profile] = await Promise.all([
-    startSesOutbox(),
+    startSesStandIn(),
     startProfileApi({ email: PROFILE_EMAIL, givenName: 'Loadtester' }),
   ]);
   const previousEndpoint = process.env.AWS_ENDPOINT_URL_SES;
-  process.env.AWS_ENDPOINT_URL_SES = outbox.url;
-
+  const skill = skillUnderTest({ sesUrl: outbox.url });
   const logLinesByEvent = new Map<string, number>();
-  const logger = createLogger((line) => {
-    const event = /"event":"([^"]*)"/.exec(line)?.[1] ?? '(unparsed)';
-    logLinesByEvent.set(event, (logLinesByEvent.get(event) ?? 0) + 1);
-  });
-  const skill = createSkill({
-    config: loadConfig({
-      [ENV.fromAddress]: FROM_ADDRESS,
-      [ENV.region]: 'us-east-1',
-      [ENV.accessKeyId]: LOAD_KEY.id,
-      [ENV.secretAccessKey]: LOAD_KEY.secret,
-    }),
-    logger,
-  });
 
   let processErrors = 0;
   const onProcessError = () => processErrors++;
@@ -131,11 +112,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     await Promise.all(Array.from({ length: Math.min(options.concurrency, count) }, worker));
   };
 
-  /** Counts and empties the outbox and the profile API's request log, so neither grows across waves. */
+  /** Counts and empties the outbox, the skill's log and the profile API's request log, so none grows across waves. */
   const drain = async (): Promise<number> => {
     const mails = (await outbox.mails()).length;
     await outbox.clear();
     profile.requests.length = 0;
+    for (const line of skill.logs) {
+      const event = /"event":"([^"]*)"/.exec(line)?.[1] ?? '(unparsed)';
+      logLinesByEvent.set(event, (logLinesByEvent.get(event) ?? 0) + 1);
+    }
+    skill.logs.length = 0;
     return mails;
   };
 

@@ -11,7 +11,7 @@ import {
   launchRequest,
   sessionEndedRequest,
 } from '../../testkit/envelopes.ts';
-import type { CapturedMail } from '../../testkit/ses/outbox.ts';
+import type { CapturedMail } from '../../testkit/ses/standIn.ts';
 import type { Matcher, Resolution } from '../interaction-model/matcher.ts';
 import type { LocalLambda } from './localLambda.ts';
 

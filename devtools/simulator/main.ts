@@ -4,7 +4,7 @@
 import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
 import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
-import { isSesBehaviourName, SES_BEHAVIOURS, type SesBehaviour } from '../../testkit/ses/faultServer.ts';
+import { isSesBehaviourName, SES_BEHAVIOURS, type SesBehaviour } from '../../testkit/ses/standIn.ts';
 import { matcherFor } from '../interaction-model/matcher.ts';
 import { skillLocales, skillName } from '../interaction-model/skillPackage.ts';
 import { type ReplayOutcome, replay, reportReplays } from './replay.ts';

@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type JSONSchemaType } from 'ajv';
-import { SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/ses/faultServer.ts';
+import { SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/ses/standIn.ts';
 import { skillLocales } from '../interaction-model/skillPackage.ts';
 
 export interface Expectation {

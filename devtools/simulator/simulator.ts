@@ -1,16 +1,12 @@
-// Everything a conversation with the skill needs, on loopback and with no account: the SES outbox,
-// a switchable SES endpoint in front of it, a Customer Profile API, and the built skill.
+// Everything a conversation with the skill needs, on loopback and with no account: the SES
+// stand-in (switchable, to make sending fail on purpose; its outbox page shows each mail), a
+// Customer Profile API, and the built skill.
 
 import { DEFAULT_REGION, ENV } from '../../lambda/config.ts';
 import { shownPath } from '../../ops/paths.ts';
+import { PLACEHOLDER_KEY } from '../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../testkit/profileApi.ts';
-import {
-  SES_BEHAVIOURS,
-  type SesBehaviour,
-  type SesFaultServer,
-  startSesFaultServer,
-} from '../../testkit/ses/faultServer.ts';
-import { type CapturedMail, type SesOutbox, startSesOutbox } from '../../testkit/ses/outbox.ts';
+import { type CapturedMail, type SesBehaviour, type SesStandIn, startSesStandIn } from '../../testkit/ses/standIn.ts';
 import { matcherFor } from '../interaction-model/matcher.ts';
 import { skillName } from '../interaction-model/skillPackage.ts';
 import { type Conversation, startConversation } from './conversation.ts';
@@ -70,12 +66,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   progress('Starting the local SES outbox and Customer Profile API…');
   const started: { close(): Promise<void> }[] = [];
   try {
-    const outbox: SesOutbox = await startSesOutbox();
-    started.push(outbox);
-    const sesEndpoint: SesFaultServer = await startSesFaultServer(options.ses ?? SES_BEHAVIOURS.accept, {
-      upstream: outbox.url,
-    });
-    started.push(sesEndpoint);
+    const ses: SesStandIn = await startSesStandIn(options.ses ? { behaviour: options.ses } : {});
+    started.push(ses);
     const profile: ProfileApi = await startProfileApi(profileBehaviour(user));
     started.push(profile);
 
@@ -86,25 +78,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       environment: {
         [ENV.fromAddress]: LOCAL_FROM_ADDRESS,
         [ENV.region]: DEFAULT_REGION,
-        // The outbox checks no signature: placeholders, not credentials.
-        [ENV.accessKeyId]: 'local-outbox-key-id',
-        [ENV.secretAccessKey]: 'local-outbox-placeholder',
-        AWS_ENDPOINT_URL_SES: sesEndpoint.url,
+        // The key the SES stand-in verifies signatures with: a placeholder, not a credential.
+        [ENV.accessKeyId]: PLACEHOLDER_KEY.accessKeyId,
+        [ENV.secretAccessKey]: PLACEHOLDER_KEY.secretAccessKey,
+        AWS_ENDPOINT_URL_SES: ses.url,
         // Lambda runs nodejs22.x, so the SDK's warning about this machine's Node 20 does not apply to what is simulated.
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
     });
     progress(`${lambda.rebuilt ? 'Built' : 'Using'} ${shownPath(lambda.bundlePath)}.`);
 
-    let seenMails = (await outbox.mails()).length;
+    let seenMails = (await ses.mails()).length;
     const takeNewMails = async (): Promise<CapturedMail[]> => {
-      const mails = await outbox.mails();
+      const mails = await ses.mails();
       const fresh = mails.slice(seenMails);
       seenMails = mails.length;
       return fresh;
     };
     return {
-      outboxUrl: outbox.url,
+      outboxUrl: ses.outboxUrl,
       profileApiUrl: profile.url,
       lambda,
       get user() {
@@ -115,7 +107,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         profile.set(profileBehaviour(next));
       },
       setSes(next) {
-        sesEndpoint.set(next);
+        ses.set(next);
       },
       takeNewMails,
       converse: ({ locale, skillId }) =>

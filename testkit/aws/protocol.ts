@@ -1,6 +1,7 @@
 // The AWS Query protocol, as IAM, SES (v1) and STS speak it: form-encoded parameters in,
 // XML out, and the ErrorResponse document with the HTTP status each error code carries.
-// Only what the fake services need: scalar members, `member` lists, `entry` maps.
+// Only what the fake services need: scalar members, `member` lists, `entry` maps; and the
+// shape every fake service's actions share, so each service is a table of its actions.
 
 import { randomUUID } from 'node:crypto';
 
@@ -14,6 +15,42 @@ export class AwsError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The identity that signed a request, as GetCallerIdentity reports it. */
+export interface Caller {
+  readonly account: string;
+  readonly arn: string;
+  readonly userId: string;
+}
+
+/** What an action may need beyond its parameters: the region it was sent to and who sent it. */
+export interface RequestContext {
+  readonly region: string;
+  readonly caller: Caller;
+}
+
+/** One API action of a fake service: reads the parameters, changes `state`, returns the result members. */
+type QueryAction<State> = (state: State, params: QueryParams, context: RequestContext) => Record<string, XmlValue>;
+
+/** A fake service's actions by name: adding an action is adding a row. */
+export type QueryActions<State> = Readonly<Record<string, QueryAction<State>>>;
+
+const invalidAction = (action: string) =>
+  new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`, 400);
+
+/** Runs the named action of a table; an action it lacks (or an inherited name such as `toString`) is refused. */
+export function runAction<State>(
+  actions: QueryActions<State>,
+  state: State,
+  action: string,
+  params: QueryParams,
+  context: RequestContext,
+  unknownAction: (action: string) => AwsError = invalidAction,
+): Record<string, XmlValue> {
+  const handler = Object.hasOwn(actions, action) ? actions[action] : undefined;
+  if (!handler) throw unknownAction(action);
+  return handler(state, params, context);
 }
 
 /** Reads `Name`, `Name.member.N` and `Name.member.N.Field` parameters of one request. */
@@ -88,7 +125,7 @@ function escapeXml(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-export function toXml(tag: string, value: XmlValue): string {
+function toXml(tag: string, value: XmlValue): string {
   if (value === undefined) return '';
   if (value instanceof Date) return `<${tag}>${value.toISOString()}</${tag}>`;
   if (typeof value !== 'object') return `<${tag}>${escapeXml(String(value))}</${tag}>`;

@@ -1,20 +1,31 @@
-// A local, stateful stand-in for IAM, SES (v1) and STS on a loopback port, spoken to by
-// the real AWS SDK clients through AWS_ENDPOINT_URL_IAM / _SES / _STS (or one
-// AWS_ENDPOINT_URL). Requests are dispatched by the service named in the SigV4
-// credential scope, authenticated by access key ID (the administrator's, or an active
-// key of a user, whose last use is noted as IAM does), and every call is recorded so
-// tests can count the mutating ones.
+// A local, stateful stand-in for IAM, SES (v1, control plane) and STS on a loopback port,
+// spoken to by the real AWS SDK clients through AWS_ENDPOINT_URL_IAM / _SES / _STS (or one
+// AWS_ENDPOINT_URL). Requests are dispatched by the service named in the SigV4 credential
+// scope and authenticated as AWS does, by their signature (the administrator's key, or an
+// active key of a user, whose last use is noted as IAM does); every call is recorded so tests
+// can count the mutating ones.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../loopback.ts';
-import { FakeIam, IAM_NAMESPACE } from './iam.ts';
-import { AwsError, errorDocument, QueryParams, resultDocument, type XmlValue } from './protocol.ts';
-import { FakeSes, SES_NAMESPACE } from './ses.ts';
-import { type Caller, handleSts, STS_NAMESPACE } from './sts.ts';
+import { IAM_ACTIONS, IAM_NAMESPACE } from './iam/actions.ts';
+import { FakeIam } from './iam/state.ts';
+import {
+  AwsError,
+  type Caller,
+  errorDocument,
+  QueryParams,
+  type RequestContext,
+  resultDocument,
+  runAction,
+  type XmlValue,
+} from './protocol.ts';
+import { FakeSes, SES_ACTIONS, SES_NAMESPACE } from './ses.ts';
+import { type AccessKey, credentialScope, verifySignature } from './signature.ts';
+import { STS_ACTIONS, STS_NAMESPACE, unknownStsAction } from './sts.ts';
 
-export type FakeService = 'iam' | 'ses' | 'sts';
+type FakeService = 'iam' | 'ses' | 'sts';
 
-export interface RecordedCall {
+interface RecordedCall {
   readonly service: FakeService;
   readonly action: string;
   readonly region: string;
@@ -25,15 +36,17 @@ export interface RecordedCall {
   error?: string;
 }
 
-export interface FakeAwsOptions {
+interface FakeAwsOptions {
   readonly accountId?: string;
-  /** Requests signed with this access key ID act as the account's administrator. */
-  readonly adminAccessKeyId?: string;
+  /** Requests signed with this key act as the account's administrator (default: LOCAL_ADMIN_KEY). */
+  readonly adminKey?: AccessKey;
 }
 
-/** Not a real credential: the fake accepts it as the administrator's. */
-export const LOCAL_ADMIN_ACCESS_KEY_ID = 'LOCALADMINKEY';
-export const LOCAL_ADMIN_SECRET = 'local-admin-secret-not-real';
+/** Not a real credential, nor shaped like one: the fake's administrator key. */
+export const LOCAL_ADMIN_KEY: AccessKey = {
+  accessKeyId: 'LOCALADMINKEY',
+  secretAccessKey: 'local-admin-secret-not-real',
+};
 export const LOCAL_ACCOUNT_ID = '123456789012';
 
 export interface FakeAws {
@@ -55,12 +68,14 @@ export interface FakeAws {
   nextRequest(action: string): Promise<RecordedCall>;
   /** What the account holds now, without any secret (also served as GET /state). */
   snapshot(): FakeAwsSnapshot;
+  /** The secret of a key this account honours (the administrator's, or a user's active key): for the SES stand-in. */
+  secretOf(accessKeyId: string): string | undefined;
   /** The variables that point the SDK at this stand-in, signed in as the administrator. */
   env(): Record<string, string>;
   close(): Promise<void>;
 }
 
-export interface FakeAwsSnapshot {
+interface FakeAwsSnapshot {
   readonly users: {
     name: string;
     tags: Record<string, string>;
@@ -74,15 +89,24 @@ export interface FakeAwsSnapshot {
   readonly mutatingCalls: string[];
 }
 
-const NAMESPACES: Record<FakeService, string> = { iam: IAM_NAMESPACE, ses: SES_NAMESPACE, sts: STS_NAMESPACE };
-const READ_ONLY = /^(Get|List|Describe|Simulate)/;
-// Credential=AKID/20240101/us-east-1/iam/aws4_request
-const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
+/** One service of the account: the XML namespace of its answers, and how it runs an action. */
+interface FakeServiceEndpoint {
+  readonly namespace: string;
+  run(action: string, params: QueryParams, context: RequestContext): Record<string, XmlValue>;
+}
 
-async function readBody(request: IncomingMessage): Promise<string> {
+const READ_ONLY = /^(Get|List|Describe|Simulate)/;
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** The service a signing name stands for: SES signs as `ses`, older clients as `email`. */
+function serviceNamed(signingName: string): FakeService | undefined {
+  if (signingName === 'email') return 'ses';
+  return signingName === 'iam' || signingName === 'ses' || signingName === 'sts' ? signingName : undefined;
 }
 
 function resourceOf(service: FakeService, params: QueryParams, accountId: string, region: string): string {
@@ -105,9 +129,23 @@ function resourceOf(service: FakeService, params: QueryParams, accountId: string
 
 export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAws> {
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
-  const adminAccessKeyId = options.adminAccessKeyId ?? LOCAL_ADMIN_ACCESS_KEY_ID;
+  const adminKey = options.adminKey ?? LOCAL_ADMIN_KEY;
   const iam = new FakeIam(accountId);
   const ses = new FakeSes();
+  const services: Record<FakeService, FakeServiceEndpoint> = {
+    iam: {
+      namespace: IAM_NAMESPACE,
+      run: (action, params, context) => runAction(IAM_ACTIONS, iam, action, params, context),
+    },
+    ses: {
+      namespace: SES_NAMESPACE,
+      run: (action, params, context) => runAction(SES_ACTIONS, ses, action, params, context),
+    },
+    sts: {
+      namespace: STS_NAMESPACE,
+      run: (action, params, context) => runAction(STS_ACTIONS, undefined, action, params, context, unknownStsAction),
+    },
+  };
   const calls: RecordedCall[] = [];
   const denied = new Set<string>();
   const held = new Set<string>();
@@ -118,10 +156,13 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     userId: 'AIDALOCALADMIN',
   };
 
-  const callerFor = (accessKeyId: string): Caller | undefined => {
-    if (accessKeyId === adminAccessKeyId) return admin;
-    const user = iam.ownerOfKey(accessKeyId);
-    return user ? { account: accountId, arn: iam.userArn(user.name, user.path), userId: user.id } : undefined;
+  const secretOf = (accessKeyId: string): string | undefined =>
+    accessKeyId === adminKey.accessKeyId ? adminKey.secretAccessKey : iam.activeKey(accessKeyId)?.key.secretAccessKey;
+
+  /** Who signed with this key; only asked once the signature is verified, so the key is known. */
+  const callerFor = (accessKeyId: string): Caller => {
+    const user = iam.activeKey(accessKeyId)?.user;
+    return user ? { account: accountId, arn: iam.userArn(user.name, user.path), userId: user.id } : admin;
   };
 
   const answer = (response: ServerResponse, status: number, xml: string) => {
@@ -130,28 +171,23 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const body = await readBody(request);
-    const scope = CREDENTIAL_SCOPE.exec(request.headers.authorization ?? '');
-    const params = new QueryParams(new URLSearchParams(body));
-    const service = (scope?.[3] === 'email' ? 'ses' : scope?.[3]) as FakeService | undefined;
-    if (!scope || !service || !(service in NAMESPACES)) {
-      answer(
-        response,
-        403,
-        errorDocument(
-          IAM_NAMESPACE,
-          new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403),
-        ),
-      );
+    const form = new URLSearchParams(body.toString('utf8'));
+    const scope = credentialScope(request);
+    const service = scope && serviceNamed(scope.service);
+    if (!scope || !service) {
+      const missing = new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+      answer(response, 403, errorDocument(IAM_NAMESPACE, missing));
       return;
     }
-    const [, accessKeyId = '', region = ''] = scope;
+    const { namespace } = services[service];
+    const params = new QueryParams(form);
     const action = params.action;
     const call: RecordedCall = {
       service,
       action,
-      region,
-      accessKeyId,
-      params: Object.fromEntries(new URLSearchParams(body)),
+      region: scope.region,
+      accessKeyId: scope.accessKeyId,
+      params: Object.fromEntries(form),
       mutating: service !== 'sts' && !READ_ONLY.test(action),
     };
     calls.push(call);
@@ -162,9 +198,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     if (held.has(action)) return; // never answered: the caller is killed while waiting
 
     try {
+      const { accessKeyId, region } = await verifySignature(request, body, secretOf);
       const caller = callerFor(accessKeyId);
-      if (!caller)
-        throw new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
       // IAM notes every authenticated request of a user's key, allowed or not.
       if (caller !== admin) iam.recordKeyUse(accessKeyId, { date: new Date(), service, region });
       const permission = `${service}:${action}`;
@@ -176,16 +211,16 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
           403,
         );
       }
-      let result: Record<string, XmlValue>;
-      if (service === 'iam') result = iam.handle(action, params);
-      else if (service === 'ses') result = ses.handle(action, params, region);
-      else result = handleSts(action, caller);
-      answer(response, 200, resultDocument(NAMESPACES[service], action, result));
+      answer(
+        response,
+        200,
+        resultDocument(namespace, action, services[service].run(action, params, { region, caller })),
+      );
     } catch (error) {
       const awsError =
         error instanceof AwsError ? error : new AwsError('ServiceFailure', (error as Error).message, 500, 'Receiver');
       call.error = awsError.code;
-      answer(response, awsError.status, errorDocument(NAMESPACES[service], awsError));
+      answer(response, awsError.status, errorDocument(namespace, awsError));
     }
   };
 
@@ -240,12 +275,13 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     release: (action) => void held.delete(action),
     snapshot,
     nextRequest: (action) => new Promise((resolve) => waiters.push({ action, resolve })),
+    secretOf,
     env: () => ({
       AWS_ENDPOINT_URL_IAM: url,
       AWS_ENDPOINT_URL_SES: url,
       AWS_ENDPOINT_URL_STS: url,
-      AWS_ACCESS_KEY_ID: adminAccessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_ADMIN_SECRET,
+      AWS_ACCESS_KEY_ID: adminKey.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: adminKey.secretAccessKey,
     }),
     close: listener.close,
   };

@@ -1,21 +1,21 @@
-// The in-memory SES (v1 API) of the tests: identities and their verification status per
-// region, the sending quota (sandbox by default), and the verification mails "sent".
-// aws-ses-v2-local does not serve these actions, hence this stand-in.
+// The in-memory SES (v1 API) control plane of the fake account: identities and their
+// verification status per region, the sending quota (sandbox by default), and the
+// verification mails "sent". Sending is the SES stand-in's, in testkit/ses/.
 
-import { AwsError, type QueryParams, XmlMap, type XmlValue } from './protocol.ts';
+import { AwsError, type QueryActions, type QueryParams, XmlMap, type XmlValue } from './protocol.ts';
 
 export const SES_NAMESPACE = 'http://ses.amazonaws.com/doc/2010-12-01/';
 
 export type VerificationStatus = 'Pending' | 'Success' | 'Failed' | 'TemporaryFailure' | 'NotStarted';
 
-export interface SendQuota {
+interface SendQuota {
   max24HourSend: number;
   maxSendRate: number;
   sentLast24Hours: number;
 }
 
 /** A new account's quota: the SES sandbox. */
-export const SANDBOX_QUOTA: SendQuota = { max24HourSend: 200, maxSendRate: 1, sentLast24Hours: 0 };
+const SANDBOX_QUOTA: SendQuota = { max24HourSend: 200, maxSendRate: 1, sentLast24Hours: 0 };
 
 // SES's own check is looser than RFC 5322; this refuses what it refuses in practice.
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
@@ -60,44 +60,45 @@ export class FakeSes {
       [...this.identitiesByRegion].map(([region, identities]) => [region, Object.fromEntries(identities)]),
     );
   }
+}
 
-  handle(action: string, params: QueryParams, region: string): Record<string, XmlValue> {
-    switch (action) {
-      case 'VerifyEmailIdentity':
-      case 'VerifyEmailAddress': {
-        const address = params.required('EmailAddress');
-        if (!EMAIL.test(address))
-          throw new AwsError('InvalidParameterValue', `Invalid email address<${address}>.`, 400);
-        const identities = this.identities(region);
-        if (identities.get(address) !== 'Success') identities.set(address, 'Pending');
-        this.verificationMails.push({ region, address });
-        return {};
-      }
-      case 'GetIdentityVerificationAttributes': {
-        const identities = this.identities(region);
-        const entries = params
-          .list('Identities')
-          .filter((identity) => identities.has(identity))
-          .map((identity): [string, XmlValue] => [identity, { VerificationStatus: identities.get(identity) }]);
-        return { VerificationAttributes: new XmlMap(entries) };
-      }
-      case 'GetSendQuota': {
-        const quota = this.quota(region);
-        return {
-          Max24HourSend: quota.max24HourSend.toFixed(1),
-          MaxSendRate: quota.maxSendRate.toFixed(1),
-          SentLast24Hours: quota.sentLast24Hours.toFixed(1),
-        };
-      }
-      case 'ListIdentities': {
-        return { Identities: [...this.identities(region).keys()] };
-      }
-      case 'DeleteIdentity': {
-        this.identities(region).delete(params.required('Identity'));
-        return {};
-      }
-      default:
-        throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`, 400);
-    }
-  }
+export const SES_ACTIONS: QueryActions<FakeSes> = {
+  // Identities: addresses (and domains) the account may send as, per region.
+  VerifyEmailIdentity: (ses, params, { region }) => verifyEmail(ses, params, region),
+  VerifyEmailAddress: (ses, params, { region }) => verifyEmail(ses, params, region),
+
+  GetIdentityVerificationAttributes: (ses, params, { region }) => {
+    const identities = ses.identities(region);
+    const entries = params
+      .list('Identities')
+      .filter((identity) => identities.has(identity))
+      .map((identity): [string, XmlValue] => [identity, { VerificationStatus: identities.get(identity) }]);
+    return { VerificationAttributes: new XmlMap(entries) };
+  },
+
+  ListIdentities: (ses, _params, { region }) => ({ Identities: [...ses.identities(region).keys()] }),
+
+  DeleteIdentity: (ses, params, { region }) => {
+    ses.identities(region).delete(params.required('Identity'));
+    return {};
+  },
+
+  // The account's sending limits.
+  GetSendQuota: (ses, _params, { region }) => {
+    const quota = ses.quota(region);
+    return {
+      Max24HourSend: quota.max24HourSend.toFixed(1),
+      MaxSendRate: quota.maxSendRate.toFixed(1),
+      SentLast24Hours: quota.sentLast24Hours.toFixed(1),
+    };
+  },
+};
+
+function verifyEmail(ses: FakeSes, params: QueryParams, region: string): Record<string, XmlValue> {
+  const address = params.required('EmailAddress');
+  if (!EMAIL.test(address)) throw new AwsError('InvalidParameterValue', `Invalid email address<${address}>.`, 400);
+  const identities = ses.identities(region);
+  if (identities.get(address) !== 'Success') identities.set(address, 'Pending');
+  ses.verificationMails.push({ region, address });
+  return {};
 }

@@ -1,16 +1,17 @@
-// The in-memory STS of the tests: GetCallerIdentity for whoever signed the request.
+// The in-memory STS of the fake account: GetCallerIdentity for whoever signed the request.
 
-import { AwsError, type XmlValue } from './protocol.ts';
+import { AwsError, type QueryActions } from './protocol.ts';
 
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
-export interface Caller {
-  readonly account: string;
-  readonly arn: string;
-  readonly userId: string;
-}
+/** STS keeps no state: every answer is about the caller. */
+export const STS_ACTIONS: QueryActions<undefined> = {
+  GetCallerIdentity: (_state, _params, { caller }) => ({
+    Arn: caller.arn,
+    UserId: caller.userId,
+    Account: caller.account,
+  }),
+};
 
-export function handleSts(action: string, caller: Caller): Record<string, XmlValue> {
-  if (action === 'GetCallerIdentity') return { Arn: caller.arn, UserId: caller.userId, Account: caller.account };
-  throw new AwsError('InvalidAction', `Could not find operation ${action} for version 2011-06-15`, 400);
-}
+export const unknownStsAction = (action: string) =>
+  new AwsError('InvalidAction', `Could not find operation ${action} for version 2011-06-15`, 400);

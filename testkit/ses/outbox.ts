@@ -1,10 +1,11 @@
-// The local SES outbox: aws-ses-v2-local in this process, on a free loopback port.
-// Its web page shows each captured mail; GET /store lists them as JSON.
+// The local SES outbox: aws-ses-v2-local in this process, on a free loopback port. Its web
+// page shows each captured mail; GET /store lists them as JSON. aws-ses-v2-local keeps its
+// mails in one store per process, so every outbox of a process shows (and clears) the same
+// mails: the SES stand-in (standIn.ts), which delivers here, reads back only its own.
 
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { closeServer } from '../loopback.ts';
+import { loopbackListener } from '../loopback.ts';
 
 export interface CapturedMail {
   readonly messageId: string;
@@ -34,9 +35,7 @@ type StartServer = (config?: Partial<{ host: string; port: number }>) => Promise
 const { default: startServer } = createRequire(import.meta.url)('aws-ses-v2-local') as { default: StartServer };
 
 export async function startSesOutbox(port = 0): Promise<SesOutbox> {
-  const server: Server = await startServer({ host: '127.0.0.1', port });
-  const { port: actualPort } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${actualPort}`;
+  const { url, close } = loopbackListener(await startServer({ host: '127.0.0.1', port }));
   return {
     url,
     async mails() {
@@ -47,6 +46,6 @@ export async function startSesOutbox(port = 0): Promise<SesOutbox> {
     async clear() {
       await fetch(`${url}/clear-store`, { method: 'POST' });
     },
-    close: () => closeServer(server),
+    close,
   };
 }

@@ -17,8 +17,7 @@ import { RUNTIME_NODE } from '../../../ops/build/lambdaRuntime.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type RecordingProxy, startRecordingProxy } from '../../../testkit/recordingProxy.ts';
-import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import {
   type CodeBuild,
   copyProject,
@@ -83,17 +82,16 @@ let project: ProjectCopy;
 let build: CodeBuild;
 let zipPath: string;
 let unpacked: string;
-let outbox: SesOutbox;
-let proxy: RecordingProxy;
+let ses: SesStandIn;
 let profile: ProfileApi;
 
 beforeAll(async () => {
-  [project, outbox, profile] = await Promise.all([
+  [project, ses, profile] = await Promise.all([
     copyProject(),
-    startSesOutbox(),
+    // SES knows the provisioned key: the zip must sign with exactly that secret.
+    startSesStandIn({ keys: [{ accessKeyId: FAKE_KEY_ID, secretAccessKey: fakeSecret }] }),
     startProfileApi({ email: 'owner@example.com', givenName: 'Taro' }),
   ]);
-  proxy = await startRecordingProxy(outbox.url);
   await writeJson(join(project.dir, '.secrets/AlexaSkillMailSender.json'), provisioningOutput);
   // What `ask deploy` has written by the time it builds the code: the skill exists, its ID is recorded.
   await writeJson(join(project.dir, '.ask/ask-states.json'), {
@@ -110,8 +108,7 @@ afterAll(async () => {
   await Promise.all([
     project?.remove(),
     rm(unpacked, { recursive: true, force: true }),
-    outbox?.close(),
-    proxy?.close(),
+    ses?.close(),
     profile?.close(),
   ]);
 });
@@ -184,13 +181,13 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
     const [response] = await invokeUnpacked(
       join(unpacked, 'index.js'),
       [launchRequest({ skillId: SKILL_ID })],
-      bareEnvironment({ AWS_ENDPOINT_URL_SES: proxy.url }),
+      bareEnvironment({ AWS_ENDPOINT_URL_SES: ses.url }),
     );
     expect(spokenText(response!)).toMatch(/^Welcome to Mail Sender\./);
   });
 
   it('sends the mail for SendEmailIntent with the embedded key, region and sender, to the profile address', async () => {
-    await outbox.clear();
+    await ses.clear();
     const envelope = intentRequest(
       'SendEmailIntent',
       { note: 'buy milk' },
@@ -199,16 +196,17 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
     const [response] = await invokeUnpacked(
       join(unpacked, 'index.js'),
       [envelope],
-      bareEnvironment({ AWS_ENDPOINT_URL_SES: proxy.url }),
+      bareEnvironment({ AWS_ENDPOINT_URL_SES: ses.url }),
     );
     expect(spokenText(response!)).toContain('Done.');
-    const mails = await outbox.mails();
+    const mails = await ses.mails();
     expect(mails).toHaveLength(1);
     expect(mails[0]!.from).toContain('sender@example.com');
     expect(mails[0]!.destination.to).toEqual(['owner@example.com']);
-    // SigV4: "Credential=KEYID/DATE/REGION/ses/aws4_request".
-    expect(proxy.authorizations.at(-1)).toContain(`Credential=${FAKE_KEY_ID}/`);
-    expect(proxy.authorizations.at(-1)).toContain('/eu-west-1/ses/aws4_request');
+    // Signed, and verified, with the embedded key, for the embedded region.
+    expect(ses.requests.map(({ accessKeyId, region, answer }) => ({ accessKeyId, region, answer }))).toEqual([
+      { accessKeyId: FAKE_KEY_ID, region: 'eu-west-1', answer: 200 },
+    ]);
   });
 
   it('refuses a request for another skill: the skill ID from .ask/ask-states.json was embedded', async () => {
@@ -216,20 +214,20 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
     const failure = invokeUnpacked(
       join(unpacked, 'index.js'),
       [other],
-      bareEnvironment({ AWS_ENDPOINT_URL_SES: proxy.url }),
+      bareEnvironment({ AWS_ENDPOINT_URL_SES: ses.url }),
     );
     await expect(failure).rejects.toThrow(/skill ID/i);
   });
 
   it('lets the Lambda environment override what was embedded', async () => {
-    await outbox.clear();
+    await ses.clear();
     const envelope = intentRequest('SendEmailIntent', {}, { skillId: SKILL_ID, apiEndpoint: profile.url });
     await invokeUnpacked(
       join(unpacked, 'index.js'),
       [envelope],
-      bareEnvironment({ AWS_ENDPOINT_URL_SES: proxy.url, SES_FROM_ADDRESS: 'other-sender@example.com' }),
+      bareEnvironment({ AWS_ENDPOINT_URL_SES: ses.url, SES_FROM_ADDRESS: 'other-sender@example.com' }),
     );
-    const mails = await outbox.mails();
+    const mails = await ses.mails();
     expect(mails.map((mail) => mail.from)).toEqual([expect.stringContaining('other-sender@example.com')]);
   });
 

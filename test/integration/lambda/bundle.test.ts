@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambda } from '../../../ops/build/bundle.ts';
 import { type LambdaHandler, loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
+import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
-import { TEST_KEY } from '../../../testkit/skillHarness.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 
 let outDir: string;
-let outbox: SesOutbox;
+let outbox: SesStandIn;
 let profile: ProfileApi;
 let handler: LambdaHandler;
 const logLines: string[] = [];
@@ -21,13 +21,13 @@ const realWrite = process.stdout.write.bind(process.stdout);
 
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'alexa-mailer-bundle-'));
-  [outbox, profile] = await Promise.all([startSesOutbox(), startProfileApi({ email: 'user@example.com' })]);
+  [outbox, profile] = await Promise.all([startSesStandIn(), startProfileApi({ email: 'user@example.com' })]);
   await buildLambda(outDir);
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_SES: outbox.url,
     SES_FROM_ADDRESS: 'sender@example.com',
-    SES_ACCESS_KEY_ID: TEST_KEY.id,
-    SES_SECRET_ACCESS_KEY: TEST_KEY.secret,
+    SES_ACCESS_KEY_ID: PLACEHOLDER_KEY.accessKeyId,
+    SES_SECRET_ACCESS_KEY: PLACEHOLDER_KEY.secretAccessKey,
     SES_REGION: 'us-east-1',
   });
   // The bundle logs to stdout as Lambda expects; capture it to check what it writes.
@@ -74,6 +74,6 @@ describe('the Lambda bundle', () => {
     expect(logs).toContain('"event":"mail-sent"');
     expect(logs).toContain('u***@example.com');
     expect(logs).not.toContain('user@example.com');
-    expect(logs).not.toContain(TEST_KEY.secret);
+    expect(logs).not.toContain(PLACEHOLDER_KEY.secretAccessKey);
   });
 });

@@ -4,12 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canFulfillRequest, intentRequest, launchRequest, sessionEndedRequest } from '../../../testkit/envelopes.ts';
 import { startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import { skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
-let outbox: SesOutbox;
+let outbox: SesStandIn;
 beforeAll(async () => {
-  outbox = await startSesOutbox();
+  outbox = await startSesStandIn();
 });
 afterAll(() => outbox.close());
 

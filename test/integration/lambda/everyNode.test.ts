@@ -22,9 +22,12 @@ import {
 } from '../../../ops/build/lambdaRuntime.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
+import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
-import { TEST_KEY } from '../../../testkit/skillHarness.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
+
+/** What Lambda gives a function's role: short-lived keys in the environment. */
+const ROLE_KEY = { accessKeyId: 'ASIA-ROLE-KEY-NOT-REAL', secretAccessKey: 'role-secret-not-real' };
 
 const { paths: NODES, missing } = defaultNodePaths();
 if (missing) console.info(`The bundle is run on this machine's Node only: ${missing}.`);
@@ -53,13 +56,14 @@ interface Run {
 
 const memoryMb = await configuredMemoryMb();
 let folder: string;
-let outbox: SesOutbox;
+let outbox: SesStandIn;
 let profile: ProfileApi;
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'alexa-mailer-node22-'));
   [outbox, profile] = await Promise.all([
-    startSesOutbox(),
+    // The stand-in checks each request's signature, against the configured key and the role's.
+    startSesStandIn({ keys: [PLACEHOLDER_KEY, ROLE_KEY] }),
     startProfileApi({ email: 'user@example.com' }),
     buildLambda(join(folder, 'bundle')),
   ]);
@@ -69,7 +73,10 @@ afterAll(async () => {
   await Promise.all([outbox.close(), profile.close(), rm(folder, { recursive: true, force: true })]);
 });
 
-const WITH_KEY = { SES_ACCESS_KEY_ID: TEST_KEY.id, SES_SECRET_ACCESS_KEY: TEST_KEY.secret };
+const WITH_KEY = {
+  SES_ACCESS_KEY_ID: PLACEHOLDER_KEY.accessKeyId,
+  SES_SECRET_ACCESS_KEY: PLACEHOLDER_KEY.secretAccessKey,
+};
 
 function runOn(
   node: string,
@@ -153,15 +160,15 @@ describe('the Lambda bundle on every Node of this machine', () => {
     "on %s: with no key configured, sends with the role's credentials through the chain it loads only then",
     async (nodePath) => {
       await outbox.clear();
-      // What Lambda gives a function's role: short-lived keys in the environment.
       const role = {
-        AWS_ACCESS_KEY_ID: 'ASIA-ROLE-KEY-NOT-REAL',
-        AWS_SECRET_ACCESS_KEY: 'role-secret-not-real',
+        AWS_ACCESS_KEY_ID: ROLE_KEY.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: ROLE_KEY.secretAccessKey,
         AWS_SESSION_TOKEN: 'role-session-token-not-real',
       };
       const { responses, outcomes } = await runOn(nodePath, [mailRequest()], { env: role });
       expect(spokenText(responses[0]!)).toBe(SENT);
       expect((await outbox.mails()).map((mail) => mail.destination.to)).toEqual([['user@example.com']]);
+      expect(outbox.requests.map((request) => request.accessKeyId)).toEqual([ROLE_KEY.accessKeyId]);
       expect(Object.keys(outcomes).sort()).toEqual([
         'chunks/aws-sdk-credential-provider-node.js',
         'chunks/sesSdk.js',

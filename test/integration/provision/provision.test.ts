@@ -469,6 +469,21 @@ describe('errors, one sentence each', () => {
     expect(result.stderr).toContain('AWS refused your credentials (InvalidClientTokenId)');
   });
 
+  it('says so in one sentence, and changes nothing, when the secret is wrong for the administrator key', async () => {
+    // A real key ID with a secret that is not its own: AWS checks the signature, not just the ID.
+    process.env.AWS_SECRET_ACCESS_KEY = `${process.env.AWS_SECRET_ACCESS_KEY}-mistyped`;
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^AWS refused your credentials \(SignatureDoesNotMatch\): [^\n]*\.$/),
+    ]);
+    expect(world.fake.calls.map((call) => call.error)).toEqual(['SignatureDoesNotMatch']);
+    expect(world.fake.snapshot().users).toEqual([]);
+    await expect(stat(world.outFile)).rejects.toThrow();
+  });
+
   it('refuses an invalid sender address as a usage error', async () => {
     const result = await world.run(['--from', 'not-an-address', '--out', world.outFile]);
 

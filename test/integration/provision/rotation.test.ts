@@ -9,7 +9,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { credentialsCsvPath, readCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { parseCommand } from '../../../ops/provision/options.ts';
-import type { FakeAccessKey } from '../../../testkit/aws/iam.ts';
+import type { FakeAccessKey } from '../../../testkit/aws/iam/state.ts';
 import { statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
 
 const FROM = 'sender@example.com';

@@ -1,8 +1,8 @@
 // The "Done when" of provisioning, end to end: the key the command writes is the key the
 // built skill sends mail with. Provision against the in-memory IAM/SES/STS, load the
 // credentials file into the environment as the deployed Lambda gets it, point SES at the
-// local outbox (through a recorder that notes which access key signed each request), and
-// ask the bundled handler to "send me an email".
+// SES stand-in (which honours exactly the keys the fake IAM issued, and notes which one signed
+// each request), and ask the bundled handler to "send me an email".
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,35 +14,29 @@ import { type FakeAws, startFakeAws } from '../../../testkit/aws/server.ts';
 import { loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type RecordingProxy, startRecordingProxy } from '../../../testkit/recordingProxy.ts';
-import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import { runProvisionCommand, setAwsEnvironment } from '../../helpers/provisionHarness.ts';
 
 const SENDER = 'skill-sender@example.com';
 const ACCOUNT_HOLDER = 'holder@example.org';
 
 let fake: FakeAws;
-let outbox: SesOutbox;
+let ses: SesStandIn;
 let profile: ProfileApi;
-let recorder: RecordingProxy;
 let folder: string;
 let restore: () => void = () => {};
 const skillVariables = ['SES_ACCESS_KEY_ID', 'SES_SECRET_ACCESS_KEY', 'SES_REGION', 'SES_FROM_ADDRESS'] as const;
 
 beforeAll(async () => {
-  [fake, outbox, profile] = await Promise.all([
-    startFakeAws(),
-    startSesOutbox(),
-    startProfileApi({ email: ACCOUNT_HOLDER, givenName: 'Alex' }),
-  ]);
-  recorder = await startRecordingProxy(outbox.url);
+  [fake, profile] = await Promise.all([startFakeAws(), startProfileApi({ email: ACCOUNT_HOLDER, givenName: 'Alex' })]);
+  ses = await startSesStandIn({ keys: fake.secretOf });
   folder = await mkdtemp(join(tmpdir(), 'provisioned-skill-'));
 });
 
 afterAll(async () => {
   restore();
   for (const name of skillVariables) delete process.env[name];
-  await Promise.all([fake.close(), outbox.close(), profile.close(), recorder.close()]);
+  await Promise.all([fake.close(), ses.close(), profile.close()]);
   await rm(folder, { recursive: true, force: true });
 });
 
@@ -56,7 +50,7 @@ describe('the provisioned key', () => {
 
     // The Lambda's view: no administrator credentials, only the variables from the file.
     restore();
-    restore = setAwsEnvironment({ AWS_ENDPOINT_URL_SES: recorder.url }, folder);
+    restore = setAwsEnvironment({ AWS_ENDPOINT_URL_SES: ses.url }, folder);
     const credentials = await readCredentialsFile(outFile);
     for (const name of skillVariables) process.env[name] = credentials[name];
     const { outFile: bundle } = await buildLambda(join(folder, 'dist'));
@@ -65,9 +59,11 @@ describe('the provisioned key', () => {
     const response = await handler(intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url }));
 
     expect(spokenText(response)).toBe('Done. I sent an email to your address that starts with h, at example.org.');
-    const mails = await outbox.mails();
+    const mails = await ses.mails();
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatchObject({ from: SENDER, destination: { to: [ACCOUNT_HOLDER] } });
-    expect(recorder.keyIds()).toEqual([issuedKey]);
+    expect(ses.requests.map(({ accessKeyId, answer }) => ({ accessKeyId, answer }))).toEqual([
+      { accessKeyId: issuedKey, answer: 200 },
+    ]);
   });
 });

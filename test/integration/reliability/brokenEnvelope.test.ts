@@ -7,12 +7,12 @@ import type { RequestEnvelope } from 'ask-sdk-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { damaged } from '../../../devtools/fuzz/scenarios.ts';
 import { intentRequest, LOCAL_SKILL_ID, launchRequest } from '../../../testkit/envelopes.ts';
-import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import { skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
-let outbox: SesOutbox;
+let outbox: SesStandIn;
 beforeAll(async () => {
-  outbox = await startSesOutbox();
+  outbox = await startSesStandIn();
 });
 afterAll(() => outbox.close());
 

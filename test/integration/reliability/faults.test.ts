@@ -1,162 +1,186 @@
-// The fault matrix: SES and the Customer Profile API failing in every way the skill
-// must survive, each against a real local server. For each fault: what the user hears, the log
-// line operators get, the time to answer (inside Alexa's deadline, a bound the product
-// promises), and how many mails the server accepted (the expected number, never two).
+// The fault matrix: SES and the Customer Profile API failing in every way the skill must
+// survive, each case against its own local stand-ins, so that an answer SES sends late in one
+// case cannot be counted in the next. For each fault: what the user hears (and, for each kind
+// of failure, in Japanese too), the log line operators get, the time to answer (inside
+// Alexa's deadline, a bound the product promises), what SES answered to each request that
+// reached it, and how many mails it accepted (the expected number, never two).
 
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ENV } from '../../../lambda/config.ts';
 import { ALEXA_DEADLINE_MS } from '../../../lambda/deadlines.ts';
 import type { MailFailureKind } from '../../../lambda/mail/errors.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
+import { refusingLoopbackUrl } from '../../../testkit/loopback.ts';
+import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, type ProfileBehaviour, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesBehaviour, type SesFaultServer, startSesFaultServer } from '../../../testkit/ses/faultServer.ts';
-import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
+import { SES_BEHAVIOURS, type SesBehaviour, type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
+import { skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
-let ses: SesFaultServer;
+let ses: SesStandIn;
 let profile: ProfileApi;
-/** A loopback port that was free a moment ago and has nothing listening: connections are refused. */
-let closedPortUrl: string;
 
-async function closedPort(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
-
-beforeAll(async () => {
-  [ses, profile, closedPortUrl] = await Promise.all([startSesFaultServer(), startProfileApi(), closedPort()]);
+beforeEach(async () => {
+  [ses, profile] = await Promise.all([
+    startSesStandIn(),
+    startProfileApi({ email: 'taro@example.com', givenName: 'Taro' }),
+  ]);
 });
-afterAll(async () => {
+afterEach(async () => {
   await Promise.all([ses.close(), profile.close()]);
 });
-beforeEach(() => {
-  ses.set({ kind: 'accept' });
-  ses.resetCounts();
-  profile.set({ email: 'taro@example.com', givenName: 'Taro' });
-});
+
+/** The skill's SES key when it is not the one SES knows: a mistyped secret, or a key SES never issued. */
+type WrongKey = 'wrong secret' | 'unknown key ID';
+
+const WRONG_KEY_ENV: Record<WrongKey, Record<string, string>> = {
+  // What a copy-paste slip does: the key ID where the secret belongs.
+  'wrong secret': { [ENV.secretAccessKey]: PLACEHOLDER_KEY.accessKeyId },
+  'unknown key ID': { [ENV.accessKeyId]: 'LOCAL-KEY-ID-NEVER-ISSUED' },
+};
 
 interface Answer {
   readonly speech: string;
+  readonly shouldEndSession: boolean | undefined;
   readonly elapsedMs: number;
   readonly log: Record<string, unknown>[];
 }
 
-/** One SendEmailIntent through a skill built fresh (the SES client reads its endpoint on first use). */
-async function sendEmail(skill: SkillUnderTest, slots: Record<string, string> = {}): Promise<Answer> {
+/** One SendEmailIntent through a skill built fresh for this case, pointed at `sesUrl`. */
+async function sendEmail(
+  options: { sesUrl?: string; key?: WrongKey; note?: string; locale?: string } = {},
+): Promise<Answer> {
+  const skill = skillUnderTest({
+    sesUrl: options.sesUrl ?? ses.url,
+    ...(options.key ? { env: WRONG_KEY_ENV[options.key] } : {}),
+  });
+  const slots = options.note ? { note: options.note } : {};
   const started = performance.now();
-  const response = await skill.invoke(intentRequest('SendEmailIntent', slots, { apiEndpoint: profile.url }));
+  const response = await skill.invoke(
+    intentRequest('SendEmailIntent', slots, { apiEndpoint: profile.url, locale: options.locale ?? 'en-US' }),
+  );
   const elapsedMs = performance.now() - started;
   return {
     speech: speechOf(response),
+    shouldEndSession: response.response.shouldEndSession,
     elapsedMs,
     log: skill.logs.map((line) => JSON.parse(line) as Record<string, unknown>),
   };
 }
 
-async function eventually(check: () => boolean, withinMs: number): Promise<void> {
-  const until = Date.now() + withinMs;
-  while (!check() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
-}
-
 interface SesFault {
   readonly fault: string;
+  /** How SES answers; 'refused connection': nothing listens where the skill sends. */
   readonly behaviour: SesBehaviour | 'refused connection';
+  readonly key?: WrongKey;
   readonly note?: string;
   readonly hears: string;
   readonly event: 'mail-sent' | 'mail-failed';
   readonly errorClass?: MailFailureKind;
+  /** The error name the log line gives, where it is the point of the case. */
+  readonly errorCode?: string;
   readonly attempts: number;
-  /** Requests that reached the SES server, retries included. */
-  readonly sesRequests: number;
-  /** Mails the SES server accepted: what the user receives. */
+  /** The HTTP status SES answered to each request that reached it, retries included. */
+  readonly answers: readonly (number | 'no answer')[];
+  /** Mails SES accepted: what the user receives. */
   readonly accepted: number;
 }
 
 const DONE =
   'Done. I sent an email to your address that starts with <say-as interpret-as="characters">t</say-as>, at example.com.';
 const SERVICE_UNREACHABLE = "Sorry, I couldn't reach the mail service just now. Please try again in a moment.";
+const CHECK_ITS_KEY = "Sorry, this skill isn't allowed to send email right now. Its owner needs to check its key.";
+const NOT_VERIFIED_IN_SANDBOX =
+  "Sorry, I can't email you yet. This skill's mail account is still in the Amazon SES sandbox, and your address hasn't been verified with it.";
 
 const SES_FAULTS: readonly SesFault[] = [
   {
     fault: 'throttling on every attempt',
-    behaviour: { kind: 'fail', error: 'throttling' },
+    behaviour: SES_BEHAVIOURS.throttling,
     hears: 'Sorry, the mail service is busy right now. Please try again in a minute.',
     event: 'mail-failed',
     errorClass: 'throttled',
     attempts: 2,
-    sesRequests: 2,
+    answers: [400, 400],
     accepted: 0,
   },
   {
     fault: 'throttling once, then success',
-    behaviour: { kind: 'fail', error: 'throttling', times: 1 },
+    behaviour: SES_BEHAVIOURS['throttling-once'],
     hears: DONE,
     event: 'mail-sent',
     attempts: 2,
-    sesRequests: 2,
+    answers: [400, 200],
     accepted: 1,
   },
   {
     fault: 'throttling once, then success, with a note (SendRawEmail)',
-    behaviour: { kind: 'fail', error: 'throttling', times: 1 },
+    behaviour: SES_BEHAVIOURS['throttling-once'],
     note: 'buy milk',
     hears: DONE,
     event: 'mail-sent',
     attempts: 2,
-    sesRequests: 2,
+    answers: [400, 200],
     accepted: 1,
   },
   {
     fault: 'the daily sending quota used up',
-    behaviour: { kind: 'fail', error: 'daily-quota' },
+    behaviour: SES_BEHAVIOURS['daily-quota'],
     hears: 'Sorry, this skill has sent all the email it may send today. Please try again tomorrow.',
     event: 'mail-failed',
     errorClass: 'daily-quota',
     attempts: 1,
-    sesRequests: 1,
+    answers: [400],
     accepted: 0,
   },
   {
     fault: 'a 500 InternalFailure',
-    behaviour: { kind: 'fail', error: 'internal-failure' },
+    behaviour: SES_BEHAVIOURS['internal-failure'],
     hears: SERVICE_UNREACHABLE,
     event: 'mail-failed',
     errorClass: 'unavailable',
     attempts: 1,
-    sesRequests: 1,
+    answers: [500],
     accepted: 0,
   },
   {
     fault: 'a hang (no answer at all)',
-    behaviour: { kind: 'hang' },
+    behaviour: SES_BEHAVIOURS.hang,
     hears: SERVICE_UNREACHABLE,
     event: 'mail-failed',
     errorClass: 'unavailable',
     attempts: 1,
-    sesRequests: 1,
+    answers: ['no answer'],
     accepted: 0,
   },
   {
-    fault: 'a refused connection',
+    fault: 'an answer that stalls after its headers',
+    behaviour: SES_BEHAVIOURS.stall,
+    hears: SERVICE_UNREACHABLE,
+    event: 'mail-failed',
+    errorClass: 'unavailable',
+    attempts: 1,
+    answers: ['no answer'],
+    accepted: 0,
+  },
+  {
+    fault: 'a refused connection (tried twice: it proves SES never saw the mail)',
     behaviour: 'refused connection',
     hears: SERVICE_UNREACHABLE,
     event: 'mail-failed',
     errorClass: 'unavailable',
+    errorCode: 'ECONNREFUSED',
     attempts: 2,
-    sesRequests: 0,
+    answers: [],
     accepted: 0,
   },
   {
-    fault: 'malformed XML in a 200 answer',
-    behaviour: { kind: 'fail', error: 'malformed-xml' },
+    fault: 'malformed XML in a 200 answer (not retried: SES may have taken the mail)',
+    behaviour: SES_BEHAVIOURS['malformed-xml'],
     hears: "Sorry, I couldn't send the email. Please try again later.",
     event: 'mail-failed',
     errorClass: 'unknown',
     attempts: 1,
-    sesRequests: 1,
+    answers: [200],
     accepted: 0,
   },
   {
@@ -165,48 +189,73 @@ const SES_FAULTS: readonly SesFault[] = [
     hears: DONE,
     event: 'mail-sent',
     attempts: 1,
-    sesRequests: 1,
+    answers: [200],
     accepted: 1,
   },
   {
-    fault: 'an invalid key (InvalidClientTokenId)',
-    behaviour: { kind: 'fail', error: 'invalid-client-token' },
-    hears: "Sorry, this skill isn't allowed to send email right now. Its owner needs to check its key.",
+    fault: 'a key signed with the wrong secret (SignatureDoesNotMatch)',
+    behaviour: SES_BEHAVIOURS.accept,
+    key: 'wrong secret',
+    hears: CHECK_ITS_KEY,
     event: 'mail-failed',
     errorClass: 'not-authorized',
+    errorCode: 'SignatureDoesNotMatch',
     attempts: 1,
-    sesRequests: 1,
+    answers: [403],
     accepted: 0,
   },
   {
-    fault: 'a revoked or mistyped secret (SignatureDoesNotMatch)',
-    behaviour: { kind: 'fail', error: 'signature-mismatch' },
-    hears: "Sorry, this skill isn't allowed to send email right now. Its owner needs to check its key.",
+    fault: 'a key SES does not know (InvalidClientTokenId)',
+    behaviour: SES_BEHAVIOURS.accept,
+    key: 'unknown key ID',
+    hears: CHECK_ITS_KEY,
     event: 'mail-failed',
     errorClass: 'not-authorized',
+    errorCode: 'InvalidClientTokenId',
     attempts: 1,
-    sesRequests: 1,
+    answers: [403],
     accepted: 0,
   },
   {
     fault: 'a recipient not verified in the SES sandbox',
-    behaviour: { kind: 'fail', error: 'recipient-not-verified' },
-    hears:
-      "Sorry, I can't email you yet. This skill's mail account is still in the Amazon SES sandbox, and your address hasn't been verified with it.",
+    behaviour: SES_BEHAVIOURS['recipient-not-verified'],
+    hears: NOT_VERIFIED_IN_SANDBOX,
     event: 'mail-failed',
     errorClass: 'recipient-not-verified',
     attempts: 1,
-    sesRequests: 1,
+    answers: [400],
+    accepted: 0,
+  },
+  {
+    fault: 'a recipient not verified, for a mail with a note (SendRawEmail)',
+    behaviour: SES_BEHAVIOURS['recipient-not-verified'],
+    note: 'buy milk',
+    hears: NOT_VERIFIED_IN_SANDBOX,
+    event: 'mail-failed',
+    errorClass: 'recipient-not-verified',
+    attempts: 1,
+    answers: [400],
+    accepted: 0,
+  },
+  {
+    fault: 'a sender not verified',
+    behaviour: SES_BEHAVIOURS['sender-not-verified'],
+    hears:
+      "Sorry, this skill's sender address isn't verified with Amazon SES yet. Its owner needs to finish the setup.",
+    event: 'mail-failed',
+    errorClass: 'sender-not-verified',
+    attempts: 1,
+    answers: [400],
     accepted: 0,
   },
   {
     fault: 'sending paused for the account',
-    behaviour: { kind: 'fail', error: 'sending-paused' },
+    behaviour: SES_BEHAVIOURS['sending-paused'],
     hears: 'Sorry, sending is paused for this skill’s mail account. Its owner needs to check it.',
     event: 'mail-failed',
     errorClass: 'sending-paused',
     attempts: 1,
-    sesRequests: 1,
+    answers: [400],
     accepted: 0,
   },
 ];
@@ -217,30 +266,38 @@ describe('when SES fails', () => {
     arrives: fault.accepted === 1 ? 'one mail arrives' : 'no mail arrives',
   }));
   it.each(cases)('$fault: the user hears why, the log says $event, the answer is in time, $arrives', async (fault) => {
+    const refused = fault.behaviour === 'refused connection';
     if (fault.behaviour !== 'refused connection') ses.set(fault.behaviour);
-    const skill = skillUnderTest({ sesUrl: fault.behaviour === 'refused connection' ? closedPortUrl : ses.url });
 
-    const answer = await sendEmail(skill, fault.note ? { note: fault.note } : {});
+    const answer = await sendEmail({
+      ...(refused ? { sesUrl: await refusingLoopbackUrl() } : {}),
+      ...(fault.key ? { key: fault.key } : {}),
+      ...(fault.note ? { note: fault.note } : {}),
+    });
 
     expect(answer.speech).toBe(`<speak>${fault.hears}</speak>`);
+    expect(answer.shouldEndSession).toBe(true);
     expect(answer.elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS);
-    const line = answer.log.find((entry) => entry.event === fault.event);
-    expect(line).toMatchObject({
-      intent: 'SendEmailIntent',
-      to: 't***@example.com',
-      attempts: fault.attempts,
-      api: fault.note ? 'SendRawEmail' : 'SendEmail',
-    });
-    if (fault.errorClass) expect(line).toMatchObject({ level: 'error', errorClass: fault.errorClass });
-    expect(ses.requestCount).toBe(fault.sesRequests);
+    expect(answer.log.filter((entry) => entry.event === fault.event)).toEqual([
+      expect.objectContaining({
+        intent: 'SendEmailIntent',
+        to: 't***@example.com',
+        attempts: fault.attempts,
+        api: fault.note ? 'SendRawEmail' : 'SendEmail',
+        ...(fault.errorClass ? { level: 'error', errorClass: fault.errorClass } : { level: 'info' }),
+        ...(fault.errorCode ? { errorCode: fault.errorCode } : {}),
+      }),
+    ]);
+    await ses.settled();
+    expect(ses.requests.map((request) => request.answer)).toEqual(fault.answers);
     expect(ses.acceptedCount).toBe(fault.accepted);
+    expect(await ses.mails()).toHaveLength(fault.accepted);
   });
 
   it('answers past the SES deadline (3.5 s) with an apology, never retries, and the late mail arrives once', async () => {
     ses.set({ kind: 'accept', delayMs: 3_500 });
-    const skill = skillUnderTest({ sesUrl: ses.url });
 
-    const answer = await sendEmail(skill);
+    const answer = await sendEmail();
 
     expect(answer.speech).toBe(`<speak>${SERVICE_UNREACHABLE}</speak>`);
     expect(answer.elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS);
@@ -249,9 +306,40 @@ describe('when SES fails', () => {
       attempts: 1,
     });
     // SES took the mail after the skill stopped waiting: the user may still get it, but only once.
-    await eventually(() => ses.acceptedCount > 0, 3_000);
-    expect(ses.requestCount).toBe(1);
+    await ses.settled();
+    expect(ses.requests).toHaveLength(1);
     expect(ses.acceptedCount).toBe(1);
+  });
+});
+
+describe('when SES fails, in Japanese', () => {
+  // One case per kind of failure the user can hear, with the quickest fault that causes it.
+  it.each([
+    { kind: 'throttled', behaviour: SES_BEHAVIOURS.throttling, hears: '混み合っています' },
+    { kind: 'daily-quota', behaviour: SES_BEHAVIOURS['daily-quota'], hears: '今日送れるメールの上限に達しました' },
+    {
+      kind: 'unavailable',
+      behaviour: SES_BEHAVIOURS['internal-failure'],
+      hears: 'メールサービスにつながりませんでした',
+    },
+    { kind: 'unknown', behaviour: SES_BEHAVIOURS['malformed-xml'], hears: 'メールを送れませんでした。後でもう一度' },
+    {
+      kind: 'not-authorized',
+      behaviour: SES_BEHAVIOURS.accept,
+      key: 'wrong secret',
+      hears: 'キーを確認する必要があります',
+    },
+    { kind: 'recipient-not-verified', behaviour: SES_BEHAVIOURS['recipient-not-verified'], hears: 'サンドボックス' },
+    { kind: 'sender-not-verified', behaviour: SES_BEHAVIOURS['sender-not-verified'], hears: '送信元アドレス' },
+    { kind: 'sending-paused', behaviour: SES_BEHAVIOURS['sending-paused'], hears: '送信が停止されています' },
+  ] as const)('$kind: the user hears why in Japanese, and no mail arrives', async (fault) => {
+    ses.set(fault.behaviour);
+
+    const answer = await sendEmail({ locale: 'ja-JP', ...('key' in fault ? { key: fault.key } : {}) });
+
+    expect(answer.speech).toContain(fault.hears);
+    expect(answer.log.find((entry) => entry.event === 'mail-failed')).toMatchObject({ errorClass: fault.kind });
+    expect(ses.acceptedCount).toBe(0);
   });
 });
 
@@ -267,9 +355,10 @@ const PROFILE_FAULTS: readonly ProfileFault[] = [
     behaviour: { email: 'taro@example.com', delayMs: 5_000 },
     reason: 'timeout',
   },
+  { fault: 'answering 401 (a token it does not accept)', behaviour: { emailStatus: 401 }, reason: 'status 401' },
+  { fault: 'answering 429 (rate limited)', behaviour: { emailStatus: 429 }, reason: 'status 429' },
   { fault: 'answering 500', behaviour: { emailStatus: 500 }, reason: 'status 500' },
   { fault: 'answering 503', behaviour: { emailStatus: 503 }, reason: 'status 503' },
-  { fault: 'answering 429 (rate limited)', behaviour: { emailStatus: 429 }, reason: 'status 429' },
   {
     fault: 'answering something that is not JSON',
     behaviour: { rawEmailBody: '<html>maintenance</html>' },
@@ -282,9 +371,8 @@ describe('when the Customer Profile API fails', () => {
     '$fault: apologises in time, logs profile-unavailable, and sends nothing',
     async ({ behaviour, reason }) => {
       profile.set(behaviour);
-      const skill = skillUnderTest({ sesUrl: ses.url });
 
-      const answer = await sendEmail(skill);
+      const answer = await sendEmail();
 
       expect(answer.speech).toBe(
         "<speak>Sorry, I couldn't read your Amazon profile just now. Please try again in a moment.</speak>",
@@ -293,8 +381,14 @@ describe('when the Customer Profile API fails', () => {
       const line = answer.log.find((entry) => entry.event === 'profile-unavailable');
       expect(line).toMatchObject({ level: 'warn', intent: 'SendEmailIntent' });
       expect(line?.reason).toBe(reason);
-      expect(ses.requestCount).toBe(0);
-      expect(ses.acceptedCount).toBe(0);
+      expect(ses.requests).toEqual([]);
     },
   );
+
+  it('apologises in Japanese', async () => {
+    profile.set({ emailStatus: 500 });
+    const answer = await sendEmail({ locale: 'ja-JP' });
+    expect(answer.speech).toContain('Amazonのプロフィールを読み取れませんでした');
+    expect(ses.requests).toEqual([]);
+  });
 });

@@ -1,17 +1,18 @@
-// Property-based fuzzing of the handler: generated envelopes, valid and broken,
-// against a recording SES endpoint and a local Customer Profile API. The seed is fixed so
-// that `npm test` is repeatable; `npm run fuzz` runs many more with a fresh seed.
+// Property-based fuzzing of the handler: generated envelopes, valid and broken, against the
+// SES stand-in (which keeps every request as it arrived on the wire) and a local Customer
+// Profile API. The seed is fixed so that `npm test` is repeatable; `npm run fuzz` runs many
+// more with a fresh seed.
 
 import fc from 'fast-check';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Observation, ssmlProblems, violations } from '../../../devtools/fuzz/invariants.ts';
-import { FUZZ_FROM_ADDRESS, FUZZ_KEY, type FuzzRig, startFuzzRig } from '../../../devtools/fuzz/rig.ts';
+import { type FuzzRig, startFuzzRig } from '../../../devtools/fuzz/rig.ts';
 import { ATTACKER_ADDRESS, type FuzzScenario } from '../../../devtools/fuzz/scenarios.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
+import { PLACEHOLDER_FROM_ADDRESS } from '../../../testkit/placeholders.ts';
 import { EMAIL_PATH } from '../../../testkit/profileApi.ts';
-import type { WireRequest } from '../../../testkit/ses/recorder.ts';
-import { declareTestSecret } from '../../helpers/outputCapture.ts';
+import type { WireRequest } from '../../../testkit/ses/standIn.ts';
 
 /** Fixed, so a failure here is the same failure on every machine. */
 const SEED = 20_261_127;
@@ -19,7 +20,6 @@ const RUNS = 1_000;
 
 let rig: FuzzRig;
 beforeAll(async () => {
-  declareTestSecret(FUZZ_KEY.secret);
   rig = await startFuzzRig();
 });
 afterAll(() => rig.close());
@@ -36,7 +36,7 @@ describe('the handler under fuzzed requests', () => {
 
 // The checks themselves, on hand-made observations: a fuzzer whose checks cannot fail proves nothing.
 describe('the fuzz invariants catch', () => {
-  const skill = { skillId: 'amzn1.ask.skill.ours', fromAddress: FUZZ_FROM_ADDRESS };
+  const skill = { skillId: 'amzn1.ask.skill.ours', fromAddress: PLACEHOLDER_FROM_ADDRESS };
   const sendEmail = (): FuzzScenario => ({
     envelope: intentRequest('SendEmailIntent', {}, { skillId: skill.skillId }) as unknown as Record<string, unknown>,
     profile: { email: 'taro@example.com' },
@@ -55,7 +55,7 @@ describe('the fuzz invariants catch', () => {
     form: {
       Action: 'SendEmail',
       Version: '2010-12-01',
-      Source: FUZZ_FROM_ADDRESS,
+      Source: PLACEHOLDER_FROM_ADDRESS,
       'Destination.ToAddresses.member.1': to,
       'Message.Subject.Data': 'A message from Mail Sender',
       ...extra,
@@ -116,7 +116,7 @@ describe('the fuzz invariants catch', () => {
 
   it('a header injected into the MIME message', async () => {
     const raw = await new MailComposer({
-      from: FUZZ_FROM_ADDRESS,
+      from: PLACEHOLDER_FROM_ADDRESS,
       to: 'taro@example.com',
       bcc: ATTACKER_ADDRESS,
       subject: 'Your note from Mail Sender',
@@ -129,7 +129,7 @@ describe('the fuzz invariants catch', () => {
       action: 'SendRawEmail',
       form: {
         Action: 'SendRawEmail',
-        Source: FUZZ_FROM_ADDRESS,
+        Source: PLACEHOLDER_FROM_ADDRESS,
         'Destinations.member.1': 'taro@example.com',
         'RawMessage.Data': raw.toString('base64'),
       },

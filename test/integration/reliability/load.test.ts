@@ -5,12 +5,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { megabytes } from '../../../devtools/load/memory.ts';
-import { heapGrowth, LOAD_KEY, runLoad } from '../../../devtools/load/run.ts';
-import { declareTestSecret } from '../../helpers/outputCapture.ts';
+import { heapGrowth, runLoad } from '../../../devtools/load/run.ts';
 
 describe('a small load run on loopback', () => {
   it('answers 400 concurrent SendEmailIntents with one mail per confirmation and no unhandled error', async () => {
-    declareTestSecret(LOAD_KEY.secret);
     const figures = await runLoad({ warmUp: 100, requests: 300, concurrency: 25, waves: 3 });
 
     expect(figures.requests).toBe(400);

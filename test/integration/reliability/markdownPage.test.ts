@@ -6,8 +6,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOAD_KEY } from '../../../devtools/load/run.ts';
-import { declareTestSecret } from '../../helpers/outputCapture.ts';
 import { runTsxCommand } from '../../helpers/tsxCommand.ts';
 
 const PAGE =
@@ -66,7 +64,6 @@ describe('npm run fuzz -- --markdown PAGE', () => {
 
 describe('npm run load -- --markdown PAGE', () => {
   it('writes the figures and the verdict it printed into the load block', async () => {
-    declareTestSecret(LOAD_KEY.secret);
     const page = join(dir, 'load.md');
     await writeFile(page, PAGE);
     const run = await runTsxCommand('devtools/load/main.ts', [

@@ -16,9 +16,10 @@ import { createLogger } from '../../../lambda/log.ts';
 import { credentialsCsvPath, DEFAULT_CREDENTIALS_FILE, writeCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
+import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesOutbox, startSesOutbox } from '../../../testkit/ses/outbox.ts';
-import { skillUnderTest, TEST_KEY } from '../../../testkit/skillHarness.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
+import { skillUnderTest } from '../../../testkit/skillHarness.ts';
 import { findAddressesInLogLines, findSecretsInOutput } from '../../helpers/leaks.ts';
 import { capturedOutput } from '../../helpers/outputCapture.ts';
 
@@ -78,7 +79,7 @@ describe('the files git would commit', () => {
 
   it('ignores the placeholders of the tests, digests and words', () => {
     const text = [
-      `id: '${TEST_KEY.id}', secret: '${TEST_KEY.secret}'`,
+      `id: '${PLACEHOLDER_KEY.accessKeyId}', secret: '${PLACEHOLDER_KEY.secretAccessKey}'`,
       "example: 'AKIAxxxxxxxxxxxxxxxx' / 'example-secret-not-a-key'",
       'commit 8f14e45fceea167a5a36dedd4bea2543a0d1b2c3',
       'path node_modules/@aws-sdk/client-ses/dist-cjs/index.js',
@@ -128,10 +129,10 @@ describe('the credentials file of the provisioning script', () => {
 });
 
 describe('the capture of everything the suite prints and logs', () => {
-  let outbox: SesOutbox;
+  let outbox: SesStandIn;
   let profile: ProfileApi;
   beforeAll(async () => {
-    [outbox, profile] = await Promise.all([startSesOutbox(), startProfileApi({ email: 'hanako@example.jp' })]);
+    [outbox, profile] = await Promise.all([startSesStandIn(), startProfileApi({ email: 'hanako@example.jp' })]);
   });
   afterAll(async () => {
     await Promise.all([outbox.close(), profile.close()]);
@@ -150,14 +151,17 @@ describe('the capture of everything the suite prints and logs', () => {
 
   it('would fail a file whose output holds a secret, naming where and never the value', () => {
     const key = realLookingKeyPair();
-    const output = `starting\nconfigured with ${key.secret}\nSES_SECRET_ACCESS_KEY=${TEST_KEY.secret}\n`;
+    const output = `starting\nconfigured with ${key.secret}\nSES_SECRET_ACCESS_KEY=${PLACEHOLDER_KEY.secretAccessKey}\n`;
     const leaks = findSecretsInOutput(
       output,
-      [{ label: "the harness's test secret key", value: TEST_KEY.secret }],
+      [{ label: 'the placeholder secret key', value: PLACEHOLDER_KEY.secretAccessKey }],
       'stdout',
     );
     expect(leaks).toEqual([
-      { where: 'stdout line 3', what: "the harness's test secret key (41 characters)" },
+      {
+        where: 'stdout line 3',
+        what: `the placeholder secret key (${PLACEHOLDER_KEY.secretAccessKey.length} characters)`,
+      },
       { where: 'stdout line 2', what: 'a secret-shaped value (40 characters)' },
     ]);
     expect(JSON.stringify(leaks)).not.toContain(key.secret);

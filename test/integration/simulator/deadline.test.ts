@@ -5,7 +5,7 @@
 import type { SessionEndedRequest } from 'ask-sdk-model';
 import { expect, it } from 'vitest';
 import { SKILL_DID_NOT_ANSWER } from '../../../devtools/simulator/conversation.ts';
-import { SES_BEHAVIOURS } from '../../../testkit/ses/faultServer.ts';
+import { SES_BEHAVIOURS } from '../../../testkit/ses/standIn.ts';
 import { useSimulator } from '../../helpers/localSkill.ts';
 
 // Shorter than the skill's own SES timeout (2.5 s), so an SES that never answers makes the skill late.

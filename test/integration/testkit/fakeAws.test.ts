@@ -1,6 +1,6 @@
 // The in-memory IAM/SES/STS stand-in answers the real AWS SDK clients the way AWS does:
-// the error codes, HTTP statuses and limits the provisioning script relies on. If these
-// drift from IAM's behaviour, the provisioning tests would prove nothing.
+// the signature check, the error codes, HTTP statuses and limits the provisioning script
+// relies on. If these drift from IAM's behaviour, the provisioning tests would prove nothing.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ import {
 } from '@aws-sdk/client-ses';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeAws, startFakeAws } from '../../../testkit/aws/server.ts';
+import { type FakeAws, LOCAL_ADMIN_KEY, startFakeAws } from '../../../testkit/aws/server.ts';
 import { setAwsEnvironment } from '../../helpers/provisionHarness.ts';
 
 const DOCUMENT = JSON.stringify({
@@ -181,6 +181,42 @@ describe('the fake IAM', () => {
       userSts.destroy();
       userIam.destroy();
       stranger.destroy();
+    }
+  });
+
+  it('authenticates by signature: the right key ID with a wrong secret is refused as IAM refuses it, and changes nothing', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'Signer' }));
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'Signer' }));
+    const keyId = AccessKey?.AccessKeyId ?? '';
+    const wrongAdmin = new IAMClient({
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: LOCAL_ADMIN_KEY.accessKeyId, secretAccessKey: 'not-the-admin-secret' },
+    });
+    // What a copy-paste slip does: the key ID pasted where the secret belongs.
+    const wrongUser = new STSClient({
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: keyId, secretAccessKey: keyId },
+    });
+    try {
+      expect(await failure(wrongAdmin.send(new CreateUserCommand({ UserName: 'Forged' })))).toEqual({
+        name: 'SignatureDoesNotMatch',
+        code: 'SignatureDoesNotMatch',
+        status: 403,
+        message:
+          'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+      });
+      expect(fake.iam.users.has('Forged')).toBe(false);
+      expect(await failure(wrongUser.send(new GetCallerIdentityCommand({})))).toMatchObject({
+        code: 'SignatureDoesNotMatch',
+        status: 403,
+      });
+      // A request that failed authentication is no use of the key.
+      expect(fake.iam.users.get('Signer')?.accessKeys[0]?.lastUsed).toBeUndefined();
+    } finally {
+      wrongAdmin.destroy();
+      wrongUser.destroy();
     }
   });
 
