@@ -82,23 +82,24 @@ function coldVerdict(inputs: TargetInputs, scenario: Scenario, setting: Setting,
   const shown = `${value.toFixed(2)}× (CPU time ${cpu.toFixed(2)}×)`;
   if (met) return { target, value: shown, met };
   // Floors are compiled without a code cache: compare them with the project compiled the same way.
-  const noCache = runs.projectNoCache?.wallMs.median;
+  const bareCpu = cold.bare[setting].cpuMs.median;
+  const both = (wall: number, cpuMs: number) =>
+    `${ratio(wall, bare).toFixed(2)}× (${wall.toFixed(1)} ms; CPU time ${ratio(cpuMs, bareCpu).toFixed(2)}×)`;
+  const noCache = runs.projectNoCache;
   const floors = FLOORS[scenario].flatMap(([name, label]) => {
-    const ms = runs[name]?.wallMs.median;
-    return ms === undefined
-      ? []
-      : [{ ms, text: `${label} takes ${ratio(ms, bare).toFixed(2)}× (${ms.toFixed(1)} ms)` }];
+    const floor = runs[name];
+    return floor ? [{ floor, text: `${label} takes ${both(floor.wallMs.median, floor.cpuMs.median)}` }] : [];
   });
-  const nearest = floors.at(-1);
-  const http = cold.bareHttp[setting].wallMs.median;
+  const nearest = floors.at(-1)?.floor;
+  const http = cold.bareHttp[setting];
   const parts = [
-    `bare node takes ${bare.toFixed(1)} ms`,
-    `node requiring 'http', as Lambda's runtime client does before it loads a handler, ${ratio(http, bare).toFixed(2)}× (${http.toFixed(1)} ms)`,
+    `bare node takes ${bare.toFixed(1)} ms (CPU time ${bareCpu.toFixed(1)} ms)`,
+    `node requiring 'http', as Lambda's runtime client does before it loads a handler, ${both(http.wallMs.median, http.cpuMs.median)}`,
     ...floors.map(({ text }) => text),
-    ...(noCache !== undefined
+    ...(noCache
       ? [
-          `the project compiled like the floors, without a code cache, takes ${ratio(noCache, bare).toFixed(2)}×${nearest ? `, ${(noCache - nearest.ms).toFixed(1)} ms over the last floor` : ''}`,
-          `its code cache takes ${(noCache - judged).toFixed(1)} ms off`,
+          `the project compiled like the floors, without a code cache, takes ${both(noCache.wallMs.median, noCache.cpuMs.median)}${nearest ? `, ${(noCache.cpuMs.median - nearest.cpuMs.median).toFixed(1)} ms of CPU over the last floor` : ''}`,
+          `its code cache takes ${(noCache.cpuMs.median - figures.cpuMs.median).toFixed(1)} ms of CPU off`,
         ]
       : []),
   ];

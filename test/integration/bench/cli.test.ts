@@ -98,7 +98,7 @@ describe('npm run bench', () => {
       /\| throughput, mails\/s \(10 mails, 8 in flight\) (\| \d+ \(0 lost, 0 duplicated\) ){2}\|/,
     );
     expect(run.stdout).toMatch(
-      /\| cold first mail sent ≤ 2\.5× bare node \(Lambda's flags for \d+ MB\) \| [✅❌] \*\*\d+\.\d\d×\*\* \|/,
+      /\| cold first mail sent ≤ 2\.5× bare node \(Lambda's flags for \d+ MB\) \| [✅❌] \*\*\d+\.\d\d× \(CPU time \d+\.\d\d×\)\*\* \|/,
     );
     expect(run.stdout).toMatch(/\| \*\*128 MB\*\* \| 0\.072 \|/);
     expect(run.stdout).toMatch(/\*\*These figures argue for \d+ MB and a \d+ s timeout\*\*/);
