@@ -63,7 +63,7 @@ a cold first mail and warm latency at 128, 256, 512 and 1024 MB with each size's
 of a CPU (a cgroup where one can be made), with what a month of 1,000 mails a day costs. Every
 child starts with a clean environment; SES and the Customer Profile API are local stand-ins over
 HTTPS. Prints the figures as Markdown tables with a verdict on each target, and writes every raw
-figure to a JSON file. The full run takes about 3 minutes on a busy 2-core machine; --quick 30 s.
+figure to a JSON file. The full run takes 3 to 4 minutes on a busy 2-core machine; --quick 30 s.
 
 Options:
   --node PATH           the node to measure (default: Node 22, Lambda's major, from the optional
