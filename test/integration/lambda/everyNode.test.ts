@@ -184,7 +184,11 @@ describe.skipIf(!lambdaNode)('the code cache trained for Lambda', () => {
     const { responses, outcomes } = await runOn(RUNTIME_NODE, [launchRequest(), mailRequest(), note], {
       nodeArguments: lambdaNodeArguments(memoryMb),
     });
-    expect(responses.map(spokenText)).toEqual([expect.stringMatching(/^Welcome to Mail Sender\./), SENT, SENT]);
+    expect(responses.map(spokenText)).toEqual([
+      expect.stringMatching(/^Welcome to Mail Sender\./),
+      SENT,
+      SENT.replace(/\.$/, ', with your note: call mom.'),
+    ]);
     // MailComposer, which only a note needs, was not part of the training: it compiles, as it always did.
     expect(outcomes).toEqual({
       'skill.js': 'accepted',
