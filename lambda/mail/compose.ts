@@ -33,7 +33,7 @@ export function safeHeaders(mail: OutgoingMail): SafeHeaders {
 
 /** Builds the complete RFC 5322 message. Loaded only on the path that sends an attachment. */
 export async function composeRawMessage(mail: OutgoingMail): Promise<Buffer> {
-  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
+  const { MailComposer } = await import('./mailComposer.ts');
   const headers = safeHeaders(mail);
   const composer = new MailComposer({
     from: headers.from,
