@@ -1,17 +1,36 @@
 // The count in a DynamoDB table, shared by every container: one conditional UpdateItem per send
 // judges and records the reservation at once, and a GetItem, only when it is refused, reads why.
 // One row per user, holding a count per UTC day and the last mail reserved, with a TTL.
+// tableStore.ts imports this module dynamically, so the build puts it, with the DynamoDB client,
+// into a chunk loaded only when a send asks the table, as it does the SES client (lambda/mail/sesSdk.ts).
 
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { MailConfig } from '../config.ts';
-import type { DynamoDBClient } from './dynamoDbSdk.ts';
+import { LIMIT_CONNECTION_TIMEOUT_MS } from '../deadlines.ts';
+import { defaultProvider } from '../mail/credentialChain.ts';
 import { judge, type LimitStore, type Reservation, type UserRecord } from './store.ts';
 import { LIMIT_TABLE_KEY, LIMIT_TABLE_TTL_ATTRIBUTE } from './tableSchema.ts';
 import { DUPLICATE_WINDOW_MS, nextUtcMidnight } from './window.ts';
 
-type DynamoDbSdk = typeof import('./dynamoDbSdk.ts');
-
-interface DynamoDbStoreConfig extends Pick<MailConfig, 'region' | 'credentials'> {
+export interface DynamoDbStoreConfig extends Pick<MailConfig, 'region' | 'credentials'> {
   readonly table: string;
+}
+
+/**
+ * In the SES region, with the SES key when one is configured (provisioning attaches the table's
+ * policy to the same user), else the default chain. No endpoint is set: the SDK's
+ * AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL point the same bundle at a local DynamoDB.
+ */
+function createDynamoDbClient(config: DynamoDbStoreConfig): DynamoDBClient {
+  return new DynamoDBClient({
+    region: config.region,
+    // With a configured key the chain is never asked, and never loaded (credentialChain.ts).
+    ...(config.credentials ? { credentials: config.credentials } : { credentialDefaultProvider: defaultProvider }),
+    // Never retried: a retry of an update whose answer was lost would find its own reservation
+    // and hear "just sent". A failure fails open instead (limiter.ts).
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: LIMIT_CONNECTION_TIMEOUT_MS },
+  });
 }
 
 /** A count per day in one row: a new day's attribute starts from nothing, with no read first. */
@@ -65,31 +84,17 @@ function recordOf(item: Item, day: string): UserRecord {
   };
 }
 
+/** Built once per container, on the first send that asks the table; later sends reuse its connection. */
 export function dynamoDbStore(config: DynamoDbStoreConfig): LimitStore {
-  // Loaded and built on the first send that asks the table, then kept for the container's life:
-  // no other request pays for the DynamoDB client, and later sends reuse its connection.
-  let client: Promise<{ sdk: DynamoDbSdk; client: DynamoDBClient }> | undefined;
-  const dynamoDb = () => {
-    if (!client) {
-      const loading = import('./dynamoDbSdk.ts').then((sdk) => ({ sdk, client: sdk.createDynamoDbClient(config) }));
-      // A failed load must not be remembered for the life of the container: the next send tries again.
-      loading.catch(() => {
-        if (client === loading) client = undefined;
-      });
-      client = loading;
-    }
-    return client;
-  };
-
+  const client = createDynamoDbClient(config);
   return {
     name: 'dynamodb',
     async reserve(reservation, cap, signal) {
-      const { sdk, client } = await dynamoDb();
       // Twice at most: a refusal whose reason is gone by the time it is read (a reservation given
       // back in between) is asked again once; a row that keeps changing fails open (limiter.ts).
       for (let attempt = 1; attempt <= 2; attempt++) {
         try {
-          await client.send(new sdk.UpdateItemCommand(reserveInput(config.table, reservation, cap)), {
+          await client.send(new UpdateItemCommand(reserveInput(config.table, reservation, cap)), {
             abortSignal: signal,
           });
           return { kind: 'allowed' };
@@ -97,7 +102,7 @@ export function dynamoDbStore(config: DynamoDbStoreConfig): LimitStore {
           if (!isConditionFailure(error)) throw error;
         }
         const { Item } = await client.send(
-          new sdk.GetItemCommand({
+          new GetItemCommand({
             TableName: config.table,
             Key: { [LIMIT_TABLE_KEY]: { S: reservation.userKey } },
             ConsistentRead: true,
@@ -112,10 +117,9 @@ export function dynamoDbStore(config: DynamoDbStoreConfig): LimitStore {
       throw Object.assign(new Error('The limit row changed under every attempt.'), { name: 'LimitRowChanging' });
     },
     async release(reservation, signal) {
-      const { sdk, client } = await dynamoDb();
       try {
         await client.send(
-          new sdk.UpdateItemCommand({
+          new UpdateItemCommand({
             TableName: config.table,
             Key: { [LIMIT_TABLE_KEY]: { S: reservation.userKey } },
             UpdateExpression: 'ADD #day :minusOne REMOVE #lastMail, #lastAt',

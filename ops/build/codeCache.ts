@@ -92,6 +92,8 @@ export async function trainCodeCache(outDir: string, { node, memoryMb }: CodeCac
       [ENV.secretAccessKey]: 'training-only-secret-not-a-real-key',
       [ENV.skillId]: TRAINING_SKILL_ID,
       AWS_ENDPOINT_URL_SES: standIns.url,
+      // A limit table the deploy build embedded is asked here, never in AWS.
+      AWS_ENDPOINT_URL_DYNAMODB: standIns.url,
       AWS_CONFIG_FILE: join(work, 'no-aws-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-aws-credentials'),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
