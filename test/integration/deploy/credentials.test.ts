@@ -67,6 +67,7 @@ describe('from the provisioning output to the handler’s configuration', () => 
         region: 'ap-northeast-1',
         credentials: { accessKeyId: 'FAKE-DEPLOY-KEY-FAKE', secretAccessKey: fakeSecret },
       },
+      limits: { perUserPerDay: 10 },
       skillId: SKILL_ID,
       problems: [],
     });
