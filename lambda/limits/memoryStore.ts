@@ -1,6 +1,6 @@
 // The count in this container's memory: what the skill uses without MAIL_LIMIT_TABLE. Best
 // effort, since each Lambda container counts alone, and bounded, so a flood of users cannot
-// grow it without end: past the bound, the users not seen for longest are forgotten.
+// grow it without end: past the bound, the user not heard from for longest is forgotten.
 
 import { judge, type LimitStore, type UserRecord } from './store.ts';
 
@@ -32,13 +32,18 @@ export function memoryStore(maxUsers: number = MEMORY_STORE_MAX_USERS): LimitSto
           ? stored
           : { day: reservation.day, mailsToday: 0, lastMail: stored?.lastMail, lastAt: stored?.lastAt };
       const judgement = judge(record, reservation, cap);
-      if (judgement.kind === 'allowed')
-        write(reservation.userKey, {
-          day: reservation.day,
-          mailsToday: record.mailsToday + 1,
-          lastMail: reservation.fingerprint,
-          lastAt: reservation.at,
-        });
+      // Written back even when refused: a user at the cap is the last one to forget.
+      write(
+        reservation.userKey,
+        judgement.kind === 'allowed'
+          ? {
+              day: reservation.day,
+              mailsToday: record.mailsToday + 1,
+              lastMail: reservation.fingerprint,
+              lastAt: reservation.at,
+            }
+          : record,
+      );
       return judgement;
     },
     async release(reservation) {

@@ -25,15 +25,15 @@ export type WaitForReset =
   | { readonly unit: 'minutes'; readonly count: number }
   | { readonly unit: 'hours'; readonly count: number };
 
-// Minutes are rounded up to these steps: "less than 15 minutes" is as useful as "less than 13".
-const MINUTE_STEPS = [1, 5, 10, 15, 20, 30, 45, 60] as const;
+// Minutes are rounded up to these steps: "15 minutes or less" is as useful as "13 minutes or less".
+const MINUTE_STEPS = [1, 5, 10, 15, 20, 30, 45] as const;
 
 /**
- * From now until the reset, rounded up so that "in less than N" stays true: 5 h 10 min is
- * "less than 6 hours", 12 minutes "less than 15 minutes". An hour or less is said in minutes.
+ * From now until the reset, rounded up so that "in N or less" stays true: 5 h 10 min is 6 hours,
+ * 12 minutes is 15 minutes; past 45 minutes it is said in hours.
  */
 export function waitForReset(nowMs: number, resetsAtMs: number): WaitForReset {
   const minutes = Math.max(1, Math.ceil((resetsAtMs - nowMs) / 60_000));
-  if (minutes <= 60) return { unit: 'minutes', count: MINUTE_STEPS.find((step) => step >= minutes) ?? 60 };
-  return { unit: 'hours', count: Math.ceil(minutes / 60) };
+  const step = MINUTE_STEPS.find((candidate) => candidate >= minutes);
+  return step === undefined ? { unit: 'hours', count: Math.ceil(minutes / 60) } : { unit: 'minutes', count: step };
 }
