@@ -12,6 +12,7 @@ import { ENV } from '../../lambda/config.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
 import { PROJECT_ROOT, shownPath } from '../../ops/paths.ts';
 import { intentRequest, launchRequest } from '../../testkit/envelopes.ts';
+import { LOCAL_SKILL_ENVIRONMENT } from '../../testkit/placeholders.ts';
 import { startProfileApi } from '../../testkit/profileApi.ts';
 import { startSesOutbox } from '../../testkit/ses/outbox.ts';
 import { type GeneratedBlock, markdownFlag } from '../generatedBlock.ts';
@@ -161,8 +162,8 @@ async function main(): Promise<number> {
 function childEnvironment(outboxUrl: string): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
+    ...LOCAL_SKILL_ENVIRONMENT,
     [ENV.fromAddress]: 'bench-sender@example.com',
-    [ENV.region]: 'us-east-1',
     [ENV.accessKeyId]: BENCH_KEY.id,
     [ENV.secretAccessKey]: BENCH_KEY.secret,
     AWS_ENDPOINT_URL_SES: outboxUrl,

@@ -28,8 +28,8 @@ Options:
   --no-email              the profile has no email address
   --no-email-permission   the user has not granted the skill the email permission
   --ses BEHAVIOUR         how the local SES answers (default: accept): ${Object.keys(SES_BEHAVIOURS).join(', ')}
-  --skill-id ID           the skill ID in each request (default: .ask/ask-states.json, else a local ID;
-                          with --replay, the file's skillId)
+  --skill-id ID           the local skill's SKILL_ID and the ID in every request (default: the first
+                          replayed file's skillId, else .ask/ask-states.json, else a local ID)
   --replay FILE           replay FILE and check its "expect" list; may be given more than once
   --json                  print one JSON object per turn (requests, responses, mails) instead of lines
   --logs                  also print the skill's own log lines, on standard error
@@ -111,10 +111,8 @@ function describeUser(user: SimulatedUser): string {
   return `${email}, ${name}, email permission ${user.emailPermission ? 'granted' : 'not granted'}`;
 }
 
-async function talk(simulator: Simulator, settings: Settings): Promise<number> {
+async function talk(simulator: Simulator, settings: Settings, skillId: string): Promise<number> {
   const locale = settings.locale ?? 'en-US';
-  // The deployed skill's ID, which `ask deploy` recorded, else the local placeholder ID.
-  const skillId = settings.skillId ?? (await readSkillId(ASK_STATES_FILE, 'default')).skillId ?? LOCAL_SKILL_ID;
   const matcher = matcherFor(locale);
   const interactive = Boolean(process.stdin.isTTY);
   const [oneShot, launch] = matcher.examples();
@@ -172,7 +170,12 @@ runCommand(USAGE, 'The dialog simulator stopped', async () => {
     return 2;
   }
 
+  // The skill answers one skill ID, as in Lambda (its SKILL_ID): --skill-id, else the first replayed
+  // file's, else the deployed skill's (which `ask deploy` recorded), else the local placeholder ID.
+  const skillId =
+    settings.skillId ?? files[0]?.skillId ?? (await readSkillId(ASK_STATES_FILE, 'default')).skillId ?? LOCAL_SKILL_ID;
   const simulator = await startSimulator({
+    skillId,
     user: { ...DEFAULT_USER, ...settings.user },
     ...(settings.ses ? { ses: settings.ses } : {}),
     ...(settings.bundleDir ? { bundleDir: settings.bundleDir } : {}),
@@ -180,7 +183,8 @@ runCommand(USAGE, 'The dialog simulator stopped', async () => {
   });
   try {
     if (settings.logs) for (const line of simulator.lambda.coldStartLogs) inform(logLine(line));
-    const code = files.length > 0 ? await replayAll(simulator, files, settings) : await talk(simulator, settings);
+    const code =
+      files.length > 0 ? await replayAll(simulator, files, settings) : await talk(simulator, settings, skillId);
     if (settings.keepOpen) {
       inform(`The outbox stays open at ${simulator.outboxUrl}; press Ctrl-C to stop.`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));

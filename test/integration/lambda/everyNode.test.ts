@@ -15,7 +15,7 @@ import { defaultNodePaths, machineNode } from '../../../devtools/bench/nodes.ts'
 import { buildLambda } from '../../../ops/build/bundle.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
-import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
+import { LOCAL_SKILL_ENVIRONMENT } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 
@@ -53,10 +53,8 @@ function runOn(node: string, envelopes: RequestEnvelope[]): Promise<{ node: stri
   const env = {
     PATH: process.env.PATH ?? '',
     AWS_ENDPOINT_URL_SES: outbox.url,
+    ...LOCAL_SKILL_ENVIRONMENT,
     SES_FROM_ADDRESS: 'sender@example.com',
-    SES_ACCESS_KEY_ID: PLACEHOLDER_KEY.accessKeyId,
-    SES_SECRET_ACCESS_KEY: PLACEHOLDER_KEY.secretAccessKey,
-    SES_REGION: 'us-east-1',
   };
   return new Promise((resolve, reject) => {
     execFile(
