@@ -3,8 +3,6 @@
 // socket at the deadline, so neither a foreign endpoint nor a huge or endless answer can hurt.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { services } from 'ask-sdk-model';
 import { type ApiOrigin, isAllowedApiUrl, originOf } from './apiOrigins.ts';
 
@@ -53,8 +51,11 @@ export class BoundedApiClient implements services.ApiClient {
       return Promise.reject(new ApiEndpointNotAllowedError(originOf(request.url)));
     }
     const url = new URL(request.url);
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const deadline = AbortSignal.timeout(timeoutMs);
+    // Loaded on the first call, not at cold start (a LaunchRequest never needs TLS), and past the
+    // bundler, which would otherwise make a chunk of each.
+    const { request: send } =
+      url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
     return new Promise((resolve, reject) => {
       const outgoing = send(url, { method: request.method, headers: headerObject(request.headers), signal: deadline });
       // One outcome, however many events follow: destroying the request also errors it.
