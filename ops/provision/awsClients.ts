@@ -7,6 +7,11 @@ import { STSClient } from '@aws-sdk/client-sts';
 
 export interface AwsClients {
   readonly iam: IAMClient;
+  /**
+   * IAM with no retry, for CreateAccessKey only: an answer lost after IAM made the key would
+   * make the SDK's retry create a second key, whose secret nobody holds either.
+   */
+  readonly iamSingleAttempt: IAMClient;
   readonly ses: SESClient;
   readonly sts: STSClient;
 }
@@ -26,11 +31,17 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.http ? { requestHandler: options.http } : {}),
   };
-  return { iam: new IAMClient(common), ses: new SESClient(common), sts: new STSClient(common) };
+  return {
+    iam: new IAMClient(common),
+    iamSingleAttempt: new IAMClient({ ...common, maxAttempts: 1 }),
+    ses: new SESClient(common),
+    sts: new STSClient(common),
+  };
 }
 
 export function destroyAwsClients(clients: AwsClients): void {
   clients.iam.destroy();
+  clients.iamSingleAttempt.destroy();
   clients.ses.destroy();
   clients.sts.destroy();
 }

@@ -19,6 +19,8 @@ the IAM policy ${POLICY_NAME} (only ses:SendEmail and ses:SendRawEmail, from ADD
 the IAM user ${USER_NAME} (programmatic access only) with that policy attached,
 and one access key, whose secret is written to a git-ignored file and never printed.
 It also asks SES to verify ADDRESS and tells you whether the account is in the SES sandbox.
+Before it changes anything it checks everything the user may do (its policies, its groups'
+policies, its permissions boundary) and stops, naming each one, if it could do more than send mail.
 It signs in with your administrator credentials from the AWS SDK's usual chain
 (environment variables, --profile, SSO). Running it again changes nothing that is in place.
 
@@ -37,6 +39,9 @@ Options:
                              keys this tool created other than the one in --out. Refused while
                              that key has never been used, unless --yes
   --group NAME               attach the policy through this IAM group instead of to the user
+  --adopt                    use a user, group or policy of these names that this tool did not
+                             create, as it is (a policy only if its document is exactly this
+                             tool's); the user's permissions are still checked
   --any-sender               allow sending from any identity and address (Resource "*"): not least privilege
   --verify-recipient ADDRESS ask SES to verify a recipient too (needed in the SES sandbox); repeatable
   --teardown                 delete everything this tool created (keys, attachments, group, user,
@@ -67,6 +72,8 @@ export interface ProvisionOptions {
   readonly dryRun: boolean;
   readonly rotateKey: boolean;
   readonly group?: string;
+  /** Use a user, group or policy of the tool's names that the tool did not create (steps/ownership.ts). */
+  readonly adopt: boolean;
   readonly anySender: boolean;
   readonly verifyRecipients: readonly string[];
   readonly yes: boolean;
@@ -104,6 +111,7 @@ export function parseCommand(
       'rotate-key': { type: 'boolean', default: false },
       'retire-old-key': { type: 'boolean', default: false },
       group: { type: 'string' },
+      adopt: { type: 'boolean', default: false },
       'any-sender': { type: 'boolean', default: false },
       'verify-recipient': { type: 'string', multiple: true, default: [] },
       teardown: { type: 'boolean', default: false },
@@ -136,7 +144,11 @@ export function parseCommand(
   if (values.group !== undefined && !IAM_NAME.test(values.group))
     throw new UsageError(`--group "${values.group}" is not a valid IAM group name.`);
   const provisioningOnly =
-    values['rotate-key'] || values['any-sender'] || values.group !== undefined || values['verify-recipient'].length > 0;
+    values['rotate-key'] ||
+    values['any-sender'] ||
+    values.adopt ||
+    values.group !== undefined ||
+    values['verify-recipient'].length > 0;
   if (teardown && (retire || provisioningOnly)) {
     throw new UsageError('--teardown takes only --region, --profile, --out, --dry-run, --yes and --json.');
   }
@@ -161,6 +173,7 @@ export function parseCommand(
       dryRun: values['dry-run'],
       rotateKey: values['rotate-key'],
       ...(values.group ? { group: values.group } : {}),
+      adopt: values.adopt,
       anySender: values['any-sender'],
       verifyRecipients: values['verify-recipient'],
       yes: values.yes,

@@ -1,36 +1,44 @@
 // The provisioning run, step by step in the order that keeps every interruption safe to
-// repeat: nothing is created before the account and region are known to work, and the
-// key is created last, when everything it needs is in place.
+// repeat: first only reads (the account, the sender, who made what, everything the user may do),
+// and a refusal there changes nothing; then the changes, with the key created last, when
+// everything it needs is in place.
 
 import { maskAddress } from '../../lambda/log.ts';
 import { shownPath } from '../paths.ts';
+import { grantedPolicies } from './managedPolicies.ts';
 import { deployCommand, retireOldKeyCommand } from './options.ts';
-import { buildMailAccessPolicy, MAIL_ACTIONS } from './policyDocument.ts';
 import type { Summary } from './report.ts';
 import { ensureAccessKey } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import { ensureAttached } from './steps/attachment.ts';
+import { auditPermissions } from './steps/audit.ts';
 import type { StepContext } from './steps/context.ts';
+import { checkOwnership, readGroupState, readPolicyState } from './steps/ownership.ts';
 import { ensurePolicy } from './steps/policy.ts';
-import { checkSending, ensureRecipientsVerified, ensureSenderVerified } from './steps/ses.ts';
-import { ensureUser } from './steps/user.ts';
+import { checkSending, ensureRecipientsVerified, ensureSenderVerified, readSender } from './steps/ses.ts';
+import { ensureUser, readUser } from './steps/user.ts';
 
 export async function provision(context: StepContext, fromAddress: string): Promise<Summary> {
   const { options, report } = context;
   const account = await findAccount(context);
-  const sender = await ensureSenderVerified(context, fromAddress);
+  const senderReading = await readSender(context, fromAddress);
+  const policies = grantedPolicies({
+    account,
+    options,
+    fromAddress,
+    senderDomainVerified: senderReading.domainVerified,
+  });
+  const found = {
+    user: await readUser(context),
+    policies: await Promise.all(policies.map((policy) => readPolicyState(context, policy))),
+    group: options.group ? await readGroupState(context, options.group) : undefined,
+  };
+  checkOwnership(context, found);
+  await auditPermissions(context, found.user, policies, found.group);
+
+  const sender = await ensureSenderVerified(context, fromAddress, senderReading);
   await ensureRecipientsVerified(context, options.verifyRecipients);
   const sending = await checkSending(context);
-
-  const document = buildMailAccessPolicy({
-    partition: account.partition,
-    region: options.region,
-    accountId: account.accountId,
-    fromAddress,
-    domainIdentity: sender.domainVerified,
-    recipientIdentities: options.verifyRecipients,
-    anySender: options.anySender,
-  });
   if (options.anySender) {
     report.step(
       'policy scope',
@@ -38,16 +46,9 @@ export async function provision(context: StepContext, fromAddress: string): Prom
       '--any-sender: the key may send from any identity and any From address of this account; not least privilege',
     );
   }
-  const recipients =
-    options.verifyRecipients.length > 0
-      ? ` (SES also checks the sandbox recipients ${options.verifyRecipients.map(maskAddress).join(', ')})`
-      : '';
-  const scope = options.anySender
-    ? `${MAIL_ACTIONS.join(' and ')} from any identity`
-    : `${MAIL_ACTIONS.join(' and ')} from ${maskAddress(fromAddress)} only${recipients}`;
-  const policyArn = await ensurePolicy(context, account, document, scope);
-  const user = await ensureUser(context);
-  await ensureAttached(context, user, policyArn);
+  for (const state of found.policies) await ensurePolicy(context, state);
+  const user = await ensureUser(context, found.user);
+  await ensureAttached(context, user, policies, found.group);
   const key = await ensureAccessKey(context, user, fromAddress);
 
   const shownFile = shownPath(options.outFile);

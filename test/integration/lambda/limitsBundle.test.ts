@@ -15,7 +15,7 @@ import { CHUNKS_DIR } from '../../../ops/build/lazyChunks.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../../testkit/dynamoDb/localDynamoDb.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
-import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
+import { LOCAL_SKILL_ENVIRONMENT } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 
@@ -96,10 +96,7 @@ function container(
         AWS_ENDPOINT_URL_SES: ses.url,
         AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        SES_FROM_ADDRESS: 'sender@example.com',
-        SES_ACCESS_KEY_ID: PLACEHOLDER_KEY.accessKeyId,
-        SES_SECRET_ACCESS_KEY: PLACEHOLDER_KEY.secretAccessKey,
-        SES_REGION: 'us-east-1',
+        ...LOCAL_SKILL_ENVIRONMENT,
         ...environment,
       },
       stdio: ['pipe', 'pipe', 'pipe'],
