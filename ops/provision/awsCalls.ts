@@ -5,7 +5,8 @@
 import { explainAwsError, ProvisionError } from './errors.ts';
 import type { Permission } from './permissions.ts';
 
-const NOT_FOUND = new Set(['NoSuchEntity', 'NoSuchEntityException']);
+// IAM's word, and DynamoDB's for a table that does not exist.
+const NOT_FOUND = new Set(['NoSuchEntity', 'NoSuchEntityException', 'ResourceNotFoundException']);
 
 function isNotFound(error: unknown): boolean {
   const e = (error && typeof error === 'object' ? error : {}) as { name?: unknown; Code?: unknown };

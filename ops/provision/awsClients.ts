@@ -1,6 +1,7 @@
-// The three AWS clients provisioning uses, signed in with the administrator's credentials
-// from the SDK's standard chain (environment, --profile, SSO …).
+// The AWS clients provisioning uses, signed in with the administrator's credentials from the
+// SDK's standard chain (environment, --profile, SSO …).
 
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SESClient, type SESClientConfig } from '@aws-sdk/client-ses';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -14,6 +15,8 @@ export interface AwsClients {
   readonly iamSingleAttempt: IAMClient;
   readonly ses: SESClient;
   readonly sts: STSClient;
+  /** The limit table's control plane (--limit-table). */
+  readonly dynamoDb: DynamoDBClient;
 }
 
 export interface AwsClientOptions {
@@ -24,7 +27,7 @@ export interface AwsClientOptions {
   readonly http?: SESClientConfig['requestHandler'];
 }
 
-/** No endpoint is set: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM, _SES, _STS point the command at local stand-ins. */
+/** No endpoint is set: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM, _SES, _STS, _DYNAMODB point the command at local stand-ins. */
 export function createAwsClients(options: AwsClientOptions): AwsClients {
   const common = {
     region: options.region,
@@ -36,6 +39,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     iamSingleAttempt: new IAMClient({ ...common, maxAttempts: 1 }),
     ses: new SESClient(common),
     sts: new STSClient(common),
+    dynamoDb: new DynamoDBClient(common),
   };
 }
 
@@ -44,4 +48,5 @@ export function destroyAwsClients(clients: AwsClients): void {
   clients.iamSingleAttempt.destroy();
   clients.ses.destroy();
   clients.sts.destroy();
+  clients.dynamoDb.destroy();
 }

@@ -3,12 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { DEFAULT_REGION, isPlausibleAddress, isRegionName } from '../../lambda/config.ts';
+import { DEFAULT_REGION, isPlausibleAddress, isRegionName, isTableName } from '../../lambda/config.ts';
 import { parseFlags, UsageError } from '../cli.ts';
 import { DEFAULT_CREDENTIALS_FILE } from '../credentialsFile.ts';
 import { CREDENTIALS_FILE_VARIABLE } from '../deploy/embeddedConfig.ts';
 import { PROJECT_ROOT } from '../paths.ts';
-import { POLICY_NAME, USER_NAME } from './names.ts';
+import { LIMIT_POLICY_NAME, POLICY_NAME, USER_NAME } from './names.ts';
 
 export const USAGE = `Usage: npm run provision -- --from ADDRESS [options]
        npm run provision -- --retire-old-key [options]
@@ -44,8 +44,12 @@ Options:
                              tool's); the user's permissions are still checked
   --any-sender               allow sending from any identity and address (Resource "*"): not least privilege
   --verify-recipient ADDRESS ask SES to verify a recipient too (needed in the SES sandbox); repeatable
+  --limit-table NAME         count each user's mails in this DynamoDB table (created on demand,
+                             with a TTL), so every Lambda container shares one daily cap: adds
+                             the policy ${LIMIT_POLICY_NAME} (dynamodb:UpdateItem and GetItem on that
+                             table only) and writes MAIL_LIMIT_TABLE to the key file (docs/limits.md)
   --teardown                 delete everything this tool created (keys, attachments, group, user,
-                             policy) and the key file
+                             policies, limit table) and the key file
   --yes                      do not ask before --teardown; with --retire-old-key, retire even
                              though the new key has never been used
   --json                     print one JSON document instead of lines (never contains the secret)
@@ -54,6 +58,7 @@ Options:
 Examples:
   npm run provision -- --from you@example.com --dry-run
   npm run provision -- --from you@example.com --region eu-west-1 --profile admin
+  npm run provision -- --from you@example.com --limit-table AlexaSkillMailLimit
   npm run provision -- --from you@example.com --rotate-key   # rotation 1/3: a new key, the old one kept
   npx ask deploy                                             # rotation 2/3: the skill gets the new key
   npm run provision -- --retire-old-key                      # rotation 3/3: the old key is deleted
@@ -76,6 +81,8 @@ export interface ProvisionOptions {
   readonly adopt: boolean;
   readonly anySender: boolean;
   readonly verifyRecipients: readonly string[];
+  /** --limit-table: the DynamoDB table the skill counts mails in (steps/limitTable.ts). */
+  readonly limitTable?: string;
   readonly yes: boolean;
   readonly json: boolean;
 }
@@ -114,6 +121,7 @@ export function parseCommand(
       adopt: { type: 'boolean', default: false },
       'any-sender': { type: 'boolean', default: false },
       'verify-recipient': { type: 'string', multiple: true, default: [] },
+      'limit-table': { type: 'string' },
       teardown: { type: 'boolean', default: false },
       yes: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -143,11 +151,17 @@ export function parseCommand(
     throw new UsageError(`--profile "${values.profile}" is not a profile name.`);
   if (values.group !== undefined && !IAM_NAME.test(values.group))
     throw new UsageError(`--group "${values.group}" is not a valid IAM group name.`);
+  const limitTable = values['limit-table']?.trim();
+  if (limitTable !== undefined && !isTableName(limitTable))
+    throw new UsageError(
+      `--limit-table "${limitTable}" is not a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), such as ${LIMIT_POLICY_NAME}.`,
+    );
   const provisioningOnly =
     values['rotate-key'] ||
     values['any-sender'] ||
     values.adopt ||
     values.group !== undefined ||
+    limitTable !== undefined ||
     values['verify-recipient'].length > 0;
   if (teardown && (retire || provisioningOnly)) {
     throw new UsageError('--teardown takes only --region, --profile, --out, --dry-run, --yes and --json.');
@@ -176,6 +190,7 @@ export function parseCommand(
       adopt: values.adopt,
       anySender: values['any-sender'],
       verifyRecipients: values['verify-recipient'],
+      ...(limitTable ? { limitTable } : {}),
       yes: values.yes,
       json: values.json,
     },

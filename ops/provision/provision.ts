@@ -13,6 +13,7 @@ import { findAccount } from './steps/account.ts';
 import { ensureAttached } from './steps/attachment.ts';
 import { auditPermissions } from './steps/audit.ts';
 import type { StepContext } from './steps/context.ts';
+import { checkLimitTable, ensureLimitTable, readLimitTable, recordLimitTableInKeyFile } from './steps/limitTable.ts';
 import { checkOwnership, readGroupState, readPolicyState } from './steps/ownership.ts';
 import { ensurePolicy } from './steps/policy.ts';
 import { checkSending, ensureRecipientsVerified, ensureSenderVerified, readSender } from './steps/ses.ts';
@@ -32,8 +33,10 @@ export async function provision(context: StepContext, fromAddress: string): Prom
     user: await readUser(context),
     policies: await Promise.all(policies.map((policy) => readPolicyState(context, policy))),
     group: options.group ? await readGroupState(context, options.group) : undefined,
+    limitTable: options.limitTable ? await readLimitTable(context, options.limitTable) : undefined,
   };
   checkOwnership(context, found);
+  if (found.limitTable) checkLimitTable(context, found.limitTable);
   await auditPermissions(context, found.user, policies, found.group);
 
   const sender = await ensureSenderVerified(context, fromAddress, senderReading);
@@ -46,10 +49,12 @@ export async function provision(context: StepContext, fromAddress: string): Prom
       '--any-sender: the key may send from any identity and any From address of this account; not least privilege',
     );
   }
+  if (found.limitTable) await ensureLimitTable(context, found.limitTable);
   for (const state of found.policies) await ensurePolicy(context, state);
   const user = await ensureUser(context, found.user);
   await ensureAttached(context, user, policies, found.group);
   const key = await ensureAccessKey(context, user, fromAddress);
+  if (options.limitTable) await recordLimitTableInKeyFile(context, options.limitTable);
 
   const shownFile = shownPath(options.outFile);
   const next: string[] = [];

