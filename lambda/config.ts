@@ -78,15 +78,22 @@ export function isTableName(value: string): boolean {
   return TABLE_NAME_SHAPE.test(value);
 }
 
+/** A daily cap as written ("10", "0"): the number, or undefined when it is not one from 0 to the maximum. */
+export function parseMailLimit(text: string): number | undefined {
+  const value = text.trim();
+  return /^\d+$/.test(value) && Number(value) <= MAIL_LIMIT_MAX ? Number(value) : undefined;
+}
+
+/** What a daily cap must be, for the sentence that refuses another value. */
+export const MAIL_LIMIT_RULE = `a whole number from 0 (no cap) to ${MAIL_LIMIT_MAX}`;
+
 function readLimits(env: Environment, problems: string[]): LimitConfig {
   const capText = read(env, ENV.mailLimitPerUserPerDay);
   let perUserPerDay = DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY;
   if (capText !== undefined) {
-    if (/^\d+$/.test(capText) && Number(capText) <= MAIL_LIMIT_MAX) perUserPerDay = Number(capText);
-    else
-      problems.push(
-        `${ENV.mailLimitPerUserPerDay} "${capText}" is not a whole number from 0 (no cap) to ${MAIL_LIMIT_MAX}.`,
-      );
+    const cap = parseMailLimit(capText);
+    if (cap !== undefined) perUserPerDay = cap;
+    else problems.push(`${ENV.mailLimitPerUserPerDay} "${capText}" is not ${MAIL_LIMIT_RULE}.`);
   }
   const table = read(env, ENV.mailLimitTable);
   if (table !== undefined && !isTableName(table))
