@@ -1,6 +1,6 @@
 // Gathers what the ASK CLI build hook embeds in the Lambda bundle (lambda/deployConfig.ts):
-// the provisioning output (the AlexaSkillMailSender key, its region and the sender address)
-// and the deployed skill's ID. Nothing here prints or returns a secret in readable form.
+// the provisioning output (the AlexaSkillMailSender key, its region, the sender address and
+// the configuration set, if any) and the deployed skill's ID. Nothing here prints or returns a secret in readable form.
 
 import { ENV, loadConfig } from '../../lambda/config.ts';
 import { maskAddress } from '../../lambda/log.ts';
@@ -46,6 +46,8 @@ export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}):
     [ENV.region]: credentials[ENV.region],
     [ENV.fromAddress]: credentials[ENV.fromAddress],
   };
+  const configurationSet = credentials[ENV.configurationSet];
+  if (configurationSet) values[ENV.configurationSet] = configurationSet;
   // The same check the skill makes at cold start, now, while the deploy can still stop.
   const problems = loadConfig(values).problems;
   if (problems.length > 0)
@@ -60,6 +62,9 @@ export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}):
     `${ENV.secretAccessKey} (hidden)`,
     `${ENV.region} ${values[ENV.region]}`,
     `${ENV.fromAddress} ${maskAddress(values[ENV.fromAddress]!)}`,
+    configurationSet
+      ? `${ENV.configurationSet} ${configurationSet}`
+      : `${ENV.configurationSet} not set: SES reports no bounces or complaints to you (docs/deliverability.md)`,
     'reason' in skill
       ? `${ENV.skillId} not embedded: ${skill.reason}; only the function's Alexa trigger checks the skill ID until the next deploy`
       : `${ENV.skillId} ${skill.skillId} (from ${shownPath(askStatesFile)})`,
