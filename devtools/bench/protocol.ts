@@ -1,6 +1,8 @@
 // What the benchmark's child processes are told (environment variables) and what they answer
 // (one JSON line on file descriptor 3), shared by both sides so that neither can drift.
 
+import type { CacheOutcome } from '../../lambda/codeCache.ts';
+
 /** The child writes its one report here, so the skill's own log lines on stdout stay apart. */
 export const REPORT_FD = 3;
 
@@ -26,7 +28,7 @@ export const CHILD_ENV = {
 } as const;
 
 export interface ColdReport {
-  /** performance.now() (ms since the process started) when the bundle started loading, when it was loaded, when the answer came. */
+  /** Milliseconds since the process started (process.uptime()) when the bundle started loading, when it was loaded, when the answer came. */
   readonly loadStartMs: number;
   readonly loadedMs: number;
   readonly answeredMs: number;
@@ -38,8 +40,8 @@ export interface ColdReport {
   readonly cardTitle?: string;
   /** With BENCH_LIST_FILES: every file in require.cache. */
   readonly loadedFiles?: string[];
-  /** module.getCompileCacheDir(), when the compile cache is on (NODE_COMPILE_CACHE, Node ≥ 22.1). */
-  readonly compileCacheDir?: string;
+  /** What V8 did with each file's code cache, when the build has the project's loader (index.js). */
+  readonly codeCache?: Readonly<Record<string, CacheOutcome>>;
 }
 
 export interface LatencyReport {

@@ -6,13 +6,16 @@
 import type { RequestEnvelope } from 'ask-sdk-model';
 import { en } from '../../lambda/messages/en.ts';
 import type { SesOutbox } from '../../testkit/ses/outbox.ts';
-import { runChild } from './children.ts';
+import { type Launcher, runChild } from './children.ts';
 import { CHILD_ENV, type LatencyReport, type ThroughputReport } from './protocol.ts';
 import type { Variant } from './variants.ts';
 
 export interface WarmOptions {
-  /** The node executable the warm process runs on. */
+  /** The node executable the warm process runs on, with these arguments (Lambda's flags). */
   readonly node: string;
+  readonly nodeArguments: readonly string[];
+  /** Starts it inside a CPU share (cpuShare.ts). */
+  readonly launcher?: Launcher | undefined;
   readonly runner: string;
   readonly env: Readonly<Record<string, string>>;
   readonly event: RequestEnvelope;
@@ -43,7 +46,7 @@ export async function measureLatency(
   warmUp: number,
   options: WarmOptions,
 ): Promise<LatencyReport> {
-  if (!variant.rawSdk) throw new Error(`the ${variant.label} names no SES client to compare with`);
+  if (!variant.rawSdk) throw new Error(`the ${variant.name} build names no SES client to compare with`);
   await options.outbox.clear();
   const env = childEnv(variant, options, {
     [CHILD_ENV.mode]: 'latency',
@@ -51,12 +54,17 @@ export async function measureLatency(
     [CHILD_ENV.warmUp]: String(warmUp),
     [CHILD_ENV.rawSdk]: variant.rawSdk,
   });
-  const { report } = await runChild<LatencyReport>([options.runner], { node: options.node, env, timeoutMs: 600_000 });
+  const { report } = await runChild<LatencyReport>([...options.nodeArguments, options.runner], {
+    node: options.node,
+    env,
+    timeoutMs: 600_000,
+    ...(options.launcher ? { launcher: options.launcher } : {}),
+  });
   const expected = warmUp + requests;
   const inOutbox = (await options.outbox.mails()).length;
   if (report!.confirmed !== expected || report!.rawAccepted !== expected || inOutbox !== 2 * expected) {
     throw new Error(
-      `the ${variant.label} confirmed ${report!.confirmed} of ${expected} mails and SES accepted ${report!.rawAccepted} of ${expected} raw sends, but the outbox holds ${inOutbox}`,
+      `the ${variant.name} build confirmed ${report!.confirmed} of ${expected} mails and SES accepted ${report!.rawAccepted} of ${expected} raw sends, but the outbox holds ${inOutbox}`,
     );
   }
   await options.outbox.clear();
@@ -88,7 +96,7 @@ export async function measureThroughput(
     [CHILD_ENV.warmUp]: String(warmUp),
     [CHILD_ENV.concurrency]: String(concurrency),
   });
-  const { report, stdout } = await runChild<ThroughputReport>([options.runner], {
+  const { report, stdout } = await runChild<ThroughputReport>([...options.nodeArguments, options.runner], {
     node: options.node,
     env,
     captureStdout: true,
@@ -104,7 +112,7 @@ export async function measureThroughput(
   const duplicated = inOutbox.length - delivered.size;
   if (lost > 0 || duplicated > 0 || report!.confirmed !== expected) {
     throw new Error(
-      `the ${variant.label} confirmed ${report!.confirmed} of ${expected} mails, but the outbox holds ${inOutbox.length} (${lost} lost, ${duplicated} duplicated or unconfirmed)`,
+      `the ${variant.name} build confirmed ${report!.confirmed} of ${expected} mails, but the outbox holds ${inOutbox.length} (${lost} lost, ${duplicated} duplicated or unconfirmed)`,
     );
   }
   const figures = { ...report!, mailsPerSecond: mails / report!.seconds, inOutbox: inOutbox.length, lost, duplicated };

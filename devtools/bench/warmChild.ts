@@ -5,7 +5,6 @@
 
 import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { loadConfig } from '../../lambda/config.ts';
 import type { CapturedMail } from '../../testkit/ses/outbox.ts';
@@ -63,7 +62,8 @@ async function lastMailAsSendEmail(sdk: SesSdk): Promise<InstanceType<SesSdk['Se
 }
 
 async function measureLatency(requests: number, warmUp: number): Promise<LatencyReport> {
-  const sdk = (await import(pathToFileURL(process.env[CHILD_ENV.rawSdk] ?? '').href)) as SesSdk;
+  const rawSdk = process.env[CHILD_ENV.rawSdk] ?? '';
+  const sdk = createRequire(rawSdk)(rawSdk) as SesSdk;
   const mail = loadConfig(process.env).mail;
   if (!mail) throw new Error('the skill configuration in the environment is incomplete');
   // Built as the skill builds its own, so that the difference is the skill's own work.

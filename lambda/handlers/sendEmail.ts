@@ -35,9 +35,11 @@ export function sendEmailHandler({ logger, profile, mailer, configProblems }: Se
         return respond.speak(messages.notConfigured).withShouldEndSession(true).getResponse();
       }
 
-      // The first mail of a container loads the SES client: let that overlap the profile call.
+      // The profile request goes out first; the first mail of a container then loads the SES client
+      // while the profile API answers.
+      const reading = profile.read(handlerInput);
       mailer.prepare?.();
-      const account = await profile.read(handlerInput);
+      const account = await reading;
       switch (account.kind) {
         case 'permission-missing':
           log.info('permission-missing');

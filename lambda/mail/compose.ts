@@ -46,14 +46,14 @@ export function safeHeaders(mail: OutgoingMail): SafeHeaders {
  * encoded-word; nodemailer's MimeNode encodes it exactly as MailComposer does for SendRawEmail.
  */
 export async function encodedFrom(mail: OutgoingMail): Promise<string> {
-  const { default: MimeNode } = await import('nodemailer/lib/mime-node');
+  const { MimeNode } = await import('./mailComposer.ts');
   const headers = safeHeaders(mail);
   return MimeNode.encodeHeaderValue('From', { name: headers.senderName, address: headers.from });
 }
 
 /** Builds the complete RFC 5322 message. Loaded only on the path that sends an attachment. */
 export async function composeRawMessage(mail: OutgoingMail): Promise<Buffer> {
-  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
+  const { MailComposer } = await import('./mailComposer.ts');
   const headers = safeHeaders(mail);
   const composer = new MailComposer({
     from: { name: headers.senderName, address: headers.from },

