@@ -1,13 +1,16 @@
-// The three AWS clients provisioning uses, signed in with the administrator's credentials
-// from the SDK's standard chain (environment, --profile, SSO …).
+// The AWS clients provisioning uses, signed in with the administrator's credentials from the
+// SDK's standard chain (environment, --profile, SSO …).
 
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SESClient, type SESClientConfig } from '@aws-sdk/client-ses';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 
 export interface AwsClients {
   readonly iam: IAMClient;
   readonly ses: SESClient;
+  /** The topic that receives a configuration set's bounces and complaints (--configuration-set). */
+  readonly sns: SNSClient;
   readonly sts: STSClient;
 }
 
@@ -19,18 +22,24 @@ export interface AwsClientOptions {
   readonly http?: SESClientConfig['requestHandler'];
 }
 
-/** No endpoint is set: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM, _SES, _STS point the command at local stand-ins. */
+/** No endpoint is set: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM, _SES, _SNS, _STS point the command at local stand-ins. */
 export function createAwsClients(options: AwsClientOptions): AwsClients {
   const common = {
     region: options.region,
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.http ? { requestHandler: options.http } : {}),
   };
-  return { iam: new IAMClient(common), ses: new SESClient(common), sts: new STSClient(common) };
+  return {
+    iam: new IAMClient(common),
+    ses: new SESClient(common),
+    sns: new SNSClient(common),
+    sts: new STSClient(common),
+  };
 }
 
 export function destroyAwsClients(clients: AwsClients): void {
   clients.iam.destroy();
   clients.ses.destroy();
+  clients.sns.destroy();
   clients.sts.destroy();
 }

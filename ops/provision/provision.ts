@@ -10,7 +10,9 @@ import type { Summary } from './report.ts';
 import { ensureAccessKey } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import { ensureAttached } from './steps/attachment.ts';
+import { configurationSetInUse, ensureConfigurationSet, recordInKeyFile } from './steps/configurationSet.ts';
 import type { StepContext } from './steps/context.ts';
+import { ensureDomain, readDomain } from './steps/domain.ts';
 import { ensurePolicy } from './steps/policy.ts';
 import { checkSending, ensureRecipientsVerified, ensureSenderVerified } from './steps/ses.ts';
 import { ensureUser } from './steps/user.ts';
@@ -18,9 +20,17 @@ import { ensureUser } from './steps/user.ts';
 export async function provision(context: StepContext, fromAddress: string): Promise<Summary> {
   const { options, report } = context;
   const account = await findAccount(context);
-  const sender = await ensureSenderVerified(context, fromAddress);
+  // With --domain the domain's DNS records verify the address: no verification mail of its own.
+  const domain = options.domain
+    ? await ensureDomain(context, await readDomain(context, options.domain, fromAddress), fromAddress)
+    : undefined;
+  const sender = domain
+    ? { verified: domain.verified, domainVerified: domain.verificationStatus === 'Success' }
+    : await ensureSenderVerified(context, fromAddress);
   await ensureRecipientsVerified(context, options.verifyRecipients);
   const sending = await checkSending(context);
+  const set = await configurationSetInUse(options);
+  const configurationSet = set ? await ensureConfigurationSet(context, account, set) : undefined;
 
   const document = buildMailAccessPolicy({
     partition: account.partition,
@@ -30,6 +40,8 @@ export async function provision(context: StepContext, fromAddress: string): Prom
     domainIdentity: sender.domainVerified,
     recipientIdentities: options.verifyRecipients,
     anySender: options.anySender,
+    ...(domain ? { sendingDomain: { domain: domain.domain, addressVerified: domain.addressVerified } } : {}),
+    ...(set ? { configurationSet: set.name } : {}),
   });
   if (options.anySender) {
     report.step(
@@ -44,11 +56,12 @@ export async function provision(context: StepContext, fromAddress: string): Prom
       : '';
   const scope = options.anySender
     ? `${MAIL_ACTIONS.join(' and ')} from any identity`
-    : `${MAIL_ACTIONS.join(' and ')} from ${maskAddress(fromAddress)} only${recipients}`;
+    : `${MAIL_ACTIONS.join(' and ')} from ${maskAddress(fromAddress)} only${domain ? `, as ${domain.domain}` : ''}${set ? `, through ${set.name}` : ''}${recipients}`;
   const policyArn = await ensurePolicy(context, account, document, scope);
   const user = await ensureUser(context);
   await ensureAttached(context, user, policyArn);
   const key = await ensureAccessKey(context, user, fromAddress);
+  const setRecorded = set ? await recordInKeyFile(context, set.name) : false;
 
   const shownFile = shownPath(options.outFile);
   const next: string[] = [];
@@ -65,10 +78,22 @@ export async function provision(context: StepContext, fromAddress: string): Prom
         : 'Nothing to change: the policy, the user and its key are in place.',
     );
     if (!sender.verified)
-      next.push(`Before the skill can send, click the link in the mail SES sent to ${maskAddress(fromAddress)}.`);
+      next.push(
+        domain
+          ? `Before the skill can send, publish the DNS records above for ${domain.domain}; SES looks for them for up to 72 hours: run this command again to see the status.`
+          : `Before the skill can send, click the link in the mail SES sent to ${maskAddress(fromAddress)}.`,
+      );
+    if (!sending.sendingEnabled)
+      next.push(
+        `AWS has paused this account's sending in ${options.region}: see the SES console's reputation page (docs/deliverability.md).`,
+      );
     if (sending.sandbox)
       next.push(
-        'While the account is in the SES sandbox, SES delivers only to verified addresses: run again with --verify-recipient YOUR-ALEXA-ACCOUNT-ADDRESS.',
+        'While the account is in the SES sandbox, SES delivers only to verified addresses: run again with --verify-recipient YOUR-ALEXA-ACCOUNT-ADDRESS, and request production access in the SES console.',
+      );
+    if (configurationSet?.subscriptions.some((subscription) => subscription.status !== 'confirmed'))
+      next.push(
+        'Confirm the topic subscription: click "Confirm subscription" in the mail from AWS Notifications, or no bounce or complaint reaches you.',
       );
     const deploy = deployCommand(options);
     const oldKeys = key.oldKeyIds.join(' and ');
@@ -83,6 +108,10 @@ export async function provision(context: StepContext, fromAddress: string): Prom
       next.push(
         `Next: if the deployed skill does not have the key ${key.accessKeyId} yet, redeploy it (\`${deploy}\`); then retire the old key ${oldKeys}: \`${retireOldKeyCommand(options)}\``,
       );
+    } else if (setRecorded && !key.created) {
+      next.push(
+        `Next: redeploy the skill (\`${deploy}\`) so that it sends through the configuration set ${set?.name}.`,
+      );
     } else {
       next.push(`Next: deploy the skill (\`${deploy}\`); the build reads the key from ${shownFile}.`);
     }
@@ -95,6 +124,18 @@ export async function provision(context: StepContext, fromAddress: string): Prom
     region: options.region,
     credentialsFile: options.outFile,
     ...(key.accessKeyId ? { accessKeyId: key.accessKeyId } : {}),
+    sesAccount: sending,
+    ...(domain
+      ? {
+          domain: {
+            domain: domain.domain,
+            verificationStatus: domain.verificationStatus,
+            dkimStatus: domain.dkimStatus,
+            records: domain.records,
+          },
+        }
+      : {}),
+    ...(configurationSet ? { configurationSet } : {}),
     next: next.join('\n'),
   };
 }

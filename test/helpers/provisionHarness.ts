@@ -136,6 +136,13 @@ export function useProvisionWorld(): ProvisionWorld {
   };
 }
 
+/** The default version of AlexaSkillMailAccess in the fake account, parsed; `undefined` while there is none. */
+export function policyDocumentIn(world: ProvisionWorld): unknown {
+  const policy = world.fake.iam.policies.get(`arn:aws:iam::${world.fake.accountId}:policy/AlexaSkillMailAccess`);
+  const version = policy?.versions.find((candidate) => candidate.versionId === policy.defaultVersionId);
+  return version ? JSON.parse(version.document) : undefined;
+}
+
 /** The status column of each step line, by step name (the last line of that step wins). */
 export function statuses(stdout: string): Record<string, string> {
   const result: Record<string, string> = {};

@@ -113,6 +113,8 @@ export class FakeSes {
       state.dkim.set(domain, dkim);
     }
     dkim.enabled = true;
+    // Asking again after SES gave up restarts its search for the records.
+    if (dkim.status === 'Failed') dkim.status = 'Pending';
     return dkim;
   }
 
