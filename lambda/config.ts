@@ -1,12 +1,15 @@
 // Reads the skill's configuration from the environment once, at cold start,
 // into a typed object. Every environment variable name lives here and only here.
 
+import { AMAZON_API_ORIGINS, type ApiOrigin, parseApiOrigin } from './apiOrigins.ts';
+
 export const ENV = {
   fromAddress: 'SES_FROM_ADDRESS',
   region: 'SES_REGION',
   accessKeyId: 'SES_ACCESS_KEY_ID',
   secretAccessKey: 'SES_SECRET_ACCESS_KEY',
   skillId: 'SKILL_ID',
+  alexaApiEndpoints: 'ALEXA_API_ENDPOINTS',
   configurationSet: 'SES_CONFIGURATION_SET',
 } as const;
 
@@ -27,7 +30,10 @@ export interface MailConfig {
 export interface Config {
   /** `undefined` when the skill is not set up to send mail; `problems` says why. */
   readonly mail?: MailConfig;
+  /** `undefined`: the skill cannot tell its own requests from others', so it answers each with "not set up". */
   readonly skillId?: string;
+  /** Where the user's API access token may be sent: Amazon's Alexa API, plus ALEXA_API_ENDPOINTS. */
+  readonly apiOrigins: readonly ApiOrigin[];
   /** Human-readable reasons the mail configuration is unusable. Never contains a secret. */
   readonly problems: readonly string[];
 }
@@ -88,6 +94,20 @@ export function loadConfig(env: Environment): Config {
     );
 
   const skillId = read(env, ENV.skillId);
+  if (!skillId) {
+    problems.push(
+      `${ENV.skillId} is not set: without the skill's own ID (amzn1.ask.skill.…) the skill cannot refuse requests meant for other skills, so it sends no mail; \`npx ask deploy\` embeds it, or set it from the Alexa developer console.`,
+    );
+  }
+
+  const apiOrigins = [...AMAZON_API_ORIGINS];
+  for (const entry of (read(env, ENV.alexaApiEndpoints) ?? '').split(',')) {
+    if (!entry.trim()) continue;
+    const origin = parseApiOrigin(entry.trim());
+    if (origin) apiOrigins.push(origin);
+    else problems.push(`${ENV.alexaApiEndpoints} entry "${entry.trim()}" is not scheme://host[:port].`);
+  }
+
   const credentials = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
   const mail =
     problems.length === 0 && fromAddress
@@ -98,5 +118,5 @@ export function loadConfig(env: Environment): Config {
           ...(configurationSet ? { configurationSet } : {}),
         }
       : undefined;
-  return { ...(mail ? { mail } : {}), ...(skillId ? { skillId } : {}), problems };
+  return { ...(mail ? { mail } : {}), ...(skillId ? { skillId } : {}), apiOrigins, problems };
 }

@@ -22,16 +22,22 @@ export interface Logger {
 
 type LogSink = (line: string) => void;
 
-/** "taro@example.com" → "t***@example.com". Keeps the domain: it tells ops which provider bounced. */
+/**
+ * "taro@example.com" → "t***@example.com": the whole local part goes, whatever it holds (a +tag,
+ * a quoted "taro yamada"), and the domain stays, even a non-ASCII one: it tells ops which provider
+ * bounced. A local part that starts with a quote keeps no character at all.
+ */
 export function maskAddress(address: string): string {
   const at = address.lastIndexOf('@');
   if (at <= 0) return '***';
-  return `${address[0]}***${address.slice(at)}`;
+  const first = Array.from(address)[0] ?? '';
+  return `${first === '"' ? '' : first}***${address.slice(at)}`;
 }
 
-// Anything shaped like local@domain, with no demand for a known TLD: over-masking a log
-// line costs nothing, while a missed address is personal data in CloudWatch.
-const ADDRESS_IN_TEXT = /[^\s@<>"(),;:]+@[^\s@<>"(),;:]+/g;
+// Anything shaped like local@domain, with no demand for a known TLD: over-masking a log line
+// costs nothing, while a missed address is personal data in CloudWatch. A quoted local part
+// may hold spaces and the characters that otherwise end an address.
+const ADDRESS_IN_TEXT = /(?:"[^"\r\n]*"[^\s@<>"(),;:]*|[^\s@<>"(),;:]+)@[^\s@<>"(),;:]+/gu;
 
 /** Masks any address that slipped into free text (an SDK error message, for instance). */
 export function maskAddressesIn(text: string): string {

@@ -6,6 +6,8 @@ import { isPlausibleAddress } from './config.ts';
 
 export const EMAIL_PERMISSION = 'alexa::profile:email:read';
 export const GIVEN_NAME_PERMISSION = 'alexa::profile:given_name:read';
+/** An address or a given name is a few dozen bytes: a larger answer is abandoned unread. */
+export const PROFILE_ANSWER_MAX_BYTES = 16 * 1024;
 
 type ProfileResult =
   | { readonly kind: 'ok'; readonly email: string; readonly givenName?: string }
@@ -22,12 +24,15 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
+/** Why the API gave no address, for the log: a status, or what the API client stopped (lambda/apiClient.ts). */
 function reasonOf(error: unknown): string {
   const status = statusOf(error);
   if (status !== undefined) return `status ${status}`;
-  return (error as { name?: unknown } | null)?.name === 'ApiTimeoutError'
-    ? 'timeout'
-    : String((error as Error)?.name ?? 'error');
+  const { name, origin } = (error ?? {}) as { name?: unknown; origin?: unknown };
+  if (name === 'ApiTimeoutError') return 'timeout';
+  if (name === 'ApiAnswerTooLargeError') return 'answer too large';
+  if (name === 'ApiEndpointNotAllowedError') return `api endpoint not allowed: ${String(origin)}`;
+  return typeof name === 'string' ? name : 'error';
 }
 
 async function readGivenName(handlerInput: HandlerInput): Promise<string | undefined> {

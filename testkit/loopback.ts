@@ -4,15 +4,22 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * Every stand-in's origin, on any port: what local runs add to ALEXA_API_ENDPOINTS so the skill
+ * may call the local profile API (127.0.0.2 and every other host stay refused).
+ */
+export const LOOPBACK_ORIGIN = 'http://127.0.0.1';
+
 interface LoopbackListener {
   readonly url: string;
   close(): Promise<void>;
 }
 
-export async function listenOnLoopback(server: Server, port = 0): Promise<LoopbackListener> {
+/** `host` may be another loopback address (127.0.0.2): a different host to the skill, the same machine. */
+export async function listenOnLoopback(server: Server, port = 0, host = '127.0.0.1'): Promise<LoopbackListener> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -23,8 +30,9 @@ export async function listenOnLoopback(server: Server, port = 0): Promise<Loopba
 /** The listener of a server a library started itself (aws-ses-v2-local listens on its own), which must be on loopback. */
 export function loopbackListener(server: Server): LoopbackListener {
   const address = server.address() as AddressInfo | null;
-  if (address?.address !== '127.0.0.1') throw new Error(`The server listens on ${address?.address}, not on 127.0.0.1.`);
-  return { url: `http://127.0.0.1:${address.port}`, close: () => closeServer(server) };
+  if (!address?.address.startsWith('127.'))
+    throw new Error(`The server listens on ${address?.address}, not on a loopback address.`);
+  return { url: `http://${address.address}:${address.port}`, close: () => closeServer(server) };
 }
 
 function closeServer(server: Server): Promise<void> {

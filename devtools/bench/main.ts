@@ -12,8 +12,9 @@ import { ENV } from '../../lambda/config.ts';
 import { configuredMemoryMb, lambdaNodeArguments } from '../../ops/build/lambdaRuntime.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
 import { PROJECT_ROOT, shownPath } from '../../ops/paths.ts';
-import { intentRequest, LOCAL_SKILL_ID, launchRequest } from '../../testkit/envelopes.ts';
+import { intentRequest, launchRequest } from '../../testkit/envelopes.ts';
 import { makeLocalCertificate, startHttpsFront } from '../../testkit/https.ts';
+import { LOCAL_SKILL_ENVIRONMENT } from '../../testkit/placeholders.ts';
 import { startProfileApi } from '../../testkit/profileApi.ts';
 import { startSesOutbox } from '../../testkit/ses/outbox.ts';
 import { type GeneratedBlock, markdownFlag } from '../generatedBlock.ts';
@@ -170,13 +171,12 @@ async function main(): Promise<number> {
 function childEnvironment(sesUrl: string): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
+    ...LOCAL_SKILL_ENVIRONMENT,
     [ENV.fromAddress]: 'bench-sender@example.com',
-    [ENV.region]: 'us-east-1',
     [ENV.accessKeyId]: BENCH_KEY.id,
     [ENV.secretAccessKey]: BENCH_KEY.secret,
-    // As a deploy embeds it: the skill checks every request's skill ID. (When the Alexa API origin
-    // allow-list lands, the stand-in's origin goes here too, as ALEXA_API_ENDPOINTS.)
-    [ENV.skillId]: LOCAL_SKILL_ID,
+    // The profile API stand-in answers over HTTPS, as Amazon's does: allow its loopback origin, any port.
+    [ENV.alexaApiEndpoints]: 'https://127.0.0.1',
     AWS_ENDPOINT_URL_SES: sesUrl,
     // Nothing from this user's ~/.aws may change what the SDK does.
     AWS_CONFIG_FILE: join(WORK_DIR, 'no-aws-config'),

@@ -278,6 +278,9 @@ async function mailProblems(observation: Observation, skill: SkillUnderFuzz): Pr
     (request) => `called SES ${request.action || '(no action)'}, which the skill never needs`,
   );
   if (mails.length > 1) problems.push(`sent ${mails.length} mails for one request`);
+  if (!scenario.guarded && mails.length > 0) problems.push('sent a mail although no SKILL_ID is set');
+  if (!scenario.guarded && profileRequests.length > 0)
+    problems.push("sent the user's token to the profile API although no SKILL_ID is set");
 
   const recipient = usableAddress(scenario.profile);
   if (mails.length > 0) {
@@ -322,7 +325,8 @@ async function mailProblems(observation: Observation, skill: SkillUnderFuzz): Pr
     isSendEmailIntent(scenario) &&
     recipient !== undefined &&
     typeof path(scenario.envelope, 'context', 'System', 'apiAccessToken') === 'string' &&
-    !(scenario.guarded && applicationIdOf(scenario) !== skill.skillId);
+    scenario.guarded &&
+    applicationIdOf(scenario) === skill.skillId;
   if (expectsMail && observation.outcome.kind === 'response') {
     if (mails.length !== 1)
       problems.push(
@@ -365,7 +369,7 @@ function logProblems(observation: Observation): string[] {
  *   - the handler returns a well-formed Alexa response, or refuses a foreign skill ID cleanly;
  *   - its SSML is well-formed XML with <speak> as the only element (dictated text is escaped);
  *   - no mail leaves except for a SendEmailIntent whose profile email was returned, at most one,
- *     and its only recipient is that address;
+ *     and its only recipient is that address; without a SKILL_ID, none at all;
  *   - no header carries user text: the subject is one the skill wrote, the header names are
  *     the composer's own, and no value holds a line break;
  *   - no log line carries the user's or an attacker's address.

@@ -1,5 +1,5 @@
-// The fuzzer's test bench: the skill built by the skill harness (twice: without and with a
-// SKILL_ID check), a local Customer Profile API, and the SES stand-in, which keeps every
+// The fuzzer's test bench: the skill built by the skill harness (twice: without a SKILL_ID,
+// when it must fail closed, and with one), a local Customer Profile API, and the SES stand-in, which keeps every
 // request as it arrived on the wire, all on loopback. `run` sends one scenario and reports
 // everything it caused.
 
@@ -53,7 +53,7 @@ function requestLabel(scenario: FuzzScenario): string {
 
 export async function startFuzzRig(): Promise<FuzzRig> {
   const [ses, profileApi] = await Promise.all([startSesStandIn(), startProfileApi()]);
-  const open = skillUnderTest({ sesUrl: ses.url });
+  const open = skillUnderTest({ sesUrl: ses.url, env: { [ENV.skillId]: undefined } });
   const guarded = skillUnderTest({ sesUrl: ses.url, env: { [ENV.skillId]: LOCAL_SKILL_ID } });
   const skill: SkillUnderFuzz = { skillId: LOCAL_SKILL_ID, fromAddress: PLACEHOLDER_FROM_ADDRESS };
   const tally: FuzzTally = { runs: 0, mailsSent: 0, refusals: 0, brokenEnvelopes: 0, requestTypes: new Map() };

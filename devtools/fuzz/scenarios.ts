@@ -19,7 +19,10 @@ export interface FuzzScenario {
   readonly envelope: Record<string, unknown>;
   /** How the local Customer Profile API answers during this request. */
   readonly profile: ProfileBehaviour;
-  /** The skill under test checks SKILL_ID (a foreign or missing skill ID must be refused). */
+  /**
+   * The skill under test has a SKILL_ID (a foreign or missing skill ID must be refused); without
+   * one it must send nothing at all.
+   */
   readonly guarded: boolean;
   /** The damage done to an otherwise valid envelope ("request.locale: deleted"), if any. */
   readonly broken?: string;

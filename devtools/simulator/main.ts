@@ -75,10 +75,8 @@ function describeUser(user: SimulatedUser): string {
   return `${email}, ${name}, email permission ${user.emailPermission ? 'granted' : 'not granted'}`;
 }
 
-async function talk(simulator: Simulator, settings: Settings): Promise<number> {
+async function talk(simulator: Simulator, settings: Settings, skillId: string): Promise<number> {
   const locale = settings.locale ?? DEFAULT_LOCALE;
-  // The deployed skill's ID, which `ask deploy` recorded, else the local placeholder ID.
-  const skillId = settings.skillId ?? (await readSkillId(ASK_STATES_FILE, 'default')).skillId ?? LOCAL_SKILL_ID;
   const matcher = matcherFor(locale);
   const interactive = Boolean(process.stdin.isTTY);
   const [oneShot, launch] = matcher.examples();
@@ -136,7 +134,12 @@ runCommand(USAGE, 'The dialog simulator stopped', async () => {
     return 2;
   }
 
+  // The skill answers one skill ID, as in Lambda (its SKILL_ID): --skill-id, else the first replayed
+  // file's, else the deployed skill's (which `ask deploy` recorded), else the local placeholder ID.
+  const skillId =
+    settings.skillId ?? files[0]?.skillId ?? (await readSkillId(ASK_STATES_FILE, 'default')).skillId ?? LOCAL_SKILL_ID;
   const simulator = await startSimulator({
+    skillId,
     user: { ...DEFAULT_USER, ...settings.user },
     ...(settings.ses ? { ses: SES_BEHAVIOURS[settings.ses] } : {}),
     ...(settings.bundleDir ? { bundleDir: settings.bundleDir } : {}),
@@ -144,7 +147,8 @@ runCommand(USAGE, 'The dialog simulator stopped', async () => {
   });
   try {
     if (settings.logs) for (const line of simulator.lambda.coldStartLogs) inform(logLine(line));
-    const code = files.length > 0 ? await replayAll(simulator, files, settings) : await talk(simulator, settings);
+    const code =
+      files.length > 0 ? await replayAll(simulator, files, settings) : await talk(simulator, settings, skillId);
     if (settings.keepOpen) {
       inform(`The outbox stays open at ${simulator.outboxUrl}; press Ctrl-C to stop.`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));

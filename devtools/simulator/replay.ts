@@ -92,7 +92,8 @@ export async function replay(
   simulator.setSes(options.ses ?? SES_BEHAVIOURS[file.simulate?.ses ?? 'accept']);
   // Mails left over from an earlier replay belong to it, not to this one.
   await simulator.takeNewMails();
-  const conversation = simulator.converse({ locale, skillId: file.skillId });
+  // Offline there is one skill, answering one skill ID: the file's names the deployed skill `ask dialog` would call.
+  const conversation = simulator.converse({ locale, skillId: simulator.skillId });
   return { file, locale, ...(await replayUtterances(file, conversation, options)) };
 }
 

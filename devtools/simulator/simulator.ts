@@ -2,9 +2,10 @@
 // stand-in (switchable, to make sending fail on purpose; its outbox page shows each mail), a
 // Customer Profile API, and the built skill.
 
-import { DEFAULT_REGION, ENV } from '../../lambda/config.ts';
+import { ENV } from '../../lambda/config.ts';
 import { shownPath } from '../../ops/paths.ts';
-import { PLACEHOLDER_KEY } from '../../testkit/placeholders.ts';
+import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
+import { LOCAL_SKILL_ENVIRONMENT } from '../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../testkit/profileApi.ts';
 import { type CapturedMail, type SesBehaviour, type SesStandIn, startSesStandIn } from '../../testkit/ses/standIn.ts';
 import { matcherFor } from '../interaction-model/matcher.ts';
@@ -27,6 +28,8 @@ export const DEFAULT_USER: SimulatedUser = { email: 'you@example.com', givenName
 const LOCAL_FROM_ADDRESS = 'mail-sender@example.com';
 
 export interface Simulator {
+  /** The skill's SKILL_ID: a conversation with any other ID is refused, as in Lambda. */
+  readonly skillId: string;
   /** The outbox page, which shows every mail the skill sent. */
   readonly outboxUrl: string;
   /** The Customer Profile API base URL, for context.System.apiEndpoint. */
@@ -43,6 +46,8 @@ export interface Simulator {
 }
 
 export interface SimulatorOptions {
+  /** The skill's SKILL_ID (default: the local placeholder ID); a conversation with another ID is refused, as in Lambda. */
+  readonly skillId?: string;
   readonly user?: SimulatedUser;
   readonly ses?: SesBehaviour;
   /** Where the skill bundle is built (default dist/lambda). */
@@ -62,6 +67,7 @@ function profileBehaviour(user: SimulatedUser) {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const progress = options.progress ?? (() => undefined);
   let user = options.user ?? DEFAULT_USER;
+  const skillId = options.skillId ?? LOCAL_SKILL_ID;
 
   progress('Starting the local SES outbox and Customer Profile API…');
   const started: { close(): Promise<void> }[] = [];
@@ -76,11 +82,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       outDir: options.bundleDir,
       ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
       environment: {
+        // The key the SES stand-in verifies signatures with, and the loopback origin of the profile API.
+        ...LOCAL_SKILL_ENVIRONMENT,
         [ENV.fromAddress]: LOCAL_FROM_ADDRESS,
-        [ENV.region]: DEFAULT_REGION,
-        // The key the SES stand-in verifies signatures with: a placeholder, not a credential.
-        [ENV.accessKeyId]: PLACEHOLDER_KEY.accessKeyId,
-        [ENV.secretAccessKey]: PLACEHOLDER_KEY.secretAccessKey,
+        [ENV.skillId]: skillId,
         AWS_ENDPOINT_URL_SES: ses.url,
         // Lambda runs nodejs22.x, so the SDK's warning about this machine's Node 20 does not apply to what is simulated.
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -96,6 +101,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return fresh;
     };
     return {
+      skillId,
       outboxUrl: ses.outboxUrl,
       profileApiUrl: profile.url,
       lambda,

@@ -56,7 +56,8 @@ export const WORLD_FLAGS_USAGE = `  --locale LOCALE         ${skillLocales().joi
   --no-email              the profile has no email address
   --no-email-permission   the user has not granted the skill the email permission
   --ses BEHAVIOUR         how the local SES answers (default: accept): ${Object.keys(SES_BEHAVIOURS).join(', ')}
-  --skill-id ID           the skill ID in each request (default: .ask/ask-states.json, else a local ID)
+  --skill-id ID           the local skill's SKILL_ID and the ID in every request (default: the first
+                          replayed file's skillId, else .ask/ask-states.json, else a local ID)
   --bundle-dir DIR        build and load the skill bundle in DIR (default: dist/lambda)`;
 
 interface WorldFlagValues {

@@ -91,6 +91,8 @@ export async function trainCodeCache(outDir: string, { node, memoryMb }: CodeCac
       [ENV.accessKeyId]: 'TRAINING-KEY-NOT-REAL',
       [ENV.secretAccessKey]: 'training-only-secret-not-a-real-key',
       [ENV.skillId]: TRAINING_SKILL_ID,
+      // The stand-in plays the Customer Profile API on loopback, which the skill calls only when allowed to.
+      [ENV.alexaApiEndpoints]: 'http://127.0.0.1',
       AWS_ENDPOINT_URL_SES: standIns.url,
       AWS_CONFIG_FILE: join(work, 'no-aws-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-aws-credentials'),

@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { ENV } from '../../lambda/config.ts';
 import { buildLambda } from '../build/bundle.ts';
 import { describeCodeCache } from '../build/codeCache.ts';
 import { parseCommandLine, runCommand, UsageError } from '../cli.ts';
@@ -22,6 +23,8 @@ Reads:
   .secrets/AlexaSkillMailSender.json  the provisioning output (npm run provision);
                                       another file through ${CREDENTIALS_FILE_VARIABLE}=FILE
   .ask/ask-states.json                the skill ID, once \`ask deploy\` has created the skill
+                                      (it does so before it runs this hook); or SKILL_ID=ID
+It refuses to build without a skill ID: the skill would send no mail.
 
 Options:
   -h, --help  show this help`;
@@ -47,7 +50,10 @@ runCommand(USAGE, '[build hook] The Lambda zip was not built', async () => {
   if (!options) return 0;
 
   say('[build hook] 1/3 Reading the provisioning output and the skill ID…');
-  const embedded = await gatherEmbeddedConfig({ credentialsFile: credentialsFileFrom(process.env) });
+  const embedded = await gatherEmbeddedConfig({
+    credentialsFile: credentialsFileFrom(process.env),
+    skillId: process.env[ENV.skillId],
+  });
   for (const line of embedded.summary) say(`[build hook]     ${line}`);
 
   // The bundle holds the key, so it is built in a private temporary folder, never in dist/.

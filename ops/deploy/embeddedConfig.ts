@@ -25,11 +25,27 @@ class EmbeddedConfigError extends Error {
 interface EmbeddedConfigSources {
   readonly credentialsFile?: string;
   readonly askStatesFile?: string;
+  /** SKILL_ID in the build's environment: wins over .ask/ask-states.json (several ASK CLI profiles, a skill made by hand). */
+  readonly skillId?: string | undefined;
 }
 
 /** "AKIAxxxxxxxxxxxxWXYZ" → "AKIA…WXYZ": enough to tell keys apart in the IAM console. */
 function shortKeyId(keyId: string): string {
   return keyId.length > 8 ? `${keyId.slice(0, 4)}…${keyId.slice(-4)}` : '****';
+}
+
+/** The skill ID the skill will answer to, or a sentence saying how to get one: without it the skill sends no mail. */
+async function findSkillId(
+  sources: EmbeddedConfigSources,
+  askStatesFile: string,
+): Promise<{ id: string; from: string }> {
+  const fromEnvironment = sources.skillId?.trim();
+  if (fromEnvironment) return { id: fromEnvironment, from: `${ENV.skillId} in the environment` };
+  const skill = await readSkillId(askStatesFile);
+  if (!('reason' in skill)) return { id: skill.skillId, from: shownPath(askStatesFile) };
+  throw new EmbeddedConfigError(
+    `No skill ID to embed (${skill.reason}), and a skill without one sends no mail: deploy with \`npx ask deploy\`, which records the new skill's ID in ${shownPath(askStatesFile)} before this build runs, or set ${ENV.skillId}=amzn1.ask.skill.… (the ID the Alexa developer console shows under the skill's name) for the build.`,
+  );
 }
 
 export function credentialsFileFrom(env: NodeJS.ProcessEnv): string {
@@ -40,11 +56,13 @@ export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}):
   const credentialsFile = sources.credentialsFile ?? DEFAULT_CREDENTIALS_FILE;
   const askStatesFile = sources.askStatesFile ?? ASK_STATES_FILE;
   const credentials = await readCredentialsFile(credentialsFile);
+  const skill = await findSkillId(sources, askStatesFile);
   const values: Record<string, string> = {
     [ENV.accessKeyId]: credentials[ENV.accessKeyId],
     [ENV.secretAccessKey]: credentials[ENV.secretAccessKey],
     [ENV.region]: credentials[ENV.region],
     [ENV.fromAddress]: credentials[ENV.fromAddress],
+    [ENV.skillId]: skill.id,
   };
   const configurationSet = credentials[ENV.configurationSet];
   if (configurationSet) values[ENV.configurationSet] = configurationSet;
@@ -55,8 +73,6 @@ export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}):
       `${shownPath(credentialsFile)} would leave the skill unable to send mail: ${problems.join(' ')}`,
     );
 
-  const skill = await readSkillId(askStatesFile);
-  if (skill.skillId) values[ENV.skillId] = skill.skillId;
   const summary = [
     `${ENV.accessKeyId} ${shortKeyId(values[ENV.accessKeyId]!)} (from ${shownPath(credentialsFile)})`,
     `${ENV.secretAccessKey} (hidden)`,
@@ -65,9 +81,7 @@ export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}):
     configurationSet
       ? `${ENV.configurationSet} ${configurationSet}`
       : `${ENV.configurationSet} not set: SES reports no bounces or complaints to you (docs/deliverability.md)`,
-    'reason' in skill
-      ? `${ENV.skillId} not embedded: ${skill.reason}; only the function's Alexa trigger checks the skill ID until the next deploy`
-      : `${ENV.skillId} ${skill.skillId} (from ${shownPath(askStatesFile)})`,
+    `${ENV.skillId} ${skill.id} (from ${skill.from})`,
   ];
   return { values, summary };
 }

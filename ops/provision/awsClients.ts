@@ -8,6 +8,11 @@ import { STSClient } from '@aws-sdk/client-sts';
 
 export interface AwsClients {
   readonly iam: IAMClient;
+  /**
+   * IAM with no retry, for CreateAccessKey only: an answer lost after IAM made the key would
+   * make the SDK's retry create a second key, whose secret nobody holds either.
+   */
+  readonly iamSingleAttempt: IAMClient;
   readonly ses: SESClient;
   /** The topic that receives a configuration set's bounces and complaints (--configuration-set). */
   readonly sns: SNSClient;
@@ -31,6 +36,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   };
   return {
     iam: new IAMClient(common),
+    iamSingleAttempt: new IAMClient({ ...common, maxAttempts: 1 }),
     ses: new SESClient(common),
     sns: new SNSClient(common),
     sts: new STSClient(common),
@@ -39,6 +45,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
 
 export function destroyAwsClients(clients: AwsClients): void {
   clients.iam.destroy();
+  clients.iamSingleAttempt.destroy();
   clients.ses.destroy();
   clients.sns.destroy();
   clients.sts.destroy();

@@ -20,6 +20,8 @@ the IAM user ${USER_NAME} (programmatic access only) with that policy attached,
 and one access key, whose secret is written to a git-ignored file and never printed.
 It also asks SES to verify ADDRESS (or, with --domain, its domain with Easy DKIM, printing the DNS
 records to add) and reports the SES account: sandbox or not, its quota, whether it may send.
+Before it changes anything it checks everything the user may do (its policies, its groups'
+policies, its permissions boundary) and stops, naming each one, if it could do more than send mail.
 It signs in with your administrator credentials from the AWS SDK's usual chain
 (environment variables, --profile, SSO). Running it again changes nothing that is in place.
 
@@ -38,6 +40,9 @@ Options:
                              keys this tool created other than the one in --out. Refused while
                              that key has never been used, unless --yes
   --group NAME               attach the policy through this IAM group instead of to the user
+  --adopt                    use a user, group or policy of these names that this tool did not
+                             create, as it is (a policy only if its document is exactly this
+                             tool's); the user's permissions are still checked
   --any-sender               allow sending from any identity and address (Resource "*"): not least privilege
   --verify-recipient ADDRESS ask SES to verify a recipient too (needed in the SES sandbox); repeatable
   --domain DOMAIN            verify DOMAIN with Easy DKIM and print the DNS records to add (DKIM,
@@ -76,6 +81,8 @@ export interface ProvisionOptions {
   readonly dryRun: boolean;
   readonly rotateKey: boolean;
   readonly group?: string;
+  /** Use a user, group or policy of the tool's names that the tool did not create (steps/ownership.ts). */
+  readonly adopt: boolean;
   readonly anySender: boolean;
   readonly verifyRecipients: readonly string[];
   /** Verify this domain with Easy DKIM and send as its identity (lower case). */
@@ -120,6 +127,7 @@ export function parseCommand(
       'rotate-key': { type: 'boolean', default: false },
       'retire-old-key': { type: 'boolean', default: false },
       group: { type: 'string' },
+      adopt: { type: 'boolean', default: false },
       'any-sender': { type: 'boolean', default: false },
       'verify-recipient': { type: 'string', multiple: true, default: [] },
       domain: { type: 'string' },
@@ -178,6 +186,7 @@ export function parseCommand(
   const provisioningOnly =
     values['rotate-key'] ||
     values['any-sender'] ||
+    values.adopt ||
     values.group !== undefined ||
     values['verify-recipient'].length > 0 ||
     domain !== undefined ||
@@ -208,6 +217,7 @@ export function parseCommand(
       dryRun: values['dry-run'],
       rotateKey: values['rotate-key'],
       ...(values.group ? { group: values.group } : {}),
+      adopt: values.adopt,
       anySender: values['any-sender'],
       verifyRecipients: values['verify-recipient'],
       ...(domain ? { domain } : {}),

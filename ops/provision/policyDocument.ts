@@ -1,5 +1,6 @@
 // The AlexaSkillMailAccess policy document: built here and only here, so the script
-// that creates it and the tests that evaluate it in an IAM simulator see the same JSON.
+// that creates it and the tests that evaluate it in an IAM simulator see the same JSON;
+// and how any document IAM answers is read: decoded, compared, and what it allows.
 
 /** The only actions the skill needs. (The article this project starts from writes `ses:SendMail`: no such action exists.) */
 export const MAIL_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail'] as const;
@@ -109,4 +110,42 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/** A document as IAM answers it: URL-encoded JSON (RFC 3986); `undefined` when it cannot be read. */
+export function decodePolicyDocument(encoded: string | undefined): unknown {
+  if (!encoded) return undefined;
+  try {
+    return JSON.parse(decodeURIComponent(encoded));
+  } catch {
+    return undefined;
+  }
+}
+
+function statementsOf(document: unknown): Record<string, unknown>[] | undefined {
+  const statement = (document as { Statement?: unknown } | null)?.Statement;
+  const list = Array.isArray(statement) ? statement : statement ? [statement] : undefined;
+  return list?.every((item) => item && typeof item === 'object') ? (list as Record<string, unknown>[]) : undefined;
+}
+
+function namesIn(value: unknown): string[] {
+  return (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
+}
+
+/**
+ * What a document allows, in a few words ("iam:*", "*", "s3:GetObject, s3:PutObject and 3 more",
+ * "everything except iam:*"), or `undefined` when it allows nothing: a document of Deny statements
+ * only takes permissions away. A document that cannot be read is taken to allow anything.
+ */
+export function describeAllowed(document: unknown): string | undefined {
+  const statements = statementsOf(document);
+  if (!statements) return 'anything (its document could not be read)';
+  const allowing = statements.filter((statement) => statement.Effect !== 'Deny');
+  if (allowing.length === 0) return undefined;
+  const actions = [...new Set(allowing.flatMap((statement) => namesIn(statement.Action)))];
+  const except = [...new Set(allowing.flatMap((statement) => namesIn(statement.NotAction)))];
+  const shown = actions.includes('*') ? ['*'] : actions;
+  const listed = shown.length > 3 ? `${shown.slice(0, 3).join(', ')} and ${shown.length - 3} more` : shown.join(', ');
+  const parts = [listed, except.length > 0 ? `everything except ${except.join(', ')}` : ''].filter(Boolean);
+  return parts.join(', and ') || 'anything';
 }

@@ -1,48 +1,63 @@
 // The provisioning run, step by step in the order that keeps every interruption safe to
-// repeat: nothing is created before the account and region are known to work, and the
-// key is created last, when everything it needs is in place.
+// repeat: first only reads (the account, the sender, who made what, everything the user may do),
+// and a refusal there changes nothing; then the changes, with the key created last, when
+// everything it needs is in place.
 
 import { maskAddress } from '../../lambda/log.ts';
 import { shownPath } from '../paths.ts';
+import { grantedPolicies } from './managedPolicies.ts';
 import { deployCommand, retireOldKeyCommand } from './options.ts';
-import { buildMailAccessPolicy, MAIL_ACTIONS } from './policyDocument.ts';
 import type { Summary } from './report.ts';
 import { ensureAccessKey } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import { ensureAttached } from './steps/attachment.ts';
+import { auditPermissions } from './steps/audit.ts';
 import { configurationSetInUse, ensureConfigurationSet, recordInKeyFile } from './steps/configurationSet.ts';
 import type { StepContext } from './steps/context.ts';
-import { ensureDomain, readDomain } from './steps/domain.ts';
+import { type DomainOutcome, ensureDomain, readDomain } from './steps/domain.ts';
+import { checkOwnership, readGroupState, readPolicyState } from './steps/ownership.ts';
 import { ensurePolicy } from './steps/policy.ts';
-import { checkSending, ensureRecipientsVerified, ensureSenderVerified } from './steps/ses.ts';
-import { ensureUser } from './steps/user.ts';
+import { checkSending, ensureRecipientsVerified, ensureSenderVerified, readSender } from './steps/ses.ts';
+import { ensureUser, readUser } from './steps/user.ts';
 
 export async function provision(context: StepContext, fromAddress: string): Promise<Summary> {
   const { options, report } = context;
   const account = await findAccount(context);
-  // With --domain the domain's DNS records verify the address: no verification mail of its own.
-  const domain = options.domain
-    ? await ensureDomain(context, await readDomain(context, options.domain, fromAddress), fromAddress)
-    : undefined;
-  const sender = domain
-    ? { verified: domain.verified, domainVerified: domain.verificationStatus === 'Success' }
-    : await ensureSenderVerified(context, fromAddress);
-  await ensureRecipientsVerified(context, options.verifyRecipients);
-  const sending = await checkSending(context);
+  // With --domain the domain's DNS records verify the address: it needs no verification mail of its own.
+  const domainReading = options.domain ? await readDomain(context, options.domain, fromAddress) : undefined;
+  const senderReading = domainReading ? undefined : await readSender(context, fromAddress);
   const set = await configurationSetInUse(options);
-  const configurationSet = set ? await ensureConfigurationSet(context, account, set) : undefined;
-
-  const document = buildMailAccessPolicy({
-    partition: account.partition,
-    region: options.region,
-    accountId: account.accountId,
+  const policies = grantedPolicies({
+    account,
+    options,
     fromAddress,
-    domainIdentity: sender.domainVerified,
-    recipientIdentities: options.verifyRecipients,
-    anySender: options.anySender,
-    ...(domain ? { sendingDomain: { domain: domain.domain, addressVerified: domain.addressVerified } } : {}),
+    senderDomainVerified: domainReading
+      ? domainReading.verificationStatus === 'Success'
+      : (senderReading?.domainVerified ?? false),
+    ...(domainReading
+      ? { sendingDomain: { domain: domainReading.domain, addressVerified: domainReading.addressVerified } }
+      : {}),
     ...(set ? { configurationSet: set.name } : {}),
   });
+  const found = {
+    user: await readUser(context),
+    policies: await Promise.all(policies.map((policy) => readPolicyState(context, policy))),
+    group: options.group ? await readGroupState(context, options.group) : undefined,
+  };
+  checkOwnership(context, found);
+  await auditPermissions(context, found.user, policies, found.group);
+
+  let domain: DomainOutcome | undefined;
+  let sender: { verified: boolean };
+  if (domainReading) {
+    domain = await ensureDomain(context, domainReading, fromAddress);
+    sender = domain;
+  } else {
+    sender = await ensureSenderVerified(context, fromAddress, senderReading ?? (await readSender(context, fromAddress)));
+  }
+  await ensureRecipientsVerified(context, options.verifyRecipients);
+  const sending = await checkSending(context);
+  const configurationSet = set ? await ensureConfigurationSet(context, account, set) : undefined;
   if (options.anySender) {
     report.step(
       'policy scope',
@@ -50,16 +65,9 @@ export async function provision(context: StepContext, fromAddress: string): Prom
       '--any-sender: the key may send from any identity and any From address of this account; not least privilege',
     );
   }
-  const recipients =
-    options.verifyRecipients.length > 0
-      ? ` (SES also checks the sandbox recipients ${options.verifyRecipients.map(maskAddress).join(', ')})`
-      : '';
-  const scope = options.anySender
-    ? `${MAIL_ACTIONS.join(' and ')} from any identity`
-    : `${MAIL_ACTIONS.join(' and ')} from ${maskAddress(fromAddress)} only${domain ? `, as ${domain.domain}` : ''}${set ? `, through ${set.name}` : ''}${recipients}`;
-  const policyArn = await ensurePolicy(context, account, document, scope);
-  const user = await ensureUser(context);
-  await ensureAttached(context, user, policyArn);
+  for (const state of found.policies) await ensurePolicy(context, state);
+  const user = await ensureUser(context, found.user);
+  await ensureAttached(context, user, policies, found.group);
   const key = await ensureAccessKey(context, user, fromAddress);
   const setRecorded = set ? await recordInKeyFile(context, set.name) : false;
 

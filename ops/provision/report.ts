@@ -12,6 +12,7 @@ export type StepStatus =
   | 'deleted'
   | 'skipped'
   | 'warning'
+  | 'refused'
   | 'would create'
   | 'would update'
   | 'would delete';

@@ -1,5 +1,7 @@
 // --teardown: removes, in the order IAM requires, what carries this tool's mark (the managed-by
-// tag, the group path, the saved-key tag or the key ID in the credentials file), and nothing else.
+// tag, the group path, the saved-key tag or the key ID in the credentials file), and nothing else:
+// of the attachments, only those of a policy this tool created to the user or to its own group.
+// A dry run reports exactly what the real run does.
 
 import {
   type AttachedPolicy,
@@ -27,13 +29,13 @@ import { removeCredentialsFile } from '../credentialsFile.ts';
 import { shownPath } from '../paths.ts';
 import type { AwsCaller } from './awsCalls.ts';
 import { ProvisionError } from './errors.ts';
-import { GROUP_PATH, isManaged, POLICY_NAME, USER_NAME } from './names.ts';
+import { MANAGED_POLICIES, managedPolicyArn } from './managedPolicies.ts';
+import { GROUP_PATH, isManaged, USER_NAME } from './names.ts';
 import type { StepStatus, Summary } from './report.ts';
 import { listKeys, readSavedFile, type SavedFile, savedKeyIds } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import { configurationSetInUse, removeConfigurationSet } from './steps/configurationSet.ts';
 import type { Account, StepContext } from './steps/context.ts';
-import { policyArn } from './steps/policy.ts';
 import { readUser, type UserState } from './steps/user.ts';
 
 export type Confirm = (question: string) => Promise<boolean>;
@@ -42,20 +44,29 @@ export async function teardown(context: StepContext, confirm: Confirm): Promise<
   const { options, aws } = context;
   const account = await findAccount(context);
   await askFirst(context, confirm, account);
-  const arn = policyArn(account);
+  const policies = await Promise.all(
+    MANAGED_POLICIES.map(({ name }) => readPolicy(context, name, managedPolicyArn(account, name))),
+  );
+  const ours = new Set(policies.filter((policy) => policy.managed).map((policy) => policy.arn));
   const file = await readSavedFile(options.outFile);
   const user = await readUser(context);
 
-  let removed: Removed = { keys: new Set(), groups: new Set(), user: !user.exists };
+  let removed: Removed = {
+    keys: new Set(),
+    detachedFromGroups: new Set(),
+    detachedFromUser: new Set(),
+    user: !user.exists,
+  };
   if (user.exists) {
     const keys = await deleteAccessKeys(context, user, file);
-    const { groups, deletedGroups } = await leaveGroups(context, arn);
-    const attached = await detachFromUser(context, arn);
-    removed = { keys, groups: deletedGroups, user: await deleteUser(context, user, { attached, groups, arn }) };
+    const { groups, detachedFromGroups } = await leaveGroups(context, ours);
+    const { attached, detachedFromUser } = await detachFromUser(context, policies);
+    const userGone = await deleteUser(context, user, { attached, groups, ours });
+    removed = { keys, detachedFromGroups, detachedFromUser, user: userGone };
   } else {
     context.report.step('user', 'skipped', `${USER_NAME} does not exist`);
   }
-  await deletePolicy(context, arn, user, removed);
+  for (const policy of policies) await deletePolicy(context, policy, removed);
   // Read before the key file goes: it may be what names the set.
   const set = await configurationSetInUse(options);
   if (set) await removeConfigurationSet(context, account, set.name);
@@ -76,8 +87,37 @@ export async function teardown(context: StepContext, confirm: Confirm): Promise<
 /** What this run removed (in a dry run: would remove), for the steps that depend on it. */
 interface Removed {
   readonly keys: ReadonlySet<string>;
-  readonly groups: ReadonlySet<string>;
+  /** "group name + policy ARN" of each policy detached from a group: see attachmentKey. */
+  readonly detachedFromGroups: ReadonlySet<string>;
+  /** ARNs of the policies detached from the user. */
+  readonly detachedFromUser: ReadonlySet<string>;
   readonly user: boolean;
+}
+
+function attachmentKey(group: string, arn: string): string {
+  return `${group}\n${arn}`;
+}
+
+/** A policy of this tool's names, as teardown sees it. */
+interface PolicyFound {
+  readonly name: string;
+  readonly arn: string;
+  readonly exists: boolean;
+  /** Carries the managed-by tag: this tool created it, and so made its attachments. */
+  readonly managed: boolean;
+}
+
+async function readPolicy({ clients, aws }: StepContext, name: string, arn: string): Promise<PolicyFound> {
+  const policy = await aws.find('iam:GetPolicy', () => clients.iam.send(new GetPolicyCommand({ PolicyArn: arn })));
+  if (!policy?.Policy) return { name, arn, exists: false, managed: false };
+  const tags =
+    (await aws.read('iam:ListPolicyTags', () => clients.iam.send(new ListPolicyTagsCommand({ PolicyArn: arn }))))
+      .Tags ?? [];
+  return { name, arn, exists: true, managed: isManaged(tags) };
+}
+
+function policyName(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
 function deletedStatus(aws: AwsCaller): StepStatus {
@@ -87,7 +127,7 @@ function deletedStatus(aws: AwsCaller): StepStatus {
 async function askFirst({ options, aws }: StepContext, confirm: Confirm, account: Account): Promise<void> {
   if (aws.dryRun || options.yes) return;
   const agreed = await confirm(
-    `This deletes ${USER_NAME}, its access keys and the ${POLICY_NAME} policy that this tool created in account ${account.accountId}; a deployed skill stops sending mail.`,
+    `This deletes ${USER_NAME}, its access keys and the ${MANAGED_POLICIES.map(({ name }) => name).join(' and ')} policy that this tool created in account ${account.accountId}; a deployed skill stops sending mail.`,
   );
   if (!agreed) throw new ProvisionError('Teardown cancelled: nothing was changed.');
 }
@@ -113,20 +153,26 @@ async function deleteAccessKeys(context: StepContext, user: UserState, file: Sav
   return deleted;
 }
 
-/** Out of every group under this tool's path: the membership, the policy, and the group once nothing else is in it. */
+/**
+ * Out of every group under this tool's path: the membership, this tool's policies (which go from
+ * the group even when others are in it: this tool attached them, and deletes them), and the
+ * group once nothing else is in it.
+ */
 async function leaveGroups(
   { clients, aws, report }: StepContext,
-  arn: string,
-): Promise<{ groups: Group[]; deletedGroups: Set<string> }> {
+  ours: ReadonlySet<string>,
+): Promise<{ groups: Group[]; detachedFromGroups: Set<string> }> {
   const groups =
     (
       await aws.read('iam:ListGroupsForUser', () =>
         clients.iam.send(new ListGroupsForUserCommand({ UserName: USER_NAME })),
       )
     ).Groups ?? [];
-  const deletedGroups = new Set<string>();
+  const detachedFromGroups = new Set<string>();
   for (const group of groups.filter((candidate) => candidate.Path === GROUP_PATH)) {
     const name = group.GroupName ?? '';
+    const details = await aws.read('iam:GetGroup', () => clients.iam.send(new GetGroupCommand({ GroupName: name })));
+    const otherMembers = (details.Users ?? []).filter((member) => member.UserName !== USER_NAME);
     if (!aws.dryRun)
       await aws.change('iam:RemoveUserFromGroup', () =>
         clients.iam.send(new RemoveUserFromGroupCommand({ GroupName: name, UserName: USER_NAME })),
@@ -138,44 +184,62 @@ async function leaveGroups(
           clients.iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: name })),
         )
       ).AttachedPolicies ?? [];
-    if (policies.some((policy) => policy.PolicyArn === arn)) {
+    for (const arn of policies.map((policy) => policy.PolicyArn ?? '').filter((arn) => ours.has(arn))) {
       if (!aws.dryRun)
         await aws.change('iam:DetachGroupPolicy', () =>
           clients.iam.send(new DetachGroupPolicyCommand({ GroupName: name, PolicyArn: arn })),
         );
-      report.step('group policy', deletedStatus(aws), `${POLICY_NAME} from ${name}`);
+      detachedFromGroups.add(attachmentKey(name, arn));
+      const others =
+        otherMembers.length > 0
+          ? ` (its other members, ${otherMembers.map((member) => member.UserName).join(', ')}, lose it too)`
+          : '';
+      report.step('group policy', deletedStatus(aws), `${policyName(arn)} from ${name}${others}`);
     }
-    const details = await aws.read('iam:GetGroup', () => clients.iam.send(new GetGroupCommand({ GroupName: name })));
-    const otherMembers = (details.Users ?? []).filter((member) => member.UserName !== USER_NAME);
-    const otherPolicies = policies.filter((policy) => policy.PolicyArn !== arn);
+    const otherPolicies = policies.filter((policy) => !ours.has(policy.PolicyArn ?? ''));
     if (otherMembers.length > 0 || otherPolicies.length > 0) {
       report.step('group', 'skipped', `${name} has other members or policies: left in place`);
       continue;
     }
     if (!aws.dryRun)
       await aws.change('iam:DeleteGroup', () => clients.iam.send(new DeleteGroupCommand({ GroupName: name })));
-    deletedGroups.add(name);
     report.step('group', deletedStatus(aws), name);
   }
-  return { groups, deletedGroups };
+  return { groups, detachedFromGroups };
 }
 
-/** The policy's direct attachment to the user; returns every policy the user had attached. */
-async function detachFromUser({ clients, aws, report }: StepContext, arn: string): Promise<AttachedPolicy[]> {
+/** This tool's policies from the user; one of these names it did not create stays attached. Returns every policy the user had. */
+async function detachFromUser(
+  { clients, aws, report }: StepContext,
+  policies: readonly PolicyFound[],
+): Promise<{ attached: AttachedPolicy[]; detachedFromUser: Set<string> }> {
   const attached =
     (
       await aws.read('iam:ListAttachedUserPolicies', () =>
         clients.iam.send(new ListAttachedUserPoliciesCommand({ UserName: USER_NAME })),
       )
     ).AttachedPolicies ?? [];
-  if (attached.some((policy) => policy.PolicyArn === arn)) {
+  const detachedFromUser = new Set<string>();
+  for (const arn of attached.map((policy) => policy.PolicyArn ?? '')) {
+    const policy = policies.find((candidate) => candidate.arn === arn);
+    if (!policy) continue;
+    const { name } = policy;
+    if (!policy.managed) {
+      report.step(
+        'attachment',
+        'skipped',
+        `${name} was created outside this tool: its attachment to ${USER_NAME} is left in place`,
+      );
+      continue;
+    }
     if (!aws.dryRun)
       await aws.change('iam:DetachUserPolicy', () =>
         clients.iam.send(new DetachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn })),
       );
-    report.step('attachment', deletedStatus(aws), `${POLICY_NAME} from ${USER_NAME}`);
+    detachedFromUser.add(arn);
+    report.step('attachment', deletedStatus(aws), `${name} from ${USER_NAME}`);
   }
-  return attached;
+  return { attached, detachedFromUser };
 }
 
 /**
@@ -185,14 +249,16 @@ async function detachFromUser({ clients, aws, report }: StepContext, arn: string
 async function deleteUser(
   { clients, aws, report }: StepContext,
   user: UserState,
-  held: { attached: readonly AttachedPolicy[]; groups: readonly Group[]; arn: string },
+  held: { attached: readonly AttachedPolicy[]; groups: readonly Group[]; ours: ReadonlySet<string> },
 ): Promise<boolean> {
   if (!user.managed) {
     report.step('user', 'skipped', `${USER_NAME} was created outside this tool: left in place`);
     return false;
   }
   const blockers = [
-    ...held.attached.filter((policy) => policy.PolicyArn !== held.arn).map((policy) => `policy ${policy.PolicyName}`),
+    ...held.attached
+      .filter((policy) => !held.ours.has(policy.PolicyArn ?? ''))
+      .map((policy) => `policy ${policy.PolicyName}`),
     ...held.groups.filter((group) => group.Path !== GROUP_PATH).map((group) => `group ${group.GroupName}`),
   ];
   if (blockers.length > 0) {
@@ -217,40 +283,36 @@ async function deleteUser(
   return true;
 }
 
-/** The policy and its older versions, if this tool created it and nothing else is attached to it any more. */
+/** A policy and its older versions, if this tool created it and nothing else is attached to it any more. */
 async function deletePolicy(
   { clients, aws, report }: StepContext,
-  arn: string,
-  user: UserState,
+  policy: PolicyFound,
   removed: Removed,
 ): Promise<void> {
-  const policy = await aws.find('iam:GetPolicy', () => clients.iam.send(new GetPolicyCommand({ PolicyArn: arn })));
-  if (!policy?.Policy) {
-    report.step('policy', 'skipped', `${POLICY_NAME} does not exist`);
+  const { name, arn } = policy;
+  if (!policy.exists) {
+    report.step('policy', 'skipped', `${name} does not exist`);
     return;
   }
-  const tags =
-    (await aws.read('iam:ListPolicyTags', () => clients.iam.send(new ListPolicyTagsCommand({ PolicyArn: arn }))))
-      .Tags ?? [];
+  if (!policy.managed) {
+    report.step('policy', 'skipped', `${name} was created outside this tool: left in place`);
+    return;
+  }
   const entities = await aws.read('iam:ListEntitiesForPolicy', () =>
     clients.iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn })),
   );
-  // In a dry run nothing was detached yet: leave out what this run would have detached.
+  // In a dry run nothing was detached yet: leave out exactly what this run would have detached.
   const remaining = [
     ...(entities.PolicyUsers ?? [])
-      .filter((entity) => !(aws.dryRun && user.exists && entity.UserName === USER_NAME))
+      .filter((entity) => !(aws.dryRun && entity.UserName === USER_NAME && removed.detachedFromUser.has(arn)))
       .map((entity) => `user ${entity.UserName}`),
     ...(entities.PolicyGroups ?? [])
-      .filter((entity) => !(aws.dryRun && removed.groups.has(entity.GroupName ?? '')))
+      .filter((entity) => !(aws.dryRun && removed.detachedFromGroups.has(attachmentKey(entity.GroupName ?? '', arn))))
       .map((entity) => `group ${entity.GroupName}`),
     ...(entities.PolicyRoles ?? []).map((entity) => `role ${entity.RoleName}`),
   ];
-  if (!isManaged(tags)) {
-    report.step('policy', 'skipped', `${POLICY_NAME} was created outside this tool: left in place`);
-    return;
-  }
   if (remaining.length > 0) {
-    report.step('policy', 'skipped', `${POLICY_NAME} is still attached to ${remaining.join(', ')}: left in place`);
+    report.step('policy', 'skipped', `${name} is still attached to ${remaining.join(', ')}: left in place`);
     return;
   }
   const versions =
@@ -271,7 +333,7 @@ async function deletePolicy(
   report.step(
     'policy',
     deletedStatus(aws),
-    older.length > 0 ? `${POLICY_NAME} and its ${older.length} older version(s)` : POLICY_NAME,
+    older.length > 0 ? `${name} and its ${older.length} older version(s)` : name,
   );
 }
 

@@ -18,10 +18,17 @@ export interface KnownSecret {
 }
 
 /**
- * A full address: a local part (at least one character that is not a mask's `*`), @, and a
- * domain with a top-level name. The masked form "t***@example.com" does not match.
+ * An address: a local part (quoted, with anything after the quote, or a run of characters that can
+ * stand in one), @, and a
+ * domain with a top-level name in any script. Only lambda/log.ts's mask passes: at most one
+ * character, then "***". "t***@example.com" passes; "taro+a***@example.com" does not.
  */
-const FULL_ADDRESS = /[^\s@<>"'(),;:*\\[\]]+@[^\s@<>"'(),;:\\[\]]+\.[A-Za-z]{2,}/g;
+const ADDRESS = /(?:"[^"\n]*"[^\s@<>"'(),;:\\[\]]*|[^\s@<>"'(),;:\\[\]]+)@[^\s@<>"'(),;:\\[\]]+\.\p{L}{2,}/gu;
+const MASKED_LOCAL_PART = /^[^"*]?\*\*\*$/u;
+
+function isFullAddress(address: string): boolean {
+  return !MASKED_LOCAL_PART.test(address.slice(0, address.lastIndexOf('@')));
+}
 
 /** Secrets shorter than this are not searched for: they would match ordinary text. */
 const MIN_SECRET_LENGTH = 8;
@@ -70,8 +77,9 @@ export function findAddressesInLogLines(lines: readonly string[], where: string)
     const entry = parseSkillLogLine(line);
     const texts = entry ? stringsIn(entry) : [line];
     for (const text of texts) {
-      for (const match of text.matchAll(FULL_ADDRESS)) {
-        leaks.push({ where: `${where} line ${index + 1}`, what: `a full email address (${maskAddress(match[0])})` });
+      for (const match of text.matchAll(ADDRESS)) {
+        if (isFullAddress(match[0]))
+          leaks.push({ where: `${where} line ${index + 1}`, what: `a full email address (${maskAddress(match[0])})` });
       }
     }
   });

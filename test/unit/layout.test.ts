@@ -1,5 +1,6 @@
 // The layout rule, checked on every import of lambda/, ops/, devtools/ and testkit/: lambda ← ops ←
-// devtools and lambda ← testkit ← devtools, nothing imports test/, and no cycle between files or folders.
+// devtools and lambda ← testkit ← devtools, nothing imports test/, no cycle between files or folders,
+// and the AGPL policy simulator stays in the tests.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
@@ -164,6 +165,16 @@ describe('the project layout', () => {
 
   it('has no cycle between folders', () => {
     expect(folderCycles(imports)).toEqual([]);
+  });
+
+  // AGPL: the provisioning audit compares policy documents instead (ops/provision/steps/audit.ts).
+  it('leaves the IAM policy simulator to the tests: no file of lambda/, ops/, devtools/ or testkit/ imports it', () => {
+    const simulatorImports = sourceFiles().filter((file) =>
+      ts
+        .preProcessFile(readFileSync(join(PROJECT_ROOT, file), 'utf8'), true, true)
+        .importedFiles.some((imported) => imported.fileName.startsWith('@cloud-copilot/')),
+    );
+    expect(simulatorImports).toEqual([]);
   });
 });
 

@@ -67,6 +67,11 @@ export interface FakeAws {
   hold(action: string): void;
   /** Answer this action again (requests already held stay unanswered). */
   release(action: string): void;
+  /**
+   * Carry out this action but spoil its answer, as a failing front end can after IAM did the
+   * work: a 500 InternalFailure, or a 200 whose body is not XML. Until `release`.
+   */
+  spoilAnswer(action: string, how: 'server-error' | 'unreadable'): void;
   /** Resolves when a request for this action arrives. */
   nextRequest(action: string): Promise<RecordedCall>;
   /** What the account holds now, without any secret (also served as GET /state). */
@@ -83,11 +88,19 @@ interface FakeAwsSnapshot {
     name: string;
     tags: Record<string, string>;
     attachedPolicies: string[];
+    inlinePolicies: string[];
+    permissionsBoundary?: string;
     accessKeys: { id: string; status: string; lastUsed?: string }[];
     loginProfile: boolean;
   }[];
   readonly policies: { arn: string; defaultVersionId: string; versions: string[]; tags: Record<string, string> }[];
-  readonly groups: { name: string; path: string; members: string[]; attachedPolicies: string[] }[];
+  readonly groups: {
+    name: string;
+    path: string;
+    members: string[];
+    attachedPolicies: string[];
+    inlinePolicies: string[];
+  }[];
   readonly sesIdentities: Record<string, Record<string, string>>;
   readonly sesConfigurationSets: Record<string, Record<string, Record<string, string>>>;
   readonly snsTopics: ReturnType<FakeSns['snapshot']>;
@@ -169,6 +182,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const calls: RecordedCall[] = [];
   const denied = new Set<string>();
   const held = new Set<string>();
+  const spoiled = new Map<string, 'server-error' | 'unreadable'>();
   const waiters: { action: string; resolve: (call: RecordedCall) => void }[] = [];
   const admin: Caller = {
     account: accountId,
@@ -231,11 +245,12 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
           403,
         );
       }
-      answer(
-        response,
-        200,
-        resultDocument(namespace, action, services[service].run(action, params, { region, caller })),
-      );
+      const result = resultDocument(namespace, action, services[service].run(action, params, { region, caller }));
+      const spoil = spoiled.get(action);
+      if (spoil === 'unreadable') return answer(response, 200, '<Create');
+      if (spoil === 'server-error')
+        throw new AwsError('InternalFailure', 'We encountered an internal error.', 500, 'Receiver');
+      answer(response, 200, result);
     } catch (error) {
       const awsError =
         error instanceof AwsError ? error : new AwsError('ServiceFailure', (error as Error).message, 500, 'Receiver');
@@ -249,6 +264,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       name: user.name,
       tags: Object.fromEntries(user.tags),
       attachedPolicies: [...user.attachedPolicies],
+      inlinePolicies: [...user.inlinePolicies.keys()],
+      ...(user.permissionsBoundary ? { permissionsBoundary: user.permissionsBoundary } : {}),
       accessKeys: user.accessKeys.map((key) => ({
         id: key.accessKeyId,
         status: key.status,
@@ -267,6 +284,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       path: group.path,
       members: [...group.members],
       attachedPolicies: [...group.attachedPolicies],
+      inlinePolicies: [...group.inlinePolicies.keys()],
     })),
     sesIdentities: ses.snapshot(),
     sesConfigurationSets: ses.configurationSetsSnapshot(),
@@ -295,7 +313,11 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     deny: (action) => void denied.add(action),
     allow: (action) => void denied.delete(action),
     hold: (action) => void held.add(action),
-    release: (action) => void held.delete(action),
+    release: (action) => {
+      held.delete(action);
+      spoiled.delete(action);
+    },
+    spoilAnswer: (action, how) => void spoiled.set(action, how),
     snapshot,
     nextRequest: (action) => new Promise((resolve) => waiters.push({ action, resolve })),
     secretOf,

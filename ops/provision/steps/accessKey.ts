@@ -150,15 +150,18 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
     return { created: false, oldKeyIds };
   }
 
-  const created = await aws.change('iam:CreateAccessKey', () =>
-    clients.iam.send(new CreateAccessKeyCommand({ UserName: USER_NAME })),
-  );
+  // One call, never retried (awsClients.ts): a lost answer is resolved by listing the keys, not by asking again.
+  const created = await aws
+    .change('iam:CreateAccessKey', () =>
+      clients.iamSingleAttempt.send(new CreateAccessKeyCommand({ UserName: USER_NAME })),
+    )
+    .catch(async (error: unknown) => {
+      throw await keyWithoutSecret(context, keys, error as Error);
+    });
   const accessKeyId = created.AccessKey?.AccessKeyId;
   const secretAccessKey = created.AccessKey?.SecretAccessKey;
   if (!accessKeyId || !secretAccessKey)
-    throw new ProvisionError(
-      'IAM created an access key but did not return it; delete it in the IAM console and run again.',
-    );
+    throw await keyWithoutSecret(context, keys, new ProvisionError('IAM answered without the new key and its secret.'));
   try {
     await writeCredentialsFile(options.outFile, {
       [ENV.accessKeyId]: accessKeyId,
@@ -191,6 +194,48 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
   );
   for (const key of old) report.step('old access key', 'exists', keptActive(key));
   return { accessKeyId, created: true, oldKeyIds };
+}
+
+/**
+ * After a CreateAccessKey whose answer failed or could not be read: IAM may have made the key all
+ * the same, and its secret exists nowhere now. Lists the keys to say which one, and how to delete it.
+ */
+async function keyWithoutSecret(
+  context: StepContext,
+  before: readonly AccessKeyMetadata[],
+  failure: Error,
+): Promise<ProvisionError> {
+  const known = new Set(before.map((key) => key.AccessKeyId));
+  const after = await listKeys(context, { exists: true, managed: false, tags: [] }).catch(() => undefined);
+  const profile = context.options.profile ? ` --profile ${context.options.profile}` : '';
+  if (!after) {
+    return new ProvisionError(
+      `${failure.message.replace(/\.$/, '')}, and the user's keys could not be listed to see whether IAM made one: list them (\`aws iam list-access-keys --user-name ${USER_NAME}${profile}\`), delete any key whose secret is not in ${shownPath(context.options.outFile)}, then run again.`,
+      { cause: failure },
+    );
+  }
+  const made = after.filter((key) => !known.has(key.AccessKeyId));
+  if (made.length === 0)
+    return failure instanceof ProvisionError ? failure : new ProvisionError(failure.message, { cause: failure });
+  const deletions = made.map(
+    (key) => `\`aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ${key.AccessKeyId}${profile}\``,
+  );
+  return new ProvisionError(
+    `IAM made the access key ${keyIds(made)}, but its answer was lost (${lostAnswer(failure)}), so nobody holds its secret and nothing was written: delete it with ${deletions.join(' and ')}, then run again.`,
+    { cause: failure },
+  );
+}
+
+/** "HTTP 500 InternalFailure", "an answer that could not be read": what came back instead of the key. */
+function lostAnswer(failure: Error): string {
+  const sdkError = (failure.cause ?? failure) as {
+    name?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  if (/deserialization|parse error/i.test(sdkError.message ?? '')) return 'an answer that could not be read';
+  const status = sdkError.$metadata?.httpStatusCode;
+  return status ? `HTTP ${status} ${sdkError.name ?? ''}`.trim() : (sdkError.name ?? 'no answer');
 }
 
 /** Why no key can be created while the user has two: one sentence naming the situation. */

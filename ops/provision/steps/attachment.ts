@@ -1,5 +1,5 @@
-// The policy on the user: attached directly, or (with --group NAME) through a group that
-// this tool creates under its own path, with the user as a member.
+// This run's policies on the user: attached directly, or (with --group NAME) through a group that
+// this tool creates under its own path (or, with --adopt, one it did not), with the user as a member.
 
 import {
   AddUserToGroupCommand,
@@ -7,50 +7,59 @@ import {
   AttachUserPolicyCommand,
   CreateGroupCommand,
   DetachUserPolicyCommand,
-  GetGroupCommand,
   ListAttachedGroupPoliciesCommand,
   ListAttachedUserPoliciesCommand,
 } from '@aws-sdk/client-iam';
-import { GROUP_PATH, POLICY_NAME, USER_NAME } from '../names.ts';
+import type { GrantedPolicy } from '../managedPolicies.ts';
+import { GROUP_PATH, USER_NAME } from '../names.ts';
 import type { StepContext } from './context.ts';
+import type { GroupState } from './ownership.ts';
 import type { UserState } from './user.ts';
 
-async function attachedToUser({ clients, aws }: StepContext, user: UserState, arn: string): Promise<boolean> {
-  if (!user.exists) return false;
+async function attachedToUser({ clients, aws }: StepContext, user: UserState): Promise<Set<string>> {
+  if (!user.exists) return new Set();
   const attached = await aws.read('iam:ListAttachedUserPolicies', () =>
     clients.iam.send(new ListAttachedUserPoliciesCommand({ UserName: USER_NAME })),
   );
-  return (attached.AttachedPolicies ?? []).some((policy) => policy.PolicyArn === arn);
+  return new Set((attached.AttachedPolicies ?? []).map((policy) => policy.PolicyArn ?? ''));
 }
 
-export async function ensureAttached(context: StepContext, user: UserState, arn: string): Promise<void> {
-  if (context.options.group) {
-    await ensureAttachedThroughGroup(context, user, arn, context.options.group);
+export async function ensureAttached(
+  context: StepContext,
+  user: UserState,
+  policies: readonly GrantedPolicy[],
+  group: GroupState | undefined,
+): Promise<void> {
+  if (group) {
+    await ensureAttachedThroughGroup(context, user, policies, group);
     return;
   }
   const { clients, aws, report } = context;
-  if (await attachedToUser(context, user, arn)) {
-    report.step('attachment', 'exists', `${POLICY_NAME} is attached to ${USER_NAME}`);
-  } else if (aws.dryRun) {
-    report.step('attachment', 'would create', `attach ${POLICY_NAME} to ${USER_NAME}`);
-  } else {
-    await aws.change('iam:AttachUserPolicy', () =>
-      clients.iam.send(new AttachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn })),
-    );
-    report.step('attachment', 'created', `${POLICY_NAME} is attached to ${USER_NAME}`);
+  const attached = await attachedToUser(context, user);
+  for (const { name, arn } of policies) {
+    if (attached.has(arn)) {
+      report.step('attachment', 'exists', `${name} is attached to ${USER_NAME}`);
+    } else if (aws.dryRun) {
+      report.step('attachment', 'would create', `attach ${name} to ${USER_NAME}`);
+    } else {
+      await aws.change('iam:AttachUserPolicy', () =>
+        clients.iam.send(new AttachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn })),
+      );
+      report.step('attachment', 'created', `${name} is attached to ${USER_NAME}`);
+    }
   }
 }
 
 async function ensureAttachedThroughGroup(
   context: StepContext,
   user: UserState,
-  arn: string,
-  groupName: string,
+  policies: readonly GrantedPolicy[],
+  group: GroupState,
 ): Promise<void> {
   const { clients, aws, report } = context;
-  const group = await aws.find('iam:GetGroup', () => clients.iam.send(new GetGroupCommand({ GroupName: groupName })));
-  if (group?.Group) {
-    report.step('group', 'exists', groupName);
+  const groupName = group.name;
+  if (group.exists) {
+    report.step('group', 'exists', group.managed ? groupName : `${groupName} (created outside this tool, adopted)`);
   } else if (aws.dryRun) {
     report.step('group', 'would create', `${groupName} (path ${GROUP_PATH})`);
   } else {
@@ -60,25 +69,31 @@ async function ensureAttachedThroughGroup(
     report.step('group', 'created', `${groupName} (path ${GROUP_PATH})`);
   }
 
-  const groupPolicies = group?.Group
-    ? ((
-        await aws.read('iam:ListAttachedGroupPolicies', () =>
-          clients.iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: groupName })),
-        )
-      ).AttachedPolicies ?? [])
-    : [];
-  if (groupPolicies.some((policy) => policy.PolicyArn === arn)) {
-    report.step('group policy', 'exists', `${POLICY_NAME} is attached to ${groupName}`);
-  } else if (aws.dryRun) {
-    report.step('group policy', 'would create', `attach ${POLICY_NAME} to ${groupName}`);
-  } else {
-    await aws.change('iam:AttachGroupPolicy', () =>
-      clients.iam.send(new AttachGroupPolicyCommand({ GroupName: groupName, PolicyArn: arn })),
-    );
-    report.step('group policy', 'created', `${POLICY_NAME} is attached to ${groupName}`);
+  const groupPolicies = group.exists
+    ? new Set(
+        (
+          (
+            await aws.read('iam:ListAttachedGroupPolicies', () =>
+              clients.iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: groupName })),
+            )
+          ).AttachedPolicies ?? []
+        ).map((policy) => policy.PolicyArn ?? ''),
+      )
+    : new Set<string>();
+  for (const { name, arn } of policies) {
+    if (groupPolicies.has(arn)) {
+      report.step('group policy', 'exists', `${name} is attached to ${groupName}`);
+    } else if (aws.dryRun) {
+      report.step('group policy', 'would create', `attach ${name} to ${groupName}`);
+    } else {
+      await aws.change('iam:AttachGroupPolicy', () =>
+        clients.iam.send(new AttachGroupPolicyCommand({ GroupName: groupName, PolicyArn: arn })),
+      );
+      report.step('group policy', 'created', `${name} is attached to ${groupName}`);
+    }
   }
 
-  if ((group?.Users ?? []).some((member) => member.UserName === USER_NAME)) {
+  if (group.members.includes(USER_NAME)) {
     report.step('group member', 'exists', `${USER_NAME} is in ${groupName}`);
   } else if (aws.dryRun) {
     report.step('group member', 'would create', `add ${USER_NAME} to ${groupName}`);
@@ -90,22 +105,16 @@ async function ensureAttachedThroughGroup(
   }
 
   // One route only: a direct attachment from an earlier run without --group goes.
-  if (await attachedToUser(context, user, arn)) {
+  const direct = await attachedToUser(context, user);
+  for (const { name, arn } of policies.filter((policy) => direct.has(policy.arn))) {
+    const detail = `the direct attachment of ${name} to ${USER_NAME} (the group grants it)`;
     if (aws.dryRun) {
-      report.step(
-        'attachment',
-        'would delete',
-        `the direct attachment of ${POLICY_NAME} to ${USER_NAME} (the group grants it)`,
-      );
+      report.step('attachment', 'would delete', detail);
     } else {
       await aws.change('iam:DetachUserPolicy', () =>
         clients.iam.send(new DetachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn })),
       );
-      report.step(
-        'attachment',
-        'deleted',
-        `the direct attachment of ${POLICY_NAME} to ${USER_NAME} (the group grants it)`,
-      );
+      report.step('attachment', 'deleted', detail);
     }
   }
 }

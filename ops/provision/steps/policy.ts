@@ -1,73 +1,52 @@
-// The AlexaSkillMailAccess managed policy: created with the document from
-// policyDocument.ts, or given a new default version when the document in IAM differs.
-// IAM keeps at most five versions, so the oldest non-default one goes first.
+// A managed policy of this tool (managedPolicies.ts): created with this run's document, or given
+// a new default version when the document in IAM differs. IAM keeps at most five versions, so the
+// oldest non-default one goes first. A policy this tool did not create is never changed.
 
 import {
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   DeletePolicyVersionCommand,
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
   ListPolicyVersionsCommand,
 } from '@aws-sdk/client-iam';
-import { MANAGED_TAG, POLICY_DESCRIPTION, POLICY_NAME } from '../names.ts';
-import { type PolicyDocument, samePolicyDocument } from '../policyDocument.ts';
-import type { Account, StepContext } from './context.ts';
+import { MANAGED_TAG } from '../names.ts';
+import { samePolicyDocument } from '../policyDocument.ts';
+import type { StepContext } from './context.ts';
+import type { PolicyState } from './ownership.ts';
 
 const MAX_POLICY_VERSIONS = 5;
 
-export function policyArn(account: Account): string {
-  return `arn:${account.partition}:iam::${account.accountId}:policy/${POLICY_NAME}`;
-}
-
-/** IAM answers the document URL-encoded (RFC 3986). */
-function decodeDocument(encoded: string | undefined): unknown {
-  if (!encoded) return undefined;
-  try {
-    return JSON.parse(decodeURIComponent(encoded));
-  } catch {
-    return undefined;
-  }
-}
-
-export async function ensurePolicy(
-  context: StepContext,
-  account: Account,
-  document: PolicyDocument,
-  summary: string,
-): Promise<string> {
+/** `state` as readPolicyState found it; one this tool did not create reaches here only adopted, with exactly this tool's document. */
+export async function ensurePolicy(context: StepContext, state: PolicyState): Promise<void> {
   const { clients, aws, report } = context;
-  const arn = policyArn(account);
+  const { name, arn, document, description, summary } = state.policy;
   const text = JSON.stringify(document, null, 2);
-  const existing = await aws.find('iam:GetPolicy', () => clients.iam.send(new GetPolicyCommand({ PolicyArn: arn })));
 
-  if (!existing?.Policy) {
+  if (!state.exists) {
     if (aws.dryRun) {
-      report.step('policy', 'would create', `${POLICY_NAME}: ${summary}`);
-      return arn;
+      report.step('policy', 'would create', `${name}: ${summary}`);
+      return;
     }
     await aws.change('iam:CreatePolicy', () =>
       clients.iam.send(
         new CreatePolicyCommand({
-          PolicyName: POLICY_NAME,
+          PolicyName: name,
           PolicyDocument: text,
-          Description: POLICY_DESCRIPTION,
+          Description: description,
           Tags: [MANAGED_TAG],
         }),
       ),
     );
-    report.step('policy', 'created', `${POLICY_NAME} v1: ${summary}`);
-    return arn;
+    report.step('policy', 'created', `${name} v1: ${summary}`);
+    return;
   }
 
-  const defaultVersion = existing.Policy.DefaultVersionId ?? 'v1';
-  const current = await aws.read('iam:GetPolicyVersion', () =>
-    clients.iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: defaultVersion })),
-  );
-  if (samePolicyDocument(decodeDocument(current.PolicyVersion?.Document), document)) {
-    report.step('policy', 'exists', `${POLICY_NAME} ${defaultVersion}: ${summary}`);
-    return arn;
+  const defaultVersion = state.defaultVersionId ?? 'v1';
+  if (samePolicyDocument(state.document, document)) {
+    const adopted = state.managed ? '' : " (created outside this tool, adopted: its document is exactly this tool's)";
+    report.step('policy', 'exists', `${name} ${defaultVersion}${adopted}: ${summary}`);
+    return;
   }
+  if (!state.managed) throw new Error(`Bug: ${name}, made outside this tool, was about to be rewritten.`);
 
   const versions =
     (
@@ -87,12 +66,8 @@ export async function ensurePolicy(
   const mustPrune = versions.length >= MAX_POLICY_VERSIONS && oldest?.VersionId;
   if (aws.dryRun) {
     const pruning = mustPrune ? ` (deleting the oldest version ${oldest.VersionId}: IAM keeps five)` : '';
-    report.step(
-      'policy',
-      'would update',
-      `${POLICY_NAME}: its document differs; a new default version${pruning}: ${summary}`,
-    );
-    return arn;
+    report.step('policy', 'would update', `${name}: its document differs; a new default version${pruning}: ${summary}`);
+    return;
   }
   if (mustPrune) {
     await aws.change('iam:DeletePolicyVersion', () =>
@@ -106,7 +81,6 @@ export async function ensurePolicy(
   report.step(
     'policy',
     'updated',
-    `${POLICY_NAME} ${created.PolicyVersion?.VersionId ?? ''} is the new default version${pruned}: ${summary}`,
+    `${name} ${created.PolicyVersion?.VersionId ?? ''} is the new default version${pruned}: ${summary}`,
   );
-  return arn;
 }

@@ -60,19 +60,34 @@ async function ensureAddressVerified(
   return false;
 }
 
-export async function ensureSenderVerified(context: StepContext, fromAddress: string): Promise<SenderStatus> {
+/** What SES says of the sender and its domain: read before any change, since the policy document depends on it. */
+export interface SenderReading {
+  readonly addressStatus: string | undefined;
+  /** The domain is a verified identity: the policy must name it too. */
+  readonly domainVerified: boolean;
+}
+
+export async function readSender(context: StepContext, fromAddress: string): Promise<SenderReading> {
   const domain = domainOf(fromAddress);
   const status = await verificationStatus(context, [fromAddress, domain]);
-  const domainVerified = status[domain] === 'Success';
-  if (status[fromAddress] !== 'Success' && domainVerified) {
+  return { addressStatus: status[fromAddress], domainVerified: status[domain] === 'Success' };
+}
+
+export async function ensureSenderVerified(
+  context: StepContext,
+  fromAddress: string,
+  reading: SenderReading,
+): Promise<SenderStatus> {
+  const { domainVerified } = reading;
+  if (reading.addressStatus !== 'Success' && domainVerified) {
     context.report.step(
       'sender',
       'exists',
-      `${maskAddress(fromAddress)} is verified through its domain ${domain} in SES (${context.options.region})`,
+      `${maskAddress(fromAddress)} is verified through its domain ${domainOf(fromAddress)} in SES (${context.options.region})`,
     );
     return { verified: true, domainVerified };
   }
-  const verified = await ensureAddressVerified(context, 'sender', fromAddress, status[fromAddress]);
+  const verified = await ensureAddressVerified(context, 'sender', fromAddress, reading.addressStatus);
   return { verified, domainVerified };
 }
 

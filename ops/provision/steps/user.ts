@@ -1,6 +1,6 @@
 // The AlexaSkillMailSender user: created with the managed-by tag and no console password
-// (programmatic access only). A user that already exists is used as it is; if this tool
-// created it and someone later gave it a console password, that password is removed.
+// (programmatic access only). A user this tool did not create is used only with --adopt, and
+// as it is; if this tool created it and someone later gave it a console password, that password is removed.
 
 import {
   CreateUserCommand,
@@ -19,6 +19,8 @@ export interface UserState {
   /** Carries the managed-by tag: this tool created it. */
   readonly managed: boolean;
   readonly tags: readonly Tag[];
+  /** The ARN of the managed policy that bounds the user's permissions, if any. */
+  readonly permissionsBoundary?: string;
 }
 
 export async function readUser({ clients, aws }: StepContext): Promise<UserState> {
@@ -28,17 +30,18 @@ export async function readUser({ clients, aws }: StepContext): Promise<UserState
     (await aws.read('iam:ListUserTags', () => clients.iam.send(new ListUserTagsCommand({ UserName: USER_NAME }))))
       .Tags ?? [];
   const managed = isManaged(tags);
-  return { exists: true, managed, tags };
+  const boundary = user.User.PermissionsBoundary?.PermissionsBoundaryArn;
+  return { exists: true, managed, tags, ...(boundary ? { permissionsBoundary: boundary } : {}) };
 }
 
-export async function ensureUser(context: StepContext): Promise<UserState> {
+/** `user` as readUser found it; one this tool did not create reaches here only with --adopt (steps/ownership.ts). */
+export async function ensureUser(context: StepContext, user: UserState): Promise<UserState> {
   const { clients, aws, report } = context;
-  const user = await readUser(context);
   if (user.exists) {
     report.step(
       'user',
       'exists',
-      user.managed ? USER_NAME : `${USER_NAME} (created outside this tool: --teardown will leave it in place)`,
+      user.managed ? USER_NAME : `${USER_NAME} (created outside this tool, adopted: --teardown will leave it in place)`,
     );
     await ensureNoConsolePassword(context, user);
     return user;

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureLambdaBuilt } from '../../../ops/build/bundle.ts';
 import { RUNTIME_NODE } from '../../../ops/build/lambdaRuntime.ts';
 import { loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
-import { launchRequest } from '../../../testkit/envelopes.ts';
+import { LOCAL_SKILL_ID, launchRequest } from '../../../testkit/envelopes.ts';
 
 let parent: string;
 let outDir: string;
@@ -62,6 +62,8 @@ describe('ensureLambdaBuilt', () => {
     expect(await readdir(parent)).toEqual(['lambda']);
     expect((await readdir(outDir)).sort()).toEqual(COMPLETE);
     expect(JSON.parse(await readFile(join(outDir, 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
+    // The bundle reads its configuration as it loads; without a skill ID it would only say it is not set up.
+    process.env.SKILL_ID = LOCAL_SKILL_ID;
     const response = await loadBundledHandler(result.outFile)(launchRequest());
     expect(spokenText(response)).toMatch(/^Welcome to Mail Sender\./);
   });

@@ -55,7 +55,7 @@ let dialogFile: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'alexa-mailer-cloud-'));
   bundleDir = join(dir, 'bundle');
-  simulator = await startSimulator({ bundleDir });
+  simulator = await startSimulator({ bundleDir, skillId: SKILL_ID });
   smapi = await startFakeSmapi(simulator);
   // What `ask configure` leaves: a profile with an Amazon sign-in (a token that has not expired).
   await writeJson(join(dir, 'home/.ask/cli_config'), {

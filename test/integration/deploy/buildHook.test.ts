@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIME_NODE } from '../../../ops/build/lambdaRuntime.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
+import { LOOPBACK_ORIGIN } from '../../../testkit/loopback.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import {
@@ -45,7 +46,9 @@ const provisioningOutput = {
 /** The environment of a process that knows nothing of the skill's configuration. */
 function bareEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(SES_|SKILL_ID$|AWS_ENDPOINT_URL)/.test(name)),
+    Object.entries(process.env).filter(
+      ([name]) => !/^(SES_|SKILL_ID$|ALEXA_API_ENDPOINTS$|AWS_ENDPOINT_URL)/.test(name),
+    ),
   );
   return { ...env, ...extra };
 }
@@ -198,7 +201,8 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
     const [response] = await invokeUnpacked(
       join(unpacked, 'index.js'),
       [envelope],
-      bareEnvironment({ AWS_ENDPOINT_URL_SES: ses.url }),
+      // The local profile API is on loopback, which only ALEXA_API_ENDPOINTS lets the skill call.
+      bareEnvironment({ AWS_ENDPOINT_URL_SES: ses.url, ALEXA_API_ENDPOINTS: LOOPBACK_ORIGIN }),
     );
     expect(spokenText(response!)).toContain('Done.');
     const mails = await ses.mails();
@@ -228,7 +232,11 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
     await invokeUnpacked(
       join(unpacked, 'index.js'),
       [envelope],
-      bareEnvironment({ AWS_ENDPOINT_URL_SES: ses.url, SES_FROM_ADDRESS: 'other-sender@example.com' }),
+      bareEnvironment({
+        AWS_ENDPOINT_URL_SES: ses.url,
+        ALEXA_API_ENDPOINTS: LOOPBACK_ORIGIN,
+        SES_FROM_ADDRESS: 'other-sender@example.com',
+      }),
     );
     const mails = await ses.mails();
     expect(mails.map((mail) => mail.from)).toEqual([expect.stringContaining('other-sender@example.com')]);
@@ -277,5 +285,39 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
       '[build hook] The Lambda zip was not built: .secrets/missing.json does not exist; run `npm run provision -- --from ADDRESS` first.',
     );
     await expect(stat(zip)).rejects.toThrow();
+  });
+
+  it('refuses to build without a skill ID, saying how to get one, and takes SKILL_ID from the environment', async () => {
+    const statesFile = join(project.dir, '.ask/ask-states.json');
+    const recorded = await readFile(statesFile, 'utf8');
+    // Two ASK CLI profiles: which skill this deploy is for would be a guess.
+    await writeJson(statesFile, {
+      profiles: { default: { skillId: SKILL_ID }, work: { skillId: 'amzn1.ask.skill.w' } },
+    });
+    const zip = join(project.dir, '.ask/no-skill-id.zip');
+    try {
+      const failure = await run(join(project.dir, 'hooks/build.sh'), [zip, 'false'], {
+        cwd: project.dir,
+        env: bareEnvironment(),
+      }).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(failure.code).toBe(1);
+      expect(failure.stderr.trim()).toBe(
+        "[build hook] The Lambda zip was not built: No skill ID to embed (.ask/ask-states.json has skill IDs for several ASK CLI profiles (default, work)), and a skill without one sends no mail: deploy with `npx ask deploy`, which records the new skill's ID in .ask/ask-states.json before this build runs, or set SKILL_ID=amzn1.ask.skill.… (the ID the Alexa developer console shows under the skill's name) for the build.",
+      );
+      await expect(stat(zip)).rejects.toThrow();
+
+      const chosen = await run(join(project.dir, 'hooks/build.sh'), [zip, 'false'], {
+        cwd: project.dir,
+        env: bareEnvironment({ SKILL_ID }),
+      });
+      expect(chosen.stdout).toContain(`SKILL_ID ${SKILL_ID} (from SKILL_ID in the environment)`);
+      expect((await stat(zip)).size).toBeGreaterThan(0);
+    } finally {
+      await writeFile(statesFile, recorded);
+      await rm(zip, { force: true });
+    }
   });
 });

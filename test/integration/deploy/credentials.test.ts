@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filesGitWouldCommit } from '../../../devtools/audit/secretScan.ts';
+import { AMAZON_API_ORIGINS } from '../../../lambda/apiOrigins.ts';
 import { loadConfig } from '../../../lambda/config.ts';
 import { withDeployConfig } from '../../../lambda/deployConfig.ts';
 import { DEFAULT_CREDENTIALS_FILE } from '../../../ops/credentialsFile.ts';
@@ -68,6 +69,7 @@ describe('from the provisioning output to the handler’s configuration', () => 
         credentials: { accessKeyId: 'FAKE-DEPLOY-KEY-FAKE', secretAccessKey: fakeSecret },
       },
       skillId: SKILL_ID,
+      apiOrigins: AMAZON_API_ORIGINS,
       problems: [],
     });
   });
@@ -139,22 +141,26 @@ describe('from the provisioning output to the handler’s configuration', () => 
     );
   });
 
-  it('embeds no skill ID before the first deploy, or when several ASK CLI profiles make it a guess', async () => {
-    const before = await gatherEmbeddedConfig({
-      credentialsFile: credentialsFile(),
-      askStatesFile: join(dir, 'absent.json'),
-    });
-    expect(before.values).not.toHaveProperty('SKILL_ID');
-    expect(before.summary.at(-1)).toMatch(
-      /^SKILL_ID not embedded: .*absent\.json does not exist yet: the skill has not been deployed/,
+  it('refuses to embed no skill ID, before any deploy or when several ASK CLI profiles make it a guess', async () => {
+    await expect(
+      gatherEmbeddedConfig({ credentialsFile: credentialsFile(), askStatesFile: join(dir, 'absent.json') }),
+    ).rejects.toThrow(
+      /^No skill ID to embed \(.*absent\.json does not exist yet: the skill has not been deployed\), and a skill without one sends no mail: deploy with `npx ask deploy`/,
     );
     const several = join(dir, 'several.json');
     await writeJson(several, {
       profiles: { default: { skillId: SKILL_ID }, work: { skillId: 'amzn1.ask.skill.other' } },
     });
-    const guessed = await gatherEmbeddedConfig({ credentialsFile: credentialsFile(), askStatesFile: several });
-    expect(guessed.values).not.toHaveProperty('SKILL_ID');
-    expect(guessed.summary.at(-1)).toContain('skill IDs for several ASK CLI profiles (default, work)');
+    await expect(gatherEmbeddedConfig({ credentialsFile: credentialsFile(), askStatesFile: several })).rejects.toThrow(
+      'skill IDs for several ASK CLI profiles (default, work)), and a skill without one sends no mail',
+    );
+    const chosen = await gatherEmbeddedConfig({
+      credentialsFile: credentialsFile(),
+      askStatesFile: several,
+      skillId: 'amzn1.ask.skill.other',
+    });
+    expect(chosen.values.SKILL_ID).toBe('amzn1.ask.skill.other');
+    expect(chosen.summary.at(-1)).toBe('SKILL_ID amzn1.ask.skill.other (from SKILL_ID in the environment)');
   });
 });
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambda } from '../../../ops/build/bundle.ts';
 import { type LambdaHandler, loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
-import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
+import { LOCAL_SKILL_ENVIRONMENT, PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 
@@ -25,10 +25,8 @@ beforeAll(async () => {
   await buildLambda(outDir);
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_SES: outbox.url,
+    ...LOCAL_SKILL_ENVIRONMENT,
     SES_FROM_ADDRESS: 'sender@example.com',
-    SES_ACCESS_KEY_ID: PLACEHOLDER_KEY.accessKeyId,
-    SES_SECRET_ACCESS_KEY: PLACEHOLDER_KEY.secretAccessKey,
-    SES_REGION: 'us-east-1',
   });
   // The bundle logs to stdout as Lambda expects; capture it to check what it writes.
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {

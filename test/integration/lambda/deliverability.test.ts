@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildLambda } from '../../../ops/build/bundle.ts';
 import { type LambdaHandler, loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
-import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
+import { LOCAL_SKILL_ENVIRONMENT } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 
@@ -23,14 +23,7 @@ let ses: SesStandIn;
 let profile: ProfileApi;
 let plain: LambdaHandler;
 let withSet: LambdaHandler;
-const VARIABLES = [
-  'AWS_ENDPOINT_URL_SES',
-  'SES_FROM_ADDRESS',
-  'SES_ACCESS_KEY_ID',
-  'SES_SECRET_ACCESS_KEY',
-  'SES_REGION',
-  'SES_CONFIGURATION_SET',
-] as const;
+const VARIABLES = ['AWS_ENDPOINT_URL_SES', 'SES_CONFIGURATION_SET', ...Object.keys(LOCAL_SKILL_ENVIRONMENT)];
 const saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
 
 /** Loads a copy of the bundle as a cold Lambda with these variables: the bundle reads them once, on load. */
@@ -45,13 +38,7 @@ beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'alexa-mailer-deliverability-'));
   [ses, profile] = await Promise.all([startSesStandIn(), startProfileApi({ email: 'user@example.com' })]);
   await buildLambda(join(outDir, 'build'));
-  const common = {
-    AWS_ENDPOINT_URL_SES: ses.url,
-    SES_FROM_ADDRESS: SENDER,
-    SES_ACCESS_KEY_ID: PLACEHOLDER_KEY.accessKeyId,
-    SES_SECRET_ACCESS_KEY: PLACEHOLDER_KEY.secretAccessKey,
-    SES_REGION: 'us-east-1',
-  };
+  const common = { AWS_ENDPOINT_URL_SES: ses.url, ...LOCAL_SKILL_ENVIRONMENT, SES_FROM_ADDRESS: SENDER };
   plain = await coldStart('plain', common);
   withSet = await coldStart('with-set', { ...common, SES_CONFIGURATION_SET: CONFIGURATION_SET });
 });

@@ -344,6 +344,36 @@ describe('--teardown with a configuration set', () => {
   });
 });
 
+describe('the permission check, with --domain and --configuration-set', () => {
+  const world = useProvisionWorld();
+  const flags = ['--from', FROM, '--domain', 'example.com', '--configuration-set', SET, '--adopt'];
+  const documentFor = (configurationSet?: string) =>
+    JSON.stringify(
+      buildMailAccessPolicy({
+        region: 'us-east-1',
+        accountId: LOCAL_ACCOUNT_ID,
+        fromAddress: FROM,
+        sendingDomain: { domain: 'example.com', addressVerified: false },
+        ...(configurationSet ? { configurationSet } : {}),
+      }),
+    );
+
+  it("adopts a policy made elsewhere only when its document is exactly this tool's for these options", async () => {
+    world.fake.iam.addPolicy('AlexaSkillMailAccess', documentFor(SET));
+    const adopted = await world.run([...flags, '--out', world.outFile]);
+    expect(adopted.code).toBe(0);
+    expect(adopted.stdout).toContain("(created outside this tool, adopted: its document is exactly this tool's)");
+  });
+
+  it('refuses, changing nothing, a policy made elsewhere whose document lacks the configuration set', async () => {
+    world.fake.iam.addPolicy('AlexaSkillMailAccess', documentFor());
+    const refused = await world.run([...flags, '--out', world.outFile]);
+    expect(refused.code).toBe(1);
+    expect(statuses(refused.stdout).policy).toBe('refused');
+    expect(world.fake.mutatingCalls()).toEqual([]);
+  });
+});
+
 describe('the SES account, reported', () => {
   const world = useProvisionWorld();
 

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { credentialsCsvPath, readCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
+import { MANAGED_TAG } from '../../../ops/provision/names.ts';
 import { buildMailAccessPolicy } from '../../../ops/provision/policyDocument.ts';
 import { LOCAL_ACCOUNT_ID } from '../../../testkit/aws/server.ts';
 import { policyDocumentIn, statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
@@ -126,6 +127,7 @@ describe('a second run', () => {
       sender: 'exists',
       'SES sending': 'checked',
       policy: 'exists',
+      permissions: 'checked',
       user: 'exists',
       'console password': 'checked',
       attachment: 'exists',
@@ -148,6 +150,8 @@ describe('a second run', () => {
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Action: 'ses:SendMail', Resource: '*' }],
       }),
+      // An earlier run of this tool made it: a policy it did not make is never rewritten (trust.test.ts).
+      { tags: [MANAGED_TAG] },
     );
     for (let version = 2; version <= 5; version++) {
       world.fake.iam.addPolicyVersion(
@@ -205,7 +209,7 @@ describe('access keys', () => {
     const first = world.fake.iam.addAccessKey(USER).accessKeyId;
     const second = world.fake.iam.addAccessKey(USER).accessKeyId;
 
-    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--adopt']);
 
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
@@ -220,14 +224,14 @@ describe('access keys', () => {
     world.fake.iam.addUser(USER);
     const foreign = world.fake.iam.addAccessKey(USER).accessKeyId;
 
-    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--adopt']);
 
     expect(result.code).toBe(0);
     const keys = world.fake.iam.users.get(USER)!.accessKeys.map((key) => key.accessKeyId);
     expect(keys).toHaveLength(2);
     expect(keys[0]).toBe(foreign);
     expect((await readCredentialsFile(world.outFile)).SES_ACCESS_KEY_ID).toBe(keys[1]);
-    expect(result.stdout).toContain('(created outside this tool: --teardown will leave it in place)');
+    expect(result.stdout).toContain('(created outside this tool, adopted: --teardown will leave it in place)');
   });
 
   it('does not make a second key when the file with the first is missing, and points to --rotate-key', async () => {
@@ -354,25 +358,26 @@ describe('--teardown', () => {
     expect(statuses(again.stdout)).toMatchObject({ user: 'skipped', policy: 'skipped' });
   });
 
-  it('leaves a user and a policy it did not create in place, removing only its own key and attachment', async () => {
+  it('leaves an adopted user and policy in place, with the attachment it cannot tell it made, removing only its own key', async () => {
     world.fake.iam.addUser(USER);
     const foreignKey = world.fake.iam.addAccessKey(USER).accessKeyId;
+    // Made by hand with exactly this tool's document: --adopt may use it as it is.
     world.fake.iam.addPolicy(
       'AlexaSkillMailAccess',
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'ses:SendMail', Resource: '*' }],
-      }),
+      JSON.stringify(buildMailAccessPolicy({ region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID, fromAddress: FROM })),
     );
-    await world.run(['--from', FROM, '--out', world.outFile]);
+    expect((await world.run(['--from', FROM, '--out', world.outFile, '--adopt'])).code).toBe(0);
 
     const result = await world.run(['--teardown', '--yes', '--out', world.outFile]);
 
     expect(result.code).toBe(0);
     expect(world.fake.iam.users.get(USER)!.accessKeys.map((key) => key.accessKeyId)).toEqual([foreignKey]);
-    expect(world.fake.iam.users.get(USER)!.attachedPolicies.size).toBe(0);
-    expect(world.fake.iam.policies.has(POLICY_ARN)).toBe(true);
+    expect([...world.fake.iam.users.get(USER)!.attachedPolicies]).toEqual([POLICY_ARN]);
+    expect(world.fake.iam.policies.get(POLICY_ARN)!.versions).toHaveLength(1);
     expect(result.stdout).toContain(`${USER} was created outside this tool: left in place`);
+    expect(result.stdout).toContain(
+      `AlexaSkillMailAccess was created outside this tool: its attachment to ${USER} is left in place`,
+    );
     expect(result.stdout).toContain('AlexaSkillMailAccess was created outside this tool: left in place');
   });
 

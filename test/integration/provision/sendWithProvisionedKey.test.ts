@@ -12,7 +12,8 @@ import { buildLambda } from '../../../ops/build/bundle.ts';
 import { readCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { type FakeAws, startFakeAws } from '../../../testkit/aws/server.ts';
 import { loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
-import { intentRequest } from '../../../testkit/envelopes.ts';
+import { intentRequest, LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
+import { LOOPBACK_ORIGIN } from '../../../testkit/loopback.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import { runProvisionCommand, setAwsEnvironment } from '../../helpers/provisionHarness.ts';
@@ -26,6 +27,8 @@ let profile: ProfileApi;
 let folder: string;
 let restore: () => void = () => {};
 const skillVariables = ['SES_ACCESS_KEY_ID', 'SES_SECRET_ACCESS_KEY', 'SES_REGION', 'SES_FROM_ADDRESS'] as const;
+// What the deploy build embeds beside the file's variables, and the loopback origin of the local profile API.
+const deployVariables = { SKILL_ID: LOCAL_SKILL_ID, ALEXA_API_ENDPOINTS: LOOPBACK_ORIGIN };
 
 beforeAll(async () => {
   [fake, profile] = await Promise.all([startFakeAws(), startProfileApi({ email: ACCOUNT_HOLDER, givenName: 'Alex' })]);
@@ -35,7 +38,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   restore();
-  for (const name of skillVariables) delete process.env[name];
+  for (const name of [...skillVariables, ...Object.keys(deployVariables)]) delete process.env[name];
   await Promise.all([fake.close(), ses.close(), profile.close()]);
   await rm(folder, { recursive: true, force: true });
 });
@@ -53,6 +56,7 @@ describe('the provisioned key', () => {
     restore = setAwsEnvironment({ AWS_ENDPOINT_URL_SES: ses.url }, folder);
     const credentials = await readCredentialsFile(outFile);
     for (const name of skillVariables) process.env[name] = credentials[name];
+    Object.assign(process.env, deployVariables);
     const { outFile: bundle } = await buildLambda(join(folder, 'dist'));
     const handler = loadBundledHandler(bundle);
 

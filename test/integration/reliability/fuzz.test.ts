@@ -28,7 +28,8 @@ describe('the handler under fuzzed requests', () => {
   it(`keeps every invariant for ${RUNS} generated envelopes (seed ${SEED})`, async () => {
     await fc.assert(rig.property(), { seed: SEED, numRuns: RUNS });
     // The run must have exercised what it claims to: mails, refusals and broken envelopes.
-    expect(rig.tally.mailsSent).toBeGreaterThan(50);
+    // Only the half of the scenarios whose skill has a SKILL_ID may send.
+    expect(rig.tally.mailsSent).toBeGreaterThan(25);
     expect(rig.tally.refusals).toBeGreaterThan(10);
     expect(rig.tally.brokenEnvelopes).toBeGreaterThan(RUNS / 4);
   });
@@ -40,7 +41,7 @@ describe('the fuzz invariants catch', () => {
   const sendEmail = (): FuzzScenario => ({
     envelope: intentRequest('SendEmailIntent', {}, { skillId: skill.skillId }) as unknown as Record<string, unknown>,
     profile: { email: 'taro@example.com' },
-    guarded: false,
+    guarded: true,
   });
   const confirmed = {
     version: '1.0',

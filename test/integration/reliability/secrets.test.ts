@@ -178,4 +178,30 @@ describe('the capture of everything the suite prints and logs', () => {
       { where: 'skill log line 3', what: 'a full email address (h***@example.jp)' },
     ]);
   });
+
+  // Masking whole: a narrower pattern would keep "taro+a" or "yamada" and still look masked.
+  const UNUSUAL_ADDRESSES = ['taro+alexa@example.com', '"taro yamada"@example.com', 'taro@例え.jp'];
+
+  it.each(UNUSUAL_ADDRESSES)('would fail a file whose skill log holds %s masked only in part', (address) => {
+    const at = address.lastIndexOf('@');
+    const partly = [`${address.slice(0, at - 2)}***${address.slice(at)}`, address.replace(/@/, '***@'), address];
+    for (const text of partly) {
+      expect(findAddressesInLogLines([JSON.stringify({ level: 'info', event: 'x', to: text })], 'skill log')).toEqual([
+        { where: 'skill log line 1', what: expect.stringContaining('a full email address') },
+      ]);
+    }
+  });
+
+  it.each(UNUSUAL_ADDRESSES)('masks %s whole in every log line, in a field and inside free text', (address) => {
+    const lines: string[] = [];
+    const logger = createLogger((line) => lines.push(line));
+    logger.error('mail-failed', { to: address, errorMessage: `Email address is not verified: ${address}.` });
+
+    const domain = address.slice(address.lastIndexOf('@'));
+    const entry = JSON.parse(lines[0]!) as { to: string; errorMessage: string };
+    expect(entry.to).toMatch(new RegExp(`^t?\\*\\*\\*${domain}$`, 'u'));
+    expect(entry.errorMessage).toBe(`Email address is not verified: ${entry.to}.`);
+    for (const part of ['taro', 'alexa', 'yamada']) expect(lines[0]).not.toContain(part);
+    expect(findAddressesInLogLines(lines, 'skill log')).toEqual([]);
+  });
 });

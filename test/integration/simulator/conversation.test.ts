@@ -17,7 +17,7 @@ import { useSimulator } from '../../helpers/localSkill.ts';
 
 const SKILL_ID = 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555';
 
-const simulator = useSimulator();
+const simulator = useSimulator({ skillId: SKILL_ID });
 
 beforeEach(async () => {
   simulator().setUser(DEFAULT_USER);

@@ -5,6 +5,7 @@
 import type { SessionEndedRequest } from 'ask-sdk-model';
 import { expect, it } from 'vitest';
 import { SKILL_DID_NOT_ANSWER } from '../../../devtools/simulator/conversation.ts';
+import { LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
 import { SES_BEHAVIOURS } from '../../../testkit/ses/standIn.ts';
 import { useSimulator } from '../../helpers/localSkill.ts';
 
@@ -15,7 +16,7 @@ const simulator = useSimulator({ deadlineMs: DEADLINE_MS });
 
 it('gives up on a late skill as a device does, and tells it with SessionEndedRequest (ERROR)', async () => {
   simulator().setSes(SES_BEHAVIOURS.hang);
-  const conversation = simulator().converse({ locale: 'en-US', skillId: 'amzn1.ask.skill.test' });
+  const conversation = simulator().converse({ locale: 'en-US', skillId: LOCAL_SKILL_ID });
   const late = await conversation.say('ask mail sender to send me an email');
   expect(late.speech).toBe(SKILL_DID_NOT_ANSWER);
   expect(late.exchanges[0]?.error).toMatch(/did not answer within 1 s/);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { replay } from '../../../devtools/simulator/replay.ts';
 import { parseReplayFile, readReplayFile } from '../../../devtools/simulator/replayFile.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
+import { LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
 import { useSimulator } from '../../helpers/localSkill.ts';
 
 const DIALOGS = join(PROJECT_ROOT, 'test/dialogs');
@@ -49,7 +50,7 @@ describe('an expectation that is not met', () => {
   it('is reported with the turn, what Alexa said and what differs', async () => {
     const file = parseReplayFile(
       {
-        skillId: 'amzn1.ask.skill.test',
+        skillId: LOCAL_SKILL_ID,
         locale: 'en-US',
         type: 'text',
         userInput: ['open mail sender', 'send me an email'],

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../../devtools/simulator/simulator.ts';
 import { PROMPT, runTerminal } from '../../../devtools/simulator/terminal.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
+import { LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
 import { usePrivateBundle } from '../../helpers/localSkill.ts';
 
 const bundleDir = usePrivateBundle();
@@ -350,14 +351,14 @@ describe('on a terminal', () => {
       const output = new PassThrough();
       let printed = '';
       output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
-      const conversation = simulator.converse({ locale: 'en-US', skillId: 'amzn1.ask.skill.test' });
+      const conversation = simulator.converse({ locale: 'en-US', skillId: LOCAL_SKILL_ID });
       const session = runTerminal({
         input,
         output,
         messages: new PassThrough(),
         interactive: true,
         conversation,
-        skillId: 'amzn1.ask.skill.test',
+        skillId: LOCAL_SKILL_ID,
       });
       input.write('open mail sender\r');
       await expect.poll(() => printed).toContain('Alexa > Welcome to Mail Sender.');

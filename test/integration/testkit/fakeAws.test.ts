@@ -8,16 +8,26 @@ import { join } from 'node:path';
 import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
+  CreateGroupCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   CreateUserCommand,
+  DeleteGroupCommand,
   DeletePolicyCommand,
   DeletePolicyVersionCommand,
   DeleteUserCommand,
+  DeleteUserPolicyCommand,
   GetAccessKeyLastUsedCommand,
+  GetGroupPolicyCommand,
   GetPolicyVersionCommand,
   GetUserCommand,
+  GetUserPolicyCommand,
   IAMClient,
+  ListGroupPoliciesCommand,
+  ListUserPoliciesCommand,
+  PutGroupPolicyCommand,
+  PutUserPermissionsBoundaryCommand,
+  PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import {
   GetIdentityVerificationAttributesCommand,
@@ -131,6 +141,43 @@ describe('the fake IAM', () => {
       code: 'DeleteConflict',
       message: 'Cannot delete entity, must delete access keys first.',
     });
+  });
+
+  it('keeps inline policies and a permissions boundary as IAM does: documents URL-encoded, DeleteConflict until removed', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'Inline' }));
+    await iam.send(new CreateGroupCommand({ GroupName: 'InlineGroup' }));
+    await iam.send(new PutUserPolicyCommand({ UserName: 'Inline', PolicyName: 'Own', PolicyDocument: DOCUMENT }));
+    await iam.send(
+      new PutGroupPolicyCommand({ GroupName: 'InlineGroup', PolicyName: 'Shared', PolicyDocument: DOCUMENT }),
+    );
+    const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: 'Bound', PolicyDocument: DOCUMENT }));
+    await iam.send(new PutUserPermissionsBoundaryCommand({ UserName: 'Inline', PermissionsBoundary: Policy?.Arn }));
+
+    expect((await iam.send(new ListUserPoliciesCommand({ UserName: 'Inline' }))).PolicyNames).toEqual(['Own']);
+    expect((await iam.send(new ListGroupPoliciesCommand({ GroupName: 'InlineGroup' }))).PolicyNames).toEqual([
+      'Shared',
+    ]);
+    const own = await iam.send(new GetUserPolicyCommand({ UserName: 'Inline', PolicyName: 'Own' }));
+    expect(JSON.parse(decodeURIComponent(own.PolicyDocument ?? ''))).toEqual(JSON.parse(DOCUMENT));
+    expect((await iam.send(new GetUserCommand({ UserName: 'Inline' }))).User?.PermissionsBoundary).toEqual({
+      PermissionsBoundaryType: 'Policy',
+      PermissionsBoundaryArn: Policy?.Arn,
+    });
+    expect(
+      await failure(iam.send(new GetGroupPolicyCommand({ GroupName: 'InlineGroup', PolicyName: 'Own' }))),
+    ).toMatchObject({
+      code: 'NoSuchEntity',
+      status: 404,
+    });
+    expect(await failure(iam.send(new DeleteUserCommand({ UserName: 'Inline' })))).toMatchObject({
+      code: 'DeleteConflict',
+      message: 'Cannot delete entity, must delete policies first.',
+    });
+    expect(await failure(iam.send(new DeleteGroupCommand({ GroupName: 'InlineGroup' })))).toMatchObject({
+      code: 'DeleteConflict',
+    });
+    await iam.send(new DeleteUserPolicyCommand({ UserName: 'Inline', PolicyName: 'Own' }));
+    await iam.send(new DeleteUserCommand({ UserName: 'Inline' }));
   });
 
   it('answers MalformedPolicyDocument for a document that is not JSON', async () => {

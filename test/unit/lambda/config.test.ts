@@ -1,23 +1,26 @@
 // loadConfig: the environment, validated once, into a typed Config.
 
 import { describe, expect, it } from 'vitest';
+import { AMAZON_API_ORIGINS, isAllowedApiUrl } from '../../../lambda/apiOrigins.ts';
 import { isPlausibleAddress, loadConfig } from '../../../lambda/config.ts';
 
 const complete = {
   SES_FROM_ADDRESS: 'sender@example.com',
   SES_ACCESS_KEY_ID: 'EXAMPLE-KEY-ID-NOT-REAL',
   SES_SECRET_ACCESS_KEY: 'not-a-real-secret',
+  SKILL_ID: 'amzn1.ask.skill.x',
 };
 
 describe('loadConfig', () => {
   it('reads a complete configuration', () => {
-    expect(loadConfig({ ...complete, SES_REGION: 'eu-west-1', SKILL_ID: 'amzn1.ask.skill.x' })).toEqual({
+    expect(loadConfig({ ...complete, SES_REGION: 'eu-west-1' })).toEqual({
       mail: {
         fromAddress: 'sender@example.com',
         region: 'eu-west-1',
         credentials: { accessKeyId: 'EXAMPLE-KEY-ID-NOT-REAL', secretAccessKey: 'not-a-real-secret' },
       },
       skillId: 'amzn1.ask.skill.x',
+      apiOrigins: AMAZON_API_ORIGINS,
       problems: [],
     });
   });
@@ -28,7 +31,7 @@ describe('loadConfig', () => {
   });
 
   it('uses the default credential chain when no key is set', () => {
-    const config = loadConfig({ SES_FROM_ADDRESS: 'sender@example.com' });
+    const config = loadConfig({ SES_FROM_ADDRESS: 'sender@example.com', SKILL_ID: 'amzn1.ask.skill.x' });
     expect(config.problems).toEqual([]);
     expect(config.mail).toEqual({ fromAddress: 'sender@example.com', region: 'us-east-1' });
   });
@@ -42,6 +45,8 @@ describe('loadConfig', () => {
       /SES_SECRET_ACCESS_KEY is not set/,
     ],
     [{ SES_FROM_ADDRESS: 'sender@example.com', SES_SECRET_ACCESS_KEY: 'x' }, /SES_ACCESS_KEY_ID is not set/],
+    [{ ...complete, SKILL_ID: ' ' }, /SKILL_ID is not set: .* it sends no mail; `npx ask deploy` embeds it/],
+    [{ ...complete, ALEXA_API_ENDPOINTS: 'http://127.0.0.1/profile' }, /"http:\/\/127.0.0.1\/profile" is not scheme/],
   ])('reports an unusable configuration %#', (env, problem) => {
     const config = loadConfig(env);
     expect(config.mail).toBeUndefined();
@@ -80,5 +85,38 @@ describe('isPlausibleAddress', () => {
 
   it.each(['taro@example.com', 'o.brien+alexa@example.co.jp'])('accepts %j', (address) => {
     expect(isPlausibleAddress(address)).toBe(true);
+  });
+});
+
+describe('the origins the API access token may go to', () => {
+  const allowed = (endpoints: string | undefined, url: string) =>
+    isAllowedApiUrl(loadConfig({ ...complete, ALEXA_API_ENDPOINTS: endpoints }).apiOrigins, url);
+  const profilePath = '/v2/accounts/~current/settings/Profile.email';
+
+  it.each(['https://api.amazonalexa.com', 'https://api.eu.amazonalexa.com', 'https://api.fe.amazonalexa.com'])(
+    "are Amazon's %s, on its default port only",
+    (origin) => {
+      expect(allowed(undefined, `${origin}${profilePath}`)).toBe(true);
+      expect(allowed(undefined, `${origin}:8443${profilePath}`)).toBe(false);
+      expect(allowed(undefined, `${origin.replace('https', 'http')}${profilePath}`)).toBe(false);
+    },
+  );
+
+  it.each([
+    'http://127.0.0.1:8080/x',
+    'https://api.amazonalexa.com.attacker.example/x',
+    'https://api.amazonalexa.com@attacker.example/x',
+    'https://user:pass@api.amazonalexa.com/x',
+    'not a url',
+  ])('refuse %s without ALEXA_API_ENDPOINTS', (url) => {
+    expect(allowed(undefined, url)).toBe(false);
+  });
+
+  it('take any port of a host listed without one, and only the listed port of one with a port', () => {
+    expect(allowed('http://127.0.0.1', `http://127.0.0.1:41234${profilePath}`)).toBe(true);
+    expect(allowed('http://127.0.0.1', `http://127.0.0.2:41234${profilePath}`)).toBe(false);
+    expect(allowed('http://127.0.0.1', `https://127.0.0.1:41234${profilePath}`)).toBe(false);
+    expect(allowed(' http://localhost:8080 , http://127.0.0.1', `http://localhost:8080${profilePath}`)).toBe(true);
+    expect(allowed('http://localhost:8080', `http://localhost:8081${profilePath}`)).toBe(false);
   });
 });

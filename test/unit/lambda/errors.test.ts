@@ -6,13 +6,13 @@ import { loadConfig } from '../../../lambda/config.ts';
 import { createLogger, maskAddressesIn } from '../../../lambda/log.ts';
 import { classifySesError } from '../../../lambda/mail/errors.ts';
 import { createSkill } from '../../../lambda/skill.ts';
-import { intentRequest } from '../../../testkit/envelopes.ts';
+import { intentRequest, LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
 import { speechOf } from '../../../testkit/skillHarness.ts';
 
 function skillWithBrokenProfile(message: string) {
   const logs: string[] = [];
   const skill = createSkill({
-    config: loadConfig({ SES_FROM_ADDRESS: 'sender@example.com' }),
+    config: loadConfig({ SES_FROM_ADDRESS: 'sender@example.com', SKILL_ID: LOCAL_SKILL_ID }),
     logger: createLogger((line) => logs.push(line)),
     profile: {
       read: () => Promise.reject(new TypeError(message)),

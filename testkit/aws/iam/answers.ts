@@ -15,6 +15,14 @@ export function userXml(iam: FakeIam, user: FakeUser): Record<string, XmlValue> 
     UserId: user.id,
     Arn: iam.userArn(user.name, user.path),
     CreateDate: user.createDate,
+    ...(user.permissionsBoundary
+      ? {
+          PermissionsBoundary: {
+            PermissionsBoundaryType: 'Policy',
+            PermissionsBoundaryArn: user.permissionsBoundary,
+          },
+        }
+      : {}),
     ...(user.tags.size > 0 ? { Tags: tagsXml(user.tags) } : {}),
   };
 }

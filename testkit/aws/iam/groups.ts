@@ -1,7 +1,8 @@
-// IAM actions on groups: the group, its members, and the managed policies attached to it.
+// IAM actions on groups: the group, its members, the managed policies attached to it and its inline policies.
 
 import { AwsError, type QueryActions } from '../protocol.ts';
 import { attachedXml, groupXml, userXml } from './answers.ts';
+import { inlinePolicyActions } from './inlinePolicies.ts';
 import { checkName, type FakeIam } from './state.ts';
 
 export const GROUP_ACTIONS: QueryActions<FakeIam> = {
@@ -27,8 +28,8 @@ export const GROUP_ACTIONS: QueryActions<FakeIam> = {
     const group = iam.group(params.required('GroupName'));
     if (group.members.size > 0)
       throw new AwsError('DeleteConflict', 'Cannot delete entity, must remove users from group first.', 409);
-    if (group.attachedPolicies.size > 0)
-      throw new AwsError('DeleteConflict', 'Cannot delete entity, must detach all policies first.', 409);
+    if (group.attachedPolicies.size > 0 || group.inlinePolicies.size > 0)
+      throw new AwsError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
     iam.groups.delete(group.name);
     return {};
   },
@@ -74,4 +75,6 @@ export const GROUP_ACTIONS: QueryActions<FakeIam> = {
     const group = iam.group(params.required('GroupName'));
     return { AttachedPolicies: attachedXml(iam, group.attachedPolicies), IsTruncated: false };
   },
+
+  ...inlinePolicyActions('Group', (iam, name) => iam.group(name).inlinePolicies),
 };

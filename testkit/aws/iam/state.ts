@@ -1,5 +1,6 @@
-// What the fake IAM account holds: users, managed policies with their versions, groups,
-// attachments, access keys (with when each last signed a request), login profiles and tags,
+// What the fake IAM account holds: users, managed policies (the account's and AWS's) with their
+// versions, groups, attachments, inline policies, permissions boundaries, access keys (with when
+// each last signed a request), login profiles and tags,
 // with the lookups that fail as IAM fails and the arrangement helpers tests use to set up
 // what an administrator might have done by hand. The API actions live beside it, by resource.
 
@@ -9,6 +10,7 @@ import { AwsError } from '../protocol.ts';
 const MAX_ACCESS_KEYS = 2;
 const MAX_POLICY_VERSIONS = 5;
 const NAME = /^[\w+=,.@-]{1,128}$/;
+const AWS_MANAGED_ARN = /^arn:[^:]+:iam::aws:policy\//;
 
 export interface Tag {
   readonly Key: string;
@@ -39,6 +41,10 @@ export interface FakeUser {
   readonly createDate: Date;
   readonly tags: Map<string, string>;
   readonly attachedPolicies: Set<string>;
+  /** Inline policies: name → document (JSON text). */
+  readonly inlinePolicies: Map<string, string>;
+  /** The managed policy ARN that bounds what the user's policies can grant. */
+  permissionsBoundary: string | undefined;
   readonly accessKeys: FakeAccessKey[];
   loginProfile: boolean;
 }
@@ -71,6 +77,8 @@ export interface FakeGroup {
   readonly createDate: Date;
   readonly members: Set<string>;
   readonly attachedPolicies: Set<string>;
+  /** Inline policies: name → document (JSON text). */
+  readonly inlinePolicies: Map<string, string>;
 }
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -183,6 +191,8 @@ export class FakeIam {
       createDate: new Date(),
       tags: new Map((options.tags ?? []).map((tag) => [tag.Key, tag.Value])),
       attachedPolicies: new Set(),
+      inlinePolicies: new Map(),
+      permissionsBoundary: undefined,
       accessKeys: [],
       loginProfile: options.loginProfile ?? false,
     };
@@ -204,14 +214,19 @@ export class FakeIam {
     return key;
   }
 
+  /** `awsManaged`: one of AWS's own policies (arn:aws:iam::aws:policy/AdministratorAccess), which every account can attach. */
   addPolicy(
     name: string,
     document: string,
-    options: { tags?: Tag[]; path?: string; description?: string | undefined } = {},
+    options: { tags?: Tag[]; path?: string; description?: string | undefined; awsManaged?: boolean } = {},
   ): FakePolicy {
     const path = options.path ?? '/';
-    const arn = this.policyArn(name, path);
-    if ([...this.policies.values()].some((policy) => policy.name === name)) {
+    const arn = options.awsManaged ? `arn:${this.partition}:iam::aws:policy${path}${name}` : this.policyArn(name, path);
+    // Customer policy names are unique in the account; AWS's own live apart, under the account "aws".
+    const duplicate = options.awsManaged
+      ? this.policies.has(arn)
+      : [...this.policies.values()].some((policy) => policy.name === name && !AWS_MANAGED_ARN.test(policy.arn));
+    if (duplicate) {
       throw new AwsError(
         'EntityAlreadyExists',
         `A policy called ${name} already exists. Duplicate names are not allowed.`,
@@ -263,6 +278,7 @@ export class FakeIam {
       createDate: new Date(),
       members: new Set(),
       attachedPolicies: new Set(),
+      inlinePolicies: new Map(),
     };
     this.groups.set(name, group);
     return group;
@@ -282,6 +298,12 @@ export function checkName(name: string, member: string): string {
     );
   }
   return name;
+}
+
+/** An inline policy's document, checked as IAM checks a managed one's. */
+export function checkInlinePolicy(name: string, document: string): [string, string] {
+  checkPolicyDocument(document);
+  return [checkName(name, 'policyName'), document];
 }
 
 function checkPolicyDocument(document: string): void {

@@ -1,8 +1,9 @@
-// IAM actions on what a user is allowed: the managed policies attached to it. Its inline
-// policies and permissions boundary belong here too.
+// IAM actions on what a user is allowed: the managed policies attached to it, its inline
+// policies and its permissions boundary.
 
 import { AwsError, type QueryActions } from '../protocol.ts';
 import { attachedXml } from './answers.ts';
+import { inlinePolicyActions } from './inlinePolicies.ts';
 import type { FakeIam } from './state.ts';
 
 export const USER_PERMISSION_ACTIONS: QueryActions<FakeIam> = {
@@ -22,5 +23,21 @@ export const USER_PERMISSION_ACTIONS: QueryActions<FakeIam> = {
   ListAttachedUserPolicies: (iam, params) => {
     const user = iam.user(params.required('UserName'));
     return { AttachedPolicies: attachedXml(iam, user.attachedPolicies), IsTruncated: false };
+  },
+
+  ...inlinePolicyActions('User', (iam, name) => iam.user(name).inlinePolicies),
+
+  PutUserPermissionsBoundary: (iam, params) => {
+    const user = iam.user(params.required('UserName'));
+    user.permissionsBoundary = iam.attachablePolicy(params.required('PermissionsBoundary')).arn;
+    return {};
+  },
+
+  DeleteUserPermissionsBoundary: (iam, params) => {
+    const user = iam.user(params.required('UserName'));
+    if (!user.permissionsBoundary)
+      throw new AwsError('NoSuchEntity', `The user with name ${user.name} has no permissions boundary.`, 404);
+    user.permissionsBoundary = undefined;
+    return {};
   },
 };

@@ -19,6 +19,7 @@ export const USER_ACTIONS: QueryActions<FakeIam> = {
     if (user.accessKeys.length > 0) throw conflict('delete access keys');
     if (user.loginProfile) throw conflict('delete login profile');
     if (user.attachedPolicies.size > 0) throw conflict('detach all policies');
+    if (user.inlinePolicies.size > 0) throw conflict('delete policies');
     if ([...iam.groups.values()].some((group) => group.members.has(user.name)))
       throw conflict('remove users from group');
     iam.users.delete(user.name);

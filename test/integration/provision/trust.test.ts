@@ -1,0 +1,301 @@
+// What provisioning checks before it hands out a key, against the fake AWS: a user that could do
+// more than send mail is refused with no key and no file, whatever gives it the extra grant (an
+// attached policy, an inline one, a group); a user, policy or group this tool did not create is
+// never changed; CreateAccessKey is called once, never retried. An IAM policy simulator
+// (@cloud-copilot/iam-simulate, test-only) confirms each refused user really could do more.
+
+import { stat } from 'node:fs/promises';
+import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import { describe, expect, it } from 'vitest';
+import { MANAGED_TAG } from '../../../ops/provision/names.ts';
+import { buildMailAccessPolicy } from '../../../ops/provision/policyDocument.ts';
+import type { FakeAws } from '../../../testkit/aws/server.ts';
+import { LOCAL_ACCOUNT_ID } from '../../../testkit/aws/server.ts';
+import { statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
+
+const FROM = 'sender@example.com';
+const USER = 'AlexaSkillMailSender';
+const POLICY_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailAccess`;
+const ADMIN_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+const EVERYTHING = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+});
+const IAM_EVERYTHING = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }],
+});
+const TOOL_DOCUMENT = buildMailAccessPolicy({ region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID, fromAddress: FROM });
+
+/** What IAM would decide for the user's own key, from every policy the fake account gives it. */
+async function userMay(fake: FakeAws, action: string, resource = '*'): Promise<boolean> {
+  const { iam } = fake;
+  const user = iam.users.get(USER)!;
+  const managed = (arn: string) => {
+    const policy = iam.policies.get(arn)!;
+    return JSON.parse(policy.versions.find((version) => version.versionId === policy.defaultVersionId)!.document);
+  };
+  const groups = [...iam.groups.values()].filter((group) => group.members.has(USER));
+  const documents = [
+    ...[...user.attachedPolicies].map(managed),
+    ...[...user.inlinePolicies.values()].map((text) => JSON.parse(text)),
+    ...groups.flatMap((group) => [
+      ...[...group.attachedPolicies].map(managed),
+      ...[...group.inlinePolicies.values()].map((text) => JSON.parse(text)),
+    ]),
+  ];
+  const simulation: Simulation = {
+    identityPolicies: documents.map((policy, index) => ({ name: `policy${index}`, policy })),
+    ...(user.permissionsBoundary
+      ? { permissionBoundaryPolicies: [{ name: 'boundary', policy: managed(user.permissionsBoundary) }] }
+      : {}),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    request: {
+      action,
+      principal: iam.userArn(USER),
+      resource: { accountId: LOCAL_ACCOUNT_ID, resource },
+      contextVariables: { 'ses:FromAddress': FROM },
+    },
+  };
+  const result = await runSimulation(simulation, {});
+  if (result.resultType === 'error') throw new Error(JSON.stringify(result.errors));
+  return result.overallResult === 'Allowed';
+}
+
+/** The user as an earlier run of this tool left it, with its policy and no key yet. */
+function toolsUser(fake: FakeAws): void {
+  fake.iam.addPolicy('AlexaSkillMailAccess', JSON.stringify(TOOL_DOCUMENT), { tags: [MANAGED_TAG] });
+  fake.iam.addUser(USER, { tags: [MANAGED_TAG] }).attachedPolicies.add(POLICY_ARN);
+}
+
+describe('a user that could do more than send mail', () => {
+  const world = useProvisionWorld();
+
+  async function expectRefusedWithNothingChanged(args: string[] = []): Promise<string> {
+    const callsBefore = world.fake.mutatingCalls().length;
+    for (const dryRun of [['--dry-run'], []]) {
+      const result = await world.run(['--from', FROM, '--out', world.outFile, ...dryRun, ...args]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /AlexaSkillMailSender could do more than send mail: .* that this tool did not make \(listed above\) must go first, so no key was created and nothing was changed/,
+      );
+      expect(statuses(result.stdout)['extra grant']).toBe('refused');
+      expect(world.fake.mutatingCalls()).toHaveLength(callsBefore);
+      if (dryRun.length === 0) {
+        expect(world.fake.iam.users.get(USER)!.accessKeys).toEqual([]);
+        await expect(stat(world.outFile)).rejects.toThrow();
+        expect(world.fake.ses.verificationMails).toEqual([]);
+        return result.stdout;
+      }
+    }
+    return '';
+  }
+
+  it('is refused when AdministratorAccess is attached to it, naming the command that detaches it', async () => {
+    toolsUser(world.fake);
+    world.fake.iam.addPolicy('AdministratorAccess', EVERYTHING, { awsManaged: true });
+    world.fake.iam.users.get(USER)!.attachedPolicies.add(ADMIN_ARN);
+    expect(await userMay(world.fake, 'iam:CreateAccessKey')).toBe(true);
+
+    const stdout = await expectRefusedWithNothingChanged();
+
+    expect(stdout).toContain(
+      `the policy AdministratorAccess of ${USER} allows *: remove it with \`aws iam detach-user-policy --user-name ${USER} --policy-arn ${ADMIN_ARN}\``,
+    );
+  });
+
+  it('is refused with an inline iam:* policy, even a user made elsewhere and adopted', async () => {
+    world.fake.iam.addUser(USER).inlinePolicies.set('Everything', IAM_EVERYTHING);
+    expect(await userMay(world.fake, 'iam:CreateUser')).toBe(true);
+
+    const stdout = await expectRefusedWithNothingChanged(['--adopt']);
+
+    expect(stdout).toContain(
+      `the inline policy Everything of ${USER} allows iam:*: remove it with \`aws iam delete-user-policy --user-name ${USER} --policy-name Everything\``,
+    );
+  });
+
+  it("is refused as a member of an administrators' group, and told to leave it", async () => {
+    toolsUser(world.fake);
+    world.fake.iam.addPolicy('AdministratorAccess', EVERYTHING, { awsManaged: true });
+    const admins = world.fake.iam.addGroup('Admins');
+    admins.attachedPolicies.add(ADMIN_ARN);
+    admins.members.add(USER);
+    expect(await userMay(world.fake, 's3:DeleteBucket', 'arn:aws:s3:::any-bucket')).toBe(true);
+
+    const stdout = await expectRefusedWithNothingChanged();
+
+    expect(stdout).toContain(
+      `the policy AdministratorAccess of the group Admins, which ${USER} is in, allows *: remove it with \`aws iam remove-user-from-group --group-name Admins --user-name ${USER}\``,
+    );
+  });
+
+  it('is refused when the --group it would join grants more', async () => {
+    const group = world.fake.iam.addGroup('Mailers', '/alexa-ses-mailer/');
+    group.inlinePolicies.set('AlsoIam', IAM_EVERYTHING);
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--group', 'Mailers']);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      'the inline policy AlsoIam of the group Mailers (--group) allows iam:*: remove it with `aws iam delete-group-policy --group-name Mailers --policy-name AlsoIam`, or choose another --group',
+    );
+    expect(world.fake.iam.users.size).toBe(0);
+  });
+});
+
+describe('a user that can only send mail', () => {
+  const world = useProvisionWorld();
+
+  it('gets its key, whatever denies or bounds it besides, and the simulator agrees it can only send', async () => {
+    toolsUser(world.fake);
+    world.fake.ses.verify('us-east-1', FROM);
+    const user = world.fake.iam.users.get(USER)!;
+    user.inlinePolicies.set(
+      'NoIam',
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'iam:*', Resource: '*' }] }),
+    );
+    world.fake.iam.addPolicy('AdministratorAccess', EVERYTHING, { awsManaged: true });
+    user.permissionsBoundary = ADMIN_ARN;
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.code).toBe(0);
+    expect(statuses(result.stdout)).toMatchObject({
+      permissions: 'checked',
+      boundary: 'checked',
+      'access key': 'created',
+    });
+    expect(result.stdout).toContain(
+      `${ADMIN_ARN} bounds ${USER}: a permissions boundary only narrows what its policies grant`,
+    );
+    expect(
+      await userMay(world.fake, 'ses:SendEmail', `arn:aws:ses:us-east-1:${LOCAL_ACCOUNT_ID}:identity/${FROM}`),
+    ).toBe(true);
+    for (const action of ['iam:CreateAccessKey', 'ses:CreateEmailIdentity', 's3:ListAllMyBuckets'])
+      expect(await userMay(world.fake, action), action).toBe(false);
+  });
+});
+
+describe('what this tool did not create', () => {
+  const world = useProvisionWorld();
+  const foreignDocument = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['ses:SendEmail', 'ses:SendRawEmail', 'ses:ListIdentities'], Resource: '*' },
+    ],
+  });
+
+  it('a policy of the same name keeps its document and versions, with or without --adopt, and through teardown', async () => {
+    const policy = world.fake.iam.addPolicy('AlexaSkillMailAccess', foreignDocument);
+    world.fake.iam.addPolicyVersion(POLICY_ARN, foreignDocument.replace('ListIdentities', 'GetSendQuota'), true);
+    world.fake.iam.addUser('SomeoneElse').attachedPolicies.add(POLICY_ARN);
+    const before = JSON.stringify(policy);
+
+    for (const adopt of [[], ['--adopt']]) {
+      const result = await world.run(['--from', FROM, '--out', world.outFile, ...adopt]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^\nAlexaSkillMailAccess was made outside this tool with another document, and this tool never rewrites a policy it did not create .*--adopt cannot help/,
+      );
+      expect(statuses(result.stdout).policy).toBe('refused');
+    }
+    const teardown = await world.run(['--teardown', '--yes', '--out', world.outFile]);
+    expect(teardown.code).toBe(0);
+
+    expect(world.fake.mutatingCalls()).toEqual([]);
+    expect(JSON.stringify(world.fake.iam.policies.get(POLICY_ARN))).toBe(before);
+    expect([...world.fake.iam.users.get('SomeoneElse')!.attachedPolicies]).toEqual([POLICY_ARN]);
+    await expect(stat(world.outFile)).rejects.toThrow();
+  });
+
+  it("a policy of the same name with exactly this tool's document is used as it is with --adopt, never versioned", async () => {
+    world.fake.iam.addPolicy('AlexaSkillMailAccess', JSON.stringify(TOOL_DOCUMENT));
+
+    const refused = await world.run(['--from', FROM, '--out', world.outFile]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      'Nothing was changed: this tool did not create the policy AlexaSkillMailAccess, which already exists in the account; run again with --adopt',
+    );
+    expect(world.fake.mutatingCalls()).toEqual([]);
+
+    const adopted = await world.run(['--from', FROM, '--out', world.outFile, '--adopt']);
+    expect(adopted.code).toBe(0);
+    expect(adopted.stdout).toContain("(created outside this tool, adopted: its document is exactly this tool's)");
+    expect(world.fake.iam.policies.get(POLICY_ARN)!.versions).toHaveLength(1);
+    expect(world.fake.mutatingCalls().map((call) => call.action)).not.toContain('CreatePolicyVersion');
+    expect([...world.fake.iam.users.get(USER)!.attachedPolicies]).toEqual([POLICY_ARN]);
+  });
+
+  it('a user of the same name is left as it is without --adopt', async () => {
+    world.fake.iam.addUser(USER);
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      "Nothing was changed: this tool did not create the user AlexaSkillMailSender, which already exists in the account; run again with --adopt to use what exists as it is (the user's permissions are still checked, and --teardown will leave it in place), or delete what this tool did not create and run again.",
+    );
+    expect(statuses(result.stdout).user).toBe('refused');
+    expect(world.fake.mutatingCalls()).toEqual([]);
+  });
+
+  it("a --group outside this tool's path is left as it is without --adopt", async () => {
+    world.fake.iam.addGroup('Mailers');
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--group', 'Mailers']);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Mailers exists but this tool did not create it (not under /alexa-ses-mailer/)');
+    expect(world.fake.mutatingCalls()).toEqual([]);
+  });
+});
+
+describe('CreateAccessKey', () => {
+  const world = useProvisionWorld();
+
+  it.each(['server-error', 'unreadable'] as const)(
+    'is called once when its answer is a %s after IAM made the key, which is named with the command that deletes it',
+    async (how) => {
+      world.fake.spoilAnswer('CreateAccessKey', how);
+
+      const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+      expect(world.fake.calls.filter((call) => call.action === 'CreateAccessKey')).toHaveLength(1);
+      const keys = world.fake.iam.users.get(USER)!.accessKeys;
+      expect(keys).toHaveLength(1);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^\\nIAM made the access key ${keys[0]!.accessKeyId}, but its answer was lost \\(.+\\), so nobody holds its secret and nothing was written: delete it with \`aws iam delete-access-key --user-name ${USER} --access-key-id ${keys[0]!.accessKeyId}\`, then run again\\.\\n$`,
+        ),
+      );
+      await expect(stat(world.outFile)).rejects.toThrow();
+    },
+  );
+});
+
+describe('--teardown of a group this tool made that others joined', () => {
+  const world = useProvisionWorld();
+
+  it('plans in a dry run exactly what it then does: the policy goes from the group and is deleted, the group stays', async () => {
+    await world.run(['--from', FROM, '--out', world.outFile, '--group', 'G1']);
+    world.fake.iam.addUser('Colleague');
+    world.fake.iam.groups.get('G1')!.members.add('Colleague');
+
+    const dryRun = await world.run(['--teardown', '--dry-run', '--out', world.outFile]);
+    const real = await world.run(['--teardown', '--yes', '--out', world.outFile]);
+
+    const lines = (stdout: string) =>
+      stdout
+        .split('\n')
+        .filter((line) => line.startsWith('  '))
+        .map((line) => line.replace('would delete', 'deleted').replace(/ +/g, ' '));
+    expect(lines(dryRun.stdout)).toEqual(lines(real.stdout));
+    expect(statuses(real.stdout)).toMatchObject({ 'group policy': 'deleted', group: 'skipped', policy: 'deleted' });
+    expect(real.stdout).toContain('AlexaSkillMailAccess from G1 (its other members, Colleague, lose it too)');
+    expect(world.fake.iam.policies.has(POLICY_ARN)).toBe(false);
+    expect([...world.fake.iam.groups.get('G1')!.members]).toEqual(['Colleague']);
+  });
+});
