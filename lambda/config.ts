@@ -10,6 +10,7 @@ export const ENV = {
   secretAccessKey: 'SES_SECRET_ACCESS_KEY',
   skillId: 'SKILL_ID',
   alexaApiEndpoints: 'ALEXA_API_ENDPOINTS',
+  configurationSet: 'SES_CONFIGURATION_SET',
 } as const;
 
 interface SesCredentials {
@@ -22,6 +23,8 @@ export interface MailConfig {
   readonly region: string;
   /** Absent: the SDK's default credential chain (a Lambda role with the same policy). */
   readonly credentials?: SesCredentials;
+  /** Named on every send, so that SES reports its bounces and complaints; absent: none is named. */
+  readonly configurationSet?: string;
 }
 
 export interface Config {
@@ -43,6 +46,8 @@ export const DEFAULT_REGION = 'us-east-1';
 // and any control character, which a header would turn into a space and so into a new address.
 const ADDRESS_SHAPE = /^[^\s\p{Cc}@<>(),;:"\\]+@[^\s\p{Cc}@<>(),;:"\\]+\.[^\s\p{Cc}@<>(),;:"\\]+$/u;
 const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d$/;
+// SES's own rule for a configuration set name.
+const CONFIGURATION_SET_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function isPlausibleAddress(value: string): boolean {
   return ADDRESS_SHAPE.test(value);
@@ -51,6 +56,11 @@ export function isPlausibleAddress(value: string): boolean {
 /** Shaped like an AWS region name (us-east-1, us-gov-west-1); whether SES is offered there is for AWS to say. */
 export function isRegionName(value: string): boolean {
   return REGION_SHAPE.test(value);
+}
+
+/** Up to 64 letters, digits, hyphens and underscores, as SES requires of a configuration set's name. */
+export function isConfigurationSetName(value: string): boolean {
+  return CONFIGURATION_SET_SHAPE.test(value);
 }
 
 function read(env: Environment, name: string): string | undefined {
@@ -77,6 +87,12 @@ export function loadConfig(env: Environment): Config {
     );
   }
 
+  const configurationSet = read(env, ENV.configurationSet);
+  if (configurationSet && !isConfigurationSetName(configurationSet))
+    problems.push(
+      `${ENV.configurationSet} "${configurationSet}" is not a configuration set name (up to 64 letters, digits, - and _).`,
+    );
+
   const skillId = read(env, ENV.skillId);
   if (!skillId) {
     problems.push(
@@ -94,6 +110,13 @@ export function loadConfig(env: Environment): Config {
 
   const credentials = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
   const mail =
-    problems.length === 0 && fromAddress ? { fromAddress, region, ...(credentials ? { credentials } : {}) } : undefined;
+    problems.length === 0 && fromAddress
+      ? {
+          fromAddress,
+          region,
+          ...(credentials ? { credentials } : {}),
+          ...(configurationSet ? { configurationSet } : {}),
+        }
+      : undefined;
   return { ...(mail ? { mail } : {}), ...(skillId ? { skillId } : {}), apiOrigins, problems };
 }

@@ -15,6 +15,8 @@ interface CredentialsFile {
   readonly [ENV.secretAccessKey]: string;
   readonly [ENV.region]: string;
   readonly [ENV.fromAddress]: string;
+  /** Present once provisioning made a configuration set for bounces and complaints (--configuration-set). */
+  readonly [ENV.configurationSet]?: string;
 }
 
 class CredentialsFileError extends Error {
@@ -38,6 +40,9 @@ export async function readCredentialsFile(path: string = DEFAULT_CREDENTIALS_FIL
       );
     }
   }
+  const configurationSet = record[ENV.configurationSet];
+  if (configurationSet !== undefined && typeof configurationSet !== 'string')
+    throw new CredentialsFileError(`${shownPath(path)} has an ${ENV.configurationSet} that is not text.`);
   return record as unknown as CredentialsFile;
 }
 
@@ -66,6 +71,19 @@ export async function writeCredentialsFile(
     `Access key ID,Secret access key\n${credentials[ENV.accessKeyId]},${credentials[ENV.secretAccessKey]}\n`,
   );
   return { json: path, csv };
+}
+
+/**
+ * Rewrites the file with its key unchanged and the configuration set recorded (or, with
+ * `undefined`, forgotten): the one setting provisioning changes in an existing file, since a
+ * deployed skill must name the set its policy allows. Same modes as writeCredentialsFile.
+ */
+export async function recordConfigurationSet(path: string, configurationSet: string | undefined): Promise<void> {
+  const { [ENV.configurationSet]: _previous, ...rest } = await readCredentialsFile(path);
+  await writePrivately(
+    path,
+    `${JSON.stringify(configurationSet === undefined ? rest : { ...rest, [ENV.configurationSet]: configurationSet }, null, 2)}\n`,
+  );
 }
 
 /** Removes both files (teardown, after their key was deleted). Missing files are fine. */

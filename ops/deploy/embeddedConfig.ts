@@ -1,6 +1,6 @@
 // Gathers what the ASK CLI build hook embeds in the Lambda bundle (lambda/deployConfig.ts):
-// the provisioning output (the AlexaSkillMailSender key, its region and the sender address)
-// and the deployed skill's ID. Nothing here prints or returns a secret in readable form.
+// the provisioning output (the AlexaSkillMailSender key, its region, the sender address and
+// the configuration set, if any) and the deployed skill's ID. Nothing here prints or returns a secret in readable form.
 
 import { ENV, loadConfig } from '../../lambda/config.ts';
 import { maskAddress } from '../../lambda/log.ts';
@@ -64,6 +64,8 @@ export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}):
     [ENV.fromAddress]: credentials[ENV.fromAddress],
     [ENV.skillId]: skill.id,
   };
+  const configurationSet = credentials[ENV.configurationSet];
+  if (configurationSet) values[ENV.configurationSet] = configurationSet;
   // The same check the skill makes at cold start, now, while the deploy can still stop.
   const problems = loadConfig(values).problems;
   if (problems.length > 0)
@@ -76,6 +78,9 @@ export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}):
     `${ENV.secretAccessKey} (hidden)`,
     `${ENV.region} ${values[ENV.region]}`,
     `${ENV.fromAddress} ${maskAddress(values[ENV.fromAddress]!)}`,
+    configurationSet
+      ? `${ENV.configurationSet} ${configurationSet}`
+      : `${ENV.configurationSet} not set: SES reports no bounces or complaints to you (docs/deliverability.md)`,
     `${ENV.skillId} ${skill.id} (from ${skill.from})`,
   ];
   return { values, summary };

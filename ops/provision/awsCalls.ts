@@ -5,7 +5,15 @@
 import { explainAwsError, ProvisionError } from './errors.ts';
 import type { Permission } from './permissions.ts';
 
-const NOT_FOUND = new Set(['NoSuchEntity', 'NoSuchEntityException']);
+// IAM's, SES's configuration sets' and SNS's words for "no such thing".
+const NOT_FOUND = new Set([
+  'NoSuchEntity',
+  'NoSuchEntityException',
+  'ConfigurationSetDoesNotExist',
+  'ConfigurationSetDoesNotExistException',
+  'NotFound',
+  'NotFoundException',
+]);
 
 function isNotFound(error: unknown): boolean {
   const e = (error && typeof error === 'object' ? error : {}) as { name?: unknown; Code?: unknown };

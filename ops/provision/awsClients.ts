@@ -1,8 +1,9 @@
-// The three AWS clients provisioning uses, signed in with the administrator's credentials
-// from the SDK's standard chain (environment, --profile, SSO …).
+// The AWS clients provisioning uses, signed in with the administrator's credentials from the
+// SDK's standard chain (environment, --profile, SSO …).
 
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SESClient, type SESClientConfig } from '@aws-sdk/client-ses';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 
 export interface AwsClients {
@@ -13,6 +14,8 @@ export interface AwsClients {
    */
   readonly iamSingleAttempt: IAMClient;
   readonly ses: SESClient;
+  /** The topic that receives a configuration set's bounces and complaints (--configuration-set). */
+  readonly sns: SNSClient;
   readonly sts: STSClient;
 }
 
@@ -24,7 +27,7 @@ export interface AwsClientOptions {
   readonly http?: SESClientConfig['requestHandler'];
 }
 
-/** No endpoint is set: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM, _SES, _STS point the command at local stand-ins. */
+/** No endpoint is set: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM, _SES, _SNS, _STS point the command at local stand-ins. */
 export function createAwsClients(options: AwsClientOptions): AwsClients {
   const common = {
     region: options.region,
@@ -35,6 +38,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     iam: new IAMClient(common),
     iamSingleAttempt: new IAMClient({ ...common, maxAttempts: 1 }),
     ses: new SESClient(common),
+    sns: new SNSClient(common),
     sts: new STSClient(common),
   };
 }
@@ -43,5 +47,6 @@ export function destroyAwsClients(clients: AwsClients): void {
   clients.iam.destroy();
   clients.iamSingleAttempt.destroy();
   clients.ses.destroy();
+  clients.sns.destroy();
   clients.sts.destroy();
 }

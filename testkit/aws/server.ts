@@ -1,5 +1,5 @@
-// A local, stateful stand-in for IAM, SES (v1, control plane) and STS on a loopback port,
-// spoken to by the real AWS SDK clients through AWS_ENDPOINT_URL_IAM / _SES / _STS (or one
+// A local, stateful stand-in for IAM, SES (v1, control plane), SNS and STS on a loopback port,
+// spoken to by the real AWS SDK clients through AWS_ENDPOINT_URL_IAM / _SES / _SNS / _STS (or one
 // AWS_ENDPOINT_URL). Requests are dispatched by the service named in the SigV4 credential
 // scope and authenticated as AWS does, by their signature (the administrator's key, or an
 // active key of a user, whose last use is noted as IAM does); every call is recorded so tests
@@ -19,11 +19,13 @@ import {
   runAction,
   type XmlValue,
 } from './protocol.ts';
-import { FakeSes, SES_ACTIONS, SES_NAMESPACE } from './ses.ts';
+import { SES_ACTIONS, SES_NAMESPACE } from './ses/actions.ts';
+import { FakeSes } from './ses/state.ts';
 import { type AccessKey, credentialScope, verifySignature } from './signature.ts';
+import { FakeSns, SNS_ACTIONS, SNS_NAMESPACE, unknownSnsAction } from './sns.ts';
 import { STS_ACTIONS, STS_NAMESPACE, unknownStsAction } from './sts.ts';
 
-type FakeService = 'iam' | 'ses' | 'sts';
+type FakeService = 'iam' | 'ses' | 'sns' | 'sts';
 
 interface RecordedCall {
   readonly service: FakeService;
@@ -54,6 +56,7 @@ export interface FakeAws {
   readonly accountId: string;
   readonly iam: FakeIam;
   readonly ses: FakeSes;
+  readonly sns: FakeSns;
   readonly calls: RecordedCall[];
   /** Calls that would change something in a real account. */
   mutatingCalls(): RecordedCall[];
@@ -99,6 +102,8 @@ interface FakeAwsSnapshot {
     inlinePolicies: string[];
   }[];
   readonly sesIdentities: Record<string, Record<string, string>>;
+  readonly sesConfigurationSets: Record<string, Record<string, Record<string, string>>>;
+  readonly snsTopics: ReturnType<FakeSns['snapshot']>;
   readonly mutatingCalls: string[];
 }
 
@@ -119,7 +124,9 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 /** The service a signing name stands for: SES signs as `ses`, older clients as `email`. */
 function serviceNamed(signingName: string): FakeService | undefined {
   if (signingName === 'email') return 'ses';
-  return signingName === 'iam' || signingName === 'ses' || signingName === 'sts' ? signingName : undefined;
+  return signingName === 'iam' || signingName === 'ses' || signingName === 'sns' || signingName === 'sts'
+    ? signingName
+    : undefined;
 }
 
 function resourceOf(service: FakeService, params: QueryParams, accountId: string, region: string): string {
@@ -134,8 +141,16 @@ function resourceOf(service: FakeService, params: QueryParams, accountId: string
     if (policyName) return `arn:aws:iam::${accountId}:policy/${policyName}`;
   }
   if (service === 'ses') {
-    const identity = params.optional('EmailAddress') ?? params.optional('Identity');
+    const identity = params.optional('EmailAddress') ?? params.optional('Identity') ?? params.optional('Domain');
     if (identity) return `arn:aws:ses:${region}:${accountId}:identity/${identity}`;
+    const set = params.optional('ConfigurationSetName') ?? params.optional('ConfigurationSet.Name');
+    if (set) return `arn:aws:ses:${region}:${accountId}:configuration-set/${set}`;
+  }
+  if (service === 'sns') {
+    const topicArn = params.optional('TopicArn') ?? params.optional('ResourceArn');
+    if (topicArn) return topicArn;
+    const name = params.optional('Name');
+    if (name) return `arn:aws:sns:${region}:${accountId}:${name}`;
   }
   return '*';
 }
@@ -144,7 +159,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const adminKey = options.adminKey ?? LOCAL_ADMIN_KEY;
   const iam = new FakeIam(accountId);
-  const ses = new FakeSes();
+  const sns = new FakeSns(accountId);
+  const ses = new FakeSes({ topicExists: (arn) => sns.topics.has(arn) });
   const services: Record<FakeService, FakeServiceEndpoint> = {
     iam: {
       namespace: IAM_NAMESPACE,
@@ -153,6 +169,10 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     ses: {
       namespace: SES_NAMESPACE,
       run: (action, params, context) => runAction(SES_ACTIONS, ses, action, params, context),
+    },
+    sns: {
+      namespace: SNS_NAMESPACE,
+      run: (action, params, context) => runAction(SNS_ACTIONS, sns, action, params, context, unknownSnsAction),
     },
     sts: {
       namespace: STS_NAMESPACE,
@@ -267,6 +287,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       inlinePolicies: [...group.inlinePolicies.keys()],
     })),
     sesIdentities: ses.snapshot(),
+    sesConfigurationSets: ses.configurationSetsSnapshot(),
+    snsTopics: sns.snapshot(),
     mutatingCalls: calls.filter((call) => call.mutating).map((call) => `${call.service}:${call.action}`),
   });
 
@@ -285,6 +307,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     accountId,
     iam,
     ses,
+    sns,
     calls,
     mutatingCalls: () => calls.filter((call) => call.mutating),
     deny: (action) => void denied.add(action),
@@ -301,6 +324,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     env: () => ({
       AWS_ENDPOINT_URL_IAM: url,
       AWS_ENDPOINT_URL_SES: url,
+      AWS_ENDPOINT_URL_SNS: url,
       AWS_ENDPOINT_URL_STS: url,
       AWS_ACCESS_KEY_ID: adminKey.accessKeyId,
       AWS_SECRET_ACCESS_KEY: adminKey.secretAccessKey,

