@@ -12,6 +12,7 @@ export const ENV = {
   alexaApiEndpoints: 'ALEXA_API_ENDPOINTS',
   mailLimitPerUserPerDay: 'MAIL_LIMIT_PER_USER_PER_DAY',
   mailLimitTable: 'MAIL_LIMIT_TABLE',
+  configurationSet: 'SES_CONFIGURATION_SET',
 } as const;
 
 interface SesCredentials {
@@ -24,6 +25,8 @@ export interface MailConfig {
   readonly region: string;
   /** Absent: the SDK's default credential chain (a Lambda role with the same policy). */
   readonly credentials?: SesCredentials;
+  /** Named on every send, so that SES reports its bounces and complaints; absent: none is named. */
+  readonly configurationSet?: string;
 }
 
 /** How many mails one Alexa user may have a day, and where that is counted (docs/limits.md). */
@@ -59,6 +62,8 @@ const TABLE_NAME_SHAPE = /^[A-Za-z0-9_.-]{3,255}$/;
 export const DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY = 10;
 // Far above any one person's need, low enough that the number still means something.
 const MAIL_LIMIT_MAX = 10_000;
+// SES's own rule for a configuration set name.
+const CONFIGURATION_SET_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function isPlausibleAddress(value: string): boolean {
   return ADDRESS_SHAPE.test(value);
@@ -67,6 +72,11 @@ export function isPlausibleAddress(value: string): boolean {
 /** Shaped like an AWS region name (us-east-1, us-gov-west-1); whether SES is offered there is for AWS to say. */
 export function isRegionName(value: string): boolean {
   return REGION_SHAPE.test(value);
+}
+
+/** Up to 64 letters, digits, hyphens and underscores, as SES requires of a configuration set's name. */
+export function isConfigurationSetName(value: string): boolean {
+  return CONFIGURATION_SET_SHAPE.test(value);
 }
 
 function read(env: Environment, name: string): string | undefined {
@@ -121,6 +131,12 @@ export function loadConfig(env: Environment): Config {
   }
 
   const limits = readLimits(env, problems);
+  const configurationSet = read(env, ENV.configurationSet);
+  if (configurationSet && !isConfigurationSetName(configurationSet))
+    problems.push(
+      `${ENV.configurationSet} "${configurationSet}" is not a configuration set name (up to 64 letters, digits, - and _).`,
+    );
+
   const skillId = read(env, ENV.skillId);
   if (!skillId) {
     problems.push(
@@ -138,6 +154,13 @@ export function loadConfig(env: Environment): Config {
 
   const credentials = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
   const mail =
-    problems.length === 0 && fromAddress ? { fromAddress, region, ...(credentials ? { credentials } : {}) } : undefined;
+    problems.length === 0 && fromAddress
+      ? {
+          fromAddress,
+          region,
+          ...(credentials ? { credentials } : {}),
+          ...(configurationSet ? { configurationSet } : {}),
+        }
+      : undefined;
   return { ...(mail ? { mail } : {}), limits, ...(skillId ? { skillId } : {}), apiOrigins, problems };
 }

@@ -18,6 +18,8 @@ interface CredentialsFile {
   readonly [ENV.fromAddress]: string;
   /** Written by `--limit-table`; absent: the skill counts in each container's memory. */
   readonly [ENV.mailLimitTable]?: string;
+  /** Present once provisioning made a configuration set for bounces and complaints (--configuration-set). */
+  readonly [ENV.configurationSet]?: string;
 }
 
 class CredentialsFileError extends Error {
@@ -46,6 +48,9 @@ export async function readCredentialsFile(path: string = DEFAULT_CREDENTIALS_FIL
     throw new CredentialsFileError(
       `${shownPath(path)} has a ${ENV.mailLimitTable} that is not a table name; run \`npm run provision -- --from ADDRESS --limit-table NAME\` again.`,
     );
+  const configurationSet = record[ENV.configurationSet];
+  if (configurationSet !== undefined && typeof configurationSet !== 'string')
+    throw new CredentialsFileError(`${shownPath(path)} has an ${ENV.configurationSet} that is not text.`);
   return record as unknown as CredentialsFile;
 }
 
@@ -95,6 +100,19 @@ export async function writeCredentialsFile(
     `Access key ID,Secret access key\n${credentials[ENV.accessKeyId]},${credentials[ENV.secretAccessKey]}\n`,
   );
   return { json: path, csv };
+}
+
+/**
+ * Rewrites the file with its key unchanged and the configuration set recorded (or, with
+ * `undefined`, forgotten): the one setting provisioning changes in an existing file, since a
+ * deployed skill must name the set its policy allows. Same modes as writeCredentialsFile.
+ */
+export async function recordConfigurationSet(path: string, configurationSet: string | undefined): Promise<void> {
+  const { [ENV.configurationSet]: _previous, ...rest } = await readCredentialsFile(path);
+  await writePrivately(
+    path,
+    `${JSON.stringify(configurationSet === undefined ? rest : { ...rest, [ENV.configurationSet]: configurationSet }, null, 2)}\n`,
+  );
 }
 
 /** Removes both files (teardown, after their key was deleted). Missing files are fine. */

@@ -105,6 +105,8 @@ const SKILL_SUBJECTS = new Set(
   [en, ja].flatMap((messages) => [messages.mailContent({}).subject, messages.mailContent({ note: 'x' }).subject]),
 );
 const NOTE_FILE_NAMES = new Set([en, ja].map((messages) => messages.mailContent({}).noteFileName));
+/** Display names the skill puts on its From. */
+const SENDER_NAMES = new Set([en, ja].map((messages) => messages.mailContent({}).senderName));
 /** Top-level headers MailComposer writes for the skill's message; anything else was injected. */
 const RAW_MESSAGE_HEADERS = new Set([
   'from',
@@ -231,6 +233,13 @@ function outcomeProblems(observation: Observation, skill: SkillUnderFuzz): strin
   return responseProblems(observation, outcome.response);
 }
 
+/** SendEmail's Source, read as a mail client reads a From header: the sender's address under one of the skill's names. */
+async function isSkillFrom(source: string | undefined, skill: SkillUnderFuzz): Promise<boolean> {
+  if (source === undefined || /[\r\n]/.test(source)) return false;
+  const from = (await simpleParser(`From: ${source}\r\n\r\n`)).from?.value ?? [];
+  return from.length === 1 && from[0]?.address === skill.fromAddress && SENDER_NAMES.has(from[0]?.name ?? '');
+}
+
 async function rawMessageProblems(raw: Buffer, recipient: string): Promise<string[]> {
   const problems: string[] = [];
   const parsed = await simpleParser(raw);
@@ -283,7 +292,11 @@ async function mailProblems(observation: Observation, skill: SkillUnderFuzz): Pr
   }
   for (const [index, mail] of mails.entries()) {
     const which = mails.length > 1 ? `mail ${index + 1}: ` : '';
-    if (mail.form.Source !== skill.fromAddress)
+    if (
+      mail.action === 'SendEmail'
+        ? !(await isSkillFrom(mail.form.Source, skill))
+        : mail.form.Source !== skill.fromAddress
+    )
       problems.push(`${which}the Source is ${JSON.stringify(mail.form.Source)}`);
     if (mail.action === 'SendEmail') {
       const unexpected = Object.keys(mail.form).filter((key) => !SEND_EMAIL_PARAMETERS.has(key));

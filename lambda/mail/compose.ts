@@ -1,10 +1,12 @@
-// What a mail is, and its MIME form for SendRawEmail. MIME, base64 folding and
-// RFC 2047/2231 encoding are nodemailer's MailComposer's job, not ours.
+// What a mail is, its MIME form for SendRawEmail and its From for SendEmail. MIME, base64
+// folding and RFC 2047/2231 encoding are nodemailer's job (MailComposer, MimeNode), not ours.
 
 import { headerSafe } from './headers.ts';
 
 /** What the messages of a locale write; everything else about a mail is decided here. */
 export interface MailContent {
+  /** The From header's display name; the address is always the configured sender's. */
+  readonly senderName: string;
   readonly subject: string;
   readonly text: string;
   readonly html: string;
@@ -22,13 +24,31 @@ export interface OutgoingMail {
 }
 
 interface SafeHeaders {
+  /** The bare sender address: SES checks it against the policy's ses:FromAddress. */
   readonly from: string;
+  readonly senderName: string;
   readonly to: string;
   readonly subject: string;
 }
 
 export function safeHeaders(mail: OutgoingMail): SafeHeaders {
-  return { from: headerSafe(mail.from), to: headerSafe(mail.to), subject: headerSafe(mail.content.subject) };
+  return {
+    from: headerSafe(mail.from),
+    senderName: headerSafe(mail.content.senderName),
+    to: headerSafe(mail.to),
+    subject: headerSafe(mail.content.subject),
+  };
+}
+
+/**
+ * SendEmail's Source: the display name and the address, as the From header of a raw message
+ * carries them. SES does not speak SMTPUTF8, so a non-ASCII name must arrive as an RFC 2047
+ * encoded-word; nodemailer's MimeNode encodes it exactly as MailComposer does for SendRawEmail.
+ */
+export async function encodedFrom(mail: OutgoingMail): Promise<string> {
+  const { MimeNode } = await import('./mailComposer.ts');
+  const headers = safeHeaders(mail);
+  return MimeNode.encodeHeaderValue('From', { name: headers.senderName, address: headers.from });
 }
 
 /** Builds the complete RFC 5322 message. Loaded only on the path that sends an attachment. */
@@ -36,7 +56,7 @@ export async function composeRawMessage(mail: OutgoingMail): Promise<Buffer> {
   const { MailComposer } = await import('./mailComposer.ts');
   const headers = safeHeaders(mail);
   const composer = new MailComposer({
-    from: headers.from,
+    from: { name: headers.senderName, address: headers.from },
     to: headers.to,
     subject: headers.subject,
     text: mail.content.text,

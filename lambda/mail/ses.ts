@@ -3,7 +3,7 @@
 
 import type { MailConfig } from '../config.ts';
 import { SES_ATTEMPT_TIMEOUT_MS, SES_MAX_ATTEMPTS, SES_RETRY_DELAY_MS } from '../deadlines.ts';
-import { composeRawMessage, type OutgoingMail, safeHeaders } from './compose.ts';
+import { composeRawMessage, encodedFrom, type OutgoingMail, safeHeaders } from './compose.ts';
 import { classifySesError, type MailFailure } from './errors.ts';
 import type { SESClient } from './sesSdk.ts';
 
@@ -44,21 +44,29 @@ export function createSesMailer(config: MailConfig): Mailer {
   // The one bound on an attempt, from connecting to the last byte of the answer: a hang before the
   // headers and a stall after them both end here (Smithy's own requestTimeout stops at the headers).
   const attemptDeadline = () => ({ abortSignal: AbortSignal.timeout(SES_ATTEMPT_TIMEOUT_MS) });
+  // SES then publishes the mail's bounces and complaints to the set's event destinations.
+  const configurationSet = config.configurationSet ? { ConfigurationSetName: config.configurationSet } : {};
 
   const sendOnce = async (mail: OutgoingMail): Promise<{ messageId: string }> => {
     const { ses, client } = await sesClient();
     const headers = safeHeaders(mail);
     if (mail.attachedNote !== undefined) {
       const raw = await composeRawMessage(mail);
+      // Source is the envelope sender here, a bare address; the display name is in the raw From header.
       const output = await client.send(
-        new ses.SendRawEmailCommand({ Source: headers.from, Destinations: [headers.to], RawMessage: { Data: raw } }),
+        new ses.SendRawEmailCommand({
+          Source: headers.from,
+          Destinations: [headers.to],
+          RawMessage: { Data: raw },
+          ...configurationSet,
+        }),
         attemptDeadline(),
       );
       return { messageId: output.MessageId ?? '' };
     }
     const output = await client.send(
       new ses.SendEmailCommand({
-        Source: headers.from,
+        Source: await encodedFrom(mail),
         Destination: { ToAddresses: [headers.to] },
         Message: {
           Subject: { Data: headers.subject, Charset: 'UTF-8' },
@@ -67,6 +75,7 @@ export function createSesMailer(config: MailConfig): Mailer {
             Html: { Data: mail.content.html, Charset: 'UTF-8' },
           },
         },
+        ...configurationSet,
       }),
       attemptDeadline(),
     );

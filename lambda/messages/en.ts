@@ -68,6 +68,7 @@ export const en: Messages = {
     const noteLines = note ? ['', 'Your note:', note, '', 'The note is also attached as a text file.'] : [];
     const footer = `Sent by the ${skillName} Alexa skill, which only ever writes to the address on your own Amazon account.`;
     return {
+      senderName: skillName,
       subject: note ? `Your note from ${skillName}` : `A message from ${skillName}`,
       text: [greeting, '', intro, ...noteLines, '', footer, ''].join('\n'),
       html: [

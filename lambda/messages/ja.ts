@@ -63,6 +63,7 @@ export const ja: Messages = {
     const noteLines = note ? ['', 'メモ:', note, '', 'メモはテキストファイルとしても添付しています。'] : [];
     const footer = `このメールは、Amazonアカウントのご本人のアドレスにだけ送信するAlexaスキル「${skillName}」から送られました。`;
     return {
+      senderName: skillName,
       subject: note ? `${skillName}からのメモ` : `${skillName}からのメール`,
       text: [greeting, '', intro, ...noteLines, '', footer, ''].join('\n'),
       html: [

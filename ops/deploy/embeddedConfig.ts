@@ -1,6 +1,7 @@
 // Gathers what the ASK CLI build hook embeds in the Lambda bundle (lambda/deployConfig.ts):
-// the provisioning output (the AlexaSkillMailSender key, its region, the sender address and the
-// limit table), the deployed skill's ID, and a daily cap given to the build. Nothing here prints or returns a secret in readable form.
+// the provisioning output (the AlexaSkillMailSender key, its region, the sender address, the
+// configuration set and the limit table, if any), the deployed skill's ID, and a daily cap given to
+// the build. Nothing here prints or returns a secret in readable form.
 
 import { DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY, ENV, loadConfig } from '../../lambda/config.ts';
 import { maskAddress } from '../../lambda/log.ts';
@@ -69,6 +70,8 @@ export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}):
     [ENV.fromAddress]: credentials[ENV.fromAddress],
     [ENV.skillId]: skill.id,
   };
+  const configurationSet = credentials[ENV.configurationSet];
+  if (configurationSet) values[ENV.configurationSet] = configurationSet;
   const table = sources.limits?.table?.trim() || credentials[ENV.mailLimitTable];
   if (table) values[ENV.mailLimitTable] = table;
   const cap = sources.limits?.perUserPerDay?.trim();
@@ -85,6 +88,9 @@ export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}):
     `${ENV.secretAccessKey} (hidden)`,
     `${ENV.region} ${values[ENV.region]}`,
     `${ENV.fromAddress} ${maskAddress(values[ENV.fromAddress]!)}`,
+    configurationSet
+      ? `${ENV.configurationSet} ${configurationSet}`
+      : `${ENV.configurationSet} not set: SES reports no bounces or complaints to you (docs/deliverability.md)`,
     table
       ? `${ENV.mailLimitTable} ${table} (from ${sources.limits?.table?.trim() ? 'the environment' : shownPath(credentialsFile)})`
       : `${ENV.mailLimitTable} not set: each Lambda container counts the daily cap alone (npm run provision -- --limit-table NAME)`,

@@ -5,8 +5,16 @@
 import { explainAwsError, ProvisionError } from './errors.ts';
 import type { Permission } from './permissions.ts';
 
-// IAM's word, and DynamoDB's for a table that does not exist.
-const NOT_FOUND = new Set(['NoSuchEntity', 'NoSuchEntityException', 'ResourceNotFoundException']);
+// IAM's, SES's configuration sets', SNS's and DynamoDB's (a table) words for "no such thing".
+const NOT_FOUND = new Set([
+  'NoSuchEntity',
+  'NoSuchEntityException',
+  'ConfigurationSetDoesNotExist',
+  'ConfigurationSetDoesNotExistException',
+  'NotFound',
+  'NotFoundException',
+  'ResourceNotFoundException',
+]);
 
 function isNotFound(error: unknown): boolean {
   const e = (error && typeof error === 'object' ? error : {}) as { name?: unknown; Code?: unknown };

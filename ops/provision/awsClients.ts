@@ -4,6 +4,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SESClient, type SESClientConfig } from '@aws-sdk/client-ses';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 
 export interface AwsClients {
@@ -14,6 +15,8 @@ export interface AwsClients {
    */
   readonly iamSingleAttempt: IAMClient;
   readonly ses: SESClient;
+  /** The topic that receives a configuration set's bounces and complaints (--configuration-set). */
+  readonly sns: SNSClient;
   readonly sts: STSClient;
   /** The limit table's control plane (--limit-table). */
   readonly dynamoDb: DynamoDBClient;
@@ -27,7 +30,7 @@ export interface AwsClientOptions {
   readonly http?: SESClientConfig['requestHandler'];
 }
 
-/** No endpoint is set: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM, _SES, _STS, _DYNAMODB point the command at local stand-ins. */
+/** No endpoint is set: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM, _SES, _SNS, _STS, _DYNAMODB point the command at local stand-ins. */
 export function createAwsClients(options: AwsClientOptions): AwsClients {
   const common = {
     region: options.region,
@@ -38,6 +41,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     iam: new IAMClient(common),
     iamSingleAttempt: new IAMClient({ ...common, maxAttempts: 1 }),
     ses: new SESClient(common),
+    sns: new SNSClient(common),
     sts: new STSClient(common),
     dynamoDb: new DynamoDBClient(common),
   };
@@ -47,6 +51,7 @@ export function destroyAwsClients(clients: AwsClients): void {
   clients.iam.destroy();
   clients.iamSingleAttempt.destroy();
   clients.ses.destroy();
+  clients.sns.destroy();
   clients.sts.destroy();
   clients.dynamoDb.destroy();
 }

@@ -17,6 +17,10 @@ export interface PolicyInputs {
   readonly fromAddress: string;
   /** SES verified the sender's domain rather than the address: the domain identity is a resource too. */
   readonly senderDomainVerified: boolean;
+  /** --domain: the domain identity the sender sends as, instead of the address identity (steps/domain.ts). */
+  readonly sendingDomain?: { readonly domain: string; readonly addressVerified: boolean };
+  /** The configuration set every send names (--configuration-set, or the key file's): a resource too. */
+  readonly configurationSet?: string;
 }
 
 interface ManagedPolicy {
@@ -39,7 +43,7 @@ interface ManagedPolicy {
 const MAIL_ACCESS: ManagedPolicy = {
   name: POLICY_NAME,
   description: POLICY_DESCRIPTION,
-  document: ({ account, options, fromAddress, senderDomainVerified }) =>
+  document: ({ account, options, fromAddress, senderDomainVerified, sendingDomain, configurationSet }) =>
     buildMailAccessPolicy({
       partition: account.partition,
       region: options.region,
@@ -48,15 +52,19 @@ const MAIL_ACCESS: ManagedPolicy = {
       domainIdentity: senderDomainVerified,
       recipientIdentities: options.verifyRecipients,
       anySender: options.anySender,
+      ...(sendingDomain ? { sendingDomain } : {}),
+      ...(configurationSet ? { configurationSet } : {}),
     }),
-  summary: ({ options, fromAddress }) => {
+  summary: ({ options, fromAddress, sendingDomain, configurationSet }) => {
     const actions = MAIL_ACTIONS.join(' and ');
     if (options.anySender) return `${actions} from any identity`;
     const recipients =
       options.verifyRecipients.length > 0
         ? ` (SES also checks the sandbox recipients ${options.verifyRecipients.map(maskAddress).join(', ')})`
         : '';
-    return `${actions} from ${maskAddress(fromAddress)} only${recipients}`;
+    const domain = sendingDomain ? `, as ${sendingDomain.domain}` : '';
+    const set = configurationSet ? `, through ${configurationSet}` : '';
+    return `${actions} from ${maskAddress(fromAddress)} only${domain}${set}${recipients}`;
   },
 };
 

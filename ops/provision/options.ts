@@ -3,7 +3,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { DEFAULT_REGION, isPlausibleAddress, isRegionName, isTableName } from '../../lambda/config.ts';
+import {
+  DEFAULT_REGION,
+  isConfigurationSetName,
+  isPlausibleAddress,
+  isRegionName,
+  isTableName,
+} from '../../lambda/config.ts';
 import { parseFlags, UsageError } from '../cli.ts';
 import { DEFAULT_CREDENTIALS_FILE } from '../credentialsFile.ts';
 import { CREDENTIALS_FILE_VARIABLE } from '../deploy/embeddedConfig.ts';
@@ -18,7 +24,8 @@ Creates, once and safely again, what the skill needs in your AWS account:
 the IAM policy ${POLICY_NAME} (only ses:SendEmail and ses:SendRawEmail, from ADDRESS),
 the IAM user ${USER_NAME} (programmatic access only) with that policy attached,
 and one access key, whose secret is written to a git-ignored file and never printed.
-It also asks SES to verify ADDRESS and tells you whether the account is in the SES sandbox.
+It also asks SES to verify ADDRESS (or, with --domain, its domain with Easy DKIM, printing the DNS
+records to add) and reports the SES account: sandbox or not, its quota, whether it may send.
 Before it changes anything it checks everything the user may do (its policies, its groups'
 policies, its permissions boundary) and stops, naming each one, if it could do more than send mail.
 It signs in with your administrator credentials from the AWS SDK's usual chain
@@ -44,12 +51,19 @@ Options:
                              tool's); the user's permissions are still checked
   --any-sender               allow sending from any identity and address (Resource "*"): not least privilege
   --verify-recipient ADDRESS ask SES to verify a recipient too (needed in the SES sandbox); repeatable
+  --domain DOMAIN            verify DOMAIN with Easy DKIM and print the DNS records to add (DKIM,
+                             with SPF and DMARC advice); --from must be at DOMAIN, and the key
+                             sends as the domain identity. Run again to see the status
+  --configuration-set NAME   send through this SES configuration set, which publishes bounces and
+                             complaints to an SNS topic it creates; written to the key file as
+                             SES_CONFIGURATION_SET (redeploy after). With --teardown: which set to remove
+  --notify EMAIL             subscribe EMAIL to that topic; AWS mails it a confirmation link first
   --limit-table NAME         count each user's mails in this DynamoDB table (created on demand,
                              with a TTL), so every Lambda container shares one daily cap: adds
                              the policy ${LIMIT_POLICY_NAME} (dynamodb:UpdateItem and GetItem on that
                              table only) and writes MAIL_LIMIT_TABLE to the key file (docs/limits.md)
   --teardown                 delete everything this tool created (keys, attachments, group, user,
-                             policies, limit table) and the key file
+                             policies, configuration set, topic, limit table) and the key file
   --yes                      do not ask before --teardown; with --retire-old-key, retire even
                              though the new key has never been used
   --json                     print one JSON document instead of lines (never contains the secret)
@@ -58,6 +72,7 @@ Options:
 Examples:
   npm run provision -- --from you@example.com --dry-run
   npm run provision -- --from you@example.com --region eu-west-1 --profile admin
+  npm run provision -- --from skill@example.com --domain example.com --configuration-set alexa-mailer --notify you@example.com
   npm run provision -- --from you@example.com --limit-table AlexaSkillMailLimit
   npm run provision -- --from you@example.com --rotate-key   # rotation 1/3: a new key, the old one kept
   npx ask deploy                                             # rotation 2/3: the skill gets the new key
@@ -81,6 +96,12 @@ export interface ProvisionOptions {
   readonly adopt: boolean;
   readonly anySender: boolean;
   readonly verifyRecipients: readonly string[];
+  /** Verify this domain with Easy DKIM and send as its identity (lower case). */
+  readonly domain?: string;
+  /** The SES configuration set for bounces and complaints; with --teardown, the one to remove. */
+  readonly configurationSet?: string;
+  /** Subscribe this address to the configuration set's topic. */
+  readonly notify?: string;
   /** --limit-table: the DynamoDB table the skill counts mails in (steps/limitTable.ts). */
   readonly limitTable?: string;
   readonly yes: boolean;
@@ -90,6 +111,7 @@ export interface ProvisionOptions {
 export type ParsedCommand = { readonly help: true } | { readonly help: false; readonly options: ProvisionOptions };
 
 const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const PROFILE = /^[\w.@+-]+$/;
 
 /** A key file inside the repository must be git-ignored, or a `git add .` could publish the secret. */
@@ -121,6 +143,9 @@ export function parseCommand(
       adopt: { type: 'boolean', default: false },
       'any-sender': { type: 'boolean', default: false },
       'verify-recipient': { type: 'string', multiple: true, default: [] },
+      domain: { type: 'string' },
+      'configuration-set': { type: 'string' },
+      notify: { type: 'string' },
       'limit-table': { type: 'string' },
       teardown: { type: 'boolean', default: false },
       yes: { type: 'boolean', default: false },
@@ -144,6 +169,27 @@ export function parseCommand(
       throw new UsageError(`--verify-recipient "${recipient}" is not an email address.`);
   }
 
+  const domain = values.domain?.trim().toLowerCase().replace(/\.$/, '');
+  if (domain !== undefined && !DOMAIN.test(domain))
+    throw new UsageError(`--domain "${values.domain}" is not a domain name (for example example.com).`);
+  if (domain !== undefined && fromAddress !== undefined) {
+    const fromDomain = fromAddress.slice(fromAddress.lastIndexOf('@') + 1).toLowerCase();
+    if (fromDomain !== domain && !fromDomain.endsWith(`.${domain}`))
+      throw new UsageError(
+        `--from ${fromAddress} is not at --domain ${domain}: the skill sends as the domain identity, so its address must be at ${domain}.`,
+      );
+  }
+  const configurationSet = values['configuration-set']?.trim();
+  if (configurationSet !== undefined && !isConfigurationSetName(configurationSet))
+    throw new UsageError(
+      `--configuration-set "${configurationSet}" is not a configuration set name (up to 64 letters, digits, - and _).`,
+    );
+  const notify = values.notify?.trim();
+  if (notify !== undefined && !isPlausibleAddress(notify))
+    throw new UsageError(`--notify "${notify}" is not an email address.`);
+  if (notify !== undefined && configurationSet === undefined)
+    throw new UsageError('--notify needs --configuration-set NAME: it subscribes to the topic of that set.');
+
   const region = values.region ?? env.AWS_REGION ?? DEFAULT_REGION;
   if (!isRegionName(region))
     throw new UsageError(`--region "${region}" is not an AWS region name (for example us-east-1).`);
@@ -162,11 +208,15 @@ export function parseCommand(
     values.adopt ||
     values.group !== undefined ||
     limitTable !== undefined ||
-    values['verify-recipient'].length > 0;
+    values['verify-recipient'].length > 0 ||
+    domain !== undefined ||
+    notify !== undefined;
   if (teardown && (retire || provisioningOnly)) {
-    throw new UsageError('--teardown takes only --region, --profile, --out, --dry-run, --yes and --json.');
+    throw new UsageError(
+      '--teardown takes only --region, --profile, --out, --configuration-set, --dry-run, --yes and --json.',
+    );
   }
-  if (retire && provisioningOnly) {
+  if (retire && (provisioningOnly || configurationSet !== undefined)) {
     // Rotating and retiring in one run is exactly what would cut off the deployed skill.
     throw new UsageError(
       '--retire-old-key takes only --region, --profile, --out, --dry-run, --yes and --json; run it after --rotate-key and a redeploy, not with them.',
@@ -190,6 +240,9 @@ export function parseCommand(
       adopt: values.adopt,
       anySender: values['any-sender'],
       verifyRecipients: values['verify-recipient'],
+      ...(domain ? { domain } : {}),
+      ...(configurationSet ? { configurationSet } : {}),
+      ...(notify ? { notify } : {}),
       ...(limitTable ? { limitTable } : {}),
       yes: values.yes,
       json: values.json,

@@ -14,6 +14,16 @@ interface MailAccessPolicyInput {
   /** Also allow the domain identity: when the sender's domain, not the address, is what SES verified. */
   readonly domainIdentity?: boolean;
   /**
+   * The domain identity the sender sends as (`--domain`), verified with Easy DKIM: the resource
+   * instead of the address identity, unless SES also verified the address on its own.
+   */
+  readonly sendingDomain?: { readonly domain: string; readonly addressVerified: boolean };
+  /**
+   * The configuration set every send names (SES_CONFIGURATION_SET): AWS also checks the set's ARN
+   * when a send names one, so it is a resource too; a send naming another set is refused.
+   */
+  readonly configurationSet?: string;
+  /**
    * Recipient identities to allow as resources too. In the SES sandbox, SES also checks the
    * sending permission against each (verified) recipient's identity.
    */
@@ -42,11 +52,22 @@ export function sesIdentityArn(
   return `arn:${input.partition ?? 'aws'}:ses:${input.region}:${input.accountId}:identity/${identity}`;
 }
 
+/** The ARN AWS checks, beside the identity's, when a send names a configuration set. */
+export function configurationSetArn(
+  input: Pick<MailAccessPolicyInput, 'partition' | 'region' | 'accountId'>,
+  name: string,
+): string {
+  return `arn:${input.partition ?? 'aws'}:ses:${input.region}:${input.accountId}:configuration-set/${name}`;
+}
+
 export function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 }
 
-/** Least privilege: the two actions the skill calls, on the sender's SES identity, with the sender as From. */
+/**
+ * Least privilege: the two actions the skill calls, on the sender's SES identity (and the
+ * configuration set it names, if any), with the sender as From.
+ */
 export function buildMailAccessPolicy(input: MailAccessPolicyInput): PolicyDocument {
   if (input.anySender) {
     return {
@@ -54,10 +75,15 @@ export function buildMailAccessPolicy(input: MailAccessPolicyInput): PolicyDocum
       Statement: [{ Sid: 'SendMailFromAnyIdentity', Effect: 'Allow', Action: [...MAIL_ACTIONS], Resource: '*' }],
     };
   }
-  const identities = [input.fromAddress];
-  if (input.domainIdentity) identities.push(domainOf(input.fromAddress));
+  const identities: string[] = [];
+  const sending = input.sendingDomain;
+  if (!sending || sending.addressVerified) identities.push(input.fromAddress);
+  if (sending) identities.push(sending.domain);
+  else if (input.domainIdentity) identities.push(domainOf(input.fromAddress));
   for (const recipient of input.recipientIdentities ?? [])
     if (!identities.includes(recipient)) identities.push(recipient);
+  const resources = identities.map((identity) => sesIdentityArn(input, identity));
+  if (input.configurationSet) resources.push(configurationSetArn(input, input.configurationSet));
   return {
     Version: '2012-10-17',
     Statement: [
@@ -65,7 +91,7 @@ export function buildMailAccessPolicy(input: MailAccessPolicyInput): PolicyDocum
         Sid: 'SendMailFromTheSkillSenderOnly',
         Effect: 'Allow',
         Action: [...MAIL_ACTIONS],
-        Resource: identities.map((identity) => sesIdentityArn(input, identity)),
+        Resource: resources,
         Condition: { StringEquals: { 'ses:FromAddress': input.fromAddress } },
       },
     ],

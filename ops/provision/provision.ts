@@ -12,7 +12,9 @@ import { ensureAccessKey } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import { ensureAttached } from './steps/attachment.ts';
 import { auditPermissions } from './steps/audit.ts';
+import { configurationSetInUse, ensureConfigurationSet, recordInKeyFile } from './steps/configurationSet.ts';
 import type { StepContext } from './steps/context.ts';
+import { type DomainOutcome, ensureDomain, readDomain } from './steps/domain.ts';
 import { checkLimitTable, ensureLimitTable, readLimitTable, recordLimitTableInKeyFile } from './steps/limitTable.ts';
 import { checkOwnership, readGroupState, readPolicyState } from './steps/ownership.ts';
 import { ensurePolicy } from './steps/policy.ts';
@@ -22,12 +24,21 @@ import { ensureUser, readUser } from './steps/user.ts';
 export async function provision(context: StepContext, fromAddress: string): Promise<Summary> {
   const { options, report } = context;
   const account = await findAccount(context);
-  const senderReading = await readSender(context, fromAddress);
+  // With --domain the domain's DNS records verify the address: it needs no verification mail of its own.
+  const domainReading = options.domain ? await readDomain(context, options.domain, fromAddress) : undefined;
+  const senderReading = domainReading ? undefined : await readSender(context, fromAddress);
+  const set = await configurationSetInUse(options);
   const policies = grantedPolicies({
     account,
     options,
     fromAddress,
-    senderDomainVerified: senderReading.domainVerified,
+    senderDomainVerified: domainReading
+      ? domainReading.verificationStatus === 'Success'
+      : (senderReading?.domainVerified ?? false),
+    ...(domainReading
+      ? { sendingDomain: { domain: domainReading.domain, addressVerified: domainReading.addressVerified } }
+      : {}),
+    ...(set ? { configurationSet: set.name } : {}),
   });
   const found = {
     user: await readUser(context),
@@ -39,9 +50,21 @@ export async function provision(context: StepContext, fromAddress: string): Prom
   if (found.limitTable) checkLimitTable(context, found.limitTable);
   await auditPermissions(context, found.user, policies, found.group);
 
-  const sender = await ensureSenderVerified(context, fromAddress, senderReading);
+  let domain: DomainOutcome | undefined;
+  let sender: { verified: boolean };
+  if (domainReading) {
+    domain = await ensureDomain(context, domainReading, fromAddress);
+    sender = domain;
+  } else {
+    sender = await ensureSenderVerified(
+      context,
+      fromAddress,
+      senderReading ?? (await readSender(context, fromAddress)),
+    );
+  }
   await ensureRecipientsVerified(context, options.verifyRecipients);
   const sending = await checkSending(context);
+  const configurationSet = set ? await ensureConfigurationSet(context, account, set) : undefined;
   if (options.anySender) {
     report.step(
       'policy scope',
@@ -55,6 +78,7 @@ export async function provision(context: StepContext, fromAddress: string): Prom
   await ensureAttached(context, user, policies, found.group);
   const key = await ensureAccessKey(context, user, fromAddress);
   if (options.limitTable) await recordLimitTableInKeyFile(context, options.limitTable);
+  const setRecorded = set ? await recordInKeyFile(context, set.name) : false;
 
   const shownFile = shownPath(options.outFile);
   const next: string[] = [];
@@ -71,10 +95,22 @@ export async function provision(context: StepContext, fromAddress: string): Prom
         : 'Nothing to change: the policy, the user and its key are in place.',
     );
     if (!sender.verified)
-      next.push(`Before the skill can send, click the link in the mail SES sent to ${maskAddress(fromAddress)}.`);
+      next.push(
+        domain
+          ? `Before the skill can send, publish the DNS records above for ${domain.domain}; SES looks for them for up to 72 hours: run this command again to see the status.`
+          : `Before the skill can send, click the link in the mail SES sent to ${maskAddress(fromAddress)}.`,
+      );
+    if (!sending.sendingEnabled)
+      next.push(
+        `AWS has paused this account's sending in ${options.region}: see the SES console's reputation page (docs/deliverability.md).`,
+      );
     if (sending.sandbox)
       next.push(
-        'While the account is in the SES sandbox, SES delivers only to verified addresses: run again with --verify-recipient YOUR-ALEXA-ACCOUNT-ADDRESS.',
+        'While the account is in the SES sandbox, SES delivers only to verified addresses: run again with --verify-recipient YOUR-ALEXA-ACCOUNT-ADDRESS, and request production access in the SES console.',
+      );
+    if (configurationSet?.subscriptions.some((subscription) => subscription.status !== 'confirmed'))
+      next.push(
+        'Confirm the topic subscription: click "Confirm subscription" in the mail from AWS Notifications, or no bounce or complaint reaches you.',
       );
     const deploy = deployCommand(options);
     const oldKeys = key.oldKeyIds.join(' and ');
@@ -89,6 +125,10 @@ export async function provision(context: StepContext, fromAddress: string): Prom
       next.push(
         `Next: if the deployed skill does not have the key ${key.accessKeyId} yet, redeploy it (\`${deploy}\`); then retire the old key ${oldKeys}: \`${retireOldKeyCommand(options)}\``,
       );
+    } else if (setRecorded && !key.created) {
+      next.push(
+        `Next: redeploy the skill (\`${deploy}\`) so that it sends through the configuration set ${set?.name}.`,
+      );
     } else {
       next.push(`Next: deploy the skill (\`${deploy}\`); the build reads the key from ${shownFile}.`);
     }
@@ -101,6 +141,18 @@ export async function provision(context: StepContext, fromAddress: string): Prom
     region: options.region,
     credentialsFile: options.outFile,
     ...(key.accessKeyId ? { accessKeyId: key.accessKeyId } : {}),
+    sesAccount: sending,
+    ...(domain
+      ? {
+          domain: {
+            domain: domain.domain,
+            verificationStatus: domain.verificationStatus,
+            dkimStatus: domain.dkimStatus,
+            records: domain.records,
+          },
+        }
+      : {}),
+    ...(configurationSet ? { configurationSet } : {}),
     next: next.join('\n'),
   };
 }

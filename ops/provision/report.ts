@@ -2,6 +2,8 @@
 // document at the end), then a summary with the next step. Nothing that reaches here may
 // hold a secret: steps describe keys by their ID only, and addresses arrive masked.
 
+import type { ConfigurationSetReport, DomainReport, SendingStatus } from './deliverabilityReport.ts';
+
 export type StepStatus =
   | 'checked'
   | 'exists'
@@ -28,7 +30,17 @@ export interface Output {
   write(text: string): void;
 }
 
-export interface Summary {
+/** What --json carries beside the steps about deliverability (docs/deliverability.md). */
+interface Deliverability {
+  /** The SES account of the region (every provisioning run). */
+  readonly sesAccount?: SendingStatus;
+  /** --domain: the identity's status and the DNS records to publish. */
+  readonly domain?: DomainReport;
+  /** --configuration-set (or the one the key file records). */
+  readonly configurationSet?: ConfigurationSetReport;
+}
+
+export interface Summary extends Deliverability {
   readonly ok: boolean;
   readonly mode: 'provision' | 'teardown' | 'retire-old-key';
   readonly dryRun: boolean;
@@ -43,12 +55,21 @@ export interface Summary {
 
 export class Reporter {
   readonly steps: StepResult[] = [];
+  private afterBlock = false;
 
   constructor(
     private readonly stdout: Output,
     private readonly stderr: Output,
     private readonly json: boolean,
   ) {}
+
+  /** Lines printed as they are, such as a table of DNS records (not in --json output: the summary carries the data). */
+  block(text: string): void {
+    if (this.json) return;
+    // One blank line around a block, also between two blocks.
+    this.stdout.write(`${this.afterBlock ? '' : '\n'}${text.replace(/\n*$/, '')}\n\n`);
+    this.afterBlock = true;
+  }
 
   /** A heading line before the steps (not in --json output). */
   heading(text: string): void {
@@ -57,6 +78,7 @@ export class Reporter {
 
   step(step: string, status: StepStatus, detail: string): void {
     this.steps.push({ step, status, detail });
+    this.afterBlock = false;
     if (!this.json) this.stdout.write(`  ${step.padEnd(18)} ${status.padEnd(12)} ${detail}\n`);
   }
 

@@ -34,6 +34,7 @@ import { GROUP_PATH, isManaged, USER_NAME } from './names.ts';
 import type { StepStatus, Summary } from './report.ts';
 import { listKeys, readSavedFile, type SavedFile, savedKeyIds } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
+import { configurationSetInUse, removeConfigurationSet } from './steps/configurationSet.ts';
 import type { Account, StepContext } from './steps/context.ts';
 import { removeLimitTables } from './steps/limitTable.ts';
 import { readUser, type UserState } from './steps/user.ts';
@@ -69,6 +70,9 @@ export async function teardown(context: StepContext, confirm: Confirm): Promise<
   // Before the policies: AlexaSkillMailLimit names the table.
   await removeLimitTables(context, account);
   for (const policy of policies) await deletePolicy(context, policy, removed);
+  // Read before the key file goes: it may be what names the set.
+  const set = await configurationSetInUse(options);
+  if (set) await removeConfigurationSet(context, account, set.name);
   await deleteCredentialsFile(context, file, removed);
 
   return {
@@ -79,7 +83,7 @@ export async function teardown(context: StepContext, confirm: Confirm): Promise<
     region: options.region,
     next: aws.dryRun
       ? 'Dry run: nothing was changed. Run the same command without --dry-run to delete these.'
-      : 'Removed what this tool created. SES identities stay verified: remove them in the SES console if you no longer need them.',
+      : 'Removed what this tool created. SES identities (addresses, and a --domain domain) stay verified: remove them in the SES console if you no longer need them.',
   };
 }
 

@@ -27,6 +27,7 @@ const AWS_VARIABLES = [
   'AWS_ENDPOINT_URL',
   'AWS_ENDPOINT_URL_IAM',
   'AWS_ENDPOINT_URL_SES',
+  'AWS_ENDPOINT_URL_SNS',
   'AWS_ENDPOINT_URL_STS',
   'AWS_ENDPOINT_URL_DYNAMODB',
   'AWS_CONFIG_FILE',
@@ -134,6 +135,13 @@ export function useProvisionWorld(): ProvisionWorld {
       return runProvisionCommand(fake, args, io);
     },
   };
+}
+
+/** The default version of AlexaSkillMailAccess in the fake account, parsed; `undefined` while there is none. */
+export function policyDocumentIn(world: ProvisionWorld): unknown {
+  const policy = world.fake.iam.policies.get(`arn:aws:iam::${world.fake.accountId}:policy/AlexaSkillMailAccess`);
+  const version = policy?.versions.find((candidate) => candidate.versionId === policy.defaultVersionId);
+  return version ? JSON.parse(version.document) : undefined;
 }
 
 /** The status column of each step line, by step name (the last line of that step wins). */

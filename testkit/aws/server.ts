@@ -1,6 +1,6 @@
-// A local, stateful stand-in for IAM, SES (v1, control plane), STS and DynamoDB (control plane)
-// on a loopback port, spoken to by the real AWS SDK clients through AWS_ENDPOINT_URL_IAM / _SES /
-// _STS / _DYNAMODB (or one AWS_ENDPOINT_URL). Requests are dispatched by the service named in the SigV4 credential
+// A local, stateful stand-in for IAM, SES (v1, control plane), SNS, STS and DynamoDB (control
+// plane) on a loopback port, spoken to by the real AWS SDK clients through AWS_ENDPOINT_URL_IAM /
+// _SES / _SNS / _STS / _DYNAMODB (or one AWS_ENDPOINT_URL). Requests are dispatched by the service named in the SigV4 credential
 // scope and authenticated as AWS does, by their signature (the administrator's key, or an
 // active key of a user, whose last use is noted as IAM does); every call is recorded so tests
 // can count the mutating ones.
@@ -21,11 +21,13 @@ import {
   runAction,
   type XmlValue,
 } from './protocol.ts';
-import { FakeSes, SES_ACTIONS, SES_NAMESPACE } from './ses.ts';
+import { SES_ACTIONS, SES_NAMESPACE } from './ses/actions.ts';
+import { FakeSes } from './ses/state.ts';
 import { type AccessKey, credentialScope, verifySignature } from './signature.ts';
+import { FakeSns, SNS_ACTIONS, SNS_NAMESPACE, unknownSnsAction } from './sns.ts';
 import { STS_ACTIONS, STS_NAMESPACE, unknownStsAction } from './sts.ts';
 
-type FakeService = 'iam' | 'ses' | 'sts' | 'dynamodb';
+type FakeService = 'iam' | 'ses' | 'sns' | 'sts' | 'dynamodb';
 
 interface RecordedCall {
   readonly service: FakeService;
@@ -56,6 +58,7 @@ export interface FakeAws {
   readonly accountId: string;
   readonly iam: FakeIam;
   readonly ses: FakeSes;
+  readonly sns: FakeSns;
   readonly dynamoDb: FakeDynamoDb;
   readonly calls: RecordedCall[];
   /** Calls that would change something in a real account. */
@@ -102,6 +105,8 @@ interface FakeAwsSnapshot {
     inlinePolicies: string[];
   }[];
   readonly sesIdentities: Record<string, Record<string, string>>;
+  readonly sesConfigurationSets: Record<string, Record<string, Record<string, string>>>;
+  readonly snsTopics: ReturnType<FakeSns['snapshot']>;
   readonly dynamoDbTables: ReturnType<FakeDynamoDb['snapshot']>;
   readonly mutatingCalls: string[];
 }
@@ -123,7 +128,11 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 /** The service a signing name stands for: SES signs as `ses`, older clients as `email`. */
 function serviceNamed(signingName: string): FakeService | undefined {
   if (signingName === 'email') return 'ses';
-  return signingName === 'iam' || signingName === 'ses' || signingName === 'sts' || signingName === 'dynamodb'
+  return signingName === 'iam' ||
+    signingName === 'ses' ||
+    signingName === 'sns' ||
+    signingName === 'sts' ||
+    signingName === 'dynamodb'
     ? signingName
     : undefined;
 }
@@ -144,8 +153,16 @@ function resourceOf(service: FakeService, params: QueryParams, accountId: string
     if (policyName) return `arn:aws:iam::${accountId}:policy/${policyName}`;
   }
   if (service === 'ses') {
-    const identity = params.optional('EmailAddress') ?? params.optional('Identity');
+    const identity = params.optional('EmailAddress') ?? params.optional('Identity') ?? params.optional('Domain');
     if (identity) return `arn:aws:ses:${region}:${accountId}:identity/${identity}`;
+    const set = params.optional('ConfigurationSetName') ?? params.optional('ConfigurationSet.Name');
+    if (set) return `arn:aws:ses:${region}:${accountId}:configuration-set/${set}`;
+  }
+  if (service === 'sns') {
+    const topicArn = params.optional('TopicArn') ?? params.optional('ResourceArn');
+    if (topicArn) return topicArn;
+    const name = params.optional('Name');
+    if (name) return `arn:aws:sns:${region}:${accountId}:${name}`;
   }
   return '*';
 }
@@ -154,7 +171,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const adminKey = options.adminKey ?? LOCAL_ADMIN_KEY;
   const iam = new FakeIam(accountId);
-  const ses = new FakeSes();
+  const sns = new FakeSns(accountId);
+  const ses = new FakeSes({ topicExists: (arn) => sns.topics.has(arn) });
   const dynamoDb = new FakeDynamoDb(accountId);
   const services: Record<Exclude<FakeService, 'dynamodb'>, FakeServiceEndpoint> = {
     iam: {
@@ -164,6 +182,10 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     ses: {
       namespace: SES_NAMESPACE,
       run: (action, params, context) => runAction(SES_ACTIONS, ses, action, params, context),
+    },
+    sns: {
+      namespace: SNS_NAMESPACE,
+      run: (action, params, context) => runAction(SNS_ACTIONS, sns, action, params, context, unknownSnsAction),
     },
     sts: {
       namespace: STS_NAMESPACE,
@@ -296,6 +318,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       inlinePolicies: [...group.inlinePolicies.keys()],
     })),
     sesIdentities: ses.snapshot(),
+    sesConfigurationSets: ses.configurationSetsSnapshot(),
+    snsTopics: sns.snapshot(),
     dynamoDbTables: dynamoDb.snapshot(),
     mutatingCalls: calls.filter((call) => call.mutating).map((call) => `${call.service}:${call.action}`),
   });
@@ -315,6 +339,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     accountId,
     iam,
     ses,
+    sns,
     dynamoDb,
     calls,
     mutatingCalls: () => calls.filter((call) => call.mutating),
@@ -332,6 +357,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     env: () => ({
       AWS_ENDPOINT_URL_IAM: url,
       AWS_ENDPOINT_URL_SES: url,
+      AWS_ENDPOINT_URL_SNS: url,
       AWS_ENDPOINT_URL_STS: url,
       AWS_ENDPOINT_URL_DYNAMODB: url,
       AWS_ACCESS_KEY_ID: adminKey.accessKeyId,

@@ -3,6 +3,7 @@
 // really sends (throttling, daily quota, an unverified address, paused sending, a bad key, an
 // internal failure), answer malformed XML, answer late, or never answer.
 
+import addressparser from 'nodemailer/lib/addressparser';
 import { AwsError } from '../aws/protocol.ts';
 import { invalidClientToken, signatureMismatch } from '../aws/signature.ts';
 
@@ -58,7 +59,8 @@ export function sesError(
   region: string,
 ): AwsError {
   const recipient = form['Destination.ToAddresses.member.1'] ?? form['Destinations.member.1'] ?? '';
-  const sender = form.Source ?? '';
+  // SES names the identity, the address itself, whatever display name the Source carries.
+  const sender = addressparser(form.Source ?? '', { flatten: true })[0]?.address ?? '';
   const notVerified = (address: string) =>
     new AwsError(
       'MessageRejected',

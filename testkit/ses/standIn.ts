@@ -7,7 +7,7 @@
 
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { AwsError, errorDocument } from '../aws/protocol.ts';
-import { SES_NAMESPACE } from '../aws/ses.ts';
+import { SES_NAMESPACE } from '../aws/ses/actions.ts';
 import { type AccessKey, credentialScope, keyring, type SecretLookup, verifySignature } from '../aws/signature.ts';
 import { listenOnLoopback } from '../loopback.ts';
 import { PLACEHOLDER_KEY } from '../placeholders.ts';

@@ -185,14 +185,14 @@ export async function recordLimitTableInKeyFile({ options, aws, report }: StepCo
     () => ({ exists: false, table: undefined }),
   );
   if (recorded.table === table) {
-    report.step('key file', 'exists', `${ENV.mailLimitTable} ${table} in ${shownFile}`);
+    report.step('key file setting', 'exists', `${ENV.mailLimitTable} ${table} in ${shownFile}`);
   } else if (aws.dryRun) {
-    report.step('key file', 'would update', `${ENV.mailLimitTable} ${table} in ${shownFile}`);
+    report.step('key file setting', 'would update', `${ENV.mailLimitTable} ${table} in ${shownFile}`);
   } else if (!recorded.exists) {
-    report.step('key file', 'skipped', `${shownFile} cannot be read, so ${ENV.mailLimitTable} is not in it`);
+    report.step('key file setting', 'skipped', `${shownFile} cannot be read, so ${ENV.mailLimitTable} is not in it`);
   } else {
     await recordLimitTable(options.outFile, table);
-    report.step('key file', 'updated', `${ENV.mailLimitTable} ${table} in ${shownFile}, for the next deploy`);
+    report.step('key file setting', 'updated', `${ENV.mailLimitTable} ${table} in ${shownFile}, for the next deploy`);
   }
 }
 

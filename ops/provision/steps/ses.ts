@@ -1,13 +1,15 @@
 // The SES side: the sender address verified (or its domain), recipients verified on
-// request, and whether the account is still in the SES sandbox. SES identities belong
-// to one region, the region the skill sends from.
+// request, and the account of the region: in the sandbox or not, its quota, and whether it may
+// send at all. SES identities belong to one region, the region the skill sends from.
 
 import {
+  GetAccountSendingEnabledCommand,
   GetIdentityVerificationAttributesCommand,
   GetSendQuotaCommand,
   VerifyEmailIdentityCommand,
 } from '@aws-sdk/client-ses';
 import { maskAddress } from '../../../lambda/log.ts';
+import type { SendingStatus } from '../deliverabilityReport.ts';
 import { domainOf } from '../policyDocument.ts';
 import type { StepContext } from './context.ts';
 
@@ -16,10 +18,6 @@ interface SenderStatus {
   readonly verified: boolean;
   /** The domain is a verified identity: the policy must name it too. */
   readonly domainVerified: boolean;
-}
-
-interface SendingStatus {
-  readonly sandbox: boolean;
 }
 
 async function verificationStatus(
@@ -99,16 +97,35 @@ export async function ensureRecipientsVerified(context: StepContext, recipients:
   for (const recipient of recipients) await ensureAddressVerified(context, 'recipient', recipient, status[recipient]);
 }
 
-/** A quota of 200 mails a day at 1 a second is the sandbox: SES then delivers only to verified recipients. */
-export async function checkSending({ clients, aws, report }: StepContext): Promise<SendingStatus> {
+/**
+ * A quota of 200 mails a day at 1 a second is the sandbox (SES v1 has no other sign of it): SES
+ * then delivers only to verified recipients. What was sent in the last 24 hours counts against the quota.
+ */
+export async function checkSending({ clients, aws, report, options }: StepContext): Promise<SendingStatus> {
   const quota = await aws.read('ses:GetSendQuota', () => clients.ses.send(new GetSendQuotaCommand({})));
-  const sandbox = quota.Max24HourSend === 200 && quota.MaxSendRate === 1;
+  const enabled = await aws.read('ses:GetAccountSendingEnabled', () =>
+    clients.ses.send(new GetAccountSendingEnabledCommand({})),
+  );
+  const status: SendingStatus = {
+    sandbox: quota.Max24HourSend === 200 && quota.MaxSendRate === 1,
+    sendingEnabled: enabled.Enabled !== false,
+    max24HourSend: quota.Max24HourSend ?? 0,
+    maxSendRate: quota.MaxSendRate ?? 0,
+    sentLast24Hours: quota.SentLast24Hours ?? 0,
+  };
+  const figures = `${status.max24HourSend} mails a day, ${status.maxSendRate} a second, ${status.sentLast24Hours} sent in the last 24 hours`;
   report.step(
     'SES sending',
     'checked',
-    sandbox
-      ? 'the account is in the SES sandbox (200 mails a day, 1 a second): each recipient must be verified too (--verify-recipient ADDRESS), or request production access in the SES console'
-      : `production access (${quota.Max24HourSend ?? '?'} mails a day, ${quota.MaxSendRate ?? '?'} a second)`,
+    status.sandbox
+      ? `the account is in the SES sandbox (${figures}): each recipient must be verified too (--verify-recipient ADDRESS), or request production access in the SES console`
+      : `production access (${figures})`,
   );
-  return { sandbox };
+  if (!status.sendingEnabled)
+    report.step(
+      'SES sending',
+      'warning',
+      `AWS has paused sending for this account in ${options.region}, so the skill cannot send: the SES console's reputation page says why and how to ask for it back`,
+    );
+  return status;
 }

@@ -127,7 +127,7 @@ describe.skipIf(skipReason)('the console in a browser', () => {
     const mail = page.locator('details.mail').first();
     expect(await mail.getAttribute('open')).toBe('');
     expect(await mail.locator('dl.headers').textContent()).toMatch(
-      /From\s*mail-sender@example\.com\s*To\s*you@example\.com\s*Subject\s*Your note from Mail Sender/,
+      /From\s*"Mail Sender" <mail-sender@example\.com>\s*To\s*you@example\.com\s*Subject\s*Your note from Mail Sender/,
     );
     expect(await mail.getByRole('region', { name: 'Text part' }).textContent()).toContain('Your note:\nbuy milk');
     expect(await mail.getByRole('region', { name: 'Content of note.txt' }).textContent()).toBe('buy milk');

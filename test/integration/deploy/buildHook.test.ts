@@ -40,6 +40,7 @@ const provisioningOutput = {
   SES_SECRET_ACCESS_KEY: fakeSecret,
   SES_REGION: 'eu-west-1',
   SES_FROM_ADDRESS: 'sender@example.com',
+  SES_CONFIGURATION_SET: 'skill-mail',
 };
 
 /** The environment of a process that knows nothing of the skill's configuration. */
@@ -135,6 +136,7 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
     expect(build.stdout).toContain('SES_ACCESS_KEY_ID FAKE…FAKE (from .secrets/AlexaSkillMailSender.json)');
     expect(build.stdout).toContain('SES_SECRET_ACCESS_KEY (hidden)');
     expect(build.stdout).toContain('SES_FROM_ADDRESS s***@example.com');
+    expect(build.stdout).toContain('SES_CONFIGURATION_SET skill-mail');
     expect(build.stdout).toContain(`SKILL_ID ${SKILL_ID} (from .ask/ask-states.json)`);
     expect(build.stdout).not.toContain(fakeSecret);
     expect(build.stdout).not.toContain(FAKE_KEY_ID);
@@ -189,7 +191,7 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
     expect(spokenText(response!)).toMatch(/^Welcome to Mail Sender\./);
   });
 
-  it('sends the mail for SendEmailIntent with the embedded key, region and sender, to the profile address', async () => {
+  it('sends the mail for SendEmailIntent with the embedded key, region, sender and configuration set, to the profile address', async () => {
     await ses.clear();
     const envelope = intentRequest(
       'SendEmailIntent',
@@ -211,6 +213,7 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
     expect(ses.requests.map(({ accessKeyId, region, answer }) => ({ accessKeyId, region, answer }))).toEqual([
       { accessKeyId: FAKE_KEY_ID, region: 'eu-west-1', answer: 200 },
     ]);
+    expect(ses.requests[0]?.form.ConfigurationSetName).toBe('skill-mail');
   });
 
   it('refuses a request for another skill: the skill ID from .ask/ask-states.json was embedded', async () => {

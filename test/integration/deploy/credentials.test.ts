@@ -112,6 +112,28 @@ describe('from the provisioning output to the handler’s configuration', () => 
     ).rejects.toThrow('MAIL_LIMIT_PER_USER_PER_DAY "ten" is not a whole number from 0 (no cap) to 10000.');
   });
 
+  it('embeds the configuration set provisioning recorded, which the skill then names on every send', async () => {
+    const withSet = join(dir, 'with-set.json');
+    await writeJson(withSet, { ...provisioningOutput, SES_CONFIGURATION_SET: 'skill-mail' });
+    const { values, summary } = await gatherEmbeddedConfig({
+      credentialsFile: withSet,
+      askStatesFile: askStatesFile(),
+    });
+    expect(values.SES_CONFIGURATION_SET).toBe('skill-mail');
+    expect(summary).toContain('SES_CONFIGURATION_SET skill-mail');
+    expect(loadConfig(withDeployConfig({}, values)).mail?.configurationSet).toBe('skill-mail');
+
+    const without = await gatherEmbeddedConfig({ credentialsFile: credentialsFile(), askStatesFile: askStatesFile() });
+    expect(without.summary).toContain(
+      'SES_CONFIGURATION_SET not set: SES reports no bounces or complaints to you (docs/deliverability.md)',
+    );
+    const malformed = join(dir, 'malformed-set.json');
+    await writeJson(malformed, { ...provisioningOutput, SES_CONFIGURATION_SET: 'skill mail' });
+    await expect(gatherEmbeddedConfig({ credentialsFile: malformed, askStatesFile: askStatesFile() })).rejects.toThrow(
+      'SES_CONFIGURATION_SET "skill mail" is not a configuration set name',
+    );
+  });
+
   it('summarises what it embeds without the secret', async () => {
     const { summary } = await gatherEmbeddedConfig({
       credentialsFile: credentialsFile(),

@@ -55,7 +55,7 @@ describe('sending a mail to the account holder', () => {
     const mails = await outbox.mails();
     expect(mails).toHaveLength(1);
     const [mail] = mails;
-    expect(mail?.from).toBe(PLACEHOLDER_FROM_ADDRESS);
+    expect(mail?.from).toBe(`Mail Sender <${PLACEHOLDER_FROM_ADDRESS}>`);
     expect(mail?.destination).toEqual({ to: ['taro@example.com'], cc: [], bcc: [] });
     expect(mail?.subject).toBe('A message from Mail Sender');
     expect(mail?.body.text).toContain('Hi Taro,');

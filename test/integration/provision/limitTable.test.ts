@@ -45,7 +45,7 @@ describe('--limit-table on an empty account', () => {
     expect(result.stdout).toContain(
       'attachment         created      AlexaSkillMailLimit is attached to AlexaSkillMailSender',
     );
-    expect(statuses(result.stdout)['key file']).toBe('updated');
+    expect(statuses(result.stdout)['key file setting']).toBe('updated');
 
     const { iam, dynamoDb } = world.fake;
     expect(dynamoDb.snapshot()).toEqual({
@@ -83,7 +83,7 @@ describe('--limit-table on an empty account', () => {
       'row expiry': 'exists',
       policy: 'exists',
       attachment: 'exists',
-      'key file': 'exists',
+      'key file setting': 'exists',
     });
 
     // A later run without --limit-table (a key rotation, say) keeps what an earlier one granted.
@@ -103,7 +103,7 @@ describe('--limit-table on an empty account', () => {
     expect(result.stdout).toContain(
       `limit table        would create ${TABLE}, paid per request; rows expire through Time to Live on expiresAt`,
     );
-    expect(statuses(result.stdout)['key file']).toBe('would update');
+    expect(statuses(result.stdout)['key file setting']).toBe('would update');
     expect(result.stdout).toContain('would create attach AlexaSkillMailLimit to AlexaSkillMailSender');
     expect(world.fake.mutatingCalls()).toEqual([]);
   });

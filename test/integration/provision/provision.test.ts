@@ -12,17 +12,11 @@ import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { MANAGED_TAG } from '../../../ops/provision/names.ts';
 import { buildMailAccessPolicy } from '../../../ops/provision/policyDocument.ts';
 import { LOCAL_ACCOUNT_ID } from '../../../testkit/aws/server.ts';
-import { statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
+import { policyDocumentIn, statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
 
 const FROM = 'sender@example.com';
 const USER = 'AlexaSkillMailSender';
 const POLICY_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailAccess`;
-
-function policyDocumentIn(world: ReturnType<typeof useProvisionWorld>): unknown {
-  const policy = world.fake.iam.policies.get(POLICY_ARN);
-  const version = policy?.versions.find((candidate) => candidate.versionId === policy.defaultVersionId);
-  return version ? JSON.parse(version.document) : undefined;
-}
 
 describe('a first run on an empty account', () => {
   const world = useProvisionWorld();
@@ -582,7 +576,7 @@ describe('the SES side', () => {
 
     const result = await world.run(['--from', FROM, '--out', world.outFile]);
 
-    expect(result.stdout).toContain('production access (50000 mails a day, 14 a second)');
+    expect(result.stdout).toContain('production access (50000 mails a day, 14 a second, 0 sent in the last 24 hours)');
     expect(result.stdout).not.toContain('sandbox');
     expect(world.fake.ses.verificationMails).toEqual([]);
     expect(result.stdout).toContain('Before the skill can send, click the link');

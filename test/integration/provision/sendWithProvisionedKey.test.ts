@@ -65,7 +65,7 @@ describe('the provisioned key', () => {
     expect(spokenText(response)).toBe('Done. I sent an email to your address that starts with h, at example.org.');
     const mails = await ses.mails();
     expect(mails).toHaveLength(1);
-    expect(mails[0]).toMatchObject({ from: SENDER, destination: { to: [ACCOUNT_HOLDER] } });
+    expect(mails[0]).toMatchObject({ from: `Mail Sender <${SENDER}>`, destination: { to: [ACCOUNT_HOLDER] } });
     expect(ses.requests.map(({ accessKeyId, answer }) => ({ accessKeyId, answer }))).toEqual([
       { accessKeyId: issuedKey, answer: 200 },
     ]);

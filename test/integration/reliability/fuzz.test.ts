@@ -56,7 +56,7 @@ describe('the fuzz invariants catch', () => {
     form: {
       Action: 'SendEmail',
       Version: '2010-12-01',
-      Source: PLACEHOLDER_FROM_ADDRESS,
+      Source: `Mail Sender <${PLACEHOLDER_FROM_ADDRESS}>`,
       'Destination.ToAddresses.member.1': to,
       'Message.Subject.Data': 'A message from Mail Sender',
       ...extra,
@@ -93,6 +93,17 @@ describe('the fuzz invariants catch', () => {
       expect.arrayContaining([expect.stringContaining('addressed to someone other than the profile address')]),
     );
     expect(found).toEqual(expect.arrayContaining([expect.stringContaining('Destination.BccAddresses.member.1')]));
+  });
+
+  it('a From under a name the skill does not use, or from another address', async () => {
+    for (const Source of [
+      `Your Bank <${PLACEHOLDER_FROM_ADDRESS}>`,
+      `Mail Sender <other@example.com>`,
+      PLACEHOLDER_FROM_ADDRESS,
+    ]) {
+      const found = await violations(observe({ wire: [plainMail('taro@example.com', { Source })] }), skill);
+      expect(found, Source).toEqual([`the Source is ${JSON.stringify(Source)}`]);
+    }
   });
 
   it('a mail for a request that is not a SendEmailIntent', async () => {

@@ -172,7 +172,7 @@ describe('npm start with lines on standard input', () => {
     ]);
     const mail = run.lines.slice(run.lines.indexOf('Session ended') + 1);
     expect(mail.slice(0, 5)).toEqual([
-      'From:     mail-sender@example.com',
+      'From:     "Mail Sender" <mail-sender@example.com>',
       'To:       you@example.com',
       'Subject:  Your note from Mail Sender',
       'Attached: note.txt (text/plain, 8 bytes)',

@@ -1,4 +1,4 @@
-// The in-memory IAM/SES/STS stand-in answers the real AWS SDK clients the way AWS does:
+// The in-memory IAM/SES/SNS/STS stand-in answers the real AWS SDK clients the way AWS does:
 // the signature check, the error codes, HTTP statuses and limits the provisioning script
 // relies on. If these drift from IAM's behaviour, the provisioning tests would prove nothing.
 

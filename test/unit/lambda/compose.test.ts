@@ -1,8 +1,8 @@
-// The raw MIME message for SendRawEmail, as a mail client would read it.
+// The raw MIME message for SendRawEmail and the From of SendEmail, as a mail client would read them.
 
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { composeRawMessage } from '../../../lambda/mail/compose.ts';
+import { composeRawMessage, encodedFrom } from '../../../lambda/mail/compose.ts';
 import { headerSafe } from '../../../lambda/mail/headers.ts';
 import { en } from '../../../lambda/messages/en.ts';
 import { ja } from '../../../lambda/messages/ja.ts';
@@ -41,6 +41,60 @@ describe('composeRawMessage', () => {
     expect(parsed.headers.get('cc')).toBeUndefined();
     expect(JSON.stringify(parsed.to)).toContain('taro@example.com');
     expect(JSON.stringify(parsed.to)).not.toContain('attacker');
+  });
+});
+
+describe('the From display name', () => {
+  it.each([
+    [en, 'Mail Sender'],
+    [ja, 'メールセンダー'],
+  ])('is the locale’s sender name in the raw message, with the bare address (%#)', async (messages, name) => {
+    const raw = await composeRawMessage({
+      from: 'mail-sender@example.com',
+      to: 'taro@example.com',
+      content: messages.mailContent({ note: 'x' }),
+      attachedNote: 'x',
+    });
+    const parsed = await simpleParser(raw);
+    expect(parsed.from?.value).toEqual([{ name, address: 'mail-sender@example.com' }]);
+    // Only ASCII on the wire: SES does not take SMTPUTF8.
+    expect(raw.toString('latin1')).toMatch(/^From: [\x20-\x7e]+$/m);
+  });
+
+  it('reaches SendEmail’s Source as an RFC 2047 encoded-word where the name is not ASCII', async () => {
+    const english = await encodedFrom({
+      from: 'mail-sender@example.com',
+      to: 't@example.com',
+      content: en.mailContent({}),
+    });
+    const japanese = await encodedFrom({
+      from: 'mail-sender@example.com',
+      to: 't@example.com',
+      content: ja.mailContent({}),
+    });
+
+    expect(english).toBe('Mail Sender <mail-sender@example.com>');
+    expect(japanese).toMatch(/^=\?UTF-8\?[BQ]\?[\x21-\x7e]+\?= <mail-sender@example\.com>$/);
+    // Read back as a mail client reads a From header.
+    const parsed = await simpleParser(`From: ${japanese}\r\n\r\n`);
+    expect(parsed.from?.value).toEqual([{ name: 'メールセンダー', address: 'mail-sender@example.com' }]);
+  });
+
+  it('keeps a display name from starting a header of its own, or adding a recipient', async () => {
+    const content = { ...en.mailContent({}), senderName: 'Mail Sender\r\nBcc: attacker@evil.example' };
+    const source = await encodedFrom({ from: 'mail-sender@example.com', to: 't@example.com', content });
+    expect(source).not.toMatch(/[\r\n]/);
+    expect(source.endsWith(' <mail-sender@example.com>')).toBe(true);
+
+    const raw = await composeRawMessage({
+      from: 'mail-sender@example.com',
+      to: 't@example.com',
+      content,
+      attachedNote: 'x',
+    });
+    const parsed = await simpleParser(raw);
+    expect(parsed.headers.get('bcc')).toBeUndefined();
+    expect(parsed.from?.value.map((sender) => sender.address)).toEqual(['mail-sender@example.com']);
   });
 });
 

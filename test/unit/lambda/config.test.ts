@@ -68,6 +68,19 @@ describe('loadConfig', () => {
     ).toMatchObject({ limits: { perUserPerDay: 3, table: 'AlexaSkillMailLimit' }, problems: [] });
   });
 
+  it('names the configuration set on the mail configuration when SES_CONFIGURATION_SET is set', () => {
+    expect(loadConfig({ ...complete, SES_CONFIGURATION_SET: 'skill-mail_1' }).mail?.configurationSet).toBe(
+      'skill-mail_1',
+    );
+    expect(loadConfig({ ...complete, SES_CONFIGURATION_SET: '  ' }).mail).not.toHaveProperty('configurationSet');
+  });
+
+  it.each(['skill mail', 'skill/mail', 'x'.repeat(65)])('refuses the configuration set name "%s"', (name) => {
+    const config = loadConfig({ ...complete, SES_CONFIGURATION_SET: name });
+    expect(config.mail).toBeUndefined();
+    expect(config.problems.join(' ')).toMatch(/SES_CONFIGURATION_SET ".*" is not a configuration set name/);
+  });
+
   it('never repeats the secret in a problem', () => {
     const config = loadConfig({ SES_FROM_ADDRESS: 'bad', SES_SECRET_ACCESS_KEY: 'super-secret-value' });
     expect(config.problems.join(' ')).not.toContain('super-secret-value');
