@@ -1,5 +1,5 @@
-// `npm run fake-aws`: the in-memory IAM/SES/SNS/STS stand-in on its own, for trying `npm run provision`
-// by hand with no AWS account.
+// `npm run fake-aws`: the in-memory IAM/SES/SNS/STS stand-in (and DynamoDB's control plane) on its
+// own, for trying `npm run provision` by hand with no AWS account.
 
 import { DEFAULT_REGION } from '../lambda/config.ts';
 import { parseCommandLine, runCommand, UsageError } from '../ops/cli.ts';
@@ -7,7 +7,8 @@ import { startFakeAws } from '../testkit/aws/server.ts';
 
 const USAGE = `Usage: npm run fake-aws -- [--region REGION] [--verified IDENTITY]... [--production]
 
-Starts the local IAM/SES/SNS/STS stand-in on a free loopback port and prints the variables
+Starts the local IAM/SES/SNS/STS stand-in, with DynamoDB's control plane for --limit-table
+(tables, Time to Live, tags; not their items), on a free loopback port and prints the variables
 that point the AWS SDK (and so \`npm run provision\`) at it. It checks each request's
 signature as AWS does: sign with the printed administrator key (a placeholder, not a
 credential) or with a key its IAM issued.
@@ -32,7 +33,7 @@ runCommand(USAGE, 'The local AWS stand-in failed', async () => {
   for (const identity of values.verified) fake.ses.verify(values.region, identity);
   if (values.production) fake.ses.leaveSandbox(values.region);
   process.stdout.write(
-    `Local IAM/SES/SNS/STS stand-in listening on ${fake.url} (account ${fake.accountId}).\nIn another shell:\n\n`,
+    `Local IAM/SES/SNS/STS/DynamoDB stand-in listening on ${fake.url} (account ${fake.accountId}).\nIn another shell:\n\n`,
   );
   for (const [name, value] of Object.entries(fake.env())) process.stdout.write(`export ${name}=${value}\n`);
   process.stdout.write(`\nWhat the account holds: curl ${fake.url}/state\nPress Ctrl-C to stop.\n`);

@@ -10,6 +10,8 @@ export const ENV = {
   secretAccessKey: 'SES_SECRET_ACCESS_KEY',
   skillId: 'SKILL_ID',
   alexaApiEndpoints: 'ALEXA_API_ENDPOINTS',
+  mailLimitPerUserPerDay: 'MAIL_LIMIT_PER_USER_PER_DAY',
+  mailLimitTable: 'MAIL_LIMIT_TABLE',
   configurationSet: 'SES_CONFIGURATION_SET',
 } as const;
 
@@ -27,9 +29,18 @@ export interface MailConfig {
   readonly configurationSet?: string;
 }
 
+/** How many mails one Alexa user may have a day, and where that is counted (docs/limits.md). */
+export interface LimitConfig {
+  /** Mails per user per UTC day; 0: no cap (the duplicate guard stays). */
+  readonly perUserPerDay: number;
+  /** The DynamoDB table every container counts in; absent: each container counts in its own memory. */
+  readonly table?: string;
+}
+
 export interface Config {
   /** `undefined` when the skill is not set up to send mail; `problems` says why. */
   readonly mail?: MailConfig;
+  readonly limits: LimitConfig;
   /** `undefined`: the skill cannot tell its own requests from others', so it answers each with "not set up". */
   readonly skillId?: string;
   /** Where the user's API access token may be sent: Amazon's Alexa API, plus ALEXA_API_ENDPOINTS. */
@@ -46,6 +57,11 @@ export const DEFAULT_REGION = 'us-east-1';
 // and any control character, which a header would turn into a space and so into a new address.
 const ADDRESS_SHAPE = /^[^\s\p{Cc}@<>(),;:"\\]+@[^\s\p{Cc}@<>(),;:"\\]+\.[^\s\p{Cc}@<>(),;:"\\]+$/u;
 const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d$/;
+/** DynamoDB's own rule for a table name. */
+const TABLE_NAME_SHAPE = /^[A-Za-z0-9_.-]{3,255}$/;
+export const DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY = 10;
+// Far above any one person's need, low enough that the number still means something.
+const MAIL_LIMIT_MAX = 10_000;
 // SES's own rule for a configuration set name.
 const CONFIGURATION_SET_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -68,6 +84,33 @@ function read(env: Environment, name: string): string | undefined {
   return value ? value : undefined;
 }
 
+export function isTableName(value: string): boolean {
+  return TABLE_NAME_SHAPE.test(value);
+}
+
+/** A daily cap as written ("10", "0"): the number, or undefined when it is not one from 0 to the maximum. */
+export function parseMailLimit(text: string): number | undefined {
+  const value = text.trim();
+  return /^\d+$/.test(value) && Number(value) <= MAIL_LIMIT_MAX ? Number(value) : undefined;
+}
+
+/** What a daily cap must be, for the sentence that refuses another value. */
+export const MAIL_LIMIT_RULE = `a whole number from 0 (no cap) to ${MAIL_LIMIT_MAX}`;
+
+function readLimits(env: Environment, problems: string[]): LimitConfig {
+  const capText = read(env, ENV.mailLimitPerUserPerDay);
+  let perUserPerDay = DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY;
+  if (capText !== undefined) {
+    const cap = parseMailLimit(capText);
+    if (cap !== undefined) perUserPerDay = cap;
+    else problems.push(`${ENV.mailLimitPerUserPerDay} "${capText}" is not ${MAIL_LIMIT_RULE}.`);
+  }
+  const table = read(env, ENV.mailLimitTable);
+  if (table !== undefined && !isTableName(table))
+    problems.push(`${ENV.mailLimitTable} "${table}" is not a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -).`);
+  return { perUserPerDay, ...(table !== undefined && isTableName(table) ? { table } : {}) };
+}
+
 export function loadConfig(env: Environment): Config {
   const problems: string[] = [];
 
@@ -87,6 +130,7 @@ export function loadConfig(env: Environment): Config {
     );
   }
 
+  const limits = readLimits(env, problems);
   const configurationSet = read(env, ENV.configurationSet);
   if (configurationSet && !isConfigurationSetName(configurationSet))
     problems.push(
@@ -118,5 +162,5 @@ export function loadConfig(env: Environment): Config {
           ...(configurationSet ? { configurationSet } : {}),
         }
       : undefined;
-  return { ...(mail ? { mail } : {}), ...(skillId ? { skillId } : {}), apiOrigins, problems };
+  return { ...(mail ? { mail } : {}), limits, ...(skillId ? { skillId } : {}), apiOrigins, problems };
 }

@@ -1,9 +1,11 @@
 // The time budget of one request: the worst case of every external call, retries included,
 // must fit well inside the 8 seconds after which Alexa abandons a skill's response.
 
-// profile 1.5 s + SES attempt 2.5 s + 0.3 s back-off + second SES attempt 2.5 s = 6.8 s. A second
-// attempt only follows an answer that proves SES did not take the mail (throttling, a refused
-// connection), and those come back fast, so the usual worst case is a single attempt: about 4 s.
+// profile 1.5 s (the limit reservation, at most 1 s, runs beside it) + SES attempt 2.5 s + 0.3 s
+// back-off + second SES attempt 2.5 s + giving the reservation back after a failed send 0.5 s
+// = 7.3 s. A second attempt only follows an answer that proves SES did not take the mail
+// (throttling, a refused connection), and those come back fast, so the usual worst case is a
+// single attempt: about 4 s.
 
 export const PROFILE_TIMEOUT_MS = 1_500;
 /** Connecting to SES; part of the attempt's own bound below, not added to it. */
@@ -13,5 +15,21 @@ export const SES_ATTEMPT_TIMEOUT_MS = 2_500;
 export const SES_RETRY_DELAY_MS = 300;
 /** Only failures that prove SES did not take the mail are retried, and only once. */
 export const SES_MAX_ATTEMPTS = 2;
+/**
+ * Reserving a mail in the limit table, loading the DynamoDB client included. It runs while the
+ * profile API answers, so it costs nothing as long as it stays within PROFILE_TIMEOUT_MS; past
+ * it, the mail goes unchecked (lambda/limits/limiter.ts).
+ */
+export const LIMIT_RESERVE_TIMEOUT_MS = 1_000;
+/** Connecting to DynamoDB; part of the bounds around it, not added to them. */
+export const LIMIT_CONNECTION_TIMEOUT_MS = 500;
+/** Giving a reservation back after a mail that was not sent: the one limit call that adds to the worst case. */
+export const LIMIT_RELEASE_TIMEOUT_MS = 500;
+/** The longest a SendEmailIntent can take, from the sums above. */
+export const SEND_WORST_CASE_MS =
+  Math.max(PROFILE_TIMEOUT_MS, LIMIT_RESERVE_TIMEOUT_MS) +
+  SES_MAX_ATTEMPTS * SES_ATTEMPT_TIMEOUT_MS +
+  (SES_MAX_ATTEMPTS - 1) * SES_RETRY_DELAY_MS +
+  LIMIT_RELEASE_TIMEOUT_MS;
 /** Alexa's own limit, used by tests and benchmarks to assert that every answer beats it. */
 export const ALEXA_DEADLINE_MS = 8_000;

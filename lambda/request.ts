@@ -38,6 +38,15 @@ function requestIdOf(envelope: RequestEnvelope): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
+/** The Alexa user ID (context.System.user, else session.user): what the abuse limits count by. */
+export function userIdOf(envelope: RequestEnvelope): string | undefined {
+  for (const holder of [field(field(envelope, 'context'), 'System'), field(envelope, 'session')]) {
+    const id = field(field(holder, 'user'), 'userId');
+    if (typeof id === 'string' && id) return id;
+  }
+  return undefined;
+}
+
 /** A slot's spoken value, or undefined when the slot is absent, empty or not a string. */
 export function slotValueOf(envelope: RequestEnvelope, slotName: string): string | undefined {
   const slots = field((envelope.request as IntentRequest | undefined)?.intent as Loose, 'slots');

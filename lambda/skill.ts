@@ -16,6 +16,7 @@ import { notSetUpHandler } from './handlers/notSetUp.ts';
 import { sendEmailHandler } from './handlers/sendEmail.ts';
 import { sessionEndedHandler } from './handlers/sessionEnded.ts';
 import { navigateHomeHandler, stopHandler } from './handlers/stop.ts';
+import { createMailLimiter } from './limits/limiter.ts';
 import type { Logger } from './log.ts';
 import { createSesMailer, type Mailer } from './mail/ses.ts';
 import { customerProfile, PROFILE_ANSWER_MAX_BYTES, type ProfileReader } from './profile.ts';
@@ -27,6 +28,8 @@ interface SkillOptions {
   readonly mailer?: Mailer;
   /** Defaults to the Alexa Customer Profile API. */
   readonly profile?: ProfileReader;
+  /** The abuse limits' clock, in ms (Date.now); tests turn it to cross a day without waiting. */
+  readonly now?: () => number;
 }
 
 /** The skill as Lambda and the local tools call it. */
@@ -56,10 +59,11 @@ export function createSkill(options: SkillOptions): AlexaSkill {
   return { invoke: (envelope, context) => skill.invoke(withSystemContext(envelope), context) };
 }
 
-function requestHandlers({ config, logger, mailer, profile }: SkillOptions) {
+function requestHandlers({ config, logger, mailer, profile, now }: SkillOptions) {
   const sendEmail = {
     logger,
     profile: profile ?? customerProfile,
+    limiter: createMailLimiter({ limits: config.limits, mail: config.mail, ...(now ? { now } : {}) }),
     mailer: mailer ?? (config.mail ? createSesMailer(config.mail) : undefined),
     configProblems: config.problems,
   };

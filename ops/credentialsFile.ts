@@ -1,9 +1,10 @@
-// The provisioning output: where the AlexaSkillMailSender key is written, and its shape. The
-// provisioning script writes it, the build hook reads it; its keys are the skill's variable names.
+// The provisioning output: where the AlexaSkillMailSender key is written, and its shape (with the
+// limit table, when provisioning made one). The provisioning script writes it, the build hook
+// reads it; its keys are the skill's variable names.
 
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { ENV } from '../lambda/config.ts';
+import { ENV, isTableName } from '../lambda/config.ts';
 import { PROJECT_ROOT, shownPath } from './paths.ts';
 import { writePrivately } from './privateFile.ts';
 
@@ -15,6 +16,8 @@ interface CredentialsFile {
   readonly [ENV.secretAccessKey]: string;
   readonly [ENV.region]: string;
   readonly [ENV.fromAddress]: string;
+  /** Written by `--limit-table`; absent: the skill counts in each container's memory. */
+  readonly [ENV.mailLimitTable]?: string;
   /** Present once provisioning made a configuration set for bounces and complaints (--configuration-set). */
   readonly [ENV.configurationSet]?: string;
 }
@@ -40,10 +43,31 @@ export async function readCredentialsFile(path: string = DEFAULT_CREDENTIALS_FIL
       );
     }
   }
+  const table = record[ENV.mailLimitTable];
+  if (table !== undefined && (typeof table !== 'string' || !isTableName(table)))
+    throw new CredentialsFileError(
+      `${shownPath(path)} has a ${ENV.mailLimitTable} that is not a table name; run \`npm run provision -- --from ADDRESS --limit-table NAME\` again.`,
+    );
   const configurationSet = record[ENV.configurationSet];
   if (configurationSet !== undefined && typeof configurationSet !== 'string')
     throw new CredentialsFileError(`${shownPath(path)} has an ${ENV.configurationSet} that is not text.`);
   return record as unknown as CredentialsFile;
+}
+
+/** The limit table an existing file names, if any; a missing or unreadable file names none. */
+async function recordedLimitTable(path: string): Promise<string | undefined> {
+  try {
+    const table = (JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>)[ENV.mailLimitTable];
+    return typeof table === 'string' ? table : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Records the limit table in an existing file (mode 0600, as written), keeping everything else in it. */
+export async function recordLimitTable(path: string, table: string): Promise<void> {
+  const file = await readCredentialsFile(path);
+  await writePrivately(path, `${JSON.stringify({ ...file, [ENV.mailLimitTable]: table }, null, 2)}\n`);
 }
 
 /**
@@ -57,7 +81,8 @@ export function credentialsCsvPath(jsonPath: string): string {
 /**
  * Writes the key as JSON (the skill's variable names) and as the console's CSV, both mode
  * 0600, creating the folder with mode 0700. Only the provisioning script calls this, and
- * only right after IAM created a new key: an existing file is otherwise never replaced.
+ * only right after IAM created a new key: an existing file is otherwise never replaced. The
+ * limit table an earlier run recorded stays, unless `credentials` names one.
  */
 export async function writeCredentialsFile(
   path: string,
@@ -65,7 +90,11 @@ export async function writeCredentialsFile(
 ): Promise<{ json: string; csv: string }> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const csv = credentialsCsvPath(path);
-  await writePrivately(path, `${JSON.stringify(credentials, null, 2)}\n`);
+  const table = credentials[ENV.mailLimitTable] ?? (await recordedLimitTable(path));
+  await writePrivately(
+    path,
+    `${JSON.stringify({ ...credentials, ...(table ? { [ENV.mailLimitTable]: table } : {}) }, null, 2)}\n`,
+  );
   await writePrivately(
     csv,
     `Access key ID,Secret access key\n${credentials[ENV.accessKeyId]},${credentials[ENV.secretAccessKey]}\n`,

@@ -19,14 +19,23 @@ export interface SkillOptions {
   readonly sesUrl: string;
   /** Variables over LOCAL_SKILL_ENVIRONMENT (testkit/placeholders.ts); `undefined` unsets one. */
   readonly env?: Environment;
+  /** The DynamoDB endpoint, for a skill given MAIL_LIMIT_TABLE (testkit/dynamoDb/). */
+  readonly dynamoDbUrl?: string;
+  /** The abuse limits' clock in ms (default Date.now): turn it to cross a day without waiting. */
+  readonly now?: () => number;
 }
 
 export function skillUnderTest(options: SkillOptions): SkillUnderTest {
   // The SDK reads its endpoint override from the environment, as it does in Lambda.
   process.env.AWS_ENDPOINT_URL_SES = options.sesUrl;
+  if (options.dynamoDbUrl) process.env.AWS_ENDPOINT_URL_DYNAMODB = options.dynamoDbUrl;
   const env: Environment = { ...LOCAL_SKILL_ENVIRONMENT, ...options.env };
   const logs: string[] = [];
-  const skill = createSkill({ config: loadConfig(env), logger: createLogger((line) => logs.push(line)) });
+  const skill = createSkill({
+    config: loadConfig(env),
+    logger: createLogger((line) => logs.push(line)),
+    ...(options.now ? { now: options.now } : {}),
+  });
   return { invoke: (envelope) => skill.invoke(envelope), logs };
 }
 

@@ -90,6 +90,7 @@ runCommand(USAGE, 'The console stopped', async () => {
     startSimulator({
       user: { ...DEFAULT_USER, ...world.user },
       ...(world.ses ? { ses: SES_BEHAVIOURS[world.ses] } : {}),
+      ...(world.limit !== undefined ? { limit: world.limit } : {}),
       ...(world.bundleDir ? { bundleDir: world.bundleDir } : {}),
       progress: inform,
     }),

@@ -306,6 +306,9 @@ export function scenarios(profileApiUrl: string): fc.Arbitrary<FuzzScenario> {
       withToken: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
       guarded: fc.boolean(),
       profile: profileBehaviour,
+      // Each scenario its own Alexa user, so the abuse limits (lambda/limits/) never stand between
+      // an intact request and its one mail; they are tested on their own.
+      user: fc.uuid(),
     })
     .map(
       ({
@@ -316,6 +319,7 @@ export function scenarios(profileApiUrl: string): fc.Arbitrary<FuzzScenario> {
         profile,
         locale: chosenLocale,
         attributes: chosenAttributes,
+        user,
         ...extra
       }) => {
         const envelope = envelopeFor(
@@ -325,6 +329,7 @@ export function scenarios(profileApiUrl: string): fc.Arbitrary<FuzzScenario> {
             attributes: chosenAttributes,
             apiEndpoint: profileApiUrl,
             skillId: foreignSkill ? FOREIGN_SKILL_ID : LOCAL_SKILL_ID,
+            userId: `amzn1.ask.account.FUZZ-${user}`,
           },
           extra,
         );

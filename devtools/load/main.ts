@@ -21,7 +21,9 @@ const USAGE = `Usage: npm run load -- [--requests N] [--concurrency N] [--waves 
 
 Sends SendEmailIntent requests through the skill on loopback (local SES outbox and
 Customer Profile API), N at a time, in waves; counts the outbox against the spoken
-confirmations and measures the live heap (after a full GC) after every wave.
+confirmations and measures the live heap (after a full GC) after every wave. Each
+request comes from its own Alexa user: the abuse limits (docs/limits.md) reserve
+every mail in memory and refuse none, so the figures measure sending.
 
 Options:
   --requests N     measured requests, after the warm-up (default ${DEFAULTS.requests})
@@ -61,6 +63,7 @@ function summaryLines(figures: LoadFigures): string[] {
   const last = figures.memory.at(-1);
   const lines = [
     `${figures.requests.toLocaleString('en-US')} requests (${figures.warmUp.toLocaleString('en-US')} warm-up) at concurrency ${figures.concurrency} in ${figures.seconds.toFixed(1)} s (${Math.round(figures.requests / figures.seconds)} requests/s) on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${mb(totalmem())} RAM, Node ${process.version}:`,
+    `  one Alexa user per request: the daily cap (${figures.limitPerUserPerDay} a user) and the duplicate guard on, counting in memory, refusing none`,
     `  confirmations ${figures.confirmations}, mails in the outbox ${figures.outboxMails}, other answers ${figures.otherAnswers}, unhandled errors ${figures.unhandledErrors}`,
     `  answer time p50 ${figures.latencyMs.p50.toFixed(0)} ms, p99 ${figures.latencyMs.p99.toFixed(0)} ms, max ${figures.latencyMs.max.toFixed(0)} ms (Alexa's deadline ${ALEXA_DEADLINE_MS} ms)`,
   ];

@@ -23,6 +23,8 @@ export interface DialogState {
   readonly user: SimulatedUser;
   readonly ses: SesBehaviourName;
   readonly sesBehaviours: readonly SesBehaviourName[];
+  /** The skill's daily cap per user (0: none); set at start (--limit), since the skill reads it once. */
+  readonly limit: number;
   readonly session: { readonly open: boolean; readonly attributes: Readonly<Record<string, unknown>> };
   /** How many utterances a replay file saved now would hold. */
   readonly recorded: number;
@@ -138,6 +140,7 @@ export function startDialog(simulator: Simulator, options: DialogOptions): Dialo
         user: simulator.user,
         ses,
         sesBehaviours: Object.keys(SES_BEHAVIOURS) as SesBehaviourName[],
+        limit: simulator.limit,
         session: { open: conversation.inSession, attributes: conversation.sessionAttributes },
         recorded: recorded.length,
         outboxUrl: simulator.outboxUrl,

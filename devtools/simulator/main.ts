@@ -12,7 +12,14 @@ import { type ReplayFile, ReplayFileError, readReplayFile, replayFileRefusal } f
 import { DEFAULT_USER, type SimulatedUser, type Simulator, startSimulator } from './simulator.ts';
 import { runTerminal, SESSION_COMMANDS } from './terminal.ts';
 import { logLine, printTurn } from './transcript.ts';
-import { DEFAULT_LOCALE, WORLD_FLAGS, WORLD_FLAGS_USAGE, type WorldSettings, worldFromFlags } from './world.ts';
+import {
+  DEFAULT_LOCALE,
+  describeLimits,
+  WORLD_FLAGS,
+  WORLD_FLAGS_USAGE,
+  type WorldSettings,
+  worldFromFlags,
+} from './world.ts';
 
 const USAGE = `Usage: npm start [-- options]                   talk to the skill in this terminal
        npm run dialog -- --replay FILE [options]   replay a file made for \`ask dialog --replay\`
@@ -85,6 +92,7 @@ async function talk(simulator: Simulator, settings: Settings, skillId: string): 
     `${skillName(locale) ?? matcher.invocationName}, offline, in ${locale}. The local SES outbox shows every mail at ${simulator.outboxUrl}`,
   );
   inform(`Simulated user: ${describeUser(simulator.user)}.`);
+  inform(describeLimits(simulator.limit));
   inform(`Try saying: ${oneShot}`);
   inform(`        or: ${launch}`);
   inform(interactive ? 'Type .quit or press Ctrl-D to leave.\n' : 'Reading what to say from standard input.\n');
@@ -142,6 +150,7 @@ runCommand(USAGE, 'The dialog simulator stopped', async () => {
     skillId,
     user: { ...DEFAULT_USER, ...settings.user },
     ...(settings.ses ? { ses: SES_BEHAVIOURS[settings.ses] } : {}),
+    ...(settings.limit !== undefined ? { limit: settings.limit } : {}),
     ...(settings.bundleDir ? { bundleDir: settings.bundleDir } : {}),
     progress: inform,
   });

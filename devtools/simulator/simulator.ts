@@ -2,7 +2,7 @@
 // stand-in (switchable, to make sending fail on purpose; its outbox page shows each mail), a
 // Customer Profile API, and the built skill.
 
-import { ENV } from '../../lambda/config.ts';
+import { DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY, ENV } from '../../lambda/config.ts';
 import { shownPath } from '../../ops/paths.ts';
 import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
 import { LOCAL_SKILL_ENVIRONMENT } from '../../testkit/placeholders.ts';
@@ -30,6 +30,8 @@ const LOCAL_FROM_ADDRESS = 'mail-sender@example.com';
 export interface Simulator {
   /** The skill's SKILL_ID: a conversation with any other ID is refused, as in Lambda. */
   readonly skillId: string;
+  /** The skill's daily cap per user (0: none), counted in the bundle's memory. */
+  readonly limit: number;
   /** The outbox page, which shows every mail the skill sent. */
   readonly outboxUrl: string;
   /** The Customer Profile API base URL, for context.System.apiEndpoint. */
@@ -48,6 +50,8 @@ export interface Simulator {
 export interface SimulatorOptions {
   /** The skill's SKILL_ID (default: the local placeholder ID); a conversation with another ID is refused, as in Lambda. */
   readonly skillId?: string;
+  /** MAIL_LIMIT_PER_USER_PER_DAY (default: the skill's own, 10). */
+  readonly limit?: number;
   readonly user?: SimulatedUser;
   readonly ses?: SesBehaviour;
   /** Where the skill bundle is built (default dist/lambda). */
@@ -68,6 +72,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const progress = options.progress ?? (() => undefined);
   let user = options.user ?? DEFAULT_USER;
   const skillId = options.skillId ?? LOCAL_SKILL_ID;
+  const limit = options.limit ?? DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY;
 
   progress('Starting the local SES outbox and Customer Profile API…');
   const started: { close(): Promise<void> }[] = [];
@@ -86,6 +91,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         ...LOCAL_SKILL_ENVIRONMENT,
         [ENV.fromAddress]: LOCAL_FROM_ADDRESS,
         [ENV.skillId]: skillId,
+        // Counted in the bundle's memory: a limit table named in this shell would be asked in AWS.
+        [ENV.mailLimitPerUserPerDay]: String(limit),
+        [ENV.mailLimitTable]: '',
         AWS_ENDPOINT_URL_SES: ses.url,
         // Lambda runs nodejs22.x, so the SDK's warning about this machine's Node 20 does not apply to what is simulated.
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -102,6 +110,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     };
     return {
       skillId,
+      limit,
       outboxUrl: ses.outboxUrl,
       profileApiUrl: profile.url,
       lambda,

@@ -1,8 +1,14 @@
-// The simulated world a conversation runs in (locale, the user's profile, how SES answers), checked
+// The simulated world a conversation runs in (locale, the user's profile, how SES answers, the daily cap), checked
 // the same way wherever it is set: the command line of `npm start` and `npm run console`, a replay
 // file's "simulate" key, and the console's settings.
 
-import { isPlausibleAddress } from '../../lambda/config.ts';
+import {
+  DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY,
+  ENV,
+  isPlausibleAddress,
+  MAIL_LIMIT_RULE,
+  parseMailLimit,
+} from '../../lambda/config.ts';
 import { UsageError } from '../../ops/cli.ts';
 import { isSesBehaviourName, SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/ses/standIn.ts';
 import { skillLocales } from '../interaction-model/skillPackage.ts';
@@ -46,6 +52,7 @@ export const WORLD_FLAGS = {
   'no-email': { type: 'boolean', default: false },
   'no-email-permission': { type: 'boolean', default: false },
   ses: { type: 'string' },
+  limit: { type: 'string' },
   'skill-id': { type: 'string' },
   'bundle-dir': { type: 'string' },
 } as const;
@@ -56,6 +63,8 @@ export const WORLD_FLAGS_USAGE = `  --locale LOCALE         ${skillLocales().joi
   --no-email              the profile has no email address
   --no-email-permission   the user has not granted the skill the email permission
   --ses BEHAVIOUR         how the local SES answers (default: accept): ${Object.keys(SES_BEHAVIOURS).join(', ')}
+  --limit N               the skill's daily cap per user, counted in memory (default:
+                          ${ENV.mailLimitPerUserPerDay}, else ${DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY}; 0: none)
   --skill-id ID           the local skill's SKILL_ID and the ID in every request (default: the first
                           replayed file's skillId, else .ask/ask-states.json, else a local ID)
   --bundle-dir DIR        build and load the skill bundle in DIR (default: dist/lambda)`;
@@ -67,6 +76,7 @@ interface WorldFlagValues {
   readonly 'no-email': boolean;
   readonly 'no-email-permission': boolean;
   readonly ses?: string | undefined;
+  readonly limit?: string | undefined;
   readonly 'skill-id'?: string | undefined;
   readonly 'bundle-dir'?: string | undefined;
 }
@@ -76,12 +86,36 @@ export interface WorldSettings {
   readonly locale?: string;
   readonly user: Partial<SimulatedUser>;
   readonly ses?: SesBehaviourName;
+  /** MAIL_LIMIT_PER_USER_PER_DAY for the skill: the bundle reads it once, so it is set at start only. */
+  readonly limit?: number;
   readonly skillId?: string;
   readonly bundleDir?: string;
 }
 
+/** The limits the skill runs with, in a sentence for the start of a session. */
+export function describeLimits(limit: number): string {
+  const cap =
+    limit === 0
+      ? 'no daily cap (--limit 0)'
+      : `at most ${limit} mail${limit === 1 ? '' : 's'} a day per Alexa user (a UTC day), counted in memory`;
+  return `Abuse limits: ${cap}; the same mail asked again within a minute is sent once.`;
+}
+
+/** --limit, else the variable the skill itself reads; undefined when neither is set. */
+function limitFrom(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const [text, source] =
+    flag !== undefined ? [flag, '--limit'] : [env[ENV.mailLimitPerUserPerDay], ENV.mailLimitPerUserPerDay];
+  if (text === undefined || !text.trim()) return undefined;
+  const limit = parseMailLimit(text);
+  if (limit === undefined) throw new UsageError(`${source}: "${text}" is not ${MAIL_LIMIT_RULE}.`);
+  return limit;
+}
+
 /** Checks the world flags; a wrong one is a UsageError of one sentence. */
-export function worldFromFlags(values: WorldFlagValues): WorldSettings {
+export function worldFromFlags(
+  values: WorldFlagValues,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): WorldSettings {
   const refuse = (flag: string, problem: string | undefined) => {
     if (problem) throw new UsageError(`--${flag}: ${problem}.`);
   };
@@ -96,6 +130,7 @@ export function worldFromFlags(values: WorldFlagValues): WorldSettings {
   if (values['bundle-dir'] !== undefined && !values['bundle-dir'].trim())
     throw new UsageError('--bundle-dir needs a folder, such as dist/lambda.');
   const ses = values.ses;
+  const limit = limitFrom(values.limit, env);
   return {
     ...(values.locale !== undefined ? { locale: values.locale } : {}),
     user: {
@@ -105,6 +140,7 @@ export function worldFromFlags(values: WorldFlagValues): WorldSettings {
       ...(values['no-email-permission'] ? { emailPermission: false } : {}),
     },
     ...(ses !== undefined && isSesBehaviourName(ses) ? { ses } : {}),
+    ...(limit !== undefined ? { limit } : {}),
     ...(values['skill-id'] !== undefined ? { skillId: values['skill-id'] } : {}),
     ...(values['bundle-dir'] !== undefined ? { bundleDir: values['bundle-dir'] } : {}),
   };

@@ -1,9 +1,15 @@
 // English (en-US) speech and mail content.
 
+import type { WaitForReset } from '../limits/window.ts';
 import { escapeMarkup } from './markup.ts';
 import type { Messages } from './types.ts';
 
 const skillName = 'Mail Sender';
+
+function waitInEnglish({ unit, count }: WaitForReset): string {
+  if (count === 1) return unit === 'hours' ? 'an hour' : 'a minute';
+  return `${count} ${unit}`;
+}
 
 export const en: Messages = {
   locale: 'en-US',
@@ -51,6 +57,10 @@ export const en: Messages = {
         return "Sorry, I couldn't send the email. Please try again later.";
     }
   },
+  dailyLimitReached: (cap, wait) =>
+    `Sorry, you've reached today's limit of ${cap === 1 ? 'one email' : `${cap} emails`}. You can ask again in ${waitInEnglish(wait)} or less.`,
+  justSent:
+    "I sent you that email a moment ago, so I won't send it twice. Check your inbox, and your spam folder. If it hasn't arrived, ask me again in a minute.",
   somethingWentWrong: 'Sorry, something went wrong. Please try again.',
   mailContent: ({ givenName, note }) => {
     const greeting = givenName ? `Hi ${givenName},` : 'Hi,';

@@ -52,6 +52,10 @@ export const ja: Messages = {
         return 'すみません、メールを送れませんでした。後でもう一度お試しください。';
     }
   },
+  dailyLimitReached: (cap, { unit, count }) =>
+    `すみません、今日送れるメールの上限、${cap}通に達しました。あと${count}${unit === 'hours' ? '時間' : '分'}以内に、また送れるようになります。`,
+  justSent:
+    'そのメールはついさっき送りましたので、二重には送りません。受信トレイと迷惑メールフォルダーを確認してください。届いていないときは、1分ほどしてからもう一度お試しください。',
   somethingWentWrong: 'すみません、問題が発生しました。もう一度お試しください。',
   mailContent: ({ givenName, note }) => {
     const greeting = givenName ? `${givenName}さん、こんにちは。` : 'こんにちは。';

@@ -1,5 +1,6 @@
 // The one shape every locale implements: a missing or misspelt sentence fails to compile.
 
+import type { WaitForReset } from '../limits/window.ts';
 import type { MailContent } from '../mail/compose.ts';
 import type { MailFailure } from '../mail/errors.ts';
 import type { SpokenNote } from '../note.ts';
@@ -31,6 +32,10 @@ export interface Messages {
   readonly profileUnavailable: string;
   readonly notConfigured: string;
   readonly mailFailed: (failure: MailFailure) => string;
+  /** The user's cap for the UTC day is used up; `wait` is how long until it starts again, rounded up. */
+  readonly dailyLimitReached: (cap: number, wait: WaitForReset) => string;
+  /** The same mail was asked for again within a minute: it was sent once. */
+  readonly justSent: string;
   readonly somethingWentWrong: string;
   readonly mailContent: (input: MailContentInput) => MailContent;
 }

@@ -94,10 +94,10 @@ async function codeCachePlan(
 
 /**
  * Writes, all CommonJS: skill.js, what every request runs (ask-sdk-core and the handlers);
- * chunks/*.js, one per module that lambda/ loads with a dynamic import() (the SES client, the
- * credential chain, MailComposer), each whole, so that a cold start compiles only what its
- * request runs; code-cache/*.bin, the V8 code cache of what a LaunchRequest and a first mail
- * compile; and index.js, the loader Lambda calls, which knows the cache's file names. A lazily
+ * chunks/*.js, one per module that lambda/ loads with a dynamic import() (the SES client, the limit
+ * table's DynamoDB store and client, the credential chain, MailComposer), each whole, so that a cold
+ * start compiles only what its request runs; code-cache/*.bin, the V8 code cache of what a
+ * LaunchRequest and a first mail compile; and index.js, the loader Lambda calls, which knows the cache's file names. A lazily
  * imported module gets its own copy of anything skill.js also bundles: keep such modules free of
  * shared state.
  */

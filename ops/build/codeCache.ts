@@ -94,6 +94,8 @@ export async function trainCodeCache(outDir: string, { node, memoryMb }: CodeCac
       // The stand-in plays the Customer Profile API on loopback, which the skill calls only when allowed to.
       [ENV.alexaApiEndpoints]: 'http://127.0.0.1',
       AWS_ENDPOINT_URL_SES: standIns.url,
+      // A limit table the deploy build embedded is asked here, never in AWS.
+      AWS_ENDPOINT_URL_DYNAMODB: standIns.url,
       AWS_CONFIG_FILE: join(work, 'no-aws-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-aws-credentials'),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -57,18 +57,23 @@ export function lazyChunks(chunks: Map<string, string>, from: 'bundle' | 'chunk'
   };
 }
 
+/** The AWS clients the skill loads lazily, each given the lazy credential chain below. */
+const CLIENTS_WITH_LAZY_CHAIN = ['client-ses', 'client-dynamodb'];
+
 /**
- * The SES client names its default credential chain in a static import, which would put the
- * whole chain (with its STS and SSO clients) into the SES chunk although the mailer passes its
- * own lazy one (lambda/mail/credentialChain.ts). Pointing the client's import at that module
- * leaves the chain in a chunk that loads only when no key is configured.
+ * The SES and DynamoDB clients name their default credential chain in a static import, which
+ * would put the whole chain (with its STS and SSO clients) into their chunks although the skill
+ * passes its own lazy one (lambda/mail/credentialChain.ts). Pointing the clients' import at that
+ * module leaves the chain in a chunk that loads only when no key is configured.
  */
 export function credentialChainOnDemand(credentialChain: string): Plugin {
   return {
     name: 'credential-chain-on-demand',
     setup(esbuild) {
       esbuild.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, (args) =>
-        args.importer.includes(`${sep}node_modules${sep}@aws-sdk${sep}client-ses${sep}`)
+        CLIENTS_WITH_LAZY_CHAIN.some((client) =>
+          args.importer.includes(`${sep}node_modules${sep}@aws-sdk${sep}${client}${sep}`),
+        )
           ? { path: credentialChain }
           : undefined,
       );

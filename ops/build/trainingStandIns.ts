@@ -1,7 +1,8 @@
 // What the build's code cache training talks to: one loopback server that answers as SES does to
-// SendEmail and as the Customer Profile API does to a request for the address, and the two
-// requests the training run answers. The project's test stand-ins live in testkit/, which ops/
-// may not import; these answer just enough for one LaunchRequest and one mail.
+// SendEmail, as DynamoDB does to the limit table's UpdateItem and as the Customer Profile API does
+// to a request for the address, and the two requests the training run answers. The project's test
+// stand-ins live in testkit/, which ops/ may not import; these answer just enough for one
+// LaunchRequest and one mail.
 
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -25,7 +26,10 @@ export async function startTrainingStandIns(): Promise<TrainingStandIns> {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     request.on('end', () => {
-      if (request.method === 'POST') {
+      if (request.method === 'POST' && request.headers['x-amz-target']) {
+        // DynamoDB, when the deploy build embeds a limit table: the reservation is allowed.
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
+      } else if (request.method === 'POST') {
         const action = new URLSearchParams(body).get('Action') ?? 'SendEmail';
         response.writeHead(200, { 'content-type': 'text/xml' }).end(SES_ANSWER(action));
       } else if (request.url?.endsWith('/Profile.email')) {

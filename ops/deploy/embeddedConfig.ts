@@ -1,8 +1,9 @@
 // Gathers what the ASK CLI build hook embeds in the Lambda bundle (lambda/deployConfig.ts):
-// the provisioning output (the AlexaSkillMailSender key, its region, the sender address and
-// the configuration set, if any) and the deployed skill's ID. Nothing here prints or returns a secret in readable form.
+// the provisioning output (the AlexaSkillMailSender key, its region, the sender address, the
+// configuration set and the limit table, if any), the deployed skill's ID, and a daily cap given to
+// the build. Nothing here prints or returns a secret in readable form.
 
-import { ENV, loadConfig } from '../../lambda/config.ts';
+import { DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY, ENV, loadConfig } from '../../lambda/config.ts';
 import { maskAddress } from '../../lambda/log.ts';
 import { ASK_STATES_FILE, readSkillId } from '../askStates.ts';
 import { DEFAULT_CREDENTIALS_FILE, readCredentialsFile } from '../credentialsFile.ts';
@@ -27,6 +28,11 @@ interface EmbeddedConfigSources {
   readonly askStatesFile?: string;
   /** SKILL_ID in the build's environment: wins over .ask/ask-states.json (several ASK CLI profiles, a skill made by hand). */
   readonly skillId?: string | undefined;
+  /** The build's environment, for the abuse limits: MAIL_LIMIT_PER_USER_PER_DAY, and MAIL_LIMIT_TABLE over the file's. */
+  readonly limits?: {
+    readonly perUserPerDay?: string | undefined;
+    readonly table?: string | undefined;
+  };
 }
 
 /** "AKIAxxxxxxxxxxxxWXYZ" → "AKIA…WXYZ": enough to tell keys apart in the IAM console. */
@@ -66,6 +72,10 @@ export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}):
   };
   const configurationSet = credentials[ENV.configurationSet];
   if (configurationSet) values[ENV.configurationSet] = configurationSet;
+  const table = sources.limits?.table?.trim() || credentials[ENV.mailLimitTable];
+  if (table) values[ENV.mailLimitTable] = table;
+  const cap = sources.limits?.perUserPerDay?.trim();
+  if (cap) values[ENV.mailLimitPerUserPerDay] = cap;
   // The same check the skill makes at cold start, now, while the deploy can still stop.
   const problems = loadConfig(values).problems;
   if (problems.length > 0)
@@ -81,6 +91,10 @@ export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}):
     configurationSet
       ? `${ENV.configurationSet} ${configurationSet}`
       : `${ENV.configurationSet} not set: SES reports no bounces or complaints to you (docs/deliverability.md)`,
+    table
+      ? `${ENV.mailLimitTable} ${table} (from ${sources.limits?.table?.trim() ? 'the environment' : shownPath(credentialsFile)})`
+      : `${ENV.mailLimitTable} not set: each Lambda container counts the daily cap alone (npm run provision -- --limit-table NAME)`,
+    `${ENV.mailLimitPerUserPerDay} ${cap ? `${cap} (from the environment)` : `not set: the skill's default, ${DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY}`}`,
     `${ENV.skillId} ${skill.id} (from ${skill.from})`,
   ];
   return { values, summary };

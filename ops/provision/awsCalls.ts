@@ -5,7 +5,7 @@
 import { explainAwsError, ProvisionError } from './errors.ts';
 import type { Permission } from './permissions.ts';
 
-// IAM's, SES's configuration sets' and SNS's words for "no such thing".
+// IAM's, SES's configuration sets', SNS's and DynamoDB's (a table) words for "no such thing".
 const NOT_FOUND = new Set([
   'NoSuchEntity',
   'NoSuchEntityException',
@@ -13,6 +13,7 @@ const NOT_FOUND = new Set([
   'ConfigurationSetDoesNotExistException',
   'NotFound',
   'NotFoundException',
+  'ResourceNotFoundException',
 ]);
 
 function isNotFound(error: unknown): boolean {

@@ -1,6 +1,7 @@
 // The AWS clients provisioning uses, signed in with the administrator's credentials from the
 // SDK's standard chain (environment, --profile, SSO …).
 
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SESClient, type SESClientConfig } from '@aws-sdk/client-ses';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -17,6 +18,8 @@ export interface AwsClients {
   /** The topic that receives a configuration set's bounces and complaints (--configuration-set). */
   readonly sns: SNSClient;
   readonly sts: STSClient;
+  /** The limit table's control plane (--limit-table). */
+  readonly dynamoDb: DynamoDBClient;
 }
 
 export interface AwsClientOptions {
@@ -27,7 +30,7 @@ export interface AwsClientOptions {
   readonly http?: SESClientConfig['requestHandler'];
 }
 
-/** No endpoint is set: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM, _SES, _SNS, _STS point the command at local stand-ins. */
+/** No endpoint is set: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM, _SES, _SNS, _STS, _DYNAMODB point the command at local stand-ins. */
 export function createAwsClients(options: AwsClientOptions): AwsClients {
   const common = {
     region: options.region,
@@ -40,6 +43,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     ses: new SESClient(common),
     sns: new SNSClient(common),
     sts: new STSClient(common),
+    dynamoDb: new DynamoDBClient(common),
   };
 }
 
@@ -49,4 +53,5 @@ export function destroyAwsClients(clients: AwsClients): void {
   clients.ses.destroy();
   clients.sns.destroy();
   clients.sts.destroy();
+  clients.dynamoDb.destroy();
 }

@@ -2,8 +2,10 @@
 // audit accepts exactly these on the user, provisioning creates and attaches them, teardown removes
 // them: a new policy is a new entry in MANAGED_POLICIES (with the function that builds its document).
 
+import { LIMIT_TABLE_ACTIONS } from '../../lambda/limits/tableSchema.ts';
 import { maskAddress } from '../../lambda/log.ts';
-import { POLICY_DESCRIPTION, POLICY_NAME } from './names.ts';
+import { buildMailLimitPolicy, limitTableOf } from './limitPolicyDocument.ts';
+import { LIMIT_POLICY_DESCRIPTION, LIMIT_POLICY_NAME, POLICY_DESCRIPTION, POLICY_NAME } from './names.ts';
 import type { ProvisionOptions } from './options.ts';
 import { buildMailAccessPolicy, MAIL_ACTIONS, type PolicyDocument } from './policyDocument.ts';
 import type { Account } from './steps/context.ts';
@@ -23,11 +25,19 @@ export interface PolicyInputs {
 
 interface ManagedPolicy {
   readonly name: string;
+  /** The option that grants it (--limit-table); absent: every provisioning run grants it. */
+  readonly flag?: string;
   readonly description: string;
   /** This run's document, or `undefined` when the run grants nothing of this policy (its flag was not given). */
   document(inputs: PolicyInputs): PolicyDocument | undefined;
   /** What the document allows, in a few words for the report (addresses masked). */
   summary(inputs: PolicyInputs): string;
+  /**
+   * For a policy a run grants only with its flag: what an earlier run's document granted, in a few
+   * words, when `document` (attached as `arn`) is exactly what this tool writes; `undefined` otherwise.
+   * The audit accepts such a policy in a run without the flag, and the run leaves it in place.
+   */
+  earlierGrant?(arn: string, document: unknown): string | undefined;
 }
 
 const MAIL_ACCESS: ManagedPolicy = {
@@ -58,8 +68,37 @@ const MAIL_ACCESS: ManagedPolicy = {
   },
 };
 
+const limitSummary = (table: string) => `${LIMIT_TABLE_ACTIONS.join(' and ')} on the DynamoDB table ${table} only`;
+
+const MAIL_LIMIT: ManagedPolicy = {
+  name: LIMIT_POLICY_NAME,
+  flag: '--limit-table',
+  description: LIMIT_POLICY_DESCRIPTION,
+  document: ({ account, options }) =>
+    options.limitTable
+      ? buildMailLimitPolicy({ ...account, region: options.region, table: options.limitTable })
+      : undefined,
+  summary: ({ options }) => limitSummary(options.limitTable ?? ''),
+  earlierGrant: (arn, document) => {
+    const table = limitTableOf(arn, document);
+    return table && `${limitSummary(table.table)} (in ${table.region})`;
+  },
+};
+
 /** Every policy this tool may create, in the order it creates them. */
-export const MANAGED_POLICIES: readonly ManagedPolicy[] = [MAIL_ACCESS];
+export const MANAGED_POLICIES: readonly ManagedPolicy[] = [MAIL_ACCESS, MAIL_LIMIT];
+
+/** Whether a run grants this policy only when given its option: one that never existed then needs no report line. */
+export function grantedOnlyWithFlag(name: string): boolean {
+  return MANAGED_POLICIES.find((policy) => policy.name === name)?.flag !== undefined;
+}
+
+/** What a policy of this tool that a run did not grant allows, when its document is exactly this tool's (see earlierGrant). */
+export function earlierGrant(arn: string, document: unknown): { name: string; allows: string } | undefined {
+  const name = arn.slice(arn.lastIndexOf('/') + 1);
+  const allows = MANAGED_POLICIES.find((policy) => policy.name === name)?.earlierGrant?.(arn, document);
+  return allows === undefined ? undefined : { name, allows };
+}
 
 /** A policy this run grants: its name, ARN in the account, and the exact document. */
 export interface GrantedPolicy {

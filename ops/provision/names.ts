@@ -3,6 +3,8 @@
 
 export const USER_NAME = 'AlexaSkillMailSender';
 export const POLICY_NAME = 'AlexaSkillMailAccess';
+/** The second policy, with --limit-table: the skill's calls on its DynamoDB limit table. */
+export const LIMIT_POLICY_NAME = 'AlexaSkillMailLimit';
 
 /** Tagged on the user and the policy this tool creates. Teardown deletes only what carries it. */
 export const MANAGED_TAG = { Key: 'managed-by', Value: 'alexa-ses-mailer' } as const;
@@ -26,3 +28,6 @@ export const SAVED_KEY_TAG_PREFIX = 'Saved by alexa-ses-mailer';
 
 export const POLICY_DESCRIPTION =
   'Lets the alexa-ses-mailer skill send mail through SES from its sender address, and nothing else.';
+
+export const LIMIT_POLICY_DESCRIPTION =
+  'Lets the alexa-ses-mailer skill count the mails of each user in its DynamoDB limit table, and nothing else.';

@@ -3,12 +3,18 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { DEFAULT_REGION, isConfigurationSetName, isPlausibleAddress, isRegionName } from '../../lambda/config.ts';
+import {
+  DEFAULT_REGION,
+  isConfigurationSetName,
+  isPlausibleAddress,
+  isRegionName,
+  isTableName,
+} from '../../lambda/config.ts';
 import { parseFlags, UsageError } from '../cli.ts';
 import { DEFAULT_CREDENTIALS_FILE } from '../credentialsFile.ts';
 import { CREDENTIALS_FILE_VARIABLE } from '../deploy/embeddedConfig.ts';
 import { PROJECT_ROOT } from '../paths.ts';
-import { POLICY_NAME, USER_NAME } from './names.ts';
+import { LIMIT_POLICY_NAME, POLICY_NAME, USER_NAME } from './names.ts';
 
 export const USAGE = `Usage: npm run provision -- --from ADDRESS [options]
        npm run provision -- --retire-old-key [options]
@@ -52,8 +58,12 @@ Options:
                              complaints to an SNS topic it creates; written to the key file as
                              SES_CONFIGURATION_SET (redeploy after). With --teardown: which set to remove
   --notify EMAIL             subscribe EMAIL to that topic; AWS mails it a confirmation link first
+  --limit-table NAME         count each user's mails in this DynamoDB table (created on demand,
+                             with a TTL), so every Lambda container shares one daily cap: adds
+                             the policy ${LIMIT_POLICY_NAME} (dynamodb:UpdateItem and GetItem on that
+                             table only) and writes MAIL_LIMIT_TABLE to the key file (docs/limits.md)
   --teardown                 delete everything this tool created (keys, attachments, group, user,
-                             policy, configuration set, topic) and the key file
+                             policies, configuration set, topic, limit table) and the key file
   --yes                      do not ask before --teardown; with --retire-old-key, retire even
                              though the new key has never been used
   --json                     print one JSON document instead of lines (never contains the secret)
@@ -63,6 +73,7 @@ Examples:
   npm run provision -- --from you@example.com --dry-run
   npm run provision -- --from you@example.com --region eu-west-1 --profile admin
   npm run provision -- --from skill@example.com --domain example.com --configuration-set alexa-mailer --notify you@example.com
+  npm run provision -- --from you@example.com --limit-table AlexaSkillMailLimit
   npm run provision -- --from you@example.com --rotate-key   # rotation 1/3: a new key, the old one kept
   npx ask deploy                                             # rotation 2/3: the skill gets the new key
   npm run provision -- --retire-old-key                      # rotation 3/3: the old key is deleted
@@ -91,6 +102,8 @@ export interface ProvisionOptions {
   readonly configurationSet?: string;
   /** Subscribe this address to the configuration set's topic. */
   readonly notify?: string;
+  /** --limit-table: the DynamoDB table the skill counts mails in (steps/limitTable.ts). */
+  readonly limitTable?: string;
   readonly yes: boolean;
   readonly json: boolean;
 }
@@ -133,6 +146,7 @@ export function parseCommand(
       domain: { type: 'string' },
       'configuration-set': { type: 'string' },
       notify: { type: 'string' },
+      'limit-table': { type: 'string' },
       teardown: { type: 'boolean', default: false },
       yes: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -183,11 +197,17 @@ export function parseCommand(
     throw new UsageError(`--profile "${values.profile}" is not a profile name.`);
   if (values.group !== undefined && !IAM_NAME.test(values.group))
     throw new UsageError(`--group "${values.group}" is not a valid IAM group name.`);
+  const limitTable = values['limit-table']?.trim();
+  if (limitTable !== undefined && !isTableName(limitTable))
+    throw new UsageError(
+      `--limit-table "${limitTable}" is not a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), such as ${LIMIT_POLICY_NAME}.`,
+    );
   const provisioningOnly =
     values['rotate-key'] ||
     values['any-sender'] ||
     values.adopt ||
     values.group !== undefined ||
+    limitTable !== undefined ||
     values['verify-recipient'].length > 0 ||
     domain !== undefined ||
     notify !== undefined;
@@ -223,6 +243,7 @@ export function parseCommand(
       ...(domain ? { domain } : {}),
       ...(configurationSet ? { configurationSet } : {}),
       ...(notify ? { notify } : {}),
+      ...(limitTable ? { limitTable } : {}),
       yes: values.yes,
       json: values.json,
     },

@@ -15,6 +15,7 @@ import { auditPermissions } from './steps/audit.ts';
 import { configurationSetInUse, ensureConfigurationSet, recordInKeyFile } from './steps/configurationSet.ts';
 import type { StepContext } from './steps/context.ts';
 import { type DomainOutcome, ensureDomain, readDomain } from './steps/domain.ts';
+import { checkLimitTable, ensureLimitTable, readLimitTable, recordLimitTableInKeyFile } from './steps/limitTable.ts';
 import { checkOwnership, readGroupState, readPolicyState } from './steps/ownership.ts';
 import { ensurePolicy } from './steps/policy.ts';
 import { checkSending, ensureRecipientsVerified, ensureSenderVerified, readSender } from './steps/ses.ts';
@@ -43,8 +44,10 @@ export async function provision(context: StepContext, fromAddress: string): Prom
     user: await readUser(context),
     policies: await Promise.all(policies.map((policy) => readPolicyState(context, policy))),
     group: options.group ? await readGroupState(context, options.group) : undefined,
+    limitTable: options.limitTable ? await readLimitTable(context, options.limitTable) : undefined,
   };
   checkOwnership(context, found);
+  if (found.limitTable) checkLimitTable(context, found.limitTable);
   await auditPermissions(context, found.user, policies, found.group);
 
   let domain: DomainOutcome | undefined;
@@ -53,7 +56,11 @@ export async function provision(context: StepContext, fromAddress: string): Prom
     domain = await ensureDomain(context, domainReading, fromAddress);
     sender = domain;
   } else {
-    sender = await ensureSenderVerified(context, fromAddress, senderReading ?? (await readSender(context, fromAddress)));
+    sender = await ensureSenderVerified(
+      context,
+      fromAddress,
+      senderReading ?? (await readSender(context, fromAddress)),
+    );
   }
   await ensureRecipientsVerified(context, options.verifyRecipients);
   const sending = await checkSending(context);
@@ -65,10 +72,12 @@ export async function provision(context: StepContext, fromAddress: string): Prom
       '--any-sender: the key may send from any identity and any From address of this account; not least privilege',
     );
   }
+  if (found.limitTable) await ensureLimitTable(context, found.limitTable);
   for (const state of found.policies) await ensurePolicy(context, state);
   const user = await ensureUser(context, found.user);
   await ensureAttached(context, user, policies, found.group);
   const key = await ensureAccessKey(context, user, fromAddress);
+  if (options.limitTable) await recordLimitTableInKeyFile(context, options.limitTable);
   const setRecorded = set ? await recordInKeyFile(context, set.name) : false;
 
   const shownFile = shownPath(options.outFile);

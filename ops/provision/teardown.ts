@@ -29,13 +29,14 @@ import { removeCredentialsFile } from '../credentialsFile.ts';
 import { shownPath } from '../paths.ts';
 import type { AwsCaller } from './awsCalls.ts';
 import { ProvisionError } from './errors.ts';
-import { MANAGED_POLICIES, managedPolicyArn } from './managedPolicies.ts';
+import { grantedOnlyWithFlag, MANAGED_POLICIES, managedPolicyArn } from './managedPolicies.ts';
 import { GROUP_PATH, isManaged, USER_NAME } from './names.ts';
 import type { StepStatus, Summary } from './report.ts';
 import { listKeys, readSavedFile, type SavedFile, savedKeyIds } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import { configurationSetInUse, removeConfigurationSet } from './steps/configurationSet.ts';
 import type { Account, StepContext } from './steps/context.ts';
+import { removeLimitTables } from './steps/limitTable.ts';
 import { readUser, type UserState } from './steps/user.ts';
 
 export type Confirm = (question: string) => Promise<boolean>;
@@ -66,6 +67,8 @@ export async function teardown(context: StepContext, confirm: Confirm): Promise<
   } else {
     context.report.step('user', 'skipped', `${USER_NAME} does not exist`);
   }
+  // Before the policies: AlexaSkillMailLimit names the table.
+  await removeLimitTables(context, account);
   for (const policy of policies) await deletePolicy(context, policy, removed);
   // Read before the key file goes: it may be what names the set.
   const set = await configurationSetInUse(options);
@@ -127,7 +130,7 @@ function deletedStatus(aws: AwsCaller): StepStatus {
 async function askFirst({ options, aws }: StepContext, confirm: Confirm, account: Account): Promise<void> {
   if (aws.dryRun || options.yes) return;
   const agreed = await confirm(
-    `This deletes ${USER_NAME}, its access keys and the ${MANAGED_POLICIES.map(({ name }) => name).join(' and ')} policy that this tool created in account ${account.accountId}; a deployed skill stops sending mail.`,
+    `This deletes ${USER_NAME}, its access keys, the ${MANAGED_POLICIES.map(({ name }) => name).join(' and ')} policies and any limit table that this tool created in account ${account.accountId}; a deployed skill stops sending mail.`,
   );
   if (!agreed) throw new ProvisionError('Teardown cancelled: nothing was changed.');
 }
@@ -291,7 +294,7 @@ async function deletePolicy(
 ): Promise<void> {
   const { name, arn } = policy;
   if (!policy.exists) {
-    report.step('policy', 'skipped', `${name} does not exist`);
+    if (!grantedOnlyWithFlag(name)) report.step('policy', 'skipped', `${name} does not exist`);
     return;
   }
   if (!policy.managed) {

@@ -1,14 +1,16 @@
-// A local, stateful stand-in for IAM, SES (v1, control plane), SNS and STS on a loopback port,
-// spoken to by the real AWS SDK clients through AWS_ENDPOINT_URL_IAM / _SES / _SNS / _STS (or one
-// AWS_ENDPOINT_URL). Requests are dispatched by the service named in the SigV4 credential
+// A local, stateful stand-in for IAM, SES (v1, control plane), SNS, STS and DynamoDB (control
+// plane) on a loopback port, spoken to by the real AWS SDK clients through AWS_ENDPOINT_URL_IAM /
+// _SES / _SNS / _STS / _DYNAMODB (or one AWS_ENDPOINT_URL). Requests are dispatched by the service named in the SigV4 credential
 // scope and authenticated as AWS does, by their signature (the administrator's key, or an
 // active key of a user, whose last use is noted as IAM does); every call is recorded so tests
 // can count the mutating ones.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../loopback.ts';
+import { DYNAMODB_ACTIONS, DYNAMODB_NAMESPACE, FakeDynamoDb } from './dynamoDb.ts';
 import { IAM_ACTIONS, IAM_NAMESPACE } from './iam/actions.ts';
 import { FakeIam } from './iam/state.ts';
+import { answerJson, answerJsonError, JsonInput, jsonTarget, runJsonAction } from './jsonProtocol.ts';
 import {
   AwsError,
   type Caller,
@@ -25,7 +27,7 @@ import { type AccessKey, credentialScope, verifySignature } from './signature.ts
 import { FakeSns, SNS_ACTIONS, SNS_NAMESPACE, unknownSnsAction } from './sns.ts';
 import { STS_ACTIONS, STS_NAMESPACE, unknownStsAction } from './sts.ts';
 
-type FakeService = 'iam' | 'ses' | 'sns' | 'sts';
+type FakeService = 'iam' | 'ses' | 'sns' | 'sts' | 'dynamodb';
 
 interface RecordedCall {
   readonly service: FakeService;
@@ -57,6 +59,7 @@ export interface FakeAws {
   readonly iam: FakeIam;
   readonly ses: FakeSes;
   readonly sns: FakeSns;
+  readonly dynamoDb: FakeDynamoDb;
   readonly calls: RecordedCall[];
   /** Calls that would change something in a real account. */
   mutatingCalls(): RecordedCall[];
@@ -104,6 +107,7 @@ interface FakeAwsSnapshot {
   readonly sesIdentities: Record<string, Record<string, string>>;
   readonly sesConfigurationSets: Record<string, Record<string, Record<string, string>>>;
   readonly snsTopics: ReturnType<FakeSns['snapshot']>;
+  readonly dynamoDbTables: ReturnType<FakeDynamoDb['snapshot']>;
   readonly mutatingCalls: string[];
 }
 
@@ -124,12 +128,20 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 /** The service a signing name stands for: SES signs as `ses`, older clients as `email`. */
 function serviceNamed(signingName: string): FakeService | undefined {
   if (signingName === 'email') return 'ses';
-  return signingName === 'iam' || signingName === 'ses' || signingName === 'sns' || signingName === 'sts'
+  return signingName === 'iam' ||
+    signingName === 'ses' ||
+    signingName === 'sns' ||
+    signingName === 'sts' ||
+    signingName === 'dynamodb'
     ? signingName
     : undefined;
 }
 
 function resourceOf(service: FakeService, params: QueryParams, accountId: string, region: string): string {
+  if (service === 'dynamodb') {
+    const table = params.optional('TableName');
+    return params.optional('ResourceArn') ?? (table ? `arn:aws:dynamodb:${region}:${accountId}:table/${table}` : '*');
+  }
   if (service === 'iam') {
     const policyArn = params.optional('PolicyArn');
     if (policyArn) return policyArn;
@@ -161,7 +173,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const iam = new FakeIam(accountId);
   const sns = new FakeSns(accountId);
   const ses = new FakeSes({ topicExists: (arn) => sns.topics.has(arn) });
-  const services: Record<FakeService, FakeServiceEndpoint> = {
+  const dynamoDb = new FakeDynamoDb(accountId);
+  const services: Record<Exclude<FakeService, 'dynamodb'>, FakeServiceEndpoint> = {
     iam: {
       namespace: IAM_NAMESPACE,
       run: (action, params, context) => runAction(IAM_ACTIONS, iam, action, params, context),
@@ -205,7 +218,6 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const body = await readBody(request);
-    const form = new URLSearchParams(body.toString('utf8'));
     const scope = credentialScope(request);
     const service = scope && serviceNamed(scope.service);
     if (!scope || !service) {
@@ -213,9 +225,19 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       answer(response, 403, errorDocument(IAM_NAMESPACE, missing));
       return;
     }
-    const { namespace } = services[service];
+    // DynamoDB speaks JSON (jsonProtocol.ts); the others the query protocol.
+    let json: JsonInput | undefined;
+    let form: URLSearchParams;
+    try {
+      json = service === 'dynamodb' ? JsonInput.parse(body) : undefined;
+      form = json ? new URLSearchParams(json.flat()) : new URLSearchParams(body.toString('utf8'));
+    } catch (error) {
+      answerJsonError(response, DYNAMODB_NAMESPACE, error as AwsError);
+      return;
+    }
+    const namespace = service === 'dynamodb' ? DYNAMODB_NAMESPACE : services[service].namespace;
     const params = new QueryParams(form);
-    const action = params.action;
+    const action = json ? jsonTarget(request) : params.action;
     const call: RecordedCall = {
       service,
       action,
@@ -245,6 +267,14 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
           403,
         );
       }
+      if (service === 'dynamodb') {
+        answerJson(
+          response,
+          200,
+          runJsonAction(DYNAMODB_ACTIONS, dynamoDb, action, json ?? new JsonInput({}), { region, caller }),
+        );
+        return;
+      }
       const result = resultDocument(namespace, action, services[service].run(action, params, { region, caller }));
       const spoil = spoiled.get(action);
       if (spoil === 'unreadable') return answer(response, 200, '<Create');
@@ -255,7 +285,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       const awsError =
         error instanceof AwsError ? error : new AwsError('ServiceFailure', (error as Error).message, 500, 'Receiver');
       call.error = awsError.code;
-      answer(response, awsError.status, errorDocument(namespace, awsError));
+      if (json) answerJsonError(response, namespace, awsError);
+      else answer(response, awsError.status, errorDocument(namespace, awsError));
     }
   };
 
@@ -289,6 +320,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     sesIdentities: ses.snapshot(),
     sesConfigurationSets: ses.configurationSetsSnapshot(),
     snsTopics: sns.snapshot(),
+    dynamoDbTables: dynamoDb.snapshot(),
     mutatingCalls: calls.filter((call) => call.mutating).map((call) => `${call.service}:${call.action}`),
   });
 
@@ -308,6 +340,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     iam,
     ses,
     sns,
+    dynamoDb,
     calls,
     mutatingCalls: () => calls.filter((call) => call.mutating),
     deny: (action) => void denied.add(action),
@@ -326,6 +359,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       AWS_ENDPOINT_URL_SES: url,
       AWS_ENDPOINT_URL_SNS: url,
       AWS_ENDPOINT_URL_STS: url,
+      AWS_ENDPOINT_URL_DYNAMODB: url,
       AWS_ACCESS_KEY_ID: adminKey.accessKeyId,
       AWS_SECRET_ACCESS_KEY: adminKey.secretAccessKey,
     }),

@@ -1,6 +1,7 @@
-// The simulated world's form: locale, the user's profile and permission, how SES answers. Each control
-// applies as soon as it changes (a text box on Enter or when it loses focus), and says so; the server
-// checks each value as the command line does and says in a sentence what is wrong.
+// The simulated world's form: locale, the user's profile and permission, how SES answers, and the
+// skill's abuse limits (fixed at start: --limit). Each control applies as soon as it changes (a text
+// box on Enter or when it loses focus), and says so; the server checks each value as the command
+// line does and says in a sentence what is wrong.
 
 import { ApiError, type DialogState, type Settings } from './api.ts';
 import { byId, h } from './dom.ts';
@@ -28,6 +29,7 @@ export function settingsForm(apply: (settings: Settings) => Promise<void>): Sett
   const givenName = byId<HTMLInputElement>('given-name');
   const permission = byId<HTMLInputElement>('permission');
   const ses = byId<HTMLSelectElement>('ses');
+  const limits = byId('limits');
   const error = byId('settings-error');
   const status = byId('settings-status');
 
@@ -91,6 +93,11 @@ export function settingsForm(apply: (settings: Settings) => Promise<void>): Sett
       email.value = state.user.email ?? '';
       givenName.value = state.user.givenName ?? '';
       permission.checked = state.user.emailPermission;
+      const cap =
+        state.limit === 0
+          ? 'No daily cap'
+          : `At most ${state.limit} mail${state.limit === 1 ? '' : 's'} a day per Alexa user (a UTC day)`;
+      limits.textContent = `${cap}; the same mail asked again within a minute is sent once. Start the console with --limit N to change the cap.`;
     },
   };
 }

@@ -21,7 +21,7 @@ import {
   paginateListUserPolicies,
 } from '@aws-sdk/client-iam';
 import { ProvisionError } from '../errors.ts';
-import type { GrantedPolicy } from '../managedPolicies.ts';
+import { earlierGrant, type GrantedPolicy } from '../managedPolicies.ts';
 import { USER_NAME } from '../names.ts';
 import { decodePolicyDocument, describeAllowed } from '../policyDocument.ts';
 import type { StepContext } from './context.ts';
@@ -99,8 +99,17 @@ async function allowedBeyond(
   granted: ReadonlySet<string>,
 ): Promise<string | undefined> {
   const { clients, aws } = context;
-  if (held.kind === 'attached')
-    return granted.has(held.arn) ? undefined : describeAllowed(await managedDocument(context, held.arn));
+  if (held.kind === 'attached') {
+    if (granted.has(held.arn)) return undefined;
+    const document = await managedDocument(context, held.arn);
+    // A policy this tool grants with a flag (--limit-table), from an earlier run, exactly as it writes it: kept.
+    const earlier = earlierGrant(held.arn, document);
+    if (earlier) {
+      context.report.step('permissions', 'checked', `${earlier.name} from an earlier run stays: ${earlier.allows}`);
+      return undefined;
+    }
+    return describeAllowed(document);
+  }
   const answer =
     'user' in owner
       ? await aws.read('iam:GetUserPolicy', () =>

@@ -133,7 +133,8 @@ describe('the simulator API', () => {
 
   it('makes SES fail as asked, and the skill says so', async () => {
     await configure({ ses: 'throttling' });
-    const { turn } = await say('ask mail sender to send me an email');
+    // A note of its own: the same mail as a minute ago would be answered "just sent", not sent again.
+    const { turn } = await say('ask mail sender to send me an email saying check the oven');
     expect(turn.speech).toBe('Sorry, the mail service is busy right now. Please try again in a minute.');
     await configure({ ses: 'accept' });
   });
@@ -146,7 +147,9 @@ describe('the simulator API', () => {
     expect((await configure({ locale: 'fr-FR' })).json.setting).toBe('locale');
     expect((await configure({ ses: 'explode' })).status).toBe(400);
     expect((await configure({ user: { emailPermission: 'yes' } })).json.setting).toBe('emailPermission');
-    expect((await call<DialogState>('/api/state')).json.user).toEqual(DEFAULT_USER);
+    const { json: state } = await call<DialogState>('/api/state');
+    expect(state.user).toEqual(DEFAULT_USER);
+    expect(state.limit).toBe(10);
   });
 
   it('takes only JSON, so a form on another site cannot drive it', async () => {

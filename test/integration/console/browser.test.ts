@@ -159,6 +159,17 @@ describe.skipIf(skipReason)('the console in a browser', () => {
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(shown);
   });
 
+  it('shows the abuse limits, and answers the same mail asked again as just sent, sending nothing', async () => {
+    expect(await page.locator('#limits').textContent()).toBe(
+      'At most 10 mails a day per Alexa user (a UTC day); the same mail asked again within a minute is sent once. Start the console with --limit N to change the cap.',
+    );
+    const answer = await sayInPage('ask mail sender to send me an email saying buy milk');
+    expect(answer).toBe(
+      "Alexa: I sent you that email a moment ago, so I won't send it twice. Check your inbox, and your spam folder. If it hasn't arrived, ask me again in a minute.",
+    );
+    expect(await page.locator('#mail-count').textContent()).toBe('1');
+  });
+
   it('shows the open session and its attributes, and ends it on "New session"', async () => {
     await sayInPage('open mail sender');
     expect(await page.locator('#session-state').textContent()).toContain('Open.');

@@ -68,10 +68,48 @@ describe('from the provisioning output to the handler’s configuration', () => 
         region: 'ap-northeast-1',
         credentials: { accessKeyId: 'FAKE-DEPLOY-KEY-FAKE', secretAccessKey: fakeSecret },
       },
+      limits: { perUserPerDay: 10 },
       skillId: SKILL_ID,
       apiOrigins: AMAZON_API_ORIGINS,
       problems: [],
     });
+  });
+
+  it('embeds the limit table of the provisioning output, and a daily cap given to the build', async () => {
+    const withTable = join(dir, 'with-table.json');
+    await writeJson(withTable, { ...provisioningOutput, MAIL_LIMIT_TABLE: 'AlexaSkillMailLimit' });
+    const { values, summary } = await gatherEmbeddedConfig({
+      credentialsFile: withTable,
+      askStatesFile: askStatesFile(),
+      limits: { perUserPerDay: '5' },
+    });
+    expect(values).toMatchObject({ MAIL_LIMIT_TABLE: 'AlexaSkillMailLimit', MAIL_LIMIT_PER_USER_PER_DAY: '5' });
+    expect(summary).toContain(`MAIL_LIMIT_TABLE AlexaSkillMailLimit (from ${withTable})`);
+    expect(summary).toContain('MAIL_LIMIT_PER_USER_PER_DAY 5 (from the environment)');
+    expect(loadConfig(withDeployConfig({}, values)).limits).toEqual({ perUserPerDay: 5, table: 'AlexaSkillMailLimit' });
+    // The function's own variables still win, each on its own.
+    expect(loadConfig(withDeployConfig({ MAIL_LIMIT_PER_USER_PER_DAY: '0' }, values)).limits).toEqual({
+      perUserPerDay: 0,
+      table: 'AlexaSkillMailLimit',
+    });
+
+    const { summary: without } = await gatherEmbeddedConfig({
+      credentialsFile: credentialsFile(),
+      askStatesFile: askStatesFile(),
+    });
+    expect(without).toContain(
+      'MAIL_LIMIT_TABLE not set: each Lambda container counts the daily cap alone (npm run provision -- --limit-table NAME)',
+    );
+  });
+
+  it('refuses a daily cap the skill would not take, before the deploy', async () => {
+    await expect(
+      gatherEmbeddedConfig({
+        credentialsFile: credentialsFile(),
+        askStatesFile: askStatesFile(),
+        limits: { perUserPerDay: 'ten' },
+      }),
+    ).rejects.toThrow('MAIL_LIMIT_PER_USER_PER_DAY "ten" is not a whole number from 0 (no cap) to 10000.');
   });
 
   it('embeds the configuration set provisioning recorded, which the skill then names on every send', async () => {

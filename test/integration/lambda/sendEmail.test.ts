@@ -3,6 +3,7 @@
 // are on what the user hears and receives. How the skill survives failing services is the
 // fault matrix's (test/integration/reliability/faults.test.ts).
 
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { intentRequest } from '../../../testkit/envelopes.ts';
 import { PLACEHOLDER_FROM_ADDRESS } from '../../../testkit/placeholders.ts';
@@ -27,8 +28,15 @@ beforeEach(async () => {
   skill.logs.length = 0;
 });
 
+// Each request from a user of its own: the abuse limits, which would call a repeat "just sent", have their own tests.
 const sendEmail = (slots: Record<string, string> = {}, options: Parameters<typeof intentRequest>[2] = {}) =>
-  skill.invoke(intentRequest('SendEmailIntent', slots, { apiEndpoint: profile.url, ...options }));
+  skill.invoke(
+    intentRequest('SendEmailIntent', slots, {
+      apiEndpoint: profile.url,
+      userId: `amzn1.ask.account.${randomUUID()}`,
+      ...options,
+    }),
+  );
 
 describe('sending a mail to the account holder', () => {
   it('mails the profile address through SendEmail and confirms with the address masked', async () => {

@@ -388,7 +388,7 @@ describe('--teardown', () => {
     const declined = await world.run(['--teardown', '--out', world.outFile], { stdin: terminal('no\n') });
     expect(declined.code).toBe(1);
     expect(declined.stderr).toContain(
-      'This deletes AlexaSkillMailSender, its access keys and the AlexaSkillMailAccess policy',
+      'This deletes AlexaSkillMailSender, its access keys, the AlexaSkillMailAccess and AlexaSkillMailLimit policies and any limit table',
     );
     expect(declined.stderr).toContain('Teardown cancelled: nothing was changed.');
     expect(world.fake.iam.users.size).toBe(1);

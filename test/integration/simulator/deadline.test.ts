@@ -27,8 +27,8 @@ it('gives up on a late skill as a device does, and tells it with SessionEndedReq
   expect((late.exchanges[1]?.request.request as SessionEndedRequest | undefined)?.reason).toBe('ERROR');
   expect(late.sessionEnded).toBe(true);
 
-  // The next request is answered normally.
+  // The next request is answered normally. Another mail: the late one is still reserved until it fails.
   simulator().setSes(SES_BEHAVIOURS.accept);
-  const next = await conversation.say('ask mail sender to send me an email');
+  const next = await conversation.say('ask mail sender to send me an email saying call mom');
   expect(next.speech).toMatch(/^Done\./);
 });

@@ -1,5 +1,6 @@
 // Replays every dialog file of test/dialogs/ (both locales: launch, one-shot, the dictated
-// note, help, stop, fallback, missing permission, no email on the profile, mail failures)
+// note, help, stop, fallback, missing permission, no email on the profile, mail failures, the
+// daily cap reached and a repeated mail sent once)
 // through the built skill, and holds each turn to the file's own "expect" list.
 
 import { readdirSync } from 'node:fs';
@@ -31,6 +32,8 @@ describe('the dialog files', () => {
         'no-permission',
         'no-email',
         'mail-throttled',
+        'limit-reached',
+        'repeated-mail',
       ]) {
         expect(files).toContain(join(locale, `${name}.json`));
       }

@@ -96,6 +96,34 @@ describe('npm start with lines on standard input', () => {
     ]);
   });
 
+  it("counts the mails of the session's user against --limit, and sends a repeated one once", async () => {
+    const run = await npm(
+      'start',
+      ['--limit', '2', '--logs'],
+      [
+        'send me an email saying buy milk',
+        'send me an email saying buy milk',
+        'send me an email saying call mom',
+        'send me an email saying water the plants',
+        '',
+      ].join('\n'),
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      'Abuse limits: at most 2 mails a day per Alexa user (a UTC day), counted in memory; the same mail asked again within a minute is sent once.',
+    );
+    expect(run.lines.filter((line) => line.startsWith('Alexa > '))).toEqual([
+      'Alexa > Done. I sent an email to your address that starts with y, at example.com, with your note: buy milk.',
+      "Alexa > I sent you that email a moment ago, so I won't send it twice. Check your inbox, and your spam folder. If it hasn't arrived, ask me again in a minute.",
+      'Alexa > Done. I sent an email to your address that starts with y, at example.com, with your note: call mom.',
+      expect.stringMatching(
+        /^Alexa > Sorry, you've reached today's limit of 2 emails\. You can ask again in (a minute|\d+ minutes|an hour|\d+ hours) or less\.$/,
+      ),
+    ]);
+    expect(run.lines.filter((line) => line.startsWith('Email > '))).toHaveLength(2);
+    expect(run.stderr).toMatch(/^Log {3}> \{"level":"info","event":"mail-limit-reached".*"cap":2/m);
+  });
+
   it('speaks Japanese with --locale ja-JP', async () => {
     const run = await npm('start', ['--locale', 'ja-JP'], 'メールセンダーでメールを送って\n');
     expect(run.code).toBe(0);
@@ -236,7 +264,7 @@ describe('npm run dialog -- --replay FILE', () => {
     ]);
     expect(run.code).toBe(0);
     expect(run.lines).toContain('Replaying test/dialogs/ja-JP/note.json (ja-JP)');
-    expect(run.lines).toContain('User  > 牛乳を買う、とメールして。');
+    expect(run.lines).toContain('User  > 卵を買う、とメールして。');
     expect(run.stderr).toContain('Replayed 2 file(s); every expectation of the 2 with an "expect" list was met.');
   });
 
@@ -332,6 +360,7 @@ describe.concurrent('usage', () => {
       '--no-email',
       '--no-email-permission',
       '--ses',
+      '--limit',
       '--skill-id',
       '--replay',
       '--json',

@@ -173,7 +173,7 @@ describe('the page', () => {
       '| **first mail sent** (spawn → exit) | 20.0 (20.0–20.0) | 21.0 (21.0–21.0) | 30.0 (30.0–30.0) | 80.0 (80.0–80.0) |',
     );
     expect(text).toContain('| **256 MB** | 0.145 | 900 (900–900) |');
-    expect(text).toContain('**These figures argue for 256 MB and a 9 s timeout**');
+    expect(text).toContain('**These figures argue for 256 MB and a 10 s timeout**');
     expect(text).toContain(
       "| cold first mail sent ≤ 2.5× bare node (Lambda's flags for 256 MB) | ❌ **4.00× (CPU time 4.00×)** |",
     );

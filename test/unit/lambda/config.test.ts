@@ -19,6 +19,7 @@ describe('loadConfig', () => {
         region: 'eu-west-1',
         credentials: { accessKeyId: 'EXAMPLE-KEY-ID-NOT-REAL', secretAccessKey: 'not-a-real-secret' },
       },
+      limits: { perUserPerDay: 10 },
       skillId: 'amzn1.ask.skill.x',
       apiOrigins: AMAZON_API_ORIGINS,
       problems: [],
@@ -45,12 +46,26 @@ describe('loadConfig', () => {
       /SES_SECRET_ACCESS_KEY is not set/,
     ],
     [{ SES_FROM_ADDRESS: 'sender@example.com', SES_SECRET_ACCESS_KEY: 'x' }, /SES_ACCESS_KEY_ID is not set/],
+    [{ ...complete, MAIL_LIMIT_PER_USER_PER_DAY: 'ten' }, /MAIL_LIMIT_PER_USER_PER_DAY "ten" is not a whole number/],
+    [{ ...complete, MAIL_LIMIT_PER_USER_PER_DAY: '-1' }, /MAIL_LIMIT_PER_USER_PER_DAY "-1" is not a whole number/],
+    [{ ...complete, MAIL_LIMIT_PER_USER_PER_DAY: '2.5' }, /MAIL_LIMIT_PER_USER_PER_DAY "2.5" is not a whole number/],
+    [{ ...complete, MAIL_LIMIT_PER_USER_PER_DAY: '10001' }, /from 0 \(no cap\) to 10000/],
+    [{ ...complete, MAIL_LIMIT_TABLE: 'my table' }, /MAIL_LIMIT_TABLE "my table" is not a DynamoDB table name/],
+    [{ ...complete, MAIL_LIMIT_TABLE: 'ab' }, /MAIL_LIMIT_TABLE "ab" is not a DynamoDB table name/],
     [{ ...complete, SKILL_ID: ' ' }, /SKILL_ID is not set: .* it sends no mail; `npx ask deploy` embeds it/],
     [{ ...complete, ALEXA_API_ENDPOINTS: 'http://127.0.0.1/profile' }, /"http:\/\/127.0.0.1\/profile" is not scheme/],
   ])('reports an unusable configuration %#', (env, problem) => {
     const config = loadConfig(env);
     expect(config.mail).toBeUndefined();
     expect(config.problems.join(' ')).toMatch(problem);
+  });
+
+  it('caps each user at 10 mails a day in memory unless told otherwise', () => {
+    expect(loadConfig(complete).limits).toEqual({ perUserPerDay: 10 });
+    expect(loadConfig({ ...complete, MAIL_LIMIT_PER_USER_PER_DAY: ' 0 ' }).limits).toEqual({ perUserPerDay: 0 });
+    expect(
+      loadConfig({ ...complete, MAIL_LIMIT_PER_USER_PER_DAY: '3', MAIL_LIMIT_TABLE: 'AlexaSkillMailLimit' }),
+    ).toMatchObject({ limits: { perUserPerDay: 3, table: 'AlexaSkillMailLimit' }, problems: [] });
   });
 
   it('names the configuration set on the mail configuration when SES_CONFIGURATION_SET is set', () => {

@@ -34,6 +34,8 @@ describe('worldFromFlags', () => {
     [{ name: 'n'.repeat(61) }, '--name: a given name can have at most 60 characters.'],
     [{ 'skill-id': '' }, '--skill-id needs a skill ID, such as amzn1.ask.skill.00000000-0000-0000-0000-000000000000.'],
     [{ 'bundle-dir': '' }, '--bundle-dir needs a folder, such as dist/lambda.'],
+    [{ limit: 'ten' }, '--limit: "ten" is not a whole number from 0 (no cap) to 10000.'],
+    [{ limit: '-1' }, '--limit: "-1" is not a whole number from 0 (no cap) to 10000.'],
   ])('refuses %j with one sentence', (flags, sentence) => {
     expect(refusal(flags)).toBe(sentence);
   });
@@ -54,5 +56,15 @@ describe('worldFromFlags', () => {
       ses: 'throttling',
     });
     expect(worldFromFlags({ ...NO_FLAGS, 'no-email': true }).user).toEqual({ email: null });
+  });
+
+  it('takes the daily cap from --limit, else from the variable the skill reads', () => {
+    expect(worldFromFlags({ ...NO_FLAGS, limit: '3' }, {}).limit).toBe(3);
+    expect(worldFromFlags({ ...NO_FLAGS }, { MAIL_LIMIT_PER_USER_PER_DAY: '0' }).limit).toBe(0);
+    expect(worldFromFlags({ ...NO_FLAGS, limit: '4' }, { MAIL_LIMIT_PER_USER_PER_DAY: '0' }).limit).toBe(4);
+    expect(worldFromFlags({ ...NO_FLAGS }, {}).limit).toBeUndefined();
+    expect(() => worldFromFlags({ ...NO_FLAGS }, { MAIL_LIMIT_PER_USER_PER_DAY: 'lots' })).toThrow(
+      'MAIL_LIMIT_PER_USER_PER_DAY: "lots" is not a whole number from 0 (no cap) to 10000.',
+    );
   });
 });

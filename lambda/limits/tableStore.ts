@@ -1,0 +1,26 @@
+// The limit table as the limiter holds it from cold start: a stand-in that loads the DynamoDB
+// store (dynamoDbStore.ts, with the DynamoDB client) on the first send that asks it. The one
+// lazily loaded entry of the limits: no other request, and no skill without a table, loads it.
+
+import type { DynamoDbStoreConfig } from './dynamoDbStore.ts';
+import type { LimitStore } from './store.ts';
+
+export function tableStore(config: DynamoDbStoreConfig): LimitStore {
+  let store: Promise<LimitStore> | undefined;
+  const loaded = () => {
+    if (!store) {
+      const loading = import('./dynamoDbStore.ts').then((module) => module.dynamoDbStore(config));
+      // A failed load must not be remembered for the life of the container: the next send tries again.
+      loading.catch(() => {
+        if (store === loading) store = undefined;
+      });
+      store = loading;
+    }
+    return store;
+  };
+  return {
+    name: 'dynamodb',
+    reserve: async (reservation, cap, signal) => (await loaded()).reserve(reservation, cap, signal),
+    release: async (reservation, signal) => (await loaded()).release(reservation, signal),
+  };
+}

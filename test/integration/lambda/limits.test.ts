@@ -1,0 +1,228 @@
+// The abuse limits end to end, the same behaviour with either store: counted in the container's
+// memory, and in a DynamoDB table (dynalite on loopback, a real implementation of its
+// conditions and updates). A turned clock crosses days and minutes without waiting. What the
+// user hears, what the outbox receives and what is logged or stored are asserted; the user ID
+// never appears in clear.
+
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ENV } from '../../../lambda/config.ts';
+import { userHashOf } from '../../../lambda/limits/limiter.ts';
+import { LIMIT_TABLE_KEY, LIMIT_TABLE_TTL_ATTRIBUTE } from '../../../lambda/limits/tableSchema.ts';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../../testkit/dynamoDb/localDynamoDb.ts';
+import { intentRequest } from '../../../testkit/envelopes.ts';
+import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
+import { SES_BEHAVIOURS, type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
+import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
+
+let ses: SesStandIn;
+let profile: ProfileApi;
+let dynamoDb: LocalDynamoDb;
+
+beforeAll(async () => {
+  [ses, profile, dynamoDb] = await Promise.all([
+    startSesStandIn(),
+    startProfileApi({ email: 'taro@example.com', givenName: 'Taro' }),
+    startLocalDynamoDb(),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([ses.close(), profile.close(), dynamoDb.close()]);
+});
+beforeEach(async () => {
+  await ses.clear();
+  ses.set(SES_BEHAVIOURS.accept);
+  profile.set({ email: 'taro@example.com', givenName: 'Taro' });
+});
+
+/** 2026-11-30 at 18:20 UTC: five hours and forty minutes before the day's count starts again. */
+const EVENING = Date.UTC(2026, 10, 30, 18, 20);
+const MINUTE = 60_000;
+
+interface Rig {
+  readonly skill: SkillUnderTest;
+  /** The skill's clock; move it to cross minutes and days. */
+  readonly clock: { now: number };
+  /** A SendEmailIntent from `user` (default: this rig's user), with a note when given. */
+  send(options?: { note?: string; user?: string; locale?: string }): Promise<string>;
+  readonly user: string;
+  /** What the skill logged, parsed. */
+  events(): Record<string, unknown>[];
+}
+
+type StoreName = 'memory' | 'dynamodb';
+
+async function rig(store: StoreName, cap: number): Promise<Rig & { table?: string }> {
+  const clock = { now: EVENING };
+  const table = store === 'dynamodb' ? `limits-${randomUUID()}` : undefined;
+  if (table) await dynamoDb.createLimitTable(table);
+  const skill = skillUnderTest({
+    sesUrl: ses.url,
+    dynamoDbUrl: dynamoDb.url,
+    env: {
+      [ENV.mailLimitPerUserPerDay]: String(cap),
+      ...(table ? { [ENV.mailLimitTable]: table } : {}),
+    },
+    now: () => clock.now,
+  });
+  const user = `amzn1.ask.account.${randomUUID()}`;
+  return {
+    skill,
+    clock,
+    user,
+    ...(table ? { table } : {}),
+    send: async ({ note, user: from = user, locale = 'en-US' } = {}) =>
+      speechOf(
+        await skill.invoke(
+          intentRequest('SendEmailIntent', note === undefined ? {} : { note }, {
+            apiEndpoint: profile.url,
+            userId: from,
+            locale,
+          }),
+        ),
+      ),
+    events: () => skill.logs.map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
+
+const DONE = /^<speak>Done\. I sent an email/;
+const JUST_SENT =
+  "<speak>I sent you that email a moment ago, so I won't send it twice. Check your inbox, and your spam folder. If it hasn't arrived, ask me again in a minute.</speak>";
+
+describe.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, counted in %s', (store) => {
+  it('sends up to the daily cap, then says the limit is reached and when the user can ask again, and sends nothing', async () => {
+    const { send, events, user } = await rig(store, 3);
+
+    for (const note of ['one', 'two', 'three']) expect(await send({ note })).toMatch(DONE);
+    expect(await send({ note: 'four' })).toBe(
+      "<speak>Sorry, you've reached today's limit of 3 emails. You can ask again in 6 hours or less.</speak>",
+    );
+    expect(await send({ note: 'five', locale: 'ja-JP' })).toBe(
+      '<speak>すみません、今日送れるメールの上限、3通に達しました。あと6時間以内に、また送れるようになります。</speak>',
+    );
+
+    expect((await ses.mails()).map((mail) => mail.body.text?.match(/Your note:\n(\w+)/)?.[1])).toEqual([
+      'one',
+      'two',
+      'three',
+    ]);
+    const refusals = events().filter((entry) => entry.event === 'mail-limit-reached');
+    expect(refusals).toEqual([
+      expect.objectContaining({ level: 'info', user: userHashOf(user), cap: 3, store }),
+      expect.objectContaining({ level: 'info', user: userHashOf(user), cap: 3, store }),
+    ]);
+    expect(JSON.stringify(events())).not.toContain(user);
+  });
+
+  it('counts again from zero when the UTC day ends, and says so in minutes just before', async () => {
+    const { send, clock } = await rig(store, 1);
+    clock.now = Date.UTC(2026, 10, 30, 23, 48);
+
+    expect(await send({ note: 'late' })).toMatch(DONE);
+    expect(await send({ note: 'later' })).toMatch(/You can ask again in 15 minutes or less\.<\/speak>$/);
+    clock.now = Date.UTC(2026, 10, 30, 23, 59, 30);
+    expect(await send({ note: 'later' })).toMatch(/You can ask again in a minute or less\.<\/speak>$/);
+
+    clock.now = Date.UTC(2026, 11, 1, 0, 0, 1);
+    expect(await send({ note: 'later' })).toMatch(DONE);
+    expect(await send({ note: 'again' })).toMatch(/limit of one email\. You can ask again in 24 hours or less\./);
+    expect(await ses.mails()).toHaveLength(2);
+  });
+
+  it('counts each user alone', async () => {
+    const { send } = await rig(store, 1);
+    const other = `amzn1.ask.account.${randomUUID()}`;
+
+    expect(await send()).toMatch(DONE);
+    expect(await send({ note: 'more' })).toMatch(/limit of one email/);
+    expect(await send({ user: other })).toMatch(DONE);
+    expect(await send({ user: other, note: 'more' })).toMatch(/limit of one email/);
+    expect(await ses.mails()).toHaveLength(2);
+  });
+
+  it('sends the same mail asked twice within a minute once, and the repeat does not count against the cap', async () => {
+    const { send, clock, events } = await rig(store, 2);
+
+    expect(await send({ note: 'buy milk' })).toMatch(DONE);
+    clock.now += 59_000;
+    expect(await send({ note: 'Buy  milk' })).toBe(JUST_SENT);
+    expect(await send({ note: 'buy milk', locale: 'ja-JP' })).toBe(
+      '<speak>そのメールはついさっき送りましたので、二重には送りません。受信トレイと迷惑メールフォルダーを確認してください。届いていないときは、1分ほどしてからもう一度お試しください。</speak>',
+    );
+    expect(await ses.mails()).toHaveLength(1);
+    expect(events().filter((entry) => entry.event === 'mail-repeat-not-sent')).toHaveLength(2);
+
+    // Another note is another mail; past the minute, the same one is sent again.
+    expect(await send({ note: 'call mom' })).toMatch(DONE);
+    expect(await ses.mails()).toHaveLength(2);
+    expect(await send({ note: 'water the plants' })).toMatch(/limit of 2 emails/);
+  });
+
+  it('sends a mail without a note once when asked twice, and again a minute later', async () => {
+    const { send, clock } = await rig(store, 10);
+
+    expect(await send()).toMatch(DONE);
+    clock.now += 30_000;
+    expect(await send()).toBe(JUST_SENT);
+    clock.now += 31_000;
+    expect(await send()).toMatch(DONE);
+    expect(await ses.mails()).toHaveLength(2);
+  });
+
+  it('gives the reservation back when SES fails, so the retry is sent and not counted twice', async () => {
+    const { send, events } = await rig(store, 1);
+
+    ses.set(SES_BEHAVIOURS['recipient-not-verified']);
+    expect(await send({ note: 'buy milk' })).toMatch(/Amazon SES sandbox/);
+    ses.set(SES_BEHAVIOURS.accept);
+    expect(await send({ note: 'buy milk' })).toMatch(DONE);
+    expect(await ses.mails()).toHaveLength(1);
+    expect(events().filter((entry) => entry.level === 'warn')).toEqual([]);
+  });
+
+  it('gives the reservation back when the profile cannot be read, so asking again after granting it sends', async () => {
+    const { send } = await rig(store, 1);
+
+    profile.set({ emailStatus: 403 });
+    expect(await send()).toMatch(/needs permission to read your email address/);
+    profile.set({ email: 'taro@example.com' });
+    expect(await send()).toMatch(DONE);
+  });
+
+  it('has no cap at 0, and still sends a repeat only once', async () => {
+    const { send } = await rig(store, 0);
+
+    for (let index = 0; index < 12; index++) expect(await send({ note: `note ${index}` })).toMatch(DONE);
+    expect(await send({ note: 'note 11' })).toBe(JUST_SENT);
+    expect(await ses.mails()).toHaveLength(12);
+  });
+});
+
+describe('the limit table', () => {
+  it('holds a row per user under a hash of the user ID, with the count of the day and a TTL past its last use', async () => {
+    const { send, user, table } = await rig('dynamodb', 5);
+    await send({ note: 'buy milk' });
+    await send({ note: 'call mom' });
+
+    const row = await dynamoDb.limitRow(table ?? '', userHashOf(user));
+    expect(row).toEqual({
+      [LIMIT_TABLE_KEY]: { S: userHashOf(user) },
+      'mails-2026-11-30': { N: '2' },
+      lastMail: { S: expect.stringMatching(/^[0-9a-f]{32}$/) },
+      lastAt: { N: String(EVENING) },
+      // The day's end plus the duplicate window: 2026-12-01 00:01:00 UTC.
+      [LIMIT_TABLE_TTL_ATTRIBUTE]: { N: String(Date.UTC(2026, 11, 1, 0, 1) / 1000) },
+    });
+    expect(JSON.stringify(row)).not.toMatch(/amzn1|milk|mom/);
+  });
+
+  it("drops the previous day's count when a new day's first mail is counted", async () => {
+    const { send, clock, user, table } = await rig('dynamodb', 5);
+    await send();
+    clock.now += 24 * 60 * MINUTE;
+    await send();
+
+    const row = await dynamoDb.limitRow(table ?? '', userHashOf(user));
+    expect(Object.keys(row ?? {}).filter((name) => name.startsWith('mails-'))).toEqual(['mails-2026-12-01']);
+  });
+});

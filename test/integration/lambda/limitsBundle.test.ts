@@ -1,0 +1,201 @@
+// The limits in the built bundle, as Lambda runs it: two processes (two containers) sharing one
+// DynamoDB table never send more than the cap together, however their requests interleave; and
+// the DynamoDB client is a chunk of its own that only a send with a limit table loads.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { userHashOf } from '../../../lambda/limits/limiter.ts';
+import { buildLambda } from '../../../ops/build/bundle.ts';
+import { CHUNKS_DIR } from '../../../ops/build/lazyChunks.ts';
+import { spokenText } from '../../../testkit/bundle.ts';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../../testkit/dynamoDb/localDynamoDb.ts';
+import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
+import { LOCAL_SKILL_ENVIRONMENT } from '../../../testkit/placeholders.ts';
+import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
+
+// Loads the bundle, says READY, waits for a line on stdin, then answers its envelopes all at once
+// (as a busy container's concurrent invocations would) and prints the responses, with whether the
+// DynamoDB chunk had been loaded after each one.
+const RUNNER = `
+const bundle = require(process.argv[2]);
+const envelopes = JSON.parse(process.argv[3]);
+const sequential = process.argv[4] === 'one-by-one';
+process.stdout.write('READY\\n');
+process.stdin.once('data', async () => {
+  try {
+    const responses = [];
+    const chunkLoaded = [];
+    if (sequential) {
+      for (const envelope of envelopes) {
+        responses.push(await bundle.handler(envelope));
+        chunkLoaded.push(Boolean(globalThis.dynamoDbStoreChunkLoaded));
+      }
+    } else {
+      responses.push(...(await Promise.all(envelopes.map((envelope) => bundle.handler(envelope)))));
+    }
+    process.stdout.write('RESULT ' + JSON.stringify({ responses, chunkLoaded }) + '\\n');
+    process.exit(0);
+  } catch (error) {
+    console.error(error);
+    process.exit(1);
+  }
+});
+`;
+
+const TABLE = 'AlexaSkillMailLimit';
+const CAP = 5;
+
+let folder: string;
+let ses: SesStandIn;
+let profile: ProfileApi;
+let dynamoDb: LocalDynamoDb;
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'alexa-mailer-limits-'));
+  [ses, profile, dynamoDb] = await Promise.all([
+    startSesStandIn(),
+    startProfileApi({ email: 'user@example.com' }),
+    startLocalDynamoDb(),
+    buildLambda(join(folder, 'bundle'), { codeCache: false }),
+    writeFile(join(folder, 'runner.cjs'), RUNNER),
+  ]);
+  await dynamoDb.createLimitTable(TABLE);
+});
+afterAll(async () => {
+  await Promise.all([ses.close(), profile.close(), dynamoDb.close(), rm(folder, { recursive: true, force: true })]);
+});
+beforeEach(async () => {
+  await ses.clear();
+});
+
+interface Container {
+  readonly child: ChildProcess;
+  readonly ready: Promise<void>;
+  readonly result: Promise<{ responses: ResponseEnvelope[]; chunkLoaded: boolean[]; logs: string[] }>;
+}
+
+/** One Lambda container: a node process with the bundle, configured through its environment. */
+function container(
+  bundle: string,
+  envelopes: RequestEnvelope[],
+  environment: Record<string, string>,
+  order: 'at-once' | 'one-by-one' = 'at-once',
+): Container {
+  const child = spawn(
+    process.execPath,
+    [join(folder, 'runner.cjs'), join(bundle, 'index.js'), JSON.stringify(envelopes), order],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_ENDPOINT_URL_SES: ses.url,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...LOCAL_SKILL_ENVIRONMENT,
+        ...environment,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  let signalReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    signalReady = resolve;
+  });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+    if (stdout.includes('READY\n')) signalReady();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const result = new Promise<{ responses: ResponseEnvelope[]; chunkLoaded: boolean[]; logs: string[] }>(
+    (resolve, reject) => {
+      child.on('close', (code) => {
+        const line = stdout.split('\n').find((text) => text.startsWith('RESULT '));
+        if (code !== 0 || !line) reject(new Error(`the container failed (exit ${code}): ${stderr}`));
+        else
+          resolve({
+            ...(JSON.parse(line.slice('RESULT '.length)) as { responses: ResponseEnvelope[]; chunkLoaded: boolean[] }),
+            logs: stdout.split('\n').filter((text) => text.startsWith('{')),
+          });
+      });
+    },
+  );
+  return { child, ready, result };
+}
+
+function go(containers: readonly Container[]): void {
+  for (const { child } of containers) child.stdin?.write('go\n');
+}
+
+describe('the limit table shared by two containers', () => {
+  it(`never lets one user past the cap of ${CAP}, however the two interleave`, async () => {
+    const user = `amzn1.ask.account.${randomUUID()}`;
+    const requests = (from: number) =>
+      Array.from({ length: 8 }, (_, index) =>
+        intentRequest('SendEmailIntent', { note: `note ${from + index}` }, { apiEndpoint: profile.url, userId: user }),
+      );
+    const limits = { MAIL_LIMIT_TABLE: TABLE, MAIL_LIMIT_PER_USER_PER_DAY: String(CAP) };
+    const bundle = join(folder, 'bundle');
+    const containers = [container(bundle, requests(0), limits), container(bundle, requests(100), limits)];
+    await Promise.all(containers.map((one) => one.ready));
+    go(containers);
+    const results = await Promise.all(containers.map((one) => one.result));
+
+    const speech = results.flatMap(({ responses }) => responses.map(spokenText));
+    expect(speech.filter((text) => text.startsWith('Done.'))).toHaveLength(CAP);
+    expect(speech.filter((text) => text.includes("today's limit of 5 emails"))).toHaveLength(16 - CAP);
+    expect(await ses.mails()).toHaveLength(CAP);
+    const row = await dynamoDb.limitRow(TABLE, userHashOf(user));
+    expect(Object.entries(row ?? {}).find(([name]) => name.startsWith('mails-'))?.[1]).toEqual({ N: String(CAP) });
+    expect(results.flatMap(({ logs }) => logs).join('\n')).not.toContain(user);
+  });
+});
+
+describe('the DynamoDB client in the bundle', () => {
+  /** A copy of the bundle whose DynamoDB chunk only notes that it was loaded, and holds no store. */
+  async function bundleWithMarkedChunk(): Promise<string> {
+    const marked = join(folder, `marked-${randomUUID()}`);
+    await cp(join(folder, 'bundle'), marked, { recursive: true });
+    const chunk = (await readdir(join(marked, CHUNKS_DIR))).find((name) => /^dynamoDbStore\.[cm]?js$/.test(name));
+    if (!chunk) throw new Error('The bundle has no dynamoDbStore chunk.');
+    await writeFile(join(marked, CHUNKS_DIR, chunk), 'globalThis.dynamoDbStoreChunkLoaded = true;\n');
+    return marked;
+  }
+
+  const envelopes = () => [
+    launchRequest(),
+    intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url, userId: `amzn1.ask.account.${randomUUID()}` }),
+  ];
+
+  it('is not loaded by a LaunchRequest, and loaded by the first send with a limit table', async () => {
+    const one = container(await bundleWithMarkedChunk(), envelopes(), { MAIL_LIMIT_TABLE: TABLE }, 'one-by-one');
+    await one.ready;
+    go([one]);
+    const { responses, chunkLoaded, logs } = await one.result;
+
+    expect(chunkLoaded).toEqual([false, true]);
+    // The marked chunk holds no store: the send fails open, as with any table that cannot be used.
+    expect(spokenText(responses[1] as ResponseEnvelope)).toMatch(/^Done\./);
+    expect(logs.map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({ event: 'limit-unchecked', store: 'dynamodb', reason: 'TypeError' }),
+    );
+  });
+
+  it('is never loaded without a limit table', async () => {
+    const one = container(await bundleWithMarkedChunk(), envelopes(), {}, 'one-by-one');
+    await one.ready;
+    go([one]);
+    const { responses, chunkLoaded } = await one.result;
+
+    expect(chunkLoaded).toEqual([false, false]);
+    expect(spokenText(responses[1] as ResponseEnvelope)).toMatch(/^Done\./);
+  });
+});

@@ -1,0 +1,132 @@
+// The limit table failing in every way the skill must survive: a DynamoDB that hangs, refuses
+// the connection, throttles, fails inside, or has no such table. The user still gets their
+// mail (the limits fail open), inside Alexa's deadline, and operators get one warning that
+// names the store and the reason. Each case has its own skill, so nothing carries over.
+
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ENV } from '../../../lambda/config.ts';
+import { ALEXA_DEADLINE_MS } from '../../../lambda/deadlines.ts';
+import { userHashOf } from '../../../lambda/limits/limiter.ts';
+import { type DynamoDbFault, startFaultyDynamoDb } from '../../../testkit/dynamoDb/faultyDynamoDb.ts';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../../testkit/dynamoDb/localDynamoDb.ts';
+import { intentRequest } from '../../../testkit/envelopes.ts';
+import { refusingLoopbackUrl } from '../../../testkit/loopback.ts';
+import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
+import { SES_BEHAVIOURS, type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
+import { skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
+
+let ses: SesStandIn;
+let profile: ProfileApi;
+let dynamoDb: LocalDynamoDb;
+const TABLE = 'AlexaSkillMailLimit';
+
+beforeAll(async () => {
+  [ses, profile, dynamoDb] = await Promise.all([
+    startSesStandIn(),
+    startProfileApi({ email: 'taro@example.com' }),
+    startLocalDynamoDb(),
+  ]);
+  await dynamoDb.createLimitTable(TABLE);
+});
+afterAll(async () => {
+  await Promise.all([ses.close(), profile.close(), dynamoDb.close()]);
+});
+beforeEach(async () => {
+  await ses.clear();
+  ses.set(SES_BEHAVIOURS.accept);
+});
+
+/** One SendEmailIntent through a skill whose limit table is at `dynamoDbUrl`. */
+async function sendEmail(dynamoDbUrl: string, table = TABLE) {
+  const skill = skillUnderTest({
+    sesUrl: ses.url,
+    dynamoDbUrl,
+    env: { [ENV.mailLimitTable]: table, [ENV.mailLimitPerUserPerDay]: '1' },
+  });
+  const user = `amzn1.ask.account.${randomUUID()}`;
+  const started = performance.now();
+  const response = await skill.invoke(intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url, userId: user }));
+  return {
+    speech: speechOf(response),
+    elapsedMs: performance.now() - started,
+    warnings: skill.logs
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.level === 'warn'),
+    user,
+  };
+}
+
+const DONE = /^<speak>Done\. I sent an email/;
+
+describe('a failing limit table fails open', () => {
+  const cases: {
+    fault: string;
+    start: () => Promise<{ url: string; requests?: readonly string[] }>;
+    reason: string;
+  }[] = [
+    { fault: 'a DynamoDB that never answers', start: () => startFaultyDynamoDb('hang'), reason: 'TimeoutError' },
+    {
+      fault: 'a refused connection',
+      start: async () => ({ url: await refusingLoopbackUrl() }),
+      reason: 'ECONNREFUSED',
+    },
+    ...(
+      [
+        ['throttling', 'ThrottlingException'],
+        ['throughput-exceeded', 'ProvisionedThroughputExceededException'],
+        ['internal-error', 'InternalServerError'],
+      ] as [DynamoDbFault, string][]
+    ).map(([fault, reason]) => ({
+      fault: `an answer of ${reason}`,
+      start: () => startFaultyDynamoDb(fault),
+      reason,
+    })),
+  ];
+
+  it.each(cases)('$fault: the mail goes, in time, with one warning', async ({ start, reason }) => {
+    const store = await start();
+    try {
+      const { speech, elapsedMs, warnings, user } = await sendEmail(store.url);
+
+      expect(speech).toMatch(DONE);
+      expect(await ses.mails()).toHaveLength(1);
+      expect(elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS);
+      expect(warnings).toEqual([
+        expect.objectContaining({ event: 'limit-unchecked', store: 'dynamodb', reason, user: userHashOf(user) }),
+      ]);
+      // Asked once: a retry of an update whose answer was lost could count the mail twice.
+      if (store.requests) expect(store.requests).toEqual(['DynamoDB_20120810.UpdateItem']);
+    } finally {
+      await (store as { close?: () => Promise<void> }).close?.();
+    }
+  });
+
+  it('a table that does not exist: the mail goes, and the warning says so', async () => {
+    const { speech, warnings } = await sendEmail(dynamoDb.url, 'NoSuchTable');
+
+    expect(speech).toMatch(DONE);
+    expect(warnings).toEqual([
+      expect.objectContaining({ event: 'limit-unchecked', reason: 'ResourceNotFoundException' }),
+    ]);
+  });
+
+  it('SES hanging and the table hanging as the reservation is given back: the apology still beats the deadline', async () => {
+    ses.set(SES_BEHAVIOURS.hang);
+    const store = await startFaultyDynamoDb('hang', { after: { requests: 1, upstream: dynamoDb.url } });
+    try {
+      const { speech, elapsedMs, warnings } = await sendEmail(store.url);
+
+      expect(speech).toBe(
+        "<speak>Sorry, I couldn't reach the mail service just now. Please try again in a moment.</speak>",
+      );
+      expect(elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS);
+      expect(store.requests).toEqual(['DynamoDB_20120810.UpdateItem', 'DynamoDB_20120810.UpdateItem']);
+      expect(warnings).toEqual([
+        expect.objectContaining({ event: 'limit-release-failed', store: 'dynamodb', reason: 'TimeoutError' }),
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+});
