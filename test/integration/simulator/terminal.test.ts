@@ -381,6 +381,17 @@ describe('on a terminal', () => {
       const output = new PassThrough();
       let printed = '';
       output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
+      // Resolves once the terminal has printed `text`, however long the skill takes to answer.
+      const printedAtLast = (text: string) =>
+        new Promise<void>((resolve) => {
+          const check = () => {
+            if (!printed.includes(text)) return;
+            output.off('data', check);
+            resolve();
+          };
+          output.on('data', check);
+          check();
+        });
       const conversation = simulator.converse({ locale: 'en-US', skillId: LOCAL_SKILL_ID });
       const session = runTerminal({
         input,
@@ -391,7 +402,7 @@ describe('on a terminal', () => {
         skillId: LOCAL_SKILL_ID,
       });
       input.write('open mail sender\r');
-      await expect.poll(() => printed).toContain('Alexa > Welcome to Mail Sender.');
+      await printedAtLast('Alexa > Welcome to Mail Sender.');
       input.write('.quit\r');
       await session;
       // A prompt before the first line and before the next one.
