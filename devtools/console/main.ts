@@ -60,9 +60,13 @@ function openInBrowser(url: string): void {
   opener.unref();
 }
 
+/**
+ * Resolves on the first Ctrl-C or SIGTERM. Listening on, rather than once, keeps a second signal
+ * from killing the process while the servers close (tsx resends one that is slow to be acknowledged).
+ */
 function stopSignal(): Promise<string> {
   return new Promise((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => resolve(signal));
   });
 }
 
@@ -110,12 +114,14 @@ runCommand(USAGE, 'The console stopped', async () => {
         await takeScreenshot(server.url, values.screenshot, inform);
         return 0;
       }
+      // Listening before the address is printed: whoever reads it may stop the console at once.
+      const stopped = stopSignal();
       inform(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open this address in a browser; Ctrl-C stops.`);
       if (!['127.0.0.1', 'localhost', '::1'].includes(host))
         inform(`It listens on ${host}: anyone who can reach this machine there can use it, with no password.`);
       say(`Console: ${server.url}`);
       if (values.open) openInBrowser(server.url);
-      const signal = await stopSignal();
+      const signal = await stopped;
       inform(`${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping.`);
       return 0;
     } finally {

@@ -159,8 +159,12 @@ runCommand(USAGE, 'The dialog simulator stopped', async () => {
     const code =
       files.length > 0 ? await replayAll(simulator, files, settings) : await talk(simulator, settings, skillId);
     if (settings.keepOpen) {
+      // The handler is in place before the line that invites Ctrl-C: a SIGINT that beats it would
+      // kill the process with 130. It stays in place while the servers close, because tsx sends
+      // the child a second SIGINT when the first is slow to be acknowledged on a busy machine.
+      const interrupted = new Promise<void>((resolve) => process.on('SIGINT', () => resolve()));
       inform(`The outbox stays open at ${simulator.outboxUrl}; press Ctrl-C to stop.`);
-      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      await interrupted;
     }
     return code;
   } finally {

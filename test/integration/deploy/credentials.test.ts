@@ -3,10 +3,9 @@
 
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filesGitWouldCommit } from '../../../devtools/audit/secretScan.ts';
@@ -16,7 +15,7 @@ import { withDeployConfig } from '../../../lambda/deployConfig.ts';
 import { DEFAULT_CREDENTIALS_FILE } from '../../../ops/credentialsFile.ts';
 import { gatherEmbeddedConfig } from '../../../ops/deploy/embeddedConfig.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
-import { writeJson } from '../../helpers/projectCopy.ts';
+import { copyProject, type ProjectCopy, writeJson } from '../../helpers/projectCopy.ts';
 
 const run = promisify(execFile);
 const SKILL_ID = 'amzn1.ask.skill.aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -202,30 +201,38 @@ describe('from the provisioning output to the handler’s configuration', () => 
   });
 });
 
-function readLocalSecret(): string | undefined {
-  if (!existsSync(DEFAULT_CREDENTIALS_FILE)) return undefined;
-  const secret = (JSON.parse(readFileSync(DEFAULT_CREDENTIALS_FILE, 'utf8')) as Record<string, unknown>)
-    .SES_SECRET_ACCESS_KEY;
-  return typeof secret === 'string' && secret.length >= 16 ? secret : undefined;
-}
-const localSecret = readLocalSecret();
+// The generic scan (anything shaped like an AWS key in any file git would commit) is in
+// reliability/secrets.test.ts and `npm run check:secrets`; this one knows where the provisioning
+// output goes and looks for its exact secret, in a copy of the project that holds a generated one.
+describe('no secret in any file git would commit', () => {
+  let project: ProjectCopy;
+  beforeAll(async () => {
+    project = await copyProject();
+    await run('git', ['init', '--quiet'], { cwd: project.dir });
+    await writeJson(join(project.dir, relative(PROJECT_ROOT, DEFAULT_CREDENTIALS_FILE)), provisioningOutput);
+  });
+  afterAll(() => project?.remove());
 
-// The generic scan (anything shaped like an AWS key in any file git would commit) is
-// `npm run check:secrets` (devtools/audit/); this one knows the provisioning output.
-describe('no secret in any tracked file', () => {
-  // Only a machine that has provisioned has a real key to look for; elsewhere this is skipped, not passed.
-  it.skipIf(!localSecret)(
-    'no file that git tracks (or would, with git add -A) holds the key of this machine’s provisioning output',
-    async () => {
-      const tracked = await filesGitWouldCommit(PROJECT_ROOT);
-      expect(tracked).toContain('package.json');
-      const leaking: string[] = [];
-      for (const file of tracked)
-        if ((await readFile(join(PROJECT_ROOT, file), 'utf8').catch(() => '')).includes(localSecret!))
-          leaking.push(file);
-      expect(leaking).toEqual([]);
-    },
-  );
+  /** The files git would commit in the copy (its link to the real node_modules aside), and those holding the secret. */
+  async function committedFiles(): Promise<{ files: string[]; holdingTheSecret: string[] }> {
+    const files = (await filesGitWouldCommit(project.dir)).filter((file) => file !== 'node_modules');
+    const holdingTheSecret: string[] = [];
+    for (const file of files)
+      if ((await readFile(join(project.dir, file), 'utf8')).includes(fakeSecret)) holdingTheSecret.push(file);
+    return { files, holdingTheSecret };
+  }
+
+  it('holds the provisioning output’s key in none, with the output where `npm run provision` writes it', async () => {
+    const { files, holdingTheSecret } = await committedFiles();
+    expect(files).toContain('package.json');
+    expect(files).not.toContain('.secrets/AlexaSkillMailSender.json');
+    expect(holdingTheSecret).toEqual([]);
+  });
+
+  it('finds the key once it is pasted into a file git would commit', async () => {
+    await writeFile(join(project.dir, 'notes.md'), `the key, for later: ${fakeSecret}\n`);
+    expect((await committedFiles()).holdingTheSecret).toEqual(['notes.md']);
+  });
 
   it('.gitignore keeps the provisioning output and ASK CLI’s state and zip out of git', async () => {
     const { stdout } = await run(

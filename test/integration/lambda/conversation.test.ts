@@ -3,15 +3,17 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canFulfillRequest, intentRequest, launchRequest, sessionEndedRequest } from '../../../testkit/envelopes.ts';
-import { startProfileApi } from '../../../testkit/profileApi.ts';
+import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import { skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
 let outbox: SesStandIn;
+// A profile with an address, so that a request that wrongly sent mail would put one in the outbox.
+let profile: ProfileApi;
 beforeAll(async () => {
-  outbox = await startSesStandIn();
+  [outbox, profile] = await Promise.all([startSesStandIn(), startProfileApi({ email: 'taro@example.com' })]);
 });
-afterAll(() => outbox.close());
+afterAll(() => Promise.all([outbox.close(), profile.close()]));
 
 const skill = () => skillUnderTest({ sesUrl: outbox.url });
 
@@ -19,6 +21,7 @@ describe.each([
   {
     locale: 'en-US',
     launch: 'Welcome to Mail Sender',
+    reprompt: '<speak>Would you like me to send you an email?</speak>',
     help: 'sends an email to the address on your Amazon account',
     goodbye: 'Goodbye.',
     fallback: "can't help with that",
@@ -26,15 +29,16 @@ describe.each([
   {
     locale: 'ja-JP',
     launch: 'メールセンダーへようこそ',
+    reprompt: '<speak>メールを送りましょうか？</speak>',
     help: 'あなたのメールアドレスにだけメールを送ります',
     goodbye: 'さようなら。',
     fallback: 'それはできません',
   },
-])('in $locale', ({ locale, launch, help, goodbye, fallback }) => {
-  it('says what the skill does on launch and keeps the session open', async () => {
+])('in $locale', ({ locale, launch, reprompt, help, goodbye, fallback }) => {
+  it('says what the skill does on launch, asks again if the user says nothing, and keeps the session open', async () => {
     const response = await skill().invoke(launchRequest({ locale }));
     expect(speechOf(response)).toContain(launch);
-    expect(response.response.reprompt?.outputSpeech).toBeDefined();
+    expect(response.response.reprompt?.outputSpeech).toMatchObject({ type: 'SSML', ssml: reprompt });
     expect(response.response.shouldEndSession).toBe(false);
   });
 
@@ -107,10 +111,15 @@ describe('CanFulfillIntentRequest (name-free interaction)', () => {
     ).toBe('NO');
   });
 
-  it('sends no mail while answering', async () => {
+  it('sends no mail while answering, though the profile has an address to send to', async () => {
     await outbox.clear();
-    await skill().invoke(canFulfillRequest('SendEmailIntent', { note: 'x' }));
+    const profileRequestsBefore = profile.requests.length;
+    const response = await skill().invoke(
+      canFulfillRequest('SendEmailIntent', { note: 'x' }, { apiEndpoint: profile.url }),
+    );
+    expect(response.response.canFulfillIntent?.canFulfill).toBe('YES');
     expect(await outbox.mails()).toEqual([]);
+    expect(profile.requests.slice(profileRequestsBefore)).toEqual([]);
   });
 });
 
@@ -156,64 +165,61 @@ describe('requests the skill never asked for', () => {
 });
 
 describe('"yes" and "no" to the offer to send an email', () => {
+  // Every turn here reaches a profile with an address: a "yes" wrongly taken as "send" would mail it.
+  const inSession = (name: string, attributes: Record<string, unknown> | undefined) =>
+    intentRequest(name, {}, { apiEndpoint: profile.url, newSession: false, attributes });
+
   it('offers on launch, and "yes" in the same session sends the mail', async () => {
-    const profile = await startProfileApi({ email: 'taro@example.com' });
-    try {
-      await outbox.clear();
-      const underTest = skill();
-      const launched = await underTest.invoke(launchRequest());
-      expect(launched.sessionAttributes).toEqual({ offer: 'send-email' });
-      const yes = intentRequest(
-        'AMAZON.YesIntent',
-        {},
-        { apiEndpoint: profile.url, newSession: false, attributes: launched.sessionAttributes },
-      );
-      expect(speechOf(await underTest.invoke(yes))).toContain('Done.');
-      expect((await outbox.mails()).map((mail) => mail.destination.to)).toEqual([['taro@example.com']]);
-    } finally {
-      await profile.close();
-    }
+    await outbox.clear();
+    const underTest = skill();
+    const launched = await underTest.invoke(launchRequest());
+    expect(launched.sessionAttributes).toEqual({ offer: 'send-email' });
+    expect(speechOf(await underTest.invoke(inSession('AMAZON.YesIntent', launched.sessionAttributes)))).toContain(
+      'Done.',
+    );
+    expect((await outbox.mails()).map((mail) => mail.destination.to)).toEqual([['taro@example.com']]);
   });
 
   it('sends nothing for a "yes" that starts a session, whatever attributes it claims', async () => {
     await outbox.clear();
     const response = await skill().invoke(
-      intentRequest('AMAZON.YesIntent', {}, { newSession: true, attributes: { offer: 'send-email' } }),
+      intentRequest(
+        'AMAZON.YesIntent',
+        {},
+        { apiEndpoint: profile.url, newSession: true, attributes: { offer: 'send-email' } },
+      ),
     );
-    expect(speechOf(response)).toContain("can't help with that");
+    expect(speechOf(response)).toBe("<speak>Mail Sender can't help with that. You can say, send me an email.</speak>");
     expect(await outbox.mails()).toEqual([]);
   });
 
   it('ends help with the offer, so "yes" right after it sends the mail', async () => {
-    const profile = await startProfileApi({ email: 'taro@example.com' });
-    try {
-      await outbox.clear();
-      const underTest = skill();
-      const help = await underTest.invoke(intentRequest('AMAZON.HelpIntent', {}, { newSession: false }));
-      expect(speechOf(help)).toMatch(/Would you like me to send you an email now\?<\/speak>$/);
-      expect(help.response.reprompt?.outputSpeech).toEqual({
-        type: 'SSML',
-        ssml: '<speak>Would you like me to send you an email?</speak>',
-      });
-      expect(help.sessionAttributes).toEqual({ offer: 'send-email' });
-      const yes = intentRequest(
-        'AMAZON.YesIntent',
-        {},
-        { apiEndpoint: profile.url, newSession: false, attributes: help.sessionAttributes },
-      );
-      expect(speechOf(await underTest.invoke(yes))).toContain('Done.');
-      expect((await outbox.mails()).map((mail) => mail.destination.to)).toEqual([['taro@example.com']]);
-    } finally {
-      await profile.close();
-    }
+    await outbox.clear();
+    const underTest = skill();
+    const help = await underTest.invoke(inSession('AMAZON.HelpIntent', {}));
+    expect(speechOf(help)).toMatch(/Would you like me to send you an email now\?<\/speak>$/);
+    expect(help.response.reprompt?.outputSpeech).toEqual({
+      type: 'SSML',
+      ssml: '<speak>Would you like me to send you an email?</speak>',
+    });
+    expect(help.sessionAttributes).toEqual({ offer: 'send-email' });
+    expect(speechOf(await underTest.invoke(inSession('AMAZON.YesIntent', help.sessionAttributes)))).toContain('Done.');
+    expect((await outbox.mails()).map((mail) => mail.destination.to)).toEqual([['taro@example.com']]);
   });
 
-  it('says goodbye to "no"', async () => {
-    const response = await skill().invoke(
-      intentRequest('AMAZON.NoIntent', {}, { newSession: false, attributes: { offer: 'send-email' } }),
-    );
+  it('sends nothing for a "yes" in a session where nothing was offered', async () => {
+    await outbox.clear();
+    const yes = await skill().invoke(inSession('AMAZON.YesIntent', {}));
+    expect(speechOf(yes)).toBe("<speak>Mail Sender can't help with that. You can say, send me an email.</speak>");
+    expect(await outbox.mails()).toEqual([]);
+  });
+
+  it('says goodbye to "no", and sends nothing', async () => {
+    await outbox.clear();
+    const response = await skill().invoke(inSession('AMAZON.NoIntent', { offer: 'send-email' }));
     expect(speechOf(response)).toBe('<speak>Goodbye.</speak>');
     expect(response.response.shouldEndSession).toBe(true);
+    expect(await outbox.mails()).toEqual([]);
   });
 });
 

@@ -33,6 +33,8 @@ const { paths: NODES, missing } = defaultNodePaths();
 if (missing) console.info(`The bundle is run on this machine's Node only: ${missing}.`);
 const lambdaNode = runtimeNode();
 if (!lambdaNode) console.info("The code cache is not tested: Lambda's Node major is not installed here.");
+// Elsewhere Node 22 may legitimately be missing; in CI (Linux x64) npm ci installs it, and its absence fails.
+const withoutLambdaNode = !lambdaNode && !process.env.CI;
 
 // Reads the envelopes from argv, answers them in order with the bundle's handler, prints the
 // responses and what V8 did with each file's code cache.
@@ -127,7 +129,7 @@ const mailRequest = () => intentRequest('SendEmailIntent', {}, { apiEndpoint: pr
 const SENT = 'Done. I sent an email to your address that starts with u, at example.com.';
 
 describe('the Lambda bundle on every Node of this machine', () => {
-  it.skipIf(Boolean(missing))("includes Lambda's Node major, 22, beside this machine's own", () => {
+  it.skipIf(Boolean(missing) && !process.env.CI)("includes Lambda's Node major, 22, beside this machine's own", () => {
     const versions = NODES.map((node) => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim());
     expect(versions.some((version) => version.startsWith('v22.'))).toBe(true);
     expect(versions[0]).toBe(execFileSync(machineNode(), ['--version'], { encoding: 'utf8' }).trim());
@@ -187,7 +189,7 @@ describe('the Lambda bundle on every Node of this machine', () => {
   );
 });
 
-describe.skipIf(!lambdaNode)('the code cache trained for Lambda', () => {
+describe.skipIf(withoutLambdaNode)('the code cache trained for Lambda', () => {
   it("is taken by V8 on Lambda's Node major with Lambda's flags for the configured memory size", async () => {
     const note = intentRequest('SendEmailIntent', { note: 'call mom' }, { apiEndpoint: profile.url });
     const { responses, outcomes } = await runOn(RUNTIME_NODE, [launchRequest(), mailRequest(), note], {

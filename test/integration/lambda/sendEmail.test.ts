@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { intentRequest } from '../../../testkit/envelopes.ts';
 import { PLACEHOLDER_FROM_ADDRESS } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
+import { type CapturedMail, type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
 let outbox: SesStandIn;
@@ -38,6 +38,13 @@ const sendEmail = (slots: Record<string, string> = {}, options: Parameters<typeo
     }),
   );
 
+/** The outbox's only mail: a second one (a duplicated send, a copy to someone else) fails the test. */
+async function theOnlyMail(): Promise<CapturedMail> {
+  const mails = await outbox.mails();
+  expect(mails).toHaveLength(1);
+  return mails[0]!;
+}
+
 describe('sending a mail to the account holder', () => {
   it('mails the profile address through SendEmail and confirms with the address masked', async () => {
     const response = await sendEmail();
@@ -52,15 +59,13 @@ describe('sending a mail to the account holder', () => {
     });
     expect(response.response.shouldEndSession).toBe(true);
 
-    const mails = await outbox.mails();
-    expect(mails).toHaveLength(1);
-    const [mail] = mails;
-    expect(mail?.from).toBe(`Mail Sender <${PLACEHOLDER_FROM_ADDRESS}>`);
-    expect(mail?.destination).toEqual({ to: ['taro@example.com'], cc: [], bcc: [] });
-    expect(mail?.subject).toBe('A message from Mail Sender');
-    expect(mail?.body.text).toContain('Hi Taro,');
-    expect(mail?.body.html).toContain('<p>Hi Taro,</p>');
-    expect(mail?.attachments).toEqual([]);
+    const mail = await theOnlyMail();
+    expect(mail.from).toBe(`Mail Sender <${PLACEHOLDER_FROM_ADDRESS}>`);
+    expect(mail.destination).toEqual({ to: ['taro@example.com'], cc: [], bcc: [] });
+    expect(mail.subject).toBe('A message from Mail Sender');
+    expect(mail.body.text).toContain('Hi Taro,');
+    expect(mail.body.html).toContain('<p>Hi Taro,</p>');
+    expect(mail.attachments).toEqual([]);
   });
 
   it('writes Japanese mail that arrives readable, and speaks Japanese', async () => {
@@ -71,10 +76,11 @@ describe('sending a mail to the account holder', () => {
       'example.jp の、<say-as interpret-as="characters">h</say-as> で始まるあなたのアドレスにメールを送りました',
     );
     expect(response.response.card?.type).toBe('Simple');
-    const [mail] = await outbox.mails();
-    expect(mail?.subject).toBe('メールセンダーからのメール');
-    expect(mail?.body.text).toContain('花子さん、こんにちは。');
-    expect(mail?.body.html).toContain('Alexaにお願いされたメールをお届けします。');
+    const mail = await theOnlyMail();
+    expect(mail.destination.to).toEqual(['hanako@example.jp']);
+    expect(mail.subject).toBe('メールセンダーからのメール');
+    expect(mail.body.text).toContain('花子さん、こんにちは。');
+    expect(mail.body.html).toContain('Alexaにお願いされたメールをお届けします。');
   });
 
   it('puts a dictated note in the body and attaches it, through SendRawEmail', async () => {
@@ -84,14 +90,14 @@ describe('sending a mail to the account holder', () => {
     expect(speechOf(response)).toBe(
       '<speak>Done. I sent an email to your address that starts with <say-as interpret-as="characters">t</say-as>, at example.com, with your note: buy milk &amp; eggs &lt;today&gt;.</speak>',
     );
-    const [mail] = await outbox.mails();
-    expect(mail?.subject).toBe('Your note from Mail Sender');
-    expect(mail?.destination.to).toEqual(['taro@example.com']);
-    expect(mail?.body.text).toContain('buy milk & eggs <today>');
-    expect(mail?.body.html).toContain('buy milk &amp; eggs &lt;today&gt;');
-    expect(mail?.attachments).toHaveLength(1);
-    expect(mail?.attachments[0]?.filename).toBe('note.txt');
-    expect(Buffer.from(mail?.attachments[0]?.content ?? '', 'base64').toString('utf8')).toBe('buy milk & eggs <today>');
+    const mail = await theOnlyMail();
+    expect(mail.subject).toBe('Your note from Mail Sender');
+    expect(mail.destination).toEqual({ to: ['taro@example.com'], cc: [], bcc: [] });
+    expect(mail.body.text).toContain('buy milk & eggs <today>');
+    expect(mail.body.html).toContain('buy milk &amp; eggs &lt;today&gt;');
+    expect(mail.attachments).toHaveLength(1);
+    expect(mail.attachments[0]?.filename).toBe('note.txt');
+    expect(Buffer.from(mail.attachments[0]?.content ?? '', 'base64').toString('utf8')).toBe('buy milk & eggs <today>');
     expect(skill.logs.some((line) => line.includes('"api":"SendRawEmail"'))).toBe(true);
   });
 
@@ -99,18 +105,18 @@ describe('sending a mail to the account holder', () => {
     const response = await sendEmail({ note: '牛乳を買う' }, { locale: 'ja-JP' });
 
     expect(speechOf(response)).toContain('アドレスに、「牛乳を買う」というメモを添えてメールを送りました。');
-    const [mail] = await outbox.mails();
-    expect(mail?.subject).toBe('メールセンダーからのメモ');
-    expect(mail?.body.text).toContain('牛乳を買う');
-    expect(mail?.attachments[0]?.filename).toBe('memo.txt');
-    expect(Buffer.from(mail?.attachments[0]?.content ?? '', 'base64').toString('utf8')).toBe('牛乳を買う');
+    const mail = await theOnlyMail();
+    expect(mail.subject).toBe('メールセンダーからのメモ');
+    expect(mail.body.text).toContain('牛乳を買う');
+    expect(mail.attachments.map((file) => file.filename)).toEqual(['memo.txt']);
+    expect(Buffer.from(mail.attachments[0]?.content ?? '', 'base64').toString('utf8')).toBe('牛乳を買う');
   });
 
   it('greets without a name when the given-name permission is withheld', async () => {
     profile.set({ email: 'taro@example.com', givenNamePermission: false });
     await sendEmail();
-    const [mail] = await outbox.mails();
-    expect(mail?.body.text?.startsWith('Hi,\n')).toBe(true);
+    const mail = await theOnlyMail();
+    expect(mail.body.text?.startsWith('Hi,\n')).toBe(true);
   });
 });
 
@@ -126,18 +132,16 @@ describe('the recipient is the profile address and nothing else', () => {
     );
     await skill.invoke(envelope);
 
-    const mails = await outbox.mails();
-    expect(mails).toHaveLength(1);
-    expect(mails[0]?.destination).toEqual({ to: ['taro@example.com'], cc: [], bcc: [] });
+    expect((await theOnlyMail()).destination).toEqual({ to: ['taro@example.com'], cc: [], bcc: [] });
   });
 
   it('keeps a note with header-injection text in the body, never in a header', async () => {
     await sendEmail({ note: 'hello\r\nBcc: attacker@evil.example\r\nSubject: pwned' });
 
-    const [mail] = await outbox.mails();
-    expect(mail?.destination).toEqual({ to: ['taro@example.com'], cc: [], bcc: [] });
-    expect(mail?.subject).toBe('Your note from Mail Sender');
-    expect(mail?.body.text).toContain('Bcc: attacker@evil.example');
+    const mail = await theOnlyMail();
+    expect(mail.destination).toEqual({ to: ['taro@example.com'], cc: [], bcc: [] });
+    expect(mail.subject).toBe('Your note from Mail Sender');
+    expect(mail.body.text).toContain('Bcc: attacker@evil.example');
   });
 });
 
@@ -165,6 +169,7 @@ describe('when the profile cannot give an address', () => {
     profile.set({ email: null });
     const response = await sendEmail({}, { locale: 'ja-JP' });
     expect(speechOf(response)).toContain('メールアドレスが登録されていません');
+    expect(await outbox.mails()).toEqual([]);
   });
 });
 

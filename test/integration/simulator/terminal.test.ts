@@ -34,15 +34,16 @@ interface Run {
   readonly lines: string[];
 }
 
-type Launcher = 'start' | 'dialog' | 'dialog-without-dashes' | 'tsx';
+type Launcher = 'start' | 'dialog' | 'dialog-without-dashes' | 'node';
 
 const LAUNCHERS: Record<Launcher, string[]> = {
   start: ['npm', 'start', '--silent', '--'],
   dialog: ['npm', 'run', '--silent', 'dialog', '--'],
   // As a user forgets the --: npm then takes the options for itself.
   'dialog-without-dashes': ['npm', 'run', '--silent', 'dialog'],
-  // Without npm in between, whose own exit status after Ctrl-C is the signal's, not the simulator's.
-  tsx: [join(PROJECT_ROOT, 'node_modules/.bin/tsx'), 'devtools/simulator/main.ts'],
+  // The simulator alone, for Ctrl-C: npm's own exit status after it is the signal's, and the tsx
+  // CLI SIGKILLs its child when the child takes more than 60 ms to acknowledge a relayed SIGINT.
+  node: [process.execPath, '--import', 'tsx', 'devtools/simulator/main.ts'],
 };
 
 /** `npm start -- ARGS`, `npm run dialog -- ARGS` or the script itself, with INPUT piped to standard input. */
@@ -193,7 +194,7 @@ describe('npm start with lines on standard input', () => {
   it('keeps the outbox open with --keep-open, and its page holds the mail', async () => {
     let page: { html: string; subjects: string[] } | undefined;
     const run = await npm(
-      'tsx',
+      'node',
       ['--keep-open'],
       'ask mail sender to send me an email saying buy milk\n',
       (stderr, interrupt) => {
@@ -380,6 +381,17 @@ describe('on a terminal', () => {
       const output = new PassThrough();
       let printed = '';
       output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
+      // Resolves once the terminal has printed `text`, however long the skill takes to answer.
+      const printedAtLast = (text: string) =>
+        new Promise<void>((resolve) => {
+          const check = () => {
+            if (!printed.includes(text)) return;
+            output.off('data', check);
+            resolve();
+          };
+          output.on('data', check);
+          check();
+        });
       const conversation = simulator.converse({ locale: 'en-US', skillId: LOCAL_SKILL_ID });
       const session = runTerminal({
         input,
@@ -390,7 +402,7 @@ describe('on a terminal', () => {
         skillId: LOCAL_SKILL_ID,
       });
       input.write('open mail sender\r');
-      await expect.poll(() => printed).toContain('Alexa > Welcome to Mail Sender.');
+      await printedAtLast('Alexa > Welcome to Mail Sender.');
       input.write('.quit\r');
       await session;
       // A prompt before the first line and before the next one.

@@ -39,8 +39,8 @@ describe('composeRawMessage', () => {
 
     expect(parsed.headers.get('bcc')).toBeUndefined();
     expect(parsed.headers.get('cc')).toBeUndefined();
-    expect(JSON.stringify(parsed.to)).toContain('taro@example.com');
-    expect(JSON.stringify(parsed.to)).not.toContain('attacker');
+    expect(parsed.to).toMatchObject({ value: [{ address: 'taro@example.com' }] });
+    expect(parsed.text).toContain('Bcc: attacker@evil.example');
   });
 });
 
