@@ -6,6 +6,7 @@
 import { maskAddress } from '../../lambda/log.ts';
 import { shownPath } from '../paths.ts';
 import { grantedPolicies } from './managedPolicies.ts';
+import { LIMIT_POLICY_NAME } from './names.ts';
 import { deployCommand, retireOldKeyCommand } from './options.ts';
 import type { Summary } from './report.ts';
 import { ensureAccessKey } from './steps/accessKey.ts';
@@ -15,10 +16,11 @@ import { auditPermissions } from './steps/audit.ts';
 import { configurationSetInUse, ensureConfigurationSet, recordInKeyFile } from './steps/configurationSet.ts';
 import type { StepContext } from './steps/context.ts';
 import { type DomainOutcome, ensureDomain, readDomain } from './steps/domain.ts';
-import { checkLimitTable, ensureLimitTable, readLimitTable, recordLimitTableInKeyFile } from './steps/limitTable.ts';
-import { checkOwnership, readGroupState, readPolicyState } from './steps/ownership.ts';
+import { checkLimitTable, ensureLimitTable, limitTableInUse, recordLimitTableInKeyFile } from './steps/limitTable.ts';
+import { checkOwnership, readGroupState } from './steps/ownership.ts';
 import { ensurePolicy } from './steps/policy.ts';
 import { checkSending, ensureRecipientsVerified, ensureSenderVerified, readSender } from './steps/ses.ts';
+import { grantedStates, readToolPolicies } from './steps/toolPolicies.ts';
 import { ensureUser, readUser } from './steps/user.ts';
 
 export async function provision(context: StepContext, fromAddress: string): Promise<Summary> {
@@ -28,6 +30,11 @@ export async function provision(context: StepContext, fromAddress: string): Prom
   const domainReading = options.domain ? await readDomain(context, options.domain, fromAddress) : undefined;
   const senderReading = domainReading ? undefined : await readSender(context, fromAddress);
   const set = await configurationSetInUse(options);
+  const toolPolicies = await readToolPolicies(context, account);
+  const limitTable = await limitTableInUse(
+    context,
+    toolPolicies.find((policy) => policy.name === LIMIT_POLICY_NAME),
+  );
   const policies = grantedPolicies({
     account,
     options,
@@ -39,16 +46,16 @@ export async function provision(context: StepContext, fromAddress: string): Prom
       ? { sendingDomain: { domain: domainReading.domain, addressVerified: domainReading.addressVerified } }
       : {}),
     ...(set ? { configurationSet: set.name } : {}),
+    ...(limitTable ? { limitTable: limitTable.name } : {}),
   });
   const found = {
     user: await readUser(context),
-    policies: await Promise.all(policies.map((policy) => readPolicyState(context, policy))),
+    policies: grantedStates(toolPolicies, policies),
     group: options.group ? await readGroupState(context, options.group) : undefined,
-    limitTable: options.limitTable ? await readLimitTable(context, options.limitTable) : undefined,
   };
   checkOwnership(context, found);
-  if (found.limitTable) checkLimitTable(context, found.limitTable);
-  await auditPermissions(context, found.user, policies, found.group);
+  if (limitTable) checkLimitTable(context, limitTable);
+  await auditPermissions(context, found);
 
   let domain: DomainOutcome | undefined;
   let sender: { verified: boolean };
@@ -72,12 +79,12 @@ export async function provision(context: StepContext, fromAddress: string): Prom
       '--any-sender: the key may send from any identity and any From address of this account; not least privilege',
     );
   }
-  if (found.limitTable) await ensureLimitTable(context, found.limitTable);
+  if (limitTable) await ensureLimitTable(context, limitTable);
   for (const state of found.policies) await ensurePolicy(context, state);
   const user = await ensureUser(context, found.user);
   await ensureAttached(context, user, policies, found.group);
   const key = await ensureAccessKey(context, user, fromAddress);
-  if (options.limitTable) await recordLimitTableInKeyFile(context, options.limitTable);
+  if (limitTable) await recordLimitTableInKeyFile(context, limitTable.name);
   const setRecorded = set ? await recordInKeyFile(context, set.name) : false;
 
   const shownFile = shownPath(options.outFile);

@@ -86,11 +86,14 @@ describe('--limit-table on an empty account', () => {
       'key file setting': 'exists',
     });
 
-    // A later run without --limit-table (a key rotation, say) keeps what an earlier one granted.
+    // A later run without --limit-table (a key rotation, say) keeps the table the key file records.
     const without = await world.run(['--from', FROM, '--out', world.outFile]);
     expect(without.code).toBe(0);
     expect(without.stdout).toContain(
-      'permissions        checked      AlexaSkillMailLimit from an earlier run stays: dynamodb:UpdateItem and dynamodb:GetItem on the DynamoDB table AlexaSkillMailLimit only (in us-east-1)',
+      `limit table        exists       ${TABLE} (recorded in ${world.outFile}: the deployed skill counts there), paid per request`,
+    );
+    expect(without.stdout).toContain(
+      'permissions        checked      AlexaSkillMailSender can do nothing beyond AlexaSkillMailAccess and AlexaSkillMailLimit',
     );
     expect(world.fake.mutatingCalls()).toHaveLength(before);
     expect(await readCredentialsFile(world.outFile)).toMatchObject({ MAIL_LIMIT_TABLE: TABLE });
@@ -189,7 +192,7 @@ describe('--limit-table and what this tool did not make', () => {
     expect(world.fake.mutatingCalls()).toEqual([]);
   });
 
-  it('refuses a user whose AlexaSkillMailLimit allows more than the two item calls, and any other DynamoDB grant', async () => {
+  it('puts its own AlexaSkillMailLimit back when someone widened it, and refuses any other DynamoDB grant', async () => {
     await provision();
     const policy = world.fake.iam.policies.get(LIMIT_ARN)!;
     const wider = JSON.stringify({
@@ -198,11 +201,15 @@ describe('--limit-table and what this tool did not make', () => {
     });
     world.fake.iam.addPolicyVersion(policy.arn, wider, true);
 
+    // Without the flag too: the key file names the table, so the run grants the policy again.
     const without = await world.run(['--from', FROM, '--out', world.outFile]);
-    expect(without.code).toBe(1);
-    expect(without.stdout).toContain('the policy AlexaSkillMailLimit of AlexaSkillMailSender allows dynamodb:*');
+    expect(without.code).toBe(0);
+    expect(without.stdout).toContain(
+      'policy             updated      AlexaSkillMailLimit v3 is the new default version: dynamodb:UpdateItem and dynamodb:GetItem on the DynamoDB table AlexaSkillMailLimit only; v2, which allowed dynamodb:*, is deleted',
+    );
+    expect(policy.versions.map((version) => version.versionId)).toEqual(['v3']);
+    expect(documentOf(world.fake, LIMIT_ARN)).toEqual(LIMIT_DOCUMENT);
 
-    // With the flag, the tool's own policy is put back to its document; another grant still stops the run.
     world.fake.iam.addPolicy(
       'TablesEverywhere',
       JSON.stringify({

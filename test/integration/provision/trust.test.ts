@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { describe, expect, it } from 'vitest';
+import { buildMailLimitPolicy } from '../../../ops/provision/limitPolicyDocument.ts';
 import { MANAGED_TAG } from '../../../ops/provision/names.ts';
 import { buildMailAccessPolicy } from '../../../ops/provision/policyDocument.ts';
 import type { FakeAws } from '../../../testkit/aws/server.ts';
@@ -26,6 +27,10 @@ const IAM_EVERYTHING = JSON.stringify({
   Statement: [{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }],
 });
 const TOOL_DOCUMENT = buildMailAccessPolicy({ region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID, fromAddress: FROM });
+const LIMIT_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailLimit`;
+/** Exactly the document this tool writes for a limit table, for a table it never made. */
+const limitDocumentFor = (table: string) =>
+  JSON.stringify(buildMailLimitPolicy({ region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID, table }));
 
 /** What IAM would decide for the user's own key, from every policy the fake account gives it. */
 async function userMay(fake: FakeAws, action: string, resource = '*'): Promise<boolean> {
@@ -297,5 +302,139 @@ describe('--teardown of a group this tool made that others joined', () => {
     expect(real.stdout).toContain('AlexaSkillMailAccess from G1 (its other members, Colleague, lose it too)');
     expect(world.fake.iam.policies.has(POLICY_ARN)).toBe(false);
     expect([...world.fake.iam.groups.get('G1')!.members]).toEqual(['Colleague']);
+  });
+});
+
+describe("a policy with one of this tool's names that this tool did not grant", () => {
+  const world = useProvisionWorld();
+
+  async function expectRefused(args: string[], line: string): Promise<void> {
+    const result = await world.run(['--from', FROM, '--out', world.outFile, ...args]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(line);
+    expect(world.fake.mutatingCalls()).toEqual([]);
+    expect(world.fake.iam.users.get(USER)?.accessKeys ?? []).toEqual([]);
+    expect(world.fake.dynamoDb.snapshot()['us-east-1'] ?? {}).toEqual({});
+    await expect(stat(world.outFile)).rejects.toThrow();
+  }
+
+  it("is an extra grant at another path, though it holds exactly this tool's limit document", async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] });
+    const disguised = world.fake.iam.addPolicy('AlexaSkillMailLimit', limitDocumentFor('CustomerOrders'), {
+      path: '/team-x/',
+    });
+    world.fake.iam.users.get(USER)!.attachedPolicies.add(disguised.arn);
+
+    await expectRefused(
+      [],
+      `extra grant        refused      the policy AlexaSkillMailLimit of ${USER} allows dynamodb:UpdateItem, dynamodb:GetItem: remove it with \`aws iam detach-user-policy --user-name ${USER} --policy-arn ${disguised.arn}\``,
+    );
+  });
+
+  it("is an extra grant at this tool's ARN without its tag, or for a table this tool never made", async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] });
+    world.fake.iam.addPolicy('AlexaSkillMailLimit', limitDocumentFor('Payments'));
+    world.fake.iam.users.get(USER)!.attachedPolicies.add(LIMIT_ARN);
+    const refusal = `the policy AlexaSkillMailLimit of ${USER} allows dynamodb:UpdateItem, dynamodb:GetItem: remove it with \`aws iam detach-user-policy --user-name ${USER} --policy-arn ${LIMIT_ARN}\``;
+
+    await expectRefused([], refusal);
+    // With --adopt, or carrying this tool's tag, it is still a table this tool never made nor recorded.
+    await expectRefused(['--adopt'], refusal);
+    world.fake.iam.policies.get(LIMIT_ARN)!.tags.set(MANAGED_TAG.Key, MANAGED_TAG.Value);
+    await expectRefused([], refusal);
+  });
+
+  it('is kept, with its table, when this tool made both, though the key file is lost', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    toolsUser(world.fake);
+    world.fake.iam.addPolicy('AlexaSkillMailLimit', limitDocumentFor('MailCounts'), { tags: [MANAGED_TAG] });
+    world.fake.iam.users.get(USER)!.attachedPolicies.add(LIMIT_ARN);
+    world.fake.dynamoDb.addTable('us-east-1', 'MailCounts', { keyName: 'userKey', tags: [MANAGED_TAG] });
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--dry-run']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'limit table        exists       MailCounts (named by AlexaSkillMailLimit, which an earlier run made), paid per request',
+    );
+    expect(result.stdout).toContain(`${USER} can do nothing beyond AlexaSkillMailAccess and AlexaSkillMailLimit`);
+  });
+
+  it('stops --limit-table before any change when a policy of that name exists at another path', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] });
+    const elsewhere = world.fake.iam.addPolicy('AlexaSkillMailLimit', limitDocumentFor('Payments'), { path: '/x/' });
+
+    await expectRefused(['--limit-table', 'MailCounts'], `AlexaSkillMailLimit exists elsewhere, as ${elsewhere.arn}`);
+    // Attached to the user, it is an extra grant as well; either way nothing is created first.
+    world.fake.iam.users.get(USER)!.attachedPolicies.add(elsewhere.arn);
+    await expectRefused(['--limit-table', 'MailCounts'], `AlexaSkillMailLimit exists elsewhere, as ${elsewhere.arn}`);
+  });
+});
+
+describe('a policy version that is not the default', () => {
+  const world = useProvisionWorld();
+
+  it("of this tool's policy, not written by it, stops the run, named with the command that deletes it", async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.iam.addPolicy('AlexaSkillMailAccess', EVERYTHING, { tags: [MANAGED_TAG] });
+    world.fake.iam.addPolicyVersion(POLICY_ARN, JSON.stringify(TOOL_DOCUMENT), true);
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] }).attachedPolicies.add(POLICY_ARN);
+    const before = JSON.stringify(world.fake.iam.policies.get(POLICY_ARN));
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      `extra grant        refused      the version v1 of AlexaSkillMailAccess, which is not its default version (one SetDefaultPolicyVersion makes it so), allows *: remove it with \`aws iam delete-policy-version --policy-arn ${POLICY_ARN} --version-id v1\``,
+    );
+    expect(world.fake.mutatingCalls()).toEqual([]);
+    expect(JSON.stringify(world.fake.iam.policies.get(POLICY_ARN))).toBe(before);
+    expect(world.fake.iam.users.get(USER)!.accessKeys).toEqual([]);
+  });
+
+  it('of any other policy of the user counts though its default version denies only', async () => {
+    toolsUser(world.fake);
+    const quiet = world.fake.iam.addPolicy('LooksHarmless', EVERYTHING);
+    world.fake.iam.addPolicyVersion(
+      quiet.arn,
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'iam:*', Resource: '*' }] }),
+      true,
+    );
+    world.fake.iam.users.get(USER)!.attachedPolicies.add(quiet.arn);
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      `the policy LooksHarmless of ${USER} allows * in its version v1, which is not the default yet: remove it with \`aws iam detach-user-policy --user-name ${USER} --policy-arn ${quiet.arn}\``,
+    );
+    expect(world.fake.mutatingCalls()).toEqual([]);
+  });
+});
+
+describe("this tool's policy attached elsewhere", () => {
+  const world = useProvisionWorld();
+
+  it('gets no new version while a group of operators holds it, whatever tag it carries', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    const policy = world.fake.iam.addPolicy('AlexaSkillMailAccess', EVERYTHING, { tags: [MANAGED_TAG] });
+    world.fake.iam.addGroup('Operators').attachedPolicies.add(POLICY_ARN);
+    const before = JSON.stringify(policy);
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      'policy             refused      AlexaSkillMailAccess needs a new document, but the group Operators holds it too',
+    );
+    expect(result.stderr).toContain(
+      `Nothing was changed: AlexaSkillMailAccess would need a new document, and the group Operators would get it too (whatever it grants them now, they would lose); detach it from them (\`aws iam list-entities-for-policy --policy-arn ${POLICY_ARN}\` lists them), then run again.`,
+    );
+    expect(world.fake.mutatingCalls()).toEqual([]);
+    expect(JSON.stringify(world.fake.iam.policies.get(POLICY_ARN))).toBe(before);
+    expect(world.fake.iam.users.has(USER)).toBe(false);
   });
 });
