@@ -9,7 +9,7 @@ import { grantedPolicies } from './managedPolicies.ts';
 import { LIMIT_POLICY_NAME } from './names.ts';
 import { deployCommand, retireOldKeyCommand } from './options.ts';
 import type { Summary } from './report.ts';
-import { ensureAccessKey } from './steps/accessKey.ts';
+import { ensureAccessKey, planAccessKey } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import { ensureAttached } from './steps/attachment.ts';
 import { auditPermissions } from './steps/audit.ts';
@@ -56,6 +56,7 @@ export async function provision(context: StepContext, fromAddress: string): Prom
   checkOwnership(context, found);
   if (limitTable) checkLimitTable(context, limitTable);
   await auditPermissions(context, found);
+  const keyPlan = await planAccessKey(context, found.user);
 
   let domain: DomainOutcome | undefined;
   let sender: { verified: boolean };
@@ -83,7 +84,7 @@ export async function provision(context: StepContext, fromAddress: string): Prom
   for (const state of found.policies) await ensurePolicy(context, state);
   const user = await ensureUser(context, found.user);
   await ensureAttached(context, user, policies, found.group);
-  const key = await ensureAccessKey(context, user, fromAddress);
+  const key = await ensureAccessKey(context, keyPlan, fromAddress, async () => undefined);
   if (limitTable) await recordLimitTableInKeyFile(context, limitTable.name);
   const setRecorded = set ? await recordInKeyFile(context, set.name) : false;
 

@@ -153,3 +153,8 @@ export function statuses(stdout: string): Record<string, string> {
   }
   return result;
 }
+
+/** How the output shows a key this tool did not save: its first four and last four characters. */
+export function shownKeyId(accessKeyId: string): string {
+  return `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}`;
+}

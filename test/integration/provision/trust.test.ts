@@ -12,7 +12,7 @@ import { MANAGED_TAG } from '../../../ops/provision/names.ts';
 import { buildMailAccessPolicy } from '../../../ops/provision/policyDocument.ts';
 import type { FakeAws } from '../../../testkit/aws/server.ts';
 import { LOCAL_ACCOUNT_ID } from '../../../testkit/aws/server.ts';
-import { statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
+import { shownKeyId, statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
 
 const FROM = 'sender@example.com';
 const USER = 'AlexaSkillMailSender';
@@ -436,5 +436,75 @@ describe("this tool's policy attached elsewhere", () => {
     expect(world.fake.mutatingCalls()).toEqual([]);
     expect(JSON.stringify(world.fake.iam.policies.get(POLICY_ARN))).toBe(before);
     expect(world.fake.iam.users.has(USER)).toBe(false);
+  });
+});
+
+describe('an access key this tool did not save', () => {
+  const world = useProvisionWorld();
+
+  it("on a user carrying this tool's tag stops the run, named by a shortened ID, unless --adopt", async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] });
+    const theirs = world.fake.iam.addAccessKey(USER).accessKeyId;
+
+    const refused = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(
+      `other access key   refused      ${shownKeyId(theirs)} (active) was not saved by this tool: whoever holds it can send mail as the skill`,
+    );
+    expect(refused.stderr.trim()).toBe(
+      `Nothing was changed: ${USER} has an access key that this tool did not save (${shownKeyId(theirs)}), and whoever holds it would send mail as the skill too; delete it (\`aws iam list-access-keys --user-name ${USER}\` shows the whole ID, \`aws iam delete-access-key --user-name ${USER} --access-key-id ID\` deletes it), or run again with --adopt to keep it.`,
+    );
+    expect(`${refused.stdout}${refused.stderr}`).not.toContain(theirs);
+    expect(world.fake.mutatingCalls()).toEqual([]);
+    await expect(stat(world.outFile)).rejects.toThrow();
+
+    const adopted = await world.run(['--from', FROM, '--out', world.outFile, '--adopt']);
+    expect(adopted.code).toBe(0);
+    expect(adopted.stdout).toContain(
+      `other access key   warning      ${shownKeyId(theirs)} (active) was not saved by this tool: whoever holds it can send mail as the skill (--adopt keeps it)`,
+    );
+  });
+
+  it('is kept by --teardown, and so is the user that holds it', async () => {
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] });
+    const theirs = world.fake.iam.addAccessKey(USER).accessKeyId;
+
+    const result = await world.run(['--teardown', '--yes', '--out', world.outFile]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `access key         skipped      ${shownKeyId(theirs)} was not saved by this tool: left in place`,
+    );
+    expect(result.stdout).toContain(
+      `user               skipped      ${USER} also has access key ${shownKeyId(theirs)}, which this tool did not add: left in place`,
+    );
+    expect(world.fake.iam.users.get(USER)!.accessKeys.map((key) => key.accessKeyId)).toEqual([theirs]);
+    expect(world.fake.mutatingCalls()).toEqual([]);
+  });
+});
+
+describe('every check before any change', () => {
+  const world = useProvisionWorld();
+
+  it('a key this tool saved, whose file is lost, stops the run before the limit table is made', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    expect((await world.run(['--from', FROM, '--out', world.outFile])).code).toBe(0);
+    const callsBefore = world.fake.mutatingCalls().length;
+
+    const result = await world.run([
+      '--from',
+      FROM,
+      '--out',
+      `${world.outFile}.elsewhere`,
+      '--limit-table',
+      'MailCounts',
+    ]);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('that this tool created, but its secret is not in');
+    expect(world.fake.mutatingCalls()).toHaveLength(callsBefore);
+    expect(world.fake.dynamoDb.snapshot()['us-east-1'] ?? {}).toEqual({});
   });
 });
