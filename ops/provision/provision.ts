@@ -1,20 +1,22 @@
 // The provisioning run, step by step in the order that keeps every interruption safe to
-// repeat: first only reads (the account, the sender, who made what, everything the user may do),
-// and a refusal there changes nothing; then the changes, with the key created last, when
-// everything it needs is in place.
+// repeat: first only reads (the account, the sender, who made what, everything the user may do,
+// its keys), and a refusal there changes nothing; then the changes, with the key created last,
+// when everything it needs is in place; and the permission check once more before the key's file
+// is written, since an administrator may have attached something while the run made its changes.
 
 import { maskAddress } from '../../lambda/log.ts';
 import { shownPath } from '../paths.ts';
-import { grantedPolicies } from './managedPolicies.ts';
-import { LIMIT_POLICY_NAME } from './names.ts';
+import { ProvisionError } from './errors.ts';
+import { type GrantedPolicy, grantedPolicies } from './managedPolicies.ts';
+import { LIMIT_POLICY_NAME, USER_NAME } from './names.ts';
 import { deployCommand, retireOldKeyCommand } from './options.ts';
 import type { Summary } from './report.ts';
-import { ensureAccessKey, planAccessKey } from './steps/accessKey.ts';
+import { ensureAccessKey, type KeyRefusal, planAccessKey } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import { ensureAttached } from './steps/attachment.ts';
-import { auditPermissions } from './steps/audit.ts';
+import { auditPermissions, findExtraGrants, reportExtraGrants } from './steps/audit.ts';
 import { configurationSetInUse, ensureConfigurationSet, recordInKeyFile } from './steps/configurationSet.ts';
-import type { StepContext } from './steps/context.ts';
+import type { Account, StepContext } from './steps/context.ts';
 import { type DomainOutcome, ensureDomain, readDomain } from './steps/domain.ts';
 import { checkLimitTable, ensureLimitTable, limitTableInUse, recordLimitTableInKeyFile } from './steps/limitTable.ts';
 import { checkOwnership, readGroupState } from './steps/ownership.ts';
@@ -22,6 +24,28 @@ import { ensurePolicy } from './steps/policy.ts';
 import { checkSending, ensureRecipientsVerified, ensureSenderVerified, readSender } from './steps/ses.ts';
 import { grantedStates, readToolPolicies } from './steps/toolPolicies.ts';
 import { ensureUser, readUser } from './steps/user.ts';
+
+/** The permission check on what IAM holds now, after the run's changes; why the key must not be handed out, if so. */
+async function recheckPermissions(
+  context: StepContext,
+  account: Account,
+  granted: readonly GrantedPolicy[],
+): Promise<KeyRefusal> {
+  const { options, report } = context;
+  const extras = await findExtraGrants(context, {
+    user: await readUser(context),
+    policies: grantedStates(await readToolPolicies(context, account), granted),
+    group: options.group ? await readGroupState(context, options.group) : undefined,
+  });
+  if (extras.length === 0) {
+    report.step('permissions', 'checked', `again, with the changes made: still nothing beyond what this run grants`);
+    return undefined;
+  }
+  const count = reportExtraGrants(context, extras);
+  const them = extras.length === 1 ? 'it' : 'them';
+  return (fate) =>
+    `${USER_NAME} was given more than sending mail while this run made its changes: ${count} that this tool did not make (listed above); ${fate}; remove ${them} with the command${extras.length === 1 ? '' : 's'} shown, then run again.`;
+}
 
 export async function provision(context: StepContext, fromAddress: string): Promise<Summary> {
   const { options, report } = context;
@@ -84,7 +108,14 @@ export async function provision(context: StepContext, fromAddress: string): Prom
   for (const state of found.policies) await ensurePolicy(context, state);
   const user = await ensureUser(context, found.user);
   await ensureAttached(context, user, policies, found.group);
-  const key = await ensureAccessKey(context, keyPlan, fromAddress, async () => undefined);
+  const checkAgain = () => recheckPermissions(context, account, policies);
+  const key = await ensureAccessKey(context, keyPlan, fromAddress, checkAgain);
+  // A key made earlier can do whatever the user was given meanwhile: said, though not undone.
+  if (!key.created && report.changed) {
+    const refusal = await checkAgain();
+    if (refusal)
+      throw new ProvisionError(refusal(`the key ${key.accessKeyId} in ${shownPath(options.outFile)} can do so too`));
+  }
   if (limitTable) await recordLimitTableInKeyFile(context, limitTable.name);
   const setRecorded = set ? await recordInKeyFile(context, set.name) : false;
 

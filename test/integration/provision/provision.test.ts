@@ -33,9 +33,14 @@ describe('a first run on an empty account', () => {
       policy: 'created',
       user: 'created',
       attachment: 'created',
+      // Once more with the key made, before its file is written.
+      permissions: 'checked',
       'access key': 'created',
       'credentials file': 'created',
     });
+    expect(result.stdout).toContain(
+      'permissions        checked      again, with the changes made: still nothing beyond what this run grants',
+    );
     expect(result.stdout).toContain('Next: deploy the skill');
 
     const { iam, ses } = world.fake;

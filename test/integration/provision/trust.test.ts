@@ -508,3 +508,50 @@ describe('every check before any change', () => {
     expect(world.fake.dynamoDb.snapshot()['us-east-1'] ?? {}).toEqual({});
   });
 });
+
+describe('a grant attached while the run makes its changes', () => {
+  const world = useProvisionWorld();
+
+  /** An administrator attaches Everything to the user as soon as the run attaches its own policy. */
+  function attachEverythingDuringTheRun(): void {
+    const everything = world.fake.iam.addPolicy('Everything', EVERYTHING);
+    void world.fake
+      .nextRequest('AttachUserPolicy')
+      .then(() => world.fake.iam.users.get(USER)!.attachedPolicies.add(everything.arn));
+  }
+
+  it('is found once the key exists: the key is deleted again, nothing is written, and the grant is named', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] });
+    attachEverythingDuringTheRun();
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      `extra grant        refused      the policy Everything of ${USER} allows *: remove it with \`aws iam detach-user-policy --user-name ${USER} --policy-arn arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/Everything\``,
+    );
+    expect(result.stderr).toMatch(
+      /^\nAlexaSkillMailSender was given more than sending mail while this run made its changes: one grant that this tool did not make \(listed above\); the new access key AKIA\w+ was deleted again, and nothing was written; remove it with the command shown, then run again\.\n$/,
+    );
+    const calls = world.fake.mutatingCalls().map((call) => call.action);
+    expect(calls.filter((action) => action === 'CreateAccessKey')).toHaveLength(1);
+    expect(calls.at(-1)).toBe('DeleteAccessKey');
+    expect(world.fake.iam.users.get(USER)!.accessKeys).toEqual([]);
+    await expect(stat(world.outFile)).rejects.toThrow();
+  });
+
+  it('to a user whose key the file holds already, fails the run and says the key can do it too', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    expect((await world.run(['--from', FROM, '--out', world.outFile])).code).toBe(0);
+    const key = world.fake.iam.users.get(USER)!.accessKeys[0]!.accessKeyId;
+    attachEverythingDuringTheRun();
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--limit-table', 'MailCounts']);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `one grant that this tool did not make (listed above); the key ${key} in ${world.outFile} can do so too; remove it with the command shown, then run again.`,
+    );
+  });
+});
