@@ -1,7 +1,8 @@
 // Before any change: who made the user, the policies and the --group group that carry this tool's
 // names. What this tool did not create is never changed: provisioning stops, unless --adopt, which
 // uses such a user or group as it is and such a policy only when its document is exactly this tool's.
-// Nor is a policy of this tool's that others hold: a new version would change what they may do.
+// Nor is a policy of this tool's that others hold: a new version would change what they may do;
+// nor a --group group with other members, who would get what the group is granted.
 
 import { GetGroupCommand } from '@aws-sdk/client-iam';
 import { ProvisionError } from '../errors.ts';
@@ -65,6 +66,17 @@ function checkNotShared({ report }: StepContext, policies: readonly PolicyState[
   );
 }
 
+/** Whatever the --group group is granted, each of its members gets: it must hold no one but the user. */
+function checkGroupMembers({ options, report }: StepContext, group: GroupState | undefined): void {
+  const others = group?.members.filter((member) => member !== USER_NAME) ?? [];
+  if (!group || others.length === 0) return;
+  report.step('group', 'refused', `${group.name} has other members: ${others.join(', ')}`);
+  const profile = options.profile ? ` --profile ${options.profile}` : '';
+  throw new ProvisionError(
+    `Nothing was changed: the group ${group.name} also holds ${others.join(', ')}, who would be allowed to send mail as the skill too; choose a group that holds no one but ${USER_NAME}, or take ${others.length > 1 ? 'them' : 'that user'} out of it (\`aws iam remove-user-from-group --group-name ${group.name} --user-name ${others[0]}${profile}\`${others.length > 1 ? ', and so on' : ''}), then run again.`,
+  );
+}
+
 /**
  * Stops, naming each, when a user, policy or group with this tool's names was made by someone
  * else and --adopt was not given, when such a policy's document is not exactly this tool's, when
@@ -120,5 +132,6 @@ export function checkOwnership(
       `Nothing was changed: this tool did not create ${foreign.join(', ')}, which already ${foreign.length > 1 ? 'exist' : 'exists'} in the account; run again with --adopt to use what exists as it is (the user's permissions are still checked, and --teardown will leave it in place), or delete what this tool did not create and run again.`,
     );
   }
+  checkGroupMembers(context, found.group);
   checkNotShared(context, found.policies);
 }

@@ -555,3 +555,26 @@ describe('a grant attached while the run makes its changes', () => {
     );
   });
 });
+
+describe('a --group with other members', () => {
+  const world = useProvisionWorld();
+
+  it.each([
+    ['adopted', '/', ['--adopt']],
+    ["of this tool's path", '/alexa-ses-mailer/', []],
+  ])('is refused when %s, since its members would be allowed to send mail too', async (_what, path, extra) => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.iam.addUser('intern');
+    world.fake.iam.addGroup('Shared', path).members.add('intern');
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--group', 'Shared', ...extra]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('group              refused      Shared has other members: intern');
+    expect(result.stderr.trim()).toBe(
+      'Nothing was changed: the group Shared also holds intern, who would be allowed to send mail as the skill too; choose a group that holds no one but AlexaSkillMailSender, or take that user out of it (`aws iam remove-user-from-group --group-name Shared --user-name intern`), then run again.',
+    );
+    expect(world.fake.mutatingCalls()).toEqual([]);
+    expect([...world.fake.iam.groups.get('Shared')!.attachedPolicies]).toEqual([]);
+  });
+});
