@@ -71,7 +71,8 @@ const MAIL_ACCESS: ManagedPolicy = {
   writtenByThisTool: (_arn, document, account) => isMailAccessDocument(document, account),
 };
 
-const limitSummary = (table: string) => `${LIMIT_TABLE_ACTIONS.join(' and ')} on the DynamoDB table ${table} only`;
+const limitSummary = (table: string) =>
+  `${LIMIT_TABLE_ACTIONS.join(' and ')} on the counting attributes of the DynamoDB table ${table} only`;
 
 const MAIL_LIMIT: ManagedPolicy = {
   name: LIMIT_POLICY_NAME,

@@ -40,7 +40,8 @@ interface PolicyStatement {
   readonly Effect: 'Allow';
   readonly Action: readonly string[];
   readonly Resource: string | readonly string[];
-  readonly Condition?: { readonly StringEquals: { readonly 'ses:FromAddress': string } };
+  /** Operator → condition key → value(s), as IAM writes it. */
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
 export interface PolicyDocument {

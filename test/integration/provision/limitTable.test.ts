@@ -40,7 +40,7 @@ describe('--limit-table on an empty account', () => {
       `limit table        created      ${TABLE} in us-east-1, paid per request; rows expire through Time to Live on expiresAt`,
     );
     expect(result.stdout).toContain(
-      'policy             created      AlexaSkillMailLimit v1: dynamodb:UpdateItem and dynamodb:GetItem on the DynamoDB table AlexaSkillMailLimit only',
+      'policy             created      AlexaSkillMailLimit v1: dynamodb:UpdateItem and dynamodb:GetItem on the counting attributes of the DynamoDB table AlexaSkillMailLimit only',
     );
     expect(result.stdout).toContain(
       'attachment         created      AlexaSkillMailLimit is attached to AlexaSkillMailSender',
@@ -124,6 +124,23 @@ describe('--limit-table on an empty account', () => {
     expect(rotated.MAIL_LIMIT_TABLE).toBe(TABLE);
   });
 
+  it('replaces the document an earlier version of this tool wrote, before the attribute condition', async () => {
+    await provision();
+    const policy = world.fake.iam.policies.get(LIMIT_ARN)!;
+    const { Condition: _condition, ...unconditioned } = LIMIT_DOCUMENT.Statement[0]!;
+    policy.versions.splice(0, 1, {
+      ...policy.versions[0]!,
+      document: JSON.stringify({ ...LIMIT_DOCUMENT, Statement: [unconditioned] }),
+    });
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.code).toBe(0);
+    expect(statuses(result.stdout).policy).toBe('updated');
+    expect(documentOf(world.fake, LIMIT_ARN)).toEqual(LIMIT_DOCUMENT);
+    expect(policy.versions.map((version) => version.versionId)).toEqual(['v2']);
+  });
+
   it('attaches the second policy through --group like the first', async () => {
     expect((await provision('--group', 'MailSenders')).code).toBe(0);
 
@@ -205,7 +222,7 @@ describe('--limit-table and what this tool did not make', () => {
     const without = await world.run(['--from', FROM, '--out', world.outFile]);
     expect(without.code).toBe(0);
     expect(without.stdout).toContain(
-      'policy             updated      AlexaSkillMailLimit v3 is the new default version: dynamodb:UpdateItem and dynamodb:GetItem on the DynamoDB table AlexaSkillMailLimit only; v2, which allowed dynamodb:*, is deleted',
+      'policy             updated      AlexaSkillMailLimit v3 is the new default version: dynamodb:UpdateItem and dynamodb:GetItem on the counting attributes of the DynamoDB table AlexaSkillMailLimit only; v2, which allowed dynamodb:*, is deleted',
     );
     expect(policy.versions.map((version) => version.versionId)).toEqual(['v3']);
     expect(documentOf(world.fake, LIMIT_ARN)).toEqual(LIMIT_DOCUMENT);
