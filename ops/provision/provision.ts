@@ -8,7 +8,7 @@ import { maskAddress } from '../../lambda/log.ts';
 import { shownPath } from '../paths.ts';
 import { ProvisionError } from './errors.ts';
 import { type GrantedPolicy, grantedPolicies } from './managedPolicies.ts';
-import { LIMIT_POLICY_NAME, USER_NAME } from './names.ts';
+import { LIMIT_POLICY_NAME, POLICY_NAME, USER_NAME } from './names.ts';
 import { deployCommand, retireOldKeyCommand } from './options.ts';
 import type { Summary } from './report.ts';
 import { ensureAccessKey, type KeyRefusal, planAccessKey } from './steps/accessKey.ts';
@@ -17,7 +17,7 @@ import { ensureAttached } from './steps/attachment.ts';
 import { auditPermissions, findExtraGrants, reportExtraGrants } from './steps/audit.ts';
 import { configurationSetInUse, ensureConfigurationSet, recordInKeyFile } from './steps/configurationSet.ts';
 import type { Account, StepContext } from './steps/context.ts';
-import { type DomainOutcome, ensureDomain, readDomain } from './steps/domain.ts';
+import { type DomainOutcome, ensureDomain, keptDomain, readDomain } from './steps/domain.ts';
 import { checkLimitTable, ensureLimitTable, limitTableInUse, recordLimitTableInKeyFile } from './steps/limitTable.ts';
 import { checkOwnership, readGroupState } from './steps/ownership.ts';
 import { ensurePolicy } from './steps/policy.ts';
@@ -50,11 +50,14 @@ async function recheckPermissions(
 export async function provision(context: StepContext, fromAddress: string): Promise<Summary> {
   const { options, report } = context;
   const account = await findAccount(context);
-  // With --domain the domain's DNS records verify the address: it needs no verification mail of its own.
-  const domainReading = options.domain ? await readDomain(context, options.domain, fromAddress) : undefined;
+  const toolPolicies = await readToolPolicies(context, account);
+  // With --domain (given, or kept from an earlier run) the domain's DNS records verify the
+  // address: it needs no verification mail of its own.
+  const domainReading = options.domain
+    ? await readDomain(context, options.domain, fromAddress)
+    : await keptDomain(context, toolPolicies.find((policy) => policy.name === POLICY_NAME)?.document, fromAddress);
   const senderReading = domainReading ? undefined : await readSender(context, fromAddress);
   const set = await configurationSetInUse(options);
-  const toolPolicies = await readToolPolicies(context, account);
   const limitTable = await limitTableInUse(
     context,
     toolPolicies.find((policy) => policy.name === LIMIT_POLICY_NAME),
