@@ -137,9 +137,9 @@ describe('--domain', () => {
 
     expect(later.code).toBe(0);
     expect(later.stdout).toContain(
-      'domain             exists       example.com (kept without --domain: the policy of an earlier --domain run names it): verification pending, DKIM pending',
+      'domain             exists        example.com (kept without --domain: the policy of an earlier --domain run names it): verification pending, DKIM pending',
     );
-    expect(later.stdout).toContain(`configuration set  exists       ${SET} (recorded in ${world.outFile}`);
+    expect(later.stdout).toContain(`configuration set  exists        ${SET} (recorded in ${world.outFile}`);
     expect(statuses(later.stdout).policy).toBe('created');
     expect(policyDocumentIn(world)).toEqual(first);
     expect(world.fake.ses.verificationMails).toEqual([]);
@@ -310,7 +310,7 @@ describe('--teardown with a configuration set', () => {
   const world = useProvisionWorld();
 
   it('removes the destination, the set, the topic and its subscriptions, with the user and policy', async () => {
-    await world.run([
+    const created = await world.run([
       '--from',
       FROM,
       '--out',
@@ -332,6 +332,10 @@ describe('--teardown with a configuration set', () => {
 
     const result = await world.run(['--teardown', '--yes', '--out', world.outFile]);
     expect(result.code).toBe(0);
+    // One name for the destination, whether it is made or removed.
+    const destination = `alexa-ses-mailer-bounces-complaints of ${SET}: its Bounce and Complaint events → the SNS topic ${SET}-bounces-complaints`;
+    expect(created.stdout).toContain(`event destination  created       ${destination}\n`);
+    expect(result.stdout).toContain(`event destination  deleted       ${destination}\n`);
     expect(statuses(result.stdout)).toMatchObject({
       'event destination': 'deleted',
       'configuration set': 'deleted',

@@ -37,13 +37,13 @@ describe('--limit-table on an empty account', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain(
-      `limit table        created      ${TABLE} in us-east-1, paid per request; rows expire through Time to Live on expiresAt`,
+      `limit table        created       ${TABLE} in us-east-1, paid per request; rows expire through Time to Live on expiresAt`,
     );
     expect(result.stdout).toContain(
-      'policy             created      AlexaSkillMailLimit v1: dynamodb:UpdateItem and dynamodb:GetItem on the counting attributes of the DynamoDB table AlexaSkillMailLimit only',
+      'policy             created       AlexaSkillMailLimit v1: dynamodb:UpdateItem and dynamodb:GetItem on the counting attributes of the DynamoDB table AlexaSkillMailLimit only',
     );
     expect(result.stdout).toContain(
-      'attachment         created      AlexaSkillMailLimit is attached to AlexaSkillMailSender',
+      'attachment         created       AlexaSkillMailLimit is attached to AlexaSkillMailSender',
     );
     expect(statuses(result.stdout)['key file setting']).toBe('updated');
 
@@ -90,10 +90,10 @@ describe('--limit-table on an empty account', () => {
     const without = await world.run(['--from', FROM, '--out', world.outFile]);
     expect(without.code).toBe(0);
     expect(without.stdout).toContain(
-      `limit table        exists       ${TABLE} (recorded in ${world.outFile}: the deployed skill counts there), paid per request`,
+      `limit table        exists        ${TABLE} (recorded in ${world.outFile}: the deployed skill counts there), paid per request`,
     );
     expect(without.stdout).toContain(
-      'permissions        checked      AlexaSkillMailSender can do nothing beyond AlexaSkillMailAccess and AlexaSkillMailLimit',
+      'permissions        checked       AlexaSkillMailSender can do nothing beyond AlexaSkillMailAccess and AlexaSkillMailLimit',
     );
     expect(world.fake.mutatingCalls()).toHaveLength(before);
     expect(await readCredentialsFile(world.outFile)).toMatchObject({ MAIL_LIMIT_TABLE: TABLE });
@@ -104,10 +104,10 @@ describe('--limit-table on an empty account', () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      `limit table        would create ${TABLE}, paid per request; rows expire through Time to Live on expiresAt`,
+      `limit table        would create  ${TABLE}, paid per request; rows expire through Time to Live on expiresAt`,
     );
     expect(statuses(result.stdout)['key file setting']).toBe('would update');
-    expect(result.stdout).toContain('would create attach AlexaSkillMailLimit to AlexaSkillMailSender');
+    expect(result.stdout).toContain('would create  attach AlexaSkillMailLimit to AlexaSkillMailSender');
     expect(world.fake.mutatingCalls()).toEqual([]);
   });
 
@@ -162,12 +162,12 @@ describe('--limit-table on an empty account', () => {
     await provision();
 
     const plan = await world.run(['--teardown', '--out', world.outFile, '--dry-run']);
-    expect(plan.stdout).toContain(`limit table        would delete ${TABLE} and the counts in it`);
+    expect(plan.stdout).toContain(`limit table        would delete  ${TABLE} and the counts in it`);
     expect(world.fake.dynamoDb.snapshot()[REGION]?.[TABLE]).toBeDefined();
 
     const result = await world.run(['--teardown', '--out', world.outFile, '--yes']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`limit table        deleted      ${TABLE} and the counts in it`);
+    expect(result.stdout).toContain(`limit table        deleted       ${TABLE} and the counts in it`);
     expect(world.fake.dynamoDb.snapshot()[REGION]).toEqual({});
     expect([...world.fake.iam.policies.keys()]).toEqual([]);
     expect(world.fake.iam.users.size).toBe(0);
@@ -191,12 +191,12 @@ describe('--limit-table and what this tool did not make', () => {
 
     const adopted = await provision('--adopt');
     expect(adopted.code).toBe(0);
-    expect(adopted.stdout).toContain(`limit table        exists       ${TABLE} (created outside this tool, adopted)`);
+    expect(adopted.stdout).toContain(`limit table        exists        ${TABLE} (created outside this tool, adopted)`);
     expect(statuses(adopted.stdout)['row expiry']).toBe('warning');
     expect(world.fake.dynamoDb.snapshot()[REGION]?.[TABLE]?.timeToLive).toBe('DISABLED');
 
     const teardown = await world.run(['--teardown', '--out', world.outFile, '--yes']);
-    expect(teardown.stdout).toContain(`limit table        skipped      ${TABLE} was created outside this tool`);
+    expect(teardown.stdout).toContain(`limit table        skipped       ${TABLE} was created outside this tool`);
     expect(world.fake.dynamoDb.snapshot()[REGION]?.[TABLE]).toBeDefined();
   });
 
@@ -222,7 +222,7 @@ describe('--limit-table and what this tool did not make', () => {
     const without = await world.run(['--from', FROM, '--out', world.outFile]);
     expect(without.code).toBe(0);
     expect(without.stdout).toContain(
-      'policy             updated      AlexaSkillMailLimit v3 is the new default version: dynamodb:UpdateItem and dynamodb:GetItem on the counting attributes of the DynamoDB table AlexaSkillMailLimit only; v2, which allowed dynamodb:*, is deleted',
+      'policy             updated       AlexaSkillMailLimit v3 is the new default version: dynamodb:UpdateItem and dynamodb:GetItem on the counting attributes of the DynamoDB table AlexaSkillMailLimit only; v2, which allowed dynamodb:*, is deleted',
     );
     expect(policy.versions.map((version) => version.versionId)).toEqual(['v3']);
     expect(documentOf(world.fake, LIMIT_ARN)).toEqual(LIMIT_DOCUMENT);

@@ -39,7 +39,7 @@ describe('a first run on an empty account', () => {
       'credentials file': 'created',
     });
     expect(result.stdout).toContain(
-      'permissions        checked      again, with the changes made: still nothing beyond what this run grants',
+      'permissions        checked       again, with the changes made: still nothing beyond what this run grants',
     );
     expect(result.stdout).toContain('Next: deploy the skill');
 
@@ -160,10 +160,10 @@ describe('a second run', () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      "policy version     deleted      AlexaSkillMailAccess v1, v2, v3, v4, documents of earlier runs (one SetDefaultPolicyVersion from being the key's again)",
+      "policy version     deleted       AlexaSkillMailAccess v1, v2, v3, v4, documents of earlier runs (one SetDefaultPolicyVersion from being the key's again)",
     );
     expect(result.stdout).toContain(
-      'policy             updated      AlexaSkillMailAccess v6 is the new default version: ses:SendEmail and ses:SendRawEmail from s***@example.com only; v5, which allowed ses:SendEmail, ses:SendRawEmail, is deleted',
+      'policy             updated       AlexaSkillMailAccess v6 is the new default version: ses:SendEmail and ses:SendRawEmail from s***@example.com only; v5, which allowed ses:SendEmail, ses:SendRawEmail, is deleted',
     );
     const policy = world.fake.iam.policies.get(POLICY_ARN)!;
     expect(policy.versions.map((version) => version.versionId)).toEqual(['v6']);

@@ -328,7 +328,7 @@ describe("a policy with one of this tool's names that this tool did not grant", 
 
     await expectRefused(
       [],
-      `extra grant        refused      the policy AlexaSkillMailLimit of ${USER} allows dynamodb:UpdateItem, dynamodb:GetItem: remove it with \`aws iam detach-user-policy --user-name ${USER} --policy-arn ${disguised.arn}\``,
+      `extra grant        refused       the policy AlexaSkillMailLimit of ${USER} allows dynamodb:UpdateItem, dynamodb:GetItem: remove it with \`aws iam detach-user-policy --user-name ${USER} --policy-arn ${disguised.arn}\``,
     );
   });
 
@@ -357,7 +357,7 @@ describe("a policy with one of this tool's names that this tool did not grant", 
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      'limit table        exists       MailCounts (named by AlexaSkillMailLimit, which an earlier run made), paid per request',
+      'limit table        exists        MailCounts (named by AlexaSkillMailLimit, which an earlier run made), paid per request',
     );
     expect(result.stdout).toContain(`${USER} can do nothing beyond AlexaSkillMailAccess and AlexaSkillMailLimit`);
   });
@@ -388,7 +388,7 @@ describe('a policy version that is not the default', () => {
 
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      `extra grant        refused      the version v1 of AlexaSkillMailAccess, which is not its default version (one SetDefaultPolicyVersion makes it so), allows *: remove it with \`aws iam delete-policy-version --policy-arn ${POLICY_ARN} --version-id v1\``,
+      `extra grant        refused       the version v1 of AlexaSkillMailAccess, which is not its default version (one SetDefaultPolicyVersion makes it so), allows *: remove it with \`aws iam delete-policy-version --policy-arn ${POLICY_ARN} --version-id v1\``,
     );
     expect(world.fake.mutatingCalls()).toEqual([]);
     expect(JSON.stringify(world.fake.iam.policies.get(POLICY_ARN))).toBe(before);
@@ -428,7 +428,7 @@ describe("this tool's policy attached elsewhere", () => {
 
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      'policy             refused      AlexaSkillMailAccess needs a new document, but the group Operators holds it too',
+      'policy             refused       AlexaSkillMailAccess needs a new document, but the group Operators holds it too',
     );
     expect(result.stderr).toContain(
       `Nothing was changed: AlexaSkillMailAccess would need a new document, and the group Operators would get it too (whatever it grants them now, they would lose); detach it from them (\`aws iam list-entities-for-policy --policy-arn ${POLICY_ARN}\` lists them), then run again.`,
@@ -451,7 +451,7 @@ describe('an access key this tool did not save', () => {
 
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain(
-      `other access key   refused      ${shownKeyId(theirs)} (active) was not saved by this tool: whoever holds it can send mail as the skill`,
+      `other access key   refused       ${shownKeyId(theirs)} (active) was not saved by this tool: whoever holds it can send mail as the skill`,
     );
     expect(refused.stderr.trim()).toBe(
       `Nothing was changed: ${USER} has an access key that this tool did not save (${shownKeyId(theirs)}), and whoever holds it would send mail as the skill too; delete it (\`aws iam list-access-keys --user-name ${USER}\` shows the whole ID, \`aws iam delete-access-key --user-name ${USER} --access-key-id ID\` deletes it), or run again with --adopt to keep it.`,
@@ -463,7 +463,7 @@ describe('an access key this tool did not save', () => {
     const adopted = await world.run(['--from', FROM, '--out', world.outFile, '--adopt']);
     expect(adopted.code).toBe(0);
     expect(adopted.stdout).toContain(
-      `other access key   warning      ${shownKeyId(theirs)} (active) was not saved by this tool: whoever holds it can send mail as the skill (--adopt keeps it)`,
+      `other access key   warning       ${shownKeyId(theirs)} (active) was not saved by this tool: whoever holds it can send mail as the skill (--adopt keeps it)`,
     );
   });
 
@@ -475,10 +475,10 @@ describe('an access key this tool did not save', () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      `access key         skipped      ${shownKeyId(theirs)} was not saved by this tool: left in place`,
+      `access key         skipped       ${shownKeyId(theirs)} was not saved by this tool: left in place`,
     );
     expect(result.stdout).toContain(
-      `user               skipped      ${USER} also has access key ${shownKeyId(theirs)}, which this tool did not add: left in place`,
+      `user               skipped       ${USER} also has access key ${shownKeyId(theirs)}, which this tool did not add: left in place`,
     );
     expect(world.fake.iam.users.get(USER)!.accessKeys.map((key) => key.accessKeyId)).toEqual([theirs]);
     expect(world.fake.mutatingCalls()).toEqual([]);
@@ -529,7 +529,7 @@ describe('a grant attached while the run makes its changes', () => {
 
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      `extra grant        refused      the policy Everything of ${USER} allows *: remove it with \`aws iam detach-user-policy --user-name ${USER} --policy-arn arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/Everything\``,
+      `extra grant        refused       the policy Everything of ${USER} allows *: remove it with \`aws iam detach-user-policy --user-name ${USER} --policy-arn arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/Everything\``,
     );
     expect(result.stderr).toMatch(
       /^\nAlexaSkillMailSender was given more than sending mail while this run made its changes: one grant that this tool did not make \(listed above\); the new access key AKIA\w+ was deleted again, and nothing was written; remove it with the command shown, then run again\.\n$/,
@@ -570,7 +570,7 @@ describe('a --group with other members', () => {
     const result = await world.run(['--from', FROM, '--out', world.outFile, '--group', 'Shared', ...extra]);
 
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('group              refused      Shared has other members: intern');
+    expect(result.stdout).toContain('group              refused       Shared has other members: intern');
     expect(result.stderr.trim()).toBe(
       'Nothing was changed: the group Shared also holds intern, who would be allowed to send mail as the skill too; choose a group that holds no one but AlexaSkillMailSender, or take that user out of it (`aws iam remove-user-from-group --group-name Shared --user-name intern`), then run again.',
     );
