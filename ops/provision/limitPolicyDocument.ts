@@ -3,10 +3,9 @@
 // Built here and only here, so the step that creates it, the audit that recognises it and the
 // tests that evaluate it see the same JSON.
 //
-// dynamodb:LeadingKeys cannot narrow it further: a row's key is a hash of an Alexa user ID,
-// which the key holder can compute for any user whose ID it sees (the skill logs the hash), and
-// no IAM variable names the user a request is for. A leaked key can therefore write any user's
-// count, and so refuse them mail for a day; it cannot write anything else into the table.
+// dynamodb:LeadingKeys cannot narrow it further: the rows' keys are user hashes, which the
+// skill's log lines carry, and no IAM variable names the user a request is for. A leaked key can
+// therefore write any user's count, and so refuse them mail for a day; nothing else in the table.
 
 import { LIMIT_TABLE_ACTIONS, LIMIT_TABLE_KEY, LIMIT_TABLE_TTL_ATTRIBUTE } from '../../lambda/limits/tableSchema.ts';
 import { type PolicyDocument, samePolicyDocument } from './policyDocument.ts';
