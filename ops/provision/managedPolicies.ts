@@ -1,13 +1,14 @@
 // The IAM managed policies this tool creates and attaches to AlexaSkillMailSender, as data. The
-// audit accepts exactly these on the user, provisioning creates and attaches them, teardown removes
-// them: a new policy is a new entry in MANAGED_POLICIES (with the function that builds its document).
+// audit accepts exactly these on the user, at this tool's ARN, provisioning creates and attaches
+// them, teardown removes them: a new policy is a new entry in MANAGED_POLICIES (with the function
+// that builds its document and the one that recognises what it wrote).
 
 import { LIMIT_TABLE_ACTIONS } from '../../lambda/limits/tableSchema.ts';
 import { maskAddress } from '../../lambda/log.ts';
 import { buildMailLimitPolicy, limitTableOf } from './limitPolicyDocument.ts';
 import { LIMIT_POLICY_DESCRIPTION, LIMIT_POLICY_NAME, POLICY_DESCRIPTION, POLICY_NAME } from './names.ts';
 import type { ProvisionOptions } from './options.ts';
-import { buildMailAccessPolicy, MAIL_ACTIONS, type PolicyDocument } from './policyDocument.ts';
+import { buildMailAccessPolicy, isMailAccessDocument, MAIL_ACTIONS, type PolicyDocument } from './policyDocument.ts';
 import type { Account } from './steps/context.ts';
 
 /** What a run knows when it builds the documents: its options and what it read from the account. */
@@ -21,6 +22,8 @@ export interface PolicyInputs {
   readonly sendingDomain?: { readonly domain: string; readonly addressVerified: boolean };
   /** The configuration set every send names (--configuration-set, or the key file's): a resource too. */
   readonly configurationSet?: string;
+  /** The limit table the skill counts in (--limit-table, or the one an earlier run set up: steps/limitTable.ts). */
+  readonly limitTable?: string;
 }
 
 interface ManagedPolicy {
@@ -28,16 +31,15 @@ interface ManagedPolicy {
   /** The option that grants it (--limit-table); absent: every provisioning run grants it. */
   readonly flag?: string;
   readonly description: string;
-  /** This run's document, or `undefined` when the run grants nothing of this policy (its flag was not given). */
+  /** This run's document, or `undefined` when the run grants nothing of this policy (no limit table in use). */
   document(inputs: PolicyInputs): PolicyDocument | undefined;
   /** What the document allows, in a few words for the report (addresses masked). */
   summary(inputs: PolicyInputs): string;
   /**
-   * For a policy a run grants only with its flag: what an earlier run's document granted, in a few
-   * words, when `document` (attached as `arn`) is exactly what this tool writes; `undefined` otherwise.
-   * The audit accepts such a policy in a run without the flag, and the run leaves it in place.
+   * Whether a document (of a version of this policy at `arn`) is one this tool writes, for any
+   * sender or table of the account: an earlier run's, which a later run may delete.
    */
-  earlierGrant?(arn: string, document: unknown): string | undefined;
+  writtenByThisTool(arn: string, document: unknown, account: Account): boolean;
 }
 
 const MAIL_ACCESS: ManagedPolicy = {
@@ -66,23 +68,20 @@ const MAIL_ACCESS: ManagedPolicy = {
     const set = configurationSet ? `, through ${configurationSet}` : '';
     return `${actions} from ${maskAddress(fromAddress)} only${domain}${set}${recipients}`;
   },
+  writtenByThisTool: (_arn, document, account) => isMailAccessDocument(document, account),
 };
 
-const limitSummary = (table: string) => `${LIMIT_TABLE_ACTIONS.join(' and ')} on the DynamoDB table ${table} only`;
+const limitSummary = (table: string) =>
+  `${LIMIT_TABLE_ACTIONS.join(' and ')} on the counting attributes of the DynamoDB table ${table} only`;
 
 const MAIL_LIMIT: ManagedPolicy = {
   name: LIMIT_POLICY_NAME,
   flag: '--limit-table',
   description: LIMIT_POLICY_DESCRIPTION,
-  document: ({ account, options }) =>
-    options.limitTable
-      ? buildMailLimitPolicy({ ...account, region: options.region, table: options.limitTable })
-      : undefined,
-  summary: ({ options }) => limitSummary(options.limitTable ?? ''),
-  earlierGrant: (arn, document) => {
-    const table = limitTableOf(arn, document);
-    return table && `${limitSummary(table.table)} (in ${table.region})`;
-  },
+  document: ({ account, options, limitTable }) =>
+    limitTable ? buildMailLimitPolicy({ ...account, region: options.region, table: limitTable }) : undefined,
+  summary: ({ limitTable }) => limitSummary(limitTable ?? ''),
+  writtenByThisTool: (arn, document) => limitTableOf(arn, document) !== undefined,
 };
 
 /** Every policy this tool may create, in the order it creates them. */
@@ -93,13 +92,6 @@ export function grantedOnlyWithFlag(name: string): boolean {
   return MANAGED_POLICIES.find((policy) => policy.name === name)?.flag !== undefined;
 }
 
-/** What a policy of this tool that a run did not grant allows, when its document is exactly this tool's (see earlierGrant). */
-export function earlierGrant(arn: string, document: unknown): { name: string; allows: string } | undefined {
-  const name = arn.slice(arn.lastIndexOf('/') + 1);
-  const allows = MANAGED_POLICIES.find((policy) => policy.name === name)?.earlierGrant?.(arn, document);
-  return allows === undefined ? undefined : { name, allows };
-}
-
 /** A policy this run grants: its name, ARN in the account, and the exact document. */
 export interface GrantedPolicy {
   readonly name: string;
@@ -107,6 +99,8 @@ export interface GrantedPolicy {
   readonly description: string;
   readonly document: PolicyDocument;
   readonly summary: string;
+  /** See ManagedPolicy.writtenByThisTool. */
+  writtenByThisTool(document: unknown): boolean;
 }
 
 export function managedPolicyArn(account: Account, name: string): string {
@@ -119,8 +113,16 @@ export function grantedPolicies(inputs: PolicyInputs): GrantedPolicy[] {
     const document = policy.document(inputs);
     if (!document) return [];
     const { name, description } = policy;
+    const arn = managedPolicyArn(inputs.account, name);
     return [
-      { name, description, arn: managedPolicyArn(inputs.account, name), document, summary: policy.summary(inputs) },
+      {
+        name,
+        description,
+        arn,
+        document,
+        summary: policy.summary(inputs),
+        writtenByThisTool: (candidate: unknown) => policy.writtenByThisTool(arn, candidate, inputs.account),
+      },
     ];
   });
 }

@@ -114,6 +114,17 @@ const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const PROFILE = /^[\w.@+-]+$/;
 
+/**
+ * What the policy names must name one identity: IAM reads * and ? in a Resource or a condition as
+ * wildcards, so `--verify-recipient '*@*.*'` would let the key send as every identity of the account.
+ */
+function refuseWildcards(flag: string, value: string | undefined): void {
+  if (value !== undefined && /[*?]/.test(value))
+    throw new UsageError(
+      `${flag} "${value}" holds * or ?, which IAM would read as a wildcard in the policy: give one exact ${flag === '--domain' ? 'domain' : 'address'}.`,
+    );
+}
+
 /** A key file inside the repository must be git-ignored, or a `git add .` could publish the secret. */
 function checkNotTracked(outFile: string): void {
   const inside = relative(PROJECT_ROOT, outFile);
@@ -162,13 +173,16 @@ export function parseCommand(
   const fromAddress = values.from?.trim();
   if (!teardown && !retire && !fromAddress)
     throw new UsageError('--from ADDRESS is required: the SES sender address the skill will send from.');
+  refuseWildcards('--from', fromAddress);
   if (fromAddress !== undefined && !isPlausibleAddress(fromAddress))
     throw new UsageError(`--from "${fromAddress}" is not an email address.`);
   for (const recipient of values['verify-recipient']) {
+    refuseWildcards('--verify-recipient', recipient);
     if (!isPlausibleAddress(recipient))
       throw new UsageError(`--verify-recipient "${recipient}" is not an email address.`);
   }
 
+  refuseWildcards('--domain', values.domain);
   const domain = values.domain?.trim().toLowerCase().replace(/\.$/, '');
   if (domain !== undefined && !DOMAIN.test(domain))
     throw new UsageError(`--domain "${values.domain}" is not a domain name (for example example.com).`);

@@ -5,6 +5,9 @@
 /** The only actions the skill needs. (The article this project starts from writes `ses:SendMail`: no such action exists.) */
 export const MAIL_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail'] as const;
 
+const SENDER_ONLY_SID = 'SendMailFromTheSkillSenderOnly';
+const ANY_SENDER_SID = 'SendMailFromAnyIdentity';
+
 interface MailAccessPolicyInput {
   readonly partition?: string;
   readonly region: string;
@@ -37,7 +40,8 @@ interface PolicyStatement {
   readonly Effect: 'Allow';
   readonly Action: readonly string[];
   readonly Resource: string | readonly string[];
-  readonly Condition?: { readonly StringEquals: { readonly 'ses:FromAddress': string } };
+  /** Operator → condition key → value(s), as IAM writes it. */
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
 export interface PolicyDocument {
@@ -72,7 +76,7 @@ export function buildMailAccessPolicy(input: MailAccessPolicyInput): PolicyDocum
   if (input.anySender) {
     return {
       Version: '2012-10-17',
-      Statement: [{ Sid: 'SendMailFromAnyIdentity', Effect: 'Allow', Action: [...MAIL_ACTIONS], Resource: '*' }],
+      Statement: [{ Sid: ANY_SENDER_SID, Effect: 'Allow', Action: [...MAIL_ACTIONS], Resource: '*' }],
     };
   }
   const identities: string[] = [];
@@ -88,7 +92,7 @@ export function buildMailAccessPolicy(input: MailAccessPolicyInput): PolicyDocum
     Version: '2012-10-17',
     Statement: [
       {
-        Sid: 'SendMailFromTheSkillSenderOnly',
+        Sid: SENDER_ONLY_SID,
         Effect: 'Allow',
         Action: [...MAIL_ACTIONS],
         Resource: resources,
@@ -96,6 +100,40 @@ export function buildMailAccessPolicy(input: MailAccessPolicyInput): PolicyDocum
       },
     ],
   };
+}
+
+/**
+ * Whether a document is one that buildMailAccessPolicy writes for some sender of this account:
+ * an earlier run's document, which a later run may delete from the policy's versions. It says
+ * nothing of which sender: only that the version could come from this tool.
+ */
+export function isMailAccessDocument(
+  document: unknown,
+  account: { readonly partition: string; readonly accountId: string },
+): boolean {
+  const { Version, Statement: statements } = (document ?? {}) as { Version?: unknown; Statement?: unknown };
+  if (Version !== '2012-10-17' || !Array.isArray(statements) || statements.length !== 1) return false;
+  if (Object.keys(document as object).length !== 2) return false;
+  const statement = statements[0] as Record<string, unknown>;
+  const sameActions = samePolicyDocument(statement.Action, [...MAIL_ACTIONS]);
+  if (statement.Effect !== 'Allow' || !sameActions) return false;
+  if (statement.Sid === ANY_SENDER_SID) return statement.Resource === '*' && Object.keys(statement).length === 4;
+  const sesArn = new RegExp(
+    `^arn:${account.partition}:ses:[a-z0-9-]+:${account.accountId}:(identity|configuration-set)/[^*?]+$`,
+  );
+  const resources = statement.Resource;
+  const condition = statement.Condition as { StringEquals?: Record<string, unknown> } | undefined;
+  return (
+    statement.Sid === SENDER_ONLY_SID &&
+    Object.keys(statement).length === 5 &&
+    Array.isArray(resources) &&
+    resources.length > 0 &&
+    resources.every((resource) => typeof resource === 'string' && sesArn.test(resource)) &&
+    condition !== undefined &&
+    Object.keys(condition).length === 1 &&
+    Object.keys(condition.StringEquals ?? {}).join() === 'ses:FromAddress' &&
+    typeof condition.StringEquals?.['ses:FromAddress'] === 'string'
+  );
 }
 
 /** Same meaning, regardless of key order or whitespace (IAM answers its own formatting). */

@@ -1,33 +1,67 @@
 // The provisioning run, step by step in the order that keeps every interruption safe to
-// repeat: first only reads (the account, the sender, who made what, everything the user may do),
-// and a refusal there changes nothing; then the changes, with the key created last, when
-// everything it needs is in place.
+// repeat: first only reads (the account, the sender, who made what, everything the user may do,
+// its keys), and a refusal there changes nothing; then the changes, with the key created last,
+// when everything it needs is in place; and the permission check once more before the key's file
+// is written, since an administrator may have attached something while the run made its changes.
 
 import { maskAddress } from '../../lambda/log.ts';
 import { shownPath } from '../paths.ts';
-import { grantedPolicies } from './managedPolicies.ts';
+import { ProvisionError } from './errors.ts';
+import { type GrantedPolicy, grantedPolicies } from './managedPolicies.ts';
+import { LIMIT_POLICY_NAME, POLICY_NAME, USER_NAME } from './names.ts';
 import { deployCommand, retireOldKeyCommand } from './options.ts';
 import type { Summary } from './report.ts';
-import { ensureAccessKey } from './steps/accessKey.ts';
+import { ensureAccessKey, type KeyRefusal, planAccessKey } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import { ensureAttached } from './steps/attachment.ts';
-import { auditPermissions } from './steps/audit.ts';
+import { auditPermissions, findExtraGrants, reportExtraGrants } from './steps/audit.ts';
 import { configurationSetInUse, ensureConfigurationSet, recordInKeyFile } from './steps/configurationSet.ts';
-import type { StepContext } from './steps/context.ts';
-import { type DomainOutcome, ensureDomain, readDomain } from './steps/domain.ts';
-import { checkLimitTable, ensureLimitTable, readLimitTable, recordLimitTableInKeyFile } from './steps/limitTable.ts';
-import { checkOwnership, readGroupState, readPolicyState } from './steps/ownership.ts';
+import type { Account, StepContext } from './steps/context.ts';
+import { type DomainOutcome, ensureDomain, keptDomain, readDomain } from './steps/domain.ts';
+import { checkLimitTable, ensureLimitTable, limitTableInUse, recordLimitTableInKeyFile } from './steps/limitTable.ts';
+import { checkOwnership, readGroupState } from './steps/ownership.ts';
 import { ensurePolicy } from './steps/policy.ts';
 import { checkSending, ensureRecipientsVerified, ensureSenderVerified, readSender } from './steps/ses.ts';
+import { grantedStates, readToolPolicies } from './steps/toolPolicies.ts';
 import { ensureUser, readUser } from './steps/user.ts';
+
+/** The permission check on what IAM holds now, after the run's changes; why the key must not be handed out, if so. */
+async function recheckPermissions(
+  context: StepContext,
+  account: Account,
+  granted: readonly GrantedPolicy[],
+): Promise<KeyRefusal> {
+  const { options, report } = context;
+  const extras = await findExtraGrants(context, {
+    user: await readUser(context),
+    policies: grantedStates(await readToolPolicies(context, account), granted),
+    group: options.group ? await readGroupState(context, options.group) : undefined,
+  });
+  if (extras.length === 0) {
+    report.step('permissions', 'checked', `again, with the changes made: still nothing beyond what this run grants`);
+    return undefined;
+  }
+  const count = reportExtraGrants(context, extras);
+  const them = extras.length === 1 ? 'it' : 'them';
+  return (fate) =>
+    `${USER_NAME} was given more than sending mail while this run made its changes: ${count} that this tool did not make (listed above); ${fate}; remove ${them} with the command${extras.length === 1 ? '' : 's'} shown, then run again.`;
+}
 
 export async function provision(context: StepContext, fromAddress: string): Promise<Summary> {
   const { options, report } = context;
   const account = await findAccount(context);
-  // With --domain the domain's DNS records verify the address: it needs no verification mail of its own.
-  const domainReading = options.domain ? await readDomain(context, options.domain, fromAddress) : undefined;
+  const toolPolicies = await readToolPolicies(context, account);
+  // With --domain (given, or kept from an earlier run) the domain's DNS records verify the
+  // address: it needs no verification mail of its own.
+  const domainReading = options.domain
+    ? await readDomain(context, options.domain, fromAddress)
+    : await keptDomain(context, toolPolicies.find((policy) => policy.name === POLICY_NAME)?.document, fromAddress);
   const senderReading = domainReading ? undefined : await readSender(context, fromAddress);
   const set = await configurationSetInUse(options);
+  const limitTable = await limitTableInUse(
+    context,
+    toolPolicies.find((policy) => policy.name === LIMIT_POLICY_NAME),
+  );
   const policies = grantedPolicies({
     account,
     options,
@@ -39,16 +73,17 @@ export async function provision(context: StepContext, fromAddress: string): Prom
       ? { sendingDomain: { domain: domainReading.domain, addressVerified: domainReading.addressVerified } }
       : {}),
     ...(set ? { configurationSet: set.name } : {}),
+    ...(limitTable ? { limitTable: limitTable.name } : {}),
   });
   const found = {
     user: await readUser(context),
-    policies: await Promise.all(policies.map((policy) => readPolicyState(context, policy))),
+    policies: grantedStates(toolPolicies, policies),
     group: options.group ? await readGroupState(context, options.group) : undefined,
-    limitTable: options.limitTable ? await readLimitTable(context, options.limitTable) : undefined,
   };
   checkOwnership(context, found);
-  if (found.limitTable) checkLimitTable(context, found.limitTable);
-  await auditPermissions(context, found.user, policies, found.group);
+  if (limitTable) checkLimitTable(context, limitTable);
+  await auditPermissions(context, found);
+  const keyPlan = await planAccessKey(context, found.user);
 
   let domain: DomainOutcome | undefined;
   let sender: { verified: boolean };
@@ -72,12 +107,19 @@ export async function provision(context: StepContext, fromAddress: string): Prom
       '--any-sender: the key may send from any identity and any From address of this account; not least privilege',
     );
   }
-  if (found.limitTable) await ensureLimitTable(context, found.limitTable);
+  if (limitTable) await ensureLimitTable(context, limitTable);
   for (const state of found.policies) await ensurePolicy(context, state);
   const user = await ensureUser(context, found.user);
   await ensureAttached(context, user, policies, found.group);
-  const key = await ensureAccessKey(context, user, fromAddress);
-  if (options.limitTable) await recordLimitTableInKeyFile(context, options.limitTable);
+  const checkAgain = () => recheckPermissions(context, account, policies);
+  const key = await ensureAccessKey(context, keyPlan, fromAddress, checkAgain);
+  // A key made earlier can do whatever the user was given meanwhile: said, though not undone.
+  if (!key.created && report.changed) {
+    const refusal = await checkAgain();
+    if (refusal)
+      throw new ProvisionError(refusal(`the key ${key.accessKeyId} in ${shownPath(options.outFile)} can do so too`));
+  }
+  if (limitTable) await recordLimitTableInKeyFile(context, limitTable.name);
   const setRecorded = set ? await recordInKeyFile(context, set.name) : false;
 
   const shownFile = shownPath(options.outFile);

@@ -79,7 +79,8 @@ export class Reporter {
   step(step: string, status: StepStatus, detail: string): void {
     this.steps.push({ step, status, detail });
     this.afterBlock = false;
-    if (!this.json) this.stdout.write(`  ${step.padEnd(18)} ${status.padEnd(12)} ${detail}\n`);
+    // The widest status, "would create", still leaves two spaces before the detail.
+    if (!this.json) this.stdout.write(`  ${step.padEnd(18)} ${status.padEnd(13)} ${detail}\n`);
   }
 
   /** Whether any step changed the account or the files. */

@@ -13,7 +13,7 @@ import { ProvisionError } from './errors.ts';
 import { USER_NAME } from './names.ts';
 import { deployCommand } from './options.ts';
 import type { Summary } from './report.ts';
-import { keyIds, listKeys, readSavedFile, savedKeyIds } from './steps/accessKey.ts';
+import { keyIds, listKeys, readSavedFile, savedKeyIds, shortKeyId } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import type { StepContext } from './steps/context.ts';
 import { readUser } from './steps/user.ts';
@@ -63,7 +63,11 @@ export async function retireOldKey(context: StepContext): Promise<Summary> {
   const saved = savedKeyIds(user.tags);
   const others = keys.filter((key) => key !== current);
   for (const key of others.filter((candidate) => !saved.has(candidate.AccessKeyId ?? ''))) {
-    report.step('other access key', 'skipped', `${key.AccessKeyId} was not created by this tool: left in place`);
+    report.step(
+      'other access key',
+      'skipped',
+      `${shortKeyId(key.AccessKeyId)} was not saved by this tool: left in place`,
+    );
   }
   const retiring = others.filter((key) => saved.has(key.AccessKeyId ?? ''));
   const summary = {

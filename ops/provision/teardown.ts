@@ -32,7 +32,7 @@ import { ProvisionError } from './errors.ts';
 import { grantedOnlyWithFlag, MANAGED_POLICIES, managedPolicyArn } from './managedPolicies.ts';
 import { GROUP_PATH, isManaged, USER_NAME } from './names.ts';
 import type { StepStatus, Summary } from './report.ts';
-import { listKeys, readSavedFile, type SavedFile, savedKeyIds } from './steps/accessKey.ts';
+import { listKeys, readSavedFile, type SavedFile, savedKeyIds, shortKeyId } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import { configurationSetInUse, removeConfigurationSet } from './steps/configurationSet.ts';
 import type { Account, StepContext } from './steps/context.ts';
@@ -62,8 +62,8 @@ export async function teardown(context: StepContext, confirm: Confirm): Promise<
     const keys = await deleteAccessKeys(context, user, file);
     const { groups, detachedFromGroups } = await leaveGroups(context, ours);
     const { attached, detachedFromUser } = await detachFromUser(context, policies);
-    const userGone = await deleteUser(context, user, { attached, groups, ours });
-    removed = { keys, detachedFromGroups, detachedFromUser, user: userGone };
+    const userGone = await deleteUser(context, user, { attached, groups, ours, keys: keys.kept });
+    removed = { keys: keys.deleted, detachedFromGroups, detachedFromUser, user: userGone };
   } else {
     context.report.step('user', 'skipped', `${USER_NAME} does not exist`);
   }
@@ -135,15 +135,24 @@ async function askFirst({ options, aws }: StepContext, confirm: Confirm, account
   if (!agreed) throw new ProvisionError('Teardown cancelled: nothing was changed.');
 }
 
-/** A user this tool created loses every key; anyone else's user only the keys this tool saved. */
-async function deleteAccessKeys(context: StepContext, user: UserState, file: SavedFile): Promise<Set<string>> {
+/**
+ * The keys this tool saved (the one in the key file, and those tagged as saved), whoever made the
+ * user. Any other key is someone's who may still use it: kept, and the user with it.
+ */
+async function deleteAccessKeys(
+  context: StepContext,
+  user: UserState,
+  file: SavedFile,
+): Promise<{ deleted: Set<string>; kept: string[] }> {
   const { clients, aws, report } = context;
   const tagged = savedKeyIds(user.tags);
   const deleted = new Set<string>();
+  const kept: string[] = [];
   for (const key of await listKeys(context, user)) {
     const id = key.AccessKeyId ?? '';
-    if (!user.managed && id !== file.accessKeyId && !tagged.has(id)) {
-      report.step('access key', 'skipped', `${id} was not created by this tool`);
+    if (id !== file.accessKeyId && !tagged.has(id)) {
+      kept.push(shortKeyId(id));
+      report.step('access key', 'skipped', `${shortKeyId(id)} was not saved by this tool: left in place`);
       continue;
     }
     if (!aws.dryRun)
@@ -153,7 +162,7 @@ async function deleteAccessKeys(context: StepContext, user: UserState, file: Sav
     deleted.add(id);
     report.step('access key', deletedStatus(aws), id);
   }
-  return deleted;
+  return { deleted, kept };
 }
 
 /**
@@ -247,12 +256,19 @@ async function detachFromUser(
 
 /**
  * The user, and its console password first, but only a user this tool created and only when
- * nothing it did not add (another policy, another group) still hangs on it. True when it is gone.
+ * nothing it did not add (another policy, another group, a key it did not save) still hangs on
+ * it. True when it is gone.
  */
 async function deleteUser(
   { clients, aws, report }: StepContext,
   user: UserState,
-  held: { attached: readonly AttachedPolicy[]; groups: readonly Group[]; ours: ReadonlySet<string> },
+  held: {
+    attached: readonly AttachedPolicy[];
+    groups: readonly Group[];
+    ours: ReadonlySet<string>;
+    /** Keys this tool did not save, shortened. */
+    keys: readonly string[];
+  },
 ): Promise<boolean> {
   if (!user.managed) {
     report.step('user', 'skipped', `${USER_NAME} was created outside this tool: left in place`);
@@ -263,6 +279,7 @@ async function deleteUser(
       .filter((policy) => !held.ours.has(policy.PolicyArn ?? ''))
       .map((policy) => `policy ${policy.PolicyName}`),
     ...held.groups.filter((group) => group.Path !== GROUP_PATH).map((group) => `group ${group.GroupName}`),
+    ...held.keys.map((key) => `access key ${key}`),
   ];
   if (blockers.length > 0) {
     report.step(

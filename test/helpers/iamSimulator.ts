@@ -11,7 +11,8 @@ interface SimulatedRequest {
   readonly principal: string;
   readonly accountId: string;
   readonly resource: string;
-  readonly context?: Readonly<Record<string, string>>;
+  /** Condition keys of the request; a multi-valued key (dynamodb:Attributes) as a list. */
+  readonly context?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 export async function decide(documents: readonly unknown[], request: SimulatedRequest): Promise<Decision> {
@@ -26,7 +27,12 @@ export async function decide(documents: readonly unknown[], request: SimulatedRe
       action: request.action,
       principal: request.principal,
       resource: { accountId: request.accountId, resource: request.resource },
-      contextVariables: { ...request.context },
+      contextVariables: Object.fromEntries(
+        Object.entries(request.context ?? {}).map(([key, value]) => [
+          key,
+          typeof value === 'string' ? value : [...value],
+        ]),
+      ),
     },
   };
   const result = await runSimulation(simulation, {});

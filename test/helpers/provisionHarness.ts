@@ -148,8 +148,13 @@ export function policyDocumentIn(world: ProvisionWorld): unknown {
 export function statuses(stdout: string): Record<string, string> {
   const result: Record<string, string> = {};
   for (const line of stdout.split('\n')) {
-    const match = /^ {2}(.{18}) (.{12}) /.exec(line);
+    const match = /^ {2}(.{18}) (.{13}) /.exec(line);
     if (match?.[1] && match[2]) result[match[1].trim()] = match[2].trim();
   }
   return result;
+}
+
+/** How the output shows a key this tool did not save: its first four and last four characters. */
+export function shownKeyId(accessKeyId: string): string {
+  return `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}`;
 }

@@ -72,25 +72,95 @@ export async function listKeys({ clients, aws }: StepContext, user: UserState): 
   );
 }
 
+/** A key ID as the output shows a key this tool did not save: enough to find it, not the whole ID. */
+export function shortKeyId(accessKeyId: string | undefined): string {
+  const id = accessKeyId ?? '';
+  return id.length > 8 ? `${id.slice(0, 4)}…${id.slice(-4)}` : id;
+}
+
+/** What the run will do with the user's keys, decided before any change. */
+export interface KeyPlan {
+  readonly file: SavedFile;
+  /** Every key of the user, as IAM listed it. */
+  readonly keys: readonly AccessKeyMetadata[];
+  /** The key the credentials file holds, kept (and reactivated if need be); absent: a key is created. */
+  readonly keep?: AccessKeyMetadata;
+  /** Other keys this tool saved: a rotation's old keys, left active until --retire-old-key. */
+  readonly old: readonly AccessKeyMetadata[];
+  /** Keys this tool did not save: whoever holds them sends mail once the policy is attached. Only with --adopt. */
+  readonly foreign: readonly AccessKeyMetadata[];
+}
+
 /**
- * Creates a key only when the user has none that this tool saved, never as a third key. The key
- * this tool saved is recognised by the ID in the credentials file and by a tag on the user named
- * after the key ID (where the IAM console keeps an access key's description). --rotate-key is the
- * first half of a rotation: it adds the new key and leaves the old one active, because the
- * deployed skill embeds the old key until it is redeployed; --retire-old-key removes it later.
+ * Decides, before any change, which key the run keeps or whether it creates one, and refuses
+ * what it must. A key is created only when the user has none that this tool saved, never as a
+ * third key. The key this tool saved is recognised by the ID in the credentials file and by a tag
+ * on the user named after the key ID (where the IAM console keeps an access key's description).
+ * A key it did not save would get the sending rights too, so it stops the run unless --adopt.
+ * --rotate-key is the first half of a rotation: it adds the new key and leaves the old one active,
+ * because the deployed skill embeds the old key until it is redeployed; --retire-old-key removes it later.
  */
-export async function ensureAccessKey(context: StepContext, user: UserState, fromAddress: string): Promise<KeyOutcome> {
-  const { options, aws, clients, report } = context;
+export async function planAccessKey(context: StepContext, user: UserState): Promise<KeyPlan> {
+  const { options, report } = context;
   const file = await readSavedFile(options.outFile);
   const shownFile = shownPath(options.outFile);
   const keys = await listKeys(context, user);
   const tagged = savedKeyIds(user.tags);
   const inFile = keys.find((key) => key.AccessKeyId === file.accessKeyId);
   const ours = keys.filter((key) => key.AccessKeyId === file.accessKeyId || tagged.has(key.AccessKeyId ?? ''));
+  const foreign = keys.filter((key) => !ours.includes(key));
   const retire = retireOldKeyCommand(options);
   const deploy = deployCommand(options);
 
-  if (!options.rotateKey && inFile?.AccessKeyId) {
+  for (const key of foreign) {
+    report.step(
+      'other access key',
+      options.adopt ? 'warning' : 'refused',
+      `${shortKeyId(key.AccessKeyId)} (${key.Status?.toLowerCase()}) was not saved by this tool: whoever holds it can send mail as the skill${options.adopt ? ' (--adopt keeps it)' : ''}`,
+    );
+  }
+  if (foreign.length > 0 && !options.adopt) {
+    const profile = options.profile ? ` --profile ${options.profile}` : '';
+    throw new ProvisionError(
+      `Nothing was changed: ${USER_NAME} has ${foreign.length > 1 ? `${foreign.length} access keys` : 'an access key'} that this tool did not save (${foreign.map((key) => shortKeyId(key.AccessKeyId)).join(', ')}), and whoever holds ${foreign.length > 1 ? 'them' : 'it'} would send mail as the skill too; delete ${foreign.length > 1 ? 'them' : 'it'} (\`aws iam list-access-keys --user-name ${USER_NAME}${profile}\` shows the whole ID, \`aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID${profile}\` deletes it), or run again with --adopt to keep ${foreign.length > 1 ? 'them' : 'it'}.`,
+    );
+  }
+  if (!options.rotateKey && inFile?.AccessKeyId)
+    return { file, keys, keep: inFile, old: ours.filter((key) => key !== inFile), foreign };
+  if (!options.rotateKey && ours.length > 0) {
+    throw new ProvisionError(
+      `${USER_NAME} already has the access key ${keyIds(ours)} that this tool created, but its secret is not in ${shownFile} (the only copy was written there); restore that file, or run again with --rotate-key to replace the key.`,
+    );
+  }
+  if (keys.length >= MAX_ACCESS_KEYS)
+    throw new ProvisionError(noRoomForAKey(keys, ours, inFile, shownFile, { deploy, retire }));
+  // Rotating: the key(s) this tool created before stay active for the deployed skill.
+  return { file, keys, old: options.rotateKey ? ours : [], foreign };
+}
+
+/**
+ * Why a new key must not be handed out after all, as a sentence around what became of the key
+ * ("…; the new access key … was deleted again, and nothing was written."); `undefined`: it may.
+ */
+export type KeyRefusal = ((fate: string) => string) | undefined;
+
+/**
+ * Carries out the plan: keeps (or reactivates) the saved key, or creates one and writes its file.
+ * `beforeSaving` runs between the new key's creation and its file: when it refuses (or fails), the
+ * key is deleted again and nothing is written.
+ */
+export async function ensureAccessKey(
+  context: StepContext,
+  plan: KeyPlan,
+  fromAddress: string,
+  beforeSaving: () => Promise<KeyRefusal>,
+): Promise<KeyOutcome> {
+  const { options, aws, clients, report } = context;
+  const { file, keys, keep: inFile, old } = plan;
+  const shownFile = shownPath(options.outFile);
+  const retire = retireOldKeyCommand(options);
+
+  if (inFile?.AccessKeyId) {
     if (inFile.Status === 'Inactive') {
       if (aws.dryRun)
         report.step(
@@ -111,7 +181,6 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
     }
     reportUnchangedFile(context, file, fromAddress);
     // A rotation whose second half has not run yet.
-    const old = ours.filter((key) => key !== inFile);
     for (const key of old) {
       report.step(
         'old access key',
@@ -122,16 +191,6 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
     return { accessKeyId: inFile.AccessKeyId, created: false, oldKeyIds: old.map((key) => key.AccessKeyId ?? '') };
   }
 
-  if (!options.rotateKey && ours.length > 0) {
-    throw new ProvisionError(
-      `${USER_NAME} already has the access key ${keyIds(ours)} that this tool created, but its secret is not in ${shownFile} (the only copy was written there); restore that file, or run again with --rotate-key to replace the key.`,
-    );
-  }
-  if (keys.length >= MAX_ACCESS_KEYS)
-    throw new ProvisionError(noRoomForAKey(keys, ours, inFile, shownFile, { deploy, retire }));
-
-  // Rotating: the key(s) this tool created before stay active for the deployed skill.
-  const old = options.rotateKey ? ours : [];
   const oldKeyIds = old.map((key) => key.AccessKeyId ?? '');
   const keptActive = (key: AccessKeyMetadata) =>
     `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is kept, so the deployed skill keeps sending until it is redeployed with the new key; retire it after that`;
@@ -162,6 +221,11 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
   const secretAccessKey = created.AccessKey?.SecretAccessKey;
   if (!accessKeyId || !secretAccessKey)
     throw await keyWithoutSecret(context, keys, new ProvisionError('IAM answered without the new key and its secret.'));
+  // A check that cannot be made counts as a refusal: the key is not handed out unchecked.
+  const refusal = await beforeSaving().catch(
+    (error: unknown) => (fate: string) => `${(error as Error).message.replace(/\.$/, '')}; ${fate}.`,
+  );
+  if (refusal) throw new ProvisionError(refusal(await withdrawKey(context, accessKeyId)));
   try {
     await writeCredentialsFile(options.outFile, {
       [ENV.accessKeyId]: accessKeyId,
@@ -194,6 +258,20 @@ export async function ensureAccessKey(context: StepContext, user: UserState, fro
   );
   for (const key of old) report.step('old access key', 'exists', keptActive(key));
   return { accessKeyId, created: true, oldKeyIds };
+}
+
+/** A new key that must not be handed out after all: deleted again before any file holds it. Says what became of it. */
+async function withdrawKey({ clients, aws, options }: StepContext, accessKeyId: string): Promise<string> {
+  const profile = options.profile ? ` --profile ${options.profile}` : '';
+  return aws
+    .change('iam:DeleteAccessKey', () =>
+      clients.iam.send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId })),
+    )
+    .then(
+      () => `the new access key ${accessKeyId} was deleted again, and nothing was written`,
+      () =>
+        `nothing was written, but the new access key ${accessKeyId} could not be deleted: delete it with \`aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ${accessKeyId}${profile}\``,
+    );
 }
 
 /**
@@ -248,10 +326,10 @@ function noRoomForAKey(
 ): string {
   const others = keys.filter((key) => !ours.includes(key));
   if (others.length === keys.length) {
-    return `${USER_NAME} already has two access keys (${keyIds(keys)}) that this tool did not save, and IAM allows no third; delete the one you no longer use (aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID), then run again.`;
+    return `${USER_NAME} already has two access keys (${keys.map((key) => shortKeyId(key.AccessKeyId)).join(' and ')}) that this tool did not save, and IAM allows no third; delete the one you no longer use (aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID), then run again.`;
   }
   if (others.length > 0) {
-    return `${USER_NAME} has two access keys (${keyIds(keys)}), so IAM has no room for a new one; delete ${keyIds(others)}, which this tool did not save, then run --rotate-key again.`;
+    return `${USER_NAME} has two access keys, so IAM has no room for a new one; delete ${others.map((key) => shortKeyId(key.AccessKeyId)).join(' and ')}, which this tool did not save (\`aws iam list-access-keys --user-name ${USER_NAME}\` shows the whole ID), then run --rotate-key again.`;
   }
   if (inFile) {
     const left = ours.filter((key) => key !== inFile);

@@ -1,12 +1,15 @@
-// Before any change: everything AlexaSkillMailSender is (or, through --group, will be) allowed,
-// from its attached and inline policies, its groups' attached and inline policies, and its
-// permissions boundary. Anything beyond the policies this run grants stops the run, each extra
-// grant named with the command that removes it: the key must never be able to do more than send mail.
+// Before any change, and again once the new key exists: everything AlexaSkillMailSender is (or,
+// through --group, will be) allowed, from its attached and inline policies, its groups' attached
+// and inline policies, and its permissions boundary. Anything beyond the policies this run grants
+// stops the run, each extra grant named with the command that removes it: the key must never be
+// able to do more than send mail.
 //
 // "Beyond" is decided without a policy simulator, by what each document is: a policy this run grants
-// (managedPolicies.ts) is accepted; any other document that has an Allow statement is an extra grant,
-// whatever it allows; a document of Deny statements only grants nothing. A boundary only ever
-// narrows what the policies grant, so it is reported and never counted as a grant.
+// (managedPolicies.ts), at this tool's ARN, is accepted; any other document that has an Allow
+// statement is an extra grant, whatever it allows; a document of Deny statements only grants
+// nothing. Every version of a managed policy counts, not only the default one: one
+// SetDefaultPolicyVersion makes any of them the default. A boundary only ever narrows what the
+// policies grant, so it is reported and never counted as a grant.
 
 import {
   GetGroupPolicyCommand,
@@ -21,14 +24,14 @@ import {
   paginateListUserPolicies,
 } from '@aws-sdk/client-iam';
 import { ProvisionError } from '../errors.ts';
-import { earlierGrant, type GrantedPolicy } from '../managedPolicies.ts';
 import { USER_NAME } from '../names.ts';
-import { decodePolicyDocument, describeAllowed } from '../policyDocument.ts';
+import { decodePolicyDocument, describeAllowed, samePolicyDocument } from '../policyDocument.ts';
 import type { StepContext } from './context.ts';
 import type { GroupState } from './ownership.ts';
+import { type PolicyState, type PolicyVersionFound, readPolicyVersions } from './toolPolicies.ts';
 import type { UserState } from './user.ts';
 
-interface ExtraGrant {
+export interface ExtraGrant {
   /** "the policy AdministratorAccess, attached to AlexaSkillMailSender". */
   readonly what: string;
   /** What it allows, in a few words. */
@@ -50,15 +53,6 @@ async function all<Page, Item>(pages: AsyncIterable<Page>, items: (page: Page) =
 
 function client({ clients }: StepContext): { client: IAMClient } {
   return { client: clients.iam };
-}
-
-async function managedDocument(context: StepContext, arn: string): Promise<unknown> {
-  const { clients, aws } = context;
-  const policy = await aws.read('iam:GetPolicy', () => clients.iam.send(new GetPolicyCommand({ PolicyArn: arn })));
-  const version = await aws.read('iam:GetPolicyVersion', () =>
-    clients.iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.Policy?.DefaultVersionId })),
-  );
-  return decodePolicyDocument(version.PolicyVersion?.Document);
 }
 
 async function userPolicies(context: StepContext): Promise<HeldPolicy[]> {
@@ -91,6 +85,36 @@ async function groupPolicies(context: StepContext, group: string): Promise<HeldP
   ];
 }
 
+/** What the run grants and to whom: the user, this run's policies as IAM holds them, and the --group group. */
+export interface AuditSubject {
+  readonly user: UserState;
+  readonly policies: readonly PolicyState[];
+  readonly group: GroupState | undefined;
+}
+
+// AWS's own policies (account "aws") have versions too, but only AWS can choose their default.
+const AWS_MANAGED = /^arn:[^:]+:iam::aws:policy\//;
+
+async function defaultDocument(context: StepContext, arn: string): Promise<unknown> {
+  const { clients, aws } = context;
+  const policy = await aws.read('iam:GetPolicy', () => clients.iam.send(new GetPolicyCommand({ PolicyArn: arn })));
+  const version = await aws.read('iam:GetPolicyVersion', () =>
+    clients.iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.Policy?.DefaultVersionId })),
+  );
+  return decodePolicyDocument(version.PolicyVersion?.Document);
+}
+
+/** What a managed policy that this run does not grant allows, in any of its versions; `undefined`: nothing. */
+async function managedAllows(context: StepContext, arn: string): Promise<string | undefined> {
+  if (AWS_MANAGED.test(arn)) return describeAllowed(await defaultDocument(context, arn));
+  const versions = await readPolicyVersions(context, arn);
+  const current = versions.find((version) => version.isDefault);
+  const allows = describeAllowed(current?.document);
+  if (allows) return allows;
+  const dormant = versions.find((version) => !version.isDefault && describeAllowed(version.document));
+  return dormant && `${describeAllowed(dormant.document)} in its version ${dormant.id}, which is not the default yet`;
+}
+
 /** What a held policy allows beyond this run's grants; `undefined` when it is one of them or grants nothing. */
 async function allowedBeyond(
   context: StepContext,
@@ -99,17 +123,7 @@ async function allowedBeyond(
   granted: ReadonlySet<string>,
 ): Promise<string | undefined> {
   const { clients, aws } = context;
-  if (held.kind === 'attached') {
-    if (granted.has(held.arn)) return undefined;
-    const document = await managedDocument(context, held.arn);
-    // A policy this tool grants with a flag (--limit-table), from an earlier run, exactly as it writes it: kept.
-    const earlier = earlierGrant(held.arn, document);
-    if (earlier) {
-      context.report.step('permissions', 'checked', `${earlier.name} from an earlier run stays: ${earlier.allows}`);
-      return undefined;
-    }
-    return describeAllowed(document);
-  }
+  if (held.kind === 'attached') return granted.has(held.arn) ? undefined : managedAllows(context, held.arn);
   const answer =
     'user' in owner
       ? await aws.read('iam:GetUserPolicy', () =>
@@ -121,19 +135,42 @@ async function allowedBeyond(
   return describeAllowed(decodePolicyDocument(answer.PolicyDocument));
 }
 
-export async function auditPermissions(
+/**
+ * The versions of a policy this run grants that go beyond this run's document: not the default
+ * one (which the run writes), not this run's document, and not one this tool wrote into a policy
+ * it created (the run deletes those: steps/policy.ts), yet allowing something.
+ */
+export function versionsBeyond(state: PolicyState): PolicyVersionFound[] {
+  return state.versions.filter(
+    (version) =>
+      !version.isDefault &&
+      !samePolicyDocument(version.document, state.policy.document) &&
+      !(state.managed && state.policy.writtenByThisTool(version.document)) &&
+      describeAllowed(version.document) !== undefined,
+  );
+}
+
+/** Every grant beyond this run's policies, without reporting anything. */
+export async function findExtraGrants(
   context: StepContext,
-  user: UserState,
-  granted: readonly GrantedPolicy[],
-  group: GroupState | undefined,
-): Promise<void> {
-  const { options, report } = context;
-  const grantedArns = new Set(granted.map((policy) => policy.arn));
+  { user, policies, group }: AuditSubject,
+): Promise<ExtraGrant[]> {
+  const { options } = context;
+  const grantedArns = new Set(policies.map((state) => state.arn));
   const removeWith = (command: string) =>
     `remove it with \`aws iam ${command}${options.profile ? ` --profile ${options.profile}` : ''}\``;
   const extras: ExtraGrant[] = [];
   const policyWord = (held: HeldPolicy) => (held.kind === 'attached' ? 'the policy' : 'the inline policy');
 
+  for (const state of policies) {
+    for (const version of versionsBeyond(state)) {
+      extras.push({
+        what: `the version ${version.id} of ${state.name}, which is not its default version (one SetDefaultPolicyVersion makes it so),`,
+        allows: describeAllowed(version.document) ?? '',
+        remedy: removeWith(`delete-policy-version --policy-arn ${state.arn} --version-id ${version.id}`),
+      });
+    }
+  }
   if (user.exists) {
     for (const held of await userPolicies(context)) {
       const allows = await allowedBeyond(context, held, { user: true }, grantedArns);
@@ -178,7 +215,19 @@ export async function auditPermissions(
       });
     }
   }
+  return extras;
+}
 
+/** One line per extra grant; the count in words, for the sentence after them. */
+export function reportExtraGrants({ report }: StepContext, extras: readonly ExtraGrant[]): string {
+  for (const extra of extras)
+    report.step('extra grant', 'refused', `${extra.what} allows ${extra.allows}: ${extra.remedy}`);
+  return extras.length === 1 ? 'one grant' : `${extras.length} grants`;
+}
+
+export async function auditPermissions(context: StepContext, subject: AuditSubject): Promise<void> {
+  const { report } = context;
+  const { user, policies, group } = subject;
   if (user.permissionsBoundary) {
     report.step(
       'boundary',
@@ -186,18 +235,18 @@ export async function auditPermissions(
       `${user.permissionsBoundary} bounds ${USER_NAME}: a permissions boundary only narrows what its policies grant`,
     );
   }
+  const extras = await findExtraGrants(context, subject);
   if (extras.length === 0) {
     if (user.exists || group?.exists)
       report.step(
         'permissions',
         'checked',
-        `${USER_NAME} can do nothing beyond ${granted.map((policy) => policy.name).join(' and ')}`,
+        `${USER_NAME} can do nothing beyond ${policies.map((policy) => policy.name).join(' and ')}`,
       );
     return;
   }
-  for (const extra of extras)
-    report.step('extra grant', 'refused', `${extra.what} allows ${extra.allows}: ${extra.remedy}`);
+  const count = reportExtraGrants(context, extras);
   throw new ProvisionError(
-    `${USER_NAME} could do more than send mail: ${extras.length === 1 ? 'one grant' : `${extras.length} grants`} that this tool did not make (listed above) must go first, so no key was created and nothing was changed; remove ${extras.length === 1 ? 'it' : 'them'} with the command${extras.length === 1 ? '' : 's'} shown, then run again.`,
+    `${USER_NAME} could do more than send mail: ${count} that this tool did not make (listed above) must go first, so no key was created and nothing was changed; remove ${extras.length === 1 ? 'it' : 'them'} with the command${extras.length === 1 ? '' : 's'} shown, then run again.`,
   );
 }

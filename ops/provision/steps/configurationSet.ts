@@ -44,6 +44,11 @@ export function topicName(set: string): string {
   return `${set}-bounces-complaints`;
 }
 
+/** The event destination as every line names it, on creation and on teardown alike. */
+function eventDestinationDetail(set: string): string {
+  return `${EVENT_DESTINATION_NAME} of ${set}: its Bounce and Complaint events → the SNS topic ${topicName(set)}`;
+}
+
 function topicArn(context: StepContext, account: Account, set: string): string {
   return `arn:${account.partition}:sns:${context.options.region}:${account.accountId}:${topicName(set)}`;
 }
@@ -201,7 +206,7 @@ export async function ensureConfigurationSet(
     MatchingEventTypes: [...EVENT_TYPES],
     SNSDestination: { TopicARN: arn },
   };
-  const destination = `${name}'s Bounce and Complaint events → ${topicName(name)}`;
+  const destination = eventDestinationDetail(name);
   if (isOurDestination(current, arn)) {
     report.step('event destination', 'exists', destination);
   } else if (aws.dryRun) {
@@ -340,7 +345,7 @@ export async function removeConfigurationSet(context: StepContext, account: Acco
           }),
         ),
       );
-    report.step('event destination', deleted(aws.dryRun), `${EVENT_DESTINATION_NAME} from ${name}`);
+    report.step('event destination', deleted(aws.dryRun), eventDestinationDetail(name));
   }
   const others = destinations.filter((destination) => destination.Name !== EVENT_DESTINATION_NAME);
   if (!set) {

@@ -1,7 +1,8 @@
 // --domain: the sender's domain verified with Easy DKIM (SES v1, like the rest of this tool:
 // VerifyDomainIdentity for the TXT token, VerifyDomainDkim for the three DKIM tokens), and the
 // DNS records printed to publish. A later run reads the status instead of asking again, and
-// asks again only when SES gave up (Failed: no records found within 72 hours).
+// asks again only when SES gave up (Failed: no records found within 72 hours). A later run
+// without --domain keeps the domain an earlier one set up: the one its policy names.
 
 import {
   GetIdentityDkimAttributesCommand,
@@ -24,6 +25,8 @@ export interface DomainReading {
   readonly dkimTokens: readonly string[];
   /** SES verified the address as an identity of its own: SES then sends as it, so the policy keeps it. */
   readonly addressVerified: boolean;
+  /** Not given as --domain: the one an earlier run set up (keptDomain). */
+  readonly kept?: boolean;
 }
 
 export interface DomainOutcome extends DomainReport {
@@ -67,6 +70,28 @@ export async function readDomain(
     dkimTokens: ownDkim?.DkimTokens ?? [],
     addressVerified: verification.VerificationAttributes?.[fromAddress]?.VerificationStatus === 'Success',
   };
+}
+
+/**
+ * Without --domain: the domain an earlier --domain run set up, if any. It is the domain identity
+ * this tool's AlexaSkillMailAccess names for the sender (the address at that domain or below it),
+ * when SES holds it with Easy DKIM tokens, as --domain leaves it. Nothing else is guessed from
+ * SES: a domain someone verified for other reasons is not taken for the sender's.
+ */
+export async function keptDomain(
+  context: StepContext,
+  policyDocument: unknown,
+  fromAddress: string,
+): Promise<DomainReading | undefined> {
+  const statement = (policyDocument as { Statement?: { Resource?: unknown }[] } | undefined)?.Statement?.[0];
+  const resources = Array.isArray(statement?.Resource) ? statement.Resource : [];
+  const fromDomain = fromAddress.slice(fromAddress.lastIndexOf('@') + 1).toLowerCase();
+  const named = resources
+    .map((resource) => /:identity\/([^@/]+)$/.exec(String(resource))?.[1]?.toLowerCase())
+    .find((domain) => domain && (fromDomain === domain || fromDomain.endsWith(`.${domain}`)));
+  if (!named) return undefined;
+  const reading = await readDomain(context, named, fromAddress);
+  return reading.dkimTokens.length > 0 ? { ...reading, kept: true } : undefined;
 }
 
 /** Asks SES to start (or, after a failure, restart) the TXT and DKIM verification; answers the tokens. */
@@ -117,10 +142,11 @@ export async function ensureDomain(
       );
     }
   } else {
+    const kept = reading.kept ? ' (kept without --domain: the policy of an earlier --domain run names it)' : '';
     report.step(
       'domain',
       'exists',
-      `${domain}: verification ${STATUS_WORDS[verificationStatus]}, DKIM ${STATUS_WORDS[dkimStatus]}${
+      `${domain}${kept}: verification ${STATUS_WORDS[verificationStatus]}, DKIM ${STATUS_WORDS[dkimStatus]}${
         dkimStatus === 'Success' ? '' : ': publish the DNS records below'
       }`,
     );

@@ -2,7 +2,7 @@
 // created paid per request, with Time to Live on the rows' expiry attribute and the managed-by
 // tag; its name recorded in the key file, which the deploy build embeds; and, at --teardown,
 // deleted when this tool created it. A table this tool did not create is used only with --adopt,
-// as it is, and never deleted.
+// as it is, and never deleted. A later run without the flag keeps the table an earlier one set up.
 
 import {
   CreateTableCommand,
@@ -24,9 +24,14 @@ import { managedPolicyArn } from '../managedPolicies.ts';
 import { isManaged, LIMIT_POLICY_NAME, MANAGED_TAG } from '../names.ts';
 import { decodePolicyDocument } from '../policyDocument.ts';
 import type { Account, StepContext } from './context.ts';
+import type { PolicyFound } from './toolPolicies.ts';
+
+/** Where this run's table comes from: --limit-table, the key file, or this tool's AlexaSkillMailLimit. */
+export type LimitTableOrigin = 'option' | 'key file' | 'policy';
 
 export interface LimitTableState {
   readonly name: string;
+  readonly from: LimitTableOrigin;
   readonly exists: boolean;
   /** Carries the managed-by tag: this tool created it. */
   readonly managed: boolean;
@@ -57,12 +62,16 @@ function billing(table: TableDescription | undefined): string {
   return table?.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST' ? 'paid per request' : 'provisioned capacity';
 }
 
-export async function readLimitTable({ clients, aws }: StepContext, name: string): Promise<LimitTableState> {
+export async function readLimitTable(
+  { clients, aws }: StepContext,
+  name: string,
+  from: LimitTableOrigin = 'option',
+): Promise<LimitTableState> {
   const found = await aws.find('dynamodb:DescribeTable', () =>
     clients.dynamoDb.send(new DescribeTableCommand({ TableName: name })),
   );
   const table = found?.Table;
-  if (!table) return { name, exists: false, managed: false };
+  if (!table) return { name, from, exists: false, managed: false };
   const tags = await aws.read('dynamodb:ListTagsOfResource', () =>
     clients.dynamoDb.send(new ListTagsOfResourceCommand({ ResourceArn: table.TableArn })),
   );
@@ -71,6 +80,7 @@ export async function readLimitTable({ clients, aws }: StepContext, name: string
   );
   return {
     name,
+    from,
     exists: true,
     managed: isManaged(tags.Tags ?? []),
     table,
@@ -79,6 +89,30 @@ export async function readLimitTable({ clients, aws }: StepContext, name: string
       attribute: timeToLive.TimeToLiveDescription?.AttributeName,
     },
   };
+}
+
+/**
+ * The table this run counts in: --limit-table; else the one the key file records (the deployed
+ * skill counts there); else the one of this tool's AlexaSkillMailLimit, at this tool's ARN, made
+ * by this tool (or adopted), naming exactly this tool's document for a table of this region that
+ * carries the managed-by tag. Anything else stays unused: if attached, the audit refuses it.
+ */
+export async function limitTableInUse(
+  context: StepContext,
+  limitPolicy: PolicyFound | undefined,
+): Promise<LimitTableState | undefined> {
+  const { options } = context;
+  if (options.limitTable) return readLimitTable(context, options.limitTable, 'option');
+  const recorded = await readCredentialsFile(options.outFile).then(
+    (file) => (file[ENV.region] === options.region ? file[ENV.mailLimitTable] : undefined),
+    () => undefined,
+  );
+  if (recorded) return readLimitTable(context, recorded, 'key file');
+  if (!limitPolicy?.exists || !(limitPolicy.managed || options.adopt)) return undefined;
+  const named = limitTableOf(limitPolicy.arn, limitPolicy.document);
+  if (!named || named.region !== options.region) return undefined;
+  const state = await readLimitTable(context, named.table, 'policy');
+  return state.exists && state.managed ? state : undefined;
 }
 
 /** Before any change: a table the skill cannot use, or one this tool did not create (without --adopt), stops the run. */
@@ -90,7 +124,8 @@ export function checkLimitTable({ options, report }: StepContext, state: LimitTa
       `The DynamoDB table ${state.name} exists with a key the skill cannot use (it needs one string partition key, ${limitTableDefinition(state.name).KeySchema[0].AttributeName}), so nothing was changed: give --limit-table a name no table has yet.`,
     );
   }
-  if (!state.managed && !options.adopt) {
+  // One the key file names was adopted by an earlier run: the deployed skill counts in it.
+  if (!state.managed && !options.adopt && state.from !== 'key file') {
     report.step('limit table', 'refused', `${state.name} exists but this tool did not create it (no managed-by tag)`);
     throw new ProvisionError(
       `Nothing was changed: this tool did not create the DynamoDB table ${state.name}; run again with --adopt to count in it as it is (--teardown will leave it in place), or give --limit-table another name.`,
@@ -153,7 +188,12 @@ export async function ensureLimitTable(context: StepContext, state: LimitTableSt
   }
 
   const adopted = state.managed ? '' : ' (created outside this tool, adopted)';
-  report.step('limit table', 'exists', `${name}${adopted}, ${billing(state.table)}`);
+  const kept = {
+    option: '',
+    'key file': ` (recorded in ${shownPath(context.options.outFile)}: the deployed skill counts there)`,
+    policy: ` (named by ${LIMIT_POLICY_NAME}, which an earlier run made)`,
+  }[state.from];
+  report.step('limit table', 'exists', `${name}${adopted}${kept}, ${billing(state.table)}`);
   const ttl = state.timeToLive;
   if (ttl && EXPIRES_OLD_ROWS.has(ttl.status) && ttl.attribute === LIMIT_TABLE_TTL_ATTRIBUTE) {
     report.step('row expiry', 'exists', expiry);

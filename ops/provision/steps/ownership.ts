@@ -1,24 +1,16 @@
 // Before any change: who made the user, the policies and the --group group that carry this tool's
 // names. What this tool did not create is never changed: provisioning stops, unless --adopt, which
 // uses such a user or group as it is and such a policy only when its document is exactly this tool's.
+// Nor is a policy of this tool's that others hold: a new version would change what they may do;
+// nor a --group group with other members, who would get what the group is granted.
 
-import { GetGroupCommand, GetPolicyCommand, GetPolicyVersionCommand, ListPolicyTagsCommand } from '@aws-sdk/client-iam';
+import { GetGroupCommand } from '@aws-sdk/client-iam';
 import { ProvisionError } from '../errors.ts';
-import type { GrantedPolicy } from '../managedPolicies.ts';
-import { GROUP_PATH, isManaged, USER_NAME } from '../names.ts';
-import { decodePolicyDocument, samePolicyDocument } from '../policyDocument.ts';
+import { GROUP_PATH, USER_NAME } from '../names.ts';
+import { samePolicyDocument } from '../policyDocument.ts';
 import type { StepContext } from './context.ts';
+import type { PolicyState } from './toolPolicies.ts';
 import type { UserState } from './user.ts';
-
-export interface PolicyState {
-  readonly policy: GrantedPolicy;
-  readonly exists: boolean;
-  /** Carries the managed-by tag: this tool created it. */
-  readonly managed: boolean;
-  readonly defaultVersionId?: string;
-  /** The default version's document, decoded. */
-  readonly document?: unknown;
-}
 
 export interface GroupState {
   readonly name: string;
@@ -26,27 +18,6 @@ export interface GroupState {
   /** Under this tool's path: this tool created it. */
   readonly managed: boolean;
   readonly members: readonly string[];
-}
-
-export async function readPolicyState({ clients, aws }: StepContext, policy: GrantedPolicy): Promise<PolicyState> {
-  const found = await aws.find('iam:GetPolicy', () =>
-    clients.iam.send(new GetPolicyCommand({ PolicyArn: policy.arn })),
-  );
-  if (!found?.Policy) return { policy, exists: false, managed: false };
-  const tags =
-    (await aws.read('iam:ListPolicyTags', () => clients.iam.send(new ListPolicyTagsCommand({ PolicyArn: policy.arn }))))
-      .Tags ?? [];
-  const defaultVersionId = found.Policy.DefaultVersionId ?? 'v1';
-  const version = await aws.read('iam:GetPolicyVersion', () =>
-    clients.iam.send(new GetPolicyVersionCommand({ PolicyArn: policy.arn, VersionId: defaultVersionId })),
-  );
-  return {
-    policy,
-    exists: true,
-    managed: isManaged(tags),
-    defaultVersionId,
-    document: decodePolicyDocument(version.PolicyVersion?.Document),
-  };
 }
 
 export async function readGroupState({ clients, aws }: StepContext, name: string): Promise<GroupState> {
@@ -65,14 +36,58 @@ export function isUsableForeignPolicy(state: PolicyState): boolean {
   return samePolicyDocument(state.document, state.policy.document);
 }
 
+/** IAM has one customer policy of a name per account: one elsewhere keeps this tool from creating its own. */
+function checkNameFree({ report }: StepContext, policies: readonly PolicyState[]): void {
+  const taken = policies.filter((state) => !state.exists && state.sameNameElsewhere);
+  for (const state of taken)
+    report.step('policy', 'refused', `${state.name} exists elsewhere, as ${state.sameNameElsewhere}`);
+  if (taken.length === 0) return;
+  throw new ProvisionError(
+    `Nothing was changed: ${taken.map((state) => `a policy named ${state.name} exists at ${state.sameNameElsewhere}`).join(', and ')}, and IAM allows one policy of a name in an account, so this tool cannot create its own; delete or rename ${taken.length > 1 ? 'them' : 'it'} once nothing needs ${taken.length > 1 ? 'them' : 'it'}, then run again.`,
+  );
+}
+
+/** A new version of a policy of this tool's that others hold would change what they may do. */
+function checkNotShared({ report }: StepContext, policies: readonly PolicyState[]): void {
+  const shared = policies.filter(
+    (state) =>
+      state.exists && state.otherHolders.length > 0 && !samePolicyDocument(state.document, state.policy.document),
+  );
+  for (const state of shared)
+    report.step(
+      'policy',
+      'refused',
+      `${state.name} needs a new document, but ${state.otherHolders.join(', ')} ${state.otherHolders.length > 1 ? 'hold' : 'holds'} it too`,
+    );
+  if (shared.length === 0) return;
+  const [first] = shared;
+  throw new ProvisionError(
+    `Nothing was changed: ${shared.map((state) => state.name).join(' and ')} would need a new document, and ${first?.otherHolders.join(', ')} would get it too (whatever it grants them now, they would lose); detach it from them (\`aws iam list-entities-for-policy --policy-arn ${first?.arn}\` lists them), then run again.`,
+  );
+}
+
+/** Whatever the --group group is granted, each of its members gets: it must hold no one but the user. */
+function checkGroupMembers({ options, report }: StepContext, group: GroupState | undefined): void {
+  const others = group?.members.filter((member) => member !== USER_NAME) ?? [];
+  if (!group || others.length === 0) return;
+  report.step('group', 'refused', `${group.name} has other members: ${others.join(', ')}`);
+  const profile = options.profile ? ` --profile ${options.profile}` : '';
+  throw new ProvisionError(
+    `Nothing was changed: the group ${group.name} also holds ${others.join(', ')}, who would be allowed to send mail as the skill too; choose a group that holds no one but ${USER_NAME}, or take ${others.length > 1 ? 'them' : 'that user'} out of it (\`aws iam remove-user-from-group --group-name ${group.name} --user-name ${others[0]}${profile}\`${others.length > 1 ? ', and so on' : ''}), then run again.`,
+  );
+}
+
 /**
  * Stops, naming each, when a user, policy or group with this tool's names was made by someone
- * else and --adopt was not given, or when such a policy's document is not exactly this tool's.
+ * else and --adopt was not given, when such a policy's document is not exactly this tool's, when
+ * one of its policies cannot be created or would change for others too.
  */
 export function checkOwnership(
-  { options, report }: StepContext,
+  context: StepContext,
   found: { user: UserState; policies: readonly PolicyState[]; group?: GroupState | undefined },
 ): void {
+  const { options, report } = context;
+  checkNameFree(context, found.policies);
   const foreign: string[] = [];
   const rewritten: string[] = [];
   if (found.user.exists && !found.user.managed) {
@@ -81,7 +96,7 @@ export function checkOwnership(
       report.step('user', 'refused', `${USER_NAME} exists but this tool did not create it (no managed-by tag)`);
   }
   for (const state of found.policies.filter((candidate) => candidate.exists && !candidate.managed)) {
-    const name = state.policy.name;
+    const name = state.name;
     foreign.push(`the policy ${name}`);
     if (!isUsableForeignPolicy(state)) {
       rewritten.push(name);
@@ -106,8 +121,8 @@ export function checkOwnership(
 
   if (rewritten.length > 0) {
     const deletions = found.policies
-      .filter((state) => rewritten.includes(state.policy.name))
-      .map((state) => `\`aws iam delete-policy --policy-arn ${state.policy.arn}\``);
+      .filter((state) => rewritten.includes(state.name))
+      .map((state) => `\`aws iam delete-policy --policy-arn ${state.arn}\``);
     throw new ProvisionError(
       `${rewritten.join(' and ')} was made outside this tool with another document, and this tool never rewrites a policy it did not create (whoever uses it would lose or gain permissions), so nothing was changed: delete it once nothing needs it (${deletions.join(' and ')}, after detaching it and deleting its other versions), then run again; --adopt cannot help, since it only uses such a policy when its document is exactly this tool's.`,
     );
@@ -117,4 +132,6 @@ export function checkOwnership(
       `Nothing was changed: this tool did not create ${foreign.join(', ')}, which already ${foreign.length > 1 ? 'exist' : 'exists'} in the account; run again with --adopt to use what exists as it is (the user's permissions are still checked, and --teardown will leave it in place), or delete what this tool did not create and run again.`,
     );
   }
+  checkGroupMembers(context, found.group);
+  checkNotShared(context, found.policies);
 }

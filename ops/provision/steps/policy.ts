@@ -1,21 +1,45 @@
 // A managed policy of this tool (managedPolicies.ts): created with this run's document, or given
-// a new default version when the document in IAM differs. IAM keeps at most five versions, so the
-// oldest non-default one goes first. A policy this tool did not create is never changed.
+// a new default version when the document in IAM differs. The policy keeps one version: the
+// documents of earlier runs are deleted, since a version that is not the default is one
+// SetDefaultPolicyVersion away from being the key's again. A policy this tool did not create is
+// never changed.
 
-import {
-  CreatePolicyCommand,
-  CreatePolicyVersionCommand,
-  DeletePolicyVersionCommand,
-  ListPolicyVersionsCommand,
-} from '@aws-sdk/client-iam';
+import { CreatePolicyCommand, CreatePolicyVersionCommand, DeletePolicyVersionCommand } from '@aws-sdk/client-iam';
 import { MANAGED_TAG } from '../names.ts';
-import { samePolicyDocument } from '../policyDocument.ts';
+import { describeAllowed, samePolicyDocument } from '../policyDocument.ts';
 import type { StepContext } from './context.ts';
-import type { PolicyState } from './ownership.ts';
+import type { PolicyState, PolicyVersionFound } from './toolPolicies.ts';
 
-const MAX_POLICY_VERSIONS = 5;
+/** Versions of a policy this tool created, other than the default, that hold a document this tool writes. */
+function earlierVersions(state: PolicyState): PolicyVersionFound[] {
+  if (!state.managed) return [];
+  const number = (version: PolicyVersionFound) => Number(version.id.replace(/^v/, ''));
+  return state.versions
+    .filter((version) => !version.isDefault && state.policy.writtenByThisTool(version.document))
+    .sort((a, b) => number(a) - number(b));
+}
 
-/** `state` as readPolicyState found it; one this tool did not create reaches here only adopted, with exactly this tool's document. */
+async function deleteVersions(context: StepContext, state: PolicyState, versions: readonly PolicyVersionFound[]) {
+  const { clients, aws, report } = context;
+  if (versions.length === 0) return;
+  if (!aws.dryRun) {
+    for (const { id } of versions)
+      await aws.change('iam:DeletePolicyVersion', () =>
+        clients.iam.send(new DeletePolicyVersionCommand({ PolicyArn: state.arn, VersionId: id })),
+      );
+  }
+  const ids = versions.map((version) => version.id).join(', ');
+  report.step(
+    'policy version',
+    aws.dryRun ? 'would delete' : 'deleted',
+    `${state.name} ${ids}, ${versions.length > 1 ? 'documents' : 'the document'} of earlier runs (one SetDefaultPolicyVersion from being the key's again)`,
+  );
+}
+
+/**
+ * `state` as readToolPolicies found it, past the checks: one this tool did not create reaches here
+ * only adopted, with exactly this tool's document; one it did, only when nobody else holds it.
+ */
 export async function ensurePolicy(context: StepContext, state: PolicyState): Promise<void> {
   const { clients, aws, report } = context;
   const { name, arn, document, description, summary } = state.policy;
@@ -44,43 +68,35 @@ export async function ensurePolicy(context: StepContext, state: PolicyState): Pr
   if (samePolicyDocument(state.document, document)) {
     const adopted = state.managed ? '' : " (created outside this tool, adopted: its document is exactly this tool's)";
     report.step('policy', 'exists', `${name} ${defaultVersion}${adopted}: ${summary}`);
+    await deleteVersions(context, state, earlierVersions(state));
     return;
   }
   if (!state.managed) throw new Error(`Bug: ${name}, made outside this tool, was about to be rewritten.`);
 
-  const versions =
-    (
-      await aws.read('iam:ListPolicyVersions', () =>
-        clients.iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn })),
-      )
-    ).Versions ?? [];
-  // Oldest first; versions made within the same second are told apart by their number (v2 < v10).
-  const versionNumber = (id: string | undefined) => Number(id?.replace(/^v/, '') ?? 0);
-  const oldest = versions
-    .filter((version) => !version.IsDefaultVersion)
-    .sort(
-      (a, b) =>
-        (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0) ||
-        versionNumber(a.VersionId) - versionNumber(b.VersionId),
-    )[0];
-  const mustPrune = versions.length >= MAX_POLICY_VERSIONS && oldest?.VersionId;
+  // Room first: IAM keeps five versions, and the checks let through no other non-default one.
+  await deleteVersions(context, state, earlierVersions(state));
+  const replaced = state.versions.find((version) => version.isDefault);
+  const was = replaced ? describeAllowed(replaced.document) : undefined;
+  const replacedDetail = (deleted: string) =>
+    replaced ? `; ${replaced.id}, which allowed ${was ?? 'nothing'}, ${deleted}` : '';
   if (aws.dryRun) {
-    const pruning = mustPrune ? ` (deleting the oldest version ${oldest.VersionId}: IAM keeps five)` : '';
-    report.step('policy', 'would update', `${name}: its document differs; a new default version${pruning}: ${summary}`);
-    return;
-  }
-  if (mustPrune) {
-    await aws.change('iam:DeletePolicyVersion', () =>
-      clients.iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: oldest.VersionId })),
+    report.step(
+      'policy',
+      'would update',
+      `${name}: its document differs; a new default version: ${summary}${replacedDetail('would be deleted')}`,
     );
+    return;
   }
   const created = await aws.change('iam:CreatePolicyVersion', () =>
     clients.iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: text, SetAsDefault: true })),
   );
-  const pruned = mustPrune ? `, deleted ${oldest.VersionId} (IAM keeps five)` : '';
+  if (replaced)
+    await aws.change('iam:DeletePolicyVersion', () =>
+      clients.iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: replaced.id })),
+    );
   report.step(
     'policy',
     'updated',
-    `${name} ${created.PolicyVersion?.VersionId ?? ''} is the new default version${pruned}: ${summary}`,
+    `${name} ${created.PolicyVersion?.VersionId ?? ''} is the new default version: ${summary}${replacedDetail('is deleted')}`,
   );
 }

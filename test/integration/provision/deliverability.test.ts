@@ -129,6 +129,37 @@ describe('--domain', () => {
     expect(world.fake.ses.region('us-east-1').dkim.get('example.com')).toMatchObject({ status: 'Pending', tokens });
   });
 
+  it('is kept by a later run without --domain, which names it in the policy and mails the address no link', async () => {
+    expect((await run('--configuration-set', SET)).code).toBe(0);
+    const first = policyDocumentIn(world);
+
+    const later = await world.run(['--from', FROM, '--out', world.outFile, '--limit-table', 'AlexaSkillMailLimit']);
+
+    expect(later.code).toBe(0);
+    expect(later.stdout).toContain(
+      'domain             exists        example.com (kept without --domain: the policy of an earlier --domain run names it): verification pending, DKIM pending',
+    );
+    expect(later.stdout).toContain(`configuration set  exists        ${SET} (recorded in ${world.outFile}`);
+    expect(statuses(later.stdout).policy).toBe('created');
+    expect(policyDocumentIn(world)).toEqual(first);
+    expect(world.fake.ses.verificationMails).toEqual([]);
+  });
+
+  it('is not taken from SES alone: a domain the policy never named leaves the address as the identity', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    expect((await world.run(['--from', FROM, '--out', world.outFile])).code).toBe(0);
+    const before = policyDocumentIn(world);
+    // Someone sets up Easy DKIM for the domain for other mail; this tool's policy never named it.
+    world.fake.ses.region('us-east-1').identities.set('example.com', 'Pending');
+    world.fake.ses.enableDkim('us-east-1', 'example.com');
+
+    const later = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(later.code).toBe(0);
+    expect(statuses(later.stdout).domain).toBeUndefined();
+    expect(policyDocumentIn(world)).toEqual(before);
+  });
+
   it('plans without a change in a dry run, and refuses a sender outside the domain', async () => {
     const dry = await run('--dry-run');
     expect(dry.code).toBe(0);
@@ -279,7 +310,7 @@ describe('--teardown with a configuration set', () => {
   const world = useProvisionWorld();
 
   it('removes the destination, the set, the topic and its subscriptions, with the user and policy', async () => {
-    await world.run([
+    const created = await world.run([
       '--from',
       FROM,
       '--out',
@@ -301,6 +332,10 @@ describe('--teardown with a configuration set', () => {
 
     const result = await world.run(['--teardown', '--yes', '--out', world.outFile]);
     expect(result.code).toBe(0);
+    // One name for the destination, whether it is made or removed.
+    const destination = `alexa-ses-mailer-bounces-complaints of ${SET}: its Bounce and Complaint events → the SNS topic ${SET}-bounces-complaints`;
+    expect(created.stdout).toContain(`event destination  created       ${destination}\n`);
+    expect(result.stdout).toContain(`event destination  deleted       ${destination}\n`);
     expect(statuses(result.stdout)).toMatchObject({
       'event destination': 'deleted',
       'configuration set': 'deleted',

@@ -37,13 +37,13 @@ describe('--limit-table on an empty account', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain(
-      `limit table        created      ${TABLE} in us-east-1, paid per request; rows expire through Time to Live on expiresAt`,
+      `limit table        created       ${TABLE} in us-east-1, paid per request; rows expire through Time to Live on expiresAt`,
     );
     expect(result.stdout).toContain(
-      'policy             created      AlexaSkillMailLimit v1: dynamodb:UpdateItem and dynamodb:GetItem on the DynamoDB table AlexaSkillMailLimit only',
+      'policy             created       AlexaSkillMailLimit v1: dynamodb:UpdateItem and dynamodb:GetItem on the counting attributes of the DynamoDB table AlexaSkillMailLimit only',
     );
     expect(result.stdout).toContain(
-      'attachment         created      AlexaSkillMailLimit is attached to AlexaSkillMailSender',
+      'attachment         created       AlexaSkillMailLimit is attached to AlexaSkillMailSender',
     );
     expect(statuses(result.stdout)['key file setting']).toBe('updated');
 
@@ -86,11 +86,14 @@ describe('--limit-table on an empty account', () => {
       'key file setting': 'exists',
     });
 
-    // A later run without --limit-table (a key rotation, say) keeps what an earlier one granted.
+    // A later run without --limit-table (a key rotation, say) keeps the table the key file records.
     const without = await world.run(['--from', FROM, '--out', world.outFile]);
     expect(without.code).toBe(0);
     expect(without.stdout).toContain(
-      'permissions        checked      AlexaSkillMailLimit from an earlier run stays: dynamodb:UpdateItem and dynamodb:GetItem on the DynamoDB table AlexaSkillMailLimit only (in us-east-1)',
+      `limit table        exists        ${TABLE} (recorded in ${world.outFile}: the deployed skill counts there), paid per request`,
+    );
+    expect(without.stdout).toContain(
+      'permissions        checked       AlexaSkillMailSender can do nothing beyond AlexaSkillMailAccess and AlexaSkillMailLimit',
     );
     expect(world.fake.mutatingCalls()).toHaveLength(before);
     expect(await readCredentialsFile(world.outFile)).toMatchObject({ MAIL_LIMIT_TABLE: TABLE });
@@ -101,10 +104,10 @@ describe('--limit-table on an empty account', () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      `limit table        would create ${TABLE}, paid per request; rows expire through Time to Live on expiresAt`,
+      `limit table        would create  ${TABLE}, paid per request; rows expire through Time to Live on expiresAt`,
     );
     expect(statuses(result.stdout)['key file setting']).toBe('would update');
-    expect(result.stdout).toContain('would create attach AlexaSkillMailLimit to AlexaSkillMailSender');
+    expect(result.stdout).toContain('would create  attach AlexaSkillMailLimit to AlexaSkillMailSender');
     expect(world.fake.mutatingCalls()).toEqual([]);
   });
 
@@ -119,6 +122,23 @@ describe('--limit-table on an empty account', () => {
     const rotated = await readCredentialsFile(world.outFile);
     expect(rotated.SES_ACCESS_KEY_ID).not.toBe(first.SES_ACCESS_KEY_ID);
     expect(rotated.MAIL_LIMIT_TABLE).toBe(TABLE);
+  });
+
+  it('replaces the document an earlier version of this tool wrote, before the attribute condition', async () => {
+    await provision();
+    const policy = world.fake.iam.policies.get(LIMIT_ARN)!;
+    const { Condition: _condition, ...unconditioned } = LIMIT_DOCUMENT.Statement[0]!;
+    policy.versions.splice(0, 1, {
+      ...policy.versions[0]!,
+      document: JSON.stringify({ ...LIMIT_DOCUMENT, Statement: [unconditioned] }),
+    });
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.code).toBe(0);
+    expect(statuses(result.stdout).policy).toBe('updated');
+    expect(documentOf(world.fake, LIMIT_ARN)).toEqual(LIMIT_DOCUMENT);
+    expect(policy.versions.map((version) => version.versionId)).toEqual(['v2']);
   });
 
   it('attaches the second policy through --group like the first', async () => {
@@ -142,12 +162,12 @@ describe('--limit-table on an empty account', () => {
     await provision();
 
     const plan = await world.run(['--teardown', '--out', world.outFile, '--dry-run']);
-    expect(plan.stdout).toContain(`limit table        would delete ${TABLE} and the counts in it`);
+    expect(plan.stdout).toContain(`limit table        would delete  ${TABLE} and the counts in it`);
     expect(world.fake.dynamoDb.snapshot()[REGION]?.[TABLE]).toBeDefined();
 
     const result = await world.run(['--teardown', '--out', world.outFile, '--yes']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`limit table        deleted      ${TABLE} and the counts in it`);
+    expect(result.stdout).toContain(`limit table        deleted       ${TABLE} and the counts in it`);
     expect(world.fake.dynamoDb.snapshot()[REGION]).toEqual({});
     expect([...world.fake.iam.policies.keys()]).toEqual([]);
     expect(world.fake.iam.users.size).toBe(0);
@@ -171,12 +191,12 @@ describe('--limit-table and what this tool did not make', () => {
 
     const adopted = await provision('--adopt');
     expect(adopted.code).toBe(0);
-    expect(adopted.stdout).toContain(`limit table        exists       ${TABLE} (created outside this tool, adopted)`);
+    expect(adopted.stdout).toContain(`limit table        exists        ${TABLE} (created outside this tool, adopted)`);
     expect(statuses(adopted.stdout)['row expiry']).toBe('warning');
     expect(world.fake.dynamoDb.snapshot()[REGION]?.[TABLE]?.timeToLive).toBe('DISABLED');
 
     const teardown = await world.run(['--teardown', '--out', world.outFile, '--yes']);
-    expect(teardown.stdout).toContain(`limit table        skipped      ${TABLE} was created outside this tool`);
+    expect(teardown.stdout).toContain(`limit table        skipped       ${TABLE} was created outside this tool`);
     expect(world.fake.dynamoDb.snapshot()[REGION]?.[TABLE]).toBeDefined();
   });
 
@@ -189,7 +209,7 @@ describe('--limit-table and what this tool did not make', () => {
     expect(world.fake.mutatingCalls()).toEqual([]);
   });
 
-  it('refuses a user whose AlexaSkillMailLimit allows more than the two item calls, and any other DynamoDB grant', async () => {
+  it('puts its own AlexaSkillMailLimit back when someone widened it, and refuses any other DynamoDB grant', async () => {
     await provision();
     const policy = world.fake.iam.policies.get(LIMIT_ARN)!;
     const wider = JSON.stringify({
@@ -198,11 +218,15 @@ describe('--limit-table and what this tool did not make', () => {
     });
     world.fake.iam.addPolicyVersion(policy.arn, wider, true);
 
+    // Without the flag too: the key file names the table, so the run grants the policy again.
     const without = await world.run(['--from', FROM, '--out', world.outFile]);
-    expect(without.code).toBe(1);
-    expect(without.stdout).toContain('the policy AlexaSkillMailLimit of AlexaSkillMailSender allows dynamodb:*');
+    expect(without.code).toBe(0);
+    expect(without.stdout).toContain(
+      'policy             updated       AlexaSkillMailLimit v3 is the new default version: dynamodb:UpdateItem and dynamodb:GetItem on the counting attributes of the DynamoDB table AlexaSkillMailLimit only; v2, which allowed dynamodb:*, is deleted',
+    );
+    expect(policy.versions.map((version) => version.versionId)).toEqual(['v3']);
+    expect(documentOf(world.fake, LIMIT_ARN)).toEqual(LIMIT_DOCUMENT);
 
-    // With the flag, the tool's own policy is put back to its document; another grant still stops the run.
     world.fake.iam.addPolicy(
       'TablesEverywhere',
       JSON.stringify({

@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { MANAGED_TAG } from '../../../ops/provision/names.ts';
 import { buildMailAccessPolicy } from '../../../ops/provision/policyDocument.ts';
 import { LOCAL_ACCOUNT_ID } from '../../../testkit/aws/server.ts';
-import { policyDocumentIn, statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
+import { policyDocumentIn, shownKeyId, statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
 
 const FROM = 'sender@example.com';
 const USER = 'AlexaSkillMailSender';
@@ -33,9 +33,14 @@ describe('a first run on an empty account', () => {
       policy: 'created',
       user: 'created',
       attachment: 'created',
+      // Once more with the key made, before its file is written.
+      permissions: 'checked',
       'access key': 'created',
       'credentials file': 'created',
     });
+    expect(result.stdout).toContain(
+      'permissions        checked       again, with the changes made: still nothing beyond what this run grants',
+    );
     expect(result.stdout).toContain('Next: deploy the skill');
 
     const { iam, ses } = world.fake;
@@ -143,46 +148,41 @@ describe('a second run', () => {
     expect(dryRun.stdout).toContain('a real run would change nothing');
   });
 
-  it('gives the policy a new default version when its document changed, deleting the oldest when IAM holds five', async () => {
-    world.fake.iam.addPolicy(
-      'AlexaSkillMailAccess',
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'ses:SendMail', Resource: '*' }],
-      }),
-      // An earlier run of this tool made it: a policy it did not make is never rewritten (trust.test.ts).
-      { tags: [MANAGED_TAG] },
-    );
-    for (let version = 2; version <= 5; version++) {
-      world.fake.iam.addPolicyVersion(
-        POLICY_ARN,
-        JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            { Effect: 'Allow', Action: 'ses:SendEmail', Resource: `arn:aws:ses:us-east-1:1:identity/v${version}` },
-          ],
-        }),
-        version === 5,
-      );
-    }
+  it('gives the policy a new default version when its document changed, and deletes the versions earlier runs wrote', async () => {
+    // An earlier run of this tool made it: a policy it did not make is never rewritten (trust.test.ts).
+    const earlier = (from: string) =>
+      JSON.stringify(buildMailAccessPolicy({ region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID, fromAddress: from }));
+    world.fake.iam.addPolicy('AlexaSkillMailAccess', earlier('first@example.com'), { tags: [MANAGED_TAG] });
+    for (let version = 2; version <= 5; version++)
+      world.fake.iam.addPolicyVersion(POLICY_ARN, earlier(`v${version}@example.com`), version === 5);
 
     const result = await world.run(['--from', FROM, '--out', world.outFile]);
 
     expect(result.code).toBe(0);
-    expect(statuses(result.stdout).policy).toBe('updated');
+    expect(result.stdout).toContain(
+      "policy version     deleted       AlexaSkillMailAccess v1, v2, v3, v4, documents of earlier runs (one SetDefaultPolicyVersion from being the key's again)",
+    );
+    expect(result.stdout).toContain(
+      'policy             updated       AlexaSkillMailAccess v6 is the new default version: ses:SendEmail and ses:SendRawEmail from s***@example.com only; v5, which allowed ses:SendEmail, ses:SendRawEmail, is deleted',
+    );
     const policy = world.fake.iam.policies.get(POLICY_ARN)!;
-    expect(policy.versions.map((version) => version.versionId)).toEqual(['v2', 'v3', 'v4', 'v5', 'v6']);
-    expect(policy.defaultVersionId).toBe('v6');
+    expect(policy.versions.map((version) => version.versionId)).toEqual(['v6']);
     expect(policyDocumentIn(world)).toEqual(
       buildMailAccessPolicy({ region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID, fromAddress: FROM }),
     );
-    // The oldest version goes first: IAM refuses a sixth.
+    // Room first (IAM refuses a sixth version), then the new default, then the one it replaced.
     const versionCalls = world.fake
       .mutatingCalls()
       .map((call) => call.action)
       .filter((action) => action.endsWith('PolicyVersion'));
-    expect(versionCalls).toEqual(['DeletePolicyVersion', 'CreatePolicyVersion']);
-    expect(result.stdout).toContain('deleted v1 (IAM keeps five)');
+    expect(versionCalls).toEqual([
+      'DeletePolicyVersion',
+      'DeletePolicyVersion',
+      'DeletePolicyVersion',
+      'DeletePolicyVersion',
+      'CreatePolicyVersion',
+      'DeletePolicyVersion',
+    ]);
   });
 
   it("names the sender's domain in the policy when SES verified the domain rather than the address", async () => {
@@ -217,9 +217,9 @@ describe('access keys', () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
-      `${USER} already has two access keys (${first} and ${second}) that this tool did not save, and IAM allows no third; delete the one you no longer use (aws iam delete-access-key --user-name ${USER} --access-key-id ID), then run again.`,
+      `${USER} already has two access keys (${shownKeyId(first)} and ${shownKeyId(second)}) that this tool did not save, and IAM allows no third; delete the one you no longer use (aws iam delete-access-key --user-name ${USER} --access-key-id ID), then run again.`,
     );
-    expect(world.fake.calls.map((call) => call.action)).not.toContain('CreateAccessKey');
+    expect(world.fake.mutatingCalls()).toEqual([]);
     expect(world.fake.iam.users.get(USER)!.accessKeys).toHaveLength(2);
     await expect(stat(world.outFile)).rejects.toThrow();
   });

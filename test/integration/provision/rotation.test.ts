@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { credentialsCsvPath, readCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { parseCommand } from '../../../ops/provision/options.ts';
 import type { FakeAccessKey } from '../../../testkit/aws/iam/state.ts';
-import { statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
+import { shownKeyId, statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
 
 const FROM = 'sender@example.com';
 const USER = 'AlexaSkillMailSender';
@@ -255,7 +255,7 @@ describe('key rotation', () => {
       [ours.accessKeyId, 'Active'],
       [byHand.accessKeyId, 'Active'],
     ]);
-    expect(result.stdout).toContain(`${byHand.accessKeyId} was not created by this tool: left in place`);
+    expect(result.stdout).toContain(`${shownKeyId(byHand.accessKeyId)} was not saved by this tool: left in place`);
     expect(result.stdout).toContain(`Nothing to retire: ${ours.accessKeyId} is the only key this tool created.`);
   });
 

@@ -7,11 +7,12 @@
 import { stat } from 'node:fs/promises';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { describe, expect, it } from 'vitest';
+import { buildMailLimitPolicy } from '../../../ops/provision/limitPolicyDocument.ts';
 import { MANAGED_TAG } from '../../../ops/provision/names.ts';
 import { buildMailAccessPolicy } from '../../../ops/provision/policyDocument.ts';
 import type { FakeAws } from '../../../testkit/aws/server.ts';
 import { LOCAL_ACCOUNT_ID } from '../../../testkit/aws/server.ts';
-import { statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
+import { shownKeyId, statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
 
 const FROM = 'sender@example.com';
 const USER = 'AlexaSkillMailSender';
@@ -26,6 +27,10 @@ const IAM_EVERYTHING = JSON.stringify({
   Statement: [{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }],
 });
 const TOOL_DOCUMENT = buildMailAccessPolicy({ region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID, fromAddress: FROM });
+const LIMIT_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailLimit`;
+/** Exactly the document this tool writes for a limit table, for a table it never made. */
+const limitDocumentFor = (table: string) =>
+  JSON.stringify(buildMailLimitPolicy({ region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID, table }));
 
 /** What IAM would decide for the user's own key, from every policy the fake account gives it. */
 async function userMay(fake: FakeAws, action: string, resource = '*'): Promise<boolean> {
@@ -297,5 +302,279 @@ describe('--teardown of a group this tool made that others joined', () => {
     expect(real.stdout).toContain('AlexaSkillMailAccess from G1 (its other members, Colleague, lose it too)');
     expect(world.fake.iam.policies.has(POLICY_ARN)).toBe(false);
     expect([...world.fake.iam.groups.get('G1')!.members]).toEqual(['Colleague']);
+  });
+});
+
+describe("a policy with one of this tool's names that this tool did not grant", () => {
+  const world = useProvisionWorld();
+
+  async function expectRefused(args: string[], line: string): Promise<void> {
+    const result = await world.run(['--from', FROM, '--out', world.outFile, ...args]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(line);
+    expect(world.fake.mutatingCalls()).toEqual([]);
+    expect(world.fake.iam.users.get(USER)?.accessKeys ?? []).toEqual([]);
+    expect(world.fake.dynamoDb.snapshot()['us-east-1'] ?? {}).toEqual({});
+    await expect(stat(world.outFile)).rejects.toThrow();
+  }
+
+  it("is an extra grant at another path, though it holds exactly this tool's limit document", async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] });
+    const disguised = world.fake.iam.addPolicy('AlexaSkillMailLimit', limitDocumentFor('CustomerOrders'), {
+      path: '/team-x/',
+    });
+    world.fake.iam.users.get(USER)!.attachedPolicies.add(disguised.arn);
+
+    await expectRefused(
+      [],
+      `extra grant        refused       the policy AlexaSkillMailLimit of ${USER} allows dynamodb:UpdateItem, dynamodb:GetItem: remove it with \`aws iam detach-user-policy --user-name ${USER} --policy-arn ${disguised.arn}\``,
+    );
+  });
+
+  it("is an extra grant at this tool's ARN without its tag, or for a table this tool never made", async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] });
+    world.fake.iam.addPolicy('AlexaSkillMailLimit', limitDocumentFor('Payments'));
+    world.fake.iam.users.get(USER)!.attachedPolicies.add(LIMIT_ARN);
+    const refusal = `the policy AlexaSkillMailLimit of ${USER} allows dynamodb:UpdateItem, dynamodb:GetItem: remove it with \`aws iam detach-user-policy --user-name ${USER} --policy-arn ${LIMIT_ARN}\``;
+
+    await expectRefused([], refusal);
+    // With --adopt, or carrying this tool's tag, it is still a table this tool never made nor recorded.
+    await expectRefused(['--adopt'], refusal);
+    world.fake.iam.policies.get(LIMIT_ARN)!.tags.set(MANAGED_TAG.Key, MANAGED_TAG.Value);
+    await expectRefused([], refusal);
+  });
+
+  it('is kept, with its table, when this tool made both, though the key file is lost', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    toolsUser(world.fake);
+    world.fake.iam.addPolicy('AlexaSkillMailLimit', limitDocumentFor('MailCounts'), { tags: [MANAGED_TAG] });
+    world.fake.iam.users.get(USER)!.attachedPolicies.add(LIMIT_ARN);
+    world.fake.dynamoDb.addTable('us-east-1', 'MailCounts', { keyName: 'userKey', tags: [MANAGED_TAG] });
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--dry-run']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'limit table        exists        MailCounts (named by AlexaSkillMailLimit, which an earlier run made), paid per request',
+    );
+    expect(result.stdout).toContain(`${USER} can do nothing beyond AlexaSkillMailAccess and AlexaSkillMailLimit`);
+  });
+
+  it('stops --limit-table before any change when a policy of that name exists at another path', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] });
+    const elsewhere = world.fake.iam.addPolicy('AlexaSkillMailLimit', limitDocumentFor('Payments'), { path: '/x/' });
+
+    await expectRefused(['--limit-table', 'MailCounts'], `AlexaSkillMailLimit exists elsewhere, as ${elsewhere.arn}`);
+    // Attached to the user, it is an extra grant as well; either way nothing is created first.
+    world.fake.iam.users.get(USER)!.attachedPolicies.add(elsewhere.arn);
+    await expectRefused(['--limit-table', 'MailCounts'], `AlexaSkillMailLimit exists elsewhere, as ${elsewhere.arn}`);
+  });
+});
+
+describe('a policy version that is not the default', () => {
+  const world = useProvisionWorld();
+
+  it("of this tool's policy, not written by it, stops the run, named with the command that deletes it", async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.iam.addPolicy('AlexaSkillMailAccess', EVERYTHING, { tags: [MANAGED_TAG] });
+    world.fake.iam.addPolicyVersion(POLICY_ARN, JSON.stringify(TOOL_DOCUMENT), true);
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] }).attachedPolicies.add(POLICY_ARN);
+    const before = JSON.stringify(world.fake.iam.policies.get(POLICY_ARN));
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      `extra grant        refused       the version v1 of AlexaSkillMailAccess, which is not its default version (one SetDefaultPolicyVersion makes it so), allows *: remove it with \`aws iam delete-policy-version --policy-arn ${POLICY_ARN} --version-id v1\``,
+    );
+    expect(world.fake.mutatingCalls()).toEqual([]);
+    expect(JSON.stringify(world.fake.iam.policies.get(POLICY_ARN))).toBe(before);
+    expect(world.fake.iam.users.get(USER)!.accessKeys).toEqual([]);
+  });
+
+  it('of any other policy of the user counts though its default version denies only', async () => {
+    toolsUser(world.fake);
+    const quiet = world.fake.iam.addPolicy('LooksHarmless', EVERYTHING);
+    world.fake.iam.addPolicyVersion(
+      quiet.arn,
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'iam:*', Resource: '*' }] }),
+      true,
+    );
+    world.fake.iam.users.get(USER)!.attachedPolicies.add(quiet.arn);
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      `the policy LooksHarmless of ${USER} allows * in its version v1, which is not the default yet: remove it with \`aws iam detach-user-policy --user-name ${USER} --policy-arn ${quiet.arn}\``,
+    );
+    expect(world.fake.mutatingCalls()).toEqual([]);
+  });
+});
+
+describe("this tool's policy attached elsewhere", () => {
+  const world = useProvisionWorld();
+
+  it('gets no new version while a group of operators holds it, whatever tag it carries', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    const policy = world.fake.iam.addPolicy('AlexaSkillMailAccess', EVERYTHING, { tags: [MANAGED_TAG] });
+    world.fake.iam.addGroup('Operators').attachedPolicies.add(POLICY_ARN);
+    const before = JSON.stringify(policy);
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      'policy             refused       AlexaSkillMailAccess needs a new document, but the group Operators holds it too',
+    );
+    expect(result.stderr).toContain(
+      `Nothing was changed: AlexaSkillMailAccess would need a new document, and the group Operators would get it too (whatever it grants them now, they would lose); detach it from them (\`aws iam list-entities-for-policy --policy-arn ${POLICY_ARN}\` lists them), then run again.`,
+    );
+    expect(world.fake.mutatingCalls()).toEqual([]);
+    expect(JSON.stringify(world.fake.iam.policies.get(POLICY_ARN))).toBe(before);
+    expect(world.fake.iam.users.has(USER)).toBe(false);
+  });
+});
+
+describe('an access key this tool did not save', () => {
+  const world = useProvisionWorld();
+
+  it("on a user carrying this tool's tag stops the run, named by a shortened ID, unless --adopt", async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] });
+    const theirs = world.fake.iam.addAccessKey(USER).accessKeyId;
+
+    const refused = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(
+      `other access key   refused       ${shownKeyId(theirs)} (active) was not saved by this tool: whoever holds it can send mail as the skill`,
+    );
+    expect(refused.stderr.trim()).toBe(
+      `Nothing was changed: ${USER} has an access key that this tool did not save (${shownKeyId(theirs)}), and whoever holds it would send mail as the skill too; delete it (\`aws iam list-access-keys --user-name ${USER}\` shows the whole ID, \`aws iam delete-access-key --user-name ${USER} --access-key-id ID\` deletes it), or run again with --adopt to keep it.`,
+    );
+    expect(`${refused.stdout}${refused.stderr}`).not.toContain(theirs);
+    expect(world.fake.mutatingCalls()).toEqual([]);
+    await expect(stat(world.outFile)).rejects.toThrow();
+
+    const adopted = await world.run(['--from', FROM, '--out', world.outFile, '--adopt']);
+    expect(adopted.code).toBe(0);
+    expect(adopted.stdout).toContain(
+      `other access key   warning       ${shownKeyId(theirs)} (active) was not saved by this tool: whoever holds it can send mail as the skill (--adopt keeps it)`,
+    );
+  });
+
+  it('is kept by --teardown, and so is the user that holds it', async () => {
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] });
+    const theirs = world.fake.iam.addAccessKey(USER).accessKeyId;
+
+    const result = await world.run(['--teardown', '--yes', '--out', world.outFile]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `access key         skipped       ${shownKeyId(theirs)} was not saved by this tool: left in place`,
+    );
+    expect(result.stdout).toContain(
+      `user               skipped       ${USER} also has access key ${shownKeyId(theirs)}, which this tool did not add: left in place`,
+    );
+    expect(world.fake.iam.users.get(USER)!.accessKeys.map((key) => key.accessKeyId)).toEqual([theirs]);
+    expect(world.fake.mutatingCalls()).toEqual([]);
+  });
+});
+
+describe('every check before any change', () => {
+  const world = useProvisionWorld();
+
+  it('a key this tool saved, whose file is lost, stops the run before the limit table is made', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    expect((await world.run(['--from', FROM, '--out', world.outFile])).code).toBe(0);
+    const callsBefore = world.fake.mutatingCalls().length;
+
+    const result = await world.run([
+      '--from',
+      FROM,
+      '--out',
+      `${world.outFile}.elsewhere`,
+      '--limit-table',
+      'MailCounts',
+    ]);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('that this tool created, but its secret is not in');
+    expect(world.fake.mutatingCalls()).toHaveLength(callsBefore);
+    expect(world.fake.dynamoDb.snapshot()['us-east-1'] ?? {}).toEqual({});
+  });
+});
+
+describe('a grant attached while the run makes its changes', () => {
+  const world = useProvisionWorld();
+
+  /** An administrator attaches Everything to the user as soon as the run attaches its own policy. */
+  function attachEverythingDuringTheRun(): void {
+    const everything = world.fake.iam.addPolicy('Everything', EVERYTHING);
+    void world.fake
+      .nextRequest('AttachUserPolicy')
+      .then(() => world.fake.iam.users.get(USER)!.attachedPolicies.add(everything.arn));
+  }
+
+  it('is found once the key exists: the key is deleted again, nothing is written, and the grant is named', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] });
+    attachEverythingDuringTheRun();
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      `extra grant        refused       the policy Everything of ${USER} allows *: remove it with \`aws iam detach-user-policy --user-name ${USER} --policy-arn arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/Everything\``,
+    );
+    expect(result.stderr).toMatch(
+      /^\nAlexaSkillMailSender was given more than sending mail while this run made its changes: one grant that this tool did not make \(listed above\); the new access key AKIA\w+ was deleted again, and nothing was written; remove it with the command shown, then run again\.\n$/,
+    );
+    const calls = world.fake.mutatingCalls().map((call) => call.action);
+    expect(calls.filter((action) => action === 'CreateAccessKey')).toHaveLength(1);
+    expect(calls.at(-1)).toBe('DeleteAccessKey');
+    expect(world.fake.iam.users.get(USER)!.accessKeys).toEqual([]);
+    await expect(stat(world.outFile)).rejects.toThrow();
+  });
+
+  it('to a user whose key the file holds already, fails the run and says the key can do it too', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    expect((await world.run(['--from', FROM, '--out', world.outFile])).code).toBe(0);
+    const key = world.fake.iam.users.get(USER)!.accessKeys[0]!.accessKeyId;
+    attachEverythingDuringTheRun();
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--limit-table', 'MailCounts']);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `one grant that this tool did not make (listed above); the key ${key} in ${world.outFile} can do so too; remove it with the command shown, then run again.`,
+    );
+  });
+});
+
+describe('a --group with other members', () => {
+  const world = useProvisionWorld();
+
+  it.each([
+    ['adopted', '/', ['--adopt']],
+    ["of this tool's path", '/alexa-ses-mailer/', []],
+  ])('is refused when %s, since its members would be allowed to send mail too', async (_what, path, extra) => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.iam.addUser('intern');
+    world.fake.iam.addGroup('Shared', path).members.add('intern');
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--group', 'Shared', ...extra]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('group              refused       Shared has other members: intern');
+    expect(result.stderr.trim()).toBe(
+      'Nothing was changed: the group Shared also holds intern, who would be allowed to send mail as the skill too; choose a group that holds no one but AlexaSkillMailSender, or take that user out of it (`aws iam remove-user-from-group --group-name Shared --user-name intern`), then run again.',
+    );
+    expect(world.fake.mutatingCalls()).toEqual([]);
+    expect([...world.fake.iam.groups.get('Shared')!.attachedPolicies]).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ import { PERMISSIONS } from '../../../ops/provision/permissions.ts';
 import {
   buildMailAccessPolicy,
   configurationSetArn,
+  isMailAccessDocument,
   MAIL_ACTIONS,
   type PolicyDocument,
   sesIdentityArn,
@@ -256,6 +257,45 @@ describe('the AlexaSkillMailAccess policy', () => {
     ).toBe('Allowed');
     expect(await decide(anySender, 'ses:SendTemplatedEmail', SENDER_IDENTITY, FROM)).toBe('ImplicitlyDenied');
     expect(await decide(anySender, 'iam:CreateAccessKey', PRINCIPAL)).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('recognising a version this tool wrote (which a later run deletes rather than refuses)', () => {
+  const account = { partition: 'aws', accountId: ACCOUNT };
+  const base = { region: REGION, accountId: ACCOUNT, fromAddress: FROM } as const;
+
+  it.each([
+    ['the sender only', buildMailAccessPolicy(base)],
+    ['another sender of the account', buildMailAccessPolicy({ ...base, fromAddress: 'other@example.org' })],
+    [
+      'a domain, a set and a recipient',
+      buildMailAccessPolicy({
+        ...base,
+        sendingDomain: { domain: 'example.com', addressVerified: true },
+        configurationSet: 'alexa-mailer',
+        recipientIdentities: ['taro@example.com'],
+      }),
+    ],
+    ['--any-sender', buildMailAccessPolicy({ ...base, anySender: true })],
+  ])('knows %s', (_what, document) => {
+    expect(isMailAccessDocument(JSON.parse(JSON.stringify(document)), account)).toBe(true);
+  });
+
+  const [statement] = buildMailAccessPolicy(base).Statement;
+  it.each([
+    ['another action', { ...statement, Action: [...MAIL_ACTIONS, 'ses:ListIdentities'] }],
+    ['a wildcard identity', { ...statement, Resource: [sesIdentityArn(base, '*')] }],
+    ['another account', { ...statement, Resource: [sesIdentityArn({ ...base, accountId: '210987654321' }, FROM)] }],
+    ['another service', { ...statement, Resource: ['arn:aws:s3:::bucket'] }],
+    ['no From condition', { ...statement, Condition: undefined }],
+    ['everything', { Sid: 'X', Effect: 'Allow', Action: '*', Resource: '*' }],
+  ])('refuses %s', (_what, changed) => {
+    const document = JSON.parse(JSON.stringify({ Version: '2012-10-17', Statement: [changed] }));
+    expect(isMailAccessDocument(document, account)).toBe(false);
+  });
+  it('refuses a second statement, and no document', () => {
+    expect(isMailAccessDocument({ Version: '2012-10-17', Statement: [statement, statement] }, account)).toBe(false);
+    expect(isMailAccessDocument(undefined, account)).toBe(false);
   });
 });
 

@@ -2,10 +2,26 @@
 
 import { AwsError, type QueryActions } from '../protocol.ts';
 import { policyXml, tagsXml, versionXml } from './answers.ts';
-import { checkName, type FakeIam, toTag } from './state.ts';
+import { checkName, type FakeIam, isAwsManaged, toTag } from './state.ts';
 
 export const POLICY_ACTIONS: QueryActions<FakeIam> = {
   GetPolicy: (iam, params) => ({ Policy: policyXml(iam, iam.policy(params.required('PolicyArn'))) }),
+
+  // Scope Local: the account's own policies; AWS: AWS's; All (IAM's default): both. In one page.
+  ListPolicies: (iam, params) => {
+    const scope = params.optional('Scope') ?? 'All';
+    const pathPrefix = params.optional('PathPrefix') ?? '/';
+    const onlyAttached = params.optional('OnlyAttached') === 'true';
+    const policies = [...iam.policies.values()].filter((policy) => {
+      const awsManaged = isAwsManaged(policy.arn);
+      return (
+        (scope === 'All' || (scope === 'AWS') === awsManaged) &&
+        policy.path.startsWith(pathPrefix) &&
+        (!onlyAttached || iam.attachedEntityCount(policy.arn) > 0)
+      );
+    });
+    return { Policies: policies.map((policy) => policyXml(iam, policy)), IsTruncated: false };
+  },
 
   CreatePolicy: (iam, params) => {
     const name = checkName(params.required('PolicyName'), 'policyName');

@@ -12,6 +12,11 @@ const MAX_POLICY_VERSIONS = 5;
 const NAME = /^[\w+=,.@-]{1,128}$/;
 const AWS_MANAGED_ARN = /^arn:[^:]+:iam::aws:policy\//;
 
+/** One of AWS's own policies, which live under the account "aws" and which no customer can change. */
+export function isAwsManaged(arn: string): boolean {
+  return AWS_MANAGED_ARN.test(arn);
+}
+
 export interface Tag {
   readonly Key: string;
   readonly Value: string;
@@ -225,7 +230,7 @@ export class FakeIam {
     // Customer policy names are unique in the account; AWS's own live apart, under the account "aws".
     const duplicate = options.awsManaged
       ? this.policies.has(arn)
-      : [...this.policies.values()].some((policy) => policy.name === name && !AWS_MANAGED_ARN.test(policy.arn));
+      : [...this.policies.values()].some((policy) => policy.name === name && !isAwsManaged(policy.arn));
     if (duplicate) {
       throw new AwsError(
         'EntityAlreadyExists',
