@@ -98,6 +98,8 @@ export async function startConsoleServer({ dialog, page, host, port }: ConsoleSe
       serveAsset(response, 'text/html', page.html, { 'content-security-policy': PAGE_POLICY });
     else if (path === '/page.js') serveAsset(response, 'text/javascript', page.js);
     else if (path === '/page.css') serveAsset(response, 'text/css', page.css);
+    // /favicon.ico too: what a browser asks for on a tab that declares no icon (an API answer opened on its own).
+    else if (path === '/icon.svg' || path === '/favicon.ico') serveAsset(response, 'image/svg+xml', page.icon);
     else response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found.\n');
   };
 

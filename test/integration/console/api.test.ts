@@ -56,6 +56,17 @@ describe('the page', () => {
     expect((await fetch(new URL('/page.js', server.url))).headers.get('content-type')).toMatch(/^text\/javascript/);
   });
 
+  it('has an icon, at the address the page declares and at /favicon.ico, so no browser logs a 404', async () => {
+    const html = await (await fetch(server.url)).text();
+    expect(html).toContain('<link rel="icon" href="/icon.svg" type="image/svg+xml" />');
+    for (const path of ['/icon.svg', '/favicon.ico']) {
+      const response = await fetch(new URL(path, server.url));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+      expect(await response.text()).toMatch(/^<svg /);
+    }
+  });
+
   it('answers nothing to a request addressed to another host name (DNS rebinding)', async () => {
     const { port } = new URL(server.url);
     const answer = await new Promise<number | undefined>((resolve, reject) => {
