@@ -2,6 +2,7 @@
 // into a typed object. Every environment variable name lives here and only here.
 
 import { AMAZON_API_ORIGINS, type ApiOrigin, parseApiOrigin } from './apiOrigins.ts';
+import { hasInvisible } from './characters.ts';
 
 export const ENV = {
   fromAddress: 'SES_FROM_ADDRESS',
@@ -54,8 +55,9 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 /** The SES region when neither SES_REGION nor AWS_REGION names one; provisioning defaults to it too. */
 export const DEFAULT_REGION = 'us-east-1';
 // Deliberately loose: SES does the real check; this catches empty, spaced or half-typed values,
-// and any control character, which a header would turn into a space and so into a new address.
-const ADDRESS_SHAPE = /^[^\s\p{Cc}@<>(),;:"\\]+@[^\s\p{Cc}@<>(),;:"\\]+\.[^\s\p{Cc}@<>(),;:"\\]+$/u;
+// and any character a header would turn into a space, and so into a new address: a control, a bidi
+// override or any other invisible one (lambda/characters.ts).
+const ADDRESS_SHAPE = /^[^\s@<>(),;:"\\]+@[^\s@<>(),;:"\\]+\.[^\s@<>(),;:"\\]+$/u;
 const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d$/;
 /** DynamoDB's own rule for a table name. */
 const TABLE_NAME_SHAPE = /^[A-Za-z0-9_.-]{3,255}$/;
@@ -66,7 +68,7 @@ const MAIL_LIMIT_MAX = 10_000;
 const CONFIGURATION_SET_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function isPlausibleAddress(value: string): boolean {
-  return ADDRESS_SHAPE.test(value);
+  return ADDRESS_SHAPE.test(value) && !hasInvisible(value);
 }
 
 /** Shaped like an AWS region name (us-east-1, us-gov-west-1); whether SES is offered there is for AWS to say. */

@@ -2,6 +2,8 @@
 // loses control characters, and is capped so one utterance cannot make a huge mail.
 // Alexa reads back only its start, cut between words, so a misheard note is noticed.
 
+import { withoutInvisible } from './characters.ts';
+
 const NOTE_MAX_CHARS = 2_000;
 
 // Every control character (C0, DEL, C1) but the line feed and the tab.
@@ -26,10 +28,6 @@ export interface SpokenNote {
 const SPOKEN_NOTE_MAX_WORDS = 12;
 const SPOKEN_NOTE_MAX_CHARS = 80;
 
-// Anything but letters, marks, digits, punctuation, symbols and spaces: control and format
-// characters, and noncharacters such as U+FFFE, which SSML (XML) does not even allow.
-const UNSPEAKABLE = /[^\p{L}\p{M}\p{N}\p{P}\p{S}\p{Zs}]/gu;
-
 // Punctuation that would end the sentence Alexa is in the middle of ("…your note: buy milk.").
 const TRAILING_PUNCTUATION = /[\s.,;:!?。、！？…]+$/u;
 
@@ -39,7 +37,7 @@ const TRAILING_PUNCTUATION = /[\s.,;:!?。、！？…]+$/u;
  * Undefined when nothing in it can be spoken (punctuation alone).
  */
 export function spokenNote(note: string, locale: string): SpokenNote | undefined {
-  const flat = note.replace(UNSPEAKABLE, ' ').replace(/\s+/g, ' ').trim();
+  const flat = withoutInvisible(note, ' ').replace(/\s+/g, ' ').trim();
   let text = '';
   let words = 0;
   let complete = true;

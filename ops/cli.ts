@@ -9,6 +9,27 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+// npm's own short forms: `npm start`, never `npm run start`, is what a user types and reads.
+const NPM_SHORT_FORMS = new Set(['start', 'test', 'stop', 'restart']);
+
+/** How a user runs the npm script `script`. */
+export function npmCommand(script: string): string {
+  return NPM_SHORT_FORMS.has(script) ? `npm ${script}` : `npm run ${script}`;
+}
+
+/**
+ * The usage line of the command the user ran, for a usage that names several (npm start and
+ * npm run dialog share one), without the description beside it; the first line otherwise.
+ */
+export function usageLine(usage: string, env: NodeJS.ProcessEnv = process.env): string {
+  const lines = usage.split('\n');
+  const end = lines.indexOf('');
+  const heading = lines.slice(0, end === -1 ? lines.length : end).map((line) => line.replace(/^(Usage:)?\s*/, ''));
+  const script = env.npm_lifecycle_event;
+  const ran = script ? heading.find((line) => `${line} `.startsWith(`${npmCommand(script)} `)) : undefined;
+  return `Usage: ${(ran ?? heading[0] ?? '').split(/\s{3,}/)[0]}`;
+}
+
 /**
  * npm takes the flags written before `--` for itself (`npm run dialog --replay f.json` runs the
  * command with `f.json` alone) and leaves each as an npm_config_* variable: the flags of ours it took.
@@ -44,6 +65,25 @@ function usageSentence(error: unknown): string {
 }
 
 /**
+ * `--limit -1`: parseArgs would take -1 for an option and ask for a value. No option is a number,
+ * so the number is the flag's value, for the flag's own check to accept or refuse in its words.
+ */
+function negativeNumbersAsValues(options: Options, args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] ?? '';
+    if (arg === '--') return [...joined, ...args.slice(index)];
+    const name = /^--([^=]+)$/.exec(arg)?.[1];
+    const next = args[index + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      index++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
+/**
  * Parses flags with node:util parseArgs, strictly. Every mistake is a UsageError of one sentence;
  * when npm took some of the flags for itself, that is the sentence, since nothing else would explain it.
  */
@@ -58,12 +98,13 @@ export function parseFlags<T extends Options>(options: T, args: readonly string[
       if (options[name]?.type !== 'string') return `--${name}`;
       return kept && kept !== 'true' ? `--${name} ${kept}` : `--${name} VALUE`;
     });
+    const command = npmCommand(script ?? '');
     throw new UsageError(
-      `npm took ${flags} for itself: put -- between npm run ${script} and the options, as in npm run ${script} -- ${example.join(' ')}.`,
+      `npm took ${flags} for itself: put -- between ${command} and the options, as in ${command} -- ${example.join(' ')}.`,
     );
   }
   try {
-    return parseArgs({ args: [...args], options, allowPositionals, strict: true });
+    return parseArgs({ args: negativeNumbersAsValues(options, args), options, allowPositionals, strict: true });
   } catch (error) {
     throw new UsageError(usageSentence(error));
   }
@@ -84,7 +125,7 @@ export function positiveInteger(name: string, value: string | undefined, fallbac
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isSafeInteger(parsed) || parsed <= 0)
-    throw new UsageError(`--${name} must be a positive whole number, not "${value}"`);
+    throw new UsageError(`--${name} must be a positive whole number, not "${value}".`);
   return parsed;
 }
 
@@ -98,8 +139,7 @@ export function runCommand(usage: string, failure: string, main: () => Promise<n
     (error: unknown) => {
       if (error instanceof UsageError) {
         // The one sentence first, then only the usage line: the full help would bury it.
-        const usageLine = usage.split('\n', 1)[0];
-        process.stderr.write(`${error.message}\n\n${usageLine}\nAdd --help to see every option.\n`);
+        process.stderr.write(`${error.message}\n\n${usageLine(usage)}\nAdd --help to see every option.\n`);
         process.exit(2);
       }
       process.stderr.write(`${failure}: ${(error as Error).message ?? String(error)}\n`);

@@ -4,13 +4,17 @@
 // and after the file's last test fails it if that output holds a secret anywhere, or a full
 // email address in a line the skill logged. The promise: the key and the user's address never leak.
 //
+// What is written straight to stdout or stderr (the built bundle's log lines, a tool's progress) is
+// held back, not passed on: vitest labels console output, but prints a worker's raw writes as they
+// come, in the middle of its report. A test that fails shows what it held, unless a secret is in it.
+//
 // Robust rather than clever: the scan looks for the exact secrets the suites use (the
 // placeholder key, every *SECRET*/*TOKEN*/*PASSWORD* environment value, secrets a suite
 // declares) plus anything shaped like an AWS secret key; addresses are only searched in the
 // skill's own log lines, because a tool showing a user the mail it captured is not a leak.
 
 import { format } from 'node:util';
-import { afterAll, vi } from 'vitest';
+import { afterAll, beforeEach, vi } from 'vitest';
 import {
   findAddressesInLogLines,
   findSecretsInOutput,
@@ -18,11 +22,16 @@ import {
   type Leak,
   parseSkillLogLine,
 } from './helpers/leaks.ts';
-import { capturedOutput } from './helpers/outputCapture.ts';
+import { type CapturedOutput, capturedOutput } from './helpers/outputCapture.ts';
 
 // A fresh store per test file, in place before any module of the file is imported.
 const capture = vi.hoisted(() => {
-  const store = { printed: [] as string[], skillLogLines: [] as string[], declaredSecrets: new Set<string>() };
+  const store: CapturedOutput = {
+    printed: [],
+    held: [],
+    skillLogLines: [],
+    declaredSecrets: new Set<string>(),
+  };
   (globalThis as Record<symbol, unknown>)[Symbol.for('alexa-ses-mailer.test.capturedOutput')] = store;
   return store;
 });
@@ -46,20 +55,33 @@ vi.mock(import('../lambda/log.ts'), async (importOriginal) => {
 });
 
 const INSTALLED = Symbol.for('alexa-ses-mailer.test.outputWrapped');
+const ORIGINAL_CONSOLE_ERROR = Symbol.for('alexa-ses-mailer.test.consoleError');
+
+type WriteCallback = (error?: Error | null) => void;
 
 function wrapStream(stream: NodeJS.WriteStream): void {
   const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-    capturedOutput()?.printed.push(
-      typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'),
-    );
-    return write(chunk, ...rest);
+    const store = capturedOutput();
+    if (!store) return write(chunk, ...rest);
+    const encoding = typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8';
+    const text =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, encoding).toString('utf8')
+        : Buffer.from(chunk as Uint8Array).toString('utf8');
+    store.printed.push(text);
+    store.held.push(text);
+    // Taken as written, as a stream would: a caller may wait for the callback (to exit, say).
+    const callback = rest.find((argument): argument is WriteCallback => typeof argument === 'function');
+    if (callback) process.nextTick(callback);
+    return true;
   }) as typeof stream.write;
 }
 
 function wrapConsole(): void {
   for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
     const original = console[method].bind(console);
+    if (method === 'error') registry[ORIGINAL_CONSOLE_ERROR] = original;
     console[method] = (...args: unknown[]) => {
       capturedOutput()?.printed.push(`${format(...args)}\n`);
       original(...args);
@@ -86,15 +108,35 @@ function secretsFromEnvironment(): KnownSecret[] {
 
 const atStart = secretsFromEnvironment();
 
-afterAll(async () => {
+/** Every secret the scan looks for, as of now. */
+async function knownSecrets(): Promise<KnownSecret[]> {
   // Imported late: most files have loaded the placeholders already, the others pay once.
   const { PLACEHOLDER_KEY } = await import('../testkit/placeholders.ts');
-  const secrets: KnownSecret[] = [
+  return [
     { label: 'the placeholder secret key', value: PLACEHOLDER_KEY.secretAccessKey },
     ...atStart,
     ...secretsFromEnvironment(),
     ...[...capture.declaredSecrets].map((value) => ({ label: 'a secret this suite declared', value })),
   ];
+}
+
+// What a test held back (with what came before it since the last test, from beforeAll say) is
+// shown when it fails, through vitest's console so that the report labels it with the test.
+beforeEach(({ onTestFinished }) => {
+  onTestFinished(async ({ task }) => {
+    const held = capture.held.splice(0).join('');
+    if (task.result?.state !== 'fail' || !held) return;
+    const show = registry[ORIGINAL_CONSOLE_ERROR] as (text: string) => void;
+    show(
+      findSecretsInOutput(held, await knownSecrets(), 'held').length > 0
+        ? 'What this test wrote to stdout and stderr is not shown: it holds a secret (the leak check reports where).'
+        : `What this test wrote to stdout and stderr (held back by test/setup.ts):\n${held.trimEnd()}`,
+    );
+  });
+});
+
+afterAll(async () => {
+  const secrets = await knownSecrets();
   const printed = capture.printed.join('');
   const printedLogLines = printed.split('\n').filter((line) => parseSkillLogLine(line) !== undefined);
   const leaks: Leak[] = [

@@ -1,7 +1,7 @@
 // Every local stand-in listens the same way: on 127.0.0.1, on a free port, and closes
 // with its open keep-alive connections so a test or a tool can end promptly.
 
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -9,6 +9,39 @@ import type { AddressInfo } from 'node:net';
  * may call the local profile API (127.0.0.2 and every other host stay refused).
  */
 export const LOOPBACK_ORIGIN = 'http://127.0.0.1';
+
+/** The names a browser on this machine may use for a loopback server, as they appear in a Host header. */
+export const LOOPBACK_NAMES: readonly string[] = ['127.0.0.1', 'localhost', '[::1]'];
+
+/**
+ * Whether a Host header names one of `names` on `port` (a bare name on port 80, as browsers send it).
+ * The defence against DNS rebinding: a page elsewhere can point a name of its own at this machine,
+ * but the browser then sends that name, never one of these.
+ */
+export function hostMatcher(names: Iterable<string>, port: number): (host: string | undefined) => boolean {
+  const accepted = new Set<string>();
+  for (const name of names) {
+    accepted.add(`${name.toLowerCase()}:${port}`);
+    if (port === 80) accepted.add(name.toLowerCase());
+  }
+  return (host) => host !== undefined && accepted.has(host.toLowerCase());
+}
+
+/** Answers 421 to a request addressed to another name, in front of a server a library built. */
+export function answerOnlyLoopbackNames(server: Server): void {
+  const accepts = hostMatcher(LOOPBACK_NAMES, (server.address() as AddressInfo).port);
+  const handlers = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (!accepts(request.headers.host)) {
+      response
+        .writeHead(421, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('Misdirected request: this server answers only requests addressed to 127.0.0.1 or localhost.\n');
+      return;
+    }
+    for (const handler of handlers) handler.call(server, request, response);
+  });
+}
 
 interface LoopbackListener {
   readonly url: string;

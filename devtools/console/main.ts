@@ -3,6 +3,7 @@
 // console's Test tab but against the local build, with no account and no network.
 
 import { spawn } from 'node:child_process';
+import { isIPv6 } from 'node:net';
 import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
 import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
@@ -11,7 +12,7 @@ import { startDialog } from '../simulator/dialog.ts';
 import { DEFAULT_USER, startSimulator } from '../simulator/simulator.ts';
 import { WORLD_FLAGS, WORLD_FLAGS_USAGE, worldFromFlags } from '../simulator/world.ts';
 import { buildPage } from './pageBuild.ts';
-import { startConsoleServer } from './server.ts';
+import { isLoopback, startConsoleServer } from './server.ts';
 
 const USAGE = `Usage: npm run console [-- options]
 
@@ -25,6 +26,10 @@ Options:
   --port N                the port to listen on (default: a free one, printed on start)
   --host HOST             the address to listen on (default: 127.0.0.1; any other makes the
                           console, which has no password, reachable from other machines)
+  --allow-host NAME       also answer requests addressed to NAME (a name of this machine the
+                          console does not know, such as mybox.local); may be given more than once.
+                          It always answers to 127.0.0.1, localhost and [::1], and off loopback to
+                          the machine's host name and addresses; any other name is refused (421)
 ${WORLD_FLAGS_USAGE}
   --open                  open the page in the default browser
   --screenshot FILE       save a PNG of the page after a sample conversation, then exit
@@ -36,6 +41,21 @@ restart. The page's API (GET /api/state, POST /api/say …) is described in docs
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const inform = (line: string) => process.stderr.write(`${line}\n`);
+
+/** A name for --allow-host: a host name or address as a browser puts it in the Host header, without the port. */
+function allowedHost(value: string): string {
+  const name = value.trim();
+  if (/^[a-z0-9.-]+$/i.test(name) || isIPv6(name.replace(/^\[(.*)\]$/, '$1'))) return name;
+  throw new UsageError(
+    `--allow-host takes a host name or address without a port, such as mybox.local, not "${value}".`,
+  );
+}
+
+/** What a refused Host header is, safe to print: printable ASCII, without the port. */
+const shownHost = (host: string) => host.replace(/[^\x20-\x7e]/g, '?').replace(/:\d+$/, '');
+
+/** How many refused names are told, so that a page hammering the console cannot flood the terminal. */
+const MISDIRECTED_TOLD = 5;
 
 function portOf(value: string | undefined): number {
   if (value === undefined) return 0;
@@ -75,6 +95,7 @@ runCommand(USAGE, 'The console stopped', async () => {
     ...WORLD_FLAGS,
     port: { type: 'string' },
     host: { type: 'string' },
+    'allow-host': { type: 'string', multiple: true },
     open: { type: 'boolean', default: false },
     screenshot: { type: 'string' },
   });
@@ -85,6 +106,7 @@ runCommand(USAGE, 'The console stopped', async () => {
   const port = portOf(values.port);
   const host = values.host ?? '127.0.0.1';
   if (!host.trim()) throw new UsageError('--host needs an address, such as 127.0.0.1.');
+  const allowHosts = (values['allow-host'] ?? []).map(allowedHost);
   if (values.screenshot !== undefined && !values.screenshot.trim())
     throw new UsageError('--screenshot needs a file, such as docs/console.png.');
 
@@ -106,7 +128,24 @@ runCommand(USAGE, 'The console stopped', async () => {
       ...(world.locale ? { locale: world.locale } : {}),
       ...(world.ses ? { ses: world.ses } : {}),
     });
-    const server = await startConsoleServer({ dialog, page, host, port });
+    const told = new Set<string>();
+    const server = await startConsoleServer({
+      dialog,
+      page,
+      host,
+      port,
+      allowHosts,
+      onMisdirected: (header) => {
+        const name = shownHost(header);
+        if (told.has(name) || told.size >= MISDIRECTED_TOLD) return;
+        told.add(name);
+        inform(
+          name
+            ? `Refused a request addressed to ${name}, not a name of this console (a page elsewhere, or a name it does not know: --allow-host ${name} adds it).`
+            : 'Refused a request with no Host header.',
+        );
+      },
+    });
     try {
       if (values.screenshot !== undefined) {
         // Loaded only here: playwright-core is a development tool, not something the console needs.
@@ -117,8 +156,10 @@ runCommand(USAGE, 'The console stopped', async () => {
       // Listening before the address is printed: whoever reads it may stop the console at once.
       const stopped = stopSignal();
       inform(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open this address in a browser; Ctrl-C stops.`);
-      if (!['127.0.0.1', 'localhost', '::1'].includes(host))
+      if (!isLoopback(host))
         inform(`It listens on ${host}: anyone who can reach this machine there can use it, with no password.`);
+      if (!isLoopback(host) || allowHosts.length > 0)
+        inform(`It answers requests addressed to ${server.hostNames.join(', ')}; --allow-host NAME adds a name.`);
       say(`Console: ${server.url}`);
       if (values.open) openInBrowser(server.url);
       const signal = await stopped;

@@ -11,12 +11,15 @@ export interface Page {
   readonly html: string;
   readonly css: string;
   readonly js: string;
+  /** The tab's icon: without one the browser asks for /favicon.ico and logs the 404 as an error. */
+  readonly icon: string;
 }
 
 export async function buildPage(): Promise<Page> {
-  const [html, css, bundle] = await Promise.all([
+  const [html, css, icon, bundle] = await Promise.all([
     readFile(join(PAGE_DIR, 'index.html'), 'utf8'),
     readFile(join(PAGE_DIR, 'style.css'), 'utf8'),
+    readFile(join(PAGE_DIR, 'icon.svg'), 'utf8'),
     build({
       entryPoints: [join(PAGE_DIR, 'main.ts')],
       bundle: true,
@@ -30,5 +33,5 @@ export async function buildPage(): Promise<Page> {
   ]);
   const js = bundle.outputFiles[0]?.text;
   if (js === undefined) throw new Error('esbuild wrote no page script.');
-  return { html, css, js };
+  return { html, css, js, icon };
 }

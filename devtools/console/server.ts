@@ -3,6 +3,8 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
+import { hostMatcher, LOOPBACK_NAMES } from '../../testkit/loopback.ts';
 import type { Dialog } from '../simulator/dialog.ts';
 import { dialogApi } from '../simulator/httpApi.ts';
 import type { Page } from './pageBuild.ts';
@@ -29,6 +31,8 @@ const COMMON_HEADERS = {
 export interface ConsoleServer {
   /** The page's address, as printed for the user to open. */
   readonly url: string;
+  /** The names it answers to (a Host header naming any other is refused). */
+  readonly hostNames: readonly string[];
   close(): Promise<void>;
 }
 
@@ -38,12 +42,39 @@ interface ConsoleServerOptions {
   readonly host: string;
   /** 0 for a free port. */
   readonly port: number;
+  /** Names it answers to besides the loopback names and, off loopback, the machine's own (--allow-host). */
+  readonly allowHosts?: readonly string[];
+  /** Told the Host header of each request it refused for naming none of them. */
+  readonly onMisdirected?: (host: string) => void;
 }
 
-/** The loopback names a browser may use for this server, whatever --host says. */
-const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+export const isLoopback = (host: string) => LOOPBACK_NAMES.includes(host) || host === '::1' || host.startsWith('127.');
 
-const isLoopback = (host: string) => LOOPBACK_NAMES.includes(host) || host === '::1' || host.startsWith('127.');
+const WILDCARD_ADDRESSES = ['0.0.0.0', '::', '[::]'];
+
+/** A name as it stands in a Host header: an IPv6 address in brackets. */
+const asHostName = (name: string) => (name.includes(':') && !name.startsWith('[') ? `[${name}]` : name);
+
+/**
+ * The names a browser may use for the console: the loopback names always; bound elsewhere, also the
+ * machine's host name and the address it listens on (every address of the machine for 0.0.0.0 or ::).
+ * Any other name is refused, whatever the bind address, so DNS rebinding cannot reach it.
+ */
+export function consoleHostNames(host: string, allowHosts: readonly string[] = []): string[] {
+  const own = isLoopback(host)
+    ? []
+    : [
+        hostname(),
+        ...(WILDCARD_ADDRESSES.includes(host)
+          ? Object.values(networkInterfaces())
+              .flat()
+              // A link-local IPv6 address needs its zone in a URL, which browsers do not send.
+              .filter((address) => address !== undefined && !address.scopeid)
+              .map((address) => address?.address ?? '')
+          : [host]),
+      ];
+  return [...new Set([...LOOPBACK_NAMES, ...own, ...allowHosts].map((name) => asHostName(name.toLowerCase())))];
+}
 
 function serveAsset(response: ServerResponse, type: string, body: string, extra: Record<string, string> = {}) {
   response.writeHead(200, { 'content-type': `${type}; charset=utf-8`, ...COMMON_HEADERS, ...extra }).end(body);
@@ -77,15 +108,27 @@ function listenProblem(error: NodeJS.ErrnoException, host: string, port: number)
   }
 }
 
-export async function startConsoleServer({ dialog, page, host, port }: ConsoleServerOptions): Promise<ConsoleServer> {
+export async function startConsoleServer({
+  dialog,
+  page,
+  host,
+  port,
+  allowHosts = [],
+  onMisdirected,
+}: ConsoleServerOptions): Promise<ConsoleServer> {
   const api = dialogApi(dialog);
-  let allowedHosts: Set<string> | undefined;
+  const hostNames = consoleHostNames(host, allowHosts);
+  // Set once the port is known; nothing is answered before.
+  let accepts: (host: string | undefined) => boolean = () => false;
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    // A page elsewhere can point a name of its own at 127.0.0.1 (DNS rebinding); it cannot make the
-    // browser send this Host header, so on loopback only requests addressed to loopback are answered.
-    if (allowedHosts && !allowedHosts.has(request.headers.host ?? '')) {
-      response.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end('Misdirected request.\n');
+    // A page elsewhere can point a name of its own at this machine (DNS rebinding); it cannot make
+    // the browser send one of these names in the Host header, so only requests naming one are answered.
+    if (!accepts(request.headers.host)) {
+      onMisdirected?.(request.headers.host ?? '');
+      response
+        .writeHead(421, { 'content-type': 'text/plain; charset=utf-8', ...COMMON_HEADERS })
+        .end('Misdirected request: this console answers only to its own names (--allow-host NAME adds one).\n');
       return;
     }
     if (await api(request, response)) return;
@@ -98,6 +141,8 @@ export async function startConsoleServer({ dialog, page, host, port }: ConsoleSe
       serveAsset(response, 'text/html', page.html, { 'content-security-policy': PAGE_POLICY });
     else if (path === '/page.js') serveAsset(response, 'text/javascript', page.js);
     else if (path === '/page.css') serveAsset(response, 'text/css', page.css);
+    // /favicon.ico too: what a browser asks for on a tab that declares no icon (an API answer opened on its own).
+    else if (path === '/icon.svg' || path === '/favicon.ico') serveAsset(response, 'image/svg+xml', page.icon);
     else response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found.\n');
   };
 
@@ -113,10 +158,11 @@ export async function startConsoleServer({ dialog, page, host, port }: ConsoleSe
   } catch (error) {
     throw listenProblem(error as NodeJS.ErrnoException, host, port);
   }
-  if (isLoopback(host)) allowedHosts = new Set(LOOPBACK_NAMES.map((name) => `${name}:${bound}`));
-  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  accepts = hostMatcher(hostNames, bound);
+  const shownHost = WILDCARD_ADDRESSES.includes(host) ? '127.0.0.1' : asHostName(host);
   return {
     url: `http://${shownHost}:${bound}/`,
+    hostNames,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

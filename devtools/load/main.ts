@@ -7,9 +7,9 @@ import { ALEXA_DEADLINE_MS } from '../../lambda/deadlines.ts';
 import { parseCommandLine, positiveInteger, runCommand, UsageError } from '../../ops/cli.ts';
 import { markdownFlag } from '../generatedBlock.ts';
 import { megabytes } from './memory.ts';
+import { describePlan, LOAD_DEFAULTS, planLoad } from './plan.ts';
 import { heapGrowth, heapSlope, type LoadFigures, runLoad } from './run.ts';
 
-const DEFAULTS = { requests: 2_000, concurrency: 50, waves: 8, warmUp: 2_000 } as const;
 /**
  * Flat means: less than this much more live heap at the end than after the warm-up, i.e. under
  * 1 KB per request over the default run. Keeping one mail or one response per request alive
@@ -26,10 +26,12 @@ request comes from its own Alexa user: the abuse limits (docs/limits.md) reserve
 every mail in memory and refuse none, so the figures measure sending.
 
 Options:
-  --requests N     measured requests, after the warm-up (default ${DEFAULTS.requests})
-  --concurrency N  requests in flight at once (default ${DEFAULTS.concurrency})
-  --waves N        waves the measured requests are sent in (default ${DEFAULTS.waves})
-  --warm-up N      requests sent before the baseline heap sample (default ${DEFAULTS.warmUp})
+  --requests N     measured requests, after the warm-up (default ${LOAD_DEFAULTS.requests})
+  --concurrency N  requests in flight at once (default ${LOAD_DEFAULTS.concurrency}; never more than a wave holds)
+  --waves N        waves the measured requests are sent in (default ${LOAD_DEFAULTS.waves}, fewer when a
+                   wave would hold less than --concurrency: --requests 200 sends 4 waves of 50)
+  --warm-up N      requests sent before the baseline heap sample (default: as many as
+                   --requests, at most ${LOAD_DEFAULTS.warmUp})
   --markdown PAGE  also write the figures into PAGE between its <!-- load:start --> and
                    <!-- load:end --> lines, stamped with the command, machine and date
                    (npm run load -- --markdown docs/reliability.md)
@@ -85,21 +87,23 @@ runCommand(USAGE, 'Load run failed', async () => {
     markdown: { type: 'string' },
   });
   if (!parsed) return 0;
-  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
-  const requests = positiveInteger('requests', parsed.values.requests, DEFAULTS.requests);
-  const concurrency = positiveInteger('concurrency', parsed.values.concurrency, DEFAULTS.concurrency);
-  const waves = positiveInteger('waves', parsed.values.waves, DEFAULTS.waves);
-  const warmUp = positiveInteger('warm-up', parsed.values['warm-up'], DEFAULTS.warmUp);
-  const page = await markdownFlag(parsed.values.markdown, 'load', 'npm run load');
+  if (parsed.positionals.length > 0)
+    throw new UsageError(`Unexpected argument "${parsed.positionals[0]}": options start with --.`);
+  const { values } = parsed;
+  // Left undefined when not given: what is left out follows what is set (plan.ts).
+  const count = (name: string, value: string | undefined) =>
+    value === undefined ? undefined : positiveInteger(name, value, 0);
+  const plan = planLoad({
+    requests: count('requests', values.requests),
+    concurrency: count('concurrency', values.concurrency),
+    waves: count('waves', values.waves),
+    warmUp: count('warm-up', values['warm-up']),
+  });
+  const page = await markdownFlag(values.markdown, 'load', 'npm run load');
 
-  say(
-    `Sending ${warmUp.toLocaleString('en-US')} warm-up and ${requests.toLocaleString('en-US')} measured SendEmailIntent requests at a concurrency of ${concurrency} on loopback, in ${waves} waves…`,
-  );
+  say(describePlan(plan));
   const figures = await runLoad({
-    requests,
-    concurrency,
-    waves,
-    warmUp,
+    ...plan,
     onWave: (wave) =>
       say(
         `  wave ${wave.wave}: ${wave.requests} requests in ${wave.seconds.toFixed(1)} s, ${wave.confirmations} confirmed, ${wave.outboxMails} in the outbox; heap ${mb(wave.memory.heapUsed)}, RSS ${mb(wave.memory.rss)}`,

@@ -13,6 +13,7 @@ import { startProfileApi } from '../../testkit/profileApi.ts';
 import { startSesStandIn } from '../../testkit/ses/standIn.ts';
 import { skillUnderTest } from '../../testkit/skillHarness.ts';
 import { type MemorySample, sampleMemory } from './memory.ts';
+import { inFlight, waveSize } from './plan.ts';
 
 const PROFILE_EMAIL = 'load-test@example.com';
 const CONFIRMATION_TITLES = new Set([en.sentCardTitle, ja.sentCardTitle]);
@@ -41,6 +42,7 @@ export interface LoadFigures {
   /** Every request sent, warm-up included. */
   readonly requests: number;
   readonly warmUp: number;
+  /** Requests in flight at once while measuring: --concurrency, or a wave's size when that is smaller. */
   readonly concurrency: number;
   /** The skill's daily cap per user: the default, since each request is a user of its own. */
   readonly limitPerUserPerDay: number;
@@ -141,7 +143,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     outboxMails += await drain();
     const memory = [await sampleMemory()];
     const total = options.warmUp + options.requests;
-    const perWave = Math.ceil(options.requests / options.waves);
+    const perWave = waveSize(options);
     for (let wave = 1; sent < total; wave++) {
       const waveStarted = performance.now();
       const confirmedBefore = confirmations;
@@ -166,7 +168,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     return {
       requests: sent,
       warmUp: options.warmUp,
-      concurrency: options.concurrency,
+      concurrency: inFlight(options),
       limitPerUserPerDay: DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY,
       seconds: (performance.now() - started) / 1_000,
       confirmations,

@@ -32,7 +32,8 @@ to say from it and exits at its end. \`npm run console\` shows the same in a bro
 Options:
 ${WORLD_FLAGS_USAGE}
   --replay FILE           replay FILE and check its "expect" list; may be given more than once
-                          (the file's locale, skillId and "simulate" apply unless the flags say otherwise)
+                          (the file's locale, skillId and "simulate" apply unless the flags say
+                          otherwise; the first file's skillId is the local skill's SKILL_ID)
   --json                  print one JSON object per turn (requests, responses, mails) instead of lines
   --logs                  also print the skill's own log lines, on standard error
   --keep-open             keep the outbox running after the input ends, to look at its page (Ctrl-C stops)

@@ -45,9 +45,25 @@ class UnreadableReplayFile extends ReplayFileError {
   override readonly name = 'UnreadableReplayFile';
 }
 
+/** A file that is JSON but not a replay file: `ask dialog`'s reason, in its words. */
+class RefusedReplayFile extends ReplayFileError {
+  override readonly name = 'RefusedReplayFile';
+  constructor(
+    readonly path: string,
+    cause: ReplayFileError,
+  ) {
+    super(cause.message);
+  }
+}
+
+/** `text` as the end of a sentence: one full stop, whether or not it had one. */
+const withFullStop = (text: string) => `${text.replace(/[.\s]+$/, '')}.`;
+
 /** The one sentence the simulator and simulate:cloud print for a file they cannot replay. */
 export function replayFileRefusal(error: ReplayFileError): string {
-  return error instanceof UnreadableReplayFile ? error.message : `The replay file was refused: ${error.message}`;
+  if (error instanceof UnreadableReplayFile) return error.message;
+  const file = error instanceof RefusedReplayFile ? `The replay file ${error.path}` : 'The replay file';
+  return `${file} was refused: ${withFullStop(error.message)}`;
 }
 
 export function isCommand(input: string): boolean {
@@ -210,7 +226,13 @@ export function readReplayFile(path: string, locales?: readonly string[]): Repla
   try {
     content = JSON.parse(text);
   } catch (error) {
-    throw new UnreadableReplayFile(`The replay file ${path} is not JSON: ${(error as Error).message}.`);
+    // V8 quotes the text it choked on, line breaks and all: one line, one sentence.
+    const reason = (error as Error).message.replace(/\p{Cc}/gu, (control) => JSON.stringify(control).slice(1, -1));
+    throw new UnreadableReplayFile(`The replay file ${path} is not JSON: ${withFullStop(reason)}`);
   }
-  return parseReplayFile(content, path, locales);
+  try {
+    return parseReplayFile(content, path, locales);
+  } catch (error) {
+    throw error instanceof ReplayFileError ? new RefusedReplayFile(path, error) : error;
+  }
 }

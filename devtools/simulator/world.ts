@@ -65,8 +65,8 @@ export const WORLD_FLAGS_USAGE = `  --locale LOCALE         ${skillLocales().joi
   --ses BEHAVIOUR         how the local SES answers (default: accept): ${Object.keys(SES_BEHAVIOURS).join(', ')}
   --limit N               the skill's daily cap per user, counted in memory (default:
                           ${ENV.mailLimitPerUserPerDay}, else ${DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY}; 0: none)
-  --skill-id ID           the local skill's SKILL_ID and the ID in every request (default: the first
-                          replayed file's skillId, else .ask/ask-states.json, else a local ID)
+  --skill-id ID           the local skill's SKILL_ID and the ID in every request (default: the
+                          deployed skill's, from .ask/ask-states.json, else a local ID)
   --bundle-dir DIR        build and load the skill bundle in DIR (default: dist/lambda)`;
 
 interface WorldFlagValues {

@@ -4,6 +4,7 @@
 // nowhere else: no slot, session attribute or other part of the request can choose or add one.
 
 import type { RequestHandler } from 'ask-sdk-core';
+import { firstCharacter, withoutInvisible } from '../characters.ts';
 import { NOTE_SLOT, SEND_EMAIL_INTENT } from '../intents.ts';
 import type { LimitVerdict, MailLimiter } from '../limits/limiter.ts';
 import { waitForReset } from '../limits/window.ts';
@@ -139,17 +140,19 @@ export function sendEmailHandler({
         withNote: note !== undefined,
         limit: verdict.kind,
       });
-      const domain = account.email.slice(account.email.lastIndexOf('@') + 1);
+      // Read out as a person sees it: the first character whole (an emoji is two UTF-16 units, and
+      // half of one is not even XML), and nothing invisible, such as a bidi override.
+      const at = account.email.lastIndexOf('@');
       const readBack = note === undefined ? undefined : spokenNote(note, messages.locale);
       return respond
         .speak(
           messages.sent(
-            escapeMarkup(account.email[0] ?? ''),
-            escapeMarkup(domain),
+            escapeMarkup(firstCharacter(account.email.slice(0, at))),
+            escapeMarkup(withoutInvisible(account.email.slice(at + 1))),
             readBack && { text: escapeMarkup(readBack.text), complete: readBack.complete },
           ),
         )
-        .withSimpleCard(messages.sentCardTitle, messages.sentCardText(masked))
+        .withSimpleCard(messages.sentCardTitle, messages.sentCardText(withoutInvisible(masked)))
         .withShouldEndSession(true)
         .getResponse();
     },

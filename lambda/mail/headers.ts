@@ -1,9 +1,9 @@
-// Defence in depth for anything that ends up in a mail header: no line breaks or
-// control characters, so no text can start a header of its own.
+// Defence in depth for anything that ends up in a mail header: no line breaks or control
+// characters, so no text can start a header of its own, and no bidi override or other invisible
+// character (lambda/characters.ts), so none can make a header read other than it is.
 
-// C0 controls, DEL, C1 controls, and the Unicode line and paragraph separators.
-const UNSAFE_IN_HEADER = /[\p{Cc}\u2028\u2029]/gu;
+import { withoutInvisible } from '../characters.ts';
 
 export function headerSafe(value: string): string {
-  return value.replace(UNSAFE_IN_HEADER, ' ').replace(/ {2,}/g, ' ').trim();
+  return withoutInvisible(value, ' ').replace(/ {2,}/g, ' ').trim();
 }

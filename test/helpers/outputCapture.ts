@@ -5,6 +5,8 @@
 export interface CapturedOutput {
   /** Everything written to stdout, stderr or the console, in order, as written. */
   readonly printed: string[];
+  /** What was written straight to stdout or stderr and not yet shown or let go: never passed to the terminal. */
+  readonly held: string[];
   /** Every line the skill's logger (lambda/log.ts createLogger) wrote, whatever its sink. */
   readonly skillLogLines: string[];
   /** Secrets a suite declared with declareTestSecret. */

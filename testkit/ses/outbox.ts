@@ -2,10 +2,11 @@
 // page shows each captured mail; GET /store lists them as JSON. aws-ses-v2-local keeps its
 // mails in one store per process, so every outbox of a process shows (and clears) the same
 // mails: the SES stand-in (standIn.ts), which delivers here, reads back only its own.
+// It answers only requests addressed to a loopback name: /store holds every address and note.
 
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { loopbackListener } from '../loopback.ts';
+import { answerOnlyLoopbackNames, loopbackListener } from '../loopback.ts';
 
 export interface CapturedMail {
   readonly messageId: string;
@@ -35,7 +36,9 @@ type StartServer = (config?: Partial<{ host: string; port: number }>) => Promise
 const { default: startServer } = createRequire(import.meta.url)('aws-ses-v2-local') as { default: StartServer };
 
 export async function startSesOutbox(port = 0): Promise<SesOutbox> {
-  const { url, close } = loopbackListener(await startServer({ host: '127.0.0.1', port }));
+  const server = await startServer({ host: '127.0.0.1', port });
+  answerOnlyLoopbackNames(server);
+  const { url, close } = loopbackListener(server);
   return {
     url,
     async mails() {

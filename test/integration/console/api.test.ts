@@ -3,13 +3,14 @@
 
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { request as httpRequest } from 'node:http';
+import { hostname, networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPage } from '../../../devtools/console/pageBuild.ts';
 import { type ConsoleServer, startConsoleServer } from '../../../devtools/console/server.ts';
 import type { Turn } from '../../../devtools/simulator/conversation.ts';
-import { type DialogState, startDialog } from '../../../devtools/simulator/dialog.ts';
+import { type Dialog, type DialogState, startDialog } from '../../../devtools/simulator/dialog.ts';
 import { parseReplayFile } from '../../../devtools/simulator/replayFile.ts';
 import { DEFAULT_USER, type Simulator, startSimulator } from '../../../devtools/simulator/simulator.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
@@ -39,6 +40,36 @@ async function call<T>(path: string, body?: unknown): Promise<{ status: number; 
   return { status: response.status, json: (await response.json()) as T, headers: response.headers };
 }
 
+/** A request whose Host header names `host`, whatever address it is sent to: what DNS rebinding makes a browser send. */
+function addressedTo(
+  url: string,
+  method: 'GET' | 'POST',
+  path: string,
+  host: string,
+  body?: unknown,
+): Promise<{ status: number | undefined; body: string }> {
+  const { hostname: address, port } = new URL(url);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const sent = httpRequest(
+      {
+        host: address,
+        port,
+        path,
+        method,
+        headers: { host, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        response.on('end', () => resolve({ status: response.statusCode, body: text }));
+      },
+    );
+    sent.on('error', reject);
+    sent.end(payload);
+  });
+}
+
 const say = async (utterance: string) =>
   (await call<{ turn: Turn; state: DialogState }>('/api/say', { utterance })).json;
 const configure = (settings: unknown) =>
@@ -56,20 +87,81 @@ describe('the page', () => {
     expect((await fetch(new URL('/page.js', server.url))).headers.get('content-type')).toMatch(/^text\/javascript/);
   });
 
+  it('has an icon, at the address the page declares and at /favicon.ico, so no browser logs a 404', async () => {
+    const html = await (await fetch(server.url)).text();
+    expect(html).toContain('<link rel="icon" href="/icon.svg" type="image/svg+xml" />');
+    for (const path of ['/icon.svg', '/favicon.ico']) {
+      const response = await fetch(new URL(path, server.url));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+      expect(await response.text()).toMatch(/^<svg /);
+    }
+  });
+
   it('answers nothing to a request addressed to another host name (DNS rebinding)', async () => {
     const { port } = new URL(server.url);
-    const answer = await new Promise<number | undefined>((resolve, reject) => {
-      import('node:http').then(({ get }) =>
-        get(
-          { host: '127.0.0.1', port, path: '/api/state', headers: { host: `attacker.example:${port}` } },
-          (response) => {
-            response.resume();
-            resolve(response.statusCode);
-          },
-        ).on('error', reject),
-      );
+    expect((await addressedTo(server.url, 'GET', '/api/state', `attacker.example:${port}`)).status).toBe(421);
+    expect((await addressedTo(server.url, 'GET', '/api/state', `localhost:${port}`)).status).toBe(200);
+  });
+
+  it('lets the outbox it links to answer only to loopback names: its /store holds every address', async () => {
+    const { json: state } = await call<DialogState>('/api/state');
+    const { port } = new URL(state.outboxUrl);
+    const refused = await addressedTo(state.outboxUrl, 'GET', '/store', `rebind.attacker.test:${port}`);
+    expect(refused.status).toBe(421);
+    expect(refused.body).not.toContain('@');
+    expect((await addressedTo(state.outboxUrl, 'GET', '/store', `127.0.0.1:${port}`)).status).toBe(200);
+  });
+});
+
+describe('the console listening on every address (--host 0.0.0.0)', () => {
+  let open: ConsoleServer;
+  let dialog: Dialog;
+  const misdirected: string[] = [];
+  beforeAll(async () => {
+    dialog = startDialog(simulator, { skillId: LOCAL_SKILL_ID });
+    open = await startConsoleServer({
+      dialog,
+      page: await buildPage(),
+      host: '0.0.0.0',
+      port: 0,
+      allowHosts: ['mybox.test'],
+      onMisdirected: (host) => misdirected.push(host),
     });
-    expect(answer).toBe(421);
+  });
+  afterAll(() => open?.close());
+
+  /** Every mail in the outbox the simulator delivers to. */
+  const outboxCount = async () =>
+    ((await (await fetch(`${simulator.outboxUrl}/store`)).json()) as { emails: unknown[] }).emails.length;
+
+  it('still refuses a name of its own that a page elsewhere points at this machine, and sends nothing', async () => {
+    const { port } = new URL(open.url);
+    const host = `rebind.attacker.test:${port}`;
+    const mailsBefore = await outboxCount();
+    const state = await addressedTo(open.url, 'GET', '/api/state', host);
+    const said = await addressedTo(open.url, 'POST', '/api/say', host, {
+      utterance: 'ask mail sender to send me an email',
+    });
+    expect([state.status, said.status]).toEqual([421, 421]);
+    expect(said.body).toBe(
+      'Misdirected request: this console answers only to its own names (--allow-host NAME adds one).\n',
+    );
+    expect(await outboxCount()).toBe(mailsBefore);
+    expect(misdirected).toEqual([host, host]);
+  });
+
+  it('answers to the loopback names, the machine’s name and addresses, and a name given with --allow-host', async () => {
+    const { port } = new URL(open.url);
+    const addresses = Object.values(networkInterfaces())
+      .flat()
+      .flatMap((address) => (address && address.family === 'IPv4' ? [address.address] : []));
+    const names = ['127.0.0.1', 'localhost', hostname(), 'mybox.test', 'MyBox.Test', ...addresses];
+    for (const name of names)
+      expect([name, (await addressedTo(open.url, 'GET', '/api/state', `${name}:${port}`)).status]).toEqual([name, 200]);
+    // The port is part of the name: another port is another server.
+    expect((await addressedTo(open.url, 'GET', '/api/state', `localhost:${Number(port) + 1}`)).status).toBe(421);
+    expect(open.hostNames).toEqual(expect.arrayContaining(['127.0.0.1', 'localhost', '[::1]', 'mybox.test']));
   });
 });
 
@@ -198,6 +290,10 @@ describe.concurrent('npm run console, used wrongly', () => {
     [['--', '--ses', 'explode'], '--ses: explode is not an SES behaviour: use one of'],
     [['--', '--bogus'], 'There is no option --bogus.'],
     [
+      ['--', '--allow-host', 'mybox.test:8080'],
+      '--allow-host takes a host name or address without a port, such as mybox.local, not "mybox.test:8080".',
+    ],
+    [
       ['--port', '8080'],
       'npm took --port for itself: put -- between npm run console and the options, as in npm run console -- --port VALUE.',
     ],
@@ -220,6 +316,7 @@ describe.concurrent('npm run console, used wrongly', () => {
       '--no-email-permission',
       '--ses',
       '--open',
+      '--allow-host',
     ])
       expect(run.stdout).toContain(option);
   });
@@ -262,6 +359,64 @@ describe('npm run console -- --open', () => {
       expect(await exited).toBe(0);
     } finally {
       await rm(bin, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm run console -- --host 0.0.0.0 --allow-host mybox.test', () => {
+  it('says which names it answers to, refuses any other, and says so on the terminal', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'devtools/console/main.ts',
+        '--host',
+        '0.0.0.0',
+        '--allow-host',
+        'mybox.test',
+        '--bundle-dir',
+        bundleDir(),
+      ],
+      { cwd: PROJECT_ROOT, stdio: 'pipe' },
+    );
+    try {
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      let stderr = '';
+      const waiting: { text: string; found: () => void }[] = [];
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+        for (const wait of waiting) if (stderr.includes(wait.text)) wait.found();
+      });
+      /** Resolves once the console has printed `text`, however long that takes on a busy machine. */
+      const printed = (text: string) =>
+        new Promise<void>((found) => (stderr.includes(text) ? found() : waiting.push({ text, found })));
+      const url = await new Promise<string>((resolve, reject) => {
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString('utf8');
+          const address = /^Console: (\S+)$/m.exec(stdout)?.[1];
+          if (address) resolve(address);
+        });
+        void exited.then((code) => reject(new Error(`The console exited (${code}): ${stderr}`)));
+      });
+      const { port } = new URL(url);
+      await printed('; --allow-host NAME adds a name.\n');
+      expect(stderr).toContain(
+        `It answers requests addressed to 127.0.0.1, localhost, [::1], ${hostname().toLowerCase()}, `,
+      );
+      expect(stderr).toMatch(/, mybox\.test; --allow-host NAME adds a name\.\n/);
+
+      expect((await addressedTo(url, 'GET', '/api/state', `rebind.attacker.test:${port}`)).status).toBe(421);
+      expect((await addressedTo(url, 'GET', '/api/state', `mybox.test:${port}`)).status).toBe(200);
+      await printed(
+        'Refused a request addressed to rebind.attacker.test, not a name of this console (a page elsewhere, or a name it does not know: --allow-host rebind.attacker.test adds it).\n',
+      );
+      expect(stderr).not.toContain('Refused a request addressed to mybox.test');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
 });

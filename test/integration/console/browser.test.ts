@@ -23,7 +23,7 @@ const skipReason =
   chromiumInstalled() || process.env.CI
     ? undefined
     : `there is no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`;
-if (skipReason) process.stderr.write(`Skipping the console's browser tests: ${skipReason}.\n`);
+if (skipReason) console.info(`Skipping the console's browser tests: ${skipReason}.`);
 
 const bundleDir = usePrivateBundle();
 
@@ -63,6 +63,7 @@ describe.skipIf(skipReason)('the console in a browser', () => {
   let scratch: string;
   const outside: string[] = [];
   const scriptErrors: string[] = [];
+  let iconStatus: number | undefined;
   let turns = 0;
 
   beforeAll(async () => {
@@ -71,13 +72,6 @@ describe.skipIf(skipReason)('the console in a browser', () => {
     running = await startConsole();
     browser = await launchChromium();
     const { context } = browser;
-    // Anything not on loopback is recorded and never leaves the machine.
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (isLoopback(url)) return route.continue();
-      outside.push(url);
-      return route.abort();
-    });
     context.on('request', (request) => {
       if (!isLoopback(request.url())) outside.push(request.url());
     });
@@ -87,8 +81,37 @@ describe.skipIf(skipReason)('the console in a browser', () => {
     page.on('console', (message) => {
       if (message.type() === 'error') scriptErrors.push(`console error: ${message.text()}`);
     });
+    // The first load as a person's browser makes it, icon included: Chromium asks for no icon while
+    // requests are routed. It ends with the declared icon's answer, or with the error a missing one logs.
+    const answered = new Map<string, number>();
+    page.on('response', (response) => answered.set(new URL(response.url()).pathname, response.status()));
+    // Whichever loses the race ends with the page, unheeded.
+    const errorLogged = page
+      .waitForEvent('console', { predicate: (message) => message.type() === 'error', timeout: 0 })
+      .then(
+        () => undefined,
+        () => undefined,
+      );
     await page.goto(running.url);
     await page.locator('body[data-ready="true"]').waitFor();
+    const icon = (await page.evaluate('document.querySelector(\'link[rel="icon"]\')?.href ?? null')) as string | null;
+    if (icon !== null) {
+      const iconPath = new URL(icon, running.url).pathname;
+      const iconAnswered = page
+        .waitForResponse((response) => new URL(response.url()).pathname === iconPath, { timeout: 0 })
+        .then(
+          (response) => response.status(),
+          () => undefined,
+        );
+      iconStatus = answered.get(iconPath) ?? (await Promise.race([iconAnswered, errorLogged]));
+    }
+    // From now on, anything not on loopback is recorded and never leaves the machine.
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (isLoopback(url)) return route.continue();
+      outside.push(url);
+      return route.abort();
+    });
   });
 
   afterAll(async () => {
@@ -110,6 +133,11 @@ describe.skipIf(skipReason)('the console in a browser', () => {
         .textContent()) ?? ''
     );
   }
+
+  it('loads with its icon and not one error in the browser’s console', () => {
+    expect(scriptErrors).toEqual([]);
+    expect(iconStatus).toBe(200);
+  });
 
   it('starts with the text box focused, labelled, and examples to try', async () => {
     expect(await page.evaluate('document.activeElement?.id')).toBe('utterance');

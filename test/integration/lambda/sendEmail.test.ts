@@ -120,6 +120,35 @@ describe('sending a mail to the account holder', () => {
   });
 });
 
+describe('the address read back, as a person sees it', () => {
+  it.each([
+    ['😀@example.org', '😀'],
+    ['e\u0301mile@example.org', 'e\u0301'],
+  ])('starts %s with its whole first character, in well-formed SSML', async (address, first) => {
+    profile.set({ email: address, givenName: 'Taro' });
+    const response = await sendEmail();
+
+    const speech = speechOf(response);
+    expect(speech).toBe(
+      `<speak>Done. I sent an email to your address that starts with <say-as interpret-as="characters">${first}</say-as>, at example.org.</speak>`,
+    );
+    // No lone half of a surrogate pair, which XML cannot hold.
+    expect(speech).not.toMatch(/\p{Cs}/u);
+    expect((await theOnlyMail()).destination.to).toEqual([address]);
+  });
+
+  it('takes no address with a bidi override: a header would make another address of it', async () => {
+    profile.set({ email: 'evil\u202Egro.elpmaxe@example.org', givenName: 'Taro' });
+    const response = await sendEmail();
+
+    expect(speechOf(response)).toBe(
+      "<speak>Sorry, I couldn't read your Amazon profile just now. Please try again in a moment.</speak>",
+    );
+    expect(speechOf(response)).not.toContain('\u202E');
+    expect(await outbox.mails()).toEqual([]);
+  });
+});
+
 describe('the recipient is the profile address and nothing else', () => {
   it('ignores addresses in slots and session attributes', async () => {
     const envelope = intentRequest(

@@ -47,4 +47,10 @@ describe('a small load run on loopback', () => {
     // A sanity bound, not the measurement (that is `npm run load`): a leak of a mail per request would still pass here.
     expect(megabytes(heapGrowth(figures))).toBeLessThan(64);
   });
+
+  it('reports the concurrency its waves reach, not a larger one they cannot hold', async () => {
+    const figures = await runLoad({ warmUp: 5, requests: 20, concurrency: 50, waves: 2 });
+    expect(figures.waves.map((wave) => wave.requests)).toEqual([10, 10]);
+    expect(figures.concurrency).toBe(10);
+  });
 });

@@ -3,7 +3,7 @@
 // printed and logged (test/setup.ts) really in place and able to
 // catch a leak. Credentials below are generated at run time, so no file holds one.
 
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -147,6 +147,64 @@ describe('the capture of everything the suite prints and logs', () => {
     expect(skill.logs.length).toBeGreaterThan(0);
     expect(captured?.skillLogLines).toEqual(expect.arrayContaining(skill.logs));
     expect(captured?.printed.join('')).toContain('"event":"capture-check"');
+  });
+
+  it('holds back what a file writes straight to stdout, shows it when a test fails, and scans it', async () => {
+    // Two files run by vitest with this suite's setup file, as `npm test` runs any: the logger's
+    // default sink writes to stdout exactly as the built bundle's does inside a test worker.
+    const folder = await mkdtemp(join(tmpdir(), 'alexa-mailer-capture-'));
+    try {
+      const logModule = JSON.stringify(join(PROJECT_ROOT, 'lambda/log.ts'));
+      await writeFile(
+        join(folder, 'quiet.test.ts'),
+        `import { createLogger } from ${logModule};
+it('logs as the bundle does', () => {
+  createLogger().info('mail-sent', { to: 'taro@example.com' });
+  console.info('a console line, which vitest labels');
+});
+it('fails after a write', () => {
+  process.stdout.write('held until the failure\\n');
+  expect('answer').toBe('another answer');
+});
+`,
+      );
+      await writeFile(
+        join(folder, 'leaky.test.ts'),
+        `it('prints an unmasked log line', () => {
+  process.stdout.write(JSON.stringify({ level: 'info', event: 'x', to: 'hanako@example.jp' }) + '\\n');
+});
+`,
+      );
+      const config = {
+        test: { root: folder, globals: true, pool: 'forks', setupFiles: [join(PROJECT_ROOT, 'test/setup.ts')] },
+      };
+      await writeFile(join(folder, 'vitest.config.mjs'), `export default ${JSON.stringify(config)};`);
+      const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST')));
+      const child = spawn(
+        process.execPath,
+        [join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', join(folder, 'vitest.config.mjs')],
+        { cwd: PROJECT_ROOT, env: { ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let terminal = '';
+      child.stdout.on('data', (chunk: Buffer) => (terminal += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (terminal += chunk.toString('utf8')));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+
+      expect(code).toBe(1);
+      // The passing test's log line stays out of the report; the console line is vitest's to show.
+      expect(terminal).not.toContain('"event":"mail-sent"');
+      expect(terminal).toContain('a console line, which vitest labels');
+      expect(terminal).toContain(
+        'stderr | quiet.test.ts > fails after a write\nWhat this test wrote to stdout and stderr (held back by test/setup.ts):\nheld until the failure\n',
+      );
+      // Held, yet scanned: the unmasked address fails its file, and is named only masked.
+      expect(terminal).toContain(
+        'skill log line printed to stdout, JSON line 1: a full email address (h***@example.jp)',
+      );
+      expect(terminal).not.toContain('hanako@');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('would fail a file whose output holds a secret, naming where and never the value', () => {

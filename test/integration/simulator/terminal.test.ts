@@ -34,12 +34,13 @@ interface Run {
   readonly lines: string[];
 }
 
-type Launcher = 'start' | 'dialog' | 'dialog-without-dashes' | 'node';
+type Launcher = 'start' | 'dialog' | 'start-without-dashes' | 'dialog-without-dashes' | 'node';
 
 const LAUNCHERS: Record<Launcher, string[]> = {
   start: ['npm', 'start', '--silent', '--'],
   dialog: ['npm', 'run', '--silent', 'dialog', '--'],
   // As a user forgets the --: npm then takes the options for itself.
+  'start-without-dashes': ['npm', 'start', '--silent'],
   'dialog-without-dashes': ['npm', 'run', '--silent', 'dialog'],
   // The simulator alone, for Ctrl-C: npm's own exit status after it is the signal's, and the tsx
   // CLI SIGKILLs its child when the child takes more than 60 ms to acknowledge a relayed SIGINT.
@@ -54,7 +55,7 @@ function npm(
   onStderr?: (text: string, interrupt: () => void) => void,
 ): Promise<Run> {
   const [command = 'npm', ...prefix] = LAUNCHERS[launcher];
-  const bundle = launcher === 'dialog-without-dashes' ? [] : ['--bundle-dir', bundleDir()];
+  const bundle = launcher.endsWith('-without-dashes') ? [] : ['--bundle-dir', bundleDir()];
   const child = spawn(command, [...prefix, ...args, ...bundle], {
     cwd: PROJECT_ROOT,
     stdio: 'pipe',
@@ -324,7 +325,43 @@ describe('npm run dialog -- --replay FILE', () => {
     );
     const run = await npm('dialog', ['--replay', path]);
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toBe("The replay file was refused: Replay file's userInput cannot contain empty string.");
+    expect(run.stderr.trim()).toBe(
+      `The replay file ${path} was refused: Replay file's userInput cannot contain empty string.`,
+    );
+  });
+
+  it('names the file and ends the sentence when a JSON file is no replay file', async () => {
+    const run = await npm('dialog', ['--replay', 'package.json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('The replay file package.json was refused: Replay file must contain skillId.\n');
+  });
+
+  it('says in one line why a file is not JSON', async () => {
+    const path = join(scratch, 'not-json.json');
+    await writeFile(path, 'not json\n');
+    const run = await npm('dialog', ['--replay', path]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `The replay file ${path} is not JSON: Unexpected token 'o', "not json\\n" is not valid JSON.\n`,
+    );
+  });
+
+  it('says where -- goes as npm start, not npm run start, when npm took a flag (npm start --locale ja-JP)', async () => {
+    const run = await npm('start-without-dashes', ['--locale', 'ja-JP']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe(
+      'npm took --locale for itself: put -- between npm start and the options, as in npm start -- --locale VALUE.',
+    );
+  });
+
+  it('shows the usage line of npm run dialog, not npm start’s, after a mistake in npm run dialog', async () => {
+    const run = await npm('dialog', ['--replay']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toMatch(/^--replay needs a value/);
+    expect(run.stderr).toContain(
+      '\nUsage: npm run dialog -- --replay FILE [options]\nAdd --help to see every option.\n',
+    );
+    expect(run.stderr).not.toContain('npm start');
   });
 });
 
@@ -339,6 +376,7 @@ describe.concurrent('usage', () => {
       '--email needs a value before the next option (one that starts with - is written --email=-VALUE).',
     ],
     [['--replay', ''], '--replay needs a file, such as test/dialogs/en-US/launch.json.'],
+    [['--limit', '-1'], '--limit: "-1" is not a whole number from 0 (no cap) to 10000.'],
     [['--frobnicate'], 'There is no option --frobnicate.'],
     [
       ['test/dialogs/en-US/launch.json'],

@@ -102,4 +102,10 @@ describe('headerSafe', () => {
   it('removes line breaks and control characters', () => {
     expect(headerSafe('Subject\r\nBcc: x@y.z\u0000\u2028end')).toBe('Subject Bcc: x@y.z end');
   });
+
+  it('removes bidi overrides and other invisible characters, by the rule the speech follows', () => {
+    expect(headerSafe('\u202Etxt.exe\u202C Invoice\u2066\u200B from\uFEFF Mail Sender')).toBe(
+      'txt.exe Invoice from Mail Sender',
+    );
+  });
 });

@@ -94,13 +94,21 @@ describe('isPlausibleAddress', () => {
     'taro@exa\u0000mple.com',
     'two words@example.com',
     'no-at-sign.example.com',
+    // Invisible, yet a header would turn each into a space, and so into another address.
+    'evil\u202Emoc.elpmaxe@example.org',
+    'taro\u200B@example.com',
+    'taro@example.com\u2066',
+    '\uD83D@example.org',
   ])('refuses %j', (address) => {
     expect(isPlausibleAddress(address)).toBe(false);
   });
 
-  it.each(['taro@example.com', 'o.brien+alexa@example.co.jp'])('accepts %j', (address) => {
-    expect(isPlausibleAddress(address)).toBe(true);
-  });
+  it.each(['taro@example.com', 'o.brien+alexa@example.co.jp', '😀@example.org', 'taro@例え.jp'])(
+    'accepts %j',
+    (address) => {
+      expect(isPlausibleAddress(address)).toBe(true);
+    },
+  );
 });
 
 describe('the origins the API access token may go to', () => {

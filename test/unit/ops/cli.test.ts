@@ -2,7 +2,7 @@
 // and flags that npm took for itself are named with the fix.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { flagsNpmTook, parseFlags, UsageError } from '../../../ops/cli.ts';
+import { flagsNpmTook, npmCommand, parseFlags, UsageError, usageLine } from '../../../ops/cli.ts';
 
 const OPTIONS = { replay: { type: 'string' }, 'keep-open': { type: 'boolean' }, yes: { type: 'boolean' } } as const;
 
@@ -42,10 +42,56 @@ describe('parseFlags', () => {
     );
   });
 
+  it('says npm start, as a user types it, for npm’s own short forms', () => {
+    vi.stubEnv('npm_lifecycle_event', 'start');
+    vi.stubEnv('npm_config_replay', 'true');
+    expect(sentence([])).toBe(
+      'npm took --replay for itself: put -- between npm start and the options, as in npm start -- --replay VALUE.',
+    );
+    expect([npmCommand('start'), npmCommand('test'), npmCommand('dialog')]).toEqual([
+      'npm start',
+      'npm test',
+      'npm run dialog',
+    ]);
+  });
+
+  it('takes a negative number as the value of the option before it, for that option’s own check', () => {
+    vi.stubEnv('npm_lifecycle_event', '');
+    expect(parseFlags(OPTIONS, ['--replay', '-1', '--keep-open'], false).values).toEqual({
+      replay: '-1',
+      'keep-open': true,
+    });
+    // Anything else that starts with - is still an option; after --, nothing is joined.
+    expect(sentence(['--replay', '-x'])).toMatch(/^--replay needs a value before the next option/);
+    expect(parseFlags(OPTIONS, ['--', '--replay', '-1']).positionals).toEqual(['--replay', '-1']);
+  });
+
   it('does not mistake an .npmrc setting such as yes=false for a typed flag', () => {
     const env = { npm_lifecycle_event: 'provision', npm_config_yes: 'false' };
     expect(flagsNpmTook(OPTIONS, env)).toEqual([]);
     expect(flagsNpmTook(OPTIONS, { ...env, npm_config_yes: 'true' })).toEqual(['yes']);
     expect(flagsNpmTook(OPTIONS, { npm_config_yes: 'true' })).toEqual([]);
+  });
+});
+
+describe('usageLine', () => {
+  const USAGE = `Usage: npm start [-- options]                   talk to the skill in this terminal
+       npm run dialog -- --replay FILE [options]   replay a file made for ask dialog
+
+Runs the skill.`;
+
+  it('is the line of the command the user ran, without its description', () => {
+    expect(usageLine(USAGE, { npm_lifecycle_event: 'dialog' })).toBe(
+      'Usage: npm run dialog -- --replay FILE [options]',
+    );
+    expect(usageLine(USAGE, { npm_lifecycle_event: 'start' })).toBe('Usage: npm start [-- options]');
+  });
+
+  it('is the first line when the command is not npm’s, or not named', () => {
+    expect(usageLine(USAGE, {})).toBe('Usage: npm start [-- options]');
+    expect(usageLine(USAGE, { npm_lifecycle_event: 'dialog-copy' })).toBe('Usage: npm start [-- options]');
+    expect(usageLine('Usage: npm run load -- [--requests N]\n\nSends.', { npm_lifecycle_event: 'load' })).toBe(
+      'Usage: npm run load -- [--requests N]',
+    );
   });
 });

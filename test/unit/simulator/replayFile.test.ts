@@ -117,15 +117,23 @@ describe('a file that cannot be read', () => {
     );
   });
 
-  it('is not JSON', () => {
+  it('is not JSON, said in one line with one full stop', () => {
     const path = fileWith('broken.json', '{"skillId": ');
     expect(askDialogRefusal(path)).toMatch(/^Failed to parse file: /);
-    expect(refusal(path)).toMatch(new RegExp(`^The replay file ${path} is not JSON: .+\\.$`));
+    expect(refusal(path)).toMatch(new RegExp(`^The replay file ${path} is not JSON: [^\\n]+[^.]\\.$`));
+    // V8 quotes the text it choked on, with its line break: shown as \n, not as a second line.
+    expect(refusal(fileWith('words.json', 'not json\n'))).toMatch(
+      /^The replay file .+ is not JSON: [^\n]*"not json\\n"[^\n]*\.$/,
+    );
   });
 
-  it('keeps ask dialog’s words, after ours, for a file ask dialog refuses', () => {
-    const path = fileWith('blank.json', JSON.stringify({ ...valid, userInput: [' '] }));
-    expect(refusal(path)).toBe("The replay file was refused: Replay file's userInput cannot contain empty string.");
+  it('keeps ask dialog’s words, after ours and the file’s name, as one sentence', () => {
+    const blank = fileWith('blank.json', JSON.stringify({ ...valid, userInput: [' '] }));
+    expect(refusal(blank)).toBe(
+      `The replay file ${blank} was refused: Replay file's userInput cannot contain empty string.`,
+    );
+    const other = fileWith('package.json', JSON.stringify({ name: 'not-a-replay-file' }));
+    expect(refusal(other)).toBe(`The replay file ${other} was refused: Replay file must contain skillId.`);
   });
 });
 
