@@ -239,6 +239,9 @@ async function measure(
         if (round % 5 === 0 || round === settings.runs) say(`      round ${round}/${settings.runs}`);
       },
     });
+    say(
+      `      ${samples.starved} cold ${samples.starved === 1 ? 'child' : 'children'} answered with the profile apology (the profile deadline fired in a starved process) and ${samples.starved === 1 ? 'was' : 'were'} started again`,
+    );
     const mailsPerRound = variants.reduce(
       (sum, variant) => sum + (variant.scenarios.includes('mail') ? variant.settings.length : 0),
       0,
