@@ -6,12 +6,14 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { build, type BuildOptions as EsbuildOptions, type Metafile } from 'esbuild';
+import { ENV } from '../../lambda/config.ts';
 import { LAMBDA_DIR, PROJECT_ROOT, shownPath } from '../paths.ts';
 import type { BundledPackage } from './bundledPackages.ts';
 import { type CodeCacheResult, trainCodeCache } from './codeCache.ts';
 import { configuredMemoryMb, runtimeNode } from './lambdaRuntime.ts';
 import { CHUNKS_DIR, credentialChainOnDemand, lazyChunks } from './lazyChunks.ts';
 import { gatherLegalNotices, LEGAL_FILE } from './legalNotices.ts';
+import { prebuiltFrom } from './prebuiltFrom.ts';
 import { CACHE_DIR } from './trainerProtocol.ts';
 
 /** The skill: what every request runs, loaded by index.js. */
@@ -122,10 +124,11 @@ export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: Bui
     legalComments: 'external',
     metafile: true,
   };
+  const sender = options.deployConfig?.[ENV.fromAddress];
   const chunks = new Map<string, string>();
   const skill = await build({
     ...common,
-    define: deployDefine,
+    define: sender ? { ...deployDefine, __PREBUILT_FROM__: JSON.stringify(prebuiltFrom(sender)) } : deployDefine,
     entryPoints: [SKILL_ENTRY],
     outfile: join(outDir, SKILL_FILE),
     plugins: [lazyChunks(chunks, 'bundle')],
@@ -153,7 +156,7 @@ export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: Bui
   await writeFile(join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 
   const plan = await codeCachePlan(options.codeCache);
-  const trained = 'skipped' in plan ? undefined : await trainCodeCache(outDir, plan);
+  const trained = 'skipped' in plan ? undefined : await trainCodeCache(outDir, { ...plan, sender });
   const loader = await build({
     ...common,
     define: trained ? { __CODE_CACHE_MANIFEST__: JSON.stringify(trained.manifest) } : {},
