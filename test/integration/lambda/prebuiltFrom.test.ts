@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CacheOutcome } from '../../../lambda/codeCache.ts';
 import { ENV } from '../../../lambda/config.ts';
 import { MimeNode } from '../../../lambda/mail/mailComposer.ts';
 import { buildLambda } from '../../../ops/build/bundle.ts';
