@@ -29,7 +29,7 @@ import { type Results, resultsJson } from './report/results.ts';
 import { recommend, verdicts } from './report/targets.ts';
 import { buildRunners } from './runners.ts';
 import { measureSizes } from './sizes.ts';
-import { buildVariants, type VariantName, WORK_DIR } from './variants.ts';
+import { buildVariants, PROJECT_BUILDS_DIR, type VariantName, WORK_DIR } from './variants.ts';
 import { measureLatency, measureThroughput, type ThroughputFigures, type WarmOptions } from './warm.ts';
 
 const DEFAULTS = {
@@ -170,7 +170,7 @@ async function main(): Promise<number> {
   try {
     return await measure(settings, out, chosen.node, chosen.notLambdaMajor, page, compared, values['limit-table']);
   } finally {
-    await rm(WORK_DIR, { recursive: true, force: true });
+    await Promise.all([WORK_DIR, PROJECT_BUILDS_DIR].map((dir) => rm(dir, { recursive: true, force: true })));
   }
 }
 
