@@ -12,6 +12,7 @@ import { ENV } from '../../lambda/config.ts';
 import { configuredMemoryMb, lambdaNodeArguments } from '../../ops/build/lambdaRuntime.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
 import { PROJECT_ROOT, shownPath } from '../../ops/paths.ts';
+import { startLocalDynamoDb } from '../../testkit/dynamoDb/localDynamoDb.ts';
 import { intentRequest, launchRequest } from '../../testkit/envelopes.ts';
 import { makeLocalCertificate, startHttpsFront } from '../../testkit/https.ts';
 import { LOCAL_SKILL_ENVIRONMENT } from '../../testkit/placeholders.ts';
@@ -28,7 +29,7 @@ import { type Results, resultsJson } from './report/results.ts';
 import { recommend, verdicts } from './report/targets.ts';
 import { buildRunners } from './runners.ts';
 import { measureSizes } from './sizes.ts';
-import { buildVariants, type VariantName, WORK_DIR } from './variants.ts';
+import { buildVariants, PROJECT_BUILDS_DIR, type VariantName, WORK_DIR } from './variants.ts';
 import { measureLatency, measureThroughput, type ThroughputFigures, type WarmOptions } from './warm.ts';
 
 const DEFAULTS = {
@@ -52,10 +53,10 @@ const QUICK = {
 const DEFAULT_OUT = join(PROJECT_ROOT, 'docs/performance/results.json');
 const MEMORY_SIZES = [128, 256, 512, 1024] as const;
 
-const USAGE = `Usage: npm run bench -- [--node PATH] [--runs N] [--requests N] [--mails N] [--concurrency N] [--warm-up N] [--memory-runs N] [--memory-requests N] [--compare DIR] [--out FILE] [--markdown PAGE] [--quick]
+const USAGE = `Usage: npm run bench -- [--node PATH] [--runs N] [--requests N] [--mails N] [--concurrency N] [--warm-up N] [--memory-runs N] [--memory-requests N] [--compare DIR] [--limit-table] [--out FILE] [--markdown PAGE] [--quick]
 
-Measures, in one run on this machine, the Lambda bundle that npm run build makes next to a bare
-\`node -e 0\` of the same binary: cold start to a LaunchRequest answer and to a first mail, as
+Measures, in one run on this machine, the Lambda bundle as the deploy builds it (npm run build
+with the sender address embedded) next to a bare \`node -e 0\` of the same binary: cold start to a LaunchRequest answer and to a first mail, as
 plain node and with the flags Lambda passes for the memory size in ask-resources.json, beside the
 same bundle without its code cache, the unbundled baseline (the handlers required from
 node_modules, as the ASK CLI templates deploy a skill) and the floors (ask-sdk-core alone, the
@@ -79,6 +80,9 @@ Options:
   --memory-requests N   warm requests at each memory size (default ${DEFAULTS.memoryRequests})
   --compare DIR         also measure the cold starts of a bundle built elsewhere (DIR/index.js:
                         another checkout's dist/lambda), beside the project's
+  --limit-table         measure with the abuse limits' DynamoDB table, as a deploy provisioned
+                        with --limit-table runs: a local DynamoDB (dynalite) over HTTPS, the
+                        table embedded in the project's builds and named to every child
   --out FILE            where to write the results (default docs/performance/results.json)
   --markdown PAGE       also write the tables into PAGE between its <!-- bench:start --> and
                         <!-- bench:end --> lines, stamped with the command, machine and date
@@ -87,6 +91,8 @@ Options:
                         no file unless --out is given
   -h, --help            show this help`;
 
+/** The sender the children send as, embedded in the project's builds as a deploy embeds its own. */
+const BENCH_SENDER = 'bench-sender@example.com';
 /** A placeholder, not shaped like a key; the local outbox checks no signature. */
 const BENCH_KEY = { id: 'TEST-KEY-ID-NOT-REAL', secret: 'bench-only-secret-not-a-real-key' } as const;
 
@@ -133,6 +139,7 @@ async function main(): Promise<number> {
     quick: { type: 'boolean' },
     node: { type: 'string' },
     compare: { type: 'string' },
+    'limit-table': { type: 'boolean' },
   });
   if (!parsed) return 0;
   const { values, positionals } = parsed;
@@ -161,23 +168,27 @@ async function main(): Promise<number> {
   // Checked before minutes of measuring: a page without its block is a mistake on the command line.
   const page = await markdownFlag(values.markdown, 'bench', 'npm run bench');
   try {
-    return await measure(settings, out, chosen.node, chosen.notLambdaMajor, page, compared);
+    return await measure(settings, out, chosen.node, chosen.notLambdaMajor, page, compared, values['limit-table']);
   } finally {
-    await rm(WORK_DIR, { recursive: true, force: true });
+    await Promise.all([WORK_DIR, PROJECT_BUILDS_DIR].map((dir) => rm(dir, { recursive: true, force: true })));
   }
 }
 
+/** The abuse limits' table the children count their mails in, with --limit-table. */
+const BENCH_LIMIT_TABLE = 'BenchMailLimit';
+
 /** What Lambda gives a function, and no more: this shell's NODE_OPTIONS or NODE_EXTRA_CA_CERTS would slow every child. */
-function childEnvironment(sesUrl: string): Record<string, string> {
+function childEnvironment(sesUrl: string, dynamoDbUrl: string | undefined): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
     ...LOCAL_SKILL_ENVIRONMENT,
-    [ENV.fromAddress]: 'bench-sender@example.com',
+    [ENV.fromAddress]: BENCH_SENDER,
     [ENV.accessKeyId]: BENCH_KEY.id,
     [ENV.secretAccessKey]: BENCH_KEY.secret,
     // The profile API stand-in answers over HTTPS, as Amazon's does: allow its loopback origin, any port.
     [ENV.alexaApiEndpoints]: 'https://127.0.0.1',
     AWS_ENDPOINT_URL_SES: sesUrl,
+    ...(dynamoDbUrl ? { [ENV.mailLimitTable]: BENCH_LIMIT_TABLE, AWS_ENDPOINT_URL_DYNAMODB: dynamoDbUrl } : {}),
     // Nothing from this user's ~/.aws may change what the SDK does.
     AWS_CONFIG_FILE: join(WORK_DIR, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(WORK_DIR, 'no-aws-credentials'),
@@ -193,6 +204,7 @@ async function measure(
   notLambdaMajor: string | undefined,
   page: GeneratedBlock | undefined,
   compared: string | undefined,
+  limitTable: boolean | undefined,
 ): Promise<number> {
   const loadAtStart = loadavg();
   const memoryMb = await configuredMemoryMb();
@@ -204,20 +216,35 @@ async function measure(
   );
   say('[1/6] Building the project (with and without its code cache, for each memory size), the baseline, the floors');
   await mkdir(WORK_DIR, { recursive: true });
-  const builds = await buildVariants(WORK_DIR, memoryMb, MEMORY_SIZES, (what) => say(`      ${what}`), compared);
+  if (limitTable) say(`With the limit table ${BENCH_LIMIT_TABLE} in a local DynamoDB (dynalite) over HTTPS.`);
+  const deployConfig = {
+    [ENV.fromAddress]: BENCH_SENDER,
+    ...(limitTable ? { [ENV.mailLimitTable]: BENCH_LIMIT_TABLE } : {}),
+  };
+  const builds = await buildVariants(
+    WORK_DIR,
+    memoryMb,
+    MEMORY_SIZES,
+    (what) => say(`      ${what}`),
+    deployConfig,
+    compared,
+  );
   const runners = await buildRunners(WORK_DIR);
   const certificate = await makeLocalCertificate(WORK_DIR);
   const [outbox, profile] = await Promise.all([startSesOutbox(), startProfileApi({ email: 'bench-user@example.com' })]);
-  const [ses, alexa] = await Promise.all([
+  const dynamoDb = limitTable ? await startLocalDynamoDb() : undefined;
+  await dynamoDb?.createLimitTable(BENCH_LIMIT_TABLE);
+  const [ses, alexa, limits] = await Promise.all([
     startHttpsFront(outbox.url, certificate),
     startHttpsFront(profile.url, certificate),
+    dynamoDb ? startHttpsFront(dynamoDb.url, certificate) : undefined,
   ]);
   const shares = await openCpuShares(MEMORY_SIZES);
   try {
     const start: ColdStart = {
       runner: runners.cold,
       node,
-      env: childEnvironment(ses.url),
+      env: childEnvironment(ses.url, limits?.url),
       trust: { NODE_EXTRA_CA_CERTS: certificate.certFile },
       nodeArguments: { plain: [], lambda: lambdaArguments },
       events: { launch: launchRequest(), mail: intentRequest('SendEmailIntent', {}, { apiEndpoint: alexa.url }) },
@@ -239,6 +266,9 @@ async function measure(
         if (round % 5 === 0 || round === settings.runs) say(`      round ${round}/${settings.runs}`);
       },
     });
+    say(
+      `      ${samples.starved} cold ${samples.starved === 1 ? 'child' : 'children'} answered with the profile apology (the profile deadline fired in a starved process) and ${samples.starved === 1 ? 'was' : 'were'} started again`,
+    );
     const mailsPerRound = variants.reduce(
       (sum, variant) => sum + (variant.scenarios.includes('mail') ? variant.settings.length : 0),
       0,
@@ -317,6 +347,7 @@ async function measure(
       ...(notLambdaMajor ? { notLambdaMajor } : {}),
       memoryMb,
       lambdaArguments,
+      ...(limitTable ? { limitTable: BENCH_LIMIT_TABLE } : {}),
       codeCache:
         'skipped' in codeCache
           ? { skipped: codeCache.skipped }
@@ -353,7 +384,14 @@ async function measure(
     return 0;
   } finally {
     await shares.close();
-    await Promise.all([ses.close(), alexa.close(), outbox.close(), profile.close()]);
+    await Promise.all([
+      ses.close(),
+      alexa.close(),
+      outbox.close(),
+      profile.close(),
+      limits?.close(),
+      dynamoDb?.close(),
+    ]);
   }
 }
 

@@ -1,6 +1,6 @@
-// What the deploy ships and what each request loads of it: the project's files as the build wrote
-// them (index.js and skill.js for a LaunchRequest, the SES chunk besides for a first mail), its
-// code cache, the zip the ASK CLI build hook would upload, and the unbundled baseline's files.
+// What the deploy ships and what each request loads of it: the project's files as a cold child
+// loaded them (index.js and skill.js for a LaunchRequest, the chunks a first mail needs besides),
+// its code cache, the zip the ASK CLI build hook would upload, and the unbundled baseline's files.
 
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,8 +8,8 @@ import { gzipSync } from 'node:zlib';
 import { CHUNKS_DIR } from '../../ops/build/lazyChunks.ts';
 import { CACHE_DIR } from '../../ops/build/trainerProtocol.ts';
 import { writeLambdaZip } from '../../ops/deploy/lambdaZip.ts';
-import { type ColdStart, filesLoadedBy } from './cold.ts';
-import type { ProjectBuild, Variant } from './variants.ts';
+import { type ColdStart, filesLoadedBy, runColdChild } from './cold.ts';
+import type { ProjectBuild, Scenario, Variant } from './variants.ts';
 
 export interface SizeFigures {
   readonly files: number;
@@ -47,8 +47,21 @@ async function filesIn(dir: string, ending: string): Promise<string[]> {
   return names.filter((name) => name.endsWith(ending)).map((name) => join(dir, name));
 }
 
+/** index.js and every file its loader ran to answer one cold request, with Lambda's flags. */
+async function projectFilesLoadedBy(start: ColdStart, project: ProjectBuild, scenario: Scenario): Promise<string[]> {
+  const variant: Variant = {
+    name: 'project',
+    kind: 'build',
+    scenarios: [scenario],
+    settings: ['lambda'],
+    entry: project.entry,
+  };
+  const { report } = await runColdChild(start, 'lambda', { variant, scenario });
+  return ['index.js', ...Object.keys(report?.codeCache ?? {})].map((file) => join(project.dir, file));
+}
+
 export async function measureSizes(project: ProjectBuild, baseline: Variant, start: ColdStart): Promise<Sizes> {
-  const launch = [join(project.dir, 'index.js'), join(project.dir, 'skill.js')];
+  const launch = await projectFilesLoadedBy(start, project, 'launch');
   const chunks = await filesIn(join(project.dir, CHUNKS_DIR), '.js');
   const cache = await filesIn(join(project.dir, CACHE_DIR), '.bin');
   const zipPath = join(project.dir, '..', 'lambda.zip');
@@ -56,8 +69,8 @@ export async function measureSizes(project: ProjectBuild, baseline: Variant, sta
   await rm(zipPath, { force: true });
   return {
     launch: await sizeOf(launch),
-    mail: await sizeOf([...launch, join(project.dir, CHUNKS_DIR, 'sesSdk.js')]),
-    allCode: await sizeOf([...launch, ...chunks]),
+    mail: await sizeOf(await projectFilesLoadedBy(start, project, 'mail')),
+    allCode: await sizeOf([join(project.dir, 'index.js'), join(project.dir, 'skill.js'), ...chunks]),
     ...(cache.length > 0 ? { codeCache: await sizeOf(cache) } : {}),
     zipBytes: zip.bytes,
     baseline: {

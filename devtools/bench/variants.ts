@@ -1,6 +1,7 @@
 // The builds the benchmark compares, built fresh in one work folder inside node_modules/.cache, so
 // that the baseline's require('ask-sdk-core') resolves from the project's node_modules:
-//   project           ops/build/bundle.ts exactly as `npm run build` makes it: the code cache
+//   project           ops/build/bundle.ts as the deploy's build hook makes it, with the sender
+//                     address (and with --limit-table the table) embedded, the code cache
 //                     trained with Lambda's flags for the memory size in ask-resources.json;
 //   projectPlainNode  the same bundle, its cache trained without Lambda's flags, for plain node;
 //   projectNoCache    the same bundle without a code cache;
@@ -13,8 +14,9 @@
 // memory size of the memory table.
 
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BuildOptions, build } from 'esbuild';
+import { build, type BuildOptions as EsbuildOptions } from 'esbuild';
 import { buildLambda, NODE_BUNDLE_OPTIONS } from '../../ops/build/bundle.ts';
 import type { CodeCacheResult } from '../../ops/build/codeCache.ts';
 import { CHUNKS_DIR } from '../../ops/build/lazyChunks.ts';
@@ -22,6 +24,12 @@ import { PROJECT_ROOT } from '../../ops/paths.ts';
 
 /** One folder per run, so that two runs (a test and a person) never build over each other. */
 export const WORK_DIR = join(PROJECT_ROOT, 'node_modules/.cache/alexa-ses-mailer-bench', `run-${process.pid}`);
+/**
+ * Where the project's builds go: a folder whose path is short, as Lambda's /var/task is. Loaded
+ * from deep inside node_modules/.cache, the same build's cold first mail peaked 5.5 MB higher
+ * (64.6 against 59.1 MB with Lambda's flags, 2026-11-30): what V8 keeps depends on where the files are.
+ */
+export const PROJECT_BUILDS_DIR = join(tmpdir(), `amb${process.pid}`);
 
 export type VariantName =
   | 'project'
@@ -70,15 +78,17 @@ const COMMONJS_MARKER = `${JSON.stringify({ type: 'commonjs' })}\n`;
 const BOTH: readonly Scenario[] = ['launch', 'mail'];
 const SKILL_ENTRY = join(PROJECT_ROOT, 'lambda/handler.ts');
 
-async function buildProject(dir: string, codeCache: Parameters<typeof buildLambda>[1]): Promise<ProjectBuild> {
-  const built = await buildLambda(dir, codeCache);
+type BuildOptions = NonNullable<Parameters<typeof buildLambda>[1]>;
+
+async function buildProject(dir: string, options: BuildOptions): Promise<ProjectBuild> {
+  const built = await buildLambda(dir, options);
   return { dir, entry: built.outFile, codeCache: built.codeCache };
 }
 
 async function buildBaseline(dir: string): Promise<Variant> {
   const entry = join(dir, 'index.js');
   const rawSdk = join(dir, 'sesSdk.js');
-  const unbundled: BuildOptions = {
+  const unbundled: EsbuildOptions = {
     absWorkingDir: PROJECT_ROOT,
     ...NODE_BUNDLE_OPTIONS,
     // Only lambda/ goes into the files; ask-sdk-core, the SES client and nodemailer load from node_modules.
@@ -93,7 +103,7 @@ async function buildBaseline(dir: string): Promise<Variant> {
 }
 
 /** What ops/build/bundle.ts gives skill.js, for the floors. */
-const LIKE_THE_PROJECT: BuildOptions = {
+const LIKE_THE_PROJECT: EsbuildOptions = {
   absWorkingDir: PROJECT_ROOT,
   ...NODE_BUNDLE_OPTIONS,
   format: 'cjs',
@@ -137,26 +147,37 @@ async function buildSesClientAlone(project: ProjectBuild): Promise<Variant> {
   return { name: 'sesClientAlone', kind: 'floor', scenarios: ['mail'], settings: ['plain', 'lambda'], entry };
 }
 
-/** Every build, one after the other (esbuild and the cache training each take what cores there are). */
+/**
+ * Every build, one after the other (esbuild and the cache training each take what cores there are).
+ * The project's builds embed `deployConfig` as the deploy's build hook embeds its configuration.
+ */
 export async function buildVariants(
   workDir: string,
   memoryMb: number,
   memorySizes: readonly number[],
   onStep: (what: string) => void,
+  deployConfig: Readonly<Record<string, string>>,
   compared?: string,
 ): Promise<Builds> {
-  await rm(workDir, { recursive: true, force: true });
+  await Promise.all([workDir, PROJECT_BUILDS_DIR].map((folder) => rm(folder, { recursive: true, force: true })));
   const dir = (name: string) => join(workDir, name);
+  const projectDir = (name: string) => join(PROJECT_BUILDS_DIR, name);
   await Promise.all(['baseline', 'ask-sdk-alone'].map((name) => mkdir(dir(name), { recursive: true })));
-  onStep(`the project, as npm run build makes it (code cache for ${memoryMb} MB)`);
-  const project = await buildProject(dir('project'), { codeCache: { memoryMb } });
+  onStep(`the project, as the deploy builds it (code cache for ${memoryMb} MB)`);
+  const project = await buildProject(projectDir('project'), { codeCache: { memoryMb }, deployConfig });
   onStep('the project with a cache for plain node, and without a cache');
-  const plainNode = await buildProject(dir('project-plain-node'), { codeCache: { memoryMb: undefined } });
-  const noCache = await buildProject(dir('project-no-cache'), { codeCache: false });
+  const plainNode = await buildProject(projectDir('project-plain-node'), {
+    codeCache: { memoryMb: undefined },
+    deployConfig,
+  });
+  const noCache = await buildProject(projectDir('project-no-cache'), { codeCache: false, deployConfig });
   const bySize = new Map<number, ProjectBuild>([[memoryMb, project]]);
   for (const size of memorySizes.filter((size) => size !== memoryMb)) {
     onStep(`the project with a code cache for ${size} MB`);
-    bySize.set(size, await buildProject(dir(`project-${size}mb`), { codeCache: { memoryMb: size } }));
+    bySize.set(
+      size,
+      await buildProject(projectDir(`project-${size}mb`), { codeCache: { memoryMb: size }, deployConfig }),
+    );
   }
   onStep('the unbundled baseline and the floors');
   const rawSdk = join(project.dir, CHUNKS_DIR, 'sesSdk.js');

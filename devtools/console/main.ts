@@ -82,7 +82,8 @@ function openInBrowser(url: string): void {
 
 /**
  * Resolves on the first Ctrl-C or SIGTERM. Listening on, rather than once, keeps a second signal
- * from killing the process while the servers close (tsx resends one that is slow to be acknowledged).
+ * from killing the process while the servers close (under npm a Ctrl-C arrives twice: from the
+ * terminal, and relayed by npm).
  */
 function stopSignal(): Promise<string> {
   return new Promise((resolve) => {

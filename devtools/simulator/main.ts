@@ -161,8 +161,8 @@ runCommand(USAGE, 'The dialog simulator stopped', async () => {
       files.length > 0 ? await replayAll(simulator, files, settings) : await talk(simulator, settings, skillId);
     if (settings.keepOpen) {
       // The handler is in place before the line that invites Ctrl-C: a SIGINT that beats it would
-      // kill the process with 130. It stays in place while the servers close, because tsx sends
-      // the child a second SIGINT when the first is slow to be acknowledged on a busy machine.
+      // kill the process with 130. It stays in place while the servers close, because under npm a
+      // Ctrl-C arrives twice: from the terminal, and relayed by npm.
       const interrupted = new Promise<void>((resolve) => process.on('SIGINT', () => resolve()));
       inform(`The outbox stays open at ${simulator.outboxUrl}; press Ctrl-C to stop.`);
       await interrupted;

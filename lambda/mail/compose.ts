@@ -40,15 +40,35 @@ export function safeHeaders(mail: OutgoingMail): SafeHeaders {
   };
 }
 
+/** SendEmail's Source for one sender address, per display name, as MimeNode encoded them at build time. */
+export interface PrebuiltFrom {
+  readonly address: string;
+  readonly byName: Readonly<Record<string, string>>;
+}
+
+// Replaced by esbuild's define when the build knows the sender (a deploy build embeds it:
+// ops/build/prebuiltFrom.ts); an undeclared global everywhere else.
+declare const __PREBUILT_FROM__: PrebuiltFrom | undefined;
+const PREBUILT_FROM = typeof __PREBUILT_FROM__ === 'undefined' ? undefined : __PREBUILT_FROM__;
+
+/** What MimeNode encodes as the From, at run time and at build time alike. */
+export function fromHeaderValue(senderName: string, address: string): { name: string; address: string } {
+  return { name: headerSafe(senderName), address: headerSafe(address) };
+}
+
 /**
  * SendEmail's Source: the display name and the address, as the From header of a raw message
  * carries them. SES does not speak SMTPUTF8, so a non-ASCII name must arrive as an RFC 2047
  * encoded-word; nodemailer's MimeNode encodes it exactly as MailComposer does for SendRawEmail.
+ * A deploy build has done so for its sender and every locale's name, so that a cold first mail
+ * loads no MIME code (MimeNode is most of MailComposer's chunk); any other sender is encoded here.
  */
-export async function encodedFrom(mail: OutgoingMail): Promise<string> {
+export async function encodedFrom(mail: OutgoingMail, prebuilt = PREBUILT_FROM): Promise<string> {
+  const value = fromHeaderValue(mail.content.senderName, mail.from);
+  if (prebuilt?.address === value.address && Object.hasOwn(prebuilt.byName, value.name))
+    return prebuilt.byName[value.name]!;
   const { MimeNode } = await import('./mailComposer.ts');
-  const headers = safeHeaders(mail);
-  return MimeNode.encodeHeaderValue('From', { name: headers.senderName, address: headers.from });
+  return MimeNode.encodeHeaderValue('From', value);
 }
 
 /** Builds the complete RFC 5322 message. Loaded only on the path that sends an attachment. */

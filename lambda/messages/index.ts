@@ -7,6 +7,9 @@ import type { Messages } from './types.ts';
 
 export type { Messages } from './types.ts';
 
+/** Every locale's messages: the build encodes each one's sender name ahead of time (ops/build/prebuiltFrom.ts). */
+export const EVERY_LOCALE: readonly Messages[] = [en, ja];
+
 export function messagesFor(locale: string | undefined): Messages {
   return locale?.toLowerCase().startsWith('ja') ? ja : en;
 }

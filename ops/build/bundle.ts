@@ -6,12 +6,15 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { build, type BuildOptions as EsbuildOptions, type Metafile } from 'esbuild';
+import { ENV } from '../../lambda/config.ts';
 import { LAMBDA_DIR, PROJECT_ROOT, shownPath } from '../paths.ts';
 import type { BundledPackage } from './bundledPackages.ts';
+import { buildChunks } from './chunkBuild.ts';
 import { type CodeCacheResult, trainCodeCache } from './codeCache.ts';
 import { configuredMemoryMb, runtimeNode } from './lambdaRuntime.ts';
-import { CHUNKS_DIR, credentialChainOnDemand, lazyChunks } from './lazyChunks.ts';
+import { CHUNKS_DIR, lazyChunks } from './lazyChunks.ts';
 import { gatherLegalNotices, LEGAL_FILE } from './legalNotices.ts';
+import { prebuiltFrom } from './prebuiltFrom.ts';
 import { CACHE_DIR } from './trainerProtocol.ts';
 
 /** The skill: what every request runs, loaded by index.js. */
@@ -95,11 +98,12 @@ async function codeCachePlan(
 /**
  * Writes, all CommonJS: skill.js, what every request runs (ask-sdk-core and the handlers);
  * chunks/*.js, one per module that lambda/ loads with a dynamic import() (the SES client, the limit
- * table's DynamoDB store and client, the credential chain, MailComposer), each whole, so that a cold
- * start compiles only what its request runs; code-cache/*.bin, the V8 code cache of what a
- * LaunchRequest and a first mail compile; and index.js, the loader Lambda calls, which knows the cache's file names. A lazily
- * imported module gets its own copy of anything skill.js also bundles: keep such modules free of
- * shared state.
+ * table's DynamoDB store and client, MailComposer, the credential chain), with the code more than
+ * one of them runs in shared chunks (chunkBuild.ts), so that a cold start compiles only what its
+ * request runs, and compiles it once; code-cache/*.bin, the V8 code cache of what a LaunchRequest
+ * and a first mail compile; and index.js, the loader Lambda calls, which knows the cache's file
+ * names. A lazily imported module gets its own copy of anything skill.js also bundles: keep such
+ * modules free of shared state.
  */
 export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: BuildOptions = {}): Promise<BuildResult> {
   const outFile = join(outDir, 'index.js');
@@ -122,38 +126,26 @@ export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: Bui
     legalComments: 'external',
     metafile: true,
   };
+  const sender = options.deployConfig?.[ENV.fromAddress];
   const chunks = new Map<string, string>();
   const skill = await build({
     ...common,
-    define: deployDefine,
+    define: sender ? { ...deployDefine, __PREBUILT_FROM__: JSON.stringify(prebuiltFrom(sender)) } : deployDefine,
     entryPoints: [SKILL_ENTRY],
     outfile: join(outDir, SKILL_FILE),
     plugins: [lazyChunks(chunks, 'bundle')],
   });
-  // A chunk may load another (the SES client, the credential chain): build until none is new.
-  const chunkBuilds: Metafile[] = [];
-  const built = new Set<string>();
-  for (
-    let pending = [...chunks.keys()];
-    pending.length > 0;
-    pending = [...chunks.keys()].filter((name) => !built.has(name))
-  ) {
-    for (const name of pending) built.add(name);
-    const pass = await build({
-      ...common,
-      define: deployDefine,
-      entryPoints: pending.map((name) => ({ in: chunks.get(name)!, out: name })),
-      outdir: chunksDir,
-      plugins: [lazyChunks(chunks, 'chunk'), credentialChainOnDemand(CREDENTIAL_CHAIN)],
-    });
-    if (pass.metafile) chunkBuilds.push(pass.metafile);
-  }
+  const chunkBuild = await buildChunks(chunks, {
+    common: { ...common, define: deployDefine },
+    chunksDir,
+    credentialChain: CREDENTIAL_CHAIN,
+  });
   // The project root is "type": "module"; this marks the bundle as CommonJS wherever it is copied with it.
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 
   const plan = await codeCachePlan(options.codeCache);
-  const trained = 'skipped' in plan ? undefined : await trainCodeCache(outDir, plan);
+  const trained = 'skipped' in plan ? undefined : await trainCodeCache(outDir, { ...plan, sender });
   const loader = await build({
     ...common,
     define: trained ? { __CODE_CACHE_MANIFEST__: JSON.stringify(trained.manifest) } : {},
@@ -162,7 +154,7 @@ export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: Bui
   });
 
   const { metafile, packages } = await gatherLegalNotices(
-    mergeMetafiles(skill.metafile, ...chunkBuilds, loader.metafile),
+    mergeMetafiles(skill.metafile, chunkBuild, loader.metafile),
     outDir,
   );
   const cacheFiles = Object.values(trained?.manifest.files ?? {});

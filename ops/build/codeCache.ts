@@ -25,6 +25,11 @@ export interface CodeCacheOptions {
    * Undefined trains without Lambda's flags, for plain node (the benchmark's comparison only).
    */
   readonly memoryMb: number | undefined;
+  /**
+   * The sender a deploy build embeds: the training run sends as it, so that it runs what the
+   * deployed skill runs (SendEmail's From encoded at build time). It only ever reaches the stand-ins.
+   */
+  readonly sender?: string | undefined;
 }
 
 export interface TrainedCache {
@@ -76,7 +81,10 @@ function runTrainer(
 }
 
 /** Trains the cache for the bundle in outDir and writes it to outDir/code-cache/; returns what index.js must know of it. */
-export async function trainCodeCache(outDir: string, { node, memoryMb }: CodeCacheOptions): Promise<TrainedCache> {
+export async function trainCodeCache(
+  outDir: string,
+  { node, memoryMb, sender }: CodeCacheOptions,
+): Promise<TrainedCache> {
   const work = await mkdtemp(join(tmpdir(), 'alexa-mailer-code-cache-'));
   const standIns = await startTrainingStandIns();
   try {
@@ -85,8 +93,9 @@ export async function trainCodeCache(outDir: string, { node, memoryMb }: CodeCac
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       // Placeholders in place of anything real, and the stand-ins in place of SES and Alexa: the
-      // environment wins over what a deploy build embeds (lambda/deployConfig.ts).
-      [ENV.fromAddress]: 'training-sender@example.com',
+      // environment wins over what a deploy build embeds (lambda/deployConfig.ts). The sender's
+      // address is no secret, and with the one the build embeds the run takes the deployed path.
+      [ENV.fromAddress]: sender ?? 'training-sender@example.com',
       [ENV.region]: 'us-east-1',
       [ENV.accessKeyId]: 'TRAINING-KEY-NOT-REAL',
       [ENV.secretAccessKey]: 'training-only-secret-not-a-real-key',

@@ -1,6 +1,6 @@
 // The esbuild plugin behind the bundle's lazily loaded parts: every dynamic import() in lambda/
-// becomes a require() of a CommonJS chunk of its own (chunks/NAME.js), built by a later pass, so
-// that a cold start compiles only what its request runs.
+// becomes a require() of a CommonJS chunk of its own (chunks/NAME.js), built by a later pass
+// (chunkBuild.ts), so that a cold start compiles only what its request runs.
 
 import { sep } from 'node:path';
 import type { Plugin } from 'esbuild';

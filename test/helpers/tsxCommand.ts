@@ -1,8 +1,7 @@
-// Runs one of the project's commands as `npm run` does (the project's tsx, from the project
+// Runs one of the project's commands as `npm run` does (node with tsx's loader, from the project
 // root, stdin closed) and collects what it printed and how it exited.
 
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../ops/paths.ts';
 
 export interface CommandRun {
@@ -11,9 +10,18 @@ export interface CommandRun {
   readonly stderr: string;
 }
 
+/**
+ * `node --import tsx SCRIPT`, as every script in package.json runs: node itself, with no tsx CLI
+ * between it and a signal. Under vitest, process.execPath is the node npm would pick.
+ */
+export function tsxCommand(script: string): { command: string; args: string[] } {
+  return { command: process.execPath, args: ['--import', 'tsx', script] };
+}
+
 export function runTsxCommand(script: string, args: readonly string[]): Promise<CommandRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [script, ...args], {
+    const { command, args: prefix } = tsxCommand(script);
+    const child = spawn(command, [...prefix, ...args], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -12,6 +12,7 @@ import { findAskProfile } from '../../devtools/cloud/askProfile.ts';
 import { readReplayFile } from '../../devtools/simulator/replayFile.ts';
 import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
 import { PROJECT_ROOT } from '../../ops/paths.ts';
+import { tsxCommand } from '../helpers/tsxCommand.ts';
 
 const HOW_TO_RUN =
   'npx ask configure && npm run provision -- --from ADDRESS && npx ask deploy, then ALEXA_MAILER_LIVE_SKILL=1 npx vitest run test/live/skill.test.ts';
@@ -46,14 +47,10 @@ describe.skipIf(!runnable)(`the deployed skill (run with: ${HOW_TO_RUN})`, () =>
     '%s meets its expectations in the cloud',
     async (file) => {
       const run = await new Promise<{ code: number; output: string }>((resolve) => {
-        execFile(
-          join(PROJECT_ROOT, 'node_modules/.bin/tsx'),
-          [join(PROJECT_ROOT, 'devtools/cloud/main.ts'), join(DIALOGS, file)],
-          { cwd: PROJECT_ROOT },
-          (error, stdout, stderr) => {
-            resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` });
-          },
-        );
+        const { command, args } = tsxCommand(join(PROJECT_ROOT, 'devtools/cloud/main.ts'));
+        execFile(command, [...args, join(DIALOGS, file)], { cwd: PROJECT_ROOT }, (error, stdout, stderr) => {
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` });
+        });
       });
       expect(run.output).toMatch(/^Alexa > /m);
       expect(run.code, run.output).toBe(0);

@@ -20,7 +20,10 @@ type SesErrorKind =
   | 'malformed-xml';
 
 export type SesBehaviour =
-  /** Accept the mail, after `delayMs` when given. */
+  /**
+   * Accept the mail; with `delayMs`, answer that long after the request arrived (the mail reaches
+   * the outbox at once): however long this machine takes to handle it, the skill waits just that.
+   */
   | { readonly kind: 'accept'; readonly delayMs?: number }
   /** Fail with `error`; after `times` failures (when given) accept again. */
   | { readonly kind: 'fail'; readonly error: SesErrorKind; readonly times?: number }

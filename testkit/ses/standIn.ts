@@ -117,8 +117,8 @@ export async function startSesStandIn(options: SesStandInOptions = {}): Promise<
   let deliveredIds: string[] = [];
   const inFlight = new Set<Promise<void>>();
 
-  /** Hands the mail to the outbox and answers with the outbox's own SES answer. */
-  const deliver = async (action: string, body: Buffer, response: ServerResponse): Promise<void> => {
+  /** Hands the mail to the outbox and answers with the outbox's own SES answer, not before `answerAt` (performance.now()). */
+  const deliver = async (action: string, body: Buffer, response: ServerResponse, answerAt = 0): Promise<void> => {
     if (!SENDS.has(action))
       throw new AwsError('InvalidAction', `The action ${action || '(none)'} is not valid for this web service.`);
     const { status, text } = await postToOutbox(outbox.url, body, toOutbox);
@@ -127,10 +127,18 @@ export async function startSesStandIn(options: SesStandInOptions = {}): Promise<
     if (status !== 200 || !messageId)
       throw new AwsError('InvalidParameterValue', `The local outbox refused the mail: ${text}`);
     deliveredIds.push(messageId);
+    const wait = answerAt - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     sendXml(response, 200, text);
   };
 
-  const respond = async (request: IncomingMessage, body: Buffer, record: SesRequest, response: ServerResponse) => {
+  const respond = async (
+    request: IncomingMessage,
+    body: Buffer,
+    record: SesRequest,
+    response: ServerResponse,
+    receivedAt: number,
+  ) => {
     // SES authenticates before anything else, whatever it would answer next.
     await verifySignature(request, body, secretOf);
     const current = behaviour;
@@ -141,8 +149,7 @@ export async function startSesStandIn(options: SesStandInOptions = {}): Promise<
       return;
     }
     if (current.kind === 'accept') {
-      if (current.delayMs) await new Promise((resolve) => setTimeout(resolve, current.delayMs));
-      await deliver(record.action, body, response);
+      await deliver(record.action, body, response, receivedAt + (current.delayMs ?? 0));
       return;
     }
     if (current.times !== undefined && failuresServed >= current.times) {
@@ -159,6 +166,7 @@ export async function startSesStandIn(options: SesStandInOptions = {}): Promise<
   };
 
   const server = createServer((request, response) => {
+    const receivedAt = performance.now();
     const handle = async () => {
       const body = await readBody(request);
       const form = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
@@ -177,7 +185,7 @@ export async function startSesStandIn(options: SesStandInOptions = {}): Promise<
         record.answer = response.statusCode;
       });
       try {
-        await respond(request, body, record, response);
+        await respond(request, body, record, response, receivedAt);
       } catch (error) {
         if (response.headersSent) return;
         answerError(

@@ -33,6 +33,8 @@ export interface ColdResults {
   /** node -e "require('http')": what Lambda's runtime client loads before any handler. */
   readonly bareHttp: Record<Setting, BareFigures>;
   readonly runs: Record<Setting, ColdRuns>;
+  /** Cold first mails that answered with the profile apology (a starved process) and were started again. */
+  readonly starved: number;
 }
 
 export interface WarmFigures {
@@ -88,6 +90,7 @@ export function coldResults(samples: ColdSamples): ColdResults {
     bareTrusted: bareFigures(samples.bareTrusted),
     bareHttp: { plain: bareFigures(samples.bareHttp.plain), lambda: bareFigures(samples.bareHttp.lambda) },
     runs: { plain: runsOf(samples.runs.plain), lambda: runsOf(samples.runs.lambda) },
+    starved: samples.starved,
   };
 }
 

@@ -2,6 +2,7 @@
 // were measured, the cold starts in each setting, warm latency, sizes, the memory table, the
 // targets with their verdicts, and the Lambda settings the figures argue for.
 
+import { PROFILE_TIMEOUT_MS } from '../../../lambda/deadlines.ts';
 import { LAMBDA_MB_PER_VCPU } from '../cpuShare.ts';
 import { MAILS_PER_DAY, PRICE_PER_GB_SECOND_USD, PRICE_PER_REQUEST_USD, PRICES_READ_ON } from '../pricing.ts';
 import type { SizeFigures } from '../sizes.ts';
@@ -159,6 +160,7 @@ function memorySection(results: Results): string[] {
         'bare `node -e 0`, same flags and share, ms',
         'CPU time, ms',
         'peak RSS, MB',
+        `profile deadline (${PROFILE_TIMEOUT_MS / 1000} s) fired`,
         'warm SendEmailIntent, ms p50 / p99',
         'a month, every mail cold / warm',
       ],
@@ -169,12 +171,13 @@ function memorySection(results: Results): string[] {
         spread(row.bareMs),
         spread(row.coldMail.cpuMs),
         mb(row.coldMail.maxRssKb.max),
+        `${row.profileDeadlineMissed} of ${row.coldMail.wallMs.n}`,
         `${row.warmMs.median.toFixed(1)} / ${row.warmMs.p99.toFixed(1)}`,
         `${usd(row.costUsd.allCold)} / ${usd(row.costUsd.allWarm)}`,
       ]),
     ),
     '',
-    `Lambda's flags per size: ${memory.rows.map((row) => `${row.memoryMb} MB \`${row.nodeArguments.filter((flag) => /^--max-(semi|old)-space-size=/.test(flag)).join(' ')}\``).join(', ')} (with \`--expose-gc\` at every size). Peak RSS is the highest of the runs. The real network's round trips (TLS to SES and to the Alexa API) come on top of every figure, and cost the same at every size: at ${results.memoryMb} MB, each 100 ms of waiting a request adds ${usd((results.memoryMb / 1024) * 0.1 * PRICE_PER_GB_SECOND_USD * MAILS_PER_DAY * 30)} a month.`,
+    `Lambda's flags per size: ${memory.rows.map((row) => `${row.memoryMb} MB \`${row.nodeArguments.filter((flag) => /^--max-(semi|old)-space-size=/.test(flag)).join(' ')}\``).join(', ')} (with \`--expose-gc\` at every size). Peak RSS is the highest of the runs. A run whose profile deadline fired (its share of a CPU starved it while it loaded the SES client) answered with an apology after waiting for it: it counts in the times as it was billed, and a size with one is not recommended. The real network's round trips (TLS to SES and to the Alexa API) come on top of every figure, and cost the same at every size: at ${results.memoryMb} MB, each 100 ms of waiting a request adds ${usd((results.memoryMb / 1024) * 0.1 * PRICE_PER_GB_SECOND_USD * MAILS_PER_DAY * 30)} a month.`,
     ...(r
       ? [
           '',
@@ -200,6 +203,12 @@ function targetsSection(results: Results): string[] {
   ];
 }
 
+/** The cold first mails started again because the machine starved them past the profile deadline, when there were any. */
+function starvedSentence(starved: number): string {
+  if (starved === 0) return '';
+  return `${starved} cold ${starved === 1 ? 'child' : 'children'} answered with the profile apology (the machine starved ${starved === 1 ? 'it' : 'them'} past the ${PROFILE_TIMEOUT_MS / 1000} s profile deadline) and ${starved === 1 ? 'was' : 'were'} started again; only the runs that sent their mail count. `;
+}
+
 function minutes(seconds: number): string {
   const whole = Math.round(seconds);
   return whole >= 60 ? `${Math.floor(whole / 60)} min ${whole % 60} s` : `${whole} s`;
@@ -215,7 +224,7 @@ export function markdown(results: Results): string {
   return [
     `## Benchmark ${results.date.slice(0, 10)}: ${machine.cpu}, ${machine.cores} cores, Node ${results.node.version}`,
     '',
-    `${settings.runs} cold runs of each kind, interleaved; every ratio is to a bare \`node -e 0\` of the same binary started the same way. Every child, the bare one included, gets an environment like Lambda's: \`NODE_OPTIONS\` and this shell's \`NODE_EXTRA_CA_CERTS\` cleared, nothing from \`~/.aws\`. SES and the Customer Profile API are local stand-ins reached over HTTPS, with a certificate made for the run that only the measured children trust, through \`NODE_EXTRA_CA_CERTS\` naming that one file; the column "bare, trusting the local certificate" shows what that costs a start. Lambda's flags for ${results.memoryMb} MB (ask-resources.json): \`${results.lambdaArguments.join(' ')}\`; the shipped build holds ${cache}. The run took ${minutes(results.durationS)}; load average ${load(machine.loadAverage.start)} when it started, ${load(machine.loadAverage.end)} when it ended (1 / 5 / 15 min).`,
+    `${settings.runs} cold runs of each kind, interleaved; every ratio is to a bare \`node -e 0\` of the same binary started the same way. Every child, the bare one included, gets an environment like Lambda's: \`NODE_OPTIONS\` and this shell's \`NODE_EXTRA_CA_CERTS\` cleared, nothing from \`~/.aws\`. SES and the Customer Profile API are local stand-ins reached over HTTPS, with a certificate made for the run that only the measured children trust, through \`NODE_EXTRA_CA_CERTS\` naming that one file; the column "bare, trusting the local certificate" shows what that costs a start. Lambda's flags for ${results.memoryMb} MB (ask-resources.json): \`${results.lambdaArguments.join(' ')}\`; the shipped build holds ${cache}. ${results.limitTable ? `Every first mail reserved its place in the abuse limits' table ${results.limitTable}, a local DynamoDB (dynalite) reached over HTTPS, as a deploy provisioned with \`--limit-table\` does. ` : ''}${starvedSentence(results.cold.starved)}The run took ${minutes(results.durationS)}; load average ${load(machine.loadAverage.start)} when it started, ${load(machine.loadAverage.end)} when it ended (1 / 5 / 15 min).`,
     ...(results.notLambdaMajor ? ['', `**Not measured:** ${results.notLambdaMajor}.`] : []),
     '',
     coldTable(results, 'plain'),

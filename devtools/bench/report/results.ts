@@ -35,6 +35,8 @@ export interface Results {
   /** The memory size in ask-resources.json, and the arguments Lambda's launcher passes for it. */
   readonly memoryMb: number;
   readonly lambdaArguments: readonly string[];
+  /** With --limit-table: the abuse limits' DynamoDB table every first mail reserved its place in. */
+  readonly limitTable?: string;
   /** The code cache the shipped build holds, or why it holds none. */
   readonly codeCache: { readonly node: string; readonly v8Flags: readonly string[] } | { readonly skipped: string };
   readonly cold: ColdResults;

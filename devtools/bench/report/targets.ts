@@ -131,21 +131,29 @@ export function verdicts(inputs: TargetInputs): Verdict[] {
   return list.filter((verdict): verdict is Verdict => verdict !== undefined);
 }
 
+/** "the profile deadline fired in 2 of 10 cold runs" */
+export function deadlineMisses(row: MemoryRow): string {
+  return `the profile deadline fired in ${row.profileDeadlineMissed} of ${row.coldMail.wallMs.n} cold runs`;
+}
+
 /**
  * The smallest memory size at which a cold first mail, at that size's share of a CPU, answers
- * within COLD_MAIL_BUDGET_MS (median) with its peak RSS under half the memory; the timeout covers
- * the skill's own deadlines plus that cold start, so that the skill, not Lambda, ends a slow request.
+ * within COLD_MAIL_BUDGET_MS (median) with its peak RSS under half the memory, and never missed
+ * the profile deadline (a user would have heard an apology); the timeout covers the skill's own
+ * deadlines plus that cold start, so that the skill, not Lambda, ends a slow request.
  */
 export function recommend(rows: readonly MemoryRow[]): Recommendation | undefined {
   const fits = (row: MemoryRow) =>
-    row.coldMailAtShareMs.median <= COLD_MAIL_BUDGET_MS && row.coldMail.maxRssKb.max / 1024 <= row.memoryMb / 2;
+    row.coldMailAtShareMs.median <= COLD_MAIL_BUDGET_MS &&
+    row.coldMail.maxRssKb.max / 1024 <= row.memoryMb / 2 &&
+    row.profileDeadlineMissed === 0;
   const chosen = rows.find(fits) ?? rows.at(-1);
   if (!chosen) return undefined;
   const coldMs = chosen.coldMailAtShareMs.median;
   const timeoutS = Math.ceil((DEADLINE_CEILING_MS + coldMs) / 1000) + 1;
   const smaller = rows.filter((row) => row.memoryMb < chosen.memoryMb);
   const why = fits(chosen)
-    ? `the smallest size whose cold first mail answers within ${COLD_MAIL_BUDGET_MS} ms (${coldMs.toFixed(0)} ms, median) with peak RSS under half the memory${smaller.length > 0 ? `; ${smaller.map((row) => `${row.memoryMb} MB takes ${row.coldMailAtShareMs.median.toFixed(0)} ms`).join(', ')}` : ''}`
-    : `no size measured keeps a cold first mail within ${COLD_MAIL_BUDGET_MS} ms: the largest`;
+    ? `the smallest size whose cold first mail answers within ${COLD_MAIL_BUDGET_MS} ms (${coldMs.toFixed(0)} ms, median) with peak RSS under half the memory and no missed profile deadline${smaller.length > 0 ? `; ${smaller.map((row) => `${row.memoryMb} MB takes ${row.coldMailAtShareMs.median.toFixed(0)} ms${row.profileDeadlineMissed > 0 ? ` and ${deadlineMisses(row)}` : ''}`).join(', ')}` : ''}`
+    : `no size measured keeps a cold first mail within ${COLD_MAIL_BUDGET_MS} ms without missing the profile deadline: the largest`;
   return { memoryMb: chosen.memoryMb, timeoutS, why };
 }

@@ -14,8 +14,8 @@ import { type Simulator, startSimulator } from '../../../devtools/simulator/simu
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { type FakeSmapi, startFakeSmapi } from '../../helpers/fakeSmapi.ts';
 import { writeJson } from '../../helpers/projectCopy.ts';
+import { tsxCommand } from '../../helpers/tsxCommand.ts';
 
-const TSX = join(PROJECT_ROOT, 'node_modules/.bin/tsx');
 const SKILL_ID = 'amzn1.ask.skill.cccccccc-0000-4000-8000-000000000000';
 const ACCESS_TOKEN = 'Atza|fake-access-token-for-the-stand-in';
 
@@ -27,7 +27,8 @@ interface Run {
 
 function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(TSX, [join(PROJECT_ROOT, script), ...args], { cwd: PROJECT_ROOT, env }, (error, stdout, stderr) => {
+    const { command, args: prefix } = tsxCommand(join(PROJECT_ROOT, script));
+    execFile(command, [...prefix, ...args], { cwd: PROJECT_ROOT, env }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -330,8 +330,8 @@ describe('npm run console -- --open', () => {
     try {
       await writeFile(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`);
       await chmod(join(bin, 'xdg-open'), 0o755);
-      // The console alone, not under the tsx CLI, so that SIGTERM reaches it and not a relay that
-      // SIGKILLs its child when the child is slow to acknowledge the signal on a busy machine.
+      // What `npm run console` runs, node itself: a SIGTERM sent to npm stops at npm's shell (sh -c),
+      // which dies of it, so only one sent to the console shows how the console stops.
       const child = spawn(
         process.execPath,
         ['--import', 'tsx', 'devtools/console/main.ts', '--open', '--bundle-dir', bundleDir()],

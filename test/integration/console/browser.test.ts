@@ -17,7 +17,7 @@ import {
 } from '../../../devtools/console/browser.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { usePrivateBundle } from '../../helpers/localSkill.ts';
-import { runTsxCommand } from '../../helpers/tsxCommand.ts';
+import { runTsxCommand, tsxCommand } from '../../helpers/tsxCommand.ts';
 
 const skipReason =
   chromiumInstalled() || process.env.CI
@@ -33,13 +33,10 @@ interface RunningConsole {
   readonly exited: Promise<number | null>;
 }
 
-/** `npm run console`, started as npm starts it (tsx, from the project root); ready once it prints its address. */
+/** `npm run console`, started as npm starts it (node --import tsx, from the project root); ready once it prints its address. */
 function startConsole(): Promise<RunningConsole> {
-  const child = spawn(
-    join(PROJECT_ROOT, 'node_modules/.bin/tsx'),
-    ['devtools/console/main.ts', '--bundle-dir', bundleDir()],
-    { cwd: PROJECT_ROOT, stdio: 'pipe' },
-  );
+  const { command, args } = tsxCommand('devtools/console/main.ts');
+  const child = spawn(command, [...args, '--bundle-dir', bundleDir()], { cwd: PROJECT_ROOT, stdio: 'pipe' });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));

@@ -1,12 +1,13 @@
 // The limits in the built bundle, as Lambda runs it: two processes (two containers) sharing one
 // DynamoDB table never send more than the cap together, however their requests interleave; and
-// the DynamoDB client is a chunk of its own that only a send with a limit table loads.
+// the DynamoDB client is a chunk of its own that only a send with a limit table loads, sharing the
+// AWS SDK's common code with the SES client's chunk rather than carrying a copy of it.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { userHashOf } from '../../../lambda/limits/limiter.ts';
@@ -39,7 +40,8 @@ process.stdin.once('data', async () => {
     } else {
       responses.push(...(await Promise.all(envelopes.map((envelope) => bundle.handler(envelope)))));
     }
-    process.stdout.write('RESULT ' + JSON.stringify({ responses, chunkLoaded }) + '\\n');
+    const loaded = Object.keys(bundle.codeCacheOutcomes());
+    process.stdout.write('RESULT ' + JSON.stringify({ responses, chunkLoaded, loaded }) + '\\n');
     process.exit(0);
   } catch (error) {
     console.error(error);
@@ -55,16 +57,25 @@ let folder: string;
 let ses: SesStandIn;
 let profile: ProfileApi;
 let dynamoDb: LocalDynamoDb;
+/** Each bundle file (relative to the bundle, with /) and the source files built into it. */
+let sourcesOf: Map<string, string[]>;
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'alexa-mailer-limits-'));
-  [ses, profile, dynamoDb] = await Promise.all([
+  let built: Awaited<ReturnType<typeof buildLambda>>;
+  [ses, profile, dynamoDb, built] = await Promise.all([
     startSesStandIn(),
     startProfileApi({ email: 'user@example.com' }),
     startLocalDynamoDb(),
     buildLambda(join(folder, 'bundle'), { codeCache: false }),
     writeFile(join(folder, 'runner.cjs'), RUNNER),
   ]);
+  sourcesOf = new Map(
+    Object.entries(built.metafile.outputs).map(([path, output]) => [
+      relative(join(folder, 'bundle'), resolve(path)).split(sep).join('/'),
+      Object.keys(output.inputs),
+    ]),
+  );
   await dynamoDb.createLimitTable(TABLE);
 });
 afterAll(async () => {
@@ -77,7 +88,7 @@ beforeEach(async () => {
 interface Container {
   readonly child: ChildProcess;
   readonly ready: Promise<void>;
-  readonly result: Promise<{ responses: ResponseEnvelope[]; chunkLoaded: boolean[]; logs: string[] }>;
+  readonly result: Promise<{ responses: ResponseEnvelope[]; chunkLoaded: boolean[]; loaded: string[]; logs: string[] }>;
 }
 
 /** One Lambda container: a node process with the bundle, configured through its environment. */
@@ -115,19 +126,26 @@ function container(
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
   });
-  const result = new Promise<{ responses: ResponseEnvelope[]; chunkLoaded: boolean[]; logs: string[] }>(
-    (resolve, reject) => {
-      child.on('close', (code) => {
-        const line = stdout.split('\n').find((text) => text.startsWith('RESULT '));
-        if (code !== 0 || !line) reject(new Error(`the container failed (exit ${code}): ${stderr}`));
-        else
-          resolve({
-            ...(JSON.parse(line.slice('RESULT '.length)) as { responses: ResponseEnvelope[]; chunkLoaded: boolean[] }),
-            logs: stdout.split('\n').filter((text) => text.startsWith('{')),
-          });
-      });
-    },
-  );
+  const result = new Promise<{
+    responses: ResponseEnvelope[];
+    chunkLoaded: boolean[];
+    loaded: string[];
+    logs: string[];
+  }>((resolve, reject) => {
+    child.on('close', (code) => {
+      const line = stdout.split('\n').find((text) => text.startsWith('RESULT '));
+      if (code !== 0 || !line) reject(new Error(`the container failed (exit ${code}): ${stderr}`));
+      else
+        resolve({
+          ...(JSON.parse(line.slice('RESULT '.length)) as {
+            responses: ResponseEnvelope[];
+            chunkLoaded: boolean[];
+            loaded: string[];
+          }),
+          logs: stdout.split('\n').filter((text) => text.startsWith('{')),
+        });
+    });
+  });
   return { child, ready, result };
 }
 
@@ -160,6 +178,31 @@ describe('the limit table shared by two containers', () => {
 });
 
 describe('the DynamoDB client in the bundle', () => {
+  it('shares the AWS SDK code it has in common with the SES client: a send with a table compiles no source twice', async () => {
+    const envelope = intentRequest(
+      'SendEmailIntent',
+      {},
+      { apiEndpoint: profile.url, userId: `amzn1.ask.account.${randomUUID()}` },
+    );
+    const one = container(join(folder, 'bundle'), [envelope], { MAIL_LIMIT_TABLE: TABLE }, 'one-by-one');
+    await one.ready;
+    go([one]);
+    const { responses, loaded } = await one.result;
+
+    expect(spokenText(responses[0] as ResponseEnvelope)).toMatch(/^Done\./);
+    expect(loaded).toEqual(expect.arrayContaining(['skill.js', 'chunks/sesSdk.js', 'chunks/dynamoDbStore.js']));
+    const chunks = loaded.filter((file) => file !== 'skill.js');
+    const holders = new Map<string, string[]>();
+    for (const file of chunks)
+      for (const source of sourcesOf.get(file) ?? []) holders.set(source, [...(holders.get(source) ?? []), file]);
+    expect([...holders.keys()].some((source) => source.includes('/client-dynamodb/'))).toBe(true);
+    expect([...holders].filter(([, files]) => files.length > 1)).toEqual([]);
+    // What both clients run, the SDK's core (@smithy/core), is there once, in chunks the two share.
+    const core = [...holders].filter(([source]) => source.includes('node_modules/@smithy/core/'));
+    expect(core.length).toBeGreaterThan(0);
+    expect(core.every(([, files]) => files.every((file) => /^chunks\/shared-\w+\.js$/.test(file)))).toBe(true);
+  });
+
   /** A copy of the bundle whose DynamoDB chunk only notes that it was loaded, and holds no store. */
   async function bundleWithMarkedChunk(): Promise<string> {
     const marked = join(folder, `marked-${randomUUID()}`);
@@ -189,13 +232,17 @@ describe('the DynamoDB client in the bundle', () => {
     );
   });
 
-  it('is never loaded without a limit table', async () => {
+  it('is never loaded without a limit table, nor any of its code through the chunks it shares', async () => {
     const one = container(await bundleWithMarkedChunk(), envelopes(), {}, 'one-by-one');
     await one.ready;
     go([one]);
-    const { responses, chunkLoaded } = await one.result;
+    const { responses, chunkLoaded, loaded } = await one.result;
 
     expect(chunkLoaded).toEqual([false, false]);
     expect(spokenText(responses[1] as ResponseEnvelope)).toMatch(/^Done\./);
+    expect(loaded).toContain('chunks/sesSdk.js');
+    const sources = loaded.flatMap((file) => sourcesOf.get(file) ?? []);
+    expect(sources.filter((source) => source.includes('/client-dynamodb/'))).toEqual([]);
+    expect(sources.filter((source) => source.includes('lambda/limits/dynamoDbStore.ts'))).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ import { usePrivateBundle } from '../../helpers/localSkill.ts';
 
 const bundleDir = usePrivateBundle();
 let scratch: string;
-// Each run is its own process group, as a shell starts it, so Ctrl-C (SIGINT to the group) reaches npm, tsx and the simulator alike.
+// Each run is its own process group, as a shell starts it, so Ctrl-C (SIGINT to the group) reaches npm and the simulator alike.
 const running = new Set<number>();
 
 beforeAll(async () => {
@@ -34,7 +34,7 @@ interface Run {
   readonly lines: string[];
 }
 
-type Launcher = 'start' | 'dialog' | 'start-without-dashes' | 'dialog-without-dashes' | 'node';
+type Launcher = 'start' | 'dialog' | 'start-without-dashes' | 'dialog-without-dashes' | 'script';
 
 const LAUNCHERS: Record<Launcher, string[]> = {
   start: ['npm', 'start', '--silent', '--'],
@@ -42,12 +42,13 @@ const LAUNCHERS: Record<Launcher, string[]> = {
   // As a user forgets the --: npm then takes the options for itself.
   'start-without-dashes': ['npm', 'start', '--silent'],
   'dialog-without-dashes': ['npm', 'run', '--silent', 'dialog'],
-  // The simulator alone, for Ctrl-C: npm's own exit status after it is the signal's, and the tsx
-  // CLI SIGKILLs its child when the child takes more than 60 ms to acknowledge a relayed SIGINT.
-  node: [process.execPath, '--import', 'tsx', 'devtools/simulator/main.ts'],
+  // What `npm start` runs, for Ctrl-C: npm's shell (sh -c) dies of the SIGINT the terminal sends the
+  // whole group, so npm's own exit status is the signal's whatever the simulator does; this is the
+  // simulator's.
+  script: [process.execPath, '--import', 'tsx', 'devtools/simulator/main.ts'],
 };
 
-/** `npm start -- ARGS`, `npm run dialog -- ARGS` or the script itself, with INPUT piped to standard input. */
+/** `npm start -- ARGS`, `npm run dialog -- ARGS` or the script they run, with INPUT piped to standard input. */
 function npm(
   launcher: Launcher,
   args: string[],
@@ -192,10 +193,10 @@ describe('npm start with lines on standard input', () => {
     expect(run.lines.some((line) => line.startsWith('Email > '))).toBe(false);
   });
 
-  it('keeps the outbox open with --keep-open, and its page holds the mail', async () => {
+  it('keeps the outbox open with --keep-open, its page holds the mail, and Ctrl-C stops it cleanly', async () => {
     let page: { html: string; subjects: string[] } | undefined;
     const run = await npm(
-      'node',
+      'script',
       ['--keep-open'],
       'ask mail sender to send me an email saying buy milk\n',
       (stderr, interrupt) => {

@@ -26,7 +26,7 @@ const flat = (ms: number) => summarize([ms, ms, ms]);
 const bare = (ms: number) => bareFigures([1, 2, 3].map(() => ({ wallMs: ms, cpuMs: ms })));
 
 /** Bare node takes 20 ms in both settings; the project's figures as given. */
-function coldResults(project: { launch: number; mail: number; rssMb?: number }): ColdResults {
+function coldResults(project: { launch: number; mail: number; rssMb?: number; starved?: number }): ColdResults {
   const runs = (judged: 'project' | 'projectPlainNode') => ({
     launch: {
       [judged]: cold(project.launch),
@@ -45,6 +45,7 @@ function coldResults(project: { launch: number; mail: number; rssMb?: number }):
     bareTrusted: bare(21),
     bareHttp: { plain: bare(30), lambda: bare(32) },
     runs: { plain: runs('projectPlainNode'), lambda: runs('project') },
+    starved: project.starved ?? 0,
   };
 }
 
@@ -59,20 +60,24 @@ const warm = (overheadMs: number) => {
   });
 };
 
-const row = (memoryMb: number, coldMs: number, rssMb = 58): MemoryRow => ({
+const row = (memoryMb: number, coldMs: number, rssMb = 58, profileDeadlineMissed = 0): MemoryRow => ({
   memoryMb,
   nodeArguments: ['--expose-gc', `--max-semi-space-size=${memoryMb / 20}`, `--max-old-space-size=${memoryMb * 0.9}`],
   vcpu: memoryMb / 1769,
   coldMail: cold(coldMs, { maxRssKb: rssMb * 1024 }),
+  profileDeadlineMissed,
   bareMs: flat(30),
   coldMailAtShareMs: flat(coldMs),
   warmMs: flat(5),
   costUsd: { allCold: 0.1, allWarm: 0.01 },
 });
 
-function results(project: { launch: number; mail: number }, extra: Partial<Results> = {}): Results {
+function results(
+  project: { launch: number; mail: number; starved?: number },
+  extra: Partial<Results> = {},
+  rows: MemoryRow[] = [row(128, 1400), row(256, 900), row(512, 300)],
+): Results {
   const coldFigures = coldResults(project);
-  const rows = [row(128, 1400), row(256, 900), row(512, 300)];
   const size = (kilobytes: number) => ({ files: 1, bytes: kilobytes * 1024, gzipBytes: kilobytes * 256 });
   const sizes = {
     launch: size(121),
@@ -157,6 +162,15 @@ describe('the memory size the figures argue for', () => {
     expect(recommend([row(128, 1400), row(256, 1100)])).toMatchObject({ memoryMb: 256 });
   });
 
+  it('passes over a size whose profile deadline fired in any cold run, and says so', () => {
+    const chosen = recommend([row(128, 1400), row(256, 900, 58, 1), row(512, 300)]);
+    expect(chosen).toMatchObject({ memoryMb: 512 });
+    expect(chosen?.why).toContain('256 MB takes 900 ms and the profile deadline fired in 1 of 3 cold runs');
+    expect(recommend([row(256, 900, 58, 3)])?.why).toBe(
+      'no size measured keeps a cold first mail within 1000 ms without missing the profile deadline: the largest',
+    );
+  });
+
   it("gives a timeout above the skill's own deadlines plus that cold start", () => {
     expect(recommend([row(256, 900)])?.timeoutS).toBe(Math.ceil((DEADLINE_CEILING_MS + 900) / 1000) + 1);
   });
@@ -181,6 +195,20 @@ describe('the page', () => {
     expect(text).toContain(
       "- cold first mail sent ≤ 2.5× bare node (Lambda's flags for 256 MB): bare node takes 20.0 ms (CPU time 20.0 ms);",
     );
+  });
+
+  it('gives, per memory size, the cold runs whose profile deadline fired', () => {
+    const text = markdown(results({ launch: 28, mail: 80 }, {}, [row(128, 1400, 58, 2), row(256, 900)]));
+    expect(text).toContain('| profile deadline (1.5 s) fired |');
+    expect(text).toMatch(/\| \*\*128 MB\*\* \| 0\.072 \| 1400 \(1400–1400\) \|[^\n]*\| 58\.0 \| 2 of 3 \|/);
+    expect(text).toMatch(/\| \*\*256 MB\*\* \|[^\n]*\| 0 of 3 \|/);
+  });
+
+  it('counts the cold children started again after a starved profile deadline, only when there were any', () => {
+    expect(markdown(results({ launch: 28, mail: 80, starved: 2 }))).toContain(
+      '2 cold children answered with the profile apology (the machine starved them past the 1.5 s profile deadline) and were started again; only the runs that sent their mail count.',
+    );
+    expect(markdown(results({ launch: 28, mail: 80 }))).not.toContain('profile apology');
   });
 
   it("says so when Lambda's Node major was not measured", () => {

@@ -4,8 +4,11 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { composeRawMessage, encodedFrom } from '../../../lambda/mail/compose.ts';
 import { headerSafe } from '../../../lambda/mail/headers.ts';
+import { MimeNode } from '../../../lambda/mail/mailComposer.ts';
 import { en } from '../../../lambda/messages/en.ts';
+import { EVERY_LOCALE } from '../../../lambda/messages/index.ts';
 import { ja } from '../../../lambda/messages/ja.ts';
+import { prebuiltFrom } from '../../../ops/build/prebuiltFrom.ts';
 
 describe('composeRawMessage', () => {
   it('encodes a Japanese subject, body and attachment so they decode to the same text', async () => {
@@ -95,6 +98,37 @@ describe('the From display name', () => {
     const parsed = await simpleParser(raw);
     expect(parsed.headers.get('bcc')).toBeUndefined();
     expect(parsed.from?.value.map((sender) => sender.address)).toEqual(['mail-sender@example.com']);
+  });
+});
+
+describe('the From a deploy build encodes ahead of time', () => {
+  // Addresses MimeNode writes as they are and addresses it rewrites (a domain's case, an IDN).
+  const senders = ['mail-sender@example.com', 'Mail.Sender@Example.COM', 'sender@exämple.com'];
+
+  it.each(senders)('is, for %s and every locale, the very string MimeNode makes at run time', async (from) => {
+    const prebuilt = prebuiltFrom(from);
+    expect(Object.keys(prebuilt.byName)).toHaveLength(EVERY_LOCALE.length);
+    for (const messages of EVERY_LOCALE) {
+      const mail = { from, to: 't@example.com', content: messages.mailContent({ givenName: 'Taro' }) };
+      const atRunTime = MimeNode.encodeHeaderValue('From', { name: messages.skillName, address: from });
+      expect(await encodedFrom(mail, prebuilt)).toBe(atRunTime);
+      expect(await encodedFrom(mail, undefined)).toBe(atRunTime);
+    }
+  });
+
+  it('is not used for another sender or another name: those are encoded at run time', async () => {
+    const prebuilt = { address: 'mail-sender@example.com', byName: { 'Mail Sender': 'not what MimeNode says' } };
+    const content = en.mailContent({});
+    expect(await encodedFrom({ from: 'other@example.com', to: 't@example.com', content }, prebuilt)).toBe(
+      'Mail Sender <other@example.com>',
+    );
+    expect(await encodedFrom({ from: 'mail-sender@example.com', to: 't@example.com', content }, prebuilt)).toBe(
+      'not what MimeNode says',
+    );
+    const renamed = { ...content, senderName: 'toString' };
+    expect(
+      await encodedFrom({ from: 'mail-sender@example.com', to: 't@example.com', content: renamed }, prebuilt),
+    ).toBe('toString <mail-sender@example.com>');
   });
 });
 
