@@ -47,7 +47,7 @@ const WRAPPER_START = '(function (exports, require, module, __filename, __dirnam
 const WRAPPER_END = '\n})';
 
 /** The exact text V8 compiles for a file: the training run and the loader must agree on it to the byte. */
-export function wrappedSource(source: string): string {
+function wrappedSource(source: string): string {
   return `${WRAPPER_START}${source}${WRAPPER_END}`;
 }
 

@@ -60,7 +60,7 @@ const asHostName = (name: string) => (name.includes(':') && !name.startsWith('['
  * machine's host name and the address it listens on (every address of the machine for 0.0.0.0 or ::).
  * Any other name is refused, whatever the bind address, so DNS rebinding cannot reach it.
  */
-export function consoleHostNames(host: string, allowHosts: readonly string[] = []): string[] {
+function consoleHostNames(host: string, allowHosts: readonly string[] = []): string[] {
   const own = isLoopback(host)
     ? []
     : [

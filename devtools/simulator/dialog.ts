@@ -52,7 +52,7 @@ export class DialogSettingsError extends Error {
 }
 
 /** The replay file of what was said in the current world, as `ask dialog --replay` and our replays read it. */
-export interface ReplayFileContent {
+interface ReplayFileContent {
   readonly skillId: string;
   readonly locale: string;
   readonly type: 'text';

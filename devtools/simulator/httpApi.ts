@@ -100,7 +100,7 @@ function sendMailHtml(response: ServerResponse, html: string) {
 
 type Route = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
-export const API_PREFIX = '/api/';
+const API_PREFIX = '/api/';
 
 /** Answers the requests under /api/; false for any other path, which the caller serves. */
 export function dialogApi(dialog: Dialog): (request: IncomingMessage, response: ServerResponse) => Promise<boolean> {

@@ -1,7 +1,7 @@
-// SendEmailIntent, and "yes" to the offer to send one: read the account holder's address
-// from the Customer Profile API and mail them, once the abuse limits (lambda/limits/) allow
-// it. The recipient comes from the profile and
-// nowhere else: no slot, session attribute or other part of the request can choose or add one.
+// SendEmailIntent, and "yes" to the offer to send one: read the account holder's address from the
+// Customer Profile API and mail them, once the abuse limits (lambda/limits/) allow it. The recipient
+// comes from the profile and nowhere else: no slot, session attribute or other part of the request
+// can choose or add one.
 
 import type { RequestHandler } from 'ask-sdk-core';
 import { firstCharacter, withoutInvisible } from '../characters.ts';

@@ -9,7 +9,7 @@ interface StoredRecord extends UserRecord {
 }
 
 /** About 200 bytes each: 10,000 users hold 2 MB of a 128 MB function. */
-export const MEMORY_STORE_MAX_USERS = 10_000;
+const MEMORY_STORE_MAX_USERS = 10_000;
 
 export function memoryStore(maxUsers: number = MEMORY_STORE_MAX_USERS): LimitStore {
   // A Map iterates in insertion order: re-inserting on every write keeps the stalest user first.

@@ -22,7 +22,7 @@ const SKILL_ENTRY = join(PROJECT_ROOT, 'lambda/handler.ts');
 /** index.js, Lambda's `index.handler`: the loader that runs the skill through its code cache. */
 const LOADER_ENTRY = join(PROJECT_ROOT, 'lambda/index.ts');
 export const DEFAULT_OUT_DIR = join(PROJECT_ROOT, 'dist/lambda');
-export const SKILL_FILE = 'skill.js';
+const SKILL_FILE = 'skill.js';
 const CREDENTIAL_CHAIN = join(LAMBDA_DIR, 'mail/credentialChain.ts');
 
 interface BuildOptions {

@@ -10,7 +10,7 @@ import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { credentialChainOnDemand, lazyChunks } from './lazyChunks.ts';
 
 /** A shared chunk's file name: what no lazily imported module is named after. */
-export const SHARED_CHUNK_PREFIX = 'shared-';
+const SHARED_CHUNK_PREFIX = 'shared-';
 
 /** The other chunks a chunk requires stay files of their own. */
 const siblingsExternal: Plugin = {

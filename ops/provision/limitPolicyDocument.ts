@@ -15,7 +15,7 @@ import { type PolicyDocument, samePolicyDocument } from './policyDocument.ts';
  * patterns: the key, one count per UTC day (mails-2026-11-30), the last mail and when, the expiry.
  * The unit test runs the skill's own calls against the policy with these.
  */
-export const LIMIT_TABLE_ATTRIBUTES = [
+const LIMIT_TABLE_ATTRIBUTES = [
   LIMIT_TABLE_KEY,
   'mails-????-??-??',
   'lastMail',

@@ -13,7 +13,7 @@ export interface CapturedOutput {
   readonly declaredSecrets: Set<string>;
 }
 
-export const CAPTURE_KEY = Symbol.for('alexa-ses-mailer.test.capturedOutput');
+const CAPTURE_KEY = Symbol.for('alexa-ses-mailer.test.capturedOutput');
 
 export function capturedOutput(): CapturedOutput | undefined {
   return (globalThis as Record<symbol, CapturedOutput | undefined>)[CAPTURE_KEY];

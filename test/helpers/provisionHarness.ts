@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { type CliIo, runCli } from '../../ops/provision/cli.ts';
 import { type FakeAws, startFakeAws } from '../../testkit/aws/server.ts';
+import { declareTestSecret } from './outputCapture.ts';
 
 export interface RunResult {
   readonly code: number;
@@ -69,7 +70,7 @@ export interface ProvisionWorld {
 }
 
 /** Every secret the fake account has handed out: none may ever appear in any output. */
-export function secretsOf(fake: FakeAws): string[] {
+function secretsOf(fake: FakeAws): string[] {
   return [...fake.iam.users.values()].flatMap((user) => user.accessKeys.map((key) => key.secretAccessKey));
 }
 
@@ -96,7 +97,10 @@ export async function runProvisionCommand(
     env: process.env,
     ...io,
   });
-  for (const secret of secretsOf(fake)) everySecretEverIssued.add(secret);
+  for (const secret of secretsOf(fake)) {
+    everySecretEverIssued.add(secret);
+    declareTestSecret(secret);
+  }
   for (const secret of everySecretEverIssued) {
     expect(stdout, 'a secret access key reached the standard output').not.toContain(secret);
     expect(stderr, 'a secret access key reached the standard error').not.toContain(secret);

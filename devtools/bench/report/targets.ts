@@ -7,7 +7,7 @@ import { ratio } from '../stats.ts';
 import type { Scenario, Setting, VariantName } from '../variants.ts';
 import type { ColdResults, WarmFigures } from './figures.ts';
 
-export const TARGETS = {
+const TARGETS = {
   launchVsBare: 1.3,
   mailVsBare: 2.5,
   peakRssMb: 80,
@@ -132,7 +132,7 @@ export function verdicts(inputs: TargetInputs): Verdict[] {
 }
 
 /** "the profile deadline fired in 2 of 10 cold runs" */
-export function deadlineMisses(row: MemoryRow): string {
+function deadlineMisses(row: MemoryRow): string {
   return `the profile deadline fired in ${row.profileDeadlineMissed} of ${row.coldMail.wallMs.n} cold runs`;
 }
 

@@ -140,7 +140,7 @@ async function allowedBeyond(
  * one (which the run writes), not this run's document, and not one this tool wrote into a policy
  * it created (the run deletes those: steps/policy.ts), yet allowing something.
  */
-export function versionsBeyond(state: PolicyState): PolicyVersionFound[] {
+function versionsBeyond(state: PolicyState): PolicyVersionFound[] {
   return state.versions.filter(
     (version) =>
       !version.isDefault &&

@@ -33,14 +33,14 @@ import type { StepStatus } from '../report.ts';
 import type { Account, StepContext } from './context.ts';
 
 /** The event destination this tool adds to a set: found again, and removed, by this name. */
-export const EVENT_DESTINATION_NAME = 'alexa-ses-mailer-bounces-complaints';
+const EVENT_DESTINATION_NAME = 'alexa-ses-mailer-bounces-complaints';
 const EVENT_TYPES = ['bounce', 'complaint'] as const;
 /** Tagged on the topic: whether this tool created the set too, so that teardown removes only what it made. */
 const SET_ORIGIN_TAG = 'alexa-ses-mailer:configuration-set';
 const TOPIC_STATEMENT_ID = 'AllowSesToPublishThisConfigurationSetsEvents';
 const PENDING = 'PendingConfirmation';
 
-export function topicName(set: string): string {
+function topicName(set: string): string {
   return `${set}-bounces-complaints`;
 }
 

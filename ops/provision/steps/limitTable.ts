@@ -62,7 +62,7 @@ function billing(table: TableDescription | undefined): string {
   return table?.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST' ? 'paid per request' : 'provisioned capacity';
 }
 
-export async function readLimitTable(
+async function readLimitTable(
   { clients, aws }: StepContext,
   name: string,
   from: LimitTableOrigin = 'option',

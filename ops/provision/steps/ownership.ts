@@ -32,7 +32,7 @@ export async function readGroupState({ clients, aws }: StepContext, name: string
 }
 
 /** Whether a policy this tool did not create may be used: only as it is, and only when it says exactly what this tool's would. */
-export function isUsableForeignPolicy(state: PolicyState): boolean {
+function isUsableForeignPolicy(state: PolicyState): boolean {
   return samePolicyDocument(state.document, state.policy.document);
 }
 
