@@ -105,9 +105,9 @@ function count(name: string, value: string | undefined, fallback: number, minimu
 }
 
 const startedAt = performance.now();
+const secondsIn = () => Math.round((performance.now() - startedAt) / 1000);
 function say(line: string): void {
-  const seconds = Math.round((performance.now() - startedAt) / 1000);
-  process.stderr.write(`${line.startsWith(' ') ? line : `${line} (${seconds} s in)`}\n`);
+  process.stderr.write(`${line.startsWith(' ') ? line : `${line} (${secondsIn()} s in)`}\n`);
 }
 
 function commit(): string | undefined {
@@ -380,7 +380,8 @@ async function measure(
       say(`      Writing the tables into ${page.page}`);
       await page.write(out ? `${tables}\n\nEvery raw figure: \`${shownPath(out)}\`.` : tables);
     }
-    say(`Done in ${Math.round((performance.now() - startedAt) / 1000)} s.`);
+    // The last line is the total itself, so it does not carry the "(N s in)" of the progress lines.
+    process.stderr.write(`Done in ${secondsIn()} s.\n`);
     return 0;
   } finally {
     await shares.close();

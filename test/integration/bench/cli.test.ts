@@ -92,7 +92,7 @@ describe('npm run bench', () => {
     for (const step of ['[1/6]', '[2/6]', '[3/6]', '[4/6]', '[5/6]', '[6/6] Not writing a results file (--quick)'])
       expect(run.stderr).toContain(step);
     expect(run.stderr).toContain('NODE_OPTIONS and NODE_EXTRA_CA_CERTS of this shell cleared');
-    expect(run.stderr).toMatch(/Done in \d+ s\./);
+    expect(run.stderr).toMatch(/^Done in \d+ s\.$/m);
     expect(run.stdout).toContain('| **LaunchRequest answered** (spawn → exit) |');
     expect(run.stdout).toMatch(
       /\| throughput, mails\/s \(10 mails, 8 in flight\) (\| \d+ \(0 lost, 0 duplicated\) ){2}\|/,
