@@ -8,8 +8,9 @@
 // (managedPolicies.ts), at this tool's ARN, is accepted; any other document that has an Allow
 // statement is an extra grant, whatever it allows; a document of Deny statements only grants
 // nothing. Every version of a managed policy counts, not only the default one: one
-// SetDefaultPolicyVersion makes any of them the default. A boundary only ever narrows what the
-// policies grant, so it is reported and never counted as a grant.
+// SetDefaultPolicyVersion makes any of them the default (after the changes, nothing deletes a
+// version any more, so every one of this run's policies that is not this run's document counts). A
+// boundary only ever narrows what the policies grant, so it is reported and never counted as a grant.
 
 import {
   GetGroupPolicyCommand,
@@ -136,24 +137,28 @@ async function allowedBeyond(
 }
 
 /**
- * The versions of a policy this run grants that go beyond this run's document: not the default
- * one (which the run writes), not this run's document, and not one this tool wrote into a policy
- * it created (the run deletes those: steps/policy.ts), yet allowing something.
+ * When the audit runs: before the run's changes, when a version this tool wrote into a policy it
+ * created is one the run deletes (steps/policy.ts), and the default version is one the run
+ * rewrites; or after them, when nothing deletes or rewrites anything any more, so every version
+ * that is not exactly this run's document counts.
  */
-function versionsBeyond(state: PolicyState): PolicyVersionFound[] {
-  return state.versions.filter(
-    (version) =>
-      !version.isDefault &&
-      !samePolicyDocument(version.document, state.policy.document) &&
-      !(state.managed && state.policy.writtenByThisTool(version.document)) &&
-      describeAllowed(version.document) !== undefined,
-  );
+export type AuditMoment = 'before the changes' | 'after the changes';
+
+/** The versions of a policy this run grants that go beyond this run's document, yet allow something. */
+function versionsBeyond(state: PolicyState, moment: AuditMoment): PolicyVersionFound[] {
+  return state.versions.filter((version) => {
+    if (samePolicyDocument(version.document, state.policy.document)) return false;
+    if (describeAllowed(version.document) === undefined) return false;
+    if (moment === 'after the changes') return true;
+    return !version.isDefault && !(state.managed && state.policy.writtenByThisTool(version.document));
+  });
 }
 
 /** Every grant beyond this run's policies, without reporting anything. */
 export async function findExtraGrants(
   context: StepContext,
   { user, policies, group }: AuditSubject,
+  moment: AuditMoment,
 ): Promise<ExtraGrant[]> {
   const { options } = context;
   const grantedArns = new Set(policies.map((state) => state.arn));
@@ -163,11 +168,24 @@ export async function findExtraGrants(
   const policyWord = (held: HeldPolicy) => (held.kind === 'attached' ? 'the policy' : 'the inline policy');
 
   for (const state of policies) {
-    for (const version of versionsBeyond(state)) {
+    for (const version of versionsBeyond(state, moment)) {
+      const allows = describeAllowed(version.document) ?? '';
+      if (version.isDefault) {
+        extras.push({
+          what: `the default version ${version.id} of ${state.name}, which is not the document this run wrote,`,
+          allows,
+          remedy: `run again, and its "policy" step writes this run's document as the default version again`,
+        });
+        continue;
+      }
+      // Such a version, in a policy this tool created, is one the next run deletes before any key.
+      const runDeletes = state.managed && state.policy.writtenByThisTool(version.document);
       extras.push({
         what: `the version ${version.id} of ${state.name}, which is not its default version (one SetDefaultPolicyVersion makes it so),`,
-        allows: describeAllowed(version.document) ?? '',
-        remedy: removeWith(`delete-policy-version --policy-arn ${state.arn} --version-id ${version.id}`),
+        allows,
+        remedy: `${removeWith(`delete-policy-version --policy-arn ${state.arn} --version-id ${version.id}`)}${
+          runDeletes ? ' (a run also deletes it, in its "policy version" step)' : ''
+        }`,
       });
     }
   }
@@ -235,7 +253,7 @@ export async function auditPermissions(context: StepContext, subject: AuditSubje
       `${user.permissionsBoundary} bounds ${USER_NAME}: a permissions boundary only narrows what its policies grant`,
     );
   }
-  const extras = await findExtraGrants(context, subject);
+  const extras = await findExtraGrants(context, subject, 'before the changes');
   if (extras.length === 0) {
     if (user.exists || group?.exists)
       report.step(
