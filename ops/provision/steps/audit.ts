@@ -1,6 +1,7 @@
 // Before any change, and again once the new key exists: everything AlexaSkillMailSender is (or,
 // through --group, will be) allowed, from its attached and inline policies, its groups' attached
-// and inline policies, and its permissions boundary. Anything beyond the policies this run grants
+// and inline policies, its permissions boundary, and the roles whose trust policy lets it assume
+// them (trustPolicy.ts). Anything beyond the policies this run grants
 // stops the run, each extra grant named with the command that removes it: the key must never be
 // able to do more than send mail.
 //
@@ -22,11 +23,13 @@ import {
   paginateListAttachedUserPolicies,
   paginateListGroupPolicies,
   paginateListGroupsForUser,
+  paginateListRoles,
   paginateListUserPolicies,
 } from '@aws-sdk/client-iam';
 import { ProvisionError } from '../errors.ts';
 import { USER_NAME } from '../names.ts';
 import { decodePolicyDocument, describeAllowed, samePolicyDocument } from '../policyDocument.ts';
+import { trustReach } from '../trustPolicy.ts';
 import type { StepContext } from './context.ts';
 import type { GroupState } from './ownership.ts';
 import { type PolicyState, type PolicyVersionFound, readPolicyVersions } from './toolPolicies.ts';
@@ -154,6 +157,33 @@ function versionsBeyond(state: PolicyState, moment: AuditMoment): PolicyVersionF
   });
 }
 
+/** The roles of the account whose trust policy lets the user assume them, each as an extra grant. */
+async function trustingRoles(
+  context: StepContext,
+  user: UserState,
+  awsIam: (command: string) => string,
+): Promise<ExtraGrant[]> {
+  const roles = await context.aws.read('iam:ListRoles', () =>
+    all(paginateListRoles(client(context), {}), (page) => page.Roles),
+  );
+  return roles.flatMap((role): ExtraGrant[] => {
+    const name = role.RoleName ?? '';
+    const reach = trustReach(decodePolicyDocument(role.AssumeRolePolicyDocument), user, USER_NAME);
+    if (!reach) return [];
+    const update = awsIam(`update-assume-role-policy --role-name ${name} --policy-document file://TRUST-POLICY.json`);
+    return [
+      {
+        what: `the role ${name}, whose trust policy ${reach.reason},`,
+        allows: `${USER_NAME} to assume it, and with it whatever the role may do`,
+        remedy:
+          reach.by === 'name'
+            ? `take ${USER_NAME} out of its trust policy with ${update} (${awsIam(`get-role --role-name ${name}`)} shows it)`
+            : `name the principals it trusts instead of "*", or deny ${USER_NAME} in it, with ${update}`,
+      },
+    ];
+  });
+}
+
 /** Every grant beyond this run's policies, without reporting anything. */
 export async function findExtraGrants(
   context: StepContext,
@@ -162,8 +192,8 @@ export async function findExtraGrants(
 ): Promise<ExtraGrant[]> {
   const { options } = context;
   const grantedArns = new Set(policies.map((state) => state.arn));
-  const removeWith = (command: string) =>
-    `remove it with \`aws iam ${command}${options.profile ? ` --profile ${options.profile}` : ''}\``;
+  const awsIam = (command: string) => `\`aws iam ${command}${options.profile ? ` --profile ${options.profile}` : ''}\``;
+  const removeWith = (command: string) => `remove it with ${awsIam(command)}`;
   const extras: ExtraGrant[] = [];
   const policyWord = (held: HeldPolicy) => (held.kind === 'attached' ? 'the policy' : 'the inline policy');
 
@@ -233,6 +263,7 @@ export async function findExtraGrants(
       });
     }
   }
+  extras.push(...(await trustingRoles(context, user, awsIam)));
   return extras;
 }
 
