@@ -57,6 +57,7 @@ export const PERMISSIONS = {
   'iam:AttachGroupPolicy': 'attach this tool’s policies to the --group group',
   'iam:AddUserToGroup': 'add the user to the --group group',
   'iam:ListGroupsForUser': 'find the groups of the user (the permission check, teardown)',
+  'iam:ListRoles': 'find the roles whose trust policy lets the user assume them (the permission check)',
   'iam:RemoveUserFromGroup': 'remove the user from its group (teardown)',
   'iam:DetachGroupPolicy': 'detach the policy from the group (teardown)',
   'iam:DeleteGroup': 'delete the group this tool created (teardown)',

@@ -160,13 +160,15 @@ export function decodePolicyDocument(encoded: string | undefined): unknown {
   }
 }
 
-function statementsOf(document: unknown): Record<string, unknown>[] | undefined {
+/** A document's statements (one given as an object included); `undefined` when it cannot be read. */
+export function statementsOf(document: unknown): Record<string, unknown>[] | undefined {
   const statement = (document as { Statement?: unknown } | null)?.Statement;
   const list = Array.isArray(statement) ? statement : statement ? [statement] : undefined;
   return list?.every((item) => item && typeof item === 'object') ? (list as Record<string, unknown>[]) : undefined;
 }
 
-function namesIn(value: unknown): string[] {
+/** The strings of a policy element that is one string or a list of them. */
+export function namesIn(value: unknown): string[] {
   return (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
 }
 

@@ -32,11 +32,15 @@ async function recheckPermissions(
   granted: readonly GrantedPolicy[],
 ): Promise<KeyRefusal> {
   const { options, report } = context;
-  const extras = await findExtraGrants(context, {
-    user: await readUser(context),
-    policies: grantedStates(await readToolPolicies(context, account), granted),
-    group: options.group ? await readGroupState(context, options.group) : undefined,
-  });
+  const extras = await findExtraGrants(
+    context,
+    {
+      user: await readUser(context),
+      policies: grantedStates(await readToolPolicies(context, account), granted),
+      group: options.group ? await readGroupState(context, options.group) : undefined,
+    },
+    'after the changes',
+  );
   if (extras.length === 0) {
     report.step('permissions', 'checked', `again, with the changes made: still nothing beyond what this run grants`);
     return undefined;

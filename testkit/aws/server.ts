@@ -104,6 +104,7 @@ interface FakeAwsSnapshot {
     attachedPolicies: string[];
     inlinePolicies: string[];
   }[];
+  readonly roles: { name: string; path: string; trustPolicy: unknown }[];
   readonly sesIdentities: Record<string, Record<string, string>>;
   readonly sesConfigurationSets: Record<string, Record<string, Record<string, string>>>;
   readonly snsTopics: ReturnType<FakeSns['snapshot']>;
@@ -151,6 +152,8 @@ function resourceOf(service: FakeService, params: QueryParams, accountId: string
     if (groupName) return `arn:aws:iam::${accountId}:group/${groupName}`;
     const policyName = params.optional('PolicyName');
     if (policyName) return `arn:aws:iam::${accountId}:policy/${policyName}`;
+    const roleName = params.optional('RoleName');
+    if (roleName) return `arn:aws:iam::${accountId}:role/${roleName}`;
   }
   if (service === 'ses') {
     const identity = params.optional('EmailAddress') ?? params.optional('Identity') ?? params.optional('Domain');
@@ -316,6 +319,11 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       members: [...group.members],
       attachedPolicies: [...group.attachedPolicies],
       inlinePolicies: [...group.inlinePolicies.keys()],
+    })),
+    roles: [...iam.roles.values()].map((role) => ({
+      name: role.name,
+      path: role.path,
+      trustPolicy: JSON.parse(role.assumeRolePolicyDocument),
     })),
     sesIdentities: ses.snapshot(),
     sesConfigurationSets: ses.configurationSetsSnapshot(),

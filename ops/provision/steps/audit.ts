@@ -1,6 +1,7 @@
 // Before any change, and again once the new key exists: everything AlexaSkillMailSender is (or,
 // through --group, will be) allowed, from its attached and inline policies, its groups' attached
-// and inline policies, and its permissions boundary. Anything beyond the policies this run grants
+// and inline policies, its permissions boundary, and the roles whose trust policy lets it assume
+// them (trustPolicy.ts). Anything beyond the policies this run grants
 // stops the run, each extra grant named with the command that removes it: the key must never be
 // able to do more than send mail.
 //
@@ -8,8 +9,9 @@
 // (managedPolicies.ts), at this tool's ARN, is accepted; any other document that has an Allow
 // statement is an extra grant, whatever it allows; a document of Deny statements only grants
 // nothing. Every version of a managed policy counts, not only the default one: one
-// SetDefaultPolicyVersion makes any of them the default. A boundary only ever narrows what the
-// policies grant, so it is reported and never counted as a grant.
+// SetDefaultPolicyVersion makes any of them the default (after the changes, nothing deletes a
+// version any more, so every one of this run's policies that is not this run's document counts). A
+// boundary only ever narrows what the policies grant, so it is reported and never counted as a grant.
 
 import {
   GetGroupPolicyCommand,
@@ -21,11 +23,13 @@ import {
   paginateListAttachedUserPolicies,
   paginateListGroupPolicies,
   paginateListGroupsForUser,
+  paginateListRoles,
   paginateListUserPolicies,
 } from '@aws-sdk/client-iam';
 import { ProvisionError } from '../errors.ts';
 import { USER_NAME } from '../names.ts';
 import { decodePolicyDocument, describeAllowed, samePolicyDocument } from '../policyDocument.ts';
+import { trustReach } from '../trustPolicy.ts';
 import type { StepContext } from './context.ts';
 import type { GroupState } from './ownership.ts';
 import { type PolicyState, type PolicyVersionFound, readPolicyVersions } from './toolPolicies.ts';
@@ -136,38 +140,82 @@ async function allowedBeyond(
 }
 
 /**
- * The versions of a policy this run grants that go beyond this run's document: not the default
- * one (which the run writes), not this run's document, and not one this tool wrote into a policy
- * it created (the run deletes those: steps/policy.ts), yet allowing something.
+ * When the audit runs: before the run's changes, when a version this tool wrote into a policy it
+ * created is one the run deletes (steps/policy.ts), and the default version is one the run
+ * rewrites; or after them, when nothing deletes or rewrites anything any more, so every version
+ * that is not exactly this run's document counts.
  */
-function versionsBeyond(state: PolicyState): PolicyVersionFound[] {
-  return state.versions.filter(
-    (version) =>
-      !version.isDefault &&
-      !samePolicyDocument(version.document, state.policy.document) &&
-      !(state.managed && state.policy.writtenByThisTool(version.document)) &&
-      describeAllowed(version.document) !== undefined,
+export type AuditMoment = 'before the changes' | 'after the changes';
+
+/** The versions of a policy this run grants that go beyond this run's document, yet allow something. */
+function versionsBeyond(state: PolicyState, moment: AuditMoment): PolicyVersionFound[] {
+  return state.versions.filter((version) => {
+    if (samePolicyDocument(version.document, state.policy.document)) return false;
+    if (describeAllowed(version.document) === undefined) return false;
+    if (moment === 'after the changes') return true;
+    return !version.isDefault && !(state.managed && state.policy.writtenByThisTool(version.document));
+  });
+}
+
+/** The roles of the account whose trust policy lets the user assume them, each as an extra grant. */
+async function trustingRoles(
+  context: StepContext,
+  user: UserState,
+  awsIam: (command: string) => string,
+): Promise<ExtraGrant[]> {
+  const roles = await context.aws.read('iam:ListRoles', () =>
+    all(paginateListRoles(client(context), {}), (page) => page.Roles),
   );
+  return roles.flatMap((role): ExtraGrant[] => {
+    const name = role.RoleName ?? '';
+    const reach = trustReach(decodePolicyDocument(role.AssumeRolePolicyDocument), user, USER_NAME);
+    if (!reach) return [];
+    const update = awsIam(`update-assume-role-policy --role-name ${name} --policy-document file://TRUST-POLICY.json`);
+    return [
+      {
+        what: `the role ${name}, whose trust policy ${reach.reason},`,
+        allows: `${USER_NAME} to assume it, and with it whatever the role may do`,
+        remedy:
+          reach.by === 'name'
+            ? `take ${USER_NAME} out of its trust policy with ${update} (${awsIam(`get-role --role-name ${name}`)} shows it)`
+            : `name the principals it trusts instead of "*", or deny ${USER_NAME} in it, with ${update}`,
+      },
+    ];
+  });
 }
 
 /** Every grant beyond this run's policies, without reporting anything. */
 export async function findExtraGrants(
   context: StepContext,
   { user, policies, group }: AuditSubject,
+  moment: AuditMoment,
 ): Promise<ExtraGrant[]> {
   const { options } = context;
   const grantedArns = new Set(policies.map((state) => state.arn));
-  const removeWith = (command: string) =>
-    `remove it with \`aws iam ${command}${options.profile ? ` --profile ${options.profile}` : ''}\``;
+  const awsIam = (command: string) => `\`aws iam ${command}${options.profile ? ` --profile ${options.profile}` : ''}\``;
+  const removeWith = (command: string) => `remove it with ${awsIam(command)}`;
   const extras: ExtraGrant[] = [];
   const policyWord = (held: HeldPolicy) => (held.kind === 'attached' ? 'the policy' : 'the inline policy');
 
   for (const state of policies) {
-    for (const version of versionsBeyond(state)) {
+    for (const version of versionsBeyond(state, moment)) {
+      const allows = describeAllowed(version.document) ?? '';
+      if (version.isDefault) {
+        extras.push({
+          what: `the default version ${version.id} of ${state.name}, which is not the document this run wrote,`,
+          allows,
+          remedy: `run again, and its "policy" step writes this run's document as the default version again`,
+        });
+        continue;
+      }
+      // Such a version, in a policy this tool created, is one the next run deletes before any key.
+      const runDeletes = state.managed && state.policy.writtenByThisTool(version.document);
       extras.push({
         what: `the version ${version.id} of ${state.name}, which is not its default version (one SetDefaultPolicyVersion makes it so),`,
-        allows: describeAllowed(version.document) ?? '',
-        remedy: removeWith(`delete-policy-version --policy-arn ${state.arn} --version-id ${version.id}`),
+        allows,
+        remedy: `${removeWith(`delete-policy-version --policy-arn ${state.arn} --version-id ${version.id}`)}${
+          runDeletes ? ' (a run also deletes it, in its "policy version" step)' : ''
+        }`,
       });
     }
   }
@@ -215,6 +263,7 @@ export async function findExtraGrants(
       });
     }
   }
+  extras.push(...(await trustingRoles(context, user, awsIam)));
   return extras;
 }
 
@@ -235,7 +284,7 @@ export async function auditPermissions(context: StepContext, subject: AuditSubje
       `${user.permissionsBoundary} bounds ${USER_NAME}: a permissions boundary only narrows what its policies grant`,
     );
   }
-  const extras = await findExtraGrants(context, subject);
+  const extras = await findExtraGrants(context, subject, 'before the changes');
   if (extras.length === 0) {
     if (user.exists || group?.exists)
       report.step(

@@ -21,6 +21,9 @@ export interface UserState {
   readonly tags: readonly Tag[];
   /** The ARN of the managed policy that bounds the user's permissions, if any. */
   readonly permissionsBoundary?: string;
+  /** As IAM answers them, once the user exists: a role's trust policy may name either. */
+  readonly arn?: string;
+  readonly id?: string;
 }
 
 export async function readUser({ clients, aws }: StepContext): Promise<UserState> {
@@ -31,7 +34,15 @@ export async function readUser({ clients, aws }: StepContext): Promise<UserState
       .Tags ?? [];
   const managed = isManaged(tags);
   const boundary = user.User.PermissionsBoundary?.PermissionsBoundaryArn;
-  return { exists: true, managed, tags, ...(boundary ? { permissionsBoundary: boundary } : {}) };
+  const { Arn: arn, UserId: id } = user.User;
+  return {
+    exists: true,
+    managed,
+    tags,
+    ...(boundary ? { permissionsBoundary: boundary } : {}),
+    ...(arn ? { arn } : {}),
+    ...(id ? { id } : {}),
+  };
 }
 
 /** `user` as readUser found it; one this tool did not create reaches here only with --adopt (steps/ownership.ts). */

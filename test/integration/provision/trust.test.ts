@@ -12,7 +12,13 @@ import { MANAGED_TAG } from '../../../ops/provision/names.ts';
 import { buildMailAccessPolicy } from '../../../ops/provision/policyDocument.ts';
 import type { FakeAws } from '../../../testkit/aws/server.ts';
 import { LOCAL_ACCOUNT_ID } from '../../../testkit/aws/server.ts';
-import { shownKeyId, statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
+import {
+  type ProvisionWorld,
+  type RunResult,
+  shownKeyId,
+  statuses,
+  useProvisionWorld,
+} from '../../helpers/provisionHarness.ts';
 
 const FROM = 'sender@example.com';
 const USER = 'AlexaSkillMailSender';
@@ -509,6 +515,19 @@ describe('every check before any change', () => {
   });
 });
 
+/** The second check refused one grant: the run failed, its one new key is deleted again, and no file was written. */
+async function expectKeyDeletedAndNothingWritten(world: ProvisionWorld, result: RunResult): Promise<void> {
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(
+    /^\nAlexaSkillMailSender was given more than sending mail while this run made its changes: one grant that this tool did not make \(listed above\); the new access key AKIA\w+ was deleted again, and nothing was written; remove it with the command shown, then run again\.\n$/,
+  );
+  const calls = world.fake.mutatingCalls().map((call) => call.action);
+  expect(calls.filter((action) => action === 'CreateAccessKey')).toHaveLength(1);
+  expect(calls.at(-1)).toBe('DeleteAccessKey');
+  expect(world.fake.iam.users.get(USER)!.accessKeys).toEqual([]);
+  await expect(stat(world.outFile)).rejects.toThrow();
+}
+
 describe('a grant attached while the run makes its changes', () => {
   const world = useProvisionWorld();
 
@@ -527,18 +546,10 @@ describe('a grant attached while the run makes its changes', () => {
 
     const result = await world.run(['--from', FROM, '--out', world.outFile]);
 
-    expect(result.code).toBe(1);
     expect(result.stdout).toContain(
       `extra grant        refused       the policy Everything of ${USER} allows *: remove it with \`aws iam detach-user-policy --user-name ${USER} --policy-arn arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/Everything\``,
     );
-    expect(result.stderr).toMatch(
-      /^\nAlexaSkillMailSender was given more than sending mail while this run made its changes: one grant that this tool did not make \(listed above\); the new access key AKIA\w+ was deleted again, and nothing was written; remove it with the command shown, then run again\.\n$/,
-    );
-    const calls = world.fake.mutatingCalls().map((call) => call.action);
-    expect(calls.filter((action) => action === 'CreateAccessKey')).toHaveLength(1);
-    expect(calls.at(-1)).toBe('DeleteAccessKey');
-    expect(world.fake.iam.users.get(USER)!.accessKeys).toEqual([]);
-    await expect(stat(world.outFile)).rejects.toThrow();
+    await expectKeyDeletedAndNothingWritten(world, result);
   });
 
   it('to a user whose key the file holds already, fails the run and says the key can do it too', async () => {
@@ -553,6 +564,67 @@ describe('a grant attached while the run makes its changes', () => {
     expect(result.stderr).toContain(
       `one grant that this tool did not make (listed above); the key ${key} in ${world.outFile} can do so too; remove it with the command shown, then run again.`,
     );
+  });
+});
+
+describe("a version of this tool's policies added while the run makes its changes", () => {
+  const world = useProvisionWorld();
+  const anySender = JSON.stringify(
+    buildMailAccessPolicy({ region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID, fromAddress: FROM, anySender: true }),
+  );
+
+  /** Someone adds `document` to a policy as soon as the run attaches its own; nothing deletes it after that. */
+  function addVersionDuringTheRun(arn: string, document: string, setAsDefault = false): void {
+    void world.fake
+      .nextRequest('AttachUserPolicy')
+      .then(() => world.fake.iam.addPolicyVersion(arn, document, setAsDefault));
+  }
+
+  it('counts a dormant any-sender version of AlexaSkillMailAccess, though this tool writes such documents', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    addVersionDuringTheRun(POLICY_ARN, anySender);
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.stdout).toContain(
+      `extra grant        refused       the version v2 of AlexaSkillMailAccess, which is not its default version (one SetDefaultPolicyVersion makes it so), allows ses:SendEmail, ses:SendRawEmail: remove it with \`aws iam delete-policy-version --policy-arn ${POLICY_ARN} --version-id v2\` (a run also deletes it, in its "policy version" step)`,
+    );
+    expect(result.stdout).not.toContain('still nothing beyond what this run grants');
+    await expectKeyDeletedAndNothingWritten(world, result);
+
+    const again = await world.run(['--from', FROM, '--out', world.outFile]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('policy version     deleted       AlexaSkillMailAccess v2');
+    expect(world.fake.iam.policies.get(POLICY_ARN)!.versions.map((version) => version.versionId)).toEqual(['v1']);
+  });
+
+  it("counts a version of AlexaSkillMailLimit for another table, though it is this tool's document", async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    addVersionDuringTheRun(LIMIT_ARN, limitDocumentFor('SomeoneElsesTable'));
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--limit-table', 'MailCounts']);
+
+    expect(result.stdout).toContain(
+      `extra grant        refused       the version v2 of AlexaSkillMailLimit, which is not its default version (one SetDefaultPolicyVersion makes it so), allows dynamodb:UpdateItem, dynamodb:GetItem: remove it with \`aws iam delete-policy-version --policy-arn ${LIMIT_ARN} --version-id v2\` (a run also deletes it, in its "policy version" step)`,
+    );
+    await expectKeyDeletedAndNothingWritten(world, result);
+  });
+
+  it('counts a new default version that is not the document this run wrote', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    addVersionDuringTheRun(POLICY_ARN, anySender, true);
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.stdout).toContain(
+      'extra grant        refused       the default version v2 of AlexaSkillMailAccess, which is not the document this run wrote, allows ses:SendEmail, ses:SendRawEmail: run again, and its "policy" step writes this run\'s document as the default version again',
+    );
+    await expectKeyDeletedAndNothingWritten(world, result);
+
+    const again = await world.run(['--from', FROM, '--out', world.outFile]);
+    expect(again.code).toBe(0);
+    const policy = world.fake.iam.policies.get(POLICY_ARN)!;
+    expect(policy.versions.map((version) => JSON.parse(version.document))).toEqual([TOOL_DOCUMENT]);
   });
 });
 

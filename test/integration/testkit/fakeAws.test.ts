@@ -11,6 +11,7 @@ import {
   CreateGroupCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
+  CreateRoleCommand,
   CreateUserCommand,
   DeleteGroupCommand,
   DeletePolicyCommand,
@@ -20,10 +21,12 @@ import {
   GetAccessKeyLastUsedCommand,
   GetGroupPolicyCommand,
   GetPolicyVersionCommand,
+  GetRoleCommand,
   GetUserCommand,
   GetUserPolicyCommand,
   IAMClient,
   ListGroupPoliciesCommand,
+  ListRolesCommand,
   ListUserPoliciesCommand,
   PutGroupPolicyCommand,
   PutUserPermissionsBoundaryCommand,
@@ -184,6 +187,39 @@ describe('the fake IAM', () => {
     expect(
       await failure(iam.send(new CreatePolicyCommand({ PolicyName: 'Broken', PolicyDocument: '{not json' }))),
     ).toMatchObject({ code: 'MalformedPolicyDocument', status: 400 });
+  });
+
+  it("keeps a role's trust policy URL-encoded, lists roles in pages, and refuses a principal that is no user", async () => {
+    const trust = (principal: string) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }],
+      });
+    await iam.send(new CreateUserCommand({ UserName: 'Trusted' }));
+    const userArn = `arn:aws:iam::${fake.accountId}:user/Trusted`;
+    await iam.send(new CreateRoleCommand({ RoleName: 'First', AssumeRolePolicyDocument: trust(userArn) }));
+    await iam.send(new CreateRoleCommand({ RoleName: 'Second', AssumeRolePolicyDocument: trust(userArn) }));
+    const role = (await iam.send(new GetRoleCommand({ RoleName: 'First' }))).Role;
+    expect(role?.AssumeRolePolicyDocument).toBe(encodeURIComponent(trust(userArn)));
+    expect(role?.Arn).toBe(`arn:aws:iam::${fake.accountId}:role/First`);
+
+    const first = await iam.send(new ListRolesCommand({ MaxItems: 1 }));
+    expect(first.IsTruncated).toBe(true);
+    const second = await iam.send(new ListRolesCommand({ MaxItems: 1, Marker: first.Marker }));
+    expect([...(first.Roles ?? []), ...(second.Roles ?? [])].map((listed) => listed.RoleName)).toEqual([
+      'First',
+      'Second',
+    ]);
+
+    const missing = `arn:aws:iam::${fake.accountId}:user/Nobody`;
+    expect(
+      await failure(iam.send(new CreateRoleCommand({ RoleName: 'Third', AssumeRolePolicyDocument: trust(missing) }))),
+    ).toMatchObject({
+      code: 'MalformedPolicyDocument',
+      status: 400,
+      message: `Invalid principal in policy: "AWS":"${missing}"`,
+    });
+    expect(fake.iam.roles.has('Third')).toBe(false);
   });
 
   it('answers AccessDenied, naming the action, for an action it is told to deny', async () => {

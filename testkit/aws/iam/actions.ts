@@ -5,6 +5,7 @@ import type { QueryActions } from '../protocol.ts';
 import { ACCESS_KEY_ACTIONS } from './accessKeys.ts';
 import { GROUP_ACTIONS } from './groups.ts';
 import { POLICY_ACTIONS } from './policies.ts';
+import { ROLE_ACTIONS } from './roles.ts';
 import type { FakeIam } from './state.ts';
 import { USER_PERMISSION_ACTIONS } from './userPermissions.ts';
 import { USER_ACTIONS } from './users.ts';
@@ -17,4 +18,5 @@ export const IAM_ACTIONS: QueryActions<FakeIam> = {
   ...USER_PERMISSION_ACTIONS,
   ...POLICY_ACTIONS,
   ...GROUP_ACTIONS,
+  ...ROLE_ACTIONS,
 };

@@ -1,8 +1,8 @@
 // How IAM shapes the entities it answers with: the members of a User, Policy, PolicyVersion,
-// Group, an attached-policy entry and a tag list, as the Query protocol serializes them.
+// Group, Role, an attached-policy entry and a tag list, as the Query protocol serializes them.
 
 import type { XmlValue } from '../protocol.ts';
-import type { FakeGroup, FakeIam, FakePolicy, FakePolicyVersion, FakeUser } from './state.ts';
+import type { FakeGroup, FakeIam, FakePolicy, FakePolicyVersion, FakeRole, FakeUser } from './state.ts';
 
 export function tagsXml(tags: Map<string, string>): XmlValue[] {
   return [...tags].map(([Key, Value]) => ({ Key, Value }));
@@ -65,6 +65,19 @@ export function groupXml(iam: FakeIam, group: FakeGroup): Record<string, XmlValu
     GroupId: group.id,
     Arn: iam.groupArn(group.name, group.path),
     CreateDate: group.createDate,
+  };
+}
+
+export function roleXml(iam: FakeIam, role: FakeRole): Record<string, XmlValue> {
+  return {
+    Path: role.path,
+    RoleName: role.name,
+    RoleId: role.id,
+    Arn: iam.roleArn(role.name, role.path),
+    CreateDate: role.createDate,
+    // URL-encoded (RFC 3986), as policy documents are.
+    AssumeRolePolicyDocument: encodeURIComponent(role.assumeRolePolicyDocument),
+    MaxSessionDuration: 3600,
   };
 }
 

@@ -1,6 +1,6 @@
 // What the fake IAM account holds: users, managed policies (the account's and AWS's) with their
-// versions, groups, attachments, inline policies, permissions boundaries, access keys (with when
-// each last signed a request), login profiles and tags,
+// versions, groups, roles with their trust policies, attachments, inline policies, permissions
+// boundaries, access keys (with when each last signed a request), login profiles and tags,
 // with the lookups that fail as IAM fails and the arrangement helpers tests use to set up
 // what an administrator might have done by hand. The API actions live beside it, by resource.
 
@@ -86,6 +86,15 @@ export interface FakeGroup {
   readonly inlinePolicies: Map<string, string>;
 }
 
+export interface FakeRole {
+  readonly name: string;
+  readonly id: string;
+  readonly path: string;
+  readonly createDate: Date;
+  /** Who may assume the role (JSON text, as sent): IAM answers it URL-encoded. */
+  assumeRolePolicyDocument: string;
+}
+
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 function randomId(prefix: string, length: number): string {
@@ -97,6 +106,7 @@ export class FakeIam {
   readonly users = new Map<string, FakeUser>();
   readonly policies = new Map<string, FakePolicy>();
   readonly groups = new Map<string, FakeGroup>();
+  readonly roles = new Map<string, FakeRole>();
 
   constructor(
     readonly accountId: string,
@@ -113,6 +123,10 @@ export class FakeIam {
 
   groupArn(name: string, path = '/'): string {
     return `arn:${this.partition}:iam::${this.accountId}:group${path}${name}`;
+  }
+
+  roleArn(name: string, path = '/'): string {
+    return `arn:${this.partition}:iam::${this.accountId}:role${path}${name}`;
   }
 
   /** An active key with its owner: what authenticates a request signed with it. */
@@ -160,6 +174,12 @@ export class FakeIam {
     const group = this.groups.get(name);
     if (!group) throw new AwsError('NoSuchEntity', `The group with name ${name} cannot be found.`, 404);
     return group;
+  }
+
+  role(name: string): FakeRole {
+    const role = this.roles.get(name);
+    if (!role) throw new AwsError('NoSuchEntity', `The role with name ${name} cannot be found.`, 404);
+    return role;
   }
 
   /** A policy to attach: IAM words a missing one differently here. */
@@ -288,6 +308,21 @@ export class FakeIam {
     this.groups.set(name, group);
     return group;
   }
+
+  /** A role as CreateRole makes it: its trust policy is checked as IAM checks it (roles.ts). */
+  addRole(name: string, trustPolicy: string, path = '/'): FakeRole {
+    if (this.roles.has(name)) throw new AwsError('EntityAlreadyExists', `Role with name ${name} already exists.`, 409);
+    checkPolicyDocument(trustPolicy);
+    const role: FakeRole = {
+      name,
+      id: randomId('AROA', 17),
+      path,
+      createDate: new Date(),
+      assumeRolePolicyDocument: trustPolicy,
+    };
+    this.roles.set(name, role);
+    return role;
+  }
 }
 
 export function toTag(record: Record<string, string>): Tag {
@@ -311,7 +346,8 @@ export function checkInlinePolicy(name: string, document: string): [string, stri
   return [checkName(name, 'policyName'), document];
 }
 
-function checkPolicyDocument(document: string): void {
+/** A document's syntax and size, as IAM checks them for any policy. */
+export function checkPolicyDocument(document: string): void {
   let parsed: unknown;
   try {
     parsed = JSON.parse(document);

@@ -1,0 +1,81 @@
+// How a role's trust policy is read for AlexaSkillMailSender: by its ARN or unique ID, as one of
+// "*", through action patterns and NotAction, NotPrincipal, and a Deny that cancels; never the
+// account's root, which only delegates to the user's own policies.
+
+import { describe, expect, it } from 'vitest';
+import { trustReach } from '../../../ops/provision/trustPolicy.ts';
+
+const USER = 'AlexaSkillMailSender';
+const ARN = 'arn:aws:iam::123456789012:user/AlexaSkillMailSender';
+const ID = 'AIDAEXAMPLEUNIQUEID1';
+const user = { arn: ARN, id: ID };
+const policy = (...Statement: object[]) => ({ Version: '2012-10-17', Statement });
+const allow = (Principal: unknown, extra: object = {}) => ({
+  Effect: 'Allow',
+  Principal,
+  Action: 'sts:AssumeRole',
+  ...extra,
+});
+
+describe('trustReach', () => {
+  it.each([
+    ['the ARN', policy(allow({ AWS: ARN })), "names AlexaSkillMailSender's ARN"],
+    ['the unique ID', policy(allow({ AWS: [ID] })), `names AlexaSkillMailSender's unique ID ${ID}`],
+    ['"*"', policy(allow('*')), 'trusts every AWS principal ("*")'],
+    ['an action pattern', policy(allow({ AWS: ARN }, { Action: 'STS:Assume*' })), "names AlexaSkillMailSender's ARN"],
+    ['every action', policy(allow({ AWS: ARN }, { Action: ['*'] })), "names AlexaSkillMailSender's ARN"],
+    [
+      'a NotAction that leaves AssumeRole in',
+      policy({ Effect: 'Allow', Principal: { AWS: ARN }, NotAction: 'sts:TagSession' }),
+      "names AlexaSkillMailSender's ARN",
+    ],
+    [
+      'a NotPrincipal that leaves the user out',
+      policy({
+        Effect: 'Allow',
+        NotPrincipal: { AWS: 'arn:aws:iam::123456789012:user/Other' },
+        Action: 'sts:AssumeRole',
+      }),
+      'trusts every principal its NotPrincipal does not name',
+    ],
+    [
+      'a Deny under a condition, which may not apply',
+      policy(allow('*'), {
+        Effect: 'Deny',
+        Principal: { AWS: ARN },
+        Action: 'sts:AssumeRole',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+      'trusts every AWS principal ("*")',
+    ],
+    ['an unreadable document', '{not json', 'could not be read, so it is taken to trust anyone'],
+  ])('lets the user assume the role through %s', (_case, document, reason) => {
+    expect(trustReach(document, user, USER)?.reason).toBe(reason);
+  });
+
+  it.each([
+    ["the account's root", policy(allow({ AWS: 'arn:aws:iam::123456789012:root' }))],
+    ["the account's bare ID", policy(allow({ AWS: '123456789012' }))],
+    ['a service', policy(allow({ Service: 'ec2.amazonaws.com' }))],
+    ['only other actions', policy(allow({ AWS: ARN }, { Action: ['sts:TagSession', 'sts:SetSourceIdentity'] }))],
+    [
+      'a NotAction that leaves AssumeRole out',
+      policy({ Effect: 'Allow', Principal: { AWS: ARN }, NotAction: 'sts:*' }),
+    ],
+    [
+      'a NotPrincipal that names the user',
+      policy({ Effect: 'Allow', NotPrincipal: { AWS: ARN }, Action: 'sts:AssumeRole' }),
+    ],
+    [
+      'a Deny without a condition',
+      policy(allow({ AWS: '*' }), { Effect: 'Deny', Principal: { AWS: ID }, Action: 'sts:*' }),
+    ],
+  ])('does not, through %s', (_case, document) => {
+    expect(trustReach(document, user, USER)).toBeUndefined();
+  });
+
+  it('reaches a user that does not exist yet only through "*"', () => {
+    expect(trustReach(policy(allow({ AWS: ARN })), {}, USER)).toBeUndefined();
+    expect(trustReach(policy(allow({ AWS: '*' })), {}, USER)?.by).toBe('everyone');
+  });
+});

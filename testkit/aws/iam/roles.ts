@@ -1,0 +1,65 @@
+// IAM actions on roles: the role and its trust policy (who may assume it), listed in pages as
+// IAM lists them. A trust policy that names a user of this account that does not exist is
+// refused, as IAM refuses it: IAM stores the user's unique ID in its place.
+
+import { AwsError, type QueryActions } from '../protocol.ts';
+import { roleXml } from './answers.ts';
+import { checkName, checkPolicyDocument, type FakeIam } from './state.ts';
+
+/** IAM's page size when the caller gives no MaxItems. */
+const DEFAULT_PAGE = 100;
+
+function awsPrincipals(document: string): string[] {
+  const statements = (JSON.parse(document) as { Statement?: unknown }).Statement;
+  return (Array.isArray(statements) ? statements : [statements]).flatMap((statement) => {
+    const principal = (statement as { Principal?: unknown } | null)?.Principal;
+    const named = principal && typeof principal === 'object' ? (principal as { AWS?: unknown }).AWS : undefined;
+    return (Array.isArray(named) ? named : [named]).filter((value): value is string => typeof value === 'string');
+  });
+}
+
+function checkTrustPolicy(iam: FakeIam, document: string): string {
+  checkPolicyDocument(document);
+  for (const principal of awsPrincipals(document)) {
+    const user = /^arn:[^:]+:iam::(\d{12}):user\/(?:.*\/)?([^/]+)$/.exec(principal);
+    if (user?.[1] === iam.accountId && !iam.users.has(user[2] ?? ''))
+      throw new AwsError('MalformedPolicyDocument', `Invalid principal in policy: "AWS":"${principal}"`, 400);
+  }
+  return document;
+}
+
+export const ROLE_ACTIONS: QueryActions<FakeIam> = {
+  CreateRole: (iam, params) => {
+    const name = checkName(params.required('RoleName'), 'roleName');
+    const trust = checkTrustPolicy(iam, params.required('AssumeRolePolicyDocument'));
+    return { Role: roleXml(iam, iam.addRole(name, trust, params.optional('Path') ?? '/')) };
+  },
+
+  GetRole: (iam, params) => ({ Role: roleXml(iam, iam.role(params.required('RoleName'))) }),
+
+  // Pages of MaxItems roles; the Marker is where the next page starts, opaque to the caller.
+  ListRoles: (iam, params) => {
+    const pathPrefix = params.optional('PathPrefix') ?? '/';
+    const size = Number(params.optional('MaxItems') ?? DEFAULT_PAGE);
+    const start = Number(params.optional('Marker') ?? 0);
+    const roles = [...iam.roles.values()].filter((role) => role.path.startsWith(pathPrefix));
+    const page = roles.slice(start, start + size);
+    const truncated = start + size < roles.length;
+    return {
+      Roles: page.map((role) => roleXml(iam, role)),
+      IsTruncated: truncated,
+      ...(truncated ? { Marker: String(start + size) } : {}),
+    };
+  },
+
+  UpdateAssumeRolePolicy: (iam, params) => {
+    const role = iam.role(params.required('RoleName'));
+    role.assumeRolePolicyDocument = checkTrustPolicy(iam, params.required('PolicyDocument'));
+    return {};
+  },
+
+  DeleteRole: (iam, params) => {
+    iam.roles.delete(iam.role(params.required('RoleName')).name);
+    return {};
+  },
+};
