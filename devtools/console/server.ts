@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
-import { hostMatcher, LOOPBACK_NAMES } from '../../testkit/loopback.ts';
+import { asHostName, hostMatcher, LOOPBACK_NAMES } from '../../testkit/loopback.ts';
 import type { Dialog } from '../simulator/dialog.ts';
 import { dialogApi } from '../simulator/httpApi.ts';
 import type { Page } from './pageBuild.ts';
@@ -52,28 +52,30 @@ export const isLoopback = (host: string) => LOOPBACK_NAMES.includes(host) || hos
 
 const WILDCARD_ADDRESSES = ['0.0.0.0', '::', '[::]'];
 
-/** A name as it stands in a Host header: an IPv6 address in brackets. */
-const asHostName = (name: string) => (name.includes(':') && !name.startsWith('[') ? `[${name}]` : name);
-
 /**
- * The names a browser may use for the console: the loopback names always; bound elsewhere, also the
- * machine's host name and the address it listens on (every address of the machine for 0.0.0.0 or ::).
- * Any other name is refused, whatever the bind address, so DNS rebinding cannot reach it.
+ * The names a browser may use for the console: the loopback names and the address it listens on
+ * (the one it prints), always; bound elsewhere, also the machine's host name (and every address of
+ * the machine for 0.0.0.0 or ::). Any other name is refused, whatever the bind address, so DNS
+ * rebinding cannot reach it.
  */
 function consoleHostNames(host: string, allowHosts: readonly string[] = []): string[] {
+  const wildcard = WILDCARD_ADDRESSES.includes(host);
   const own = isLoopback(host)
     ? []
     : [
         hostname(),
-        ...(WILDCARD_ADDRESSES.includes(host)
+        ...(wildcard
           ? Object.values(networkInterfaces())
               .flat()
               // A link-local IPv6 address needs its zone in a URL, which browsers do not send.
               .filter((address) => address !== undefined && !address.scopeid)
               .map((address) => address?.address ?? '')
-          : [host]),
+          : []),
       ];
-  return [...new Set([...LOOPBACK_NAMES, ...own, ...allowHosts].map((name) => asHostName(name.toLowerCase())))];
+  const bound = wildcard ? [] : [host];
+  return [
+    ...new Set([...LOOPBACK_NAMES, ...bound, ...own, ...allowHosts].map((name) => asHostName(name.toLowerCase()))),
+  ];
 }
 
 function serveAsset(response: ServerResponse, type: string, body: string, extra: Record<string, string> = {}) {

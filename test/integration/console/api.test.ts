@@ -165,6 +165,22 @@ describe('the console listening on every address (--host 0.0.0.0)', () => {
   });
 });
 
+describe('the console on another loopback address (--host 127.0.0.2, --host ::1)', () => {
+  it.each(['127.0.0.2', '::1'])('answers at the address it prints for --host %s', async (host) => {
+    const dialog = startDialog(simulator, { skillId: LOCAL_SKILL_ID });
+    const other = await startConsoleServer({ dialog, page: await buildPage(), host, port: 0 });
+    try {
+      const response = await fetch(other.url);
+      expect([other.url, response.status]).toEqual([
+        expect.stringContaining(`//${host.includes(':') ? `[${host}]` : host}:`),
+        200,
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('the simulator API', () => {
   it('answers an utterance with the turn: Alexa’s words, the envelopes and the mail', async () => {
     const { turn, state } = await say('ask mail sender to send me an email saying buy milk');
