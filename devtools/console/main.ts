@@ -12,7 +12,7 @@ import { startDialog } from '../simulator/dialog.ts';
 import { DEFAULT_USER, startSimulator } from '../simulator/simulator.ts';
 import { WORLD_FLAGS, WORLD_FLAGS_USAGE, worldFromFlags } from '../simulator/world.ts';
 import { buildPage } from './pageBuild.ts';
-import { isLoopback, startConsoleServer } from './server.ts';
+import { startConsoleServer } from './server.ts';
 
 const USAGE = `Usage: npm run console [-- options]
 
@@ -157,9 +157,9 @@ runCommand(USAGE, 'The console stopped', async () => {
       // Listening before the address is printed: whoever reads it may stop the console at once.
       const stopped = stopSignal();
       inform(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open this address in a browser; Ctrl-C stops.`);
-      if (!isLoopback(host))
+      if (!server.onLoopback)
         inform(`It listens on ${host}: anyone who can reach this machine there can use it, with no password.`);
-      if (!isLoopback(host) || allowHosts.length > 0)
+      if (!server.onLoopback || allowHosts.length > 0)
         inform(`It answers requests addressed to ${server.hostNames.join(', ')}; --allow-host NAME adds a name.`);
       say(`Console: ${server.url}`);
       if (values.open) openInBrowser(server.url);

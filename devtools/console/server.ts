@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
-import { asHostName, hostMatcher, LOOPBACK_NAMES } from '../../testkit/loopback.ts';
+import { asHostName, hostMatcher, isLoopbackAddress, LOOPBACK_NAMES } from '../../testkit/loopback.ts';
 import type { Dialog } from '../simulator/dialog.ts';
 import { dialogApi } from '../simulator/httpApi.ts';
 import type { Page } from './pageBuild.ts';
@@ -33,6 +33,8 @@ export interface ConsoleServer {
   readonly url: string;
   /** The names it answers to (a Host header naming any other is refused). */
   readonly hostNames: readonly string[];
+  /** Whether it listens on a loopback address only, decided by the address it is bound to, never by the name given. */
+  readonly onLoopback: boolean;
   close(): Promise<void>;
 }
 
@@ -48,8 +50,6 @@ interface ConsoleServerOptions {
   readonly onMisdirected?: (host: string) => void;
 }
 
-export const isLoopback = (host: string) => LOOPBACK_NAMES.includes(host) || host === '::1' || host.startsWith('127.');
-
 const WILDCARD_ADDRESSES = ['0.0.0.0', '::', '[::]'];
 
 /**
@@ -58,9 +58,9 @@ const WILDCARD_ADDRESSES = ['0.0.0.0', '::', '[::]'];
  * the machine for 0.0.0.0 or ::). Any other name is refused, whatever the bind address, so DNS
  * rebinding cannot reach it.
  */
-function consoleHostNames(host: string, allowHosts: readonly string[] = []): string[] {
+function consoleHostNames(host: string, boundAddress: string, allowHosts: readonly string[]): string[] {
   const wildcard = WILDCARD_ADDRESSES.includes(host);
-  const own = isLoopback(host)
+  const own = isLoopbackAddress(boundAddress)
     ? []
     : [
         hostname(),
@@ -72,7 +72,7 @@ function consoleHostNames(host: string, allowHosts: readonly string[] = []): str
               .map((address) => address?.address ?? '')
           : []),
       ];
-  const bound = wildcard ? [] : [host];
+  const bound = wildcard ? [] : [host, boundAddress];
   return [
     ...new Set([...LOOPBACK_NAMES, ...bound, ...own, ...allowHosts].map((name) => asHostName(name.toLowerCase()))),
   ];
@@ -82,7 +82,7 @@ function serveAsset(response: ServerResponse, type: string, body: string, extra:
   response.writeHead(200, { 'content-type': `${type}; charset=utf-8`, ...COMMON_HEADERS, ...extra }).end(body);
 }
 
-async function listen(server: Server, host: string, port: number): Promise<number> {
+async function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -90,7 +90,7 @@ async function listen(server: Server, host: string, port: number): Promise<numbe
       resolve();
     });
   });
-  return (server.address() as AddressInfo).port;
+  return server.address() as AddressInfo;
 }
 
 /** The one sentence for a host and port the console cannot listen on. */
@@ -119,7 +119,6 @@ export async function startConsoleServer({
   onMisdirected,
 }: ConsoleServerOptions): Promise<ConsoleServer> {
   const api = dialogApi(dialog);
-  const hostNames = consoleHostNames(host, allowHosts);
   // Set once the port is known; nothing is answered before.
   let accepts: (host: string | undefined) => boolean = () => false;
 
@@ -154,17 +153,21 @@ export async function startConsoleServer({
       response.end(`The console failed: ${(error as Error).message}\n`);
     });
   });
-  let bound: number;
+  let bound: AddressInfo;
   try {
     bound = await listen(server, host, port);
   } catch (error) {
     throw listenProblem(error as NodeJS.ErrnoException, host, port);
   }
-  accepts = hostMatcher(hostNames, bound);
+  // A name such as 127.0.0.1.nip.io looks like loopback and need not be: only the bound address tells.
+  const onLoopback = isLoopbackAddress(bound.address);
+  const hostNames = consoleHostNames(host, bound.address, allowHosts);
+  accepts = hostMatcher(hostNames, bound.port);
   const shownHost = WILDCARD_ADDRESSES.includes(host) ? '127.0.0.1' : asHostName(host);
   return {
-    url: `http://${shownHost}:${bound}/`,
+    url: `http://${shownHost}:${bound.port}/`,
     hostNames,
+    onLoopback,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

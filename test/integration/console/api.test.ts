@@ -162,6 +162,8 @@ describe('the console listening on every address (--host 0.0.0.0)', () => {
     // The port is part of the name: another port is another server.
     expect((await addressedTo(open.url, 'GET', '/api/state', `localhost:${Number(port) + 1}`)).status).toBe(421);
     expect(open.hostNames).toEqual(expect.arrayContaining(['127.0.0.1', 'localhost', '[::1]', 'mybox.test']));
+    // Which is why it warns that anyone who can reach the machine can use it.
+    expect(open.onLoopback).toBe(false);
   });
 });
 
@@ -171,6 +173,7 @@ describe('the console on another loopback address (--host 127.0.0.2, --host ::1)
     const other = await startConsoleServer({ dialog, page: await buildPage(), host, port: 0 });
     try {
       const response = await fetch(other.url);
+      expect(other.onLoopback).toBe(true);
       expect([other.url, response.status]).toEqual([
         expect.stringContaining(`//${host.includes(':') ? `[${host}]` : host}:`),
         200,
