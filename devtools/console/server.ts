@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
-import { asHostName, hostMatcher, isLoopbackAddress, LOOPBACK_NAMES } from '../../testkit/loopback.ts';
+import { asHostName, hostMatcher, isLoopbackAddress, LOOPBACK_NAMES, splitHost } from '../../testkit/loopback.ts';
 import type { Dialog } from '../simulator/dialog.ts';
 import { dialogApi } from '../simulator/httpApi.ts';
 import type { Page } from './pageBuild.ts';
@@ -46,9 +46,19 @@ interface ConsoleServerOptions {
   readonly port: number;
   /** Names it answers to besides the loopback names and, off loopback, the machine's own (--allow-host). */
   readonly allowHosts?: readonly string[];
-  /** Told the Host header of each request it refused for naming none of them. */
-  readonly onMisdirected?: (host: string) => void;
+  /** Told of each request it refused for the name or the port in its Host header. */
+  readonly onMisdirected?: (refused: Misdirected) => void;
 }
+
+/** A request refused for its Host header: no name, a name it does not know, or one of its names on another port. */
+export type Misdirected =
+  | { readonly kind: 'no host' }
+  | {
+      readonly kind: 'other name' | 'other port';
+      readonly name: string;
+      readonly port: string;
+      readonly listening: number;
+    };
 
 const WILDCARD_ADDRESSES = ['0.0.0.0', '::', '[::]'];
 
@@ -121,15 +131,28 @@ export async function startConsoleServer({
   const api = dialogApi(dialog);
   // Set once the port is known; nothing is answered before.
   let accepts: (host: string | undefined) => boolean = () => false;
+  let listening = 0;
+
+  /** Why a Host header was refused: a forwarded port (ssh -L 8080:…) sends one of its names with another port. */
+  const misdirection = (host: string | undefined): Misdirected => {
+    if (!host) return { kind: 'no host' };
+    const { name, port } = splitHost(host);
+    return { kind: accepts(`${name}:${listening}`) ? 'other port' : 'other name', name, port: port || '80', listening };
+  };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     // A page elsewhere can point a name of its own at this machine (DNS rebinding); it cannot make
     // the browser send one of these names in the Host header, so only requests naming one are answered.
     if (!accepts(request.headers.host)) {
-      onMisdirected?.(request.headers.host ?? '');
+      const refused = misdirection(request.headers.host);
+      onMisdirected?.(refused);
       response
         .writeHead(421, { 'content-type': 'text/plain; charset=utf-8', ...COMMON_HEADERS })
-        .end('Misdirected request: this console answers only to its own names (--allow-host NAME adds one).\n');
+        .end(
+          refused.kind === 'other port'
+            ? `Misdirected request: this console listens on port ${listening} (--allow-host NAME:PORT adds a forwarded port).\n`
+            : 'Misdirected request: this console answers only to its own names (--allow-host NAME adds one).\n',
+        );
       return;
     }
     if (await api(request, response)) return;
@@ -163,6 +186,7 @@ export async function startConsoleServer({
   const onLoopback = isLoopbackAddress(bound.address);
   const hostNames = consoleHostNames(host, bound.address, allowHosts);
   accepts = hostMatcher(hostNames, bound.port);
+  listening = bound.port;
   const shownHost = WILDCARD_ADDRESSES.includes(host) ? '127.0.0.1' : asHostName(host);
   return {
     url: `http://${shownHost}:${bound.port}/`,
