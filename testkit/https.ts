@@ -8,6 +8,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { answerOnlyLoopbackNames } from './loopback.ts';
 
 export interface LocalCertificate {
   /** PEM file of the self-signed certificate: what NODE_EXTRA_CA_CERTS names to trust it. */
@@ -68,6 +69,8 @@ export async function startHttpsFront(target: string, certificate: LocalCertific
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
+  // It passes requests on under the stand-in's own name, so the stand-in's check cannot see the name asked for.
+  answerOnlyLoopbackNames(server);
   return {
     url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async close() {

@@ -1,8 +1,10 @@
-// Every local stand-in listens the same way: on 127.0.0.1, on a free port, and closes
-// with its open keep-alive connections so a test or a tool can end promptly.
+// Every local stand-in listens the same way: on 127.0.0.1, on a free port, answering only requests
+// addressed to a loopback name, and closes with its open keep-alive connections so a test or a
+// tool can end promptly.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server as HttpsServer } from 'node:https';
+import { type AddressInfo, isIP } from 'node:net';
 
 /**
  * Every stand-in's origin, on any port: what local runs add to ALEXA_API_ENDPOINTS so the skill
@@ -13,33 +15,72 @@ export const LOOPBACK_ORIGIN = 'http://127.0.0.1';
 /** The names a browser on this machine may use for a loopback server, as they appear in a Host header. */
 export const LOOPBACK_NAMES: readonly string[] = ['127.0.0.1', 'localhost', '[::1]'];
 
+/** A name as it stands in a Host header: an IPv6 address in brackets. */
+export const asHostName = (name: string) => (isIP(name) === 6 ? `[${name}]` : name);
+
+/** Whether `address` (an IP literal, or the name localhost) is this machine's loopback; a host *name* never is. */
+export const isLoopbackAddress = (address: string) =>
+  address.toLowerCase() === 'localhost' ||
+  (isIP(address) === 4 && address.startsWith('127.')) ||
+  // The URL parser writes every spelling of ::1 (0:0:0:0:0:0:0:1 …) the same way.
+  (isIP(address) === 6 && new URL(`http://[${address}]/`).hostname === '[::1]');
+
+/** A Host header split into its name (lower case) and port ('' when it names none). */
+export function splitHost(host: string): { readonly name: string; readonly port: string } {
+  const [, name = host, port = ''] = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(host.trim()) ?? [];
+  return { name: name.toLowerCase(), port };
+}
+
 /**
  * Whether a Host header names one of `names` on `port` (a bare name on port 80, as browsers send it).
- * The defence against DNS rebinding: a page elsewhere can point a name of its own at this machine,
- * but the browser then sends that name, never one of these.
+ * A name may carry a port of its own (localhost:8080, what a forwarded port makes a browser send);
+ * it is then accepted on that port only. The defence against DNS rebinding: a page elsewhere can
+ * point a name of its own at this machine, but the browser then sends that name, never one of these.
  */
 export function hostMatcher(names: Iterable<string>, port: number): (host: string | undefined) => boolean {
   const accepted = new Set<string>();
   for (const name of names) {
-    accepted.add(`${name.toLowerCase()}:${port}`);
-    if (port === 80) accepted.add(name.toLowerCase());
+    const lower = asHostName(name.trim().toLowerCase());
+    if (/^(\[[^\]]*\]|[^:]+):\d+$/.test(lower)) accepted.add(lower);
+    else {
+      accepted.add(`${lower}:${port}`);
+      if (port === 80) accepted.add(lower);
+    }
   }
-  return (host) => host !== undefined && accepted.has(host.toLowerCase());
+  return (host) => host !== undefined && accepted.has(host.trim().toLowerCase());
 }
 
-/** Answers 421 to a request addressed to another name, in front of a server a library built. */
-export function answerOnlyLoopbackNames(server: Server): void {
-  const accepts = hostMatcher(LOOPBACK_NAMES, (server.address() as AddressInfo).port);
+type AnyServer = Server | HttpsServer;
+
+/**
+ * Answers 421 to a request addressed to a name other than the loopback names and the address the
+ * server listens on, in front of its own handlers. Every stand-in that listens through this module
+ * gets it: each holds something (a mail, an address, a key) that a page elsewhere must not read.
+ */
+export function answerOnlyLoopbackNames(server: AnyServer): void {
+  const { address, port } = server.address() as AddressInfo;
+  const accepts = hostMatcher([...LOOPBACK_NAMES, address], port);
+  answerFirst(server, (request, response) => {
+    if (accepts(request.headers.host)) return false;
+    response
+      .writeHead(421, { 'content-type': 'text/plain; charset=utf-8' })
+      .end(
+        `Misdirected request: this server answers only requests addressed to 127.0.0.1:${port} or localhost:${port}.\n`,
+      );
+    return true;
+  });
+}
+
+/** Puts `handler` in front of a server's own request handlers; they see only the requests it leaves (returns false for). */
+export function answerFirst(
+  server: AnyServer,
+  handler: (request: IncomingMessage, response: ServerResponse) => boolean,
+): void {
   const handlers = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
   server.removeAllListeners('request');
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    if (!accepts(request.headers.host)) {
-      response
-        .writeHead(421, { 'content-type': 'text/plain; charset=utf-8' })
-        .end('Misdirected request: this server answers only requests addressed to 127.0.0.1 or localhost.\n');
-      return;
-    }
-    for (const handler of handlers) handler.call(server, request, response);
+    if (handler(request, response)) return;
+    for (const own of handlers) own.call(server, request, response);
   });
 }
 
@@ -57,13 +98,14 @@ export async function listenOnLoopback(server: Server, port = 0, host = '127.0.0
       resolve();
     });
   });
+  answerOnlyLoopbackNames(server);
   return loopbackListener(server);
 }
 
 /** The listener of a server a library started itself (aws-ses-v2-local listens on its own), which must be on loopback. */
 export function loopbackListener(server: Server): LoopbackListener {
   const address = server.address() as AddressInfo | null;
-  if (!address?.address.startsWith('127.'))
+  if (!address || isIP(address.address) !== 4 || !isLoopbackAddress(address.address))
     throw new Error(`The server listens on ${address?.address}, not on a loopback address.`);
   return { url: `http://${address.address}:${address.port}`, close: () => closeServer(server) };
 }

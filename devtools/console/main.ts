@@ -7,12 +7,13 @@ import { isIPv6 } from 'node:net';
 import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
 import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
+import { splitHost } from '../../testkit/loopback.ts';
 import { SES_BEHAVIOURS } from '../../testkit/ses/standIn.ts';
 import { startDialog } from '../simulator/dialog.ts';
 import { DEFAULT_USER, startSimulator } from '../simulator/simulator.ts';
 import { WORLD_FLAGS, WORLD_FLAGS_USAGE, worldFromFlags } from '../simulator/world.ts';
 import { buildPage } from './pageBuild.ts';
-import { isLoopback, startConsoleServer } from './server.ts';
+import { type Misdirected, startConsoleServer } from './server.ts';
 
 const USAGE = `Usage: npm run console [-- options]
 
@@ -26,10 +27,13 @@ Options:
   --port N                the port to listen on (default: a free one, printed on start)
   --host HOST             the address to listen on (default: 127.0.0.1; any other makes the
                           console, which has no password, reachable from other machines)
-  --allow-host NAME       also answer requests addressed to NAME (a name of this machine the
-                          console does not know, such as mybox.local); may be given more than once.
-                          It always answers to 127.0.0.1, localhost and [::1], and off loopback to
-                          the machine's host name and addresses; any other name is refused (421)
+  --allow-host NAME[:PORT]
+                          also answer requests addressed to NAME (a name of this machine the
+                          console does not know, such as mybox.local), or to NAME:PORT, what a
+                          browser sends through a forwarded port (ssh -L 8080:localhost:PORT sends
+                          localhost:8080); may be given more than once. It always answers to
+                          127.0.0.1, localhost and [::1] and the address it listens on, and off
+                          loopback to the machine's host name and addresses; any other is refused (421)
 ${WORLD_FLAGS_USAGE}
   --open                  open the page in the default browser
   --screenshot FILE       save a PNG of the page after a sample conversation, then exit
@@ -42,17 +46,37 @@ restart. The page's API (GET /api/state, POST /api/say …) is described in docs
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const inform = (line: string) => process.stderr.write(`${line}\n`);
 
-/** A name for --allow-host: a host name or address as a browser puts it in the Host header, without the port. */
+/** A name for --allow-host: a host name or address as a browser puts it in the Host header, with or without a port. */
 function allowedHost(value: string): string {
-  const name = value.trim();
-  if (/^[a-z0-9.-]+$/i.test(name) || isIPv6(name.replace(/^\[(.*)\]$/, '$1'))) return name;
+  const { name, port } = splitHost(value);
+  const known = /^[a-z0-9.-]+$/i.test(name) || isIPv6(name.replace(/^\[(.*)\]$/, '$1'));
+  const portNumber = Number(port);
+  if (known && (port === '' || (/^\d+$/.test(port) && portNumber >= 1 && portNumber <= 65_535)))
+    return port === '' ? name : `${name}:${portNumber}`;
   throw new UsageError(
-    `--allow-host takes a host name or address without a port, such as mybox.local, not "${value}".`,
+    `--allow-host takes a host name or address, with a port if a forwarded one leads here, such as mybox.local or localhost:8080, not "${value}".`,
   );
 }
 
-/** What a refused Host header is, safe to print: printable ASCII, without the port. */
-const shownHost = (host: string) => host.replace(/[^\x20-\x7e]/g, '?').replace(/:\d+$/, '');
+/** A refused name, safe to print: printable ASCII. */
+const shown = (name: string) => name.replace(/[^\x20-\x7e]/g, '?');
+
+/** The one sentence for a refused request, with the advice that works for it. */
+function refusal(refused: Misdirected): string {
+  switch (refused.kind) {
+    case 'no host':
+      return 'Refused a request with no Host header.';
+    case 'other name': {
+      // On its own port a name is enough, and stays right when the console restarts on another free port.
+      const asked = `${shown(refused.name)}${Number(refused.port) === refused.listening ? '' : `:${refused.port}`}`;
+      return `Refused a request addressed to ${asked}, not a name of this console (a page elsewhere, or a name it does not know: --allow-host ${asked} adds it).`;
+    }
+    case 'other port': {
+      const asked = `${shown(refused.name)}:${refused.port}`;
+      return `Refused a request addressed to ${asked}: the console listens on port ${refused.listening}, so open http://127.0.0.1:${refused.listening}/, or, if a forwarded port leads here, start it with --port ${refused.port} or add --allow-host ${asked}.`;
+    }
+  }
+}
 
 /** How many refused names are told, so that a page hammering the console cannot flood the terminal. */
 const MISDIRECTED_TOLD = 5;
@@ -136,15 +160,11 @@ runCommand(USAGE, 'The console stopped', async () => {
       host,
       port,
       allowHosts,
-      onMisdirected: (header) => {
-        const name = shownHost(header);
-        if (told.has(name) || told.size >= MISDIRECTED_TOLD) return;
-        told.add(name);
-        inform(
-          name
-            ? `Refused a request addressed to ${name}, not a name of this console (a page elsewhere, or a name it does not know: --allow-host ${name} adds it).`
-            : 'Refused a request with no Host header.',
-        );
+      onMisdirected: (refused) => {
+        const sentence = refusal(refused);
+        if (told.has(sentence) || told.size >= MISDIRECTED_TOLD) return;
+        told.add(sentence);
+        inform(sentence);
       },
     });
     try {
@@ -157,9 +177,9 @@ runCommand(USAGE, 'The console stopped', async () => {
       // Listening before the address is printed: whoever reads it may stop the console at once.
       const stopped = stopSignal();
       inform(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Open this address in a browser; Ctrl-C stops.`);
-      if (!isLoopback(host))
+      if (!server.onLoopback)
         inform(`It listens on ${host}: anyone who can reach this machine there can use it, with no password.`);
-      if (!isLoopback(host) || allowHosts.length > 0)
+      if (!server.onLoopback || allowHosts.length > 0)
         inform(`It answers requests addressed to ${server.hostNames.join(', ')}; --allow-host NAME adds a name.`);
       say(`Console: ${server.url}`);
       if (values.open) openInBrowser(server.url);

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
-import { hostMatcher, LOOPBACK_NAMES } from '../../testkit/loopback.ts';
+import { asHostName, hostMatcher, isLoopbackAddress, LOOPBACK_NAMES, splitHost } from '../../testkit/loopback.ts';
 import type { Dialog } from '../simulator/dialog.ts';
 import { dialogApi } from '../simulator/httpApi.ts';
 import type { Page } from './pageBuild.ts';
@@ -33,6 +33,8 @@ export interface ConsoleServer {
   readonly url: string;
   /** The names it answers to (a Host header naming any other is refused). */
   readonly hostNames: readonly string[];
+  /** Whether it listens on a loopback address only, decided by the address it is bound to, never by the name given. */
+  readonly onLoopback: boolean;
   close(): Promise<void>;
 }
 
@@ -44,43 +46,53 @@ interface ConsoleServerOptions {
   readonly port: number;
   /** Names it answers to besides the loopback names and, off loopback, the machine's own (--allow-host). */
   readonly allowHosts?: readonly string[];
-  /** Told the Host header of each request it refused for naming none of them. */
-  readonly onMisdirected?: (host: string) => void;
+  /** Told of each request it refused for the name or the port in its Host header. */
+  readonly onMisdirected?: (refused: Misdirected) => void;
 }
 
-export const isLoopback = (host: string) => LOOPBACK_NAMES.includes(host) || host === '::1' || host.startsWith('127.');
+/** A request refused for its Host header: no name, a name it does not know, or one of its names on another port. */
+export type Misdirected =
+  | { readonly kind: 'no host' }
+  | {
+      readonly kind: 'other name' | 'other port';
+      readonly name: string;
+      readonly port: string;
+      readonly listening: number;
+    };
 
 const WILDCARD_ADDRESSES = ['0.0.0.0', '::', '[::]'];
 
-/** A name as it stands in a Host header: an IPv6 address in brackets. */
-const asHostName = (name: string) => (name.includes(':') && !name.startsWith('[') ? `[${name}]` : name);
-
 /**
- * The names a browser may use for the console: the loopback names always; bound elsewhere, also the
- * machine's host name and the address it listens on (every address of the machine for 0.0.0.0 or ::).
- * Any other name is refused, whatever the bind address, so DNS rebinding cannot reach it.
+ * The names a browser may use for the console: the loopback names and the address it listens on
+ * (the one it prints), always; bound elsewhere, also the machine's host name (and every address of
+ * the machine for 0.0.0.0 or ::). Any other name is refused, whatever the bind address, so DNS
+ * rebinding cannot reach it.
  */
-function consoleHostNames(host: string, allowHosts: readonly string[] = []): string[] {
-  const own = isLoopback(host)
+function consoleHostNames(host: string, boundAddress: string, allowHosts: readonly string[]): string[] {
+  const wildcard = WILDCARD_ADDRESSES.includes(host);
+  const own = isLoopbackAddress(boundAddress)
     ? []
     : [
         hostname(),
-        ...(WILDCARD_ADDRESSES.includes(host)
+        ...(wildcard
           ? Object.values(networkInterfaces())
               .flat()
               // A link-local IPv6 address needs its zone in a URL, which browsers do not send.
               .filter((address) => address !== undefined && !address.scopeid)
               .map((address) => address?.address ?? '')
-          : [host]),
+          : []),
       ];
-  return [...new Set([...LOOPBACK_NAMES, ...own, ...allowHosts].map((name) => asHostName(name.toLowerCase())))];
+  const bound = wildcard ? [] : [host, boundAddress];
+  return [
+    ...new Set([...LOOPBACK_NAMES, ...bound, ...own, ...allowHosts].map((name) => asHostName(name.toLowerCase()))),
+  ];
 }
 
 function serveAsset(response: ServerResponse, type: string, body: string, extra: Record<string, string> = {}) {
   response.writeHead(200, { 'content-type': `${type}; charset=utf-8`, ...COMMON_HEADERS, ...extra }).end(body);
 }
 
-async function listen(server: Server, host: string, port: number): Promise<number> {
+async function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -88,7 +100,7 @@ async function listen(server: Server, host: string, port: number): Promise<numbe
       resolve();
     });
   });
-  return (server.address() as AddressInfo).port;
+  return server.address() as AddressInfo;
 }
 
 /** The one sentence for a host and port the console cannot listen on. */
@@ -117,18 +129,30 @@ export async function startConsoleServer({
   onMisdirected,
 }: ConsoleServerOptions): Promise<ConsoleServer> {
   const api = dialogApi(dialog);
-  const hostNames = consoleHostNames(host, allowHosts);
   // Set once the port is known; nothing is answered before.
   let accepts: (host: string | undefined) => boolean = () => false;
+  let listening = 0;
+
+  /** Why a Host header was refused: a forwarded port (ssh -L 8080:…) sends one of its names with another port. */
+  const misdirection = (host: string | undefined): Misdirected => {
+    if (!host) return { kind: 'no host' };
+    const { name, port } = splitHost(host);
+    return { kind: accepts(`${name}:${listening}`) ? 'other port' : 'other name', name, port: port || '80', listening };
+  };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     // A page elsewhere can point a name of its own at this machine (DNS rebinding); it cannot make
     // the browser send one of these names in the Host header, so only requests naming one are answered.
     if (!accepts(request.headers.host)) {
-      onMisdirected?.(request.headers.host ?? '');
+      const refused = misdirection(request.headers.host);
+      onMisdirected?.(refused);
       response
         .writeHead(421, { 'content-type': 'text/plain; charset=utf-8', ...COMMON_HEADERS })
-        .end('Misdirected request: this console answers only to its own names (--allow-host NAME adds one).\n');
+        .end(
+          refused.kind === 'other port'
+            ? `Misdirected request: this console listens on port ${listening} (--allow-host NAME:PORT adds a forwarded port).\n`
+            : 'Misdirected request: this console answers only to its own names (--allow-host NAME adds one).\n',
+        );
       return;
     }
     if (await api(request, response)) return;
@@ -152,17 +176,22 @@ export async function startConsoleServer({
       response.end(`The console failed: ${(error as Error).message}\n`);
     });
   });
-  let bound: number;
+  let bound: AddressInfo;
   try {
     bound = await listen(server, host, port);
   } catch (error) {
     throw listenProblem(error as NodeJS.ErrnoException, host, port);
   }
-  accepts = hostMatcher(hostNames, bound);
+  // A name such as 127.0.0.1.nip.io looks like loopback and need not be: only the bound address tells.
+  const onLoopback = isLoopbackAddress(bound.address);
+  const hostNames = consoleHostNames(host, bound.address, allowHosts);
+  accepts = hostMatcher(hostNames, bound.port);
+  listening = bound.port;
   const shownHost = WILDCARD_ADDRESSES.includes(host) ? '127.0.0.1' : asHostName(host);
   return {
-    url: `http://${shownHost}:${bound}/`,
+    url: `http://${shownHost}:${bound.port}/`,
     hostNames,
+    onLoopback,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -33,10 +33,14 @@ interface FaultOptions {
   readonly after?: { readonly requests: number; readonly upstream: string };
 }
 
-/** Forwards one request as it came, signature and all, and its answer back. */
+/**
+ * Forwards one request as it came, signature and all, and its answer back; addressed to the
+ * upstream's own name, which is all it answers to (dynalite checks no signature).
+ */
 function forward(request: IncomingMessage, response: ServerResponse, upstream: string): void {
   const target = new URL(request.url ?? '/', upstream);
-  const outgoing = httpRequest(target, { method: request.method, headers: request.headers }, (answer) => {
+  const headers = { ...request.headers, host: target.host };
+  const outgoing = httpRequest(target, { method: request.method, headers }, (answer) => {
     response.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(response);
   });

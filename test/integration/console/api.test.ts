@@ -8,7 +8,7 @@ import { hostname, networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPage } from '../../../devtools/console/pageBuild.ts';
-import { type ConsoleServer, startConsoleServer } from '../../../devtools/console/server.ts';
+import { type ConsoleServer, type Misdirected, startConsoleServer } from '../../../devtools/console/server.ts';
 import type { Turn } from '../../../devtools/simulator/conversation.ts';
 import { type Dialog, type DialogState, startDialog } from '../../../devtools/simulator/dialog.ts';
 import { parseReplayFile } from '../../../devtools/simulator/replayFile.ts';
@@ -117,7 +117,7 @@ describe('the page', () => {
 describe('the console listening on every address (--host 0.0.0.0)', () => {
   let open: ConsoleServer;
   let dialog: Dialog;
-  const misdirected: string[] = [];
+  const misdirected: Misdirected[] = [];
   beforeAll(async () => {
     dialog = startDialog(simulator, { skillId: LOCAL_SKILL_ID });
     open = await startConsoleServer({
@@ -126,7 +126,7 @@ describe('the console listening on every address (--host 0.0.0.0)', () => {
       host: '0.0.0.0',
       port: 0,
       allowHosts: ['mybox.test'],
-      onMisdirected: (host) => misdirected.push(host),
+      onMisdirected: (refused) => misdirected.push(refused),
     });
   });
   afterAll(() => open?.close());
@@ -148,7 +148,8 @@ describe('the console listening on every address (--host 0.0.0.0)', () => {
       'Misdirected request: this console answers only to its own names (--allow-host NAME adds one).\n',
     );
     expect(await outboxCount()).toBe(mailsBefore);
-    expect(misdirected).toEqual([host, host]);
+    const refused = { kind: 'other name', name: 'rebind.attacker.test', port, listening: Number(port) };
+    expect(misdirected).toEqual([refused, refused]);
   });
 
   it('answers to the loopback names, the machine’s name and addresses, and a name given with --allow-host', async () => {
@@ -162,6 +163,25 @@ describe('the console listening on every address (--host 0.0.0.0)', () => {
     // The port is part of the name: another port is another server.
     expect((await addressedTo(open.url, 'GET', '/api/state', `localhost:${Number(port) + 1}`)).status).toBe(421);
     expect(open.hostNames).toEqual(expect.arrayContaining(['127.0.0.1', 'localhost', '[::1]', 'mybox.test']));
+    // Which is why it warns that anyone who can reach the machine can use it.
+    expect(open.onLoopback).toBe(false);
+  });
+});
+
+describe('the console on another loopback address (--host 127.0.0.2, --host ::1)', () => {
+  it.each(['127.0.0.2', '::1'])('answers at the address it prints for --host %s', async (host) => {
+    const dialog = startDialog(simulator, { skillId: LOCAL_SKILL_ID });
+    const other = await startConsoleServer({ dialog, page: await buildPage(), host, port: 0 });
+    try {
+      const response = await fetch(other.url);
+      expect(other.onLoopback).toBe(true);
+      expect([other.url, response.status]).toEqual([
+        expect.stringContaining(`//${host.includes(':') ? `[${host}]` : host}:`),
+        200,
+      ]);
+    } finally {
+      await other.close();
+    }
   });
 });
 
@@ -290,8 +310,8 @@ describe.concurrent('npm run console, used wrongly', () => {
     [['--', '--ses', 'explode'], '--ses: explode is not an SES behaviour: use one of'],
     [['--', '--bogus'], 'There is no option --bogus.'],
     [
-      ['--', '--allow-host', 'mybox.test:8080'],
-      '--allow-host takes a host name or address without a port, such as mybox.local, not "mybox.test:8080".',
+      ['--', '--allow-host', 'mybox.test:80800'],
+      '--allow-host takes a host name or address, with a port if a forwarded one leads here, such as mybox.local or localhost:8080, not "mybox.test:80800".',
     ],
     [
       ['--port', '8080'],
@@ -363,60 +383,93 @@ describe('npm run console -- --open', () => {
   });
 });
 
+/** `npm run console ARGS` as npm starts it; ready once it prints its address. */
+async function runningConsole(args: string[]) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'devtools/console/main.ts', ...args, '--bundle-dir', bundleDir()],
+    { cwd: PROJECT_ROOT, stdio: 'pipe' },
+  );
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  let stderr = '';
+  const waiting: { text: string; found: () => void }[] = [];
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+    for (const wait of waiting) if (stderr.includes(wait.text)) wait.found();
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+        const address = /^Console: (\S+)$/m.exec(stdout)?.[1];
+        if (address) resolve(address);
+      });
+      void exited.then((code) => reject(new Error(`The console exited (${code}): ${stderr}`)));
+    });
+    return {
+      url,
+      port: new URL(url).port,
+      stderr: () => stderr,
+      /** Resolves once the console has printed `text`, however long that takes on a busy machine. */
+      printed: (text: string) =>
+        new Promise<void>((found) => (stderr.includes(text) ? found() : waiting.push({ text, found }))),
+      async stop() {
+        child.kill('SIGTERM');
+        return exited;
+      },
+      kill: () => child.exitCode === null && child.kill('SIGKILL'),
+    };
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+}
+
 describe('npm run console -- --host 0.0.0.0 --allow-host mybox.test', () => {
   it('says which names it answers to, refuses any other, and says so on the terminal', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'devtools/console/main.ts',
-        '--host',
-        '0.0.0.0',
-        '--allow-host',
-        'mybox.test',
-        '--bundle-dir',
-        bundleDir(),
-      ],
-      { cwd: PROJECT_ROOT, stdio: 'pipe' },
-    );
+    const running = await runningConsole(['--host', '0.0.0.0', '--allow-host', 'mybox.test']);
     try {
-      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-      let stderr = '';
-      const waiting: { text: string; found: () => void }[] = [];
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString('utf8');
-        for (const wait of waiting) if (stderr.includes(wait.text)) wait.found();
-      });
-      /** Resolves once the console has printed `text`, however long that takes on a busy machine. */
-      const printed = (text: string) =>
-        new Promise<void>((found) => (stderr.includes(text) ? found() : waiting.push({ text, found })));
-      const url = await new Promise<string>((resolve, reject) => {
-        let stdout = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString('utf8');
-          const address = /^Console: (\S+)$/m.exec(stdout)?.[1];
-          if (address) resolve(address);
-        });
-        void exited.then((code) => reject(new Error(`The console exited (${code}): ${stderr}`)));
-      });
-      const { port } = new URL(url);
+      const { url, port, printed } = running;
       await printed('; --allow-host NAME adds a name.\n');
-      expect(stderr).toContain(
+      expect(running.stderr()).toContain(
         `It answers requests addressed to 127.0.0.1, localhost, [::1], ${hostname().toLowerCase()}, `,
       );
-      expect(stderr).toMatch(/, mybox\.test; --allow-host NAME adds a name\.\n/);
+      expect(running.stderr()).toMatch(/, mybox\.test; --allow-host NAME adds a name\.\n/);
 
       expect((await addressedTo(url, 'GET', '/api/state', `rebind.attacker.test:${port}`)).status).toBe(421);
       expect((await addressedTo(url, 'GET', '/api/state', `mybox.test:${port}`)).status).toBe(200);
       await printed(
         'Refused a request addressed to rebind.attacker.test, not a name of this console (a page elsewhere, or a name it does not know: --allow-host rebind.attacker.test adds it).\n',
       );
-      expect(stderr).not.toContain('Refused a request addressed to mybox.test');
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(running.stderr()).not.toContain('Refused a request addressed to mybox.test');
+      expect(await running.stop()).toBe(0);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      running.kill();
+    }
+  });
+});
+
+describe('npm run console behind a forwarded port (ssh -L 8080:localhost:PORT)', () => {
+  it('says a refusal is for the port, and answers once --allow-host NAME:PORT names it', async () => {
+    const running = await runningConsole(['--allow-host', 'localhost:8080']);
+    try {
+      const { url, port, printed } = running;
+      expect((await addressedTo(url, 'GET', '/api/state', 'localhost:8080')).status).toBe(200);
+      const refused = await addressedTo(url, 'GET', '/api/state', '127.0.0.1:8081');
+      expect(refused).toEqual({
+        status: 421,
+        body: `Misdirected request: this console listens on port ${port} (--allow-host NAME:PORT adds a forwarded port).\n`,
+      });
+      await printed(
+        `Refused a request addressed to 127.0.0.1:8081: the console listens on port ${port}, so open http://127.0.0.1:${port}/, or, if a forwarded port leads here, start it with --port 8081 or add --allow-host 127.0.0.1:8081.\n`,
+      );
+      // A browser leaves port 80 out.
+      expect((await addressedTo(url, 'GET', '/api/state', 'localhost')).status).toBe(421);
+      await printed('Refused a request addressed to localhost:80: the console listens on port');
+      expect(await running.stop()).toBe(0);
+    } finally {
+      running.kill();
     }
   });
 });

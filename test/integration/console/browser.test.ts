@@ -9,21 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CHROMIUM_PATH,
-  chromiumInstalled,
-  type LocalBrowser,
-  launchChromium,
-} from '../../../devtools/console/browser.ts';
+import { type LocalBrowser, launchChromium } from '../../../devtools/console/browser.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
+import { chromiumSkipReason } from '../../helpers/chromium.ts';
 import { usePrivateBundle } from '../../helpers/localSkill.ts';
 import { runTsxCommand, tsxCommand } from '../../helpers/tsxCommand.ts';
 
-const skipReason =
-  chromiumInstalled() || process.env.CI
-    ? undefined
-    : `there is no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`;
-if (skipReason) console.info(`Skipping the console's browser tests: ${skipReason}.`);
+const skipReason = chromiumSkipReason("the console's browser tests");
 
 const bundleDir = usePrivateBundle();
 
