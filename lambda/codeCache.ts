@@ -23,6 +23,8 @@ export type CacheOutcome = 'none' | 'accepted' | 'rejected';
 export interface ModuleLoader {
   /** Runs a bundle file (relative to the bundle folder, with `/`) as a CommonJS module, once. */
   load(file: string): unknown;
+  /** Compiles a bundle file through its cache without running it, once: the build renumbers a trained cache with it. */
+  compile(file: string): Script;
   /** Each file loaded so far, with what V8 did with its cache. */
   readonly outcomes: ReadonlyMap<string, CacheOutcome>;
   /** Each file's compiled script, for the build's training run to serialize with createCachedData(). */
@@ -86,9 +88,9 @@ export function createModuleLoader({ dir, manifest, onRejected, scriptName }: Lo
     }) as NodeJS.Require;
   };
 
-  const load = (file: string): unknown => {
-    const loaded = modules.get(file);
-    if (loaded) return loaded.exports;
+  const compile = (file: string): Script => {
+    const compiled = scripts.get(file);
+    if (compiled) return compiled;
     const path = join(dir, file);
     const cacheFile = manifest?.files[file];
     const cachedData = cacheFile === undefined ? undefined : readCache(join(dir, cacheFile));
@@ -101,6 +103,14 @@ export function createModuleLoader({ dir, manifest, onRejected, scriptName }: Lo
     outcomes.set(file, outcome);
     scripts.set(file, script);
     if (outcome === 'rejected') onRejected?.(file);
+    return script;
+  };
+
+  const load = (file: string): unknown => {
+    const loaded = modules.get(file);
+    if (loaded) return loaded.exports;
+    const script = compile(file);
+    const path = join(dir, file);
     const module = { exports: {} as unknown };
     // Registered before it runs, as require() does, so that a cycle sees the partial exports.
     modules.set(file, module);
@@ -115,5 +125,5 @@ export function createModuleLoader({ dir, manifest, onRejected, scriptName }: Lo
     return module.exports;
   };
 
-  return { load, outcomes, scripts };
+  return { load, compile, outcomes, scripts };
 }

@@ -46,7 +46,9 @@ export async function buildChunks(chunks: Map<string, string>, options: ChunkBui
       format: 'esm',
       splitting: true,
       chunkNames: `${SHARED_CHUNK_PREFIX}[hash]`,
-      entryPoints: [...chunks].map(([name, path]) => ({ in: path, out: name })),
+      // In name order: the plugins record chunks in whatever order esbuild's parallel resolving
+      // reaches them, and the entry order decides the shared chunks' export names and hashes.
+      entryPoints: inNameOrder(chunks).map(([name, path]) => ({ in: path, out: name })),
       outdir: esmDir,
       // Kept in the code for the CommonJS pass, which writes them out beside each file.
       legalComments: 'eof',
@@ -86,8 +88,14 @@ export async function buildChunks(chunks: Map<string, string>, options: ChunkBui
   }));
 }
 
+/** Sorted by code unit, as no locale would: the same order on every machine. */
+const inNameOrder = (chunks: ReadonlyMap<string, string>) =>
+  [...chunks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
 const newIn = (chunks: ReadonlyMap<string, string>, built: ReadonlySet<string>) =>
-  [...chunks.keys()].filter((name) => !built.has(name));
+  inNameOrder(chunks)
+    .map(([name]) => name)
+    .filter((name) => !built.has(name));
 
 /** The CommonJS outputs, each with the sources of the ES module it was made from. */
 function sourcesOfEach(commonJs: Metafile, esm: Metafile, esmDir: string, chunksDir: string): Metafile {

@@ -1,7 +1,8 @@
 // The bundle's V8 code cache, made at build time: a Node of Lambda's major, with the flags Lambda
 // passes for the configured memory size, loads the bundle, answers a LaunchRequest and sends a
 // mail against local stand-ins, and serializes what it compiled (trainer.ts). A second fresh
-// process then checks that V8 takes the cache, so that a build never ships one it would refuse.
+// process renumbers it, so that its bytes do not depend on timing, and a third checks that V8
+// takes it, so that a build never ships one it would refuse.
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -111,17 +112,24 @@ export async function trainCodeCache(
       [TRAINER_ENV.bundleDir]: outDir,
       [TRAINER_ENV.requests]: JSON.stringify(trainingRequests(standIns.url)),
     };
-    // --predictable fixes what V8 otherwise seeds at random (its hash seed among them), so that the
-    // same bundle always gives the same cache, an unchanged project a byte-identical zip, and
-    // \`ask deploy\` skips the upload. V8 leaves it out of the flags it checks a cache against: the
-    // check below runs with Lambda's flags alone.
-    const trained = await runTrainer(node, [...nodeArguments, '--predictable', trainer], env);
+    // --predictable fixes what V8 otherwise seeds at random (its hash seed among them), and the
+    // renumber step what timing changes (trainer.ts), so that the same bundle always gives the same
+    // cache, an unchanged project a byte-identical zip, and \`ask deploy\` skips the upload. V8
+    // leaves --predictable out of the flags it checks a cache against: the check runs without it.
+    const predictable = [...nodeArguments, '--predictable', trainer];
+    const trained = await runTrainer(node, predictable, { ...env, [TRAINER_ENV.step]: 'train' });
     const expected = [en.launch, en.sent(TRAINING_ADDRESS[0] ?? '', 'example.com')];
     if (!expected.every((speech, index) => trained.answers[index]?.includes(speech)))
       throw new Error(`the training run answered ${JSON.stringify(trained.answers)}`);
     const manifest: CodeCacheManifest = { node: trained.node, v8Flags: v8FlagsOf(nodeArguments), files: trained.files };
+    await runTrainer(node, predictable, {
+      ...env,
+      [TRAINER_ENV.step]: 'renumber',
+      [TRAINER_ENV.manifest]: JSON.stringify(manifest),
+    });
     const checked = await runTrainer(node, [...nodeArguments, trainer], {
       ...env,
+      [TRAINER_ENV.step]: 'check',
       [TRAINER_ENV.manifest]: JSON.stringify(manifest),
     });
     const refused = Object.entries(checked.outcomes).filter(([, outcome]) => outcome !== 'accepted');

@@ -1,14 +1,14 @@
-// Runs in a fresh Node of Lambda's major with Lambda's flags (codeCache.ts builds and starts it):
-// loads the bundle through the skill's own loader, answers the requests it is given, then writes
-// each file's V8 code cache, holding the functions those requests compiled. With a manifest it
-// checks instead that V8 takes every cache. Reports one JSON line on file descriptor 3.
+// Runs in a fresh Node of Lambda's major with Lambda's flags (codeCache.ts builds and starts it),
+// one step per process (trainerProtocol.ts): train, by loading the bundle through the skill's own
+// loader, answering the requests it is given and writing each file's V8 code cache; renumber that
+// cache; or check that V8 takes it. Reports one JSON line on file descriptor 3.
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
-import { type CodeCacheManifest, createModuleLoader } from '../../lambda/codeCache.ts';
-import { CACHE_DIR, REPORT_FD, TRAINER_ENV, type TrainerReport } from './trainerProtocol.ts';
+import { type CodeCacheManifest, createModuleLoader, type ModuleLoader } from '../../lambda/codeCache.ts';
+import { CACHE_DIR, REPORT_FD, TRAINER_ENV, type TrainerReport, type TrainerStep } from './trainerProtocol.ts';
 
 /** Where Lambda puts the function's code. */
 const LAMBDA_TASK_ROOT = '/var/task';
@@ -21,29 +21,56 @@ function cacheFileFor(file: string, source: Buffer): string {
   return `${CACHE_DIR}/${file.replace(/\.js$/, '').replace(/\//g, '-')}-${hash}.bin`;
 }
 
-async function main(): Promise<TrainerReport> {
-  const dir = process.env[TRAINER_ENV.bundleDir] ?? '';
-  const requests = JSON.parse(process.env[TRAINER_ENV.requests] ?? '[]') as RequestEnvelope[];
-  const manifestText = process.env[TRAINER_ENV.manifest];
-  const manifest = manifestText ? (JSON.parse(manifestText) as CodeCacheManifest) : undefined;
-  // Lambda unpacks the zip into /var/task; V8 names a cached script by where it is loaded, not by this.
-  const loader = createModuleLoader({ dir, manifest, scriptName: (file) => posix.join(LAMBDA_TASK_ROOT, file) });
+async function answer(loader: ModuleLoader, requests: readonly RequestEnvelope[]): Promise<string[]> {
   const { handler } = loader.load('skill.js') as { handler: Handler };
   const answers: string[] = [];
   for (const request of requests) {
     const speech = (await handler(request)).response.outputSpeech;
     answers.push(speech?.type === 'SSML' ? (speech.ssml ?? '') : (speech?.text ?? ''));
   }
-  const files: Record<string, string> = {};
-  if (!manifest) {
-    mkdirSync(join(dir, CACHE_DIR), { recursive: true });
-    for (const [file, script] of loader.scripts) {
-      const cacheFile = cacheFileFor(file, readFileSync(join(dir, file)));
-      writeFileSync(join(dir, cacheFile), script.createCachedData());
-      files[file] = cacheFile;
-    }
+  return answers;
+}
+
+/**
+ * V8 numbers every function it compiles in the order the whole process compiles them, and the
+ * cache keeps the numbers. A timer that fires while a request waits (an SES answer a second late,
+ * as on a busy machine, is enough) has the process compile other code in between, so a trained
+ * cache's bytes change with timing. Deserializing numbers the functions afresh: a process that
+ * only loads each cache, in file name order, and serializes it again writes bytes that depend on
+ * the bundle alone.
+ */
+function renumber(loader: ModuleLoader, manifest: CodeCacheManifest, dir: string): void {
+  for (const file of Object.keys(manifest.files).sort()) {
+    const script = loader.compile(file);
+    if (loader.outcomes.get(file) !== 'accepted') throw new Error(`V8 refused the cache just trained for ${file}`);
+    writeFileSync(join(dir, manifest.files[file] ?? ''), script.createCachedData());
   }
-  return { node: process.version, answers, files, outcomes: Object.fromEntries(loader.outcomes) };
+}
+
+async function main(): Promise<TrainerReport> {
+  const step = process.env[TRAINER_ENV.step] as TrainerStep;
+  const dir = process.env[TRAINER_ENV.bundleDir] ?? '';
+  const requests = JSON.parse(process.env[TRAINER_ENV.requests] ?? '[]') as RequestEnvelope[];
+  const manifestText = process.env[TRAINER_ENV.manifest];
+  const manifest = manifestText ? (JSON.parse(manifestText) as CodeCacheManifest) : undefined;
+  // Lambda unpacks the zip into /var/task; V8 names a cached script by where it is loaded, not by this.
+  const loader = createModuleLoader({ dir, manifest, scriptName: (file) => posix.join(LAMBDA_TASK_ROOT, file) });
+  const report = { node: process.version, answers: [] as string[], files: {}, outcomes: {} };
+  if (step === 'renumber') {
+    if (!manifest) throw new Error('the renumber step needs the manifest of a trained cache');
+    renumber(loader, manifest, dir);
+    return report;
+  }
+  const answers = await answer(loader, requests);
+  if (step === 'check') return { ...report, answers, outcomes: Object.fromEntries(loader.outcomes) };
+  mkdirSync(join(dir, CACHE_DIR), { recursive: true });
+  const files: Record<string, string> = {};
+  for (const file of [...loader.scripts.keys()].sort()) {
+    const cacheFile = cacheFileFor(file, readFileSync(join(dir, file)));
+    writeFileSync(join(dir, cacheFile), loader.scripts.get(file)!.createCachedData());
+    files[file] = cacheFile;
+  }
+  return { ...report, answers, files };
 }
 
 main().then(

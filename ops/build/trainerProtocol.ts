@@ -4,11 +4,19 @@
 import type { CacheOutcome } from '../../lambda/codeCache.ts';
 
 export const TRAINER_ENV = {
+  step: 'CODE_CACHE_STEP',
   bundleDir: 'CODE_CACHE_BUNDLE_DIR',
   requests: 'CODE_CACHE_REQUESTS',
-  /** Present to check a trained cache rather than make one. */
+  /** The cache the train step made: what the renumber and check steps read. */
   manifest: 'CODE_CACHE_MANIFEST',
 } as const;
+
+/**
+ * train: answer the requests and write what they compiled. renumber: load that cache in a process
+ * that runs nothing and write it again, so that its bytes depend on the bundle alone. check: answer
+ * the requests through the cache and say whether V8 took it.
+ */
+export type TrainerStep = 'train' | 'renumber' | 'check';
 
 export const CACHE_DIR = 'code-cache';
 
@@ -19,7 +27,7 @@ export interface TrainerReport {
   readonly node: string;
   /** What each request was answered, as speech; a sent mail answers "Done…". */
   readonly answers: readonly string[];
-  /** Training: bundle file → cache file. */
+  /** Training: bundle file → cache file, in file name order. */
   readonly files: Readonly<Record<string, string>>;
   /** Checking: what V8 did with each file's cache. */
   readonly outcomes: Readonly<Record<string, CacheOutcome>>;

@@ -258,6 +258,13 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
       cwd: join(project.dir, '.ask/lambda'),
       env: bareEnvironment(),
     });
+    // Entry by entry first, so that a failure names the files of the build that came out different.
+    const [first, second] = [new AdmZip(zipPath), new AdmZip(again)];
+    const names = new Set([...first.getEntries(), ...second.getEntries()].map((entry) => entry.entryName));
+    const differing = [...names].filter(
+      (name) => !first.readFile(name)?.equals(second.readFile(name) ?? Buffer.alloc(0)),
+    );
+    expect(differing).toEqual([]);
     expect((await readFile(again)).equals(await readFile(zipPath))).toBe(true);
   });
 
