@@ -32,20 +32,20 @@ export function splitHost(host: string): { readonly name: string; readonly port:
 }
 
 /**
- * Whether a Host header names one of `names` on `port` (a bare name on port 80, as browsers send it).
- * A name may carry a port of its own (localhost:8080, what a forwarded port makes a browser send);
- * it is then accepted on that port only. The defence against DNS rebinding: a page elsewhere can
- * point a name of its own at this machine, but the browser then sends that name, never one of these.
+ * Whether a Host header names one of `names` on `port`. A name may carry a port of its own
+ * (localhost:8080, what a forwarded port makes a browser send); it is then accepted on that port only.
+ * A Host without a port means the scheme's default, 80 for these HTTP servers: what a browser sends for
+ * http://NAME/, and what a proxy in front (an editor's port forwarding, nginx) passes on. The defence
+ * against DNS rebinding: a page elsewhere can point a name of its own at this machine, but the browser
+ * then sends that name, never one of these.
  */
 export function hostMatcher(names: Iterable<string>, port: number): (host: string | undefined) => boolean {
   const accepted = new Set<string>();
-  for (const name of names) {
-    const lower = asHostName(name.trim().toLowerCase());
-    if (/^(\[[^\]]*\]|[^:]+):\d+$/.test(lower)) accepted.add(lower);
-    else {
-      accepted.add(`${lower}:${port}`);
-      if (port === 80) accepted.add(lower);
-    }
+  for (const given of names) {
+    const lower = asHostName(given.trim().toLowerCase());
+    const [, name = lower, ownPort = String(port)] = /^(\[[^\]]*\]|[^:]+):(\d+)$/.exec(lower) ?? [];
+    accepted.add(`${name}:${Number(ownPort)}`);
+    if (Number(ownPort) === 80) accepted.add(name);
   }
   return (host) => host !== undefined && accepted.has(host.trim().toLowerCase());
 }

@@ -8,7 +8,14 @@ import { mkdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { type CodeCacheManifest, createModuleLoader, type ModuleLoader } from '../../lambda/codeCache.ts';
-import { CACHE_DIR, REPORT_FD, TRAINER_ENV, type TrainerReport, type TrainerStep } from './trainerProtocol.ts';
+import {
+  CACHE_DIR,
+  cachesNotTaken,
+  REPORT_FD,
+  TRAINER_ENV,
+  type TrainerReport,
+  type TrainerStep,
+} from './trainerProtocol.ts';
 
 /** Where Lambda puts the function's code. */
 const LAMBDA_TASK_ROOT = '/var/task';
@@ -42,7 +49,8 @@ async function answer(loader: ModuleLoader, requests: readonly RequestEnvelope[]
 function renumber(loader: ModuleLoader, manifest: CodeCacheManifest, dir: string): void {
   for (const file of Object.keys(manifest.files).sort()) {
     const script = loader.compile(file);
-    if (loader.outcomes.get(file) !== 'accepted') throw new Error(`V8 refused the cache just trained for ${file}`);
+    const notTaken = cachesNotTaken([[file, loader.outcomes.get(file)]]);
+    if (notTaken) throw new Error(notTaken);
     writeFileSync(join(dir, manifest.files[file] ?? ''), script.createCachedData());
   }
 }

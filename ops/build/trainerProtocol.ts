@@ -32,3 +32,17 @@ export interface TrainerReport {
   /** Checking: what V8 did with each file's cache. */
   readonly outcomes: Readonly<Record<string, CacheOutcome>>;
 }
+
+/** Why a step did not use the caches it was given, in one sentence; undefined when V8 took each one. A missing file is no refusal. */
+export function cachesNotTaken(outcomes: Iterable<readonly [string, CacheOutcome | undefined]>): string | undefined {
+  const missing: string[] = [];
+  const refused: string[] = [];
+  for (const [file, outcome] of outcomes)
+    if (outcome === 'rejected') refused.push(file);
+    else if (outcome !== 'accepted') missing.push(file);
+  const reasons = [
+    ...(missing.length > 0 ? [`found no cache file for ${missing.join(', ')}`] : []),
+    ...(refused.length > 0 ? [`V8 refused the cache just trained for ${refused.join(', ')}`] : []),
+  ];
+  return reasons.length > 0 ? reasons.join('; ') : undefined;
+}

@@ -3,7 +3,8 @@
 // mails in one store per process, so every outbox of a process shows (and clears) the same
 // mails: the SES stand-in (standIn.ts), which delivers here, reads back only its own.
 // It answers only requests addressed to a loopback name: /store holds every address and note.
-// Its page shows a mail's HTML in a sandboxed frame, where the mail's own scripts cannot run.
+// Its page shows a mail's HTML in a sandboxed frame, where the mail's own scripts cannot run, and
+// saves an attachment as a file rather than opening it as one of its own pages.
 
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -53,11 +54,19 @@ const PAGE_CHANGES: readonly [RegExp, string][] = [
     /const iframeDoc = \(iframe\.contentDocument \|\| iframe\.contentWindow\.document\);\s*iframeDoc\.body\.innerHTML = e\.body\.html;/,
     'iframe.srcdoc = e.body.html;',
   ],
+  // Its attachment links open a blob of the sender's type, so an HTML attachment opened as a page
+  // of the outbox's origin and could read /store. As bytes of no type, with a download attribute
+  // (its escape() leaves quotes, so they are escaped here), a click or a new tab saves the file.
+  [
+    /'<a href="' \+ makeBlob\(a\.contentType, a\.content\) \+ '">'/,
+    `'<a download="' + escape(a.filename ?? 'attachment').replace(/"/g, '&quot;') + '" href="' + makeBlob('application/octet-stream', a.content) + '">'`,
+  ],
 ];
 
 /**
- * What the page may do besides: its own inline script and handlers, requests to this server only;
- * the mail frame inherits it, so a mail loads no image or font from elsewhere either.
+ * What the page may do besides: requests to this server only; the mail frame inherits it, so a mail
+ * loads no image or font from elsewhere either. It allows any inline script and handler (the page's
+ * own are inline), so the changes above, not this, keep a mail's script from running as the page.
  */
 const PAGE_POLICY = [
   "default-src 'none'",
@@ -70,7 +79,7 @@ const PAGE_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** aws-ses-v2-local's page with its mail frame sandboxed; throws if a new version of the page no longer has the frame this changes. */
+/** aws-ses-v2-local's page with its mail frame sandboxed and its attachments saved; throws if a new version of the page no longer has what this changes. */
 function outboxPage(): string {
   const file = join(dirname(requireHere.resolve('aws-ses-v2-local/package.json')), 'static', 'index.html');
   return PAGE_CHANGES.reduce(

@@ -392,10 +392,15 @@ async function runningConsole(args: string[]) {
   );
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   let stderr = '';
-  const waiting: { text: string; found: () => void }[] = [];
+  const waiting: { text: string | RegExp; found: (printed: string) => void }[] = [];
+  const find = (text: string | RegExp) =>
+    typeof text === 'string' ? (stderr.includes(text) ? text : undefined) : text.exec(stderr)?.[0];
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
-    for (const wait of waiting) if (stderr.includes(wait.text)) wait.found();
+    for (const wait of waiting) {
+      const printed = find(wait.text);
+      if (printed !== undefined) wait.found(printed);
+    }
   });
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -411,9 +416,13 @@ async function runningConsole(args: string[]) {
       url,
       port: new URL(url).port,
       stderr: () => stderr,
-      /** Resolves once the console has printed `text`, however long that takes on a busy machine. */
-      printed: (text: string) =>
-        new Promise<void>((found) => (stderr.includes(text) ? found() : waiting.push({ text, found }))),
+      /** Resolves with what matched once the console has printed `text`, however long that takes on a busy machine. */
+      printed: (text: string | RegExp) =>
+        new Promise<string>((found) => {
+          const printed = find(text);
+          if (printed === undefined) waiting.push({ text, found });
+          else found(printed);
+        }),
       async stop() {
         child.kill('SIGTERM');
         return exited;
@@ -446,6 +455,34 @@ describe('npm run console -- --host 0.0.0.0 --allow-host mybox.test', () => {
       expect(await running.stop()).toBe(0);
     } finally {
       running.kill();
+    }
+  });
+});
+
+describe('npm run console behind a proxy that passes on a Host without a port (a browser-based editor, nginx)', () => {
+  it('advises an --allow-host for it that, once followed, answers', async () => {
+    const refusing = await runningConsole([]);
+    const advice: string[] = [];
+    try {
+      for (const host of ['mybox.app.github.dev', 'localhost']) {
+        expect((await addressedTo(refusing.url, 'GET', '/api/state', host)).status).toBe(421);
+        const escaped = host.replace(/[.]/g, '\\.');
+        const line = await refusing.printed(new RegExp(`^Refused a request addressed to ${escaped}:80\\b.*\\n`, 'm'));
+        advice.push(/--allow-host (\S+?)\.?\s/.exec(line)?.[1] ?? `no --allow-host in: ${line}`);
+      }
+      expect(await refusing.stop()).toBe(0);
+    } finally {
+      refusing.kill();
+    }
+    expect(advice).toEqual(['mybox.app.github.dev:80', 'localhost:80']);
+
+    const following = await runningConsole(advice.flatMap((name) => ['--allow-host', name]));
+    try {
+      for (const host of ['mybox.app.github.dev', 'localhost'])
+        expect([host, (await addressedTo(following.url, 'GET', '/api/state', host)).status]).toEqual([host, 200]);
+      expect(await following.stop()).toBe(0);
+    } finally {
+      following.kill();
     }
   });
 });

@@ -1,8 +1,11 @@
 // The outbox page (what `npm start --keep-open` and the console link to), in Debian's Chromium:
-// a mail's HTML is shown, but none of its script runs, so a mail cannot read /store (every
-// address and note) as the page. Without Chromium the file is skipped, except in CI.
+// a mail's HTML is shown, but none of its script runs, and an attachment is saved, never opened as
+// the page, so a mail cannot read /store (every address and note) as the page. Without Chromium the
+// file is skipped, except in CI.
 
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { readFile } from 'node:fs/promises';
+import { SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalBrowser, launchChromium } from '../../../devtools/console/browser.ts';
@@ -16,6 +19,30 @@ const skipReason = chromiumSkipReason("the outbox page's browser test");
 const HOSTILE_HTML =
   '<p>Hello from the mail</p>' +
   `<img src="x" onerror="parent.fetch('/store').then((r) => r.text()).then((t) => { parent.document.title = 'READ ' + t.includes('jane.doe@corp.example'); })">`;
+
+/** An attachment that, opened as a document of the outbox's origin, reads the store and says so in its title. */
+const HOSTILE_ATTACHMENT =
+  '<title>attachment</title><script>fetch(location.origin + "/store").then((r) => r.text())' +
+  ".then((t) => { document.title = 'READ ' + t.includes('jane.doe@corp.example'); });</script>";
+/** With quotes, which must not end the link's download attribute. */
+const ATTACHMENT_NAME = 'note "1".html';
+
+/** Whether `page` saved a file (its name and text), or opened the attachment as a page and what that page then did. */
+function savedOrOpened(page: Page): Promise<{ saved: string; text: string } | string> {
+  return Promise.race(
+    [
+      page.waitForEvent('download').then(async (download) => ({
+        saved: download.suggestedFilename(),
+        text: await readFile(await download.path(), 'utf8'),
+      })),
+      page
+        .waitForEvent('framenavigated', { predicate: (frame) => frame.url().startsWith('blob:') })
+        .then(() => page.waitForFunction("document.title.startsWith('READ')"))
+        .then(async () => `opened as a page, which read the store: ${await page.title()}`),
+      // The loser ends with the page, unheeded.
+    ].map((waiting) => waiting.catch(() => 'page closed')),
+  );
+}
 
 describe.skipIf(skipReason)('the outbox page', () => {
   let ses: SesStandIn;
@@ -32,6 +59,14 @@ describe.skipIf(skipReason)('the outbox page', () => {
         Message: { Subject: { Data: 'A note' }, Body: { Html: { Data: HOSTILE_HTML } } },
       }),
     );
+    const withAttachment = new MailComposer({
+      from: 'mail-sender@example.com',
+      to: 'jane.doe@corp.example',
+      subject: 'An attachment',
+      text: 'See the attachment.',
+      attachments: [{ filename: ATTACHMENT_NAME, content: HOSTILE_ATTACHMENT, contentType: 'text/html' }],
+    });
+    await client.send(new SendRawEmailCommand({ RawMessage: { Data: await withAttachment.compile().build() } }));
     browser = await launchChromium();
     page = await browser.context.newPage();
   });
@@ -60,5 +95,26 @@ describe.skipIf(skipReason)('the outbox page', () => {
     expect(await page.title()).toBe('aws-ses-v2-local viewer');
     const response = await page.request.get(ses.outboxUrl);
     expect(response.headers()['content-security-policy']).toContain("connect-src 'self'");
+  });
+
+  it('saves an HTML attachment as a file, never opens it as a page of the outbox, which could read /store', async () => {
+    await page.goto(ses.outboxUrl);
+    const link = page.getByRole('link', { name: ATTACHMENT_NAME });
+    expect(await link.getAttribute('download')).toBe(ATTACHMENT_NAME);
+    const clicked = savedOrOpened(page);
+    await link.click();
+    expect(await clicked).toEqual({ saved: expect.stringMatching(/^note .1.\.html$/), text: HOSTILE_ATTACHMENT });
+    expect(await page.title()).toBe('aws-ses-v2-local viewer');
+
+    // Opened in a tab of its own ("Open link in new tab"), where no download attribute applies, it is a file too.
+    const tab = await browser.context.newPage();
+    try {
+      const opened = savedOrOpened(tab);
+      // Chromium answers a navigation that becomes a download with an error: the download is the answer.
+      await tab.goto((await link.getAttribute('href')) ?? '').catch(() => undefined);
+      expect(await opened).toEqual({ saved: expect.any(String), text: HOSTILE_ATTACHMENT });
+    } finally {
+      await tab.close();
+    }
   });
 });

@@ -26,6 +26,15 @@ describe('hostMatcher', () => {
     expect(accepts('mybox.test:4321')).toBe(false);
   });
 
+  it('takes a Host without a port for port 80, as a browser or a proxy in front sends it', () => {
+    const behindProxy = hostMatcher(['mybox.app.github.dev:80', 'mybox.test:8080'], 4321);
+    expect(behindProxy('mybox.app.github.dev')).toBe(true);
+    expect(behindProxy('mybox.app.github.dev:80')).toBe(true);
+    expect(behindProxy('mybox.test')).toBe(false);
+    const onPort80 = hostMatcher(['localhost'], 80);
+    expect([onPort80('localhost'), onPort80('localhost:80')]).toEqual([true, true]);
+  });
+
   it.each([
     undefined,
     '',
