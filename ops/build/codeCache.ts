@@ -75,7 +75,9 @@ function runTrainer(
       if (code === 0 && report.trim()) resolve(JSON.parse(report) as TrainerReport);
       else
         reject(
-          new Error(`the training run failed: ${stderr.trim().split('\n').slice(0, 3).join(' ') || `exit ${code}`}`),
+          new Error(
+            `the ${env[TRAINER_ENV.step] === 'train' ? 'training' : env[TRAINER_ENV.step]} run failed: ${stderr.trim().split('\n').slice(0, 3).join(' ') || `exit ${code}`}`,
+          ),
         );
     });
   });
