@@ -10,7 +10,8 @@
 // statement is an extra grant, whatever it allows; a document of Deny statements only grants
 // nothing. Every version of a managed policy counts, not only the default one: one
 // SetDefaultPolicyVersion makes any of them the default (after the changes, nothing deletes a
-// version any more, so every one of this run's policies that is not this run's document counts). A
+// version any more, so every one of this run's policies that is not this run's document counts,
+// save the versions the run deleted, which a read may list for a moment still: toolPolicies.ts). A
 // boundary only ever narrows what the policies grant, so it is reported and never counted as a grant.
 
 import {
