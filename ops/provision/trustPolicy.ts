@@ -9,7 +9,8 @@
 // leaves the user out. What does not: the account (its root ARN or bare ID), since that only
 // delegates to the user's identity policies, which the audit already reads; another account;
 // a service or federated principal. A Deny statement without a condition that covers the user
-// cancels it.
+// cancels it. A document with an Effect other than Allow or Deny is read as one that cannot be
+// read: as trusting anyone.
 
 import { namesIn, statementsOf } from './policyDocument.ts';
 
@@ -24,13 +25,37 @@ export type TrustReach = { readonly by: 'name' | 'everyone'; readonly reason: st
 
 const ASSUME_ROLE = 'sts:AssumeRole';
 
+/**
+ * Whether `text` matches `pattern`, where * stands for any run of characters and ? for one. One
+ * pass that goes back only to the last *, so a pattern of many *s costs at most pattern × text
+ * steps, where a RegExp of `.*`s backtracks exponentially.
+ */
+export function wildcardMatches(pattern: string, text: string): boolean {
+  let at = 0;
+  let from = 0;
+  let star = -1;
+  let afterStar = 0;
+  while (from < text.length) {
+    if (at < pattern.length && (pattern[at] === '?' || pattern[at] === text[from])) {
+      at++;
+      from++;
+    } else if (pattern[at] === '*') {
+      star = at++;
+      afterStar = from;
+    } else if (star >= 0) {
+      at = star + 1;
+      from = ++afterStar;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[at] === '*') at++;
+  return at === pattern.length;
+}
+
 /** IAM matches actions case-insensitively, with * and ? as wildcards. */
 function actionMatches(pattern: string, action: string): boolean {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, 'i').test(action);
+  return wildcardMatches(pattern.toLowerCase(), action.toLowerCase());
 }
 
 function coversAssumeRole(statement: Record<string, unknown>): boolean {
@@ -58,6 +83,9 @@ function reachIn(principals: readonly string[], user: TrustedUser, userName: str
 export function trustReach(document: unknown, user: TrustedUser, userName: string): TrustReach | undefined {
   const statements = statementsOf(document);
   if (!statements) return { by: 'everyone', reason: 'could not be read, so it is taken to trust anyone' };
+  // IAM accepts only these two; any other is read as an unreadable document is.
+  if (statements.some((statement) => statement.Effect !== 'Allow' && statement.Effect !== 'Deny'))
+    return { by: 'everyone', reason: 'has an Effect other than "Allow" or "Deny", so it is taken to trust anyone' };
   const denied = statements.some(
     (statement) =>
       statement.Effect === 'Deny' &&
