@@ -42,6 +42,7 @@ async function recheckPermissions(
     findExtraGrants(
       context,
       {
+        account,
         user: await readUser(context),
         policies: grantedStates(await readToolPolicies(context, account, changes), granted),
         group: options.group ? await readGroupState(context, options.group) : undefined,
@@ -99,6 +100,7 @@ export async function provision(context: StepContext, fromAddress: string): Prom
     ...(limitTable ? { limitTable: limitTable.name } : {}),
   });
   const found = {
+    account,
     user: await readUser(context),
     policies: grantedStates(toolPolicies, policies),
     group: options.group ? await readGroupState(context, options.group) : undefined,
