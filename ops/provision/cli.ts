@@ -3,6 +3,7 @@
 // this with the real process; the tests call it in-process with captured output.
 
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { maskAddress, maskAddressesIn } from '../../lambda/log.ts';
 import { UsageError } from '../cli.ts';
 import { createAwsCaller } from './awsCalls.ts';
@@ -23,6 +24,8 @@ export interface CliIo {
   readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Extra options for the AWS clients (the tests answer DNS lookups offline with it). */
   readonly clientOptions?: Pick<AwsClientOptions, 'http'>;
+  /** How the run waits before reading IAM again (default: a timer). */
+  readonly wait?: (milliseconds: number) => Promise<void>;
 }
 
 function askOnTerminal(io: CliIo): Confirm {
@@ -62,7 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const report = new Reporter(io.stdout, io.stderr, options.json);
   const clients = createAwsClients({ ...options, ...io.clientOptions });
   const aws = createAwsCaller(options);
-  const context = { options, clients, aws, report };
+  const context = { options, clients, aws, report, wait: io.wait ?? ((milliseconds: number) => sleep(milliseconds)) };
   const dryRun = options.dryRun ? ' (dry run: nothing will be changed)' : '';
   try {
     if (options.mode === 'teardown') {

@@ -3,6 +3,8 @@
 // its keys), and a refusal there changes nothing; then the changes, with the key created last,
 // when everything it needs is in place; and the permission check once more before the key's file
 // is written, since an administrator may have attached something while the run made its changes.
+// IAM is eventually consistent: that check leaves out the stale views of what the run itself did,
+// and reads again a few times before it counts anything else.
 
 import { maskAddress } from '../../lambda/log.ts';
 import { shownPath } from '../paths.ts';
@@ -14,7 +16,7 @@ import type { Summary } from './report.ts';
 import { ensureAccessKey, type KeyRefusal, planAccessKey } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import { ensureAttached } from './steps/attachment.ts';
-import { auditPermissions, findExtraGrants, reportExtraGrants } from './steps/audit.ts';
+import { auditPermissions, type ExtraGrant, findExtraGrants, reportExtraGrants } from './steps/audit.ts';
 import { configurationSetInUse, ensureConfigurationSet, recordInKeyFile } from './steps/configurationSet.ts';
 import type { Account, StepContext } from './steps/context.ts';
 import { type DomainOutcome, ensureDomain, keptDomain, readDomain } from './steps/domain.ts';
@@ -22,25 +24,43 @@ import { checkLimitTable, ensureLimitTable, limitTableInUse, recordLimitTableInK
 import { checkOwnership, readGroupState } from './steps/ownership.ts';
 import { ensurePolicy } from './steps/policy.ts';
 import { checkSending, ensureRecipientsVerified, ensureSenderVerified, readSender } from './steps/ses.ts';
-import { grantedStates, readToolPolicies } from './steps/toolPolicies.ts';
+import { grantedStates, type PolicyChanges, readToolPolicies } from './steps/toolPolicies.ts';
 import { ensureUser, readUser } from './steps/user.ts';
+
+/** The pauses before reading IAM again when the check after the changes finds a grant: three reads over about 5 s. */
+export const REREAD_PAUSES_MS: readonly number[] = [1000, 4000];
 
 /** The permission check on what IAM holds now, after the run's changes; why the key must not be handed out, if so. */
 async function recheckPermissions(
   context: StepContext,
   account: Account,
   granted: readonly GrantedPolicy[],
+  changes: readonly PolicyChanges[],
 ): Promise<KeyRefusal> {
   const { options, report } = context;
-  const extras = await findExtraGrants(
-    context,
-    {
-      user: await readUser(context),
-      policies: grantedStates(await readToolPolicies(context, account), granted),
-      group: options.group ? await readGroupState(context, options.group) : undefined,
-    },
-    'after the changes',
-  );
+  const read = async () =>
+    findExtraGrants(
+      context,
+      {
+        account,
+        user: await readUser(context),
+        policies: grantedStates(await readToolPolicies(context, account, changes), granted),
+        group: options.group ? await readGroupState(context, options.group) : undefined,
+      },
+      'after the changes',
+    );
+  let extras: ExtraGrant[] = await read();
+  // A grant that is still there after a few seconds is no longer a read that lags behind a change.
+  for (const pause of REREAD_PAUSES_MS) {
+    if (extras.length === 0) break;
+    report.step(
+      'permissions',
+      'checked',
+      `IAM still shows ${extras.length === 1 ? 'a grant' : `${extras.length} grants`} beyond this run's; it can take a few seconds to show a change everywhere, so it is read again in ${pause / 1000} s`,
+    );
+    await context.wait(pause);
+    extras = await read();
+  }
   if (extras.length === 0) {
     report.step('permissions', 'checked', `again, with the changes made: still nothing beyond what this run grants`);
     return undefined;
@@ -80,6 +100,7 @@ export async function provision(context: StepContext, fromAddress: string): Prom
     ...(limitTable ? { limitTable: limitTable.name } : {}),
   });
   const found = {
+    account,
     user: await readUser(context),
     policies: grantedStates(toolPolicies, policies),
     group: options.group ? await readGroupState(context, options.group) : undefined,
@@ -112,10 +133,11 @@ export async function provision(context: StepContext, fromAddress: string): Prom
     );
   }
   if (limitTable) await ensureLimitTable(context, limitTable);
-  for (const state of found.policies) await ensurePolicy(context, state);
+  const policyChanges: PolicyChanges[] = [];
+  for (const state of found.policies) policyChanges.push(await ensurePolicy(context, state));
   const user = await ensureUser(context, found.user);
   await ensureAttached(context, user, policies, found.group);
-  const checkAgain = () => recheckPermissions(context, account, policies);
+  const checkAgain = () => recheckPermissions(context, account, policies, policyChanges);
   const key = await ensureAccessKey(context, keyPlan, fromAddress, checkAgain);
   // A key made earlier can do whatever the user was given meanwhile: said, though not undone.
   if (!key.created && report.changed) {

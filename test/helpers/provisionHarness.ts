@@ -1,7 +1,8 @@
 // Shared arrangement for the provisioning tests: a fresh in-memory AWS account per test,
 // the SDK pointed at it through its standard variables (and nowhere else: no profile
 // files, no instance metadata), a private folder for the credentials file, and the
-// command run in-process with its output captured.
+// command run in-process with its output captured, and its pauses before reading IAM again
+// returning at once unless the test hands in its own.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -66,7 +67,7 @@ export interface ProvisionWorld {
   readonly folder: string;
   /** The --out file of this test (inside `folder`). */
   readonly outFile: string;
-  run(args: readonly string[], io?: Partial<Pick<CliIo, 'stdin' | 'clientOptions'>>): Promise<RunResult>;
+  run(args: readonly string[], io?: Partial<Pick<CliIo, 'stdin' | 'clientOptions' | 'wait'>>): Promise<RunResult>;
 }
 
 /** Every secret the fake account has handed out: none may ever appear in any output. */
@@ -79,7 +80,7 @@ const everySecretEverIssued = new Set<string>();
 export async function runProvisionCommand(
   fake: FakeAws,
   args: readonly string[],
-  io: Partial<Pick<CliIo, 'stdin' | 'clientOptions'>> = {},
+  io: Partial<Pick<CliIo, 'stdin' | 'clientOptions' | 'wait'>> = {},
 ): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
@@ -95,6 +96,7 @@ export async function runProvisionCommand(
       },
     },
     env: process.env,
+    wait: async () => {},
     ...io,
   });
   for (const secret of secretsOf(fake)) {

@@ -3,7 +3,7 @@
 // _SES / _SNS / _STS / _DYNAMODB (or one AWS_ENDPOINT_URL). Requests are dispatched by the service named in the SigV4 credential
 // scope and authenticated as AWS does, by their signature (the administrator's key, or an
 // active key of a user, whose last use is noted as IAM does); every call is recorded so tests
-// can count the mutating ones.
+// can count the mutating ones. It is strongly consistent unless a test asks for a stale answer.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../loopback.ts';
@@ -38,6 +38,8 @@ interface RecordedCall {
   readonly mutating: boolean;
   /** The error code answered, if any. */
   error?: string;
+  /** Answered as an earlier request with the same parameters was (`serveStale`). */
+  stale?: true;
 }
 
 interface FakeAwsOptions {
@@ -75,6 +77,12 @@ export interface FakeAws {
    * work: a 500 InternalFailure, or a 200 whose body is not XML. Until `release`.
    */
   spoilAnswer(action: string, how: 'server-error' | 'unreadable'): void;
+  /**
+   * Answer the next request for this read action that repeats an earlier one's parameters as
+   * that earlier one was answered, once: IAM is eventually consistent, and a read right after a
+   * change may still show the state before it.
+   */
+  serveStale(action: string): void;
   /** Resolves when a request for this action arrives. */
   nextRequest(action: string): Promise<RecordedCall>;
   /** What the account holds now, without any secret (also served as GET /state). */
@@ -199,6 +207,9 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const denied = new Set<string>();
   const held = new Set<string>();
   const spoiled = new Map<string, 'server-error' | 'unreadable'>();
+  const staleNext = new Set<string>();
+  /** The last answer to each read, by its parameters: what a stale read serves. */
+  const answered = new Map<string, { status: number; xml: string }>();
   const waiters: { action: string; resolve: (call: RecordedCall) => void }[] = [];
   const admin: Caller = {
     account: accountId,
@@ -241,6 +252,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const namespace = service === 'dynamodb' ? DYNAMODB_NAMESPACE : services[service].namespace;
     const params = new QueryParams(form);
     const action = json ? jsonTarget(request) : params.action;
+    const readKey = `${service} ${new URLSearchParams([...form].sort(([a], [b]) => a.localeCompare(b)))}`;
     const call: RecordedCall = {
       service,
       action,
@@ -278,18 +290,30 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
         );
         return;
       }
+      const earlier = answered.get(readKey);
+      if (staleNext.has(action) && earlier) {
+        staleNext.delete(action);
+        call.stale = true;
+        return answer(response, earlier.status, earlier.xml);
+      }
       const result = resultDocument(namespace, action, services[service].run(action, params, { region, caller }));
       const spoil = spoiled.get(action);
       if (spoil === 'unreadable') return answer(response, 200, '<Create');
       if (spoil === 'server-error')
         throw new AwsError('InternalFailure', 'We encountered an internal error.', 500, 'Receiver');
+      if (READ_ONLY.test(action)) answered.set(readKey, { status: 200, xml: result });
       answer(response, 200, result);
     } catch (error) {
       const awsError =
         error instanceof AwsError ? error : new AwsError('ServiceFailure', (error as Error).message, 500, 'Receiver');
       call.error = awsError.code;
       if (json) answerJsonError(response, namespace, awsError);
-      else answer(response, awsError.status, errorDocument(namespace, awsError));
+      else {
+        const xml = errorDocument(namespace, awsError);
+        if (READ_ONLY.test(action) && awsError.code !== 'AccessDenied')
+          answered.set(readKey, { status: awsError.status, xml });
+        answer(response, awsError.status, xml);
+      }
     }
   };
 
@@ -359,6 +383,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       spoiled.delete(action);
     },
     spoilAnswer: (action, how) => void spoiled.set(action, how),
+    serveStale: (action) => void staleNext.add(action),
     snapshot,
     nextRequest: (action) => new Promise((resolve) => waiters.push({ action, resolve })),
     secretOf,

@@ -10,7 +10,8 @@
 // statement is an extra grant, whatever it allows; a document of Deny statements only grants
 // nothing. Every version of a managed policy counts, not only the default one: one
 // SetDefaultPolicyVersion makes any of them the default (after the changes, nothing deletes a
-// version any more, so every one of this run's policies that is not this run's document counts). A
+// version any more, so every one of this run's policies that is not this run's document counts,
+// save the versions the run deleted, which a read may list for a moment still: toolPolicies.ts). A
 // boundary only ever narrows what the policies grant, so it is reported and never counted as a grant.
 
 import {
@@ -29,8 +30,8 @@ import {
 import { ProvisionError } from '../errors.ts';
 import { USER_NAME } from '../names.ts';
 import { decodePolicyDocument, describeAllowed, samePolicyDocument } from '../policyDocument.ts';
-import { trustReach } from '../trustPolicy.ts';
-import type { StepContext } from './context.ts';
+import { denyStatement, trustReach } from '../trustPolicy.ts';
+import type { Account, StepContext } from './context.ts';
 import type { GroupState } from './ownership.ts';
 import { type PolicyState, type PolicyVersionFound, readPolicyVersions } from './toolPolicies.ts';
 import type { UserState } from './user.ts';
@@ -91,6 +92,7 @@ async function groupPolicies(context: StepContext, group: string): Promise<HeldP
 
 /** What the run grants and to whom: the user, this run's policies as IAM holds them, and the --group group. */
 export interface AuditSubject {
+  readonly account: Account;
   readonly user: UserState;
   readonly policies: readonly PolicyState[];
   readonly group: GroupState | undefined;
@@ -160,15 +162,19 @@ function versionsBeyond(state: PolicyState, moment: AuditMoment): PolicyVersionF
 /** The roles of the account whose trust policy lets the user assume them, each as an extra grant. */
 async function trustingRoles(
   context: StepContext,
+  account: Account,
   user: UserState,
   awsIam: (command: string) => string,
 ): Promise<ExtraGrant[]> {
   const roles = await context.aws.read('iam:ListRoles', () =>
     all(paginateListRoles(client(context), {}), (page) => page.Roles),
   );
+  // CreateUser makes it at the path "/" (steps/user.ts).
+  const arn = user.arn ?? `arn:${account.partition}:iam::${account.accountId}:user/${USER_NAME}`;
+  const trusted = { ...user, arnOnceCreated: arn };
   return roles.flatMap((role): ExtraGrant[] => {
     const name = role.RoleName ?? '';
-    const reach = trustReach(decodePolicyDocument(role.AssumeRolePolicyDocument), user, USER_NAME);
+    const reach = trustReach(decodePolicyDocument(role.AssumeRolePolicyDocument), trusted, USER_NAME);
     if (!reach) return [];
     const update = awsIam(`update-assume-role-policy --role-name ${name} --policy-document file://TRUST-POLICY.json`);
     return [
@@ -178,7 +184,7 @@ async function trustingRoles(
         remedy:
           reach.by === 'name'
             ? `take ${USER_NAME} out of its trust policy with ${update} (${awsIam(`get-role --role-name ${name}`)} shows it)`
-            : `name the principals it trusts instead of "*", or deny ${USER_NAME} in it, with ${update}`,
+            : `name the principals it trusts instead of "*", or add to it the statement ${JSON.stringify(denyStatement(arn))}, which IAM accepts even before ${USER_NAME} exists, with ${update}`,
       },
     ];
   });
@@ -187,7 +193,7 @@ async function trustingRoles(
 /** Every grant beyond this run's policies, without reporting anything. */
 export async function findExtraGrants(
   context: StepContext,
-  { user, policies, group }: AuditSubject,
+  { account, user, policies, group }: AuditSubject,
   moment: AuditMoment,
 ): Promise<ExtraGrant[]> {
   const { options } = context;
@@ -263,7 +269,7 @@ export async function findExtraGrants(
       });
     }
   }
-  extras.push(...(await trustingRoles(context, user, awsIam)));
+  extras.push(...(await trustingRoles(context, account, user, awsIam)));
   return extras;
 }
 

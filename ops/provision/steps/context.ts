@@ -11,6 +11,8 @@ export interface StepContext {
   readonly clients: AwsClients;
   readonly aws: AwsCaller;
   readonly report: Reporter;
+  /** Waits before IAM is read again (it is eventually consistent); the tests hand in one that returns at once. */
+  readonly wait: (milliseconds: number) => Promise<void>;
 }
 
 /** The account the administrator's credentials belong to. */

@@ -23,6 +23,18 @@ export interface PolicyVersionFound {
   readonly document: unknown;
 }
 
+/**
+ * What a run did to one of its policies, for the check after its changes: IAM is eventually
+ * consistent, and a read right after a change may still show the state before it.
+ */
+export interface PolicyChanges {
+  readonly arn: string;
+  /** Deleted with a 200 answer: gone, though a read may still list them (IAM never reuses a version ID). */
+  readonly deletedVersionIds: readonly string[];
+  /** The version the run created as the default, with the document it wrote (versions never change). */
+  readonly createdDefault?: { readonly id: string; readonly document: unknown };
+}
+
 /** A policy of one of this tool's names, at this tool's ARN, as IAM holds it. */
 export interface PolicyFound {
   readonly name: string;
@@ -56,21 +68,32 @@ async function all<Page, Item>(pages: AsyncIterable<Page>, items: (page: Page) =
   return found;
 }
 
-/** Every version of a policy with its document: IAM keeps at most five. */
-export async function readPolicyVersions({ clients, aws }: StepContext, arn: string): Promise<PolicyVersionFound[]> {
+/**
+ * Every version of a policy with its document: IAM keeps at most five. With `changes`, a stale
+ * view of what this run did is left out: a version it deleted, listed still, is gone, and the one
+ * it created holds the document it wrote, though a read may not find it yet.
+ */
+export async function readPolicyVersions(
+  { clients, aws }: StepContext,
+  arn: string,
+  changes?: PolicyChanges,
+): Promise<PolicyVersionFound[]> {
   const listed = await aws.read('iam:ListPolicyVersions', () =>
     clients.iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn })),
   );
   const versions: PolicyVersionFound[] = [];
   for (const version of listed.Versions ?? []) {
+    const id = version.VersionId ?? '';
+    if (changes?.deletedVersionIds.includes(id)) continue;
+    const isDefault = version.IsDefaultVersion === true;
+    if (id === changes?.createdDefault?.id) {
+      versions.push({ id, isDefault, document: changes.createdDefault.document });
+      continue;
+    }
     const answer = await aws.read('iam:GetPolicyVersion', () =>
       clients.iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: version.VersionId })),
     );
-    versions.push({
-      id: version.VersionId ?? '',
-      isDefault: version.IsDefaultVersion === true,
-      document: decodePolicyDocument(answer.PolicyVersion?.Document),
-    });
+    versions.push({ id, isDefault, document: decodePolicyDocument(answer.PolicyVersion?.Document) });
   }
   return versions;
 }
@@ -114,14 +137,19 @@ async function customerPoliciesNamed(
   );
 }
 
-async function readPolicy(context: StepContext, name: string, arn: string): Promise<PolicyFound> {
+async function readPolicy(
+  context: StepContext,
+  name: string,
+  arn: string,
+  changes: PolicyChanges | undefined,
+): Promise<PolicyFound> {
   const { clients, aws } = context;
   const found = await aws.find('iam:GetPolicy', () => clients.iam.send(new GetPolicyCommand({ PolicyArn: arn })));
   if (!found?.Policy) return { name, arn, exists: false, managed: false, versions: [], otherHolders: [] };
   const tags =
     (await aws.read('iam:ListPolicyTags', () => clients.iam.send(new ListPolicyTagsCommand({ PolicyArn: arn }))))
       .Tags ?? [];
-  const versions = await readPolicyVersions(context, arn);
+  const versions = await readPolicyVersions(context, arn, changes);
   const defaultVersion = versions.find((version) => version.isDefault);
   return {
     name,
@@ -134,10 +162,18 @@ async function readPolicy(context: StepContext, name: string, arn: string): Prom
   };
 }
 
-/** Every policy of MANAGED_POLICIES, granted by this run or not, in that order. */
-export async function readToolPolicies(context: StepContext, account: Account): Promise<PolicyFound[]> {
+/** Every policy of MANAGED_POLICIES, granted by this run or not, in that order; `changes`: what this run did to them. */
+export async function readToolPolicies(
+  context: StepContext,
+  account: Account,
+  changes: readonly PolicyChanges[] = [],
+): Promise<PolicyFound[]> {
   const found: PolicyFound[] = [];
-  for (const { name } of MANAGED_POLICIES) found.push(await readPolicy(context, name, managedPolicyArn(account, name)));
+  for (const { name } of MANAGED_POLICIES) {
+    const arn = managedPolicyArn(account, name);
+    const changed = changes.find((change) => change.arn === arn);
+    found.push(await readPolicy(context, name, arn, changed));
+  }
   const elsewhere = await customerPoliciesNamed(
     context,
     found.filter((policy) => !policy.exists).map((policy) => policy.name),

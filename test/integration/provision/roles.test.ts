@@ -5,7 +5,13 @@
 // user's own policies, which the check already reads, so it is no grant by itself.
 
 import { stat } from 'node:fs/promises';
-import { CreateRoleCommand, DeleteRoleCommand, GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  GetUserCommand,
+  IAMClient,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { MANAGED_TAG } from '../../../ops/provision/names.ts';
 import { LOCAL_ACCOUNT_ID } from '../../../testkit/aws/server.ts';
@@ -13,6 +19,14 @@ import { statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
 
 const FROM = 'sender@example.com';
 const USER = 'AlexaSkillMailSender';
+const USER_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/${USER}`;
+/** The statement the refusal of a role that trusts "*" gives, written out here as a reader would copy it. */
+const DENY_THE_USER = {
+  Effect: 'Deny',
+  Principal: { AWS: '*' },
+  Action: 'sts:AssumeRole',
+  Condition: { ArnEquals: { 'aws:PrincipalArn': USER_ARN } },
+};
 
 const trust = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 const allowAssume = (principal: unknown, extra: object = {}) => ({
@@ -102,9 +116,25 @@ describe('a role that AlexaSkillMailSender may assume', () => {
 
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      `extra grant        refused       the role Anyone, whose trust policy ${reason}, allows ${USER} to assume it, and with it whatever the role may do: name the principals it trusts instead of "*", or deny ${USER} in it, with \`aws iam update-assume-role-policy --role-name Anyone --policy-document file://TRUST-POLICY.json\``,
+      `extra grant        refused       the role Anyone, whose trust policy ${reason}, allows ${USER} to assume it, and with it whatever the role may do: name the principals it trusts instead of "*", or add to it the statement ${JSON.stringify(DENY_THE_USER)}, which IAM accepts even before ${USER} exists, with \`aws iam update-assume-role-policy --role-name Anyone --policy-document file://TRUST-POLICY.json\``,
     );
     expect(world.fake.iam.users.size).toBe(0);
+
+    // The advice works on this first run: IAM refuses to name the missing user as a principal, not the Deny.
+    await expect(
+      iam().send(
+        new UpdateAssumeRolePolicyCommand({
+          RoleName: 'Anyone',
+          PolicyDocument: trust(statement, { Effect: 'Deny', Principal: { AWS: USER_ARN }, Action: 'sts:AssumeRole' }),
+        }),
+      ),
+    ).rejects.toThrow('Invalid principal in policy');
+    await iam().send(
+      new UpdateAssumeRolePolicyCommand({ RoleName: 'Anyone', PolicyDocument: trust(statement, DENY_THE_USER) }),
+    );
+    const again = await world.run(['--from', FROM, '--out', world.outFile]);
+    expect(again.code, again.stdout).toBe(0);
+    expect(again.stdout).toContain('access key         created');
   });
 
   it('is no grant when the trust policy names the account, another account, a service, or denies the user', async () => {

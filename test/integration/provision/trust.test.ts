@@ -610,11 +610,19 @@ describe("a version of this tool's policies added while the run makes its change
     await expectKeyDeletedAndNothingWritten(world, result);
   });
 
-  it('counts a new default version that is not the document this run wrote', async () => {
+  it('counts a new default version that is not the document this run wrote, once IAM has been read three times', async () => {
     world.fake.ses.verify('us-east-1', FROM);
     addVersionDuringTheRun(POLICY_ARN, anySender, true);
+    const pauses: number[] = [];
 
-    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+    const result = await world.run(['--from', FROM, '--out', world.outFile], {
+      wait: async (milliseconds) => void pauses.push(milliseconds),
+    });
+
+    expect(pauses).toEqual([1000, 4000]);
+    expect(result.stdout).toContain(
+      "permissions        checked       IAM still shows a grant beyond this run's; it can take a few seconds to show a change everywhere, so it is read again in 4 s",
+    );
 
     expect(result.stdout).toContain(
       'extra grant        refused       the default version v2 of AlexaSkillMailAccess, which is not the document this run wrote, allows ses:SendEmail, ses:SendRawEmail: run again, and its "policy" step writes this run\'s document as the default version again',
@@ -625,6 +633,71 @@ describe("a version of this tool's policies added while the run makes its change
     expect(again.code).toBe(0);
     const policy = world.fake.iam.policies.get(POLICY_ARN)!;
     expect(policy.versions.map((version) => JSON.parse(version.document))).toEqual([TOOL_DOCUMENT]);
+  });
+});
+
+describe('IAM answering the check after the changes with what it held before them', () => {
+  const world = useProvisionWorld();
+
+  /** The user and its policy as an earlier run for another sender left them: this run makes v2 the default and deletes v1. */
+  function earlierRunForAnotherSender(): void {
+    const earlier = buildMailAccessPolicy({
+      region: 'us-east-1',
+      accountId: LOCAL_ACCOUNT_ID,
+      fromAddress: 'old@example.com',
+    });
+    world.fake.iam.addPolicy('AlexaSkillMailAccess', JSON.stringify(earlier), { tags: [MANAGED_TAG] });
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] }).attachedPolicies.add(POLICY_ARN);
+  }
+
+  it('hands out the key though a read still lists, as the default, the version the run replaced and deleted', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    earlierRunForAnotherSender();
+    world.fake.serveStale('GetPolicy');
+    world.fake.serveStale('ListPolicyVersions');
+    const pauses: number[] = [];
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile], {
+      wait: async (milliseconds) => void pauses.push(milliseconds),
+    });
+
+    expect(result.stdout).toContain(
+      'policy             updated       AlexaSkillMailAccess v2 is the new default version',
+    );
+    expect(world.fake.calls.filter((call) => call.stale).map((call) => call.action)).toEqual([
+      'GetPolicy',
+      'ListPolicyVersions',
+    ]);
+    expect(result.stdout).not.toContain('extra grant');
+    expect(result.stdout).toContain('again, with the changes made: still nothing beyond what this run grants');
+    expect(pauses).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(world.fake.iam.users.get(USER)!.accessKeys).toHaveLength(1);
+    await expect(stat(world.outFile)).resolves.toBeDefined();
+  });
+
+  it('reads again after a pause a grant it finds, and hands out the key once IAM no longer shows it', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] });
+    const everything = world.fake.iam.addPolicy('Everything', EVERYTHING);
+    const attached = world.fake.iam.users.get(USER)!.attachedPolicies;
+    void world.fake.nextRequest('AttachUserPolicy').then(() => attached.add(everything.arn));
+    const pauses: number[] = [];
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile], {
+      wait: async (milliseconds) => {
+        pauses.push(milliseconds);
+        attached.delete(everything.arn);
+      },
+    });
+
+    expect(pauses).toEqual([1000]);
+    expect(result.stdout).toContain(
+      "permissions        checked       IAM still shows a grant beyond this run's; it can take a few seconds to show a change everywhere, so it is read again in 1 s",
+    );
+    expect(result.stdout).not.toContain('extra grant');
+    expect(result.code).toBe(0);
+    await expect(stat(world.outFile)).resolves.toBeDefined();
   });
 });
 
