@@ -6,9 +6,8 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { answerOnlyLoopbackNames } from './loopback.ts';
+import { answerOnlyLoopbackNames, listen } from './loopback.ts';
 
 export interface LocalCertificate {
   /** PEM file of the self-signed certificate: what NODE_EXTRA_CA_CERTS names to trust it. */
@@ -65,14 +64,11 @@ export async function startHttpsFront(target: string, certificate: LocalCertific
     forward.on('error', (error) => response.writeHead(502).end(error.message));
     request.pipe(forward);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
+  const { port } = await listen(server, '127.0.0.1', 0);
   // It passes requests on under the stand-in's own name, so the stand-in's check cannot see the name asked for.
   answerOnlyLoopbackNames(server);
   return {
-    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `https://127.0.0.1:${port}`,
     async close() {
       agent.destroy();
       server.closeAllConnections();

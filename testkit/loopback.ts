@@ -42,10 +42,10 @@ export function splitHost(host: string): { readonly name: string; readonly port:
 export function hostMatcher(names: Iterable<string>, port: number): (host: string | undefined) => boolean {
   const accepted = new Set<string>();
   for (const given of names) {
-    const lower = asHostName(given.trim().toLowerCase());
-    const [, name = lower, ownPort = String(port)] = /^(\[[^\]]*\]|[^:]+):(\d+)$/.exec(lower) ?? [];
-    accepted.add(`${name}:${Number(ownPort)}`);
-    if (Number(ownPort) === 80) accepted.add(name);
+    const { name, port: ownPort } = splitHost(asHostName(given.trim()));
+    const onPort = ownPort === '' ? port : Number(ownPort);
+    accepted.add(`${name}:${onPort}`);
+    if (onPort === 80) accepted.add(name);
   }
   return (host) => host !== undefined && accepted.has(host.trim().toLowerCase());
 }
@@ -89,8 +89,8 @@ interface LoopbackListener {
   close(): Promise<void>;
 }
 
-/** `host` may be another loopback address (127.0.0.2): a different host to the skill, the same machine. */
-export async function listenOnLoopback(server: Server, port = 0, host = '127.0.0.1'): Promise<LoopbackListener> {
+/** Starts `server` listening on `host` and `port` (0: a free one); rejects with the listen error (EADDRINUSE …). */
+export async function listen(server: AnyServer, host: string, port: number): Promise<AddressInfo> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -98,6 +98,12 @@ export async function listenOnLoopback(server: Server, port = 0, host = '127.0.0
       resolve();
     });
   });
+  return server.address() as AddressInfo;
+}
+
+/** `host` may be another loopback address (127.0.0.2): a different host to the skill, the same machine. */
+export async function listenOnLoopback(server: Server, port = 0, host = '127.0.0.1'): Promise<LoopbackListener> {
+  await listen(server, host, port);
   answerOnlyLoopbackNames(server);
   return loopbackListener(server);
 }

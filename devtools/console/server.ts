@@ -1,10 +1,17 @@
 // The console's HTTP server: the page (with a Content-Security-Policy that lets it load nothing but
 // its own script and style, and talk to nothing but this server) and the simulator's JSON API.
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
-import { asHostName, hostMatcher, isLoopbackAddress, LOOPBACK_NAMES, splitHost } from '../../testkit/loopback.ts';
+import {
+  asHostName,
+  hostMatcher,
+  isLoopbackAddress,
+  LOOPBACK_NAMES,
+  listen,
+  splitHost,
+} from '../../testkit/loopback.ts';
 import type { Dialog } from '../simulator/dialog.ts';
 import { dialogApi } from '../simulator/httpApi.ts';
 import type { Page } from './pageBuild.ts';
@@ -90,17 +97,6 @@ function consoleHostNames(host: string, boundAddress: string, allowHosts: readon
 
 function serveAsset(response: ServerResponse, type: string, body: string, extra: Record<string, string> = {}) {
   response.writeHead(200, { 'content-type': `${type}; charset=utf-8`, ...COMMON_HEADERS, ...extra }).end(body);
-}
-
-async function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return server.address() as AddressInfo;
 }
 
 /** The one sentence for a host and port the console cannot listen on. */
