@@ -15,6 +15,7 @@
 // boundary only ever narrows what the policies grant, so it is reported and never counted as a grant.
 
 import {
+  type AttachedPolicy,
   GetGroupPolicyCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
@@ -60,6 +61,16 @@ function client({ clients }: StepContext): { client: IAMClient } {
   return { client: clients.iam };
 }
 
+/** What ListAttached…Policies and List…Policies answered, as held policies. */
+function heldPolicies(attached: readonly AttachedPolicy[], inline: readonly string[]): HeldPolicy[] {
+  return [
+    ...attached.map(
+      (policy): HeldPolicy => ({ kind: 'attached', arn: policy.PolicyArn ?? '', name: policy.PolicyName ?? '' }),
+    ),
+    ...inline.map((name): HeldPolicy => ({ kind: 'inline', name })),
+  ];
+}
+
 async function userPolicies(context: StepContext): Promise<HeldPolicy[]> {
   const attached = await context.aws.read('iam:ListAttachedUserPolicies', () =>
     all(paginateListAttachedUserPolicies(client(context), { UserName: USER_NAME }), (page) => page.AttachedPolicies),
@@ -67,12 +78,7 @@ async function userPolicies(context: StepContext): Promise<HeldPolicy[]> {
   const inline = await context.aws.read('iam:ListUserPolicies', () =>
     all(paginateListUserPolicies(client(context), { UserName: USER_NAME }), (page) => page.PolicyNames),
   );
-  return [
-    ...attached.map(
-      (policy): HeldPolicy => ({ kind: 'attached', arn: policy.PolicyArn ?? '', name: policy.PolicyName ?? '' }),
-    ),
-    ...inline.map((name): HeldPolicy => ({ kind: 'inline', name })),
-  ];
+  return heldPolicies(attached, inline);
 }
 
 async function groupPolicies(context: StepContext, group: string): Promise<HeldPolicy[]> {
@@ -82,12 +88,7 @@ async function groupPolicies(context: StepContext, group: string): Promise<HeldP
   const inline = await context.aws.read('iam:ListGroupPolicies', () =>
     all(paginateListGroupPolicies(client(context), { GroupName: group }), (page) => page.PolicyNames),
   );
-  return [
-    ...attached.map(
-      (policy): HeldPolicy => ({ kind: 'attached', arn: policy.PolicyArn ?? '', name: policy.PolicyName ?? '' }),
-    ),
-    ...inline.map((name): HeldPolicy => ({ kind: 'inline', name })),
-  ];
+  return heldPolicies(attached, inline);
 }
 
 /** What the run grants and to whom: the user, this run's policies as IAM holds them, and the --group group. */
