@@ -16,7 +16,13 @@ import type { Summary } from './report.ts';
 import { ensureAccessKey, type KeyRefusal, planAccessKey } from './steps/accessKey.ts';
 import { findAccount } from './steps/account.ts';
 import { ensureAttached } from './steps/attachment.ts';
-import { auditPermissions, type ExtraGrant, findExtraGrants, reportExtraGrants } from './steps/audit.ts';
+import {
+  type AuditSubject,
+  auditPermissions,
+  type ExtraGrant,
+  findExtraGrants,
+  reportExtraGrants,
+} from './steps/audit.ts';
 import { configurationSetInUse, ensureConfigurationSet, recordInKeyFile } from './steps/configurationSet.ts';
 import type { Account, StepContext } from './steps/context.ts';
 import { type DomainOutcome, ensureDomain, keptDomain, readDomain } from './steps/domain.ts';
@@ -24,11 +30,27 @@ import { checkLimitTable, ensureLimitTable, limitTableInUse, recordLimitTableInK
 import { checkOwnership, readGroupState } from './steps/ownership.ts';
 import { ensurePolicy } from './steps/policy.ts';
 import { checkSending, ensureRecipientsVerified, ensureSenderVerified, readSender } from './steps/ses.ts';
-import { grantedStates, type PolicyChanges, readToolPolicies } from './steps/toolPolicies.ts';
+import { grantedStates, type PolicyChanges, type PolicyFound, readToolPolicies } from './steps/toolPolicies.ts';
 import { ensureUser, readUser } from './steps/user.ts';
 
 /** The pauses before reading IAM again when the check after the changes finds a grant: three reads over about 5 s. */
 export const REREAD_PAUSES_MS: readonly number[] = [1000, 4000];
+
+/** What the permission check looks at: the user, this run's policies as IAM holds them, and the --group group. */
+async function readAuditSubject(
+  context: StepContext,
+  account: Account,
+  toolPolicies: readonly PolicyFound[],
+  granted: readonly GrantedPolicy[],
+): Promise<AuditSubject> {
+  const { group } = context.options;
+  return {
+    account,
+    user: await readUser(context),
+    policies: grantedStates(toolPolicies, granted),
+    group: group ? await readGroupState(context, group) : undefined,
+  };
+}
 
 /** The permission check on what IAM holds now, after the run's changes; why the key must not be handed out, if so. */
 async function recheckPermissions(
@@ -37,16 +59,11 @@ async function recheckPermissions(
   granted: readonly GrantedPolicy[],
   changes: readonly PolicyChanges[],
 ): Promise<KeyRefusal> {
-  const { options, report } = context;
+  const { report } = context;
   const read = async () =>
     findExtraGrants(
       context,
-      {
-        account,
-        user: await readUser(context),
-        policies: grantedStates(await readToolPolicies(context, account, changes), granted),
-        group: options.group ? await readGroupState(context, options.group) : undefined,
-      },
+      await readAuditSubject(context, account, await readToolPolicies(context, account, changes), granted),
       'after the changes',
     );
   let extras: ExtraGrant[] = await read();
@@ -99,12 +116,7 @@ export async function provision(context: StepContext, fromAddress: string): Prom
     ...(set ? { configurationSet: set.name } : {}),
     ...(limitTable ? { limitTable: limitTable.name } : {}),
   });
-  const found = {
-    account,
-    user: await readUser(context),
-    policies: grantedStates(toolPolicies, policies),
-    group: options.group ? await readGroupState(context, options.group) : undefined,
-  };
+  const found = await readAuditSubject(context, account, toolPolicies, policies);
   checkOwnership(context, found);
   if (limitTable) checkLimitTable(context, limitTable);
   await auditPermissions(context, found);
