@@ -34,18 +34,31 @@ export async function ensureAttached(
     await ensureAttachedThroughGroup(context, user, policies, group);
     return;
   }
-  const { clients, aws, report } = context;
+  const { clients, aws } = context;
   const attached = await attachedToUser(context, user);
+  await attachEach(context, policies, attached, { step: 'attachment', to: USER_NAME }, (arn) =>
+    aws.change('iam:AttachUserPolicy', () =>
+      clients.iam.send(new AttachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn })),
+    ),
+  );
+}
+
+/** Attaches each policy not in `attached` to the user or group `to`, one step line per policy. */
+async function attachEach(
+  { aws, report }: StepContext,
+  policies: readonly GrantedPolicy[],
+  attached: ReadonlySet<string>,
+  { step, to }: { readonly step: string; readonly to: string },
+  attach: (arn: string) => Promise<unknown>,
+): Promise<void> {
   for (const { name, arn } of policies) {
     if (attached.has(arn)) {
-      report.step('attachment', 'exists', `${name} is attached to ${USER_NAME}`);
+      report.step(step, 'exists', `${name} is attached to ${to}`);
     } else if (aws.dryRun) {
-      report.step('attachment', 'would create', `attach ${name} to ${USER_NAME}`);
+      report.step(step, 'would create', `attach ${name} to ${to}`);
     } else {
-      await aws.change('iam:AttachUserPolicy', () =>
-        clients.iam.send(new AttachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn })),
-      );
-      report.step('attachment', 'created', `${name} is attached to ${USER_NAME}`);
+      await attach(arn);
+      report.step(step, 'created', `${name} is attached to ${to}`);
     }
   }
 }
@@ -80,18 +93,11 @@ async function ensureAttachedThroughGroup(
         ).map((policy) => policy.PolicyArn ?? ''),
       )
     : new Set<string>();
-  for (const { name, arn } of policies) {
-    if (groupPolicies.has(arn)) {
-      report.step('group policy', 'exists', `${name} is attached to ${groupName}`);
-    } else if (aws.dryRun) {
-      report.step('group policy', 'would create', `attach ${name} to ${groupName}`);
-    } else {
-      await aws.change('iam:AttachGroupPolicy', () =>
-        clients.iam.send(new AttachGroupPolicyCommand({ GroupName: groupName, PolicyArn: arn })),
-      );
-      report.step('group policy', 'created', `${name} is attached to ${groupName}`);
-    }
-  }
+  await attachEach(context, policies, groupPolicies, { step: 'group policy', to: groupName }, (arn) =>
+    aws.change('iam:AttachGroupPolicy', () =>
+      clients.iam.send(new AttachGroupPolicyCommand({ GroupName: groupName, PolicyArn: arn })),
+    ),
+  );
 
   if (group.members.includes(USER_NAME)) {
     report.step('group member', 'exists', `${USER_NAME} is in ${groupName}`);
