@@ -41,18 +41,12 @@ function heard(turn: Turn): string | undefined {
 function cardView(card: Card, actions: TurnActions): HTMLElement {
   switch (card.type) {
     case 'Simple':
-      return h(
-        'div',
-        { class: 'card' },
-        h('p', { class: 'card-title' }, `Card: ${card.title ?? ''}`),
-        h('p', {}, card.content ?? ''),
-      );
     case 'Standard':
       return h(
         'div',
         { class: 'card' },
         h('p', { class: 'card-title' }, `Card: ${card.title ?? ''}`),
-        h('p', {}, card.text ?? ''),
+        h('p', {}, (card.type === 'Simple' ? card.content : card.text) ?? ''),
       );
     case 'AskForPermissionsConsent': {
       const granted = actions.permissionGranted();
