@@ -1,11 +1,11 @@
 // Secrets and personal data: no AWS credential in any file git would commit, the
-// key's file written mode 0600 and git-ignored, and the suite-wide capture of everything
+// key's file written mode 0600, never through a planted file or link, and git-ignored, and the suite-wide capture of everything
 // printed and logged (test/setup.ts) really in place and able to
 // catch a leak. Credentials below are generated at run time, so no file holds one.
 
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,6 +33,15 @@ function realLookingKeyPair(): { id: string; secret: string } {
   while (!/[A-Z]/.test(secret) || !/[a-z]/.test(secret) || !/[0-9]/.test(secret))
     secret = randomBytes(30).toString('base64');
   return { id, secret };
+}
+
+function credentialsOf(key: { id: string; secret: string }) {
+  return {
+    SES_ACCESS_KEY_ID: key.id,
+    SES_SECRET_ACCESS_KEY: key.secret,
+    SES_REGION: 'us-east-1',
+    SES_FROM_ADDRESS: 'sender@example.com',
+  };
 }
 
 describe('the files git would commit', () => {
@@ -101,19 +110,76 @@ describe('the credentials file of the provisioning script', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
+  /** A private folder for the key, and a file of someone else's outside it that anyone may write. */
+  async function keyFolderAndForeignFile(name: string) {
+    const folder = join(dir, name);
+    await mkdir(folder, { mode: 0o700 });
+    const elsewhere = join(dir, `${name}-somebody-elses.txt`);
+    await writeFile(elsewhere, 'not yours\n', { mode: 0o666 });
+    return { folder, path: join(folder, 'AlexaSkillMailSender.json'), elsewhere };
+  }
+
   it('is written mode 0600, with its CSV twin, in a folder of mode 0700', async () => {
     const key = realLookingKeyPair();
     const path = join(dir, '.secrets', 'AlexaSkillMailSender.json');
-    const { json, csv } = await writeCredentialsFile(path, {
-      SES_ACCESS_KEY_ID: key.id,
-      SES_SECRET_ACCESS_KEY: key.secret,
-      SES_REGION: 'us-east-1',
-      SES_FROM_ADDRESS: 'sender@example.com',
-    });
+    const { json, csv } = await writeCredentialsFile(path, credentialsOf(key));
 
     expect((await stat(json)).mode & 0o777).toBe(0o600);
     expect((await stat(csv)).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, '.secrets'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('is written afresh under its own name, whatever was planted at the temporary name it once used', async () => {
+    const key = realLookingKeyPair();
+    const { path, elsewhere } = await keyFolderAndForeignFile('planted');
+    // The predictable name an earlier version wrote to: a link to a file elsewhere, and a file
+    // another user owns (when the tests run as root and can make one).
+    await symlink(elsewhere, `${path}.${process.pid}.tmp`);
+    const planted = `${credentialsCsvPath(path)}.${process.pid}.tmp`;
+    await writeFile(planted, 'planted\n', { mode: 0o666 });
+    if (process.getuid?.() === 0) await chown(planted, 65534, 65534);
+
+    await writeCredentialsFile(path, credentialsOf(key));
+
+    for (const written of [path, credentialsCsvPath(path)]) {
+      const found = await lstat(written);
+      expect(found.isFile(), written).toBe(true);
+      expect(found.uid).toBe(process.getuid?.());
+      expect(found.mode & 0o777).toBe(0o600);
+      expect(await readFile(written, 'utf8')).toContain(key.secret);
+    }
+    expect(await readFile(elsewhere, 'utf8')).toBe('not yours\n');
+    expect(await readFile(planted, 'utf8')).toBe('planted\n');
+  });
+
+  it('replaces a link at its own name instead of writing through it', async () => {
+    const key = realLookingKeyPair();
+    const { folder, path, elsewhere } = await keyFolderAndForeignFile('linked');
+    await symlink(elsewhere, path);
+
+    await writeCredentialsFile(path, credentialsOf(key));
+
+    expect((await lstat(path)).isFile()).toBe(true);
+    expect(await readFile(elsewhere, 'utf8')).toBe('not yours\n');
+    expect(await readdir(folder)).toEqual(['AlexaSkillMailSender.json', 'AlexaSkillMailSender_accessKeys.csv']);
+  });
+
+  it('refuses a folder that is a link to another one, and tightens a folder of its own that others can read', async () => {
+    const key = realLookingKeyPair();
+    const credentials = credentialsOf(key);
+    const open = join(dir, 'open');
+    await mkdir(open, { mode: 0o755 });
+    await chmod(open, 0o755);
+    const linked = join(dir, 'linked-folder');
+    await symlink(open, linked);
+
+    await expect(writeCredentialsFile(join(linked, 'key.json'), credentials)).rejects.toThrow(
+      /linked-folder is a link or a file, not a folder; remove it and run again\.$/,
+    );
+    expect(await readdir(open)).toEqual([]);
+
+    await writeCredentialsFile(join(open, 'key.json'), credentials);
+    expect((await stat(open)).mode & 0o777).toBe(0o700);
   });
 
   it.each([DEFAULT_CREDENTIALS_FILE, credentialsCsvPath(DEFAULT_CREDENTIALS_FILE)])(
