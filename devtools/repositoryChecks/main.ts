@@ -1,5 +1,5 @@
-// The supply-chain and secret checks as one command: `npm run check:licenses`,
-// `npm run check:secrets`, `npm run check:audit` (and .ci/run) call it with the check's name.
+// The checks of what the repository ships and holds, as one command: npm advisories and licenses of
+// the dependencies, and credentials committed. `npm run check:audit|check:licenses|check:secrets` name the check.
 
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
 import { PROJECT_ROOT } from '../../ops/paths.ts';
