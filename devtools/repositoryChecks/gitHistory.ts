@@ -33,8 +33,21 @@ const LOG_ARGS = [
 ];
 
 const HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/;
+/** `+++ b/x`, or `+++ "b/x"` for a name with a quote, a backslash or a control character. */
+const NEW_FILE = /^\+\+\+ ("?)b\/(.*)$/;
 /** `Binary files a/x and b/x differ`, or `/dev/null` on the side that does not exist. */
-const BINARY = /^Binary files .* and b\/(.+) differ$/;
+const BINARY = /^Binary files .* and ("?)b\/(.+) differ$/;
+
+/** Git quotes such a name C-style; JSON reads the usual escapes (\t, \n, \", \\), the name stays as shown otherwise. */
+function pathOf(match: RegExpExecArray | null): string | undefined {
+  if (!match?.[2]) return undefined;
+  if (!match[1]) return match[2];
+  try {
+    return JSON.parse(`"${match[2]}`) as string;
+  } catch {
+    return match[2].slice(0, -1);
+  }
+}
 
 /**
  * Every commit on the branch and its changes, newest commit first, as `git log -p` gives them. A
@@ -80,10 +93,10 @@ export async function* committedChanges(root: string): AsyncGenerator<CommittedC
         commit = line.slice('commit '.length);
         yield { kind: 'commit', commit };
       }
-    } else if (line.startsWith('+++ b/')) file = line.slice('+++ b/'.length);
+    } else if (line.startsWith('+++ ')) file = pathOf(NEW_FILE.exec(line));
     else {
-      const binary = BINARY.exec(line);
-      if (binary?.[1]) yield { kind: 'binary', commit, file: binary[1] };
+      const binary = pathOf(BINARY.exec(line));
+      if (binary) yield { kind: 'binary', commit, file: binary };
     }
   }
   const change = finishFile();

@@ -96,6 +96,17 @@ describe('the secret scan', () => {
     expect(stdout).not.toContain(key.id);
   });
 
+  it('names a file of the history whose name git quotes', async () => {
+    const key = realLookingKeyPair();
+    const added = await commitFile('notes "draft".txt', `id ${key.id}\n`, 'Add notes');
+    await git('rm', '--quiet', 'notes "draft".txt');
+    await git('commit', '--quiet', '-m', 'Remove notes');
+
+    expect(await scan()).toEqual([
+      expect.stringMatching(new RegExp(`^commit ${added.slice(0, 12)}, notes "draft"\\.txt:1: an AWS access key ID`)),
+    ]);
+  });
+
   it('refuses a committed zip, names the key inside it, and still does once the zip is deleted', async () => {
     const key = realLookingKeyPair();
     const zip = new AdmZip();
