@@ -24,18 +24,20 @@ export async function writePrivately(path: string, content: string | Uint8Array)
   const file = await open(temporary, 'wx', 0o600);
   let written: { ino: number; dev: number };
   try {
-    await file.writeFile(content);
-    // The umask may have removed bits the mode asked for; it never adds any, but say 0600 exactly.
-    await file.chmod(0o600);
-    await file.sync();
-    written = await file.stat();
+    try {
+      await file.writeFile(content);
+      // The umask may have removed bits the mode asked for; it never adds any, but say 0600 exactly.
+      await file.chmod(0o600);
+      await file.sync();
+      written = await file.stat();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
   } catch (error) {
-    await file.close();
     await rm(temporary, { force: true });
     throw error;
   }
-  await file.close();
-  await rename(temporary, path);
   const landed = await lstat(path);
   if (landed.ino !== written.ino || landed.dev !== written.dev || !landed.isFile())
     throw new PrivateFileError(`${shownPath(path)} was replaced while it was being written; write it again.`);

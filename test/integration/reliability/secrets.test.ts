@@ -138,6 +138,18 @@ describe('the credentials file of the provisioning script', () => {
     expect((await stat(open)).mode & 0o777).toBe(0o700);
   });
 
+  // Only root can give a folder to another user; run as anyone else, a user's own folders are all theirs.
+  it.runIf(process.getuid?.() === 0)('refuses a folder another user owns', async () => {
+    const foreign = join(dir, 'foreign');
+    await mkdir(foreign, { mode: 0o700 });
+    await chown(foreign, 65534, 65534);
+
+    await expect(writeCredentialsFile(join(foreign, 'key.json'), credentialsOf(realLookingKeyPair()))).rejects.toThrow(
+      /foreign is not owned by the running user; remove it and run again\.$/,
+    );
+    expect(await readdir(foreign)).toEqual([]);
+  });
+
   it.each([DEFAULT_CREDENTIALS_FILE, credentialsCsvPath(DEFAULT_CREDENTIALS_FILE)])(
     'is git-ignored at %s',
     async (path) => {
