@@ -2,11 +2,11 @@
 // limit table, when provisioning made one). The provisioning script writes it, the build hook
 // reads it; its keys are the skill's variable names.
 
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { ENV, isTableName } from '../lambda/config.ts';
 import { PROJECT_ROOT, shownPath } from './paths.ts';
-import { writePrivately } from './privateFile.ts';
+import { makePrivateFolder, writePrivately } from './privateFile.ts';
 
 /** Git-ignored (.gitignore: .secrets/), created with mode 0600. */
 export const DEFAULT_CREDENTIALS_FILE = join(PROJECT_ROOT, '.secrets/AlexaSkillMailSender.json');
@@ -88,7 +88,7 @@ export async function writeCredentialsFile(
   path: string,
   credentials: CredentialsFile,
 ): Promise<{ json: string; csv: string }> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await makePrivateFolder(dirname(path));
   const csv = credentialsCsvPath(path);
   const table = credentials[ENV.mailLimitTable] ?? (await recordedLimitTable(path));
   await writePrivately(

@@ -2,7 +2,7 @@
 // shaped like an AWS secret key) anywhere in the output, and a full email address in a line
 // the skill logged. Reports say where and what kind, never the value itself.
 
-import { findCredentials, lineIndex } from '../../devtools/audit/secretPatterns.ts';
+import { findCredentials, lineIndex } from '../../devtools/repositoryChecks/secretPatterns.ts';
 import { maskAddress } from '../../lambda/log.ts';
 
 export interface Leak {

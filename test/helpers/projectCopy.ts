@@ -7,7 +7,7 @@ import { access, copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } fro
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { filesGitWouldCommit } from '../../devtools/audit/secretScan.ts';
+import { filesGitWouldCommit } from '../../devtools/repositoryChecks/secretScan.ts';
 import { PROJECT_ROOT } from '../../ops/paths.ts';
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 // The layout rule, checked on every import of lambda/, ops/, devtools/ and testkit/: lambda ← ops ←
 // devtools and lambda ← testkit ← devtools, nothing imports test/, no cycle between files or folders,
-// and the AGPL policy simulator stays in the tests.
+// and the AGPL policy simulator and the test runner stay in the tests.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
@@ -110,6 +110,9 @@ function fileCycles(imports: readonly Import[]): string[] {
 }
 
 /**
+ * Why not dependency-cruiser's folder cycles: they lead an import only to the imported file's own
+ * folder, so a/ importing b/sub/ while b/ imports a/ is no cycle to it; here it joins a/ and b/.
+ *
  * The two folders an import joins, each taken just below the deepest folder holding both files:
  * devtools/cloud/main.ts → devtools/simulator/replay.ts joins devtools/cloud and devtools/simulator.
  * A folder holds its subfolders: an import between a folder and one inside it joins nothing.
@@ -168,13 +171,17 @@ describe('the project layout', () => {
   });
 
   // AGPL: the provisioning audit compares policy documents instead (ops/provision/steps/audit.ts).
-  it('leaves the IAM policy simulator to the tests: no file of lambda/, ops/, devtools/ or testkit/ imports it', () => {
-    const simulatorImports = sourceFiles().filter((file) =>
+  // The test runner: testkit/ and devtools/ run outside vitest too (npm start, the console, the bench).
+  it.each([
+    ['the IAM policy simulator', '@cloud-copilot/'],
+    ['the test runner', 'vitest'],
+  ])('leaves %s to the tests: no file of lambda/, ops/, devtools/ or testkit/ imports it', (_, prefix) => {
+    const importers = sourceFiles().filter((file) =>
       ts
         .preProcessFile(readFileSync(join(PROJECT_ROOT, file), 'utf8'), true, true)
-        .importedFiles.some((imported) => imported.fileName.startsWith('@cloud-copilot/')),
+        .importedFiles.some(({ fileName }) => fileName === prefix || fileName.startsWith(prefix)),
     );
-    expect(simulatorImports).toEqual([]);
+    expect(importers).toEqual([]);
   });
 });
 

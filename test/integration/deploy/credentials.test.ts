@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filesGitWouldCommit } from '../../../devtools/audit/secretScan.ts';
+import { filesGitWouldCommit } from '../../../devtools/repositoryChecks/secretScan.ts';
 import { AMAZON_API_ORIGINS } from '../../../lambda/apiOrigins.ts';
 import { loadConfig } from '../../../lambda/config.ts';
 import { withDeployConfig } from '../../../lambda/deployConfig.ts';

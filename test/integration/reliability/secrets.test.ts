@@ -1,17 +1,15 @@
-// Secrets and personal data: no AWS credential in any file git would commit, the
-// key's file written mode 0600 and git-ignored, and the suite-wide capture of everything
-// printed and logged (test/setup.ts) really in place and able to
-// catch a leak. Credentials below are generated at run time, so no file holds one.
+// Secrets and personal data: no AWS credential in any file git would commit nor in the branch's
+// history, the key's file written mode 0600 (never through a planted file or link) and git-ignored,
+// and the suite-wide capture of everything printed and logged (test/setup.ts) really in place and
+// able to catch a leak. Credentials below are generated at run time, so no file holds one.
 
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findCredentials } from '../../../devtools/audit/secretPatterns.ts';
-import { describeFinding, scanProjectForSecrets } from '../../../devtools/audit/secretScan.ts';
+import { describeFinding, scanProjectForSecrets } from '../../../devtools/repositoryChecks/secretScan.ts';
 import { createLogger } from '../../../lambda/log.ts';
 import { credentialsCsvPath, DEFAULT_CREDENTIALS_FILE, writeCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
@@ -22,75 +20,25 @@ import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.t
 import { skillUnderTest } from '../../../testkit/skillHarness.ts';
 import { findAddressesInLogLines, findSecretsInOutput } from '../../helpers/leaks.ts';
 import { capturedOutput } from '../../helpers/outputCapture.ts';
+import { realLookingKeyPair } from '../../helpers/realLookingKey.ts';
 
 const run = promisify(execFile);
 
-/** A key pair shaped exactly like IAM's: AKIA + 16 of [A-Z0-9], and 40 characters of base64 from 30 random bytes. */
-function realLookingKeyPair(): { id: string; secret: string } {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const id = `AK${'IA'}${Array.from(randomBytes(16), (byte) => alphabet[byte % 32]).join('')}`;
-  let secret = randomBytes(30).toString('base64');
-  while (!/[A-Z]/.test(secret) || !/[a-z]/.test(secret) || !/[0-9]/.test(secret))
-    secret = randomBytes(30).toString('base64');
-  return { id, secret };
+function credentialsOf(key: { id: string; secret: string }) {
+  return {
+    SES_ACCESS_KEY_ID: key.id,
+    SES_SECRET_ACCESS_KEY: key.secret,
+    SES_REGION: 'us-east-1',
+    SES_FROM_ADDRESS: 'sender@example.com',
+  };
 }
 
 describe('the files git would commit', () => {
-  it('hold no AWS credential, not even a fake one', async () => {
-    const { filesScanned, findings } = await scanProjectForSecrets(PROJECT_ROOT);
+  it('hold no AWS credential, not even a fake one, and no archive; nor did any commit of the branch', async () => {
+    const { filesScanned, commitsScanned, findings } = await scanProjectForSecrets(PROJECT_ROOT);
     expect(filesScanned).toBeGreaterThan(50);
+    expect(commitsScanned).toBeGreaterThan(0);
     expect(findings.map(describeFinding)).toEqual([]);
-  });
-
-  describe('the scan', () => {
-    let repo: string;
-    beforeAll(async () => {
-      repo = await mkdtemp(join(tmpdir(), 'alexa-mailer-secret-scan-'));
-      await run('git', ['init', '--quiet'], { cwd: repo });
-    });
-    afterAll(() => rm(repo, { recursive: true, force: true }));
-
-    it('reports a key in a new file and in a tracked one, but not in a git-ignored file, and never prints the secret', async () => {
-      const key = realLookingKeyPair();
-      await writeFile(join(repo, '.gitignore'), '.secrets/\n');
-      await mkdir(join(repo, '.secrets'));
-      await writeFile(
-        join(repo, '.secrets/key.json'),
-        JSON.stringify({ SES_ACCESS_KEY_ID: key.id, SES_SECRET_ACCESS_KEY: key.secret }),
-      );
-      await writeFile(
-        join(repo, 'config.ts'),
-        `export const region = 'us-east-1';\nexport const id = '${key.id}';\nexport const other = '${key.secret}';\n`,
-      );
-      await writeFile(join(repo, 'notes.md'), `aws_secret_access_key = ${key.secret}\n`);
-
-      const { findings } = await scanProjectForSecrets(repo);
-      const described = findings.map(describeFinding);
-
-      expect(described).toEqual([
-        expect.stringMatching(/^config\.ts:2: an AWS access key ID \(AKIA…..\)$/),
-        'config.ts:3: a secret-shaped value next to an access key ID (40 characters)',
-        'notes.md:1: a secret access key assigned to a secret’s name (40 characters)',
-      ]);
-      expect(described.join('\n')).not.toContain(key.secret);
-      expect(described.join('\n')).not.toContain(key.id);
-    });
-  });
-
-  it('ignores the placeholders of the tests, digests and words', () => {
-    const text = [
-      `id: '${PLACEHOLDER_KEY.accessKeyId}', secret: '${PLACEHOLDER_KEY.secretAccessKey}'`,
-      "example: 'AKIAxxxxxxxxxxxxxxxx' / 'example-secret-not-a-key'",
-      'commit 8f14e45fceea167a5a36dedd4bea2543a0d1b2c3',
-      'path node_modules/@aws-sdk/client-ses/dist-cjs/index.js',
-    ].join('\n');
-    expect(findCredentials(text)).toEqual([]);
-  });
-
-  it('reports a private key', () => {
-    expect(findCredentials(`-----BEGIN ${'RSA '}PRIVATE KEY-----\nMIIB...\n`)).toEqual([
-      { rule: 'private-key', line: 1, shown: expect.any(String) },
-    ]);
   });
 });
 
@@ -101,19 +49,88 @@ describe('the credentials file of the provisioning script', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
+  /** A private folder for the key, and a file of someone else's outside it that anyone may write. */
+  async function keyFolderAndForeignFile(name: string) {
+    const folder = join(dir, name);
+    await mkdir(folder, { mode: 0o700 });
+    const elsewhere = join(dir, `${name}-somebody-elses.txt`);
+    await writeFile(elsewhere, 'not yours\n', { mode: 0o666 });
+    return { folder, path: join(folder, 'AlexaSkillMailSender.json'), elsewhere };
+  }
+
   it('is written mode 0600, with its CSV twin, in a folder of mode 0700', async () => {
     const key = realLookingKeyPair();
     const path = join(dir, '.secrets', 'AlexaSkillMailSender.json');
-    const { json, csv } = await writeCredentialsFile(path, {
-      SES_ACCESS_KEY_ID: key.id,
-      SES_SECRET_ACCESS_KEY: key.secret,
-      SES_REGION: 'us-east-1',
-      SES_FROM_ADDRESS: 'sender@example.com',
-    });
+    const { json, csv } = await writeCredentialsFile(path, credentialsOf(key));
 
     expect((await stat(json)).mode & 0o777).toBe(0o600);
     expect((await stat(csv)).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, '.secrets'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('is written afresh under its own name, whatever was planted at the temporary name it once used', async () => {
+    const key = realLookingKeyPair();
+    const { path, elsewhere } = await keyFolderAndForeignFile('planted');
+    // The predictable name an earlier version wrote to: a link to a file elsewhere, and a file
+    // another user owns (when the tests run as root and can make one).
+    await symlink(elsewhere, `${path}.${process.pid}.tmp`);
+    const planted = `${credentialsCsvPath(path)}.${process.pid}.tmp`;
+    await writeFile(planted, 'planted\n', { mode: 0o666 });
+    if (process.getuid?.() === 0) await chown(planted, 65534, 65534);
+
+    await writeCredentialsFile(path, credentialsOf(key));
+
+    for (const written of [path, credentialsCsvPath(path)]) {
+      const found = await lstat(written);
+      expect(found.isFile(), written).toBe(true);
+      expect(found.uid).toBe(process.getuid?.());
+      expect(found.mode & 0o777).toBe(0o600);
+      expect(await readFile(written, 'utf8')).toContain(key.secret);
+    }
+    expect(await readFile(elsewhere, 'utf8')).toBe('not yours\n');
+    expect(await readFile(planted, 'utf8')).toBe('planted\n');
+  });
+
+  it('replaces a link at its own name instead of writing through it', async () => {
+    const key = realLookingKeyPair();
+    const { folder, path, elsewhere } = await keyFolderAndForeignFile('linked');
+    await symlink(elsewhere, path);
+
+    await writeCredentialsFile(path, credentialsOf(key));
+
+    expect((await lstat(path)).isFile()).toBe(true);
+    expect(await readFile(elsewhere, 'utf8')).toBe('not yours\n');
+    expect(await readdir(folder)).toEqual(['AlexaSkillMailSender.json', 'AlexaSkillMailSender_accessKeys.csv']);
+  });
+
+  it('refuses a folder that is a link to another one, and tightens a folder of its own that others can read', async () => {
+    const key = realLookingKeyPair();
+    const credentials = credentialsOf(key);
+    const open = join(dir, 'open');
+    await mkdir(open, { mode: 0o755 });
+    await chmod(open, 0o755);
+    const linked = join(dir, 'linked-folder');
+    await symlink(open, linked);
+
+    await expect(writeCredentialsFile(join(linked, 'key.json'), credentials)).rejects.toThrow(
+      /linked-folder is a link or a file, not a folder; remove it and run again\.$/,
+    );
+    expect(await readdir(open)).toEqual([]);
+
+    await writeCredentialsFile(join(open, 'key.json'), credentials);
+    expect((await stat(open)).mode & 0o777).toBe(0o700);
+  });
+
+  // Only root can give a folder to another user; run as anyone else, a user's own folders are all theirs.
+  it.runIf(process.getuid?.() === 0)('refuses a folder another user owns', async () => {
+    const foreign = join(dir, 'foreign');
+    await mkdir(foreign, { mode: 0o700 });
+    await chown(foreign, 65534, 65534);
+
+    await expect(writeCredentialsFile(join(foreign, 'key.json'), credentialsOf(realLookingKeyPair()))).rejects.toThrow(
+      /foreign is not owned by the running user; remove it and run again\.$/,
+    );
+    expect(await readdir(foreign)).toEqual([]);
   });
 
   it.each([DEFAULT_CREDENTIALS_FILE, credentialsCsvPath(DEFAULT_CREDENTIALS_FILE)])(

@@ -1,7 +1,7 @@
 // What `npm run load` sends for the flags given, and the first line it prints about it.
 
 import { describe, expect, it } from 'vitest';
-import { describePlan, inFlight, planLoad } from '../../../devtools/load/plan.ts';
+import { describePlan, inFlight, planLoad } from '../../../../devtools/load/plan.ts';
 
 describe('the load plan', () => {
   it('is 2,000 warm-up and 2,000 measured requests in 8 waves of 250, 50 at once, by default', () => {

@@ -1,6 +1,7 @@
-// The supply-chain and secret checks as one command: `npm run check:licenses`,
-// `npm run check:secrets`, `npm run check:audit` (and .ci/run) call it with the check's name.
+// The checks of what the repository ships and holds, as one command: npm advisories and licenses of
+// the dependencies, and credentials committed. `npm run check:audit|check:licenses|check:secrets` name the check.
 
+import { resolve } from 'node:path';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
 import { PROJECT_ROOT } from '../../ops/paths.ts';
 import { ALLOWED_LICENSES, checkBundleLicenses } from './licenses.ts';
@@ -12,12 +13,15 @@ const USAGE = `Usage: npm run check:licenses | check:secrets | check:audit [-- o
 Checks:
   check:licenses  build the Lambda bundle and check the declared license of every npm package
                   whose files went into it (allowed: ${ALLOWED_LICENSES.join(', ')})
-  check:secrets   scan every file git would commit (tracked, and new files not ignored)
-                  for AWS access keys, secret keys and private keys
+  check:secrets   scan every file git would commit (tracked, and new files not ignored),
+                  the files inside any archive, and every line the branch's commits added
+                  (\`git log -p\`) for AWS access keys, secret keys and private keys; any
+                  committed archive (zip, tar, gzip) fails the check by itself
   check:audit     run \`npm ${AUDIT_ARGS.join(' ')}\` and fail on any high or critical
                   advisory in the production dependencies
 
 Options:
+  --dir DIR             check:secrets: the git repository to scan (default: this project)
   --require-advisories  check:audit: also fail when the registry offers no advisory endpoint
   -h, --help            show this help
 
@@ -44,17 +48,18 @@ async function licenses(): Promise<number> {
   return 0;
 }
 
-async function secrets(): Promise<number> {
-  say('Scanning every file git would commit for credentials…');
-  const { filesScanned, findings } = await scanProjectForSecrets(PROJECT_ROOT);
+async function secrets(root: string): Promise<number> {
+  say('Scanning every file git would commit, and the history of this branch, for credentials and archives…');
+  const { filesScanned, commitsScanned, findings } = await scanProjectForSecrets(root);
   for (const finding of findings) say(`  ${describeFinding(finding)}`);
+  const scanned = `${filesScanned} files and ${commitsScanned} commits`;
   if (findings.length > 0) {
     say(
-      `Secret scan failed: ${findings.length} finding(s) in ${filesScanned} files; remove them (and from the git history); tests use placeholders that are not shaped like keys.`,
+      `Secret scan failed: ${findings.length} finding(s) in ${scanned}; remove them from the files and from the git history (a key that was ever pushed must also be deactivated); tests use placeholders that are not shaped like keys.`,
     );
     return 1;
   }
-  say(`Secret scan passed: no credential in ${filesScanned} files.`);
+  say(`Secret scan passed: no credential and no archive in ${scanned}.`);
   return 0;
 }
 
@@ -92,7 +97,10 @@ async function npmAudit(requireAdvisories: boolean): Promise<number> {
 }
 
 runCommand(USAGE, 'Audit failed', async () => {
-  const parsed = parseCommandLine(USAGE, { 'require-advisories': { type: 'boolean', default: false } });
+  const parsed = parseCommandLine(USAGE, {
+    dir: { type: 'string' },
+    'require-advisories': { type: 'boolean', default: false },
+  });
   if (!parsed) return 0;
   const [check, ...extra] = parsed.positionals;
   if (extra.length > 0) throw new UsageError(`one check at a time, not ${parsed.positionals.join(' ')}`);
@@ -100,7 +108,7 @@ runCommand(USAGE, 'Audit failed', async () => {
     case 'licenses':
       return licenses();
     case 'secrets':
-      return secrets();
+      return secrets(parsed.values.dir ? resolve(parsed.values.dir) : PROJECT_ROOT);
     case 'npm-audit':
       return npmAudit(parsed.values['require-advisories'] === true);
     default:

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { languageOf } from '../../../devtools/interaction-model/language.ts';
+import { languageOf } from '../../../../devtools/interaction-model/language.ts';
 import {
   createMatcher,
   describeResolution,
@@ -14,13 +14,13 @@ import {
   type Resolution,
   reachesSkill,
   resolveUtterance,
-} from '../../../devtools/interaction-model/matcher.ts';
+} from '../../../../devtools/interaction-model/matcher.ts';
 import {
   type LanguageModel,
   readLanguageModel,
   skillLocales,
-} from '../../../devtools/interaction-model/skillPackage.ts';
-import { SKILL_PACKAGE_DIR } from '../../../ops/paths.ts';
+} from '../../../../devtools/interaction-model/skillPackage.ts';
+import { SKILL_PACKAGE_DIR } from '../../../../ops/paths.ts';
 
 const NOTE = { 'en-US': 'buy milk', 'ja-JP': '牛乳を買う' } as const;
 type Locale = keyof typeof NOTE;

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { v1 } from 'ask-smapi-model';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkSkillPackage } from '../../../devtools/skill-package/check.ts';
-import { invocationNameProblems } from '../../../devtools/skill-package/invocationName.ts';
-import { PROJECT_ROOT } from '../../../ops/paths.ts';
+import { checkSkillPackage } from '../../../../devtools/skillPackageCheck/check.ts';
+import { invocationNameProblems } from '../../../../devtools/skillPackageCheck/invocationName.ts';
+import { PROJECT_ROOT } from '../../../../ops/paths.ts';
 
 const run = promisify(execFile);
 const SKILL_PACKAGE = join(PROJECT_ROOT, 'skill-package');

@@ -2,7 +2,7 @@
 // JSON object with the message and a stack, and drops SMAPI's own explanation of an HTTP error.
 
 import { describe, expect, it } from 'vitest';
-import { askErrorSentence } from '../../../devtools/cloud/askCli.ts';
+import { askErrorSentence } from '../../../../devtools/cloud/askCli.ts';
 
 describe('askErrorSentence', () => {
   it('keeps the message of ask-cli’s JSON error, not its stack, and says what a 404 from SMAPI usually means', () => {
