@@ -9,14 +9,14 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { shownPath } from '../paths.ts';
+import type { StepContext } from './context.ts';
 import { ProvisionError } from './errors.ts';
 import { USER_NAME } from './names.ts';
 import { deployCommand } from './options.ts';
-import type { Summary } from './report.ts';
-import { keyIds, listKeys, readSavedFile, savedKeyIds, shortKeyId } from './steps/accessKey.ts';
-import { findAccount } from './steps/account.ts';
-import type { StepContext } from './steps/context.ts';
-import { readUser } from './steps/user.ts';
+import type { Summary } from './print.ts';
+import { keyIds, listKeys, readSavedFile, savedKeyIds, shortKeyId } from './resources/accessKey.ts';
+import { planAccount, readAccount } from './resources/account.ts';
+import { readUser } from './resources/user.ts';
 
 async function lastUsed({ clients, aws }: StepContext, accessKeyId: string): Promise<AccessKeyLastUsed | undefined> {
   const answer = await aws.read('iam:GetAccessKeyLastUsed', () =>
@@ -33,7 +33,8 @@ function describeUse(use: AccessKeyLastUsed | undefined): string {
 
 export async function retireOldKey(context: StepContext): Promise<Summary> {
   const { options, clients, aws, report } = context;
-  const account = await findAccount(context);
+  const account = await readAccount(context);
+  report.print(planAccount(account));
   const shownFile = shownPath(options.outFile);
   const file = await readSavedFile(options.outFile);
   if (!file.accessKeyId) {
@@ -46,7 +47,7 @@ export async function retireOldKey(context: StepContext): Promise<Summary> {
 
   const user = await readUser(context);
   if (!user.exists) throw new ProvisionError(`${USER_NAME} does not exist, so it has no old key to retire.`);
-  const keys = await listKeys(context, user);
+  const keys = await listKeys(context, user.exists);
   const current = keys.find((key) => key.AccessKeyId === file.accessKeyId);
   if (!current) {
     throw new ProvisionError(

@@ -167,7 +167,7 @@ describe('the project layout', () => {
     expect(folderCycles(imports)).toEqual([]);
   });
 
-  // AGPL: the provisioning audit compares policy documents instead (ops/provision/steps/audit.ts).
+  // AGPL: the provisioning audit compares policy documents instead (ops/provision/grantAudit.ts).
   it('leaves the IAM policy simulator to the tests: no file of lambda/, ops/, devtools/ or testkit/ imports it', () => {
     const simulatorImports = sourceFiles().filter((file) =>
       ts

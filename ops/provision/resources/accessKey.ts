@@ -15,10 +15,11 @@ import { ENV } from '../../../lambda/config.ts';
 import { maskAddress } from '../../../lambda/log.ts';
 import { credentialsCsvPath, readCredentialsFile, writeCredentialsFile } from '../../credentialsFile.ts';
 import { shownPath } from '../../paths.ts';
+import { type Change, type Finding, finding, type PlanItem, Refusal } from '../change.ts';
+import type { StepContext } from '../context.ts';
 import { ProvisionError } from '../errors.ts';
 import { SAVED_KEY_TAG_PREFIX, USER_NAME } from '../names.ts';
-import { deployCommand, retireOldKeyCommand } from '../options.ts';
-import type { StepContext } from './context.ts';
+import { deployCommand, type ProvisionOptions, retireOldKeyCommand } from '../options.ts';
 import type { UserState } from './user.ts';
 
 const MAX_ACCESS_KEYS = 2;
@@ -29,14 +30,9 @@ export interface SavedFile {
   readonly accessKeyId?: string;
   readonly region?: string;
   readonly fromAddress?: string;
-}
-
-interface KeyOutcome {
-  /** The key the credentials file holds after this run (the planned one is unknown in a dry run). */
-  readonly accessKeyId?: string;
-  readonly created: boolean;
-  /** Keys this tool created before, left active for the deployed skill until --retire-old-key. */
-  readonly oldKeyIds: readonly string[];
+  /** The settings an earlier run recorded for the deploy build. */
+  readonly configurationSet?: string;
+  readonly limitTable?: string;
 }
 
 export async function readSavedFile(path: string): Promise<SavedFile> {
@@ -48,6 +44,8 @@ export async function readSavedFile(path: string): Promise<SavedFile> {
       accessKeyId: file[ENV.accessKeyId],
       region: file[ENV.region],
       fromAddress: file[ENV.fromAddress],
+      ...(file[ENV.configurationSet] ? { configurationSet: file[ENV.configurationSet] } : {}),
+      ...(file[ENV.mailLimitTable] ? { limitTable: file[ENV.mailLimitTable] } : {}),
     };
   } catch {
     return { exists: true };
@@ -64,8 +62,8 @@ export function keyIds(list: readonly AccessKeyMetadata[]): string {
   return list.map((key) => key.AccessKeyId).join(' and ');
 }
 
-export async function listKeys({ clients, aws }: StepContext, user: UserState): Promise<AccessKeyMetadata[]> {
-  if (!user.exists) return [];
+export async function listKeys({ clients, aws }: StepContext, userExists: boolean): Promise<AccessKeyMetadata[]> {
+  if (!userExists) return [];
   return (
     (await aws.read('iam:ListAccessKeys', () => clients.iam.send(new ListAccessKeysCommand({ UserName: USER_NAME }))))
       .AccessKeyMetadata ?? []
@@ -78,64 +76,13 @@ export function shortKeyId(accessKeyId: string | undefined): string {
   return id.length > 8 ? `${id.slice(0, 4)}…${id.slice(-4)}` : id;
 }
 
-/** What the run will do with the user's keys, decided before any change. */
-export interface KeyPlan {
-  readonly file: SavedFile;
-  /** Every key of the user, as IAM listed it. */
-  readonly keys: readonly AccessKeyMetadata[];
-  /** The key the credentials file holds, kept (and reactivated if need be); absent: a key is created. */
-  readonly keep?: AccessKeyMetadata;
-  /** Other keys this tool saved: a rotation's old keys, left active until --retire-old-key. */
-  readonly old: readonly AccessKeyMetadata[];
-  /** Keys this tool did not save: whoever holds them sends mail once the policy is attached. Only with --adopt. */
-  readonly foreign: readonly AccessKeyMetadata[];
-}
-
-/**
- * Decides, before any change, which key the run keeps or whether it creates one, and refuses
- * what it must. A key is created only when the user has none that this tool saved, never as a
- * third key. The key this tool saved is recognised by the ID in the credentials file and by a tag
- * on the user named after the key ID (where the IAM console keeps an access key's description).
- * A key it did not save would get the sending rights too, so it stops the run unless --adopt.
- * --rotate-key is the first half of a rotation: it adds the new key and leaves the old one active,
- * because the deployed skill embeds the old key until it is redeployed; --retire-old-key removes it later.
- */
-export async function planAccessKey(context: StepContext, user: UserState): Promise<KeyPlan> {
-  const { options, report } = context;
-  const file = await readSavedFile(options.outFile);
-  const shownFile = shownPath(options.outFile);
-  const keys = await listKeys(context, user);
-  const tagged = savedKeyIds(user.tags);
-  const inFile = keys.find((key) => key.AccessKeyId === file.accessKeyId);
-  const ours = keys.filter((key) => key.AccessKeyId === file.accessKeyId || tagged.has(key.AccessKeyId ?? ''));
-  const foreign = keys.filter((key) => !ours.includes(key));
-  const retire = retireOldKeyCommand(options);
-  const deploy = deployCommand(options);
-
-  for (const key of foreign) {
-    report.step(
-      'other access key',
-      options.adopt ? 'warning' : 'refused',
-      `${shortKeyId(key.AccessKeyId)} (${key.Status?.toLowerCase()}) was not saved by this tool: whoever holds it can send mail as the skill${options.adopt ? ' (--adopt keeps it)' : ''}`,
-    );
-  }
-  if (foreign.length > 0 && !options.adopt) {
-    const profile = options.profile ? ` --profile ${options.profile}` : '';
-    throw new ProvisionError(
-      `Nothing was changed: ${USER_NAME} has ${foreign.length > 1 ? `${foreign.length} access keys` : 'an access key'} that this tool did not save (${foreign.map((key) => shortKeyId(key.AccessKeyId)).join(', ')}), and whoever holds ${foreign.length > 1 ? 'them' : 'it'} would send mail as the skill too; delete ${foreign.length > 1 ? 'them' : 'it'} (\`aws iam list-access-keys --user-name ${USER_NAME}${profile}\` shows the whole ID, \`aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID${profile}\` deletes it), or run again with --adopt to keep ${foreign.length > 1 ? 'them' : 'it'}.`,
-    );
-  }
-  if (!options.rotateKey && inFile?.AccessKeyId)
-    return { file, keys, keep: inFile, old: ours.filter((key) => key !== inFile), foreign };
-  if (!options.rotateKey && ours.length > 0) {
-    throw new ProvisionError(
-      `${USER_NAME} already has the access key ${keyIds(ours)} that this tool created, but its secret is not in ${shownFile} (the only copy was written there); restore that file, or run again with --rotate-key to replace the key.`,
-    );
-  }
-  if (keys.length >= MAX_ACCESS_KEYS)
-    throw new ProvisionError(noRoomForAKey(keys, ours, inFile, shownFile, { deploy, retire }));
-  // Rotating: the key(s) this tool created before stay active for the deployed skill.
-  return { file, keys, old: options.rotateKey ? ours : [], foreign };
+/** What the run did with the user's keys, for the summary: filled in as the changes are made. */
+export interface KeyOutcome {
+  /** The key the credentials file holds after this run (unknown in a dry run that would create one). */
+  accessKeyId?: string;
+  created: boolean;
+  /** Keys this tool created before, left active for the deployed skill until --retire-old-key. */
+  readonly oldKeyIds: readonly string[];
 }
 
 /**
@@ -144,71 +91,145 @@ export async function planAccessKey(context: StepContext, user: UserState): Prom
  */
 export type KeyRefusal = ((fate: string) => string) | undefined;
 
+/** What the key's plan needs besides the state: the sender, and the check made between a new key and its file. */
+export interface KeyPlanInputs {
+  readonly options: ProvisionOptions;
+  readonly fromAddress: string;
+  readonly beforeSaving: (context: StepContext) => Promise<KeyRefusal>;
+}
+
 /**
- * Carries out the plan: keeps (or reactivates) the saved key, or creates one and writes its file.
- * `beforeSaving` runs between the new key's creation and its file: when it refuses (or fails), the
- * key is deleted again and nothing is written.
+ * Keeps the key in the credentials file (reactivated if need be), or creates one and writes its
+ * file, and refuses what it must. A key is created only when the user has none that this tool
+ * saved, never as a third key. The key this tool saved is recognised by the ID in the credentials
+ * file and by a tag on the user named after the key ID (where the IAM console keeps an access key's
+ * description). A key it did not save would get the sending rights too, so it stops the run unless
+ * --adopt. --rotate-key is the first half of a rotation: it adds the new key and leaves the old one
+ * active, because the deployed skill embeds the old key until it is redeployed; --retire-old-key
+ * removes it later. `beforeSaving` runs between the new key's creation and its file: when it refuses
+ * (or fails), the key is deleted again and nothing is written.
  */
-export async function ensureAccessKey(
-  context: StepContext,
-  plan: KeyPlan,
-  fromAddress: string,
-  beforeSaving: () => Promise<KeyRefusal>,
-): Promise<KeyOutcome> {
-  const { options, aws, clients, report } = context;
-  const { file, keys, keep: inFile, old } = plan;
+export function planAccessKey(
+  user: UserState,
+  keys: readonly AccessKeyMetadata[],
+  file: SavedFile,
+  { options, fromAddress, beforeSaving }: KeyPlanInputs,
+): { checks: Finding[]; items: PlanItem[]; outcome: KeyOutcome } {
   const shownFile = shownPath(options.outFile);
+  const tagged = savedKeyIds(user.tags);
+  const inFile = keys.find((key) => key.AccessKeyId === file.accessKeyId);
+  const ours = keys.filter((key) => key.AccessKeyId === file.accessKeyId || tagged.has(key.AccessKeyId ?? ''));
+  const foreign = keys.filter((key) => !ours.includes(key));
   const retire = retireOldKeyCommand(options);
+  const profile = options.profile ? ` --profile ${options.profile}` : '';
 
-  if (inFile?.AccessKeyId) {
-    if (inFile.Status === 'Inactive') {
-      if (aws.dryRun)
-        report.step(
-          'access key',
-          'would update',
-          `${inFile.AccessKeyId} is inactive: reactivate it (its secret is in ${shownFile})`,
-        );
-      else {
+  // Said with the checks, before any change: a refusal stops the run there.
+  const checks: Finding[] = foreign.map((key) =>
+    finding(
+      'other access key',
+      options.adopt ? 'warning' : 'refused',
+      `${shortKeyId(key.AccessKeyId)} (${key.Status?.toLowerCase()}) was not saved by this tool: whoever holds it can send mail as the skill${options.adopt ? ' (--adopt keeps it)' : ''}`,
+    ),
+  );
+  if (foreign.length > 0 && !options.adopt) {
+    const them = foreign.length > 1 ? 'them' : 'it';
+    throw new Refusal(
+      checks,
+      `Nothing was changed: ${USER_NAME} has ${foreign.length > 1 ? `${foreign.length} access keys` : 'an access key'} that this tool did not save (${foreign.map((key) => shortKeyId(key.AccessKeyId)).join(', ')}), and whoever holds ${them} would send mail as the skill too; delete ${them} (\`aws iam list-access-keys --user-name ${USER_NAME}${profile}\` shows the whole ID, \`aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID${profile}\` deletes it), or run again with --adopt to keep ${them}.`,
+    );
+  }
+
+  const items: PlanItem[] = [];
+  if (!options.rotateKey && inFile?.AccessKeyId) {
+    const id = inFile.AccessKeyId;
+    const old = ours.filter((key) => key !== inFile);
+    const reactivate: Change = {
+      step: 'access key',
+      action: 'update',
+      detail: `${id} is inactive: reactivate it (its secret is in ${shownFile})`,
+      apply: async ({ clients, aws }) => {
         await aws.change('iam:UpdateAccessKey', () =>
-          clients.iam.send(
-            new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: inFile.AccessKeyId, Status: 'Active' }),
-          ),
+          clients.iam.send(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Active' })),
         );
-        report.step('access key', 'updated', `${inFile.AccessKeyId} reactivated (its secret is in ${shownFile})`);
-      }
-    } else {
-      report.step('access key', 'exists', `${inFile.AccessKeyId}, active; its secret is in ${shownFile}`);
-    }
-    reportUnchangedFile(context, file, fromAddress);
-    // A rotation whose second half has not run yet.
-    for (const key of old) {
-      report.step(
+        return `${id} reactivated (its secret is in ${shownFile})`;
+      },
+    };
+    items.push(
+      inFile.Status === 'Inactive'
+        ? reactivate
+        : finding('access key', 'exists', `${id}, active; its secret is in ${shownFile}`),
+      unchangedFile(options, file, fromAddress),
+      // A rotation whose second half has not run yet.
+      ...old.map((key) =>
+        finding(
+          'old access key',
+          'warning',
+          `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is left from --rotate-key: once the skill is redeployed with ${id}, run \`${retire}\``,
+        ),
+      ),
+    );
+    return {
+      checks,
+      items,
+      outcome: { accessKeyId: id, created: false, oldKeyIds: old.map((key) => key.AccessKeyId ?? '') },
+    };
+  }
+  if (!options.rotateKey && ours.length > 0)
+    throw new Refusal(
+      checks,
+      `${USER_NAME} already has the access key ${keyIds(ours)} that this tool created, but its secret is not in ${shownFile} (the only copy was written there); restore that file, or run again with --rotate-key to replace the key.`,
+    );
+  if (keys.length >= MAX_ACCESS_KEYS)
+    throw new Refusal(checks, noRoomForAKey(keys, ours, inFile, shownFile, { deploy: deployCommand(options), retire }));
+
+  // Rotating: the key(s) this tool created before stay active for the deployed skill.
+  const old = options.rotateKey ? ours : [];
+  const outcome: KeyOutcome = { created: false, oldKeyIds: old.map((key) => key.AccessKeyId ?? '') };
+  const createKey: Change = {
+    step: 'access key',
+    action: 'create',
+    detail: `a new key for ${USER_NAME}${options.rotateKey ? ' (--rotate-key)' : ''}`,
+    apply: async (context) => {
+      const accessKeyId = await createAndSave(context, keys, fromAddress, beforeSaving);
+      Object.assign(outcome, { accessKeyId, created: true });
+      return `${accessKeyId} for ${USER_NAME}`;
+    },
+  };
+  // The tag that marks the key as the one this tool saved, once its file holds it.
+  const saveFile: Change = {
+    step: 'credentials file',
+    action: file.exists ? 'update' : 'create',
+    detail: `${shownFile} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600`,
+    apply: async ({ clients, aws }) => {
+      const Tags = [
+        { Key: outcome.accessKeyId, Value: `${SAVED_KEY_TAG_PREFIX} on ${new Date().toISOString().slice(0, 10)}` },
+      ];
+      await aws.change('iam:TagUser', () => clients.iam.send(new TagUserCommand({ UserName: USER_NAME, Tags })));
+      return undefined;
+    },
+  };
+  items.push(
+    createKey,
+    saveFile,
+    ...old.map((key) =>
+      finding(
         'old access key',
-        'warning',
-        `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is left from --rotate-key: once the skill is redeployed with ${inFile.AccessKeyId}, run \`${retire}\``,
-      );
-    }
-    return { accessKeyId: inFile.AccessKeyId, created: false, oldKeyIds: old.map((key) => key.AccessKeyId ?? '') };
-  }
+        'exists',
+        `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is kept, so the deployed skill keeps sending until it is redeployed with the new key; retire it after that`,
+      ),
+    ),
+  );
+  return { checks, items, outcome };
+}
 
-  const oldKeyIds = old.map((key) => key.AccessKeyId ?? '');
-  const keptActive = (key: AccessKeyMetadata) =>
-    `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is kept, so the deployed skill keeps sending until it is redeployed with the new key; retire it after that`;
-  if (aws.dryRun) {
-    report.step(
-      'access key',
-      'would create',
-      `a new key for ${USER_NAME}${options.rotateKey ? ' (--rotate-key)' : ''}`,
-    );
-    report.step(
-      'credentials file',
-      file.exists ? 'would update' : 'would create',
-      `${shownFile} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600`,
-    );
-    for (const key of old) report.step('old access key', 'exists', keptActive(key));
-    return { created: false, oldKeyIds };
-  }
-
+/** CreateAccessKey, once; the check; the file. Answers the new key's ID. */
+async function createAndSave(
+  context: StepContext,
+  keys: readonly AccessKeyMetadata[],
+  fromAddress: string,
+  beforeSaving: KeyPlanInputs['beforeSaving'],
+): Promise<string> {
+  const { options, aws, clients } = context;
   // One call, never retried (awsClients.ts): a lost answer is resolved by listing the keys, not by asking again.
   const created = await aws
     .change('iam:CreateAccessKey', () =>
@@ -222,7 +243,7 @@ export async function ensureAccessKey(
   if (!accessKeyId || !secretAccessKey)
     throw await keyWithoutSecret(context, keys, new ProvisionError('IAM answered without the new key and its secret.'));
   // A check that cannot be made counts as a refusal: the key is not handed out unchecked.
-  const refusal = await beforeSaving().catch(
+  const refusal = await beforeSaving(context).catch(
     (error: unknown) => (fate: string) => `${(error as Error).message.replace(/\.$/, '')}; ${fate}.`,
   );
   if (refusal) throw new ProvisionError(refusal(await withdrawKey(context, accessKeyId)));
@@ -239,25 +260,10 @@ export async function ensureAccessKey(
       .send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId }))
       .catch(() => undefined);
     throw new ProvisionError(
-      `Could not write ${shownFile} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}), so the new access key was deleted again; fix that and run again.`,
+      `Could not write ${shownPath(options.outFile)} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}), so the new access key was deleted again; fix that and run again.`,
     );
   }
-  report.step('access key', 'created', `${accessKeyId} for ${USER_NAME}`);
-  report.step(
-    'credentials file',
-    file.exists ? 'updated' : 'created',
-    `${shownFile} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600`,
-  );
-  await aws.change('iam:TagUser', () =>
-    clients.iam.send(
-      new TagUserCommand({
-        UserName: USER_NAME,
-        Tags: [{ Key: accessKeyId, Value: `${SAVED_KEY_TAG_PREFIX} on ${new Date().toISOString().slice(0, 10)}` }],
-      }),
-    ),
-  );
-  for (const key of old) report.step('old access key', 'exists', keptActive(key));
-  return { accessKeyId, created: true, oldKeyIds };
+  return accessKeyId;
 }
 
 /** A new key that must not be handed out after all: deleted again before any file holds it. Says what became of it. */
@@ -284,7 +290,7 @@ async function keyWithoutSecret(
   failure: Error,
 ): Promise<ProvisionError> {
   const known = new Set(before.map((key) => key.AccessKeyId));
-  const after = await listKeys(context, { exists: true, managed: false, tags: [] }).catch(() => undefined);
+  const after = await listKeys(context, true).catch(() => undefined);
   const profile = context.options.profile ? ` --profile ${context.options.profile}` : '';
   if (!after) {
     return new ProvisionError(
@@ -318,7 +324,7 @@ function lostAnswer(failure: Error): string {
 
 /** Why no key can be created while the user has two: one sentence naming the situation. */
 function noRoomForAKey(
-  keys: AccessKeyMetadata[],
+  keys: readonly AccessKeyMetadata[],
   ours: AccessKeyMetadata[],
   inFile: AccessKeyMetadata | undefined,
   shownFile: string,
@@ -338,7 +344,7 @@ function noRoomForAKey(
   return `${USER_NAME} already has two access keys that this tool created (${keyIds(keys)}), neither of them in ${shownFile}, and IAM allows no third; delete the one the deployed skill does not use (aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID), then run --rotate-key again.`;
 }
 
-function reportUnchangedFile({ options, report }: StepContext, file: SavedFile, fromAddress: string): void {
+function unchangedFile(options: ProvisionOptions, file: SavedFile, fromAddress: string): Finding {
   const shownFile = shownPath(options.outFile);
   const differences: string[] = [];
   if (file.region !== options.region)
@@ -347,13 +353,42 @@ function reportUnchangedFile({ options, report }: StepContext, file: SavedFile, 
     differences.push(
       `${ENV.fromAddress} ${maskAddress(file.fromAddress ?? '')} (this run: ${maskAddress(fromAddress)})`,
     );
-  if (differences.length === 0) {
-    report.step('credentials file', 'exists', `${shownFile}, unchanged`);
-    return;
-  }
-  report.step(
+  if (differences.length === 0) return finding('credentials file', 'exists', `${shownFile}, unchanged`);
+  return finding(
     'credentials file',
     'warning',
     `${shownFile} is kept as it is but says ${differences.join(' and ')}; run with --rotate-key to write a new key with this run's settings`,
   );
+}
+
+/**
+ * Teardown: the keys this tool saved (the one in the key file, and those tagged as saved), whoever
+ * made the user. Any other key is someone's who may still use it: kept, and the user with it.
+ */
+export function planKeyDeletion(
+  user: UserState,
+  keys: readonly AccessKeyMetadata[],
+  file: SavedFile,
+): { items: PlanItem[]; deleted: Set<string>; kept: string[] } {
+  const tagged = savedKeyIds(user.tags);
+  const deleted = new Set<string>();
+  const kept: string[] = [];
+  const items = keys.map((key): PlanItem => {
+    const id = key.AccessKeyId ?? '';
+    if (id !== file.accessKeyId && !tagged.has(id)) {
+      kept.push(shortKeyId(id));
+      return finding('access key', 'skipped', `${shortKeyId(id)} was not saved by this tool: left in place`);
+    }
+    deleted.add(id);
+    return {
+      step: 'access key',
+      action: 'delete',
+      detail: id,
+      apply: async ({ clients, aws }) =>
+        void (await aws.change('iam:DeleteAccessKey', () =>
+          clients.iam.send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id })),
+        )),
+    };
+  });
+  return { items, deleted, kept };
 }

@@ -11,9 +11,10 @@ import {
   VerifyDomainIdentityCommand,
 } from '@aws-sdk/client-ses';
 import { maskAddress } from '../../../lambda/log.ts';
+import { type Block, finding, type PlanItem } from '../change.ts';
+import type { StepContext } from '../context.ts';
 import type { DomainReport, IdentityStatus } from '../deliverabilityReport.ts';
 import { domainRecords, recordsTable, zoneSnippet } from '../dnsRecords.ts';
-import type { StepContext } from './context.ts';
 
 /** What SES says of the domain and of the sender address, read before any change. */
 export interface DomainReading {
@@ -94,98 +95,117 @@ export async function keptDomain(
   return reading.dkimTokens.length > 0 ? { ...reading, kept: true } : undefined;
 }
 
-/** Asks SES to start (or, after a failure, restart) the TXT and DKIM verification; answers the tokens. */
-async function requestVerification(
-  { clients, aws }: StepContext,
-  reading: DomainReading,
-): Promise<{ verificationToken: string | undefined; dkimTokens: readonly string[] }> {
-  const { domain } = reading;
-  const identity = await aws.change('ses:VerifyDomainIdentity', () =>
-    clients.ses.send(new VerifyDomainIdentityCommand({ Domain: domain })),
-  );
-  const dkim = await aws.change('ses:VerifyDomainDkim', () =>
-    clients.ses.send(new VerifyDomainDkimCommand({ Domain: domain })),
-  );
-  return { verificationToken: identity.VerificationToken, dkimTokens: dkim.DkimTokens ?? [] };
+/** The records to publish, and the two blocks that show them until DKIM works (--json always carries them). */
+function recordsOf(
+  domain: DomainOutcome,
+  region: string,
+  verificationToken: string | undefined,
+  dkimTokens: readonly string[],
+) {
+  const records = domainRecords({
+    domain: domain.domain,
+    region,
+    dkimTokens,
+    verificationToken: domain.verificationStatus === 'Success' ? undefined : verificationToken,
+  });
+  const blocks: Block[] =
+    dkimTokens.length > 0 && domain.dkimStatus !== 'Success'
+      ? [{ block: recordsTable(domain.domain, records) }, { block: zoneSnippet(domain.domain, records) }]
+      : [];
+  return { records: dkimTokens.length > 0 ? records : [], blocks };
 }
 
-export async function ensureDomain(
-  context: StepContext,
+/**
+ * The domain's verification started, or started again after SES gave up (Failed: no records found
+ * within 72 hours); its DNS records; and the sender line. `outcome` is what the summary reports:
+ * as read, or as SES answered the run's request.
+ */
+export function planDomain(
   reading: DomainReading,
   fromAddress: string,
-): Promise<DomainOutcome> {
-  const { aws, report, options } = context;
+  region: string,
+): { items: PlanItem[]; outcome: DomainOutcome } {
   const { domain } = reading;
   const started = reading.verificationStatus !== 'none' && reading.dkimTokens.length > 0;
   const failed = reading.verificationStatus === 'Failed' || reading.dkimStatus === 'Failed';
-  let { verificationStatus, dkimStatus, verificationToken } = reading;
-  let dkimTokens = reading.dkimTokens;
-
-  if (!started || failed) {
-    const asking = started
-      ? 'SES found no DNS records within 72 hours: ask it to look again, for the same records'
-      : `verify ${domain} with Easy DKIM in SES (${options.region}), for the DNS records below`;
-    if (aws.dryRun) {
-      report.step('domain', started ? 'would update' : 'would create', asking);
-    } else {
-      const tokens = await requestVerification(context, reading);
-      verificationToken = tokens.verificationToken ?? verificationToken;
-      dkimTokens = tokens.dkimTokens;
-      verificationStatus = reading.verificationStatus === 'Success' ? 'Success' : 'Pending';
-      dkimStatus = 'Pending';
-      report.step(
-        'domain',
-        started ? 'updated' : 'created',
-        started
-          ? `${domain}: SES found no DNS records within 72 hours; it looks again now, for the same records below`
-          : `${domain}: SES verifies it once the DNS records below are published (Easy DKIM)`,
-      );
-    }
-  } else {
-    const kept = reading.kept ? ' (kept without --domain: the policy of an earlier --domain run names it)' : '';
-    report.step(
-      'domain',
-      'exists',
-      `${domain}${kept}: verification ${STATUS_WORDS[verificationStatus]}, DKIM ${STATUS_WORDS[dkimStatus]}${
-        dkimStatus === 'Success' ? '' : ': publish the DNS records below'
-      }`,
-    );
-  }
-  if (started && !reading.dkimEnabled)
-    report.step(
-      'DKIM signing',
-      'warning',
-      `SES holds DKIM records for ${domain} but does not sign with them: turn DKIM signing on for ${domain} in the SES console`,
-    );
-
-  const domainVerified = verificationStatus === 'Success';
-  const verified = domainVerified || reading.addressVerified;
-  const records = domainRecords({
+  const outcome: DomainOutcome = {
     domain,
-    region: options.region,
-    dkimTokens,
-    verificationToken: domainVerified ? undefined : verificationToken,
-  });
-  // Printed until DKIM works: a run after that shows the status only (--json always carries the records).
-  if (dkimTokens.length > 0 && dkimStatus !== 'Success') {
-    report.block(recordsTable(domain, records));
-    report.block(zoneSnippet(domain, records));
-  }
-  report.step(
-    'sender',
-    domainVerified ? 'exists' : 'checked',
-    domainVerified
-      ? `${maskAddress(fromAddress)} sends as the domain identity ${domain}`
-      : `${maskAddress(fromAddress)} will send as the domain identity ${domain} once SES has verified it${
-          reading.addressVerified ? ' (meanwhile as the address, which SES verified on its own)' : ''
-        }`,
-  );
-  return {
-    domain,
-    verificationStatus,
-    dkimStatus,
-    records: dkimTokens.length > 0 ? records : [],
-    verified,
+    verificationStatus: reading.verificationStatus,
+    dkimStatus: reading.dkimStatus,
+    records: [],
+    verified: reading.verificationStatus === 'Success' || reading.addressVerified,
     addressVerified: reading.addressVerified,
   };
+  const items: PlanItem[] = [];
+  if (!started || failed) {
+    items.push({
+      step: 'domain',
+      action: started ? 'update' : 'create',
+      detail: started
+        ? 'SES found no DNS records within 72 hours: ask it to look again, for the same records'
+        : `verify ${domain} with Easy DKIM in SES (${region}), for the DNS records below`,
+      apply: async ({ clients, aws }) => {
+        const identity = await aws.change('ses:VerifyDomainIdentity', () =>
+          clients.ses.send(new VerifyDomainIdentityCommand({ Domain: domain })),
+        );
+        const dkim = await aws.change('ses:VerifyDomainDkim', () =>
+          clients.ses.send(new VerifyDomainDkimCommand({ Domain: domain })),
+        );
+        Object.assign(outcome, {
+          verificationStatus: reading.verificationStatus === 'Success' ? 'Success' : 'Pending',
+          dkimStatus: 'Pending',
+        });
+        if (started)
+          return `${domain}: SES found no DNS records within 72 hours; it looks again now, for the same records below`;
+        const token = identity.VerificationToken ?? reading.verificationToken;
+        const shown = recordsOf(outcome, region, token, dkim.DkimTokens ?? []);
+        Object.assign(outcome, { records: shown.records });
+        return {
+          detail: `${domain}: SES verifies it once the DNS records below are published (Easy DKIM)`,
+          after: shown.blocks,
+        };
+      },
+    });
+  } else {
+    const kept = reading.kept ? ' (kept without --domain: the policy of an earlier --domain run names it)' : '';
+    items.push(
+      finding(
+        'domain',
+        'exists',
+        `${domain}${kept}: verification ${STATUS_WORDS[reading.verificationStatus]}, DKIM ${STATUS_WORDS[reading.dkimStatus]}${
+          reading.dkimStatus === 'Success' ? '' : ': publish the DNS records below'
+        }`,
+      ),
+    );
+  }
+  // A first request learns the tokens, and so the records, from SES's answer; asked again, SES keeps them.
+  if (started) {
+    const shown = recordsOf(outcome, region, reading.verificationToken, reading.dkimTokens);
+    Object.assign(outcome, { records: shown.records });
+    items.push(...dkimWarning(reading), ...shown.blocks);
+  }
+  const domainVerified = reading.verificationStatus === 'Success';
+  items.push(
+    finding(
+      'sender',
+      domainVerified ? 'exists' : 'checked',
+      domainVerified
+        ? `${maskAddress(fromAddress)} sends as the domain identity ${domain}`
+        : `${maskAddress(fromAddress)} will send as the domain identity ${domain} once SES has verified it${
+            reading.addressVerified ? ' (meanwhile as the address, which SES verified on its own)' : ''
+          }`,
+    ),
+  );
+  return { items, outcome };
+}
+
+function dkimWarning(reading: DomainReading): PlanItem[] {
+  if (reading.dkimEnabled) return [];
+  return [
+    finding(
+      'DKIM signing',
+      'warning',
+      `SES holds DKIM records for ${reading.domain} but does not sign with them: turn DKIM signing on for ${reading.domain} in the SES console`,
+    ),
+  ];
 }

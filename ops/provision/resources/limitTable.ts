@@ -13,18 +13,18 @@ import {
   type TableDescription,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { GetPolicyCommand, GetPolicyVersionCommand } from '@aws-sdk/client-iam';
 import { ENV } from '../../../lambda/config.ts';
 import { LIMIT_TABLE_TTL_ATTRIBUTE, limitTableDefinition } from '../../../lambda/limits/tableSchema.ts';
-import { readCredentialsFile, recordLimitTable } from '../../credentialsFile.ts';
+import { recordLimitTable } from '../../credentialsFile.ts';
 import { shownPath } from '../../paths.ts';
+import { type Change, finding, type PlanItem, Refusal } from '../change.ts';
+import type { StepContext } from '../context.ts';
 import { ProvisionError } from '../errors.ts';
 import { limitTableOf } from '../limitPolicyDocument.ts';
-import { managedPolicyArn } from '../managedPolicies.ts';
 import { isManaged, LIMIT_POLICY_NAME, MANAGED_TAG } from '../names.ts';
-import { decodePolicyDocument } from '../policyDocument.ts';
-import type { Account, StepContext } from './context.ts';
-import type { PolicyFound } from './toolPolicies.ts';
+import type { ProvisionOptions } from '../options.ts';
+import type { SavedFile } from './accessKey.ts';
+import type { PolicyFound } from './policies.ts';
 
 /** Where this run's table comes from: --limit-table, the key file, or this tool's AlexaSkillMailLimit. */
 export type LimitTableOrigin = 'option' | 'key file' | 'policy';
@@ -100,13 +100,11 @@ async function readLimitTable(
 export async function limitTableInUse(
   context: StepContext,
   limitPolicy: PolicyFound | undefined,
+  file: SavedFile,
 ): Promise<LimitTableState | undefined> {
   const { options } = context;
   if (options.limitTable) return readLimitTable(context, options.limitTable, 'option');
-  const recorded = await readCredentialsFile(options.outFile).then(
-    (file) => (file[ENV.region] === options.region ? file[ENV.mailLimitTable] : undefined),
-    () => undefined,
-  );
+  const recorded = file.region === options.region ? file.limitTable : undefined;
   if (recorded) return readLimitTable(context, recorded, 'key file');
   if (!limitPolicy?.exists || !(limitPolicy.managed || options.adopt)) return undefined;
   const named = limitTableOf(limitPolicy.arn, limitPolicy.document);
@@ -116,18 +114,18 @@ export async function limitTableInUse(
 }
 
 /** Before any change: a table the skill cannot use, or one this tool did not create (without --adopt), stops the run. */
-export function checkLimitTable({ options, report }: StepContext, state: LimitTableState): void {
+export function checkLimitTable(options: ProvisionOptions, state: LimitTableState): void {
   if (!state.exists) return;
   if (state.table && !keyFits(state.table)) {
-    report.step('limit table', 'refused', `${state.name} exists with another key than the skill's`);
-    throw new ProvisionError(
+    throw new Refusal(
+      [finding('limit table', 'refused', `${state.name} exists with another key than the skill's`)],
       `The DynamoDB table ${state.name} exists with a key the skill cannot use (it needs one string partition key, ${limitTableDefinition(state.name).KeySchema[0].AttributeName}), so nothing was changed: give --limit-table a name no table has yet.`,
     );
   }
   // One the key file names was adopted by an earlier run: the deployed skill counts in it.
   if (!state.managed && !options.adopt && state.from !== 'key file') {
-    report.step('limit table', 'refused', `${state.name} exists but this tool did not create it (no managed-by tag)`);
-    throw new ProvisionError(
+    throw new Refusal(
+      [finding('limit table', 'refused', `${state.name} exists but this tool did not create it (no managed-by tag)`)],
       `Nothing was changed: this tool did not create the DynamoDB table ${state.name}; run again with --adopt to count in it as it is (--teardown will leave it in place), or give --limit-table another name.`,
     );
   }
@@ -161,131 +159,132 @@ async function enableTimeToLive(context: StepContext, name: string): Promise<voi
 }
 
 /** The table, created or found, and its rows' expiry; what `checkLimitTable` let through. */
-export async function ensureLimitTable(context: StepContext, state: LimitTableState): Promise<void> {
-  const { clients, aws, report } = context;
+export function planLimitTable(state: LimitTableState, options: ProvisionOptions): PlanItem[] {
   const { name } = state;
   const expiry = `rows expire through Time to Live on ${LIMIT_TABLE_TTL_ATTRIBUTE}`;
   if (!state.exists) {
-    if (aws.dryRun) {
-      report.step('limit table', 'would create', `${name}, paid per request; ${expiry}`);
-      return;
-    }
-    const { TableName, BillingMode, KeySchema, AttributeDefinitions } = limitTableDefinition(name);
-    await aws.change('dynamodb:CreateTable', () =>
-      clients.dynamoDb.send(
-        new CreateTableCommand({
+    const create: Change = {
+      step: 'limit table',
+      action: 'create',
+      detail: `${name}, paid per request; ${expiry}`,
+      apply: async (context) => {
+        const { TableName, BillingMode, KeySchema, AttributeDefinitions } = limitTableDefinition(name);
+        const table = {
           TableName,
           BillingMode,
           KeySchema: [...KeySchema],
           AttributeDefinitions: [...AttributeDefinitions],
-          Tags: [MANAGED_TAG],
-        }),
-      ),
-    );
-    await enableTimeToLive(context, name);
-    report.step('limit table', 'created', `${name} in ${context.options.region}, paid per request; ${expiry}`);
-    return;
+        };
+        await context.aws.change('dynamodb:CreateTable', () =>
+          context.clients.dynamoDb.send(new CreateTableCommand({ ...table, Tags: [MANAGED_TAG] })),
+        );
+        await enableTimeToLive(context, name);
+        return `${name} in ${options.region}, paid per request; ${expiry}`;
+      },
+    };
+    return [create];
   }
-
   const adopted = state.managed ? '' : ' (created outside this tool, adopted)';
   const kept = {
     option: '',
-    'key file': ` (recorded in ${shownPath(context.options.outFile)}: the deployed skill counts there)`,
+    'key file': ` (recorded in ${shownPath(options.outFile)}: the deployed skill counts there)`,
     policy: ` (named by ${LIMIT_POLICY_NAME}, which an earlier run made)`,
   }[state.from];
-  report.step('limit table', 'exists', `${name}${adopted}${kept}, ${billing(state.table)}`);
+  const exists = finding('limit table', 'exists', `${name}${adopted}${kept}, ${billing(state.table)}`);
   const ttl = state.timeToLive;
-  if (ttl && EXPIRES_OLD_ROWS.has(ttl.status) && ttl.attribute === LIMIT_TABLE_TTL_ATTRIBUTE) {
-    report.step('row expiry', 'exists', expiry);
-  } else if (ttl && EXPIRES_OLD_ROWS.has(ttl.status)) {
-    report.step(
-      'row expiry',
-      'warning',
-      `Time to Live is on ${ttl.attribute}, not ${LIMIT_TABLE_TTL_ATTRIBUTE}: the skill's rows never expire (a few hundred bytes a user)`,
-    );
-  } else if (!state.managed) {
-    report.step(
-      'row expiry',
-      'warning',
-      `Time to Live is off on this table that this tool did not create, and is left so: the skill's rows never expire`,
-    );
-  } else if (aws.dryRun) {
-    report.step('row expiry', 'would update', `turn on Time to Live: ${expiry}`);
-  } else {
-    await enableTimeToLive(context, name);
-    report.step('row expiry', 'updated', `Time to Live turned on: ${expiry}`);
-  }
+  if (ttl && EXPIRES_OLD_ROWS.has(ttl.status) && ttl.attribute === LIMIT_TABLE_TTL_ATTRIBUTE)
+    return [exists, finding('row expiry', 'exists', expiry)];
+  if (ttl && EXPIRES_OLD_ROWS.has(ttl.status))
+    return [
+      exists,
+      finding(
+        'row expiry',
+        'warning',
+        `Time to Live is on ${ttl.attribute}, not ${LIMIT_TABLE_TTL_ATTRIBUTE}: the skill's rows never expire (a few hundred bytes a user)`,
+      ),
+    ];
+  if (!state.managed)
+    return [
+      exists,
+      finding(
+        'row expiry',
+        'warning',
+        `Time to Live is off on this table that this tool did not create, and is left so: the skill's rows never expire`,
+      ),
+    ];
+  const turnOn: Change = {
+    step: 'row expiry',
+    action: 'update',
+    detail: `turn on Time to Live: ${expiry}`,
+    apply: async (context) => {
+      await enableTimeToLive(context, name);
+      return `Time to Live turned on: ${expiry}`;
+    },
+  };
+  return [exists, turnOn];
 }
 
-/** MAIL_LIMIT_TABLE in the key file, which the deploy build embeds; written once the file exists. */
-export async function recordLimitTableInKeyFile({ options, aws, report }: StepContext, table: string): Promise<void> {
-  const shownFile = shownPath(options.outFile);
-  const recorded = await readCredentialsFile(options.outFile).then(
-    (file) => ({ exists: true, table: file[ENV.mailLimitTable] }),
-    () => ({ exists: false, table: undefined }),
-  );
-  if (recorded.table === table) {
-    report.step('key file setting', 'exists', `${ENV.mailLimitTable} ${table} in ${shownFile}`);
-  } else if (aws.dryRun) {
-    report.step('key file setting', 'would update', `${ENV.mailLimitTable} ${table} in ${shownFile}`);
-  } else if (!recorded.exists) {
-    report.step('key file setting', 'skipped', `${shownFile} cannot be read, so ${ENV.mailLimitTable} is not in it`);
-  } else {
-    await recordLimitTable(options.outFile, table);
-    report.step('key file setting', 'updated', `${ENV.mailLimitTable} ${table} in ${shownFile}, for the next deploy`);
-  }
+/** MAIL_LIMIT_TABLE in the key file, which the deploy build embeds (a new key's file keeps the one it held). */
+export function planLimitTableSetting(table: string, file: SavedFile, outFile: string): PlanItem {
+  const setting = `${ENV.mailLimitTable} ${table} in ${shownPath(outFile)}`;
+  if (file.limitTable === table) return finding('key file setting', 'exists', setting);
+  return {
+    step: 'key file setting',
+    action: 'update',
+    detail: setting,
+    apply: async () => {
+      await recordLimitTable(outFile, table);
+      return `${setting}, for the next deploy`;
+    },
+  };
 }
 
-/** The limit tables this tool may have made: the one its policy names, and the one the key file names. */
-async function limitTablesToRemove(
-  { clients, aws, options }: StepContext,
-  account: Account,
-): Promise<{ name: string; region: string }[]> {
+/** Teardown: the limit tables this tool may have made, the one its policy names and the one the key file names. */
+export async function readLimitTablesToRemove(
+  context: StepContext,
+  limitPolicy: PolicyFound | undefined,
+  file: SavedFile,
+): Promise<{ name: string; region: string; state?: LimitTableState }[]> {
+  const { options } = context;
   const found: { name: string; region: string }[] = [];
-  const arn = managedPolicyArn(account, LIMIT_POLICY_NAME);
-  const policy = await aws.find('iam:GetPolicy', () => clients.iam.send(new GetPolicyCommand({ PolicyArn: arn })));
-  if (policy?.Policy) {
-    const version = await aws.read('iam:GetPolicyVersion', () =>
-      clients.iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.Policy?.DefaultVersionId })),
-    );
-    const table = limitTableOf(arn, decodePolicyDocument(version.PolicyVersion?.Document));
-    if (table) found.push({ name: table.table, region: table.region });
-  }
-  const recorded = await readCredentialsFile(options.outFile).then(
-    (file) => file[ENV.mailLimitTable],
-    () => undefined,
-  );
+  const named = limitPolicy?.exists ? limitTableOf(limitPolicy.arn, limitPolicy.document) : undefined;
+  if (named) found.push({ name: named.table, region: named.region });
+  const recorded = file.limitTable;
   if (recorded && !found.some((table) => table.name === recorded && table.region === options.region))
     found.push({ name: recorded, region: options.region });
-  return found;
+  const tables = [];
+  for (const table of found)
+    tables.push(
+      table.region === options.region ? { ...table, state: await readLimitTable(context, table.name) } : table,
+    );
+  return tables;
 }
 
 /** Teardown: the limit tables this tool created, before its policy (which names them) goes. */
-export async function removeLimitTables(context: StepContext, account: Account): Promise<void> {
-  const { clients, aws, options, report } = context;
-  const deleted = aws.dryRun ? 'would delete' : 'deleted';
-  for (const { name, region } of await limitTablesToRemove(context, account)) {
-    if (region !== options.region) {
-      report.step(
+export function planLimitTableDeletion(
+  tables: readonly { name: string; region: string; state?: LimitTableState }[],
+): PlanItem[] {
+  return tables.map(({ name, region, state }): PlanItem => {
+    if (!state)
+      return finding(
         'limit table',
         'skipped',
         `${name} is in ${region}: run --teardown --region ${region} as well, or \`aws dynamodb delete-table --table-name ${name} --region ${region}\``,
       );
-      continue;
-    }
-    const state = await readLimitTable(context, name);
-    if (!state.exists) {
-      report.step('limit table', 'skipped', `${name} does not exist`);
-    } else if (!state.managed) {
-      report.step('limit table', 'skipped', `${name} was created outside this tool: left in place`);
-    } else {
-      if (!aws.dryRun) {
+    if (!state.exists) return finding('limit table', 'skipped', `${name} does not exist`);
+    if (!state.managed)
+      return finding('limit table', 'skipped', `${name} was created outside this tool: left in place`);
+    return {
+      step: 'limit table',
+      action: 'delete',
+      detail: `${name} and the counts in it`,
+      apply: async (context) => {
         await waitUntilActive(context, name);
-        await aws.change('dynamodb:DeleteTable', () =>
-          clients.dynamoDb.send(new DeleteTableCommand({ TableName: name })),
+        await context.aws.change('dynamodb:DeleteTable', () =>
+          context.clients.dynamoDb.send(new DeleteTableCommand({ TableName: name })),
         );
-      }
-      report.step('limit table', deleted, `${name} and the counts in it`);
-    }
-  }
+        return undefined;
+      },
+    };
+  });
 }
