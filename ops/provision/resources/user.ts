@@ -37,7 +37,8 @@ export interface UserState {
   readonly groups: readonly Group[];
 }
 
-const NO_USER: UserState = {
+/** What readUser answers when there is no such user. */
+export const NO_USER: UserState = {
   exists: false,
   managed: false,
   tags: [],
