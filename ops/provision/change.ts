@@ -47,6 +47,10 @@ export function finding(step: string, status: StepStatus, detail: string): Findi
   return { step, status, detail };
 }
 
+export function change(step: string, action: Action, detail: string, apply: Change['apply']): Change {
+  return { step, action, detail, apply };
+}
+
 export function isChange(item: PlanItem): item is Change {
   return 'action' in item;
 }

@@ -62,8 +62,13 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
     } else if (state.sender) {
       items.push(planSender(fromAddress, state.sender, options.region));
     }
-    for (const recipient of options.verifyRecipients)
-      items.push(planAddress('recipient', recipient, state.recipients[recipient], options.region));
+    // Each address is asked about once: one the run has just asked SES to verify is pending by then.
+    const asked = new Set(items.filter(isChange).map((item) => (item.step === 'sender' ? fromAddress : '')));
+    for (const recipient of options.verifyRecipients) {
+      const status = asked.has(recipient) ? 'Pending' : state.recipients[recipient];
+      items.push(planAddress('recipient', recipient, status, options.region));
+      if (status === undefined) asked.add(recipient);
+    }
     items.push(...planSending(state.sending, options.region));
     const setPlan = set && planConfigurationSet(set, options);
     if (setPlan) items.push(...setPlan.items);

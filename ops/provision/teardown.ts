@@ -5,7 +5,7 @@
 
 import { removeCredentialsFile } from '../credentialsFile.ts';
 import { shownPath } from '../paths.ts';
-import { type Check, finding, type Plan, type PlanItem } from './change.ts';
+import { type Check, change, finding, type Plan, type PlanItem } from './change.ts';
 import { ProvisionError } from './errors.ts';
 import { MANAGED_POLICIES } from './managedPolicies.ts';
 import { GROUP_PATH, USER_NAME } from './names.ts';
@@ -84,12 +84,14 @@ export function planTeardown(state: TeardownState, options: ProvisionOptions, co
   if (!file.exists) {
     items.push(finding('credentials file', 'skipped', `${shownFile} does not exist`));
   } else if (file.accessKeyId && (userGone || deletedKeys.has(file.accessKeyId))) {
-    items.push({
-      step: 'credentials file',
-      action: 'delete',
-      detail: `${shownFile} and its CSV (their key is deleted)`,
-      apply: async () => void (await removeCredentialsFile(options.outFile)),
-    });
+    items.push(
+      change(
+        'credentials file',
+        'delete',
+        `${shownFile} and its CSV (their key is deleted)`,
+        async () => void (await removeCredentialsFile(options.outFile)),
+      ),
+    );
   } else {
     items.push(finding('credentials file', 'skipped', `${shownFile} is kept: its key was not deleted`));
   }

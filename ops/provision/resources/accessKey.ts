@@ -15,7 +15,7 @@ import { ENV } from '../../../lambda/config.ts';
 import { maskAddress } from '../../../lambda/log.ts';
 import { credentialsCsvPath, readCredentialsFile, writeCredentialsFile } from '../../credentialsFile.ts';
 import { shownPath } from '../../paths.ts';
-import { type Change, type Finding, finding, type PlanItem, Refusal } from '../change.ts';
+import { type Change, change, type Finding, finding, type PlanItem, Refusal } from '../change.ts';
 import type { StepContext } from '../context.ts';
 import { ProvisionError } from '../errors.ts';
 import { SAVED_KEY_TAG_PREFIX, USER_NAME } from '../names.ts';
@@ -143,17 +143,17 @@ export function planAccessKey(
   if (!options.rotateKey && inFile?.AccessKeyId) {
     const id = inFile.AccessKeyId;
     const old = ours.filter((key) => key !== inFile);
-    const reactivate: Change = {
-      step: 'access key',
-      action: 'update',
-      detail: `${id} is inactive: reactivate it (its secret is in ${shownFile})`,
-      apply: async ({ clients, aws }) => {
+    const reactivate: Change = change(
+      'access key',
+      'update',
+      `${id} is inactive: reactivate it (its secret is in ${shownFile})`,
+      async ({ clients, aws }) => {
         await aws.change('iam:UpdateAccessKey', () =>
           clients.iam.send(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Active' })),
         );
         return `${id} reactivated (its secret is in ${shownFile})`;
       },
-    };
+    );
     items.push(
       inFile.Status === 'Inactive'
         ? reactivate
@@ -185,29 +185,29 @@ export function planAccessKey(
   // Rotating: the key(s) this tool created before stay active for the deployed skill.
   const old = options.rotateKey ? ours : [];
   const outcome: KeyOutcome = { created: false, oldKeyIds: old.map((key) => key.AccessKeyId ?? '') };
-  const createKey: Change = {
-    step: 'access key',
-    action: 'create',
-    detail: `a new key for ${USER_NAME}${options.rotateKey ? ' (--rotate-key)' : ''}`,
-    apply: async (context) => {
+  const createKey: Change = change(
+    'access key',
+    'create',
+    `a new key for ${USER_NAME}${options.rotateKey ? ' (--rotate-key)' : ''}`,
+    async (context) => {
       const accessKeyId = await createAndSave(context, keys, fromAddress, beforeSaving);
       Object.assign(outcome, { accessKeyId, created: true });
       return `${accessKeyId} for ${USER_NAME}`;
     },
-  };
+  );
   // The tag that marks the key as the one this tool saved, once its file holds it.
-  const saveFile: Change = {
-    step: 'credentials file',
-    action: file.exists ? 'update' : 'create',
-    detail: `${shownFile} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600`,
-    apply: async ({ clients, aws }) => {
+  const saveFile: Change = change(
+    'credentials file',
+    file.exists ? 'update' : 'create',
+    `${shownFile} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600`,
+    async ({ clients, aws }) => {
       const Tags = [
         { Key: outcome.accessKeyId, Value: `${SAVED_KEY_TAG_PREFIX} on ${new Date().toISOString().slice(0, 10)}` },
       ];
       await aws.change('iam:TagUser', () => clients.iam.send(new TagUserCommand({ UserName: USER_NAME, Tags })));
       return undefined;
     },
-  };
+  );
   items.push(
     createKey,
     saveFile,
@@ -380,15 +380,15 @@ export function planKeyDeletion(
       return finding('access key', 'skipped', `${shortKeyId(id)} was not saved by this tool: left in place`);
     }
     deleted.add(id);
-    return {
-      step: 'access key',
-      action: 'delete',
-      detail: id,
-      apply: async ({ clients, aws }) =>
+    return change(
+      'access key',
+      'delete',
+      id,
+      async ({ clients, aws }) =>
         void (await aws.change('iam:DeleteAccessKey', () =>
           clients.iam.send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id })),
         )),
-    };
+    );
   });
   return { items, deleted, kept };
 }

@@ -17,7 +17,7 @@ import {
   paginateListGroupPolicies,
   RemoveUserFromGroupCommand,
 } from '@aws-sdk/client-iam';
-import { type Change, finding, type PlanItem } from '../change.ts';
+import { type Change, change, finding, type PlanItem } from '../change.ts';
 import { all, type StepContext } from '../context.ts';
 import type { GrantedPolicy } from '../managedPolicies.ts';
 import { GROUP_PATH, USER_NAME } from '../names.ts';
@@ -66,15 +66,10 @@ function attachEach(
   return policies.map(({ name, arn }) =>
     attached.some((policy) => policy.PolicyArn === arn)
       ? finding(step, 'exists', `${name} is attached to ${to}`)
-      : {
-          step,
-          action: 'create',
-          detail: `attach ${name} to ${to}`,
-          apply: async (context) => {
-            await attach(context, arn);
-            return `${name} is attached to ${to}`;
-          },
-        },
+      : change(step, 'create', `attach ${name} to ${to}`, async (context) => {
+          await attach(context, arn);
+          return `${name} is attached to ${to}`;
+        }),
   );
 }
 
@@ -94,28 +89,23 @@ export function planAttachments(
 ): PlanItem[] {
   if (!group) return attachEach(policies, user.attached, 'attachment', USER_NAME, attachToUser);
   const { name } = group;
-  const createGroup: Change = {
-    step: 'group',
-    action: 'create',
-    detail: `${name} (path ${GROUP_PATH})`,
-    apply: async ({ clients, aws }) => {
-      await aws.change('iam:CreateGroup', () =>
-        clients.iam.send(new CreateGroupCommand({ GroupName: name, Path: GROUP_PATH })),
-      );
-      return undefined;
-    },
-  };
-  const addMember: Change = {
-    step: 'group member',
-    action: 'create',
-    detail: `add ${USER_NAME} to ${name}`,
-    apply: async ({ clients, aws }) => {
+  const createGroup: Change = change('group', 'create', `${name} (path ${GROUP_PATH})`, async ({ clients, aws }) => {
+    await aws.change('iam:CreateGroup', () =>
+      clients.iam.send(new CreateGroupCommand({ GroupName: name, Path: GROUP_PATH })),
+    );
+    return undefined;
+  });
+  const addMember: Change = change(
+    'group member',
+    'create',
+    `add ${USER_NAME} to ${name}`,
+    async ({ clients, aws }) => {
       await aws.change('iam:AddUserToGroup', () =>
         clients.iam.send(new AddUserToGroupCommand({ GroupName: name, UserName: USER_NAME })),
       );
       return `${USER_NAME} is in ${name}`;
     },
-  };
+  );
   // One route only: a direct attachment from an earlier run without --group goes.
   const direct = policies.filter((policy) => user.attached.some((held) => held.PolicyArn === policy.arn));
   return [
@@ -129,12 +119,13 @@ export function planAttachments(
     ),
     group.members.includes(USER_NAME) ? finding('group member', 'exists', `${USER_NAME} is in ${name}`) : addMember,
     ...direct.map(
-      (policy): Change => ({
-        step: 'attachment',
-        action: 'delete',
-        detail: `the direct attachment of ${policy.name} to ${USER_NAME} (the group grants it)`,
-        apply: async (context) => void (await detachFromUser(context, policy.arn)),
-      }),
+      (policy): Change =>
+        change(
+          'attachment',
+          'delete',
+          `the direct attachment of ${policy.name} to ${USER_NAME} (the group grants it)`,
+          async (context) => void (await detachFromUser(context, policy.arn)),
+        ),
     ),
   ];
 }
@@ -161,37 +152,38 @@ export function planLeavingGroups(
     for (const arn of oursHere) detached.get(arn)?.add(`group ${name}`);
     const keep = otherMembers.length > 0 || group.attached.some((policy) => !ours.has(policy.PolicyArn ?? ''));
     return [
-      {
-        step: 'group member',
-        action: 'delete',
-        detail: `${USER_NAME} from ${name}`,
-        apply: async ({ clients, aws }) =>
+      change(
+        'group member',
+        'delete',
+        `${USER_NAME} from ${name}`,
+        async ({ clients, aws }) =>
           void (await aws.change('iam:RemoveUserFromGroup', () =>
             clients.iam.send(new RemoveUserFromGroupCommand({ GroupName: name, UserName: USER_NAME })),
           )),
-      },
+      ),
       ...oursHere.map(
-        (arn): Change => ({
-          step: 'group policy',
-          action: 'delete',
-          detail: `${policyName(arn)} from ${name}${others}`,
-          apply: async ({ clients, aws }) =>
-            void (await aws.change('iam:DetachGroupPolicy', () =>
-              clients.iam.send(new DetachGroupPolicyCommand({ GroupName: name, PolicyArn: arn })),
-            )),
-        }),
+        (arn): Change =>
+          change(
+            'group policy',
+            'delete',
+            `${policyName(arn)} from ${name}${others}`,
+            async ({ clients, aws }) =>
+              void (await aws.change('iam:DetachGroupPolicy', () =>
+                clients.iam.send(new DetachGroupPolicyCommand({ GroupName: name, PolicyArn: arn })),
+              )),
+          ),
       ),
       keep
         ? finding('group', 'skipped', `${name} has other members or policies: left in place`)
-        : {
-            step: 'group',
-            action: 'delete',
-            detail: name,
-            apply: async ({ clients, aws }) =>
+        : change(
+            'group',
+            'delete',
+            name,
+            async ({ clients, aws }) =>
               void (await aws.change('iam:DeleteGroup', () =>
                 clients.iam.send(new DeleteGroupCommand({ GroupName: name })),
               )),
-          },
+          ),
     ];
   });
 }
@@ -215,12 +207,12 @@ export function planDetachingFromUser(
       ];
     detached.get(policy.arn)?.add(`user ${USER_NAME}`);
     return [
-      {
-        step: 'attachment',
-        action: 'delete',
-        detail: `${policy.name} from ${USER_NAME}`,
-        apply: async (context) => void (await detachFromUser(context, policy.arn)),
-      },
+      change(
+        'attachment',
+        'delete',
+        `${policy.name} from ${USER_NAME}`,
+        async (context) => void (await detachFromUser(context, policy.arn)),
+      ),
     ];
   });
 }

@@ -28,7 +28,7 @@ import { ENV } from '../../../lambda/config.ts';
 import { maskAddress } from '../../../lambda/log.ts';
 import { recordConfigurationSet } from '../../credentialsFile.ts';
 import { shownPath } from '../../paths.ts';
-import { type Change, finding, type PlanItem } from '../change.ts';
+import { change, finding, type PlanItem } from '../change.ts';
 import type { Account, StepContext } from '../context.ts';
 import type { ConfigurationSetReport } from '../deliverabilityReport.ts';
 import { isManaged, MANAGED_TAG } from '../names.ts';
@@ -158,10 +158,6 @@ export async function readConfigurationSet(
     ...(topic ? { topic } : {}),
     subscriptions,
   };
-}
-
-function change(step: string, action: Change['action'], detail: string, apply: Change['apply']): Change {
-  return { step, action, detail, apply };
 }
 
 export function planConfigurationSet(

@@ -11,7 +11,7 @@ import {
   VerifyDomainIdentityCommand,
 } from '@aws-sdk/client-ses';
 import { maskAddress } from '../../../lambda/log.ts';
-import { type Block, finding, type PlanItem } from '../change.ts';
+import { type Block, change, finding, type PlanItem } from '../change.ts';
 import type { StepContext } from '../context.ts';
 import type { DomainReport, IdentityStatus } from '../deliverabilityReport.ts';
 import { domainRecords, recordsTable, zoneSnippet } from '../dnsRecords.ts';
@@ -138,34 +138,36 @@ export function planDomain(
   };
   const items: PlanItem[] = [];
   if (!started || failed) {
-    items.push({
-      step: 'domain',
-      action: started ? 'update' : 'create',
-      detail: started
-        ? 'SES found no DNS records within 72 hours: ask it to look again, for the same records'
-        : `verify ${domain} with Easy DKIM in SES (${region}), for the DNS records below`,
-      apply: async ({ clients, aws }) => {
-        const identity = await aws.change('ses:VerifyDomainIdentity', () =>
-          clients.ses.send(new VerifyDomainIdentityCommand({ Domain: domain })),
-        );
-        const dkim = await aws.change('ses:VerifyDomainDkim', () =>
-          clients.ses.send(new VerifyDomainDkimCommand({ Domain: domain })),
-        );
-        Object.assign(outcome, {
-          verificationStatus: reading.verificationStatus === 'Success' ? 'Success' : 'Pending',
-          dkimStatus: 'Pending',
-        });
-        if (started)
-          return `${domain}: SES found no DNS records within 72 hours; it looks again now, for the same records below`;
-        const token = identity.VerificationToken ?? reading.verificationToken;
-        const shown = recordsOf(outcome, region, token, dkim.DkimTokens ?? []);
-        Object.assign(outcome, { records: shown.records });
-        return {
-          detail: `${domain}: SES verifies it once the DNS records below are published (Easy DKIM)`,
-          after: shown.blocks,
-        };
-      },
-    });
+    items.push(
+      change(
+        'domain',
+        started ? 'update' : 'create',
+        started
+          ? 'SES found no DNS records within 72 hours: ask it to look again, for the same records'
+          : `verify ${domain} with Easy DKIM in SES (${region}), for the DNS records below`,
+        async ({ clients, aws }) => {
+          const identity = await aws.change('ses:VerifyDomainIdentity', () =>
+            clients.ses.send(new VerifyDomainIdentityCommand({ Domain: domain })),
+          );
+          const dkim = await aws.change('ses:VerifyDomainDkim', () =>
+            clients.ses.send(new VerifyDomainDkimCommand({ Domain: domain })),
+          );
+          Object.assign(outcome, {
+            verificationStatus: reading.verificationStatus === 'Success' ? 'Success' : 'Pending',
+            dkimStatus: 'Pending',
+          });
+          if (started)
+            return `${domain}: SES found no DNS records within 72 hours; it looks again now, for the same records below`;
+          const token = identity.VerificationToken ?? reading.verificationToken;
+          const shown = recordsOf(outcome, region, token, dkim.DkimTokens ?? []);
+          Object.assign(outcome, { records: shown.records });
+          return {
+            detail: `${domain}: SES verifies it once the DNS records below are published (Easy DKIM)`,
+            after: shown.blocks,
+          };
+        },
+      ),
+    );
   } else {
     const kept = reading.kept ? ' (kept without --domain: the policy of an earlier --domain run names it)' : '';
     items.push(

@@ -17,7 +17,7 @@ import { ENV } from '../../../lambda/config.ts';
 import { LIMIT_TABLE_TTL_ATTRIBUTE, limitTableDefinition } from '../../../lambda/limits/tableSchema.ts';
 import { recordLimitTable } from '../../credentialsFile.ts';
 import { shownPath } from '../../paths.ts';
-import { type Change, finding, type PlanItem, Refusal } from '../change.ts';
+import { type Change, change, finding, type PlanItem, Refusal } from '../change.ts';
 import type { StepContext } from '../context.ts';
 import { ProvisionError } from '../errors.ts';
 import { limitTableOf } from '../limitPolicyDocument.ts';
@@ -163,25 +163,20 @@ export function planLimitTable(state: LimitTableState, options: ProvisionOptions
   const { name } = state;
   const expiry = `rows expire through Time to Live on ${LIMIT_TABLE_TTL_ATTRIBUTE}`;
   if (!state.exists) {
-    const create: Change = {
-      step: 'limit table',
-      action: 'create',
-      detail: `${name}, paid per request; ${expiry}`,
-      apply: async (context) => {
-        const { TableName, BillingMode, KeySchema, AttributeDefinitions } = limitTableDefinition(name);
-        const table = {
-          TableName,
-          BillingMode,
-          KeySchema: [...KeySchema],
-          AttributeDefinitions: [...AttributeDefinitions],
-        };
-        await context.aws.change('dynamodb:CreateTable', () =>
-          context.clients.dynamoDb.send(new CreateTableCommand({ ...table, Tags: [MANAGED_TAG] })),
-        );
-        await enableTimeToLive(context, name);
-        return `${name} in ${options.region}, paid per request; ${expiry}`;
-      },
-    };
+    const create: Change = change('limit table', 'create', `${name}, paid per request; ${expiry}`, async (context) => {
+      const { TableName, BillingMode, KeySchema, AttributeDefinitions } = limitTableDefinition(name);
+      const table = {
+        TableName,
+        BillingMode,
+        KeySchema: [...KeySchema],
+        AttributeDefinitions: [...AttributeDefinitions],
+      };
+      await context.aws.change('dynamodb:CreateTable', () =>
+        context.clients.dynamoDb.send(new CreateTableCommand({ ...table, Tags: [MANAGED_TAG] })),
+      );
+      await enableTimeToLive(context, name);
+      return `${name} in ${options.region}, paid per request; ${expiry}`;
+    });
     return [create];
   }
   const adopted = state.managed ? '' : ' (created outside this tool, adopted)';
@@ -212,15 +207,10 @@ export function planLimitTable(state: LimitTableState, options: ProvisionOptions
         `Time to Live is off on this table that this tool did not create, and is left so: the skill's rows never expire`,
       ),
     ];
-  const turnOn: Change = {
-    step: 'row expiry',
-    action: 'update',
-    detail: `turn on Time to Live: ${expiry}`,
-    apply: async (context) => {
-      await enableTimeToLive(context, name);
-      return `Time to Live turned on: ${expiry}`;
-    },
-  };
+  const turnOn: Change = change('row expiry', 'update', `turn on Time to Live: ${expiry}`, async (context) => {
+    await enableTimeToLive(context, name);
+    return `Time to Live turned on: ${expiry}`;
+  });
   return [exists, turnOn];
 }
 
@@ -228,15 +218,10 @@ export function planLimitTable(state: LimitTableState, options: ProvisionOptions
 export function planLimitTableSetting(table: string, file: SavedFile, outFile: string): PlanItem {
   const setting = `${ENV.mailLimitTable} ${table} in ${shownPath(outFile)}`;
   if (file.limitTable === table) return finding('key file setting', 'exists', setting);
-  return {
-    step: 'key file setting',
-    action: 'update',
-    detail: setting,
-    apply: async () => {
-      await recordLimitTable(outFile, table);
-      return `${setting}, for the next deploy`;
-    },
-  };
+  return change('key file setting', 'update', setting, async () => {
+    await recordLimitTable(outFile, table);
+    return `${setting}, for the next deploy`;
+  });
 }
 
 /** Teardown: the limit tables this tool may have made, the one its policy names and the one the key file names. */
@@ -274,17 +259,12 @@ export function planLimitTableDeletion(
     if (!state.exists) return finding('limit table', 'skipped', `${name} does not exist`);
     if (!state.managed)
       return finding('limit table', 'skipped', `${name} was created outside this tool: left in place`);
-    return {
-      step: 'limit table',
-      action: 'delete',
-      detail: `${name} and the counts in it`,
-      apply: async (context) => {
-        await waitUntilActive(context, name);
-        await context.aws.change('dynamodb:DeleteTable', () =>
-          context.clients.dynamoDb.send(new DeleteTableCommand({ TableName: name })),
-        );
-        return undefined;
-      },
-    };
+    return change('limit table', 'delete', `${name} and the counts in it`, async (context) => {
+      await waitUntilActive(context, name);
+      await context.aws.change('dynamodb:DeleteTable', () =>
+        context.clients.dynamoDb.send(new DeleteTableCommand({ TableName: name })),
+      );
+      return undefined;
+    });
   });
 }

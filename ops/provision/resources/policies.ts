@@ -20,7 +20,7 @@ import {
   paginateListEntitiesForPolicy,
   paginateListPolicies,
 } from '@aws-sdk/client-iam';
-import { type Change, finding, type PlanItem } from '../change.ts';
+import { type Change, change, finding, type PlanItem } from '../change.ts';
 import { type Account, all, type StepContext } from '../context.ts';
 import { type GrantedPolicy, grantedOnlyWithFlag, MANAGED_POLICIES, managedPolicyArn } from '../managedPolicies.ts';
 import { GROUP_PATH, isManaged, MANAGED_TAG, USER_NAME } from '../names.ts';
@@ -226,11 +226,11 @@ function deleteVersions(
   if (versions.length === 0) return [];
   const ids = versions.map((version) => version.id);
   return [
-    {
-      step: 'policy version',
-      action: 'delete',
-      detail: `${state.name} ${ids.join(', ')}, ${versions.length > 1 ? 'documents' : 'the document'} of earlier runs (one SetDefaultPolicyVersion from being the key's again)`,
-      apply: async ({ clients, aws }) => {
+    change(
+      'policy version',
+      'delete',
+      `${state.name} ${ids.join(', ')}, ${versions.length > 1 ? 'documents' : 'the document'} of earlier runs (one SetDefaultPolicyVersion from being the key's again)`,
+      async ({ clients, aws }) => {
         for (const id of ids) {
           await aws.change('iam:DeletePolicyVersion', () =>
             clients.iam.send(new DeletePolicyVersionCommand({ PolicyArn: state.arn, VersionId: id })),
@@ -239,7 +239,7 @@ function deleteVersions(
         }
         return undefined;
       },
-    },
+    ),
   ];
 }
 
@@ -251,18 +251,13 @@ export function planPolicy(state: PolicyState, made: PolicyChangesMade): PlanIte
   const { name, arn, document, description, summary } = state.policy;
   const text = JSON.stringify(document, null, 2);
   if (!state.exists) {
-    const create: Change = {
-      step: 'policy',
-      action: 'create',
-      detail: `${name}: ${summary}`,
-      apply: async ({ clients, aws }) => {
-        const policy = { PolicyName: name, PolicyDocument: text, Description: description, Tags: [MANAGED_TAG] };
-        const answer = await aws.change('iam:CreatePolicy', () => clients.iam.send(new CreatePolicyCommand(policy)));
-        const id = answer.Policy?.DefaultVersionId ?? 'v1';
-        made.set(arn, { arn, deletedVersionIds: [], createdDefault: { id, document } });
-        return `${name} ${id}: ${summary}`;
-      },
-    };
+    const create: Change = change('policy', 'create', `${name}: ${summary}`, async ({ clients, aws }) => {
+      const policy = { PolicyName: name, PolicyDocument: text, Description: description, Tags: [MANAGED_TAG] };
+      const answer = await aws.change('iam:CreatePolicy', () => clients.iam.send(new CreatePolicyCommand(policy)));
+      const id = answer.Policy?.DefaultVersionId ?? 'v1';
+      made.set(arn, { arn, deletedVersionIds: [], createdDefault: { id, document } });
+      return `${name} ${id}: ${summary}`;
+    });
     return [create];
   }
   const defaultVersion = state.defaultVersionId ?? 'v1';
@@ -280,11 +275,11 @@ export function planPolicy(state: PolicyState, made: PolicyChangesMade): PlanIte
   const was = replaced ? describeAllowed(replaced.document) : undefined;
   const replacedDetail = (deleted: string) =>
     replaced ? `; ${replaced.id}, which allowed ${was ?? 'nothing'}, ${deleted}` : '';
-  const update: Change = {
-    step: 'policy',
-    action: 'update',
-    detail: `${name}: its document differs; a new default version: ${summary}${replacedDetail('would be deleted')}`,
-    apply: async ({ clients, aws }) => {
+  const update: Change = change(
+    'policy',
+    'update',
+    `${name}: its document differs; a new default version: ${summary}${replacedDetail('would be deleted')}`,
+    async ({ clients, aws }) => {
       const created = await aws.change('iam:CreatePolicyVersion', () =>
         clients.iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: text, SetAsDefault: true })),
       );
@@ -298,7 +293,7 @@ export function planPolicy(state: PolicyState, made: PolicyChangesMade): PlanIte
       }
       return `${name} ${id} is the new default version: ${summary}${replacedDetail('is deleted')}`;
     },
-  };
+  );
   return [...deleteVersions(state, earlierVersions(state), made), update];
 }
 
@@ -318,11 +313,11 @@ export function planPolicyDeletion(policy: PolicyFound, detaching: ReadonlySet<s
   if (remaining.length > 0)
     return [finding('policy', 'skipped', `${name} is still attached to ${remaining.join(', ')}: left in place`)];
   const older = policy.versions.filter((version) => !version.isDefault);
-  const remove: Change = {
-    step: 'policy',
-    action: 'delete',
-    detail: older.length > 0 ? `${name} and its ${older.length} older version(s)` : name,
-    apply: async ({ clients, aws }) => {
+  const remove: Change = change(
+    'policy',
+    'delete',
+    older.length > 0 ? `${name} and its ${older.length} older version(s)` : name,
+    async ({ clients, aws }) => {
       for (const { id } of older)
         await aws.change('iam:DeletePolicyVersion', () =>
           clients.iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: id })),
@@ -330,6 +325,6 @@ export function planPolicyDeletion(policy: PolicyFound, detaching: ReadonlySet<s
       await aws.change('iam:DeletePolicy', () => clients.iam.send(new DeletePolicyCommand({ PolicyArn: arn })));
       return undefined;
     },
-  };
+  );
   return [remove];
 }

@@ -9,7 +9,7 @@ import {
   VerifyEmailIdentityCommand,
 } from '@aws-sdk/client-ses';
 import { maskAddress } from '../../../lambda/log.ts';
-import { finding, type PlanItem } from '../change.ts';
+import { change, finding, type PlanItem } from '../change.ts';
 import type { StepContext } from '../context.ts';
 import type { SendingStatus } from '../deliverabilityReport.ts';
 import { domainOf } from '../policyDocument.ts';
@@ -72,17 +72,17 @@ export function planAddress(step: string, address: string, status: string | unde
       'exists',
       `${masked}: verification pending; click the link in the mail SES sent to that address`,
     );
-  return {
+  return change(
     step,
-    action: 'create',
-    detail: `ask SES (${region}) to send a verification mail to ${masked}`,
-    apply: async ({ clients, aws }) => {
+    'create',
+    `ask SES (${region}) to send a verification mail to ${masked}`,
+    async ({ clients, aws }) => {
       await aws.change('ses:VerifyEmailIdentity', () =>
         clients.ses.send(new VerifyEmailIdentityCommand({ EmailAddress: address })),
       );
       return `SES (${region}) sent a verification mail to ${masked}: click its link`;
     },
-  };
+  );
 }
 
 export function planSender(fromAddress: string, reading: SenderReading, region: string): PlanItem {

@@ -16,7 +16,7 @@ import {
   paginateListUserPolicies,
   type Tag,
 } from '@aws-sdk/client-iam';
-import { type Change, type Finding, finding, type PlanItem } from '../change.ts';
+import { type Change, change, type Finding, finding, type PlanItem } from '../change.ts';
 import { all, type StepContext } from '../context.ts';
 import { isManaged, MANAGED_TAG, USER_NAME } from '../names.ts';
 
@@ -84,17 +84,17 @@ const DELETE_LOGIN_PROFILE = ({ clients, aws }: StepContext) =>
 /** `user` as readUser found it; one this tool did not create reaches here only with --adopt (ownership.ts). */
 export function planUser(user: UserState): PlanItem[] {
   if (!user.exists) {
-    const create: Change = {
-      step: 'user',
-      action: 'create',
-      detail: `${USER_NAME}, programmatic access only (no console password)`,
-      apply: async ({ clients, aws }) => {
+    const create: Change = change(
+      'user',
+      'create',
+      `${USER_NAME}, programmatic access only (no console password)`,
+      async ({ clients, aws }) => {
         await aws.change('iam:CreateUser', () =>
           clients.iam.send(new CreateUserCommand({ UserName: USER_NAME, Tags: [MANAGED_TAG] })),
         );
         return undefined;
       },
-    };
+    );
     return [create];
   }
   const exists = finding(
@@ -113,28 +113,18 @@ function consolePassword(user: UserState): Finding | Change {
       'warning',
       `${USER_NAME} can sign in to the console; this tool leaves users it did not create as they are`,
     );
-  return {
-    step: 'console password',
-    action: 'delete',
-    detail: `${USER_NAME} has one: programmatic access only`,
-    apply: async (context) => {
-      await DELETE_LOGIN_PROFILE(context);
-      return `${USER_NAME} is back to programmatic access only`;
-    },
-  };
+  return change('console password', 'delete', `${USER_NAME} has one: programmatic access only`, async (context) => {
+    await DELETE_LOGIN_PROFILE(context);
+    return `${USER_NAME} is back to programmatic access only`;
+  });
 }
 
 /** Teardown: the user, and its console password first. */
 export function deleteUser(user: UserState): Change {
-  return {
-    step: 'user',
-    action: 'delete',
-    detail: USER_NAME,
-    apply: async (context) => {
-      if (user.consolePassword) await DELETE_LOGIN_PROFILE(context);
-      const { clients, aws } = context;
-      await aws.change('iam:DeleteUser', () => clients.iam.send(new DeleteUserCommand({ UserName: USER_NAME })));
-      return undefined;
-    },
-  };
+  return change('user', 'delete', USER_NAME, async (context) => {
+    if (user.consolePassword) await DELETE_LOGIN_PROFILE(context);
+    const { clients, aws } = context;
+    await aws.change('iam:DeleteUser', () => clients.iam.send(new DeleteUserCommand({ UserName: USER_NAME })));
+    return undefined;
+  });
 }
