@@ -81,7 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const { options } = command;
   const report = new Reporter(io.stdout, io.stderr, options.json);
   const clients = createAwsClients({ ...options, ...io.clientOptions });
-  const aws = createAwsCaller(options);
+  const aws = createAwsCaller(options, clients);
   const context = { options, clients, aws, report, wait: io.wait ?? ((milliseconds: number) => sleep(milliseconds)) };
   const dryRun = options.dryRun ? ' (dry run: nothing will be changed)' : '';
   try {

@@ -84,7 +84,7 @@ async function readAttached(
   attached: readonly AttachedPolicy[],
   toolArns: ReadonlySet<string>,
 ): Promise<HeldPolicy[]> {
-  const { clients, aws } = context;
+  const { aws } = context;
   const held: HeldPolicy[] = [];
   for (const policy of attached) {
     const arn = policy.PolicyArn ?? '';
@@ -92,11 +92,9 @@ async function readAttached(
     if (toolArns.has(arn)) {
       held.push({ kind: 'attached', arn, name });
     } else if (AWS_MANAGED.test(arn)) {
-      const found = await aws.read('iam:GetPolicy', () => clients.iam.send(new GetPolicyCommand({ PolicyArn: arn })));
+      const found = await aws.iam.read(new GetPolicyCommand({ PolicyArn: arn }));
       const VersionId = found.Policy?.DefaultVersionId;
-      const version = await aws.read('iam:GetPolicyVersion', () =>
-        clients.iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId })),
-      );
+      const version = await aws.iam.read(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId }));
       const document = decodePolicyDocument(version.PolicyVersion?.Document);
       held.push({ kind: 'attached', arn, name, versions: [{ id: VersionId ?? '', isDefault: true, document }] });
     } else {
@@ -127,9 +125,7 @@ async function readGroupPolicies(
     ));
   const held = await readAttached(context, attached, toolArns);
   for (const PolicyName of inline) {
-    const answer = await aws.read('iam:GetGroupPolicy', () =>
-      clients.iam.send(new GetGroupPolicyCommand({ GroupName, PolicyName })),
-    );
+    const answer = await aws.iam.read(new GetGroupPolicyCommand({ GroupName, PolicyName }));
     held.push({ kind: 'inline', name: PolicyName, document: decodePolicyDocument(answer.PolicyDocument) });
   }
   return held;
@@ -145,9 +141,7 @@ export async function readGrants(
   const toolArns = new Set(toolPolicies.map((policy) => policy.arn));
   const userPolicies = await readAttached(context, user.attached, toolArns);
   for (const PolicyName of user.inline) {
-    const answer = await aws.read('iam:GetUserPolicy', () =>
-      clients.iam.send(new GetUserPolicyCommand({ UserName: USER_NAME, PolicyName })),
-    );
+    const answer = await aws.iam.read(new GetUserPolicyCommand({ UserName: USER_NAME, PolicyName }));
     userPolicies.push({ kind: 'inline', name: PolicyName, document: decodePolicyDocument(answer.PolicyDocument) });
   }
   const groups = [];

@@ -18,10 +18,8 @@ import { keyIds, listKeys, readSavedFile, savedKeyIds, shortKeyId } from './reso
 import { planAccount, readAccount } from './resources/account.ts';
 import { readUser } from './resources/user.ts';
 
-async function lastUsed({ clients, aws }: StepContext, accessKeyId: string): Promise<AccessKeyLastUsed | undefined> {
-  const answer = await aws.read('iam:GetAccessKeyLastUsed', () =>
-    clients.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId })),
-  );
+async function lastUsed({ aws }: StepContext, accessKeyId: string): Promise<AccessKeyLastUsed | undefined> {
+  const answer = await aws.iam.read(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
   return answer.AccessKeyLastUsed?.LastUsedDate ? answer.AccessKeyLastUsed : undefined;
 }
 
@@ -32,7 +30,7 @@ function describeUse(use: AccessKeyLastUsed | undefined): string {
 }
 
 export async function retireOldKey(context: StepContext): Promise<Summary> {
-  const { options, clients, aws, report } = context;
+  const { options, aws, report } = context;
   const account = await readAccount(context);
   report.print(planAccount(account));
   const shownFile = shownPath(options.outFile);
@@ -116,16 +114,10 @@ export async function retireOldKey(context: StepContext): Promise<Summary> {
     // Deactivated first, as IAM recommends: a failure between the two calls leaves a key
     // that can be reactivated rather than one that is gone.
     if (key.Status !== 'Inactive') {
-      await aws.change('iam:UpdateAccessKey', () =>
-        clients.iam.send(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Inactive' })),
-      );
+      await aws.iam.change(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Inactive' }));
     }
-    await aws.change('iam:DeleteAccessKey', () =>
-      clients.iam.send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id })),
-    );
-    await aws.change('iam:UntagUser', () =>
-      clients.iam.send(new UntagUserCommand({ UserName: USER_NAME, TagKeys: [id] })),
-    );
+    await aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id }));
+    await aws.iam.change(new UntagUserCommand({ UserName: USER_NAME, TagKeys: [id] }));
     report.step('old access key', 'deleted', `${id} (${use}): deactivated, then deleted`);
   }
 

@@ -62,12 +62,9 @@ export function keyIds(list: readonly AccessKeyMetadata[]): string {
   return list.map((key) => key.AccessKeyId).join(' and ');
 }
 
-export async function listKeys({ clients, aws }: StepContext, userExists: boolean): Promise<AccessKeyMetadata[]> {
+export async function listKeys({ aws }: StepContext, userExists: boolean): Promise<AccessKeyMetadata[]> {
   if (!userExists) return [];
-  return (
-    (await aws.read('iam:ListAccessKeys', () => clients.iam.send(new ListAccessKeysCommand({ UserName: USER_NAME }))))
-      .AccessKeyMetadata ?? []
-  );
+  return (await aws.iam.read(new ListAccessKeysCommand({ UserName: USER_NAME }))).AccessKeyMetadata ?? [];
 }
 
 /** A key ID as the output shows a key this tool did not save: enough to find it, not the whole ID. */
@@ -147,10 +144,8 @@ export function planAccessKey(
       'access key',
       'update',
       `${id} is inactive: reactivate it (its secret is in ${shownFile})`,
-      async ({ clients, aws }) => {
-        await aws.change('iam:UpdateAccessKey', () =>
-          clients.iam.send(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Active' })),
-        );
+      async ({ aws }) => {
+        await aws.iam.change(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Active' }));
         return `${id} reactivated (its secret is in ${shownFile})`;
       },
     );
@@ -200,11 +195,11 @@ export function planAccessKey(
     'credentials file',
     file.exists ? 'update' : 'create',
     `${shownFile} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600`,
-    async ({ clients, aws }) => {
+    async ({ aws }) => {
       const Tags = [
         { Key: outcome.accessKeyId, Value: `${SAVED_KEY_TAG_PREFIX} on ${new Date().toISOString().slice(0, 10)}` },
       ];
-      await aws.change('iam:TagUser', () => clients.iam.send(new TagUserCommand({ UserName: USER_NAME, Tags })));
+      await aws.iam.change(new TagUserCommand({ UserName: USER_NAME, Tags }));
       return undefined;
     },
   );
@@ -267,17 +262,13 @@ async function createAndSave(
 }
 
 /** A new key that must not be handed out after all: deleted again before any file holds it. Says what became of it. */
-async function withdrawKey({ clients, aws, options }: StepContext, accessKeyId: string): Promise<string> {
+async function withdrawKey({ aws, options }: StepContext, accessKeyId: string): Promise<string> {
   const profile = options.profile ? ` --profile ${options.profile}` : '';
-  return aws
-    .change('iam:DeleteAccessKey', () =>
-      clients.iam.send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId })),
-    )
-    .then(
-      () => `the new access key ${accessKeyId} was deleted again, and nothing was written`,
-      () =>
-        `nothing was written, but the new access key ${accessKeyId} could not be deleted: delete it with \`aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ${accessKeyId}${profile}\``,
-    );
+  return aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId })).then(
+    () => `the new access key ${accessKeyId} was deleted again, and nothing was written`,
+    () =>
+      `nothing was written, but the new access key ${accessKeyId} could not be deleted: delete it with \`aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ${accessKeyId}${profile}\``,
+  );
 }
 
 /**
@@ -384,10 +375,8 @@ export function planKeyDeletion(
       'access key',
       'delete',
       id,
-      async ({ clients, aws }) =>
-        void (await aws.change('iam:DeleteAccessKey', () =>
-          clients.iam.send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id })),
-        )),
+      async ({ aws }) =>
+        void (await aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id }))),
     );
   });
   return { items, deleted, kept };

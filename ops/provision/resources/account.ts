@@ -11,8 +11,8 @@ export interface AccountState extends Account {
   readonly callerArn: string;
 }
 
-export async function readAccount({ clients, aws }: StepContext): Promise<AccountState> {
-  const identity = await aws.read('sts:GetCallerIdentity', () => clients.sts.send(new GetCallerIdentityCommand({})));
+export async function readAccount({ aws }: StepContext): Promise<AccountState> {
+  const identity = await aws.sts.read(new GetCallerIdentityCommand({}));
   if (!identity.Account || !identity.Arn)
     throw new ProvisionError('STS did not say which account these credentials belong to.');
   return { accountId: identity.Account, partition: identity.Arn.split(':')[1] || 'aws', callerArn: identity.Arn };

@@ -36,7 +36,7 @@ export interface GroupState {
 }
 
 export async function readGroup({ clients, aws }: StepContext, name: string): Promise<GroupState> {
-  const group = await aws.find('iam:GetGroup', () => clients.iam.send(new GetGroupCommand({ GroupName: name })));
+  const group = await aws.iam.find(new GetGroupCommand({ GroupName: name }));
   if (!group?.Group) return { name, exists: false, managed: false, members: [], attached: [], inline: [] };
   const client = { client: clients.iam };
   return {
@@ -73,14 +73,10 @@ function attachEach(
   );
 }
 
-const attachToUser: Call = ({ clients, aws }, arn) =>
-  aws.change('iam:AttachUserPolicy', () =>
-    clients.iam.send(new AttachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn })),
-  );
-const detachFromUser: Call = ({ clients, aws }, arn) =>
-  aws.change('iam:DetachUserPolicy', () =>
-    clients.iam.send(new DetachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn })),
-  );
+const attachToUser: Call = ({ aws }, arn) =>
+  aws.iam.change(new AttachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn }));
+const detachFromUser: Call = ({ aws }, arn) =>
+  aws.iam.change(new DetachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn }));
 
 export function planAttachments(
   user: UserState,
@@ -89,33 +85,22 @@ export function planAttachments(
 ): PlanItem[] {
   if (!group) return attachEach(policies, user.attached, 'attachment', USER_NAME, attachToUser);
   const { name } = group;
-  const createGroup: Change = change('group', 'create', `${name} (path ${GROUP_PATH})`, async ({ clients, aws }) => {
-    await aws.change('iam:CreateGroup', () =>
-      clients.iam.send(new CreateGroupCommand({ GroupName: name, Path: GROUP_PATH })),
-    );
+  const createGroup: Change = change('group', 'create', `${name} (path ${GROUP_PATH})`, async ({ aws }) => {
+    await aws.iam.change(new CreateGroupCommand({ GroupName: name, Path: GROUP_PATH }));
     return undefined;
   });
-  const addMember: Change = change(
-    'group member',
-    'create',
-    `add ${USER_NAME} to ${name}`,
-    async ({ clients, aws }) => {
-      await aws.change('iam:AddUserToGroup', () =>
-        clients.iam.send(new AddUserToGroupCommand({ GroupName: name, UserName: USER_NAME })),
-      );
-      return `${USER_NAME} is in ${name}`;
-    },
-  );
+  const addMember: Change = change('group member', 'create', `add ${USER_NAME} to ${name}`, async ({ aws }) => {
+    await aws.iam.change(new AddUserToGroupCommand({ GroupName: name, UserName: USER_NAME }));
+    return `${USER_NAME} is in ${name}`;
+  });
   // One route only: a direct attachment from an earlier run without --group goes.
   const direct = policies.filter((policy) => user.attached.some((held) => held.PolicyArn === policy.arn));
   return [
     group.exists
       ? finding('group', 'exists', group.managed ? name : `${name} (created outside this tool, adopted)`)
       : createGroup,
-    ...attachEach(policies, group.attached, 'group policy', name, ({ clients, aws }, arn) =>
-      aws.change('iam:AttachGroupPolicy', () =>
-        clients.iam.send(new AttachGroupPolicyCommand({ GroupName: name, PolicyArn: arn })),
-      ),
+    ...attachEach(policies, group.attached, 'group policy', name, ({ aws }, arn) =>
+      aws.iam.change(new AttachGroupPolicyCommand({ GroupName: name, PolicyArn: arn })),
     ),
     group.members.includes(USER_NAME) ? finding('group member', 'exists', `${USER_NAME} is in ${name}`) : addMember,
     ...direct.map(
@@ -156,10 +141,8 @@ export function planLeavingGroups(
         'group member',
         'delete',
         `${USER_NAME} from ${name}`,
-        async ({ clients, aws }) =>
-          void (await aws.change('iam:RemoveUserFromGroup', () =>
-            clients.iam.send(new RemoveUserFromGroupCommand({ GroupName: name, UserName: USER_NAME })),
-          )),
+        async ({ aws }) =>
+          void (await aws.iam.change(new RemoveUserFromGroupCommand({ GroupName: name, UserName: USER_NAME }))),
       ),
       ...oursHere.map(
         (arn): Change =>
@@ -167,10 +150,8 @@ export function planLeavingGroups(
             'group policy',
             'delete',
             `${policyName(arn)} from ${name}${others}`,
-            async ({ clients, aws }) =>
-              void (await aws.change('iam:DetachGroupPolicy', () =>
-                clients.iam.send(new DetachGroupPolicyCommand({ GroupName: name, PolicyArn: arn })),
-              )),
+            async ({ aws }) =>
+              void (await aws.iam.change(new DetachGroupPolicyCommand({ GroupName: name, PolicyArn: arn }))),
           ),
       ),
       keep
@@ -179,10 +160,7 @@ export function planLeavingGroups(
             'group',
             'delete',
             name,
-            async ({ clients, aws }) =>
-              void (await aws.change('iam:DeleteGroup', () =>
-                clients.iam.send(new DeleteGroupCommand({ GroupName: name })),
-              )),
+            async ({ aws }) => void (await aws.iam.change(new DeleteGroupCommand({ GroupName: name }))),
           ),
     ];
   });

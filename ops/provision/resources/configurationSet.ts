@@ -123,30 +123,24 @@ export async function readConfigurationSet(
   account: Account,
   { name, from }: { name: string; from: 'option' | 'key file' },
 ): Promise<ConfigurationSetState> {
-  const { clients, aws, options } = context;
+  const { aws, options } = context;
   const arn = `arn:${account.partition}:sns:${options.region}:${account.accountId}:${topicName(name)}`;
-  const set = await aws.find('ses:DescribeConfigurationSet', () =>
-    clients.ses.send(
-      new DescribeConfigurationSetCommand({
-        ConfigurationSetName: name,
-        ConfigurationSetAttributeNames: ['eventDestinations'],
-      }),
-    ),
+  const set = await aws.ses.find(
+    new DescribeConfigurationSetCommand({
+      ConfigurationSetName: name,
+      ConfigurationSetAttributeNames: ['eventDestinations'],
+    }),
   );
   const topic =
     options.mode === 'teardown'
-      ? await aws
-          .find('sns:ListTagsForResource', () => clients.sns.send(new ListTagsForResourceCommand({ ResourceArn: arn })))
+      ? await aws.sns
+          .find(new ListTagsForResourceCommand({ ResourceArn: arn }))
           .then((answer) => answer && { tags: answer.Tags ?? [] })
-      : await aws
-          .find('sns:GetTopicAttributes', () => clients.sns.send(new GetTopicAttributesCommand({ TopicArn: arn })))
+      : await aws.sns
+          .find(new GetTopicAttributesCommand({ TopicArn: arn }))
           .then((answer) => answer && { policy: answer.Attributes?.Policy });
   const subscriptions = topic
-    ? ((
-        await aws.read('sns:ListSubscriptionsByTopic', () =>
-          clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: arn })),
-        )
-      ).Subscriptions ?? [])
+    ? ((await aws.sns.read(new ListSubscriptionsByTopicCommand({ TopicArn: arn }))).Subscriptions ?? [])
     : [];
   return {
     name,
@@ -174,18 +168,11 @@ export function planConfigurationSet(
   items.push(
     topic
       ? finding('SNS topic', 'exists', topicLabel)
-      : change(
-          'SNS topic',
-          'create',
-          `${topicLabel}, for the set's bounces and complaints`,
-          async ({ clients, aws }) => {
-            const Tags = [MANAGED_TAG, { Key: SET_ORIGIN_TAG, Value: origin }];
-            await aws.change('sns:CreateTopic', () =>
-              clients.sns.send(new CreateTopicCommand({ Name: topicLabel, Tags })),
-            );
-            return undefined;
-          },
-        ),
+      : change('SNS topic', 'create', `${topicLabel}, for the set's bounces and complaints`, async ({ aws }) => {
+          const Tags = [MANAGED_TAG, { Key: SET_ORIGIN_TAG, Value: origin }];
+          await aws.sns.change(new CreateTopicCommand({ Name: topicLabel, Tags }));
+          return undefined;
+        }),
   );
   // A new topic has SNS's default policy (its owner may use it), which our statement joins.
   const statement = publishStatement(arn, state.account, state.setArn);
@@ -197,17 +184,13 @@ export function planConfigurationSet(
         'topic policy',
         topic ? 'update' : 'create',
         `let SES publish the events of ${name}, and no other set's`,
-        async ({ clients, aws }) => {
+        async ({ aws }) => {
           const current = topic
             ? topic.policy
-            : (
-                await aws.read('sns:GetTopicAttributes', () =>
-                  clients.sns.send(new GetTopicAttributesCommand({ TopicArn: arn })),
-                )
-              ).Attributes?.Policy;
+            : (await aws.sns.read(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes?.Policy;
           const AttributeValue = withPublishStatement(current, statement);
-          await aws.change('sns:SetTopicAttributes', () =>
-            clients.sns.send(new SetTopicAttributesCommand({ TopicArn: arn, AttributeName: 'Policy', AttributeValue })),
+          await aws.sns.change(
+            new SetTopicAttributesCommand({ TopicArn: arn, AttributeName: 'Policy', AttributeValue }),
           );
           return `SES may publish the events of ${name}, and no other set's`;
         },
@@ -217,10 +200,8 @@ export function planConfigurationSet(
   items.push(
     state.set
       ? finding('configuration set', 'exists', `${name}${recorded}`)
-      : change('configuration set', 'create', `${name}${recorded}`, async ({ clients, aws }) => {
-          await aws.change('ses:CreateConfigurationSet', () =>
-            clients.ses.send(new CreateConfigurationSetCommand({ ConfigurationSet: { Name: name } })),
-          );
+      : change('configuration set', 'create', `${name}${recorded}`, async ({ aws }) => {
+          await aws.ses.change(new CreateConfigurationSetCommand({ ConfigurationSet: { Name: name } }));
           return undefined;
         }),
   );
@@ -235,26 +216,17 @@ export function planConfigurationSet(
   items.push(
     isOurDestination(current, arn)
       ? finding('event destination', 'exists', eventDestinationDetail(name))
-      : change(
-          'event destination',
-          current ? 'update' : 'create',
-          eventDestinationDetail(name),
-          async ({ clients, aws }) => {
-            if (current)
-              await aws.change('ses:UpdateConfigurationSetEventDestination', () =>
-                clients.ses.send(
-                  new UpdateConfigurationSetEventDestinationCommand({ ConfigurationSetName, EventDestination }),
-                ),
-              );
-            else
-              await aws.change('ses:CreateConfigurationSetEventDestination', () =>
-                clients.ses.send(
-                  new CreateConfigurationSetEventDestinationCommand({ ConfigurationSetName, EventDestination }),
-                ),
-              );
-            return undefined;
-          },
-        ),
+      : change('event destination', current ? 'update' : 'create', eventDestinationDetail(name), async ({ aws }) => {
+          if (current)
+            await aws.ses.change(
+              new UpdateConfigurationSetEventDestinationCommand({ ConfigurationSetName, EventDestination }),
+            );
+          else
+            await aws.ses.change(
+              new CreateConfigurationSetEventDestinationCommand({ ConfigurationSetName, EventDestination }),
+            );
+          return undefined;
+        }),
   );
   const subscriptions = planSubscription(state, options.notify);
   items.push(...subscriptions.items);
@@ -289,18 +261,11 @@ function planSubscription(
       );
     } else {
       items.push(
-        change(
-          'notify',
-          'create',
-          `subscribe ${masked}; AWS will mail it a link to confirm`,
-          async ({ clients, aws }) => {
-            await aws.change('sns:Subscribe', () =>
-              clients.sns.send(new SubscribeCommand({ TopicArn: state.topicArn, Protocol: 'email', Endpoint: notify })),
-            );
-            list.push({ endpoint: masked, status: 'pending confirmation' });
-            return `AWS mailed ${masked} a confirmation link: until someone clicks "Confirm subscription", no bounce or complaint reaches them`;
-          },
-        ),
+        change('notify', 'create', `subscribe ${masked}; AWS will mail it a link to confirm`, async ({ aws }) => {
+          await aws.sns.change(new SubscribeCommand({ TopicArn: state.topicArn, Protocol: 'email', Endpoint: notify }));
+          list.push({ endpoint: masked, status: 'pending confirmation' });
+          return `AWS mailed ${masked} a confirmation link: until someone clicks "Confirm subscription", no bounce or complaint reaches them`;
+        }),
       );
     }
   }
@@ -352,11 +317,9 @@ export function planConfigurationSetDeletion(state: ConfigurationSetState): Plan
   const items: PlanItem[] = [];
   if (destinations.some((destination) => destination.Name === EVENT_DESTINATION_NAME))
     items.push(
-      change('event destination', 'delete', eventDestinationDetail(name), async ({ clients, aws }) => {
+      change('event destination', 'delete', eventDestinationDetail(name), async ({ aws }) => {
         const request = { ConfigurationSetName: name, EventDestinationName: EVENT_DESTINATION_NAME };
-        await aws.change('ses:DeleteConfigurationSetEventDestination', () =>
-          clients.ses.send(new DeleteConfigurationSetEventDestinationCommand(request)),
-        );
+        await aws.ses.change(new DeleteConfigurationSetEventDestinationCommand(request));
         return undefined;
       }),
     );
@@ -374,10 +337,8 @@ export function planConfigurationSetDeletion(state: ConfigurationSetState): Plan
     );
   else
     items.push(
-      change('configuration set', 'delete', name, async ({ clients, aws }) => {
-        await aws.change('ses:DeleteConfigurationSet', () =>
-          clients.ses.send(new DeleteConfigurationSetCommand({ ConfigurationSetName: name })),
-        );
+      change('configuration set', 'delete', name, async ({ aws }) => {
+        await aws.ses.change(new DeleteConfigurationSetCommand({ ConfigurationSetName: name }));
         return undefined;
       }),
     );
@@ -391,18 +352,15 @@ export function planConfigurationSetDeletion(state: ConfigurationSetState): Plan
     const confirmed = subscription.SubscriptionArn && subscription.SubscriptionArn !== PENDING;
     const detail = `${maskAddress(subscription.Endpoint ?? '')}${confirmed ? '' : ' (pending: goes with the topic)'}`;
     items.push(
-      change('subscription', 'delete', detail, async ({ clients, aws }) => {
-        if (confirmed)
-          await aws.change('sns:Unsubscribe', () =>
-            clients.sns.send(new UnsubscribeCommand({ SubscriptionArn: subscription.SubscriptionArn })),
-          );
+      change('subscription', 'delete', detail, async ({ aws }) => {
+        if (confirmed) await aws.sns.change(new UnsubscribeCommand({ SubscriptionArn: subscription.SubscriptionArn }));
         return undefined;
       }),
     );
   }
   items.push(
-    change('SNS topic', 'delete', topicName(name), async ({ clients, aws }) => {
-      await aws.change('sns:DeleteTopic', () => clients.sns.send(new DeleteTopicCommand({ TopicArn: arn })));
+    change('SNS topic', 'delete', topicName(name), async ({ aws }) => {
+      await aws.sns.change(new DeleteTopicCommand({ TopicArn: arn }));
       return undefined;
     }),
   );

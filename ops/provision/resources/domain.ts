@@ -49,17 +49,11 @@ function identityStatus(value: string | undefined): IdentityStatus {
   return value && value in STATUS_WORDS ? (value as IdentityStatus) : 'none';
 }
 
-export async function readDomain(
-  { clients, aws }: StepContext,
-  domain: string,
-  fromAddress: string,
-): Promise<DomainReading> {
-  const verification = await aws.read('ses:GetIdentityVerificationAttributes', () =>
-    clients.ses.send(new GetIdentityVerificationAttributesCommand({ Identities: [domain, fromAddress] })),
+export async function readDomain({ aws }: StepContext, domain: string, fromAddress: string): Promise<DomainReading> {
+  const verification = await aws.ses.read(
+    new GetIdentityVerificationAttributesCommand({ Identities: [domain, fromAddress] }),
   );
-  const dkim = await aws.read('ses:GetIdentityDkimAttributes', () =>
-    clients.ses.send(new GetIdentityDkimAttributesCommand({ Identities: [domain] })),
-  );
+  const dkim = await aws.ses.read(new GetIdentityDkimAttributesCommand({ Identities: [domain] }));
   const ownDomain = verification.VerificationAttributes?.[domain];
   const ownDkim = dkim.DkimAttributes?.[domain];
   return {
@@ -145,13 +139,9 @@ export function planDomain(
         started
           ? 'SES found no DNS records within 72 hours: ask it to look again, for the same records'
           : `verify ${domain} with Easy DKIM in SES (${region}), for the DNS records below`,
-        async ({ clients, aws }) => {
-          const identity = await aws.change('ses:VerifyDomainIdentity', () =>
-            clients.ses.send(new VerifyDomainIdentityCommand({ Domain: domain })),
-          );
-          const dkim = await aws.change('ses:VerifyDomainDkim', () =>
-            clients.ses.send(new VerifyDomainDkimCommand({ Domain: domain })),
-          );
+        async ({ aws }) => {
+          const identity = await aws.ses.change(new VerifyDomainIdentityCommand({ Domain: domain }));
+          const dkim = await aws.ses.change(new VerifyDomainDkimCommand({ Domain: domain }));
           Object.assign(outcome, {
             verificationStatus: reading.verificationStatus === 'Success' ? 'Success' : 'Pending',
             dkimStatus: 'Pending',

@@ -63,21 +63,15 @@ function billing(table: TableDescription | undefined): string {
 }
 
 async function readLimitTable(
-  { clients, aws }: StepContext,
+  { aws }: StepContext,
   name: string,
   from: LimitTableOrigin = 'option',
 ): Promise<LimitTableState> {
-  const found = await aws.find('dynamodb:DescribeTable', () =>
-    clients.dynamoDb.send(new DescribeTableCommand({ TableName: name })),
-  );
+  const found = await aws.dynamodb.find(new DescribeTableCommand({ TableName: name }));
   const table = found?.Table;
   if (!table) return { name, from, exists: false, managed: false };
-  const tags = await aws.read('dynamodb:ListTagsOfResource', () =>
-    clients.dynamoDb.send(new ListTagsOfResourceCommand({ ResourceArn: table.TableArn })),
-  );
-  const timeToLive = await aws.read('dynamodb:DescribeTimeToLive', () =>
-    clients.dynamoDb.send(new DescribeTimeToLiveCommand({ TableName: name })),
-  );
+  const tags = await aws.dynamodb.read(new ListTagsOfResourceCommand({ ResourceArn: table.TableArn }));
+  const timeToLive = await aws.dynamodb.read(new DescribeTimeToLiveCommand({ TableName: name }));
   return {
     name,
     from,
@@ -131,11 +125,9 @@ export function checkLimitTable(options: ProvisionOptions, state: LimitTableStat
   }
 }
 
-async function waitUntilActive({ clients, aws }: StepContext, name: string): Promise<TableDescription> {
+async function waitUntilActive({ aws }: StepContext, name: string): Promise<TableDescription> {
   for (let attempt = 1; ; attempt++) {
-    const { Table } = await aws.read('dynamodb:DescribeTable', () =>
-      clients.dynamoDb.send(new DescribeTableCommand({ TableName: name })),
-    );
+    const { Table } = await aws.dynamodb.read(new DescribeTableCommand({ TableName: name }));
     if (Table?.TableStatus === 'ACTIVE') return Table;
     if (attempt >= ACTIVE_WAIT.attempts)
       throw new ProvisionError(
@@ -146,15 +138,13 @@ async function waitUntilActive({ clients, aws }: StepContext, name: string): Pro
 }
 
 async function enableTimeToLive(context: StepContext, name: string): Promise<void> {
-  const { clients, aws } = context;
+  const { aws } = context;
   await waitUntilActive(context, name);
-  await aws.change('dynamodb:UpdateTimeToLive', () =>
-    clients.dynamoDb.send(
-      new UpdateTimeToLiveCommand({
-        TableName: name,
-        TimeToLiveSpecification: { Enabled: true, AttributeName: LIMIT_TABLE_TTL_ATTRIBUTE },
-      }),
-    ),
+  await aws.dynamodb.change(
+    new UpdateTimeToLiveCommand({
+      TableName: name,
+      TimeToLiveSpecification: { Enabled: true, AttributeName: LIMIT_TABLE_TTL_ATTRIBUTE },
+    }),
   );
 }
 
@@ -171,9 +161,7 @@ export function planLimitTable(state: LimitTableState, options: ProvisionOptions
         KeySchema: [...KeySchema],
         AttributeDefinitions: [...AttributeDefinitions],
       };
-      await context.aws.change('dynamodb:CreateTable', () =>
-        context.clients.dynamoDb.send(new CreateTableCommand({ ...table, Tags: [MANAGED_TAG] })),
-      );
+      await context.aws.dynamodb.change(new CreateTableCommand({ ...table, Tags: [MANAGED_TAG] }));
       await enableTimeToLive(context, name);
       return `${name} in ${options.region}, paid per request; ${expiry}`;
     });
@@ -261,9 +249,7 @@ export function planLimitTableDeletion(
       return finding('limit table', 'skipped', `${name} was created outside this tool: left in place`);
     return change('limit table', 'delete', `${name} and the counts in it`, async (context) => {
       await waitUntilActive(context, name);
-      await context.aws.change('dynamodb:DeleteTable', () =>
-        context.clients.dynamoDb.send(new DeleteTableCommand({ TableName: name })),
-      );
+      await context.aws.dynamodb.change(new DeleteTableCommand({ TableName: name }));
       return undefined;
     });
   });

@@ -79,13 +79,11 @@ export interface PolicyState extends PolicyFound {
  * it created holds the document it wrote, though a read may not find it yet.
  */
 export async function readPolicyVersions(
-  { clients, aws }: StepContext,
+  { aws }: StepContext,
   arn: string,
   changes?: PolicyChanges,
 ): Promise<PolicyVersionFound[]> {
-  const listed = await aws.read('iam:ListPolicyVersions', () =>
-    clients.iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn })),
-  );
+  const listed = await aws.iam.read(new ListPolicyVersionsCommand({ PolicyArn: arn }));
   const versions: PolicyVersionFound[] = [];
   for (const version of listed.Versions ?? []) {
     const id = version.VersionId ?? '';
@@ -95,9 +93,7 @@ export async function readPolicyVersions(
       versions.push({ id, isDefault, document: changes.createdDefault.document });
       continue;
     }
-    const answer = await aws.read('iam:GetPolicyVersion', () =>
-      clients.iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: version.VersionId })),
-    );
+    const answer = await aws.iam.read(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: version.VersionId }));
     versions.push({ id, isDefault, document: decodePolicyDocument(answer.PolicyVersion?.Document) });
   }
   return versions;
@@ -119,7 +115,7 @@ async function readHolders(context: StepContext, arn: string): Promise<Pick<Poli
   ];
   // The --group group's other members are refused on their own (ownership.ts).
   for (const name of entities.groups.filter((candidate) => candidate !== options.group)) {
-    const group = await aws.read('iam:GetGroup', () => clients.iam.send(new GetGroupCommand({ GroupName: name })));
+    const group = await aws.iam.read(new GetGroupCommand({ GroupName: name }));
     const onlyTheUser = (group.Users ?? []).every((member) => member.UserName === USER_NAME);
     if (group.Group?.Path !== GROUP_PATH || !onlyTheUser) holders.push(`the group ${name}`);
   }
@@ -150,12 +146,10 @@ async function readPolicy(
   arn: string,
   changes: PolicyChanges | undefined,
 ): Promise<PolicyFound> {
-  const { clients, aws } = context;
-  const found = await aws.find('iam:GetPolicy', () => clients.iam.send(new GetPolicyCommand({ PolicyArn: arn })));
+  const { aws } = context;
+  const found = await aws.iam.find(new GetPolicyCommand({ PolicyArn: arn }));
   if (!found?.Policy) return { name, arn, exists: false, managed: false, versions: [], ...NO_HOLDERS };
-  const tags =
-    (await aws.read('iam:ListPolicyTags', () => clients.iam.send(new ListPolicyTagsCommand({ PolicyArn: arn }))))
-      .Tags ?? [];
+  const tags = (await aws.iam.read(new ListPolicyTagsCommand({ PolicyArn: arn }))).Tags ?? [];
   const versions = await readPolicyVersions(context, arn, changes);
   const defaultVersion = versions.find((version) => version.isDefault);
   return {
@@ -230,11 +224,9 @@ function deleteVersions(
       'policy version',
       'delete',
       `${state.name} ${ids.join(', ')}, ${versions.length > 1 ? 'documents' : 'the document'} of earlier runs (one SetDefaultPolicyVersion from being the key's again)`,
-      async ({ clients, aws }) => {
+      async ({ aws }) => {
         for (const id of ids) {
-          await aws.change('iam:DeletePolicyVersion', () =>
-            clients.iam.send(new DeletePolicyVersionCommand({ PolicyArn: state.arn, VersionId: id })),
-          );
+          await aws.iam.change(new DeletePolicyVersionCommand({ PolicyArn: state.arn, VersionId: id }));
           recorded(made, state.arn).deletedVersionIds.push(id);
         }
         return undefined;
@@ -251,9 +243,9 @@ export function planPolicy(state: PolicyState, made: PolicyChangesMade): PlanIte
   const { name, arn, document, description, summary } = state.policy;
   const text = JSON.stringify(document, null, 2);
   if (!state.exists) {
-    const create: Change = change('policy', 'create', `${name}: ${summary}`, async ({ clients, aws }) => {
+    const create: Change = change('policy', 'create', `${name}: ${summary}`, async ({ aws }) => {
       const policy = { PolicyName: name, PolicyDocument: text, Description: description, Tags: [MANAGED_TAG] };
-      const answer = await aws.change('iam:CreatePolicy', () => clients.iam.send(new CreatePolicyCommand(policy)));
+      const answer = await aws.iam.change(new CreatePolicyCommand(policy));
       const id = answer.Policy?.DefaultVersionId ?? 'v1';
       made.set(arn, { arn, deletedVersionIds: [], createdDefault: { id, document } });
       return `${name} ${id}: ${summary}`;
@@ -279,16 +271,14 @@ export function planPolicy(state: PolicyState, made: PolicyChangesMade): PlanIte
     'policy',
     'update',
     `${name}: its document differs; a new default version: ${summary}${replacedDetail('would be deleted')}`,
-    async ({ clients, aws }) => {
-      const created = await aws.change('iam:CreatePolicyVersion', () =>
-        clients.iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: text, SetAsDefault: true })),
+    async ({ aws }) => {
+      const created = await aws.iam.change(
+        new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: text, SetAsDefault: true }),
       );
       const id = created.PolicyVersion?.VersionId ?? '';
       if (id) recorded(made, arn).createdDefault = { id, document };
       if (replaced) {
-        await aws.change('iam:DeletePolicyVersion', () =>
-          clients.iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: replaced.id })),
-        );
+        await aws.iam.change(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: replaced.id }));
         recorded(made, arn).deletedVersionIds.push(replaced.id);
       }
       return `${name} ${id} is the new default version: ${summary}${replacedDetail('is deleted')}`;
@@ -317,12 +307,10 @@ export function planPolicyDeletion(policy: PolicyFound, detaching: ReadonlySet<s
     'policy',
     'delete',
     older.length > 0 ? `${name} and its ${older.length} older version(s)` : name,
-    async ({ clients, aws }) => {
+    async ({ aws }) => {
       for (const { id } of older)
-        await aws.change('iam:DeletePolicyVersion', () =>
-          clients.iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: id })),
-        );
-      await aws.change('iam:DeletePolicy', () => clients.iam.send(new DeletePolicyCommand({ PolicyArn: arn })));
+        await aws.iam.change(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: id }));
+      await aws.iam.change(new DeletePolicyCommand({ PolicyArn: arn }));
       return undefined;
     },
   );

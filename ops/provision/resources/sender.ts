@@ -22,13 +22,11 @@ export interface SenderReading {
 }
 
 async function verificationStatus(
-  { clients, aws }: StepContext,
+  { aws }: StepContext,
   identities: string[],
 ): Promise<Record<string, string | undefined>> {
   if (identities.length === 0) return {};
-  const answer = await aws.read('ses:GetIdentityVerificationAttributes', () =>
-    clients.ses.send(new GetIdentityVerificationAttributesCommand({ Identities: identities })),
-  );
+  const answer = await aws.ses.read(new GetIdentityVerificationAttributesCommand({ Identities: identities }));
   return Object.fromEntries(
     identities.map((identity) => [identity, answer.VerificationAttributes?.[identity]?.VerificationStatus]),
   );
@@ -48,11 +46,9 @@ export function readRecipients(
 }
 
 /** A quota of 200 mails a day at 1 a second is the sandbox (SES v1 has no other sign of it). */
-export async function readSending({ clients, aws }: StepContext): Promise<SendingStatus> {
-  const quota = await aws.read('ses:GetSendQuota', () => clients.ses.send(new GetSendQuotaCommand({})));
-  const enabled = await aws.read('ses:GetAccountSendingEnabled', () =>
-    clients.ses.send(new GetAccountSendingEnabledCommand({})),
-  );
+export async function readSending({ aws }: StepContext): Promise<SendingStatus> {
+  const quota = await aws.ses.read(new GetSendQuotaCommand({}));
+  const enabled = await aws.ses.read(new GetAccountSendingEnabledCommand({}));
   return {
     sandbox: quota.Max24HourSend === 200 && quota.MaxSendRate === 1,
     sendingEnabled: enabled.Enabled !== false,
@@ -72,17 +68,10 @@ export function planAddress(step: string, address: string, status: string | unde
       'exists',
       `${masked}: verification pending; click the link in the mail SES sent to that address`,
     );
-  return change(
-    step,
-    'create',
-    `ask SES (${region}) to send a verification mail to ${masked}`,
-    async ({ clients, aws }) => {
-      await aws.change('ses:VerifyEmailIdentity', () =>
-        clients.ses.send(new VerifyEmailIdentityCommand({ EmailAddress: address })),
-      );
-      return `SES (${region}) sent a verification mail to ${masked}: click its link`;
-    },
-  );
+  return change(step, 'create', `ask SES (${region}) to send a verification mail to ${masked}`, async ({ aws }) => {
+    await aws.ses.change(new VerifyEmailIdentityCommand({ EmailAddress: address }));
+    return `SES (${region}) sent a verification mail to ${masked}: click its link`;
+  });
 }
 
 export function planSender(fromAddress: string, reading: SenderReading, region: string): PlanItem {

@@ -52,10 +52,10 @@ export async function readUser(context: StepContext): Promise<UserState> {
   const { clients, aws } = context;
   const client = { client: clients.iam };
   const UserName = USER_NAME;
-  const user = await aws.find('iam:GetUser', () => clients.iam.send(new GetUserCommand({ UserName })));
+  const user = await aws.iam.find(new GetUserCommand({ UserName }));
   if (!user?.User) return NO_USER;
-  const tags = (await aws.read('iam:ListUserTags', () => clients.iam.send(new ListUserTagsCommand({ UserName })))).Tags;
-  const login = await aws.find('iam:GetLoginProfile', () => clients.iam.send(new GetLoginProfileCommand({ UserName })));
+  const tags = (await aws.iam.read(new ListUserTagsCommand({ UserName }))).Tags;
+  const login = await aws.iam.find(new GetLoginProfileCommand({ UserName }));
   const boundary = user.User.PermissionsBoundary?.PermissionsBoundaryArn;
   const { Arn: arn, UserId: id } = user.User;
   return {
@@ -78,8 +78,8 @@ export async function readUser(context: StepContext): Promise<UserState> {
   };
 }
 
-const DELETE_LOGIN_PROFILE = ({ clients, aws }: StepContext) =>
-  aws.change('iam:DeleteLoginProfile', () => clients.iam.send(new DeleteLoginProfileCommand({ UserName: USER_NAME })));
+const DELETE_LOGIN_PROFILE = ({ aws }: StepContext) =>
+  aws.iam.change(new DeleteLoginProfileCommand({ UserName: USER_NAME }));
 
 /** `user` as readUser found it; one this tool did not create reaches here only with --adopt (ownership.ts). */
 export function planUser(user: UserState): PlanItem[] {
@@ -88,10 +88,8 @@ export function planUser(user: UserState): PlanItem[] {
       'user',
       'create',
       `${USER_NAME}, programmatic access only (no console password)`,
-      async ({ clients, aws }) => {
-        await aws.change('iam:CreateUser', () =>
-          clients.iam.send(new CreateUserCommand({ UserName: USER_NAME, Tags: [MANAGED_TAG] })),
-        );
+      async ({ aws }) => {
+        await aws.iam.change(new CreateUserCommand({ UserName: USER_NAME, Tags: [MANAGED_TAG] }));
         return undefined;
       },
     );
@@ -123,8 +121,8 @@ function consolePassword(user: UserState): Finding | Change {
 export function deleteUser(user: UserState): Change {
   return change('user', 'delete', USER_NAME, async (context) => {
     if (user.consolePassword) await DELETE_LOGIN_PROFILE(context);
-    const { clients, aws } = context;
-    await aws.change('iam:DeleteUser', () => clients.iam.send(new DeleteUserCommand({ UserName: USER_NAME })));
+    const { aws } = context;
+    await aws.iam.change(new DeleteUserCommand({ UserName: USER_NAME }));
     return undefined;
   });
 }

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../../../ops/provision/apply.ts';
-import type { AwsCaller } from '../../../../ops/provision/awsCalls.ts';
+import { createAwsCaller } from '../../../../ops/provision/awsCalls.ts';
 import type { AwsClients } from '../../../../ops/provision/awsClients.ts';
 import type { StepContext } from '../../../../ops/provision/context.ts';
 import { grantedPolicies, MANAGED_POLICIES, managedPolicyArn } from '../../../../ops/provision/managedPolicies.ts';
@@ -81,22 +81,37 @@ function provisionedState(options: ProvisionOptions): ProvisionState {
   });
 }
 
-/** Runs the plan with a stand-in for AWS whose changes answer `answers[permission]`; the printed lines and the summary. */
+/** Runs the plan with stand-in AWS clients whose changes answer `answers[permission]`; the printed lines and the calls. */
 async function run(state: ProvisionState, options: ProvisionOptions, answers: Record<string, unknown> = {}) {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const report = new Reporter({ write: (text) => stdout.push(text) }, { write: (text) => stderr.push(text) }, false);
   const calls: string[] = [];
-  const aws: AwsCaller = {
-    dryRun: options.dryRun,
-    read: () => Promise.reject(new Error('a plan reads nothing')),
-    find: () => Promise.reject(new Error('a plan reads nothing')),
-    change: async <T>(permission: string) => {
+  // Every client answers a change from `answers`, by its permission; a plan reads nothing.
+  const client = (service: string) => ({
+    send: async (command: object) => {
+      const permission = `${service}:${command.constructor.name.replace(/Command$/, '')}`;
+      if (!(permission in answers) && !/:(Create|Delete|Verify|Attach|Put|Update|Tag)/.test(permission))
+        throw new Error(`a plan reads nothing, yet ${permission} was sent`);
       calls.push(permission);
-      return (answers[permission] ?? {}) as T;
+      return answers[permission] ?? {};
     },
+  });
+  const clients = {
+    iam: client('iam'),
+    ses: client('ses'),
+    sns: client('sns'),
+    sts: client('sts'),
+    dynamoDb: client('dynamodb'),
   };
-  const context: StepContext = { options, clients: {} as AwsClients, aws, report, wait: async () => {} };
+  const aws = createAwsCaller(options, clients as unknown as AwsClients);
+  const context: StepContext = {
+    options,
+    clients: clients as unknown as AwsClients,
+    aws,
+    report,
+    wait: async () => {},
+  };
   const plan = planProvision(state, options);
   let failure: string | undefined;
   await applyPlan(context, plan).catch((error: Error) => {
