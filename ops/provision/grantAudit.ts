@@ -21,8 +21,6 @@ import {
   GetPolicyCommand,
   GetPolicyVersionCommand,
   GetUserPolicyCommand,
-  paginateListAttachedGroupPolicies,
-  paginateListGroupPolicies,
   paginateListRoles,
   type Role,
 } from '@aws-sdk/client-iam';
@@ -106,26 +104,12 @@ async function readAttached(
 
 async function readGroupPolicies(
   context: StepContext,
-  name: string,
+  { name: GroupName, attached, inline }: GroupState,
   toolArns: ReadonlySet<string>,
-  listed?: Pick<GroupState, 'attached' | 'inline'>,
 ): Promise<HeldPolicy[]> {
-  const { clients, aws } = context;
-  const client = { client: clients.iam };
-  const GroupName = name;
-  const attached =
-    listed?.attached ??
-    (await aws.read('iam:ListAttachedGroupPolicies', () =>
-      all(paginateListAttachedGroupPolicies(client, { GroupName }), (page) => page.AttachedPolicies),
-    ));
-  const inline =
-    listed?.inline ??
-    (await aws.read('iam:ListGroupPolicies', () =>
-      all(paginateListGroupPolicies(client, { GroupName }), (page) => page.PolicyNames),
-    ));
   const held = await readAttached(context, attached, toolArns);
   for (const PolicyName of inline) {
-    const answer = await aws.iam.read(new GetGroupPolicyCommand({ GroupName, PolicyName }));
+    const answer = await context.aws.iam.read(new GetGroupPolicyCommand({ GroupName, PolicyName }));
     held.push({ kind: 'inline', name: PolicyName, document: decodePolicyDocument(answer.PolicyDocument) });
   }
   return held;
@@ -147,11 +131,11 @@ export async function readGrants(
   const groups = [];
   // The --group group is read on its own, whether the user is in it yet or not.
   for (const name of user.groups.map((member) => member.GroupName ?? '').filter((name) => name !== group?.name))
-    groups.push({ name, policies: await readGroupPolicies(context, name, toolArns) });
+    groups.push({ name, policies: await readGroupPolicies(context, await readGroup(context, name), toolArns) });
   return {
     user: userPolicies,
     groups,
-    group: group?.exists ? await readGroupPolicies(context, group.name, toolArns, group) : [],
+    group: group?.exists ? await readGroupPolicies(context, group, toolArns) : [],
     roles: await aws.read('iam:ListRoles', () =>
       all(paginateListRoles({ client: clients.iam }, {}), (page) => page.Roles),
     ),
