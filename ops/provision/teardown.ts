@@ -39,16 +39,22 @@ export function planTeardown(state: TeardownState, options: ProvisionOptions, co
   const { user, toolPolicies, file } = state;
   const items: PlanItem[] = [planAccount(state.account), askFirst(state, options, confirm)];
   const ours = new Set(toolPolicies.filter((policy) => policy.managed).map((policy) => policy.arn));
-  /** Who each of this tool's policies is taken from, by ARN: "user NAME", "group NAME". */
-  const detached = new Map([...ours].map((arn) => [arn, new Set<string>()]));
+  /** Who the plan takes a policy of this tool's from before deleting it: "user NAME", "group NAME". */
+  const detaching = (arn: string) =>
+    new Set([
+      ...(user.attached.some((policy) => policy.PolicyArn === arn) ? [`user ${USER_NAME}`] : []),
+      ...state.groups
+        .filter((group) => group.attached.some((policy) => policy.PolicyArn === arn))
+        .map((group) => `group ${group.name}`),
+    ]);
   let userGone = !user.exists;
   let deletedKeys = new Set<string>();
   if (user.exists) {
     const keys = planKeyDeletion(user, state.keys, file);
     deletedKeys = keys.deleted;
     items.push(...keys.items);
-    items.push(...planLeavingGroups(state.groups, ours, detached));
-    items.push(...planDetachingFromUser(user, toolPolicies, detached));
+    items.push(...planLeavingGroups(state.groups, ours));
+    items.push(...planDetachingFromUser(user, toolPolicies));
     // Only a user this tool created, and only when nothing it did not add still hangs on it.
     const blockers = [
       ...user.attached
@@ -76,7 +82,7 @@ export function planTeardown(state: TeardownState, options: ProvisionOptions, co
   }
   // Before the policies: AlexaSkillMailLimit names the table.
   items.push(...planLimitTableDeletion(state.limitTables));
-  for (const policy of toolPolicies) items.push(...planPolicyDeletion(policy, detached.get(policy.arn) ?? new Set()));
+  for (const policy of toolPolicies) items.push(...planPolicyDeletion(policy, detaching(policy.arn)));
   if (state.configurationSet) items.push(...planConfigurationSetDeletion(state.configurationSet));
 
   // The key file and its CSV, once the key they hold is deleted; a file whose key survives is kept.

@@ -122,19 +122,14 @@ function policyName(arn: string): string {
 /**
  * Teardown, out of each group under this tool's path: the membership, this tool's policies (which
  * go from the group even when others are in it: this tool attached them, and deletes them), and
- * the group once nothing else is in it. `detached` collects "group NAME" for each policy it takes off.
+ * the group once nothing else is in it.
  */
-export function planLeavingGroups(
-  groups: readonly GroupState[],
-  ours: ReadonlySet<string>,
-  detached: Map<string, Set<string>>,
-): PlanItem[] {
+export function planLeavingGroups(groups: readonly GroupState[], ours: ReadonlySet<string>): PlanItem[] {
   return groups.flatMap((group): PlanItem[] => {
     const { name } = group;
     const otherMembers = group.members.filter((member) => member !== USER_NAME);
     const others = otherMembers.length > 0 ? ` (its other members, ${otherMembers.join(', ')}, lose it too)` : '';
     const oursHere = group.attached.map((policy) => policy.PolicyArn ?? '').filter((arn) => ours.has(arn));
-    for (const arn of oursHere) detached.get(arn)?.add(`group ${name}`);
     const keep = otherMembers.length > 0 || group.attached.some((policy) => !ours.has(policy.PolicyArn ?? ''));
     return [
       change(
@@ -167,11 +162,7 @@ export function planLeavingGroups(
 }
 
 /** Teardown: this tool's policies off the user; one of these names it did not create stays attached. */
-export function planDetachingFromUser(
-  user: UserState,
-  policies: readonly PolicyFound[],
-  detached: Map<string, Set<string>>,
-): PlanItem[] {
+export function planDetachingFromUser(user: UserState, policies: readonly PolicyFound[]): PlanItem[] {
   return user.attached.flatMap((attached): PlanItem[] => {
     const policy = policies.find((candidate) => candidate.arn === attached.PolicyArn);
     if (!policy) return [];
@@ -183,7 +174,6 @@ export function planDetachingFromUser(
           `${policy.name} was created outside this tool: its attachment to ${USER_NAME} is left in place`,
         ),
       ];
-    detached.get(policy.arn)?.add(`user ${USER_NAME}`);
     return [
       change(
         'attachment',
