@@ -85,10 +85,7 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
     items.push(...planAttachments(state.user, granted, state.group));
     items.push(...key.items, keyCanDoWhatTheUserWasGiven(key.outcome, state, made, options));
     if (limitTable) items.push(planLimitTableSetting(limitTable.name, file, options.outFile));
-    const keyWritesFile = key.items.some(
-      (item) => isChange(item) && item.step === 'access key' && item.action === 'create',
-    );
-    const setSetting = set && planConfigurationSetSetting(set.name, file, options.outFile, keyWritesFile);
+    const setSetting = set && planConfigurationSetSetting(set.name, file, options.outFile, key.writesFile);
     if (setSetting) items.push(setSetting);
     const sender = state.sender;
     outcomes = {

@@ -111,7 +111,7 @@ export function planAccessKey(
   keys: readonly AccessKeyMetadata[],
   file: SavedFile,
   { options, fromAddress, beforeSaving }: KeyPlanInputs,
-): { checks: Finding[]; items: PlanItem[]; outcome: KeyOutcome } {
+): { checks: Finding[]; items: PlanItem[]; outcome: KeyOutcome; writesFile: boolean } {
   const shownFile = shownPath(options.outFile);
   const tagged = savedKeyIds(user.tags);
   const inFile = keys.find((key) => key.AccessKeyId === file.accessKeyId);
@@ -167,6 +167,7 @@ export function planAccessKey(
       checks,
       items,
       outcome: { accessKeyId: id, created: false, oldKeyIds: old.map((key) => key.AccessKeyId ?? '') },
+      writesFile: false,
     };
   }
   if (!options.rotateKey && ours.length > 0)
@@ -214,7 +215,7 @@ export function planAccessKey(
       ),
     ),
   );
-  return { checks, items, outcome };
+  return { checks, items, outcome, writesFile: true };
 }
 
 /** CreateAccessKey, once; the check; the file. Answers the new key's ID. */
