@@ -1,5 +1,5 @@
-// The access key and the file that holds its secret (JSON + CSV, mode 0600): the secret goes
-// there and never to the terminal.
+// The access key and the file that holds its secret (JSON + CSV, mode 0600): kept, reactivated or
+// created by the plan, deleted at teardown; the secret goes to the file and never to the terminal.
 
 import { existsSync } from 'node:fs';
 import {
