@@ -4,17 +4,14 @@
 
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../../../ops/provision/apply.ts';
-import { createAwsCaller } from '../../../../ops/provision/awsCalls.ts';
-import type { AwsClients } from '../../../../ops/provision/awsClients.ts';
-import type { StepContext } from '../../../../ops/provision/context.ts';
 import { grantedPolicies, MANAGED_POLICIES, managedPolicyArn } from '../../../../ops/provision/managedPolicies.ts';
 import { MANAGED_TAG } from '../../../../ops/provision/names.ts';
 import { type ProvisionOptions, parseCommand } from '../../../../ops/provision/options.ts';
 import { planProvision, provisionSummary } from '../../../../ops/provision/plan.ts';
-import { Reporter } from '../../../../ops/provision/print.ts';
 import { grantedStates, type PolicyFound } from '../../../../ops/provision/resources/policies.ts';
 import { NO_USER } from '../../../../ops/provision/resources/user.ts';
 import type { ProvisionState } from '../../../../ops/provision/state.ts';
+import { standInContext, stepLines } from '../../../helpers/provisionHarness.ts';
 
 const FROM = 'sender@example.com';
 const OUT = '/nonexistent/provision-plan-test/AlexaSkillMailSender.json';
@@ -83,43 +80,15 @@ function provisionedState(options: ProvisionOptions): ProvisionState {
 
 /** Runs the plan with stand-in AWS clients whose changes answer `answers[permission]`; the printed lines and the calls. */
 async function run(state: ProvisionState, options: ProvisionOptions, answers: Record<string, unknown> = {}) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const report = new Reporter({ write: (text) => stdout.push(text) }, { write: (text) => stderr.push(text) }, false);
-  const calls: string[] = [];
-  // Every client answers a change from `answers`, by its permission; a plan reads nothing.
-  const client = (service: string) => ({
-    send: async (command: object) => {
-      const permission = `${service}:${command.constructor.name.replace(/Command$/, '')}`;
-      if (!(permission in answers) && !/:(Create|Delete|Verify|Attach|Put|Update|Tag)/.test(permission))
-        throw new Error(`a plan reads nothing, yet ${permission} was sent`);
-      calls.push(permission);
-      return answers[permission] ?? {};
-    },
-  });
-  const clients = {
-    iam: client('iam'),
-    ses: client('ses'),
-    sns: client('sns'),
-    sts: client('sts'),
-    dynamoDb: client('dynamodb'),
-  };
-  const aws = createAwsCaller(options, clients as unknown as AwsClients);
-  const context: StepContext = {
-    options,
-    clients: clients as unknown as AwsClients,
-    aws,
-    report,
-    wait: async () => {},
-  };
+  const { context, calls, printed } = standInContext(options, answers);
+  const { report } = context;
   const plan = planProvision(state, options);
   let failure: string | undefined;
   await applyPlan(context, plan).catch((error: Error) => {
     failure = error.message;
   });
   if (!failure) report.finish(provisionSummary(state, options, plan.outcomes, report));
-  const printed = stdout.join('');
-  return { lines: printed.split('\n').filter((line) => line.startsWith('  ')), stdout: printed, calls, failure };
+  return { lines: stepLines(printed()), stdout: printed(), calls, failure };
 }
 
 describe('the plan for a fresh account', () => {
