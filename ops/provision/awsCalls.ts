@@ -1,7 +1,9 @@
 // Every AWS call of the command goes through here: a failure becomes one ProvisionError
 // sentence naming the permission involved, "not found" becomes `undefined` for the caller
-// to act on, and a dry run cannot make a change even if a step forgot to check.
+// to act on, and a dry run cannot make a change even if a plan's change ran by mistake.
 
+import type { $Command } from '@aws-sdk/client-iam';
+import type { AwsClients } from './awsClients.ts';
 import { explainAwsError, ProvisionError } from './errors.ts';
 import type { Permission } from './permissions.ts';
 
@@ -21,7 +23,17 @@ function isNotFound(error: unknown): boolean {
   return NOT_FOUND.has(String(e.Code ?? '')) || NOT_FOUND.has(String(e.name ?? ''));
 }
 
-export interface AwsCaller {
+type OutputOf<C> = C extends $Command<infer _I, infer O, infer _R, infer _SI, infer _SO> ? O : never;
+type Sendable = { readonly input: object };
+
+/** One service's calls, each sent as its SDK command; the permission is the command's name ("iam:GetUser"). */
+export interface ServiceCaller {
+  read<C extends Sendable>(command: C): Promise<OutputOf<C>>;
+  find<C extends Sendable>(command: C): Promise<OutputOf<C> | undefined>;
+  change<C extends Sendable>(command: C): Promise<OutputOf<C>>;
+}
+
+export interface AwsCaller extends Record<'iam' | 'ses' | 'sns' | 'sts' | 'dynamodb', ServiceCaller> {
   readonly dryRun: boolean;
   /** A call that reads. */
   read<T>(permission: Permission, send: () => Promise<T>): Promise<T>;
@@ -31,7 +43,10 @@ export interface AwsCaller {
   change<T>(permission: Permission, send: () => Promise<T>): Promise<T>;
 }
 
-export function createAwsCaller(options: { dryRun: boolean; region: string; profile?: string }): AwsCaller {
+export function createAwsCaller(
+  options: { dryRun: boolean; region: string; profile?: string },
+  clients: AwsClients,
+): AwsCaller {
   const context = (permission: Permission) => ({
     permission,
     region: options.region,
@@ -44,20 +59,37 @@ export function createAwsCaller(options: { dryRun: boolean; region: string; prof
       throw new ProvisionError(explainAwsError(error, context(permission)), { cause: error });
     }
   };
+  const find = async <T>(permission: Permission, send: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await send();
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw new ProvisionError(explainAwsError(error, context(permission)), { cause: error });
+    }
+  };
+  const change = <T>(permission: Permission, send: () => Promise<T>): Promise<T> => {
+    if (options.dryRun) throw new Error(`Bug: ${permission} was called in a dry run.`);
+    return read(permission, send);
+  };
+  const service = (name: string, client: { send(command: never): Promise<unknown> }): ServiceCaller => {
+    const permission = (command: Sendable) =>
+      `${name}:${command.constructor.name.replace(/Command$/, '')}` as Permission;
+    const send = (command: Sendable) => () => client.send(command as never) as never;
+    return {
+      read: (command) => read(permission(command), send(command)),
+      find: (command) => find(permission(command), send(command)),
+      change: (command) => change(permission(command), send(command)),
+    };
+  };
   return {
     dryRun: options.dryRun,
     read,
-    async find(permission, send) {
-      try {
-        return await send();
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw new ProvisionError(explainAwsError(error, context(permission)), { cause: error });
-      }
-    },
-    change(permission, send) {
-      if (options.dryRun) throw new Error(`Bug: ${permission} was called in a dry run.`);
-      return read(permission, send);
-    },
+    find,
+    change,
+    iam: service('iam', clients.iam),
+    ses: service('ses', clients.ses),
+    sns: service('sns', clients.sns),
+    sts: service('sts', clients.sts),
+    dynamodb: service('dynamodb', clients.dynamoDb),
   };
 }

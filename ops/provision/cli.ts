@@ -6,15 +6,18 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { maskAddress, maskAddressesIn } from '../../lambda/log.ts';
 import { UsageError } from '../cli.ts';
+import { applyPlan } from './apply.ts';
 import { createAwsCaller } from './awsCalls.ts';
 import { type AwsClientOptions, createAwsClients, destroyAwsClients } from './awsClients.ts';
+import type { StepContext } from './context.ts';
 import { ProvisionError } from './errors.ts';
 import { USER_NAME } from './names.ts';
 import { type ParsedCommand, parseCommand, USAGE } from './options.ts';
-import { provision } from './provision.ts';
-import { type Output, Reporter } from './report.ts';
+import { planProvision, provisionSummary } from './plan.ts';
+import { type Output, Reporter, type Summary } from './print.ts';
 import { retireOldKey } from './retireOldKey.ts';
-import { type Confirm, teardown } from './teardown.ts';
+import { readState, readTeardownState } from './state.ts';
+import { type Confirm, planTeardown, teardownSummary } from './teardown.ts';
 
 export interface CliIo {
   readonly stdout: Output;
@@ -41,6 +44,20 @@ function askOnTerminal(io: CliIo): Confirm {
     });
 }
 
+/** Read, plan, then print (a dry run) or apply: the one way both modes run. */
+async function provision(context: StepContext): Promise<Summary> {
+  const state = await readState(context);
+  const plan = planProvision(state, context.options);
+  await applyPlan(context, plan);
+  return provisionSummary(state, context.options, plan.outcomes, context.report);
+}
+
+async function teardown(context: StepContext, confirm: Confirm): Promise<Summary> {
+  const state = await readTeardownState(context);
+  await applyPlan(context, planTeardown(state, context.options, confirm));
+  return teardownSummary(state, context.options);
+}
+
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let command: ParsedCommand;
   try {
@@ -64,7 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const { options } = command;
   const report = new Reporter(io.stdout, io.stderr, options.json);
   const clients = createAwsClients({ ...options, ...io.clientOptions });
-  const aws = createAwsCaller(options);
+  const aws = createAwsCaller(options, clients);
   const context = { options, clients, aws, report, wait: io.wait ?? ((milliseconds: number) => sleep(milliseconds)) };
   const dryRun = options.dryRun ? ' (dry run: nothing will be changed)' : '';
   try {
@@ -79,7 +96,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       report.heading(
         `Provisioning ${USER_NAME} to send as ${maskAddress(fromAddress)} through SES in ${options.region}${dryRun}:`,
       );
-      report.finish(await provision(context, fromAddress));
+      report.finish(await provision(context));
     }
     return 0;
   } catch (error) {

@@ -1,5 +1,6 @@
-// `npm run provision`: the AlexaSkillMailSender user, the AlexaSkillMailAccess policy and
-// its access key, in one command that is safe to run again. See cli.ts, or --help.
+// `npm run provision`: everything the skill needs in an AWS account (IAM user, policies and key,
+// SES identities, configuration set, limit table), safe to run again; also --teardown and
+// --retire-old-key. Read (state.ts) → plan (plan.ts) → print or apply; see cli.ts, or --help.
 
 import { maskAddressesIn } from '../../lambda/log.ts';
 import { runCli } from './cli.ts';

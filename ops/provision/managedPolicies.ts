@@ -5,11 +5,11 @@
 
 import { LIMIT_TABLE_ACTIONS } from '../../lambda/limits/tableSchema.ts';
 import { maskAddress } from '../../lambda/log.ts';
+import type { Account } from './context.ts';
 import { buildMailLimitPolicy, limitTableOf } from './limitPolicyDocument.ts';
 import { LIMIT_POLICY_DESCRIPTION, LIMIT_POLICY_NAME, POLICY_DESCRIPTION, POLICY_NAME } from './names.ts';
 import type { ProvisionOptions } from './options.ts';
 import { buildMailAccessPolicy, isMailAccessDocument, MAIL_ACTIONS, type PolicyDocument } from './policyDocument.ts';
-import type { Account } from './steps/context.ts';
 
 /** What a run knows when it builds the documents: its options and what it read from the account. */
 export interface PolicyInputs {
@@ -18,11 +18,11 @@ export interface PolicyInputs {
   readonly fromAddress: string;
   /** SES verified the sender's domain rather than the address: the domain identity is a resource too. */
   readonly senderDomainVerified: boolean;
-  /** --domain: the domain identity the sender sends as, instead of the address identity (steps/domain.ts). */
+  /** --domain: the domain identity the sender sends as, instead of the address identity (resources/domain.ts). */
   readonly sendingDomain?: { readonly domain: string; readonly addressVerified: boolean };
   /** The configuration set every send names (--configuration-set, or the key file's): a resource too. */
   readonly configurationSet?: string;
-  /** The limit table the skill counts in (--limit-table, or the one an earlier run set up: steps/limitTable.ts). */
+  /** The limit table the skill counts in (--limit-table, or the one an earlier run set up: resources/limitTable.ts). */
   readonly limitTable?: string;
 }
 

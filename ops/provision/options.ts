@@ -92,7 +92,7 @@ export interface ProvisionOptions {
   readonly dryRun: boolean;
   readonly rotateKey: boolean;
   readonly group?: string;
-  /** Use a user, group or policy of the tool's names that the tool did not create (steps/ownership.ts). */
+  /** Use a user, group or policy of the tool's names that the tool did not create (ownership.ts). */
   readonly adopt: boolean;
   readonly anySender: boolean;
   readonly verifyRecipients: readonly string[];
@@ -102,7 +102,7 @@ export interface ProvisionOptions {
   readonly configurationSet?: string;
   /** Subscribe this address to the configuration set's topic. */
   readonly notify?: string;
-  /** --limit-table: the DynamoDB table the skill counts mails in (steps/limitTable.ts). */
+  /** --limit-table: the DynamoDB table the skill counts mails in (resources/limitTable.ts). */
   readonly limitTable?: string;
   readonly yes: boolean;
   readonly json: boolean;

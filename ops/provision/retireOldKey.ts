@@ -1,5 +1,6 @@
 // --retire-old-key, the second half of a key rotation: deactivates, then deletes, the other keys
-// this tool created, keeping the one in the credentials file; a key it did not create is never touched.
+// this tool created, keeping the one in the credentials file; a key it did not create is never
+// touched. Its lines are a plan too, printed by a dry run or applied (apply.ts).
 
 import {
   type AccessKeyLastUsed,
@@ -9,19 +10,19 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { shownPath } from '../paths.ts';
+import { applyPlan } from './apply.ts';
+import { change, finding, type PlanItem } from './change.ts';
+import type { StepContext } from './context.ts';
 import { ProvisionError } from './errors.ts';
 import { USER_NAME } from './names.ts';
 import { deployCommand } from './options.ts';
-import type { Summary } from './report.ts';
-import { keyIds, listKeys, readSavedFile, savedKeyIds, shortKeyId } from './steps/accessKey.ts';
-import { findAccount } from './steps/account.ts';
-import type { StepContext } from './steps/context.ts';
-import { readUser } from './steps/user.ts';
+import type { Summary } from './print.ts';
+import { keyIds, listKeys, readSavedFile, savedKeyIds, shortKeyId } from './resources/accessKey.ts';
+import { planAccount, readAccount } from './resources/account.ts';
+import { readUser } from './resources/user.ts';
 
-async function lastUsed({ clients, aws }: StepContext, accessKeyId: string): Promise<AccessKeyLastUsed | undefined> {
-  const answer = await aws.read('iam:GetAccessKeyLastUsed', () =>
-    clients.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId })),
-  );
+async function lastUsed({ aws }: StepContext, accessKeyId: string): Promise<AccessKeyLastUsed | undefined> {
+  const answer = await aws.iam.read(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
   return answer.AccessKeyLastUsed?.LastUsedDate ? answer.AccessKeyLastUsed : undefined;
 }
 
@@ -32,8 +33,9 @@ function describeUse(use: AccessKeyLastUsed | undefined): string {
 }
 
 export async function retireOldKey(context: StepContext): Promise<Summary> {
-  const { options, clients, aws, report } = context;
-  const account = await findAccount(context);
+  const { options, report } = context;
+  const account = await readAccount(context);
+  report.print(planAccount(account));
   const shownFile = shownPath(options.outFile);
   const file = await readSavedFile(options.outFile);
   if (!file.accessKeyId) {
@@ -46,7 +48,7 @@ export async function retireOldKey(context: StepContext): Promise<Summary> {
 
   const user = await readUser(context);
   if (!user.exists) throw new ProvisionError(`${USER_NAME} does not exist, so it has no old key to retire.`);
-  const keys = await listKeys(context, user);
+  const keys = await listKeys(context, user.exists);
   const current = keys.find((key) => key.AccessKeyId === file.accessKeyId);
   if (!current) {
     throw new ProvisionError(
@@ -58,77 +60,77 @@ export async function retireOldKey(context: StepContext): Promise<Summary> {
       `The key in ${shownFile} (${file.accessKeyId}) is inactive, so retiring the others would leave the skill no working key; run \`npm run provision -- --from ADDRESS\` to reactivate it first.`,
     );
   }
-  report.step('access key', 'exists', `${current.AccessKeyId}, active; its secret is in ${shownFile}: kept`);
-
+  const items: PlanItem[] = [
+    finding('access key', 'exists', `${current.AccessKeyId}, active; its secret is in ${shownFile}: kept`),
+  ];
   const saved = savedKeyIds(user.tags);
   const others = keys.filter((key) => key !== current);
-  for (const key of others.filter((candidate) => !saved.has(candidate.AccessKeyId ?? ''))) {
-    report.step(
-      'other access key',
-      'skipped',
-      `${shortKeyId(key.AccessKeyId)} was not saved by this tool: left in place`,
+  for (const key of others.filter((candidate) => !saved.has(candidate.AccessKeyId ?? '')))
+    items.push(
+      finding(
+        'other access key',
+        'skipped',
+        `${shortKeyId(key.AccessKeyId)} was not saved by this tool: left in place`,
+      ),
     );
-  }
   const retiring = others.filter((key) => saved.has(key.AccessKeyId ?? ''));
   const summary = {
     ok: true,
     mode: 'retire-old-key',
-    dryRun: aws.dryRun,
+    dryRun: options.dryRun,
     account: account.accountId,
     region: options.region,
     credentialsFile: options.outFile,
     accessKeyId: current.AccessKeyId,
   } as const;
   if (retiring.length === 0) {
-    report.step('old access key', 'skipped', 'none: this tool created no other key of the user');
+    items.push(finding('old access key', 'skipped', 'none: this tool created no other key of the user'));
+    await applyPlan(context, { items });
     return { ...summary, next: `Nothing to retire: ${current.AccessKeyId} is the only key this tool created.` };
   }
 
   // IAM's last-used record of the new key is the evidence that the redeploy happened: while it has
   // never signed a request, the deployed skill may still be sending with an old one.
   const newKeyUse = await lastUsed(context, current.AccessKeyId ?? '');
-  report.step(
-    'new key in use',
-    newKeyUse ? 'checked' : 'warning',
+  items.push(
     newKeyUse
-      ? `${current.AccessKeyId} ${describeUse(newKeyUse)}`
-      : `${current.AccessKeyId} has never signed a request: the redeployed skill has not sent a mail with it yet`,
+      ? finding('new key in use', 'checked', `${current.AccessKeyId} ${describeUse(newKeyUse)}`)
+      : finding(
+          'new key in use',
+          'warning',
+          `${current.AccessKeyId} has never signed a request: the redeployed skill has not sent a mail with it yet`,
+        ),
   );
   const unconfirmed = !newKeyUse && !options.yes;
-  if (unconfirmed && !aws.dryRun) {
-    throw new ProvisionError(
-      `The new key ${current.AccessKeyId} has never been used, so the deployed skill may still be sending with ${keyIds(retiring)}; redeploy (\`${deployCommand(options)}\`), let the skill send one mail and run this again, or pass --yes to retire the old key anyway.`,
-    );
-  }
-
+  if (unconfirmed)
+    items.push({
+      check: async () => {
+        throw new ProvisionError(
+          `The new key ${current.AccessKeyId} has never been used, so the deployed skill may still be sending with ${keyIds(retiring)}; redeploy (\`${deployCommand(options)}\`), let the skill send one mail and run this again, or pass --yes to retire the old key anyway.`,
+        );
+      },
+    });
   for (const key of retiring) {
     const id = key.AccessKeyId ?? '';
     const use = describeUse(await lastUsed(context, id));
-    if (aws.dryRun) {
-      report.step(
-        'old access key',
-        'would delete',
-        `${id} (${key.Status?.toLowerCase()}, ${use}): deactivate, then delete`,
-      );
-      continue;
-    }
-    // Deactivated first, as IAM recommends: a failure between the two calls leaves a key
-    // that can be reactivated rather than one that is gone.
-    if (key.Status !== 'Inactive') {
-      await aws.change('iam:UpdateAccessKey', () =>
-        clients.iam.send(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Inactive' })),
-      );
-    }
-    await aws.change('iam:DeleteAccessKey', () =>
-      clients.iam.send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id })),
+    const detail = `${id} (${key.Status?.toLowerCase()}, ${use}): deactivate, then delete`;
+    items.push(
+      change('old access key', 'delete', detail, async ({ aws }) => {
+        // Deactivated first, as IAM recommends: a failure between the two calls leaves a key
+        // that can be reactivated rather than one that is gone.
+        if (key.Status !== 'Inactive')
+          await aws.iam.change(
+            new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Inactive' }),
+          );
+        await aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id }));
+        await aws.iam.change(new UntagUserCommand({ UserName: USER_NAME, TagKeys: [id] }));
+        return `${id} (${use}): deactivated, then deleted`;
+      }),
     );
-    await aws.change('iam:UntagUser', () =>
-      clients.iam.send(new UntagUserCommand({ UserName: USER_NAME, TagKeys: [id] })),
-    );
-    report.step('old access key', 'deleted', `${id} (${use}): deactivated, then deleted`);
   }
+  await applyPlan(context, { items });
 
-  if (aws.dryRun) {
+  if (options.dryRun) {
     return {
       ...summary,
       next: unconfirmed

@@ -8,7 +8,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect } from 'vitest';
+import { createAwsCaller } from '../../ops/provision/awsCalls.ts';
+import type { AwsClients } from '../../ops/provision/awsClients.ts';
 import { type CliIo, runCli } from '../../ops/provision/cli.ts';
+import type { StepContext } from '../../ops/provision/context.ts';
+import type { ProvisionOptions } from '../../ops/provision/options.ts';
+import { Reporter } from '../../ops/provision/print.ts';
 import { type FakeAws, startFakeAws } from '../../testkit/aws/server.ts';
 import { declareTestSecret } from './outputCapture.ts';
 
@@ -163,4 +168,37 @@ export function statuses(stdout: string): Record<string, string> {
 /** How the output shows a key this tool did not save: its first four and last four characters. */
 export function shownKeyId(accessKeyId: string): string {
   return `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}`;
+}
+
+/**
+ * What a plan is applied with in a unit test: stand-in AWS clients that answer each change from
+ * `answers` (by permission, "iam:CreatePolicy") and refuse any read, since a plan reads nothing.
+ */
+export function standInContext(
+  options: ProvisionOptions,
+  answers: Record<string, unknown> = {},
+): { context: StepContext; calls: string[]; printed: () => string } {
+  const output: string[] = [];
+  const calls: string[] = [];
+  const client = (service: string) => ({
+    send: async (command: object) => {
+      const permission = `${service}:${command.constructor.name.replace(/Command$/, '')}`;
+      if (!(permission in answers) && !/:(Create|Delete|Verify|Attach|Detach|Remove|Put|Update|Tag)/.test(permission))
+        throw new Error(`a plan reads nothing, yet ${permission} was sent`);
+      calls.push(permission);
+      return answers[permission] ?? {};
+    },
+  });
+  const names = { iam: 'iam', iamSingleAttempt: 'iam', ses: 'ses', sns: 'sns', sts: 'sts', dynamoDb: 'dynamodb' };
+  const clients = Object.fromEntries(
+    Object.entries(names).map(([key, service]) => [key, client(service)]),
+  ) as unknown as AwsClients;
+  const report = new Reporter({ write: (text) => output.push(text) }, { write: (text) => output.push(text) }, false);
+  const context = { options, clients, aws: createAwsCaller(options, clients), report, wait: async () => {} };
+  return { context, calls, printed: () => output.join('') };
+}
+
+/** The step lines of the output, without the heading and the summary. */
+export function stepLines(output: string): string[] {
+  return output.split('\n').filter((line) => line.startsWith('  '));
 }

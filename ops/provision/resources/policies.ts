@@ -1,0 +1,318 @@
+// This tool's managed policies (managedPolicies.ts builds their documents). Read: what IAM holds
+// under their names at this tool's ARN, granted by this run or not: who made each, every version's
+// document, who else holds it; and, for one that does not exist there, a policy of the same name
+// elsewhere, which IAM's one-name-per-account rule would make CreatePolicy fail on. Planned:
+// created with this run's document, or given a new default version when the document in IAM
+// differs. The policy keeps one version: the documents of earlier runs are deleted, since a
+// version that is not the default is one SetDefaultPolicyVersion away from being the key's again.
+// A policy this tool did not create is never changed. Teardown deletes the ones it created.
+
+import {
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
+  DeletePolicyCommand,
+  DeletePolicyVersionCommand,
+  GetGroupCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  ListPolicyTagsCommand,
+  ListPolicyVersionsCommand,
+  paginateListEntitiesForPolicy,
+  paginateListPolicies,
+} from '@aws-sdk/client-iam';
+import { type Change, change, finding, type PlanItem } from '../change.ts';
+import { type Account, all, type StepContext } from '../context.ts';
+import { type GrantedPolicy, grantedOnlyWithFlag, MANAGED_POLICIES, managedPolicyArn } from '../managedPolicies.ts';
+import { GROUP_PATH, isManaged, MANAGED_TAG, USER_NAME } from '../names.ts';
+import { decodePolicyDocument, describeAllowed, samePolicyDocument } from '../policyDocument.ts';
+
+export interface PolicyVersionFound {
+  readonly id: string;
+  readonly isDefault: boolean;
+  readonly document: unknown;
+}
+
+/**
+ * What a run did to one of its policies, for the check after its changes: IAM is eventually
+ * consistent, and a read right after a change may still show the state before it.
+ */
+export interface PolicyChanges {
+  readonly arn: string;
+  /** Deleted with a 200 answer: gone, though a read may still list them (IAM never reuses a version ID). */
+  readonly deletedVersionIds: string[];
+  /** The version the run created as the default, with the document it wrote (versions never change). */
+  createdDefault?: { readonly id: string; readonly document: unknown };
+}
+
+/** A policy of one of this tool's names, at this tool's ARN, as IAM holds it. */
+export interface PolicyFound {
+  readonly name: string;
+  readonly arn: string;
+  readonly exists: boolean;
+  /** Carries the managed-by tag: this tool created it. */
+  readonly managed: boolean;
+  readonly defaultVersionId?: string;
+  /** The default version's document, decoded. */
+  readonly document?: unknown;
+  /** Every version, the default one included. */
+  readonly versions: readonly PolicyVersionFound[];
+  /**
+   * Whoever else it is attached to, as "the user Bob", "the group Operators", "the role Deploy":
+   * anything but AlexaSkillMailSender, the --group group and a group of this tool's that holds
+   * no one else. A new version would change what they may do.
+   */
+  readonly otherHolders: readonly string[];
+  /** Every user, group and role it is attached to, by name. */
+  readonly holders: { readonly users: string[]; readonly groups: string[]; readonly roles: string[] };
+  /** When it does not exist at this tool's ARN: the ARN of the customer policy of its name elsewhere. */
+  readonly sameNameElsewhere?: string;
+}
+
+/** A policy this run grants, with what IAM holds of it. */
+export interface PolicyState extends PolicyFound {
+  readonly policy: GrantedPolicy;
+}
+
+/**
+ * Every version of a policy with its document: IAM keeps at most five. With `changes`, a stale
+ * view of what this run did is left out: a version it deleted, listed still, is gone, and the one
+ * it created holds the document it wrote, though a read may not find it yet.
+ */
+export async function readPolicyVersions(
+  { aws }: StepContext,
+  arn: string,
+  changes?: PolicyChanges,
+): Promise<PolicyVersionFound[]> {
+  const listed = await aws.iam.read(new ListPolicyVersionsCommand({ PolicyArn: arn }));
+  const versions: PolicyVersionFound[] = [];
+  for (const version of listed.Versions ?? []) {
+    const id = version.VersionId ?? '';
+    if (changes?.deletedVersionIds.includes(id)) continue;
+    const isDefault = version.IsDefaultVersion === true;
+    if (id === changes?.createdDefault?.id) {
+      versions.push({ id, isDefault, document: changes.createdDefault.document });
+      continue;
+    }
+    const answer = await aws.iam.read(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: version.VersionId }));
+    versions.push({ id, isDefault, document: decodePolicyDocument(answer.PolicyVersion?.Document) });
+  }
+  return versions;
+}
+
+async function readHolders(context: StepContext, arn: string): Promise<Pick<PolicyFound, 'holders' | 'otherHolders'>> {
+  const { clients, aws, options } = context;
+  const entities = { users: [] as string[], groups: [] as string[], roles: [] as string[] };
+  await aws.read('iam:ListEntitiesForPolicy', async () => {
+    for await (const page of paginateListEntitiesForPolicy({ client: clients.iam }, { PolicyArn: arn })) {
+      entities.users.push(...(page.PolicyUsers ?? []).map((user) => user.UserName ?? ''));
+      entities.groups.push(...(page.PolicyGroups ?? []).map((group) => group.GroupName ?? ''));
+      entities.roles.push(...(page.PolicyRoles ?? []).map((role) => role.RoleName ?? ''));
+    }
+  });
+  const holders = [
+    ...entities.users.filter((name) => name !== USER_NAME).map((name) => `the user ${name}`),
+    ...entities.roles.map((name) => `the role ${name}`),
+  ];
+  // The --group group's other members are refused on their own (ownership.ts).
+  for (const name of entities.groups.filter((candidate) => candidate !== options.group)) {
+    const group = await aws.iam.read(new GetGroupCommand({ GroupName: name }));
+    const onlyTheUser = (group.Users ?? []).every((member) => member.UserName === USER_NAME);
+    if (group.Group?.Path !== GROUP_PATH || !onlyTheUser) holders.push(`the group ${name}`);
+  }
+  return { holders: entities, otherHolders: holders };
+}
+
+/** Customer policies by name, for the names that do not exist at this tool's ARN; one listing for all. */
+async function customerPoliciesNamed(
+  { clients, aws }: StepContext,
+  names: readonly string[],
+): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
+  const policies = await aws.read('iam:ListPolicies', () =>
+    all(paginateListPolicies({ client: clients.iam }, { Scope: 'Local' }), (page) => page.Policies),
+  );
+  return new Map(
+    policies
+      .filter((policy) => names.includes(policy.PolicyName ?? ''))
+      .map((policy) => [policy.PolicyName ?? '', policy.Arn ?? '']),
+  );
+}
+
+const NO_HOLDERS = { holders: { users: [], groups: [], roles: [] }, otherHolders: [] };
+
+async function readPolicy(
+  context: StepContext,
+  name: string,
+  arn: string,
+  changes: PolicyChanges | undefined,
+): Promise<PolicyFound> {
+  const { aws } = context;
+  const found = await aws.iam.find(new GetPolicyCommand({ PolicyArn: arn }));
+  if (!found?.Policy) return { name, arn, exists: false, managed: false, versions: [], ...NO_HOLDERS };
+  const tags = (await aws.iam.read(new ListPolicyTagsCommand({ PolicyArn: arn }))).Tags ?? [];
+  const versions = await readPolicyVersions(context, arn, changes);
+  const defaultVersion = versions.find((version) => version.isDefault);
+  return {
+    name,
+    arn,
+    exists: true,
+    managed: isManaged(tags),
+    ...(defaultVersion ? { defaultVersionId: defaultVersion.id, document: defaultVersion.document } : {}),
+    versions,
+    ...(await readHolders(context, arn)),
+  };
+}
+
+/** Every policy of MANAGED_POLICIES, granted by this run or not, in that order; `changes`: what this run did to them. */
+export async function readToolPolicies(
+  context: StepContext,
+  account: Account,
+  changes: PolicyChangesMade = new Map(),
+): Promise<PolicyFound[]> {
+  const found: PolicyFound[] = [];
+  for (const { name } of MANAGED_POLICIES) {
+    const arn = managedPolicyArn(account, name);
+    const changed = changes.get(arn);
+    found.push(await readPolicy(context, name, arn, changed));
+  }
+  const elsewhere = await customerPoliciesNamed(
+    context,
+    found.filter((policy) => !policy.exists).map((policy) => policy.name),
+  );
+  return found.map((policy) => {
+    const arn = elsewhere.get(policy.name);
+    return arn ? { ...policy, sameNameElsewhere: arn } : policy;
+  });
+}
+
+/** The policies this run grants, each with what IAM holds of it. */
+export function grantedStates(found: readonly PolicyFound[], granted: readonly GrantedPolicy[]): PolicyState[] {
+  return granted.map((policy) => {
+    const state = found.find((candidate) => candidate.name === policy.name);
+    if (!state) throw new Error(`Bug: ${policy.name} was not read.`);
+    return { ...state, policy };
+  });
+}
+
+/** Versions of a policy this tool created, other than the default, that hold a document this tool writes. */
+function earlierVersions(state: PolicyState): PolicyVersionFound[] {
+  if (!state.managed) return [];
+  const number = (version: PolicyVersionFound) => Number(version.id.replace(/^v/, ''));
+  return state.versions
+    .filter((version) => !version.isDefault && state.policy.writtenByThisTool(version.document))
+    .sort((a, b) => number(a) - number(b));
+}
+
+/** What the run did to each policy, by ARN, filled in as its changes are made. */
+export type PolicyChangesMade = Map<string, PolicyChanges>;
+
+function recorded(made: PolicyChangesMade, arn: string): PolicyChanges {
+  const entry = made.get(arn) ?? { arn, deletedVersionIds: [] };
+  made.set(arn, entry);
+  return entry;
+}
+
+function deleteVersions(
+  state: PolicyState,
+  versions: readonly PolicyVersionFound[],
+  made: PolicyChangesMade,
+): Change[] {
+  if (versions.length === 0) return [];
+  const ids = versions.map((version) => version.id);
+  return [
+    change(
+      'policy version',
+      'delete',
+      `${state.name} ${ids.join(', ')}, ${versions.length > 1 ? 'documents' : 'the document'} of earlier runs (one SetDefaultPolicyVersion from being the key's again)`,
+      async ({ aws }) => {
+        for (const id of ids) {
+          await aws.iam.change(new DeletePolicyVersionCommand({ PolicyArn: state.arn, VersionId: id }));
+          recorded(made, state.arn).deletedVersionIds.push(id);
+        }
+        return undefined;
+      },
+    ),
+  ];
+}
+
+/**
+ * `state` as readToolPolicies found it, past the checks: one this tool did not create reaches here
+ * only adopted, with exactly this tool's document; one it did, only when nobody else holds it.
+ */
+export function planPolicy(state: PolicyState, made: PolicyChangesMade): PlanItem[] {
+  const { name, arn, document, description, summary } = state.policy;
+  const text = JSON.stringify(document, null, 2);
+  if (!state.exists) {
+    const create: Change = change('policy', 'create', `${name}: ${summary}`, async ({ aws }) => {
+      const policy = { PolicyName: name, PolicyDocument: text, Description: description, Tags: [MANAGED_TAG] };
+      const answer = await aws.iam.change(new CreatePolicyCommand(policy));
+      const id = answer.Policy?.DefaultVersionId ?? 'v1';
+      made.set(arn, { arn, deletedVersionIds: [], createdDefault: { id, document } });
+      return `${name} ${id}: ${summary}`;
+    });
+    return [create];
+  }
+  const defaultVersion = state.defaultVersionId ?? 'v1';
+  if (samePolicyDocument(state.document, document)) {
+    const adopted = state.managed ? '' : " (created outside this tool, adopted: its document is exactly this tool's)";
+    return [
+      finding('policy', 'exists', `${name} ${defaultVersion}${adopted}: ${summary}`),
+      ...deleteVersions(state, earlierVersions(state), made),
+    ];
+  }
+  if (!state.managed) throw new Error(`Bug: ${name}, made outside this tool, was about to be rewritten.`);
+
+  // Room first: IAM keeps five versions, and the checks let through no other non-default one.
+  const replaced = state.versions.find((version) => version.isDefault);
+  const was = replaced ? describeAllowed(replaced.document) : undefined;
+  const replacedDetail = (deleted: string) =>
+    replaced ? `; ${replaced.id}, which allowed ${was ?? 'nothing'}, ${deleted}` : '';
+  const update: Change = change(
+    'policy',
+    'update',
+    `${name}: its document differs; a new default version: ${summary}${replacedDetail('would be deleted')}`,
+    async ({ aws }) => {
+      const created = await aws.iam.change(
+        new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: text, SetAsDefault: true }),
+      );
+      const id = created.PolicyVersion?.VersionId ?? '';
+      if (id) recorded(made, arn).createdDefault = { id, document };
+      if (replaced) {
+        await aws.iam.change(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: replaced.id }));
+        recorded(made, arn).deletedVersionIds.push(replaced.id);
+      }
+      return `${name} ${id} is the new default version: ${summary}${replacedDetail('is deleted')}`;
+    },
+  );
+  return [...deleteVersions(state, earlierVersions(state), made), update];
+}
+
+/**
+ * Teardown: a policy this tool created, with its older versions, once nothing else holds it;
+ * `detaching`: the holders ("user NAME", "group NAME") the same plan takes it from first.
+ */
+export function planPolicyDeletion(policy: PolicyFound, detaching: ReadonlySet<string>): PlanItem[] {
+  const { name, arn } = policy;
+  if (!policy.exists) return grantedOnlyWithFlag(name) ? [] : [finding('policy', 'skipped', `${name} does not exist`)];
+  if (!policy.managed) return [finding('policy', 'skipped', `${name} was created outside this tool: left in place`)];
+  const remaining = [
+    ...policy.holders.users.map((user) => `user ${user}`),
+    ...policy.holders.groups.map((group) => `group ${group}`),
+    ...policy.holders.roles.map((role) => `role ${role}`),
+  ].filter((holder) => !detaching.has(holder));
+  if (remaining.length > 0)
+    return [finding('policy', 'skipped', `${name} is still attached to ${remaining.join(', ')}: left in place`)];
+  const older = policy.versions.filter((version) => !version.isDefault);
+  const remove: Change = change(
+    'policy',
+    'delete',
+    older.length > 0 ? `${name} and its ${older.length} older version(s)` : name,
+    async ({ aws }) => {
+      for (const { id } of older)
+        await aws.iam.change(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: id }));
+      await aws.iam.change(new DeletePolicyCommand({ PolicyArn: arn }));
+      return undefined;
+    },
+  );
+  return [remove];
+}

@@ -1,0 +1,117 @@
+// One read of the account, before any change, into the state the plan is computed from: the
+// caller's account, this tool's policies, the user (its tags, keys, policies, groups, boundary),
+// the --group group, what else grants the user anything (roles that trust it included), the key
+// file, the SES side (sender or --domain, recipients, the account's sending), the configuration
+// set with its topic, and the limit table. Teardown reads what it removes, from the same readers.
+
+import type { AccessKeyMetadata } from '@aws-sdk/client-iam';
+import type { StepContext } from './context.ts';
+import type { SendingStatus } from './deliverabilityReport.ts';
+import { type AuditSubject, readAuditSubject } from './grantAudit.ts';
+import { type GrantedPolicy, grantedPolicies } from './managedPolicies.ts';
+import { GROUP_PATH, LIMIT_POLICY_NAME, POLICY_NAME } from './names.ts';
+import { listKeys, readSavedFile, type SavedFile } from './resources/accessKey.ts';
+import { type AccountState, readAccount } from './resources/account.ts';
+import { type GroupState, readGroup } from './resources/attachments.ts';
+import {
+  type ConfigurationSetState,
+  configurationSetInUse,
+  readConfigurationSet,
+} from './resources/configurationSet.ts';
+import { type DomainReading, keptDomain, readDomain } from './resources/domain.ts';
+import { type LimitTableState, limitTableInUse, readLimitTablesToRemove } from './resources/limitTable.ts';
+import { type PolicyFound, readToolPolicies } from './resources/policies.ts';
+import { readRecipients, readSender, readSending, type SenderReading } from './resources/sender.ts';
+import { readUser, type UserState } from './resources/user.ts';
+
+export interface ProvisionState extends AuditSubject {
+  readonly account: AccountState;
+  /** The policies this run grants, with their documents for this state. */
+  readonly granted: readonly GrantedPolicy[];
+  readonly keys: readonly AccessKeyMetadata[];
+  readonly file: SavedFile;
+  /** --domain, or the one an earlier --domain run set up; else the sender address. */
+  readonly domain?: DomainReading;
+  readonly sender?: SenderReading;
+  readonly recipients: Readonly<Record<string, string | undefined>>;
+  readonly sending: SendingStatus;
+  readonly configurationSet?: ConfigurationSetState;
+  readonly limitTable?: LimitTableState;
+}
+
+export async function readState(context: StepContext): Promise<ProvisionState> {
+  const { options } = context;
+  const fromAddress = options.fromAddress ?? '';
+  const account = await readAccount(context);
+  const toolPolicies = await readToolPolicies(context, account);
+  const file = await readSavedFile(options.outFile);
+  const policyNamed = (name: string) => toolPolicies.find((policy) => policy.name === name);
+  // With --domain (given, or kept from an earlier run) the domain's DNS records verify the
+  // address: it needs no verification mail of its own.
+  const domain = options.domain
+    ? await readDomain(context, options.domain, fromAddress)
+    : await keptDomain(context, policyNamed(POLICY_NAME)?.document, fromAddress);
+  const sender = domain ? undefined : await readSender(context, fromAddress);
+  const set = configurationSetInUse(options, file);
+  const limitTable = await limitTableInUse(context, policyNamed(LIMIT_POLICY_NAME), file);
+  const granted = grantedPolicies({
+    account,
+    options,
+    fromAddress,
+    senderDomainVerified: domain ? domain.verificationStatus === 'Success' : (sender?.domainVerified ?? false),
+    ...(domain ? { sendingDomain: { domain: domain.domain, addressVerified: domain.addressVerified } } : {}),
+    ...(set ? { configurationSet: set.name } : {}),
+    ...(limitTable ? { limitTable: limitTable.name } : {}),
+  });
+  const subject = await readAuditSubject(context, account, granted, undefined, toolPolicies);
+  return {
+    ...subject,
+    account,
+    granted,
+    keys: await listKeys(context, subject.user.exists),
+    file,
+    ...(domain ? { domain } : {}),
+    ...(sender ? { sender } : {}),
+    recipients: await readRecipients(context, options.verifyRecipients),
+    sending: await readSending(context),
+    ...(set ? { configurationSet: await readConfigurationSet(context, account, set) } : {}),
+    ...(limitTable ? { limitTable } : {}),
+  };
+}
+
+export interface TeardownState {
+  readonly account: AccountState;
+  readonly toolPolicies: readonly PolicyFound[];
+  readonly user: UserState;
+  readonly keys: readonly AccessKeyMetadata[];
+  /** The user's groups under this tool's path. */
+  readonly groups: readonly GroupState[];
+  readonly file: SavedFile;
+  readonly limitTables: Awaited<ReturnType<typeof readLimitTablesToRemove>>;
+  readonly configurationSet?: ConfigurationSetState;
+}
+
+export async function readTeardownState(context: StepContext): Promise<TeardownState> {
+  const account = await readAccount(context);
+  const toolPolicies = await readToolPolicies(context, account);
+  const file = await readSavedFile(context.options.outFile);
+  const user = await readUser(context);
+  const groups: GroupState[] = [];
+  for (const group of user.groups.filter((candidate) => candidate.Path === GROUP_PATH))
+    groups.push(await readGroup(context, group.GroupName ?? ''));
+  const set = configurationSetInUse(context.options, file);
+  return {
+    account,
+    toolPolicies,
+    user,
+    keys: await listKeys(context, user.exists),
+    groups,
+    file,
+    limitTables: await readLimitTablesToRemove(
+      context,
+      toolPolicies.find((policy) => policy.name === LIMIT_POLICY_NAME),
+      file,
+    ),
+    ...(set ? { configurationSet: await readConfigurationSet(context, account, set) } : {}),
+  };
+}
