@@ -62,9 +62,12 @@ async function findSkillId(sources: HostedConfigSources): Promise<{ id: string; 
   );
 }
 
-/** Where a skill ID may be recorded: the hosted clone's own .ask/ (with --into), then the project's. */
+/**
+ * Where the skill ID is recorded: in the hosted clone's own .ask/ (with --into), else the project's.
+ * Never the project's for a clone: that one may name another skill, and a wrong ID refuses every request.
+ */
 export function askStatesFilesFor(into: string | undefined): string[] {
-  return into ? [join(into, '.ask/ask-states.json'), ASK_STATES_FILE] : [ASK_STATES_FILE];
+  return [into ? join(into, '.ask/ask-states.json') : ASK_STATES_FILE];
 }
 
 export async function gatherHostedConfig(sources: HostedConfigSources): Promise<HostedConfig> {

@@ -4,6 +4,7 @@
 // through the SES stand-in with the session's keys, counting its limits in the hosted table.
 
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +142,28 @@ describe('the hosted bundle', () => {
       for (const id of ids) expect(id.startsWith(PERSISTENCE_TABLE_KEY.prefix)).toBe(true);
     },
   );
+});
+
+describe("the daily cap in the hosted skill's own table", () => {
+  it("is shared by two containers, in rows keyed apart from ask-sdk's", async () => {
+    const userId = `amzn1.ask.account.${randomUUID()}`;
+    const mail = (note: string) => intentRequest('SendEmailIntent', { note }, { apiEndpoint: profile.url, userId });
+    const cap = { MAIL_LIMIT_PER_USER_PER_DAY: '2' };
+    const first = await runOn(HOSTED_RUNTIME_NODE, [mail('one'), mail('two')], cap);
+    const second = await runOn(HOSTED_RUNTIME_NODE, [mail('three')], cap);
+    expect([...spoken(first), ...spoken(second)]).toEqual([
+      expect.stringMatching(/^Done\./),
+      expect.stringMatching(/^Done\./),
+      expect.stringMatching(/^Sorry, you've reached today's limit of 2 emails\./),
+    ]);
+    expect(await world.ses.mails()).toHaveLength(2);
+    const rows = (await world.dynamoDb.items(LOCAL_PERSISTENCE_TABLE)).filter((item) =>
+      Object.keys(item).some((name) => name.startsWith('mails-') && (item[name] as { N: string }).N === '2'),
+    );
+    expect(rows.map((row) => (row.id as { S: string }).S)).toEqual([
+      expect.stringMatching(/^alexa-ses-mailer#limit#[0-9a-f]{32}$/),
+    ]);
+  });
 });
 
 const ROLE_REFUSED =
