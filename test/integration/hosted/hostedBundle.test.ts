@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALEXA_DEADLINE_MS } from '../../../lambda/deadlines.ts';
+import { userHashOf } from '../../../lambda/limits/limiter.ts';
 import { PERSISTENCE_TABLE_KEY } from '../../../lambda/limits/persistenceTable.ts';
 import { ROLE_SESSION_SECONDS } from '../../../lambda/mail/assumedRole.ts';
 import { RUNTIME_NODE } from '../../../ops/build/lambdaRuntime.ts';
 import { buildHostedLambda, HOSTED_RUNTIME_NODE } from '../../../ops/hosted/bundle.ts';
+import { LOCAL_ADMIN_KEY } from '../../../testkit/aws/server.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
 import { type HostedWorld, LOCAL_PERSISTENCE_TABLE, startHostedWorld } from '../../../testkit/hosted.ts';
@@ -56,8 +58,16 @@ let profile: ProfileApi;
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'alexa-mailer-hosted-'));
   [world, profile] = await Promise.all([startHostedWorld(), startProfileApi({ email: 'user@example.com' })]);
+  const { SES_ROLE_ARN: _role, SES_ROLE_EXTERNAL_ID: _externalId, ...withoutRole } = world.embedded;
   await Promise.all([
     buildHostedLambda(join(folder, 'lambda'), world.embedded),
+    // What --embed-key exports: the fake account's administrator key stands in for AlexaSkillMailSender's.
+    buildHostedLambda(join(folder, 'with-key/lambda'), {
+      ...withoutRole,
+      SES_ACCESS_KEY_ID: LOCAL_ADMIN_KEY.accessKeyId,
+      SES_SECRET_ACCESS_KEY: LOCAL_ADMIN_KEY.secretAccessKey,
+    }),
+    world.dynamoDb.createLimitTable(LIMIT_TABLE),
     writeFile(join(folder, 'runner.cjs'), RUNNER),
   ]);
 });
@@ -75,15 +85,18 @@ function runOn(
   node: string,
   envelopes: (RequestEnvelope | { advanceClockMs: number })[],
   env: Record<string, string> = {},
+  bundle = 'lambda/index.js',
 ): Promise<Run> {
   const environment = {
     PATH: process.env.PATH ?? '',
     AWS_CONFIG_FILE: join(folder, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(folder, 'no-aws-credentials'),
     ...world.lambdaEnvironment(),
+    // No daily cap unless a test sets one: the tests' mails add up in the one shared table.
+    MAIL_LIMIT_PER_USER_PER_DAY: '0',
     ...env,
   };
-  const args = [join(folder, 'runner.cjs'), join(folder, 'lambda/index.js'), JSON.stringify(envelopes)];
+  const args = [join(folder, 'runner.cjs'), join(folder, bundle), JSON.stringify(envelopes)];
   return new Promise((resolve, reject) => {
     execFile(node, [...args, String(ALEXA_DEADLINE_MS)], { env: environment }, (error, stdout, stderr) => {
       const lines = stdout.split('\n');
@@ -96,10 +109,13 @@ function runOn(
 }
 
 const spoken = (run: Run) => run.responses.map((response) => (response === 'late' ? 'late' : spokenText(response)));
-const mailRequest = () => intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url });
+// A user of its own each time: a repeat of the same mail within a minute is "just sent", not sent.
+const mailRequest = () =>
+  intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url, userId: `amzn1.ask.account.${randomUUID()}` });
 const SENT = 'Done. I sent an email to your address that starts with u, at example.com.';
 const assumeRoleCalls = () => world.aws.calls.filter((call) => call.action === 'AssumeRole');
 const NODES = [HOSTED_RUNTIME_NODE, RUNTIME_NODE];
+const LIMIT_TABLE = 'AlexaSkillMailLimit';
 
 describe('the hosted bundle', () => {
   it.each(NODES)(
@@ -108,7 +124,11 @@ describe('the hosted bundle', () => {
       const run = await runOn(node, [
         launchRequest(),
         mailRequest(),
-        intentRequest('SendEmailIntent', { note: 'call mom' }, { apiEndpoint: profile.url, locale: 'ja-JP' }),
+        intentRequest(
+          'SendEmailIntent',
+          { note: 'call mom' },
+          { apiEndpoint: profile.url, locale: 'ja-JP', userId: `amzn1.ask.account.${randomUUID()}` },
+        ),
       ]);
       expect(run.node).toEqual(node === HOSTED_RUNTIME_NODE ? 'v16.20.2' : expect.stringMatching(/^v22\./));
       expect(spoken(run)).toEqual([
@@ -142,6 +162,27 @@ describe('the hosted bundle', () => {
       for (const id of ids) expect(id.startsWith(PERSISTENCE_TABLE_KEY.prefix)).toBe(true);
     },
   );
+});
+
+describe('the hosted bundle on Node 16, the other ways it can be configured', () => {
+  it('sends with an embedded key (--embed-key), never asking STS', async () => {
+    const run = await runOn(HOSTED_RUNTIME_NODE, [mailRequest()], {}, 'with-key/lambda/index.js');
+    expect(spoken(run)).toEqual([SENT]);
+    expect(world.ses.requests.map((request) => request.accessKeyId)).toEqual([LOCAL_ADMIN_KEY.accessKeyId]);
+    expect(assumeRoleCalls()).toEqual([]);
+  });
+
+  it("counts in a provisioned limit table with the assumed role's credentials", async () => {
+    const userId = `amzn1.ask.account.${randomUUID()}`;
+    const run = await runOn(
+      HOSTED_RUNTIME_NODE,
+      [intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url, userId })],
+      { MAIL_LIMIT_TABLE: LIMIT_TABLE },
+    );
+    expect(spoken(run)).toEqual([SENT]);
+    expect(run.logs.filter((line) => line.event === 'limit-unchecked')).toEqual([]);
+    expect(await world.dynamoDb.limitRow(LIMIT_TABLE, userHashOf(userId))).toBeDefined();
+  });
 });
 
 describe("the daily cap in the hosted skill's own table", () => {
