@@ -120,6 +120,16 @@ describe('npm run hosted -- --out DIR', () => {
     expect(await readdir(clone)).toEqual(['.git']);
   });
 
+  it('explains itself with --help, and a wrong option in one sentence', async () => {
+    const help = await runTsxCommand('ops/hosted/main.ts', ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm run hosted -- \(--out DIR \| --into DIR\) \[options\]/);
+    expect(help.stdout).toContain('--embed-key');
+    const neither = await runTsxCommand('ops/hosted/main.ts', []);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr.split('\n')[0]).toBe('Give one of --out DIR and --into DIR.');
+  });
+
   it('refuses a role and a key at once', async () => {
     const run = await hosted('--out', join(folder, 'both'), '--embed-key', ...roleFlags);
     expect(run.code).toBe(2);
