@@ -1,6 +1,6 @@
 // Credentials of a role in the owner's account, from STS AssumeRole asked with the default chain's
 // (an Alexa-hosted skill's execution role): what the SES client signs with when SES_ROLE_ARN is set.
-// Built inside the SES chunk (sesSdk.ts), so STS loads only on the path that sends.
+// roleCredentials.ts imports it on the first send, so STS loads only on the path that sends.
 
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
