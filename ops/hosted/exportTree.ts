@@ -48,9 +48,18 @@ export async function exportTo(dir: string, embedded: Readonly<Record<string, st
   await writeHostedTree(dir, embedded);
 }
 
+/** git's own first line of complaint (no identity, a rejected push…) becomes the one sentence of the error. */
 async function git(dir: string, args: readonly string[]): Promise<string> {
-  const { stdout } = await run('git', ['-C', dir, ...args], { encoding: 'utf8' });
-  return stdout;
+  try {
+    const { stdout } = await run('git', ['-C', dir, ...args], { encoding: 'utf8' });
+    return stdout;
+  } catch (error) {
+    const said = String((error as { stderr?: unknown }).stderr ?? '')
+      .split('\n')
+      .map((line) => line.trim())
+      .find(Boolean);
+    throw new ExportError(`git ${args[0]} failed in ${shownPath(dir)}${said ? `: ${said}` : ''}`);
+  }
 }
 
 /** Refuses anything but the top of a git work tree with nothing uncommitted. */
