@@ -3,6 +3,10 @@
 // provisioning creates it. Its items, conditions and updates are DynamoDB's; what dynalite
 // lacks (UpdateTimeToLive) is the fake AWS control plane's (testkit/aws/dynamoDb.ts).
 
+// The console page's type check reaches this file through the simulator (--hosted), without the
+// project's include of this folder: the declaration is named here too.
+/// <reference path="./dynalite.d.ts" />
+
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
