@@ -11,7 +11,8 @@ Starts the local IAM/SES/SNS/STS stand-in, with DynamoDB's control plane for --l
 (tables, Time to Live, tags; not their items), on a free loopback port and prints the variables
 that point the AWS SDK (and so \`npm run provision\`) at it. It checks each request's
 signature as AWS does: sign with the printed administrator key (a placeholder, not a
-credential) or with a key its IAM issued.
+credential), with a key its IAM issued, or with a session's keys from its STS AssumeRole, which
+it grants only as the role's trust policy allows (the external ID included).
 
 Options:
   --region REGION      the SES region for --verified and --production (default: ${DEFAULT_REGION})

@@ -42,6 +42,18 @@ function headerList(headers: IncomingHttpHeaders): services.ApiClientResponse['h
   );
 }
 
+/**
+ * Loaded on the first call, not at cold start (a LaunchRequest never needs TLS), and past the
+ * bundler, which would otherwise make a chunk of each. process.getBuiltinModule is Node 20.16's;
+ * before it (an Alexa-hosted skill may run Node 16) only the CommonJS bundle runs, whose require()
+ * of a built-in the bundler leaves as it is.
+ */
+function httpModule(secure: boolean): typeof import('node:https') | typeof import('node:http') {
+  if (typeof process.getBuiltinModule === 'function')
+    return secure ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
+  return secure ? require('node:https') : require('node:http');
+}
+
 export class BoundedApiClient implements services.ApiClient {
   constructor(private readonly options: BoundedApiClientOptions) {}
 
@@ -52,10 +64,7 @@ export class BoundedApiClient implements services.ApiClient {
     }
     const url = new URL(request.url);
     const deadline = AbortSignal.timeout(timeoutMs);
-    // Loaded on the first call, not at cold start (a LaunchRequest never needs TLS), and past the
-    // bundler, which would otherwise make a chunk of each.
-    const { request: send } =
-      url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
+    const { request: send } = httpModule(url.protocol === 'https:');
     return new Promise((resolve, reject) => {
       const outgoing = send(url, { method: request.method, headers: headerObject(request.headers), signal: deadline });
       // One outcome, however many events follow: destroying the request also errors it.

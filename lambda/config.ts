@@ -14,6 +14,11 @@ export const ENV = {
   mailLimitPerUserPerDay: 'MAIL_LIMIT_PER_USER_PER_DAY',
   mailLimitTable: 'MAIL_LIMIT_TABLE',
   configurationSet: 'SES_CONFIGURATION_SET',
+  roleArn: 'SES_ROLE_ARN',
+  roleExternalId: 'SES_ROLE_EXTERNAL_ID',
+  /** Set by Alexa-hosted skills on their own Lambda: the table their execution role may use. */
+  persistenceTable: 'DYNAMODB_PERSISTENCE_TABLE_NAME',
+  persistenceRegion: 'DYNAMODB_PERSISTENCE_REGION',
 } as const;
 
 interface SesCredentials {
@@ -21,11 +26,22 @@ interface SesCredentials {
   readonly secretAccessKey: string;
 }
 
+/** A role in the owner's account that the skill assumes to send (docs/hosted.md). */
+export interface AssumedRoleConfig {
+  readonly arn: string;
+  /** The secret the role's trust policy asks for (sts:ExternalId); absent: none is sent. */
+  readonly externalId?: string;
+  /** Names the skill in the owner's CloudTrail. */
+  readonly sessionName: string;
+}
+
 export interface MailConfig {
   readonly fromAddress: string;
   readonly region: string;
-  /** Absent: the SDK's default credential chain (a Lambda role with the same policy). */
+  /** Absent: the SDK's default credential chain (a Lambda role with the same policy), or the role below. */
   readonly credentials?: SesCredentials;
+  /** Credentials from STS AssumeRole, asked with the default chain's; never set together with `credentials`. */
+  readonly role?: AssumedRoleConfig;
   /** Named on every send, so that SES reports its bounces and complaints; absent: none is named. */
   readonly configurationSet?: string;
 }
@@ -36,6 +52,8 @@ export interface LimitConfig {
   readonly perUserPerDay: number;
   /** The DynamoDB table every container counts in; absent: each container counts in its own memory. */
   readonly table?: string;
+  /** An Alexa-hosted skill's own table, counted in when `table` is absent (lambda/limits/persistenceTable.ts). */
+  readonly persistenceTable?: { readonly name: string; readonly region: string };
 }
 
 export interface Config {
@@ -66,6 +84,14 @@ export const DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY = 10;
 const MAIL_LIMIT_MAX = 10_000;
 // SES's own rule for a configuration set name.
 const CONFIGURATION_SET_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
+// IAM's own rules for a role ARN (its path and name) and STS's for an external ID.
+const ROLE_ARN_SHAPE = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,64}$/;
+const EXTERNAL_ID_SHAPE = /^[\w+=,.@:/-]{2,1224}$/;
+
+/** An IAM role's ARN, arn:aws:iam::<12 digits>:role/NAME (a path before the name allowed). */
+export function isRoleArn(value: string): boolean {
+  return ROLE_ARN_SHAPE.test(value);
+}
 
 export function isPlausibleAddress(value: string): boolean {
   return ADDRESS_SHAPE.test(value) && !hasInvisible(value);
@@ -110,7 +136,45 @@ function readLimits(env: Environment, problems: string[]): LimitConfig {
   const table = read(env, ENV.mailLimitTable);
   if (table !== undefined && !isTableName(table))
     problems.push(`${ENV.mailLimitTable} "${table}" is not a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -).`);
-  return { perUserPerDay, ...(table !== undefined && isTableName(table) ? { table } : {}) };
+  const persistence = read(env, ENV.persistenceTable);
+  const persistenceRegion = read(env, ENV.persistenceRegion) ?? read(env, 'AWS_REGION') ?? DEFAULT_REGION;
+  const persistenceTable =
+    persistence !== undefined && isTableName(persistence) && isRegionName(persistenceRegion)
+      ? { persistenceTable: { name: persistence, region: persistenceRegion } }
+      : {};
+  return { perUserPerDay, ...(table !== undefined && isTableName(table) ? { table } : {}), ...persistenceTable };
+}
+
+/** The role to assume, or undefined; a key beside it, or a malformed ARN or external ID, is a problem. */
+function readRole(env: Environment, hasKey: boolean, problems: string[]): AssumedRoleConfig | undefined {
+  const arn = read(env, ENV.roleArn);
+  const externalId = read(env, ENV.roleExternalId);
+  if (arn === undefined) {
+    if (externalId !== undefined) problems.push(`${ENV.roleExternalId} is set without ${ENV.roleArn}.`);
+    return undefined;
+  }
+  if (hasKey) {
+    problems.push(
+      `${ENV.roleArn} and ${ENV.accessKeyId} are both set: the skill sends one way only, so keep the role (the safe choice) or the key.`,
+    );
+    return undefined;
+  }
+  if (!isRoleArn(arn)) {
+    problems.push(`${ENV.roleArn} "${arn}" is not an IAM role ARN (arn:aws:iam::<12 digits>:role/NAME).`);
+    return undefined;
+  }
+  if (externalId !== undefined && !EXTERNAL_ID_SHAPE.test(externalId)) {
+    // The value is a secret of sorts: never repeated in a problem.
+    problems.push(`${ENV.roleExternalId} is not an external ID (2 to 1224 of A-Z a-z 0-9 and +=,.@:/-_).`);
+    return undefined;
+  }
+  return { arn, ...(externalId ? { externalId } : {}), sessionName: sessionNameFor(read(env, ENV.skillId)) };
+}
+
+/** "alexa-ses-mailer-<the skill ID's UUID>": within STS's 64 characters, and telling which skill it was. */
+function sessionNameFor(skillId: string | undefined): string {
+  const uuid = skillId?.replace(/^amzn1\.ask\.skill\./, '').replace(/[^\w+=,.@-]/g, '');
+  return uuid ? `alexa-ses-mailer-${uuid}`.slice(0, 64) : 'alexa-ses-mailer';
 }
 
 export function loadConfig(env: Environment): Config {
@@ -132,6 +196,7 @@ export function loadConfig(env: Environment): Config {
     );
   }
 
+  const role = readRole(env, Boolean(accessKeyId || secretAccessKey), problems);
   const limits = readLimits(env, problems);
   const configurationSet = read(env, ENV.configurationSet);
   if (configurationSet && !isConfigurationSetName(configurationSet))
@@ -161,6 +226,7 @@ export function loadConfig(env: Environment): Config {
           fromAddress,
           region,
           ...(credentials ? { credentials } : {}),
+          ...(role ? { role } : {}),
           ...(configurationSet ? { configurationSet } : {}),
         }
       : undefined;

@@ -13,6 +13,11 @@ export const SES_CONNECTION_TIMEOUT_MS = 1_000;
 /** One whole SES attempt, from connecting to the last byte of the answer. */
 export const SES_ATTEMPT_TIMEOUT_MS = 2_500;
 export const SES_RETRY_DELAY_MS = 300;
+/**
+ * STS AssumeRole, when the skill sends through a role (lambda/mail/assumedRole.ts): it runs inside
+ * the SES attempt, before its request, so it is part of SES_ATTEMPT_TIMEOUT_MS, not added to it.
+ */
+export const STS_TIMEOUT_MS = 1_000;
 /** Only failures that prove SES did not take the mail are retried, and only once. */
 export const SES_MAX_ATTEMPTS = 2;
 /**

@@ -143,6 +143,7 @@ runCommand(USAGE, 'The console stopped', async () => {
       ...(world.ses ? { ses: SES_BEHAVIOURS[world.ses] } : {}),
       ...(world.limit !== undefined ? { limit: world.limit } : {}),
       ...(world.bundleDir ? { bundleDir: world.bundleDir } : {}),
+      ...(world.hosted ? { hosted: true } : {}),
       progress: inform,
     }),
     buildPage(),

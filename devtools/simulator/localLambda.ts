@@ -30,6 +30,8 @@ interface LocalLambdaOptions {
   readonly environment: Readonly<Record<string, string>>;
   /** Where the bundle is built (default dist/lambda). */
   readonly outDir?: string | undefined;
+  /** A bundle built already (the hosted one, --hosted): loaded as it is, never rebuilt. */
+  readonly bundleFile?: string | undefined;
   /** How long Alexa waits for an answer before giving up on the skill (default ALEXA_DEADLINE_MS). */
   readonly deadlineMs?: number;
 }
@@ -71,9 +73,10 @@ async function capturingStdout<T>(work: () => T | Promise<T>): Promise<{ value: 
 export async function startLocalLambda({
   environment,
   outDir,
+  bundleFile,
   deadlineMs = ALEXA_DEADLINE_MS,
 }: LocalLambdaOptions): Promise<LocalLambda> {
-  const { outFile, rebuilt } = await ensureLambdaBuilt(outDir);
+  const { outFile, rebuilt } = bundleFile ? { outFile: bundleFile, rebuilt: true } : await ensureLambdaBuilt(outDir);
   const wanted = JSON.stringify(Object.entries(environment).sort());
   if (loaded && (loaded.bundlePath !== outFile || loaded.environment !== wanted)) {
     throw new Error(

@@ -153,6 +153,7 @@ runCommand(USAGE, 'The dialog simulator stopped', async () => {
     ...(settings.ses ? { ses: SES_BEHAVIOURS[settings.ses] } : {}),
     ...(settings.limit !== undefined ? { limit: settings.limit } : {}),
     ...(settings.bundleDir ? { bundleDir: settings.bundleDir } : {}),
+    ...(settings.hosted ? { hosted: true } : {}),
     progress: inform,
   });
   try {

@@ -11,6 +11,7 @@ import { type CapturedMail, type SesBehaviour, type SesStandIn, startSesStandIn 
 import { matcherFor } from '../interaction-model/matcher.ts';
 import { skillName } from '../interaction-model/skillPackage.ts';
 import { type Conversation, startConversation } from './conversation.ts';
+import { startHostedSkill } from './hostedSkill.ts';
 import { type LocalLambda, startLocalLambda } from './localLambda.ts';
 
 export interface SimulatedUser {
@@ -54,8 +55,10 @@ export interface SimulatorOptions {
   readonly limit?: number;
   readonly user?: SimulatedUser;
   readonly ses?: SesBehaviour;
-  /** Where the skill bundle is built (default dist/lambda). */
+  /** Where the skill bundle is built (default dist/lambda; with `hosted`, dist/hosted). */
   readonly bundleDir?: string;
+  /** Run the bundle `npm run hosted` exports, as an Alexa-hosted skill runs it (hostedSkill.ts). */
+  readonly hosted?: boolean;
   /** How long Alexa waits for the skill (default ALEXA_DEADLINE_MS, 8 s). */
   readonly deadlineMs?: number;
   /** Progress lines while starting ("Checking the skill bundle…"). */
@@ -77,8 +80,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   progress('Starting the local SES outbox and Customer Profile API…');
   const started: { close(): Promise<void> }[] = [];
   try {
-    const ses: SesStandIn = await startSesStandIn(options.ses ? { behaviour: options.ses } : {});
-    started.push(ses);
+    const hosted = options.hosted
+      ? await startHostedSkill({ skillId, fromAddress: LOCAL_FROM_ADDRESS, limit, dir: options.bundleDir, progress })
+      : undefined;
+    if (hosted) started.push(hosted);
+    const ses: SesStandIn = hosted?.ses ?? (await startSesStandIn(options.ses ? { behaviour: options.ses } : {}));
+    if (hosted && options.ses) ses.set(options.ses);
+    if (!hosted) started.push(ses);
     const profile: ProfileApi = await startProfileApi(profileBehaviour(user));
     started.push(profile);
 
@@ -86,7 +94,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const lambda = await startLocalLambda({
       outDir: options.bundleDir,
       ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
-      environment: {
+      ...(hosted ? { bundleFile: hosted.bundleFile } : {}),
+      environment: hosted?.environment ?? {
         // The key the SES stand-in verifies signatures with, and the loopback origin of the profile API.
         ...LOCAL_SKILL_ENVIRONMENT,
         [ENV.fromAddress]: LOCAL_FROM_ADDRESS,

@@ -55,6 +55,7 @@ export const WORLD_FLAGS = {
   limit: { type: 'string' },
   'skill-id': { type: 'string' },
   'bundle-dir': { type: 'string' },
+  hosted: { type: 'boolean', default: false },
 } as const;
 
 export const WORLD_FLAGS_USAGE = `  --locale LOCALE         ${skillLocales().join(' or ')} (default: ${DEFAULT_LOCALE})
@@ -67,7 +68,10 @@ export const WORLD_FLAGS_USAGE = `  --locale LOCALE         ${skillLocales().joi
                           ${ENV.mailLimitPerUserPerDay}, else ${DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY}; 0: none)
   --skill-id ID           the local skill's SKILL_ID and the ID in every request (default: the
                           deployed skill's, from .ask/ask-states.json, else a local ID)
-  --bundle-dir DIR        build and load the skill bundle in DIR (default: dist/lambda)`;
+  --bundle-dir DIR        build and load the skill bundle in DIR (default: dist/lambda)
+  --hosted                run the bundle npm run hosted exports, as an Alexa-hosted skill runs it:
+                          sending through a role it assumes with the fake AWS's STS, counting
+                          in the hosted skill's table (default --bundle-dir: dist/hosted)`;
 
 interface WorldFlagValues {
   readonly locale?: string | undefined;
@@ -79,6 +83,7 @@ interface WorldFlagValues {
   readonly limit?: string | undefined;
   readonly 'skill-id'?: string | undefined;
   readonly 'bundle-dir'?: string | undefined;
+  readonly hosted?: boolean;
 }
 
 /** The world the flags set; what they leave out is left to the default (or, replaying, to the file). */
@@ -90,6 +95,7 @@ export interface WorldSettings {
   readonly limit?: number;
   readonly skillId?: string;
   readonly bundleDir?: string;
+  readonly hosted?: true;
 }
 
 /** The limits the skill runs with, in a sentence for the start of a session. */
@@ -143,5 +149,6 @@ export function worldFromFlags(
     ...(limit !== undefined ? { limit } : {}),
     ...(values['skill-id'] !== undefined ? { skillId: values['skill-id'] } : {}),
     ...(values['bundle-dir'] !== undefined ? { bundleDir: values['bundle-dir'] } : {}),
+    ...(values.hosted ? { hosted: true as const } : {}),
   };
 }

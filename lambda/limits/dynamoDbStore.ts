@@ -8,12 +8,15 @@ import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/clie
 import type { MailConfig } from '../config.ts';
 import { LIMIT_CONNECTION_TIMEOUT_MS } from '../deadlines.ts';
 import { defaultProvider } from '../mail/credentialChain.ts';
+import { roleCredentialsOnDemand } from '../mail/roleCredentials.ts';
 import { judge, type LimitStore, type Reservation, type UserRecord } from './store.ts';
 import { LIMIT_TABLE_KEY, LIMIT_TABLE_TTL_ATTRIBUTE } from './tableSchema.ts';
 import { DUPLICATE_WINDOW_MS, nextUtcMidnight } from './window.ts';
 
-export interface DynamoDbStoreConfig extends Pick<MailConfig, 'region' | 'credentials'> {
+export interface DynamoDbStoreConfig extends Pick<MailConfig, 'region' | 'credentials' | 'role'> {
   readonly table: string;
+  /** The partition key and what precedes the user's hash in it; default: the limit table's own, bare. */
+  readonly key?: { readonly attribute: string; readonly prefix: string };
 }
 
 /**
@@ -24,13 +27,23 @@ export interface DynamoDbStoreConfig extends Pick<MailConfig, 'region' | 'creden
 function createDynamoDbClient(config: DynamoDbStoreConfig): DynamoDBClient {
   return new DynamoDBClient({
     region: config.region,
-    // With a configured key the chain is never asked, and never loaded (credentialChain.ts).
-    ...(config.credentials ? { credentials: config.credentials } : { credentialDefaultProvider: defaultProvider }),
+    // With a configured key the chain is never asked, and never loaded (credentialChain.ts); a role
+    // sending the mail counts it too (provisioning attaches the table's policy to it).
+    ...(config.credentials
+      ? { credentials: config.credentials }
+      : config.role
+        ? { credentials: roleCredentialsOnDemand(config.role, config.region) }
+        : { credentialDefaultProvider: defaultProvider }),
     // Never retried: a retry of an update whose answer was lost would find its own reservation
     // and hear "just sent". A failure fails open instead (limiter.ts).
     maxAttempts: 1,
     requestHandler: { connectionTimeout: LIMIT_CONNECTION_TIMEOUT_MS },
   });
+}
+
+function rowKey(config: DynamoDbStoreConfig, reservation: Reservation) {
+  const { attribute, prefix } = config.key ?? { attribute: LIMIT_TABLE_KEY, prefix: '' };
+  return { [attribute]: { S: `${prefix}${reservation.userKey}` } };
 }
 
 /** A count per day in one row: a new day's attribute starts from nothing, with no read first. */
@@ -48,11 +61,11 @@ function expiresAt(reservation: Reservation): string {
 }
 
 /** judge() (store.ts) as a condition: the update happens only where judge() would allow it. */
-function reserveInput(table: string, reservation: Reservation, cap: number) {
+function reserveInput(config: DynamoDbStoreConfig, reservation: Reservation, cap: number) {
   const notRepeated = '(attribute_not_exists(#lastMail) OR #lastMail <> :fingerprint OR #lastAt <= :windowStart)';
   return {
-    TableName: table,
-    Key: { [LIMIT_TABLE_KEY]: { S: reservation.userKey } },
+    TableName: config.table,
+    Key: rowKey(config, reservation),
     UpdateExpression:
       'ADD #today :one SET #lastMail = :fingerprint, #lastAt = :at, #expiresAt = :expiresAt REMOVE #previousDay',
     ConditionExpression: cap > 0 ? `(attribute_not_exists(#today) OR #today < :cap) AND ${notRepeated}` : notRepeated,
@@ -94,7 +107,7 @@ export function dynamoDbStore(config: DynamoDbStoreConfig): LimitStore {
       // back in between) is asked again once; a row that keeps changing fails open (limiter.ts).
       for (let attempt = 1; attempt <= 2; attempt++) {
         try {
-          await client.send(new UpdateItemCommand(reserveInput(config.table, reservation, cap)), {
+          await client.send(new UpdateItemCommand(reserveInput(config, reservation, cap)), {
             abortSignal: signal,
           });
           return { kind: 'allowed' };
@@ -104,7 +117,7 @@ export function dynamoDbStore(config: DynamoDbStoreConfig): LimitStore {
         const { Item } = await client.send(
           new GetItemCommand({
             TableName: config.table,
-            Key: { [LIMIT_TABLE_KEY]: { S: reservation.userKey } },
+            Key: rowKey(config, reservation),
             ConsistentRead: true,
             ProjectionExpression: '#today, #lastMail, #lastAt',
             ExpressionAttributeNames: { ...NAMES, '#today': mailsOn(reservation.day) },
@@ -121,7 +134,7 @@ export function dynamoDbStore(config: DynamoDbStoreConfig): LimitStore {
         await client.send(
           new UpdateItemCommand({
             TableName: config.table,
-            Key: { [LIMIT_TABLE_KEY]: { S: reservation.userKey } },
+            Key: rowKey(config, reservation),
             UpdateExpression: 'ADD #day :minusOne REMOVE #lastMail, #lastAt',
             ConditionExpression: '#lastMail = :fingerprint AND #lastAt = :at',
             ExpressionAttributeNames: { ...NAMES, '#day': mailsOn(reservation.day) },

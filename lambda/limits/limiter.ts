@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { LimitConfig, MailConfig } from '../config.ts';
 import { LIMIT_RELEASE_TIMEOUT_MS, LIMIT_RESERVE_TIMEOUT_MS } from '../deadlines.ts';
 import { memoryStore } from './memoryStore.ts';
+import { limitTableOf } from './persistenceTable.ts';
 import type { LimitStore, ReleaseOutcome, Reservation } from './store.ts';
 import { tableStore } from './tableStore.ts';
 import { nextUtcMidnight, previousUtcDay, utcDay } from './window.ts';
@@ -42,8 +43,8 @@ export interface MailLimiter {
 
 interface LimiterOptions {
   readonly limits: LimitConfig;
-  /** The SES region and key, which the table shares (provisioning creates it there, for that user). */
-  readonly mail?: Pick<MailConfig, 'region' | 'credentials'> | undefined;
+  /** The SES region and key or role, which the table shares (provisioning creates it there, for them). */
+  readonly mail?: Pick<MailConfig, 'region' | 'credentials' | 'role'> | undefined;
   /** The clock, in ms: Date.now unless a test turns it. */
   readonly now?: () => number;
 }
@@ -102,7 +103,8 @@ function reasonOf(error: unknown): string {
 }
 
 export function createMailLimiter({ limits, mail, now = Date.now }: LimiterOptions): MailLimiter {
-  const store: LimitStore = limits.table && mail ? tableStore({ table: limits.table, ...mail }) : memoryStore();
+  const table = limitTableOf(limits, mail);
+  const store: LimitStore = table ? tableStore(table) : memoryStore();
   const cap = limits.perUserPerDay;
   const failure = (error: unknown): StoreFailure => ({ store: store.name, reason: reasonOf(error) });
 

@@ -9,6 +9,7 @@ export type MailFailureKind =
   | 'throttled'
   | 'sending-paused'
   | 'not-authorized'
+  | 'role-refused'
   | 'unavailable'
   | 'unknown';
 
@@ -80,9 +81,27 @@ function unverifiedIdentities(message: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * STS would not give the role's credentials (assumedRole.ts): nothing reached SES. Its code is
+ * logged as `sts:CODE`, to tell it from SES's own.
+ */
+function classifyStsError(code: string, status: number | undefined): MailFailure {
+  const logged = `sts:${code}`;
+  if (code === 'Throttling' || code === 'ThrottlingException' || status === 429)
+    return { kind: 'throttled', code: logged, safeToRetry: true };
+  if (NETWORK_ERRORS.has(code) || REFUSED_CONNECTION.has(code) || (status !== undefined && status >= 500))
+    return { kind: 'unavailable', code: logged, safeToRetry: false };
+  return { kind: 'role-refused', code: logged, safeToRetry: false };
+}
+
 export function classifySesError(error: unknown, fromAddress: string): MailFailure {
   const e = (error && typeof error === 'object' ? error : {}) as SdkLikeError;
   const name = text(e.name) || 'Error';
+  // By name: the class lives in the SES chunk, and this module may be another copy of it.
+  if (name === 'RoleNotAssumed') {
+    const status = (e as { status?: unknown }).status;
+    return classifyStsError(text(e.code), typeof status === 'number' ? status : undefined);
+  }
   const message = text(e.message);
   const socket = socketCode(e);
   const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;

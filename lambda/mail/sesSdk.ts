@@ -6,6 +6,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import type { MailConfig } from '../config.ts';
 import { SES_CONNECTION_TIMEOUT_MS } from '../deadlines.ts';
 import { defaultProvider } from './credentialChain.ts';
+import { roleCredentialsOnDemand } from './roleCredentials.ts';
 
 export { SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
 export type { SESClient };
@@ -14,8 +15,13 @@ export type { SESClient };
 export function createSesClient(config: MailConfig): SESClient {
   return new SESClient({
     region: config.region,
-    // With a configured key the chain is never asked, and never loaded (credentialChain.ts).
-    ...(config.credentials ? { credentials: config.credentials } : { credentialDefaultProvider: defaultProvider }),
+    // With a configured key the chain is never asked, and never loaded (credentialChain.ts); with a
+    // role, STS is asked with the chain's credentials (assumedRole.ts).
+    ...(config.credentials
+      ? { credentials: config.credentials }
+      : config.role
+        ? { credentials: roleCredentialsOnDemand(config.role, config.region) }
+        : { credentialDefaultProvider: defaultProvider }),
     // Retries are the mailer's (ses.ts): the SDK would also retry timeouts, which can duplicate a mail.
     maxAttempts: 1,
     // A host that does not accept the connection fails fast; the whole attempt is bounded by the

@@ -51,6 +51,8 @@ export const en: Messages = {
         return 'Sorry, sending is paused for this skill’s mail account. Its owner needs to check it.';
       case 'not-authorized':
         return "Sorry, this skill isn't allowed to send email right now. Its owner needs to check its key.";
+      case 'role-refused':
+        return "Sorry, this skill couldn't get permission to send email. Its owner needs to check the role it uses in their AWS account.";
       case 'unavailable':
         return "Sorry, I couldn't reach the mail service just now. Please try again in a moment.";
       case 'unknown':

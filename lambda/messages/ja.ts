@@ -46,6 +46,8 @@ export const ja: Messages = {
         return 'すみません、このスキルのメールアカウントは送信が停止されています。管理者が確認する必要があります。';
       case 'not-authorized':
         return 'すみません、このスキルは今メールを送る権限がありません。管理者がキーを確認する必要があります。';
+      case 'role-refused':
+        return 'すみません、メールを送るための権限を受け取れませんでした。管理者がAWSアカウントのロールの設定を確認する必要があります。';
       case 'unavailable':
         return 'すみません、今はメールサービスにつながりませんでした。少し待ってからもう一度お試しください。';
       case 'unknown':

@@ -58,10 +58,10 @@ export function lazyChunks(chunks: Map<string, string>, from: 'bundle' | 'chunk'
 }
 
 /** The AWS clients the skill loads lazily, each given the lazy credential chain below. */
-const CLIENTS_WITH_LAZY_CHAIN = ['client-ses', 'client-dynamodb'];
+const CLIENTS_WITH_LAZY_CHAIN = ['client-ses', 'client-dynamodb', 'client-sts'];
 
 /**
- * The SES and DynamoDB clients name their default credential chain in a static import, which
+ * The SES, DynamoDB and STS clients name their default credential chain in a static import, which
  * would put the whole chain (with its STS and SSO clients) into their chunks although the skill
  * passes its own lazy one (lambda/mail/credentialChain.ts). Pointing the clients' import at that
  * module leaves the chain in a chunk that loads only when no key is configured.

@@ -36,7 +36,7 @@ interface EmbeddedConfigSources {
 }
 
 /** "AKIAxxxxxxxxxxxxWXYZ" → "AKIA…WXYZ": enough to tell keys apart in the IAM console. */
-function shortKeyId(keyId: string): string {
+export function shortKeyId(keyId: string): string {
   return keyId.length > 8 ? `${keyId.slice(0, 4)}…${keyId.slice(-4)}` : '****';
 }
 

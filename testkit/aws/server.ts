@@ -25,7 +25,7 @@ import { SES_ACTIONS, SES_NAMESPACE } from './ses/actions.ts';
 import { FakeSes } from './ses/state.ts';
 import { type AccessKey, credentialScope, verifySignature } from './signature.ts';
 import { FakeSns, SNS_ACTIONS, SNS_NAMESPACE, unknownSnsAction } from './sns.ts';
-import { STS_ACTIONS, STS_NAMESPACE, unknownStsAction } from './sts.ts';
+import { FakeSts, STS_ACTIONS, STS_NAMESPACE, unknownStsAction } from './sts.ts';
 
 type FakeService = 'iam' | 'ses' | 'sns' | 'sts' | 'dynamodb';
 
@@ -62,6 +62,8 @@ export interface FakeAws {
   readonly ses: FakeSes;
   readonly sns: FakeSns;
   readonly dynamoDb: FakeDynamoDb;
+  /** AssumeRole's sessions, and the keys of a session of a role outside this account (an Alexa-hosted skill's). */
+  readonly sts: FakeSts;
   readonly calls: RecordedCall[];
   /** Calls that would change something in a real account. */
   mutatingCalls(): RecordedCall[];
@@ -185,6 +187,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const sns = new FakeSns(accountId);
   const ses = new FakeSes({ topicExists: (arn) => sns.topics.has(arn) });
   const dynamoDb = new FakeDynamoDb(accountId);
+  const sts = new FakeSts(iam);
   const services: Record<Exclude<FakeService, 'dynamodb'>, FakeServiceEndpoint> = {
     iam: {
       namespace: IAM_NAMESPACE,
@@ -200,7 +203,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     },
     sts: {
       namespace: STS_NAMESPACE,
-      run: (action, params, context) => runAction(STS_ACTIONS, undefined, action, params, context, unknownStsAction),
+      run: (action, params, context) => runAction(STS_ACTIONS, sts, action, params, context, unknownStsAction),
     },
   };
   const calls: RecordedCall[] = [];
@@ -218,10 +221,19 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   };
 
   const secretOf = (accessKeyId: string): string | undefined =>
-    accessKeyId === adminKey.accessKeyId ? adminKey.secretAccessKey : iam.activeKey(accessKeyId)?.key.secretAccessKey;
+    accessKeyId === adminKey.accessKeyId
+      ? adminKey.secretAccessKey
+      : (iam.activeKey(accessKeyId)?.key.secretAccessKey ?? sts.activeSession(accessKeyId)?.secretAccessKey);
 
   /** Who signed with this key; only asked once the signature is verified, so the key is known. */
   const callerFor = (accessKeyId: string): Caller => {
+    const session = sts.activeSession(accessKeyId);
+    if (session)
+      return {
+        account: session.assumedRoleArn.split(':')[4] ?? accountId,
+        arn: session.assumedRoleArn,
+        userId: session.assumedRoleId,
+      };
     const user = iam.activeKey(accessKeyId)?.user;
     return user ? { account: accountId, arn: iam.userArn(user.name, user.path), userId: user.id } : admin;
   };
@@ -272,7 +284,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       const { accessKeyId, region } = await verifySignature(request, body, secretOf);
       const caller = callerFor(accessKeyId);
       // IAM notes every authenticated request of a user's key, allowed or not.
-      if (caller !== admin) iam.recordKeyUse(accessKeyId, { date: new Date(), service, region });
+      if (iam.activeKey(accessKeyId)) iam.recordKeyUse(accessKeyId, { date: new Date(), service, region });
       const permission = `${service}:${action}`;
       if (service !== 'sts' && (caller !== admin || denied.has(permission))) {
         const resource = resourceOf(service, params, accountId, region);
@@ -373,6 +385,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     ses,
     sns,
     dynamoDb,
+    sts,
     calls,
     mutatingCalls: () => calls.filter((call) => call.mutating),
     deny: (action) => void denied.add(action),

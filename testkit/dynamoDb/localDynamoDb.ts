@@ -3,12 +3,17 @@
 // provisioning creates it. Its items, conditions and updates are DynamoDB's; what dynalite
 // lacks (UpdateTimeToLive) is the fake AWS control plane's (testkit/aws/dynamoDb.ts).
 
+// The console page's type check reaches this file through the simulator (--hosted), without the
+// project's include of this folder: the declaration is named here too.
+/// <reference path="./dynalite.d.ts" />
+
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
   DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
+  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { DEFAULT_REGION } from '../../lambda/config.ts';
@@ -21,6 +26,10 @@ export interface LocalDynamoDb {
   readonly url: string;
   /** Creates a table shaped as provisioning makes the limit table, and waits until it is ACTIVE. */
   createLimitTable(name: string): Promise<void>;
+  /** Creates a table shaped as an Alexa-hosted skill's persistence table: the string key `id` alone. */
+  createPersistenceTable(name: string): Promise<void>;
+  /** Every item of a table, as DynamoDB holds them. */
+  items(table: string): Promise<Record<string, unknown>[]>;
   /** A limit-table row as DynamoDB holds it, by user hash; undefined when there is none. */
   limitRow(table: string, userHash: string): Promise<Record<string, unknown> | undefined>;
   close(): Promise<void>;
@@ -36,23 +45,36 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
     credentials: PLACEHOLDER_KEY,
     maxAttempts: 1,
   });
+  const createTable = async (input: CreateTableCommandInput) => {
+    await client.send(new CreateTableCommand(input));
+    // dynalite makes it ACTIVE on its next turn: ask until it says so.
+    for (;;) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+      if (Table?.TableStatus === 'ACTIVE') return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
   return {
     url: listener.url,
     async createLimitTable(name) {
       const { BillingMode, KeySchema, AttributeDefinitions } = limitTableDefinition(name);
-      const input: CreateTableCommandInput = {
+      await createTable({
         TableName: name,
         BillingMode,
         KeySchema: [...KeySchema],
         AttributeDefinitions: [...AttributeDefinitions],
-      };
-      await client.send(new CreateTableCommand(input));
-      // dynalite makes it ACTIVE on its next turn: ask until it says so.
-      for (;;) {
-        const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-        if (Table?.TableStatus === 'ACTIVE') return;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      });
+    },
+    createPersistenceTable: (name) =>
+      createTable({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      }),
+    async items(table) {
+      const { Items } = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true }));
+      return Items ?? [];
     },
     async limitRow(table, userHash) {
       const { Item } = await client.send(

@@ -143,3 +143,47 @@ describe('the origins the API access token may go to', () => {
     expect(allowed('http://localhost:8080', `http://localhost:8081${profilePath}`)).toBe(false);
   });
 });
+
+describe('loadConfig with a role to assume', () => {
+  const { SES_ACCESS_KEY_ID: _id, SES_SECRET_ACCESS_KEY: _secret, ...withoutKey } = complete;
+  const role = {
+    SES_ROLE_ARN: 'arn:aws:iam::123456789012:role/AlexaSkillMailSenderRole',
+    SES_ROLE_EXTERNAL_ID: 'external-id-1',
+  };
+
+  it('sends through the role, with a session name that names the skill', () => {
+    const config = loadConfig({ ...withoutKey, ...role, SKILL_ID: 'amzn1.ask.skill.1234-abcd' });
+    expect(config.problems).toEqual([]);
+    expect(config.mail?.role).toEqual({
+      arn: role.SES_ROLE_ARN,
+      externalId: 'external-id-1',
+      sessionName: 'alexa-ses-mailer-1234-abcd',
+    });
+    expect(config.mail?.credentials).toBeUndefined();
+  });
+
+  it('calls a key and a role together a configuration problem, and sends neither way', () => {
+    const config = loadConfig({ ...complete, ...role });
+    expect(config.mail).toBeUndefined();
+    expect(config.problems).toEqual([
+      'SES_ROLE_ARN and SES_ACCESS_KEY_ID are both set: the skill sends one way only, so keep the role (the safe choice) or the key.',
+    ]);
+  });
+
+  it('refuses an ARN that is not a role, and an external ID without a role, never repeating the ID', () => {
+    expect(loadConfig({ ...withoutKey, SES_ROLE_ARN: 'arn:aws:iam::123456789012:user/Someone' }).problems).toEqual([
+      'SES_ROLE_ARN "arn:aws:iam::123456789012:user/Someone" is not an IAM role ARN (arn:aws:iam::<12 digits>:role/NAME).',
+    ]);
+    expect(loadConfig({ ...withoutKey, SES_ROLE_EXTERNAL_ID: 'external-id-1' }).problems).toEqual([
+      'SES_ROLE_EXTERNAL_ID is set without SES_ROLE_ARN.',
+    ]);
+  });
+
+  it("counts in an Alexa-hosted skill's own table when no limit table is named", () => {
+    const hosted = { DYNAMODB_PERSISTENCE_TABLE_NAME: 'abcd-1234', DYNAMODB_PERSISTENCE_REGION: 'us-west-2' };
+    expect(loadConfig({ ...withoutKey, ...role, ...hosted }).limits).toEqual({
+      perUserPerDay: 10,
+      persistenceTable: { name: 'abcd-1234', region: 'us-west-2' },
+    });
+  });
+});

@@ -76,3 +76,26 @@ describe('classifySesError on an unverified address', () => {
     );
   });
 });
+
+describe('classifySesError of an STS failure before SES was asked', () => {
+  const stsFailure = (code: string, status?: number) =>
+    Object.assign(new Error('x'), { name: 'RoleNotAssumed', code, status });
+
+  it("tells a refused role from a busy or silent STS, and logs STS's code", () => {
+    expect(classifySesError(stsFailure('AccessDenied', 403), 'sender@example.com')).toEqual({
+      kind: 'role-refused',
+      code: 'sts:AccessDenied',
+      safeToRetry: false,
+    });
+    expect(classifySesError(stsFailure('Throttling', 400), 'sender@example.com')).toEqual({
+      kind: 'throttled',
+      code: 'sts:Throttling',
+      safeToRetry: true,
+    });
+    expect(classifySesError(stsFailure('AbortError'), 'sender@example.com')).toEqual({
+      kind: 'unavailable',
+      code: 'sts:AbortError',
+      safeToRetry: false,
+    });
+  });
+});
