@@ -1,4 +1,4 @@
-// The permission check on IAM grants (not to be confused with devtools/audit, the npm and licence
+// The permission check on IAM grants (not to be confused with devtools/repositoryChecks, the npm and licence
 // checks). Before any change, and again once the new key exists: everything AlexaSkillMailSender
 // is (or, through --group, will be) allowed, from its attached and inline policies, its groups' attached
 // and inline policies, its permissions boundary, and the roles whose trust policy lets it assume

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanProjectForSecrets } from '../../../devtools/audit/secretScan.ts';
+import { scanProjectForSecrets } from '../../../devtools/repositoryChecks/secretScan.ts';
 import { LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
 import { runTsxCommand } from '../../helpers/tsxCommand.ts';
 
