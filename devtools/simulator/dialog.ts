@@ -77,7 +77,6 @@ export interface Dialog {
 
 interface DialogOptions {
   readonly locale?: string;
-  readonly skillId: string;
   readonly ses?: SesBehaviourName;
 }
 
@@ -102,8 +101,9 @@ function simulateKey(user: SimulatedUser, ses: SesBehaviourName): SimulateSettin
   return Object.keys(simulate).length > 0 ? simulate : undefined;
 }
 
-export function startDialog(simulator: Simulator, options: DialogOptions): Dialog {
-  const { skillId } = options;
+export function startDialog(simulator: Simulator, options: DialogOptions = {}): Dialog {
+  // The simulator's own: the skill refuses a request carrying any other.
+  const { skillId } = simulator;
   let ses: SesBehaviourName = options.ses ?? 'accept';
   let conversation: Conversation = simulator.converse({ locale: options.locale ?? DEFAULT_LOCALE, skillId });
   const turns: Turn[] = [];

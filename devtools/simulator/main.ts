@@ -1,9 +1,7 @@
 // `npm start` and `npm run dialog -- --replay FILE`: talk to the skill offline, or replay a file,
 // the way `ask dialog` does with the deployed one.
 
-import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
-import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
 import { SES_BEHAVIOURS } from '../../testkit/ses/standIn.ts';
 import { matcherFor } from '../interaction-model/matcher.ts';
 import { skillName } from '../interaction-model/skillPackage.ts';
@@ -15,6 +13,7 @@ import { logLine, printTurn } from './transcript.ts';
 import {
   DEFAULT_LOCALE,
   describeLimits,
+  localSkillId,
   WORLD_FLAGS,
   WORLD_FLAGS_USAGE,
   type WorldSettings,
@@ -143,10 +142,7 @@ runCommand(USAGE, 'The dialog simulator stopped', async () => {
     return 2;
   }
 
-  // The skill answers one skill ID, as in Lambda (its SKILL_ID): --skill-id, else the first replayed
-  // file's, else the deployed skill's (which `ask deploy` recorded), else the local placeholder ID.
-  const skillId =
-    settings.skillId ?? files[0]?.skillId ?? (await readSkillId(ASK_STATES_FILE, 'default')).skillId ?? LOCAL_SKILL_ID;
+  const skillId = await localSkillId(settings, files[0]?.skillId);
   const simulator = await startSimulator({
     skillId,
     user: { ...DEFAULT_USER, ...settings.user },

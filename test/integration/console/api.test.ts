@@ -24,7 +24,7 @@ let server: ConsoleServer;
 
 beforeAll(async () => {
   simulator = await startSimulator({ bundleDir: bundleDir() });
-  const dialog = startDialog(simulator, { skillId: LOCAL_SKILL_ID });
+  const dialog = startDialog(simulator);
   server = await startConsoleServer({ dialog, page: await buildPage(), host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
@@ -119,7 +119,7 @@ describe('the console listening on every address (--host 0.0.0.0)', () => {
   let dialog: Dialog;
   const misdirected: Misdirected[] = [];
   beforeAll(async () => {
-    dialog = startDialog(simulator, { skillId: LOCAL_SKILL_ID });
+    dialog = startDialog(simulator);
     open = await startConsoleServer({
       dialog,
       page: await buildPage(),
@@ -170,7 +170,7 @@ describe('the console listening on every address (--host 0.0.0.0)', () => {
 
 describe('the console on another loopback address (--host 127.0.0.2, --host ::1)', () => {
   it.each(['127.0.0.2', '::1'])('answers at the address it prints for --host %s', async (host) => {
-    const dialog = startDialog(simulator, { skillId: LOCAL_SKILL_ID });
+    const dialog = startDialog(simulator);
     const other = await startConsoleServer({ dialog, page: await buildPage(), host, port: 0 });
     try {
       const response = await fetch(other.url);

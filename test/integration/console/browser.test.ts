@@ -13,6 +13,7 @@ import { type LocalBrowser, launchChromium } from '../../../devtools/console/bro
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { chromiumSkipReason } from '../../helpers/chromium.ts';
 import { usePrivateBundle } from '../../helpers/localSkill.ts';
+import { copyProject, type ProjectCopy, writeJson } from '../../helpers/projectCopy.ts';
 import { runTsxCommand, tsxCommand } from '../../helpers/tsxCommand.ts';
 
 const skipReason = chromiumSkipReason("the console's browser tests");
@@ -26,9 +27,9 @@ interface RunningConsole {
 }
 
 /** `npm run console`, started as npm starts it (node --import tsx, from the project root); ready once it prints its address. */
-function startConsole(): Promise<RunningConsole> {
+function startConsole(projectRoot = PROJECT_ROOT): Promise<RunningConsole> {
   const { command, args } = tsxCommand('devtools/console/main.ts');
-  const child = spawn(command, [...args, '--bundle-dir', bundleDir()], { cwd: PROJECT_ROOT, stdio: 'pipe' });
+  const child = spawn(command, [...args, '--bundle-dir', bundleDir()], { cwd: projectRoot, stdio: 'pipe' });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -269,5 +270,52 @@ describe.skipIf(skipReason)('the console in a browser', () => {
     running.process.kill('SIGTERM');
     expect(await running.exited).toBe(0);
     await expect(fetch(running.url)).rejects.toThrow();
+  });
+});
+
+describe.skipIf(skipReason)('the console of a deployed skill, in a browser', () => {
+  const deployedSkillId = 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555';
+  let project: ProjectCopy;
+  let running: RunningConsole;
+  let browser: LocalBrowser;
+
+  beforeAll(async () => {
+    // As `ask deploy` leaves a project: the deployed skill's ID in .ask/ask-states.json.
+    project = await copyProject();
+    await writeJson(join(project.dir, '.ask/ask-states.json'), {
+      askcliStatesVersion: '2020-03-31',
+      profiles: { default: { skillId: deployedSkillId } },
+    });
+    running = await startConsole(project.dir);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (running && running.process.exitCode === null) running.process.kill('SIGKILL');
+    await project?.remove();
+  });
+
+  it('sends the mail, every request carrying the skill ID the local skill was given', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(running.url);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await page.getByLabel('What you say to Alexa').fill('ask mail sender to send me an email saying buy milk');
+    await page.getByLabel('What you say to Alexa').press('Enter');
+    await page.locator('[data-turn="1"]').waitFor();
+    expect(
+      await page
+        .getByRole('status')
+        .filter({ hasText: /^Alexa: / })
+        .textContent(),
+    ).toBe(
+      'Alexa: Done. I sent an email to your address that starts with y, at example.com, with your note: buy milk.',
+    );
+    expect(await page.locator('details.mail').first().locator('dl.headers').textContent()).toMatch(
+      /Subject\s*Your note from Mail Sender/,
+    );
+    expect(await page.locator('#mail-count').textContent()).toBe('1');
+    const state = (await (await fetch(new URL('/api/state', running.url))).json()) as { skillId: string };
+    expect(state.skillId).toBe(deployedSkillId);
   });
 });
