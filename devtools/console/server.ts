@@ -5,11 +5,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import {
+  answerRefusal,
   asHostName,
   hostMatcher,
   isLoopbackAddress,
   LOOPBACK_NAMES,
   listen,
+  requestRefusal,
   splitHost,
 } from '../../testkit/loopback.ts';
 import type { Dialog } from '../simulator/dialog.ts';
@@ -149,6 +151,12 @@ export async function startConsoleServer({
             ? `Misdirected request: this console listens on port ${listening} (--allow-host NAME:PORT adds a forwarded port).\n`
             : 'Misdirected request: this console answers only to its own names (--allow-host NAME adds one).\n',
         );
+      return;
+    }
+    // A malformed target or method, or a change asked by a page of another origin, as every local server refuses them.
+    const refusal = requestRefusal(request, accepts);
+    if (refusal) {
+      answerRefusal(response, refusal);
       return;
     }
     if (await api(request, response)) return;

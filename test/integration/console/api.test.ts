@@ -47,6 +47,7 @@ function addressedTo(
   path: string,
   host: string,
   body?: unknown,
+  origin?: string,
 ): Promise<{ status: number | undefined; body: string }> {
   const { hostname: address, port } = new URL(url);
   const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -57,7 +58,11 @@ function addressedTo(
         port,
         path,
         method,
-        headers: { host, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          host,
+          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(origin === undefined ? {} : { origin }),
+        },
       },
       (response) => {
         let text = '';
@@ -102,6 +107,16 @@ describe('the page', () => {
     const { port } = new URL(server.url);
     expect((await addressedTo(server.url, 'GET', '/api/state', `attacker.example:${port}`)).status).toBe(421);
     expect((await addressedTo(server.url, 'GET', '/api/state', `localhost:${port}`)).status).toBe(200);
+  });
+
+  it('answers a malformed target with a 400, and keeps answering', async () => {
+    const host = new URL(server.url).host;
+    expect(await addressedTo(server.url, 'GET', '//', host)).toEqual({
+      status: 400,
+      body: 'Bad request: the target is not a path.\n',
+    });
+    expect((await addressedTo(server.url, 'GET', '/api/mails/%/html', host)).status).toBe(400);
+    expect((await addressedTo(server.url, 'GET', '/api/state', host)).status).toBe(200);
   });
 
   it('lets the outbox it links to answer only to loopback names: its /store holds every address', async () => {
@@ -271,6 +286,20 @@ describe('the simulator API', () => {
       body: 'utterance=ask+mail+sender+to+send+me+an+email',
     });
     expect(response.status).toBe(415);
+  });
+
+  it('refuses a change asked by a page of another origin, and takes it from its own', async () => {
+    const host = new URL(server.url).host;
+    const utterance = { utterance: 'open mail sender' };
+    const turnsBefore = (await call<Turn[]>('/api/turns')).json.length;
+    const refused = await addressedTo(server.url, 'POST', '/api/say', host, utterance, 'http://attacker.example');
+    expect(refused).toEqual({
+      status: 403,
+      body: "Refused a POST from http://attacker.example: only this server's own pages may change it.\n",
+    });
+    expect((await addressedTo(server.url, 'POST', '/api/say', host, utterance, `http://${host}`)).status).toBe(200);
+    expect((await call<Turn[]>('/api/turns')).json.length).toBe(turnsBefore + 1);
+    await call('/api/new-session', {});
   });
 
   it('saves what was said in the current world as a replay file the simulator accepts', async () => {
