@@ -141,8 +141,10 @@ describe.skipIf(skipReason)('the console in a browser', () => {
     expect(answer).toBe(
       'Alexa: Done. I sent an email to your address that starts with y, at example.com, with your note: buy milk.',
     );
-    await page.locator('[data-turn="1"]').getByRole('button', { name: 'Your note from Mail Sender' }).click();
+    // The newest mail opens as it arrives, and stays open when its link in the conversation is followed.
     const mail = page.locator('details.mail').first();
+    expect(await mail.getAttribute('open')).toBe('');
+    await page.locator('[data-turn="1"]').getByRole('button', { name: 'Your note from Mail Sender' }).click();
     expect(await mail.getAttribute('open')).toBe('');
     expect(await mail.locator('dl.headers').textContent()).toMatch(
       /From\s*"Mail Sender" <mail-sender@example\.com>\s*To\s*you@example\.com\s*Subject\s*Your note from Mail Sender/,
@@ -247,6 +249,10 @@ describe.skipIf(skipReason)('the console in a browser', () => {
     expect(await page.getByLabel('The user granted the skill the email permission').isChecked()).toBe(true);
     expect(await sayInPage('メールセンダーでメールを送って')).toContain('送信しました。');
     expect(await page.locator('#mail-count').textContent()).toBe('3');
+    // Sent with SendEmail, whose From carries the name as an encoded word: shown as a mail reader shows it.
+    expect(await page.locator('details.mail').first().locator('dl.headers').textContent()).toMatch(
+      /^From\s*"メールセンダー" <mail-sender@example\.com>\s*To/,
+    );
   });
 
   it('says in a sentence why a setting was refused, beside the field', async () => {
@@ -259,6 +265,23 @@ describe.skipIf(skipReason)('the console in a browser', () => {
     expect(scriptErrors.splice(errorsBefore)).toEqual([
       'console error: Failed to load resource: the server responded with a status of 400 (Bad Request)',
     ]);
+  });
+
+  it('wraps a note as long as the text box takes, one unbroken word, instead of widening the page', async () => {
+    await page.getByLabel('Locale').selectOption('en-US');
+    await page.getByText('Locale en-US applied.').waitFor();
+    const note = 'x'.repeat(950);
+    const answer = await sayInPage(`ask mail sender to send me an email saying ${note}`);
+    expect(answer).toMatch(/^Alexa: Done\./);
+    await page.locator(`[data-turn="${turns}"]`).getByText('Requests and responses (1)').click();
+    await page.locator(`[data-turn="${turns}"]`).getByText('Request envelope').click();
+    const overflowing = await page.evaluate(`[
+      ['the page', document.documentElement],
+      ['the conversation', document.getElementById('turns')],
+      ['the mail panel', document.getElementById('mails')],
+    ].filter(([, element]) => element.scrollWidth > element.clientWidth).map(([name]) => name)`);
+    expect(overflowing).toEqual([]);
+    expect(await page.locator(`[data-turn="${turns}"] .user`).textContent()).toContain(note);
   });
 
   it('made no request outside loopback and threw no script error', () => {
