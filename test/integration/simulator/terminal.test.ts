@@ -367,6 +367,15 @@ describe('npm run dialog -- --replay FILE', () => {
     );
   });
 
+  it('catches a forgotten -- before a boolean flag too (npm start --no-email-permission), and sends no mail', async () => {
+    const run = await npm('start-without-dashes', ['--no-email-permission'], 'ask mail sender to send me an email\n');
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe(
+      'npm took --no-email-permission for itself: put -- between npm start and the options, as in npm start -- --no-email-permission.',
+    );
+    expect(run.stdout).not.toContain('Email >');
+  });
+
   it('shows the usage line of npm run dialog, not npm start’s, after a mistake in npm run dialog', async () => {
     const run = await npm('dialog', ['--replay']);
     expect(run.code).toBe(2);
