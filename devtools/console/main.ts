@@ -5,11 +5,11 @@
 import { spawn } from 'node:child_process';
 import { isIPv6 } from 'node:net';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
+import { SES_BEHAVIOURS } from '../../testkit/aws/ses/standIn.ts';
 import { splitHost } from '../../testkit/loopback.ts';
-import { SES_BEHAVIOURS } from '../../testkit/ses/standIn.ts';
-import { startDialog } from '../simulator/dialog.ts';
 import { DEFAULT_USER, startSimulator } from '../simulator/simulator.ts';
-import { localSkillId, WORLD_FLAGS, WORLD_FLAGS_USAGE, worldFromFlags } from '../simulator/world.ts';
+import { startSteeredConversation } from '../simulator/steeredConversation.ts';
+import { localSkillId, WORLD_FLAGS, WORLD_FLAGS_USAGE, worldFromFlags } from '../simulator/worldSettings.ts';
 import { buildPage } from './pageBuild.ts';
 import { type Misdirected, startConsoleServer } from './server.ts';
 
@@ -146,13 +146,13 @@ runCommand(USAGE, 'The console stopped', async () => {
     buildPage(),
   ]);
   try {
-    const dialog = startDialog(simulator, {
+    const conversation = startSteeredConversation(simulator, {
       ...(world.locale ? { locale: world.locale } : {}),
       ...(world.ses ? { ses: world.ses } : {}),
     });
     const told = new Set<string>();
     const server = await startConsoleServer({
-      dialog,
+      conversation,
       page,
       host,
       port,

@@ -14,8 +14,8 @@ import {
   requestRefusal,
   splitHost,
 } from '../../testkit/loopback.ts';
-import type { Dialog } from '../simulator/dialog.ts';
-import { dialogApi } from '../simulator/httpApi.ts';
+import { steeredConversationApi } from '../simulator/httpApi.ts';
+import type { SteeredConversation } from '../simulator/steeredConversation.ts';
 import type { Page } from './pageBuild.ts';
 
 const PAGE_POLICY = [
@@ -48,7 +48,7 @@ export interface ConsoleServer {
 }
 
 interface ConsoleServerOptions {
-  readonly dialog: Dialog;
+  readonly conversation: SteeredConversation;
   readonly page: Page;
   readonly host: string;
   /** 0 for a free port. */
@@ -119,14 +119,14 @@ function listenProblem(error: NodeJS.ErrnoException, host: string, port: number)
 }
 
 export async function startConsoleServer({
-  dialog,
+  conversation,
   page,
   host,
   port,
   allowHosts = [],
   onMisdirected,
 }: ConsoleServerOptions): Promise<ConsoleServer> {
-  const api = dialogApi(dialog);
+  const api = steeredConversationApi(conversation);
   // Set once the port is known; nothing is answered before.
   let accepts: (host: string | undefined) => boolean = () => false;
   let listening = 0;

@@ -2,7 +2,7 @@
 // the way `ask dialog` does with the deployed one.
 
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
-import { SES_BEHAVIOURS } from '../../testkit/ses/standIn.ts';
+import { SES_BEHAVIOURS } from '../../testkit/aws/ses/standIn.ts';
 import { matcherFor } from '../interaction-model/matcher.ts';
 import { skillName } from '../interaction-model/skillPackage.ts';
 import { type ReplayOutcome, replay, reportReplays } from './replay.ts';
@@ -18,7 +18,7 @@ import {
   WORLD_FLAGS_USAGE,
   type WorldSettings,
   worldFromFlags,
-} from './world.ts';
+} from './worldSettings.ts';
 
 const USAGE = `Usage: npm start [-- options]                   talk to the skill in this terminal
        npm run dialog -- --replay FILE [options]   replay a file made for \`ask dialog --replay\`

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildLambda } from '../../../ops/build/bundle.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { type LambdaHandler, loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
 import { LOCAL_SKILL_ENVIRONMENT } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 
 const SENDER = 'sender@example.com';
 const CONFIGURATION_SET = 'skill-mail';

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAws } from '../../../testkit/aws/server.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { startFaultyDynamoDb } from '../../../testkit/dynamoDb/faultyDynamoDb.ts';
 import { startLocalDynamoDb } from '../../../testkit/dynamoDb/localDynamoDb.ts';
 import { makeLocalCertificate, startHttpsFront } from '../../../testkit/https.ts';
 import { startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 
 interface Answer {
   readonly status: number;

@@ -9,8 +9,8 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalBrowser, launchChromium } from '../../../devtools/console/browser.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import { chromiumSkipReason } from '../../helpers/chromium.ts';
 
 const skipReason = chromiumSkipReason("the outbox page's browser test");

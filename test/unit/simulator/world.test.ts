@@ -2,7 +2,7 @@
 // that says what to give instead, and a right one becomes the simulated world.
 
 import { describe, expect, it } from 'vitest';
-import { worldFromFlags } from '../../../devtools/simulator/world.ts';
+import { worldFromFlags } from '../../../devtools/simulator/worldSettings.ts';
 import { UsageError } from '../../../ops/cli.ts';
 
 const NO_FLAGS = { 'no-email': false, 'no-email-permission': false } as const;

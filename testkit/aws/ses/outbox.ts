@@ -12,7 +12,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { answerFirst, answerOnlyLoopbackNames, loopbackListener } from '../loopback.ts';
+import { answerFirst, answerOnlyLoopbackNames, loopbackListener } from '../../loopback.ts';
 
 export interface CapturedMail {
   readonly messageId: string;

@@ -11,8 +11,8 @@ import {
 } from '../../lambda/config.ts';
 import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
 import { UsageError } from '../../ops/cli.ts';
+import { isSesBehaviourName, SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/aws/ses/standIn.ts';
 import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
-import { isSesBehaviourName, SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/ses/standIn.ts';
 import { skillLocales } from '../interaction-model/skillPackage.ts';
 import { DEFAULT_USER, type SimulatedUser } from './simulator.ts';
 
