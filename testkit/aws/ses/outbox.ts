@@ -97,12 +97,17 @@ const PAGE_POLICY = [
 /** A header's value on one line: a value that held a line break would add headers of its own. */
 const oneLine = (value: string) => value.replace(/[\r\n]+/g, ' ');
 
-/** An address as a mail reader shows it, by mailparser (which aws-ses-v2-local reads raw mails with): names decoded, and quoted. */
+/** Whether a header value holds an RFC 2047 encoded word; any other is shown as it was sent. */
+const isEncoded = (value: string) => value.includes('=?');
+
+/** An address as a mail reader shows it, by mailparser (which aws-ses-v2-local reads raw mails with): its name decoded, and quoted. */
 async function shownAddress(address: string): Promise<string> {
+  if (!isEncoded(address)) return address;
   return (await simpleParser(`From: ${oneLine(address)}\r\n\r\n`)).from?.text || address;
 }
 
 async function shownSubject(subject: string): Promise<string> {
+  if (!isEncoded(subject)) return subject;
   return (await simpleParser(`Subject: ${oneLine(subject)}\r\n\r\n`)).subject ?? subject;
 }
 
