@@ -58,6 +58,14 @@ describe('worldFromFlags', () => {
     expect(worldFromFlags({ ...NO_FLAGS, 'no-email': true }).user).toEqual({ email: null });
   });
 
+  it('takes the skill ID from --skill-id, else from the variable the skill reads', () => {
+    const deployed = 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555';
+    const given = 'amzn1.ask.skill.99999999-8888-7777-6666-555555555555';
+    expect(worldFromFlags({ ...NO_FLAGS }, { SKILL_ID: deployed }).skillId).toBe(deployed);
+    expect(worldFromFlags({ ...NO_FLAGS, 'skill-id': given }, { SKILL_ID: deployed }).skillId).toBe(given);
+    expect(worldFromFlags({ ...NO_FLAGS }, { SKILL_ID: ' ' }).skillId).toBeUndefined();
+  });
+
   it('takes the daily cap from --limit, else from the variable the skill reads', () => {
     expect(worldFromFlags({ ...NO_FLAGS, limit: '3' }, {}).limit).toBe(3);
     expect(worldFromFlags({ ...NO_FLAGS }, { MAIL_LIMIT_PER_USER_PER_DAY: '0' }).limit).toBe(0);
