@@ -30,16 +30,28 @@ export function usageLine(usage: string, env: NodeJS.ProcessEnv = process.env): 
   return `Usage: ${(ran ?? heading[0] ?? '').split(/\s{3,}/)[0]}`;
 }
 
+/** The npm_config_* variable npm leaves for a flag it took: `--no-x` is npm's own way of writing x=false. */
+function npmVariable(name: string, negated: boolean): string {
+  return `npm_config_${(negated ? name.slice('no-'.length) : name).replace(/-/g, '_')}`;
+}
+
+/** Whether a boolean option is one npm reads as a negation (`--no-email-permission`: email-permission=false). */
+const isNegated = (name: string, options: Options) => options[name]?.type === 'boolean' && name.startsWith('no-');
+
 /**
  * npm takes the flags written before `--` for itself (`npm run dialog --replay f.json` runs the
  * command with `f.json` alone) and leaves each as an npm_config_* variable: the flags of ours it took.
+ * npm 11 leaves `--x` as "true", `--x VALUE` as "true" too (the value goes on as an argument),
+ * `--x=VALUE` as VALUE, and `--no-x` as x set to "" (false).
  */
 export function flagsNpmTook(options: Options, env: NodeJS.ProcessEnv = process.env): string[] {
   if (!env.npm_lifecycle_event) return [];
   return Object.keys(options).filter((name) => {
-    const value = env[`npm_config_${name.replace(/-/g, '_')}`];
+    const negated = isNegated(name, options);
+    const value = env[npmVariable(name, negated)];
+    if (value === undefined) return false;
     // An .npmrc setting such as `yes=false` arrives the same way; only a flag typed on the line is "true" or a value.
-    return value !== undefined && value !== '' && value !== 'false';
+    return negated ? value === '' || value === 'false' : value !== '' && value !== 'false';
   });
 }
 
@@ -94,8 +106,8 @@ export function parseFlags<T extends Options>(options: T, args: readonly string[
     const flags = took.map((name) => `--${name}`).join(', ');
     // npm keeps a value only when it was written `--from=VALUE`; otherwise the value went on as an argument.
     const example = took.map((name) => {
-      const kept = process.env[`npm_config_${name.replace(/-/g, '_')}`];
       if (options[name]?.type !== 'string') return `--${name}`;
+      const kept = process.env[npmVariable(name, false)];
       return kept && kept !== 'true' ? `--${name} ${kept}` : `--${name} VALUE`;
     });
     const command = npmCommand(script ?? '');

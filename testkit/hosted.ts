@@ -6,12 +6,12 @@
 import { ENV } from '../lambda/config.ts';
 import { hostedRoleTrustPolicy, SENDER_ROLE_NAME } from '../lambda/mail/roleTrustPolicy.ts';
 import { type FakeAws, startFakeAws } from './aws/server.ts';
+import { type SesStandIn, startSesStandIn } from './aws/ses/standIn.ts';
 import type { StsSession } from './aws/sts.ts';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamoDb/localDynamoDb.ts';
 import { LOCAL_SKILL_ID } from './envelopes.ts';
 import { LOOPBACK_ORIGIN } from './loopback.ts';
 import { PLACEHOLDER_FROM_ADDRESS } from './placeholders.ts';
-import { type SesStandIn, startSesStandIn } from './ses/standIn.ts';
 
 /** Amazon's account is not ours: a placeholder account ID, with the role name the Code tab shows. */
 export const HOSTED_LAMBDA_ROLE_ARN = 'arn:aws:iam::210987654321:role/AlexaHostedSkillLambdaRole';

@@ -1,6 +1,6 @@
 // Every local stand-in listens the same way: on 127.0.0.1, on a free port, answering only requests
-// addressed to a loopback name, and closes with its open keep-alive connections so a test or a
-// tool can end promptly.
+// addressed to a loopback name, refusing a malformed or cross-site one before its handlers see it,
+// and closes with its open keep-alive connections so a test or a tool can end promptly.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
@@ -52,22 +52,94 @@ export function hostMatcher(names: Iterable<string>, port: number): (host: strin
 
 type AnyServer = Server | HttpsServer;
 
+/** The methods a local server is asked by a browser, a test or an SDK; any other (PROPFIND, TRACE …) is refused. */
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+/** The methods that change nothing, which a page elsewhere may send without harm: its script cannot read the answer. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** A request refused before any handler sees it: its status and the one sentence answered. */
+export interface RequestRefusal {
+  readonly status: number;
+  readonly message: string;
+}
+
+/**
+ * Why a request must not reach a server's handlers, or undefined when it may: a method no local
+ * server knows (405); a target that is not a path ("//", "*", a malformed %-escape), which a
+ * handler's URL parser would throw on (400); or a state-changing request from a page whose origin
+ * is not this server's (403): any page can send one, with `mode: 'no-cors'`, once it guesses the port.
+ */
+export function requestRefusal(
+  request: IncomingMessage,
+  acceptsHost: (host: string | undefined) => boolean,
+): RequestRefusal | undefined {
+  const method = request.method ?? '';
+  if (!KNOWN_METHODS.has(method)) return { status: 405, message: `Method ${method} is not allowed here.` };
+  if (!isPathTarget(request.url ?? '')) return { status: 400, message: 'Bad request: the target is not a path.' };
+  const origin = request.headers.origin;
+  if (!SAFE_METHODS.has(method) && origin !== undefined && !acceptsHost(hostOf(origin)))
+    return {
+      status: 403,
+      message: `Refused a ${method} from ${originShown(origin)}: only this server's own pages may change it.`,
+    };
+  return undefined;
+}
+
+/** An origin-form request target, "/path?query", that URL parses as a path and whose %-escapes decode. */
+function isPathTarget(target: string): boolean {
+  if (!target.startsWith('/') || target.startsWith('//')) return false;
+  try {
+    decodeURIComponent(new URL(target, 'http://localhost').pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The host of an Origin header ("null" from a sandboxed frame or a file has none). */
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An origin, safe to print: printable ASCII, and short. */
+const originShown = (origin: string) => origin.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+
+/** Answers a refused request in one plain-text sentence. */
+export function answerRefusal(response: ServerResponse, refusal: RequestRefusal): void {
+  response
+    .writeHead(refusal.status, {
+      'content-type': 'text/plain; charset=utf-8',
+      ...(refusal.status === 405 ? { allow: [...KNOWN_METHODS].join(', ') } : {}),
+    })
+    .end(`${refusal.message}\n`);
+}
+
 /**
  * Answers 421 to a request addressed to a name other than the loopback names and the address the
- * server listens on, in front of its own handlers. Every stand-in that listens through this module
- * gets it: each holds something (a mail, an address, a key) that a page elsewhere must not read.
+ * server listens on, and refuses a malformed or cross-site one (requestRefusal), in front of its own
+ * handlers. Every stand-in that listens through this module gets it: each holds something (a mail,
+ * an address, a key) that a page elsewhere must not read, and a request that crashed one would
+ * stop `npm start` or `npm run console` with it.
  */
 export function answerOnlyLoopbackNames(server: AnyServer): void {
   const { address, port } = server.address() as AddressInfo;
   const accepts = hostMatcher([...LOOPBACK_NAMES, address], port);
   answerFirst(server, (request, response) => {
-    if (accepts(request.headers.host)) return false;
-    response
-      .writeHead(421, { 'content-type': 'text/plain; charset=utf-8' })
-      .end(
-        `Misdirected request: this server answers only requests addressed to 127.0.0.1:${port} or localhost:${port}.\n`,
-      );
-    return true;
+    if (!accepts(request.headers.host)) {
+      response
+        .writeHead(421, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(
+          `Misdirected request: this server answers only requests addressed to 127.0.0.1:${port} or localhost:${port}.\n`,
+        );
+      return true;
+    }
+    const refusal = requestRefusal(request, accepts);
+    if (refusal) answerRefusal(response, refusal);
+    return refusal !== undefined;
   });
 }
 
@@ -79,8 +151,14 @@ export function answerFirst(
   const handlers = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
   server.removeAllListeners('request');
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    if (handler(request, response)) return;
-    for (const own of handlers) own.call(server, request, response);
+    try {
+      if (handler(request, response)) return;
+      for (const own of handlers) own.call(server, request, response);
+    } catch (error) {
+      // A request listener that throws would take the whole process down: a tool's servers with it.
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(`The local server failed: ${(error as Error).message}\n`);
+    }
   });
 }
 

@@ -5,7 +5,7 @@
 
 import type { RequestEnvelope } from 'ask-sdk-model';
 import { lambdaNodeArguments } from '../../ops/build/lambdaRuntime.ts';
-import type { SesOutbox } from '../../testkit/ses/outbox.ts';
+import type { SesOutbox } from '../../testkit/aws/ses/outbox.ts';
 import {
   type ColdSample,
   type ColdStart,

@@ -5,7 +5,7 @@
 
 import type { RequestEnvelope } from 'ask-sdk-model';
 import { en } from '../../lambda/messages/en.ts';
-import type { SesOutbox } from '../../testkit/ses/outbox.ts';
+import type { SesOutbox } from '../../testkit/aws/ses/outbox.ts';
 import { type Launcher, runChild } from './children.ts';
 import { CHILD_ENV, type LatencyReport, type ThroughputReport } from './protocol.ts';
 import type { Variant } from './variants.ts';

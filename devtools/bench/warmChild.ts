@@ -7,7 +7,7 @@ import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { loadConfig } from '../../lambda/config.ts';
-import type { CapturedMail } from '../../testkit/ses/outbox.ts';
+import type { CapturedMail } from '../../testkit/aws/ses/outbox.ts';
 import { CHILD_ENV, type FailureReport, type LatencyReport, REPORT_FD, type ThroughputReport } from './protocol.ts';
 
 type Handler = (event: RequestEnvelope) => Promise<ResponseEnvelope>;

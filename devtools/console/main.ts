@@ -4,14 +4,12 @@
 
 import { spawn } from 'node:child_process';
 import { isIPv6 } from 'node:net';
-import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
-import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
+import { SES_BEHAVIOURS } from '../../testkit/aws/ses/standIn.ts';
 import { splitHost } from '../../testkit/loopback.ts';
-import { SES_BEHAVIOURS } from '../../testkit/ses/standIn.ts';
-import { startDialog } from '../simulator/dialog.ts';
 import { DEFAULT_USER, startSimulator } from '../simulator/simulator.ts';
-import { WORLD_FLAGS, WORLD_FLAGS_USAGE, worldFromFlags } from '../simulator/world.ts';
+import { startSteeredConversation } from '../simulator/steeredConversation.ts';
+import { localSkillId, WORLD_FLAGS, WORLD_FLAGS_USAGE, worldFromFlags } from '../simulator/worldSettings.ts';
 import { buildPage } from './pageBuild.ts';
 import { type Misdirected, startConsoleServer } from './server.ts';
 
@@ -135,10 +133,10 @@ runCommand(USAGE, 'The console stopped', async () => {
   if (values.screenshot !== undefined && !values.screenshot.trim())
     throw new UsageError('--screenshot needs a file, such as docs/console.png.');
 
-  const skillId = world.skillId ?? (await readSkillId(ASK_STATES_FILE, 'default')).skillId ?? LOCAL_SKILL_ID;
   const started = Date.now();
   const [simulator, page] = await Promise.all([
     startSimulator({
+      skillId: await localSkillId(world),
       user: { ...DEFAULT_USER, ...world.user },
       ...(world.ses ? { ses: SES_BEHAVIOURS[world.ses] } : {}),
       ...(world.limit !== undefined ? { limit: world.limit } : {}),
@@ -149,14 +147,13 @@ runCommand(USAGE, 'The console stopped', async () => {
     buildPage(),
   ]);
   try {
-    const dialog = startDialog(simulator, {
-      skillId,
+    const conversation = startSteeredConversation(simulator, {
       ...(world.locale ? { locale: world.locale } : {}),
       ...(world.ses ? { ses: world.ses } : {}),
     });
     const told = new Set<string>();
     const server = await startConsoleServer({
-      dialog,
+      conversation,
       page,
       host,
       port,

@@ -5,15 +5,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import {
+  answerRefusal,
   asHostName,
   hostMatcher,
   isLoopbackAddress,
   LOOPBACK_NAMES,
   listen,
+  requestRefusal,
   splitHost,
 } from '../../testkit/loopback.ts';
-import type { Dialog } from '../simulator/dialog.ts';
-import { dialogApi } from '../simulator/httpApi.ts';
+import { steeredConversationApi } from '../simulator/httpApi.ts';
+import type { SteeredConversation } from '../simulator/steeredConversation.ts';
 import type { Page } from './pageBuild.ts';
 
 const PAGE_POLICY = [
@@ -46,7 +48,7 @@ export interface ConsoleServer {
 }
 
 interface ConsoleServerOptions {
-  readonly dialog: Dialog;
+  readonly conversation: SteeredConversation;
   readonly page: Page;
   readonly host: string;
   /** 0 for a free port. */
@@ -117,14 +119,14 @@ function listenProblem(error: NodeJS.ErrnoException, host: string, port: number)
 }
 
 export async function startConsoleServer({
-  dialog,
+  conversation,
   page,
   host,
   port,
   allowHosts = [],
   onMisdirected,
 }: ConsoleServerOptions): Promise<ConsoleServer> {
-  const api = dialogApi(dialog);
+  const api = steeredConversationApi(conversation);
   // Set once the port is known; nothing is answered before.
   let accepts: (host: string | undefined) => boolean = () => false;
   let listening = 0;
@@ -149,6 +151,12 @@ export async function startConsoleServer({
             ? `Misdirected request: this console listens on port ${listening} (--allow-host NAME:PORT adds a forwarded port).\n`
             : 'Misdirected request: this console answers only to its own names (--allow-host NAME adds one).\n',
         );
+      return;
+    }
+    // A malformed target or method, or a change asked by a page of another origin, as every local server refuses them.
+    const refusal = requestRefusal(request, accepts);
+    if (refusal) {
+      answerRefusal(response, refusal);
       return;
     }
     if (await api(request, response)) return;

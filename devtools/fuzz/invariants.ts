@@ -9,8 +9,8 @@ import { SEND_EMAIL_INTENT } from '../../lambda/intents.ts';
 import { en } from '../../lambda/messages/en.ts';
 import { messagesFor } from '../../lambda/messages/index.ts';
 import { ja } from '../../lambda/messages/ja.ts';
+import type { WireRequest } from '../../testkit/aws/ses/standIn.ts';
 import { EMAIL_PATH, type ProfileBehaviour } from '../../testkit/profileApi.ts';
-import type { WireRequest } from '../../testkit/ses/standIn.ts';
 import { ATTACKER_ADDRESS, type FuzzScenario } from './scenarios.ts';
 
 /** Alexa refuses a response larger than this, and speech longer than 8,000 characters. */

@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { canfulfill, RequestEnvelope, ResponseEnvelope, ui } from 'ask-sdk-model';
+import type { CapturedMail } from '../../testkit/aws/ses/standIn.ts';
 import { spokenText } from '../../testkit/bundle.ts';
 import {
   canFulfillRequest,
@@ -11,7 +12,6 @@ import {
   launchRequest,
   sessionEndedRequest,
 } from '../../testkit/envelopes.ts';
-import type { CapturedMail } from '../../testkit/ses/standIn.ts';
 import type { Matcher, Resolution } from '../interaction-model/matcher.ts';
 import type { LocalLambda } from './localLambda.ts';
 

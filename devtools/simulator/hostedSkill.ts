@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { ENV } from '../../lambda/config.ts';
 import { buildHostedLambda } from '../../ops/hosted/bundle.ts';
 import { PROJECT_ROOT } from '../../ops/paths.ts';
+import type { SesStandIn } from '../../testkit/aws/ses/standIn.ts';
 import { startHostedWorld } from '../../testkit/hosted.ts';
-import type { SesStandIn } from '../../testkit/ses/standIn.ts';
 
 interface HostedSkillOptions {
   readonly skillId: string;

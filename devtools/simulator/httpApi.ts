@@ -1,10 +1,10 @@
 // The simulator over HTTP and JSON, for the web console and anything else on this machine (curl, a
-// script): the routes of docs/console.md, each a thin layer over one Dialog, so the page and the
-// terminal run one engine. Requests are classified here, once; the Dialog sees typed settings.
+// script): the routes of docs/console.md, each a thin layer over one steered conversation, so the
+// page and the terminal run one engine. Requests are classified here, once; the conversation sees typed settings.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Dialog, type DialogSettings, DialogSettingsError } from './dialog.ts';
 import type { SimulatedUser } from './simulator.ts';
+import { type SteeredConversation, type WorldChange, WorldChangeError } from './steeredConversation.ts';
 
 // An utterance is a sentence, a setting a few words: anything larger is not from the page.
 const BODY_LIMIT_BYTES = 64 * 1024;
@@ -58,8 +58,8 @@ function utteranceOf(body: unknown): string {
   return utterance.trim();
 }
 
-/** The settings a body asks for, each of the type it must have; their values are the Dialog's to check. */
-function settingsOf(body: unknown): DialogSettings {
+/** The settings a body asks for, each of the type it must have; their values are the steered conversation's to check. */
+function settingsOf(body: unknown): WorldChange {
   const text = (value: unknown, name: string, nullable: boolean): string | null | undefined => {
     if (value === undefined || typeof value === 'string' || (nullable && value === null)) return value;
     throw new Refusal(400, `${name} must be ${nullable ? 'a string or null' : 'a string'}.`, name);
@@ -103,27 +103,29 @@ type Route = (request: IncomingMessage, response: ServerResponse) => Promise<voi
 const API_PREFIX = '/api/';
 
 /** Answers the requests under /api/; false for any other path, which the caller serves. */
-export function dialogApi(dialog: Dialog): (request: IncomingMessage, response: ServerResponse) => Promise<boolean> {
-  const withState = (extra: Record<string, unknown>) => ({ ...extra, state: dialog.state() });
+export function steeredConversationApi(
+  conversation: SteeredConversation,
+): (request: IncomingMessage, response: ServerResponse) => Promise<boolean> {
+  const withState = (extra: Record<string, unknown>) => ({ ...extra, state: conversation.state() });
   const routes: Record<string, Route> = {
-    'GET /api/state': async (_, response) => sendJson(response, 200, dialog.state()),
-    'GET /api/turns': async (_, response) => sendJson(response, 200, dialog.turns()),
-    'GET /api/mails': async (_, response) => sendJson(response, 200, dialog.mails()),
+    'GET /api/state': async (_, response) => sendJson(response, 200, conversation.state()),
+    'GET /api/turns': async (_, response) => sendJson(response, 200, conversation.turns()),
+    'GET /api/mails': async (_, response) => sendJson(response, 200, conversation.mails()),
     'GET /api/replay-file': async (_, response) => {
-      const file = dialog.replayFile();
+      const file = conversation.replayFile();
       sendJson(response, 200, file, { 'content-disposition': `attachment; filename="dialog-${file.locale}.json"` });
     },
     'POST /api/say': async (request, response) => {
       const utterance = utteranceOf(await readJson(request));
-      sendJson(response, 200, withState({ turn: await dialog.say(utterance) }));
+      sendJson(response, 200, withState({ turn: await conversation.say(utterance) }));
     },
     'POST /api/settings': async (request, response) => {
-      const closing = await dialog.configure(settingsOf(await readJson(request)));
+      const closing = await conversation.configure(settingsOf(await readJson(request)));
       sendJson(response, 200, withState(closing ? { closing } : {}));
     },
     'POST /api/new-session': async (request, response) => {
       await readJson(request);
-      const closing = await dialog.newSession();
+      const closing = await conversation.newSession();
       sendJson(response, 200, withState(closing ? { closing } : {}));
     },
   };
@@ -135,7 +137,7 @@ export function dialogApi(dialog: Dialog): (request: IncomingMessage, response: 
       const mailHtml = /^\/api\/mails\/([^/]+)\/html$/.exec(path);
       if (mailHtml && request.method === 'GET') {
         const id = decodeURIComponent(mailHtml[1] ?? '');
-        const mail = dialog.mails().find((candidate) => candidate.messageId === id);
+        const mail = conversation.mails().find((candidate) => candidate.messageId === id);
         if (!mail) throw new Refusal(404, `No mail has the ID ${id}.`);
         sendMailHtml(response, mail.body.html ?? '<p>(This mail has no HTML part.)</p>');
         return true;
@@ -149,8 +151,7 @@ export function dialogApi(dialog: Dialog): (request: IncomingMessage, response: 
       }
       await route(request, response);
     } catch (error) {
-      if (error instanceof DialogSettingsError)
-        sendJson(response, 400, { error: error.message, setting: error.setting });
+      if (error instanceof WorldChangeError) sendJson(response, 400, { error: error.message, setting: error.setting });
       else if (error instanceof Refusal)
         sendJson(response, error.status, {
           error: error.message,

@@ -1,10 +1,8 @@
 // `npm start` and `npm run dialog -- --replay FILE`: talk to the skill offline, or replay a file,
 // the way `ask dialog` does with the deployed one.
 
-import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
-import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
-import { SES_BEHAVIOURS } from '../../testkit/ses/standIn.ts';
+import { SES_BEHAVIOURS } from '../../testkit/aws/ses/standIn.ts';
 import { matcherFor } from '../interaction-model/matcher.ts';
 import { skillName } from '../interaction-model/skillPackage.ts';
 import { type ReplayOutcome, replay, reportReplays } from './replay.ts';
@@ -15,11 +13,12 @@ import { logLine, printTurn } from './transcript.ts';
 import {
   DEFAULT_LOCALE,
   describeLimits,
+  localSkillId,
   WORLD_FLAGS,
   WORLD_FLAGS_USAGE,
   type WorldSettings,
   worldFromFlags,
-} from './world.ts';
+} from './worldSettings.ts';
 
 const USAGE = `Usage: npm start [-- options]                   talk to the skill in this terminal
        npm run dialog -- --replay FILE [options]   replay a file made for \`ask dialog --replay\`
@@ -143,10 +142,7 @@ runCommand(USAGE, 'The dialog simulator stopped', async () => {
     return 2;
   }
 
-  // The skill answers one skill ID, as in Lambda (its SKILL_ID): --skill-id, else the first replayed
-  // file's, else the deployed skill's (which `ask deploy` recorded), else the local placeholder ID.
-  const skillId =
-    settings.skillId ?? files[0]?.skillId ?? (await readSkillId(ASK_STATES_FILE, 'default')).skillId ?? LOCAL_SKILL_ID;
+  const skillId = await localSkillId(settings, files[0]?.skillId);
   const simulator = await startSimulator({
     skillId,
     user: { ...DEFAULT_USER, ...settings.user },

@@ -1,7 +1,7 @@
 // Replays dialog files (the format of `ask dialog --replay`, with our "expect" and "simulate"
 // keys), checks each turn, and says what was not met: for the simulator and simulate:cloud.
 
-import { SES_BEHAVIOURS, type SesBehaviour } from '../../testkit/ses/standIn.ts';
+import { SES_BEHAVIOURS, type SesBehaviour } from '../../testkit/aws/ses/standIn.ts';
 import type { Conversation, Turn } from './conversation.ts';
 import { unmetExpectations } from './expectations.ts';
 import { type Expectation, isCommand, type ReplayFile, type SimulateSettings } from './replayFile.ts';

@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type JSONSchemaType } from 'ajv';
-import { SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/ses/standIn.ts';
+import { SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/aws/ses/standIn.ts';
 import { skillLocales } from '../interaction-model/skillPackage.ts';
-import { emailProblem, givenNameProblem } from './world.ts';
+import { emailProblem, givenNameProblem } from './worldSettings.ts';
 
 export interface Expectation {
   /** A regular expression (case-insensitive) Alexa's speech must match; "^$" when she says nothing. */

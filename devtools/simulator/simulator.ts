@@ -4,10 +4,15 @@
 
 import { DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY, ENV } from '../../lambda/config.ts';
 import { shownPath } from '../../ops/paths.ts';
+import {
+  type CapturedMail,
+  type SesBehaviour,
+  type SesStandIn,
+  startSesStandIn,
+} from '../../testkit/aws/ses/standIn.ts';
 import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
 import { LOCAL_SKILL_ENVIRONMENT } from '../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../testkit/profileApi.ts';
-import { type CapturedMail, type SesBehaviour, type SesStandIn, startSesStandIn } from '../../testkit/ses/standIn.ts';
 import { matcherFor } from '../interaction-model/matcher.ts';
 import { skillName } from '../interaction-model/skillPackage.ts';
 import { type Conversation, startConversation } from './conversation.ts';

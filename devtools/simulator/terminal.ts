@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { CapturedMail } from '../../testkit/ses/standIn.ts';
+import type { CapturedMail } from '../../testkit/aws/ses/standIn.ts';
 import type { Conversation, Turn } from './conversation.ts';
 import { isCommand } from './replayFile.ts';
 import { mailLines, printTurn } from './transcript.ts';

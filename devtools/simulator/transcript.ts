@@ -3,7 +3,7 @@
 // happened (a mail goes out before Alexa answers), or one JSON object per turn.
 
 import type { ui } from 'ask-sdk-model';
-import type { CapturedMail } from '../../testkit/ses/standIn.ts';
+import type { CapturedMail } from '../../testkit/aws/ses/standIn.ts';
 import type { Turn } from './conversation.ts';
 
 function cardLine(card: ui.Card): string {

@@ -1,11 +1,11 @@
 // The simulator's JSON API as the page calls it (devtools/simulator/httpApi.ts): one typed function a route.
 
 import type { Turn } from '../../simulator/conversation.ts';
-import type { DialogState } from '../../simulator/dialog.ts';
 import type { SimulatedUser } from '../../simulator/simulator.ts';
+import type { SteeredConversationState } from '../../simulator/steeredConversation.ts';
 
 export type { Turn } from '../../simulator/conversation.ts';
-export type { DialogState } from '../../simulator/dialog.ts';
+export type { SteeredConversationState } from '../../simulator/steeredConversation.ts';
 export type Mail = Turn['mails'][number];
 
 /** A refusal of the API: its one sentence, and the setting it is about. */
@@ -36,10 +36,11 @@ export interface Settings {
 }
 
 export const api = {
-  state: () => call<DialogState>('/api/state'),
+  state: () => call<SteeredConversationState>('/api/state'),
   turns: () => call<Turn[]>('/api/turns'),
-  say: (utterance: string) => call<{ turn: Turn; state: DialogState }>('/api/say', { utterance }),
-  configure: (settings: Settings) => call<{ closing?: Turn; state: DialogState }>('/api/settings', settings),
-  newSession: () => call<{ closing?: Turn; state: DialogState }>('/api/new-session', {}),
+  say: (utterance: string) => call<{ turn: Turn; state: SteeredConversationState }>('/api/say', { utterance }),
+  configure: (settings: Settings) =>
+    call<{ closing?: Turn; state: SteeredConversationState }>('/api/settings', settings),
+  newSession: () => call<{ closing?: Turn; state: SteeredConversationState }>('/api/new-session', {}),
   mailHtmlUrl: (mail: Mail) => `/api/mails/${encodeURIComponent(mail.messageId)}/html`,
 };

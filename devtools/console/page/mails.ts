@@ -83,9 +83,12 @@ function mailView(mail: Mail, index: number): HTMLLIElement {
   return h('li', {}, details);
 }
 
-/** Adds a mail at the top, newest first as a mail client lists them; mails already open stay open. */
+/** Adds a mail at the top, newest first as a mail client lists them, and opens it; mails already open stay open. */
 export function addMail(list: HTMLOListElement, mail: Mail, index: number): void {
-  list.prepend(mailView(mail, index));
+  const view = mailView(mail, index);
+  list.prepend(view);
+  const details = view.querySelector('details');
+  if (details) details.open = true;
 }
 
 export function openMail(messageId: string): void {

@@ -1,7 +1,7 @@
 // The console page: a conversation with the skill as in the Alexa developer console's Test tab,
 // the session's state, the mail it sent, and the simulated world, all through the simulator's API.
 
-import { ApiError, api, type DialogState, type Turn } from './api.ts';
+import { ApiError, api, type SteeredConversationState, type Turn } from './api.ts';
 import { byId } from './dom.ts';
 import { addMail, openMail } from './mails.ts';
 import { settingsForm } from './settings.ts';
@@ -18,11 +18,11 @@ const busy = byId('busy');
 const speakAnswers = byId<HTMLInputElement>('speak-answers');
 const listenButton = byId<HTMLButtonElement>('listen');
 
-let state: DialogState | undefined;
+let state: SteeredConversationState | undefined;
 let turnCount = 0;
 let mailCount = 0;
 
-function showState(next: DialogState): void {
+function showState(next: SteeredConversationState): void {
   state = next;
   settings.show(next);
   document.title = `${next.skillName} — offline Alexa console`;

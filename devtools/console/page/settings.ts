@@ -3,7 +3,7 @@
 // box on Enter or when it loses focus), and says so; the server checks each value as the command
 // line does and says in a sentence what is wrong.
 
-import { ApiError, type DialogState, type Settings } from './api.ts';
+import { ApiError, type Settings, type SteeredConversationState } from './api.ts';
 import { byId, h } from './dom.ts';
 
 const LOCALE_NAMES: Readonly<Record<string, string>> = { 'en-US': 'English (US)', 'ja-JP': '日本語 (Japanese)' };
@@ -18,7 +18,7 @@ const SETTING_FIELDS: Readonly<Record<string, string>> = {
 
 export interface SettingsForm {
   /** Shows the world as the server has it. */
-  show(state: DialogState): void;
+  show(state: SteeredConversationState): void;
 }
 
 export function settingsForm(apply: (settings: Settings) => Promise<void>): SettingsForm {

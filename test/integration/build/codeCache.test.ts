@@ -9,7 +9,7 @@ import { buildLambda } from '../../../ops/build/bundle.ts';
 import { trainCodeCache } from '../../../ops/build/codeCache.ts';
 import { runtimeNode } from '../../../ops/build/lambdaRuntime.ts';
 import { CACHE_DIR, TRAINER_ENV, type TrainerStep } from '../../../ops/build/trainerProtocol.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 
 const lambdaNode = runtimeNode();
 if (!lambdaNode) console.info("The code cache steps are not tested: Lambda's Node major is not installed here.");

@@ -1,5 +1,5 @@
 // The console's server and the simulator's JSON API it serves, driven over HTTP as the page and
-// curl drive them: one Dialog behind them, the same engine as the terminal's.
+// curl drive them: one SteeredConversation behind them, the same engine as the terminal's.
 
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,12 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPage } from '../../../devtools/console/pageBuild.ts';
 import { type ConsoleServer, type Misdirected, startConsoleServer } from '../../../devtools/console/server.ts';
 import type { Turn } from '../../../devtools/simulator/conversation.ts';
-import { type Dialog, type DialogState, startDialog } from '../../../devtools/simulator/dialog.ts';
 import { parseReplayFile } from '../../../devtools/simulator/replayFile.ts';
 import { DEFAULT_USER, type Simulator, startSimulator } from '../../../devtools/simulator/simulator.ts';
+import {
+  type SteeredConversation,
+  type SteeredConversationState,
+  startSteeredConversation,
+} from '../../../devtools/simulator/steeredConversation.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
+import type { CapturedMail } from '../../../testkit/aws/ses/standIn.ts';
 import { LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
-import type { CapturedMail } from '../../../testkit/ses/standIn.ts';
 import { usePrivateBundle } from '../../helpers/localSkill.ts';
 
 const bundleDir = usePrivateBundle();
@@ -24,8 +28,8 @@ let server: ConsoleServer;
 
 beforeAll(async () => {
   simulator = await startSimulator({ bundleDir: bundleDir() });
-  const dialog = startDialog(simulator, { skillId: LOCAL_SKILL_ID });
-  server = await startConsoleServer({ dialog, page: await buildPage(), host: '127.0.0.1', port: 0 });
+  const conversation = startSteeredConversation(simulator);
+  server = await startConsoleServer({ conversation, page: await buildPage(), host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
   await server?.close();
@@ -47,6 +51,7 @@ function addressedTo(
   path: string,
   host: string,
   body?: unknown,
+  origin?: string,
 ): Promise<{ status: number | undefined; body: string }> {
   const { hostname: address, port } = new URL(url);
   const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -57,7 +62,11 @@ function addressedTo(
         port,
         path,
         method,
-        headers: { host, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          host,
+          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(origin === undefined ? {} : { origin }),
+        },
       },
       (response) => {
         let text = '';
@@ -71,9 +80,12 @@ function addressedTo(
 }
 
 const say = async (utterance: string) =>
-  (await call<{ turn: Turn; state: DialogState }>('/api/say', { utterance })).json;
+  (await call<{ turn: Turn; state: SteeredConversationState }>('/api/say', { utterance })).json;
 const configure = (settings: unknown) =>
-  call<{ closing?: Turn; state: DialogState; error?: string; setting?: string }>('/api/settings', settings);
+  call<{ closing?: Turn; state: SteeredConversationState; error?: string; setting?: string }>(
+    '/api/settings',
+    settings,
+  );
 
 describe('the page', () => {
   it('is served with a policy that lets it load only its own script and style, and talk only to this server', async () => {
@@ -104,8 +116,18 @@ describe('the page', () => {
     expect((await addressedTo(server.url, 'GET', '/api/state', `localhost:${port}`)).status).toBe(200);
   });
 
+  it('answers a malformed target with a 400, and keeps answering', async () => {
+    const host = new URL(server.url).host;
+    expect(await addressedTo(server.url, 'GET', '//', host)).toEqual({
+      status: 400,
+      body: 'Bad request: the target is not a path.\n',
+    });
+    expect((await addressedTo(server.url, 'GET', '/api/mails/%/html', host)).status).toBe(400);
+    expect((await addressedTo(server.url, 'GET', '/api/state', host)).status).toBe(200);
+  });
+
   it('lets the outbox it links to answer only to loopback names: its /store holds every address', async () => {
-    const { json: state } = await call<DialogState>('/api/state');
+    const { json: state } = await call<SteeredConversationState>('/api/state');
     const { port } = new URL(state.outboxUrl);
     const refused = await addressedTo(state.outboxUrl, 'GET', '/store', `rebind.attacker.test:${port}`);
     expect(refused.status).toBe(421);
@@ -116,12 +138,12 @@ describe('the page', () => {
 
 describe('the console listening on every address (--host 0.0.0.0)', () => {
   let open: ConsoleServer;
-  let dialog: Dialog;
+  let conversation: SteeredConversation;
   const misdirected: Misdirected[] = [];
   beforeAll(async () => {
-    dialog = startDialog(simulator, { skillId: LOCAL_SKILL_ID });
+    conversation = startSteeredConversation(simulator);
     open = await startConsoleServer({
-      dialog,
+      conversation,
       page: await buildPage(),
       host: '0.0.0.0',
       port: 0,
@@ -170,8 +192,8 @@ describe('the console listening on every address (--host 0.0.0.0)', () => {
 
 describe('the console on another loopback address (--host 127.0.0.2, --host ::1)', () => {
   it.each(['127.0.0.2', '::1'])('answers at the address it prints for --host %s', async (host) => {
-    const dialog = startDialog(simulator, { skillId: LOCAL_SKILL_ID });
-    const other = await startConsoleServer({ dialog, page: await buildPage(), host, port: 0 });
+    const conversation = startSteeredConversation(simulator);
+    const other = await startConsoleServer({ conversation, page: await buildPage(), host, port: 0 });
     try {
       const response = await fetch(other.url);
       expect(other.onLoopback).toBe(true);
@@ -214,7 +236,7 @@ describe('the simulator API', () => {
   it('keeps the session and its attributes between utterances, and ends it on "new session"', async () => {
     const { state } = await say('open mail sender');
     expect(state.session).toEqual({ open: true, attributes: { offer: 'send-email' } });
-    const { json } = await call<{ closing?: Turn; state: DialogState }>('/api/new-session', {});
+    const { json } = await call<{ closing?: Turn; state: SteeredConversationState }>('/api/new-session', {});
     expect(json.closing?.exchanges.map((exchange) => exchange.request.request)).toEqual([
       expect.objectContaining({ type: 'SessionEndedRequest', reason: 'EXCEEDED_MAX_REPROMPTS' }),
     ]);
@@ -259,7 +281,7 @@ describe('the simulator API', () => {
     expect((await configure({ locale: 'fr-FR' })).json.setting).toBe('locale');
     expect((await configure({ ses: 'explode' })).status).toBe(400);
     expect((await configure({ user: { emailPermission: 'yes' } })).json.setting).toBe('emailPermission');
-    const { json: state } = await call<DialogState>('/api/state');
+    const { json: state } = await call<SteeredConversationState>('/api/state');
     expect(state.user).toEqual(DEFAULT_USER);
     expect(state.limit).toBe(10);
   });
@@ -271,6 +293,20 @@ describe('the simulator API', () => {
       body: 'utterance=ask+mail+sender+to+send+me+an+email',
     });
     expect(response.status).toBe(415);
+  });
+
+  it('refuses a change asked by a page of another origin, and takes it from its own', async () => {
+    const host = new URL(server.url).host;
+    const utterance = { utterance: 'open mail sender' };
+    const turnsBefore = (await call<Turn[]>('/api/turns')).json.length;
+    const refused = await addressedTo(server.url, 'POST', '/api/say', host, utterance, 'http://attacker.example');
+    expect(refused).toEqual({
+      status: 403,
+      body: "Refused a POST from http://attacker.example: only this server's own pages may change it.\n",
+    });
+    expect((await addressedTo(server.url, 'POST', '/api/say', host, utterance, `http://${host}`)).status).toBe(200);
+    expect((await call<Turn[]>('/api/turns')).json.length).toBe(turnsBefore + 1);
+    await call('/api/new-session', {});
   });
 
   it('saves what was said in the current world as a replay file the simulator accepts', async () => {

@@ -13,6 +13,7 @@ import { type LocalBrowser, launchChromium } from '../../../devtools/console/bro
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { chromiumSkipReason } from '../../helpers/chromium.ts';
 import { usePrivateBundle } from '../../helpers/localSkill.ts';
+import { copyProject, type ProjectCopy, writeJson } from '../../helpers/projectCopy.ts';
 import { runTsxCommand, tsxCommand } from '../../helpers/tsxCommand.ts';
 
 const skipReason = chromiumSkipReason("the console's browser tests");
@@ -26,9 +27,9 @@ interface RunningConsole {
 }
 
 /** `npm run console`, started as npm starts it (node --import tsx, from the project root); ready once it prints its address. */
-function startConsole(): Promise<RunningConsole> {
+function startConsole(projectRoot = PROJECT_ROOT): Promise<RunningConsole> {
   const { command, args } = tsxCommand('devtools/console/main.ts');
-  const child = spawn(command, [...args, '--bundle-dir', bundleDir()], { cwd: PROJECT_ROOT, stdio: 'pipe' });
+  const child = spawn(command, [...args, '--bundle-dir', bundleDir()], { cwd: projectRoot, stdio: 'pipe' });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -140,8 +141,10 @@ describe.skipIf(skipReason)('the console in a browser', () => {
     expect(answer).toBe(
       'Alexa: Done. I sent an email to your address that starts with y, at example.com, with your note: buy milk.',
     );
-    await page.locator('[data-turn="1"]').getByRole('button', { name: 'Your note from Mail Sender' }).click();
+    // The newest mail opens as it arrives, and stays open when its link in the conversation is followed.
     const mail = page.locator('details.mail').first();
+    expect(await mail.getAttribute('open')).toBe('');
+    await page.locator('[data-turn="1"]').getByRole('button', { name: 'Your note from Mail Sender' }).click();
     expect(await mail.getAttribute('open')).toBe('');
     expect(await mail.locator('dl.headers').textContent()).toMatch(
       /From\s*"Mail Sender" <mail-sender@example\.com>\s*To\s*you@example\.com\s*Subject\s*Your note from Mail Sender/,
@@ -246,6 +249,10 @@ describe.skipIf(skipReason)('the console in a browser', () => {
     expect(await page.getByLabel('The user granted the skill the email permission').isChecked()).toBe(true);
     expect(await sayInPage('メールセンダーでメールを送って')).toContain('送信しました。');
     expect(await page.locator('#mail-count').textContent()).toBe('3');
+    // Sent with SendEmail, whose From carries the name as an encoded word: shown as a mail reader shows it.
+    expect(await page.locator('details.mail').first().locator('dl.headers').textContent()).toMatch(
+      /^From\s*"メールセンダー" <mail-sender@example\.com>\s*To/,
+    );
   });
 
   it('says in a sentence why a setting was refused, beside the field', async () => {
@@ -260,6 +267,23 @@ describe.skipIf(skipReason)('the console in a browser', () => {
     ]);
   });
 
+  it('wraps a note as long as the text box takes, one unbroken word, instead of widening the page', async () => {
+    await page.getByLabel('Locale').selectOption('en-US');
+    await page.getByText('Locale en-US applied.').waitFor();
+    const note = 'x'.repeat(950);
+    const answer = await sayInPage(`ask mail sender to send me an email saying ${note}`);
+    expect(answer).toMatch(/^Alexa: Done\./);
+    await page.locator(`[data-turn="${turns}"]`).getByText('Requests and responses (1)').click();
+    await page.locator(`[data-turn="${turns}"]`).getByText('Request envelope').click();
+    const overflowing = await page.evaluate(`[
+      ['the page', document.documentElement],
+      ['the conversation', document.getElementById('turns')],
+      ['the mail panel', document.getElementById('mails')],
+    ].filter(([, element]) => element.scrollWidth > element.clientWidth).map(([name]) => name)`);
+    expect(overflowing).toEqual([]);
+    expect(await page.locator(`[data-turn="${turns}"] .user`).textContent()).toContain(note);
+  });
+
   it('made no request outside loopback and threw no script error', () => {
     expect(outside).toEqual([]);
     expect(scriptErrors).toEqual([]);
@@ -269,5 +293,52 @@ describe.skipIf(skipReason)('the console in a browser', () => {
     running.process.kill('SIGTERM');
     expect(await running.exited).toBe(0);
     await expect(fetch(running.url)).rejects.toThrow();
+  });
+});
+
+describe.skipIf(skipReason)('the console of a deployed skill, in a browser', () => {
+  const deployedSkillId = 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555';
+  let project: ProjectCopy;
+  let running: RunningConsole;
+  let browser: LocalBrowser;
+
+  beforeAll(async () => {
+    // As `ask deploy` leaves a project: the deployed skill's ID in .ask/ask-states.json.
+    project = await copyProject();
+    await writeJson(join(project.dir, '.ask/ask-states.json'), {
+      askcliStatesVersion: '2020-03-31',
+      profiles: { default: { skillId: deployedSkillId } },
+    });
+    running = await startConsole(project.dir);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (running && running.process.exitCode === null) running.process.kill('SIGKILL');
+    await project?.remove();
+  });
+
+  it('sends the mail, every request carrying the skill ID the local skill was given', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(running.url);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await page.getByLabel('What you say to Alexa').fill('ask mail sender to send me an email saying buy milk');
+    await page.getByLabel('What you say to Alexa').press('Enter');
+    await page.locator('[data-turn="1"]').waitFor();
+    expect(
+      await page
+        .getByRole('status')
+        .filter({ hasText: /^Alexa: / })
+        .textContent(),
+    ).toBe(
+      'Alexa: Done. I sent an email to your address that starts with y, at example.com, with your note: buy milk.',
+    );
+    expect(await page.locator('details.mail').first().locator('dl.headers').textContent()).toMatch(
+      /Subject\s*Your note from Mail Sender/,
+    );
+    expect(await page.locator('#mail-count').textContent()).toBe('1');
+    const state = (await (await fetch(new URL('/api/state', running.url))).json()) as { skillId: string };
+    expect(state.skillId).toBe(deployedSkillId);
   });
 });

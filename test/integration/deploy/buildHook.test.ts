@@ -14,11 +14,11 @@ import AdmZip from 'adm-zip';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIME_NODE } from '../../../ops/build/lambdaRuntime.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
 import { LOOPBACK_ORIGIN } from '../../../testkit/loopback.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import {
   type CodeBuild,
   copyProject,

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambda } from '../../../ops/build/bundle.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { type LambdaHandler, loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
 import { LOCAL_SKILL_ENVIRONMENT, PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 
 let outDir: string;
 let outbox: SesStandIn;

@@ -2,9 +2,9 @@
 // session end, CanFulfillIntentRequest and the skill ID check, in both locales.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { canFulfillRequest, intentRequest, launchRequest, sessionEndedRequest } from '../../../testkit/envelopes.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import { skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
 let outbox: SesStandIn;

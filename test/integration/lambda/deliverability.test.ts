@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildLambda } from '../../../ops/build/bundle.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { type LambdaHandler, loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
 import { LOCAL_SKILL_ENVIRONMENT } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 
 const SENDER = 'sender@example.com';
 const CONFIGURATION_SET = 'skill-mail';
@@ -92,7 +92,8 @@ describe('the From display name, from the built bundle', () => {
     const source = request.form.Source ?? '';
     expect(source).toMatch(/^=\?UTF-8\?[BQ]\?[\x21-\x7e]+\?= <sender@example\.com>$/);
     expect(await fromHeader(source)).toEqual([{ name: 'メールセンダー', address: SENDER }]);
-    expect(mail.from).toBe(source);
+    // The outbox shows it as a mail reader does.
+    expect(mail.from).toBe(`"メールセンダー" <${SENDER}>`);
   });
 
   it.each([

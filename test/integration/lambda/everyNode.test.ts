@@ -20,11 +20,11 @@ import {
   RUNTIME_NODE,
   runtimeNode,
 } from '../../../ops/build/lambdaRuntime.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
 import { LOCAL_SKILL_ENVIRONMENT, PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 
 /** What Lambda gives a function's role: short-lived keys in the environment. */
 const ROLE_KEY = { accessKeyId: 'ASIA-ROLE-KEY-NOT-REAL', secretAccessKey: 'role-secret-not-real' };

@@ -13,12 +13,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { userHashOf } from '../../../lambda/limits/limiter.ts';
 import { buildLambda } from '../../../ops/build/bundle.ts';
 import { CHUNKS_DIR } from '../../../ops/build/lazyChunks.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../../testkit/dynamoDb/localDynamoDb.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
 import { LOCAL_SKILL_ENVIRONMENT } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 
 // Loads the bundle, says READY, waits for a line on stdin, then answers its envelopes all at once
 // (as a busy container's concurrent invocations would) and prints the responses, with whether the

@@ -11,11 +11,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENV } from '../../../lambda/config.ts';
 import { MimeNode } from '../../../lambda/mail/mailComposer.ts';
 import { buildLambda } from '../../../ops/build/bundle.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
 import { LOCAL_SKILL_ENVIRONMENT } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 
 const SENDER = 'mail-sender@example.com';
 

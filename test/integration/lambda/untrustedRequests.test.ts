@@ -11,11 +11,11 @@ import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALEXA_DEADLINE_MS } from '../../../lambda/deadlines.ts';
 import { buildLambda } from '../../../ops/build/bundle.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
 import { LOCAL_SKILL_ENVIRONMENT } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import { parseSkillLogLine } from '../../helpers/leaks.ts';
 
 // The stand-in sees the closed connection once its process gets to the event: a wait for that,

@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambda } from '../../../ops/build/bundle.ts';
 import { readCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { type FakeAws, startFakeAws } from '../../../testkit/aws/server.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
 import { LOOPBACK_ORIGIN } from '../../../testkit/loopback.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import { runProvisionCommand, setAwsEnvironment } from '../../helpers/provisionHarness.ts';
 
 const SENDER = 'skill-sender@example.com';

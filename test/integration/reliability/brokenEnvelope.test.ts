@@ -6,8 +6,8 @@
 import type { RequestEnvelope } from 'ask-sdk-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { damaged } from '../../../devtools/fuzz/scenarios.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { intentRequest, LOCAL_SKILL_ID, launchRequest } from '../../../testkit/envelopes.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import { skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
 let outbox: SesStandIn;

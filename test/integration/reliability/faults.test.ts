@@ -9,11 +9,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ENV } from '../../../lambda/config.ts';
 import { ALEXA_DEADLINE_MS, SES_ATTEMPT_TIMEOUT_MS, SES_CONNECTION_TIMEOUT_MS } from '../../../lambda/deadlines.ts';
 import type { MailFailureKind } from '../../../lambda/mail/errors.ts';
+import {
+  SES_BEHAVIOURS,
+  type SesBehaviour,
+  type SesStandIn,
+  startSesStandIn,
+} from '../../../testkit/aws/ses/standIn.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
 import { refusingLoopbackUrl } from '../../../testkit/loopback.ts';
 import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, type ProfileBehaviour, startProfileApi } from '../../../testkit/profileApi.ts';
-import { SES_BEHAVIOURS, type SesBehaviour, type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import { skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
 let ses: SesStandIn;

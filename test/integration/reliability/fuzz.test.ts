@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Observation, ssmlProblems, violations } from '../../../devtools/fuzz/invariants.ts';
 import { type FuzzRig, startFuzzRig } from '../../../devtools/fuzz/rig.ts';
 import { ATTACKER_ADDRESS, type FuzzScenario } from '../../../devtools/fuzz/scenarios.ts';
+import type { WireRequest } from '../../../testkit/aws/ses/standIn.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
 import { PLACEHOLDER_FROM_ADDRESS } from '../../../testkit/placeholders.ts';
 import { EMAIL_PATH } from '../../../testkit/profileApi.ts';
-import type { WireRequest } from '../../../testkit/ses/standIn.ts';
 
 /** Fixed, so a failure here is the same failure on every machine. */
 const SEED = 20_261_127;

@@ -8,12 +8,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENV } from '../../../lambda/config.ts';
 import { ALEXA_DEADLINE_MS } from '../../../lambda/deadlines.ts';
 import { userHashOf } from '../../../lambda/limits/limiter.ts';
+import { SES_BEHAVIOURS, type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { type DynamoDbFault, startFaultyDynamoDb } from '../../../testkit/dynamoDb/faultyDynamoDb.ts';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../../testkit/dynamoDb/localDynamoDb.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
 import { refusingLoopbackUrl } from '../../../testkit/loopback.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { SES_BEHAVIOURS, type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import { skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
 let ses: SesStandIn;

@@ -13,10 +13,10 @@ import { describeFinding, scanProjectForSecrets } from '../../../devtools/reposi
 import { createLogger } from '../../../lambda/log.ts';
 import { credentialsCsvPath, DEFAULT_CREDENTIALS_FILE, writeCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
 import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import { skillUnderTest } from '../../../testkit/skillHarness.ts';
 import { findAddressesInLogLines, findSecretsInOutput } from '../../helpers/leaks.ts';
 import { capturedOutput } from '../../helpers/outputCapture.ts';

@@ -12,7 +12,7 @@ import {
 } from '../../../devtools/simulator/conversation.ts';
 import type { LocalLambda } from '../../../devtools/simulator/localLambda.ts';
 import { DEFAULT_USER } from '../../../devtools/simulator/simulator.ts';
-import { SES_BEHAVIOURS } from '../../../testkit/ses/standIn.ts';
+import { SES_BEHAVIOURS } from '../../../testkit/aws/ses/standIn.ts';
 import { useSimulator } from '../../helpers/localSkill.ts';
 
 const SKILL_ID = 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555';

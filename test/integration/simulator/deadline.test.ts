@@ -6,8 +6,8 @@ import type { SessionEndedRequest } from 'ask-sdk-model';
 import { expect, it } from 'vitest';
 import { SKILL_DID_NOT_ANSWER } from '../../../devtools/simulator/conversation.ts';
 import { SES_ATTEMPT_TIMEOUT_MS } from '../../../lambda/deadlines.ts';
+import { SES_BEHAVIOURS } from '../../../testkit/aws/ses/standIn.ts';
 import { LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
-import { SES_BEHAVIOURS } from '../../../testkit/ses/standIn.ts';
 import { useSimulator } from '../../helpers/localSkill.ts';
 
 // Shorter than the skill's own SES attempt bound, so an SES that never answers makes the skill

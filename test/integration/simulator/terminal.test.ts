@@ -185,6 +185,18 @@ describe('npm start with lines on standard input', () => {
     expect(run.lines.at(-1)).toBe('Unknown command .frobnicate: use .record FILE, .mail, .help or .quit.');
   });
 
+  it('shows a Japanese sender’s name on .mail as a mail reader does, not as the encoded word sent', async () => {
+    // Without a note the skill sends with SendEmail, whose Source carries the name RFC 2047-encoded.
+    const run = await npm('start', ['--locale', 'ja-JP'], 'メールセンダーでメールを送って\n.mail\n');
+    expect(run.code).toBe(0);
+    const mail = run.lines.slice(run.lines.indexOf('Session ended') + 1);
+    expect(mail.slice(0, 3)).toEqual([
+      'From:     "メールセンダー" <mail-sender@example.com>',
+      'To:       you@example.com',
+      'Subject:  メールセンダーからのメール',
+    ]);
+  });
+
   it('shows the consent card when the permission is withheld', async () => {
     const run = await npm('start', ['--no-email-permission'], 'ask mail sender to send me an email\n');
     expect(run.lines).toContain(
@@ -353,6 +365,15 @@ describe('npm run dialog -- --replay FILE', () => {
     expect(run.stderr.split('\n')[0]).toBe(
       'npm took --locale for itself: put -- between npm start and the options, as in npm start -- --locale VALUE.',
     );
+  });
+
+  it('catches a forgotten -- before a boolean flag too (npm start --no-email-permission), and sends no mail', async () => {
+    const run = await npm('start-without-dashes', ['--no-email-permission'], 'ask mail sender to send me an email\n');
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe(
+      'npm took --no-email-permission for itself: put -- between npm start and the options, as in npm start -- --no-email-permission.',
+    );
+    expect(run.stdout).not.toContain('Email >');
   });
 
   it('shows the usage line of npm run dialog, not npm start’s, after a mistake in npm run dialog', async () => {

@@ -7,10 +7,10 @@ import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAws } from '../../../testkit/aws/server.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { startLocalDynamoDb } from '../../../testkit/dynamoDb/localDynamoDb.ts';
 import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
 import { EMAIL_PATH, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 
 interface Answer {
   readonly status: number | undefined;

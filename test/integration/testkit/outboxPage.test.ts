@@ -9,8 +9,8 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalBrowser, launchChromium } from '../../../devtools/console/browser.ts';
+import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
-import { type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 import { chromiumSkipReason } from '../../helpers/chromium.ts';
 
 const skipReason = chromiumSkipReason("the outbox page's browser test");
@@ -67,6 +67,14 @@ describe.skipIf(skipReason)('the outbox page', () => {
       attachments: [{ filename: ATTACHMENT_NAME, content: HOSTILE_ATTACHMENT, contentType: 'text/html' }],
     });
     await client.send(new SendRawEmailCommand({ RawMessage: { Data: await withAttachment.compile().build() } }));
+    // The skill's SendEmail Source for a Japanese display name: an RFC 2047 encoded word.
+    await client.send(
+      new SendEmailCommand({
+        Source: '=?UTF-8?B?44Oh44O844Or44K744Oz44OA44O8?= <mail-sender@example.com>',
+        Destination: { ToAddresses: ['jane.doe@corp.example'] },
+        Message: { Subject: { Data: 'メールセンダーからのメール' }, Body: { Text: { Data: 'こんにちは' } } },
+      }),
+    );
     browser = await launchChromium();
     page = await browser.context.newPage();
   });
@@ -116,5 +124,24 @@ describe.skipIf(skipReason)('the outbox page', () => {
     } finally {
       await tab.close();
     }
+  });
+
+  it('shows a Japanese sender’s name as a mail reader does, not as the encoded word SES was sent', async () => {
+    await page.goto(ses.outboxUrl);
+    const mail = page.locator('.email', { hasText: 'メールセンダーからのメール' });
+    expect(await mail.getByText('From:').locator('..').textContent()).toBe(
+      'From: "メールセンダー" <mail-sender@example.com>',
+    );
+  });
+
+  it('empties the outbox with its Clear button, a JSON request from its own page', async () => {
+    await page.goto(ses.outboxUrl);
+    await page.locator('.email').first().waitFor();
+    const [cleared] = await Promise.all([
+      page.waitForResponse((response) => new URL(response.url()).pathname === '/clear-store'),
+      page.getByRole('button', { name: 'Clear' }).click(),
+    ]);
+    expect(cleared.status()).toBe(200);
+    expect(await ses.mails()).toEqual([]);
   });
 });

@@ -5,9 +5,9 @@
 
 import { SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SES_BEHAVIOURS, type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import type { AccessKey } from '../../../testkit/aws/signature.ts';
 import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
-import { SES_BEHAVIOURS, type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
 
 let ses: SesStandIn;
 

@@ -4,7 +4,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flagsNpmTook, npmCommand, parseFlags, UsageError, usageLine } from '../../../ops/cli.ts';
 
-const OPTIONS = { replay: { type: 'string' }, 'keep-open': { type: 'boolean' }, yes: { type: 'boolean' } } as const;
+const OPTIONS = {
+  replay: { type: 'string' },
+  'keep-open': { type: 'boolean' },
+  yes: { type: 'boolean' },
+  email: { type: 'string' },
+  'no-email': { type: 'boolean' },
+  'no-email-permission': { type: 'boolean' },
+} as const;
 
 function sentence(args: string[]): string {
   try {
@@ -64,6 +71,19 @@ describe('parseFlags', () => {
     // Anything else that starts with - is still an option; after --, nothing is joined.
     expect(sentence(['--replay', '-x'])).toMatch(/^--replay needs a value before the next option/);
     expect(parseFlags(OPTIONS, ['--', '--replay', '-1']).positionals).toEqual(['--replay', '-1']);
+  });
+
+  it('names a --no-… flag npm took, which npm 11 leaves as an empty npm_config_ variable of the name without no-', () => {
+    vi.stubEnv('npm_lifecycle_event', 'start');
+    vi.stubEnv('npm_config_email_permission', '');
+    expect(sentence([])).toBe(
+      'npm took --no-email-permission for itself: put -- between npm start and the options, as in npm start -- --no-email-permission.',
+    );
+    const start = { npm_lifecycle_event: 'start' };
+    // `--no-email` and `--email VALUE` leave the same variable, empty and "true".
+    expect(flagsNpmTook(OPTIONS, { ...start, npm_config_email: '' })).toEqual(['no-email']);
+    expect(flagsNpmTook(OPTIONS, { ...start, npm_config_email: 'true' })).toEqual(['email']);
+    expect(flagsNpmTook(OPTIONS, { ...start, npm_config_email_permission: 'true' })).toEqual([]);
   });
 
   it('does not mistake an .npmrc setting such as yes=false for a typed flag', () => {

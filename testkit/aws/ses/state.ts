@@ -2,7 +2,7 @@
 // verification status, a domain's verification token and Easy DKIM tokens, the sending quota
 // (sandbox by default) and whether sending is enabled, and the configuration sets with their
 // event destinations; with the arrangement helpers tests use to play the part of DNS and AWS
-// support. Sending is the SES stand-in's, in testkit/ses/. The actions live beside it, by resource.
+// support. Sending is the SES stand-in's (standIn.ts, beside it); the actions live here too, by resource.
 
 import { randomBytes } from 'node:crypto';
 import { AwsError } from '../protocol.ts';

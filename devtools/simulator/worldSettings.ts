@@ -9,8 +9,10 @@ import {
   MAIL_LIMIT_RULE,
   parseMailLimit,
 } from '../../lambda/config.ts';
+import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
 import { UsageError } from '../../ops/cli.ts';
-import { isSesBehaviourName, SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/ses/standIn.ts';
+import { isSesBehaviourName, SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/aws/ses/standIn.ts';
+import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
 import { skillLocales } from '../interaction-model/skillPackage.ts';
 import { DEFAULT_USER, type SimulatedUser } from './simulator.ts';
 
@@ -66,8 +68,9 @@ export const WORLD_FLAGS_USAGE = `  --locale LOCALE         ${skillLocales().joi
   --ses BEHAVIOUR         how the local SES answers (default: accept): ${Object.keys(SES_BEHAVIOURS).join(', ')}
   --limit N               the skill's daily cap per user, counted in memory (default:
                           ${ENV.mailLimitPerUserPerDay}, else ${DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY}; 0: none)
-  --skill-id ID           the local skill's SKILL_ID and the ID in every request (default: the
-                          deployed skill's, from .ask/ask-states.json, else a local ID)
+  --skill-id ID           the local skill's SKILL_ID and the ID in every request (default:
+                          SKILL_ID, else the deployed skill's, from .ask/ask-states.json,
+                          else a local ID)
   --bundle-dir DIR        build and load the skill bundle in DIR (default: dist/lambda)
   --hosted                run the bundle npm run hosted exports, as an Alexa-hosted skill runs it:
                           sending through a role it assumes with the fake AWS's STS, counting
@@ -96,6 +99,15 @@ export interface WorldSettings {
   readonly skillId?: string;
   readonly bundleDir?: string;
   readonly hosted?: true;
+}
+
+/**
+ * The local skill's SKILL_ID, which every request carries too (the skill refuses any other, as in
+ * Lambda): the world's (--skill-id, SKILL_ID), else `fromReplayFile`, else the deployed skill's
+ * (which `ask deploy` recorded), else the local placeholder ID.
+ */
+export async function localSkillId(world: WorldSettings, fromReplayFile?: string): Promise<string> {
+  return world.skillId ?? fromReplayFile ?? (await readSkillId(ASK_STATES_FILE, 'default')).skillId ?? LOCAL_SKILL_ID;
 }
 
 /** The limits the skill runs with, in a sentence for the start of a session. */
@@ -133,6 +145,8 @@ export function worldFromFlags(
   if (values.ses !== undefined) refuse('ses', sesProblem(values.ses));
   if (values['skill-id'] !== undefined && !values['skill-id'].trim())
     throw new UsageError('--skill-id needs a skill ID, such as amzn1.ask.skill.00000000-0000-0000-0000-000000000000.');
+  // The variable the skill itself reads, as for --limit: what a shell set up for `ask deploy` holds.
+  const skillId = values['skill-id'] ?? (env[ENV.skillId]?.trim() || undefined);
   if (values['bundle-dir'] !== undefined && !values['bundle-dir'].trim())
     throw new UsageError('--bundle-dir needs a folder, such as dist/lambda.');
   const ses = values.ses;
@@ -147,7 +161,7 @@ export function worldFromFlags(
     },
     ...(ses !== undefined && isSesBehaviourName(ses) ? { ses } : {}),
     ...(limit !== undefined ? { limit } : {}),
-    ...(values['skill-id'] !== undefined ? { skillId: values['skill-id'] } : {}),
+    ...(skillId !== undefined ? { skillId } : {}),
     ...(values['bundle-dir'] !== undefined ? { bundleDir: values['bundle-dir'] } : {}),
     ...(values.hosted ? { hosted: true as const } : {}),
   };

@@ -3,16 +3,16 @@
 // URLs and switch behaviour; the skill's configuration does not depend on them), every turn and
 // mail is kept, and what was said in the current world can be saved as a replay file.
 
-import { type CapturedMail, SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/ses/standIn.ts';
+import { type CapturedMail, SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/aws/ses/standIn.ts';
 import { matcherFor } from '../interaction-model/matcher.ts';
 import { skillLocales, skillName } from '../interaction-model/skillPackage.ts';
 import type { Conversation, Turn } from './conversation.ts';
 import type { SimulateSettings } from './replayFile.ts';
 import { DEFAULT_USER, type SimulatedUser, type Simulator } from './simulator.ts';
-import { DEFAULT_LOCALE, emailProblem, givenNameProblem, localeProblem, sesProblem } from './world.ts';
+import { DEFAULT_LOCALE, emailProblem, givenNameProblem, localeProblem, sesProblem } from './worldSettings.ts';
 
 /** What the console shows besides the conversation, as GET /api/state answers it. */
-export interface DialogState {
+export interface SteeredConversationState {
   readonly locale: string;
   readonly locales: readonly string[];
   readonly skillId: string;
@@ -32,7 +32,7 @@ export interface DialogState {
 }
 
 /** A change of world; what is left out stays as it is. */
-export interface DialogSettings {
+export interface WorldChange {
   readonly locale?: string;
   readonly user?: Partial<SimulatedUser>;
   readonly ses?: string;
@@ -41,8 +41,8 @@ export interface DialogSettings {
 type SettingName = 'locale' | 'email' | 'givenName' | 'emailPermission' | 'ses';
 
 /** A setting that cannot be used, with the sentence that says why. */
-export class DialogSettingsError extends Error {
-  override readonly name = 'DialogSettingsError';
+export class WorldChangeError extends Error {
+  override readonly name = 'WorldChangeError';
   constructor(
     readonly setting: SettingName,
     problem: string,
@@ -60,35 +60,34 @@ interface ReplayFileContent {
   readonly simulate?: SimulateSettings;
 }
 
-export interface Dialog {
-  state(): DialogState;
+export interface SteeredConversation {
+  state(): SteeredConversationState;
   /** Every turn so far, the closing ones of a session included, oldest first. */
   turns(): readonly Turn[];
   /** Every mail the skill sent, oldest first. */
   mails(): readonly CapturedMail[];
   say(utterance: string): Promise<Turn>;
   /** Changes the world; a change of locale first ends an open session, whose closing turn it returns. */
-  configure(settings: DialogSettings): Promise<Turn | undefined>;
+  configure(settings: WorldChange): Promise<Turn | undefined>;
   /** Ends the open session as a user walking away does; the next utterance starts a new one. */
   newSession(): Promise<Turn | undefined>;
   /** What was said since the world last changed, with the world as its "simulate" key (left out when it is the default). */
   replayFile(): ReplayFileContent;
 }
 
-interface DialogOptions {
+interface SteeredConversationOptions {
   readonly locale?: string;
-  readonly skillId: string;
   readonly ses?: SesBehaviourName;
 }
 
-function checked(settings: DialogSettings): void {
+function checked(settings: WorldChange): void {
   const problems: [SettingName, string | undefined][] = [
     ['locale', settings.locale === undefined ? undefined : localeProblem(settings.locale)],
     ['email', typeof settings.user?.email === 'string' ? emailProblem(settings.user.email) : undefined],
     ['givenName', typeof settings.user?.givenName === 'string' ? givenNameProblem(settings.user.givenName) : undefined],
     ['ses', settings.ses === undefined ? undefined : sesProblem(settings.ses)],
   ];
-  for (const [setting, problem] of problems) if (problem) throw new DialogSettingsError(setting, problem);
+  for (const [setting, problem] of problems) if (problem) throw new WorldChangeError(setting, problem);
 }
 
 /** The "simulate" key of a replay file for this world: only what differs from the defaults. */
@@ -102,8 +101,12 @@ function simulateKey(user: SimulatedUser, ses: SesBehaviourName): SimulateSettin
   return Object.keys(simulate).length > 0 ? simulate : undefined;
 }
 
-export function startDialog(simulator: Simulator, options: DialogOptions): Dialog {
-  const { skillId } = options;
+export function startSteeredConversation(
+  simulator: Simulator,
+  options: SteeredConversationOptions = {},
+): SteeredConversation {
+  // The simulator's own: the skill refuses a request carrying any other.
+  const { skillId } = simulator;
   let ses: SesBehaviourName = options.ses ?? 'accept';
   let conversation: Conversation = simulator.converse({ locale: options.locale ?? DEFAULT_LOCALE, skillId });
   const turns: Turn[] = [];

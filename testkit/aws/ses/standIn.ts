@@ -1,16 +1,17 @@
-// The local SES (v1, query protocol) endpoint every test and tool sends mail to; the one entry
-// point of testkit/ses. It authenticates each request as SES does (SigV4, against the keys it
+// The SES stand-in: the SES (v1, query protocol) sending endpoint every test and tool sends mail
+// to, and the one entry point of SES's sending side (the fake AWS answers its control plane, from
+// the files beside this one). It authenticates each request as SES does (SigV4, against the keys it
 // is given), keeps every request exactly as it arrived on the wire, and answers as its current
 // behaviour says (modes.ts): an accepted mail is delivered to an aws-ses-v2-local outbox,
 // whose page shows it. The behaviour can be switched at runtime, so the simulator keeps one
 // stand-in at a fixed URL for a skill that reads its configuration once per process.
 
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { AwsError, errorDocument } from '../aws/protocol.ts';
-import { SES_NAMESPACE } from '../aws/ses/actions.ts';
-import { type AccessKey, credentialScope, keyring, type SecretLookup, verifySignature } from '../aws/signature.ts';
-import { listenOnLoopback } from '../loopback.ts';
-import { PLACEHOLDER_KEY } from '../placeholders.ts';
+import { listenOnLoopback } from '../../loopback.ts';
+import { PLACEHOLDER_KEY } from '../../placeholders.ts';
+import { AwsError, errorDocument } from '../protocol.ts';
+import { type AccessKey, credentialScope, keyring, type SecretLookup, verifySignature } from '../signature.ts';
+import { SES_NAMESPACE } from './actions.ts';
 import { SES_BEHAVIOURS, type SesBehaviour, sesError } from './modes.ts';
 import { type CapturedMail, startSesOutbox } from './outbox.ts';
 

@@ -2,7 +2,7 @@
 // that says what to give instead, and a right one becomes the simulated world.
 
 import { describe, expect, it } from 'vitest';
-import { worldFromFlags } from '../../../devtools/simulator/world.ts';
+import { worldFromFlags } from '../../../devtools/simulator/worldSettings.ts';
 import { UsageError } from '../../../ops/cli.ts';
 
 const NO_FLAGS = { 'no-email': false, 'no-email-permission': false } as const;
@@ -56,6 +56,14 @@ describe('worldFromFlags', () => {
       ses: 'throttling',
     });
     expect(worldFromFlags({ ...NO_FLAGS, 'no-email': true }).user).toEqual({ email: null });
+  });
+
+  it('takes the skill ID from --skill-id, else from the variable the skill reads', () => {
+    const deployed = 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555';
+    const given = 'amzn1.ask.skill.99999999-8888-7777-6666-555555555555';
+    expect(worldFromFlags({ ...NO_FLAGS }, { SKILL_ID: deployed }).skillId).toBe(deployed);
+    expect(worldFromFlags({ ...NO_FLAGS, 'skill-id': given }, { SKILL_ID: deployed }).skillId).toBe(given);
+    expect(worldFromFlags({ ...NO_FLAGS }, { SKILL_ID: ' ' }).skillId).toBeUndefined();
   });
 
   it('takes the daily cap from --limit, else from the variable the skill reads', () => {

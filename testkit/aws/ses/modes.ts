@@ -4,8 +4,8 @@
 // internal failure), answer malformed XML, answer late, or never answer.
 
 import addressparser from 'nodemailer/lib/addressparser';
-import { AwsError } from '../aws/protocol.ts';
-import { invalidClientToken, signatureMismatch } from '../aws/signature.ts';
+import { AwsError } from '../protocol.ts';
+import { invalidClientToken, signatureMismatch } from '../signature.ts';
 
 /** The failures SES answers with, named after what went wrong. */
 type SesErrorKind =
