@@ -3,9 +3,9 @@
 
 import type { MailConfig } from '../config.ts';
 import { SES_ATTEMPT_TIMEOUT_MS, SES_MAX_ATTEMPTS, SES_RETRY_DELAY_MS } from '../deadlines.ts';
+import { loadOnce } from '../loadOnce.ts';
 import { composeRawMessage, encodedFrom, type OutgoingMail, safeHeaders } from './compose.ts';
 import { classifySesError, type MailFailure } from './errors.ts';
-import type { SESClient } from './sesSdk.ts';
 
 type SesApi = 'SendEmail' | 'SendRawEmail';
 
@@ -22,25 +22,12 @@ export interface Mailer {
   prepare?(): void;
 }
 
-type SesModule = typeof import('./sesSdk.ts');
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createSesMailer(config: MailConfig): Mailer {
   // Loaded and built on the first send, then kept for the life of the container: a
   // LaunchRequest never pays for the SES client, and warm sends reuse its keep-alive connection.
-  let client: Promise<{ ses: SesModule; client: SESClient }> | undefined;
-  const sesClient = () => {
-    if (!client) {
-      const loading = import('./sesSdk.ts').then((ses) => ({ ses, client: ses.createSesClient(config) }));
-      // A failed load must not be remembered for the life of the container: the next send tries again.
-      loading.catch(() => {
-        if (client === loading) client = undefined;
-      });
-      client = loading;
-    }
-    return client;
-  };
+  const sesClient = loadOnce(() => import('./sesSdk.ts').then((ses) => ({ ses, client: ses.createSesClient(config) })));
   // The one bound on an attempt, from connecting to the last byte of the answer: a hang before the
   // headers and a stall after them both end here (Smithy's own requestTimeout stops at the headers).
   const attemptDeadline = () => ({ abortSignal: AbortSignal.timeout(SES_ATTEMPT_TIMEOUT_MS) });
@@ -84,10 +71,9 @@ export function createSesMailer(config: MailConfig): Mailer {
 
   return {
     prepare() {
-      if (client) return;
       // Loading is synchronous work that holds the event loop: let the request the caller has just
-      // sent get its connection under way first. A failure to load is not lost: sendMail awaits the
-      // same promise and reports it.
+      // sent get its connection under way first (once loaded, this only hands back the kept client).
+      // A failure to load is not lost: sendMail awaits the same promise and reports it.
       setImmediate(() => void sesClient());
     },
     async sendMail(request) {
