@@ -4,11 +4,7 @@ import type { WaitForReset } from '../limits/window.ts';
 import type { MailContent } from '../mail/compose.ts';
 import type { MailFailure } from '../mail/errors.ts';
 import type { SpokenNote } from '../note.ts';
-
-interface MailContentInput {
-  readonly givenName?: string | undefined;
-  readonly note?: string | undefined;
-}
+import type { MailContentInput } from './mailTemplate.ts';
 
 export interface Messages {
   readonly locale: string;
@@ -37,5 +33,6 @@ export interface Messages {
   /** The same mail was asked for again within a minute: it was sent once. */
   readonly justSent: string;
   readonly somethingWentWrong: string;
+  /** The mail itself: mailTemplate.ts laid out with the locale's words. */
   readonly mailContent: (input: MailContentInput) => MailContent;
 }
