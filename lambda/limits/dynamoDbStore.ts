@@ -1,7 +1,7 @@
 // The count in a DynamoDB table, shared by every container: one conditional UpdateItem per send
 // judges and records the reservation at once, and a GetItem, only when it is refused, reads why.
 // One row per user, holding a count per UTC day and the last mail reserved, with a TTL.
-// tableStore.ts imports this module dynamically, so the build puts it, with the DynamoDB client,
+// lazyDynamoDbStore.ts imports this module dynamically, so the build puts it, with the DynamoDB client,
 // into a chunk loaded only when a send asks the table, as it does the SES client (lambda/mail/sesSdk.ts).
 
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';

@@ -8,7 +8,7 @@ import type { LimitConfig, MailConfig } from '../config.ts';
 import { LIMIT_RELEASE_TIMEOUT_MS, LIMIT_RESERVE_TIMEOUT_MS } from '../deadlines.ts';
 import { memoryStore } from './memoryStore.ts';
 import type { LimitStore, ReleaseOutcome, Reservation } from './store.ts';
-import { tableStore } from './tableStore.ts';
+import { lazyDynamoDbStore } from './lazyDynamoDbStore.ts';
 import { nextUtcMidnight, previousUtcDay, utcDay } from './window.ts';
 
 /** Why a store could not answer: an error name or socket code, never a message (it could hold anything). */
@@ -102,7 +102,7 @@ function reasonOf(error: unknown): string {
 }
 
 export function createMailLimiter({ limits, mail, now = Date.now }: LimiterOptions): MailLimiter {
-  const store: LimitStore = limits.table && mail ? tableStore({ table: limits.table, ...mail }) : memoryStore();
+  const store: LimitStore = limits.table && mail ? lazyDynamoDbStore({ table: limits.table, ...mail }) : memoryStore();
   const cap = limits.perUserPerDay;
   const failure = (error: unknown): StoreFailure => ({ store: store.name, reason: reasonOf(error) });
 

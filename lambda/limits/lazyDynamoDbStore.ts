@@ -6,7 +6,7 @@ import { loadOnce } from '../loadOnce.ts';
 import type { DynamoDbStoreConfig } from './dynamoDbStore.ts';
 import type { LimitStore } from './store.ts';
 
-export function tableStore(config: DynamoDbStoreConfig): LimitStore {
+export function lazyDynamoDbStore(config: DynamoDbStoreConfig): LimitStore {
   const loaded = loadOnce(() => import('./dynamoDbStore.ts').then((module) => module.dynamoDbStore(config)));
   return {
     name: 'dynamodb',
