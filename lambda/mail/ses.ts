@@ -5,7 +5,7 @@ import type { MailConfig } from '../config.ts';
 import { SES_ATTEMPT_TIMEOUT_MS, SES_MAX_ATTEMPTS, SES_RETRY_DELAY_MS } from '../deadlines.ts';
 import { loadOnce } from '../loadOnce.ts';
 import { composeRawMessage, encodedFrom, type OutgoingMail, safeHeaders } from './compose.ts';
-import { classifySesError, type MailFailure } from './errors.ts';
+import { classifySesError, failureBeforeSending, type MailFailure } from './errors.ts';
 
 type SesApi = 'SendEmail' | 'SendRawEmail';
 
@@ -34,39 +34,34 @@ export function createSesMailer(config: MailConfig): Mailer {
   // SES then publishes the mail's bounces and complaints to the set's event destinations.
   const configurationSet = config.configurationSet ? { ConfigurationSetName: config.configurationSet } : {};
 
-  const sendOnce = async (mail: OutgoingMail): Promise<{ messageId: string }> => {
+  /** Loads the client and builds the request: everything before anything goes to SES, done once for every attempt. */
+  const prepareSend = async (mail: OutgoingMail) => {
     const { ses, client } = await sesClient();
     const headers = safeHeaders(mail);
     if (mail.attachedNote !== undefined) {
       const raw = await composeRawMessage(mail);
       // Source is the envelope sender here, a bare address; the display name is in the raw From header.
-      const output = await client.send(
-        new ses.SendRawEmailCommand({
-          Source: headers.from,
-          Destinations: [headers.to],
-          RawMessage: { Data: raw },
-          ...configurationSet,
-        }),
-        attemptDeadline(),
-      );
-      return { messageId: output.MessageId ?? '' };
-    }
-    const output = await client.send(
-      new ses.SendEmailCommand({
-        Source: await encodedFrom(mail),
-        Destination: { ToAddresses: [headers.to] },
-        Message: {
-          Subject: { Data: headers.subject, Charset: 'UTF-8' },
-          Body: {
-            Text: { Data: mail.content.text, Charset: 'UTF-8' },
-            Html: { Data: mail.content.html, Charset: 'UTF-8' },
-          },
-        },
+      const input = {
+        Source: headers.from,
+        Destinations: [headers.to],
+        RawMessage: { Data: raw },
         ...configurationSet,
-      }),
-      attemptDeadline(),
-    );
-    return { messageId: output.MessageId ?? '' };
+      };
+      return () => client.send(new ses.SendRawEmailCommand(input), attemptDeadline());
+    }
+    const input = {
+      Source: await encodedFrom(mail),
+      Destination: { ToAddresses: [headers.to] },
+      Message: {
+        Subject: { Data: headers.subject, Charset: 'UTF-8' },
+        Body: {
+          Text: { Data: mail.content.text, Charset: 'UTF-8' },
+          Html: { Data: mail.content.html, Charset: 'UTF-8' },
+        },
+      },
+      ...configurationSet,
+    };
+    return () => client.send(new ses.SendEmailCommand(input), attemptDeadline());
   };
 
   return {
@@ -79,10 +74,16 @@ export function createSesMailer(config: MailConfig): Mailer {
     async sendMail(request) {
       const mail: OutgoingMail = { ...request, from: config.fromAddress };
       const api: SesApi = mail.attachedNote === undefined ? 'SendEmail' : 'SendRawEmail';
+      let send: () => Promise<{ MessageId?: string | undefined }>;
+      try {
+        send = await prepareSend(mail);
+      } catch (error) {
+        return { ok: false, failure: failureBeforeSending(error), api, attempts: 0 };
+      }
       for (let attempt = 1; ; attempt++) {
         try {
-          const { messageId } = await sendOnce(mail);
-          return { ok: true, messageId, api, attempts: attempt };
+          const output = await send();
+          return { ok: true, messageId: output.MessageId ?? '', api, attempts: attempt };
         } catch (error) {
           const failure = classifySesError(error, config.fromAddress);
           if (!failure.safeToRetry || attempt >= SES_MAX_ATTEMPTS)

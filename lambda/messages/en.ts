@@ -58,8 +58,12 @@ export const en: Messages = {
         return "Sorry, I couldn't send the email. Please try again later.";
     }
   },
+  mailMayStillArrive:
+    "Sorry, the mail service didn't answer in time, so I can't tell whether your email went out. It may still arrive: check your inbox in a few minutes before asking again.",
   dailyLimitReached: (cap, wait) =>
     `Sorry, you've reached today's limit of ${cap === 1 ? 'one email' : `${cap} emails`}. You can ask again in ${waitInEnglish(wait)} or less.`,
+  accountLimitReached: (wait) =>
+    `Sorry, this skill has sent all the email it may send today. You can ask again in ${waitInEnglish(wait)} or less.`,
   justSent:
     "I sent you that email a moment ago, so I won't send it twice. Check your inbox, and your spam folder. If it hasn't arrived, ask me again in a minute.",
   somethingWentWrong: 'Sorry, something went wrong. Please try again.',

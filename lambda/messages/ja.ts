@@ -1,10 +1,15 @@
 // Japanese (ja-JP): every sentence Alexa speaks or shows, and the words of the mail
 // (its layout is mailTemplate.ts's).
 
+import type { WaitForReset } from '../limits/window.ts';
 import { mailTemplate } from './mailTemplate.ts';
 import type { Messages } from './types.ts';
 
 const skillName = 'メールセンダー';
+
+function waitInJapanese({ unit, count }: WaitForReset): string {
+  return `${count}${unit === 'hours' ? '時間' : '分'}`;
+}
 
 export const ja: Messages = {
   locale: 'ja-JP',
@@ -53,8 +58,12 @@ export const ja: Messages = {
         return 'すみません、メールを送れませんでした。後でもう一度お試しください。';
     }
   },
-  dailyLimitReached: (cap, { unit, count }) =>
-    `すみません、今日送れるメールの上限、${cap}通に達しました。あと${count}${unit === 'hours' ? '時間' : '分'}以内に、また送れるようになります。`,
+  mailMayStillArrive:
+    'すみません、メールサービスから時間内に返事がなく、メールが送られたかどうか分かりません。これから届くかもしれませんので、数分後に受信トレイを確認してから、もう一度お試しください。',
+  dailyLimitReached: (cap, wait) =>
+    `すみません、今日送れるメールの上限、${cap}通に達しました。あと${waitInJapanese(wait)}以内に、また送れるようになります。`,
+  accountLimitReached: (wait) =>
+    `すみません、このスキルは今日送れるメールの上限に達しました。あと${waitInJapanese(wait)}以内に、また送れるようになります。`,
   justSent:
     'そのメールはついさっき送りましたので、二重には送りません。受信トレイと迷惑メールフォルダーを確認してください。届いていないときは、1分ほどしてからもう一度お試しください。',
   somethingWentWrong: 'すみません、問題が発生しました。もう一度お試しください。',

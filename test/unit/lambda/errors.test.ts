@@ -4,7 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lambda/config.ts';
 import { createLogger, maskAddressesIn } from '../../../lambda/log.ts';
-import { classifySesError } from '../../../lambda/mail/errors.ts';
 import { createSkill } from '../../../lambda/skill.ts';
 import { intentRequest, LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
 import { speechOf } from '../../../testkit/skillHarness.ts';
@@ -54,25 +53,5 @@ describe('maskAddressesIn', () => {
     ['Identities failed the check: <hanako@example.jp>', 'Identities failed the check: <h***@example.jp>'],
   ])('masks every address in %j', (text, masked) => {
     expect(maskAddressesIn(text)).toBe(masked);
-  });
-});
-
-describe('classifySesError on an unverified address', () => {
-  const rejected = (identities: string) =>
-    Object.assign(
-      new Error(
-        `Email address is not verified. The following identities failed the check in region US-EAST-1: ${identities}`,
-      ),
-      { name: 'MessageRejected' },
-    );
-
-  it('blames the recipient when only an address that merely contains the sender failed', () => {
-    expect(classifySesError(rejected('gmail@example.com'), 'mail@example.com').kind).toBe('recipient-not-verified');
-  });
-
-  it('blames the sender when the sender is among the identities, in any case', () => {
-    expect(classifySesError(rejected('user@example.org, Mail@Example.com'), 'mail@example.com').kind).toBe(
-      'sender-not-verified',
-    );
   });
 });
