@@ -5,11 +5,11 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { intentRequest } from '../../../testkit/envelopes.ts';
-import { PLACEHOLDER_FROM_ADDRESS } from '../../../testkit/placeholders.ts';
-import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type CapturedMail, type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
-import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
+import { intentRequest } from '../../../../testkit/envelopes.ts';
+import { PLACEHOLDER_FROM_ADDRESS } from '../../../../testkit/placeholders.ts';
+import { type ProfileApi, startProfileApi } from '../../../../testkit/profileApi.ts';
+import { type CapturedMail, type SesStandIn, startSesStandIn } from '../../../../testkit/ses/standIn.ts';
+import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../../testkit/skillHarness.ts';
 
 let outbox: SesStandIn;
 let profile: ProfileApi;

@@ -6,15 +6,15 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ENV } from '../../../lambda/config.ts';
-import { SES_ATTEMPT_TIMEOUT_MS } from '../../../lambda/deadlines.ts';
-import { userHashOf } from '../../../lambda/limits/limiter.ts';
-import { LIMIT_TABLE_KEY, LIMIT_TABLE_TTL_ATTRIBUTE } from '../../../lambda/limits/tableSchema.ts';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../../testkit/dynamoDb/localDynamoDb.ts';
-import { intentRequest } from '../../../testkit/envelopes.ts';
-import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { SES_BEHAVIOURS, type SesStandIn, startSesStandIn } from '../../../testkit/ses/standIn.ts';
-import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
+import { ENV } from '../../../../lambda/config.ts';
+import { SES_ATTEMPT_TIMEOUT_MS } from '../../../../lambda/deadlines.ts';
+import { userHashOf } from '../../../../lambda/limits/limiter.ts';
+import { LIMIT_TABLE_KEY, LIMIT_TABLE_TTL_ATTRIBUTE } from '../../../../lambda/limits/tableSchema.ts';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../../../testkit/dynamoDb/localDynamoDb.ts';
+import { intentRequest } from '../../../../testkit/envelopes.ts';
+import { type ProfileApi, startProfileApi } from '../../../../testkit/profileApi.ts';
+import { SES_BEHAVIOURS, type SesStandIn, startSesStandIn } from '../../../../testkit/ses/standIn.ts';
+import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../../testkit/skillHarness.ts';
 
 let ses: SesStandIn;
 let profile: ProfileApi;
