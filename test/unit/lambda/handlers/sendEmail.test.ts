@@ -220,3 +220,16 @@ describe('logs', () => {
     expect(skill.logs.join('\n')).not.toContain('taro@example.com');
   });
 });
+
+describe('a skill not set up to send', () => {
+  it('says the skill is not set up, and logs why, when SES_FROM_ADDRESS is missing', async () => {
+    const underTest = skillUnderTest({ sesUrl: outbox.url, env: { SES_FROM_ADDRESS: undefined } });
+    const response = await underTest.invoke(intentRequest('SendEmailIntent'));
+    expect(speechOf(response)).toContain("isn't set up to send email yet");
+    expect(
+      underTest.logs.some(
+        (line) => line.includes('"event":"not-configured"') && line.includes('SES_FROM_ADDRESS is not set'),
+      ),
+    ).toBe(true);
+  });
+});
