@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: unit (no servers, no child processes), integration (local stand-ins on loopback,
-// built bundles, child processes) and live (real AWS or Alexa; each file skips unless switched on).
+// Three projects: unit (one module at a time, in this process: a test may start the loopback
+// stand-ins of testkit/ beside it, never a child process or a build), integration (built bundles,
+// child processes, whole tools) and live (real AWS or Alexa; each file skips unless switched on).
+// A unit test's path follows its source's: test/unit/lambda/mail/ses.test.ts for lambda/mail/ses.ts.
 export default defineConfig({
   test: {
     // Each file starts its own local servers on free ports, so files run in parallel safely.

@@ -12,6 +12,7 @@ export const ENV = {
   skillId: 'SKILL_ID',
   alexaApiEndpoints: 'ALEXA_API_ENDPOINTS',
   mailLimitPerUserPerDay: 'MAIL_LIMIT_PER_USER_PER_DAY',
+  mailLimitPerDay: 'MAIL_LIMIT_PER_DAY',
   mailLimitTable: 'MAIL_LIMIT_TABLE',
   configurationSet: 'SES_CONFIGURATION_SET',
   roleArn: 'SES_ROLE_ARN',
@@ -46,10 +47,12 @@ export interface MailConfig {
   readonly configurationSet?: string;
 }
 
-/** How many mails one Alexa user may have a day, and where that is counted (docs/limits.md). */
+/** How many mails one Alexa user, and the whole account, may send a day, and where that is counted (docs/limits.md). */
 export interface LimitConfig {
-  /** Mails per user per UTC day; 0: no cap (the duplicate guard stays). */
+  /** Mails per user (and per recipient address) per UTC day; 0: no cap (the duplicate guard stays). */
   readonly perUserPerDay: number;
+  /** Mails of every user together per UTC day, to keep the SES quota for this skill's users; 0: no cap. */
+  readonly perDay: number;
   /** The DynamoDB table every container counts in; absent: each container counts in its own memory. */
   readonly table?: string;
   /** An Alexa-hosted skill's own table, counted in when `table` is absent (lambda/limits/persistenceTable.ts). */
@@ -79,9 +82,14 @@ const ADDRESS_SHAPE = /^[^\s@<>(),;:"\\]+@[^\s@<>(),;:"\\]+\.[^\s@<>(),;:"\\]+$/
 const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d$/;
 /** DynamoDB's own rule for a table name. */
 const TABLE_NAME_SHAPE = /^[A-Za-z0-9_.-]{3,255}$/;
+/** The daily cap per user: change it here, or per deployment with MAIL_LIMIT_PER_USER_PER_DAY. */
 export const DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY = 10;
+/** The account-wide daily cap is off unless MAIL_LIMIT_PER_DAY sets one. */
+const DEFAULT_MAIL_LIMIT_PER_DAY = 0;
 // Far above any one person's need, low enough that the number still means something.
-const MAIL_LIMIT_MAX = 10_000;
+export const MAIL_LIMIT_MAX = 10_000;
+// SES's largest quotas run to millions a day; past that a typo is likelier than a need.
+const ACCOUNT_MAIL_LIMIT_MAX = 10_000_000;
 // SES's own rule for a configuration set name.
 const CONFIGURATION_SET_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
 // IAM's own rules for a role ARN (its path and name) and STS's for an external ID.
@@ -117,22 +125,33 @@ export function isTableName(value: string): boolean {
 }
 
 /** A daily cap as written ("10", "0"): the number, or undefined when it is not one from 0 to the maximum. */
-export function parseMailLimit(text: string): number | undefined {
+export function parseMailLimit(text: string, max: number = MAIL_LIMIT_MAX): number | undefined {
   const value = text.trim();
-  return /^\d+$/.test(value) && Number(value) <= MAIL_LIMIT_MAX ? Number(value) : undefined;
+  return /^\d+$/.test(value) && Number(value) <= max ? Number(value) : undefined;
 }
 
 /** What a daily cap must be, for the sentence that refuses another value. */
 export const MAIL_LIMIT_RULE = `a whole number from 0 (no cap) to ${MAIL_LIMIT_MAX}`;
 
+/** A cap from `name`, `fallback` when unset; a value that is not one is a problem, and the fallback stands. */
+function readCap(env: Environment, name: string, fallback: number, max: number, problems: string[]): number {
+  const text = read(env, name);
+  if (text === undefined) return fallback;
+  const cap = parseMailLimit(text, max);
+  if (cap !== undefined) return cap;
+  problems.push(`${name} "${text}" is not a whole number from 0 (no cap) to ${max}.`);
+  return fallback;
+}
+
 function readLimits(env: Environment, problems: string[]): LimitConfig {
-  const capText = read(env, ENV.mailLimitPerUserPerDay);
-  let perUserPerDay = DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY;
-  if (capText !== undefined) {
-    const cap = parseMailLimit(capText);
-    if (cap !== undefined) perUserPerDay = cap;
-    else problems.push(`${ENV.mailLimitPerUserPerDay} "${capText}" is not ${MAIL_LIMIT_RULE}.`);
-  }
+  const perUserPerDay = readCap(
+    env,
+    ENV.mailLimitPerUserPerDay,
+    DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY,
+    MAIL_LIMIT_MAX,
+    problems,
+  );
+  const perDay = readCap(env, ENV.mailLimitPerDay, DEFAULT_MAIL_LIMIT_PER_DAY, ACCOUNT_MAIL_LIMIT_MAX, problems);
   const table = read(env, ENV.mailLimitTable);
   if (table !== undefined && !isTableName(table))
     problems.push(`${ENV.mailLimitTable} "${table}" is not a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -).`);
@@ -142,7 +161,12 @@ function readLimits(env: Environment, problems: string[]): LimitConfig {
     persistence !== undefined && isTableName(persistence) && isRegionName(persistenceRegion)
       ? { persistenceTable: { name: persistence, region: persistenceRegion } }
       : {};
-  return { perUserPerDay, ...(table !== undefined && isTableName(table) ? { table } : {}), ...persistenceTable };
+  return {
+    perUserPerDay,
+    perDay,
+    ...(table !== undefined && isTableName(table) ? { table } : {}),
+    ...persistenceTable,
+  };
 }
 
 /** The role to assume, or undefined; a key beside it, or a malformed ARN or external ID, is a problem. */

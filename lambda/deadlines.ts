@@ -1,9 +1,9 @@
 // The time budget of one request: the worst case of every external call, retries included,
 // must fit well inside the 8 seconds after which Alexa abandons a skill's response.
 
-// profile 1.5 s (the limit reservation, at most 1 s, runs beside it) + SES attempt 2.5 s + 0.3 s
-// back-off + second SES attempt 2.5 s + giving the reservation back after a failed send 0.5 s
-// = 7.3 s. A second attempt only follows an answer that proves SES did not take the mail
+// profile 1.5 s (the user's and the account's reservations, at most 1 s, run beside it) + the
+// recipient's reservation 0.5 s + SES attempt 2.5 s + 0.3 s back-off + second SES attempt 2.5 s +
+// giving the reservations back after a send that surely failed 0.5 s = 7.8 s. A second attempt only follows an answer that proves SES did not take the mail
 // (throttling, a refused connection), and those come back fast, so the usual worst case is a
 // single attempt: about 4 s.
 
@@ -26,13 +26,19 @@ export const SES_MAX_ATTEMPTS = 2;
  * it, the mail goes unchecked (lambda/limits/limiter.ts).
  */
 export const LIMIT_RESERVE_TIMEOUT_MS = 1_000;
+/**
+ * Reserving the mail for its recipient, which only the profile's answer names, so it cannot run
+ * beside the profile call: short, as the DynamoDB client is loaded and connected by then.
+ */
+export const LIMIT_RECIPIENT_RESERVE_TIMEOUT_MS = 500;
 /** Connecting to DynamoDB; part of the bounds around it, not added to them. */
 export const LIMIT_CONNECTION_TIMEOUT_MS = 500;
-/** Giving a reservation back after a mail that was not sent: the one limit call that adds to the worst case. */
+/** Giving the reservations back (in parallel) after a mail that surely was not sent. */
 export const LIMIT_RELEASE_TIMEOUT_MS = 500;
 /** The longest a SendEmailIntent can take, from the sums above. */
 export const SEND_WORST_CASE_MS =
   Math.max(PROFILE_TIMEOUT_MS, LIMIT_RESERVE_TIMEOUT_MS) +
+  LIMIT_RECIPIENT_RESERVE_TIMEOUT_MS +
   SES_MAX_ATTEMPTS * SES_ATTEMPT_TIMEOUT_MS +
   (SES_MAX_ATTEMPTS - 1) * SES_RETRY_DELAY_MS +
   LIMIT_RELEASE_TIMEOUT_MS;

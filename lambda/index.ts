@@ -1,4 +1,4 @@
-// Lambda entry point (`index.handler`): loads the skill (handler.ts, built into skill.js) and the
+// Lambda entry point (`index.handler`): loads the skill (container.ts, built into skill.js) and the
 // chunks it loads later through the code cache the build trained, and says once when V8 refuses it.
 
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';

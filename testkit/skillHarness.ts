@@ -1,4 +1,4 @@
-// Builds the skill in-process the way lambda/handler.ts does, configured with the placeholder
+// Builds the skill in-process the way lambda/container.ts does, configured with the placeholder
 // sender, key and skill ID and pointed at local stand-ins, with every log line captured so tests and
 // tools (fuzz, load) can see what operators would see.
 

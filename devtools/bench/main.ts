@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { ENV } from '../../lambda/config.ts';
+import { ENV, MAIL_LIMIT_MAX } from '../../lambda/config.ts';
 import { configuredMemoryMb, lambdaNodeArguments } from '../../ops/build/lambdaRuntime.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
 import { PROJECT_ROOT, shownPath } from '../../ops/paths.ts';
@@ -188,6 +188,8 @@ function childEnvironment(sesUrl: string, dynamoDbUrl: string | undefined): Reco
     // The profile API stand-in answers over HTTPS, as Amazon's does: allow its loopback origin, any port.
     [ENV.alexaApiEndpoints]: 'https://127.0.0.1',
     AWS_ENDPOINT_URL_SES: sesUrl,
+    // Each request is a user of its own but all mail one address, which the skill counts too: a cap no run reaches.
+    [ENV.mailLimitPerUserPerDay]: String(MAIL_LIMIT_MAX),
     ...(dynamoDbUrl ? { [ENV.mailLimitTable]: BENCH_LIMIT_TABLE, AWS_ENDPOINT_URL_DYNAMODB: dynamoDbUrl } : {}),
     // Nothing from this user's ~/.aws may change what the SDK does.
     AWS_CONFIG_FILE: join(WORK_DIR, 'no-aws-config'),

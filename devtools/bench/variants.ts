@@ -76,7 +76,7 @@ export interface Builds {
 
 const COMMONJS_MARKER = `${JSON.stringify({ type: 'commonjs' })}\n`;
 const BOTH: readonly Scenario[] = ['launch', 'mail'];
-const SKILL_ENTRY = join(PROJECT_ROOT, 'lambda/handler.ts');
+const SKILL_ENTRY = join(PROJECT_ROOT, 'lambda/container.ts');
 
 type BuildOptions = NonNullable<Parameters<typeof buildLambda>[1]>;
 

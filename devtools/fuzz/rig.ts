@@ -5,7 +5,7 @@
 
 import type { RequestEnvelope } from 'ask-sdk-model';
 import fc from 'fast-check';
-import { ENV } from '../../lambda/config.ts';
+import { ENV, MAIL_LIMIT_MAX } from '../../lambda/config.ts';
 import { ALEXA_DEADLINE_MS } from '../../lambda/deadlines.ts';
 import { SEND_EMAIL_INTENT } from '../../lambda/intents.ts';
 import { startSesStandIn } from '../../testkit/aws/ses/standIn.ts';
@@ -53,8 +53,11 @@ function requestLabel(scenario: FuzzScenario): string {
 
 export async function startFuzzRig(): Promise<FuzzRig> {
   const [ses, profileApi] = await Promise.all([startSesStandIn(), startProfileApi()]);
-  const open = skillUnderTest({ sesUrl: ses.url, env: { [ENV.skillId]: undefined } });
-  const guarded = skillUnderTest({ sesUrl: ses.url, env: { [ENV.skillId]: LOCAL_SKILL_ID } });
+  // Scenarios share a few profile addresses, which the skill counts too: a cap no run reaches keeps
+  // the counting on and refuses no mail an invariant expects.
+  const cap = { [ENV.mailLimitPerUserPerDay]: String(MAIL_LIMIT_MAX) };
+  const open = skillUnderTest({ sesUrl: ses.url, env: { ...cap, [ENV.skillId]: undefined } });
+  const guarded = skillUnderTest({ sesUrl: ses.url, env: { ...cap, [ENV.skillId]: LOCAL_SKILL_ID } });
   const skill: SkillUnderFuzz = { skillId: LOCAL_SKILL_ID, fromAddress: PLACEHOLDER_FROM_ADDRESS };
   const tally: FuzzTally = { runs: 0, mailsSent: 0, refusals: 0, brokenEnvelopes: 0, requestTypes: new Map() };
 

@@ -65,7 +65,7 @@ function summaryLines(figures: LoadFigures): string[] {
   const last = figures.memory.at(-1);
   const lines = [
     `${figures.requests.toLocaleString('en-US')} requests (${figures.warmUp.toLocaleString('en-US')} warm-up) at concurrency ${figures.concurrency} in ${figures.seconds.toFixed(1)} s (${Math.round(figures.requests / figures.seconds)} requests/s) on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${mb(totalmem())} RAM, Node ${process.version}:`,
-    `  one Alexa user per request: the daily cap (${figures.limitPerUserPerDay} a user) and the duplicate guard on, counting in memory, refusing none`,
+    `  one Alexa user per request, one address for all: the daily cap (${figures.limitPerUserPerDay} a user and an address) and the duplicate guard on, counting in memory, refusing none`,
     `  confirmations ${figures.confirmations}, mails in the outbox ${figures.outboxMails}, other answers ${figures.otherAnswers}, unhandled errors ${figures.unhandledErrors}`,
     `  answer time p50 ${figures.latencyMs.p50.toFixed(0)} ms, p99 ${figures.latencyMs.p99.toFixed(0)} ms, max ${figures.latencyMs.max.toFixed(0)} ms (Alexa's deadline ${ALEXA_DEADLINE_MS} ms)`,
   ];

@@ -26,9 +26,9 @@ interface SendEmailOptions {
   readonly configProblems: readonly string[];
 }
 
-/** Gives back a reservation whose mail was not sent; a store that cannot take it back is only logged. */
+/** Gives back the reservations of a mail that surely was not sent; a store that cannot take them back is only logged. */
 async function giveBack(verdict: LimitVerdict, log: Logger): Promise<void> {
-  if (verdict.kind !== 'reserved') return;
+  if (verdict.kind !== 'reserved' && verdict.kind !== 'unchecked') return;
   const released = await verdict.release();
   if (!released.ok)
     log.warn('limit-release-failed', {
@@ -52,6 +52,34 @@ export function sendEmailHandler({
     async handle(handlerInput) {
       const { messages, log } = requestScope(handlerInput, logger);
       const respond = handlerInput.responseBuilder;
+      const refuse = (refusal: Extract<LimitVerdict, { kind: 'daily-limit' | 'just-sent' }>) => {
+        if (refusal.kind === 'just-sent') {
+          log.info('mail-repeat-not-sent', { user: refusal.userHash, store: limiter.store });
+          return respond.speak(messages.justSent).withShouldEndSession(true).getResponse();
+        }
+        log.info('mail-limit-reached', {
+          user: refusal.userHash,
+          counted: refusal.counted,
+          cap: refusal.cap,
+          store: limiter.store,
+        });
+        const wait = waitForReset(refusal.now, refusal.resetsAt);
+        return respond
+          .speak(
+            refusal.counted === 'account'
+              ? messages.accountLimitReached(wait)
+              : messages.dailyLimitReached(refusal.cap, wait),
+          )
+          .withShouldEndSession(true)
+          .getResponse();
+      };
+      // Fail open: a slow or failing store must not cost the user their mail (docs/limits.md).
+      const logUnchecked = (unchecked: Extract<LimitVerdict, { kind: 'unchecked' }>) =>
+        log.warn('limit-unchecked', {
+          user: unchecked.userHash,
+          store: unchecked.failure.store,
+          reason: unchecked.failure.reason,
+        });
 
       if (!mailer) {
         log.error('not-configured', { problems: configProblems.join(' ') });
@@ -67,30 +95,12 @@ export function sendEmailHandler({
       mailer.prepare?.();
 
       const verdict = await reserving;
-      switch (verdict.kind) {
-        case 'daily-limit':
-          // The profile's answer no longer matters; it must still never end as an unhandled rejection.
-          reading.catch(() => undefined);
-          log.info('mail-limit-reached', { user: verdict.userHash, cap: verdict.cap, store: limiter.store });
-          return respond
-            .speak(messages.dailyLimitReached(verdict.cap, waitForReset(verdict.now, verdict.resetsAt)))
-            .withShouldEndSession(true)
-            .getResponse();
-        case 'just-sent':
-          reading.catch(() => undefined);
-          log.info('mail-repeat-not-sent', { user: verdict.userHash, store: limiter.store });
-          return respond.speak(messages.justSent).withShouldEndSession(true).getResponse();
-        case 'unchecked':
-          // Fail open: a slow or failing store must not cost the user their mail (docs/limits.md).
-          log.warn('limit-unchecked', {
-            user: verdict.userHash,
-            store: verdict.failure.store,
-            reason: verdict.failure.reason,
-          });
-          break;
-        case 'reserved':
-          break;
+      if (verdict.kind === 'daily-limit' || verdict.kind === 'just-sent') {
+        // The profile's answer no longer matters; it must still never end as an unhandled rejection.
+        reading.catch(() => undefined);
+        return refuse(verdict);
       }
+      if (verdict.kind === 'unchecked') logUnchecked(verdict);
 
       const account = await reading;
       if (account.kind !== 'ok') {
@@ -112,6 +122,11 @@ export function sendEmailHandler({
         }
       }
 
+      // The recipient counts too, so a skill enabled again under a new user ID does not start the day afresh.
+      const checked = await verdict.forRecipient(account.email);
+      if (checked.kind === 'daily-limit' || checked.kind === 'just-sent') return refuse(checked);
+      if (checked.kind === 'unchecked' && verdict.kind === 'reserved') logUnchecked(checked);
+
       const content = messages.mailContent({ givenName: account.givenName, note });
       const result = await mailer.sendMail({
         to: account.email,
@@ -121,16 +136,22 @@ export function sendEmailHandler({
 
       const masked = maskAddress(account.email);
       if (!result.ok) {
-        // Not sent, so not counted: the user may ask again at once, and the repeat is not "just sent".
-        await giveBack(verdict, log);
+        const { failure } = result;
+        // Given back only when SES surely did not take the mail: the user may ask again at once. A
+        // mail that may have gone stays counted, and a repeat within the minute is "just sent".
+        if (!failure.mayHaveBeenSent) await giveBack(checked, log);
         log.error('mail-failed', {
           to: masked,
           api: result.api,
-          errorClass: result.failure.kind,
-          errorCode: result.failure.code,
+          errorClass: failure.kind,
+          errorCode: failure.code,
           attempts: result.attempts,
+          mayHaveBeenSent: failure.mayHaveBeenSent,
         });
-        return respond.speak(messages.mailFailed(result.failure)).withShouldEndSession(true).getResponse();
+        return respond
+          .speak(failure.mayHaveBeenSent ? messages.mailMayStillArrive : messages.mailFailed(failure))
+          .withShouldEndSession(true)
+          .getResponse();
       }
       log.info('mail-sent', {
         to: masked,
@@ -138,7 +159,7 @@ export function sendEmailHandler({
         messageId: result.messageId,
         attempts: result.attempts,
         withNote: note !== undefined,
-        limit: verdict.kind,
+        limit: checked.kind,
       });
       // Read out as a person sees it: the first character whole (an emoji is two UTF-16 units, and
       // half of one is not even XML), and nothing invisible, such as a bidi override.

@@ -1,7 +1,8 @@
 // The count in a DynamoDB table, shared by every container: one conditional UpdateItem per send
 // judges and records the reservation at once, and a GetItem, only when it is refused, reads why.
-// One row per user, holding a count per UTC day and the last mail reserved, with a TTL.
-// tableStore.ts imports this module dynamically, so the build puts it, with the DynamoDB client,
+// One row per key (a user, a recipient, the account), holding a count per UTC day, for a user the
+// last mail reserved, and a TTL.
+// lazyDynamoDbStore.ts imports this module dynamically, so the build puts it, with the DynamoDB client,
 // into a chunk loaded only when a send asks the table, as it does the SES client (lambda/mail/sesSdk.ts).
 
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
@@ -9,13 +10,13 @@ import type { MailConfig } from '../config.ts';
 import { LIMIT_CONNECTION_TIMEOUT_MS } from '../deadlines.ts';
 import { defaultProvider } from '../mail/credentialChain.ts';
 import { roleCredentialsOnDemand } from '../mail/roleCredentials.ts';
-import { judge, type LimitStore, type Reservation, type UserRecord } from './store.ts';
+import { judge, type KeyRecord, type LimitStore, type Reservation } from './store.ts';
 import { LIMIT_TABLE_KEY, LIMIT_TABLE_TTL_ATTRIBUTE } from './tableSchema.ts';
 import { DUPLICATE_WINDOW_MS, nextUtcMidnight } from './window.ts';
 
 export interface DynamoDbStoreConfig extends Pick<MailConfig, 'region' | 'credentials' | 'role'> {
   readonly table: string;
-  /** The partition key and what precedes the user's hash in it; default: the limit table's own, bare. */
+  /** The partition key and what precedes the row's key in it; default: the limit table's own, bare. */
   readonly key?: { readonly attribute: string; readonly prefix: string };
 }
 
@@ -43,7 +44,7 @@ function createDynamoDbClient(config: DynamoDbStoreConfig): DynamoDBClient {
 
 function rowKey(config: DynamoDbStoreConfig, reservation: Reservation) {
   const { attribute, prefix } = config.key ?? { attribute: LIMIT_TABLE_KEY, prefix: '' };
-  return { [attribute]: { S: `${prefix}${reservation.userKey}` } };
+  return { [attribute]: { S: `${prefix}${reservation.key}` } };
 }
 
 /** A count per day in one row: a new day's attribute starts from nothing, with no read first. */
@@ -62,33 +63,68 @@ function expiresAt(reservation: Reservation): string {
 
 /** judge() (store.ts) as a condition: the update happens only where judge() would allow it. */
 function reserveInput(config: DynamoDbStoreConfig, reservation: Reservation, cap: number) {
-  const notRepeated = '(attribute_not_exists(#lastMail) OR #lastMail <> :fingerprint OR #lastAt <= :windowStart)';
+  const { fingerprint } = reservation;
+  const underCap = cap > 0 ? '(attribute_not_exists(#today) OR #today < :cap)' : undefined;
+  const notRepeated =
+    fingerprint === undefined
+      ? undefined
+      : '(attribute_not_exists(#lastMail) OR #lastMail <> :fingerprint OR #lastAt <= :windowStart)';
+  const condition = [underCap, notRepeated].filter((part) => part !== undefined).join(' AND ');
   return {
     TableName: config.table,
     Key: rowKey(config, reservation),
-    UpdateExpression:
-      'ADD #today :one SET #lastMail = :fingerprint, #lastAt = :at, #expiresAt = :expiresAt REMOVE #previousDay',
-    ConditionExpression: cap > 0 ? `(attribute_not_exists(#today) OR #today < :cap) AND ${notRepeated}` : notRepeated,
+    UpdateExpression: `ADD #today :one SET ${fingerprint === undefined ? '' : '#lastMail = :fingerprint, #lastAt = :at, '}#expiresAt = :expiresAt REMOVE #previousDay`,
+    ...(condition ? { ConditionExpression: condition } : {}),
     ExpressionAttributeNames: {
-      ...NAMES,
+      ...(fingerprint === undefined ? {} : NAMES),
       '#today': mailsOn(reservation.day),
       '#previousDay': mailsOn(reservation.previousDay),
       '#expiresAt': LIMIT_TABLE_TTL_ATTRIBUTE,
     },
     ExpressionAttributeValues: {
       ':one': { N: '1' },
-      ':fingerprint': { S: reservation.fingerprint },
-      ':at': { N: String(reservation.at) },
-      ':windowStart': { N: String(reservation.at - DUPLICATE_WINDOW_MS) },
       ':expiresAt': { N: expiresAt(reservation) },
+      ...(fingerprint === undefined
+        ? {}
+        : {
+            ':fingerprint': { S: fingerprint },
+            ':at': { N: String(reservation.at) },
+            ':windowStart': { N: String(reservation.at - DUPLICATE_WINDOW_MS) },
+          }),
       ...(cap > 0 ? { ':cap': { N: String(cap) } } : {}),
     },
   };
 }
 
+/** A user's reservation only while it is still their last; any other while the day's count holds it. */
+function releaseInput(config: DynamoDbStoreConfig, reservation: Reservation) {
+  const { fingerprint } = reservation;
+  return {
+    TableName: config.table,
+    Key: rowKey(config, reservation),
+    ...(fingerprint === undefined
+      ? {
+          UpdateExpression: 'ADD #day :minusOne',
+          ConditionExpression: '#day > :zero',
+          ExpressionAttributeNames: { '#day': mailsOn(reservation.day) },
+          ExpressionAttributeValues: { ':minusOne': { N: '-1' }, ':zero': { N: '0' } },
+        }
+      : {
+          UpdateExpression: 'ADD #day :minusOne REMOVE #lastMail, #lastAt',
+          ConditionExpression: '#lastMail = :fingerprint AND #lastAt = :at',
+          ExpressionAttributeNames: { ...NAMES, '#day': mailsOn(reservation.day) },
+          ExpressionAttributeValues: {
+            ':minusOne': { N: '-1' },
+            ':fingerprint': { S: fingerprint },
+            ':at': { N: String(reservation.at) },
+          },
+        }),
+  };
+}
+
 type Item = Record<string, { S?: string; N?: string }> | undefined;
 
-function recordOf(item: Item, day: string): UserRecord {
+function recordOf(item: Item, day: string): KeyRecord {
   const lastAt = item?.lastAt?.N;
   return {
     mailsToday: Number(item?.[mailsOn(day)]?.N ?? 0),
@@ -114,6 +150,8 @@ export function dynamoDbStore(config: DynamoDbStoreConfig): LimitStore {
         } catch (error) {
           if (!isConditionFailure(error)) throw error;
         }
+        // Without the repeat guard the cap is the only condition: no read needed to say which refused.
+        if (reservation.fingerprint === undefined) return { kind: 'daily-limit' };
         const { Item } = await client.send(
           new GetItemCommand({
             TableName: config.table,
@@ -131,21 +169,7 @@ export function dynamoDbStore(config: DynamoDbStoreConfig): LimitStore {
     },
     async release(reservation, signal) {
       try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName: config.table,
-            Key: rowKey(config, reservation),
-            UpdateExpression: 'ADD #day :minusOne REMOVE #lastMail, #lastAt',
-            ConditionExpression: '#lastMail = :fingerprint AND #lastAt = :at',
-            ExpressionAttributeNames: { ...NAMES, '#day': mailsOn(reservation.day) },
-            ExpressionAttributeValues: {
-              ':minusOne': { N: '-1' },
-              ':fingerprint': { S: reservation.fingerprint },
-              ':at': { N: String(reservation.at) },
-            },
-          }),
-          { abortSignal: signal },
-        );
+        await client.send(new UpdateItemCommand(releaseInput(config, reservation)), { abortSignal: signal });
         return 'released';
       } catch (error) {
         if (isConditionFailure(error)) return 'superseded';

@@ -1,15 +1,21 @@
 // The abuse limits as the send handler sees them: before a mail goes, reserve it for this Alexa
-// user (a daily cap, and one mail for the same request repeated within a minute), and give the
-// reservation back when the mail is not sent. A store that fails or is slow never costs the
-// user their mail: the verdict is then "unchecked" and the mail goes (docs/limits.md).
+// user and the whole account (a daily cap each, and one mail for the same request repeated within
+// a minute), then, once the profile has named the address, for the recipient too, so a skill
+// enabled again under a new user ID does not start the day afresh. A reservation is given back
+// only when the mail surely did not go. A store that fails or is slow never costs the user their
+// mail: the verdict is then "unchecked" and the mail goes (docs/limits.md).
 
 import { createHash } from 'node:crypto';
 import type { LimitConfig, MailConfig } from '../config.ts';
-import { LIMIT_RELEASE_TIMEOUT_MS, LIMIT_RESERVE_TIMEOUT_MS } from '../deadlines.ts';
+import {
+  LIMIT_RECIPIENT_RESERVE_TIMEOUT_MS,
+  LIMIT_RELEASE_TIMEOUT_MS,
+  LIMIT_RESERVE_TIMEOUT_MS,
+} from '../deadlines.ts';
+import { lazyDynamoDbStore } from './lazyDynamoDbStore.ts';
 import { memoryStore } from './memoryStore.ts';
 import { limitTableOf } from './persistenceTable.ts';
-import type { LimitStore, ReleaseOutcome, Reservation } from './store.ts';
-import { tableStore } from './tableStore.ts';
+import type { Judgement, LimitStore, Reservation } from './store.ts';
 import { nextUtcMidnight, previousUtcDay, utcDay } from './window.ts';
 
 /** Why a store could not answer: an error name or socket code, never a message (it could hold anything). */
@@ -18,32 +24,46 @@ interface StoreFailure {
   readonly reason: string;
 }
 
+/** Which count refused: the user's and the recipient's share the per-user cap, the account has its own. */
+export type CountedKey = 'user' | 'recipient' | 'account';
+
+type ReleaseResult = { readonly ok: true } | { readonly ok: false; readonly failure: StoreFailure };
+
+/** What a verdict that lets the mail go holds: the reservations to give back if the mail surely did not go. */
+interface Held {
+  readonly userHash: string;
+  /** Gives back every reservation this verdict holds; never rejects. */
+  release(): Promise<ReleaseResult>;
+  /**
+   * Reserves the mail for its recipient too, once the profile has named the address; refused, it
+   * gives back what this verdict holds. A store that already failed this request is not asked again.
+   */
+  forRecipient(address: string): Promise<LimitVerdict>;
+}
+
 export type LimitVerdict =
-  | { readonly kind: 'reserved'; readonly userHash: string; release(): Promise<ReleaseResult> }
-  | { readonly kind: 'unchecked'; readonly userHash: string; readonly failure: StoreFailure }
+  | ({ readonly kind: 'reserved' } & Held)
+  | ({ readonly kind: 'unchecked'; readonly failure: StoreFailure } & Held)
   | {
       readonly kind: 'daily-limit';
       readonly userHash: string;
+      readonly counted: CountedKey;
       readonly cap: number;
       readonly now: number;
       readonly resetsAt: number;
     }
   | { readonly kind: 'just-sent'; readonly userHash: string; readonly sentAt: number };
 
-type ReleaseResult =
-  | { readonly ok: true; readonly outcome: ReleaseOutcome }
-  | { readonly ok: false; readonly failure: StoreFailure };
-
 export interface MailLimiter {
   /** Where the count is kept, for the start-up log and the tools. */
   readonly store: LimitStore['name'];
-  /** Within LIMIT_RESERVE_TIMEOUT_MS, and never rejects. */
+  /** For the user and the account, within LIMIT_RESERVE_TIMEOUT_MS, and never rejects. */
   reserve(request: { readonly userId: string | undefined; readonly note: string | undefined }): Promise<LimitVerdict>;
 }
 
 interface LimiterOptions {
   readonly limits: LimitConfig;
-  /** The SES region and key or role, which the table shares (provisioning creates it there, for them). */
+  /** The SES region and key, which the table shares (provisioning creates it there, for that user). */
   readonly mail?: Pick<MailConfig, 'region' | 'credentials' | 'role'> | undefined;
   /** The clock, in ms: Date.now unless a test turns it. */
   readonly now?: () => number;
@@ -51,6 +71,8 @@ interface LimiterOptions {
 
 // Alexa always sends a user ID; a request without one shares a single count with its like.
 const NO_USER = 'no-user-id';
+/** The one row every mail of the account counts in, when MAIL_LIMIT_PER_DAY is set. */
+const ACCOUNT_KEY = 'account';
 
 /** The first 128 bits of SHA-256, in hex: unique enough for a skill's users and their notes. */
 function shortHash(...parts: string[]): string {
@@ -60,6 +82,14 @@ function shortHash(...parts: string[]): string {
 /** The user's key in the store and in log lines: stable, and of no use for finding the user ID. */
 export function userHashOf(userId: string | undefined): string {
   return shortHash('alexa-ses-mailer user', userId ?? NO_USER);
+}
+
+/**
+ * The recipient's key in the store, never logged: the same address however it is cased. Prefixed,
+ * so that a row says which kind of key it is.
+ */
+export function recipientKeyOf(address: string): string {
+  return `recipient-${shortHash('alexa-ses-mailer recipient', address.trim().toLowerCase())}`;
 }
 
 /** The same note, however Alexa cased or spaced it, is the same mail. Salted by the user ID, so the row reveals no note. */
@@ -102,45 +132,120 @@ function reasonOf(error: unknown): string {
   return (name && name !== 'Error' ? name : '') || text(e.code) || text(cause.code) || name || 'Error';
 }
 
+/** One key to reserve: its reservation, its cap, and which count it is. */
+interface Claim {
+  readonly reservation: Reservation;
+  readonly cap: number;
+  readonly counted: CountedKey;
+}
+
+type ClaimOutcome = { readonly claim: Claim } & ({ readonly judgement: Judgement } | { readonly error: unknown });
+
+// The order a refusal is told in when more than one key refuses: the user's own answer first.
+const REFUSAL_ORDER: readonly CountedKey[] = ['user', 'recipient', 'account'];
+
 export function createMailLimiter({ limits, mail, now = Date.now }: LimiterOptions): MailLimiter {
   const table = limitTableOf(limits, mail);
-  const store: LimitStore = table ? tableStore(table) : memoryStore();
-  const cap = limits.perUserPerDay;
+  const store: LimitStore = table ? lazyDynamoDbStore(table) : memoryStore();
   const failure = (error: unknown): StoreFailure => ({ store: store.name, reason: reasonOf(error) });
+
+  const claimEach = (claims: readonly Claim[], ms: number): Promise<ClaimOutcome[]> =>
+    Promise.all(
+      claims.map((claim) =>
+        bounded(ms, (signal) => store.reserve(claim.reservation, claim.cap, signal)).then(
+          (judgement): ClaimOutcome => ({ claim, judgement }),
+          (error: unknown): ClaimOutcome => ({ claim, error }),
+        ),
+      ),
+    );
+
+  const releaseEach = async (held: readonly Reservation[]): Promise<ReleaseResult> => {
+    const results = await Promise.all(
+      held.map((reservation) =>
+        bounded(LIMIT_RELEASE_TIMEOUT_MS, (signal) => store.release(reservation, signal)).then(
+          (): ReleaseResult => ({ ok: true }),
+          (error: unknown): ReleaseResult => ({ ok: false, failure: failure(error) }),
+        ),
+      ),
+    );
+    return results.find((result) => !result.ok) ?? { ok: true };
+  };
+
+  /** The verdict on a send's claims, `held` being what earlier claims of the same send hold. */
+  const verdictOf = async (
+    outcomes: readonly ClaimOutcome[],
+    context: { readonly userHash: string; readonly at: number },
+    earlier: { readonly held: readonly Reservation[]; readonly failure?: StoreFailure | undefined },
+  ): Promise<LimitVerdict> => {
+    const held = [
+      ...earlier.held,
+      ...outcomes.flatMap((outcome) =>
+        'judgement' in outcome && outcome.judgement.kind === 'allowed' ? [outcome.claim.reservation] : [],
+      ),
+    ];
+    const refusals = outcomes.flatMap((outcome) =>
+      'judgement' in outcome && outcome.judgement.kind !== 'allowed'
+        ? [{ ...outcome, judgement: outcome.judgement }]
+        : [],
+    );
+    const { userHash, at } = context;
+    const refusal =
+      refusals.find((outcome) => outcome.judgement.kind === 'just-sent') ??
+      REFUSAL_ORDER.map((counted) => refusals.find((outcome) => outcome.claim.counted === counted)).find(Boolean);
+    if (refusal) {
+      // Nothing goes, so nothing stays counted; a store that cannot take it back errs on the safe side.
+      await releaseEach(held);
+      return refusal.judgement.kind === 'just-sent'
+        ? { kind: 'just-sent', userHash, sentAt: refusal.judgement.sentAt }
+        : {
+            kind: 'daily-limit',
+            userHash,
+            counted: refusal.claim.counted,
+            cap: refusal.claim.cap,
+            now: at,
+            resetsAt: nextUtcMidnight(at),
+          };
+    }
+    const failed = outcomes.find((outcome) => 'error' in outcome);
+    const storeFailure = earlier.failure ?? (failed && 'error' in failed ? failure(failed.error) : undefined);
+    const holding: Held = {
+      userHash,
+      release: () => releaseEach(held),
+      async forRecipient(address) {
+        if (storeFailure || limits.perUserPerDay === 0) return verdict;
+        const claim: Claim = {
+          reservation: { ...dayOf(at), key: recipientKeyOf(address) },
+          cap: limits.perUserPerDay,
+          counted: 'recipient',
+        };
+        return verdictOf(await claimEach([claim], LIMIT_RECIPIENT_RESERVE_TIMEOUT_MS), context, { held });
+      },
+    };
+    const verdict: LimitVerdict = storeFailure
+      ? { kind: 'unchecked', failure: storeFailure, ...holding }
+      : { kind: 'reserved', ...holding };
+    return verdict;
+  };
 
   return {
     store: store.name,
     async reserve({ userId, note }) {
       const at = now();
       const userHash = userHashOf(userId);
-      const reservation: Reservation = {
-        userKey: userHash,
-        fingerprint: fingerprintOf(userId, note),
-        at,
-        day: utcDay(at),
-        previousDay: previousUtcDay(at),
-      };
-      try {
-        const judgement = await bounded(LIMIT_RESERVE_TIMEOUT_MS, (signal) => store.reserve(reservation, cap, signal));
-        switch (judgement.kind) {
-          case 'daily-limit':
-            return { kind: 'daily-limit', userHash, cap, now: at, resetsAt: nextUtcMidnight(at) };
-          case 'just-sent':
-            return { kind: 'just-sent', userHash, sentAt: judgement.sentAt };
-          case 'allowed':
-            return {
-              kind: 'reserved',
-              userHash,
-              release: () =>
-                bounded(LIMIT_RELEASE_TIMEOUT_MS, (signal) => store.release(reservation, signal)).then(
-                  (outcome): ReleaseResult => ({ ok: true, outcome }),
-                  (error: unknown): ReleaseResult => ({ ok: false, failure: failure(error) }),
-                ),
-            };
-        }
-      } catch (error) {
-        return { kind: 'unchecked', userHash, failure: failure(error) };
-      }
+      const claims: Claim[] = [
+        {
+          reservation: { ...dayOf(at), key: userHash, fingerprint: fingerprintOf(userId, note) },
+          cap: limits.perUserPerDay,
+          counted: 'user',
+        },
+      ];
+      if (limits.perDay > 0)
+        claims.push({ reservation: { ...dayOf(at), key: ACCOUNT_KEY }, cap: limits.perDay, counted: 'account' });
+      return verdictOf(await claimEach(claims, LIMIT_RESERVE_TIMEOUT_MS), { userHash, at }, { held: [] });
     },
   };
+}
+
+function dayOf(at: number) {
+  return { at, day: utcDay(at), previousDay: previousUtcDay(at) };
 }

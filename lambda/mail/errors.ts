@@ -19,6 +19,12 @@ export interface MailFailure {
   readonly code: string;
   /** True only when SES provably did not accept the mail, so a second attempt cannot duplicate it. */
   readonly safeToRetry: boolean;
+  /**
+   * False only when the failure proves SES did not take the mail: it answered with a refusal, or
+   * the request never reached it. Otherwise (a timeout, a reset, a 5xx, an answer that could not
+   * be read) the mail may still arrive, so it stays counted against the caps.
+   */
+  readonly mayHaveBeenSent: boolean;
 }
 
 interface SdkLikeError {
@@ -43,14 +49,12 @@ const CREDENTIAL_ERRORS = new Set([
 ]);
 const PAUSED_ERRORS = new Set(['AccountSendingPausedException', 'ConfigurationSetSendingPausedException']);
 const REFUSED_CONNECTION = new Set(['ECONNREFUSED']);
+/** The request never left: no address for the host, or no route to it. */
+const NEVER_CONNECTED = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const NETWORK_ERRORS = new Set([
   'ECONNRESET',
   'ETIMEDOUT',
   'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',
@@ -86,12 +90,17 @@ function unverifiedIdentities(message: string): string[] {
  * logged as `sts:CODE`, to tell it from SES's own.
  */
 function classifyStsError(code: string, status: number | undefined): MailFailure {
-  const logged = `sts:${code}`;
-  if (code === 'Throttling' || code === 'ThrottlingException' || status === 429)
-    return { kind: 'throttled', code: logged, safeToRetry: true };
+  // SES was never asked, so no mail can have gone: a reservation is always given back.
+  const failure = (kind: MailFailureKind, safeToRetry = false): MailFailure => ({
+    kind,
+    code: `sts:${code}`,
+    safeToRetry,
+    mayHaveBeenSent: false,
+  });
+  if (code === 'Throttling' || code === 'ThrottlingException' || status === 429) return failure('throttled', true);
   if (NETWORK_ERRORS.has(code) || REFUSED_CONNECTION.has(code) || (status !== undefined && status >= 500))
-    return { kind: 'unavailable', code: logged, safeToRetry: false };
-  return { kind: 'role-refused', code: logged, safeToRetry: false };
+    return failure('unavailable');
+  return failure('role-refused');
 }
 
 export function classifySesError(error: unknown, fromAddress: string): MailFailure {
@@ -106,31 +115,55 @@ export function classifySesError(error: unknown, fromAddress: string): MailFailu
   const socket = socketCode(e);
   const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
 
+  // Each of these is SES's own answer refusing the mail: it did not take it.
+  const refused = (kind: MailFailureKind, safeToRetry = false): MailFailure => ({
+    kind,
+    code: name,
+    safeToRetry,
+    mayHaveBeenSent: false,
+  });
   if (name === 'MessageRejected') {
     if (/not verified/i.test(message)) {
       const senderIsTheProblem = unverifiedIdentities(message).includes(fromAddress.toLowerCase());
-      return {
-        kind: senderIsTheProblem ? 'sender-not-verified' : 'recipient-not-verified',
-        code: name,
-        safeToRetry: false,
-      };
+      return refused(senderIsTheProblem ? 'sender-not-verified' : 'recipient-not-verified');
     }
-    return { kind: 'rejected', code: name, safeToRetry: false };
+    return refused('rejected');
   }
-  if (name === 'MailFromDomainNotVerifiedException' || name === 'ConfigurationSetDoesNotExistException') {
-    return { kind: 'rejected', code: name, safeToRetry: false };
-  }
+  if (name === 'MailFromDomainNotVerifiedException' || name === 'ConfigurationSetDoesNotExistException')
+    return refused('rejected');
   if (name === 'Throttling' || name === 'ThrottlingException' || status === 429) {
     // SES uses one code for both limits; only the message tells the daily quota from the rate.
-    if (/daily/i.test(message)) return { kind: 'daily-quota', code: name, safeToRetry: false };
-    return { kind: 'throttled', code: name, safeToRetry: true };
+    if (/daily/i.test(message)) return refused('daily-quota');
+    return refused('throttled', true);
   }
-  if (PAUSED_ERRORS.has(name)) return { kind: 'sending-paused', code: name, safeToRetry: false };
-  if (CREDENTIAL_ERRORS.has(name) || status === 403) return { kind: 'not-authorized', code: name, safeToRetry: false };
-  if (REFUSED_CONNECTION.has(socket)) return { kind: 'unavailable', code: socket, safeToRetry: true };
+  if (PAUSED_ERRORS.has(name)) return refused('sending-paused');
+  // A missing or refused key fails in the client before the request goes, or is SES's answer.
+  if (CREDENTIAL_ERRORS.has(name) || status === 403) return refused('not-authorized');
+  if (REFUSED_CONNECTION.has(socket))
+    return { kind: 'unavailable', code: socket, safeToRetry: true, mayHaveBeenSent: false };
+  if (NEVER_CONNECTED.has(socket))
+    return { kind: 'unavailable', code: socket, safeToRetry: false, mayHaveBeenSent: false };
   // A timeout or reset may come after SES accepted the mail: never retried, so never sent twice.
   if (NETWORK_ERRORS.has(socket) || NETWORK_ERRORS.has(name))
-    return { kind: 'unavailable', code: socket || name, safeToRetry: false };
-  if (status !== undefined && status >= 500) return { kind: 'unavailable', code: name, safeToRetry: false };
-  return { kind: 'unknown', code: name, safeToRetry: false };
+    return { kind: 'unavailable', code: socket || name, safeToRetry: false, mayHaveBeenSent: true };
+  if (status !== undefined && status >= 500)
+    return { kind: 'unavailable', code: name, safeToRetry: false, mayHaveBeenSent: true };
+  // Another 4xx is SES refusing; anything else (an answer that could not be read) may follow a send.
+  return {
+    kind: 'unknown',
+    code: name,
+    safeToRetry: false,
+    mayHaveBeenSent: status === undefined || status < 400,
+  };
+}
+
+/** A failure before the request to SES went (loading the client, building the message): nothing was sent. */
+export function failureBeforeSending(error: unknown): MailFailure {
+  const name = (error as { name?: unknown } | null)?.name;
+  return {
+    kind: 'unknown',
+    code: typeof name === 'string' && name ? name : 'Error',
+    safeToRetry: false,
+    mayHaveBeenSent: false,
+  };
 }

@@ -3,9 +3,9 @@
 
 import type { MailConfig } from '../config.ts';
 import { SES_ATTEMPT_TIMEOUT_MS, SES_MAX_ATTEMPTS, SES_RETRY_DELAY_MS } from '../deadlines.ts';
+import { loadOnce } from '../loadOnce.ts';
 import { composeRawMessage, encodedFrom, type OutgoingMail, safeHeaders } from './compose.ts';
-import { classifySesError, type MailFailure } from './errors.ts';
-import type { SESClient } from './sesSdk.ts';
+import { classifySesError, failureBeforeSending, type MailFailure } from './errors.ts';
 
 type SesApi = 'SendEmail' | 'SendRawEmail';
 
@@ -22,81 +22,68 @@ export interface Mailer {
   prepare?(): void;
 }
 
-type SesModule = typeof import('./sesSdk.ts');
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createSesMailer(config: MailConfig): Mailer {
   // Loaded and built on the first send, then kept for the life of the container: a
   // LaunchRequest never pays for the SES client, and warm sends reuse its keep-alive connection.
-  let client: Promise<{ ses: SesModule; client: SESClient }> | undefined;
-  const sesClient = () => {
-    if (!client) {
-      const loading = import('./sesSdk.ts').then((ses) => ({ ses, client: ses.createSesClient(config) }));
-      // A failed load must not be remembered for the life of the container: the next send tries again.
-      loading.catch(() => {
-        if (client === loading) client = undefined;
-      });
-      client = loading;
-    }
-    return client;
-  };
+  const sesClient = loadOnce(() => import('./sesSdk.ts').then((ses) => ({ ses, client: ses.createSesClient(config) })));
   // The one bound on an attempt, from connecting to the last byte of the answer: a hang before the
   // headers and a stall after them both end here (Smithy's own requestTimeout stops at the headers).
   const attemptDeadline = () => ({ abortSignal: AbortSignal.timeout(SES_ATTEMPT_TIMEOUT_MS) });
   // SES then publishes the mail's bounces and complaints to the set's event destinations.
   const configurationSet = config.configurationSet ? { ConfigurationSetName: config.configurationSet } : {};
 
-  const sendOnce = async (mail: OutgoingMail): Promise<{ messageId: string }> => {
+  /** Loads the client and builds the request: everything before anything goes to SES, done once for every attempt. */
+  const prepareSend = async (mail: OutgoingMail) => {
     const { ses, client } = await sesClient();
     const headers = safeHeaders(mail);
     if (mail.attachedNote !== undefined) {
       const raw = await composeRawMessage(mail);
       // Source is the envelope sender here, a bare address; the display name is in the raw From header.
-      const output = await client.send(
-        new ses.SendRawEmailCommand({
-          Source: headers.from,
-          Destinations: [headers.to],
-          RawMessage: { Data: raw },
-          ...configurationSet,
-        }),
-        attemptDeadline(),
-      );
-      return { messageId: output.MessageId ?? '' };
-    }
-    const output = await client.send(
-      new ses.SendEmailCommand({
-        Source: await encodedFrom(mail),
-        Destination: { ToAddresses: [headers.to] },
-        Message: {
-          Subject: { Data: headers.subject, Charset: 'UTF-8' },
-          Body: {
-            Text: { Data: mail.content.text, Charset: 'UTF-8' },
-            Html: { Data: mail.content.html, Charset: 'UTF-8' },
-          },
-        },
+      const input = {
+        Source: headers.from,
+        Destinations: [headers.to],
+        RawMessage: { Data: raw },
         ...configurationSet,
-      }),
-      attemptDeadline(),
-    );
-    return { messageId: output.MessageId ?? '' };
+      };
+      return () => client.send(new ses.SendRawEmailCommand(input), attemptDeadline());
+    }
+    const input = {
+      Source: await encodedFrom(mail),
+      Destination: { ToAddresses: [headers.to] },
+      Message: {
+        Subject: { Data: headers.subject, Charset: 'UTF-8' },
+        Body: {
+          Text: { Data: mail.content.text, Charset: 'UTF-8' },
+          Html: { Data: mail.content.html, Charset: 'UTF-8' },
+        },
+      },
+      ...configurationSet,
+    };
+    return () => client.send(new ses.SendEmailCommand(input), attemptDeadline());
   };
 
   return {
     prepare() {
-      if (client) return;
       // Loading is synchronous work that holds the event loop: let the request the caller has just
-      // sent get its connection under way first. A failure to load is not lost: sendMail awaits the
-      // same promise and reports it.
+      // sent get its connection under way first (once loaded, this only hands back the kept client).
+      // A failure to load is not lost: sendMail awaits the same promise and reports it.
       setImmediate(() => void sesClient());
     },
     async sendMail(request) {
       const mail: OutgoingMail = { ...request, from: config.fromAddress };
       const api: SesApi = mail.attachedNote === undefined ? 'SendEmail' : 'SendRawEmail';
+      let send: () => Promise<{ MessageId?: string | undefined }>;
+      try {
+        send = await prepareSend(mail);
+      } catch (error) {
+        return { ok: false, failure: failureBeforeSending(error), api, attempts: 0 };
+      }
       for (let attempt = 1; ; attempt++) {
         try {
-          const { messageId } = await sendOnce(mail);
-          return { ok: true, messageId, api, attempts: attempt };
+          const output = await send();
+          return { ok: true, messageId: output.MessageId ?? '', api, attempts: attempt };
         } catch (error) {
           const failure = classifySesError(error, config.fromAddress);
           if (!failure.safeToRetry || attempt >= SES_MAX_ATTEMPTS)

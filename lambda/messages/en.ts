@@ -1,7 +1,8 @@
-// English (en-US) speech and mail content.
+// English (en-US): every sentence Alexa speaks or shows, and the words of the mail
+// (its layout is mailTemplate.ts's).
 
 import type { WaitForReset } from '../limits/window.ts';
-import { escapeMarkup } from './markup.ts';
+import { mailTemplate } from './mailTemplate.ts';
 import type { Messages } from './types.ts';
 
 const skillName = 'Mail Sender';
@@ -59,29 +60,23 @@ export const en: Messages = {
         return "Sorry, I couldn't send the email. Please try again later.";
     }
   },
+  mailMayStillArrive:
+    "Sorry, the mail service didn't answer in time, so I can't tell whether your email went out. It may still arrive: check your inbox in a few minutes before asking again.",
   dailyLimitReached: (cap, wait) =>
     `Sorry, you've reached today's limit of ${cap === 1 ? 'one email' : `${cap} emails`}. You can ask again in ${waitInEnglish(wait)} or less.`,
+  accountLimitReached: (wait) =>
+    `Sorry, this skill has sent all the email it may send today. You can ask again in ${waitInEnglish(wait)} or less.`,
   justSent:
     "I sent you that email a moment ago, so I won't send it twice. Check your inbox, and your spam folder. If it hasn't arrived, ask me again in a minute.",
   somethingWentWrong: 'Sorry, something went wrong. Please try again.',
-  mailContent: ({ givenName, note }) => {
-    const greeting = givenName ? `Hi ${givenName},` : 'Hi,';
-    const intro = 'You asked Alexa to send you an email, so here it is.';
-    const noteLines = note ? ['', 'Your note:', note, '', 'The note is also attached as a text file.'] : [];
-    const footer = `Sent by the ${skillName} Alexa skill, which only ever writes to the address on your own Amazon account.`;
-    return {
-      senderName: skillName,
-      subject: note ? `Your note from ${skillName}` : `A message from ${skillName}`,
-      text: [greeting, '', intro, ...noteLines, '', footer, ''].join('\n'),
-      html: [
-        `<p>${escapeMarkup(greeting)}</p>`,
-        `<p>${escapeMarkup(intro)}</p>`,
-        note
-          ? `<p>Your note:</p><blockquote style="white-space:pre-wrap">${escapeMarkup(note)}</blockquote><p>The note is also attached as a text file.</p>`
-          : '',
-        `<p style="color:#666">${escapeMarkup(footer)}</p>`,
-      ].join(''),
-      noteFileName: 'note.txt',
-    };
-  },
+  mailContent: mailTemplate({
+    senderName: skillName,
+    subject: (withNote) => (withNote ? `Your note from ${skillName}` : `A message from ${skillName}`),
+    greeting: (givenName) => (givenName ? `Hi ${givenName},` : 'Hi,'),
+    intro: 'You asked Alexa to send you an email, so here it is.',
+    noteHeading: 'Your note:',
+    noteAttached: 'The note is also attached as a text file.',
+    footer: `Sent by the ${skillName} Alexa skill, which only ever writes to the address on your own Amazon account.`,
+    noteFileName: 'note.txt',
+  }),
 };

@@ -1,9 +1,15 @@
-// Japanese (ja-JP) speech and mail content.
+// Japanese (ja-JP): every sentence Alexa speaks or shows, and the words of the mail
+// (its layout is mailTemplate.ts's).
 
-import { escapeMarkup } from './markup.ts';
+import type { WaitForReset } from '../limits/window.ts';
+import { mailTemplate } from './mailTemplate.ts';
 import type { Messages } from './types.ts';
 
 const skillName = 'メールセンダー';
+
+function waitInJapanese({ unit, count }: WaitForReset): string {
+  return `${count}${unit === 'hours' ? '時間' : '分'}`;
+}
 
 export const ja: Messages = {
   locale: 'ja-JP',
@@ -54,29 +60,23 @@ export const ja: Messages = {
         return 'すみません、メールを送れませんでした。後でもう一度お試しください。';
     }
   },
-  dailyLimitReached: (cap, { unit, count }) =>
-    `すみません、今日送れるメールの上限、${cap}通に達しました。あと${count}${unit === 'hours' ? '時間' : '分'}以内に、また送れるようになります。`,
+  mailMayStillArrive:
+    'すみません、メールサービスから時間内に返事がなく、メールが送られたかどうか分かりません。これから届くかもしれませんので、数分後に受信トレイを確認してから、もう一度お試しください。',
+  dailyLimitReached: (cap, wait) =>
+    `すみません、今日送れるメールの上限、${cap}通に達しました。あと${waitInJapanese(wait)}以内に、また送れるようになります。`,
+  accountLimitReached: (wait) =>
+    `すみません、このスキルは今日送れるメールの上限に達しました。あと${waitInJapanese(wait)}以内に、また送れるようになります。`,
   justSent:
     'そのメールはついさっき送りましたので、二重には送りません。受信トレイと迷惑メールフォルダーを確認してください。届いていないときは、1分ほどしてからもう一度お試しください。',
   somethingWentWrong: 'すみません、問題が発生しました。もう一度お試しください。',
-  mailContent: ({ givenName, note }) => {
-    const greeting = givenName ? `${givenName}さん、こんにちは。` : 'こんにちは。';
-    const intro = 'Alexaにお願いされたメールをお届けします。';
-    const noteLines = note ? ['', 'メモ:', note, '', 'メモはテキストファイルとしても添付しています。'] : [];
-    const footer = `このメールは、Amazonアカウントのご本人のアドレスにだけ送信するAlexaスキル「${skillName}」から送られました。`;
-    return {
-      senderName: skillName,
-      subject: note ? `${skillName}からのメモ` : `${skillName}からのメール`,
-      text: [greeting, '', intro, ...noteLines, '', footer, ''].join('\n'),
-      html: [
-        `<p>${escapeMarkup(greeting)}</p>`,
-        `<p>${escapeMarkup(intro)}</p>`,
-        note
-          ? `<p>メモ:</p><blockquote style="white-space:pre-wrap">${escapeMarkup(note)}</blockquote><p>メモはテキストファイルとしても添付しています。</p>`
-          : '',
-        `<p style="color:#666">${escapeMarkup(footer)}</p>`,
-      ].join(''),
-      noteFileName: 'memo.txt',
-    };
-  },
+  mailContent: mailTemplate({
+    senderName: skillName,
+    subject: (withNote) => (withNote ? `${skillName}からのメモ` : `${skillName}からのメール`),
+    greeting: (givenName) => (givenName ? `${givenName}さん、こんにちは。` : 'こんにちは。'),
+    intro: 'Alexaにお願いされたメールをお届けします。',
+    noteHeading: 'メモ:',
+    noteAttached: 'メモはテキストファイルとしても添付しています。',
+    footer: `このメールは、Amazonアカウントのご本人のアドレスにだけ送信するAlexaスキル「${skillName}」から送られました。`,
+    noteFileName: 'memo.txt',
+  }),
 };

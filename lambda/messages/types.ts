@@ -4,11 +4,7 @@ import type { WaitForReset } from '../limits/window.ts';
 import type { MailContent } from '../mail/compose.ts';
 import type { MailFailure } from '../mail/errors.ts';
 import type { SpokenNote } from '../note.ts';
-
-interface MailContentInput {
-  readonly givenName?: string | undefined;
-  readonly note?: string | undefined;
-}
+import type { MailContentInput } from './mailTemplate.ts';
 
 export interface Messages {
   readonly locale: string;
@@ -32,10 +28,15 @@ export interface Messages {
   readonly profileUnavailable: string;
   readonly notConfigured: string;
   readonly mailFailed: (failure: MailFailure) => string;
+  /** SES did not answer in a way that proves it refused the mail (a timeout, a reset, a 5xx): it may still arrive. */
+  readonly mailMayStillArrive: string;
   /** The user's cap for the UTC day is used up; `wait` is how long until it starts again, rounded up. */
   readonly dailyLimitReached: (cap: number, wait: WaitForReset) => string;
+  /** The account-wide cap (MAIL_LIMIT_PER_DAY) is used up for the UTC day. */
+  readonly accountLimitReached: (wait: WaitForReset) => string;
   /** The same mail was asked for again within a minute: it was sent once. */
   readonly justSent: string;
   readonly somethingWentWrong: string;
+  /** The mail itself: mailTemplate.ts laid out with the locale's words. */
   readonly mailContent: (input: MailContentInput) => MailContent;
 }

@@ -18,7 +18,7 @@ import { prebuiltFrom } from './prebuiltFrom.ts';
 import { CACHE_DIR } from './trainerProtocol.ts';
 
 /** The skill: what every request runs, loaded by index.js. */
-export const SKILL_ENTRY = join(PROJECT_ROOT, 'lambda/handler.ts');
+export const SKILL_ENTRY = join(PROJECT_ROOT, 'lambda/container.ts');
 /** index.js, Lambda's `index.handler`: the loader that runs the skill through its code cache. */
 const LOADER_ENTRY = join(PROJECT_ROOT, 'lambda/index.ts');
 export const DEFAULT_OUT_DIR = join(PROJECT_ROOT, 'dist/lambda');

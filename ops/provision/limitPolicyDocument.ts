@@ -4,8 +4,9 @@
 // tests that evaluate it see the same JSON.
 //
 // dynamodb:LeadingKeys cannot narrow it further: the rows' keys are user hashes, which the
-// skill's log lines carry, and no IAM variable names the user a request is for. A leaked key can
-// therefore write any user's count, and so refuse them mail for a day; nothing else in the table.
+// skill's log lines carry, address hashes and the account's one key, and no IAM variable names the
+// user a request is for. A leaked key can therefore write any row's count, and so refuse a user, an
+// address or (with the account-wide cap on) everyone mail for a day; nothing else in the table.
 
 import { LIMIT_TABLE_ACTIONS, LIMIT_TABLE_KEY, LIMIT_TABLE_TTL_ATTRIBUTE } from '../../lambda/limits/tableSchema.ts';
 import { type PolicyDocument, samePolicyDocument } from './policyDocument.ts';

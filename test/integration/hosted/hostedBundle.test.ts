@@ -201,8 +201,10 @@ describe("the daily cap in the hosted skill's own table", () => {
     const rows = (await world.dynamoDb.items(LOCAL_PERSISTENCE_TABLE)).filter((item) =>
       Object.keys(item).some((name) => name.startsWith('mails-') && (item[name] as { N: string }).N === '2'),
     );
-    expect(rows.map((row) => (row.id as { S: string }).S)).toEqual([
+    // The user's row and the recipient's, both behind the prefix no ask-sdk row starts with.
+    expect(rows.map((row) => (row.id as { S: string }).S).sort()).toEqual([
       expect.stringMatching(/^alexa-ses-mailer#limit#[0-9a-f]{32}$/),
+      expect.stringMatching(/^alexa-ses-mailer#limit#recipient-[0-9a-f]{32}$/),
     ]);
   });
 });

@@ -93,6 +93,9 @@ interface SesFault {
 const DONE =
   'Done. I sent an email to your address that starts with <say-as interpret-as="characters">t</say-as>, at example.com.';
 const SERVICE_UNREACHABLE = "Sorry, I couldn't reach the mail service just now. Please try again in a moment.";
+// An answer that does not prove SES refused the mail: it may have gone, and stays counted.
+const MAY_STILL_ARRIVE =
+  "Sorry, the mail service didn't answer in time, so I can't tell whether your email went out. It may still arrive: check your inbox in a few minutes before asking again.";
 const CHECK_ITS_KEY = "Sorry, this skill isn't allowed to send email right now. Its owner needs to check its key.";
 const NOT_VERIFIED_IN_SANDBOX =
   "Sorry, I can't email you yet. This skill's mail account is still in the Amazon SES sandbox, and your address hasn't been verified with it.";
@@ -147,7 +150,7 @@ const SES_FAULTS: readonly SesFault[] = [
   {
     fault: 'a 500 InternalFailure',
     behaviour: SES_BEHAVIOURS['internal-failure'],
-    hears: SERVICE_UNREACHABLE,
+    hears: MAY_STILL_ARRIVE,
     event: 'mail-failed',
     errorClass: 'unavailable',
     attempts: 1,
@@ -157,7 +160,7 @@ const SES_FAULTS: readonly SesFault[] = [
   {
     fault: 'a hang (no answer at all)',
     behaviour: SES_BEHAVIOURS.hang,
-    hears: SERVICE_UNREACHABLE,
+    hears: MAY_STILL_ARRIVE,
     event: 'mail-failed',
     errorClass: 'unavailable',
     attempts: 1,
@@ -167,7 +170,7 @@ const SES_FAULTS: readonly SesFault[] = [
   {
     fault: 'an answer that stalls after its headers',
     behaviour: SES_BEHAVIOURS.stall,
-    hears: SERVICE_UNREACHABLE,
+    hears: MAY_STILL_ARRIVE,
     event: 'mail-failed',
     errorClass: 'unavailable',
     attempts: 1,
@@ -188,7 +191,7 @@ const SES_FAULTS: readonly SesFault[] = [
   {
     fault: 'malformed XML in a 200 answer (not retried: SES may have taken the mail)',
     behaviour: SES_BEHAVIOURS['malformed-xml'],
-    hears: "Sorry, I couldn't send the email. Please try again later.",
+    hears: MAY_STILL_ARRIVE,
     event: 'mail-failed',
     errorClass: 'unknown',
     attempts: 1,
@@ -315,7 +318,7 @@ describe('when SES fails', () => {
 
     const answer = await sendEmail();
 
-    expect(answer.speech).toBe(`<speak>${SERVICE_UNREACHABLE}</speak>`);
+    expect(answer.speech).toBe(`<speak>${MAY_STILL_ARRIVE}</speak>`);
     expect(answer.elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS);
     expect(answer.log.find((entry) => entry.event === 'mail-failed')).toMatchObject({
       errorClass: 'unavailable',
@@ -336,9 +339,9 @@ describe('when SES fails, in Japanese', () => {
     {
       kind: 'unavailable',
       behaviour: SES_BEHAVIOURS['internal-failure'],
-      hears: 'メールサービスにつながりませんでした',
+      hears: 'これから届くかもしれません',
     },
-    { kind: 'unknown', behaviour: SES_BEHAVIOURS['malformed-xml'], hears: 'メールを送れませんでした。後でもう一度' },
+    { kind: 'unknown', behaviour: SES_BEHAVIOURS['malformed-xml'], hears: 'これから届くかもしれません' },
     {
       kind: 'not-authorized',
       behaviour: SES_BEHAVIOURS.accept,

@@ -111,20 +111,40 @@ describe('a failing limit table fails open', () => {
     ]);
   });
 
-  it('SES hanging and the table hanging as the reservation is given back: the apology still beats the deadline', async () => {
-    ses.set(SES_BEHAVIOURS.hang);
+  it('SES refusing and the table hanging after the first reservation: the apology still beats the deadline', async () => {
+    // Throttled twice: SES proves it did not take the mail, so the reservation is given back.
+    ses.set(SES_BEHAVIOURS.throttling);
     const store = await startFaultyDynamoDb('hang', { after: { requests: 1, upstream: dynamoDb.url } });
     try {
       const { speech, elapsedMs, warnings } = await sendEmail(store.url);
 
-      expect(speech).toBe(
-        "<speak>Sorry, I couldn't reach the mail service just now. Please try again in a moment.</speak>",
-      );
+      expect(speech).toBe('<speak>Sorry, the mail service is busy right now. Please try again in a minute.</speak>');
       expect(elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS);
-      expect(store.requests).toEqual(['DynamoDB_20120810.UpdateItem', 'DynamoDB_20120810.UpdateItem']);
+      // The user's reservation, the recipient's (which hangs: the mail goes unchecked), then giving the user's back.
+      expect(store.requests).toEqual([
+        'DynamoDB_20120810.UpdateItem',
+        'DynamoDB_20120810.UpdateItem',
+        'DynamoDB_20120810.UpdateItem',
+      ]);
       expect(warnings).toEqual([
+        expect.objectContaining({ event: 'limit-unchecked', store: 'dynamodb', reason: 'TimeoutError' }),
         expect.objectContaining({ event: 'limit-release-failed', store: 'dynamodb', reason: 'TimeoutError' }),
       ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('SES not answering: the reservation stays, as the mail may have gone, and the table is not asked again', async () => {
+    ses.set(SES_BEHAVIOURS.hang);
+    const store = await startFaultyDynamoDb('hang', { after: { requests: 2, upstream: dynamoDb.url } });
+    try {
+      const { speech, elapsedMs, warnings } = await sendEmail(store.url);
+
+      expect(speech).toMatch(/It may still arrive/);
+      expect(elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS);
+      expect(store.requests).toEqual(['DynamoDB_20120810.UpdateItem', 'DynamoDB_20120810.UpdateItem']);
+      expect(warnings).toEqual([]);
     } finally {
       await store.close();
     }

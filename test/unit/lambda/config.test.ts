@@ -19,7 +19,7 @@ describe('loadConfig', () => {
         region: 'eu-west-1',
         credentials: { accessKeyId: 'EXAMPLE-KEY-ID-NOT-REAL', secretAccessKey: 'not-a-real-secret' },
       },
-      limits: { perUserPerDay: 10 },
+      limits: { perUserPerDay: 10, perDay: 0 },
       skillId: 'amzn1.ask.skill.x',
       apiOrigins: AMAZON_API_ORIGINS,
       problems: [],
@@ -61,11 +61,24 @@ describe('loadConfig', () => {
   });
 
   it('caps each user at 10 mails a day in memory unless told otherwise', () => {
-    expect(loadConfig(complete).limits).toEqual({ perUserPerDay: 10 });
-    expect(loadConfig({ ...complete, MAIL_LIMIT_PER_USER_PER_DAY: ' 0 ' }).limits).toEqual({ perUserPerDay: 0 });
+    expect(loadConfig(complete).limits).toEqual({ perUserPerDay: 10, perDay: 0 });
+    expect(loadConfig({ ...complete, MAIL_LIMIT_PER_USER_PER_DAY: ' 0 ' }).limits).toEqual({
+      perUserPerDay: 0,
+      perDay: 0,
+    });
     expect(
       loadConfig({ ...complete, MAIL_LIMIT_PER_USER_PER_DAY: '3', MAIL_LIMIT_TABLE: 'AlexaSkillMailLimit' }),
     ).toMatchObject({ limits: { perUserPerDay: 3, table: 'AlexaSkillMailLimit' }, problems: [] });
+  });
+
+  it('caps the whole account a day only when MAIL_LIMIT_PER_DAY says so, and refuses a value that is not a cap', () => {
+    expect(loadConfig({ ...complete, MAIL_LIMIT_PER_DAY: '50000' }).limits).toEqual({
+      perUserPerDay: 10,
+      perDay: 50_000,
+    });
+    const wrong = loadConfig({ ...complete, MAIL_LIMIT_PER_DAY: 'lots' });
+    expect(wrong.mail).toBeUndefined();
+    expect(wrong.problems).toEqual(['MAIL_LIMIT_PER_DAY "lots" is not a whole number from 0 (no cap) to 10000000.']);
   });
 
   it('names the configuration set on the mail configuration when SES_CONFIGURATION_SET is set', () => {
@@ -183,6 +196,7 @@ describe('loadConfig with a role to assume', () => {
     const hosted = { DYNAMODB_PERSISTENCE_TABLE_NAME: 'abcd-1234', DYNAMODB_PERSISTENCE_REGION: 'us-west-2' };
     expect(loadConfig({ ...withoutKey, ...role, ...hosted }).limits).toEqual({
       perUserPerDay: 10,
+      perDay: 0,
       persistenceTable: { name: 'abcd-1234', region: 'us-west-2' },
     });
   });

@@ -131,7 +131,10 @@ function conditionKeys({ action, input }: ItemCall): Record<string, string | str
   };
 }
 
-/** The calls the skill's DynamoDB store makes for one send reserved, given back, and one refused at the cap. */
+/**
+ * The calls the skill's DynamoDB store makes for one send reserved, given back, and one refused at
+ * the cap: on a user's key, then on a key that only counts (a recipient's, the account's).
+ */
 async function theSkillsCalls(): Promise<ItemCall[]> {
   const calls: ItemCall[] = [];
   let updates = 0;
@@ -140,14 +143,14 @@ async function theSkillsCalls(): Promise<ItemCall[]> {
     const action = type.name === 'GetItemCommand' ? 'dynamodb:GetItem' : 'dynamodb:UpdateItem';
     calls.push({ action, input });
     if (action === 'dynamodb:GetItem') return { Item: { 'mails-2026-11-30': { N: '3' } } };
-    // The third update (the second reservation) meets the cap: DynamoDB refuses its condition.
-    if (++updates === 3)
+    // The third and the sixth update (each key's second reservation) meet the cap: DynamoDB refuses its condition.
+    if (++updates % 3 === 0)
       throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
     return {};
   });
   const store = dynamoDbStore({ region: REGION, table: TABLE, credentials: PLACEHOLDER_KEY });
   const reservation: Reservation = {
-    userKey: 'c2tpbGwtdXNlci1oYXNo',
+    key: 'c2tpbGwtdXNlci1oYXNo',
     fingerprint: 'bWFpbC1maW5nZXJwcmludA',
     at: Date.UTC(2026, 10, 30, 18, 20),
     day: '2026-11-30',
@@ -159,6 +162,10 @@ async function theSkillsCalls(): Promise<ItemCall[]> {
   expect(await store.reserve({ ...reservation, fingerprint: 'b3RoZXItbWFpbA' }, 3, signal)).toEqual({
     kind: 'daily-limit',
   });
+  const counted: Reservation = { ...reservation, key: 'recipient-cmVjaXBpZW50LWhhc2g', fingerprint: undefined };
+  expect(await store.reserve(counted, 3, signal)).toEqual({ kind: 'allowed' });
+  expect(await store.release(counted, signal)).toBe('released');
+  expect(await store.reserve(counted, 3, signal)).toEqual({ kind: 'daily-limit' });
   return calls;
 }
 
@@ -175,6 +182,9 @@ describe("the AlexaSkillMailLimit condition on the skill's attributes", () => {
       'dynamodb:UpdateItem',
       'dynamodb:UpdateItem',
       'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:UpdateItem',
     ]);
     for (const call of calls) {
       const context = conditionKeys(call);

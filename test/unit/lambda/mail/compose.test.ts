@@ -2,13 +2,13 @@
 
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { composeRawMessage, encodedFrom } from '../../../lambda/mail/compose.ts';
-import { headerSafe } from '../../../lambda/mail/headers.ts';
-import { MimeNode } from '../../../lambda/mail/mailComposer.ts';
-import { en } from '../../../lambda/messages/en.ts';
-import { EVERY_LOCALE } from '../../../lambda/messages/index.ts';
-import { ja } from '../../../lambda/messages/ja.ts';
-import { prebuiltFrom } from '../../../ops/build/prebuiltFrom.ts';
+import { composeRawMessage, encodedFrom } from '../../../../lambda/mail/compose.ts';
+import { headerSafe } from '../../../../lambda/mail/headers.ts';
+import { MimeNode } from '../../../../lambda/mail/mailComposer.ts';
+import { en } from '../../../../lambda/messages/en.ts';
+import { EVERY_LOCALE } from '../../../../lambda/messages/index.ts';
+import { ja } from '../../../../lambda/messages/ja.ts';
+import { prebuiltFrom } from '../../../../ops/build/prebuiltFrom.ts';
 
 describe('composeRawMessage', () => {
   it('encodes a Japanese subject, body and attachment so they decode to the same text', async () => {

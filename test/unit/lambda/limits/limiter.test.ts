@@ -6,14 +6,15 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ENV } from '../../../lambda/config.ts';
-import { userHashOf } from '../../../lambda/limits/limiter.ts';
-import { LIMIT_TABLE_KEY, LIMIT_TABLE_TTL_ATTRIBUTE } from '../../../lambda/limits/tableSchema.ts';
-import { SES_BEHAVIOURS, type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../../testkit/dynamoDb/localDynamoDb.ts';
-import { intentRequest } from '../../../testkit/envelopes.ts';
-import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
+import { ENV } from '../../../../lambda/config.ts';
+import { SES_ATTEMPT_TIMEOUT_MS } from '../../../../lambda/deadlines.ts';
+import { userHashOf } from '../../../../lambda/limits/limiter.ts';
+import { LIMIT_TABLE_KEY, LIMIT_TABLE_TTL_ATTRIBUTE } from '../../../../lambda/limits/tableSchema.ts';
+import { SES_BEHAVIOURS, type SesStandIn, startSesStandIn } from '../../../../testkit/aws/ses/standIn.ts';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../../../testkit/dynamoDb/localDynamoDb.ts';
+import { intentRequest } from '../../../../testkit/envelopes.ts';
+import { type ProfileApi, startProfileApi } from '../../../../testkit/profileApi.ts';
+import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../../testkit/skillHarness.ts';
 
 let ses: SesStandIn;
 let profile: ProfileApi;
@@ -52,7 +53,11 @@ interface Rig {
 
 type StoreName = 'memory' | 'dynamodb';
 
-async function rig(store: StoreName, cap: number): Promise<Rig & { table?: string }> {
+async function rig(
+  store: StoreName,
+  cap: number,
+  { accountCap }: { accountCap?: number } = {},
+): Promise<Rig & { table?: string }> {
   const clock = { now: EVENING };
   const table = store === 'dynamodb' ? `limits-${randomUUID()}` : undefined;
   if (table) await dynamoDb.createLimitTable(table);
@@ -61,6 +66,7 @@ async function rig(store: StoreName, cap: number): Promise<Rig & { table?: strin
     dynamoDbUrl: dynamoDb.url,
     env: {
       [ENV.mailLimitPerUserPerDay]: String(cap),
+      ...(accountCap === undefined ? {} : { [ENV.mailLimitPerDay]: String(accountCap) }),
       ...(table ? { [ENV.mailLimitTable]: table } : {}),
     },
     now: () => clock.now,
@@ -135,9 +141,74 @@ describe.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, counted in %
 
     expect(await send()).toMatch(DONE);
     expect(await send({ note: 'more' })).toMatch(/limit of one email/);
+    profile.set({ email: 'jiro@example.com' });
     expect(await send({ user: other })).toMatch(DONE);
     expect(await send({ user: other, note: 'more' })).toMatch(/limit of one email/);
     expect(await ses.mails()).toHaveLength(2);
+  });
+
+  it('still counts a user who enabled the skill again under a new user ID, by their address', async () => {
+    const { send, events } = await rig(store, 1);
+    const enabledAgain = `amzn1.ask.account.${randomUUID()}`;
+
+    expect(await send()).toMatch(DONE);
+    expect(await send({ user: enabledAgain, note: 'fresh start' })).toBe(
+      "<speak>Sorry, you've reached today's limit of one email. You can ask again in 6 hours or less.</speak>",
+    );
+    // The address, in any case, is the same person.
+    profile.set({ email: 'TARO@Example.com' });
+    expect(await send({ user: `amzn1.ask.account.${randomUUID()}` })).toMatch(/limit of one email/);
+
+    expect(await ses.mails()).toHaveLength(1);
+    expect(events().filter((entry) => entry.event === 'mail-limit-reached')).toEqual([
+      expect.objectContaining({ counted: 'recipient', cap: 1, store }),
+      expect.objectContaining({ counted: 'recipient', cap: 1, store }),
+    ]);
+    expect(JSON.stringify(events())).not.toMatch(/taro@|TARO@/i);
+  });
+
+  it('keeps a mail counted when SES answers only after the skill stopped waiting: it may arrive, and did', async () => {
+    const { send } = await rig(store, 1);
+    ses.set({ kind: 'accept', delayMs: SES_ATTEMPT_TIMEOUT_MS + 500 });
+
+    expect(await send({ note: 'buy milk' })).toBe(
+      "<speak>Sorry, the mail service didn't answer in time, so I can't tell whether your email went out. It may still arrive: check your inbox in a few minutes before asking again.</speak>",
+    );
+    ses.set(SES_BEHAVIOURS.accept);
+    expect(await send({ note: 'buy milk' })).toBe(JUST_SENT);
+    expect(await send({ note: 'call mom', locale: 'ja-JP' })).toMatch(/上限、1通に達しました/);
+
+    await ses.settled();
+    expect(await ses.mails()).toHaveLength(1);
+  });
+
+  it('says the mail may still arrive in Japanese too', async () => {
+    const { send } = await rig(store, 3);
+    ses.set(SES_BEHAVIOURS['internal-failure']);
+
+    expect(await send({ locale: 'ja-JP' })).toBe(
+      '<speak>すみません、メールサービスから時間内に返事がなく、メールが送られたかどうか分かりません。これから届くかもしれませんので、数分後に受信トレイを確認してから、もう一度お試しください。</speak>',
+    );
+  });
+
+  it('caps the whole account a day across users with MAIL_LIMIT_PER_DAY', async () => {
+    const { send, events } = await rig(store, 5, { accountCap: 2 });
+
+    expect(await send()).toMatch(DONE);
+    profile.set({ email: 'jiro@example.com' });
+    expect(await send({ user: `amzn1.ask.account.${randomUUID()}` })).toMatch(DONE);
+    profile.set({ email: 'hanako@example.com' });
+    expect(await send({ user: `amzn1.ask.account.${randomUUID()}` })).toBe(
+      '<speak>Sorry, this skill has sent all the email it may send today. You can ask again in 6 hours or less.</speak>',
+    );
+    expect(await send({ user: `amzn1.ask.account.${randomUUID()}`, locale: 'ja-JP' })).toBe(
+      '<speak>すみません、このスキルは今日送れるメールの上限に達しました。あと6時間以内に、また送れるようになります。</speak>',
+    );
+    expect(await ses.mails()).toHaveLength(2);
+    expect(events().filter((entry) => entry.event === 'mail-limit-reached')).toEqual([
+      expect.objectContaining({ counted: 'account', cap: 2, store }),
+      expect.objectContaining({ counted: 'account', cap: 2, store }),
+    ]);
   });
 
   it('sends the same mail asked twice within a minute once, and the repeat does not count against the cap', async () => {

@@ -2,22 +2,12 @@
 // store (dynamoDbStore.ts, with the DynamoDB client) on the first send that asks it. The one
 // lazily loaded entry of the limits: no other request, and no skill without a table, loads it.
 
+import { loadOnce } from '../loadOnce.ts';
 import type { DynamoDbStoreConfig } from './dynamoDbStore.ts';
 import type { LimitStore } from './store.ts';
 
-export function tableStore(config: DynamoDbStoreConfig): LimitStore {
-  let store: Promise<LimitStore> | undefined;
-  const loaded = () => {
-    if (!store) {
-      const loading = import('./dynamoDbStore.ts').then((module) => module.dynamoDbStore(config));
-      // A failed load must not be remembered for the life of the container: the next send tries again.
-      loading.catch(() => {
-        if (store === loading) store = undefined;
-      });
-      store = loading;
-    }
-    return store;
-  };
+export function lazyDynamoDbStore(config: DynamoDbStoreConfig): LimitStore {
+  const loaded = loadOnce(() => import('./dynamoDbStore.ts').then((module) => module.dynamoDbStore(config)));
   return {
     name: 'dynamodb',
     reserve: async (reservation, cap, signal) => (await loaded()).reserve(reservation, cap, signal),

@@ -5,11 +5,11 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CapturedMail, type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
-import { intentRequest } from '../../../testkit/envelopes.ts';
-import { PLACEHOLDER_FROM_ADDRESS } from '../../../testkit/placeholders.ts';
-import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
-import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
+import { type CapturedMail, type SesStandIn, startSesStandIn } from '../../../../testkit/aws/ses/standIn.ts';
+import { intentRequest } from '../../../../testkit/envelopes.ts';
+import { PLACEHOLDER_FROM_ADDRESS } from '../../../../testkit/placeholders.ts';
+import { type ProfileApi, startProfileApi } from '../../../../testkit/profileApi.ts';
+import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../../testkit/skillHarness.ts';
 
 let outbox: SesStandIn;
 let profile: ProfileApi;
@@ -218,5 +218,18 @@ describe('logs', () => {
       api: 'SendEmail',
     });
     expect(skill.logs.join('\n')).not.toContain('taro@example.com');
+  });
+});
+
+describe('a skill not set up to send', () => {
+  it('says the skill is not set up, and logs why, when SES_FROM_ADDRESS is missing', async () => {
+    const underTest = skillUnderTest({ sesUrl: outbox.url, env: { SES_FROM_ADDRESS: undefined } });
+    const response = await underTest.invoke(intentRequest('SendEmailIntent'));
+    expect(speechOf(response)).toContain("isn't set up to send email yet");
+    expect(
+      underTest.logs.some(
+        (line) => line.includes('"event":"not-configured"') && line.includes('SES_FROM_ADDRESS is not set'),
+      ),
+    ).toBe(true);
   });
 });
