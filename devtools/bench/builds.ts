@@ -29,15 +29,8 @@ const BENCH_KEY = { id: 'TEST-KEY-ID-NOT-REAL', secret: 'bench-only-secret-not-a
  */
 export const WORK_DIR = join(tmpdir(), `amb${process.pid}`);
 
-export interface Builds {
-  /** index.js of the project as shipped. */
-  readonly project: string;
-  readonly projectDir: string;
-  readonly coldRunner: string;
-  readonly warmRunner: string;
-}
-
-export async function buildAll(sender: string): Promise<Builds> {
+/** The project's index.js and folder, and the two child programs. */
+export async function buildAll(sender: string) {
   await rm(WORK_DIR, { recursive: true, force: true });
   const projectDir = join(WORK_DIR, 'project');
   const built = await buildLambda(projectDir, { deployConfig: { [ENV.fromAddress]: sender } });

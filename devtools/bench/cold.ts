@@ -11,12 +11,10 @@ import { en } from '../../lambda/messages/en.ts';
 
 /** The children write their one JSON report here, so the skill's own log lines on stdout stay apart. */
 export const REPORT_FD = 3;
+/** What a child is told: the index.js to load, the request (JSON); a warm child, how many to time and to answer before. */
 export const CHILD_ENV = {
-  /** Absolute path of the index.js to load. */
   bundle: 'BENCH_BUNDLE',
-  /** The request envelope, as JSON. */
   event: 'BENCH_EVENT',
-  /** Warm child: measured requests, and requests answered before. */
   requests: 'BENCH_REQUESTS',
   warmUp: 'BENCH_WARM_UP',
 } as const;
@@ -42,13 +40,7 @@ export const SETTINGS: readonly Setting[] = ['plain', 'lambda'];
 export const SCENARIOS: readonly Scenario[] = ['launch', 'mail'];
 
 /** One measured process: spawn to exit as the parent saw it, and what the child reported. */
-export interface ColdSample {
-  readonly wallMs: number;
-  readonly answeredMs: number;
-  readonly loadMs: number;
-  readonly cpuMs: number;
-  readonly maxRssKb: number;
-}
+export type ColdSample = Pick<ColdReport, 'answeredMs' | 'cpuMs' | 'maxRssKb'> & { wallMs: number; loadMs: number };
 
 export interface ColdStart {
   readonly node: string;
@@ -150,22 +142,19 @@ export async function measureColdStarts(
   builds: Readonly<Record<string, string>>,
   rounds: number,
   onRound: (round: number) => void,
-  settings: readonly Setting[] = SETTINGS,
 ): Promise<ColdSamples> {
-  const jobs: Job[] = settings.flatMap((setting) => [
+  const jobs: Job[] = SETTINGS.flatMap((setting) => [
     { setting },
     ...Object.keys(builds).flatMap((build) => SCENARIOS.map((scenario) => ({ setting, build, scenario }))),
   ]);
   const empty = (): SettingSamples => ({ bare: [], launch: {}, mail: {} });
   const samples: ColdSamples = { plain: empty(), lambda: empty(), starved: 0 };
   const measureOne = async (job: Job, counted: boolean) => {
-    const nodeArguments = start.nodeArguments[job.setting];
     if (job.build === undefined) {
-      const { wallMs, report } = await runChild<{ cpuMs: number; maxRssKb: number }>(
-        start.node,
-        [...nodeArguments, '-e', BARE_SCRIPT],
-        { ...start.env },
-      );
+      const bareArguments = [...start.nodeArguments[job.setting], '-e', BARE_SCRIPT];
+      const { wallMs, report } = await runChild<Pick<ColdSample, 'cpuMs' | 'maxRssKb'>>(start.node, bareArguments, {
+        ...start.env,
+      });
       if (counted) samples[job.setting].bare.push({ wallMs, answeredMs: wallMs, loadMs: 0, ...report });
       return;
     }
@@ -179,15 +168,9 @@ export async function measureColdStarts(
     const answered = scenario === 'launch' ? report.speech.includes(en.launch) : report.cardTitle === en.sentCardTitle;
     if (!answered) throw new Error(`${who} answered a cold ${scenario} with "${report.speech.slice(0, 120)}"`);
     if (!counted) return;
+    const { answeredMs, loadedMs: loadMs, cpuMs, maxRssKb } = report;
     const byBuild = samples[job.setting][scenario];
-    byBuild[build] = byBuild[build] ?? [];
-    byBuild[build].push({
-      wallMs,
-      answeredMs: report.answeredMs,
-      loadMs: report.loadedMs,
-      cpuMs: report.cpuMs,
-      maxRssKb: report.maxRssKb,
-    });
+    byBuild[build] = [...(byBuild[build] ?? []), { wallMs, answeredMs, loadMs, cpuMs, maxRssKb }];
   };
   // One round first that counts for nothing: it fills the file cache and warms the local servers.
   for (const job of jobs) await measureOne(job, false);

@@ -46,8 +46,6 @@ Options:
   --quick           a smoke run (${QUICK.runs} runs, ${QUICK.requests} requests) that writes no file unless --out is given
   -h, --help        show this help`;
 
-const LABELS = { project: 'project, as shipped' };
-
 function count(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
@@ -62,11 +60,10 @@ const say = (line: string) =>
     `${line}${line.startsWith(' ') ? '' : ` (${Math.round((performance.now() - startedAt) / 1000)} s in)`}\n`,
   );
 
+/** The commit measured; `git describe --dirty` marks uncommitted changes. */
 function commit(): string | undefined {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
   try {
-    const dirty = git('status', '--porcelain', '--', 'lambda', 'ops/build');
-    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted changes to lambda/ or ops/build/' : ''}`;
+    return execFileSync('git', ['describe', '--always', '--dirty'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
   } catch {
     return undefined;
   }
@@ -204,7 +201,7 @@ async function measure(
       await mkdir(dirname(out), { recursive: true });
       await writeFile(out, resultsJson(results));
     }
-    const tables = markdown(results, LABELS);
+    const tables = markdown(results);
     process.stdout.write(`${tables}\n`);
     if (page) {
       say(`      Writing the tables into ${page.page}`);

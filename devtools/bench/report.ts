@@ -7,15 +7,8 @@ import type { WarmReport } from './warmChild.ts';
 
 const TARGETS = { launchVsBare: 1.3, mailVsBare: 2.5, peakRssMb: 80, overheadP99Ms: 2 } as const;
 
-export interface ColdFigures {
-  readonly wallMs: Summary;
-  readonly answeredMs: Summary;
-  readonly loadMs: Summary;
-  readonly cpuMs: Summary;
-  readonly maxRssKb: Summary;
-  /** Every measurement, one list per figure, in the order they were taken. */
-  readonly raw: Readonly<Record<keyof ColdSample, readonly number[]>>;
-}
+/** Each figure summarized, and in `raw` every measurement, one list per figure, in the order they were taken. */
+export type ColdFigures = Record<keyof ColdSample, Summary> & { readonly raw: Record<keyof ColdSample, number[]> };
 
 /** Per setting: the bare node, and each build in each scenario. */
 export type ColdResults = Record<
@@ -38,13 +31,8 @@ export interface SizeFigures {
   readonly gzipBytes: number;
 }
 
-export interface Sizes {
-  readonly launch: SizeFigures;
-  readonly mail: SizeFigures;
-  readonly allCode: SizeFigures;
-  /** The zip `ask deploy` uploads. */
-  readonly zipBytes: number;
-}
+/** What a LaunchRequest and a first mail load, all the code, and the zip `ask deploy` uploads. */
+export type Sizes = Record<'launch' | 'mail' | 'allCode', SizeFigures> & { readonly zipBytes: number };
 
 export interface Verdict {
   readonly target: string;
@@ -56,13 +44,7 @@ export interface Verdict {
 export interface Results {
   readonly date: string;
   readonly durationS: number;
-  readonly machine: {
-    readonly cpu: string;
-    readonly cores: number;
-    readonly memoryGb: number;
-    readonly platform: string;
-    readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
-  };
+  readonly machine: { cpu: string; cores: number; memoryGb: number; platform: string; loadAverage: object };
   readonly commit?: string;
   readonly settings: { readonly runs: number; readonly requests: number; readonly warmUp: number };
   readonly node: { readonly version: string; readonly path: string };
@@ -81,16 +63,10 @@ export interface Results {
 const COLD_KEYS = ['wallMs', 'answeredMs', 'loadMs', 'cpuMs', 'maxRssKb'] as const;
 
 export function coldFigures(samples: readonly ColdSample[]): ColdFigures {
-  const raw = Object.fromEntries(COLD_KEYS.map((key) => [key, samples.map((sample) => sample[key])])) as Record<
-    keyof ColdSample,
-    number[]
-  >;
+  const lists = COLD_KEYS.map((key) => [key, samples.map((sample) => sample[key])] as const);
+  const raw = Object.fromEntries(lists) as Record<keyof ColdSample, number[]>;
   return {
-    wallMs: summarize(raw.wallMs),
-    answeredMs: summarize(raw.answeredMs),
-    loadMs: summarize(raw.loadMs),
-    cpuMs: summarize(raw.cpuMs),
-    maxRssKb: summarize(raw.maxRssKb),
+    ...(Object.fromEntries(lists.map(([key, list]) => [key, summarize(list)])) as Record<keyof ColdSample, Summary>),
     raw,
   };
 }
@@ -125,13 +101,8 @@ const SCENARIO_WORDS: Record<Scenario, string> = {
 const kb = (bytes: number) => (bytes / 1024).toFixed(0);
 
 /** Each target with the figure that judges it: the project as shipped, against a bare node of the same setting. */
-export function verdicts(
-  cold: ColdResults,
-  memoryMb: number,
-  warm: WarmFigures,
-  zipBytes: number,
-  project = 'project',
-): Verdict[] {
+export function verdicts(cold: ColdResults, memoryMb: number, warm: WarmFigures, zipBytes: number): Verdict[] {
+  const project = 'project';
   const ratios = (['launch', 'mail'] as const).flatMap((scenario) =>
     (['plain', 'lambda'] as const).map((setting): Verdict => {
       const limit = scenario === 'launch' ? TARGETS.launchVsBare : TARGETS.mailVsBare;
@@ -187,32 +158,21 @@ const ROWS: readonly [string, Scenario, Metric, boolean][] = [
   ['first mail: peak RSS (MB)', 'mail', 'maxRssKb', true],
 ];
 
-function coldTable(results: Results, setting: Setting, labels: Readonly<Record<string, string>>): string {
+function coldTable(results: Results, setting: Setting): string {
   const cold = results.cold[setting];
-  const builds = Object.keys(cold.launch);
-  const header = [
-    `Cold start, node ${results.node.version} with ${SETTING_WORDS(setting, results.memoryMb)}, ms: median (p10–p90)`,
-    'bare `node -e 0`',
-    ...builds.map((build) => labels[build] ?? build),
-    ...builds.map((build) => `${labels[build] ?? build} ÷ bare`),
-  ];
   const rows = ROWS.map(([label, scenario, metric, divides]) => {
     const format = metric === 'maxRssKb' ? (kilobytes: number) => (kilobytes / 1024).toFixed(1) : ms;
-    const bare = cold.bare[metric];
-    return [
-      label,
-      divides ? spread(bare, format) : '',
-      ...builds.map((build) => spread(cold[scenario][build]![metric], format)),
-      ...builds.map((build) =>
-        divides ? `${ratio(cold[scenario][build]![metric].median, bare.median).toFixed(2)}×` : '',
-      ),
-    ];
+    const [bare, project] = [cold.bare[metric], cold[scenario].project![metric]];
+    const times = `${ratio(project.median, bare.median).toFixed(2)}×`;
+    return [label, divides ? spread(bare, format) : '', spread(project, format), divides ? times : ''];
   });
-  return table(header, rows);
+  const setup = `node ${results.node.version} with ${SETTING_WORDS(setting, results.memoryMb)}`;
+  const header = `Cold start, ${setup}, ms: median (p10–p90)`;
+  return table([header, 'bare `node -e 0`', 'project, as shipped', 'project ÷ bare'], rows);
 }
 
 /** The tables and the targets, as Markdown. */
-export function markdown(results: Results, labels: Readonly<Record<string, string>>): string {
+export function markdown(results: Results): string {
   const { warm, sizes } = results;
   const pair = (a: number, b: number) => `${a.toFixed(2)} / ${b.toFixed(2)}`;
   const warmTable = table(
@@ -248,8 +208,8 @@ export function markdown(results: Results, labels: Readonly<Record<string, strin
       : '';
   return [
     ...(results.notLambdaMajor ? [`**Not measured:** ${results.notLambdaMajor}.`] : []),
-    coldTable(results, 'plain', labels),
-    coldTable(results, 'lambda', labels),
+    coldTable(results, 'plain'),
+    coldTable(results, 'lambda'),
     warmTable,
     sizeTable,
     `### Targets\n\n${targetTable}${starved}`,

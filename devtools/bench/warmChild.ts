@@ -12,10 +12,7 @@ import { CHILD_ENV, REPORT_FD } from './cold.ts';
 type SesSdk = typeof import('../../lambda/mail/sesSdk.ts');
 
 /** Each request's time in ms, the skill's and the raw SDK's, in the order they ran. */
-export interface WarmReport {
-  readonly skillMs: number[];
-  readonly rawMs: number[];
-}
+export type WarmReport = Record<'skillMs' | 'rawMs', number[]>;
 
 const bundle = process.env[CHILD_ENV.bundle] ?? '';
 const template = JSON.parse(process.env[CHILD_ENV.event] ?? '{}') as RequestEnvelope;
