@@ -163,8 +163,8 @@ function coldTable(results: Results, setting: Setting): string {
   const rows = ROWS.map(([label, scenario, metric, divides]) => {
     const format = metric === 'maxRssKb' ? (kilobytes: number) => (kilobytes / 1024).toFixed(1) : ms;
     const [bare, project] = [cold.bare[metric], cold[scenario].project![metric]];
-    const times = `${ratio(project.median, bare.median).toFixed(2)}×`;
-    return [label, divides ? spread(bare, format) : '', spread(project, format), divides ? times : ''];
+    if (!divides) return [label, '', spread(project, format), ''];
+    return [label, spread(bare, format), spread(project, format), `${ratio(project.median, bare.median).toFixed(2)}×`];
   });
   const setup = `node ${results.node.version} with ${SETTING_WORDS(setting, results.memoryMb)}`;
   const header = `Cold start, ${setup}, ms: median (p10–p90)`;

@@ -112,6 +112,14 @@ describe('the page', () => {
     );
     expect(markdown(results({ launch: 28, mail: 80 }))).not.toContain('profile apology');
   });
+
+  it("says so when Lambda's Node major was not measured", () => {
+    const text = markdown({
+      ...results({ launch: 28, mail: 40 }),
+      notLambdaMajor: 'Node 22 was not measured: it is missing',
+    });
+    expect(text).toContain('**Not measured:** Node 22 was not measured: it is missing.');
+  });
 });
 
 describe('the results file', () => {
