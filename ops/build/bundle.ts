@@ -20,6 +20,8 @@ const SKILL_ENTRY = join(PROJECT_ROOT, 'lambda/handler.ts');
 const LOADER_ENTRY = join(PROJECT_ROOT, 'lambda/index.ts');
 export const DEFAULT_OUT_DIR = join(PROJECT_ROOT, 'dist/lambda');
 const SKILL_FILE = 'skill.js';
+/** Where the builds that trained a V8 code cache wrote it. */
+const FORMER_CACHE_DIR = 'code-cache';
 const CREDENTIAL_CHAIN = join(LAMBDA_DIR, 'mail/credentialChain.ts');
 
 interface BuildOptions {
@@ -130,6 +132,8 @@ export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: Bui
   );
   const written = Object.keys(metafile.outputs).map((path) => resolve(path));
   await removeStale(chunksDir, new Set(written));
+  // Left by the builds that trained a V8 code cache; nothing reads it now.
+  await rm(join(outDir, FORMER_CACHE_DIR), { recursive: true, force: true });
   const files = [
     'package.json',
     ...written.filter((path) => !path.endsWith('.map')).map((path) => relative(outDir, path).split(sep).join('/')),
@@ -184,6 +188,8 @@ const BUILD_OUTPUT = new Set([
   LEGAL_FILE,
   'package.json',
   CHUNKS_DIR,
+  // Written by the builds that trained a V8 code cache: such a bundle is stale, not someone's files.
+  FORMER_CACHE_DIR,
 ]);
 
 /**

@@ -99,4 +99,14 @@ describe('ensureLambdaBuilt', () => {
     expect(await readFile(join(outDir, 'notes.txt'), 'utf8')).toBe('keep me');
     expect(await readdir(parent)).toEqual(['lambda']);
   });
+
+  it('replaces a stale bundle that still holds the code cache earlier builds trained', async () => {
+    await mkdir(join(outDir, 'code-cache'), { recursive: true });
+    await writeFile(join(outDir, 'code-cache', 'skill-0123456789abcdef.bin'), 'old cache');
+    await writeFile(join(outDir, 'index.js'), '// an old bundle');
+    await utimes(join(outDir, 'index.js'), 0, 0);
+
+    expect(await ensureLambdaBuilt(outDir)).toMatchObject({ rebuilt: true });
+    expect(bundleFilesNow()).toEqual(COMPLETE);
+  });
 });
