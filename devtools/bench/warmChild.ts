@@ -6,6 +6,7 @@ import { writeSync } from 'node:fs';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { Bench } from 'tinybench';
 import { loadConfig } from '../../lambda/config.ts';
+import { en } from '../../lambda/messages/en.ts';
 import type { CapturedMail } from '../../testkit/ses/outbox.ts';
 import { CHILD_ENV, REPORT_FD } from './cold.ts';
 
@@ -35,7 +36,7 @@ function nextEvent(): RequestEnvelope {
 
 async function askForMail(): Promise<void> {
   const { response } = await handler(nextEvent());
-  if (response.card?.type !== 'Simple' || !response.card.title?.length)
+  if (response.card?.type !== 'Simple' || response.card.title !== en.sentCardTitle)
     throw new Error(`a warm SendEmailIntent was not confirmed: ${JSON.stringify(response.outputSpeech)}`);
 }
 
