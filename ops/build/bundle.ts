@@ -17,7 +17,7 @@ import { prebuiltFrom } from './prebuiltFrom.ts';
 /** The skill: what every request runs, loaded by index.js. */
 const SKILL_ENTRY = join(PROJECT_ROOT, 'lambda/handler.ts');
 /** index.js, Lambda's `index.handler`: it requires skill.js. */
-const LOADER_ENTRY = join(PROJECT_ROOT, 'lambda/index.ts');
+const INDEX_ENTRY = join(PROJECT_ROOT, 'lambda/index.ts');
 export const DEFAULT_OUT_DIR = join(PROJECT_ROOT, 'dist/lambda');
 const SKILL_FILE = 'skill.js';
 /** Where the builds that trained a V8 code cache wrote it. */
@@ -119,15 +119,15 @@ export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: Bui
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 
-  const loader = await build({
+  const index = await build({
     ...common,
-    entryPoints: [LOADER_ENTRY],
+    entryPoints: [INDEX_ENTRY],
     outfile: outFile,
     external: [`./${SKILL_FILE}`],
   });
 
   const { metafile, packages } = await gatherLegalNotices(
-    mergeMetafiles(skill.metafile, chunkBuild, loader.metafile),
+    mergeMetafiles(skill.metafile, chunkBuild, index.metafile),
     outDir,
   );
   const written = Object.keys(metafile.outputs).map((path) => resolve(path));
