@@ -1,118 +1,113 @@
-// Cold starts: a fresh `node` process per measurement that loads a build and answers one request,
-// a LaunchRequest or the first SendEmailIntent of a container, next to a bare `node -e 0` of the
-// same executable started the same way. Two settings: plain node, and node with the flags Lambda
-// passes for the configured memory size. Every round runs each kind once, in an order that shifts
-// from round to round, so that a machine slowing down or speeding up weighs on all of them alike.
+// Cold starts: a fresh `node` per measurement that loads a build and answers one request (a
+// LaunchRequest, or the first SendEmailIntent of a container), next to a bare `node -e 0` of the
+// same executable, as plain node and with Lambda's flags. Every round runs each kind once, in an
+// order that shifts from round to round, so that a machine slowing down weighs on all alike.
 
-import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import type { RequestEnvelope } from 'ask-sdk-model';
 import { PROFILE_TIMEOUT_MS } from '../../lambda/deadlines.ts';
 import { en } from '../../lambda/messages/en.ts';
-import { type Launcher, runChild } from './children.ts';
-import type { NodeBinary } from './nodes.ts';
-import { CHILD_ENV, type ColdReport } from './protocol.ts';
-import type { Scenario, Setting, Variant, VariantName } from './variants.ts';
 
-export interface ColdSample {
-  readonly wallMs: number;
-  /** From the process start (performance.now()) to the answer, in the child. */
+/** The children write their one JSON report here, so the skill's own log lines on stdout stay apart. */
+export const REPORT_FD = 3;
+/** What a child is told: the index.js to load, the request (JSON); a warm child, how many to time and to answer before. */
+export const CHILD_ENV = {
+  bundle: 'BENCH_BUNDLE',
+  event: 'BENCH_EVENT',
+  requests: 'BENCH_REQUESTS',
+  warmUp: 'BENCH_WARM_UP',
+} as const;
+
+export interface ColdReport {
+  /** Milliseconds since the process started when the bundle was loaded and when the answer came. */
+  readonly loadedMs: number;
   readonly answeredMs: number;
-  /** require() of index.js. */
-  readonly loadMs: number;
-  /** From index.js loaded to the answer. */
-  readonly handleMs: number;
+  /** User + system CPU time of the whole process until the answer. */
   readonly cpuMs: number;
+  /** process.resourceUsage().maxRSS, in KB. */
   readonly maxRssKb: number;
+  readonly speech: string;
+  readonly cardTitle?: string;
+  /** Every file require() loaded, read after the figures above. */
+  readonly files: readonly string[];
 }
 
-/**
- * The bare nodes: `node -e 0`, the yardstick; the same trusting the local certificate, as every
- * measured child does; and node requiring 'http', as Lambda's runtime client does before it loads
- * any handler (its RAPIDClient), so that the skill pays for none of it in Lambda.
- */
-export type Bare = 'bare' | 'trusted' | 'http';
-// Each reports its CPU time on file descriptor 3, as the measured children do: load-independent,
-// where the time from spawn to exit on a busy machine is not. fs is loaded before any script runs.
-const REPORT_CPU =
-  "const c=process.cpuUsage();require('fs').writeSync(3,JSON.stringify({cpuMs:(c.user+c.system)/1000}))";
-const BARE_SCRIPT: Record<Bare, string> = {
-  bare: REPORT_CPU,
-  trusted: REPORT_CPU,
-  http: `require('http');${REPORT_CPU}`,
-};
+export type Scenario = 'launch' | 'mail';
+/** How a child node starts: as plain `node`, or with the flags Lambda passes for the memory size. */
+export type Setting = 'plain' | 'lambda';
+export const SETTINGS: readonly Setting[] = ['plain', 'lambda'];
+export const SCENARIOS: readonly Scenario[] = ['launch', 'mail'];
 
-export interface BareSample {
-  readonly wallMs: number;
-  readonly cpuMs: number;
-}
+/** One measured process: spawn to exit as the parent saw it, and what the child reported. */
+export type ColdSample = Pick<ColdReport, 'answeredMs' | 'cpuMs' | 'maxRssKb'> & { wallMs: number; loadMs: number };
 
-export interface ColdSamples {
-  /** A bare `node -e 0` in each setting: the yardstick. */
-  readonly bare: Record<Setting, BareSample[]>;
-  /** A bare plain `node -e 0` trusting the local certificate: what that trust costs a start. */
-  readonly bareTrusted: BareSample[];
-  /** node -e "require('http')" in each setting. */
-  readonly bareHttp: Record<Setting, BareSample[]>;
-  readonly runs: Record<Setting, Record<Scenario, Partial<Record<VariantName, ColdSample[]>>>>;
-  /** Cold children that answered with the profile apology and were started again (starved: see STARVED_RETRIES). */
-  readonly starved: number;
-}
-
-/** What a cold child is started with, in one setting or the other. */
 export interface ColdStart {
+  readonly node: string;
   readonly runner: string;
-  readonly node: NodeBinary;
   /** The environment every child gets, the bare ones included: like Lambda's, nothing of this shell's. */
   readonly env: Readonly<Record<string, string>>;
   /** What only the measured children get: the local certificate to trust (NODE_EXTRA_CA_CERTS). */
   readonly trust: Readonly<Record<string, string>>;
-  /** Node arguments per setting. */
   readonly nodeArguments: Readonly<Record<Setting, readonly string[]>>;
   readonly events: Readonly<Record<Scenario, RequestEnvelope>>;
 }
 
-export interface ColdOptions extends ColdStart {
-  readonly variants: readonly Variant[];
-  readonly rounds: number;
-  /** Builds whose code cache V8 must take in their settings: a refused cache would mislabel their figures. */
-  readonly cached: ReadonlySet<VariantName>;
-  /** Called after each round, with the round's number (1-based). */
-  readonly onRound?: (round: number) => void;
+/** The samples of one setting: the bare node, and each build in each scenario. */
+export type SettingSamples = { bare: ColdSample[] } & Record<Scenario, Record<string, ColdSample[]>>;
+export type ColdSamples = Record<Setting, SettingSamples> & { starved: number };
+
+/** Starts `node args`, times it from spawn to exit, and returns the JSON report it wrote on REPORT_FD. */
+export function runChild<T>(
+  node: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ wallMs: number; report: T }> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(node, args, { env, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+    let wallMs = 0;
+    let stderr = '';
+    let report = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    (child.stdio[REPORT_FD] as Readable).on('data', (chunk: Buffer) => (report += chunk.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('exit', () => (wallMs = performance.now() - start));
+    child.on('error', (error) => reject(new Error(`could not start ${node}: ${error.message}`)));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const parsed = report.trim()
+        ? (JSON.parse(report.trim().split('\n').at(-1)!) as T | { error: string })
+        : undefined;
+      const failure = parsed && typeof parsed === 'object' && 'error' in parsed ? parsed.error : undefined;
+      if (code === 0 && parsed && !failure) return resolve({ wallMs, report: parsed as T });
+      const lastLine = stderr.trim().split('\n').at(-1);
+      const why = failure ?? (signal ? `it was killed by ${signal}` : lastLine || `it exited with code ${code}`);
+      reject(new Error(`${node} ${args.join(' ').slice(0, 80)} failed: ${why}`));
+    });
+  });
 }
 
-type Job =
-  | { readonly kind: 'bare'; readonly setting: Setting; readonly bare: Bare }
-  | { readonly kind: Scenario; readonly setting: Setting; readonly variant: Variant };
-
-const WORDS: Record<Scenario, string> = { launch: 'LaunchRequest', mail: 'SendEmailIntent' };
-
 /**
- * Whether a cold first mail answered with the apology for a profile that did not come in time:
- * on loopback the profile API answers at once, so its deadline fires only when the machine starved
- * the child of CPU (a memory size's small share, a busy machine) while it loaded the SES client.
+ * Whether a cold first mail answered with the apology for a profile that did not come in time: on
+ * loopback the profile API answers at once, so its deadline fires only in a child starved of CPU.
  */
 export function missedProfileDeadline(report: ColdReport): boolean {
   return report.speech.includes(en.profileUnavailable);
 }
 
-/**
- * How often a starved cold sample is started again before the benchmark gives up: it is a fact of
- * the machine, not of the skill, until it keeps happening.
- */
+/** How often a starved cold child is started again before the benchmark gives up on the machine. */
 export const STARVED_RETRIES = 3;
 
-/**
- * Runs `take` until its child answered other than with the profile apology, at most
- * STARVED_RETRIES times more; `onStarved` counts each one started again. Throws when every try was starved.
- */
-export async function unlessStarved<T extends { report?: ColdReport | undefined }>(
+/** Runs `take` until its child answered other than with the profile apology, at most STARVED_RETRIES times more. */
+export async function unlessStarved<T extends { report: ColdReport }>(
   take: () => Promise<T>,
   who: string,
   onStarved: () => void,
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const run = await take();
-    if (!run.report || !missedProfileDeadline(run.report)) return run;
+    if (!missedProfileDeadline(run.report)) return run;
     if (attempt === STARVED_RETRIES)
       throw new Error(
         `${who} answered a cold SendEmailIntent with the profile apology ${attempt + 1} times in a row: its ${PROFILE_TIMEOUT_MS / 1000} s profile deadline fired every time, so this machine is too busy to measure on`,
@@ -121,151 +116,68 @@ export async function unlessStarved<T extends { report?: ColdReport | undefined 
   }
 }
 
-/** Throws when the child did not answer as the skill does, or ran without the cache it was meant to use. */
-export function checkAnswer(scenario: Scenario, report: ColdReport, who: string, cacheExpected: boolean): void {
-  const answered = scenario === 'launch' ? report.speech.includes(en.launch) : report.cardTitle === en.sentCardTitle;
-  if (!answered) throw new Error(`${who} answered a cold ${WORDS[scenario]} with "${report.speech.slice(0, 120)}"`);
-  checkCodeCache(report, who, cacheExpected);
-}
+// The bare node reports its CPU time as the measured children do; fs is loaded before any script runs.
+const BARE_SCRIPT =
+  "const c=process.cpuUsage();require('fs').writeSync(3,JSON.stringify({cpuMs:(c.user+c.system)/1000,maxRssKb:process.resourceUsage().maxRSS}))";
 
-/** Throws when the child ran without the code cache it was meant to use. */
-export function checkCodeCache(report: ColdReport, who: string, cacheExpected: boolean): void {
-  const refused = Object.entries(report.codeCache ?? {}).filter(([, outcome]) => outcome !== 'accepted');
-  if (cacheExpected && (!report.codeCache || refused.length > 0))
-    throw new Error(`${who}: V8 refused the code cache of ${refused.map(([file]) => file).join(', ') || 'every file'}`);
-}
-
-/** One bare node, started as the measured children are in that setting. */
-export async function runBareChild(
-  start: ColdStart,
-  setting: Setting,
-  bare: Bare,
-  launcher?: Launcher,
-): Promise<BareSample> {
-  const { wallMs, report } = await runChild<{ cpuMs: number }>(
-    [...start.nodeArguments[setting], '-e', BARE_SCRIPT[bare]],
-    {
-      node: start.node.path,
-      env: { ...start.env, ...(bare === 'trusted' ? start.trust : {}) },
-      ...(launcher ? { launcher } : {}),
-    },
-  );
-  return { wallMs, cpuMs: report!.cpuMs };
-}
-
-/** One cold child: the runner answering one request with one build. */
-export async function runColdChild(
-  start: ColdStart,
-  setting: Setting,
-  what: { readonly variant: Variant; readonly scenario: Scenario },
-  launcher?: Launcher,
-): Promise<{ wallMs: number; report?: ColdReport | undefined }> {
-  const nodeArguments = start.nodeArguments[setting];
-  const event = start.events[what.scenario];
+/** One cold child answering one request with one build. */
+export function runColdChild(start: ColdStart, setting: Setting, bundle: string, scenario: Scenario) {
   const env = {
     ...start.env,
     ...start.trust,
-    ...what.variant.env,
-    [CHILD_ENV.bundle]: what.variant.entry,
-    [CHILD_ENV.event]: JSON.stringify(what.scenario === 'mail' ? asNewUser(event) : event),
+    [CHILD_ENV.bundle]: bundle,
+    [CHILD_ENV.event]: JSON.stringify(start.events[scenario]),
   };
-  return runChild<ColdReport>([...nodeArguments, start.runner], {
-    node: start.node.path,
-    env,
-    ...(launcher ? { launcher } : {}),
-  });
+  return runChild<ColdReport>(start.node, [...start.nodeArguments[setting], start.runner], env);
 }
 
-/**
- * The same request from a user of its own: with a limit table, which every child shares, the same
- * mail from the same user would meet the repeat guard instead of being sent.
- */
-function asNewUser(event: RequestEnvelope): RequestEnvelope {
-  const user = { ...event.context.System.user, userId: `amzn1.ask.account.bench-cold-${randomUUID()}` };
-  return {
-    ...event,
-    ...(event.session ? { session: { ...event.session, user } } : {}),
-    context: { ...event.context, System: { ...event.context.System, user } },
-  };
-}
+type Job = { readonly setting: Setting } & (
+  | { readonly build?: undefined }
+  | { readonly build: string; readonly scenario: Scenario }
+);
 
-export function sampleOf(wallMs: number, report: ColdReport): ColdSample {
-  return {
-    wallMs,
-    answeredMs: report.answeredMs,
-    loadMs: report.loadedMs - report.loadStartMs,
-    handleMs: report.answeredMs - report.loadedMs,
-    cpuMs: report.cpuMs,
-    maxRssKb: report.maxRssKb,
-  };
-}
-
-function jobsOf(variants: readonly Variant[]): Job[] {
-  const jobs: Job[] = [
-    { kind: 'bare', setting: 'plain', bare: 'bare' },
-    { kind: 'bare', setting: 'plain', bare: 'trusted' },
-    { kind: 'bare', setting: 'plain', bare: 'http' },
-    { kind: 'bare', setting: 'lambda', bare: 'bare' },
-    { kind: 'bare', setting: 'lambda', bare: 'http' },
-  ];
-  for (const variant of variants)
-    for (const setting of variant.settings)
-      for (const scenario of variant.scenarios) jobs.push({ kind: scenario, setting, variant });
-  return jobs;
-}
-
-/** How many processes a round starts. */
-export function roundSize(variants: readonly Variant[]): number {
-  return jobsOf(variants).length;
-}
-
-export async function measureColdStarts(options: ColdOptions): Promise<ColdSamples> {
-  const samples: Omit<ColdSamples, 'starved'> = {
-    bare: { plain: [], lambda: [] },
-    bareTrusted: [],
-    bareHttp: { plain: [], lambda: [] },
-    runs: { plain: { launch: {}, mail: {} }, lambda: { launch: {}, mail: {} } },
-  };
-  let starved = 0;
-  const jobs = jobsOf(options.variants);
+/** `builds`: name → index.js. Every round: a bare node and each build in each scenario, in each setting. */
+export async function measureColdStarts(
+  start: ColdStart,
+  builds: Readonly<Record<string, string>>,
+  rounds: number,
+  onRound: (round: number) => void,
+): Promise<ColdSamples> {
+  const jobs: Job[] = SETTINGS.flatMap((setting) => [
+    { setting },
+    ...Object.keys(builds).flatMap((build) => SCENARIOS.map((scenario) => ({ setting, build, scenario }))),
+  ]);
+  const empty = (): SettingSamples => ({ bare: [], launch: {}, mail: {} });
+  const samples: ColdSamples = { plain: empty(), lambda: empty(), starved: 0 };
   const measureOne = async (job: Job, counted: boolean) => {
-    if (job.kind === 'bare') {
-      const sample = await runBareChild(options, job.setting, job.bare);
-      if (!counted) return;
-      if (job.bare === 'trusted') samples.bareTrusted.push(sample);
-      else (job.bare === 'http' ? samples.bareHttp : samples.bare)[job.setting].push(sample);
+    if (job.build === undefined) {
+      const bareArguments = [...start.nodeArguments[job.setting], '-e', BARE_SCRIPT];
+      const { wallMs, report } = await runChild<Pick<ColdSample, 'cpuMs' | 'maxRssKb'>>(start.node, bareArguments, {
+        ...start.env,
+      });
+      if (counted) samples[job.setting].bare.push({ wallMs, answeredMs: wallMs, loadMs: 0, ...report });
       return;
     }
-    const who = `the ${job.variant.name} build on Node ${options.node.version} (${job.setting})`;
+    const { build, scenario } = job;
+    const who = `the ${build} build (${job.setting})`;
     const { wallMs, report } = await unlessStarved(
-      () => runColdChild(options, job.setting, { variant: job.variant, scenario: job.kind }),
+      () => runColdChild(start, job.setting, builds[build]!, scenario),
       who,
-      () => starved++,
+      () => samples.starved++,
     );
-    checkAnswer(job.kind, report!, who, options.cached.has(job.variant.name));
+    const answered = scenario === 'launch' ? report.speech.includes(en.launch) : report.cardTitle === en.sentCardTitle;
+    if (!answered) throw new Error(`${who} answered a cold ${scenario} with "${report.speech.slice(0, 120)}"`);
     if (!counted) return;
-    const byVariant = samples.runs[job.setting][job.kind];
-    byVariant[job.variant.name] = [...(byVariant[job.variant.name] ?? []), sampleOf(wallMs, report!)];
+    const { answeredMs, loadedMs: loadMs, cpuMs, maxRssKb } = report;
+    const byBuild = samples[job.setting][scenario];
+    byBuild[build] = [...(byBuild[build] ?? []), { wallMs, answeredMs, loadMs, cpuMs, maxRssKb }];
   };
   // One round first that counts for nothing: it fills the file cache and warms the local servers.
   for (const job of jobs) await measureOne(job, false);
-  for (let round = 1; round <= options.rounds; round++) {
+  for (let round = 1; round <= rounds; round++) {
     const shift = round % jobs.length;
     for (const job of [...jobs.slice(shift), ...jobs.slice(0, shift)]) await measureOne(job, true);
-    options.onRound?.(round);
+    onRound(round);
   }
-  return { ...samples, starved };
-}
-
-/** The files require() loaded for one cold request (for a build that is not one bundle). */
-export async function filesLoadedBy(start: ColdStart, variant: Variant, scenario: Scenario): Promise<string[]> {
-  const env = {
-    ...start.env,
-    ...start.trust,
-    [CHILD_ENV.bundle]: variant.entry,
-    [CHILD_ENV.event]: JSON.stringify(start.events[scenario]),
-    [CHILD_ENV.listFiles]: '1',
-  };
-  const { report } = await runChild<ColdReport>([start.runner], { node: start.node.path, env });
-  return (report?.loadedFiles ?? []).filter((file) => file !== start.runner).sort();
+  return samples;
 }

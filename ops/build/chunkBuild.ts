@@ -1,7 +1,7 @@
 // Builds the lazily loaded chunks together, so that code two of them need (the AWS SDK's core, shared
 // by the SES and DynamoDB clients) is in one shared chunk that loads and compiles once. esbuild splits
 // code only in ES module output: the chunks are built as ES modules, then each file is rewritten as
-// CommonJS, which require() loads synchronously and the code cache can hold (lazyChunks.ts).
+// CommonJS, which require() loads synchronously (lazyChunks.ts).
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
 // What Lambda's nodejs22.x runtime runs the skill with: the Node major, the memory size the
-// deploy configures (ask-resources.json) and the flags Lambda's launcher derives from it. The
-// build trains its code cache with them and the benchmark measures with them.
+// deploy configures (ask-resources.json) and the flags Lambda's launcher derives from it, which
+// the benchmark measures with.
 
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
@@ -37,7 +37,7 @@ export function lambdaNodeArguments(memoryMb: number, nodeMajor: number = LAMBDA
   ];
 }
 
-/** The V8 flags among them: V8 checks a code cache against these (Node's own options do not count). */
+/** The V8 flags among them (the rest are Node's own options): what a live test finds in process.execArgv. */
 export function v8FlagsOf(nodeArguments: readonly string[]): string[] {
   return nodeArguments.filter((argument) => /^--(expose-gc|max-semi-space-size=|max-old-space-size=)/.test(argument));
 }

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ENV } from '../../lambda/config.ts';
 import { buildLambda } from '../build/bundle.ts';
-import { describeCodeCache } from '../build/codeCache.ts';
 import { parseCommandLine, runCommand, UsageError } from '../cli.ts';
 import { CREDENTIALS_FILE_VARIABLE, credentialsFileFrom, gatherEmbeddedConfig } from './embeddedConfig.ts';
 import { writeLambdaZip } from './lambdaZip.ts';
@@ -16,8 +15,7 @@ const USAGE = `Usage: hooks/build.sh ZIP_PATH [VERBOSE]
 The ASK CLI build hook: \`ask deploy\` runs it with the path of the zip to write
 (.ask/lambda/build.zip) and "true" or "false" for --debug. It bundles lambda/ with
 esbuild as \`npm run build\` does, embeds the provisioning output and the skill ID,
-trains the code cache for the memory size in ask-resources.json, and zips what the
-build wrote (no source maps) into ZIP_PATH.
+and zips what the build wrote (no source maps) into ZIP_PATH.
 
 Reads:
   .secrets/AlexaSkillMailSender.json  the provisioning output (npm run provision);
@@ -62,10 +60,9 @@ runCommand(USAGE, '[build hook] The Lambda zip was not built', async () => {
   // The bundle holds the key, so it is built in a private temporary folder, never in dist/.
   const bundleDir = await mkdtemp(join(tmpdir(), 'alexa-mailer-deploy-'));
   try {
-    say('[build hook] 2/3 Bundling lambda/ with esbuild and training its code cache…');
+    say('[build hook] 2/3 Bundling lambda/ with esbuild…');
     const bundle = await buildLambda(bundleDir, { deployConfig: embedded.values });
     say(`[build hook]     index.js with skill.js ${(bundle.bytes / 1024).toFixed(0)} KB`);
-    say(`[build hook]     ${describeCodeCache(bundle.codeCache)}`);
     if (options.verbose) say(`[build hook]     built in ${bundleDir}`);
 
     say('[build hook] 3/3 Zipping what Lambda needs…');

@@ -1,6 +1,5 @@
-// The deployed function's runtime, against what the build assumes of it (ops/build/lambdaRuntime.ts):
-// the V8 flags Lambda's launcher passes for the function's memory size, and whether V8 takes the
-// code cache trained for them. Skipped unless ALEXA_MAILER_LIVE_LAMBDA=1, AWS credentials are
+// The deployed function's runtime, against what the benchmark assumes of it (ops/build/lambdaRuntime.ts):
+// the V8 flags Lambda's launcher passes for the function's memory size. Skipped unless ALEXA_MAILER_LIVE_LAMBDA=1, AWS credentials are
 // present and `ask deploy` has recorded the function; the skip message says how to run it. It
 // changes the function's description, which starts fresh execution environments, then reads the
 // cold start's log line through one direct invocation with a LaunchRequest.
@@ -62,7 +61,7 @@ if (!runnable) {
 }
 
 describe.skipIf(!runnable)(`the deployed function's runtime (run with: ${HOW_TO_RUN})`, () => {
-  it('runs with the V8 flags the code cache is trained with, and says what V8 did with the cache', async () => {
+  it('runs with the V8 flags the benchmark measures with', async () => {
     const region = functionArn!.split(':')[3];
     const lambda = new LambdaClient(region ? { region } : {});
     const skill = await readSkillId();
@@ -91,13 +90,5 @@ describe.skipIf(!runnable)(`the deployed function's runtime (run with: ${HOW_TO_
     expect(coldStart, log).toBeDefined();
     const execArgv = (coldStart?.execArgv ?? '').split(' ');
     for (const flag of v8FlagsOf(lambdaNodeArguments(MemorySize ?? 0))) expect(execArgv).toContain(flag);
-    if (coldStart?.codeCache === 'rejected') {
-      // The failure mode docs/performance.md describes: the skill answered all the same, and said why once.
-      const refused = lines.find((line) => line.event === 'code-cache-rejected');
-      console.info(`V8 refused the code cache: ${JSON.stringify(refused)}`);
-      expect(refused?.runningWith).toContain(coldStart.node);
-    } else {
-      expect(coldStart?.codeCache).toBe('accepted');
-    }
   }, 180_000);
 });

@@ -32,7 +32,7 @@ describe('npm run bench', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: npm run bench');
     expect(run.stdout).toContain('--runs N');
-    expect(run.stdout).toContain('--memory-runs N');
+    expect(run.stdout).toContain('--markdown PAGE');
   });
 
   it('refuses a count that is not a whole number with exit code 2 and the usage', async () => {
@@ -46,14 +46,7 @@ describe('npm run bench', () => {
     const run = await bench(['--node', '/nonexistent/node']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--node /nonexistent/node: /nonexistent/node does not run as node (');
-    expect(run.stderr).not.toContain('[1/6]');
-  });
-
-  it('refuses a --compare folder without an index.js with exit code 2, before measuring anything', async () => {
-    const run = await bench(['--compare', dir]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`--compare ${dir}: there is no index.js in it to measure.`);
-    expect(run.stderr).not.toContain('[1/6]');
+    expect(run.stderr).not.toContain('[1/5]');
   });
 
   it('refuses a --markdown page without its block with exit code 2, before measuring anything', async () => {
@@ -64,44 +57,25 @@ describe('npm run bench', () => {
     expect(run.stderr).toContain(
       `--markdown ${page}: it has no "<!-- bench:start -->" line followed by an "<!-- bench:end -->" line to write between.`,
     );
-    expect(run.stderr).not.toContain('[1/6]');
+    expect(run.stderr).not.toContain('[1/5]');
   });
 
   it('goes through every phase, prints the tables, the targets and the Lambda settings, and writes them into a page', async () => {
     const page = join(dir, 'performance.md');
     await writeFile(page, '# Performance\n\n<!-- bench:start -->\nold figures\n<!-- bench:end -->\n\nAfter.\n');
-    const run = await bench([
-      '--quick',
-      '--runs',
-      '1',
-      '--requests',
-      '5',
-      '--mails',
-      '10',
-      '--warm-up',
-      '1',
-      '--memory-runs',
-      '1',
-      '--memory-requests',
-      '3',
-      '--markdown',
-      page,
-    ]);
+    const run = await bench(['--quick', '--runs', '1', '--requests', '5', '--warm-up', '1', '--markdown', page]);
     expect(run.stderr).not.toContain('Benchmark failed');
     expect(run.code).toBe(0);
-    for (const step of ['[1/6]', '[2/6]', '[3/6]', '[4/6]', '[5/6]', '[6/6] Not writing a results file (--quick)'])
+    for (const step of ['[1/5]', '[2/5]', '[3/5]', '[4/5]', '[5/5] Not writing a results file (--quick)'])
       expect(run.stderr).toContain(step);
     expect(run.stderr).toContain('NODE_OPTIONS and NODE_EXTRA_CA_CERTS of this shell cleared');
     expect(run.stderr).toMatch(/^Done in \d+ s\.$/m);
     expect(run.stdout).toContain('| **LaunchRequest answered** (spawn → exit) |');
-    expect(run.stdout).toMatch(
-      /\| throughput, mails\/s \(10 mails, 8 in flight\) (\| \d+ \(0 lost, 0 duplicated\) ){2}\|/,
-    );
+    expect(run.stdout).toMatch(/\| \*\*the skill's own overhead\*\* \| -?\d+\.\d\d \/ -?\d+\.\d\d \|/);
+    expect(run.stdout).toMatch(/\| \*\*the zip `ask deploy` uploads\*\* \| \d+ KB \|/);
     expect(run.stdout).toMatch(
       /\| cold first mail sent ≤ 2\.5× bare node \(Lambda's flags for \d+ MB\) \| [✅❌] \*\*\d+\.\d\d× \(CPU time \d+\.\d\d×\)\*\* \|/,
     );
-    expect(run.stdout).toMatch(/\| \*\*128 MB\*\* \| 0\.072 \|/);
-    expect(run.stdout).toMatch(/\*\*These figures argue for \d+ MB and a \d+ s timeout\*\*/);
     // The page holds what the terminal showed, under a stamp, and nothing else changed.
     expect(run.stderr).toContain(`Writing the tables into ${page}`);
     const text = await readFile(page, 'utf8');
@@ -111,11 +85,10 @@ describe('npm run bench', () => {
     expect(unpadded(text)).toContain(`\n\n${unpadded(run.stdout.trim())}\n<!-- bench:end -->\n\nAfter.\n`);
     expect(text).not.toContain('old figures');
     if (existsSync(RUNTIME_NODE)) {
-      // Lambda's major, with the code cache the build trained for the memory size in ask-resources.json.
+      // Lambda's major, with Lambda's flags for the memory size in ask-resources.json.
       expect(run.stdout).toMatch(
         /\| Cold start, node v22\.\d+\.\d+ with Lambda's flags for \d+ MB, ms: median \(p10–p90\) \|/,
       );
-      expect(run.stdout).toMatch(/the shipped build holds its code cache made on Node v22\.\d+\.\d+ with `--expose-gc/);
     } else {
       expect(run.stdout).toContain("**Not measured:** Node 22, the major of Lambda's nodejs22.x, was not measured:");
     }

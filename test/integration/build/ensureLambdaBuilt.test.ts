@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureLambdaBuilt } from '../../../ops/build/bundle.ts';
-import { RUNTIME_NODE } from '../../../ops/build/lambdaRuntime.ts';
 import { loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
 import { LOCAL_SKILL_ID, launchRequest } from '../../../testkit/envelopes.ts';
 
@@ -28,10 +27,8 @@ function bundleFilesNow(): string[] | null {
   return existsSync(outDir) ? readdirSync(outDir).sort() : null;
 }
 
-/** With the code cache wherever Lambda's Node major is installed to train it. */
 const COMPLETE = [
   'chunks',
-  ...(existsSync(RUNTIME_NODE) ? ['code-cache'] : []),
   'index.js',
   'index.js.LEGAL.txt',
   'index.js.map',
@@ -101,5 +98,15 @@ describe('ensureLambdaBuilt', () => {
     );
     expect(await readFile(join(outDir, 'notes.txt'), 'utf8')).toBe('keep me');
     expect(await readdir(parent)).toEqual(['lambda']);
+  });
+
+  it('replaces a stale bundle that still holds the code cache earlier builds trained', async () => {
+    await mkdir(join(outDir, 'code-cache'), { recursive: true });
+    await writeFile(join(outDir, 'code-cache', 'skill-0123456789abcdef.bin'), 'old cache');
+    await writeFile(join(outDir, 'index.js'), '// an old bundle');
+    await utimes(join(outDir, 'index.js'), 0, 0);
+
+    expect(await ensureLambdaBuilt(outDir)).toMatchObject({ rebuilt: true });
+    expect(bundleFilesNow()).toEqual(COMPLETE);
   });
 });

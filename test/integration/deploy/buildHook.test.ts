@@ -4,8 +4,7 @@
 // comes from the provisioning output and the skill ID that the hook embedded.
 
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,6 @@ import { promisify } from 'node:util';
 import AdmZip from 'adm-zip';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RUNTIME_NODE } from '../../../ops/build/lambdaRuntime.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
@@ -142,7 +140,7 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
     expect(build.stdout).not.toContain(FAKE_KEY_ID);
   });
 
-  it('zips only what Lambda needs: the CommonJS bundle, its chunks and code cache, the license notices and package.json, world-readable, well under 1 MB', async () => {
+  it('zips only what Lambda needs: the CommonJS bundle, its chunks, the license notices and package.json, world-readable, well under 1 MB', async () => {
     const zip = new AdmZip(zipPath);
     const names = zip.getEntries().map((entry) => entry.entryName);
     expect(names).toEqual(
@@ -150,17 +148,7 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
     );
     // No TypeScript, no node_modules, no tests, no source maps: only what the build wrote.
     for (const name of names)
-      expect(name).toMatch(
-        /^(index\.js|skill\.js|index\.js\.LEGAL\.txt|package\.json|chunks\/[\w-]+\.js|code-cache\/[\w-]+-[0-9a-f]{16}\.bin)$/,
-      );
-    if (existsSync(RUNTIME_NODE)) {
-      // The cache of skill.js carries the hash of the very skill.js it was trained on, embedded key included.
-      const hash = createHash('sha256').update(zip.readFile('skill.js')!).digest('hex').slice(0, 16);
-      expect(names).toContain(`code-cache/skill-${hash}.bin`);
-      expect(build.stdout).toMatch(
-        /\[build hook\] {5}Code cache: \d+ files, \d+ KB, for Node v22\.\d+\.\d+ with Lambda's flags for \d+ MB/,
-      );
-    }
+      expect(name).toMatch(/^(index\.js|skill\.js|index\.js\.LEGAL\.txt|package\.json|chunks\/[\w-]+\.js)$/);
     for (const entry of zip.getEntries()) expect(((entry.attr >>> 16) & 0o777).toString(8)).toBe('644');
     const { size } = await stat(zipPath);
     expect(size).toBeGreaterThan(50 * 1024);

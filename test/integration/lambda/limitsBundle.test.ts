@@ -25,6 +25,8 @@ import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts
 // DynamoDB chunk had been loaded after each one.
 const RUNNER = `
 const bundle = require(process.argv[2]);
+const { dirname, sep } = require('node:path');
+const dir = dirname(process.argv[2]) + sep;
 const envelopes = JSON.parse(process.argv[3]);
 const sequential = process.argv[4] === 'one-by-one';
 process.stdout.write('READY\\n');
@@ -40,7 +42,7 @@ process.stdin.once('data', async () => {
     } else {
       responses.push(...(await Promise.all(envelopes.map((envelope) => bundle.handler(envelope)))));
     }
-    const loaded = Object.keys(bundle.codeCacheOutcomes());
+    const loaded = Object.keys(require.cache).filter((file) => file.startsWith(dir) && !file.endsWith(sep + 'index.js')).map((file) => file.slice(dir.length).split(sep).join('/'));
     process.stdout.write('RESULT ' + JSON.stringify({ responses, chunkLoaded, loaded }) + '\\n');
     process.exit(0);
   } catch (error) {
@@ -67,7 +69,7 @@ beforeAll(async () => {
     startSesStandIn(),
     startProfileApi({ email: 'user@example.com' }),
     startLocalDynamoDb(),
-    buildLambda(join(folder, 'bundle'), { codeCache: false }),
+    buildLambda(join(folder, 'bundle')),
     writeFile(join(folder, 'runner.cjs'), RUNNER),
   ]);
   sourcesOf = new Map(

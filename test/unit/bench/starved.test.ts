@@ -2,18 +2,22 @@
 // bounded number of times and counted, and the benchmark fails only when it keeps happening.
 
 import { describe, expect, it } from 'vitest';
-import { missedProfileDeadline, STARVED_RETRIES, unlessStarved } from '../../../devtools/bench/cold.ts';
-import type { ColdReport } from '../../../devtools/bench/protocol.ts';
+import {
+  type ColdReport,
+  missedProfileDeadline,
+  STARVED_RETRIES,
+  unlessStarved,
+} from '../../../devtools/bench/cold.ts';
 import { en } from '../../../lambda/messages/en.ts';
 
 const report = (speech: string, cardTitle?: string): ColdReport => ({
-  loadStartMs: 1,
   loadedMs: 2,
   answeredMs: 3,
   cpuMs: 3,
   maxRssKb: 1,
   speech: `<speak>${speech}</speak>`,
   ...(cardTitle ? { cardTitle } : {}),
+  files: [],
 });
 const SENT = { wallMs: 10, report: report('Done. I sent an email…', en.sentCardTitle) };
 const STARVED = { wallMs: 1600, report: report(en.profileUnavailable) };
