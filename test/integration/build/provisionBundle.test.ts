@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIME_NODE } from '../../../ops/build/lambdaRuntime.ts';
 import { buildProvisionBundle, OLDEST_PROVISION_NODE } from '../../../ops/build/provisionBundle.ts';
+import { HOSTED_RUNTIME_NODE } from '../../../ops/hosted/bundle.ts';
 import { POLICY_NAME, USER_NAME } from '../../../ops/provision/names.ts';
 import { type FakeAws, LOCAL_ADMIN_KEY, startFakeAws } from '../../../testkit/aws/server.ts';
 import { declareTestSecret } from '../../helpers/outputCapture.ts';
@@ -38,6 +39,19 @@ it('is one file, with the licenses of what it holds beside it', async () => {
   const licenses = await readFile(`${bundle}.LICENSES.txt`, 'utf8');
   expect(licenses).toContain('=== @aws-sdk/client-iam@');
   expect(licenses).toContain('Apache License');
+});
+
+it('says in one sentence that Node 16 is too old, rather than failing somewhere inside', async () => {
+  const result = await new Promise<Run>((resolve) => {
+    execFile(HOSTED_RUNTIME_NODE, [bundle, '--help'], { env: {} }, (error, stdout, stderr) => {
+      resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
+    });
+  });
+  expect(result).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: 'provision.cjs needs Node.js 18 or newer; this is Node.js v16.20.2.\n',
+  });
 });
 
 describe.each([
