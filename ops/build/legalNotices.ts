@@ -1,5 +1,5 @@
-// One license file for the whole bundle, index.js.LEGAL.txt: esbuild's @license comments of every
-// output, then the license and notice files of every npm package the bundle holds.
+// One license file for the whole bundle (index.js.LEGAL.txt for the Lambda): esbuild's @license
+// comments of every output, then the license and notice files of every npm package the bundle holds.
 
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
@@ -13,8 +13,9 @@ export const LEGAL_FILE = 'index.js.LEGAL.txt';
 export async function gatherLegalNotices(
   metafile: Metafile,
   outDir: string,
+  fileName: string = LEGAL_FILE,
 ): Promise<{ metafile: Metafile; packages: BundledPackage[] }> {
-  const target = join(outDir, LEGAL_FILE);
+  const target = join(outDir, fileName);
   const notices = Object.keys(metafile.outputs).filter((path) => path.endsWith('.LEGAL.txt'));
   // Metafile paths are relative to the working directory, where esbuild ran.
   const texts = await Promise.all(notices.map((path) => readFile(resolve(path), 'utf8')));

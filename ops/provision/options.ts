@@ -37,7 +37,8 @@ Options:
   --region REGION            the SES region (default: AWS_REGION, else ${DEFAULT_REGION})
   --profile NAME             the AWS CLI profile with administrator credentials
   --out FILE                 where to write the key (default: .secrets/AlexaSkillMailSender.json,
-                             plus ..._accessKeys.csv beside it; both mode 0600)
+                             plus ..._accessKeys.csv beside it; both mode 0600): in the project,
+                             or, run as provision.cjs, in the folder it is run from
   --dry-run                  print the plan; change nothing
   --rotate-key               create a new key and write it, leaving the old key active so the
                              deployed skill keeps sending; then redeploy (npx ask deploy) and

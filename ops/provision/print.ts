@@ -72,9 +72,15 @@ export interface Summary extends Deliverability {
   readonly error?: string;
 }
 
+/** A fix printed as an `aws …` command; a console user without the AWS CLI has it in AWS CloudShell. */
+const SUGGESTS_AWS_COMMAND = /[`(]aws [a-z]/;
+const CLOUDSHELL_NOTE =
+  'Every `aws` command this tool suggests also runs, as it is, in AWS CloudShell (the shell of the AWS console).';
+
 export class Reporter {
   readonly steps: StepResult[] = [];
   private afterBlock = false;
+  private suggestedAwsCommand = false;
 
   constructor(
     private readonly stdout: Output,
@@ -98,6 +104,7 @@ export class Reporter {
   step(step: string, status: StepStatus, detail: string): void {
     this.steps.push({ step, status, detail });
     this.afterBlock = false;
+    if (SUGGESTS_AWS_COMMAND.test(detail)) this.suggestedAwsCommand = true;
     // The widest status, "would create", still leaves two spaces before the detail.
     if (!this.json) this.stdout.write(`  ${step.padEnd(18)} ${status.padEnd(13)} ${detail}\n`);
   }
@@ -129,10 +136,10 @@ export class Reporter {
       this.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
       return;
     }
-    if (summary.ok) {
-      if (summary.next) this.stdout.write(`\n${summary.next}\n`);
-    } else {
-      this.stderr.write(`\n${summary.error ?? 'Provisioning failed.'}\n`);
-    }
+    const last = summary.ok ? summary.next : (summary.error ?? 'Provisioning failed.');
+    if (summary.ok && last) this.stdout.write(`\n${last}\n`);
+    // On the report, not the error stream: a failure stays one sentence there.
+    if (this.suggestedAwsCommand || SUGGESTS_AWS_COMMAND.test(last ?? '')) this.stdout.write(`\n${CLOUDSHELL_NOTE}\n`);
+    if (!summary.ok) this.stderr.write(`\n${last}\n`);
   }
 }
