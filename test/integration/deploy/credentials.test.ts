@@ -67,7 +67,7 @@ describe('from the provisioning output to the handler’s configuration', () => 
         region: 'ap-northeast-1',
         credentials: { accessKeyId: 'FAKE-DEPLOY-KEY-FAKE', secretAccessKey: fakeSecret },
       },
-      limits: { perUserPerDay: 10 },
+      limits: { perUserPerDay: 10, perDay: 0 },
       skillId: SKILL_ID,
       apiOrigins: AMAZON_API_ORIGINS,
       problems: [],
@@ -85,10 +85,15 @@ describe('from the provisioning output to the handler’s configuration', () => 
     expect(values).toMatchObject({ MAIL_LIMIT_TABLE: 'AlexaSkillMailLimit', MAIL_LIMIT_PER_USER_PER_DAY: '5' });
     expect(summary).toContain(`MAIL_LIMIT_TABLE AlexaSkillMailLimit (from ${withTable})`);
     expect(summary).toContain('MAIL_LIMIT_PER_USER_PER_DAY 5 (from the environment)');
-    expect(loadConfig(withDeployConfig({}, values)).limits).toEqual({ perUserPerDay: 5, table: 'AlexaSkillMailLimit' });
+    expect(loadConfig(withDeployConfig({}, values)).limits).toEqual({
+      perUserPerDay: 5,
+      perDay: 0,
+      table: 'AlexaSkillMailLimit',
+    });
     // The function's own variables still win, each on its own.
     expect(loadConfig(withDeployConfig({ MAIL_LIMIT_PER_USER_PER_DAY: '0' }, values)).limits).toEqual({
       perUserPerDay: 0,
+      perDay: 0,
       table: 'AlexaSkillMailLimit',
     });
 
