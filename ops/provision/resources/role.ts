@@ -211,7 +211,7 @@ export function planRole(
             'trust policy',
             'update',
             current?.principal === hosted
-              ? `a new external ID for ${hosted} (the recorded one is not the role's)`
+              ? `a new external ID for ${hosted}, the one ${shownPath(options.outFile)} records`
               : `only ${hosted} may assume ${SENDER_ROLE_NAME} (it was ${current?.principal})`,
             async ({ aws }) => {
               await aws.iam.change(

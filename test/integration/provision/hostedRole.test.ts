@@ -151,6 +151,20 @@ describe('provisioning the role of an Alexa-hosted skill', () => {
     expect(result.stdout).toContain('the next `npx ask deploy` of a self-hosted skill embeds the key');
   });
 
+  it('adds the user and its key beside a recorded role, keeping the role in the file', async () => {
+    await provision();
+    const role = await output();
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.code, result.stdout).toBe(0);
+    expect(await output()).toMatchObject({
+      SES_ROLE_ARN: ROLE_ARN,
+      SES_ROLE_EXTERNAL_ID: role.SES_ROLE_EXTERNAL_ID,
+      SES_ACCESS_KEY_ID: expect.any(String),
+    });
+  });
+
   it('removes the role, its attachment, the policy and the file with --teardown', async () => {
     await provision();
 
