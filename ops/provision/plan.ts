@@ -232,6 +232,10 @@ export function provisionSummary(
     } else {
       next.push(`Next: deploy the skill (\`${deploy}\`); the build reads the key from ${shownFile}.`);
     }
+    if (!options.hostedRoleArn && state.roleRecorded)
+      next.push(
+        `${shownFile} also records the role ${SENDER_ROLE_NAME}: the next \`${deploy}\` of a self-hosted skill embeds the key, while the next \`npm run hosted\` uses the role (the key only with --embed-key).`,
+      );
   }
   return {
     ok: true,

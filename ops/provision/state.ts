@@ -42,6 +42,8 @@ export interface ProvisionState extends AuditSubject {
   readonly limitTable?: LimitTableState;
   /** With --hosted-role-arn: the role, its policies as the audit reads them, and its external ID. */
   readonly hostedRole?: HostedRoleRun;
+  /** The key file records a role too (SES_ROLE_ARN): the summary says which way each build uses. */
+  readonly roleRecorded?: boolean;
 }
 
 export interface HostedRoleRun {
@@ -62,6 +64,10 @@ async function readHostedRoleRun(context: StepContext, toolPolicies: readonly Po
     recorded,
     externalId: recorded.externalId ?? newExternalId(),
   };
+}
+
+async function recordsRole(outFile: string): Promise<boolean> {
+  return (await readRecordedRole(outFile)).output[ENV.roleArn] !== undefined;
 }
 
 export async function readState(context: StepContext): Promise<ProvisionState> {
@@ -102,6 +108,7 @@ export async function readState(context: StepContext): Promise<ProvisionState> {
     ...(set ? { configurationSet: await readConfigurationSet(context, account, set) } : {}),
     ...(limitTable ? { limitTable } : {}),
     ...(options.hostedRoleArn ? { hostedRole: await readHostedRoleRun(context, toolPolicies) } : {}),
+    roleRecorded: await recordsRole(options.outFile),
   };
 }
 
@@ -144,6 +151,6 @@ export async function readTeardownState(context: StepContext): Promise<TeardownS
     ),
     ...(set ? { configurationSet: await readConfigurationSet(context, account, set) } : {}),
     role: await readRole(context),
-    roleRecorded: (await readRecordedRole(context.options.outFile)).output[ENV.roleArn] !== undefined,
+    roleRecorded: await recordsRole(context.options.outFile),
   };
 }

@@ -163,6 +163,9 @@ describe('provisioning the role of an Alexa-hosted skill', () => {
       SES_ROLE_EXTERNAL_ID: role.SES_ROLE_EXTERNAL_ID,
       SES_ACCESS_KEY_ID: expect.any(String),
     });
+    expect(result.stdout).toContain(
+      'npx ask deploy` of a self-hosted skill embeds the key, while the next `npm run hosted` uses the role',
+    );
   });
 
   it('removes the role, its attachment, the policy and the file with --teardown', async () => {
