@@ -18,6 +18,7 @@ import { PROJECT_ROOT } from '../paths.ts';
 import { LIMIT_POLICY_NAME, POLICY_NAME, USER_NAME } from './names.ts';
 
 export const USAGE = `Usage: npm run provision -- --from ADDRESS [options]
+       npm run provision -- --from ADDRESS --hosted-role-arn ARN [options]
        npm run provision -- --retire-old-key [options]
        npm run provision -- --teardown [options]
 
@@ -29,6 +30,8 @@ It also asks SES to verify ADDRESS (or, with --domain, its domain with Easy DKIM
 records to add) and reports the SES account: sandbox or not, its quota, whether it may send.
 Before it changes anything it checks everything the user may do (its policies, its groups'
 policies, its permissions boundary) and stops, naming each one, if it could do more than send mail.
+For an Alexa-hosted skill, --hosted-role-arn makes a role that the skill assumes instead of the
+user and its key (no long-lived key at all), with the same policies and the same checks.
 It signs in with your administrator credentials from the AWS SDK's usual chain
 (environment variables, --profile, SSO). Running it again changes nothing that is in place.
 
