@@ -72,7 +72,7 @@ Options:
                              may assume, with a random external ID; the same policies are attached
                              to it, and SES_ROLE_ARN and SES_ROLE_EXTERNAL_ID go to the --out file
                              for \`npm run hosted\` (docs/hosted.md). --teardown removes the role too
-  --teardown                 delete everything this tool created (keys, attachments, group, user,
+  --teardown                 delete everything this tool created (keys, attachments, group, user, role,
                              policies, configuration set, topic, limit table) and the key file
   --yes                      do not ask before --teardown; with --retire-old-key, retire even
                              though the new key has never been used
