@@ -54,6 +54,26 @@ export async function readCredentialsFile(path: string = DEFAULT_CREDENTIALS_FIL
   return record as unknown as CredentialsFile;
 }
 
+/** The provisioning output as written, whatever it holds; a missing or unreadable file holds nothing. */
+export async function readProvisioningOutput(path: string): Promise<Record<string, unknown>> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(path, 'utf8'));
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Writes these settings into the file (mode 0600, its folder 0700), keeping whatever else it holds:
+ * the role for a hosted skill and the key of the user can both be recorded in one file.
+ */
+export async function writeProvisioningOutput(path: string, values: Readonly<Record<string, string>>): Promise<void> {
+  await makePrivateFolder(dirname(path));
+  const output = { ...(await readProvisioningOutput(path)), ...values };
+  await writePrivately(path, `${JSON.stringify(output, null, 2)}\n`);
+}
+
 /** The limit table an existing file names, if any; a missing or unreadable file names none. */
 async function recordedLimitTable(path: string): Promise<string | undefined> {
   try {
@@ -82,7 +102,7 @@ export function credentialsCsvPath(jsonPath: string): string {
  * Writes the key as JSON (the skill's variable names) and as the console's CSV, both mode
  * 0600, creating the folder with mode 0700. Only the provisioning script calls this, and
  * only right after IAM created a new key: an existing file is otherwise never replaced. The
- * limit table an earlier run recorded stays, unless `credentials` names one.
+ * limit table an earlier run recorded stays, unless `credentials` names one, and so does a role.
  */
 export async function writeCredentialsFile(
   path: string,
@@ -91,9 +111,16 @@ export async function writeCredentialsFile(
   await makePrivateFolder(dirname(path));
   const csv = credentialsCsvPath(path);
   const table = credentials[ENV.mailLimitTable] ?? (await recordedLimitTable(path));
+  const earlier = await readProvisioningOutput(path);
+  // The role a --hosted-role-arn run recorded stays beside the key.
+  const role = Object.fromEntries(
+    [ENV.roleArn, ENV.roleExternalId]
+      .filter((name) => typeof earlier[name] === 'string')
+      .map((name) => [name, earlier[name]]),
+  );
   await writePrivately(
     path,
-    `${JSON.stringify({ ...credentials, ...(table ? { [ENV.mailLimitTable]: table } : {}) }, null, 2)}\n`,
+    `${JSON.stringify({ ...role, ...credentials, ...(table ? { [ENV.mailLimitTable]: table } : {}) }, null, 2)}\n`,
   );
   await writePrivately(
     csv,

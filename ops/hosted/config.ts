@@ -98,7 +98,7 @@ export async function gatherHostedConfig(sources: HostedConfigSources): Promise<
     const externalId = sources.externalId?.trim() || text(output[ENV.roleExternalId]);
     if (!roleArn)
       throw new HostedConfigError(
-        `${shownPath(file)} records no role to assume: make the role as docs/hosted.md shows and pass --role-arn ARN --external-id ID, or (not advised) --embed-key.`,
+        `${shownPath(file)} records no role to assume: run \`npm run provision -- --from ADDRESS --hosted-role-arn ARN\` with the ARN from the skill's Code tab (docs/hosted.md), or pass --role-arn ARN --external-id ID for a role made by hand, or (not advised) --embed-key.`,
       );
     if (!isRoleArn(roleArn))
       throw new HostedConfigError(

@@ -28,6 +28,7 @@ Options:
   --credentials-file FILE  the provisioning output (default: .secrets/AlexaSkillMailSender.json,
                            or $ALEXA_MAILER_CREDENTIALS_FILE)
   --role-arn ARN           the role to assume, when the provisioning output records none
+                           (\`npm run provision -- --hosted-role-arn ARN\` records it)
   --external-id ID         the external ID its trust policy asks for
   --embed-key              embed the AlexaSkillMailSender key instead of a role (not advised)
   -h, --help               show this help

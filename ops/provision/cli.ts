@@ -5,6 +5,7 @@
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { maskAddress, maskAddressesIn } from '../../lambda/log.ts';
+import { SENDER_ROLE_NAME } from '../../lambda/mail/roleTrustPolicy.ts';
 import { UsageError } from '../cli.ts';
 import { applyPlan } from './apply.ts';
 import { createAwsCaller } from './awsCalls.ts';
@@ -93,8 +94,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       report.finish(await retireOldKey(context));
     } else {
       const fromAddress = options.fromAddress ?? '';
+      const identity = options.hostedRoleArn ? `the role ${SENDER_ROLE_NAME} of a hosted skill` : USER_NAME;
       report.heading(
-        `Provisioning ${USER_NAME} to send as ${maskAddress(fromAddress)} through SES in ${options.region}${dryRun}:`,
+        `Provisioning ${identity} to send as ${maskAddress(fromAddress)} through SES in ${options.region}${dryRun}:`,
       );
       report.finish(await provision(context));
     }

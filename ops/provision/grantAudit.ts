@@ -41,6 +41,7 @@ import {
   readPolicyVersions,
   readToolPolicies,
 } from './resources/policies.ts';
+import type { RoleState } from './resources/role.ts';
 import { readUser, type UserState } from './resources/user.ts';
 import { denyStatement, trustReach } from './trustPolicy.ts';
 
@@ -53,8 +54,8 @@ export interface ExtraGrant {
   readonly remedy: string;
 }
 
-/** A policy of the user or of a group, with what each of its versions says. */
-type HeldPolicy =
+/** A policy of the user, a group or the role, with what each of its versions says. */
+export type HeldPolicy =
   | {
       readonly kind: 'attached';
       readonly arn: string;
@@ -142,6 +143,19 @@ export async function readGrants(
   };
 }
 
+const policyWord = (held: HeldPolicy) => (held.kind === 'attached' ? 'the policy' : 'the inline policy');
+
+/** What a held policy allows beyond this run's grants; `undefined` when it is one of them or grants nothing. */
+function allowedBeyondGrants(
+  held: HeldPolicy,
+  grantedArns: ReadonlySet<string>,
+  toolPolicies: readonly PolicyFound[],
+): string | undefined {
+  if (held.kind === 'inline') return describeAllowed(held.document);
+  if (grantedArns.has(held.arn)) return undefined;
+  return managedAllows(held.versions ?? toolPolicies.find((policy) => policy.arn === held.arn)?.versions ?? []);
+}
+
 /** What a managed policy allows, in any of its versions; `undefined`: nothing. */
 function managedAllows(versions: readonly PolicyVersionFound[]): string | undefined {
   const current = versions.find((version) => version.isDefault);
@@ -189,13 +203,7 @@ export function findExtraGrants(
   const awsIam = (command: string) => `\`aws iam ${command}${options.profile ? ` --profile ${options.profile}` : ''}\``;
   const removeWith = (command: string) => `remove it with ${awsIam(command)}`;
   const extras: ExtraGrant[] = [];
-  const policyWord = (held: HeldPolicy) => (held.kind === 'attached' ? 'the policy' : 'the inline policy');
-  /** What a held policy allows beyond this run's grants; `undefined` when it is one of them or grants nothing. */
-  const allowedBeyond = (held: HeldPolicy) => {
-    if (held.kind === 'inline') return describeAllowed(held.document);
-    if (grantedArns.has(held.arn)) return undefined;
-    return managedAllows(held.versions ?? toolPolicies.find((policy) => policy.arn === held.arn)?.versions ?? []);
-  };
+  const allowedBeyond = (held: HeldPolicy) => allowedBeyondGrants(held, grantedArns, toolPolicies);
 
   for (const state of policies) {
     for (const version of versionsBeyond(state, moment)) {
@@ -320,6 +328,71 @@ export function auditPermissions(subject: AuditSubject, options: ProvisionOption
       ),
     );
   return findings;
+}
+
+/** The role's attached and inline policies (--hosted-role-arn), read as the user's are. */
+export async function readRoleGrants(
+  context: StepContext,
+  role: RoleState,
+  toolPolicies: readonly PolicyFound[],
+): Promise<HeldPolicy[]> {
+  const held = await readAttached(context, role.attached, new Set(toolPolicies.map((policy) => policy.arn)));
+  for (const { name, document } of role.inline) held.push({ kind: 'inline', name, document });
+  return held;
+}
+
+/**
+ * Before any change, with --hosted-role-arn: whoever assumes the role must not be able to do more
+ * than send mail either; its trust policy is checked on its own (resources/role.ts).
+ */
+export function auditRole(
+  roleName: string,
+  role: RoleState,
+  held: readonly HeldPolicy[],
+  subject: Pick<AuditSubject, 'policies' | 'toolPolicies'>,
+  options: ProvisionOptions,
+): Finding[] {
+  if (!role.exists) return [];
+  const grantedArns = new Set(subject.policies.map((state) => state.arn));
+  const awsIam = (command: string) => `\`aws iam ${command}${options.profile ? ` --profile ${options.profile}` : ''}\``;
+  const extras: ExtraGrant[] = [];
+  for (const policy of held) {
+    const allows = allowedBeyondGrants(policy, grantedArns, subject.toolPolicies);
+    if (!allows) continue;
+    extras.push({
+      what: `${policyWord(policy)} ${policy.name} of ${roleName}`,
+      allows,
+      remedy: `remove it with ${
+        policy.kind === 'attached'
+          ? awsIam(`detach-role-policy --role-name ${roleName} --policy-arn ${policy.arn}`)
+          : awsIam(`delete-role-policy --role-name ${roleName} --policy-name ${policy.name}`)
+      }`,
+    });
+  }
+  const findings: Finding[] = role.permissionsBoundary
+    ? [
+        finding(
+          'boundary',
+          'checked',
+          `${role.permissionsBoundary} bounds ${roleName}: it only narrows what its policies grant`,
+        ),
+      ]
+    : [];
+  if (extras.length > 0) {
+    const words = count(extras);
+    throw new Refusal(
+      [...findings, ...extraGrantFindings(extras)],
+      `${roleName} could do more than send mail: ${words.count} that this tool did not make (listed above) must go first, so nothing was changed; remove ${words.them} with the ${words.commands} shown, then run again.`,
+    );
+  }
+  return [
+    ...findings,
+    finding(
+      'permissions',
+      'checked',
+      `${roleName} can do nothing beyond ${subject.policies.map((policy) => policy.name).join(' and ')}`,
+    ),
+  ];
 }
 
 /** The pauses before reading IAM again when the check after the changes finds a grant: three reads over about 5 s. */

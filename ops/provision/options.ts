@@ -8,6 +8,7 @@ import {
   isConfigurationSetName,
   isPlausibleAddress,
   isRegionName,
+  isRoleArn,
   isTableName,
 } from '../../lambda/config.ts';
 import { parseFlags, UsageError } from '../cli.ts';
@@ -17,6 +18,7 @@ import { PROJECT_ROOT } from '../paths.ts';
 import { LIMIT_POLICY_NAME, POLICY_NAME, USER_NAME } from './names.ts';
 
 export const USAGE = `Usage: npm run provision -- --from ADDRESS [options]
+       npm run provision -- --from ADDRESS --hosted-role-arn ARN [options]
        npm run provision -- --retire-old-key [options]
        npm run provision -- --teardown [options]
 
@@ -28,6 +30,8 @@ It also asks SES to verify ADDRESS (or, with --domain, its domain with Easy DKIM
 records to add) and reports the SES account: sandbox or not, its quota, whether it may send.
 Before it changes anything it checks everything the user may do (its policies, its groups'
 policies, its permissions boundary) and stops, naming each one, if it could do more than send mail.
+For an Alexa-hosted skill, --hosted-role-arn makes a role that the skill assumes instead of the
+user and its key (no long-lived key at all), with the same policies and the same checks.
 It signs in with your administrator credentials from the AWS SDK's usual chain
 (environment variables, --profile, SSO). Running it again changes nothing that is in place.
 
@@ -63,7 +67,13 @@ Options:
                              with a TTL), so every Lambda container shares one daily cap: adds
                              the policy ${LIMIT_POLICY_NAME} (dynamodb:UpdateItem and GetItem on that
                              table only) and writes MAIL_LIMIT_TABLE to the key file (docs/limits.md)
-  --teardown                 delete everything this tool created (keys, attachments, group, user,
+  --hosted-role-arn ARN      for an Alexa-hosted skill: instead of the user and a key, create the
+                             role AlexaSkillMailSenderRole, which only ARN (the skill's Lambda
+                             role, shown in its Code tab under "Link your personal AWS resources")
+                             may assume, with a random external ID; the same policies are attached
+                             to it, and SES_ROLE_ARN and SES_ROLE_EXTERNAL_ID go to the --out file
+                             for \`npm run hosted\` (docs/hosted.md). --teardown removes the role too
+  --teardown                 delete everything this tool created (keys, attachments, group, user, role,
                              policies, configuration set, topic, limit table) and the key file
   --yes                      do not ask before --teardown; with --retire-old-key, retire even
                              though the new key has never been used
@@ -75,6 +85,7 @@ Examples:
   npm run provision -- --from you@example.com --region eu-west-1 --profile admin
   npm run provision -- --from skill@example.com --domain example.com --configuration-set alexa-mailer --notify you@example.com
   npm run provision -- --from you@example.com --limit-table AlexaSkillMailLimit
+  npm run provision -- --from you@example.com --hosted-role-arn arn:aws:iam::123456789012:role/AlexaHostedSkillLambdaRole
   npm run provision -- --from you@example.com --rotate-key   # rotation 1/3: a new key, the old one kept
   npx ask deploy                                             # rotation 2/3: the skill gets the new key
   npm run provision -- --retire-old-key                      # rotation 3/3: the old key is deleted
@@ -105,6 +116,8 @@ export interface ProvisionOptions {
   readonly notify?: string;
   /** --limit-table: the DynamoDB table the skill counts mails in (resources/limitTable.ts). */
   readonly limitTable?: string;
+  /** --hosted-role-arn: the hosted skill's Lambda role, which alone may assume the role (resources/role.ts). */
+  readonly hostedRoleArn?: string;
   readonly yes: boolean;
   readonly json: boolean;
 }
@@ -159,6 +172,7 @@ export function parseCommand(
       'configuration-set': { type: 'string' },
       notify: { type: 'string' },
       'limit-table': { type: 'string' },
+      'hosted-role-arn': { type: 'string' },
       teardown: { type: 'boolean', default: false },
       yes: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -217,7 +231,17 @@ export function parseCommand(
     throw new UsageError(
       `--limit-table "${limitTable}" is not a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), such as ${LIMIT_POLICY_NAME}.`,
     );
+  const hostedRoleArn = values['hosted-role-arn']?.trim();
+  if (hostedRoleArn !== undefined && (!isRoleArn(hostedRoleArn) || /[*?]/.test(hostedRoleArn)))
+    throw new UsageError(
+      `--hosted-role-arn "${hostedRoleArn}" is not an IAM role ARN (arn:aws:iam::<12 digits>:role/NAME): copy it from the hosted skill's Code tab, "Link your personal AWS resources".`,
+    );
+  if (hostedRoleArn !== undefined && (values['rotate-key'] || values.group !== undefined))
+    throw new UsageError(
+      '--hosted-role-arn makes a role and no key or user, so --rotate-key and --group do not apply to it.',
+    );
   const provisioningOnly =
+    hostedRoleArn !== undefined ||
     values['rotate-key'] ||
     values['any-sender'] ||
     values.adopt ||
@@ -259,6 +283,7 @@ export function parseCommand(
       ...(configurationSet ? { configurationSet } : {}),
       ...(notify ? { notify } : {}),
       ...(limitTable ? { limitTable } : {}),
+      ...(hostedRoleArn ? { hostedRoleArn } : {}),
       yes: values.yes,
       json: values.json,
     },

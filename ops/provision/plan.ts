@@ -6,12 +6,14 @@
 // have attached something while the run made its changes. Then the summary with the next steps.
 
 import { maskAddress } from '../../lambda/log.ts';
+import { SENDER_ROLE_NAME } from '../../lambda/mail/roleTrustPolicy.ts';
 import { shownPath } from '../paths.ts';
 import { type Check, isChange, type Plan, type PlanItem, Refusal } from './change.ts';
 import type { StepContext } from './context.ts';
 import type { ConfigurationSetReport } from './deliverabilityReport.ts';
 import { ProvisionError } from './errors.ts';
-import { auditPermissions, checkAfterChanges } from './grantAudit.ts';
+import { auditPermissions, auditRole, checkAfterChanges } from './grantAudit.ts';
+import { USER_NAME } from './names.ts';
 import { deployCommand, type ProvisionOptions, retireOldKeyCommand } from './options.ts';
 import { checkOwnership } from './ownership.ts';
 import type { Summary } from './print.ts';
@@ -22,9 +24,10 @@ import { planConfigurationSet, planConfigurationSetSetting } from './resources/c
 import { type DomainOutcome, planDomain } from './resources/domain.ts';
 import { checkLimitTable, planLimitTable, planLimitTableSetting } from './resources/limitTable.ts';
 import { type PolicyChangesMade, planPolicy } from './resources/policies.ts';
+import { checkRole, planRole, planRoleOutput } from './resources/role.ts';
 import { planAddress, planSender, planSending } from './resources/sender.ts';
-import { planUser } from './resources/user.ts';
-import type { ProvisionState } from './state.ts';
+import { NO_USER, planUser } from './resources/user.ts';
+import type { HostedRoleRun, ProvisionState } from './state.ts';
 
 /** What the run's changes leave behind, for the summary: as planned, then as each change answered. */
 export interface Outcomes {
@@ -43,16 +46,21 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
   const made: PolicyChangesMade = new Map();
   const items: PlanItem[] = [planAccount(account)];
   let outcomes: Outcomes = { senderVerified: false, setRecorded: false };
+  const { hostedRole } = state;
   try {
-    checkOwnership(options, state);
+    // With --hosted-role-arn the role takes the user's place: the user and its key are left as they are.
+    checkOwnership(options, hostedRole ? { ...state, user: NO_USER } : state);
     if (limitTable) checkLimitTable(options, limitTable);
-    items.push(...auditPermissions(state, options));
-    const key = planAccessKey(state.user, state.keys, file, {
-      options,
-      fromAddress,
-      beforeSaving: (context) => checkAfterChanges(context, account, granted, made),
-    });
-    items.push(...key.checks);
+    if (hostedRole) items.push(...checkRole(hostedRole.role, options), ...auditHostedRole(hostedRole, state, options));
+    else items.push(...auditPermissions(state, options));
+    const key = hostedRole
+      ? undefined
+      : planAccessKey(state.user, state.keys, file, {
+          options,
+          fromAddress,
+          beforeSaving: (context) => checkAfterChanges(context, account, granted, made),
+        });
+    items.push(...(key?.checks ?? []));
 
     let domain: DomainOutcome | undefined;
     if (state.domain) {
@@ -81,15 +89,22 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
       });
     if (limitTable) items.push(...planLimitTable(limitTable, options));
     for (const policy of state.policies) items.push(...planPolicy(policy, made));
-    items.push(...planUser(state.user));
-    items.push(...planAttachments(state.user, granted, state.group));
-    items.push(...key.items, keyCanDoWhatTheUserWasGiven(key.outcome, state, made, options));
-    if (limitTable) items.push(planLimitTableSetting(limitTable.name, file, options.outFile));
-    const setSetting = set && planConfigurationSetSetting(set.name, file, options.outFile, key.writesFile);
+    if (hostedRole) {
+      items.push(...planRole(hostedRole.role, granted, options, hostedRole.externalId));
+      items.push(hostedRoleOutput(hostedRole, state, options));
+    } else if (key) {
+      items.push(...planUser(state.user));
+      items.push(...planAttachments(state.user, granted, state.group));
+      items.push(...key.items, keyCanDoWhatTheUserWasGiven(key.outcome, state, made, options));
+    }
+    // With the role, its one output change records these too.
+    if (limitTable && key) items.push(planLimitTableSetting(limitTable.name, file, options.outFile));
+    const setSetting =
+      set && key ? planConfigurationSetSetting(set.name, file, options.outFile, key.writesFile) : undefined;
     if (setSetting) items.push(setSetting);
     const sender = state.sender;
     outcomes = {
-      key: key.outcome,
+      ...(key ? { key: key.outcome } : {}),
       ...(domain ? { domain } : {}),
       senderVerified: domain
         ? domain.verified
@@ -102,6 +117,20 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
     if (!(error instanceof Refusal)) throw error;
     return { items: [...items, ...error.findings], refusal: error.message, outcomes };
   }
+}
+
+/** The role's own checks: what it may do (grantAudit.ts), besides who may assume it (resources/role.ts). */
+function auditHostedRole(run: HostedRoleRun, state: ProvisionState, options: ProvisionOptions): PlanItem[] {
+  return auditRole(SENDER_ROLE_NAME, run.role, run.held, state, options);
+}
+
+function hostedRoleOutput(run: HostedRoleRun, state: ProvisionState, options: ProvisionOptions): PlanItem {
+  return planRoleOutput(run.recorded, run.role, options, {
+    externalId: run.externalId,
+    accountId: state.account.accountId,
+    partition: state.account.partition,
+    limitTable: state.limitTable?.name,
+  });
 }
 
 /** A key made earlier can do whatever the user was given meanwhile: said, though not undone. */
@@ -119,6 +148,18 @@ function keyCanDoWhatTheUserWasGiven(
         throw new ProvisionError(refusal(`the key ${key.accessKeyId} in ${shownPath(options.outFile)} can do so too`));
     },
   };
+}
+
+/** With --hosted-role-arn: the export, and which way each build sends when the file holds a key too. */
+function hostedNextSteps(state: ProvisionState, shownFile: string): string[] {
+  const steps = [
+    `Next: export the skill into its hosted repository (\`npm run hosted -- --into DIR\`, docs/hosted.md); the export reads ${SENDER_ROLE_NAME} and its external ID from ${shownFile}.`,
+  ];
+  if (state.file.accessKeyId)
+    steps.push(
+      `${shownFile} also holds the key ${state.file.accessKeyId} of ${USER_NAME}: the next \`npm run hosted\` uses the role (the key only with --embed-key), and the next \`npx ask deploy\` of a self-hosted skill embeds the key.`,
+    );
+  return steps;
 }
 
 /** The closing lines: what is done, and what the owner does next. */
@@ -139,11 +180,18 @@ export function provisionSummary(
         : 'Dry run: everything is in place; a real run would change nothing.',
     );
   } else {
-    next.push(
-      report.changed
-        ? `Done: AlexaSkillMailSender can send mail as ${maskAddress(fromAddress)} with the key in ${shownFile}.`
-        : 'Nothing to change: the policy, the user and its key are in place.',
-    );
+    if (options.hostedRoleArn)
+      next.push(
+        report.changed
+          ? `Done: ${SENDER_ROLE_NAME} can send mail as ${maskAddress(fromAddress)}, and only ${options.hostedRoleArn} may assume it, with the external ID in ${shownFile}.`
+          : 'Nothing to change: the policy, the role and its trust policy are in place.',
+      );
+    else
+      next.push(
+        report.changed
+          ? `Done: AlexaSkillMailSender can send mail as ${maskAddress(fromAddress)} with the key in ${shownFile}.`
+          : 'Nothing to change: the policy, the user and its key are in place.',
+      );
     if (!outcomes.senderVerified)
       next.push(
         domain
@@ -164,7 +212,9 @@ export function provisionSummary(
       );
     const deploy = deployCommand(options);
     const oldKeys = key?.oldKeyIds.join(' and ');
-    if (key?.created && oldKeys) {
+    if (options.hostedRoleArn) {
+      next.push(...hostedNextSteps(state, shownFile));
+    } else if (key?.created && oldKeys) {
       next.push(
         `Next: redeploy the skill now (\`${deploy}\`) so that it sends with the new key ${key.accessKeyId}; the old key ${oldKeys} stays active until you retire it, so the deployed skill keeps sending meanwhile.`,
       );
@@ -182,6 +232,10 @@ export function provisionSummary(
     } else {
       next.push(`Next: deploy the skill (\`${deploy}\`); the build reads the key from ${shownFile}.`);
     }
+    if (!options.hostedRoleArn && state.roleRecorded)
+      next.push(
+        `${shownFile} also records the role ${SENDER_ROLE_NAME}: the next \`${deploy}\` of a self-hosted skill embeds the key, while the next \`npm run hosted\` uses the role (the key only with --embed-key).`,
+      );
   }
   return {
     ok: true,

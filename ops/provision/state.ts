@@ -2,12 +2,14 @@
 // caller's account, this tool's policies, the user (its tags, keys, policies, groups, boundary),
 // the --group group, what else grants the user anything (roles that trust it included), the key
 // file, the SES side (sender or --domain, recipients, the account's sending), the configuration
-// set with its topic, and the limit table. Teardown reads what it removes, from the same readers.
+// set with its topic, the limit table, and with --hosted-role-arn the role. Teardown reads what it
+// removes, from the same readers.
 
 import type { AccessKeyMetadata } from '@aws-sdk/client-iam';
+import { ENV } from '../../lambda/config.ts';
 import type { StepContext } from './context.ts';
 import type { SendingStatus } from './deliverabilityReport.ts';
-import { type AuditSubject, readAuditSubject } from './grantAudit.ts';
+import { type AuditSubject, type HeldPolicy, readAuditSubject, readRoleGrants } from './grantAudit.ts';
 import { type GrantedPolicy, grantedPolicies } from './managedPolicies.ts';
 import { GROUP_PATH, LIMIT_POLICY_NAME, POLICY_NAME } from './names.ts';
 import { listKeys, readSavedFile, type SavedFile } from './resources/accessKey.ts';
@@ -21,6 +23,7 @@ import {
 import { type DomainReading, keptDomain, readDomain } from './resources/domain.ts';
 import { type LimitTableState, limitTableInUse, readLimitTablesToRemove } from './resources/limitTable.ts';
 import { type PolicyFound, readToolPolicies } from './resources/policies.ts';
+import { newExternalId, type RecordedRole, type RoleState, readRecordedRole, readRole } from './resources/role.ts';
 import { readRecipients, readSender, readSending, type SenderReading } from './resources/sender.ts';
 import { readUser, type UserState } from './resources/user.ts';
 
@@ -37,6 +40,34 @@ export interface ProvisionState extends AuditSubject {
   readonly sending: SendingStatus;
   readonly configurationSet?: ConfigurationSetState;
   readonly limitTable?: LimitTableState;
+  /** With --hosted-role-arn: the role, its policies as the audit reads them, and its external ID. */
+  readonly hostedRole?: HostedRoleRun;
+  /** The key file records a role too (SES_ROLE_ARN): the summary says which way each build uses. */
+  readonly roleRecorded?: boolean;
+}
+
+export interface HostedRoleRun {
+  readonly role: RoleState;
+  /** Its attached and inline policies, as the permission check reads them. */
+  readonly held: readonly HeldPolicy[];
+  readonly recorded: RecordedRole;
+  /** The recorded external ID, or a new random one when none is recorded. */
+  readonly externalId: string;
+}
+
+async function readHostedRoleRun(context: StepContext, toolPolicies: readonly PolicyFound[]): Promise<HostedRoleRun> {
+  const role = await readRole(context);
+  const recorded = await readRecordedRole(context.options.outFile);
+  return {
+    role,
+    held: await readRoleGrants(context, role, toolPolicies),
+    recorded,
+    externalId: recorded.externalId ?? newExternalId(),
+  };
+}
+
+async function recordsRole(outFile: string): Promise<boolean> {
+  return (await readRecordedRole(outFile)).output[ENV.roleArn] !== undefined;
 }
 
 export async function readState(context: StepContext): Promise<ProvisionState> {
@@ -76,6 +107,8 @@ export async function readState(context: StepContext): Promise<ProvisionState> {
     sending: await readSending(context),
     ...(set ? { configurationSet: await readConfigurationSet(context, account, set) } : {}),
     ...(limitTable ? { limitTable } : {}),
+    ...(options.hostedRoleArn ? { hostedRole: await readHostedRoleRun(context, toolPolicies) } : {}),
+    roleRecorded: await recordsRole(options.outFile),
   };
 }
 
@@ -89,6 +122,10 @@ export interface TeardownState {
   readonly file: SavedFile;
   readonly limitTables: Awaited<ReturnType<typeof readLimitTablesToRemove>>;
   readonly configurationSet?: ConfigurationSetState;
+  /** The role a --hosted-role-arn run made, if any. */
+  readonly role?: RoleState;
+  /** The file records a role (SES_ROLE_ARN). */
+  readonly roleRecorded?: boolean;
 }
 
 export async function readTeardownState(context: StepContext): Promise<TeardownState> {
@@ -113,5 +150,7 @@ export async function readTeardownState(context: StepContext): Promise<TeardownS
       file,
     ),
     ...(set ? { configurationSet: await readConfigurationSet(context, account, set) } : {}),
+    role: await readRole(context),
+    roleRecorded: await recordsRole(context.options.outFile),
   };
 }

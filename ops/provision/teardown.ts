@@ -3,9 +3,10 @@
 // the credentials file), and nothing else: of the attachments, only those of a policy this tool
 // created to the user or to its own group. A dry run prints exactly the list a real run carries out.
 
+import { SENDER_ROLE_NAME } from '../../lambda/mail/roleTrustPolicy.ts';
 import { removeCredentialsFile } from '../credentialsFile.ts';
 import { shownPath } from '../paths.ts';
-import { type Check, change, finding, type Plan, type PlanItem } from './change.ts';
+import { type Check, change, finding, isChange, type Plan, type PlanItem } from './change.ts';
 import { ProvisionError } from './errors.ts';
 import { MANAGED_POLICIES } from './managedPolicies.ts';
 import { GROUP_PATH, USER_NAME } from './names.ts';
@@ -17,6 +18,7 @@ import { planDetachingFromUser, planLeavingGroups } from './resources/attachment
 import { planConfigurationSetDeletion } from './resources/configurationSet.ts';
 import { planLimitTableDeletion } from './resources/limitTable.ts';
 import { planPolicyDeletion } from './resources/policies.ts';
+import { planRoleDeletion, roleHolding } from './resources/role.ts';
 import { deleteUser } from './resources/user.ts';
 import type { TeardownState } from './state.ts';
 
@@ -28,7 +30,7 @@ function askFirst(state: TeardownState, options: ProvisionOptions, confirm: Conf
     check: async () => {
       if (options.yes) return;
       const agreed = await confirm(
-        `This deletes ${USER_NAME}, its access keys, the ${MANAGED_POLICIES.map(({ name }) => name).join(' and ')} policies and any limit table that this tool created in account ${state.account.accountId}; a deployed skill stops sending mail.`,
+        `This deletes ${USER_NAME}, its access keys, ${state.role?.exists ? `the role ${SENDER_ROLE_NAME}, ` : ''}the ${MANAGED_POLICIES.map(({ name }) => name).join(' and ')} policies and any limit table that this tool created in account ${state.account.accountId}; a deployed skill stops sending mail.`,
       );
       if (!agreed) throw new ProvisionError('Teardown cancelled: nothing was changed.');
     },
@@ -46,6 +48,7 @@ export function planTeardown(state: TeardownState, options: ProvisionOptions, co
       ...state.groups
         .filter((group) => group.attached.some((policy) => policy.PolicyArn === arn))
         .map((group) => `group ${group.name}`),
+      ...(state.role ? roleHolding(state.role, arn) : []),
     ]);
   let userGone = !user.exists;
   let deletedKeys = new Set<string>();
@@ -80,6 +83,7 @@ export function planTeardown(state: TeardownState, options: ProvisionOptions, co
   } else {
     items.push(finding('user', 'skipped', `${USER_NAME} does not exist`));
   }
+  if (state.role?.exists) items.push(...planRoleDeletion(state.role, toolPolicies));
   // Before the policies: AlexaSkillMailLimit names the table.
   items.push(...planLimitTableDeletion(state.limitTables));
   for (const policy of toolPolicies) items.push(...planPolicyDeletion(policy, detaching(policy.arn)));
@@ -89,12 +93,14 @@ export function planTeardown(state: TeardownState, options: ProvisionOptions, co
   const shownFile = shownPath(options.outFile);
   if (!file.exists) {
     items.push(finding('credentials file', 'skipped', `${shownFile} does not exist`));
-  } else if (file.accessKeyId && (userGone || deletedKeys.has(file.accessKeyId))) {
+  } else if (
+    file.accessKeyId ? userGone || deletedKeys.has(file.accessKeyId) : roleGone(state) && state.roleRecorded === true
+  ) {
     items.push(
       change(
         'credentials file',
         'delete',
-        `${shownFile} and its CSV (their key is deleted)`,
+        file.accessKeyId ? `${shownFile} and its CSV (their key is deleted)` : `${shownFile} (its role is deleted)`,
         async () => void (await removeCredentialsFile(options.outFile)),
       ),
     );
@@ -102,6 +108,13 @@ export function planTeardown(state: TeardownState, options: ProvisionOptions, co
     items.push(finding('credentials file', 'skipped', `${shownFile} is kept: its key was not deleted`));
   }
   return { items };
+}
+
+/** Whether the role is gone once the plan is carried out: a file that records only it is then of no use. */
+function roleGone(state: TeardownState): boolean {
+  const role = state.role;
+  if (!role?.exists) return true;
+  return planRoleDeletion(role, state.toolPolicies).some((item) => isChange(item) && item.step === 'role');
 }
 
 export function teardownSummary(state: TeardownState, options: ProvisionOptions): Summary {

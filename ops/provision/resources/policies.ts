@@ -20,6 +20,7 @@ import {
   paginateListEntitiesForPolicy,
   paginateListPolicies,
 } from '@aws-sdk/client-iam';
+import { SENDER_ROLE_NAME } from '../../../lambda/mail/roleTrustPolicy.ts';
 import { type Change, change, finding, type PlanItem } from '../change.ts';
 import { type Account, all, type StepContext } from '../context.ts';
 import { type GrantedPolicy, grantedOnlyWithFlag, MANAGED_POLICIES, managedPolicyArn } from '../managedPolicies.ts';
@@ -111,7 +112,8 @@ async function readHolders(context: StepContext, arn: string): Promise<Pick<Poli
   });
   const holders = [
     ...entities.users.filter((name) => name !== USER_NAME).map((name) => `the user ${name}`),
-    ...entities.roles.map((name) => `the role ${name}`),
+    // The role --hosted-role-arn makes holds the same policies as the user, by design.
+    ...entities.roles.filter((name) => name !== SENDER_ROLE_NAME).map((name) => `the role ${name}`),
   ];
   // The --group group's other members are refused on their own (ownership.ts).
   for (const name of entities.groups.filter((candidate) => candidate !== options.group)) {

@@ -68,7 +68,7 @@ export function groupXml(iam: FakeIam, group: FakeGroup): Record<string, XmlValu
   };
 }
 
-export function roleXml(iam: FakeIam, role: FakeRole): Record<string, XmlValue> {
+export function roleXml(iam: FakeIam, role: FakeRole, withTags = false): Record<string, XmlValue> {
   return {
     Path: role.path,
     RoleName: role.name,
@@ -78,6 +78,8 @@ export function roleXml(iam: FakeIam, role: FakeRole): Record<string, XmlValue> 
     // URL-encoded (RFC 3986), as policy documents are.
     AssumeRolePolicyDocument: encodeURIComponent(role.assumeRolePolicyDocument),
     MaxSessionDuration: 3600,
+    // GetRole answers the role's tags with it; ListRoles leaves them out (IAM's Role data type).
+    ...(withTags && role.tags.size > 0 ? { Tags: tagsXml(role.tags) } : {}),
   };
 }
 

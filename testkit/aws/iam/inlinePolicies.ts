@@ -1,4 +1,4 @@
-// IAM actions on inline policies: the same four for a user and for a group.
+// IAM actions on inline policies: the same four for a user, a group and a role.
 
 import { AwsError, type QueryActions } from '../protocol.ts';
 import { checkInlinePolicy, type FakeIam } from './state.ts';
@@ -8,7 +8,7 @@ import { checkInlinePolicy, type FakeIam } from './state.ts';
  * ListUserPolicies, DeleteUserPolicy …), which differ only in the entity they name.
  */
 export function inlinePolicyActions(
-  entity: 'User' | 'Group',
+  entity: 'User' | 'Group' | 'Role',
   policiesOf: (iam: FakeIam, name: string) => Map<string, string>,
 ): QueryActions<FakeIam> {
   const nameParameter = `${entity}Name`;

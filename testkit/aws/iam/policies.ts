@@ -92,7 +92,9 @@ export const POLICY_ACTIONS: QueryActions<FakeIam> = {
       PolicyGroups: [...iam.groups.values()]
         .filter((group) => group.attachedPolicies.has(policy.arn))
         .map((group) => ({ GroupName: group.name, GroupId: group.id })),
-      PolicyRoles: [],
+      PolicyRoles: [...iam.roles.values()]
+        .filter((role) => role.attachedPolicies.has(policy.arn))
+        .map((role) => ({ RoleName: role.name, RoleId: role.id })),
       IsTruncated: false,
     };
   },

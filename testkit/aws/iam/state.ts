@@ -93,6 +93,10 @@ export interface FakeRole {
   readonly createDate: Date;
   /** Who may assume the role (JSON text, as sent): IAM answers it URL-encoded. */
   assumeRolePolicyDocument: string;
+  readonly tags: Map<string, string>;
+  readonly attachedPolicies: Set<string>;
+  /** Inline policies: name → document (JSON text). */
+  readonly inlinePolicies: Map<string, string>;
 }
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -153,6 +157,7 @@ export class FakeIam {
     let count = 0;
     for (const user of this.users.values()) if (user.attachedPolicies.has(arn)) count++;
     for (const group of this.groups.values()) if (group.attachedPolicies.has(arn)) count++;
+    for (const role of this.roles.values()) if (role.attachedPolicies.has(arn)) count++;
     return count;
   }
 
@@ -310,7 +315,7 @@ export class FakeIam {
   }
 
   /** A role as CreateRole makes it: its trust policy is checked as IAM checks it (roles.ts). */
-  addRole(name: string, trustPolicy: string, path = '/'): FakeRole {
+  addRole(name: string, trustPolicy: string, path = '/', tags: readonly Tag[] = []): FakeRole {
     if (this.roles.has(name)) throw new AwsError('EntityAlreadyExists', `Role with name ${name} already exists.`, 409);
     checkPolicyDocument(trustPolicy);
     const role: FakeRole = {
@@ -319,6 +324,9 @@ export class FakeIam {
       path,
       createDate: new Date(),
       assumeRolePolicyDocument: trustPolicy,
+      tags: new Map(tags.map((tag) => [tag.Key, tag.Value])),
+      attachedPolicies: new Set(),
+      inlinePolicies: new Map(),
     };
     this.roles.set(name, role);
     return role;

@@ -33,3 +33,28 @@ describe('addresses and domains that go into the policy', () => {
     expect(parsed.help).toBe(false);
   });
 });
+
+describe('--hosted-role-arn', () => {
+  const HOSTED = 'arn:aws:iam::210987654321:role/AlexaHostedSkillLambdaRole';
+
+  it('takes the ARN of a role, with a path or without', () => {
+    for (const arn of [HOSTED, 'arn:aws:iam::210987654321:role/service-role/Other']) {
+      const parsed = parseCommand(['--from', 'sender@example.com', '--hosted-role-arn', arn], {});
+      expect(parsed.help === false && parsed.options.hostedRoleArn).toBe(arn);
+    }
+  });
+
+  it.each([
+    [['--hosted-role-arn', 'arn:aws:iam::210987654321:user/Someone'], 'is not an IAM role ARN'],
+    [['--hosted-role-arn', 'arn:aws:iam::21098765432:role/Short'], 'is not an IAM role ARN'],
+    [['--hosted-role-arn', 'arn:aws:iam::210987654321:role/*'], 'is not an IAM role ARN'],
+    [['--hosted-role-arn', HOSTED, '--rotate-key'], 'makes a role and no key or user'],
+    [['--hosted-role-arn', HOSTED, '--group', 'Senders'], 'makes a role and no key or user'],
+  ])('refuses %j', (extra, reason) => {
+    expect(() => parseCommand(['--from', 'sender@example.com', ...extra], {})).toThrow(reason);
+  });
+
+  it('is not a flag of --teardown, which removes the role anyway', () => {
+    expect(() => parseCommand(['--teardown', '--hosted-role-arn', HOSTED], {})).toThrow(/^--teardown takes only/);
+  });
+});

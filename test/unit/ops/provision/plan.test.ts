@@ -3,12 +3,14 @@
 // did not make; and a dry run's lines are the real run's, each "would …" made "…d".
 
 import { describe, expect, it } from 'vitest';
+import { hostedRoleTrustPolicy } from '../../../../lambda/mail/roleTrustPolicy.ts';
 import { applyPlan } from '../../../../ops/provision/apply.ts';
 import { grantedPolicies, MANAGED_POLICIES, managedPolicyArn } from '../../../../ops/provision/managedPolicies.ts';
 import { MANAGED_TAG } from '../../../../ops/provision/names.ts';
 import { type ProvisionOptions, parseCommand } from '../../../../ops/provision/options.ts';
 import { planProvision, provisionSummary } from '../../../../ops/provision/plan.ts';
 import { grantedStates, type PolicyFound } from '../../../../ops/provision/resources/policies.ts';
+import { NO_ROLE, type RoleState } from '../../../../ops/provision/resources/role.ts';
 import { NO_USER } from '../../../../ops/provision/resources/user.ts';
 import type { ProvisionState } from '../../../../ops/provision/state.ts';
 import { standInContext, stepLines } from '../../../helpers/provisionHarness.ts';
@@ -197,6 +199,106 @@ describe('a dry run and the real run', () => {
     );
     expect(real.lines).toContain(
       '  console password   deleted       AlexaSkillMailSender is back to programmatic access only',
+    );
+  });
+});
+
+describe('the plan with --hosted-role-arn', () => {
+  const HOSTED = 'arn:aws:iam::210987654321:role/AlexaHostedSkillLambdaRole';
+  const ROLE_ARN = 'arn:aws:iam::111122223333:role/AlexaSkillMailSenderRole';
+  const hostedOptions = (...extra: string[]) => optionsOf('--hosted-role-arn', HOSTED, ...extra);
+  const attached = [{ PolicyArn: MAIL_ACCESS_ARN, PolicyName: 'AlexaSkillMailAccess' }];
+  /** The role as an earlier run left it, with the external ID its file records. */
+  const madeRole = (trustPolicy: unknown = hostedRoleTrustPolicy(HOSTED, 'recorded-id')): RoleState => ({
+    exists: true,
+    managed: true,
+    arn: ROLE_ARN,
+    trustPolicy,
+    attached,
+    inline: [],
+  });
+  const recorded = {
+    externalId: 'recorded-id',
+    output: {
+      SES_ROLE_ARN: ROLE_ARN,
+      SES_ROLE_EXTERNAL_ID: 'recorded-id',
+      SES_REGION: 'us-east-1',
+      SES_FROM_ADDRESS: FROM,
+    },
+  };
+  const inPlace = (options: ProvisionOptions, role: RoleState): ProvisionState => ({
+    ...provisionedState(options),
+    user: NO_USER,
+    keys: [],
+    file: { exists: true },
+    hostedRole: { role, held: [], recorded, externalId: 'recorded-id' },
+  });
+
+  it('creates the role, attaches the policy and records it, with no user and no key', async () => {
+    const options = hostedOptions('--dry-run');
+    const state = stateOf(options, {
+      hostedRole: { role: NO_ROLE, held: [], recorded: { output: {} }, externalId: 'new-id' },
+    });
+
+    const { lines, calls, stdout } = await run(state, options);
+
+    expect(lines).toEqual([
+      '  account            checked       111122223333, signed in as arn:aws:iam::111122223333:user/admin',
+      '  sender             would create  ask SES (us-east-1) to send a verification mail to s***@example.com',
+      '  SES sending        checked       production access (50000 mails a day, 14 a second, 0 sent in the last 24 hours)',
+      '  policy             would create  AlexaSkillMailAccess: ses:SendEmail and ses:SendRawEmail from s***@example.com only',
+      `  role               would create  AlexaSkillMailSenderRole, which only ${HOSTED} may assume, with the external ID in ${OUT}`,
+      '  role policy        would create  attach AlexaSkillMailAccess to AlexaSkillMailSenderRole',
+      `  role settings      would create  SES_ROLE_ARN, SES_ROLE_EXTERNAL_ID, the sender and the region in ${OUT}, for \`npm run hosted\``,
+    ]);
+    expect(stdout).not.toContain('new-id');
+    expect(calls).toEqual([]);
+  });
+
+  it('changes nothing when the role, its trust policy and the recorded settings are in place', async () => {
+    const options = hostedOptions();
+
+    const { lines, calls, stdout } = await run(inPlace(options, madeRole()), options);
+
+    expect(lines.filter((line) => line.includes('Role') || line.includes('role'))).toEqual([
+      '  permissions        checked       AlexaSkillMailSenderRole can do nothing beyond AlexaSkillMailAccess',
+      '  role               exists        AlexaSkillMailSenderRole',
+      `  trust policy       exists        only ${HOSTED} may assume AlexaSkillMailSenderRole, with the external ID`,
+      '  role policy        exists        AlexaSkillMailAccess is attached to AlexaSkillMailSenderRole',
+      `  role settings      exists        ${OUT} records the role, its external ID, the sender and the region`,
+    ]);
+    expect(calls).toEqual([]);
+    expect(stdout).toContain('Nothing to change: the policy, the role and its trust policy are in place.');
+  });
+
+  it('refuses a trust policy that lets in a second principal, before any change', () => {
+    const options = hostedOptions();
+    const widened = hostedRoleTrustPolicy(HOSTED, 'recorded-id');
+    const role = madeRole({
+      ...widened,
+      Statement: [...widened.Statement, { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }],
+    });
+
+    const plan = planProvision(inPlace(options, role), options);
+
+    expect(plan.items.some((item) => 'action' in item)).toBe(false);
+    expect(plan.refusal).toMatch(/^Nothing was changed: the trust policy of AlexaSkillMailSenderRole lets someone/);
+  });
+
+  it('refuses a role with an inline policy that allows more, naming the command that deletes it', () => {
+    const options = hostedOptions();
+    const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] };
+    const state = inPlace(options, madeRole());
+    const hostedRole = state.hostedRole && {
+      ...state.hostedRole,
+      held: [{ kind: 'inline' as const, name: 'Extra', document }],
+    };
+
+    const plan = planProvision({ ...state, ...(hostedRole ? { hostedRole } : {}) }, options);
+
+    expect(plan.refusal).toMatch(/^AlexaSkillMailSenderRole could do more than send mail/);
+    expect(JSON.stringify(plan.items)).toContain(
+      'aws iam delete-role-policy --role-name AlexaSkillMailSenderRole --policy-name Extra',
     );
   });
 });

@@ -8,6 +8,7 @@ import { managedPolicyArn } from '../../../../ops/provision/managedPolicies.ts';
 import { MANAGED_TAG } from '../../../../ops/provision/names.ts';
 import { type ProvisionOptions, parseCommand } from '../../../../ops/provision/options.ts';
 import type { PolicyFound } from '../../../../ops/provision/resources/policies.ts';
+import { NO_ROLE, type RoleState } from '../../../../ops/provision/resources/role.ts';
 import { NO_USER } from '../../../../ops/provision/resources/user.ts';
 import type { TeardownState } from '../../../../ops/provision/state.ts';
 import { planTeardown } from '../../../../ops/provision/teardown.ts';
@@ -99,5 +100,73 @@ describe('the teardown plan', () => {
       'iam:DeletePolicyVersion',
       'iam:DeletePolicy',
     ]);
+  });
+});
+
+describe('the teardown plan for the role of a hosted skill', () => {
+  const ROLE = 'AlexaSkillMailSenderRole';
+  const accessArn = managedPolicyArn(ACCOUNT, 'AlexaSkillMailAccess');
+  /** What a --hosted-role-arn run left: the policy on the role only, an inline policy someone added, the file with the role. */
+  const roleState = (role: Partial<RoleState> = {}): TeardownState => ({
+    ...STATE,
+    toolPolicies: [
+      policy('AlexaSkillMailAccess', {
+        exists: true,
+        managed: true,
+        versions: [{ id: 'v1', isDefault: true, document: {} }],
+        holders: { users: [], groups: [], roles: [ROLE] },
+      }),
+      policy('AlexaSkillMailLimit'),
+    ],
+    user: NO_USER,
+    keys: [],
+    file: { exists: true },
+    role: {
+      ...NO_ROLE,
+      exists: true,
+      managed: true,
+      attached: [{ PolicyArn: accessArn, PolicyName: 'AlexaSkillMailAccess' }],
+      inline: [{ name: 'Notes', document: {} }],
+      ...role,
+    },
+    roleRecorded: true,
+  });
+
+  it('detaches the policy, deletes the inline one and the role, then the policy and the file', async () => {
+    const options = optionsOf();
+    const { context, calls, printed } = standInContext(options);
+
+    await applyPlan(
+      context,
+      planTeardown(roleState(), options, async () => true),
+    );
+
+    expect(stepLines(printed())).toEqual([
+      '  account            checked       111122223333, signed in as arn:aws:iam::111122223333:user/admin',
+      '  user               skipped       AlexaSkillMailSender does not exist',
+      `  role policy        deleted       AlexaSkillMailAccess from ${ROLE}`,
+      `  role               deleted       ${ROLE} and its inline policies`,
+      '  policy             deleted       AlexaSkillMailAccess',
+      `  credentials file   deleted       ${OUT} (its role is deleted)`,
+    ]);
+    expect(calls).toEqual(['iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:DeleteRole', 'iam:DeletePolicy']);
+  });
+
+  it('leaves a role this tool did not create, and the policy attached to it', async () => {
+    const options = optionsOf('--dry-run');
+    const { context, calls, printed } = standInContext(options);
+
+    await applyPlan(
+      context,
+      planTeardown(roleState({ managed: false }), options, async () => true),
+    );
+
+    expect(stepLines(printed())).toContain(
+      `  role               skipped       ${ROLE} was created outside this tool: left in place`,
+    );
+    expect(stepLines(printed())).toContain(
+      `  policy             skipped       AlexaSkillMailAccess is still attached to role ${ROLE}: left in place`,
+    );
+    expect(calls).toEqual([]);
   });
 });

@@ -1,0 +1,311 @@
+// The role AlexaSkillMailSenderRole, with --hosted-role-arn: an Alexa-hosted skill's Lambda role (in
+// Amazon's account) assumes it, with the external ID this tool keeps in the provisioning output, to
+// send through SES here with the same policies the user would get, so no long-lived key exists.
+
+import { randomUUID } from 'node:crypto';
+import {
+  type AttachedPolicy,
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { ENV } from '../../../lambda/config.ts';
+import { hostedRoleTrustPolicy, SENDER_ROLE_NAME } from '../../../lambda/mail/roleTrustPolicy.ts';
+import { readProvisioningOutput, writeProvisioningOutput } from '../../credentialsFile.ts';
+import { shownPath } from '../../paths.ts';
+import { change, type Finding, finding, type PlanItem, Refusal } from '../change.ts';
+import { all, type StepContext } from '../context.ts';
+import type { GrantedPolicy } from '../managedPolicies.ts';
+import { isManaged, MANAGED_TAG } from '../names.ts';
+import type { ProvisionOptions } from '../options.ts';
+import { decodePolicyDocument, namesIn, statementsOf } from '../policyDocument.ts';
+import type { PolicyFound } from './policies.ts';
+
+/** The Lambda role Amazon gives every Alexa-hosted skill; another name is allowed, with a warning. */
+export const HOSTED_LAMBDA_ROLE_NAME = 'AlexaHostedSkillLambdaRole';
+
+export interface RoleState {
+  readonly exists: boolean;
+  /** Carries the managed-by tag: this tool created it. */
+  readonly managed: boolean;
+  readonly arn?: string;
+  /** The trust policy as IAM holds it, decoded. */
+  readonly trustPolicy?: unknown;
+  readonly permissionsBoundary?: string;
+  readonly attached: readonly AttachedPolicy[];
+  readonly inline: readonly { readonly name: string; readonly document: unknown }[];
+}
+
+export const NO_ROLE: RoleState = { exists: false, managed: false, attached: [], inline: [] };
+
+export async function readRole(context: StepContext): Promise<RoleState> {
+  const { clients, aws } = context;
+  const RoleName = SENDER_ROLE_NAME;
+  const role = (await aws.iam.find(new GetRoleCommand({ RoleName })))?.Role;
+  if (!role) return NO_ROLE;
+  const client = { client: clients.iam };
+  const inline = [];
+  const names = await aws.read('iam:ListRolePolicies', () =>
+    all(paginateListRolePolicies(client, { RoleName }), (page) => page.PolicyNames),
+  );
+  for (const PolicyName of names) {
+    const answer = await aws.iam.read(new GetRolePolicyCommand({ RoleName, PolicyName }));
+    inline.push({ name: PolicyName, document: decodePolicyDocument(answer.PolicyDocument) });
+  }
+  const boundary = role.PermissionsBoundary?.PermissionsBoundaryArn;
+  return {
+    exists: true,
+    managed: isManaged(role.Tags ?? []),
+    ...(role.Arn ? { arn: role.Arn } : {}),
+    trustPolicy: decodePolicyDocument(role.AssumeRolePolicyDocument),
+    ...(boundary ? { permissionsBoundary: boundary } : {}),
+    attached: await aws.read('iam:ListAttachedRolePolicies', () =>
+      all(paginateListAttachedRolePolicies(client, { RoleName }), (page) => page.AttachedPolicies),
+    ),
+    inline,
+  };
+}
+
+/** What the provisioning output records of the role: the external ID is kept so that a re-run changes nothing. */
+export interface RecordedRole {
+  readonly externalId?: string;
+  /** The whole output as written, to compare with what this run would write. */
+  readonly output: Readonly<Record<string, unknown>>;
+}
+
+export async function readRecordedRole(path: string): Promise<RecordedRole> {
+  const output = await readProvisioningOutput(path);
+  const externalId = output[ENV.roleExternalId];
+  return { output, ...(typeof externalId === 'string' && externalId ? { externalId } : {}) };
+}
+
+/** An external ID for a role that has none recorded yet: random, so no one can guess it. */
+export function newExternalId(): string {
+  return randomUUID();
+}
+
+/**
+ * Who the trust policy lets assume the role, when it has exactly the shape this tool writes (one
+ * Allow of sts:AssumeRole to one AWS principal, on one StringEquals sts:ExternalId); `undefined`
+ * for any other document, which may let someone else in.
+ */
+export function toolShapedTrust(document: unknown): { principal: string; externalId: string } | undefined {
+  const statements = statementsOf(document);
+  if (statements?.length !== 1) return undefined;
+  const [statement] = statements;
+  if (statement?.Effect !== 'Allow' || 'NotPrincipal' in statement || 'NotAction' in statement) return undefined;
+  const actions = namesIn(statement.Action);
+  const principal = statement.Principal as { AWS?: unknown } | undefined;
+  const principals = principal && typeof principal === 'object' ? namesIn(principal.AWS) : [];
+  if (Object.keys(principal ?? {}).length !== 1 || principals.length !== 1) return undefined;
+  if (actions.length !== 1 || actions[0]?.toLowerCase() !== 'sts:assumerole') return undefined;
+  const condition = statement.Condition as Record<string, Record<string, unknown>> | undefined;
+  if (!condition || Object.keys(condition).length !== 1 || !condition.StringEquals) return undefined;
+  const keys = Object.entries(condition.StringEquals);
+  const [key, value] = keys[0] ?? [];
+  const ids = namesIn(value);
+  if (keys.length !== 1 || key?.toLowerCase() !== 'sts:externalid' || ids.length !== 1) return undefined;
+  const [only] = principals;
+  if (!only || only.includes('*') || !ids[0]) return undefined;
+  return { principal: only, externalId: ids[0] };
+}
+
+/** The ARN's role name, for the warning about a role other than the hosted skill's own. */
+function roleName(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+function awsIam(options: ProvisionOptions, command: string): string {
+  return `\`aws iam ${command}${options.profile ? ` --profile ${options.profile}` : ''}\``;
+}
+
+/**
+ * Before any change: a role of this name that this tool did not make is refused unless --adopt; a
+ * trust policy someone widened (another principal, "*", no external ID, a second statement) is
+ * refused, since whoever it lets in may already have sent mail as the skill.
+ */
+export function checkRole(role: RoleState, options: ProvisionOptions): Finding[] {
+  const findings: Finding[] = [];
+  if (role.exists && !role.managed && !options.adopt)
+    throw new Refusal(
+      [finding('role', 'refused', `${SENDER_ROLE_NAME} exists but this tool did not create it (no managed-by tag)`)],
+      `Nothing was changed: this tool did not create the role ${SENDER_ROLE_NAME}, which already exists in the account; run again with --adopt to use it (its policies and trust policy are still checked, and --teardown will leave it in place), or delete it and run again.`,
+    );
+  const hosted = options.hostedRoleArn ?? '';
+  if (roleName(hosted) !== HOSTED_LAMBDA_ROLE_NAME)
+    findings.push(
+      finding(
+        'hosted role',
+        'warning',
+        `${hosted} is not named ${HOSTED_LAMBDA_ROLE_NAME}: check it is the ARN the skill's Code tab shows under "Link your personal AWS resources"`,
+      ),
+    );
+  if (!role.exists || toolShapedTrust(role.trustPolicy)) return findings;
+  throw new Refusal(
+    [
+      ...findings,
+      finding(
+        'trust policy',
+        'refused',
+        `${SENDER_ROLE_NAME} may be assumed by more than one principal with the external ID: its trust policy is not the one this tool writes`,
+      ),
+    ],
+    `Nothing was changed: the trust policy of ${SENDER_ROLE_NAME} lets someone besides the hosted skill assume it (another principal, "*", or no sts:ExternalId condition), and whoever it lets in can send mail as the skill; see it with ${awsIam(options, `get-role --role-name ${SENDER_ROLE_NAME}`)}, find out who changed it (CloudTrail, UpdateAssumeRolePolicy), then delete the role (\`npm run provision -- --teardown\`) and run again, which makes it anew with a new external ID.`,
+  );
+}
+
+/**
+ * The role, its trust policy and this run's policies on it: created, or put back as this tool
+ * writes them. `externalId`: the recorded one, or a new one when none is recorded.
+ */
+export function planRole(
+  role: RoleState,
+  granted: readonly GrantedPolicy[],
+  options: ProvisionOptions,
+  externalId: string,
+): PlanItem[] {
+  const hosted = options.hostedRoleArn ?? '';
+  const trust = JSON.stringify(hostedRoleTrustPolicy(hosted, externalId));
+  const items: PlanItem[] = [];
+  if (!role.exists) {
+    items.push(
+      change(
+        'role',
+        'create',
+        `${SENDER_ROLE_NAME}, which only ${hosted} may assume, with the external ID in ${shownPath(options.outFile)}`,
+        async ({ aws }) => {
+          await aws.iam.change(
+            new CreateRoleCommand({
+              RoleName: SENDER_ROLE_NAME,
+              AssumeRolePolicyDocument: trust,
+              Description: 'Lets an Alexa-hosted skill send mail through SES as alexa-ses-mailer, and nothing else.',
+              Tags: [MANAGED_TAG],
+            }),
+          );
+          return undefined;
+        },
+      ),
+    );
+  } else {
+    items.push(
+      finding(
+        'role',
+        'exists',
+        role.managed
+          ? SENDER_ROLE_NAME
+          : `${SENDER_ROLE_NAME} (created outside this tool, adopted: --teardown will leave it in place)`,
+      ),
+    );
+    const current = toolShapedTrust(role.trustPolicy);
+    items.push(
+      current?.principal === hosted && current.externalId === externalId
+        ? finding('trust policy', 'exists', `only ${hosted} may assume ${SENDER_ROLE_NAME}, with the external ID`)
+        : change(
+            'trust policy',
+            'update',
+            current?.principal === hosted
+              ? `a new external ID for ${hosted}, the one ${shownPath(options.outFile)} records`
+              : `only ${hosted} may assume ${SENDER_ROLE_NAME} (it was ${current?.principal})`,
+            async ({ aws }) => {
+              await aws.iam.change(
+                new UpdateAssumeRolePolicyCommand({ RoleName: SENDER_ROLE_NAME, PolicyDocument: trust }),
+              );
+              return undefined;
+            },
+          ),
+    );
+  }
+  for (const { name, arn } of granted)
+    items.push(
+      role.attached.some((policy) => policy.PolicyArn === arn)
+        ? finding('role policy', 'exists', `${name} is attached to ${SENDER_ROLE_NAME}`)
+        : change('role policy', 'create', `attach ${name} to ${SENDER_ROLE_NAME}`, async ({ aws }) => {
+            await aws.iam.change(new AttachRolePolicyCommand({ RoleName: SENDER_ROLE_NAME, PolicyArn: arn }));
+            return `${name} is attached to ${SENDER_ROLE_NAME}`;
+          }),
+    );
+  return items;
+}
+
+/** The settings the hosted export reads (ops/hosted/config.ts), written beside any key the file holds. */
+export function planRoleOutput(
+  recorded: RecordedRole,
+  role: RoleState,
+  options: ProvisionOptions,
+  settings: { externalId: string; accountId: string; partition: string; limitTable?: string | undefined },
+): PlanItem {
+  const roleArn = role.arn ?? `arn:${settings.partition}:iam::${settings.accountId}:role/${SENDER_ROLE_NAME}`;
+  const shown = shownPath(options.outFile);
+  const values: Record<string, string> = {
+    [ENV.roleArn]: roleArn,
+    [ENV.roleExternalId]: settings.externalId,
+    [ENV.region]: options.region,
+    [ENV.fromAddress]: options.fromAddress ?? '',
+    ...(settings.limitTable ? { [ENV.mailLimitTable]: settings.limitTable } : {}),
+    ...(options.configurationSet ? { [ENV.configurationSet]: options.configurationSet } : {}),
+  };
+  if (Object.entries(values).every(([name, value]) => recorded.output[name] === value))
+    return finding('role settings', 'exists', `${shown} records the role, its external ID, the sender and the region`);
+  return change(
+    'role settings',
+    recorded.output[ENV.roleArn] ? 'update' : 'create',
+    `${ENV.roleArn}, ${ENV.roleExternalId}, the sender and the region in ${shown}, for \`npm run hosted\``,
+    async () => {
+      await writeProvisioningOutput(options.outFile, values);
+      return undefined;
+    },
+  );
+}
+
+/** Teardown: this tool's policies off the role, its inline policies, then the role; one it did not create stays. */
+export function planRoleDeletion(role: RoleState, toolPolicies: readonly PolicyFound[]): PlanItem[] {
+  if (!role.exists) return [finding('role', 'skipped', `${SENDER_ROLE_NAME} does not exist`)];
+  if (!role.managed)
+    return [finding('role', 'skipped', `${SENDER_ROLE_NAME} was created outside this tool: left in place`)];
+  const RoleName = SENDER_ROLE_NAME;
+  const ours = new Set(toolPolicies.filter((policy) => policy.managed).map((policy) => policy.arn));
+  const foreign = role.attached.filter((policy) => !ours.has(policy.PolicyArn ?? ''));
+  return [
+    ...role.attached
+      .filter((policy) => ours.has(policy.PolicyArn ?? ''))
+      .map((policy) =>
+        change('role policy', 'delete', `${policy.PolicyName} from ${RoleName}`, async ({ aws }) => {
+          await aws.iam.change(new DetachRolePolicyCommand({ RoleName, PolicyArn: policy.PolicyArn }));
+          return undefined;
+        }),
+      ),
+    ...(foreign.length > 0
+      ? [
+          finding(
+            'role',
+            'skipped',
+            `${RoleName} also has ${foreign.map((policy) => policy.PolicyName).join(', ')}, which this tool did not attach: left in place`,
+          ),
+        ]
+      : [
+          change(
+            'role',
+            'delete',
+            role.inline.length > 0 ? `${RoleName} and its inline policies` : RoleName,
+            async ({ aws }) => {
+              for (const { name } of role.inline)
+                await aws.iam.change(new DeleteRolePolicyCommand({ RoleName, PolicyName: name }));
+              await aws.iam.change(new DeleteRoleCommand({ RoleName }));
+              return undefined;
+            },
+          ),
+        ]),
+  ];
+}
+
+/** Who the role is a holder of, for the policies' deletion at teardown ("role NAME"). */
+export function roleHolding(role: RoleState, arn: string): string[] {
+  return role.managed && role.attached.some((policy) => policy.PolicyArn === arn) ? [`role ${SENDER_ROLE_NAME}`] : [];
+}
