@@ -22,7 +22,7 @@ import { planConfigurationSet, planConfigurationSetSetting } from './resources/c
 import { type DomainOutcome, planDomain } from './resources/domain.ts';
 import { checkLimitTable, planLimitTable, planLimitTableSetting } from './resources/limitTable.ts';
 import { type PolicyChangesMade, planPolicy } from './resources/policies.ts';
-import { planAddress, planSender, planSending } from './resources/sender.ts';
+import { freeMailWarning, planAddress, planSender, planSending, sandboxAdvice } from './resources/sender.ts';
 import { planUser } from './resources/user.ts';
 import type { ProvisionState } from './state.ts';
 
@@ -60,7 +60,7 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
       items.push(...planned.items);
       domain = planned.outcome;
     } else if (state.sender) {
-      items.push(planSender(fromAddress, state.sender, options.region));
+      items.push(planSender(fromAddress, state.sender, options.region), ...freeMailWarning(fromAddress));
     }
     // Each address is asked about once: one the run has just asked SES to verify is pending by then.
     const asked = new Set(items.filter(isChange).map((item) => (item.step === 'sender' ? fromAddress : '')));
@@ -154,10 +154,7 @@ export function provisionSummary(
       next.push(
         `AWS has paused this account's sending in ${options.region}: see the SES console's reputation page (docs/deliverability.md).`,
       );
-    if (state.sending.sandbox)
-      next.push(
-        'While the account is in the SES sandbox, SES delivers only to verified addresses: run again with --verify-recipient YOUR-ALEXA-ACCOUNT-ADDRESS, and request production access in the SES console.',
-      );
+    if (state.sending.sandbox) next.push(sandboxAdvice(fromAddress, options.verifyRecipients, domain?.domain));
     if (configurationSet?.subscriptions.some((subscription) => subscription.status !== 'confirmed'))
       next.push(
         'Confirm the topic subscription: click "Confirm subscription" in the mail from AWS Notifications, or no bounce or complaint reaches you.',
