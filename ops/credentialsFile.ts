@@ -115,6 +115,18 @@ export async function recordConfigurationSet(path: string, configurationSet: str
   );
 }
 
+/** What a run with another --from or --region changes in the file; the key stays. */
+export type SenderSettings = Pick<CredentialsFile, typeof ENV.region | typeof ENV.fromAddress>;
+
+/**
+ * Rewrites the file with its key (and everything else) unchanged and the sender and its region
+ * replaced, after a run that scoped the policy to them. The CSV holds only the key: it stays.
+ */
+export async function recordSenderSettings(path: string, settings: SenderSettings): Promise<void> {
+  const file = await readCredentialsFile(path);
+  await writePrivately(path, `${JSON.stringify({ ...file, ...settings }, null, 2)}\n`);
+}
+
 /** Removes both files (teardown, after their key was deleted). Missing files are fine. */
 export async function removeCredentialsFile(path: string): Promise<void> {
   await rm(path, { force: true });

@@ -172,6 +172,11 @@ export function provisionSummary(
       next.push(
         `Next: if the deployed skill does not have the key ${key?.accessKeyId} yet, redeploy it (\`${deploy}\`); then retire the old key ${oldKeys}: \`${retireOldKeyCommand(options)}\``,
       );
+    } else if (key?.senderChanged) {
+      const before = `${maskAddress(state.file.fromAddress ?? '')} in ${state.file.region ?? '(no region)'}`;
+      next.push(
+        `Next: deploy the skill again (\`${deploy}\`, or \`${deploy.replace(/npx ask deploy$/, 'npm run hosted -- --into DIR')}\` for an Alexa-hosted skill) so that it sends as ${maskAddress(fromAddress)} through SES in ${options.region}: the deployed skill still sends as ${before}${options.anySender ? '' : ', which the policy no longer allows'}.`,
+      );
     } else if (outcomes.setRecorded && !key?.created) {
       next.push(
         `Next: redeploy the skill (\`${deploy}\`) so that it sends through the configuration set ${configurationSet?.name}.`,

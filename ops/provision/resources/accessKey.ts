@@ -13,9 +13,14 @@ import {
 } from '@aws-sdk/client-iam';
 import { ENV } from '../../../lambda/config.ts';
 import { maskAddress } from '../../../lambda/log.ts';
-import { credentialsCsvPath, readCredentialsFile, writeCredentialsFile } from '../../credentialsFile.ts';
+import {
+  credentialsCsvPath,
+  readCredentialsFile,
+  recordSenderSettings,
+  writeCredentialsFile,
+} from '../../credentialsFile.ts';
 import { shownPath } from '../../paths.ts';
-import { type Change, change, type Finding, finding, type PlanItem, Refusal } from '../change.ts';
+import { type Change, change, type Finding, finding, isChange, type PlanItem, Refusal } from '../change.ts';
 import type { StepContext } from '../context.ts';
 import { ProvisionError } from '../errors.ts';
 import { SAVED_KEY_TAG_PREFIX, USER_NAME } from '../names.ts';
@@ -80,6 +85,8 @@ export interface KeyOutcome {
   created: boolean;
   /** Keys this tool created before, left active for the deployed skill until --retire-old-key. */
   readonly oldKeyIds: readonly string[];
+  /** The kept key's file gets this run's sender or region: the deployed skill has the old ones. */
+  readonly senderChanged?: boolean;
 }
 
 /**
@@ -140,6 +147,7 @@ export function planAccessKey(
   if (!options.rotateKey && inFile?.AccessKeyId) {
     const id = inFile.AccessKeyId;
     const old = ours.filter((key) => key !== inFile);
+    const keyFile = keptFile(options, file, fromAddress);
     const reactivate: Change = change(
       'access key',
       'update',
@@ -153,7 +161,7 @@ export function planAccessKey(
       inFile.Status === 'Inactive'
         ? reactivate
         : finding('access key', 'exists', `${id}, active; its secret is in ${shownFile}`),
-      unchangedFile(options, file, fromAddress),
+      keyFile,
       // A rotation whose second half has not run yet.
       ...old.map((key) =>
         finding(
@@ -166,7 +174,12 @@ export function planAccessKey(
     return {
       checks,
       items,
-      outcome: { accessKeyId: id, created: false, oldKeyIds: old.map((key) => key.AccessKeyId ?? '') },
+      outcome: {
+        accessKeyId: id,
+        created: false,
+        oldKeyIds: old.map((key) => key.AccessKeyId ?? ''),
+        senderChanged: isChange(keyFile),
+      },
       writesFile: false,
     };
   }
@@ -336,20 +349,28 @@ function noRoomForAKey(
   return `${USER_NAME} already has two access keys that this tool created (${keyIds(keys)}), neither of them in ${shownFile}, and IAM allows no third; delete the one the deployed skill does not use (aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID), then run --rotate-key again.`;
 }
 
-function unchangedFile(options: ProvisionOptions, file: SavedFile, fromAddress: string): Finding {
+/**
+ * The key file of a key that stays: unchanged, or, after a run with another --from or --region,
+ * rewritten with the sender and region this run scoped the policy to, its key unchanged (the
+ * deployed skill embeds the old ones: the summary asks for a redeploy). Planned after the policy,
+ * so an interruption in between leaves a file that the next run still updates.
+ */
+function keptFile(options: ProvisionOptions, file: SavedFile, fromAddress: string): Finding | Change {
   const shownFile = shownPath(options.outFile);
   const differences: string[] = [];
-  if (file.region !== options.region)
-    differences.push(`${ENV.region} ${file.region ?? '(none)'} (this run: ${options.region})`);
   if (file.fromAddress !== fromAddress)
-    differences.push(
-      `${ENV.fromAddress} ${maskAddress(file.fromAddress ?? '')} (this run: ${maskAddress(fromAddress)})`,
-    );
+    differences.push(`${ENV.fromAddress} ${maskAddress(file.fromAddress ?? '')} → ${maskAddress(fromAddress)}`);
+  if (file.region !== options.region) differences.push(`${ENV.region} ${file.region ?? '(none)'} → ${options.region}`);
   if (differences.length === 0) return finding('credentials file', 'exists', `${shownFile}, unchanged`);
-  return finding(
+  return change(
     'credentials file',
-    'warning',
-    `${shownFile} is kept as it is but says ${differences.join(' and ')}; run with --rotate-key to write a new key with this run's settings`,
+    'update',
+    `${shownFile}: ${differences.join(', ')}; the key is kept`,
+    async () =>
+      void (await recordSenderSettings(options.outFile, {
+        [ENV.region]: options.region,
+        [ENV.fromAddress]: fromAddress,
+      })),
   );
 }
 
