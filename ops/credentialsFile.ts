@@ -6,6 +6,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { ENV, isTableName } from '../lambda/config.ts';
 import { PROJECT_ROOT, shownPath } from './paths.ts';
+import { pendingKeyPath } from './pendingKey.ts';
 import { makePrivateFolder, writePrivately } from './privateFile.ts';
 
 /** Git-ignored (.gitignore: .secrets/), created with mode 0600. */
@@ -127,8 +128,9 @@ export async function recordSenderSettings(path: string, settings: SenderSetting
   await writePrivately(path, `${JSON.stringify({ ...file, ...settings }, null, 2)}\n`);
 }
 
-/** Removes both files (teardown, after their key was deleted). Missing files are fine. */
+/** Removes both files and a pending key's note (teardown, after their keys were deleted). Missing files are fine. */
 export async function removeCredentialsFile(path: string): Promise<void> {
   await rm(path, { force: true });
   await rm(credentialsCsvPath(path), { force: true });
+  await rm(pendingKeyPath(path), { force: true });
 }

@@ -19,8 +19,10 @@ import {
   recordSenderSettings,
   writeCredentialsFile,
 } from '../../credentialsFile.ts';
+import { withSignalsDeferred } from '../../deferredSignals.ts';
 import { shownPath } from '../../paths.ts';
-import { type Change, change, type Finding, finding, isChange, type PlanItem, Refusal } from '../change.ts';
+import { forgetPendingKey, type PendingKey, readPendingKey, recordPendingKey } from '../../pendingKey.ts';
+import { type Change, type Check, change, type Finding, finding, isChange, type PlanItem, Refusal } from '../change.ts';
 import type { StepContext } from '../context.ts';
 import { ProvisionError } from '../errors.ts';
 import { SAVED_KEY_TAG_PREFIX, USER_NAME } from '../names.ts';
@@ -38,13 +40,18 @@ export interface SavedFile {
   /** The settings an earlier run recorded for the deploy build. */
   readonly configurationSet?: string;
   readonly limitTable?: string;
+  /** A run was about to create a key and never said it was saved (pendingKey.ts). */
+  readonly pendingKey?: PendingKey;
 }
 
 export async function readSavedFile(path: string): Promise<SavedFile> {
-  if (!existsSync(path)) return { exists: false };
+  const pendingKey = await readPendingKey(path);
+  const pending = pendingKey ? { pendingKey } : {};
+  if (!existsSync(path)) return { exists: false, ...pending };
   try {
     const file = await readCredentialsFile(path);
     return {
+      ...pending,
       exists: true,
       accessKeyId: file[ENV.accessKeyId],
       region: file[ENV.region],
@@ -53,8 +60,69 @@ export async function readSavedFile(path: string): Promise<SavedFile> {
       ...(file[ENV.mailLimitTable] ? { limitTable: file[ENV.mailLimitTable] } : {}),
     };
   } catch {
-    return { exists: true };
+    return { exists: true, ...pending };
   }
+}
+
+/** How far IAM's clock may be from this machine's, around a CreateAccessKey made right after the note. */
+const CLOCK_SLACK_MS = 5 * 60_000;
+
+/**
+ * The key a run made and never saved, so that nobody holds its secret: one that no file or tag
+ * claims, that was not there before the run's note, and that IAM dated just after the note. Two
+ * such keys cannot both be that run's: then neither is taken for it.
+ */
+export function keyNobodyHolds(
+  keys: readonly AccessKeyMetadata[],
+  file: SavedFile,
+  tags: readonly Tag[],
+): AccessKeyMetadata | undefined {
+  const pending = file.pendingKey;
+  if (!pending) return undefined;
+  const tagged = savedKeyIds(tags);
+  const from = pending.startedAt.getTime() - CLOCK_SLACK_MS;
+  const to = pending.startedAt.getTime() + 2 * CLOCK_SLACK_MS;
+  const made = keys.filter((key) => {
+    const id = key.AccessKeyId ?? '';
+    const created = key.CreateDate?.getTime() ?? Number.NaN;
+    return (
+      id !== file.accessKeyId && !tagged.has(id) && !pending.keysBefore.includes(id) && created >= from && created <= to
+    );
+  });
+  return made.length === 1 ? made[0] : undefined;
+}
+
+/**
+ * Deletes the key an interrupted run made and never saved (said first), or, in a real run, forgets
+ * the note of a run that left none. Answers the keys that remain.
+ */
+function planUnsavedKey(
+  user: UserState,
+  keys: readonly AccessKeyMetadata[],
+  file: SavedFile,
+  shownFile: string,
+): { items: PlanItem[]; remaining: AccessKeyMetadata[] } {
+  const unsaved = keyNobodyHolds(keys, file, user.tags);
+  if (!file.pendingKey) return { items: [], remaining: [...keys] };
+  const forget: Check = { check: ({ options }) => forgetPendingKey(options.outFile) };
+  if (!unsaved) return { items: [forget], remaining: [...keys] };
+  const id = unsaved.AccessKeyId ?? '';
+  const when = file.pendingKey.startedAt.toISOString().replace('T', ' ').slice(0, 16);
+  return {
+    items: [
+      finding(
+        'unsaved key',
+        'warning',
+        `${id} was created by a run interrupted at ${when} UTC before it wrote ${shownFile}, so nobody holds its secret: it is deleted`,
+      ),
+      change('unsaved key', 'delete', id, async ({ aws, options }) => {
+        await aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id }));
+        await forgetPendingKey(options.outFile);
+        return `${id}, which nobody could use`;
+      }),
+    ],
+    remaining: keys.filter((key) => key !== unsaved),
+  };
 }
 
 /** Key IDs this tool tagged on the user as saved. */
@@ -115,11 +183,13 @@ export interface KeyPlanInputs {
  */
 export function planAccessKey(
   user: UserState,
-  keys: readonly AccessKeyMetadata[],
+  allKeys: readonly AccessKeyMetadata[],
   file: SavedFile,
   { options, fromAddress, beforeSaving }: KeyPlanInputs,
 ): { checks: Finding[]; items: PlanItem[]; outcome: KeyOutcome; writesFile: boolean } {
   const shownFile = shownPath(options.outFile);
+  const unsaved = planUnsavedKey(user, allKeys, file, shownFile);
+  const keys = unsaved.remaining;
   const tagged = savedKeyIds(user.tags);
   const inFile = keys.find((key) => key.AccessKeyId === file.accessKeyId);
   const ours = keys.filter((key) => key.AccessKeyId === file.accessKeyId || tagged.has(key.AccessKeyId ?? ''));
@@ -143,7 +213,7 @@ export function planAccessKey(
     );
   }
 
-  const items: PlanItem[] = [];
+  const items: PlanItem[] = [...unsaved.items];
   if (!options.rotateKey && inFile?.AccessKeyId) {
     const id = inFile.AccessKeyId;
     const old = ours.filter((key) => key !== inFile);
@@ -231,8 +301,31 @@ export function planAccessKey(
   return { checks, items, outcome, writesFile: true };
 }
 
-/** CreateAccessKey, once; the check; the file. Answers the new key's ID. */
+/**
+ * The note first (pendingKey.ts: a run killed from here on leaves a key the next run deletes), then,
+ * with Ctrl-C and SIGTERM held back until the key is either in its file or deleted again:
+ * CreateAccessKey, once; the check; the file. Answers the new key's ID.
+ */
 async function createAndSave(
+  context: StepContext,
+  keys: readonly AccessKeyMetadata[],
+  fromAddress: string,
+  beforeSaving: KeyPlanInputs['beforeSaving'],
+): Promise<string> {
+  const { options } = context;
+  const keysBefore = keys.map((key) => key.AccessKeyId ?? '');
+  await recordPendingKey(options.outFile, { startedAt: new Date(), keysBefore }).catch((error: unknown) => {
+    throw new ProvisionError(
+      `Could not write beside ${shownPath(options.outFile)} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}), so no access key was created; fix that and run again.`,
+    );
+  });
+  return withSignalsDeferred(
+    `Interrupted: finishing ${shownPath(options.outFile)} for the new access key first, then stopping.`,
+    () => createAndWrite(context, keys, fromAddress, beforeSaving),
+  );
+}
+
+async function createAndWrite(
   context: StepContext,
   keys: readonly AccessKeyMetadata[],
   fromAddress: string,
@@ -264,14 +357,17 @@ async function createAndSave(
       [ENV.fromAddress]: fromAddress,
     });
   } catch (error) {
-    // The secret exists nowhere else: a key nobody can use must not take one of the two slots.
+    // The secret exists nowhere else: a key nobody can use must not take one of the two slots
+    // (if it cannot be deleted now, the note stays, and the next run deletes it).
     await clients.iam
       .send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId }))
+      .then(() => forgetPendingKey(options.outFile))
       .catch(() => undefined);
     throw new ProvisionError(
       `Could not write ${shownPath(options.outFile)} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}), so the new access key was deleted again; fix that and run again.`,
     );
   }
+  await forgetPendingKey(options.outFile);
   return accessKeyId;
 }
 
@@ -279,7 +375,10 @@ async function createAndSave(
 async function withdrawKey({ aws, options }: StepContext, accessKeyId: string): Promise<string> {
   const profile = options.profile ? ` --profile ${options.profile}` : '';
   return aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId })).then(
-    () => `the new access key ${accessKeyId} was deleted again, and nothing was written`,
+    async () => {
+      await forgetPendingKey(options.outFile);
+      return `the new access key ${accessKeyId} was deleted again, and nothing was written`;
+    },
     () =>
       `nothing was written, but the new access key ${accessKeyId} could not be deleted: delete it with \`aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ${accessKeyId}${profile}\``,
   );
@@ -375,8 +474,9 @@ function keptFile(options: ProvisionOptions, file: SavedFile, fromAddress: strin
 }
 
 /**
- * Teardown: the keys this tool saved (the one in the key file, and those tagged as saved), whoever
- * made the user. Any other key is someone's who may still use it: kept, and the user with it.
+ * Teardown: the keys this tool saved (the one in the key file, and those tagged as saved), and one
+ * an interrupted run made and never saved, whoever made the user. Any other key is someone's who
+ * may still use it: kept, and the user with it.
  */
 export function planKeyDeletion(
   user: UserState,
@@ -384,11 +484,12 @@ export function planKeyDeletion(
   file: SavedFile,
 ): { items: PlanItem[]; deleted: Set<string>; kept: string[] } {
   const tagged = savedKeyIds(user.tags);
+  const unsaved = keyNobodyHolds(keys, file, user.tags);
   const deleted = new Set<string>();
   const kept: string[] = [];
   const items = keys.map((key): PlanItem => {
     const id = key.AccessKeyId ?? '';
-    if (id !== file.accessKeyId && !tagged.has(id)) {
+    if (id !== file.accessKeyId && !tagged.has(id) && key !== unsaved) {
       kept.push(shortKeyId(id));
       return finding('access key', 'skipped', `${shortKeyId(id)} was not saved by this tool: left in place`);
     }
