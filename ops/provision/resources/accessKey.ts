@@ -497,9 +497,12 @@ export function planKeyDeletion(
     return change(
       'access key',
       'delete',
-      id,
-      async ({ aws }) =>
-        void (await aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id }))),
+      key === unsaved ? `${id} (made by an interrupted run and never saved: nobody holds its secret)` : id,
+      async ({ aws, options }) => {
+        await aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id }));
+        if (key === unsaved) await forgetPendingKey(options.outFile);
+        return undefined;
+      },
     );
   });
   return { items, deleted, kept };

@@ -1,7 +1,9 @@
 // A provisioning run killed half-way (here: while IAM is attaching the policy, right after
 // it created the user) leaves a partial account; running the command again finishes the
 // job with exactly one user, one policy and one key. The first run is the real command in
-// its own process, killed with SIGKILL, as a closed laptop lid or Ctrl-\ would.
+// its own process, killed with SIGKILL, as a closed laptop lid or Ctrl-\ would. Between
+// CreateAccessKey and the key file, Ctrl-C waits for the file, and a key left by a kill there
+// is deleted by the next run (or by --teardown).
 
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
@@ -9,6 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
+import { pendingKeyPath } from '../../../ops/pendingKey.ts';
 import { statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
 
 const USER = 'AlexaSkillMailSender';
@@ -151,6 +154,25 @@ describe('a run interrupted between CreateAccessKey and the key file', () => {
     expect(again.code).toBe(1);
     expect(statuses(again.stdout)['other access key']).toBe('refused');
     expect(world.fake.iam.users.get(USER)!.accessKeys).toHaveLength(2);
+  });
+
+  it('leaves a key that --teardown deletes with the rest, and the note with the key file', async () => {
+    const letGo = world.fake.holdAnswer('CreateAccessKey');
+    const run = startProvisioning(world.outFile);
+    await world.fake.nextRequest('CreateAccessKey');
+    run.child.kill('SIGKILL');
+    await run.exited;
+    letGo();
+    const [orphan] = world.fake.iam.users.get(USER)!.accessKeys;
+
+    const removed = await world.run(['--teardown', '--yes', '--out', world.outFile]);
+
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toContain(
+      `  access key         deleted       ${orphan!.accessKeyId} (made by an interrupted run and never saved: nobody holds its secret)\n`,
+    );
+    expect(world.fake.iam.users.size).toBe(0);
+    await expect(stat(pendingKeyPath(world.outFile))).rejects.toThrow();
   });
 
   it('writes the key file when Ctrl-C comes in that window, then stops', async () => {
