@@ -179,7 +179,8 @@ export interface KeyPlanInputs {
  * --adopt. --rotate-key is the first half of a rotation: it adds the new key and leaves the old one
  * active, because the deployed skill embeds the old key until it is redeployed; --retire-old-key
  * removes it later. `beforeSaving` runs between the new key's creation and its file: when it refuses
- * (or fails), the key is deleted again and nothing is written.
+ * (or fails), the key is deleted again and nothing is written. A key an interrupted run made and
+ * never saved (keyNobodyHolds) is deleted first, and counts for nothing else.
  */
 export function planAccessKey(
   user: UserState,
