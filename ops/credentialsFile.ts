@@ -6,6 +6,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { ENV, isTableName } from '../lambda/config.ts';
 import { PROJECT_ROOT, shownPath } from './paths.ts';
+import { pendingKeyPath } from './pendingKey.ts';
 import { makePrivateFolder, writePrivately } from './privateFile.ts';
 
 /** Git-ignored (.gitignore: .secrets/), created with mode 0600. */
@@ -142,8 +143,21 @@ export async function recordConfigurationSet(path: string, configurationSet: str
   );
 }
 
-/** Removes both files (teardown, after their key was deleted). Missing files are fine. */
+/** What a run with another --from or --region changes in the file; the key stays. */
+export type SenderSettings = Pick<CredentialsFile, typeof ENV.region | typeof ENV.fromAddress>;
+
+/**
+ * Rewrites the file with its key (and everything else) unchanged and the sender and its region
+ * replaced, after a run that scoped the policy to them. The CSV holds only the key: it stays.
+ */
+export async function recordSenderSettings(path: string, settings: SenderSettings): Promise<void> {
+  const file = await readCredentialsFile(path);
+  await writePrivately(path, `${JSON.stringify({ ...file, ...settings }, null, 2)}\n`);
+}
+
+/** Removes both files and a pending key's note (teardown, after their keys were deleted). Missing files are fine. */
 export async function removeCredentialsFile(path: string): Promise<void> {
   await rm(path, { force: true });
   await rm(credentialsCsvPath(path), { force: true });
+  await rm(pendingKeyPath(path), { force: true });
 }

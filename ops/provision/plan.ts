@@ -25,7 +25,7 @@ import { type DomainOutcome, planDomain } from './resources/domain.ts';
 import { checkLimitTable, planLimitTable, planLimitTableSetting } from './resources/limitTable.ts';
 import { type PolicyChangesMade, planPolicy } from './resources/policies.ts';
 import { checkRole, planRole, planRoleOutput } from './resources/role.ts';
-import { planAddress, planSender, planSending } from './resources/sender.ts';
+import { freeMailWarning, planAddress, planSender, planSending, sandboxAdvice } from './resources/sender.ts';
 import { NO_USER, planUser } from './resources/user.ts';
 import type { HostedRoleRun, ProvisionState } from './state.ts';
 
@@ -68,7 +68,7 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
       items.push(...planned.items);
       domain = planned.outcome;
     } else if (state.sender) {
-      items.push(planSender(fromAddress, state.sender, options.region));
+      items.push(planSender(fromAddress, state.sender, options.region), ...freeMailWarning(fromAddress));
     }
     // Each address is asked about once: one the run has just asked SES to verify is pending by then.
     const asked = new Set(items.filter(isChange).map((item) => (item.step === 'sender' ? fromAddress : '')));
@@ -202,10 +202,7 @@ export function provisionSummary(
       next.push(
         `AWS has paused this account's sending in ${options.region}: see the SES console's reputation page (docs/deliverability.md).`,
       );
-    if (state.sending.sandbox)
-      next.push(
-        'While the account is in the SES sandbox, SES delivers only to verified addresses: run again with --verify-recipient YOUR-ALEXA-ACCOUNT-ADDRESS, and request production access in the SES console.',
-      );
+    if (state.sending.sandbox) next.push(sandboxAdvice(fromAddress, options.verifyRecipients, domain?.domain));
     if (configurationSet?.subscriptions.some((subscription) => subscription.status !== 'confirmed'))
       next.push(
         'Confirm the topic subscription: click "Confirm subscription" in the mail from AWS Notifications, or no bounce or complaint reaches you.',
@@ -224,6 +221,11 @@ export function provisionSummary(
     } else if (oldKeys) {
       next.push(
         `Next: if the deployed skill does not have the key ${key?.accessKeyId} yet, redeploy it (\`${deploy}\`); then retire the old key ${oldKeys}: \`${retireOldKeyCommand(options)}\``,
+      );
+    } else if (key?.senderChanged) {
+      const before = `${maskAddress(state.file.fromAddress ?? '')} in ${state.file.region ?? '(no region)'}`;
+      next.push(
+        `Next: deploy the skill again (\`${deploy}\`, or \`${deploy.replace(/npx ask deploy$/, 'npm run hosted -- --into DIR')}\` for an Alexa-hosted skill) so that it sends as ${maskAddress(fromAddress)} through SES in ${options.region}: the deployed skill still sends as ${before}${options.anySender ? '' : ', which the policy no longer allows'}.`,
       );
     } else if (outcomes.setRecorded && !key?.created) {
       next.push(

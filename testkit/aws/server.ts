@@ -72,6 +72,11 @@ export interface FakeAws {
   allow(action: string): void;
   /** Leave requests for this action unanswered (a process killed mid-call), until closed. */
   hold(action: string): void;
+  /**
+   * Carry out this action but keep its answer until the returned function is called: the caller
+   * is interrupted while the answer is on its way.
+   */
+  holdAnswer(action: string): () => void;
   /** Answer this action again (requests already held stay unanswered). */
   release(action: string): void;
   /**
@@ -209,6 +214,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const calls: RecordedCall[] = [];
   const denied = new Set<string>();
   const held = new Set<string>();
+  const answersHeld = new Map<string, Promise<void>>();
   const spoiled = new Map<string, 'server-error' | 'unreadable'>();
   const staleNext = new Set<string>();
   /** The last answer to each read, by its parameters: what a stale read serves. */
@@ -314,6 +320,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       if (spoil === 'server-error')
         throw new AwsError('InternalFailure', 'We encountered an internal error.', 500, 'Receiver');
       if (READ_ONLY.test(action)) answered.set(readKey, { status: 200, xml: result });
+      await answersHeld.get(action);
       answer(response, 200, result);
     } catch (error) {
       const awsError =
@@ -391,6 +398,14 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     deny: (action) => void denied.add(action),
     allow: (action) => void denied.delete(action),
     hold: (action) => void held.add(action),
+    holdAnswer: (action) => {
+      let letGo = () => {};
+      answersHeld.set(action, new Promise<void>((resolve) => (letGo = resolve)));
+      return () => {
+        answersHeld.delete(action);
+        letGo();
+      };
+    },
     release: (action) => {
       held.delete(action);
       spoiled.delete(action);

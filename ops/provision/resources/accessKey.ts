@@ -13,9 +13,16 @@ import {
 } from '@aws-sdk/client-iam';
 import { ENV } from '../../../lambda/config.ts';
 import { maskAddress } from '../../../lambda/log.ts';
-import { credentialsCsvPath, readCredentialsFile, writeCredentialsFile } from '../../credentialsFile.ts';
+import {
+  credentialsCsvPath,
+  readCredentialsFile,
+  recordSenderSettings,
+  writeCredentialsFile,
+} from '../../credentialsFile.ts';
+import { withSignalsDeferred } from '../../deferredSignals.ts';
 import { shownPath } from '../../paths.ts';
-import { type Change, change, type Finding, finding, type PlanItem, Refusal } from '../change.ts';
+import { forgetPendingKey, type PendingKey, readPendingKey, recordPendingKey } from '../../pendingKey.ts';
+import { type Change, type Check, change, type Finding, finding, isChange, type PlanItem, Refusal } from '../change.ts';
 import type { StepContext } from '../context.ts';
 import { ProvisionError } from '../errors.ts';
 import { SAVED_KEY_TAG_PREFIX, USER_NAME } from '../names.ts';
@@ -33,13 +40,18 @@ export interface SavedFile {
   /** The settings an earlier run recorded for the deploy build. */
   readonly configurationSet?: string;
   readonly limitTable?: string;
+  /** A run was about to create a key and never said it was saved (pendingKey.ts). */
+  readonly pendingKey?: PendingKey;
 }
 
 export async function readSavedFile(path: string): Promise<SavedFile> {
-  if (!existsSync(path)) return { exists: false };
+  const pendingKey = await readPendingKey(path);
+  const pending = pendingKey ? { pendingKey } : {};
+  if (!existsSync(path)) return { exists: false, ...pending };
   try {
     const file = await readCredentialsFile(path);
     return {
+      ...pending,
       exists: true,
       accessKeyId: file[ENV.accessKeyId],
       region: file[ENV.region],
@@ -48,8 +60,69 @@ export async function readSavedFile(path: string): Promise<SavedFile> {
       ...(file[ENV.mailLimitTable] ? { limitTable: file[ENV.mailLimitTable] } : {}),
     };
   } catch {
-    return { exists: true };
+    return { exists: true, ...pending };
   }
+}
+
+/** How far IAM's clock may be from this machine's, around a CreateAccessKey made right after the note. */
+const CLOCK_SLACK_MS = 5 * 60_000;
+
+/**
+ * The key a run made and never saved, so that nobody holds its secret: one that no file or tag
+ * claims, that was not there before the run's note, and that IAM dated just after the note. Two
+ * such keys cannot both be that run's: then neither is taken for it.
+ */
+export function keyNobodyHolds(
+  keys: readonly AccessKeyMetadata[],
+  file: SavedFile,
+  tags: readonly Tag[],
+): AccessKeyMetadata | undefined {
+  const pending = file.pendingKey;
+  if (!pending) return undefined;
+  const tagged = savedKeyIds(tags);
+  const from = pending.startedAt.getTime() - CLOCK_SLACK_MS;
+  const to = pending.startedAt.getTime() + 2 * CLOCK_SLACK_MS;
+  const made = keys.filter((key) => {
+    const id = key.AccessKeyId ?? '';
+    const created = key.CreateDate?.getTime() ?? Number.NaN;
+    return (
+      id !== file.accessKeyId && !tagged.has(id) && !pending.keysBefore.includes(id) && created >= from && created <= to
+    );
+  });
+  return made.length === 1 ? made[0] : undefined;
+}
+
+/**
+ * Deletes the key an interrupted run made and never saved (said first), or, in a real run, forgets
+ * the note of a run that left none. Answers the keys that remain.
+ */
+function planUnsavedKey(
+  user: UserState,
+  keys: readonly AccessKeyMetadata[],
+  file: SavedFile,
+  shownFile: string,
+): { items: PlanItem[]; remaining: AccessKeyMetadata[] } {
+  const unsaved = keyNobodyHolds(keys, file, user.tags);
+  if (!file.pendingKey) return { items: [], remaining: [...keys] };
+  const forget: Check = { check: ({ options }) => forgetPendingKey(options.outFile) };
+  if (!unsaved) return { items: [forget], remaining: [...keys] };
+  const id = unsaved.AccessKeyId ?? '';
+  const when = file.pendingKey.startedAt.toISOString().replace('T', ' ').slice(0, 16);
+  return {
+    items: [
+      finding(
+        'unsaved key',
+        'warning',
+        `${id} was created by a run interrupted at ${when} UTC before it wrote ${shownFile}, so nobody holds its secret: it is deleted`,
+      ),
+      change('unsaved key', 'delete', id, async ({ aws, options }) => {
+        await aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id }));
+        await forgetPendingKey(options.outFile);
+        return `${id}, which nobody could use`;
+      }),
+    ],
+    remaining: keys.filter((key) => key !== unsaved),
+  };
 }
 
 /** Key IDs this tool tagged on the user as saved. */
@@ -80,6 +153,8 @@ export interface KeyOutcome {
   created: boolean;
   /** Keys this tool created before, left active for the deployed skill until --retire-old-key. */
   readonly oldKeyIds: readonly string[];
+  /** The kept key's file gets this run's sender or region: the deployed skill has the old ones. */
+  readonly senderChanged?: boolean;
 }
 
 /**
@@ -104,15 +179,18 @@ export interface KeyPlanInputs {
  * --adopt. --rotate-key is the first half of a rotation: it adds the new key and leaves the old one
  * active, because the deployed skill embeds the old key until it is redeployed; --retire-old-key
  * removes it later. `beforeSaving` runs between the new key's creation and its file: when it refuses
- * (or fails), the key is deleted again and nothing is written.
+ * (or fails), the key is deleted again and nothing is written. A key an interrupted run made and
+ * never saved (keyNobodyHolds) is deleted first, and counts for nothing else.
  */
 export function planAccessKey(
   user: UserState,
-  keys: readonly AccessKeyMetadata[],
+  allKeys: readonly AccessKeyMetadata[],
   file: SavedFile,
   { options, fromAddress, beforeSaving }: KeyPlanInputs,
 ): { checks: Finding[]; items: PlanItem[]; outcome: KeyOutcome; writesFile: boolean } {
   const shownFile = shownPath(options.outFile);
+  const unsaved = planUnsavedKey(user, allKeys, file, shownFile);
+  const keys = unsaved.remaining;
   const tagged = savedKeyIds(user.tags);
   const inFile = keys.find((key) => key.AccessKeyId === file.accessKeyId);
   const ours = keys.filter((key) => key.AccessKeyId === file.accessKeyId || tagged.has(key.AccessKeyId ?? ''));
@@ -136,10 +214,11 @@ export function planAccessKey(
     );
   }
 
-  const items: PlanItem[] = [];
+  const items: PlanItem[] = [...unsaved.items];
   if (!options.rotateKey && inFile?.AccessKeyId) {
     const id = inFile.AccessKeyId;
     const old = ours.filter((key) => key !== inFile);
+    const keyFile = keptFile(options, file, fromAddress);
     const reactivate: Change = change(
       'access key',
       'update',
@@ -153,7 +232,7 @@ export function planAccessKey(
       inFile.Status === 'Inactive'
         ? reactivate
         : finding('access key', 'exists', `${id}, active; its secret is in ${shownFile}`),
-      unchangedFile(options, file, fromAddress),
+      keyFile,
       // A rotation whose second half has not run yet.
       ...old.map((key) =>
         finding(
@@ -166,7 +245,12 @@ export function planAccessKey(
     return {
       checks,
       items,
-      outcome: { accessKeyId: id, created: false, oldKeyIds: old.map((key) => key.AccessKeyId ?? '') },
+      outcome: {
+        accessKeyId: id,
+        created: false,
+        oldKeyIds: old.map((key) => key.AccessKeyId ?? ''),
+        senderChanged: isChange(keyFile),
+      },
       writesFile: false,
     };
   }
@@ -218,8 +302,31 @@ export function planAccessKey(
   return { checks, items, outcome, writesFile: true };
 }
 
-/** CreateAccessKey, once; the check; the file. Answers the new key's ID. */
+/**
+ * The note first (pendingKey.ts: a run killed from here on leaves a key the next run deletes), then,
+ * with Ctrl-C and SIGTERM held back until the key is either in its file or deleted again:
+ * CreateAccessKey, once; the check; the file. Answers the new key's ID.
+ */
 async function createAndSave(
+  context: StepContext,
+  keys: readonly AccessKeyMetadata[],
+  fromAddress: string,
+  beforeSaving: KeyPlanInputs['beforeSaving'],
+): Promise<string> {
+  const { options } = context;
+  const keysBefore = keys.map((key) => key.AccessKeyId ?? '');
+  await recordPendingKey(options.outFile, { startedAt: new Date(), keysBefore }).catch((error: unknown) => {
+    throw new ProvisionError(
+      `Could not write beside ${shownPath(options.outFile)} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}), so no access key was created; fix that and run again.`,
+    );
+  });
+  return withSignalsDeferred(
+    `Interrupted: finishing ${shownPath(options.outFile)} for the new access key first, then stopping.`,
+    () => createAndWrite(context, keys, fromAddress, beforeSaving),
+  );
+}
+
+async function createAndWrite(
   context: StepContext,
   keys: readonly AccessKeyMetadata[],
   fromAddress: string,
@@ -251,14 +358,17 @@ async function createAndSave(
       [ENV.fromAddress]: fromAddress,
     });
   } catch (error) {
-    // The secret exists nowhere else: a key nobody can use must not take one of the two slots.
+    // The secret exists nowhere else: a key nobody can use must not take one of the two slots
+    // (if it cannot be deleted now, the note stays, and the next run deletes it).
     await clients.iam
       .send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId }))
+      .then(() => forgetPendingKey(options.outFile))
       .catch(() => undefined);
     throw new ProvisionError(
       `Could not write ${shownPath(options.outFile)} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}), so the new access key was deleted again; fix that and run again.`,
     );
   }
+  await forgetPendingKey(options.outFile);
   return accessKeyId;
 }
 
@@ -266,7 +376,10 @@ async function createAndSave(
 async function withdrawKey({ aws, options }: StepContext, accessKeyId: string): Promise<string> {
   const profile = options.profile ? ` --profile ${options.profile}` : '';
   return aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId })).then(
-    () => `the new access key ${accessKeyId} was deleted again, and nothing was written`,
+    async () => {
+      await forgetPendingKey(options.outFile);
+      return `the new access key ${accessKeyId} was deleted again, and nothing was written`;
+    },
     () =>
       `nothing was written, but the new access key ${accessKeyId} could not be deleted: delete it with \`aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ${accessKeyId}${profile}\``,
   );
@@ -336,26 +449,35 @@ function noRoomForAKey(
   return `${USER_NAME} already has two access keys that this tool created (${keyIds(keys)}), neither of them in ${shownFile}, and IAM allows no third; delete the one the deployed skill does not use (aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID), then run --rotate-key again.`;
 }
 
-function unchangedFile(options: ProvisionOptions, file: SavedFile, fromAddress: string): Finding {
+/**
+ * The key file of a key that stays: unchanged, or, after a run with another --from or --region,
+ * rewritten with the sender and region this run scoped the policy to, its key unchanged (the
+ * deployed skill embeds the old ones: the summary asks for a redeploy). Planned after the policy,
+ * so an interruption in between leaves a file that the next run still updates.
+ */
+function keptFile(options: ProvisionOptions, file: SavedFile, fromAddress: string): Finding | Change {
   const shownFile = shownPath(options.outFile);
   const differences: string[] = [];
-  if (file.region !== options.region)
-    differences.push(`${ENV.region} ${file.region ?? '(none)'} (this run: ${options.region})`);
   if (file.fromAddress !== fromAddress)
-    differences.push(
-      `${ENV.fromAddress} ${maskAddress(file.fromAddress ?? '')} (this run: ${maskAddress(fromAddress)})`,
-    );
+    differences.push(`${ENV.fromAddress} ${maskAddress(file.fromAddress ?? '')} → ${maskAddress(fromAddress)}`);
+  if (file.region !== options.region) differences.push(`${ENV.region} ${file.region ?? '(none)'} → ${options.region}`);
   if (differences.length === 0) return finding('credentials file', 'exists', `${shownFile}, unchanged`);
-  return finding(
+  return change(
     'credentials file',
-    'warning',
-    `${shownFile} is kept as it is but says ${differences.join(' and ')}; run with --rotate-key to write a new key with this run's settings`,
+    'update',
+    `${shownFile}: ${differences.join(', ')}; the key is kept`,
+    async () =>
+      void (await recordSenderSettings(options.outFile, {
+        [ENV.region]: options.region,
+        [ENV.fromAddress]: fromAddress,
+      })),
   );
 }
 
 /**
- * Teardown: the keys this tool saved (the one in the key file, and those tagged as saved), whoever
- * made the user. Any other key is someone's who may still use it: kept, and the user with it.
+ * Teardown: the keys this tool saved (the one in the key file, and those tagged as saved), and one
+ * an interrupted run made and never saved, whoever made the user. Any other key is someone's who
+ * may still use it: kept, and the user with it.
  */
 export function planKeyDeletion(
   user: UserState,
@@ -363,11 +485,12 @@ export function planKeyDeletion(
   file: SavedFile,
 ): { items: PlanItem[]; deleted: Set<string>; kept: string[] } {
   const tagged = savedKeyIds(user.tags);
+  const unsaved = keyNobodyHolds(keys, file, user.tags);
   const deleted = new Set<string>();
   const kept: string[] = [];
   const items = keys.map((key): PlanItem => {
     const id = key.AccessKeyId ?? '';
-    if (id !== file.accessKeyId && !tagged.has(id)) {
+    if (id !== file.accessKeyId && !tagged.has(id) && key !== unsaved) {
       kept.push(shortKeyId(id));
       return finding('access key', 'skipped', `${shortKeyId(id)} was not saved by this tool: left in place`);
     }
@@ -375,9 +498,12 @@ export function planKeyDeletion(
     return change(
       'access key',
       'delete',
-      id,
-      async ({ aws }) =>
-        void (await aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id }))),
+      key === unsaved ? `${id} (made by an interrupted run and never saved: nobody holds its secret)` : id,
+      async ({ aws, options }) => {
+        await aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id }));
+        if (key === unsaved) await forgetPendingKey(options.outFile);
+        return undefined;
+      },
     );
   });
   return { items, deleted, kept };

@@ -12,6 +12,7 @@ import { maskAddress } from '../../../lambda/log.ts';
 import { change, finding, type PlanItem } from '../change.ts';
 import type { StepContext } from '../context.ts';
 import type { SendingStatus } from '../deliverabilityReport.ts';
+import { isFreeMailDomain } from '../freeMailDomains.ts';
 import { domainOf } from '../policyDocument.ts';
 
 /** What SES says of the sender and its domain: read before any change, since the policy document depends on it. */
@@ -84,6 +85,39 @@ export function planSender(fromAddress: string, reading: SenderReading, region: 
   return planAddress('sender', fromAddress, reading.addressStatus, region);
 }
 
+/**
+ * A sender at a mailbox provider's domain: SES signs with amazonses.com and sends from its own
+ * MAIL FROM domain, so neither DKIM nor SPF aligns with the From domain, and the provider's DMARC
+ * policy tells receiving servers what to do with such mail (reject it, or file it as spam).
+ */
+export function freeMailWarning(fromAddress: string): PlanItem[] {
+  const domain = domainOf(fromAddress);
+  if (!isFreeMailDomain(domain)) return [];
+  return [
+    finding(
+      'sender domain',
+      'warning',
+      `${domain} is a mailbox provider's domain: SES signs the mail as amazonses.com, not as ${domain}, so it fails ${domain}'s DMARC check, and receiving servers may reject it or file it as spam; send from a domain you own with --domain DOMAIN (docs/deliverability.md)`,
+    ),
+  ];
+}
+
+/**
+ * The closing advice for an account in the sandbox, where SES delivers only to verified addresses:
+ * the skill mails the Alexa account's own address, which is very often the sender itself (the owner
+ * mails themselves), and then nothing more is needed.
+ */
+export function sandboxAdvice(fromAddress: string, verifyRecipients: readonly string[], domain?: string): string {
+  const verified = domain
+    ? `If your Alexa account's address is at ${domain}, nothing more is needed: the domain's verification covers it.`
+    : `If ${maskAddress(fromAddress)} is also your Alexa account's address (the skill mails you from your own address), nothing more is needed: the sender's verification covers it.`;
+  const named = verifyRecipients.map(maskAddress).join(', ');
+  const otherwise = named
+    ? `Otherwise, the skill can mail ${named} once verified; for another address run again with --verify-recipient ADDRESS too`
+    : 'Otherwise run again with --verify-recipient YOUR-ALEXA-ACCOUNT-ADDRESS';
+  return `While the account is in the SES sandbox, SES delivers only to verified addresses. ${verified} ${otherwise}, or request production access in the SES console.`;
+}
+
 /** What was sent in the last 24 hours counts against the quota; in the sandbox SES delivers only to verified recipients. */
 export function planSending(status: SendingStatus, region: string): PlanItem[] {
   const figures = `${status.max24HourSend} mails a day, ${status.maxSendRate} a second, ${status.sentLast24Hours} sent in the last 24 hours`;
@@ -92,7 +126,7 @@ export function planSending(status: SendingStatus, region: string): PlanItem[] {
       'SES sending',
       'checked',
       status.sandbox
-        ? `the account is in the SES sandbox (${figures}): each recipient must be verified too (--verify-recipient ADDRESS), or request production access in the SES console`
+        ? `the account is in the SES sandbox (${figures}): SES delivers only to verified addresses, such as the sender (another with --verify-recipient ADDRESS), until you request production access in the SES console`
         : `production access (${figures})`,
     ),
     ...(status.sendingEnabled

@@ -417,9 +417,9 @@ describe('the SES account, reported', () => {
     const result = await world.run(['--from', FROM, '--out', world.outFile]);
 
     expect(result.stdout).toContain(
-      'the account is in the SES sandbox (200 mails a day, 1 a second, 12 sent in the last 24 hours): each recipient must be verified too',
+      'the account is in the SES sandbox (200 mails a day, 1 a second, 12 sent in the last 24 hours): SES delivers only to verified addresses, such as the sender',
     );
-    expect(result.stdout).toContain('--verify-recipient YOUR-ALEXA-ACCOUNT-ADDRESS, and request production access');
+    expect(result.stdout).toContain('--verify-recipient YOUR-ALEXA-ACCOUNT-ADDRESS, or request production access');
 
     const json = JSON.parse((await world.run(['--from', FROM, '--out', world.outFile, '--json'])).stdout) as {
       sesAccount: unknown;

@@ -262,18 +262,6 @@ describe('access keys', () => {
     expect((await readCredentialsFile(elsewhere)).SES_ACCESS_KEY_ID).toBe(keys[1]!.accessKeyId);
   });
 
-  it('never overwrites an existing file in a run that created no key', async () => {
-    await world.run(['--from', FROM, '--out', world.outFile]);
-    const written = await readFile(world.outFile, 'utf8');
-
-    const result = await world.run(['--from', 'other@example.com', '--region', 'eu-west-1', '--out', world.outFile]);
-
-    expect(result.code).toBe(0);
-    expect(await readFile(world.outFile, 'utf8')).toBe(written);
-    expect(statuses(result.stdout)['credentials file']).toBe('warning');
-    expect(result.stdout).toContain('run with --rotate-key to write a new key');
-  });
-
   it('removes the new key again when the file cannot be written, so no slot is wasted', async () => {
     await mkdir(world.outFile, { recursive: true }); // a folder where the file should go
 
