@@ -49,6 +49,8 @@ export const PERMISSIONS = {
   'iam:GetUserPolicy': 'read the user’s inline policies (the permission check)',
   'iam:AttachUserPolicy': 'attach this tool’s policies to the user',
   'iam:DetachUserPolicy': 'detach this tool’s policies from the user',
+  'iam:PutUserPermissionsBoundary': 'set AlexaSkillMailBoundary as the user’s permissions boundary',
+  'iam:DeleteUserPermissionsBoundary': 'take AlexaSkillMailBoundary off the user (teardown)',
   'iam:GetGroup': 'look up the --group group and its members',
   'iam:CreateGroup': 'create the --group group',
   'iam:ListAttachedGroupPolicies': 'check which managed policies are attached to the user’s groups',

@@ -12,12 +12,14 @@ import type { StepContext } from './context.ts';
 import type { ConfigurationSetReport } from './deliverabilityReport.ts';
 import { ProvisionError } from './errors.ts';
 import { auditPermissions, checkAfterChanges } from './grantAudit.ts';
+import { attachedPolicies } from './managedPolicies.ts';
 import { deployCommand, type ProvisionOptions, retireOldKeyCommand } from './options.ts';
 import { checkOwnership } from './ownership.ts';
 import type { Summary } from './print.ts';
 import { type KeyOutcome, planAccessKey } from './resources/accessKey.ts';
 import { planAccount } from './resources/account.ts';
 import { planAttachments } from './resources/attachments.ts';
+import { checkBoundary, planBoundary } from './resources/boundary.ts';
 import { planConfigurationSet, planConfigurationSetSetting } from './resources/configurationSet.ts';
 import { type DomainOutcome, planDomain } from './resources/domain.ts';
 import { checkLimitTable, planLimitTable, planLimitTableSetting } from './resources/limitTable.ts';
@@ -46,6 +48,7 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
   try {
     checkOwnership(options, state);
     if (limitTable) checkLimitTable(options, limitTable);
+    checkBoundary(state.user, granted, options);
     items.push(...auditPermissions(state, options));
     const key = planAccessKey(state.user, state.keys, file, {
       options,
@@ -82,7 +85,8 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
     if (limitTable) items.push(...planLimitTable(limitTable, options));
     for (const policy of state.policies) items.push(...planPolicy(policy, made));
     items.push(...planUser(state.user));
-    items.push(...planAttachments(state.user, granted, state.group));
+    items.push(...planAttachments(state.user, attachedPolicies(granted), state.group));
+    items.push(...planBoundary(state.user, granted));
     items.push(...key.items, keyCanDoWhatTheUserWasGiven(key.outcome, state, made, options));
     if (limitTable) items.push(planLimitTableSetting(limitTable.name, file, options.outFile));
     const setSetting = set && planConfigurationSetSetting(set.name, file, options.outFile, key.writesFile);
