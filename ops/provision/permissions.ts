@@ -5,6 +5,8 @@ export const PERMISSIONS = {
   'sts:GetCallerIdentity': 'find the account ID (no permission is needed for this call)',
   'ses:GetIdentityVerificationAttributes': 'check whether the sender address or its domain is verified',
   'ses:VerifyEmailIdentity': 'send SES’s verification mail to an address',
+  'ses:ListIdentityPolicies': 'list the sending-authorization policies of the sender and its domain',
+  'ses:GetIdentityPolicies': 'read those policies, which may let the user send as other addresses',
   'ses:GetSendQuota': 'check whether the account is still in the SES sandbox, and its quota',
   'ses:GetAccountSendingEnabled': 'check whether AWS has paused the account’s sending',
   'ses:VerifyDomainIdentity': 'start verifying the --domain domain (its TXT token)',

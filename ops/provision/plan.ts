@@ -22,6 +22,7 @@ import { planAttachments } from './resources/attachments.ts';
 import { checkBoundary, planBoundary } from './resources/boundary.ts';
 import { planConfigurationSet, planConfigurationSetSetting } from './resources/configurationSet.ts';
 import { type DomainOutcome, planDomain } from './resources/domain.ts';
+import { checkIdentityPolicies } from './resources/identityPolicies.ts';
 import { checkLimitTable, planLimitTable, planLimitTableSetting } from './resources/limitTable.ts';
 import { type PolicyChangesMade, planPolicy } from './resources/policies.ts';
 import { planAddress, planSender, planSending } from './resources/sender.ts';
@@ -50,6 +51,7 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
     if (limitTable) checkLimitTable(options, limitTable);
     checkBoundary(state.user, granted, options);
     items.push(...auditPermissions(state, options));
+    checkIdentityPolicies(state.identityPolicies, state.user, account, options);
     const key = planAccessKey(state.user, state.keys, file, {
       options,
       fromAddress,

@@ -10,6 +10,7 @@ import type { SendingStatus } from './deliverabilityReport.ts';
 import { type AuditSubject, readAuditSubject } from './grantAudit.ts';
 import { type GrantedPolicy, grantedPolicies } from './managedPolicies.ts';
 import { GROUP_PATH, LIMIT_POLICY_NAME, POLICY_NAME } from './names.ts';
+import { domainOf } from './policyDocument.ts';
 import { listKeys, readSavedFile, type SavedFile } from './resources/accessKey.ts';
 import { type AccountState, readAccount } from './resources/account.ts';
 import { type GroupState, readGroup } from './resources/attachments.ts';
@@ -19,6 +20,7 @@ import {
   readConfigurationSet,
 } from './resources/configurationSet.ts';
 import { type DomainReading, keptDomain, readDomain } from './resources/domain.ts';
+import { type IdentityPolicy, readIdentityPolicies } from './resources/identityPolicies.ts';
 import { type LimitTableState, limitTableInUse, readLimitTablesToRemove } from './resources/limitTable.ts';
 import { type PolicyFound, readToolPolicies } from './resources/policies.ts';
 import { readRecipients, readSender, readSending, type SenderReading } from './resources/sender.ts';
@@ -37,6 +39,8 @@ export interface ProvisionState extends AuditSubject {
   readonly sending: SendingStatus;
   readonly configurationSet?: ConfigurationSetState;
   readonly limitTable?: LimitTableState;
+  /** The SES sending-authorization policies of the sender's address, its domain and --domain. */
+  readonly identityPolicies: readonly IdentityPolicy[];
 }
 
 export async function readState(context: StepContext): Promise<ProvisionState> {
@@ -76,6 +80,10 @@ export async function readState(context: StepContext): Promise<ProvisionState> {
     sending: await readSending(context),
     ...(set ? { configurationSet: await readConfigurationSet(context, account, set) } : {}),
     ...(limitTable ? { limitTable } : {}),
+    identityPolicies: await readIdentityPolicies(context, [
+      ...(fromAddress ? [fromAddress, domainOf(fromAddress)] : []),
+      ...(domain ? [domain.domain] : []),
+    ]),
   };
 }
 

@@ -8,6 +8,7 @@ import { grantedPolicies } from '../../../../ops/provision/managedPolicies.ts';
 import { parseCommand } from '../../../../ops/provision/options.ts';
 import { sesIdentityArn } from '../../../../ops/provision/policyDocument.ts';
 import { decide } from '../../../helpers/iamSimulator.ts';
+import { sesSendingPolicy } from '../../../helpers/sesSendingPolicy.ts';
 
 const ACCOUNT = { accountId: '111122223333', partition: 'aws' };
 const REGION = 'us-east-1';
@@ -23,17 +24,7 @@ const ADMINISTRATOR_ACCESS = {
   Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
 };
 /** An SES sending-authorization policy on the sender's domain that lets the user send as any address of it. */
-const DOMAIN_SENDING_POLICY = {
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Principal: { AWS: USER_ARN },
-      Action: ['ses:SendEmail', 'ses:SendRawEmail'],
-      Resource: DOMAIN_IDENTITY,
-    },
-  ],
-};
+const DOMAIN_SENDING_POLICY = sesSendingPolicy(USER_ARN, DOMAIN_IDENTITY);
 const tablePolicy = (name: string) => ({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { AWS: USER_ARN }, Action: 'dynamodb:*', Resource: tableArn(name) }],

@@ -50,6 +50,7 @@ function stateOf(options: ProvisionOptions, parts: Partial<ProvisionState> = {})
     file: { exists: false },
     sender: { addressStatus: undefined, domainVerified: false },
     recipients: {},
+    identityPolicies: [],
     sending: { sandbox: false, sendingEnabled: true, max24HourSend: 50000, maxSendRate: 14, sentLast24Hours: 0 },
     ...parts,
   };
