@@ -340,6 +340,7 @@ describe('--teardown', () => {
     expect(statuses(dryRun.stdout)).toMatchObject({
       'access key': 'would delete',
       attachment: 'would delete',
+      boundary: 'would delete',
       user: 'would delete',
       policy: 'would delete',
       'credentials file': 'would delete',
@@ -351,10 +352,14 @@ describe('--teardown', () => {
     expect(statuses(result.stdout)).toMatchObject({
       'access key': 'deleted',
       attachment: 'deleted',
+      boundary: 'deleted',
       user: 'deleted',
       policy: 'deleted',
       'credentials file': 'deleted',
     });
+    expect(result.stdout).toContain(
+      'boundary           deleted       AlexaSkillMailBoundary, the permissions boundary of AlexaSkillMailSender',
+    );
     expect(world.fake.iam.users.size).toBe(0);
     expect(world.fake.iam.policies.size).toBe(0);
     await expect(stat(world.outFile)).rejects.toThrow();
