@@ -4,6 +4,7 @@
 
 import type { $Command } from '@aws-sdk/client-iam';
 import type { AwsClients } from './awsClients.ts';
+import type { Endpoints, Service, Timeouts } from './endpoints.ts';
 import { explainAwsError, ProvisionError } from './errors.ts';
 import type { Permission } from './permissions.ts';
 
@@ -46,12 +47,17 @@ export interface AwsCaller extends Record<'iam' | 'ses' | 'sns' | 'sts' | 'dynam
 export function createAwsCaller(
   options: { dryRun: boolean; region: string; profile?: string },
   clients: AwsClients,
+  reached?: { readonly endpoints: Endpoints; readonly timeouts: Timeouts },
 ): AwsCaller {
-  const context = (permission: Permission) => ({
-    permission,
-    region: options.region,
-    ...(options.profile ? { profile: options.profile } : {}),
-  });
+  const context = (permission: Permission) => {
+    const endpoint = reached?.endpoints[permission.split(':')[0] as Service];
+    return {
+      permission,
+      region: options.region,
+      ...(options.profile ? { profile: options.profile } : {}),
+      ...(endpoint && reached ? { endpoint, timeouts: reached.timeouts } : {}),
+    };
+  };
   const read = async <T>(permission: Permission, send: () => Promise<T>): Promise<T> => {
     try {
       return await send();

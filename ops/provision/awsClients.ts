@@ -1,11 +1,13 @@
 // The AWS clients provisioning uses, signed in with the administrator's credentials from the
-// SDK's standard chain (environment, --profile, SSO …).
+// SDK's standard chain (environment, --profile, SSO …), each call bounded by timeouts (endpoints.ts).
 
+import type { Agent } from 'node:https';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { SESClient, type SESClientConfig } from '@aws-sdk/client-ses';
+import { SESClient } from '@aws-sdk/client-ses';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { Timeouts } from './endpoints.ts';
 
 export interface AwsClients {
   readonly iam: IAMClient;
@@ -26,8 +28,10 @@ export interface AwsClientOptions {
   readonly region: string;
   /** A named profile of ~/.aws/config (SSO included); absent: the default chain. */
   readonly profile?: string;
-  /** Options for the SDK's HTTP handler (the tests use it to answer DNS lookups offline). */
-  readonly http?: SESClientConfig['requestHandler'];
+  /** The HTTPS agent of the SDK's HTTP handler (the tests use it to answer DNS lookups offline). */
+  readonly http?: { readonly httpsAgent?: Agent };
+  /** A call that cannot connect, or is not answered in full, fails instead of waiting for ever. */
+  readonly timeouts: Timeouts;
 }
 
 /** No endpoint is set: AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_IAM, _SES, _SNS, _STS, _DYNAMODB point the command at local stand-ins. */
@@ -35,7 +39,13 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   const common = {
     region: options.region,
     ...(options.profile ? { profile: options.profile } : {}),
-    ...(options.http ? { requestHandler: options.http } : {}),
+    requestHandler: {
+      connectionTimeout: options.timeouts.connectionMs,
+      requestTimeout: options.timeouts.requestMs,
+      // Without it the SDK only logs a warning when requestTimeout passes, and keeps waiting.
+      throwOnRequestTimeout: true,
+      ...options.http,
+    },
   };
   return {
     iam: new IAMClient(common),

@@ -11,6 +11,7 @@ import { applyPlan } from './apply.ts';
 import { createAwsCaller } from './awsCalls.ts';
 import { type AwsClientOptions, createAwsClients, destroyAwsClients } from './awsClients.ts';
 import type { StepContext } from './context.ts';
+import { describeOverrides, endpointsOf, timeoutsOf } from './endpoints.ts';
 import { ProvisionError } from './errors.ts';
 import { USER_NAME } from './names.ts';
 import { type ParsedCommand, parseCommand, USAGE } from './options.ts';
@@ -81,10 +82,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   const { options } = command;
   const report = new Reporter(io.stdout, io.stderr, options.json);
-  const clients = createAwsClients({ ...options, ...io.clientOptions });
-  const aws = createAwsCaller(options, clients);
+  const timeouts = timeoutsOf(io.env);
+  const endpoints = endpointsOf(io.env, options.region);
+  const clients = createAwsClients({ ...options, ...io.clientOptions, timeouts });
+  const aws = createAwsCaller(options, clients, { endpoints, timeouts });
+  const overrides = describeOverrides(endpoints);
+  const reaching = overrides ? ` (endpoint overrides: ${overrides})` : '';
   const context = { options, clients, aws, report, wait: io.wait ?? ((milliseconds: number) => sleep(milliseconds)) };
-  const dryRun = options.dryRun ? ' (dry run: nothing will be changed)' : '';
+  const dryRun = `${options.dryRun ? ' (dry run: nothing will be changed)' : ''}${reaching}`;
   try {
     if (options.mode === 'teardown') {
       report.heading(`Removing what this tool created for ${USER_NAME}${dryRun}:`);

@@ -3,6 +3,7 @@
 // AWS errors are classified once, here, where they arrive (see awsCalls.ts).
 
 import { maskAddressesIn } from '../../lambda/log.ts';
+import type { Endpoint, Timeouts } from './endpoints.ts';
 import { PERMISSIONS, type Permission } from './permissions.ts';
 
 /** Provisioning could not finish: exit code 1. The message is one sentence for the user. */
@@ -36,6 +37,21 @@ interface ErrorContext {
   readonly permission: Permission;
   readonly region: string;
   readonly profile?: string;
+  /** Where the call went, and the variable that chose it, if one did (endpoints.ts). */
+  readonly endpoint?: Endpoint;
+  readonly timeouts?: Timeouts;
+}
+
+/** "the SES endpoint http://127.0.0.1:4566 (set by AWS_ENDPOINT_URL_SES)". */
+function endpointWords(service: string, endpoint: Endpoint): string {
+  return `the ${service.toUpperCase()} endpoint ${endpoint.url}${endpoint.variable ? ` (set by ${endpoint.variable})` : ''}`;
+}
+
+/** What to do about an endpoint that does not answer: the override is the first suspect. */
+function endpointRemedy(endpoint: Endpoint): string {
+  return endpoint.variable
+    ? `start what should answer there, or unset ${endpoint.variable} to reach AWS itself`
+    : 'check your network connection and run the command again; it is safe to repeat';
 }
 
 function text(value: unknown): string {
@@ -77,6 +93,19 @@ export function explainAwsError(error: unknown, context: ErrorContext): string {
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return `Could not reach AWS (${text(e.hostname) || 'DNS lookup failed'}): check your network connection.`;
+  }
+  const endpoint = context.endpoint;
+  if ((name === 'TimeoutError' || code === 'ETIMEDOUT') && endpoint) {
+    const connecting = /establish a connection/.test(message);
+    const limit = context.timeouts && (connecting ? context.timeouts.connectionMs : context.timeouts.requestMs);
+    const within = limit ? ` within ${limit / 1000} s` : '';
+    return connecting
+      ? `Could not connect to ${endpointWords(service, endpoint)}${within}: ${endpointRemedy(endpoint)}.`
+      : `${endpointWords(service, endpoint).replace(/^the/, 'The')} did not answer ${action}${within}: ${endpointRemedy(endpoint)}.`;
+  }
+  if ((code === 'ECONNREFUSED' || code === 'ECONNRESET') && endpoint) {
+    const what = code === 'ECONNREFUSED' ? 'nothing is listening there' : 'it closed the connection without an answer';
+    return `Could not reach ${endpointWords(service, endpoint)}: ${what}; ${endpointRemedy(endpoint)}.`;
   }
   if (code === 'ECONNREFUSED') {
     return `Could not connect to the ${service.toUpperCase()} endpoint: nothing is listening there (check AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_${service.toUpperCase()}).`;

@@ -303,14 +303,6 @@ function count(extras: readonly ExtraGrant[]): { count: string; them: string; co
 export function auditPermissions(subject: AuditSubject, options: ProvisionOptions): Finding[] {
   const { user, policies, group } = subject;
   const findings: Finding[] = [];
-  if (user.permissionsBoundary)
-    findings.push(
-      finding(
-        'boundary',
-        'checked',
-        `${user.permissionsBoundary} bounds ${USER_NAME}: a permissions boundary only narrows what its policies grant`,
-      ),
-    );
   const extras = findExtraGrants(subject, options, 'before the changes');
   if (extras.length > 0) {
     const words = count(extras);
@@ -324,7 +316,10 @@ export function auditPermissions(subject: AuditSubject, options: ProvisionOption
       finding(
         'permissions',
         'checked',
-        `${USER_NAME} can do nothing beyond ${policies.map((policy) => policy.name).join(' and ')}`,
+        `${USER_NAME} can do nothing beyond ${policies
+          .filter((state) => !state.policy.boundary)
+          .map((policy) => policy.name)
+          .join(' and ')}`,
       ),
     );
   return findings;

@@ -6,8 +6,18 @@
 import { LIMIT_TABLE_ACTIONS } from '../../lambda/limits/tableSchema.ts';
 import { maskAddress } from '../../lambda/log.ts';
 import type { Account } from './context.ts';
+import { buildBoundaryPolicy, buildGuardPolicy, isBoundaryDocument, isGuardDocument } from './guardPolicyDocument.ts';
 import { buildMailLimitPolicy, limitTableOf } from './limitPolicyDocument.ts';
-import { LIMIT_POLICY_DESCRIPTION, LIMIT_POLICY_NAME, POLICY_DESCRIPTION, POLICY_NAME } from './names.ts';
+import {
+  BOUNDARY_POLICY_DESCRIPTION,
+  BOUNDARY_POLICY_NAME,
+  GUARD_POLICY_DESCRIPTION,
+  GUARD_POLICY_NAME,
+  LIMIT_POLICY_DESCRIPTION,
+  LIMIT_POLICY_NAME,
+  POLICY_DESCRIPTION,
+  POLICY_NAME,
+} from './names.ts';
 import type { ProvisionOptions } from './options.ts';
 import { buildMailAccessPolicy, isMailAccessDocument, MAIL_ACTIONS, type PolicyDocument } from './policyDocument.ts';
 
@@ -31,6 +41,8 @@ interface ManagedPolicy {
   /** The option that grants it (--limit-table); absent: every provisioning run grants it. */
   readonly flag?: string;
   readonly description: string;
+  /** Set as the identity's permissions boundary instead of attached to it. */
+  readonly boundary?: true;
   /** This run's document, or `undefined` when the run grants nothing of this policy (no limit table in use). */
   document(inputs: PolicyInputs): PolicyDocument | undefined;
   /** What the document allows, in a few words for the report (addresses masked). */
@@ -84,8 +96,45 @@ const MAIL_LIMIT: ManagedPolicy = {
   writtenByThisTool: (arn, document) => limitTableOf(arn, document) !== undefined,
 };
 
+const guardDocument = ({ account, options, fromAddress, limitTable }: PolicyInputs) =>
+  buildGuardPolicy({
+    ...account,
+    region: options.region,
+    fromAddress,
+    anySender: options.anySender,
+    ...(limitTable ? { limitTable } : {}),
+  });
+
+const guardSummary = ({ options, fromAddress, limitTable }: PolicyInputs) => {
+  const sender = options.anySender ? '' : ` as ${maskAddress(fromAddress)}`;
+  const table = limitTable ? ` and ${LIMIT_TABLE_ACTIONS.join(' and ')} on ${limitTable}` : '';
+  return `denies all but ${MAIL_ACTIONS.join(' and ')}${sender}${table}, whatever else grants it`;
+};
+
+/** Deny statements only, attached like the others: they hold even where a boundary does not reach. */
+const MAIL_GUARD: ManagedPolicy = {
+  name: GUARD_POLICY_NAME,
+  description: GUARD_POLICY_DESCRIPTION,
+  document: guardDocument,
+  summary: guardSummary,
+  writtenByThisTool: (_arn, document) => isGuardDocument(document),
+};
+
+/** The permissions boundary: this run's grants, capped by the guard's Denies. */
+const MAIL_BOUNDARY: ManagedPolicy = {
+  name: BOUNDARY_POLICY_NAME,
+  description: BOUNDARY_POLICY_DESCRIPTION,
+  boundary: true,
+  document: (inputs) => {
+    const grants = [MAIL_ACCESS, MAIL_LIMIT].flatMap((policy) => policy.document(inputs) ?? []);
+    return buildBoundaryPolicy(grants, guardDocument(inputs));
+  },
+  summary: () => `allows what this tool grants, with ${GUARD_POLICY_NAME}'s Denies`,
+  writtenByThisTool: (_arn, document, account) => isBoundaryDocument(document, account),
+};
+
 /** Every policy this tool may create, in the order it creates them. */
-export const MANAGED_POLICIES: readonly ManagedPolicy[] = [MAIL_ACCESS, MAIL_LIMIT];
+export const MANAGED_POLICIES: readonly ManagedPolicy[] = [MAIL_ACCESS, MAIL_LIMIT, MAIL_GUARD, MAIL_BOUNDARY];
 
 /** Whether a run grants this policy only when given its option: one that never existed then needs no report line. */
 export function grantedOnlyWithFlag(name: string): boolean {
@@ -99,6 +148,8 @@ export interface GrantedPolicy {
   readonly description: string;
   readonly document: PolicyDocument;
   readonly summary: string;
+  /** Set as the permissions boundary, never attached. */
+  readonly boundary: boolean;
   /** See ManagedPolicy.writtenByThisTool. */
   writtenByThisTool(document: unknown): boolean;
 }
@@ -121,8 +172,14 @@ export function grantedPolicies(inputs: PolicyInputs): GrantedPolicy[] {
         arn,
         document,
         summary: policy.summary(inputs),
+        boundary: policy.boundary === true,
         writtenByThisTool: (candidate: unknown) => policy.writtenByThisTool(arn, candidate, inputs.account),
       },
     ];
   });
+}
+
+/** The policies a run attaches (to the user, or its --group): all but the boundary. */
+export function attachedPolicies(granted: readonly GrantedPolicy[]): GrantedPolicy[] {
+  return granted.filter((policy) => !policy.boundary);
 }

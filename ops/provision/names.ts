@@ -5,6 +5,10 @@ export const USER_NAME = 'AlexaSkillMailSender';
 export const POLICY_NAME = 'AlexaSkillMailAccess';
 /** The second policy, with --limit-table: the skill's calls on its DynamoDB limit table. */
 export const LIMIT_POLICY_NAME = 'AlexaSkillMailLimit';
+/** Deny statements that cap the identity to what this tool grants (guardPolicyDocument.ts). */
+export const GUARD_POLICY_NAME = 'AlexaSkillMailGuard';
+/** The identity's permissions boundary: what this tool grants, with the guard's Denies. */
+export const BOUNDARY_POLICY_NAME = 'AlexaSkillMailBoundary';
 
 /** Tagged on the user and the policy this tool creates. Teardown deletes only what carries it. */
 export const MANAGED_TAG = { Key: 'managed-by', Value: 'alexa-ses-mailer' } as const;
@@ -31,3 +35,9 @@ export const POLICY_DESCRIPTION =
 
 export const LIMIT_POLICY_DESCRIPTION =
   'Lets the alexa-ses-mailer skill count the mails of each user in its DynamoDB limit table, and nothing else.';
+
+export const GUARD_POLICY_DESCRIPTION =
+  'Denies the alexa-ses-mailer skill anything but sending mail as its sender (and counting in its limit table), whatever else grants it.';
+
+export const BOUNDARY_POLICY_DESCRIPTION =
+  'The permissions boundary of the alexa-ses-mailer skill: sending mail as its sender (and counting in its limit table), and nothing else.';

@@ -91,6 +91,12 @@ Examples:
   npm run provision -- --retire-old-key                      # rotation 3/3: the old key is deleted
   npm run provision -- --teardown --yes
 
+Environment:
+  AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM, _SES, _SNS, _STS, _DYNAMODB
+                             reach local stand-ins instead of AWS; the first line names those in effect
+  PROVISION_AWS_TIMEOUT_MS   how long one AWS call may take, in milliseconds (default 30000; a
+                             connection 5000 at most); a call past it fails the run, naming the endpoint
+
 Exit codes: 0 done, 1 failed (one sentence says why), 2 wrong usage.`;
 
 export interface ProvisionOptions {

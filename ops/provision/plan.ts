@@ -13,6 +13,7 @@ import type { StepContext } from './context.ts';
 import type { ConfigurationSetReport } from './deliverabilityReport.ts';
 import { ProvisionError } from './errors.ts';
 import { auditPermissions, auditRole, checkAfterChanges } from './grantAudit.ts';
+import { attachedPolicies } from './managedPolicies.ts';
 import { USER_NAME } from './names.ts';
 import { deployCommand, type ProvisionOptions, retireOldKeyCommand } from './options.ts';
 import { checkOwnership } from './ownership.ts';
@@ -20,8 +21,10 @@ import type { Summary } from './print.ts';
 import { type KeyOutcome, planAccessKey } from './resources/accessKey.ts';
 import { planAccount } from './resources/account.ts';
 import { planAttachments } from './resources/attachments.ts';
+import { checkBoundary, planBoundary } from './resources/boundary.ts';
 import { planConfigurationSet, planConfigurationSetSetting } from './resources/configurationSet.ts';
 import { type DomainOutcome, planDomain } from './resources/domain.ts';
+import { checkIdentityPolicies } from './resources/identityPolicies.ts';
 import { checkLimitTable, planLimitTable, planLimitTableSetting } from './resources/limitTable.ts';
 import { type PolicyChangesMade, planPolicy } from './resources/policies.ts';
 import { checkRole, planRole, planRoleOutput } from './resources/role.ts';
@@ -52,7 +55,11 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
     checkOwnership(options, hostedRole ? { ...state, user: NO_USER } : state);
     if (limitTable) checkLimitTable(options, limitTable);
     if (hostedRole) items.push(...checkRole(hostedRole.role, options), ...auditHostedRole(hostedRole, state, options));
-    else items.push(...auditPermissions(state, options));
+    else {
+      checkBoundary(state.user, granted, options);
+      items.push(...auditPermissions(state, options));
+    }
+    checkIdentityPolicies(state.identityPolicies, state.user, account, options);
     const key = hostedRole
       ? undefined
       : planAccessKey(state.user, state.keys, file, {
@@ -90,11 +97,13 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
     if (limitTable) items.push(...planLimitTable(limitTable, options));
     for (const policy of state.policies) items.push(...planPolicy(policy, made));
     if (hostedRole) {
-      items.push(...planRole(hostedRole.role, granted, options, hostedRole.externalId));
+      // The role gets the access policy and the guard's Denies; its permissions boundary is not set yet.
+      items.push(...planRole(hostedRole.role, attachedPolicies(granted), options, hostedRole.externalId));
       items.push(hostedRoleOutput(hostedRole, state, options));
     } else if (key) {
       items.push(...planUser(state.user));
-      items.push(...planAttachments(state.user, granted, state.group));
+      items.push(...planAttachments(state.user, attachedPolicies(granted), state.group));
+      items.push(...planBoundary(state.user, granted));
       items.push(...key.items, keyCanDoWhatTheUserWasGiven(key.outcome, state, made, options));
     }
     // With the role, its one output change records these too.

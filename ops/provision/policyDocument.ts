@@ -37,9 +37,12 @@ interface MailAccessPolicyInput {
 
 interface PolicyStatement {
   readonly Sid: string;
-  readonly Effect: 'Allow';
-  readonly Action: readonly string[];
-  readonly Resource: string | readonly string[];
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action?: readonly string[];
+  /** A guard's Deny of every action but these (guardPolicyDocument.ts). */
+  readonly NotAction?: readonly string[];
+  readonly Resource?: string | readonly string[];
+  readonly NotResource?: string | readonly string[];
   /** Operator → condition key → value(s), as IAM writes it. */
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }

@@ -12,6 +12,7 @@ import type { SendingStatus } from './deliverabilityReport.ts';
 import { type AuditSubject, type HeldPolicy, readAuditSubject, readRoleGrants } from './grantAudit.ts';
 import { type GrantedPolicy, grantedPolicies } from './managedPolicies.ts';
 import { GROUP_PATH, LIMIT_POLICY_NAME, POLICY_NAME } from './names.ts';
+import { domainOf } from './policyDocument.ts';
 import { listKeys, readSavedFile, type SavedFile } from './resources/accessKey.ts';
 import { type AccountState, readAccount } from './resources/account.ts';
 import { type GroupState, readGroup } from './resources/attachments.ts';
@@ -21,6 +22,7 @@ import {
   readConfigurationSet,
 } from './resources/configurationSet.ts';
 import { type DomainReading, keptDomain, readDomain } from './resources/domain.ts';
+import { type IdentityPolicy, readIdentityPolicies } from './resources/identityPolicies.ts';
 import { type LimitTableState, limitTableInUse, readLimitTablesToRemove } from './resources/limitTable.ts';
 import { type PolicyFound, readToolPolicies } from './resources/policies.ts';
 import { newExternalId, type RecordedRole, type RoleState, readRecordedRole, readRole } from './resources/role.ts';
@@ -44,6 +46,8 @@ export interface ProvisionState extends AuditSubject {
   readonly hostedRole?: HostedRoleRun;
   /** The key file records a role too (SES_ROLE_ARN): the summary says which way each build uses. */
   readonly roleRecorded?: boolean;
+  /** The SES sending-authorization policies of the sender's address, its domain and --domain. */
+  readonly identityPolicies: readonly IdentityPolicy[];
 }
 
 export interface HostedRoleRun {
@@ -109,6 +113,10 @@ export async function readState(context: StepContext): Promise<ProvisionState> {
     ...(limitTable ? { limitTable } : {}),
     ...(options.hostedRoleArn ? { hostedRole: await readHostedRoleRun(context, toolPolicies) } : {}),
     roleRecorded: await recordsRole(options.outFile),
+    identityPolicies: await readIdentityPolicies(context, [
+      ...(fromAddress ? [fromAddress, domainOf(fromAddress)] : []),
+      ...(domain ? [domain.domain] : []),
+    ]),
   };
 }
 

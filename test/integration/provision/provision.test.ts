@@ -17,6 +17,8 @@ import { policyDocumentIn, shownKeyId, statuses, useProvisionWorld } from '../..
 const FROM = 'sender@example.com';
 const USER = 'AlexaSkillMailSender';
 const POLICY_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailAccess`;
+const GUARD_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailGuard`;
+const BOUNDARY_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailBoundary`;
 
 describe('a first run on an empty account', () => {
   const world = useProvisionWorld();
@@ -33,6 +35,7 @@ describe('a first run on an empty account', () => {
       policy: 'created',
       user: 'created',
       attachment: 'created',
+      boundary: 'created',
       // Once more with the key made, before its file is written.
       permissions: 'checked',
       'access key': 'created',
@@ -48,9 +51,10 @@ describe('a first run on an empty account', () => {
     const user = iam.users.get(USER)!;
     expect(user.loginProfile).toBe(false);
     expect(user.tags.get('managed-by')).toBe('alexa-ses-mailer');
-    expect([...user.attachedPolicies]).toEqual([POLICY_ARN]);
+    expect([...user.attachedPolicies]).toEqual([POLICY_ARN, GUARD_ARN]);
+    expect(user.permissionsBoundary).toBe(BOUNDARY_ARN);
     expect(user.accessKeys).toHaveLength(1);
-    expect([...iam.policies.keys()]).toEqual([POLICY_ARN]);
+    expect([...iam.policies.keys()]).toEqual([POLICY_ARN, GUARD_ARN, BOUNDARY_ARN]);
     expect(iam.policies.get(POLICY_ARN)!.versions).toHaveLength(1);
     expect(policyDocumentIn(world)).toEqual(
       buildMailAccessPolicy({ region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID, fromAddress: FROM }),
@@ -136,6 +140,7 @@ describe('a second run', () => {
       user: 'exists',
       'console password': 'checked',
       attachment: 'exists',
+      boundary: 'exists',
       'access key': 'exists',
       'credentials file': 'exists',
     });
@@ -284,7 +289,7 @@ describe('--group', () => {
     expect(result.code).toBe(0);
     const group = world.fake.iam.groups.get('AlexaSkillMailSenders')!;
     expect(group.path).toBe('/alexa-ses-mailer/');
-    expect([...group.attachedPolicies]).toEqual([POLICY_ARN]);
+    expect([...group.attachedPolicies]).toEqual([POLICY_ARN, GUARD_ARN]);
     expect([...group.members]).toEqual([USER]);
     expect(world.fake.iam.users.get(USER)!.attachedPolicies.size).toBe(0);
 
@@ -323,6 +328,7 @@ describe('--teardown', () => {
     expect(statuses(dryRun.stdout)).toMatchObject({
       'access key': 'would delete',
       attachment: 'would delete',
+      boundary: 'would delete',
       user: 'would delete',
       policy: 'would delete',
       'credentials file': 'would delete',
@@ -334,10 +340,14 @@ describe('--teardown', () => {
     expect(statuses(result.stdout)).toMatchObject({
       'access key': 'deleted',
       attachment: 'deleted',
+      boundary: 'deleted',
       user: 'deleted',
       policy: 'deleted',
       'credentials file': 'deleted',
     });
+    expect(result.stdout).toContain(
+      'boundary           deleted       AlexaSkillMailBoundary, the permissions boundary of AlexaSkillMailSender',
+    );
     expect(world.fake.iam.users.size).toBe(0);
     expect(world.fake.iam.policies.size).toBe(0);
     await expect(stat(world.outFile)).rejects.toThrow();
@@ -380,7 +390,7 @@ describe('--teardown', () => {
     const declined = await world.run(['--teardown', '--out', world.outFile], { stdin: terminal('no\n') });
     expect(declined.code).toBe(1);
     expect(declined.stderr).toContain(
-      'This deletes AlexaSkillMailSender, its access keys, the AlexaSkillMailAccess and AlexaSkillMailLimit policies and any limit table',
+      'This deletes AlexaSkillMailSender, its access keys, the AlexaSkillMailAccess, AlexaSkillMailLimit, AlexaSkillMailGuard, and AlexaSkillMailBoundary policies and any limit table',
     );
     expect(declined.stderr).toContain('Teardown cancelled: nothing was changed.');
     expect(world.fake.iam.users.size).toBe(1);

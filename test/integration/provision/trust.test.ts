@@ -159,7 +159,7 @@ describe('a user that could do more than send mail', () => {
 describe('a user that can only send mail', () => {
   const world = useProvisionWorld();
 
-  it('gets its key, whatever denies or bounds it besides, and the simulator agrees it can only send', async () => {
+  it('refuses a boundary it did not set, then sets its own, and the simulator agrees the key can only send', async () => {
     toolsUser(world.fake);
     world.fake.ses.verify('us-east-1', FROM);
     const user = world.fake.iam.users.get(USER)!;
@@ -170,17 +170,25 @@ describe('a user that can only send mail', () => {
     world.fake.iam.addPolicy('AdministratorAccess', EVERYTHING, { awsManaged: true });
     user.permissionsBoundary = ADMIN_ARN;
 
+    const refused = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(refused.code).toBe(1);
+    expect(statuses(refused.stdout).boundary).toBe('refused');
+    expect(refused.stderr.trim()).toBe(
+      `${USER} has a permissions boundary that this tool did not set (${ADMIN_ARN}), so nothing was changed; remove it with \`aws iam delete-user-permissions-boundary --user-name ${USER}\`, then run again: the tool sets AlexaSkillMailBoundary in its place.`,
+    );
+    expect(world.fake.mutatingCalls()).toEqual([]);
+
+    user.permissionsBoundary = undefined;
     const result = await world.run(['--from', FROM, '--out', world.outFile]);
 
     expect(result.code).toBe(0);
     expect(statuses(result.stdout)).toMatchObject({
       permissions: 'checked',
-      boundary: 'checked',
+      boundary: 'created',
       'access key': 'created',
     });
-    expect(result.stdout).toContain(
-      `${ADMIN_ARN} bounds ${USER}: a permissions boundary only narrows what its policies grant`,
-    );
+    expect(user.permissionsBoundary).toBe(`arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailBoundary`);
     expect(
       await userMay(world.fake, 'ses:SendEmail', `arn:aws:ses:us-east-1:${LOCAL_ACCOUNT_ID}:identity/${FROM}`),
     ).toBe(true);
@@ -236,7 +244,10 @@ describe('what this tool did not create', () => {
     expect(adopted.stdout).toContain("(created outside this tool, adopted: its document is exactly this tool's)");
     expect(world.fake.iam.policies.get(POLICY_ARN)!.versions).toHaveLength(1);
     expect(world.fake.mutatingCalls().map((call) => call.action)).not.toContain('CreatePolicyVersion');
-    expect([...world.fake.iam.users.get(USER)!.attachedPolicies]).toEqual([POLICY_ARN]);
+    expect([...world.fake.iam.users.get(USER)!.attachedPolicies]).toEqual([
+      POLICY_ARN,
+      `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailGuard`,
+    ]);
   });
 
   it('a user of the same name is left as it is without --adopt', async () => {

@@ -42,6 +42,8 @@ interface SesRegion {
   readonly quota: SendQuota;
   sendingEnabled: boolean;
   readonly configurationSets: Map<string, ConfigurationSet>;
+  /** Sending-authorization policies: identity → policy name → document (JSON text). */
+  readonly identityPolicies: Map<string, Map<string, string>>;
 }
 
 /** A new account's quota: the SES sandbox. */
@@ -78,6 +80,7 @@ export class FakeSes {
         quota: { ...SANDBOX_QUOTA },
         sendingEnabled: true,
         configurationSets: new Map(),
+        identityPolicies: new Map(),
       };
       this.regions.set(name, region);
     }

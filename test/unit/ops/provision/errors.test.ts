@@ -45,6 +45,34 @@ describe('explainAwsError', () => {
     );
   });
 
+  it('names the endpoint and the variable that set it when a call cannot connect or is refused', () => {
+    const overridden = {
+      ...context,
+      endpoint: { url: 'http://127.0.0.1:4566', variable: 'AWS_ENDPOINT_URL_SES' },
+      timeouts: { connectionMs: 5000, requestMs: 30_000 },
+    };
+    const notConnected = {
+      name: 'TimeoutError',
+      message:
+        '@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 5000 ms.',
+    };
+    expect(explainAwsError(notConnected, overridden)).toBe(
+      'Could not connect to the SES endpoint http://127.0.0.1:4566 (set by AWS_ENDPOINT_URL_SES) within 5 s: start what should answer there, or unset AWS_ENDPOINT_URL_SES to reach AWS itself.',
+    );
+    expect(
+      explainAwsError(
+        { name: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:4566' },
+        overridden,
+      ),
+    ).toBe(
+      'Could not reach the SES endpoint http://127.0.0.1:4566 (set by AWS_ENDPOINT_URL_SES): nothing is listening there; start what should answer there, or unset AWS_ENDPOINT_URL_SES to reach AWS itself.',
+    );
+    const aws = { ...overridden, endpoint: { url: 'https://email.eu-west-1.amazonaws.com' } };
+    expect(explainAwsError({ name: 'TimeoutError', code: 'ETIMEDOUT', message: 'exceeded' }, aws)).toBe(
+      'The SES endpoint https://email.eu-west-1.amazonaws.com did not answer GetSendQuota within 30 s: check your network connection and run the command again; it is safe to repeat.',
+    );
+  });
+
   it('masks addresses in anything it repeats from AWS', () => {
     const sentence = explainAwsError(
       {

@@ -5,7 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { hostedRoleTrustPolicy } from '../../../../lambda/mail/roleTrustPolicy.ts';
 import { applyPlan } from '../../../../ops/provision/apply.ts';
-import { grantedPolicies, MANAGED_POLICIES, managedPolicyArn } from '../../../../ops/provision/managedPolicies.ts';
+import {
+  attachedPolicies,
+  grantedPolicies,
+  MANAGED_POLICIES,
+  managedPolicyArn,
+} from '../../../../ops/provision/managedPolicies.ts';
 import { MANAGED_TAG } from '../../../../ops/provision/names.ts';
 import { type ProvisionOptions, parseCommand } from '../../../../ops/provision/options.ts';
 import { planProvision, provisionSummary } from '../../../../ops/provision/plan.ts';
@@ -19,6 +24,7 @@ const FROM = 'sender@example.com';
 const OUT = '/nonexistent/provision-plan-test/AlexaSkillMailSender.json';
 const ACCOUNT = { accountId: '111122223333', partition: 'aws', callerArn: 'arn:aws:iam::111122223333:user/admin' };
 const MAIL_ACCESS_ARN = managedPolicyArn(ACCOUNT, 'AlexaSkillMailAccess');
+const MAIL_GUARD_ARN = managedPolicyArn(ACCOUNT, 'AlexaSkillMailGuard');
 
 function optionsOf(...extra: string[]): ProvisionOptions {
   const parsed = parseCommand(['--from', FROM, '--out', OUT, ...extra], {});
@@ -48,31 +54,31 @@ function stateOf(options: ProvisionOptions, parts: Partial<ProvisionState> = {})
     file: { exists: false },
     sender: { addressStatus: undefined, domainVerified: false },
     recipients: {},
+    identityPolicies: [],
     sending: { sandbox: false, sendingEnabled: true, max24HourSend: 50000, maxSendRate: 14, sentLast24Hours: 0 },
     ...parts,
   };
 }
 
-/** Everything an earlier run made: the policy with this run's document, the user, the attachment, the key in its file. */
+/** Everything an earlier run made: the policies with this run's documents, the user, the attachments, the boundary, the key in its file. */
 function provisionedState(options: ProvisionOptions): ProvisionState {
   const fresh = stateOf(options);
-  const document = fresh.granted[0]?.document;
-  const policy: PolicyFound = {
-    ...absent('AlexaSkillMailAccess'),
-    exists: true,
-    managed: true,
-    defaultVersionId: 'v1',
-    document,
-    versions: [{ id: 'v1', isDefault: true, document }],
+  const made = (name: string): PolicyFound => {
+    const document = fresh.granted.find((policy) => policy.name === name)?.document;
+    if (!document) return absent(name);
+    const versions = [{ id: 'v1', isDefault: true, document }];
+    return { ...absent(name), exists: true, managed: true, defaultVersionId: 'v1', document, versions };
   };
+  const attached = attachedPolicies(fresh.granted).map(({ arn, name }) => ({ PolicyArn: arn, PolicyName: name }));
   return stateOf(options, {
-    toolPolicies: [policy, absent('AlexaSkillMailLimit')],
+    toolPolicies: MANAGED_POLICIES.map(({ name }) => made(name)),
     user: {
       ...NO_USER,
       exists: true,
       managed: true,
       tags: [MANAGED_TAG],
-      attached: [{ PolicyArn: MAIL_ACCESS_ARN, PolicyName: 'AlexaSkillMailAccess' }],
+      attached,
+      permissionsBoundary: managedPolicyArn(ACCOUNT, 'AlexaSkillMailBoundary'),
     },
     keys: [{ AccessKeyId: 'TEST-KEY-ID-SAVED-01', Status: 'Active' }],
     file: { exists: true, accessKeyId: 'TEST-KEY-ID-SAVED-01', region: 'us-east-1', fromAddress: FROM },
@@ -103,8 +109,12 @@ describe('the plan for a fresh account', () => {
       '  sender             would create  ask SES (us-east-1) to send a verification mail to s***@example.com',
       '  SES sending        checked       production access (50000 mails a day, 14 a second, 0 sent in the last 24 hours)',
       '  policy             would create  AlexaSkillMailAccess: ses:SendEmail and ses:SendRawEmail from s***@example.com only',
+      '  policy             would create  AlexaSkillMailGuard: denies all but ses:SendEmail and ses:SendRawEmail as s***@example.com, whatever else grants it',
+      "  policy             would create  AlexaSkillMailBoundary: allows what this tool grants, with AlexaSkillMailGuard's Denies",
       '  user               would create  AlexaSkillMailSender, programmatic access only (no console password)',
       '  attachment         would create  attach AlexaSkillMailAccess to AlexaSkillMailSender',
+      '  attachment         would create  attach AlexaSkillMailGuard to AlexaSkillMailSender',
+      '  boundary           would create  AlexaSkillMailBoundary as the permissions boundary of AlexaSkillMailSender',
       '  access key         would create  a new key for AlexaSkillMailSender',
       `  credentials file   would create  ${OUT} and /nonexistent/provision-plan-test/AlexaSkillMailSender_accessKeys.csv, mode 0600`,
     ]);
@@ -122,13 +132,17 @@ describe('the plan for an account where everything is in place', () => {
 
     expect(lines).toEqual([
       '  account            checked       111122223333, signed in as arn:aws:iam::111122223333:user/admin',
-      '  permissions        checked       AlexaSkillMailSender can do nothing beyond AlexaSkillMailAccess',
+      '  permissions        checked       AlexaSkillMailSender can do nothing beyond AlexaSkillMailAccess and AlexaSkillMailGuard',
       '  sender             exists        s***@example.com is verified in SES (us-east-1)',
       '  SES sending        checked       production access (50000 mails a day, 14 a second, 0 sent in the last 24 hours)',
       '  policy             exists        AlexaSkillMailAccess v1: ses:SendEmail and ses:SendRawEmail from s***@example.com only',
+      '  policy             exists        AlexaSkillMailGuard v1: denies all but ses:SendEmail and ses:SendRawEmail as s***@example.com, whatever else grants it',
+      "  policy             exists        AlexaSkillMailBoundary v1: allows what this tool grants, with AlexaSkillMailGuard's Denies",
       '  user               exists        AlexaSkillMailSender',
       '  console password   checked       none: programmatic access only',
       '  attachment         exists        AlexaSkillMailAccess is attached to AlexaSkillMailSender',
+      '  attachment         exists        AlexaSkillMailGuard is attached to AlexaSkillMailSender',
+      '  boundary           exists        AlexaSkillMailBoundary bounds AlexaSkillMailSender',
       `  access key         exists        TEST-KEY-ID-SAVED-01, active; its secret is in ${OUT}`,
       `  credentials file   exists        ${OUT}, unchanged`,
     ]);
@@ -169,7 +183,7 @@ describe('a dry run and the real run', () => {
           MANAGED_POLICIES.map(({ name }) => absent(name)),
           provisioned.granted,
         ),
-        user: { ...provisioned.user, attached: [], consolePassword: true },
+        user: { ...NO_USER, exists: true, managed: true, tags: [MANAGED_TAG], consolePassword: true },
         sender: { addressStatus: undefined, domainVerified: false },
       });
     const dryOptions = optionsOf('--dry-run');
@@ -188,8 +202,12 @@ describe('a dry run and the real run', () => {
     expect(real.calls).toEqual([
       'ses:VerifyEmailIdentity',
       'iam:CreatePolicy',
+      'iam:CreatePolicy',
+      'iam:CreatePolicy',
       'iam:DeleteLoginProfile',
       'iam:AttachUserPolicy',
+      'iam:AttachUserPolicy',
+      'iam:PutUserPermissionsBoundary',
     ]);
     expect(real.lines).toContain(
       '  policy             created       AlexaSkillMailAccess v1: ses:SendEmail and ses:SendRawEmail from s***@example.com only',
@@ -207,7 +225,11 @@ describe('the plan with --hosted-role-arn', () => {
   const HOSTED = 'arn:aws:iam::210987654321:role/AlexaHostedSkillLambdaRole';
   const ROLE_ARN = 'arn:aws:iam::111122223333:role/AlexaSkillMailSenderRole';
   const hostedOptions = (...extra: string[]) => optionsOf('--hosted-role-arn', HOSTED, ...extra);
-  const attached = [{ PolicyArn: MAIL_ACCESS_ARN, PolicyName: 'AlexaSkillMailAccess' }];
+  // The guard's Denies go on the role too, as on the user.
+  const attached = [
+    { PolicyArn: MAIL_ACCESS_ARN, PolicyName: 'AlexaSkillMailAccess' },
+    { PolicyArn: MAIL_GUARD_ARN, PolicyName: 'AlexaSkillMailGuard' },
+  ];
   /** The role as an earlier run left it, with the external ID its file records. */
   const madeRole = (trustPolicy: unknown = hostedRoleTrustPolicy(HOSTED, 'recorded-id')): RoleState => ({
     exists: true,
@@ -247,8 +269,11 @@ describe('the plan with --hosted-role-arn', () => {
       '  sender             would create  ask SES (us-east-1) to send a verification mail to s***@example.com',
       '  SES sending        checked       production access (50000 mails a day, 14 a second, 0 sent in the last 24 hours)',
       '  policy             would create  AlexaSkillMailAccess: ses:SendEmail and ses:SendRawEmail from s***@example.com only',
+      '  policy             would create  AlexaSkillMailGuard: denies all but ses:SendEmail and ses:SendRawEmail as s***@example.com, whatever else grants it',
+      "  policy             would create  AlexaSkillMailBoundary: allows what this tool grants, with AlexaSkillMailGuard's Denies",
       `  role               would create  AlexaSkillMailSenderRole, which only ${HOSTED} may assume, with the external ID in ${OUT}`,
       '  role policy        would create  attach AlexaSkillMailAccess to AlexaSkillMailSenderRole',
+      '  role policy        would create  attach AlexaSkillMailGuard to AlexaSkillMailSenderRole',
       `  role settings      would create  SES_ROLE_ARN, SES_ROLE_EXTERNAL_ID, the sender and the region in ${OUT}, for \`npm run hosted\``,
     ]);
     expect(stdout).not.toContain('new-id');
@@ -261,10 +286,11 @@ describe('the plan with --hosted-role-arn', () => {
     const { lines, calls, stdout } = await run(inPlace(options, madeRole()), options);
 
     expect(lines.filter((line) => line.includes('Role') || line.includes('role'))).toEqual([
-      '  permissions        checked       AlexaSkillMailSenderRole can do nothing beyond AlexaSkillMailAccess',
+      '  permissions        checked       AlexaSkillMailSenderRole can do nothing beyond AlexaSkillMailAccess and AlexaSkillMailGuard and AlexaSkillMailBoundary',
       '  role               exists        AlexaSkillMailSenderRole',
       `  trust policy       exists        only ${HOSTED} may assume AlexaSkillMailSenderRole, with the external ID`,
       '  role policy        exists        AlexaSkillMailAccess is attached to AlexaSkillMailSenderRole',
+      '  role policy        exists        AlexaSkillMailGuard is attached to AlexaSkillMailSenderRole',
       `  role settings      exists        ${OUT} records the role, its external ID, the sender and the region`,
     ]);
     expect(calls).toEqual([]);
