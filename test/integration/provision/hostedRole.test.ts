@@ -22,6 +22,7 @@ const HOSTED = 'arn:aws:iam::210987654321:role/AlexaHostedSkillLambdaRole';
 const ROLE = 'AlexaSkillMailSenderRole';
 const ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${ROLE}`;
 const POLICY_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailAccess`;
+const GUARD_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailGuard`;
 
 describe('provisioning the role of an Alexa-hosted skill', () => {
   const world = useProvisionWorld();
@@ -68,7 +69,7 @@ describe('provisioning the role of an Alexa-hosted skill', () => {
     expect((await stat(world.outFile)).mode & 0o777).toBe(0o600);
     expect(result.stdout).not.toContain(recorded.SES_ROLE_EXTERNAL_ID);
     expect(trustOf()).toEqual(hostedRoleTrustPolicy(HOSTED, recorded.SES_ROLE_EXTERNAL_ID ?? ''));
-    expect([...world.fake.iam.role(ROLE).attachedPolicies]).toEqual([POLICY_ARN]);
+    expect([...world.fake.iam.role(ROLE).attachedPolicies].sort()).toEqual([POLICY_ARN, GUARD_ARN].sort());
     expect(result.stdout).toContain('npm run hosted -- --into DIR');
 
     const assumed = await assumeAs(HOSTED, recorded.SES_ROLE_EXTERNAL_ID);
@@ -115,7 +116,7 @@ describe('provisioning the role of an Alexa-hosted skill', () => {
 
     expect(result.code, result.stdout).toBe(0);
     expect([...world.fake.iam.role(ROLE).attachedPolicies].sort()).toEqual(
-      [POLICY_ARN, `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailLimit`].sort(),
+      [POLICY_ARN, GUARD_ARN, `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailLimit`].sort(),
     );
     expect((await output()).MAIL_LIMIT_TABLE).toBe('MailLimit');
   });
