@@ -92,7 +92,7 @@ async function talk(simulator: Simulator, settings: Settings, skillId: string): 
     `${skillName(locale) ?? matcher.invocationName}, offline, in ${locale}. The local SES outbox shows every mail at ${simulator.outboxUrl}`,
   );
   inform(`Simulated user: ${describeUser(simulator.user)}.`);
-  inform(describeLimits(simulator.limit));
+  inform(describeLimits(simulator.limit, settings.hosted === true));
   inform(`Try saying: ${oneShot}`);
   inform(`        or: ${launch}`);
   inform(interactive ? 'Type .quit or press Ctrl-D to leave.\n' : 'Reading what to say from standard input.\n');

@@ -111,11 +111,13 @@ export async function localSkillId(world: WorldSettings, fromReplayFile?: string
 }
 
 /** The limits the skill runs with, in a sentence for the start of a session. */
-export function describeLimits(limit: number): string {
+export function describeLimits(limit: number, hosted = false): string {
+  // A hosted skill counts in its own persistence table, as it will on Amazon's Lambda.
+  const where = hosted ? "in the hosted skill's table (dynalite here)" : 'in memory';
   const cap =
     limit === 0
       ? 'no daily cap (--limit 0)'
-      : `at most ${limit} mail${limit === 1 ? '' : 's'} a day per Alexa user (a UTC day), counted in memory`;
+      : `at most ${limit} mail${limit === 1 ? '' : 's'} a day per Alexa user (a UTC day), counted ${where}`;
   return `Abuse limits: ${cap}; the same mail asked again within a minute is sent once.`;
 }
 

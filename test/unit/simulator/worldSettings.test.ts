@@ -2,7 +2,7 @@
 // that says what to give instead, and a right one becomes the simulated world.
 
 import { describe, expect, it } from 'vitest';
-import { worldFromFlags } from '../../../devtools/simulator/worldSettings.ts';
+import { describeLimits, worldFromFlags } from '../../../devtools/simulator/worldSettings.ts';
 import { UsageError } from '../../../ops/cli.ts';
 
 const NO_FLAGS = { 'no-email': false, 'no-email-permission': false } as const;
@@ -73,6 +73,17 @@ describe('worldFromFlags', () => {
     expect(worldFromFlags({ ...NO_FLAGS }, {}).limit).toBeUndefined();
     expect(() => worldFromFlags({ ...NO_FLAGS }, { MAIL_LIMIT_PER_USER_PER_DAY: 'lots' })).toThrow(
       'MAIL_LIMIT_PER_USER_PER_DAY: "lots" is not a whole number from 0 (no cap) to 10000.',
+    );
+  });
+});
+
+describe('describeLimits', () => {
+  it('says where the skill counts: in memory, or with --hosted in the hosted skill’s table', () => {
+    expect(describeLimits(10)).toBe(
+      'Abuse limits: at most 10 mails a day per Alexa user (a UTC day), counted in memory; the same mail asked again within a minute is sent once.',
+    );
+    expect(describeLimits(10, true)).toBe(
+      "Abuse limits: at most 10 mails a day per Alexa user (a UTC day), counted in the hosted skill's table (dynalite here); the same mail asked again within a minute is sent once.",
     );
   });
 });
