@@ -15,7 +15,7 @@ import type { Summary } from './print.ts';
 import { planKeyDeletion } from './resources/accessKey.ts';
 import { planAccount } from './resources/account.ts';
 import { planDetachingFromUser, planLeavingGroups } from './resources/attachments.ts';
-import { planBoundaryRemoval } from './resources/boundary.ts';
+import { planBoundaryRemoval, roleIdentity, userIdentity } from './resources/boundary.ts';
 import { planConfigurationSetDeletion } from './resources/configurationSet.ts';
 import { planLimitTableDeletion } from './resources/limitTable.ts';
 import { planPolicyDeletion } from './resources/policies.ts';
@@ -61,7 +61,7 @@ export function planTeardown(state: TeardownState, options: ProvisionOptions, co
     items.push(...keys.items);
     items.push(...planLeavingGroups(state.groups, ours));
     items.push(...planDetachingFromUser(user, toolPolicies));
-    items.push(...planBoundaryRemoval(user, toolPolicies));
+    items.push(...planBoundaryRemoval(userIdentity(user), toolPolicies));
     // Only a user this tool created, and only when nothing it did not add still hangs on it.
     const blockers = [
       ...user.attached
@@ -87,7 +87,11 @@ export function planTeardown(state: TeardownState, options: ProvisionOptions, co
   } else {
     items.push(finding('user', 'skipped', `${USER_NAME} does not exist`));
   }
-  if (state.role?.exists) items.push(...planRoleDeletion(state.role, toolPolicies));
+  if (state.role?.exists) {
+    // Only off a role this tool made: an adopted one is left as it is, boundary and all.
+    if (state.role.managed) items.push(...planBoundaryRemoval(roleIdentity(state.role), toolPolicies));
+    items.push(...planRoleDeletion(state.role, toolPolicies));
+  }
   // Before the policies: AlexaSkillMailLimit names the table.
   items.push(...planLimitTableDeletion(state.limitTables));
   for (const policy of toolPolicies) items.push(...planPolicyDeletion(policy, detaching(policy.arn)));
