@@ -309,18 +309,11 @@ describe('--configuration-set and --notify', () => {
 
 describe('--teardown with a configuration set', () => {
   const world = useProvisionWorld();
+  const provisionWithSet = () =>
+    world.run(['--from', FROM, '--out', world.outFile, '--configuration-set', SET, '--notify', 'owner@example.org']);
 
   it('removes the destination, the set, the topic and its subscriptions, with the user and policy', async () => {
-    const created = await world.run([
-      '--from',
-      FROM,
-      '--out',
-      world.outFile,
-      '--configuration-set',
-      SET,
-      '--notify',
-      'owner@example.org',
-    ]);
+    const created = await provisionWithSet();
     world.fake.sns.confirm(TOPIC_ARN, 'owner@example.org');
 
     const dry = await world.run(['--teardown', '--dry-run', '--out', world.outFile]);
@@ -358,16 +351,7 @@ describe('--teardown with a configuration set', () => {
   });
 
   it('names the set, its destination, the topic and the subscription in the question it asks first', async () => {
-    await world.run([
-      '--from',
-      FROM,
-      '--out',
-      world.outFile,
-      '--configuration-set',
-      SET,
-      '--notify',
-      'owner@example.org',
-    ]);
+    await provisionWithSet();
     const terminal = Object.assign(Readable.from(['no\n']), { isTTY: true });
 
     const declined = await world.run(['--teardown', '--out', world.outFile], { stdin: terminal });
