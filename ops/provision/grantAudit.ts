@@ -364,15 +364,8 @@ export function auditRole(
       }`,
     });
   }
-  const findings: Finding[] = role.permissionsBoundary
-    ? [
-        finding(
-          'boundary',
-          'checked',
-          `${role.permissionsBoundary} bounds ${roleName}: it only narrows what its policies grant`,
-        ),
-      ]
-    : [];
+  // Its boundary is this tool's or refused before this (resources/boundary.ts), and is said by the plan.
+  const findings: Finding[] = [];
   if (extras.length > 0) {
     const words = count(extras);
     throw new Refusal(

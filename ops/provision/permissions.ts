@@ -67,6 +67,8 @@ export const PERMISSIONS = {
   'iam:TagRole': 'tag the role as managed by this tool (when creating it)',
   'iam:UpdateAssumeRolePolicy': 'let only the hosted skill’s role assume the role, with its external ID',
   'iam:ListAttachedRolePolicies': 'check which managed policies are attached to the role (the permission check)',
+  'iam:PutRolePermissionsBoundary': 'set AlexaSkillMailBoundary as the role’s permissions boundary (--hosted-role-arn)',
+  'iam:DeleteRolePermissionsBoundary': 'take AlexaSkillMailBoundary off the role (teardown)',
   'iam:ListRolePolicies': 'find the role’s inline policies (the permission check, teardown)',
   'iam:GetRolePolicy': 'read the role’s inline policies (the permission check)',
   'iam:AttachRolePolicy': 'attach this tool’s policies to the role',

@@ -21,7 +21,7 @@ import type { Summary } from './print.ts';
 import { type KeyOutcome, planAccessKey } from './resources/accessKey.ts';
 import { planAccount } from './resources/account.ts';
 import { planAttachments } from './resources/attachments.ts';
-import { checkBoundary, planBoundary } from './resources/boundary.ts';
+import { checkBoundary, planBoundary, roleIdentity, userIdentity } from './resources/boundary.ts';
 import { planConfigurationSet, planConfigurationSetSetting } from './resources/configurationSet.ts';
 import { type DomainOutcome, planDomain } from './resources/domain.ts';
 import { checkIdentityPolicies } from './resources/identityPolicies.ts';
@@ -54,9 +54,12 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
     // With --hosted-role-arn the role takes the user's place: the user and its key are left as they are.
     checkOwnership(options, hostedRole ? { ...state, user: NO_USER } : state);
     if (limitTable) checkLimitTable(options, limitTable);
-    if (hostedRole) items.push(...checkRole(hostedRole.role, options), ...auditHostedRole(hostedRole, state, options));
-    else {
-      checkBoundary(state.user, granted, options);
+    if (hostedRole) {
+      items.push(...checkRole(hostedRole.role, options));
+      checkBoundary(roleIdentity(hostedRole.role), granted, options);
+      items.push(...auditHostedRole(hostedRole, state, options));
+    } else {
+      checkBoundary(userIdentity(state.user), granted, options);
       items.push(...auditPermissions(state, options));
     }
     checkIdentityPolicies(state.identityPolicies, state.user, account, options);
@@ -97,13 +100,13 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
     if (limitTable) items.push(...planLimitTable(limitTable, options));
     for (const policy of state.policies) items.push(...planPolicy(policy, made));
     if (hostedRole) {
-      // The role gets the access policy and the guard's Denies; its permissions boundary is not set yet.
       items.push(...planRole(hostedRole.role, attachedPolicies(granted), options, hostedRole.externalId));
+      items.push(...planBoundary(roleIdentity(hostedRole.role), granted));
       items.push(hostedRoleOutput(hostedRole, state, options));
     } else if (key) {
       items.push(...planUser(state.user));
       items.push(...planAttachments(state.user, attachedPolicies(granted), state.group));
-      items.push(...planBoundary(state.user, granted));
+      items.push(...planBoundary(userIdentity(state.user), granted));
       items.push(...key.items, keyCanDoWhatTheUserWasGiven(key.outcome, state, made, options));
     }
     // With the role, its one output change records these too.

@@ -1,21 +1,20 @@
 // --teardown as a plan: from the state read once, the deletions in the order IAM requires, of what
 // carries this tool's mark (the managed-by tag, the group path, the saved-key tag or the key ID in
 // the credentials file), and nothing else: of the attachments, only those of a policy this tool
-// created to the user or to its own group. A dry run prints exactly the list a real run carries out.
+// created to the user or to its own group. A dry run prints exactly the list a real run carries out,
+// and the question a real run asks first names what that same list deletes.
 
-import { SENDER_ROLE_NAME } from '../../lambda/mail/roleTrustPolicy.ts';
 import { removeCredentialsFile } from '../credentialsFile.ts';
 import { shownPath } from '../paths.ts';
 import { type Check, change, finding, isChange, type Plan, type PlanItem } from './change.ts';
 import { ProvisionError } from './errors.ts';
-import { MANAGED_POLICIES } from './managedPolicies.ts';
 import { GROUP_PATH, USER_NAME } from './names.ts';
 import type { ProvisionOptions } from './options.ts';
 import type { Summary } from './print.ts';
 import { planKeyDeletion } from './resources/accessKey.ts';
 import { planAccount } from './resources/account.ts';
 import { planDetachingFromUser, planLeavingGroups } from './resources/attachments.ts';
-import { planBoundaryRemoval } from './resources/boundary.ts';
+import { planBoundaryRemoval, roleIdentity, userIdentity } from './resources/boundary.ts';
 import { planConfigurationSetDeletion } from './resources/configurationSet.ts';
 import { planLimitTableDeletion } from './resources/limitTable.ts';
 import { planPolicyDeletion } from './resources/policies.ts';
@@ -25,22 +24,48 @@ import type { TeardownState } from './state.ts';
 
 export type Confirm = (question: string) => Promise<boolean>;
 
-/** The question a real run asks before its first deletion, unless --yes. */
-function askFirst(state: TeardownState, options: ProvisionOptions, confirm: Confirm): Check {
+// What is only taken off something else (an attachment, a group membership, a boundary) is not named:
+// it goes with what it was on, or leaves a policy the sentence already names.
+const TAKEN_OFF = new Set(['attachment', 'group member', 'group policy', 'role policy', 'boundary']);
+
+/** The sentence the question asks, from the deletions the plan makes: "user X; policy A, B and C; …". */
+export function deletionSentence(deletions: readonly PlanItem[], accountId: string): string {
+  const named = new Map<string, string[]>();
+  for (const item of deletions)
+    if (isChange(item) && item.action === 'delete' && !TAKEN_OFF.has(item.step))
+      named.set(item.step, [...(named.get(item.step) ?? []), item.detail]);
+  const list = new Intl.ListFormat('en');
+  const what = [...named].map(([step, details]) => `${step} ${list.format(details)}`).join('; ');
+  return `This deletes, in account ${accountId}: ${what}. A deployed skill stops sending mail.`;
+}
+
+/** The question a real run asks before its first deletion, unless --yes or there is nothing to delete. */
+function askFirst(
+  deletions: readonly PlanItem[],
+  accountId: string,
+  options: ProvisionOptions,
+  confirm: Confirm,
+): Check {
   return {
     check: async () => {
-      if (options.yes) return;
-      const agreed = await confirm(
-        `This deletes ${USER_NAME}, its access keys, ${state.role?.exists ? `the role ${SENDER_ROLE_NAME}, ` : ''}the ${new Intl.ListFormat('en').format(MANAGED_POLICIES.map(({ name }) => name))} policies and any limit table that this tool created in account ${state.account.accountId}; a deployed skill stops sending mail.`,
-      );
-      if (!agreed) throw new ProvisionError('Teardown cancelled: nothing was changed.');
+      if (options.yes || !deletions.some(isChange)) return;
+      if (!(await confirm(deletionSentence(deletions, accountId))))
+        throw new ProvisionError('Teardown cancelled: nothing was changed.');
     },
   };
 }
 
 export function planTeardown(state: TeardownState, options: ProvisionOptions, confirm: Confirm): Plan {
+  const deletions = planDeletions(state, options);
+  return {
+    items: [planAccount(state.account), askFirst(deletions, state.account.accountId, options, confirm), ...deletions],
+  };
+}
+
+/** The deletions, in the order IAM requires; the question before them is made from this same list. */
+function planDeletions(state: TeardownState, options: ProvisionOptions): PlanItem[] {
   const { user, toolPolicies, file } = state;
-  const items: PlanItem[] = [planAccount(state.account), askFirst(state, options, confirm)];
+  const items: PlanItem[] = [];
   const ours = new Set(toolPolicies.filter((policy) => policy.managed).map((policy) => policy.arn));
   /** Who the plan takes a policy of this tool's from before deleting it: "user NAME", "group NAME". */
   const detaching = (arn: string) =>
@@ -61,7 +86,7 @@ export function planTeardown(state: TeardownState, options: ProvisionOptions, co
     items.push(...keys.items);
     items.push(...planLeavingGroups(state.groups, ours));
     items.push(...planDetachingFromUser(user, toolPolicies));
-    items.push(...planBoundaryRemoval(user, toolPolicies));
+    items.push(...planBoundaryRemoval(userIdentity(user), toolPolicies));
     // Only a user this tool created, and only when nothing it did not add still hangs on it.
     const blockers = [
       ...user.attached
@@ -87,7 +112,11 @@ export function planTeardown(state: TeardownState, options: ProvisionOptions, co
   } else {
     items.push(finding('user', 'skipped', `${USER_NAME} does not exist`));
   }
-  if (state.role?.exists) items.push(...planRoleDeletion(state.role, toolPolicies));
+  if (state.role?.exists) {
+    // Only off a role this tool made: an adopted one is left as it is, boundary and all.
+    if (state.role.managed) items.push(...planBoundaryRemoval(roleIdentity(state.role), toolPolicies));
+    items.push(...planRoleDeletion(state.role, toolPolicies));
+  }
   // Before the policies: AlexaSkillMailLimit names the table.
   items.push(...planLimitTableDeletion(state.limitTables));
   for (const policy of toolPolicies) items.push(...planPolicyDeletion(policy, detaching(policy.arn)));
@@ -111,7 +140,7 @@ export function planTeardown(state: TeardownState, options: ProvisionOptions, co
   } else {
     items.push(finding('credentials file', 'skipped', `${shownFile} is kept: its key was not deleted`));
   }
-  return { items };
+  return items;
 }
 
 /** Whether the role is gone once the plan is carried out: a file that records only it is then of no use. */

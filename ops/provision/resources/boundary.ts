@@ -1,14 +1,58 @@
-// The user's permissions boundary: this tool's AlexaSkillMailBoundary (managedPolicies.ts), set
-// once the policy and the user exist. A boundary this tool did not set is refused, never replaced:
-// someone chose it, and its remedy is theirs to run. Teardown takes this tool's boundary off first.
+// The permissions boundary of the identity this tool hands out (the user, or the hosted role): this
+// tool's AlexaSkillMailBoundary (managedPolicies.ts), set once the policy and the identity exist. A
+// boundary this tool did not set is refused, never replaced: someone chose it, and its remedy is
+// theirs to run. Teardown takes this tool's boundary off first.
 
-import { DeleteUserPermissionsBoundaryCommand, PutUserPermissionsBoundaryCommand } from '@aws-sdk/client-iam';
+import {
+  DeleteRolePermissionsBoundaryCommand,
+  DeleteUserPermissionsBoundaryCommand,
+  PutRolePermissionsBoundaryCommand,
+  PutUserPermissionsBoundaryCommand,
+} from '@aws-sdk/client-iam';
+import { SENDER_ROLE_NAME } from '../../../lambda/mail/roleTrustPolicy.ts';
 import { change, finding, type PlanItem, Refusal } from '../change.ts';
+import type { StepContext } from '../context.ts';
 import type { GrantedPolicy } from '../managedPolicies.ts';
 import { USER_NAME } from '../names.ts';
 import type { ProvisionOptions } from '../options.ts';
 import type { PolicyFound } from './policies.ts';
+import type { RoleState } from './role.ts';
 import type { UserState } from './user.ts';
+
+/** The user or the role, as far as its boundary goes: IAM has one call per kind of identity. */
+export interface BoundedIdentity {
+  readonly kind: 'user' | 'role';
+  readonly name: string;
+  readonly permissionsBoundary?: string | undefined;
+}
+
+export const userIdentity = (user: UserState): BoundedIdentity => ({
+  kind: 'user',
+  name: USER_NAME,
+  permissionsBoundary: user.permissionsBoundary,
+});
+
+export const roleIdentity = (role: RoleState): BoundedIdentity => ({
+  kind: 'role',
+  name: SENDER_ROLE_NAME,
+  permissionsBoundary: role.permissionsBoundary,
+});
+
+async function putBoundary({ aws }: StepContext, identity: BoundedIdentity, arn: string): Promise<void> {
+  await aws.iam.change(
+    identity.kind === 'user'
+      ? new PutUserPermissionsBoundaryCommand({ UserName: identity.name, PermissionsBoundary: arn })
+      : new PutRolePermissionsBoundaryCommand({ RoleName: identity.name, PermissionsBoundary: arn }),
+  );
+}
+
+async function deleteBoundary({ aws }: StepContext, identity: BoundedIdentity): Promise<void> {
+  await aws.iam.change(
+    identity.kind === 'user'
+      ? new DeleteUserPermissionsBoundaryCommand({ UserName: identity.name })
+      : new DeleteRolePermissionsBoundaryCommand({ RoleName: identity.name }),
+  );
+}
 
 function boundaryOf(granted: readonly GrantedPolicy[]): GrantedPolicy {
   const boundary = granted.find((policy) => policy.boundary);
@@ -17,40 +61,46 @@ function boundaryOf(granted: readonly GrantedPolicy[]): GrantedPolicy {
 }
 
 /** Before any change: a boundary that is not this tool's stops the run, with the command that removes it. */
-export function checkBoundary(user: UserState, granted: readonly GrantedPolicy[], options: ProvisionOptions): void {
-  const current = user.permissionsBoundary;
+export function checkBoundary(
+  identity: BoundedIdentity,
+  granted: readonly GrantedPolicy[],
+  options: ProvisionOptions,
+): void {
+  const current = identity.permissionsBoundary;
   const ours = boundaryOf(granted);
   if (!current || current === ours.arn) return;
+  const { kind, name } = identity;
   const profile = options.profile ? ` --profile ${options.profile}` : '';
-  const remove = `\`aws iam delete-user-permissions-boundary --user-name ${USER_NAME}${profile}\``;
+  const remove = `\`aws iam delete-${kind}-permissions-boundary --${kind}-name ${name}${profile}\``;
   throw new Refusal(
-    [finding('boundary', 'refused', `${current} bounds ${USER_NAME}; this tool sets its own, ${ours.name}`)],
-    `${USER_NAME} has a permissions boundary that this tool did not set (${current}), so nothing was changed; remove it with ${remove}, then run again: the tool sets ${ours.name} in its place.`,
+    [finding('boundary', 'refused', `${current} bounds ${name}; this tool sets its own, ${ours.name}`)],
+    `${name} has a permissions boundary that this tool did not set (${current}), so nothing was changed; remove it with ${remove}, then run again: the tool sets ${ours.name} in its place.`,
   );
 }
 
-/** This tool's boundary on the user, set when it is not yet. */
-export function planBoundary(user: UserState, granted: readonly GrantedPolicy[]): PlanItem[] {
+/** This tool's boundary on the identity, set when it is not yet. */
+export function planBoundary(identity: BoundedIdentity, granted: readonly GrantedPolicy[]): PlanItem[] {
   const { name, arn } = boundaryOf(granted);
-  if (user.permissionsBoundary === arn) return [finding('boundary', 'exists', `${name} bounds ${USER_NAME}`)];
+  const bounded = `${name} bounds ${identity.name}`;
+  if (identity.permissionsBoundary === arn) return [finding('boundary', 'exists', bounded)];
   return [
-    change('boundary', 'create', `${name} as the permissions boundary of ${USER_NAME}`, async ({ aws }) => {
-      await aws.iam.change(new PutUserPermissionsBoundaryCommand({ UserName: USER_NAME, PermissionsBoundary: arn }));
-      return `${name} bounds ${USER_NAME}`;
+    change('boundary', 'create', `${name} as the permissions boundary of ${identity.name}`, async (context) => {
+      await putBoundary(context, identity, arn);
+      return bounded;
     }),
   ];
 }
 
-/** Teardown: the boundary off the user when it is a policy this tool created, before that policy goes. */
-export function planBoundaryRemoval(user: UserState, policies: readonly PolicyFound[]): PlanItem[] {
-  const policy = policies.find((candidate) => candidate.arn === user.permissionsBoundary);
+/** Teardown: the boundary off the identity when it is a policy this tool created, before that policy goes. */
+export function planBoundaryRemoval(identity: BoundedIdentity, policies: readonly PolicyFound[]): PlanItem[] {
+  const policy = policies.find((candidate) => candidate.arn === identity.permissionsBoundary);
   if (!policy?.managed) return [];
   return [
     change(
       'boundary',
       'delete',
-      `${policy.name}, the permissions boundary of ${USER_NAME}`,
-      async ({ aws }) => void (await aws.iam.change(new DeleteUserPermissionsBoundaryCommand({ UserName: USER_NAME }))),
+      `${policy.name}, the permissions boundary of ${identity.name}`,
+      async (context) => void (await deleteBoundary(context, identity)),
     ),
   ];
 }

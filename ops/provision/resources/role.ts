@@ -307,5 +307,6 @@ export function planRoleDeletion(role: RoleState, toolPolicies: readonly PolicyF
 
 /** Who the role is a holder of, for the policies' deletion at teardown ("role NAME"). */
 export function roleHolding(role: RoleState, arn: string): string[] {
-  return role.managed && role.attached.some((policy) => policy.PolicyArn === arn) ? [`role ${SENDER_ROLE_NAME}`] : [];
+  const holds = role.attached.some((policy) => policy.PolicyArn === arn) || role.permissionsBoundary === arn;
+  return role.managed && holds ? [`role ${SENDER_ROLE_NAME}`] : [];
 }

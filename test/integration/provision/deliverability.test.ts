@@ -4,6 +4,7 @@
 // and the report of the SES account (sandbox, quota, paused sending).
 
 import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { buildMailAccessPolicy } from '../../../ops/provision/policyDocument.ts';
@@ -308,18 +309,11 @@ describe('--configuration-set and --notify', () => {
 
 describe('--teardown with a configuration set', () => {
   const world = useProvisionWorld();
+  const provisionWithSet = () =>
+    world.run(['--from', FROM, '--out', world.outFile, '--configuration-set', SET, '--notify', 'owner@example.org']);
 
   it('removes the destination, the set, the topic and its subscriptions, with the user and policy', async () => {
-    const created = await world.run([
-      '--from',
-      FROM,
-      '--out',
-      world.outFile,
-      '--configuration-set',
-      SET,
-      '--notify',
-      'owner@example.org',
-    ]);
+    const created = await provisionWithSet();
     world.fake.sns.confirm(TOPIC_ARN, 'owner@example.org');
 
     const dry = await world.run(['--teardown', '--dry-run', '--out', world.outFile]);
@@ -354,6 +348,20 @@ describe('--teardown with a configuration set', () => {
         'sns:DeleteTopic',
       ]),
     );
+  });
+
+  it('names the set, its destination, the topic and the subscription in the question it asks first', async () => {
+    await provisionWithSet();
+    const terminal = Object.assign(Readable.from(['no\n']), { isTTY: true });
+
+    const declined = await world.run(['--teardown', '--out', world.outFile], { stdin: terminal });
+
+    expect(declined.code).toBe(1);
+    const key = (await readCredentialsFile(world.outFile)).SES_ACCESS_KEY_ID;
+    expect(declined.stderr).toContain(
+      `This deletes, in account ${LOCAL_ACCOUNT_ID}: access key ${key}; user AlexaSkillMailSender; policy AlexaSkillMailAccess, AlexaSkillMailGuard, and AlexaSkillMailBoundary; event destination alexa-ses-mailer-bounces-complaints of ${SET}: its Bounce and Complaint events → the SNS topic ${SET}-bounces-complaints; configuration set ${SET}; subscription o***@example.org (pending: goes with the topic); SNS topic ${SET}-bounces-complaints; credentials file ${world.outFile} and its CSV (their key is deleted). A deployed skill stops sending mail.`,
+    );
+    expect(world.fake.snapshot().snsTopics).not.toEqual({});
   });
 
   it('leaves a set it did not create, and another destination on it, in place', async () => {

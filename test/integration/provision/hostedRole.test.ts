@@ -7,7 +7,9 @@ import { readFile, stat } from 'node:fs/promises';
 import {
   AttachRolePolicyCommand,
   CreatePolicyCommand,
+  GetRoleCommand,
   IAMClient,
+  PutRolePermissionsBoundaryCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -23,6 +25,7 @@ const ROLE = 'AlexaSkillMailSenderRole';
 const ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${ROLE}`;
 const POLICY_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailAccess`;
 const GUARD_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailGuard`;
+const BOUNDARY_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy/AlexaSkillMailBoundary`;
 
 describe('provisioning the role of an Alexa-hosted skill', () => {
   const world = useProvisionWorld();
@@ -31,6 +34,16 @@ describe('provisioning the role of an Alexa-hosted skill', () => {
     world.run(['--from', FROM, '--out', world.outFile, '--hosted-role-arn', HOSTED, ...extra]);
   const output = async () => JSON.parse(await readFile(world.outFile, 'utf8')) as Record<string, string>;
   const trustOf = () => JSON.parse(world.fake.iam.role(ROLE).assumeRolePolicyDocument) as unknown;
+  /** A policy someone made by hand, allowing everything: what the tool must never let stand on its role. */
+  const allowEverything = async (PolicyName: string) => {
+    const PolicyDocument = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+    });
+    return (await iam().send(new CreatePolicyCommand({ PolicyName, PolicyDocument }))).Policy?.Arn ?? '';
+  };
+  const boundaryOf = async () =>
+    (await iam().send(new GetRoleCommand({ RoleName: ROLE }))).Role?.PermissionsBoundary?.PermissionsBoundaryArn;
 
   /** AssumeRole as `caller` (a role's session in the fake account), with or without the external ID. */
   const assumeAs = (caller: string, externalId?: string) => {
@@ -53,6 +66,7 @@ describe('provisioning the role of an Alexa-hosted skill', () => {
       policy: 'created',
       role: 'created',
       'role policy': 'created',
+      boundary: 'created',
       'role settings': 'created',
     });
     expect(world.fake.iam.users.size).toBe(0);
@@ -70,6 +84,7 @@ describe('provisioning the role of an Alexa-hosted skill', () => {
     expect(result.stdout).not.toContain(recorded.SES_ROLE_EXTERNAL_ID);
     expect(trustOf()).toEqual(hostedRoleTrustPolicy(HOSTED, recorded.SES_ROLE_EXTERNAL_ID ?? ''));
     expect([...world.fake.iam.role(ROLE).attachedPolicies].sort()).toEqual([POLICY_ARN, GUARD_ARN].sort());
+    expect(await boundaryOf()).toBe(BOUNDARY_ARN);
     expect(result.stdout).toContain('npm run hosted -- --into DIR');
 
     const assumed = await assumeAs(HOSTED, recorded.SES_ROLE_EXTERNAL_ID);
@@ -175,8 +190,12 @@ describe('provisioning the role of an Alexa-hosted skill', () => {
     const result = await world.run(['--teardown', '--yes', '--out', world.outFile]);
 
     expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain(
+      'boundary           deleted       AlexaSkillMailBoundary, the permissions boundary of AlexaSkillMailSenderRole',
+    );
     expect(world.fake.iam.roles.has(ROLE)).toBe(false);
     expect(world.fake.iam.policies.has(POLICY_ARN)).toBe(false);
+    expect(world.fake.iam.policies.has(BOUNDARY_ARN)).toBe(false);
     await expect(stat(world.outFile)).rejects.toThrow();
   });
 
@@ -199,16 +218,7 @@ describe('provisioning the role of an Alexa-hosted skill', () => {
 
   it('refuses a role that was given another policy, naming the command that removes it', async () => {
     await provision();
-    const created = await iam().send(
-      new CreatePolicyCommand({
-        PolicyName: 'Everything',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-        }),
-      }),
-    );
-    const arn = created.Policy?.Arn ?? '';
+    const arn = await allowEverything('Everything');
     await iam().send(new AttachRolePolicyCommand({ RoleName: ROLE, PolicyArn: arn }));
     const before = world.fake.mutatingCalls().length;
 
@@ -218,6 +228,23 @@ describe('provisioning the role of an Alexa-hosted skill', () => {
     expect(result.stdout).toContain(`aws iam detach-role-policy --role-name ${ROLE} --policy-arn ${arn}`);
     expect(result.stderr + result.stdout).toContain(`${ROLE} could do more than send mail`);
     expect(world.fake.mutatingCalls().length).toBe(before);
+  });
+
+  it('refuses a permissions boundary on the role that this tool did not set, naming the command that removes it', async () => {
+    await provision();
+    const foreign = await allowEverything('SomeonesBoundary');
+    await iam().send(new PutRolePermissionsBoundaryCommand({ RoleName: ROLE, PermissionsBoundary: foreign }));
+    const before = world.fake.mutatingCalls().length;
+
+    const result = await provision();
+
+    expect(result.code).toBe(1);
+    expect(statuses(result.stdout).boundary).toBe('refused');
+    expect(result.stderr + result.stdout).toContain(
+      `${ROLE} has a permissions boundary that this tool did not set (${foreign}), so nothing was changed; remove it with \`aws iam delete-role-permissions-boundary --role-name ${ROLE}\``,
+    );
+    expect(world.fake.mutatingCalls().length).toBe(before);
+    expect(await boundaryOf()).toBe(foreign);
   });
 
   it('refuses a trust policy that someone widened, in a dry run too', async () => {

@@ -386,11 +386,12 @@ describe('--teardown', () => {
   it('asks on the terminal first, and changes nothing unless the answer is yes', async () => {
     await world.run(['--from', FROM, '--out', world.outFile]);
     const terminal = (answer: string) => Object.assign(Readable.from([answer]), { isTTY: true });
+    const key = (await readCredentialsFile(world.outFile)).SES_ACCESS_KEY_ID;
 
     const declined = await world.run(['--teardown', '--out', world.outFile], { stdin: terminal('no\n') });
     expect(declined.code).toBe(1);
     expect(declined.stderr).toContain(
-      'This deletes AlexaSkillMailSender, its access keys, the AlexaSkillMailAccess, AlexaSkillMailLimit, AlexaSkillMailGuard, and AlexaSkillMailBoundary policies and any limit table',
+      `This deletes, in account ${LOCAL_ACCOUNT_ID}: access key ${key}; user ${USER}; policy AlexaSkillMailAccess, AlexaSkillMailGuard, and AlexaSkillMailBoundary; credentials file ${world.outFile} and its CSV (their key is deleted). A deployed skill stops sending mail.`,
     );
     expect(declined.stderr).toContain('Teardown cancelled: nothing was changed.');
     expect(world.fake.iam.users.size).toBe(1);

@@ -8,6 +8,10 @@ export function tagsXml(tags: Map<string, string>): XmlValue[] {
   return [...tags].map(([Key, Value]) => ({ Key, Value }));
 }
 
+function boundaryXml(arn: string | undefined): Record<string, XmlValue> {
+  return arn ? { PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: arn } } : {};
+}
+
 export function userXml(iam: FakeIam, user: FakeUser): Record<string, XmlValue> {
   return {
     Path: user.path,
@@ -15,14 +19,7 @@ export function userXml(iam: FakeIam, user: FakeUser): Record<string, XmlValue> 
     UserId: user.id,
     Arn: iam.userArn(user.name, user.path),
     CreateDate: user.createDate,
-    ...(user.permissionsBoundary
-      ? {
-          PermissionsBoundary: {
-            PermissionsBoundaryType: 'Policy',
-            PermissionsBoundaryArn: user.permissionsBoundary,
-          },
-        }
-      : {}),
+    ...boundaryXml(user.permissionsBoundary),
     ...(user.tags.size > 0 ? { Tags: tagsXml(user.tags) } : {}),
   };
 }
@@ -78,7 +75,8 @@ export function roleXml(iam: FakeIam, role: FakeRole, withTags = false): Record<
     // URL-encoded (RFC 3986), as policy documents are.
     AssumeRolePolicyDocument: encodeURIComponent(role.assumeRolePolicyDocument),
     MaxSessionDuration: 3600,
-    // GetRole answers the role's tags with it; ListRoles leaves them out (IAM's Role data type).
+    // GetRole answers the role's boundary and tags with it; ListRoles leaves them out (IAM's Role data type).
+    ...(withTags ? boundaryXml(role.permissionsBoundary) : {}),
     ...(withTags && role.tags.size > 0 ? { Tags: tagsXml(role.tags) } : {}),
   };
 }

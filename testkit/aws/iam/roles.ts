@@ -1,10 +1,11 @@
-// IAM actions on roles: the role, its tags, its trust policy (who may assume it) and what it is
+// IAM actions on roles: the role, its tags, its trust policy (who may assume it), its permissions boundary and what it is
 // allowed (attached and inline policies), listed in pages as IAM lists them. A trust policy that names a user of this account that does not exist is
 // refused, as IAM refuses it: IAM stores the user's unique ID in its place.
 
 import { AwsError, type QueryActions } from '../protocol.ts';
 import { attachedXml, roleXml, tagsXml } from './answers.ts';
 import { inlinePolicyActions } from './inlinePolicies.ts';
+import { permissionsBoundaryActions } from './permissionsBoundaries.ts';
 import { checkName, checkPolicyDocument, type FakeIam, toTag } from './state.ts';
 
 /** IAM's page size when the caller gives no MaxItems. */
@@ -65,6 +66,8 @@ export const ROLE_ACTIONS: QueryActions<FakeIam> = {
     const role = iam.role(params.required('RoleName'));
     return { AttachedPolicies: attachedXml(iam, role.attachedPolicies), IsTruncated: false };
   },
+
+  ...permissionsBoundaryActions('Role', (iam, name) => iam.role(name)),
 
   ...inlinePolicyActions('Role', (iam, name) => iam.role(name).inlinePolicies),
 

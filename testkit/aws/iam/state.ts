@@ -97,6 +97,7 @@ export interface FakeRole {
   readonly attachedPolicies: Set<string>;
   /** Inline policies: name → document (JSON text). */
   readonly inlinePolicies: Map<string, string>;
+  permissionsBoundary: string | undefined;
 }
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -327,6 +328,7 @@ export class FakeIam {
       tags: new Map(tags.map((tag) => [tag.Key, tag.Value])),
       attachedPolicies: new Set(),
       inlinePolicies: new Map(),
+      permissionsBoundary: undefined,
     };
     this.roles.set(name, role);
     return role;

@@ -4,6 +4,7 @@
 import { AwsError, type QueryActions } from '../protocol.ts';
 import { attachedXml } from './answers.ts';
 import { inlinePolicyActions } from './inlinePolicies.ts';
+import { permissionsBoundaryActions } from './permissionsBoundaries.ts';
 import type { FakeIam } from './state.ts';
 
 export const USER_PERMISSION_ACTIONS: QueryActions<FakeIam> = {
@@ -27,17 +28,5 @@ export const USER_PERMISSION_ACTIONS: QueryActions<FakeIam> = {
 
   ...inlinePolicyActions('User', (iam, name) => iam.user(name).inlinePolicies),
 
-  PutUserPermissionsBoundary: (iam, params) => {
-    const user = iam.user(params.required('UserName'));
-    user.permissionsBoundary = iam.attachablePolicy(params.required('PermissionsBoundary')).arn;
-    return {};
-  },
-
-  DeleteUserPermissionsBoundary: (iam, params) => {
-    const user = iam.user(params.required('UserName'));
-    if (!user.permissionsBoundary)
-      throw new AwsError('NoSuchEntity', `The user with name ${user.name} has no permissions boundary.`, 404);
-    user.permissionsBoundary = undefined;
-    return {};
-  },
+  ...permissionsBoundaryActions('User', (iam, name) => iam.user(name)),
 };

@@ -236,6 +236,7 @@ describe('the plan with --hosted-role-arn', () => {
     managed: true,
     arn: ROLE_ARN,
     trustPolicy,
+    permissionsBoundary: managedPolicyArn(ACCOUNT, 'AlexaSkillMailBoundary'),
     attached,
     inline: [],
   });
@@ -274,6 +275,7 @@ describe('the plan with --hosted-role-arn', () => {
       `  role               would create  AlexaSkillMailSenderRole, which only ${HOSTED} may assume, with the external ID in ${OUT}`,
       '  role policy        would create  attach AlexaSkillMailAccess to AlexaSkillMailSenderRole',
       '  role policy        would create  attach AlexaSkillMailGuard to AlexaSkillMailSenderRole',
+      '  boundary           would create  AlexaSkillMailBoundary as the permissions boundary of AlexaSkillMailSenderRole',
       `  role settings      would create  SES_ROLE_ARN, SES_ROLE_EXTERNAL_ID, the sender and the region in ${OUT}, for \`npm run hosted\``,
     ]);
     expect(stdout).not.toContain('new-id');
@@ -291,6 +293,7 @@ describe('the plan with --hosted-role-arn', () => {
       `  trust policy       exists        only ${HOSTED} may assume AlexaSkillMailSenderRole, with the external ID`,
       '  role policy        exists        AlexaSkillMailAccess is attached to AlexaSkillMailSenderRole',
       '  role policy        exists        AlexaSkillMailGuard is attached to AlexaSkillMailSenderRole',
+      '  boundary           exists        AlexaSkillMailBoundary bounds AlexaSkillMailSenderRole',
       `  role settings      exists        ${OUT} records the role, its external ID, the sender and the region`,
     ]);
     expect(calls).toEqual([]);

@@ -106,7 +106,7 @@ describe('the teardown plan', () => {
 describe('the teardown plan for the role of a hosted skill', () => {
   const ROLE = 'AlexaSkillMailSenderRole';
   const accessArn = managedPolicyArn(ACCOUNT, 'AlexaSkillMailAccess');
-  /** What a --hosted-role-arn run left: the policy on the role only, an inline policy someone added, the file with the role. */
+  /** What a --hosted-role-arn run left: the policy on the role and the boundary, an inline policy someone added, the file with the role. */
   const roleState = (role: Partial<RoleState> = {}): TeardownState => ({
     ...STATE,
     toolPolicies: [
@@ -117,6 +117,11 @@ describe('the teardown plan for the role of a hosted skill', () => {
         holders: { users: [], groups: [], roles: [ROLE] },
       }),
       policy('AlexaSkillMailLimit'),
+      policy('AlexaSkillMailBoundary', {
+        exists: true,
+        managed: true,
+        versions: [{ id: 'v1', isDefault: true, document: {} }],
+      }),
     ],
     user: NO_USER,
     keys: [],
@@ -126,13 +131,14 @@ describe('the teardown plan for the role of a hosted skill', () => {
       exists: true,
       managed: true,
       attached: [{ PolicyArn: accessArn, PolicyName: 'AlexaSkillMailAccess' }],
+      permissionsBoundary: managedPolicyArn(ACCOUNT, 'AlexaSkillMailBoundary'),
       inline: [{ name: 'Notes', document: {} }],
       ...role,
     },
     roleRecorded: true,
   });
 
-  it('detaches the policy, deletes the inline one and the role, then the policy and the file', async () => {
+  it('takes off the boundary, detaches the policy, deletes the inline one and the role, then the policies and the file', async () => {
     const options = optionsOf();
     const { context, calls, printed } = standInContext(options);
 
@@ -144,12 +150,21 @@ describe('the teardown plan for the role of a hosted skill', () => {
     expect(stepLines(printed())).toEqual([
       '  account            checked       111122223333, signed in as arn:aws:iam::111122223333:user/admin',
       '  user               skipped       AlexaSkillMailSender does not exist',
+      `  boundary           deleted       AlexaSkillMailBoundary, the permissions boundary of ${ROLE}`,
       `  role policy        deleted       AlexaSkillMailAccess from ${ROLE}`,
       `  role               deleted       ${ROLE} and its inline policies`,
       '  policy             deleted       AlexaSkillMailAccess',
+      '  policy             deleted       AlexaSkillMailBoundary',
       `  credentials file   deleted       ${OUT} (its role is deleted)`,
     ]);
-    expect(calls).toEqual(['iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:DeleteRole', 'iam:DeletePolicy']);
+    expect(calls).toEqual([
+      'iam:DeleteRolePermissionsBoundary',
+      'iam:DetachRolePolicy',
+      'iam:DeleteRolePolicy',
+      'iam:DeleteRole',
+      'iam:DeletePolicy',
+      'iam:DeletePolicy',
+    ]);
   });
 
   it('leaves a role this tool did not create, and the policy attached to it', async () => {
