@@ -3,6 +3,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { MANAGED_TAG } from '../../../ops/provision/names.ts';
@@ -85,6 +86,23 @@ describe('npm run provision -- --adopt-hand-made', () => {
       expect(again.stdout).toContain('Nothing to change');
     });
   }
+
+  it('asks on the terminal first, and changes nothing unless the answer is yes', async () => {
+    const key = blogSetup();
+    const csvPath = await csvFile(`Access key ID,Secret access key\n${key.accessKeyId},${key.secretAccessKey}\n`);
+    const terminal = (answer: string) => Object.assign(Readable.from([answer]), { isTTY: true });
+    const args = ['--from', FROM, '--out', world.outFile, '--adopt-hand-made', '--import-key', csvPath];
+
+    const declined = await world.run(args, { stdin: terminal('no\n') });
+
+    expect(declined.code).toBe(1);
+    expect(declined.stderr).toContain(
+      `This makes ${USER} and AlexaSkillMailAccess this tool's: the policy gets this tool's document (its hand-made versions are deleted), and --teardown will delete both.`,
+    );
+    expect(declined.stderr).toContain('Adoption cancelled: nothing was changed.');
+    expect(world.fake.mutatingCalls()).toEqual([]);
+    expect((await world.run(args)).stderr).toContain('--adopt-hand-made asks for confirmation on a terminal');
+  });
 
   it('refuses a wrong secret, changing nothing', async () => {
     const key = blogSetup();
