@@ -1,8 +1,5 @@
-// --adopt-hand-made: takes over the user and policy someone made by hand in the IAM console, as the
-// blog note shows, then provisions as usual. It shows what differs from what this tool makes, marks
-// both as this tool's (so the usual plan then gives the policy this tool's document, deleting the
-// hand-made versions), and with --import-key keeps the key of the console's CSV once IAM and STS
-// confirm it is the user's. A policy someone else holds too is never taken over.
+// --adopt-hand-made: takes over the user and policy made by hand in the IAM console (as the blog note
+// shows) and, with --import-key, the key of the console's CSV once IAM and STS confirm it is the user's.
 
 import { TagPolicyCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -230,7 +227,11 @@ export function planHandMade(
   return [...findings, askFirst, ...changes];
 }
 
-/** The state as it will be once the adoption's changes are made: what the dry run plans from. */
+/**
+ * The state as it will be once the adoption's changes are made, which the usual plan then works
+ * from: marked as this tool's, it gives the policy this tool's document and deletes the hand-made
+ * versions. A policy someone else holds too was refused before.
+ */
 function asAdopted(
   state: ProvisionState,
   options: ProvisionOptions,
@@ -267,19 +268,13 @@ export async function adoptHandMade(context: StepContext, confirm: Confirm): Pro
     await applyPlan(context, { items: error.findings, refusal: error.message });
     throw error;
   }
-  // Whatever the usual plan would refuse once the setup is this tool's is refused before any change.
+  // One list, printed by a dry run and carried out by a real one: the usual plan, as it is once
+  // the setup is this tool's, after the adoption's own lines. A refusal keeps only what was found.
   const adopted = asAdopted(state, options, imported);
-  const preview = planProvision(adopted, options);
-  const [account, ...rest] = preview.items;
-  const head = account ? [account] : [];
-  if (preview.refusal !== undefined || options.dryRun) {
-    const shown = preview.refusal === undefined ? adoption : adoption.filter((item) => !('action' in item));
-    await applyPlan(context, { ...preview, items: [...head, ...shown, ...rest] });
-    return provisionSummary(adopted, options, preview.outcomes, context.report);
-  }
-  await applyPlan(context, { items: [...head, ...adoption] });
-  const after = await readState(context);
-  const plan = planProvision(after, options);
-  await applyPlan(context, { ...plan, items: plan.items.slice(1) });
-  return provisionSummary(after, options, plan.outcomes, context.report);
+  const plan = planProvision(adopted, options);
+  const [account, ...rest] = plan.items;
+  const shown =
+    plan.refusal === undefined ? adoption : adoption.filter((item) => !('action' in item) && !('check' in item));
+  await applyPlan(context, { ...plan, items: [...(account ? [account] : []), ...shown, ...rest] });
+  return provisionSummary(adopted, options, plan.outcomes, context.report);
 }
