@@ -68,8 +68,15 @@ async function readImportedKey(
   const imported = { ...key, shownFile };
   if (key.userName !== undefined && key.userName !== USER_NAME)
     return { ...imported, refusal: `${shownFile} is the key file of the user ${key.userName}, not of ${USER_NAME}` };
-  if (!state.keys.some((candidate) => candidate.AccessKeyId === key.accessKeyId))
+  const listed = state.keys.find((candidate) => candidate.AccessKeyId === key.accessKeyId);
+  if (!listed)
     return { ...imported, refusal: `the key ${key.accessKeyId} in ${shownFile} is not one of ${USER_NAME}'s keys` };
+  // STS answers an inactive key as an unknown one: its secret cannot be checked until it is active again.
+  if (listed.Status === 'Inactive')
+    return {
+      ...imported,
+      refusal: `the key ${key.accessKeyId} is inactive, so its secret cannot be checked; make it active (\`aws iam update-access-key --user-name ${USER_NAME} --access-key-id ${key.accessKeyId} --status Active\`) and run again`,
+    };
   const refusal = await checkWithSts(context, key, state.account.accountId);
   return refusal ? { ...imported, refusal } : imported;
 }

@@ -115,6 +115,18 @@ describe('npm run provision -- --adopt-hand-made', () => {
     expect(world.fake.mutatingCalls()).toEqual([]);
   });
 
+  it('refuses an inactive key, whose secret STS cannot check, changing nothing', async () => {
+    const key = blogSetup();
+    key.status = 'Inactive';
+    const csvPath = await csvFile(`Access key ID,Secret access key\n${key.accessKeyId},${key.secretAccessKey}\n`);
+
+    const result = await adoptWith(csvPath);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`the key ${key.accessKeyId} is inactive, so its secret cannot be checked`);
+    expect(world.fake.mutatingCalls()).toEqual([]);
+  });
+
   it("refuses another user's key, changing nothing", async () => {
     blogSetup();
     world.fake.iam.addUser('Someone');
