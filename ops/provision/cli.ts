@@ -13,6 +13,7 @@ import { type AwsClientOptions, createAwsClients, destroyAwsClients } from './aw
 import type { StepContext } from './context.ts';
 import { describeOverrides, endpointsOf, timeoutsOf } from './endpoints.ts';
 import { ProvisionError } from './errors.ts';
+import { adoptHandMade } from './handMade.ts';
 import { USER_NAME } from './names.ts';
 import { type ParsedCommand, parseCommand, USAGE } from './options.ts';
 import { planProvision, provisionSummary } from './plan.ts';
@@ -66,8 +67,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     command = parseCommand(argv, io.env);
     if (!command.help) {
       const { options } = command;
-      if (options.mode === 'teardown' && !options.dryRun && !options.yes && (options.json || !io.stdin?.isTTY)) {
-        throw new UsageError('--teardown asks for confirmation on a terminal; pass --yes to run it without one.');
+      const asks = options.mode === 'teardown' || options.adoptHandMade;
+      if (asks && !options.dryRun && !options.yes && (options.json || !io.stdin?.isTTY)) {
+        throw new UsageError(
+          `${options.adoptHandMade ? '--adopt-hand-made' : '--teardown'} asks for confirmation on a terminal; pass --yes to run it without one.`,
+        );
       }
     }
   } catch (error) {
@@ -103,7 +107,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       report.heading(
         `Provisioning ${identity} to send as ${maskAddress(fromAddress)} through SES in ${options.region}${dryRun}:`,
       );
-      report.finish(await provision(context));
+      report.finish(await (options.adoptHandMade ? adoptHandMade(context, askOnTerminal(io)) : provision(context)));
     }
     return 0;
   } catch (error) {

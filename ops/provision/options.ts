@@ -19,6 +19,7 @@ import { LIMIT_POLICY_NAME, POLICY_NAME, USER_NAME } from './names.ts';
 
 export const USAGE = `Usage: npm run provision -- --from ADDRESS [options]
        npm run provision -- --from ADDRESS --hosted-role-arn ARN [options]
+       npm run provision -- --from ADDRESS --adopt-hand-made [--import-key FILE.csv] [options]
        npm run provision -- --retire-old-key [options]
        npm run provision -- --teardown [options]
 
@@ -54,6 +55,13 @@ Options:
   --adopt                    use a user, group or policy of these names that this tool did not
                              create, as it is (a policy only if its document is exactly this
                              tool's); the user's permissions are still checked
+  --adopt-hand-made          take over a ${USER_NAME} and ${POLICY_NAME} made by hand in the IAM
+                             console: shows what differs from this tool's, then (after asking, or
+                             with --yes) gives the policy this tool's document (only if it is
+                             attached to ${USER_NAME} alone) and marks both as this tool's
+  --import-key FILE.csv      with --adopt-hand-made: keep the key of this CSV file, as the IAM console
+                             downloads it, after checking that it is ${USER_NAME}'s and that its
+                             secret is right; its secret goes to the --out file
   --any-sender               allow sending from any identity and address (Resource "*"): not least privilege
   --verify-recipient ADDRESS ask SES to verify a recipient too (needed in the SES sandbox); repeatable
   --domain DOMAIN            verify DOMAIN with Easy DKIM and print the DNS records to add (DKIM,
@@ -75,7 +83,7 @@ Options:
                              for \`npm run hosted\` (docs/hosted.md). --teardown removes the role too
   --teardown                 delete everything this tool created (keys, attachments, group, user, role,
                              policies, configuration set, topic, limit table) and the key file
-  --yes                      do not ask before --teardown; with --retire-old-key, retire even
+  --yes                      do not ask before --teardown or --adopt-hand-made; with --retire-old-key, retire even
                              though the new key has never been used
   --json                     print one JSON document instead of lines (never contains the secret)
   -h, --help                 show this help
@@ -84,6 +92,7 @@ Examples:
   npm run provision -- --from you@example.com --dry-run
   npm run provision -- --from you@example.com --region eu-west-1 --profile admin
   npm run provision -- --from skill@example.com --domain example.com --configuration-set alexa-mailer --notify you@example.com
+  npm run provision -- --from you@example.com --adopt-hand-made --import-key AlexaSkillMailSender_accessKeys.csv
   npm run provision -- --from you@example.com --limit-table AlexaSkillMailLimit
   npm run provision -- --from you@example.com --hosted-role-arn arn:aws:iam::123456789012:role/AlexaHostedSkillLambdaRole
   npm run provision -- --from you@example.com --rotate-key   # rotation 1/3: a new key, the old one kept
@@ -112,6 +121,10 @@ export interface ProvisionOptions {
   readonly group?: string;
   /** Use a user, group or policy of the tool's names that the tool did not create (ownership.ts). */
   readonly adopt: boolean;
+  /** --adopt-hand-made: take over the user and policy made by hand in the IAM console (handMade.ts). */
+  readonly adoptHandMade: boolean;
+  /** --import-key: the absolute path of the IAM console's CSV file whose key is kept (keyCsv.ts). */
+  readonly importKey?: string;
   readonly anySender: boolean;
   readonly verifyRecipients: readonly string[];
   /** Verify this domain with Easy DKIM and send as its identity (lower case). */
@@ -172,6 +185,8 @@ export function parseCommand(
       'retire-old-key': { type: 'boolean', default: false },
       group: { type: 'string' },
       adopt: { type: 'boolean', default: false },
+      'adopt-hand-made': { type: 'boolean', default: false },
+      'import-key': { type: 'string' },
       'any-sender': { type: 'boolean', default: false },
       'verify-recipient': { type: 'string', multiple: true, default: [] },
       domain: { type: 'string' },
@@ -246,11 +261,21 @@ export function parseCommand(
     throw new UsageError(
       '--hosted-role-arn makes a role and no key or user, so --rotate-key and --group do not apply to it.',
     );
+  if (values['import-key'] !== undefined && !values['adopt-hand-made'])
+    throw new UsageError(
+      '--import-key goes with --adopt-hand-made: it keeps the key of a user made by hand in the IAM console.',
+    );
+  if (values['adopt-hand-made'] && (hostedRoleArn !== undefined || values['rotate-key']))
+    throw new UsageError(
+      '--adopt-hand-made takes over the user and its key as they are, so --hosted-role-arn and --rotate-key do not apply to it.',
+    );
   const provisioningOnly =
     hostedRoleArn !== undefined ||
     values['rotate-key'] ||
     values['any-sender'] ||
     values.adopt ||
+    values['adopt-hand-made'] ||
+    values['import-key'] !== undefined ||
     values.group !== undefined ||
     limitTable !== undefined ||
     values['verify-recipient'].length > 0 ||
@@ -283,6 +308,8 @@ export function parseCommand(
       rotateKey: values['rotate-key'],
       ...(values.group ? { group: values.group } : {}),
       adopt: values.adopt,
+      adoptHandMade: values['adopt-hand-made'],
+      ...(values['import-key'] ? { importKey: resolve(values['import-key']) } : {}),
       anySender: values['any-sender'],
       verifyRecipients: values['verify-recipient'],
       ...(domain ? { domain } : {}),

@@ -33,7 +33,7 @@ export const PERMISSIONS = {
   'iam:ListPolicies': 'find a policy of this tool’s names at another path, which would keep IAM from creating it',
   'iam:ListPolicyTags': 'tell whether this tool created its policies',
   'iam:CreatePolicy': 'create the AlexaSkillMailAccess policy (and AlexaSkillMailLimit, with --limit-table)',
-  'iam:TagPolicy': 'tag this tool’s policies as managed by it (when creating them)',
+  'iam:TagPolicy': 'tag this tool’s policies as managed by it (when creating them, or taking over a hand-made one)',
   'iam:CreatePolicyVersion': 'update the document of one of this tool’s policies',
   'iam:DeletePolicyVersion': 'delete the versions of this tool’s policies that earlier runs wrote',
   'iam:ListEntitiesForPolicy': 'find who else holds this tool’s policies (before a new version, and teardown)',

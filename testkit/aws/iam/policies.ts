@@ -49,6 +49,13 @@ export const POLICY_ACTIONS: QueryActions<FakeIam> = {
     return {};
   },
 
+  TagPolicy: (iam, params) => {
+    const policy = iam.policy(params.required('PolicyArn'));
+    for (const tag of params.structures('Tags').map(toTag)) policy.tags.set(tag.Key, tag.Value);
+    if (policy.tags.size > 50) throw new AwsError('LimitExceeded', 'Cannot exceed quota for TagsPerPolicy: 50', 409);
+    return {};
+  },
+
   ListPolicyTags: (iam, params) => ({
     Tags: tagsXml(iam.policy(params.required('PolicyArn')).tags),
     IsTruncated: false,
