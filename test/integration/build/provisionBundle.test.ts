@@ -3,7 +3,7 @@
 // the fake AWS reached through AWS_ENDPOINT_URL.
 
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,9 +157,45 @@ describe.each([
     expect(await readdir(join(folder, '.secrets'))).toEqual([]);
   });
 
+  it("takes over the blog's hand-made user, policy and key from the CSV uploaded beside it", async () => {
+    // The blog note's setup, made by hand in the IAM console: the misspelled action, any resource, no mark.
+    fake.iam.addUser(USER_NAME);
+    fake.iam.addPolicy(
+      POLICY_NAME,
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ses:SendMail","ses:SendRawEmail"],"Resource":"*"}]}',
+    );
+    const policyArn = `arn:aws:iam::${fake.accountId}:policy/${POLICY_NAME}`;
+    fake.iam.users.get(USER_NAME)?.attachedPolicies.add(policyArn);
+    const key = fake.iam.addAccessKey(USER_NAME);
+    issuedSecrets.push(key.secretAccessKey);
+    declareTestSecret(key.secretAccessKey);
+    await writeFile(
+      join(folder, 'AlexaSkillMailSender_accessKeys.csv'),
+      `\uFEFFAccess key ID,Secret access key\r\n${key.accessKeyId},${key.secretAccessKey}\r\n`,
+    );
+
+    const adopted = await run(
+      '--from',
+      FROM,
+      '--adopt-hand-made',
+      '--import-key',
+      'AlexaSkillMailSender_accessKeys.csv',
+      '--yes',
+    );
+    expect(adopted.stderr).toBe('');
+    expect(adopted.code).toBe(0);
+    expect(fake.iam.policies.get(policyArn)?.versions).toHaveLength(1);
+    expect(fake.iam.users.get(USER_NAME)?.accessKeys.map((each) => each.accessKeyId)).toEqual([key.accessKeyId]);
+    expect(JSON.parse(await readFile(join(folder, '.secrets/AlexaSkillMailSender.json'), 'utf8'))).toMatchObject({
+      SES_ACCESS_KEY_ID: key.accessKeyId,
+      SES_SECRET_ACCESS_KEY: key.secretAccessKey,
+      SES_FROM_ADDRESS: FROM,
+    });
+  });
+
   it('never printed a secret, neither the key it made nor the one it signed in with', () => {
-    expect(issuedSecrets).toHaveLength(1);
-    expect(outputs).toHaveLength(5);
+    expect(issuedSecrets).toHaveLength(2);
+    expect(outputs).toHaveLength(6);
     for (const output of outputs) {
       for (const secret of [...issuedSecrets, LOCAL_ADMIN_KEY.secretAccessKey])
         expect(`${output.stdout}${output.stderr}`).not.toContain(secret);
