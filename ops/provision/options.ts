@@ -53,7 +53,11 @@ Options:
   --group NAME               attach the policy through this IAM group instead of to the user
   --adopt                    use a user, group or policy of these names that this tool did not
                              create, as it is (a policy only if its document is exactly this
-                             tool's); the user's permissions are still checked
+                             tool's); the user's permissions are still checked. Never keeps an
+                             access key this tool did not save: see --keep-key
+  --keep-key ID              keep this access key of the user, which this tool did not save (its
+                             holder can send mail as the skill too); repeatable. A key is this
+                             tool's only if its ID is in --out or the .saved-keys.json beside it
   --any-sender               allow sending from any identity and address (Resource "*"): not least privilege
   --verify-recipient ADDRESS ask SES to verify a recipient too (needed in the SES sandbox); repeatable
   --domain DOMAIN            verify DOMAIN with Easy DKIM and print the DNS records to add (DKIM,
@@ -112,6 +116,8 @@ export interface ProvisionOptions {
   readonly group?: string;
   /** Use a user, group or policy of the tool's names that the tool did not create (ownership.ts). */
   readonly adopt: boolean;
+  /** --keep-key: access keys this tool did not save that the owner lets stay (resources/accessKey.ts). */
+  readonly keepKeys: readonly string[];
   readonly anySender: boolean;
   readonly verifyRecipients: readonly string[];
   /** Verify this domain with Easy DKIM and send as its identity (lower case). */
@@ -133,6 +139,7 @@ export type ParsedCommand = { readonly help: true } | { readonly help: false; re
 const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const PROFILE = /^[\w.@+-]+$/;
+const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
 
 /**
  * What the policy names must name one identity: IAM reads * and ? in a Resource or a condition as
@@ -172,6 +179,7 @@ export function parseCommand(
       'retire-old-key': { type: 'boolean', default: false },
       group: { type: 'string' },
       adopt: { type: 'boolean', default: false },
+      'keep-key': { type: 'string', multiple: true, default: [] },
       'any-sender': { type: 'boolean', default: false },
       'verify-recipient': { type: 'string', multiple: true, default: [] },
       domain: { type: 'string' },
@@ -225,6 +233,12 @@ export function parseCommand(
   if (notify !== undefined && configurationSet === undefined)
     throw new UsageError('--notify needs --configuration-set NAME: it subscribes to the topic of that set.');
 
+  for (const id of values['keep-key'])
+    if (!ACCESS_KEY_ID.test(id.trim()))
+      throw new UsageError(
+        `--keep-key "${id}" is not an access key ID (\`aws iam list-access-keys --user-name ${USER_NAME}\` shows them).`,
+      );
+
   const region = values.region ?? env.AWS_REGION ?? DEFAULT_REGION;
   if (!isRegionName(region))
     throw new UsageError(`--region "${region}" is not an AWS region name (for example us-east-1).`);
@@ -251,6 +265,7 @@ export function parseCommand(
     values['rotate-key'] ||
     values['any-sender'] ||
     values.adopt ||
+    values['keep-key'].length > 0 ||
     values.group !== undefined ||
     limitTable !== undefined ||
     values['verify-recipient'].length > 0 ||
@@ -283,6 +298,7 @@ export function parseCommand(
       rotateKey: values['rotate-key'],
       ...(values.group ? { group: values.group } : {}),
       adopt: values.adopt,
+      keepKeys: values['keep-key'].map((id) => id.trim()),
       anySender: values['any-sender'],
       verifyRecipients: values['verify-recipient'],
       ...(domain ? { domain } : {}),

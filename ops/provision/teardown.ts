@@ -56,7 +56,7 @@ export function planTeardown(state: TeardownState, options: ProvisionOptions, co
   let userGone = !user.exists;
   let deletedKeys = new Set<string>();
   if (user.exists) {
-    const keys = planKeyDeletion(user, state.keys, file);
+    const keys = planKeyDeletion(state.keys, file);
     deletedKeys = keys.deleted;
     items.push(...keys.items);
     items.push(...planLeavingGroups(state.groups, ours));
