@@ -28,13 +28,14 @@ import { ENV } from '../../../lambda/config.ts';
 import { maskAddress } from '../../../lambda/log.ts';
 import { recordConfigurationSet } from '../../credentialsFile.ts';
 import { shownPath } from '../../paths.ts';
-import { change, finding, type PlanItem } from '../change.ts';
+import { change, finding, type PlanItem, Refusal } from '../change.ts';
 import type { Account, StepContext } from '../context.ts';
 import type { ConfigurationSetReport } from '../deliverabilityReport.ts';
 import { isManaged, MANAGED_TAG } from '../names.ts';
 import type { ProvisionOptions } from '../options.ts';
 import { configurationSetArn, samePolicyDocument } from '../policyDocument.ts';
 import type { SavedFile } from './accessKey.ts';
+import { describeTopicStatement, foreignTopicStatements } from './topicPolicy.ts';
 
 /** The event destination this tool adds to a set: found again, and removed, by this name. */
 const EVENT_DESTINATION_NAME = 'alexa-ses-mailer-bounces-complaints';
@@ -176,6 +177,7 @@ export function planConfigurationSet(
   );
   // A new topic has SNS's default policy (its owner may use it), which our statement joins.
   const statement = publishStatement(arn, state.account, state.setArn);
+  if (topic) refuseForeignStatements(state, statement, options);
   if (topic && !withPublishStatement(topic.policy, statement)) {
     items.push(finding('topic policy', 'exists', `SES may publish the events of ${name} to ${topicLabel}`));
   } else {
@@ -205,6 +207,17 @@ export function planConfigurationSet(
           return undefined;
         }),
   );
+  const otherDestinations = (state.set?.EventDestinations ?? []).filter(
+    (destination) => destination.Name !== EVENT_DESTINATION_NAME,
+  );
+  if (otherDestinations.length > 0)
+    items.push(
+      finding(
+        'other destinations',
+        'warning',
+        `${name} also publishes its events to ${otherDestinations.map(describeDestination).join(', ')}, which this tool did not add: whoever reads them sees the recipients of the skill's mails`,
+      ),
+    );
   const current = state.set?.EventDestinations?.find((destination) => destination.Name === EVENT_DESTINATION_NAME);
   const EventDestination = {
     Name: EVENT_DESTINATION_NAME,
@@ -231,6 +244,42 @@ export function planConfigurationSet(
   const subscriptions = planSubscription(state, options.notify);
   items.push(...subscriptions.items);
   return { items, outcome: { name, topicArn: arn, subscriptions: subscriptions.list } };
+}
+
+/** `ops-firehose (send, bounce → Kinesis Firehose)`: the destination's name, what it takes and where it goes. */
+function describeDestination(destination: EventDestination): string {
+  const target = destination.SNSDestination
+    ? `SNS ${destination.SNSDestination.TopicARN ?? ''}`.trim()
+    : destination.KinesisFirehoseDestination
+      ? 'Kinesis Firehose'
+      : destination.CloudWatchDestination
+        ? 'CloudWatch'
+        : 'elsewhere';
+  const types = (destination.MatchingEventTypes ?? []).join(', ');
+  return `${destination.Name ?? '(unnamed)'} (${types}${destination.Enabled === false ? ', disabled' : ''} → ${target})`;
+}
+
+/**
+ * The topic's policy may hold SNS's default statement and this tool's, no other: another could let
+ * anyone subscribe and read every bounce and complaint. Checked on every run, not only when the
+ * topic is found first, since a statement can be added at any time.
+ */
+function refuseForeignStatements(state: ConfigurationSetState, ours: Statement, options: ProvisionOptions): void {
+  const { topicArn, account } = state;
+  const foreign = foreignTopicStatements(state.topic?.policy, ours, { topicArn, accountId: account.accountId });
+  if (foreign.length === 0) return;
+  const profile = options.profile ? ` --profile ${options.profile}` : '';
+  const region = ` --region ${options.region}`;
+  throw new Refusal(
+    foreign.map((statement, index) =>
+      finding(
+        'topic policy',
+        'refused',
+        `${topicName(state.name)} also grants ${describeTopicStatement(statement, index)}, which this tool did not add`,
+      ),
+    ),
+    `Nothing was changed: the access policy of the SNS topic ${topicName(state.name)} holds ${foreign.length > 1 ? `${foreign.length} statements` : 'a statement'} besides SNS's default and this tool's (listed above), and whoever ${foreign.length > 1 ? 'they grant' : 'it grants'} could read every bounce and complaint, recipients' addresses included; remove ${foreign.length > 1 ? 'them' : 'it'} (\`aws sns get-topic-attributes --topic-arn ${topicArn}${region}${profile}\` shows the policy, \`aws sns set-topic-attributes --topic-arn ${topicArn} --attribute-name Policy --attribute-value file://policy.json${region}${profile}\` replaces it), then run again.`,
+  );
 }
 
 /** --notify's subscription, and a warning while nobody would hear of a bounce; the list as the summary shows it (masked). */
