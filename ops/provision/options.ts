@@ -51,9 +51,10 @@ Options:
                              keys this tool created other than the one in --out. Refused while
                              that key has never been used, unless --yes
   --group NAME               attach the policy through this IAM group instead of to the user
-  --adopt                    use a user, group or policy of these names that this tool did not
-                             create, as it is (a policy only if its document is exactly this
-                             tool's); the user's permissions are still checked. Never keeps an
+  --adopt                    use a user, group, policy, SNS topic or configuration set of these
+                             names that this tool did not create, as it is (a policy only if its
+                             document is exactly this tool's); the user's permissions and the
+                             topic's policy are still checked. Never keeps an
                              access key this tool did not save: see --keep-key
   --keep-key ID              keep this access key of the user, which this tool did not save (its
                              holder can send mail as the skill too); repeatable. A key is this

@@ -118,7 +118,7 @@ export interface ConfigurationSetState {
   readonly subscriptions: readonly Subscription[];
 }
 
-/** Provisioning reads the topic's attributes, teardown its tags: each only what it needs the permission for. */
+/** Provisioning reads the topic's attributes and tags (who made it), teardown its tags only. */
 export async function readConfigurationSet(
   context: StepContext,
   account: Account,
@@ -137,9 +137,13 @@ export async function readConfigurationSet(
       ? await aws.sns
           .find(new ListTagsForResourceCommand({ ResourceArn: arn }))
           .then((answer) => answer && { tags: answer.Tags ?? [] })
-      : await aws.sns
-          .find(new GetTopicAttributesCommand({ TopicArn: arn }))
-          .then((answer) => answer && { policy: answer.Attributes?.Policy });
+      : await aws.sns.find(new GetTopicAttributesCommand({ TopicArn: arn })).then(
+          async (answer) =>
+            answer && {
+              policy: answer.Attributes?.Policy,
+              tags: (await aws.sns.read(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags ?? [],
+            },
+        );
   const subscriptions = topic
     ? ((await aws.sns.read(new ListSubscriptionsByTopicCommand({ TopicArn: arn }))).Subscriptions ?? [])
     : [];
@@ -166,15 +170,17 @@ export function planConfigurationSet(
   const items: PlanItem[] = [];
   // The topic first: SES refuses an event destination whose topic does not exist.
   const origin = state.set ? 'found' : 'created';
+  const adopted = ' (created outside this tool, adopted)';
   items.push(
     topic
-      ? finding('SNS topic', 'exists', topicLabel)
+      ? finding('SNS topic', 'exists', `${topicLabel}${isManaged(topic.tags ?? []) ? '' : adopted}`)
       : change('SNS topic', 'create', `${topicLabel}, for the set's bounces and complaints`, async ({ aws }) => {
           const Tags = [MANAGED_TAG, { Key: SET_ORIGIN_TAG, Value: origin }];
           await aws.sns.change(new CreateTopicCommand({ Name: topicLabel, Tags }));
           return undefined;
         }),
   );
+  refuseUnadopted(state, options);
   // A new topic has SNS's default policy (its owner may use it), which our statement joins.
   const statement = publishStatement(arn, state.account, state.setArn);
   if (topic) refuseForeignStatements(state, statement, options);
@@ -201,7 +207,7 @@ export function planConfigurationSet(
   }
   items.push(
     state.set
-      ? finding('configuration set', 'exists', `${name}${recorded}`)
+      ? finding('configuration set', 'exists', `${name}${recorded}${setMadeHere(state) ? '' : adopted}`)
       : change('configuration set', 'create', `${name}${recorded}`, async ({ aws }) => {
           await aws.ses.change(new CreateConfigurationSetCommand({ ConfigurationSet: { Name: name } }));
           return undefined;
@@ -257,6 +263,32 @@ function describeDestination(destination: EventDestination): string {
         : 'elsewhere';
   const types = (destination.MatchingEventTypes ?? []).join(', ');
   return `${destination.Name ?? '(unnamed)'} (${types}${destination.Enabled === false ? ', disabled' : ''} → ${target})`;
+}
+
+/** Whether this tool created the set: the topic it tags says so (SES configuration sets carry no tags). */
+function setMadeHere(state: ConfigurationSetState): boolean {
+  const tags = state.topic?.tags ?? [];
+  return isManaged(tags) && tags.some((tag) => tag.Key === SET_ORIGIN_TAG && tag.Value === 'created');
+}
+
+/** A topic or set of these names that this tool did not create is used only with --adopt, like a user or policy. */
+function refuseUnadopted(state: ConfigurationSetState, options: ProvisionOptions): void {
+  if (options.adopt) return;
+  const foreign = [
+    ...(state.topic && !isManaged(state.topic.tags ?? []) ? [`the SNS topic ${topicName(state.name)}`] : []),
+    ...(state.set && !setMadeHere(state) ? [`the configuration set ${state.name}`] : []),
+  ];
+  if (foreign.length === 0) return;
+  throw new Refusal(
+    foreign.map((what) =>
+      finding(
+        what.startsWith('the SNS') ? 'SNS topic' : 'configuration set',
+        'refused',
+        `${what.replace(/^the (SNS topic|configuration set) /, '')} exists but this tool did not create it (no managed-by tag)`,
+      ),
+    ),
+    `Nothing was changed: this tool did not create ${foreign.join(' or ')}, which already ${foreign.length > 1 ? 'exist' : 'exists'}; run again with --adopt to use ${foreign.length > 1 ? 'them' : 'it'} as ${foreign.length > 1 ? 'they are' : 'it is'} (the topic's policy is still checked, and --teardown will leave ${foreign.length > 1 ? 'them' : 'it'} in place), or choose another --configuration-set.`,
+  );
 }
 
 /**

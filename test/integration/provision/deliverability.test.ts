@@ -356,13 +356,24 @@ describe('--teardown with a configuration set', () => {
     );
   });
 
-  it('leaves a set it did not create, and another destination on it, in place', async () => {
+  it('uses a set it did not create only with --adopt, names its other destination, and leaves both in place', async () => {
     world.fake.ses.addConfigurationSet('us-east-1', SET).destinations.set('ops-firehose', {
       name: 'ops-firehose',
       enabled: true,
       matchingEventTypes: ['send'],
     });
-    const provisioned = await world.run(['--from', FROM, '--out', world.outFile, '--configuration-set', SET]);
+    const refused = await world.run(['--from', FROM, '--out', world.outFile, '--configuration-set', SET]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(
+      `configuration set  refused       ${SET} exists but this tool did not create it (no managed-by tag)`,
+    );
+    expect(refused.stderr).toContain(`this tool did not create the configuration set ${SET}, which already exists`);
+    expect(world.fake.sns.topics.size).toBe(0);
+
+    const provisioned = await world.run([
+      ...['--from', FROM, '--out', world.outFile, '--configuration-set', SET, '--adopt'],
+    ]);
+    expect(provisioned.stdout).toContain(`${SET} (created outside this tool, adopted)`);
     expect(provisioned.stdout).toContain(
       `other destinations warning       ${SET} also publishes its events to ops-firehose (send → elsewhere), which this tool did not add: whoever reads them sees the recipients of the skill's mails`,
     );
@@ -399,13 +410,18 @@ describe("a statement in the topic's policy that this tool did not add", () => {
   };
   const refusal = `topic policy       refused       ${SET}-bounces-complaints also grants "OpenToAll": Allow {"AWS":"*"} SNS:Subscribe, SNS:Receive, which this tool did not add`;
 
-  it('is named and refused on a topic found in place, before any change', async () => {
+  it('is named and refused on a topic found in place, before any change, --adopt or not', async () => {
     world.fake.ses.verify('us-east-1', FROM);
     world.fake.sns.createTopic('us-east-1', `${SET}-bounces-complaints`, new Map());
+    const foreign = await run();
+    expect(foreign.code).toBe(1);
+    expect(foreign.stdout).toContain(
+      `SNS topic          refused       ${SET}-bounces-complaints exists but this tool did not create it (no managed-by tag)`,
+    );
     addStatement();
     const callsBefore = world.fake.mutatingCalls().length;
 
-    const result = await run();
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--configuration-set', SET, '--adopt']);
 
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(refusal);
