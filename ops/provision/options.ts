@@ -52,9 +52,14 @@ Options:
                              keys this tool created other than the one in --out. Refused while
                              that key has never been used, unless --yes
   --group NAME               attach the policy through this IAM group instead of to the user
-  --adopt                    use a user, group or policy of these names that this tool did not
-                             create, as it is (a policy only if its document is exactly this
-                             tool's); the user's permissions are still checked
+  --adopt                    use a user, group, policy, SNS topic or configuration set of these
+                             names that this tool did not create, as it is (a policy only if its
+                             document is exactly this tool's); the user's permissions and the
+                             topic's policy are still checked. Never keeps an
+                             access key this tool did not save: see --keep-key
+  --keep-key ID              keep this access key of the user, which this tool did not save (its
+                             holder can send mail as the skill too); repeatable. A key is this
+                             tool's only if its ID is in --out or the .saved-keys.json beside it
   --adopt-hand-made          take over a ${USER_NAME} and ${POLICY_NAME} made by hand in the IAM
                              console: shows what differs from this tool's, then (after asking, or
                              with --yes) gives the policy this tool's document (only if it is
@@ -125,6 +130,8 @@ export interface ProvisionOptions {
   readonly adoptHandMade: boolean;
   /** --import-key: the absolute path of the IAM console's CSV file whose key is kept (keyCsv.ts). */
   readonly importKey?: string;
+  /** --keep-key: access keys this tool did not save that the owner lets stay (resources/accessKey.ts). */
+  readonly keepKeys: readonly string[];
   readonly anySender: boolean;
   readonly verifyRecipients: readonly string[];
   /** Verify this domain with Easy DKIM and send as its identity (lower case). */
@@ -146,6 +153,7 @@ export type ParsedCommand = { readonly help: true } | { readonly help: false; re
 const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const PROFILE = /^[\w.@+-]+$/;
+const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
 
 /**
  * What the policy names must name one identity: IAM reads * and ? in a Resource or a condition as
@@ -187,6 +195,7 @@ export function parseCommand(
       adopt: { type: 'boolean', default: false },
       'adopt-hand-made': { type: 'boolean', default: false },
       'import-key': { type: 'string' },
+      'keep-key': { type: 'string', multiple: true, default: [] },
       'any-sender': { type: 'boolean', default: false },
       'verify-recipient': { type: 'string', multiple: true, default: [] },
       domain: { type: 'string' },
@@ -240,6 +249,12 @@ export function parseCommand(
   if (notify !== undefined && configurationSet === undefined)
     throw new UsageError('--notify needs --configuration-set NAME: it subscribes to the topic of that set.');
 
+  for (const id of values['keep-key'])
+    if (!ACCESS_KEY_ID.test(id.trim()))
+      throw new UsageError(
+        `--keep-key "${id}" is not an access key ID (\`aws iam list-access-keys --user-name ${USER_NAME}\` shows them).`,
+      );
+
   const region = values.region ?? env.AWS_REGION ?? DEFAULT_REGION;
   if (!isRegionName(region))
     throw new UsageError(`--region "${region}" is not an AWS region name (for example us-east-1).`);
@@ -276,6 +291,7 @@ export function parseCommand(
     values.adopt ||
     values['adopt-hand-made'] ||
     values['import-key'] !== undefined ||
+    values['keep-key'].length > 0 ||
     values.group !== undefined ||
     limitTable !== undefined ||
     values['verify-recipient'].length > 0 ||
@@ -310,6 +326,7 @@ export function parseCommand(
       adopt: values.adopt,
       adoptHandMade: values['adopt-hand-made'],
       ...(values['import-key'] ? { importKey: resolve(values['import-key']) } : {}),
+      keepKeys: values['keep-key'].map((id) => id.trim()),
       anySender: values['any-sender'],
       verifyRecipients: values['verify-recipient'],
       ...(domain ? { domain } : {}),

@@ -22,7 +22,7 @@ export const PERMISSIONS = {
   'sns:CreateTopic': 'create the bounce and complaint topic',
   'sns:TagResource': 'tag the topic as managed by this tool (when creating it)',
   'sns:SetTopicAttributes': 'let SES publish the configuration set’s events to the topic',
-  'sns:ListTagsForResource': 'tell whether this tool created the topic (teardown)',
+  'sns:ListTagsForResource': 'tell whether this tool created the topic and the set, before using or deleting them',
   'sns:ListSubscriptionsByTopic': 'check whether --notify already subscribed, and whether anyone confirmed',
   'sns:Subscribe': 'subscribe the --notify address to the topic',
   'sns:Unsubscribe': 'remove the topic’s confirmed subscriptions (teardown)',

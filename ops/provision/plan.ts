@@ -65,7 +65,7 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
     checkIdentityPolicies(state.identityPolicies, state.user, account, options);
     const key = hostedRole
       ? undefined
-      : planAccessKey(state.user, state.keys, file, {
+      : planAccessKey(state.keys, file, {
           options,
           fromAddress,
           beforeSaving: (context) => checkAfterChanges(context, account, granted, made),

@@ -10,6 +10,7 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { shownPath } from '../paths.ts';
+import { forgetSavedKeys } from '../savedKeys.ts';
 import { applyPlan } from './apply.ts';
 import { change, finding, type PlanItem } from './change.ts';
 import type { StepContext } from './context.ts';
@@ -17,7 +18,7 @@ import { ProvisionError } from './errors.ts';
 import { USER_NAME } from './names.ts';
 import { deployCommand } from './options.ts';
 import type { Summary } from './print.ts';
-import { keyIds, listKeys, readSavedFile, savedKeyIds, shortKeyId } from './resources/accessKey.ts';
+import { keyIds, keysThisToolSaved, listKeys, readSavedFile, shortKeyId } from './resources/accessKey.ts';
 import { planAccount, readAccount } from './resources/account.ts';
 import { readUser } from './resources/user.ts';
 
@@ -63,7 +64,7 @@ export async function retireOldKey(context: StepContext): Promise<Summary> {
   const items: PlanItem[] = [
     finding('access key', 'exists', `${current.AccessKeyId}, active; its secret is in ${shownFile}: kept`),
   ];
-  const saved = savedKeyIds(user.tags);
+  const saved = keysThisToolSaved(file);
   const others = keys.filter((key) => key !== current);
   for (const key of others.filter((candidate) => !saved.has(candidate.AccessKeyId ?? '')))
     items.push(
@@ -115,7 +116,7 @@ export async function retireOldKey(context: StepContext): Promise<Summary> {
     const use = describeUse(await lastUsed(context, id));
     const detail = `${id} (${key.Status?.toLowerCase()}, ${use}): deactivate, then delete`;
     items.push(
-      change('old access key', 'delete', detail, async ({ aws }) => {
+      change('old access key', 'delete', detail, async ({ aws, options }) => {
         // Deactivated first, as IAM recommends: a failure between the two calls leaves a key
         // that can be reactivated rather than one that is gone.
         if (key.Status !== 'Inactive')
@@ -124,6 +125,7 @@ export async function retireOldKey(context: StepContext): Promise<Summary> {
           );
         await aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id }));
         await aws.iam.change(new UntagUserCommand({ UserName: USER_NAME, TagKeys: [id] }));
+        await forgetSavedKeys(options.outFile, [id]);
         return `${id} (${use}): deactivated, then deleted`;
       }),
     );

@@ -81,7 +81,7 @@ function planDeletions(state: TeardownState, options: ProvisionOptions): PlanIte
   let userGone = !user.exists;
   let deletedKeys = new Set<string>();
   if (user.exists) {
-    const keys = planKeyDeletion(user, state.keys, file);
+    const keys = planKeyDeletion(state.keys, file);
     deletedKeys = keys.deleted;
     items.push(...keys.items);
     items.push(...planLeavingGroups(state.groups, ours));

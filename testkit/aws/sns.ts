@@ -24,7 +24,7 @@ interface Topic {
   readonly subscriptions: Subscription[];
 }
 
-/** SNS's own default access policy: the owning account may use the topic. */
+/** SNS's own default access policy, as a new topic gets it today: the owning account may use the topic. */
 function defaultPolicy(arn: string, accountId: string): string {
   return JSON.stringify({
     Version: '2008-10-17',
@@ -34,7 +34,16 @@ function defaultPolicy(arn: string, accountId: string): string {
         Sid: '__default_statement_ID',
         Effect: 'Allow',
         Principal: { AWS: '*' },
-        Action: ['SNS:GetTopicAttributes', 'SNS:SetTopicAttributes', 'SNS:Subscribe', 'SNS:Publish', 'SNS:DeleteTopic'],
+        Action: [
+          'SNS:GetTopicAttributes',
+          'SNS:SetTopicAttributes',
+          'SNS:AddPermission',
+          'SNS:RemovePermission',
+          'SNS:DeleteTopic',
+          'SNS:Subscribe',
+          'SNS:ListSubscriptionsByTopic',
+          'SNS:Publish',
+        ],
         Resource: arn,
         Condition: { StringEquals: { 'AWS:SourceOwner': accountId } },
       },

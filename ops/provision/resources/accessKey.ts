@@ -7,7 +7,6 @@ import {
   CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
   ListAccessKeysCommand,
-  type Tag,
   TagUserCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
@@ -22,12 +21,12 @@ import {
 import { withSignalsDeferred } from '../../deferredSignals.ts';
 import { shownPath } from '../../paths.ts';
 import { forgetPendingKey, type PendingKey, readPendingKey, recordPendingKey } from '../../pendingKey.ts';
+import { forgetSavedKeys, readSavedKeyIds, recordSavedKeys } from '../../savedKeys.ts';
 import { type Change, type Check, change, type Finding, finding, isChange, type PlanItem, Refusal } from '../change.ts';
 import type { StepContext } from '../context.ts';
 import { ProvisionError } from '../errors.ts';
 import { SAVED_KEY_TAG_PREFIX, USER_NAME } from '../names.ts';
 import { deployCommand, type ProvisionOptions, retireOldKeyCommand } from '../options.ts';
-import type { UserState } from './user.ts';
 
 const MAX_ACCESS_KEYS = 2;
 
@@ -42,11 +41,13 @@ export interface SavedFile {
   readonly limitTable?: string;
   /** A run was about to create a key and never said it was saved (pendingKey.ts). */
   readonly pendingKey?: PendingKey;
+  /** Every key this tool saved in that file, the current one and those a rotation replaced (savedKeys.ts). */
+  readonly savedKeyIds: readonly string[];
 }
 
 export async function readSavedFile(path: string): Promise<SavedFile> {
   const pendingKey = await readPendingKey(path);
-  const pending = pendingKey ? { pendingKey } : {};
+  const pending = { savedKeyIds: await readSavedKeyIds(path), ...(pendingKey ? { pendingKey } : {}) };
   if (!existsSync(path)) return { exists: false, ...pending };
   try {
     const file = await readCredentialsFile(path);
@@ -68,26 +69,20 @@ export async function readSavedFile(path: string): Promise<SavedFile> {
 const CLOCK_SLACK_MS = 5 * 60_000;
 
 /**
- * The key a run made and never saved, so that nobody holds its secret: one that no file or tag
+ * The key a run made and never saved, so that nobody holds its secret: one that no file
  * claims, that was not there before the run's note, and that IAM dated just after the note. Two
  * such keys cannot both be that run's: then neither is taken for it.
  */
-export function keyNobodyHolds(
-  keys: readonly AccessKeyMetadata[],
-  file: SavedFile,
-  tags: readonly Tag[],
-): AccessKeyMetadata | undefined {
+export function keyNobodyHolds(keys: readonly AccessKeyMetadata[], file: SavedFile): AccessKeyMetadata | undefined {
   const pending = file.pendingKey;
   if (!pending) return undefined;
-  const tagged = savedKeyIds(tags);
+  const saved = keysThisToolSaved(file);
   const from = pending.startedAt.getTime() - CLOCK_SLACK_MS;
   const to = pending.startedAt.getTime() + 2 * CLOCK_SLACK_MS;
   const made = keys.filter((key) => {
     const id = key.AccessKeyId ?? '';
     const created = key.CreateDate?.getTime() ?? Number.NaN;
-    return (
-      id !== file.accessKeyId && !tagged.has(id) && !pending.keysBefore.includes(id) && created >= from && created <= to
-    );
+    return !saved.has(id) && !pending.keysBefore.includes(id) && created >= from && created <= to;
   });
   return made.length === 1 ? made[0] : undefined;
 }
@@ -97,12 +92,11 @@ export function keyNobodyHolds(
  * the note of a run that left none. Answers the keys that remain.
  */
 function planUnsavedKey(
-  user: UserState,
   keys: readonly AccessKeyMetadata[],
   file: SavedFile,
   shownFile: string,
 ): { items: PlanItem[]; remaining: AccessKeyMetadata[] } {
-  const unsaved = keyNobodyHolds(keys, file, user.tags);
+  const unsaved = keyNobodyHolds(keys, file);
   if (!file.pendingKey) return { items: [], remaining: [...keys] };
   const forget: Check = { check: ({ options }) => forgetPendingKey(options.outFile) };
   if (!unsaved) return { items: [forget], remaining: [...keys] };
@@ -125,9 +119,12 @@ function planUnsavedKey(
   };
 }
 
-/** Key IDs this tool tagged on the user as saved. */
-export function savedKeyIds(tags: readonly Tag[]): Set<string> {
-  return new Set(tags.filter((tag) => tag.Value?.startsWith(SAVED_KEY_TAG_PREFIX)).map((tag) => tag.Key ?? ''));
+/**
+ * Key IDs this tool saved: the one in the key file and those its local record names. Never a tag on
+ * the user: the tag describes a key in the IAM console, and anyone with iam:TagUser can copy it.
+ */
+export function keysThisToolSaved(file: SavedFile): Set<string> {
+  return new Set([...(file.accessKeyId ? [file.accessKeyId] : []), ...file.savedKeyIds]);
 }
 
 /** "A and B", for sentences. */
@@ -173,28 +170,29 @@ export interface KeyPlanInputs {
 /**
  * Keeps the key in the credentials file (reactivated if need be), or creates one and writes its
  * file, and refuses what it must. A key is created only when the user has none that this tool
- * saved, never as a third key. The key this tool saved is recognised by the ID in the credentials
- * file and by a tag on the user named after the key ID (where the IAM console keeps an access key's
- * description). A key it did not save would get the sending rights too, so it stops the run unless
- * --adopt. --rotate-key is the first half of a rotation: it adds the new key and leaves the old one
+ * saved, never as a third key. The key this tool saved is recognised by its ID alone, in the
+ * credentials file or the record beside it (keysThisToolSaved). A key it did not save would get the
+ * sending rights too, so it stops the run unless named with --keep-key (--adopt, which takes a user
+ * as it is, never keeps a key). --rotate-key is the first half of a rotation: it adds the new key and leaves the old one
  * active, because the deployed skill embeds the old key until it is redeployed; --retire-old-key
  * removes it later. `beforeSaving` runs between the new key's creation and its file: when it refuses
  * (or fails), the key is deleted again and nothing is written. A key an interrupted run made and
  * never saved (keyNobodyHolds) is deleted first, and counts for nothing else.
  */
 export function planAccessKey(
-  user: UserState,
   allKeys: readonly AccessKeyMetadata[],
   file: SavedFile,
   { options, fromAddress, beforeSaving }: KeyPlanInputs,
 ): { checks: Finding[]; items: PlanItem[]; outcome: KeyOutcome; writesFile: boolean } {
   const shownFile = shownPath(options.outFile);
-  const unsaved = planUnsavedKey(user, allKeys, file, shownFile);
+  const unsaved = planUnsavedKey(allKeys, file, shownFile);
   const keys = unsaved.remaining;
-  const tagged = savedKeyIds(user.tags);
+  const saved = keysThisToolSaved(file);
   const inFile = keys.find((key) => key.AccessKeyId === file.accessKeyId);
-  const ours = keys.filter((key) => key.AccessKeyId === file.accessKeyId || tagged.has(key.AccessKeyId ?? ''));
+  const ours = keys.filter((key) => saved.has(key.AccessKeyId ?? ''));
   const foreign = keys.filter((key) => !ours.includes(key));
+  const kept = (key: AccessKeyMetadata) => options.keepKeys.includes(key.AccessKeyId ?? '');
+  const refused = foreign.filter((key) => !kept(key));
   const retire = retireOldKeyCommand(options);
   const profile = options.profile ? ` --profile ${options.profile}` : '';
 
@@ -202,15 +200,15 @@ export function planAccessKey(
   const checks: Finding[] = foreign.map((key) =>
     finding(
       'other access key',
-      options.adopt ? 'warning' : 'refused',
-      `${shortKeyId(key.AccessKeyId)} (${key.Status?.toLowerCase()}) was not saved by this tool: whoever holds it can send mail as the skill${options.adopt ? ' (--adopt keeps it)' : ''}`,
+      kept(key) ? 'warning' : 'refused',
+      `${shortKeyId(key.AccessKeyId)} (${key.Status?.toLowerCase()}) was not saved by this tool: whoever holds it can send mail as the skill${kept(key) ? ' (--keep-key keeps it)' : ''}`,
     ),
   );
-  if (foreign.length > 0 && !options.adopt) {
-    const them = foreign.length > 1 ? 'them' : 'it';
+  if (refused.length > 0) {
+    const them = refused.length > 1 ? 'them' : 'it';
     throw new Refusal(
       checks,
-      `Nothing was changed: ${USER_NAME} has ${foreign.length > 1 ? `${foreign.length} access keys` : 'an access key'} that this tool did not save (${foreign.map((key) => shortKeyId(key.AccessKeyId)).join(', ')}), and whoever holds ${them} would send mail as the skill too; delete ${them} (\`aws iam list-access-keys --user-name ${USER_NAME}${profile}\` shows the whole ID, \`aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID${profile}\` deletes it), or run again with --adopt to keep ${them}.`,
+      `Nothing was changed: ${USER_NAME} has ${refused.length > 1 ? `${refused.length} access keys` : 'an access key'} that this tool did not save (${refused.map((key) => shortKeyId(key.AccessKeyId)).join(', ')}), and whoever holds ${them} would send mail as the skill too; delete ${them} (\`aws iam list-access-keys --user-name ${USER_NAME}${profile}\` shows the whole ID, \`aws iam delete-access-key --user-name ${USER_NAME} --access-key-id ID${profile}\` deletes it), or run again with --keep-key ID to keep ${them}.`,
     );
   }
 
@@ -271,6 +269,8 @@ export function planAccessKey(
     `a new key for ${USER_NAME}${options.rotateKey ? ' (--rotate-key)' : ''}`,
     async (context) => {
       const accessKeyId = await createAndSave(context, keys, fromAddress, beforeSaving);
+      // The key a rotation replaces stays the tool's once the file names only the new one.
+      await recordSavedKeys(context.options.outFile, [...ours.map((key) => key.AccessKeyId ?? ''), accessKeyId]);
       Object.assign(outcome, { accessKeyId, created: true });
       return `${accessKeyId} for ${USER_NAME}`;
     },
@@ -475,22 +475,21 @@ function keptFile(options: ProvisionOptions, file: SavedFile, fromAddress: strin
 }
 
 /**
- * Teardown: the keys this tool saved (the one in the key file, and those tagged as saved), and one
+ * Teardown: the keys this tool saved (the one in the key file, and those its record names), and one
  * an interrupted run made and never saved, whoever made the user. Any other key is someone's who
  * may still use it: kept, and the user with it.
  */
 export function planKeyDeletion(
-  user: UserState,
   keys: readonly AccessKeyMetadata[],
   file: SavedFile,
 ): { items: PlanItem[]; deleted: Set<string>; kept: string[] } {
-  const tagged = savedKeyIds(user.tags);
-  const unsaved = keyNobodyHolds(keys, file, user.tags);
+  const saved = keysThisToolSaved(file);
+  const unsaved = keyNobodyHolds(keys, file);
   const deleted = new Set<string>();
   const kept: string[] = [];
   const items = keys.map((key): PlanItem => {
     const id = key.AccessKeyId ?? '';
-    if (id !== file.accessKeyId && !tagged.has(id) && key !== unsaved) {
+    if (!saved.has(id) && key !== unsaved) {
       kept.push(shortKeyId(id));
       return finding('access key', 'skipped', `${shortKeyId(id)} was not saved by this tool: left in place`);
     }
@@ -502,6 +501,7 @@ export function planKeyDeletion(
       async ({ aws, options }) => {
         await aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id }));
         if (key === unsaved) await forgetPendingKey(options.outFile);
+        await forgetSavedKeys(options.outFile, [id]);
         return undefined;
       },
     );

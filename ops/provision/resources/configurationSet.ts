@@ -28,13 +28,14 @@ import { ENV } from '../../../lambda/config.ts';
 import { maskAddress } from '../../../lambda/log.ts';
 import { recordConfigurationSet } from '../../credentialsFile.ts';
 import { shownPath } from '../../paths.ts';
-import { change, finding, type PlanItem } from '../change.ts';
+import { change, finding, type PlanItem, Refusal } from '../change.ts';
 import type { Account, StepContext } from '../context.ts';
 import type { ConfigurationSetReport } from '../deliverabilityReport.ts';
 import { isManaged, MANAGED_TAG } from '../names.ts';
 import type { ProvisionOptions } from '../options.ts';
 import { configurationSetArn, samePolicyDocument } from '../policyDocument.ts';
 import type { SavedFile } from './accessKey.ts';
+import { describeTopicStatement, foreignTopicStatements } from './topicPolicy.ts';
 
 /** The event destination this tool adds to a set: found again, and removed, by this name. */
 const EVENT_DESTINATION_NAME = 'alexa-ses-mailer-bounces-complaints';
@@ -117,7 +118,7 @@ export interface ConfigurationSetState {
   readonly subscriptions: readonly Subscription[];
 }
 
-/** Provisioning reads the topic's attributes, teardown its tags: each only what it needs the permission for. */
+/** Provisioning reads the topic's attributes and tags (who made it), teardown its tags only. */
 export async function readConfigurationSet(
   context: StepContext,
   account: Account,
@@ -136,9 +137,13 @@ export async function readConfigurationSet(
       ? await aws.sns
           .find(new ListTagsForResourceCommand({ ResourceArn: arn }))
           .then((answer) => answer && { tags: answer.Tags ?? [] })
-      : await aws.sns
-          .find(new GetTopicAttributesCommand({ TopicArn: arn }))
-          .then((answer) => answer && { policy: answer.Attributes?.Policy });
+      : await aws.sns.find(new GetTopicAttributesCommand({ TopicArn: arn })).then(
+          async (answer) =>
+            answer && {
+              policy: answer.Attributes?.Policy,
+              tags: (await aws.sns.read(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags ?? [],
+            },
+        );
   const subscriptions = topic
     ? ((await aws.sns.read(new ListSubscriptionsByTopicCommand({ TopicArn: arn }))).Subscriptions ?? [])
     : [];
@@ -165,17 +170,20 @@ export function planConfigurationSet(
   const items: PlanItem[] = [];
   // The topic first: SES refuses an event destination whose topic does not exist.
   const origin = state.set ? 'found' : 'created';
+  const adopted = ' (created outside this tool, adopted)';
   items.push(
     topic
-      ? finding('SNS topic', 'exists', topicLabel)
+      ? finding('SNS topic', 'exists', `${topicLabel}${isManaged(topic.tags ?? []) ? '' : adopted}`)
       : change('SNS topic', 'create', `${topicLabel}, for the set's bounces and complaints`, async ({ aws }) => {
           const Tags = [MANAGED_TAG, { Key: SET_ORIGIN_TAG, Value: origin }];
           await aws.sns.change(new CreateTopicCommand({ Name: topicLabel, Tags }));
           return undefined;
         }),
   );
+  refuseUnadopted(state, options);
   // A new topic has SNS's default policy (its owner may use it), which our statement joins.
   const statement = publishStatement(arn, state.account, state.setArn);
+  if (topic) refuseForeignStatements(state, statement, options);
   if (topic && !withPublishStatement(topic.policy, statement)) {
     items.push(finding('topic policy', 'exists', `SES may publish the events of ${name} to ${topicLabel}`));
   } else {
@@ -199,12 +207,23 @@ export function planConfigurationSet(
   }
   items.push(
     state.set
-      ? finding('configuration set', 'exists', `${name}${recorded}`)
+      ? finding('configuration set', 'exists', `${name}${recorded}${setMadeHere(state) ? '' : adopted}`)
       : change('configuration set', 'create', `${name}${recorded}`, async ({ aws }) => {
           await aws.ses.change(new CreateConfigurationSetCommand({ ConfigurationSet: { Name: name } }));
           return undefined;
         }),
   );
+  const otherDestinations = (state.set?.EventDestinations ?? []).filter(
+    (destination) => destination.Name !== EVENT_DESTINATION_NAME,
+  );
+  if (otherDestinations.length > 0)
+    items.push(
+      finding(
+        'other destinations',
+        'warning',
+        `${name} also publishes its events to ${otherDestinations.map(describeDestination).join(', ')}, which this tool did not add: whoever reads them sees the recipients of the skill's mails`,
+      ),
+    );
   const current = state.set?.EventDestinations?.find((destination) => destination.Name === EVENT_DESTINATION_NAME);
   const EventDestination = {
     Name: EVENT_DESTINATION_NAME,
@@ -231,6 +250,68 @@ export function planConfigurationSet(
   const subscriptions = planSubscription(state, options.notify);
   items.push(...subscriptions.items);
   return { items, outcome: { name, topicArn: arn, subscriptions: subscriptions.list } };
+}
+
+/** `ops-firehose (send, bounce → Kinesis Firehose)`: the destination's name, what it takes and where it goes. */
+function describeDestination(destination: EventDestination): string {
+  const target = destination.SNSDestination
+    ? `SNS ${destination.SNSDestination.TopicARN ?? ''}`.trim()
+    : destination.KinesisFirehoseDestination
+      ? 'Kinesis Firehose'
+      : destination.CloudWatchDestination
+        ? 'CloudWatch'
+        : 'elsewhere';
+  const types = (destination.MatchingEventTypes ?? []).join(', ');
+  return `${destination.Name ?? '(unnamed)'} (${types}${destination.Enabled === false ? ', disabled' : ''} → ${target})`;
+}
+
+/** Whether this tool created the set: the topic it tags says so (SES configuration sets carry no tags). */
+function setMadeHere(state: ConfigurationSetState): boolean {
+  const tags = state.topic?.tags ?? [];
+  return isManaged(tags) && tags.some((tag) => tag.Key === SET_ORIGIN_TAG && tag.Value === 'created');
+}
+
+/** A topic or set of these names that this tool did not create is used only with --adopt, like a user or policy. */
+function refuseUnadopted(state: ConfigurationSetState, options: ProvisionOptions): void {
+  if (options.adopt) return;
+  const foreign = [
+    ...(state.topic && !isManaged(state.topic.tags ?? []) ? [`the SNS topic ${topicName(state.name)}`] : []),
+    ...(state.set && !setMadeHere(state) ? [`the configuration set ${state.name}`] : []),
+  ];
+  if (foreign.length === 0) return;
+  throw new Refusal(
+    foreign.map((what) =>
+      finding(
+        what.startsWith('the SNS') ? 'SNS topic' : 'configuration set',
+        'refused',
+        `${what.replace(/^the (SNS topic|configuration set) /, '')} exists but this tool did not create it (no managed-by tag)`,
+      ),
+    ),
+    `Nothing was changed: this tool did not create ${foreign.join(' or ')}, which already ${foreign.length > 1 ? 'exist' : 'exists'}; run again with --adopt to use ${foreign.length > 1 ? 'them' : 'it'} as ${foreign.length > 1 ? 'they are' : 'it is'} (the topic's policy is still checked, and --teardown will leave ${foreign.length > 1 ? 'them' : 'it'} in place), or choose another --configuration-set.`,
+  );
+}
+
+/**
+ * The topic's policy may hold SNS's default statement and this tool's, no other: another could let
+ * anyone subscribe and read every bounce and complaint. Checked on every run, not only when the
+ * topic is found first, since a statement can be added at any time.
+ */
+function refuseForeignStatements(state: ConfigurationSetState, ours: Statement, options: ProvisionOptions): void {
+  const { topicArn, account } = state;
+  const foreign = foreignTopicStatements(state.topic?.policy, ours, { topicArn, accountId: account.accountId });
+  if (foreign.length === 0) return;
+  const profile = options.profile ? ` --profile ${options.profile}` : '';
+  const region = ` --region ${options.region}`;
+  throw new Refusal(
+    foreign.map((statement, index) =>
+      finding(
+        'topic policy',
+        'refused',
+        `${topicName(state.name)} also grants ${describeTopicStatement(statement, index)}, which this tool did not add`,
+      ),
+    ),
+    `Nothing was changed: the access policy of the SNS topic ${topicName(state.name)} holds ${foreign.length > 1 ? `${foreign.length} statements` : 'a statement'} besides SNS's default and this tool's (listed above), and whoever ${foreign.length > 1 ? 'they grant' : 'it grants'} could read every bounce and complaint, recipients' addresses included; remove ${foreign.length > 1 ? 'them' : 'it'} (\`aws sns get-topic-attributes --topic-arn ${topicArn}${region}${profile}\` shows the policy, \`aws sns set-topic-attributes --topic-arn ${topicArn} --attribute-name Policy --attribute-value file://policy.json${region}${profile}\` replaces it), then run again.`,
+  );
 }
 
 /** --notify's subscription, and a warning while nobody would hear of a bounce; the list as the summary shows it (masked). */

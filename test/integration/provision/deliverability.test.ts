@@ -364,13 +364,27 @@ describe('--teardown with a configuration set', () => {
     expect(world.fake.snapshot().snsTopics).not.toEqual({});
   });
 
-  it('leaves a set it did not create, and another destination on it, in place', async () => {
+  it('uses a set it did not create only with --adopt, names its other destination, and leaves both in place', async () => {
     world.fake.ses.addConfigurationSet('us-east-1', SET).destinations.set('ops-firehose', {
       name: 'ops-firehose',
       enabled: true,
       matchingEventTypes: ['send'],
     });
-    await world.run(['--from', FROM, '--out', world.outFile, '--configuration-set', SET]);
+    const refused = await world.run(['--from', FROM, '--out', world.outFile, '--configuration-set', SET]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(
+      `configuration set  refused       ${SET} exists but this tool did not create it (no managed-by tag)`,
+    );
+    expect(refused.stderr).toContain(`this tool did not create the configuration set ${SET}, which already exists`);
+    expect(world.fake.sns.topics.size).toBe(0);
+
+    const provisioned = await world.run([
+      ...['--from', FROM, '--out', world.outFile, '--configuration-set', SET, '--adopt'],
+    ]);
+    expect(provisioned.stdout).toContain(`${SET} (created outside this tool, adopted)`);
+    expect(provisioned.stdout).toContain(
+      `other destinations warning       ${SET} also publishes its events to ops-firehose (send → elsewhere), which this tool did not add: whoever reads them sees the recipients of the skill's mails`,
+    );
     expect(world.fake.sns.topics.get(TOPIC_ARN)?.tags.get('alexa-ses-mailer:configuration-set')).toBe('found');
 
     const result = await world.run(['--teardown', '--yes', '--configuration-set', SET, '--out', world.outFile]);
@@ -384,6 +398,62 @@ describe('--teardown with a configuration set', () => {
     expect(world.fake.snapshot().sesConfigurationSets).toEqual({
       'us-east-1': { [SET]: { 'ops-firehose': 'send → (not SNS)' } },
     });
+  });
+});
+
+describe("a statement in the topic's policy that this tool did not add", () => {
+  const world = useProvisionWorld();
+  const run = () => world.run(['--from', FROM, '--out', world.outFile, '--configuration-set', SET]);
+  const openToAll = {
+    Sid: 'OpenToAll',
+    Effect: 'Allow',
+    Principal: { AWS: '*' },
+    Action: ['SNS:Subscribe', 'SNS:Receive'],
+    Resource: TOPIC_ARN,
+  };
+  const addStatement = () => {
+    const attributes = world.fake.sns.topics.get(TOPIC_ARN)!.attributes;
+    const policy = JSON.parse(attributes.get('Policy')!) as { Statement: unknown[] };
+    attributes.set('Policy', JSON.stringify({ ...policy, Statement: [...policy.Statement, openToAll] }));
+  };
+  const refusal = `topic policy       refused       ${SET}-bounces-complaints also grants "OpenToAll": Allow {"AWS":"*"} SNS:Subscribe, SNS:Receive, which this tool did not add`;
+
+  it('is named and refused on a topic found in place, before any change, --adopt or not', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.sns.createTopic('us-east-1', `${SET}-bounces-complaints`, new Map());
+    const foreign = await run();
+    expect(foreign.code).toBe(1);
+    expect(foreign.stdout).toContain(
+      `SNS topic          refused       ${SET}-bounces-complaints exists but this tool did not create it (no managed-by tag)`,
+    );
+    addStatement();
+    const callsBefore = world.fake.mutatingCalls().length;
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--configuration-set', SET, '--adopt']);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(refusal);
+    expect(result.stderr).toMatch(
+      /^\nNothing was changed: the access policy of the SNS topic alexa-mailer-bounces-complaints holds a statement besides SNS's default and this tool's \(listed above\), .*could read every bounce and complaint/,
+    );
+    expect(world.fake.mutatingCalls()).toHaveLength(callsBefore);
+  });
+
+  it('is refused when added after this tool made the topic, on the next run and every run after', async () => {
+    expect((await run()).code).toBe(0);
+    expect((await run()).stdout).toContain('topic policy       exists');
+    addStatement();
+    const callsBefore = world.fake.mutatingCalls().length;
+
+    for (const attempt of [await run(), await run()]) {
+      expect(attempt.code).toBe(1);
+      expect(attempt.stdout).toContain(refusal);
+    }
+    expect(world.fake.mutatingCalls()).toHaveLength(callsBefore);
+    const statements = (
+      JSON.parse(world.fake.sns.topics.get(TOPIC_ARN)!.attributes.get('Policy')!) as { Statement: unknown[] }
+    ).Statement;
+    expect(statements).toContainEqual(openToAll);
   });
 });
 

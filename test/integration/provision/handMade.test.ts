@@ -156,7 +156,7 @@ describe('npm run provision -- --adopt-hand-made', () => {
     expect(policyDocumentIn(world)).toEqual(JSON.parse(BLOG_DOCUMENT));
   });
 
-  it('lists a second key on the user and keeps it only with --adopt', async () => {
+  it('lists a second key on the user and keeps it only with --keep-key, never with --adopt', async () => {
     const key = blogSetup();
     const second = world.fake.iam.addAccessKey(USER);
     const csvPath = await csvFile(`Access key ID,Secret access key\n${key.accessKeyId},${key.secretAccessKey}\n`);
@@ -167,7 +167,11 @@ describe('npm run provision -- --adopt-hand-made', () => {
     expect(refused.stdout).toContain(`${shownKeyId(second.accessKeyId)} (active) was not saved by this tool`);
     expect(world.fake.mutatingCalls()).toEqual([]);
 
-    const kept = await world.run([...args, '--adopt']);
+    const adopted = await world.run([...args, '--adopt']);
+    expect(adopted.code).toBe(1);
+    expect(world.fake.mutatingCalls()).toEqual([]);
+
+    const kept = await world.run([...args, '--keep-key', second.accessKeyId]);
     expect(kept.code).toBe(0);
     expect(kept.stdout).toContain(`${shownKeyId(second.accessKeyId)} (active) was not saved by this tool`);
     expect((await readCredentialsFile(world.outFile)).SES_ACCESS_KEY_ID).toBe(key.accessKeyId);

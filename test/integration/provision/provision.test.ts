@@ -3,7 +3,7 @@
 // limits IAM enforces, dry runs, teardown, and what the user reads. Key rotation, in its
 // two phases, is in rotation.test.ts.
 
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -218,7 +218,8 @@ describe('access keys', () => {
     const first = world.fake.iam.addAccessKey(USER).accessKeyId;
     const second = world.fake.iam.addAccessKey(USER).accessKeyId;
 
-    const result = await world.run(['--from', FROM, '--out', world.outFile, '--adopt']);
+    const keep = ['--keep-key', first, '--keep-key', second];
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--adopt', ...keep]);
 
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
@@ -233,7 +234,7 @@ describe('access keys', () => {
     world.fake.iam.addUser(USER);
     const foreign = world.fake.iam.addAccessKey(USER).accessKeyId;
 
-    const result = await world.run(['--from', FROM, '--out', world.outFile, '--adopt']);
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--adopt', '--keep-key', foreign]);
 
     expect(result.code).toBe(0);
     const keys = world.fake.iam.users.get(USER)!.accessKeys.map((key) => key.accessKeyId);
@@ -245,19 +246,30 @@ describe('access keys', () => {
 
   it('does not make a second key when the file with the first is missing, and points to --rotate-key', async () => {
     await world.run(['--from', FROM, '--out', world.outFile]);
+    await rm(world.outFile);
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /already has the access key AKIA\w+ that this tool created, but its secret is not in .*restore that file, or run again with --rotate-key/,
+    );
+    expect(world.fake.iam.users.get(USER)!.accessKeys).toHaveLength(1);
+  });
+
+  it('takes a key saved in another file for a key it did not save, kept only with --keep-key', async () => {
+    await world.run(['--from', FROM, '--out', world.outFile]);
     const firstKey = world.fake.iam.users.get(USER)!.accessKeys[0]!.accessKeyId;
     const elsewhere = join(world.folder, 'elsewhere.json');
 
     const result = await world.run(['--from', FROM, '--out', elsewhere]);
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(
-      /already has the access key AKIA\w+ that this tool created, but its secret is not in .*elsewhere\.json .*restore that file, or run again with --rotate-key/,
-    );
+    expect(result.stderr).toContain('or run again with --keep-key ID to keep it.');
     expect(world.fake.iam.users.get(USER)!.accessKeys).toHaveLength(1);
 
-    // The first key stays until --retire-old-key: a skill deployed with it keeps sending.
-    const rotated = await world.run(['--from', FROM, '--out', elsewhere, '--rotate-key']);
+    // The first key stays: a skill deployed with it keeps sending.
+    const rotated = await world.run(['--from', FROM, '--out', elsewhere, '--keep-key', firstKey]);
     expect(rotated.code).toBe(0);
     const keys = world.fake.iam.users.get(USER)!.accessKeys;
     expect(keys.map((key) => [key.accessKeyId === firstKey, key.status])).toEqual([
@@ -368,7 +380,9 @@ describe('--teardown', () => {
       'AlexaSkillMailAccess',
       JSON.stringify(buildMailAccessPolicy({ region: 'us-east-1', accountId: LOCAL_ACCOUNT_ID, fromAddress: FROM })),
     );
-    expect((await world.run(['--from', FROM, '--out', world.outFile, '--adopt'])).code).toBe(0);
+    expect((await world.run(['--from', FROM, '--out', world.outFile, '--adopt', '--keep-key', foreignKey])).code).toBe(
+      0,
+    );
 
     const result = await world.run(['--teardown', '--yes', '--out', world.outFile]);
 

@@ -4,11 +4,12 @@
 // this tool did not create. Signing is done with the real SDK and the keys' own secrets,
 // as the redeployed skill would.
 
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { credentialsCsvPath, readCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { parseCommand } from '../../../ops/provision/options.ts';
+import { savedKeysPath } from '../../../ops/savedKeys.ts';
 import type { FakeAccessKey } from '../../../testkit/aws/iam/state.ts';
 import { shownKeyId, statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
 
@@ -259,9 +260,9 @@ describe('key rotation', () => {
     expect(result.stdout).toContain(`Nothing to retire: ${ours.accessKeyId} is the only key this tool created.`);
   });
 
-  it('--retire-old-key leaves the old key alone when its saved-key tag is gone (nothing says this tool made it)', async () => {
+  it('--retire-old-key leaves the old key alone when the record beside the key file is gone (nothing says this tool made it)', async () => {
     const { oldKey, newKey } = await provisionAndRotate();
-    world.fake.iam.users.get(USER)!.tags.delete(oldKey.accessKeyId);
+    await rm(savedKeysPath(world.outFile));
     await signWith(newKey);
 
     const result = await world.run(['--retire-old-key', '--out', world.outFile]);

@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { describe, expect, it } from 'vitest';
+import { readCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { buildMailLimitPolicy } from '../../../ops/provision/limitPolicyDocument.ts';
 import { MANAGED_TAG } from '../../../ops/provision/names.ts';
 import { buildMailAccessPolicy } from '../../../ops/provision/policyDocument.ts';
@@ -459,7 +460,7 @@ describe("this tool's policy attached elsewhere", () => {
 describe('an access key this tool did not save', () => {
   const world = useProvisionWorld();
 
-  it("on a user carrying this tool's tag stops the run, named by a shortened ID, unless --adopt", async () => {
+  it("on a user carrying this tool's tag stops the run, named by a shortened ID, unless --keep-key names it", async () => {
     world.fake.ses.verify('us-east-1', FROM);
     world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] });
     const theirs = world.fake.iam.addAccessKey(USER).accessKeyId;
@@ -471,17 +472,63 @@ describe('an access key this tool did not save', () => {
       `other access key   refused       ${shownKeyId(theirs)} (active) was not saved by this tool: whoever holds it can send mail as the skill`,
     );
     expect(refused.stderr.trim()).toBe(
-      `Nothing was changed: ${USER} has an access key that this tool did not save (${shownKeyId(theirs)}), and whoever holds it would send mail as the skill too; delete it (\`aws iam list-access-keys --user-name ${USER}\` shows the whole ID, \`aws iam delete-access-key --user-name ${USER} --access-key-id ID\` deletes it), or run again with --adopt to keep it.`,
+      `Nothing was changed: ${USER} has an access key that this tool did not save (${shownKeyId(theirs)}), and whoever holds it would send mail as the skill too; delete it (\`aws iam list-access-keys --user-name ${USER}\` shows the whole ID, \`aws iam delete-access-key --user-name ${USER} --access-key-id ID\` deletes it), or run again with --keep-key ID to keep it.`,
     );
     expect(`${refused.stdout}${refused.stderr}`).not.toContain(theirs);
     expect(world.fake.mutatingCalls()).toEqual([]);
     await expect(stat(world.outFile)).rejects.toThrow();
 
-    const adopted = await world.run(['--from', FROM, '--out', world.outFile, '--adopt']);
-    expect(adopted.code).toBe(0);
-    expect(adopted.stdout).toContain(
-      `other access key   warning       ${shownKeyId(theirs)} (active) was not saved by this tool: whoever holds it can send mail as the skill (--adopt keeps it)`,
+    const kept = await world.run(['--from', FROM, '--out', world.outFile, '--keep-key', theirs]);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stdout).toContain(
+      `other access key   warning       ${shownKeyId(theirs)} (active) was not saved by this tool: whoever holds it can send mail as the skill (--keep-key keeps it)`,
     );
+    const keys = world.fake.iam.users.get(USER)!.accessKeys.map((key) => key.accessKeyId);
+    expect(keys).toEqual([theirs, (await readCredentialsFile(world.outFile)).SES_ACCESS_KEY_ID]);
+  });
+
+  it('is refused with --adopt, which takes the user as it is but never its keys', async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    world.fake.iam.addUser(USER);
+    const theirs = world.fake.iam.addAccessKey(USER).accessKeyId;
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--adopt']);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      `other access key   refused       ${shownKeyId(theirs)} (active) was not saved by this tool: whoever holds it can send mail as the skill`,
+    );
+    expect(result.stderr).toContain('or run again with --keep-key ID to keep it.');
+    expect(world.fake.mutatingCalls()).toEqual([]);
+  });
+
+  it("is refused though it carries a copy of this tool's saved-key tag, since only the key file says a key is the tool's", async () => {
+    world.fake.ses.verify('us-east-1', FROM);
+    expect((await world.run(['--from', FROM, '--out', world.outFile])).code).toBe(0);
+    const theirs = world.fake.iam.addAccessKey(USER).accessKeyId;
+    const ours = world.fake.iam.users.get(USER)!.tags;
+    ours.set(theirs, [...ours.values()].find((value) => value.startsWith('Saved by'))!);
+    const callsBefore = world.fake.mutatingCalls().length;
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      `other access key   refused       ${shownKeyId(theirs)} (active) was not saved by this tool: whoever holds it can send mail as the skill`,
+    );
+    expect(result.stdout).not.toContain('Nothing to change');
+    expect(world.fake.mutatingCalls()).toHaveLength(callsBefore);
+  });
+
+  it('with that copied tag is left in place by --teardown', async () => {
+    world.fake.iam.addUser(USER, { tags: [MANAGED_TAG] });
+    const theirs = world.fake.iam.addAccessKey(USER).accessKeyId;
+    world.fake.iam.users.get(USER)!.tags.set(theirs, 'Saved by alexa-ses-mailer on 2026-01-01');
+
+    const result = await world.run(['--teardown', '--yes', '--out', world.outFile]);
+
+    expect(result.code).toBe(0);
+    expect(world.fake.iam.users.get(USER)!.accessKeys.map((key) => key.accessKeyId)).toEqual([theirs]);
   });
 
   it('is kept by --teardown, and so is the user that holds it', async () => {
@@ -505,7 +552,7 @@ describe('an access key this tool did not save', () => {
 describe('every check before any change', () => {
   const world = useProvisionWorld();
 
-  it('a key this tool saved, whose file is lost, stops the run before the limit table is made', async () => {
+  it('a key saved in another key file stops the run before the limit table is made', async () => {
     world.fake.ses.verify('us-east-1', FROM);
     expect((await world.run(['--from', FROM, '--out', world.outFile])).code).toBe(0);
     const callsBefore = world.fake.mutatingCalls().length;
@@ -520,7 +567,7 @@ describe('every check before any change', () => {
     ]);
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('that this tool created, but its secret is not in');
+    expect(result.stderr).toContain('that this tool did not save');
     expect(world.fake.mutatingCalls()).toHaveLength(callsBefore);
     expect(world.fake.dynamoDb.snapshot()['us-east-1'] ?? {}).toEqual({});
   });

@@ -51,7 +51,7 @@ function stateOf(options: ProvisionOptions, parts: Partial<ProvisionState> = {})
     group: undefined,
     grants: { user: [], groups: [], group: [], roles: [] },
     keys: [],
-    file: { exists: false },
+    file: { exists: false, savedKeyIds: [] },
     sender: { addressStatus: undefined, domainVerified: false },
     recipients: {},
     identityPolicies: [],
@@ -81,7 +81,13 @@ function provisionedState(options: ProvisionOptions): ProvisionState {
       permissionsBoundary: managedPolicyArn(ACCOUNT, 'AlexaSkillMailBoundary'),
     },
     keys: [{ AccessKeyId: 'TEST-KEY-ID-SAVED-01', Status: 'Active' }],
-    file: { exists: true, accessKeyId: 'TEST-KEY-ID-SAVED-01', region: 'us-east-1', fromAddress: FROM },
+    file: {
+      exists: true,
+      savedKeyIds: [],
+      accessKeyId: 'TEST-KEY-ID-SAVED-01',
+      region: 'us-east-1',
+      fromAddress: FROM,
+    },
     sender: { addressStatus: 'Success', domainVerified: false },
   });
 }
@@ -253,7 +259,7 @@ describe('the plan with --hosted-role-arn', () => {
     ...provisionedState(options),
     user: NO_USER,
     keys: [],
-    file: { exists: true },
+    file: { exists: true, savedKeyIds: [] },
     hostedRole: { role, held: [], recorded, externalId: 'recorded-id' },
   });
 

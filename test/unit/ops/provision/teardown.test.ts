@@ -65,7 +65,7 @@ const STATE: TeardownState = {
     { AccessKeyId: 'TEST-KEY-ID-OTHER-09', Status: 'Active' },
   ],
   groups: [],
-  file: { exists: true, accessKeyId: 'TEST-KEY-ID-SAVED-01' },
+  file: { exists: true, savedKeyIds: [], accessKeyId: 'TEST-KEY-ID-SAVED-01' },
   limitTables: [],
 };
 
@@ -125,7 +125,7 @@ describe('the teardown plan for the role of a hosted skill', () => {
     ],
     user: NO_USER,
     keys: [],
-    file: { exists: true },
+    file: { exists: true, savedKeyIds: [] },
     role: {
       ...NO_ROLE,
       exists: true,
