@@ -7,6 +7,7 @@ import { ProvisionError } from '../../../../ops/provision/errors.ts';
 import { parseKeyCsv } from '../../../../ops/provision/keyCsv.ts';
 import { parseCommand } from '../../../../ops/provision/options.ts';
 
+// Shaped as the CSV reader accepts, not as an AWS key: the repository's secret scan must stay quiet.
 const ID = 'TESTKEYIDNOTREAL0001';
 const SECRET = 'TestSecretNotRealOnly/ForTests';
 
