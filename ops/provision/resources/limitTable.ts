@@ -115,7 +115,7 @@ export async function limitTableInUse(
   if (options.limitTable) return readLimitTable(context, options.limitTable, 'option');
   const recorded = file.region === options.region ? file.limitTable : undefined;
   if (recorded) return readLimitTable(context, recorded, 'key file');
-  if (!limitPolicy?.exists || !(limitPolicy.managed || options.adopt)) return undefined;
+  if (!limitPolicy?.exists || !(limitPolicy.managed || options.adopt.has('policy'))) return undefined;
   const named = limitTableOf(limitPolicy.arn, limitPolicy.document);
   if (!named || named.region !== options.region) return undefined;
   const state = await readLimitTable(context, named.table, 'policy');
@@ -132,10 +132,10 @@ export function checkLimitTable(options: ProvisionOptions, state: LimitTableStat
     );
   }
   // One the key file names was adopted by an earlier run: the deployed skill counts in it.
-  if (!state.managed && !options.adopt && state.from !== 'key file') {
+  if (!state.managed && !options.adopt.has('table') && state.from !== 'key file') {
     throw new Refusal(
       [finding('limit table', 'refused', `${state.name} exists but this tool did not create it (no managed-by tag)`)],
-      `Nothing was changed: this tool did not create the DynamoDB table ${state.name}; run again with --adopt to count in it as it is (--teardown will leave it in place), or give --limit-table another name.`,
+      `Nothing was changed: this tool did not create the DynamoDB table ${state.name}; run again with --adopt table to count in it as it is (--teardown will leave it in place), or give --limit-table another name.`,
     );
   }
 }

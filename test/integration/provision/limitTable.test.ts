@@ -186,7 +186,7 @@ describe('--limit-table and what this tool did not make', () => {
     const refused = await provision();
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
-      `Nothing was changed: this tool did not create the DynamoDB table ${TABLE}; run again with --adopt`,
+      `Nothing was changed: this tool did not create the DynamoDB table ${TABLE}; run again with --adopt table to count in it`,
     );
     expect(world.fake.mutatingCalls()).toEqual([]);
 
