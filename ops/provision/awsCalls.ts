@@ -8,7 +8,7 @@ import type { Endpoints, Service, Timeouts } from './endpoints.ts';
 import { explainAwsError, ProvisionError } from './errors.ts';
 import type { Permission } from './permissions.ts';
 
-// IAM's, SES's configuration sets', SNS's and DynamoDB's (a table) words for "no such thing".
+// IAM's, SES's configuration sets', SNS's and DynamoDB's (a table, a table's resource policy) words for "no such thing".
 const NOT_FOUND = new Set([
   'NoSuchEntity',
   'NoSuchEntityException',
@@ -17,6 +17,7 @@ const NOT_FOUND = new Set([
   'NotFound',
   'NotFoundException',
   'ResourceNotFoundException',
+  'PolicyNotFoundException',
 ]);
 
 function isNotFound(error: unknown): boolean {

@@ -52,11 +52,12 @@ Options:
                              keys this tool created other than the one in --out. Refused while
                              that key has never been used, unless --yes
   --group NAME               attach the policy through this IAM group instead of to the user
-  --adopt                    use a user, group, policy, SNS topic or configuration set of these
-                             names that this tool did not create, as it is (a policy only if its
-                             document is exactly this tool's); the user's permissions and the
-                             topic's policy are still checked. Never keeps an
-                             access key this tool did not save: see --keep-key
+  --adopt KIND               use what this tool did not create but finds under its names, as it
+                             is: KIND is user, policy, group, table, topic, set (the configuration
+                             set) or role; repeatable. A bare --adopt still means all of them, as
+                             before kinds were named. A policy only if its document is exactly
+                             this tool's; the user's permissions and the topic's policy are still
+                             checked. Never keeps an access key this tool did not save: see --keep-key
   --keep-key ID              keep this access key of the user, which this tool did not save (its
                              holder can send mail as the skill too); repeatable. A key is this
                              tool's only if its ID is in --out or the .saved-keys.json beside it
@@ -124,8 +125,8 @@ export interface ProvisionOptions {
   readonly dryRun: boolean;
   readonly rotateKey: boolean;
   readonly group?: string;
-  /** Use a user, group or policy of the tool's names that the tool did not create (ownership.ts). */
-  readonly adopt: boolean;
+  /** The kinds of what the tool did not create that it may use as they are (ownership.ts). */
+  readonly adopt: ReadonlySet<AdoptKind>;
   /** --adopt-hand-made: take over the user and policy made by hand in the IAM console (handMade.ts). */
   readonly adoptHandMade: boolean;
   /** --import-key: the absolute path of the IAM console's CSV file whose key is kept (keyCsv.ts). */
@@ -178,6 +179,35 @@ function checkNotTracked(outFile: string): void {
   }
 }
 
+/** What --adopt can name; a bare --adopt takes them all, as it did before kinds were named. */
+export const ADOPT_KINDS = ['user', 'policy', 'group', 'table', 'topic', 'set', 'role'] as const;
+export type AdoptKind = (typeof ADOPT_KINDS)[number];
+
+/** The flags a refused run needs to use what it found as it is: `--adopt user --adopt policy`. */
+export function adoptFlags(kinds: Iterable<AdoptKind>): string {
+  return [...new Set(kinds)].map((kind) => `--adopt ${kind}`).join(' ');
+}
+
+/** A bare --adopt (no kind after it) becomes --adopt=all, which parseArgs can read as a value. */
+function withBareAdopt(argv: readonly string[]): string[] {
+  return argv.map((arg, index) =>
+    arg === '--adopt' && !(ADOPT_KINDS as readonly string[]).includes(argv[index + 1] ?? '') ? '--adopt=all' : arg,
+  );
+}
+
+function adoptKinds(values: readonly string[]): ReadonlySet<AdoptKind> {
+  const kinds = new Set<AdoptKind>();
+  for (const value of values) {
+    if (value === 'all') for (const kind of ADOPT_KINDS) kinds.add(kind);
+    else if ((ADOPT_KINDS as readonly string[]).includes(value)) kinds.add(value as AdoptKind);
+    else
+      throw new UsageError(
+        `--adopt ${value} is not something this tool adopts: give one of ${ADOPT_KINDS.join(', ')}, or a bare --adopt for all of them.`,
+      );
+  }
+  return kinds;
+}
+
 export function parseCommand(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
@@ -192,7 +222,7 @@ export function parseCommand(
       'rotate-key': { type: 'boolean', default: false },
       'retire-old-key': { type: 'boolean', default: false },
       group: { type: 'string' },
-      adopt: { type: 'boolean', default: false },
+      adopt: { type: 'string', multiple: true, default: [] },
       'adopt-hand-made': { type: 'boolean', default: false },
       'import-key': { type: 'string' },
       'keep-key': { type: 'string', multiple: true, default: [] },
@@ -208,7 +238,7 @@ export function parseCommand(
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
-    argv,
+    withBareAdopt(argv),
     false,
   );
   if (values.help) return { help: true };
@@ -288,7 +318,7 @@ export function parseCommand(
     hostedRoleArn !== undefined ||
     values['rotate-key'] ||
     values['any-sender'] ||
-    values.adopt ||
+    values.adopt.length > 0 ||
     values['adopt-hand-made'] ||
     values['import-key'] !== undefined ||
     values['keep-key'].length > 0 ||
@@ -323,7 +353,7 @@ export function parseCommand(
       dryRun: values['dry-run'],
       rotateKey: values['rotate-key'],
       ...(values.group ? { group: values.group } : {}),
-      adopt: values.adopt,
+      adopt: adoptKinds(values.adopt),
       adoptHandMade: values['adopt-hand-made'],
       ...(values['import-key'] ? { importKey: resolve(values['import-key']) } : {}),
       keepKeys: values['keep-key'].map((id) => id.trim()),

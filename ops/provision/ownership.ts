@@ -6,7 +6,7 @@
 
 import { type Finding, finding, Refusal } from './change.ts';
 import { GROUP_PATH, USER_NAME } from './names.ts';
-import type { ProvisionOptions } from './options.ts';
+import { type AdoptKind, adoptFlags, type ProvisionOptions } from './options.ts';
 import { samePolicyDocument } from './policyDocument.ts';
 import type { GroupState } from './resources/attachments.ts';
 import type { PolicyState } from './resources/policies.ts';
@@ -60,7 +60,7 @@ function checkGroupMembers(options: ProvisionOptions, group: GroupState | undefi
 
 /**
  * Stops, naming each, when a user, policy or group with this tool's names was made by someone
- * else and --adopt was not given, when such a policy's document is not exactly this tool's, when
+ * else and --adopt does not name its kind, when such a policy's document is not exactly this tool's, when
  * one of its policies cannot be created or would change for others too.
  */
 export function checkOwnership(
@@ -70,17 +70,23 @@ export function checkOwnership(
   const refused: Finding[] = [];
   checkNameFree(found.policies);
   const foreign: string[] = [];
+  const needed: AdoptKind[] = [];
   const rewritten: string[] = [];
+  // What --adopt does not name is refused, and the refusal names the --adopt that would allow it.
+  const refuse = (kind: AdoptKind, what: string): boolean => {
+    if (options.adopt.has(kind)) return false;
+    foreign.push(what);
+    needed.push(kind);
+    return true;
+  };
   if (found.user.exists && !found.user.managed) {
-    foreign.push(`the user ${USER_NAME}`);
-    if (!options.adopt)
+    if (refuse('user', `the user ${USER_NAME}`))
       refused.push(
         finding('user', 'refused', `${USER_NAME} exists but this tool did not create it (no managed-by tag)`),
       );
   }
   for (const state of found.policies.filter((candidate) => candidate.exists && !candidate.managed)) {
     const name = state.name;
-    foreign.push(`the policy ${name}`);
     if (!isUsableForeignPolicy(state)) {
       rewritten.push(name);
       refused.push(
@@ -90,13 +96,12 @@ export function checkOwnership(
           `${name} exists but this tool did not create it, and its document is not this tool's: it is never rewritten`,
         ),
       );
-    } else if (!options.adopt) {
+    } else if (refuse('policy', `the policy ${name}`)) {
       refused.push(finding('policy', 'refused', `${name} exists but this tool did not create it (no managed-by tag)`));
     }
   }
   if (found.group?.exists && !found.group.managed) {
-    foreign.push(`the group ${found.group.name}`);
-    if (!options.adopt)
+    if (refuse('group', `the group ${found.group.name}`))
       refused.push(
         finding(
           'group',
@@ -115,10 +120,10 @@ export function checkOwnership(
       `${rewritten.join(' and ')} was made outside this tool with another document, and this tool never rewrites a policy it did not create (whoever uses it would lose or gain permissions), so nothing was changed: delete it once nothing needs it (${deletions.join(' and ')}, after detaching it and deleting its other versions), then run again; --adopt cannot help, since it only uses such a policy when its document is exactly this tool's.`,
     );
   }
-  if (foreign.length > 0 && !options.adopt) {
+  if (needed.length > 0) {
     throw new Refusal(
       refused,
-      `Nothing was changed: this tool did not create ${foreign.join(', ')}, which already ${foreign.length > 1 ? 'exist' : 'exists'} in the account; run again with --adopt to use what exists as it is (the user's permissions are still checked, and --teardown will leave it in place), or delete what this tool did not create and run again.`,
+      `Nothing was changed: this tool did not create ${foreign.join(', ')}, which already ${foreign.length > 1 ? 'exist' : 'exists'} in the account; run again with ${adoptFlags(needed)} to use what exists as it is (the user's permissions are still checked, and --teardown will leave it in place), or delete what this tool did not create and run again.`,
     );
   }
   checkGroupMembers(options, found.group);

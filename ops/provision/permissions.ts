@@ -87,6 +87,7 @@ export const PERMISSIONS = {
   'dynamodb:DescribeTable': 'look up the --limit-table table, and wait until a new one is ready',
   'dynamodb:ListTagsOfResource': 'tell whether this tool created the limit table',
   'dynamodb:DescribeTimeToLive': 'check that the limit table expires its old rows',
+  'dynamodb:GetResourcePolicy': 'check that the limit table’s resource policy grants the user nothing more',
   'dynamodb:CreateTable': 'create the --limit-table table, paid per request',
   'dynamodb:TagResource': 'tag the limit table as managed by this tool (when creating it)',
   'dynamodb:UpdateTimeToLive': 'let the limit table expire its old rows',

@@ -25,7 +25,12 @@ import { checkBoundary, planBoundary, roleIdentity, userIdentity } from './resou
 import { planConfigurationSet, planConfigurationSetSetting } from './resources/configurationSet.ts';
 import { type DomainOutcome, planDomain } from './resources/domain.ts';
 import { checkIdentityPolicies } from './resources/identityPolicies.ts';
-import { checkLimitTable, planLimitTable, planLimitTableSetting } from './resources/limitTable.ts';
+import {
+  checkLimitTable,
+  checkLimitTablePolicy,
+  planLimitTable,
+  planLimitTableSetting,
+} from './resources/limitTable.ts';
 import { type PolicyChangesMade, planPolicy } from './resources/policies.ts';
 import { checkRole, planRole, planRoleOutput } from './resources/role.ts';
 import { freeMailWarning, planAddress, planSender, planSending, sandboxAdvice } from './resources/sender.ts';
@@ -63,6 +68,7 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
       items.push(...auditPermissions(state, options));
     }
     checkIdentityPolicies(state.identityPolicies, state.user, account, options);
+    if (limitTable) checkLimitTablePolicy(limitTable, state.user, account, options, hostedRole?.role.arn);
     const key = hostedRole
       ? undefined
       : planAccessKey(state.keys, file, {

@@ -1,5 +1,5 @@
 // The in-memory DynamoDB control plane of the fake account: tables with their key schema,
-// billing mode, tags and Time to Live, as provisioning creates, checks and deletes them. Items
+// billing mode, tags, Time to Live and resource policy, as provisioning creates, checks and deletes them. Items
 // are not kept here: the skill's reads and writes go to dynalite (testkit/dynamoDb/).
 
 import { randomUUID } from 'node:crypto';
@@ -27,6 +27,8 @@ interface FakeTable {
   readonly billingMode: 'PAY_PER_REQUEST' | 'PROVISIONED';
   readonly tags: Map<string, string>;
   timeToLive: { status: TimeToLiveStatus; attribute?: string };
+  /** The table's resource-based policy, as PutResourcePolicy stored it, with its revision. */
+  resourcePolicy?: { document: string; revisionId: string };
 }
 
 export class FakeDynamoDb {
@@ -202,6 +204,42 @@ export const DYNAMODB_ACTIONS: JsonActions<FakeDynamoDb> = {
     if (table.timeToLive.status === 'ENABLING') table.timeToLive.status = 'ENABLED';
     const { status, attribute } = table.timeToLive;
     return { TimeToLiveDescription: { TimeToLiveStatus: status, ...(attribute ? { AttributeName: attribute } : {}) } };
+  },
+
+  // A table without a policy answers PolicyNotFoundException, as AWS does.
+  GetResourcePolicy: (dynamoDb, input, { region }) => {
+    const arn = input.required<string>('ResourceArn');
+    const policy = dynamoDb.tableByArn(arn, region).resourcePolicy;
+    if (!policy)
+      throw new AwsError(
+        'PolicyNotFoundException',
+        `Resource-based policy not found for the provided ResourceArn: ${arn}`,
+      );
+    return { Policy: policy.document, RevisionId: policy.revisionId };
+  },
+
+  PutResourcePolicy: (dynamoDb, input, { region }) => {
+    const table = dynamoDb.tableByArn(input.required<string>('ResourceArn'), region);
+    const document = input.required<string>('Policy');
+    try {
+      JSON.parse(document);
+    } catch {
+      throw new AwsError('ValidationException', 'Invalid policy document: not JSON');
+    }
+    table.resourcePolicy = { document, revisionId: String(Date.now()) };
+    return { RevisionId: table.resourcePolicy.revisionId };
+  },
+
+  DeleteResourcePolicy: (dynamoDb, input, { region }) => {
+    const arn = input.required<string>('ResourceArn');
+    const table = dynamoDb.tableByArn(arn, region);
+    if (!table.resourcePolicy)
+      throw new AwsError(
+        'PolicyNotFoundException',
+        `Resource-based policy not found for the provided ResourceArn: ${arn}`,
+      );
+    delete table.resourcePolicy;
+    return {};
   },
 
   ListTagsOfResource: (dynamoDb, input, { region }) => {

@@ -32,7 +32,7 @@ import { change, finding, type PlanItem, Refusal } from '../change.ts';
 import type { Account, StepContext } from '../context.ts';
 import type { ConfigurationSetReport } from '../deliverabilityReport.ts';
 import { isManaged, MANAGED_TAG } from '../names.ts';
-import type { ProvisionOptions } from '../options.ts';
+import { type AdoptKind, adoptFlags, type ProvisionOptions } from '../options.ts';
 import { configurationSetArn, samePolicyDocument } from '../policyDocument.ts';
 import type { SavedFile } from './accessKey.ts';
 import { describeTopicStatement, foreignTopicStatements } from './topicPolicy.ts';
@@ -273,11 +273,13 @@ function setMadeHere(state: ConfigurationSetState): boolean {
 
 /** A topic or set of these names that this tool did not create is used only with --adopt, like a user or policy. */
 function refuseUnadopted(state: ConfigurationSetState, options: ProvisionOptions): void {
-  if (options.adopt) return;
+  const topic = state.topic && !isManaged(state.topic.tags ?? []) && !options.adopt.has('topic');
+  const set = state.set && !setMadeHere(state) && !options.adopt.has('set');
   const foreign = [
-    ...(state.topic && !isManaged(state.topic.tags ?? []) ? [`the SNS topic ${topicName(state.name)}`] : []),
-    ...(state.set && !setMadeHere(state) ? [`the configuration set ${state.name}`] : []),
+    ...(topic ? [`the SNS topic ${topicName(state.name)}`] : []),
+    ...(set ? [`the configuration set ${state.name}`] : []),
   ];
+  const needed: AdoptKind[] = [...(topic ? ['topic' as const] : []), ...(set ? ['set' as const] : [])];
   if (foreign.length === 0) return;
   throw new Refusal(
     foreign.map((what) =>
@@ -287,7 +289,7 @@ function refuseUnadopted(state: ConfigurationSetState, options: ProvisionOptions
         `${what.replace(/^the (SNS topic|configuration set) /, '')} exists but this tool did not create it (no managed-by tag)`,
       ),
     ),
-    `Nothing was changed: this tool did not create ${foreign.join(' or ')}, which already ${foreign.length > 1 ? 'exist' : 'exists'}; run again with --adopt to use ${foreign.length > 1 ? 'them' : 'it'} as ${foreign.length > 1 ? 'they are' : 'it is'} (the topic's policy is still checked, and --teardown will leave ${foreign.length > 1 ? 'them' : 'it'} in place), or choose another --configuration-set.`,
+    `Nothing was changed: this tool did not create ${foreign.join(' or ')}, which already ${foreign.length > 1 ? 'exist' : 'exists'}; run again with ${adoptFlags(needed)} to use ${foreign.length > 1 ? 'them' : 'it'} as ${foreign.length > 1 ? 'they are' : 'it is'} (the topic's policy is still checked, and --teardown will leave ${foreign.length > 1 ? 'them' : 'it'} in place), or choose another --configuration-set.`,
   );
 }
 

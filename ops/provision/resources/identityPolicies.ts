@@ -41,12 +41,18 @@ export async function readIdentityPolicies(
 }
 
 /** Whether a statement's principal may be the user: its ARN or ID, "*", or a NotPrincipal that may leave it in. */
-function reachesUser(statement: Record<string, unknown>, names: ReadonlySet<string>): boolean {
+export function reachesUser(statement: Record<string, unknown>, names: ReadonlySet<string>): boolean {
   if ('NotPrincipal' in statement) return true;
   const principal = statement.Principal;
   if (principal === '*') return true;
   const aws = namesIn((principal as { AWS?: unknown } | undefined)?.AWS);
   return aws.some((name) => name === '*' || names.has(name));
+}
+
+/** How a resource policy's principal can name the user: its ARN (the expected one before it exists) or unique ID. */
+export function userPrincipalNames(user: UserState, account: Account): Set<string> {
+  const arn = user.arn ?? `arn:${account.partition}:iam::${account.accountId}:user/${USER_NAME}`;
+  return new Set([arn, ...(user.id ? [user.id] : [])]);
 }
 
 /** Sending as the sender only, and nothing else: the one grant this tool makes itself. */
@@ -67,8 +73,7 @@ export function checkIdentityPolicies(
   options: ProvisionOptions,
 ): void {
   const fromAddress = options.fromAddress ?? '';
-  const arn = user.arn ?? `arn:${account.partition}:iam::${account.accountId}:user/${USER_NAME}`;
-  const names = new Set([arn, ...(user.id ? [user.id] : [])]);
+  const names = userPrincipalNames(user, account);
   const profile = options.profile ? ` --profile ${options.profile}` : '';
   const refused: Finding[] = policies
     .filter(({ document }) => {

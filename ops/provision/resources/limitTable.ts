@@ -3,28 +3,38 @@
 // tag; its name recorded in the key file, which the deploy build embeds; and, at --teardown,
 // deleted when this tool created it. A table this tool did not create is used only with --adopt,
 // as it is, and never deleted. A later run without the flag keeps the table an earlier one set up.
+// Its resource policy is read on every run: one that grants the user (or the hosted role) more
+// than AlexaSkillMailLimit does refuses the run, with the command that removes it.
 
 import {
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
+  GetResourcePolicyCommand,
   ListTagsOfResourceCommand,
   type TableDescription,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { ENV } from '../../../lambda/config.ts';
-import { LIMIT_TABLE_TTL_ATTRIBUTE, limitTableDefinition } from '../../../lambda/limits/tableSchema.ts';
+import {
+  LIMIT_TABLE_ACTIONS,
+  LIMIT_TABLE_TTL_ATTRIBUTE,
+  limitTableDefinition,
+} from '../../../lambda/limits/tableSchema.ts';
 import { recordLimitTable } from '../../credentialsFile.ts';
 import { shownPath } from '../../paths.ts';
 import { type Change, change, finding, type PlanItem, Refusal } from '../change.ts';
-import type { StepContext } from '../context.ts';
+import type { Account, StepContext } from '../context.ts';
 import { ProvisionError } from '../errors.ts';
 import { limitTableOf } from '../limitPolicyDocument.ts';
-import { isManaged, LIMIT_POLICY_NAME, MANAGED_TAG } from '../names.ts';
+import { isManaged, LIMIT_POLICY_NAME, MANAGED_TAG, USER_NAME } from '../names.ts';
 import type { ProvisionOptions } from '../options.ts';
+import { namesIn, statementsOf } from '../policyDocument.ts';
 import type { SavedFile } from './accessKey.ts';
+import { reachesUser, userPrincipalNames } from './identityPolicies.ts';
 import type { PolicyFound } from './policies.ts';
+import type { UserState } from './user.ts';
 
 /** Where this run's table comes from: --limit-table, the key file, or this tool's AlexaSkillMailLimit. */
 export type LimitTableOrigin = 'option' | 'key file' | 'policy';
@@ -38,6 +48,8 @@ export interface LimitTableState {
   readonly table?: TableDescription;
   /** DescribeTimeToLive's answer: ENABLED, ENABLING, DISABLED … and on which attribute. */
   readonly timeToLive?: { readonly status: string; readonly attribute?: string | undefined };
+  /** Its resource-based policy as GetResourcePolicy answers it (text), when it has one. */
+  readonly resourcePolicy?: string;
 }
 
 /** A new table is ready in seconds; past this, something is wrong and a later run can carry on. */
@@ -72,12 +84,15 @@ async function readLimitTable(
   if (!table) return { name, from, exists: false, managed: false };
   const tags = await aws.dynamodb.read(new ListTagsOfResourceCommand({ ResourceArn: table.TableArn }));
   const timeToLive = await aws.dynamodb.read(new DescribeTimeToLiveCommand({ TableName: name }));
+  // A table without a policy answers PolicyNotFoundException: found as nothing.
+  const policy = await aws.dynamodb.find(new GetResourcePolicyCommand({ ResourceArn: table.TableArn }));
   return {
     name,
     from,
     exists: true,
     managed: isManaged(tags.Tags ?? []),
     table,
+    ...(policy?.Policy ? { resourcePolicy: policy.Policy } : {}),
     timeToLive: {
       status: timeToLive.TimeToLiveDescription?.TimeToLiveStatus ?? 'DISABLED',
       attribute: timeToLive.TimeToLiveDescription?.AttributeName,
@@ -100,7 +115,7 @@ export async function limitTableInUse(
   if (options.limitTable) return readLimitTable(context, options.limitTable, 'option');
   const recorded = file.region === options.region ? file.limitTable : undefined;
   if (recorded) return readLimitTable(context, recorded, 'key file');
-  if (!limitPolicy?.exists || !(limitPolicy.managed || options.adopt)) return undefined;
+  if (!limitPolicy?.exists || !(limitPolicy.managed || options.adopt.has('policy'))) return undefined;
   const named = limitTableOf(limitPolicy.arn, limitPolicy.document);
   if (!named || named.region !== options.region) return undefined;
   const state = await readLimitTable(context, named.table, 'policy');
@@ -117,12 +132,61 @@ export function checkLimitTable(options: ProvisionOptions, state: LimitTableStat
     );
   }
   // One the key file names was adopted by an earlier run: the deployed skill counts in it.
-  if (!state.managed && !options.adopt && state.from !== 'key file') {
+  if (!state.managed && !options.adopt.has('table') && state.from !== 'key file') {
     throw new Refusal(
       [finding('limit table', 'refused', `${state.name} exists but this tool did not create it (no managed-by tag)`)],
-      `Nothing was changed: this tool did not create the DynamoDB table ${state.name}; run again with --adopt to count in it as it is (--teardown will leave it in place), or give --limit-table another name.`,
+      `Nothing was changed: this tool did not create the DynamoDB table ${state.name}; run again with --adopt table to count in it as it is (--teardown will leave it in place), or give --limit-table another name.`,
     );
   }
+}
+
+/** What AlexaSkillMailLimit grants on the table and nothing more: the skill's two item actions. */
+function onlyCounting(statement: Record<string, unknown>): boolean {
+  const actions = namesIn(statement.Action);
+  if ('NotAction' in statement || actions.length === 0) return false;
+  return actions.every((action) => (LIMIT_TABLE_ACTIONS as readonly string[]).includes(action));
+}
+
+/**
+ * Before any change: a table policy statement that lets the user (or the hosted role) do more on
+ * the table than count stops the run; a policy that cannot be read as a policy stops it too.
+ */
+export function checkLimitTablePolicy(
+  state: LimitTableState,
+  user: UserState,
+  account: Account,
+  options: ProvisionOptions,
+  roleArn?: string,
+): void {
+  if (!state.resourcePolicy || !state.table?.TableArn) return;
+  const names = userPrincipalNames(user, account);
+  if (roleArn) names.add(roleArn);
+  let document: unknown;
+  try {
+    document = JSON.parse(state.resourcePolicy);
+  } catch {
+    document = undefined;
+  }
+  const statements = statementsOf(document);
+  const grantsMore =
+    !statements ||
+    statements.some(
+      (statement) => statement.Effect !== 'Deny' && reachesUser(statement, names) && !onlyCounting(statement),
+    );
+  if (!grantsMore) return;
+  const who = roleArn ? `${USER_NAME} or the hosted role` : USER_NAME;
+  const profile = options.profile ? ` --profile ${options.profile}` : '';
+  const remove = `aws dynamodb delete-resource-policy --resource-arn ${state.table.TableArn} --region ${options.region}${profile}`;
+  throw new Refusal(
+    [
+      finding(
+        'extra grant',
+        'refused',
+        `the resource policy of the DynamoDB table ${state.name} lets ${who} (or anyone) do more than ${LIMIT_TABLE_ACTIONS.join(' and ')}: remove it with \`${remove}\``,
+      ),
+    ],
+    `${who} could do more than send mail and count: the limit table's resource policy, which this tool did not make (shown above), must go first, so no key was created and nothing was changed; remove it with the command shown, then run again.`,
+  );
 }
 
 async function waitUntilActive({ aws }: StepContext, name: string): Promise<TableDescription> {

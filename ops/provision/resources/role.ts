@@ -133,10 +133,10 @@ function awsIam(options: ProvisionOptions, command: string): string {
  */
 export function checkRole(role: RoleState, options: ProvisionOptions): Finding[] {
   const findings: Finding[] = [];
-  if (role.exists && !role.managed && !options.adopt)
+  if (role.exists && !role.managed && !options.adopt.has('role'))
     throw new Refusal(
       [finding('role', 'refused', `${SENDER_ROLE_NAME} exists but this tool did not create it (no managed-by tag)`)],
-      `Nothing was changed: this tool did not create the role ${SENDER_ROLE_NAME}, which already exists in the account; run again with --adopt to use it (its policies and trust policy are still checked, and --teardown will leave it in place), or delete it and run again.`,
+      `Nothing was changed: this tool did not create the role ${SENDER_ROLE_NAME}, which already exists in the account; run again with --adopt role to use it (its policies and trust policy are still checked, and --teardown will leave it in place), or delete it and run again.`,
     );
   const hosted = options.hostedRoleArn ?? '';
   if (roleName(hosted) !== HOSTED_LAMBDA_ROLE_NAME)

@@ -186,7 +186,7 @@ describe('--limit-table and what this tool did not make', () => {
     const refused = await provision();
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
-      `Nothing was changed: this tool did not create the DynamoDB table ${TABLE}; run again with --adopt`,
+      `Nothing was changed: this tool did not create the DynamoDB table ${TABLE}; run again with --adopt table to count in it`,
     );
     expect(world.fake.mutatingCalls()).toEqual([]);
 
@@ -240,5 +240,49 @@ describe('--limit-table and what this tool did not make', () => {
     expect(withFlag.code).toBe(1);
     expect(withFlag.stdout).toContain('the policy TablesEverywhere of AlexaSkillMailSender allows dynamodb:UpdateItem');
     expect(withFlag.stdout).not.toContain('the policy AlexaSkillMailLimit of');
+  });
+});
+
+describe("the limit table's resource policy", () => {
+  const world = useProvisionWorld();
+  const USER_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/${USER}`;
+  const TABLE_ARN = `arn:aws:dynamodb:${REGION}:${LOCAL_ACCOUNT_ID}:table/${TABLE}`;
+  const putTablePolicy = (actions: string[]) => {
+    const table = world.fake.dynamoDb.addTable(REGION, TABLE, { keyName: 'userKey', tags: [MANAGED_TAG] });
+    table.resourcePolicy = {
+      document: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: USER_ARN }, Action: actions, Resource: TABLE_ARN }],
+      }),
+      revisionId: '1',
+    };
+    return table;
+  };
+
+  it('that lets the user do anything with the table refuses the run before any change, with the command that removes it', async () => {
+    const table = putTablePolicy(['dynamodb:*']);
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--limit-table', TABLE]);
+
+    expect(result.code).toBe(1);
+    expect(statuses(result.stdout)['extra grant']).toBe('refused');
+    expect(result.stdout).toContain(
+      `the resource policy of the DynamoDB table ${TABLE} lets ${USER} (or anyone) do more than dynamodb:UpdateItem and dynamodb:GetItem: remove it with \`aws dynamodb delete-resource-policy --resource-arn ${TABLE_ARN} --region ${REGION}\``,
+    );
+    expect(result.stderr.trim()).toBe(
+      `${USER} could do more than send mail and count: the limit table's resource policy, which this tool did not make (shown above), must go first, so no key was created and nothing was changed; remove it with the command shown, then run again.`,
+    );
+    expect(world.fake.mutatingCalls()).toEqual([]);
+    expect(table.resourcePolicy).toBeDefined();
+    expect(world.fake.iam.users.get(USER)).toBeUndefined();
+  });
+
+  it('that lets the user only count in the table lets the run hand out its key', async () => {
+    putTablePolicy(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--limit-table', TABLE]);
+
+    expect(result.code).toBe(0);
+    expect(statuses(result.stdout)['access key']).toBe('created');
   });
 });

@@ -236,7 +236,7 @@ describe('what this tool did not create', () => {
     const refused = await world.run(['--from', FROM, '--out', world.outFile]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
-      'Nothing was changed: this tool did not create the policy AlexaSkillMailAccess, which already exists in the account; run again with --adopt',
+      'Nothing was changed: this tool did not create the policy AlexaSkillMailAccess, which already exists in the account; run again with --adopt policy to use',
     );
     expect(world.fake.mutatingCalls()).toEqual([]);
 
@@ -258,10 +258,36 @@ describe('what this tool did not create', () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
-      "Nothing was changed: this tool did not create the user AlexaSkillMailSender, which already exists in the account; run again with --adopt to use what exists as it is (the user's permissions are still checked, and --teardown will leave it in place), or delete what this tool did not create and run again.",
+      "Nothing was changed: this tool did not create the user AlexaSkillMailSender, which already exists in the account; run again with --adopt user to use what exists as it is (the user's permissions are still checked, and --teardown will leave it in place), or delete what this tool did not create and run again.",
     );
     expect(statuses(result.stdout).user).toBe('refused');
     expect(world.fake.mutatingCalls()).toEqual([]);
+  });
+
+  it('a user of the same name is left as it is with --adopt naming another kind, and used with --adopt user', async () => {
+    world.fake.iam.addUser(USER);
+
+    const table = await world.run(['--from', FROM, '--out', world.outFile, '--adopt', 'table']);
+
+    expect(table.code).toBe(1);
+    expect(table.stderr).toContain(
+      'this tool did not create the user AlexaSkillMailSender, which already exists in the account; run again with --adopt user to use',
+    );
+    expect(statuses(table.stdout).user).toBe('refused');
+    expect(world.fake.mutatingCalls()).toEqual([]);
+
+    const user = await world.run(['--from', FROM, '--out', world.outFile, '--adopt', 'user']);
+    expect(user.code).toBe(0);
+    expect(user.stdout).toContain('(created outside this tool, adopted: --teardown will leave it in place)');
+  });
+
+  it('--adopt names only what it adopts', async () => {
+    const result = await world.run(['--from', FROM, '--out', world.outFile, '--adopt=everything']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      '--adopt everything is not something this tool adopts: give one of user, policy, group, table, topic, set, role, or a bare --adopt for all of them.',
+    );
   });
 
   it("a --group outside this tool's path is left as it is without --adopt", async () => {

@@ -171,7 +171,7 @@ describe('a user of the same name that this tool did not make', () => {
       '  user               refused       AlexaSkillMailSender exists but this tool did not create it (no managed-by tag)',
     ]);
     expect(failure).toBe(
-      "Nothing was changed: this tool did not create the user AlexaSkillMailSender, which already exists in the account; run again with --adopt to use what exists as it is (the user's permissions are still checked, and --teardown will leave it in place), or delete what this tool did not create and run again.",
+      "Nothing was changed: this tool did not create the user AlexaSkillMailSender, which already exists in the account; run again with --adopt user to use what exists as it is (the user's permissions are still checked, and --teardown will leave it in place), or delete what this tool did not create and run again.",
     );
     expect(calls).toEqual([]);
   });
