@@ -3,24 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../../../../lambda/limits/memoryStore.ts';
 import type { Reservation } from '../../../../lambda/limits/store.ts';
-import { utcDay } from '../../../../lambda/limits/window.ts';
+import { reservationAt } from '../../../helpers/reservations.ts';
 
 const NOON = Date.UTC(2026, 10, 30, 12);
 
-const reservation = (at: number, fingerprint = 'mail-a'): Reservation => ({
-  key: 'user-a',
-  fingerprint,
-  at,
-  day: utcDay(at),
-  previousDay: utcDay(at - 86_400_000),
-});
-
 describe('the memory store', () => {
   const signal = new AbortController().signal;
-  const forUser = (key: string, at: number, fingerprint: string): Reservation => ({
-    ...reservation(at, fingerprint),
-    key,
-  });
+  const forUser = (key: string, at: number, fingerprint: string) => reservationAt(at, fingerprint, key);
 
   it('forgets the user not seen for longest past its bound, and only that one', async () => {
     const store = memoryStore(2);
