@@ -22,7 +22,8 @@ Reads:
                                       another file through ${CREDENTIALS_FILE_VARIABLE}=FILE
   .ask/ask-states.json                the skill ID, once \`ask deploy\` has created the skill
                                       (it does so before it runs this hook); or SKILL_ID=ID
-  MAIL_LIMIT_PER_USER_PER_DAY=N       the daily cap to embed (default 10; 0: none), and
+  MAIL_LIMIT_PER_USER_PER_DAY=N       the daily cap per user to embed (default 10; 0: none),
+  MAIL_LIMIT_PER_DAY=N                a daily cap on all users together (default: none), and
   MAIL_LIMIT_TABLE=NAME               a limit table other than the provisioning output's
 It refuses to build without a skill ID: the skill would send no mail.
 
@@ -53,7 +54,11 @@ runCommand(USAGE, '[build hook] The Lambda zip was not built', async () => {
   const embedded = await gatherEmbeddedConfig({
     credentialsFile: credentialsFileFrom(process.env),
     skillId: process.env[ENV.skillId],
-    limits: { perUserPerDay: process.env[ENV.mailLimitPerUserPerDay], table: process.env[ENV.mailLimitTable] },
+    limits: {
+      perUserPerDay: process.env[ENV.mailLimitPerUserPerDay],
+      perDay: process.env[ENV.mailLimitPerDay],
+      table: process.env[ENV.mailLimitTable],
+    },
   });
   for (const line of embedded.summary) say(`[build hook]     ${line}`);
 

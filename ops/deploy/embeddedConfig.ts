@@ -28,9 +28,10 @@ interface EmbeddedConfigSources {
   readonly askStatesFile?: string;
   /** SKILL_ID in the build's environment: wins over .ask/ask-states.json (several ASK CLI profiles, a skill made by hand). */
   readonly skillId?: string | undefined;
-  /** The build's environment, for the abuse limits: MAIL_LIMIT_PER_USER_PER_DAY, and MAIL_LIMIT_TABLE over the file's. */
+  /** The build's environment, for the abuse limits: MAIL_LIMIT_PER_USER_PER_DAY, MAIL_LIMIT_PER_DAY, and MAIL_LIMIT_TABLE over the file's. */
   readonly limits?: {
     readonly perUserPerDay?: string | undefined;
+    readonly perDay?: string | undefined;
     readonly table?: string | undefined;
   };
 }
@@ -38,6 +39,13 @@ interface EmbeddedConfigSources {
 /** "AKIAxxxxxxxxxxxxWXYZ" → "AKIA…WXYZ": enough to tell keys apart in the IAM console. */
 export function shortKeyId(keyId: string): string {
   return keyId.length > 8 ? `${keyId.slice(0, 4)}…${keyId.slice(-4)}` : '****';
+}
+
+/** The build log's line for the account-wide cap, which is off unless the build's environment sets it. */
+export function accountCapLine(accountCap: string | undefined): string {
+  return accountCap
+    ? `${ENV.mailLimitPerDay} ${accountCap} (from the environment)`
+    : `${ENV.mailLimitPerDay} not set: no cap on all users' mails together (docs/limits.md)`;
 }
 
 /** The skill ID the skill will answer to, or a sentence saying how to get one: without it the skill sends no mail. */
@@ -76,6 +84,8 @@ export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}):
   if (table) values[ENV.mailLimitTable] = table;
   const cap = sources.limits?.perUserPerDay?.trim();
   if (cap) values[ENV.mailLimitPerUserPerDay] = cap;
+  const accountCap = sources.limits?.perDay?.trim();
+  if (accountCap) values[ENV.mailLimitPerDay] = accountCap;
   // The same check the skill makes at cold start, now, while the deploy can still stop.
   const problems = loadConfig(values).problems;
   if (problems.length > 0)
@@ -95,6 +105,7 @@ export async function gatherEmbeddedConfig(sources: EmbeddedConfigSources = {}):
       ? `${ENV.mailLimitTable} ${table} (from ${sources.limits?.table?.trim() ? 'the environment' : shownPath(credentialsFile)})`
       : `${ENV.mailLimitTable} not set: each Lambda container counts the daily cap alone (npm run provision -- --limit-table NAME)`,
     `${ENV.mailLimitPerUserPerDay} ${cap ? `${cap} (from the environment)` : `not set: the skill's default, ${DEFAULT_MAIL_LIMIT_PER_USER_PER_DAY}`}`,
+    accountCapLine(accountCap),
     `${ENV.skillId} ${skill.id} (from ${skill.from})`,
   ];
   return { values, summary };

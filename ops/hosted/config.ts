@@ -8,7 +8,7 @@ import { ENV, isRoleArn, loadConfig } from '../../lambda/config.ts';
 import { maskAddress } from '../../lambda/log.ts';
 import { ASK_STATES_FILE, readSkillId } from '../askStates.ts';
 import { readCredentialsFile } from '../credentialsFile.ts';
-import { shortKeyId } from '../deploy/embeddedConfig.ts';
+import { accountCapLine, shortKeyId } from '../deploy/embeddedConfig.ts';
 import { shownPath } from '../paths.ts';
 
 export class HostedConfigError extends Error {
@@ -25,8 +25,9 @@ interface HostedConfigSources {
   /** --skill-id, else SKILL_ID, else the first .ask/ask-states.json of these that names one skill. */
   readonly skillId?: string | undefined;
   readonly askStatesFiles: readonly string[];
-  /** MAIL_LIMIT_PER_USER_PER_DAY in the environment of the export. */
+  /** MAIL_LIMIT_PER_USER_PER_DAY and MAIL_LIMIT_PER_DAY in the environment of the export. */
   readonly perUserPerDay?: string | undefined;
+  readonly perDay?: string | undefined;
 }
 
 interface HostedConfig {
@@ -115,6 +116,8 @@ export async function gatherHostedConfig(sources: HostedConfigSources): Promise<
   }
   const cap = sources.perUserPerDay?.trim();
   if (cap) values[ENV.mailLimitPerUserPerDay] = cap;
+  const accountCap = sources.perDay?.trim();
+  if (accountCap) values[ENV.mailLimitPerDay] = accountCap;
   values[ENV.skillId] = skill.id;
 
   // The same check the skill makes at cold start, now, before anything is written.
@@ -130,6 +133,7 @@ export async function gatherHostedConfig(sources: HostedConfigSources): Promise<
     values[ENV.mailLimitTable]
       ? `${ENV.mailLimitTable} ${values[ENV.mailLimitTable]}`
       : `${ENV.mailLimitTable} not set: the daily cap is counted in the hosted skill's own table (docs/hosted.md)`,
+    accountCapLine(accountCap),
     `${ENV.skillId} ${skill.id} (from ${skill.from})`,
   );
   return { values, summary };

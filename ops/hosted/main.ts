@@ -33,7 +33,8 @@ Options:
   --embed-key              embed the AlexaSkillMailSender key instead of a role (not advised)
   -h, --help               show this help
 
-The environment's ${ENV.mailLimitPerUserPerDay} sets the daily cap per user.`;
+The environment's ${ENV.mailLimitPerUserPerDay} sets the daily cap per user, and
+${ENV.mailLimitPerDay} one on all users together.`;
 
 const KEY_WARNING = `Warning: --embed-key writes the AlexaSkillMailSender access key into lambda/index.js. Once pushed,
 it lives in Amazon's repository and in its history for good, readable by whoever can read the
@@ -72,6 +73,7 @@ runCommand(USAGE, 'The export failed', async () => {
     skillId: values['skill-id'] ?? process.env[ENV.skillId],
     askStatesFiles: askStatesFilesFor(into),
     perUserPerDay: process.env[ENV.mailLimitPerUserPerDay],
+    perDay: process.env[ENV.mailLimitPerDay],
   });
   process.stdout.write(`Embedding:\n${config.summary.map((line) => `  ${line}`).join('\n')}\n`);
 
