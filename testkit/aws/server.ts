@@ -1,4 +1,4 @@
-// A local, stateful stand-in for IAM, SES (v1, control plane), SNS, STS and DynamoDB (control
+// The fake AWS account: a stateful copy of IAM, SES (v1, control plane), SNS, STS and DynamoDB (control
 // plane) on a loopback port, spoken to by the real AWS SDK clients through AWS_ENDPOINT_URL_IAM /
 // _SES / _SNS / _STS / _DYNAMODB (or one AWS_ENDPOINT_URL). Requests are dispatched by the service named in the SigV4 credential
 // scope and authenticated as AWS does, by their signature (the administrator's key, or an
@@ -94,9 +94,9 @@ export interface FakeAws {
   nextRequest(action: string): Promise<RecordedCall>;
   /** What the account holds now, without any secret (also served as GET /state). */
   snapshot(): FakeAwsSnapshot;
-  /** The secret of a key this account honours (the administrator's, or a user's active key): for the SES stand-in. */
+  /** The secret of a key this account honours (the administrator's, or a user's active key): for the SES stand-in, which sends what this fake authorises. */
   secretOf(accessKeyId: string): string | undefined;
-  /** The variables that point the SDK at this stand-in, signed in as the administrator. */
+  /** The variables that point the SDK at this fake, signed in as the administrator. */
   env(): Record<string, string>;
   close(): Promise<void>;
 }
