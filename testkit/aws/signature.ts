@@ -1,6 +1,6 @@
 // SigV4 checked the way AWS checks it: the signature is computed again with the SDK's own
 // signer and the secret of the key the request names, and a missing, unknown or wrong one is
-// refused with AWS's own error. The fake AWS account and the SES stand-in authenticates here.
+// refused with AWS's own error. The fake AWS account and the SES stand-in authenticate here.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
