@@ -22,8 +22,8 @@ import { withSignalsDeferred } from '../../deferredSignals.ts';
 import { shownPath } from '../../paths.ts';
 import { forgetPendingKey, type PendingKey, readPendingKey, recordPendingKey } from '../../pendingKey.ts';
 import { forgetSavedKeys, readSavedKeyIds, recordSavedKeys } from '../../savedKeys.ts';
-import { type Change, type Check, change, type Finding, finding, isChange, type PlanItem, Refusal } from '../change.ts';
-import type { StepContext } from '../context.ts';
+import { type Check, type Finding, iam, isChange, type PlanItem, Refusal, step } from '../change.ts';
+import { profileFlag, type StepContext } from '../context.ts';
 import { ProvisionError } from '../errors.ts';
 import { SAVED_KEY_TAG_PREFIX, USER_NAME } from '../names.ts';
 import { deployCommand, type ProvisionOptions, retireOldKeyCommand } from '../options.ts';
@@ -87,36 +87,34 @@ export function keyNobodyHolds(keys: readonly AccessKeyMetadata[], file: SavedFi
   return made.length === 1 ? made[0] : undefined;
 }
 
+const KEY = step('access key');
+const OLD_KEY = step('old access key');
+const FILE = step('credentials file');
+const deleteKey = (AccessKeyId: string) => new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId });
+
 /**
  * Deletes the key an interrupted run made and never saved (said first), or, in a real run, forgets
  * the note of a run that left none. Answers the keys that remain.
  */
-function planUnsavedKey(
-  keys: readonly AccessKeyMetadata[],
-  file: SavedFile,
-  shownFile: string,
-): { items: PlanItem[]; remaining: AccessKeyMetadata[] } {
+function planUnsavedKey(keys: readonly AccessKeyMetadata[], file: SavedFile, shownFile: string) {
   const unsaved = keyNobodyHolds(keys, file);
-  if (!file.pendingKey) return { items: [], remaining: [...keys] };
-  const forget: Check = { check: ({ options }) => forgetPendingKey(options.outFile) };
-  if (!unsaved) return { items: [forget], remaining: [...keys] };
+  const remaining = keys.filter((key) => key !== unsaved);
+  if (!file.pendingKey) return { items: [], remaining };
+  if (!unsaved) return { items: [{ check: ({ options }) => forgetPendingKey(options.outFile) } as Check], remaining };
   const id = unsaved.AccessKeyId ?? '';
   const when = file.pendingKey.startedAt.toISOString().replace('T', ' ').slice(0, 16);
-  return {
-    items: [
-      finding(
-        'unsaved key',
-        'warning',
-        `${id} was created by a run interrupted at ${when} UTC before it wrote ${shownFile}, so nobody holds its secret: it is deleted`,
-      ),
-      change('unsaved key', 'delete', id, async ({ aws, options }) => {
-        await aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id }));
-        await forgetPendingKey(options.outFile);
-        return `${id}, which nobody could use`;
-      }),
-    ],
-    remaining: keys.filter((key) => key !== unsaved),
+  const lines = step('unsaved key');
+  const remove = async (context: StepContext) => {
+    await iam(deleteKey(id))(context);
+    await forgetPendingKey(context.options.outFile);
   };
+  const items = [
+    lines.warning(
+      `${id} was created by a run interrupted at ${when} UTC before it wrote ${shownFile}, so nobody holds its secret: it is deleted`,
+    ),
+    lines.delete(id, remove, `${id}, which nobody could use`),
+  ];
+  return { items, remaining };
 }
 
 /**
@@ -194,13 +192,12 @@ export function planAccessKey(
   const kept = (key: AccessKeyMetadata) => options.keepKeys.includes(key.AccessKeyId ?? '');
   const refused = foreign.filter((key) => !kept(key));
   const retire = retireOldKeyCommand(options);
-  const profile = options.profile ? ` --profile ${options.profile}` : '';
+  const profile = profileFlag(options);
+  const described = (key: AccessKeyMetadata) => `${key.AccessKeyId} (${key.Status?.toLowerCase()})`;
 
   // Said with the checks, before any change: a refusal stops the run there.
   const checks: Finding[] = foreign.map((key) =>
-    finding(
-      'other access key',
-      kept(key) ? 'warning' : 'refused',
+    step('other access key')[kept(key) ? 'warning' : 'refused'](
       `${shortKeyId(key.AccessKeyId)} (${key.Status?.toLowerCase()}) was not saved by this tool: whoever holds it can send mail as the skill${kept(key) ? ' (--keep-key keeps it)' : ''}`,
     ),
   );
@@ -212,43 +209,33 @@ export function planAccessKey(
     );
   }
 
-  const items: PlanItem[] = [...unsaved.items];
   if (!options.rotateKey && inFile?.AccessKeyId) {
     const id = inFile.AccessKeyId;
     const old = ours.filter((key) => key !== inFile);
     const keyFile = keptFile(options, file, fromAddress);
-    const reactivate: Change = change(
-      'access key',
-      'update',
-      `${id} is inactive: reactivate it (its secret is in ${shownFile})`,
-      async ({ aws }) => {
-        await aws.iam.change(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Active' }));
-        return `${id} reactivated (its secret is in ${shownFile})`;
-      },
-    );
-    items.push(
+    const reactivate = iam(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Active' }));
+    const items = [
+      ...unsaved.items,
       inFile.Status === 'Inactive'
-        ? reactivate
-        : finding('access key', 'exists', `${id}, active; its secret is in ${shownFile}`),
+        ? KEY.update(
+            `${id} is inactive: reactivate it (its secret is in ${shownFile})`,
+            reactivate,
+            `${id} reactivated (its secret is in ${shownFile})`,
+          )
+        : KEY.exists(`${id}, active; its secret is in ${shownFile}`),
       keyFile,
       // A rotation whose second half has not run yet.
       ...old.map((key) =>
-        finding(
-          'old access key',
-          'warning',
-          `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is left from --rotate-key: once the skill is redeployed with ${id}, run \`${retire}\``,
+        OLD_KEY.warning(
+          `${described(key)} is left from --rotate-key: once the skill is redeployed with ${id}, run \`${retire}\``,
         ),
       ),
-    );
+    ];
+    const oldKeyIds = old.map((key) => key.AccessKeyId ?? '');
     return {
       checks,
       items,
-      outcome: {
-        accessKeyId: id,
-        created: false,
-        oldKeyIds: old.map((key) => key.AccessKeyId ?? ''),
-        senderChanged: isChange(keyFile),
-      },
+      outcome: { accessKeyId: id, created: false, oldKeyIds, senderChanged: isChange(keyFile) },
       writesFile: false,
     };
   }
@@ -263,42 +250,29 @@ export function planAccessKey(
   // Rotating: the key(s) this tool created before stay active for the deployed skill.
   const old = options.rotateKey ? ours : [];
   const outcome: KeyOutcome = { created: false, oldKeyIds: old.map((key) => key.AccessKeyId ?? '') };
-  const createKey: Change = change(
-    'access key',
-    'create',
-    `a new key for ${USER_NAME}${options.rotateKey ? ' (--rotate-key)' : ''}`,
-    async (context) => {
-      const accessKeyId = await createAndSave(context, keys, fromAddress, beforeSaving);
-      // The key a rotation replaces stays the tool's once the file names only the new one.
-      await recordSavedKeys(context.options.outFile, [...ours.map((key) => key.AccessKeyId ?? ''), accessKeyId]);
-      Object.assign(outcome, { accessKeyId, created: true });
-      return `${accessKeyId} for ${USER_NAME}`;
-    },
-  );
+  const create = async (context: StepContext) => {
+    const accessKeyId = await createAndSave(context, keys, fromAddress, beforeSaving);
+    // The key a rotation replaces stays the tool's once the file names only the new one.
+    await recordSavedKeys(context.options.outFile, [...ours.map((key) => key.AccessKeyId ?? ''), accessKeyId]);
+    Object.assign(outcome, { accessKeyId, created: true });
+    return `${accessKeyId} for ${USER_NAME}`;
+  };
   // The tag that marks the key as the one this tool saved, once its file holds it.
-  const saveFile: Change = change(
-    'credentials file',
-    file.exists ? 'update' : 'create',
-    `${shownFile} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600`,
-    async ({ aws }) => {
-      const Tags = [
-        { Key: outcome.accessKeyId, Value: `${SAVED_KEY_TAG_PREFIX} on ${new Date().toISOString().slice(0, 10)}` },
-      ];
-      await aws.iam.change(new TagUserCommand({ UserName: USER_NAME, Tags }));
-      return undefined;
-    },
-  );
-  items.push(
-    createKey,
-    saveFile,
+  const tag = (context: StepContext) => {
+    const Value = `${SAVED_KEY_TAG_PREFIX} on ${new Date().toISOString().slice(0, 10)}`;
+    return iam(new TagUserCommand({ UserName: USER_NAME, Tags: [{ Key: outcome.accessKeyId, Value }] }))(context);
+  };
+  const files = `${shownFile} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600`;
+  const items = [
+    ...unsaved.items,
+    KEY.create(`a new key for ${USER_NAME}${options.rotateKey ? ' (--rotate-key)' : ''}`, create),
+    (file.exists ? FILE.update : FILE.create)(files, tag),
     ...old.map((key) =>
-      finding(
-        'old access key',
-        'exists',
-        `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is kept, so the deployed skill keeps sending until it is redeployed with the new key; retire it after that`,
+      OLD_KEY.exists(
+        `${described(key)} is kept, so the deployed skill keeps sending until it is redeployed with the new key; retire it after that`,
       ),
     ),
-  );
+  ];
   return { checks, items, outcome, writesFile: true };
 }
 
@@ -361,7 +335,7 @@ async function createAndWrite(
     // The secret exists nowhere else: a key nobody can use must not take one of the two slots
     // (if it cannot be deleted now, the note stays, and the next run deletes it).
     await clients.iam
-      .send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId }))
+      .send(deleteKey(accessKeyId))
       .then(() => forgetPendingKey(options.outFile))
       .catch(() => undefined);
     throw new ProvisionError(
@@ -374,8 +348,8 @@ async function createAndWrite(
 
 /** A new key that must not be handed out after all: deleted again before any file holds it. Says what became of it. */
 async function withdrawKey({ aws, options }: StepContext, accessKeyId: string): Promise<string> {
-  const profile = options.profile ? ` --profile ${options.profile}` : '';
-  return aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId })).then(
+  const profile = profileFlag(options);
+  return aws.iam.change(deleteKey(accessKeyId)).then(
     async () => {
       await forgetPendingKey(options.outFile);
       return `the new access key ${accessKeyId} was deleted again, and nothing was written`;
@@ -396,7 +370,7 @@ async function keyWithoutSecret(
 ): Promise<ProvisionError> {
   const known = new Set(before.map((key) => key.AccessKeyId));
   const after = await listKeys(context, true).catch(() => undefined);
-  const profile = context.options.profile ? ` --profile ${context.options.profile}` : '';
+  const profile = profileFlag(context.options);
   if (!after) {
     return new ProvisionError(
       `${failure.message.replace(/\.$/, '')}, and the user's keys could not be listed to see whether IAM made one: list them (\`aws iam list-access-keys --user-name ${USER_NAME}${profile}\`), delete any key whose secret is not in ${shownPath(context.options.outFile)}, then run again.`,
@@ -455,22 +429,16 @@ function noRoomForAKey(
  * deployed skill embeds the old ones: the summary asks for a redeploy). Planned after the policy,
  * so an interruption in between leaves a file that the next run still updates.
  */
-function keptFile(options: ProvisionOptions, file: SavedFile, fromAddress: string): Finding | Change {
+function keptFile(options: ProvisionOptions, file: SavedFile, fromAddress: string): PlanItem {
   const shownFile = shownPath(options.outFile);
   const differences: string[] = [];
   if (file.fromAddress !== fromAddress)
     differences.push(`${ENV.fromAddress} ${maskAddress(file.fromAddress ?? '')} → ${maskAddress(fromAddress)}`);
   if (file.region !== options.region) differences.push(`${ENV.region} ${file.region ?? '(none)'} → ${options.region}`);
-  if (differences.length === 0) return finding('credentials file', 'exists', `${shownFile}, unchanged`);
-  return change(
-    'credentials file',
-    'update',
-    `${shownFile}: ${differences.join(', ')}; the key is kept`,
-    async () =>
-      void (await recordSenderSettings(options.outFile, {
-        [ENV.region]: options.region,
-        [ENV.fromAddress]: fromAddress,
-      })),
+  if (differences.length === 0) return FILE.exists(`${shownFile}, unchanged`);
+  const settings = { [ENV.region]: options.region, [ENV.fromAddress]: fromAddress };
+  return FILE.update(`${shownFile}: ${differences.join(', ')}; the key is kept`, () =>
+    recordSenderSettings(options.outFile, settings),
   );
 }
 
@@ -479,10 +447,7 @@ function keptFile(options: ProvisionOptions, file: SavedFile, fromAddress: strin
  * an interrupted run made and never saved, whoever made the user. Any other key is someone's who
  * may still use it: kept, and the user with it.
  */
-export function planKeyDeletion(
-  keys: readonly AccessKeyMetadata[],
-  file: SavedFile,
-): { items: PlanItem[]; deleted: Set<string>; kept: string[] } {
+export function planKeyDeletion(keys: readonly AccessKeyMetadata[], file: SavedFile) {
   const saved = keysThisToolSaved(file);
   const unsaved = keyNobodyHolds(keys, file);
   const deleted = new Set<string>();
@@ -491,19 +456,17 @@ export function planKeyDeletion(
     const id = key.AccessKeyId ?? '';
     if (!saved.has(id) && key !== unsaved) {
       kept.push(shortKeyId(id));
-      return finding('access key', 'skipped', `${shortKeyId(id)} was not saved by this tool: left in place`);
+      return KEY.skipped(`${shortKeyId(id)} was not saved by this tool: left in place`);
     }
     deleted.add(id);
-    return change(
-      'access key',
-      'delete',
+    const remove = async (context: StepContext) => {
+      await iam(deleteKey(id))(context);
+      if (key === unsaved) await forgetPendingKey(context.options.outFile);
+      await forgetSavedKeys(context.options.outFile, [id]);
+    };
+    return KEY.delete(
       key === unsaved ? `${id} (made by an interrupted run and never saved: nobody holds its secret)` : id,
-      async ({ aws, options }) => {
-        await aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id }));
-        if (key === unsaved) await forgetPendingKey(options.outFile);
-        await forgetSavedKeys(options.outFile, [id]);
-        return undefined;
-      },
+      remove,
     );
   });
   return { items, deleted, kept };

@@ -1,6 +1,5 @@
-// The SES side: the sender address verified (or its domain), recipients verified on request, and
-// the account of the region: in the sandbox or not, its quota, and whether it may send at all.
-// SES identities belong to one region, the region the skill sends from.
+// The SES side: the sender address (or its domain) verified, recipients verified on request, and
+// the region's account: sandbox, quota, and whether it may send at all.
 
 import {
   GetAccountSendingEnabledCommand,
@@ -9,7 +8,7 @@ import {
   VerifyEmailIdentityCommand,
 } from '@aws-sdk/client-ses';
 import { maskAddress } from '../../../lambda/log.ts';
-import { change, finding, type PlanItem } from '../change.ts';
+import { type PlanItem, ses, step } from '../change.ts';
 import type { StepContext } from '../context.ts';
 import type { SendingStatus } from '../deliverabilityReport.ts';
 import { isFreeMailDomain } from '../freeMailDomains.ts';
@@ -60,29 +59,26 @@ export async function readSending({ aws }: StepContext): Promise<SendingStatus> 
 }
 
 /** Asks SES to verify an address unless it already is or is pending. */
-export function planAddress(step: string, address: string, status: string | undefined, region: string): PlanItem {
+export function planAddress(name: string, address: string, status: string | undefined, region: string): PlanItem {
   const masked = maskAddress(address);
-  if (status === 'Success') return finding(step, 'exists', `${masked} is verified in SES (${region})`);
+  const lines = step(name);
+  if (status === 'Success') return lines.exists(`${masked} is verified in SES (${region})`);
   if (status === 'Pending')
-    return finding(
-      step,
-      'exists',
-      `${masked}: verification pending; click the link in the mail SES sent to that address`,
-    );
-  return change(step, 'create', `ask SES (${region}) to send a verification mail to ${masked}`, async ({ aws }) => {
-    await aws.ses.change(new VerifyEmailIdentityCommand({ EmailAddress: address }));
-    return `SES (${region}) sent a verification mail to ${masked}: click its link`;
-  });
+    return lines.exists(`${masked}: verification pending; click the link in the mail SES sent to that address`);
+  return lines.create(
+    `ask SES (${region}) to send a verification mail to ${masked}`,
+    ses(new VerifyEmailIdentityCommand({ EmailAddress: address })),
+    `SES (${region}) sent a verification mail to ${masked}: click its link`,
+  );
 }
 
 export function planSender(fromAddress: string, reading: SenderReading, region: string): PlanItem {
-  if (reading.addressStatus !== 'Success' && reading.domainVerified)
-    return finding(
-      'sender',
-      'exists',
-      `${maskAddress(fromAddress)} is verified through its domain ${domainOf(fromAddress)} in SES (${region})`,
-    );
-  return planAddress('sender', fromAddress, reading.addressStatus, region);
+  if (reading.addressStatus === 'Success' || !reading.domainVerified)
+    return planAddress('sender', fromAddress, reading.addressStatus, region);
+  const domain = domainOf(fromAddress);
+  return step('sender').exists(
+    `${maskAddress(fromAddress)} is verified through its domain ${domain} in SES (${region})`,
+  );
 }
 
 /**
@@ -94,9 +90,7 @@ export function freeMailWarning(fromAddress: string): PlanItem[] {
   const domain = domainOf(fromAddress);
   if (!isFreeMailDomain(domain)) return [];
   return [
-    finding(
-      'sender domain',
-      'warning',
+    step('sender domain').warning(
       `${domain} is a mailbox provider's domain: SES signs the mail as amazonses.com, not as ${domain}, so it fails ${domain}'s DMARC check, and receiving servers may reject it or file it as spam; send from a domain you own with --domain DOMAIN (docs/deliverability.md)`,
     ),
   ];
@@ -120,11 +114,10 @@ export function sandboxAdvice(fromAddress: string, verifyRecipients: readonly st
 
 /** What was sent in the last 24 hours counts against the quota; in the sandbox SES delivers only to verified recipients. */
 export function planSending(status: SendingStatus, region: string): PlanItem[] {
+  const lines = step('SES sending');
   const figures = `${status.max24HourSend} mails a day, ${status.maxSendRate} a second, ${status.sentLast24Hours} sent in the last 24 hours`;
   return [
-    finding(
-      'SES sending',
-      'checked',
+    lines.checked(
       status.sandbox
         ? `the account is in the SES sandbox (${figures}): SES delivers only to verified addresses, such as the sender (another with --verify-recipient ADDRESS), until you request production access in the SES console`
         : `production access (${figures})`,
@@ -132,9 +125,7 @@ export function planSending(status: SendingStatus, region: string): PlanItem[] {
     ...(status.sendingEnabled
       ? []
       : [
-          finding(
-            'SES sending',
-            'warning',
+          lines.warning(
             `AWS has paused sending for this account in ${region}, so the skill cannot send: the SES console's reputation page says why and how to ask for it back`,
           ),
         ]),

@@ -1,6 +1,5 @@
-// What the bounce topic's access policy may hold: SNS's default statement for the owning account and
-// this tool's SES statement. Any other statement could let someone read every bounce and complaint
-// (full recipient addresses and headers), so it is named and the run refused, on every run.
+// What the bounce topic's access policy may hold: SNS's default statement and this tool's; any other
+// could let someone read every bounce and complaint, so it refuses the run.
 
 export interface TopicStatement {
   readonly Sid?: unknown;
