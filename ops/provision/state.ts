@@ -21,8 +21,8 @@ import { type DomainReading, keptDomain, readDomain } from './resources/domain.t
 import { type IdentityPolicy, readIdentityPolicies } from './resources/identityPolicies.ts';
 import { type LimitTableState, limitTableInUse, readLimitTablesToRemove } from './resources/limitTable.ts';
 import { type PolicyFound, readToolPolicies } from './resources/policies.ts';
-import { newExternalId, type RecordedRole, type RoleState, readRecordedRole, readRole } from './resources/role.ts';
-import { readRecipients, readSender, readSending, type SenderReading } from './resources/sender.ts';
+import { type RecordedRole, type RoleState, readRecordedRole, readRole } from './resources/role.ts';
+import { readSender, readSending, readVerification, type SenderReading } from './resources/sender.ts';
 import { readUser, type UserState } from './resources/user.ts';
 
 export interface ProvisionState extends AuditSubject {
@@ -59,7 +59,7 @@ async function readHostedRoleRun(context: StepContext, toolPolicies: readonly Po
   const role = await readRole(context);
   const recorded = await readRecordedRole(context.options.outFile);
   const held = await readRoleGrants(context, role, toolPolicies);
-  return { role, held, recorded, externalId: recorded.externalId ?? newExternalId() };
+  return { role, held, recorded, externalId: recorded.externalId };
 }
 
 async function recordsRole(outFile: string): Promise<boolean> {
@@ -99,7 +99,7 @@ export async function readState(context: StepContext): Promise<ProvisionState> {
     file,
     ...(domain ? { domain } : {}),
     ...(sender ? { sender } : {}),
-    recipients: await readRecipients(context, options.verifyRecipients),
+    recipients: await readVerification(context, options.verifyRecipients),
     sending: await readSending(context),
     ...(set ? { configurationSet: await readConfigurationSet(context, account, set) } : {}),
     ...(limitTable ? { limitTable } : {}),

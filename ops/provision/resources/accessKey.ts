@@ -158,12 +158,8 @@ export interface KeyOutcome {
  */
 export type KeyRefusal = ((fate: string) => string) | undefined;
 
-/** What the key's plan needs besides the state: the sender, and the check made between a new key and its file. */
-export interface KeyPlanInputs {
-  readonly options: ProvisionOptions;
-  readonly fromAddress: string;
-  readonly beforeSaving: (context: StepContext) => Promise<KeyRefusal>;
-}
+/** The check made between a new key and its file. */
+type BeforeSaving = (context: StepContext) => Promise<KeyRefusal>;
 
 /**
  * Keeps the key in the credentials file (reactivated if need be), or creates one and writes its
@@ -180,7 +176,11 @@ export interface KeyPlanInputs {
 export function planAccessKey(
   allKeys: readonly AccessKeyMetadata[],
   file: SavedFile,
-  { options, fromAddress, beforeSaving }: KeyPlanInputs,
+  {
+    options,
+    fromAddress,
+    beforeSaving,
+  }: { options: ProvisionOptions; fromAddress: string; beforeSaving: BeforeSaving },
 ): { checks: Finding[]; items: PlanItem[]; outcome: KeyOutcome; writesFile: boolean } {
   const shownFile = shownPath(options.outFile);
   const unsaved = planUnsavedKey(allKeys, file, shownFile);
@@ -285,65 +285,63 @@ async function createAndSave(
   context: StepContext,
   keys: readonly AccessKeyMetadata[],
   fromAddress: string,
-  beforeSaving: KeyPlanInputs['beforeSaving'],
+  beforeSaving: BeforeSaving,
 ): Promise<string> {
-  const { options } = context;
+  const { options, aws, clients } = context;
+  const shownFile = shownPath(options.outFile);
+  const failedWrite = (error: unknown) => (error as NodeJS.ErrnoException).code ?? 'write failed';
   const keysBefore = keys.map((key) => key.AccessKeyId ?? '');
   await recordPendingKey(options.outFile, { startedAt: new Date(), keysBefore }).catch((error: unknown) => {
     throw new ProvisionError(
-      `Could not write beside ${shownPath(options.outFile)} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}), so no access key was created; fix that and run again.`,
+      `Could not write beside ${shownFile} (${failedWrite(error)}), so no access key was created; fix that and run again.`,
     );
   });
   return withSignalsDeferred(
-    `Interrupted: finishing ${shownPath(options.outFile)} for the new access key first, then stopping.`,
-    () => createAndWrite(context, keys, fromAddress, beforeSaving),
+    `Interrupted: finishing ${shownFile} for the new access key first, then stopping.`,
+    async () => {
+      // One call, never retried (awsClients.ts): a lost answer is resolved by listing the keys, not by asking again.
+      const created = await aws
+        .change('iam:CreateAccessKey', () =>
+          clients.iamSingleAttempt.send(new CreateAccessKeyCommand({ UserName: USER_NAME })),
+        )
+        .catch(async (error: unknown) => {
+          throw await keyWithoutSecret(context, keys, error as Error);
+        });
+      const { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey } = created.AccessKey ?? {};
+      if (!accessKeyId || !secretAccessKey)
+        throw await keyWithoutSecret(
+          context,
+          keys,
+          new ProvisionError('IAM answered without the new key and its secret.'),
+        );
+      // A check that cannot be made counts as a refusal: the key is not handed out unchecked.
+      const refusal = await beforeSaving(context).catch(
+        (error: unknown) => (fate: string) => `${(error as Error).message.replace(/\.$/, '')}; ${fate}.`,
+      );
+      if (refusal) throw new ProvisionError(refusal(await withdrawKey(context, accessKeyId)));
+      const values = {
+        [ENV.accessKeyId]: accessKeyId,
+        [ENV.secretAccessKey]: secretAccessKey,
+        [ENV.region]: options.region,
+        [ENV.fromAddress]: fromAddress,
+      };
+      try {
+        await writeCredentialsFile(options.outFile, values);
+      } catch (error) {
+        // The secret exists nowhere else: a key nobody can use must not take one of the two slots
+        // (if it cannot be deleted now, the note stays, and the next run deletes it).
+        await clients.iam
+          .send(deleteKey(accessKeyId))
+          .then(() => forgetPendingKey(options.outFile))
+          .catch(() => undefined);
+        throw new ProvisionError(
+          `Could not write ${shownFile} (${failedWrite(error)}), so the new access key was deleted again; fix that and run again.`,
+        );
+      }
+      await forgetPendingKey(options.outFile);
+      return accessKeyId;
+    },
   );
-}
-
-async function createAndWrite(
-  context: StepContext,
-  keys: readonly AccessKeyMetadata[],
-  fromAddress: string,
-  beforeSaving: KeyPlanInputs['beforeSaving'],
-): Promise<string> {
-  const { options, aws, clients } = context;
-  // One call, never retried (awsClients.ts): a lost answer is resolved by listing the keys, not by asking again.
-  const created = await aws
-    .change('iam:CreateAccessKey', () =>
-      clients.iamSingleAttempt.send(new CreateAccessKeyCommand({ UserName: USER_NAME })),
-    )
-    .catch(async (error: unknown) => {
-      throw await keyWithoutSecret(context, keys, error as Error);
-    });
-  const accessKeyId = created.AccessKey?.AccessKeyId;
-  const secretAccessKey = created.AccessKey?.SecretAccessKey;
-  if (!accessKeyId || !secretAccessKey)
-    throw await keyWithoutSecret(context, keys, new ProvisionError('IAM answered without the new key and its secret.'));
-  // A check that cannot be made counts as a refusal: the key is not handed out unchecked.
-  const refusal = await beforeSaving(context).catch(
-    (error: unknown) => (fate: string) => `${(error as Error).message.replace(/\.$/, '')}; ${fate}.`,
-  );
-  if (refusal) throw new ProvisionError(refusal(await withdrawKey(context, accessKeyId)));
-  try {
-    await writeCredentialsFile(options.outFile, {
-      [ENV.accessKeyId]: accessKeyId,
-      [ENV.secretAccessKey]: secretAccessKey,
-      [ENV.region]: options.region,
-      [ENV.fromAddress]: fromAddress,
-    });
-  } catch (error) {
-    // The secret exists nowhere else: a key nobody can use must not take one of the two slots
-    // (if it cannot be deleted now, the note stays, and the next run deletes it).
-    await clients.iam
-      .send(deleteKey(accessKeyId))
-      .then(() => forgetPendingKey(options.outFile))
-      .catch(() => undefined);
-    throw new ProvisionError(
-      `Could not write ${shownPath(options.outFile)} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}), so the new access key was deleted again; fix that and run again.`,
-    );
-  }
-  await forgetPendingKey(options.outFile);
-  return accessKeyId;
 }
 
 /** A new key that must not be handed out after all: deleted again before any file holds it. Says what became of it. */

@@ -31,7 +31,7 @@ import type { PolicyFound } from './policies.ts';
 import type { UserState } from './user.ts';
 
 /** Where this run's table comes from: --limit-table, the key file, or this tool's AlexaSkillMailLimit. */
-export type LimitTableOrigin = 'option' | 'key file' | 'policy';
+type LimitTableOrigin = 'option' | 'key file' | 'policy';
 
 export interface LimitTableState {
   readonly name: string;

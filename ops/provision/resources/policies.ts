@@ -31,7 +31,7 @@ export interface PolicyVersionFound {
  * What a run did to one of its policies, for the check after its changes: IAM is eventually
  * consistent, and a read right after a change may still show the state before it.
  */
-export interface PolicyChanges {
+interface PolicyChanges {
   readonly arn: string;
   /** Deleted with a 200 answer: gone, though a read may still list them (IAM never reuses a version ID). */
   readonly deletedVersionIds: string[];
@@ -80,30 +80,30 @@ export async function readPolicyVersions(
 ): Promise<PolicyVersionFound[]> {
   const listed = await aws.iam.read(new ListPolicyVersionsCommand({ PolicyArn: arn }));
   const versions: PolicyVersionFound[] = [];
-  for (const version of listed.Versions ?? []) {
-    const id = version.VersionId ?? '';
+  for (const { VersionId: id = '', IsDefaultVersion } of listed.Versions ?? []) {
     if (changes?.deletedVersionIds.includes(id)) continue;
-    const isDefault = version.IsDefaultVersion === true;
-    if (id === changes?.createdDefault?.id) {
-      versions.push({ id, isDefault, document: changes.createdDefault.document });
-      continue;
-    }
-    const answer = await aws.iam.read(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: version.VersionId }));
-    versions.push({ id, isDefault, document: decodePolicyDocument(answer.PolicyVersion?.Document) });
+    const document =
+      id === changes?.createdDefault?.id
+        ? changes.createdDefault.document
+        : decodePolicyDocument(
+            (await aws.iam.read(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: id }))).PolicyVersion
+              ?.Document,
+          );
+    versions.push({ id, isDefault: IsDefaultVersion === true, document });
   }
   return versions;
 }
 
 async function readHolders(context: StepContext, arn: string): Promise<Pick<PolicyFound, 'holders' | 'otherHolders'>> {
   const { clients, aws, options } = context;
-  const entities = { users: [] as string[], groups: [] as string[], roles: [] as string[] };
-  await aws.read('iam:ListEntitiesForPolicy', async () => {
-    for await (const page of paginateListEntitiesForPolicy({ client: clients.iam }, { PolicyArn: arn })) {
-      entities.users.push(...(page.PolicyUsers ?? []).map((user) => user.UserName ?? ''));
-      entities.groups.push(...(page.PolicyGroups ?? []).map((group) => group.GroupName ?? ''));
-      entities.roles.push(...(page.PolicyRoles ?? []).map((role) => role.RoleName ?? ''));
-    }
-  });
+  const pages = await aws.read('iam:ListEntitiesForPolicy', () =>
+    all(paginateListEntitiesForPolicy({ client: clients.iam }, { PolicyArn: arn }), (page) => [page]),
+  );
+  const entities = {
+    users: pages.flatMap((page) => (page.PolicyUsers ?? []).map((user) => user.UserName ?? '')),
+    groups: pages.flatMap((page) => (page.PolicyGroups ?? []).map((group) => group.GroupName ?? '')),
+    roles: pages.flatMap((page) => (page.PolicyRoles ?? []).map((role) => role.RoleName ?? '')),
+  };
   const holders = [
     ...entities.users.filter((name) => name !== USER_NAME).map((name) => `the user ${name}`),
     // The role --hosted-role-arn makes holds the same policies as the user, by design.
@@ -119,19 +119,13 @@ async function readHolders(context: StepContext, arn: string): Promise<Pick<Poli
 }
 
 /** Customer policies by name, for the names that do not exist at this tool's ARN; one listing for all. */
-async function customerPoliciesNamed(
-  { clients, aws }: StepContext,
-  names: readonly string[],
-): Promise<Map<string, string>> {
-  if (names.length === 0) return new Map();
+async function customerPoliciesNamed({ clients, aws }: StepContext, names: readonly string[]) {
+  if (names.length === 0) return new Map<string, string>();
   const policies = await aws.read('iam:ListPolicies', () =>
     all(paginateListPolicies({ client: clients.iam }, { Scope: 'Local' }), (page) => page.Policies),
   );
-  return new Map(
-    policies
-      .filter((policy) => names.includes(policy.PolicyName ?? ''))
-      .map((policy) => [policy.PolicyName ?? '', policy.Arn ?? '']),
-  );
+  const named = policies.filter(({ PolicyName = '' }) => names.includes(PolicyName));
+  return new Map(named.map(({ PolicyName = '', Arn = '' }) => [PolicyName, Arn]));
 }
 
 const NO_HOLDERS = { holders: { users: [], groups: [], roles: [] }, otherHolders: [] };
@@ -168,13 +162,10 @@ export async function readToolPolicies(
   const found: PolicyFound[] = [];
   for (const { name } of MANAGED_POLICIES) {
     const arn = managedPolicyArn(account, name);
-    const changed = changes.get(arn);
-    found.push(await readPolicy(context, name, arn, changed));
+    found.push(await readPolicy(context, name, arn, changes.get(arn)));
   }
-  const elsewhere = await customerPoliciesNamed(
-    context,
-    found.filter((policy) => !policy.exists).map((policy) => policy.name),
-  );
+  const missing = found.filter((policy) => !policy.exists).map((policy) => policy.name);
+  const elsewhere = await customerPoliciesNamed(context, missing);
   return found.map((policy) => {
     const arn = elsewhere.get(policy.name);
     return arn ? { ...policy, sameNameElsewhere: arn } : policy;

@@ -29,7 +29,7 @@ import { attachEach } from './attachments.ts';
 import type { PolicyFound } from './policies.ts';
 
 /** The Lambda role Amazon gives every Alexa-hosted skill; another name is allowed, with a warning. */
-export const HOSTED_LAMBDA_ROLE_NAME = 'AlexaHostedSkillLambdaRole';
+const HOSTED_LAMBDA_ROLE_NAME = 'AlexaHostedSkillLambdaRole';
 
 export interface RoleState {
   readonly exists: boolean;
@@ -80,15 +80,11 @@ export interface RecordedRole {
   readonly output: Readonly<Record<string, unknown>>;
 }
 
-export async function readRecordedRole(path: string): Promise<RecordedRole> {
+/** A role with no external ID recorded yet gets a random one, so that no one can guess it. */
+export async function readRecordedRole(path: string): Promise<RecordedRole & { readonly externalId: string }> {
   const output = await readProvisioningOutput(path);
   const externalId = output[ENV.roleExternalId];
-  return { output, ...(typeof externalId === 'string' && externalId ? { externalId } : {}) };
-}
-
-/** An external ID for a role that has none recorded yet: random, so no one can guess it. */
-export function newExternalId(): string {
-  return randomUUID();
+  return { output, externalId: typeof externalId === 'string' && externalId ? externalId : randomUUID() };
 }
 
 /**
@@ -96,7 +92,7 @@ export function newExternalId(): string {
  * Allow of sts:AssumeRole to one AWS principal, on one StringEquals sts:ExternalId); `undefined`
  * for any other document, which may let someone else in.
  */
-export function toolShapedTrust(document: unknown): { principal: string; externalId: string } | undefined {
+function toolShapedTrust(document: unknown): { principal: string; externalId: string } | undefined {
   const statements = statementsOf(document);
   if (statements?.length !== 1) return undefined;
   const [statement] = statements;

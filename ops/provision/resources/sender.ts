@@ -21,28 +21,21 @@ export interface SenderReading {
   readonly domainVerified: boolean;
 }
 
-async function verificationStatus(
+/** Each identity's verification status, as SES answers it (`undefined`: SES does not know it). */
+export async function readVerification(
   { aws }: StepContext,
-  identities: string[],
+  identities: readonly string[],
 ): Promise<Record<string, string | undefined>> {
   if (identities.length === 0) return {};
-  const answer = await aws.ses.read(new GetIdentityVerificationAttributesCommand({ Identities: identities }));
-  return Object.fromEntries(
-    identities.map((identity) => [identity, answer.VerificationAttributes?.[identity]?.VerificationStatus]),
-  );
+  const answer = await aws.ses.read(new GetIdentityVerificationAttributesCommand({ Identities: [...identities] }));
+  const status = (identity: string) => answer.VerificationAttributes?.[identity]?.VerificationStatus;
+  return Object.fromEntries(identities.map((identity) => [identity, status(identity)]));
 }
 
 export async function readSender(context: StepContext, fromAddress: string): Promise<SenderReading> {
   const domain = domainOf(fromAddress);
-  const status = await verificationStatus(context, [fromAddress, domain]);
+  const status = await readVerification(context, [fromAddress, domain]);
   return { addressStatus: status[fromAddress], domainVerified: status[domain] === 'Success' };
-}
-
-export function readRecipients(
-  context: StepContext,
-  recipients: readonly string[],
-): Promise<Record<string, string | undefined>> {
-  return verificationStatus(context, [...recipients]);
 }
 
 /** A quota of 200 mails a day at 1 a second is the sandbox (SES v1 has no other sign of it). */
