@@ -2,14 +2,7 @@
 // created by the plan, deleted at teardown; the secret goes to the file and never to the terminal.
 
 import { existsSync } from 'node:fs';
-import {
-  type AccessKeyMetadata,
-  CreateAccessKeyCommand,
-  DeleteAccessKeyCommand,
-  ListAccessKeysCommand,
-  TagUserCommand,
-  UpdateAccessKeyCommand,
-} from '@aws-sdk/client-iam';
+import * as IAM from '@aws-sdk/client-iam';
 import { ENV } from '../../../lambda/config.ts';
 import { maskAddress } from '../../../lambda/log.ts';
 import {
@@ -73,7 +66,10 @@ const CLOCK_SLACK_MS = 5 * 60_000;
  * claims, that was not there before the run's note, and that IAM dated just after the note. Two
  * such keys cannot both be that run's: then neither is taken for it.
  */
-export function keyNobodyHolds(keys: readonly AccessKeyMetadata[], file: SavedFile): AccessKeyMetadata | undefined {
+export function keyNobodyHolds(
+  keys: readonly IAM.AccessKeyMetadata[],
+  file: SavedFile,
+): IAM.AccessKeyMetadata | undefined {
   const pending = file.pendingKey;
   if (!pending) return undefined;
   const saved = keysThisToolSaved(file);
@@ -90,13 +86,13 @@ export function keyNobodyHolds(keys: readonly AccessKeyMetadata[], file: SavedFi
 const KEY = step('access key');
 const OLD_KEY = step('old access key');
 const FILE = step('credentials file');
-const deleteKey = (AccessKeyId: string) => new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId });
+const deleteKey = (AccessKeyId: string) => new IAM.DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId });
 
 /**
  * Deletes the key an interrupted run made and never saved (said first), or, in a real run, forgets
  * the note of a run that left none. Answers the keys that remain.
  */
-function planUnsavedKey(keys: readonly AccessKeyMetadata[], file: SavedFile, shownFile: string) {
+function planUnsavedKey(keys: readonly IAM.AccessKeyMetadata[], file: SavedFile, shownFile: string) {
   const unsaved = keyNobodyHolds(keys, file);
   const remaining = keys.filter((key) => key !== unsaved);
   if (!file.pendingKey) return { items: [], remaining };
@@ -126,13 +122,13 @@ export function keysThisToolSaved(file: SavedFile): Set<string> {
 }
 
 /** "A and B", for sentences. */
-export function keyIds(list: readonly AccessKeyMetadata[]): string {
+export function keyIds(list: readonly IAM.AccessKeyMetadata[]): string {
   return list.map((key) => key.AccessKeyId).join(' and ');
 }
 
-export async function listKeys({ aws }: StepContext, userExists: boolean): Promise<AccessKeyMetadata[]> {
+export async function listKeys({ aws }: StepContext, userExists: boolean): Promise<IAM.AccessKeyMetadata[]> {
   if (!userExists) return [];
-  return (await aws.iam.read(new ListAccessKeysCommand({ UserName: USER_NAME }))).AccessKeyMetadata ?? [];
+  return (await aws.iam.read(new IAM.ListAccessKeysCommand({ UserName: USER_NAME }))).AccessKeyMetadata ?? [];
 }
 
 /** A key ID as the output shows a key this tool did not save: enough to find it, not the whole ID. */
@@ -174,7 +170,7 @@ type BeforeSaving = (context: StepContext) => Promise<KeyRefusal>;
  * never saved (keyNobodyHolds) is deleted first, and counts for nothing else.
  */
 export function planAccessKey(
-  allKeys: readonly AccessKeyMetadata[],
+  allKeys: readonly IAM.AccessKeyMetadata[],
   file: SavedFile,
   {
     options,
@@ -189,11 +185,11 @@ export function planAccessKey(
   const inFile = keys.find((key) => key.AccessKeyId === file.accessKeyId);
   const ours = keys.filter((key) => saved.has(key.AccessKeyId ?? ''));
   const foreign = keys.filter((key) => !ours.includes(key));
-  const kept = (key: AccessKeyMetadata) => options.keepKeys.includes(key.AccessKeyId ?? '');
+  const kept = (key: IAM.AccessKeyMetadata) => options.keepKeys.includes(key.AccessKeyId ?? '');
   const refused = foreign.filter((key) => !kept(key));
   const retire = retireOldKeyCommand(options);
   const profile = profileFlag(options);
-  const described = (key: AccessKeyMetadata) => `${key.AccessKeyId} (${key.Status?.toLowerCase()})`;
+  const described = (key: IAM.AccessKeyMetadata) => `${key.AccessKeyId} (${key.Status?.toLowerCase()})`;
 
   // Said with the checks, before any change: a refusal stops the run there.
   const checks: Finding[] = foreign.map((key) =>
@@ -213,7 +209,7 @@ export function planAccessKey(
     const id = inFile.AccessKeyId;
     const old = ours.filter((key) => key !== inFile);
     const keyFile = keptFile(options, file, fromAddress);
-    const reactivate = iam(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Active' }));
+    const reactivate = iam(new IAM.UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Active' }));
     const items = [
       ...unsaved.items,
       inFile.Status === 'Inactive'
@@ -260,7 +256,7 @@ export function planAccessKey(
   // The tag that marks the key as the one this tool saved, once its file holds it.
   const tag = (context: StepContext) => {
     const Value = `${SAVED_KEY_TAG_PREFIX} on ${new Date().toISOString().slice(0, 10)}`;
-    return iam(new TagUserCommand({ UserName: USER_NAME, Tags: [{ Key: outcome.accessKeyId, Value }] }))(context);
+    return iam(new IAM.TagUserCommand({ UserName: USER_NAME, Tags: [{ Key: outcome.accessKeyId, Value }] }))(context);
   };
   const files = `${shownFile} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600`;
   const items = [
@@ -283,7 +279,7 @@ export function planAccessKey(
  */
 async function createAndSave(
   context: StepContext,
-  keys: readonly AccessKeyMetadata[],
+  keys: readonly IAM.AccessKeyMetadata[],
   fromAddress: string,
   beforeSaving: BeforeSaving,
 ): Promise<string> {
@@ -302,7 +298,7 @@ async function createAndSave(
       // One call, never retried (awsClients.ts): a lost answer is resolved by listing the keys, not by asking again.
       const created = await aws
         .change('iam:CreateAccessKey', () =>
-          clients.iamSingleAttempt.send(new CreateAccessKeyCommand({ UserName: USER_NAME })),
+          clients.iamSingleAttempt.send(new IAM.CreateAccessKeyCommand({ UserName: USER_NAME })),
         )
         .catch(async (error: unknown) => {
           throw await keyWithoutSecret(context, keys, error as Error);
@@ -363,7 +359,7 @@ async function withdrawKey({ aws, options }: StepContext, accessKeyId: string): 
  */
 async function keyWithoutSecret(
   context: StepContext,
-  before: readonly AccessKeyMetadata[],
+  before: readonly IAM.AccessKeyMetadata[],
   failure: Error,
 ): Promise<ProvisionError> {
   const known = new Set(before.map((key) => key.AccessKeyId));
@@ -401,9 +397,9 @@ function lostAnswer(failure: Error): string {
 
 /** Why no key can be created while the user has two: one sentence naming the situation. */
 function noRoomForAKey(
-  keys: readonly AccessKeyMetadata[],
-  ours: AccessKeyMetadata[],
-  inFile: AccessKeyMetadata | undefined,
+  keys: readonly IAM.AccessKeyMetadata[],
+  ours: IAM.AccessKeyMetadata[],
+  inFile: IAM.AccessKeyMetadata | undefined,
   shownFile: string,
   commands: { deploy: string; retire: string },
 ): string {
@@ -445,7 +441,7 @@ function keptFile(options: ProvisionOptions, file: SavedFile, fromAddress: strin
  * an interrupted run made and never saved, whoever made the user. Any other key is someone's who
  * may still use it: kept, and the user with it.
  */
-export function planKeyDeletion(keys: readonly AccessKeyMetadata[], file: SavedFile) {
+export function planKeyDeletion(keys: readonly IAM.AccessKeyMetadata[], file: SavedFile) {
   const saved = keysThisToolSaved(file);
   const unsaved = keyNobodyHolds(keys, file);
   const deleted = new Set<string>();

@@ -1,20 +1,7 @@
 // This run's policies on the user: attached directly, or with --group through a group under this
 // tool's path (--adopt: one it did not make). Teardown takes them off, and the group once empty.
 
-import {
-  AddUserToGroupCommand,
-  type AttachedPolicy,
-  AttachGroupPolicyCommand,
-  AttachUserPolicyCommand,
-  CreateGroupCommand,
-  DeleteGroupCommand,
-  DetachGroupPolicyCommand,
-  DetachUserPolicyCommand,
-  GetGroupCommand,
-  paginateListAttachedGroupPolicies,
-  paginateListGroupPolicies,
-  RemoveUserFromGroupCommand,
-} from '@aws-sdk/client-iam';
+import * as IAM from '@aws-sdk/client-iam';
 import type { Sendable } from '../awsCalls.ts';
 import { adopted, iam, type PlanItem, step } from '../change.ts';
 import { all, type StepContext } from '../context.ts';
@@ -29,13 +16,13 @@ export interface GroupState {
   /** Under this tool's path: this tool created it. */
   readonly managed: boolean;
   readonly members: readonly string[];
-  readonly attached: readonly AttachedPolicy[];
+  readonly attached: readonly IAM.AttachedPolicy[];
   /** Its inline policies, by name. */
   readonly inline: readonly string[];
 }
 
 export async function readGroup({ clients, aws }: StepContext, name: string): Promise<GroupState> {
-  const group = await aws.iam.find(new GetGroupCommand({ GroupName: name }));
+  const group = await aws.iam.find(new IAM.GetGroupCommand({ GroupName: name }));
   if (!group?.Group) return { name, exists: false, managed: false, members: [], attached: [], inline: [] };
   const client = { client: clients.iam };
   return {
@@ -44,10 +31,10 @@ export async function readGroup({ clients, aws }: StepContext, name: string): Pr
     managed: group.Group.Path === GROUP_PATH,
     members: (group.Users ?? []).map((member) => member.UserName ?? ''),
     attached: await aws.read('iam:ListAttachedGroupPolicies', () =>
-      all(paginateListAttachedGroupPolicies(client, { GroupName: name }), (page) => page.AttachedPolicies),
+      all(IAM.paginateListAttachedGroupPolicies(client, { GroupName: name }), (page) => page.AttachedPolicies),
     ),
     inline: await aws.read('iam:ListGroupPolicies', () =>
-      all(paginateListGroupPolicies(client, { GroupName: name }), (page) => page.PolicyNames),
+      all(IAM.paginateListGroupPolicies(client, { GroupName: name }), (page) => page.PolicyNames),
     ),
   };
 }
@@ -59,7 +46,7 @@ const ATTACHMENT = step('attachment');
 /** For each policy, one line: attached to `to` already, or attached by this run (to the user, a group or the role). */
 export function attachEach(
   policies: readonly GrantedPolicy[],
-  attached: readonly AttachedPolicy[],
+  attached: readonly IAM.AttachedPolicy[],
   to: { readonly step: string; readonly name: string; readonly attach: (PolicyArn: string) => Sendable },
 ): PlanItem[] {
   const lines = step(to.step);
@@ -70,29 +57,32 @@ export function attachEach(
   });
 }
 
-const detachFromUser = (PolicyArn: string) => iam(new DetachUserPolicyCommand({ UserName: USER_NAME, PolicyArn }));
+const detachFromUser = (PolicyArn: string) => iam(new IAM.DetachUserPolicyCommand({ UserName: USER_NAME, PolicyArn }));
 
 export function planAttachments(user: UserState, policies: readonly GrantedPolicy[], group: GroupState | undefined) {
   const UserName = USER_NAME;
   if (!group) {
-    const attach = (PolicyArn: string) => new AttachUserPolicyCommand({ UserName, PolicyArn });
+    const attach = (PolicyArn: string) => new IAM.AttachUserPolicyCommand({ UserName, PolicyArn });
     return attachEach(policies, user.attached, { step: 'attachment', name: UserName, attach });
   }
   const { name: GroupName } = group;
   const member = `${UserName} is in ${GroupName}`;
-  const attach = (PolicyArn: string) => new AttachGroupPolicyCommand({ GroupName, PolicyArn });
+  const attach = (PolicyArn: string) => new IAM.AttachGroupPolicyCommand({ GroupName, PolicyArn });
   // One route only: a direct attachment from an earlier run without --group goes.
   const direct = policies.filter((policy) => user.attached.some((held) => held.PolicyArn === policy.arn));
   return [
     group.exists
       ? GROUP.exists(`${GroupName}${adopted(group.managed)}`)
-      : GROUP.create(`${GroupName} (path ${GROUP_PATH})`, iam(new CreateGroupCommand({ GroupName, Path: GROUP_PATH }))),
+      : GROUP.create(
+          `${GroupName} (path ${GROUP_PATH})`,
+          iam(new IAM.CreateGroupCommand({ GroupName, Path: GROUP_PATH })),
+        ),
     ...attachEach(policies, group.attached, { step: 'group policy', name: GroupName, attach }),
     group.members.includes(UserName)
       ? MEMBER.exists(member)
       : MEMBER.create(
           `add ${UserName} to ${GroupName}`,
-          iam(new AddUserToGroupCommand({ GroupName, UserName })),
+          iam(new IAM.AddUserToGroupCommand({ GroupName, UserName })),
           member,
         ),
     ...direct.map(({ name, arn }) =>
@@ -115,16 +105,16 @@ export function planLeavingGroups(groups: readonly GroupState[], ours: ReadonlyS
     const keep = otherMembers.length > 0 || attached.some((policy) => !ours.has(policy.PolicyArn ?? ''));
     const name = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
     return [
-      MEMBER.delete(`${UserName} from ${GroupName}`, iam(new RemoveUserFromGroupCommand({ GroupName, UserName }))),
+      MEMBER.delete(`${UserName} from ${GroupName}`, iam(new IAM.RemoveUserFromGroupCommand({ GroupName, UserName }))),
       ...oursHere.map((PolicyArn) =>
         step('group policy').delete(
           `${name(PolicyArn)} from ${GroupName}${others}`,
-          iam(new DetachGroupPolicyCommand({ GroupName, PolicyArn })),
+          iam(new IAM.DetachGroupPolicyCommand({ GroupName, PolicyArn })),
         ),
       ),
       keep
         ? GROUP.skipped(`${GroupName} has other members or policies: left in place`)
-        : GROUP.delete(GroupName, iam(new DeleteGroupCommand({ GroupName }))),
+        : GROUP.delete(GroupName, iam(new IAM.DeleteGroupCommand({ GroupName }))),
     ];
   });
 }

@@ -1,12 +1,7 @@
 // The permissions boundary (AlexaSkillMailBoundary) of the user or the hosted role: set by this tool,
 // and one it did not set is refused, never replaced, since someone chose it. Teardown takes it off.
 
-import {
-  DeleteRolePermissionsBoundaryCommand,
-  DeleteUserPermissionsBoundaryCommand,
-  PutRolePermissionsBoundaryCommand,
-  PutUserPermissionsBoundaryCommand,
-} from '@aws-sdk/client-iam';
+import * as IAM from '@aws-sdk/client-iam';
 import { SENDER_ROLE_NAME } from '../../../lambda/mail/roleTrustPolicy.ts';
 import { iam, type PlanItem, Refusal, step } from '../change.ts';
 import { profileFlag } from '../context.ts';
@@ -66,8 +61,8 @@ export function planBoundary(
   if (permissionsBoundary === arn) return [BOUNDARY.exists(bounded)];
   const put =
     kind === 'user'
-      ? new PutUserPermissionsBoundaryCommand({ UserName: to, PermissionsBoundary: arn })
-      : new PutRolePermissionsBoundaryCommand({ RoleName: to, PermissionsBoundary: arn });
+      ? new IAM.PutUserPermissionsBoundaryCommand({ UserName: to, PermissionsBoundary: arn })
+      : new IAM.PutRolePermissionsBoundaryCommand({ RoleName: to, PermissionsBoundary: arn });
   return [BOUNDARY.create(`${name} as the permissions boundary of ${to}`, iam(put), bounded)];
 }
 
@@ -78,7 +73,7 @@ export function planBoundaryRemoval(identity: BoundedIdentity, policies: readonl
   const { kind, name } = identity;
   const remove =
     kind === 'user'
-      ? new DeleteUserPermissionsBoundaryCommand({ UserName: name })
-      : new DeleteRolePermissionsBoundaryCommand({ RoleName: name });
+      ? new IAM.DeleteUserPermissionsBoundaryCommand({ UserName: name })
+      : new IAM.DeleteRolePermissionsBoundaryCommand({ RoleName: name });
   return [BOUNDARY.delete(`${policy.name}, the permissions boundary of ${name}`, iam(remove))];
 }

@@ -1,46 +1,26 @@
 // --configuration-set: the SES set, the SNS topic for its bounces and complaints with the event
 // destination joining them, --notify's subscription, and the set's name in the key file.
 
-import {
-  CreateConfigurationSetCommand,
-  CreateConfigurationSetEventDestinationCommand,
-  DeleteConfigurationSetCommand,
-  DeleteConfigurationSetEventDestinationCommand,
-  DescribeConfigurationSetCommand,
-  type EventDestination,
-  UpdateConfigurationSetEventDestinationCommand,
-} from '@aws-sdk/client-ses';
-import {
-  CreateTopicCommand,
-  DeleteTopicCommand,
-  GetTopicAttributesCommand,
-  ListSubscriptionsByTopicCommand,
-  ListTagsForResourceCommand,
-  SetTopicAttributesCommand,
-  SubscribeCommand,
-  type Subscription,
-  type Tag,
-  UnsubscribeCommand,
-} from '@aws-sdk/client-sns';
+import * as SES from '@aws-sdk/client-ses';
+import * as SNS from '@aws-sdk/client-sns';
 import { ENV } from '../../../lambda/config.ts';
 import { maskAddress } from '../../../lambda/log.ts';
 import { recordConfigurationSet } from '../../credentialsFile.ts';
 import { shownPath } from '../../paths.ts';
 import { adopted, notOurs, type PlanItem, Refusal, ses, sns, step } from '../change.ts';
-import { type Account, profileFlag, type StepContext } from '../context.ts';
+import type { Account, StepContext } from '../context.ts';
 import type { ConfigurationSetReport } from '../deliverabilityReport.ts';
 import { isManaged, MANAGED_TAG } from '../names.ts';
 import { type AdoptKind, adoptFlags, type ProvisionOptions } from '../options.ts';
-import { configurationSetArn, samePolicyDocument } from '../policyDocument.ts';
+import { configurationSetArn } from '../policyDocument.ts';
 import type { SavedFile } from './accessKey.ts';
-import { describeTopicStatement, foreignTopicStatements, type TopicStatement } from './topicPolicy.ts';
+import { planTopicPolicy } from './topicPolicy.ts';
 
 /** The event destination this tool adds to a set: found again, and removed, by this name. */
 const EVENT_DESTINATION_NAME = 'alexa-ses-mailer-bounces-complaints';
 const EVENT_TYPES = ['bounce', 'complaint'] as const;
 /** Tagged on the topic: whether this tool created the set too, so that teardown removes only what it made. */
 const SET_ORIGIN_TAG = 'alexa-ses-mailer:configuration-set';
-const TOPIC_STATEMENT_ID = 'AllowSesToPublishThisConfigurationSetsEvents';
 const PENDING = 'PendingConfirmation';
 
 function topicName(set: string): string {
@@ -61,29 +41,7 @@ export function configurationSetInUse(
   return file.configurationSet ? { name: file.configurationSet, from: 'key file' } : undefined;
 }
 
-/** The statement SES needs on the topic: publish, for this set of this account only. */
-function publishStatement(arn: string, account: Account, setArn: string): TopicStatement {
-  const Condition = { StringEquals: { 'AWS:SourceAccount': account.accountId, 'AWS:SourceArn': setArn } };
-  const Principal = { Service: 'ses.amazonaws.com' };
-  return { Sid: TOPIC_STATEMENT_ID, Effect: 'Allow', Principal, Action: 'SNS:Publish', Resource: arn, Condition };
-}
-
-/** The topic's access policy with our statement added (or put right), the rest as it was; `undefined` when it already holds it. */
-function withPublishStatement(current: string | undefined, statement: TopicStatement): string | undefined {
-  let policy: { Statement?: unknown } & Record<string, unknown> = { Version: '2012-10-17', Statement: [] };
-  try {
-    if (current) policy = JSON.parse(current);
-  } catch {
-    // An unreadable policy is replaced by one that holds our statement only.
-  }
-  const statements = (Array.isArray(policy.Statement) ? policy.Statement : []) as TopicStatement[];
-  const ours = statements.find((candidate) => candidate.Sid === TOPIC_STATEMENT_ID);
-  if (ours && samePolicyDocument(ours, statement)) return undefined;
-  const others = statements.filter((candidate) => candidate.Sid !== TOPIC_STATEMENT_ID);
-  return JSON.stringify({ ...policy, Statement: [...others, statement] });
-}
-
-function isOurDestination(destination: EventDestination | undefined, arn: string): boolean {
+function isOurDestination(destination: SES.EventDestination | undefined, arn: string): boolean {
   const types = [...(destination?.MatchingEventTypes ?? [])].sort().join();
   return (
     destination?.Enabled === true &&
@@ -99,10 +57,10 @@ export interface ConfigurationSetState {
   readonly setArn: string;
   readonly account: Account;
   /** DescribeConfigurationSet's answer, with the event destinations; absent: no such set. */
-  readonly set?: { readonly EventDestinations?: EventDestination[] | undefined };
+  readonly set?: { readonly EventDestinations?: SES.EventDestination[] | undefined };
   /** The topic's attributes (provisioning) or tags (teardown); absent: no such topic. */
-  readonly topic?: { readonly policy?: string | undefined; readonly tags?: readonly Tag[] };
-  readonly subscriptions: readonly Subscription[];
+  readonly topic?: { readonly policy?: string | undefined; readonly tags?: readonly SNS.Tag[] };
+  readonly subscriptions: readonly SNS.Subscription[];
 }
 
 /** Provisioning reads the topic's attributes and tags (who made it), teardown its tags only. */
@@ -114,7 +72,7 @@ export async function readConfigurationSet(
   const { aws, options } = context;
   const arn = `arn:${account.partition}:sns:${options.region}:${account.accountId}:${topicName(name)}`;
   const set = await aws.ses.find(
-    new DescribeConfigurationSetCommand({
+    new SES.DescribeConfigurationSetCommand({
       ConfigurationSetName: name,
       ConfigurationSetAttributeNames: ['eventDestinations'],
     }),
@@ -122,17 +80,17 @@ export async function readConfigurationSet(
   const topic =
     options.mode === 'teardown'
       ? await aws.sns
-          .find(new ListTagsForResourceCommand({ ResourceArn: arn }))
+          .find(new SNS.ListTagsForResourceCommand({ ResourceArn: arn }))
           .then((answer) => answer && { tags: answer.Tags ?? [] })
-      : await aws.sns.find(new GetTopicAttributesCommand({ TopicArn: arn })).then(
+      : await aws.sns.find(new SNS.GetTopicAttributesCommand({ TopicArn: arn })).then(
           async (answer) =>
             answer && {
               policy: answer.Attributes?.Policy,
-              tags: (await aws.sns.read(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags ?? [],
+              tags: (await aws.sns.read(new SNS.ListTagsForResourceCommand({ ResourceArn: arn }))).Tags ?? [],
             },
         );
   const subscriptions = topic
-    ? ((await aws.sns.read(new ListSubscriptionsByTopicCommand({ TopicArn: arn }))).Subscriptions ?? [])
+    ? ((await aws.sns.read(new SNS.ListSubscriptionsByTopicCommand({ TopicArn: arn }))).Subscriptions ?? [])
     : [];
   return {
     name,
@@ -147,7 +105,6 @@ export async function readConfigurationSet(
 }
 
 const TOPIC = step('SNS topic');
-const TOPIC_POLICY = step('topic policy');
 const SET = step('configuration set');
 const DESTINATION = step('event destination');
 const NOTIFY = step('notify');
@@ -167,33 +124,24 @@ export function planConfigurationSet(
       ? TOPIC.exists(`${topicLabel}${adopted(isManaged(topic.tags ?? []))}`)
       : TOPIC.create(
           `${topicLabel}, for the set's bounces and complaints`,
-          sns(new CreateTopicCommand({ Name: topicLabel, Tags: tags })),
+          sns(new SNS.CreateTopicCommand({ Name: topicLabel, Tags: tags })),
         ),
   ];
   refuseUnadopted(state, options);
-  // A new topic has SNS's default policy (its owner may use it), which our statement joins.
-  const statement = publishStatement(TopicArn, state.account, state.setArn);
-  if (topic) refuseForeignStatements(state, statement, options);
-  const publish = `SES may publish the events of ${name}`;
-  if (topic && !withPublishStatement(topic.policy, statement)) {
-    items.push(TOPIC_POLICY.exists(`${publish} to ${topicLabel}`));
-  } else {
-    const setPolicy = async ({ aws }: StepContext) => {
-      const current = topic
-        ? topic.policy
-        : (await aws.sns.read(new GetTopicAttributesCommand({ TopicArn }))).Attributes?.Policy;
-      const AttributeValue = withPublishStatement(current, statement);
-      await aws.sns.change(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'Policy', AttributeValue }));
-    };
-    const detail = `let SES publish the events of ${name}, and no other set's`;
-    items.push(
-      (topic ? TOPIC_POLICY.update : TOPIC_POLICY.create)(detail, setPolicy, `${publish}, and no other set's`),
-    );
-  }
+  const { topicArn, setArn, account } = state;
+  items.push(
+    planTopicPolicy(
+      { topicName: topicLabel, topicArn, policy: topic?.policy, exists: !!topic, setName: name, setArn, account },
+      options,
+    ),
+  );
   items.push(
     state.set
       ? SET.exists(`${name}${recorded}${adopted(setMadeHere(state))}`)
-      : SET.create(`${name}${recorded}`, ses(new CreateConfigurationSetCommand({ ConfigurationSet: { Name: name } }))),
+      : SET.create(
+          `${name}${recorded}`,
+          ses(new SES.CreateConfigurationSetCommand({ ConfigurationSet: { Name: name } })),
+        ),
   );
   const destinations = state.set?.EventDestinations ?? [];
   const otherDestinations = destinations.filter((destination) => destination.Name !== EVENT_DESTINATION_NAME);
@@ -219,11 +167,11 @@ export function planConfigurationSet(
       : current
         ? DESTINATION.update(
             eventDestinationDetail(name),
-            ses(new UpdateConfigurationSetEventDestinationCommand(request)),
+            ses(new SES.UpdateConfigurationSetEventDestinationCommand(request)),
           )
         : DESTINATION.create(
             eventDestinationDetail(name),
-            ses(new CreateConfigurationSetEventDestinationCommand(request)),
+            ses(new SES.CreateConfigurationSetEventDestinationCommand(request)),
           ),
   );
   const subscriptions = planSubscription(state, options.notify);
@@ -232,7 +180,7 @@ export function planConfigurationSet(
 }
 
 /** `ops-firehose (send, bounce → Kinesis Firehose)`: the destination's name, what it takes and where it goes. */
-function describeDestination(destination: EventDestination): string {
+function describeDestination(destination: SES.EventDestination): string {
   const target = destination.SNSDestination
     ? `SNS ${destination.SNSDestination.TopicARN ?? ''}`.trim()
     : destination.KinesisFirehoseDestination
@@ -269,27 +217,6 @@ function refuseUnadopted(state: ConfigurationSetState, options: ProvisionOptions
   );
 }
 
-/**
- * The topic's policy may hold SNS's default statement and this tool's, no other: another could let
- * anyone subscribe and read every bounce and complaint. Checked on every run, not only when the
- * topic is found first, since a statement can be added at any time.
- */
-function refuseForeignStatements(state: ConfigurationSetState, ours: TopicStatement, options: ProvisionOptions): void {
-  const { topicArn, account } = state;
-  const foreign = foreignTopicStatements(state.topic?.policy, ours, { topicArn, accountId: account.accountId });
-  if (foreign.length === 0) return;
-  const flags = ` --region ${options.region}${profileFlag(options)}`;
-  const many = foreign.length > 1;
-  throw new Refusal(
-    foreign.map((statement, index) =>
-      TOPIC_POLICY.refused(
-        `${topicName(state.name)} also grants ${describeTopicStatement(statement, index)}, which this tool did not add`,
-      ),
-    ),
-    `Nothing was changed: the access policy of the SNS topic ${topicName(state.name)} holds ${many ? `${foreign.length} statements` : 'a statement'} besides SNS's default and this tool's (listed above), and whoever ${many ? 'they grant' : 'it grants'} could read every bounce and complaint, recipients' addresses included; remove ${many ? 'them' : 'it'} (\`aws sns get-topic-attributes --topic-arn ${topicArn}${flags}\` shows the policy, \`aws sns set-topic-attributes --topic-arn ${topicArn} --attribute-name Policy --attribute-value file://policy.json${flags}\` replaces it), then run again.`,
-  );
-}
-
 /** --notify's subscription, and a warning while nobody would hear of a bounce; the list as the summary shows it (masked). */
 function planSubscription(state: ConfigurationSetState, notify: string | undefined) {
   const subscriptions = state.subscriptions
@@ -311,7 +238,7 @@ function planSubscription(state: ConfigurationSetState, notify: string | undefin
   const masked = maskAddress(notify);
   const found = subscriptions.find((subscription) => subscription.endpoint.toLowerCase() === notify.toLowerCase());
   const subscribe = async ({ aws }: StepContext) => {
-    await aws.sns.change(new SubscribeCommand({ TopicArn: state.topicArn, Protocol: 'email', Endpoint: notify }));
+    await aws.sns.change(new SNS.SubscribeCommand({ TopicArn: state.topicArn, Protocol: 'email', Endpoint: notify }));
     list.push({ endpoint: masked, status: 'pending confirmation' });
   };
   const item = !found
@@ -359,7 +286,7 @@ export function planConfigurationSetDeletion(state: ConfigurationSetState): Plan
     items.push(
       DESTINATION.delete(
         eventDestinationDetail(ConfigurationSetName),
-        ses(new DeleteConfigurationSetEventDestinationCommand(request)),
+        ses(new SES.DeleteConfigurationSetEventDestinationCommand(request)),
       ),
     );
   }
@@ -373,7 +300,7 @@ export function planConfigurationSetDeletion(state: ConfigurationSetState): Plan
           ? SET.skipped(
               `${ConfigurationSetName} also publishes to ${others.map((destination) => destination.Name).join(', ')}: left in place`,
             )
-          : SET.delete(ConfigurationSetName, ses(new DeleteConfigurationSetCommand({ ConfigurationSetName }))),
+          : SET.delete(ConfigurationSetName, ses(new SES.DeleteConfigurationSetCommand({ ConfigurationSetName }))),
   );
   const topic = topicName(ConfigurationSetName);
   if (!state.topic) return [...items, TOPIC.skipped(`${topic} does not exist`)];
@@ -384,9 +311,9 @@ export function planConfigurationSetDeletion(state: ConfigurationSetState): Plan
     items.push(
       step('subscription').delete(
         detail,
-        confirmed ? sns(new UnsubscribeCommand({ SubscriptionArn })) : async () => {},
+        confirmed ? sns(new SNS.UnsubscribeCommand({ SubscriptionArn })) : async () => {},
       ),
     );
   }
-  return [...items, TOPIC.delete(topic, sns(new DeleteTopicCommand({ TopicArn })))];
+  return [...items, TOPIC.delete(topic, sns(new SNS.DeleteTopicCommand({ TopicArn })))];
 }

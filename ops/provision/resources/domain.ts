@@ -1,12 +1,7 @@
 // --domain: the sender's domain verified with Easy DKIM (SES v1), and its DNS records printed to
 // publish; a later run without --domain keeps the domain an earlier one set up.
 
-import {
-  GetIdentityDkimAttributesCommand,
-  GetIdentityVerificationAttributesCommand,
-  VerifyDomainDkimCommand,
-  VerifyDomainIdentityCommand,
-} from '@aws-sdk/client-ses';
+import * as SES from '@aws-sdk/client-ses';
 import { maskAddress } from '../../../lambda/log.ts';
 import { type PlanItem, step } from '../change.ts';
 import type { StepContext } from '../context.ts';
@@ -48,9 +43,9 @@ function identityStatus(value: string | undefined): IdentityStatus {
 
 export async function readDomain({ aws }: StepContext, domain: string, fromAddress: string): Promise<DomainReading> {
   const verification = await aws.ses.read(
-    new GetIdentityVerificationAttributesCommand({ Identities: [domain, fromAddress] }),
+    new SES.GetIdentityVerificationAttributesCommand({ Identities: [domain, fromAddress] }),
   );
-  const dkim = await aws.ses.read(new GetIdentityDkimAttributesCommand({ Identities: [domain] }));
+  const dkim = await aws.ses.read(new SES.GetIdentityDkimAttributesCommand({ Identities: [domain] }));
   const ownDomain = verification.VerificationAttributes?.[domain];
   const ownDkim = dkim.DkimAttributes?.[domain];
   return {
@@ -121,8 +116,8 @@ export function planDomain(reading: DomainReading, fromAddress: string, region: 
   };
   const items: PlanItem[] = [];
   const verify = async ({ aws }: StepContext) => {
-    const identity = await aws.ses.change(new VerifyDomainIdentityCommand({ Domain: domain }));
-    const dkim = await aws.ses.change(new VerifyDomainDkimCommand({ Domain: domain }));
+    const identity = await aws.ses.change(new SES.VerifyDomainIdentityCommand({ Domain: domain }));
+    const dkim = await aws.ses.change(new SES.VerifyDomainDkimCommand({ Domain: domain }));
     Object.assign(outcome, { verificationStatus: verified ? 'Success' : 'Pending', dkimStatus: 'Pending' });
     return { identity, dkim };
   };

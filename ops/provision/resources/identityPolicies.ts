@@ -1,7 +1,7 @@
 // SES sending-authorization policies on the sender's identities: one that lets AlexaSkillMailSender
 // do more than send as the sender refuses the run, since no policy of the user shows such a grant.
 
-import { GetIdentityPoliciesCommand, ListIdentityPoliciesCommand } from '@aws-sdk/client-ses';
+import * as SES from '@aws-sdk/client-ses';
 import { Refusal, step } from '../change.ts';
 import { type Account, profileFlag, type StepContext } from '../context.ts';
 import { USER_NAME } from '../names.ts';
@@ -29,9 +29,9 @@ export function parsePolicy(text: string): unknown {
 export async function readIdentityPolicies({ aws }: StepContext, identities: readonly string[]) {
   const found: IdentityPolicy[] = [];
   for (const Identity of new Set(identities)) {
-    const names = (await aws.ses.read(new ListIdentityPoliciesCommand({ Identity }))).PolicyNames ?? [];
+    const names = (await aws.ses.read(new SES.ListIdentityPoliciesCommand({ Identity }))).PolicyNames ?? [];
     if (names.length === 0) continue;
-    const answer = await aws.ses.read(new GetIdentityPoliciesCommand({ Identity, PolicyNames: names }));
+    const answer = await aws.ses.read(new SES.GetIdentityPoliciesCommand({ Identity, PolicyNames: names }));
     for (const [name, text] of Object.entries(answer.Policies ?? {}))
       found.push({ identity: Identity, name, document: parsePolicy(text) });
   }

@@ -1,16 +1,7 @@
 // --limit-table: the DynamoDB table the skill counts each user's mails in, paid per request, rows
 // expiring by Time to Live; its name in the key file; its resource policy checked on every run.
 
-import {
-  CreateTableCommand,
-  DeleteTableCommand,
-  DescribeTableCommand,
-  DescribeTimeToLiveCommand,
-  GetResourcePolicyCommand,
-  ListTagsOfResourceCommand,
-  type TableDescription,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
+import * as DynamoDB from '@aws-sdk/client-dynamodb';
 import { ENV } from '../../../lambda/config.ts';
 import {
   LIMIT_TABLE_ACTIONS,
@@ -39,7 +30,7 @@ export interface LimitTableState {
   readonly exists: boolean;
   /** Carries the managed-by tag: this tool created it. */
   readonly managed: boolean;
-  readonly table?: TableDescription;
+  readonly table?: DynamoDB.TableDescription;
   /** DescribeTimeToLive's answer: ENABLED, ENABLING, DISABLED … and on which attribute. */
   readonly timeToLive?: { readonly status: string; readonly attribute?: string | undefined };
   /** Its resource-based policy as GetResourcePolicy answers it (text), when it has one. */
@@ -52,7 +43,7 @@ const ACTIVE_WAIT = { attempts: 60, delayMs: 2_000 } as const;
 const EXPIRES_OLD_ROWS = new Set(['ENABLED', 'ENABLING']);
 
 /** Its key is the one the skill writes: one string partition key, of the schema's name. */
-function keyFits(table: TableDescription): boolean {
+function keyFits(table: DynamoDB.TableDescription): boolean {
   const wanted = limitTableDefinition(table.TableName ?? '');
   const key = table.KeySchema ?? [];
   const types = new Map((table.AttributeDefinitions ?? []).map((definition) => [definition.AttributeName, definition]));
@@ -64,7 +55,7 @@ function keyFits(table: TableDescription): boolean {
   );
 }
 
-function billing(table: TableDescription | undefined): string {
+function billing(table: DynamoDB.TableDescription | undefined): string {
   return table?.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST' ? 'paid per request' : 'provisioned capacity';
 }
 
@@ -73,13 +64,13 @@ async function readLimitTable(
   name: string,
   from: LimitTableOrigin = 'option',
 ): Promise<LimitTableState> {
-  const found = await aws.dynamodb.find(new DescribeTableCommand({ TableName: name }));
+  const found = await aws.dynamodb.find(new DynamoDB.DescribeTableCommand({ TableName: name }));
   const table = found?.Table;
   if (!table) return { name, from, exists: false, managed: false };
-  const tags = await aws.dynamodb.read(new ListTagsOfResourceCommand({ ResourceArn: table.TableArn }));
-  const timeToLive = await aws.dynamodb.read(new DescribeTimeToLiveCommand({ TableName: name }));
+  const tags = await aws.dynamodb.read(new DynamoDB.ListTagsOfResourceCommand({ ResourceArn: table.TableArn }));
+  const timeToLive = await aws.dynamodb.read(new DynamoDB.DescribeTimeToLiveCommand({ TableName: name }));
   // A table without a policy answers PolicyNotFoundException: found as nothing.
-  const policy = await aws.dynamodb.find(new GetResourcePolicyCommand({ ResourceArn: table.TableArn }));
+  const policy = await aws.dynamodb.find(new DynamoDB.GetResourcePolicyCommand({ ResourceArn: table.TableArn }));
   return {
     name,
     from,
@@ -165,9 +156,9 @@ export function checkLimitTablePolicy(
   );
 }
 
-async function waitUntilActive({ aws }: StepContext, name: string): Promise<TableDescription> {
+async function waitUntilActive({ aws }: StepContext, name: string): Promise<DynamoDB.TableDescription> {
   for (let attempt = 1; ; attempt++) {
-    const { Table } = await aws.dynamodb.read(new DescribeTableCommand({ TableName: name }));
+    const { Table } = await aws.dynamodb.read(new DynamoDB.DescribeTableCommand({ TableName: name }));
     if (Table?.TableStatus === 'ACTIVE') return Table;
     if (attempt >= ACTIVE_WAIT.attempts)
       throw new ProvisionError(
@@ -180,7 +171,7 @@ async function waitUntilActive({ aws }: StepContext, name: string): Promise<Tabl
 async function enableTimeToLive(context: StepContext, TableName: string): Promise<void> {
   await waitUntilActive(context, TableName);
   const TimeToLiveSpecification = { Enabled: true, AttributeName: LIMIT_TABLE_TTL_ATTRIBUTE };
-  await context.aws.dynamodb.change(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification }));
+  await context.aws.dynamodb.change(new DynamoDB.UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification }));
 }
 
 /** The table, created or found, and its rows' expiry; what `checkLimitTable` let through. */
@@ -196,7 +187,7 @@ export function planLimitTable(state: LimitTableState, options: ProvisionOptions
       AttributeDefinitions: [...AttributeDefinitions],
     };
     const create = async (context: StepContext) => {
-      await context.aws.dynamodb.change(new CreateTableCommand({ ...table, Tags: [MANAGED_TAG] }));
+      await context.aws.dynamodb.change(new DynamoDB.CreateTableCommand({ ...table, Tags: [MANAGED_TAG] }));
       await enableTimeToLive(context, name);
     };
     return [
@@ -272,7 +263,7 @@ export function planLimitTableDeletion(
       );
     const remove = async (context: StepContext) => {
       await waitUntilActive(context, name);
-      await context.aws.dynamodb.change(new DeleteTableCommand({ TableName: name }));
+      await context.aws.dynamodb.change(new DynamoDB.DeleteTableCommand({ TableName: name }));
     };
     return leftAlone('limit table', name, state) ?? TABLE.delete(`${name} and the counts in it`, remove);
   });

@@ -1,19 +1,7 @@
 // This tool's managed policies (documents from managedPolicies.ts): read with every version and
 // holder, created or given a new default version, and deleted at teardown when this tool made them.
 
-import {
-  CreatePolicyCommand,
-  CreatePolicyVersionCommand,
-  DeletePolicyCommand,
-  DeletePolicyVersionCommand,
-  GetGroupCommand,
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  ListPolicyTagsCommand,
-  ListPolicyVersionsCommand,
-  paginateListEntitiesForPolicy,
-  paginateListPolicies,
-} from '@aws-sdk/client-iam';
+import * as IAM from '@aws-sdk/client-iam';
 import { SENDER_ROLE_NAME } from '../../../lambda/mail/roleTrustPolicy.ts';
 import { adopted, iam, leftAlone, type PlanItem, step } from '../change.ts';
 import { type Account, all, type StepContext } from '../context.ts';
@@ -78,7 +66,7 @@ export async function readPolicyVersions(
   arn: string,
   changes?: PolicyChanges,
 ): Promise<PolicyVersionFound[]> {
-  const listed = await aws.iam.read(new ListPolicyVersionsCommand({ PolicyArn: arn }));
+  const listed = await aws.iam.read(new IAM.ListPolicyVersionsCommand({ PolicyArn: arn }));
   const versions: PolicyVersionFound[] = [];
   for (const { VersionId: id = '', IsDefaultVersion } of listed.Versions ?? []) {
     if (changes?.deletedVersionIds.includes(id)) continue;
@@ -86,7 +74,7 @@ export async function readPolicyVersions(
       id === changes?.createdDefault?.id
         ? changes.createdDefault.document
         : decodePolicyDocument(
-            (await aws.iam.read(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: id }))).PolicyVersion
+            (await aws.iam.read(new IAM.GetPolicyVersionCommand({ PolicyArn: arn, VersionId: id }))).PolicyVersion
               ?.Document,
           );
     versions.push({ id, isDefault: IsDefaultVersion === true, document });
@@ -97,7 +85,7 @@ export async function readPolicyVersions(
 async function readHolders(context: StepContext, arn: string): Promise<Pick<PolicyFound, 'holders' | 'otherHolders'>> {
   const { clients, aws, options } = context;
   const pages = await aws.read('iam:ListEntitiesForPolicy', () =>
-    all(paginateListEntitiesForPolicy({ client: clients.iam }, { PolicyArn: arn }), (page) => [page]),
+    all(IAM.paginateListEntitiesForPolicy({ client: clients.iam }, { PolicyArn: arn }), (page) => [page]),
   );
   const entities = {
     users: pages.flatMap((page) => (page.PolicyUsers ?? []).map((user) => user.UserName ?? '')),
@@ -111,7 +99,7 @@ async function readHolders(context: StepContext, arn: string): Promise<Pick<Poli
   ];
   // The --group group's other members are refused on their own (ownership.ts).
   for (const name of entities.groups.filter((candidate) => candidate !== options.group)) {
-    const group = await aws.iam.read(new GetGroupCommand({ GroupName: name }));
+    const group = await aws.iam.read(new IAM.GetGroupCommand({ GroupName: name }));
     const onlyTheUser = (group.Users ?? []).every((member) => member.UserName === USER_NAME);
     if (group.Group?.Path !== GROUP_PATH || !onlyTheUser) holders.push(`the group ${name}`);
   }
@@ -122,7 +110,7 @@ async function readHolders(context: StepContext, arn: string): Promise<Pick<Poli
 async function customerPoliciesNamed({ clients, aws }: StepContext, names: readonly string[]) {
   if (names.length === 0) return new Map<string, string>();
   const policies = await aws.read('iam:ListPolicies', () =>
-    all(paginateListPolicies({ client: clients.iam }, { Scope: 'Local' }), (page) => page.Policies),
+    all(IAM.paginateListPolicies({ client: clients.iam }, { Scope: 'Local' }), (page) => page.Policies),
   );
   const named = policies.filter(({ PolicyName = '' }) => names.includes(PolicyName));
   return new Map(named.map(({ PolicyName = '', Arn = '' }) => [PolicyName, Arn]));
@@ -137,9 +125,9 @@ async function readPolicy(
   changes: PolicyChanges | undefined,
 ): Promise<PolicyFound> {
   const { aws } = context;
-  const found = await aws.iam.find(new GetPolicyCommand({ PolicyArn: arn }));
+  const found = await aws.iam.find(new IAM.GetPolicyCommand({ PolicyArn: arn }));
   if (!found?.Policy) return { name, arn, exists: false, managed: false, versions: [], ...NO_HOLDERS };
-  const tags = (await aws.iam.read(new ListPolicyTagsCommand({ PolicyArn: arn }))).Tags ?? [];
+  const tags = (await aws.iam.read(new IAM.ListPolicyTagsCommand({ PolicyArn: arn }))).Tags ?? [];
   const versions = await readPolicyVersions(context, arn, changes);
   const defaultVersion = versions.find((version) => version.isDefault);
   return {
@@ -213,7 +201,7 @@ function deleteVersions(state: PolicyState, made: PolicyChangesMade): PlanItem[]
   return [
     step('policy version').delete(detail, async ({ aws }) => {
       for (const VersionId of ids) {
-        await aws.iam.change(new DeletePolicyVersionCommand({ PolicyArn: state.arn, VersionId }));
+        await aws.iam.change(new IAM.DeletePolicyVersionCommand({ PolicyArn: state.arn, VersionId }));
         recorded(made, state.arn).deletedVersionIds.push(VersionId);
       }
     }),
@@ -230,7 +218,7 @@ export function planPolicy(state: PolicyState, made: PolicyChangesMade): PlanIte
   if (!state.exists) {
     const create = async ({ aws }: StepContext) => {
       const policy = { PolicyName: name, PolicyDocument, Description: description, Tags: [MANAGED_TAG] };
-      const id = (await aws.iam.change(new CreatePolicyCommand(policy))).Policy?.DefaultVersionId ?? 'v1';
+      const id = (await aws.iam.change(new IAM.CreatePolicyCommand(policy))).Policy?.DefaultVersionId ?? 'v1';
       made.set(PolicyArn, { arn: PolicyArn, deletedVersionIds: [], createdDefault: { id, document } });
       return `${name} ${id}: ${summary}`;
     };
@@ -250,12 +238,12 @@ export function planPolicy(state: PolicyState, made: PolicyChangesMade): PlanIte
   const was = replaced && `; ${replaced.id}, which allowed ${describeAllowed(replaced.document) ?? 'nothing'}`;
   const update = async ({ aws }: StepContext) => {
     const created = await aws.iam.change(
-      new CreatePolicyVersionCommand({ PolicyArn, PolicyDocument, SetAsDefault: true }),
+      new IAM.CreatePolicyVersionCommand({ PolicyArn, PolicyDocument, SetAsDefault: true }),
     );
     const id = created.PolicyVersion?.VersionId ?? '';
     if (id) recorded(made, PolicyArn).createdDefault = { id, document };
     if (replaced) {
-      await aws.iam.change(new DeletePolicyVersionCommand({ PolicyArn, VersionId: replaced.id }));
+      await aws.iam.change(new IAM.DeletePolicyVersionCommand({ PolicyArn, VersionId: replaced.id }));
       recorded(made, PolicyArn).deletedVersionIds.push(replaced.id);
     }
     return `${name} ${id} is the new default version: ${summary}${was ? `${was}, is deleted` : ''}`;
@@ -281,11 +269,11 @@ export function planPolicyDeletion(policy: PolicyFound, detaching: ReadonlySet<s
   if (remaining.length > 0)
     return [POLICY.skipped(`${name} is still attached to ${remaining.join(', ')}: left in place`)];
   const older = policy.versions.filter((version) => !version.isDefault);
-  const versions = older.map(({ id: VersionId }) => new DeletePolicyVersionCommand({ PolicyArn, VersionId }));
+  const versions = older.map(({ id: VersionId }) => new IAM.DeletePolicyVersionCommand({ PolicyArn, VersionId }));
   return [
     POLICY.delete(
       older.length > 0 ? `${name} and its ${older.length} older version(s)` : name,
-      iam(...versions, new DeletePolicyCommand({ PolicyArn })),
+      iam(...versions, new IAM.DeletePolicyCommand({ PolicyArn })),
     ),
   ];
 }

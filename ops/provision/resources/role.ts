@@ -2,19 +2,7 @@
 // the external ID this tool records, to send with the user's policies and no long-lived key.
 
 import { randomUUID } from 'node:crypto';
-import {
-  type AttachedPolicy,
-  AttachRolePolicyCommand,
-  CreateRoleCommand,
-  DeleteRoleCommand,
-  DeleteRolePolicyCommand,
-  DetachRolePolicyCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  paginateListAttachedRolePolicies,
-  paginateListRolePolicies,
-  UpdateAssumeRolePolicyCommand,
-} from '@aws-sdk/client-iam';
+import * as IAM from '@aws-sdk/client-iam';
 import { ENV } from '../../../lambda/config.ts';
 import { hostedRoleTrustPolicy, SENDER_ROLE_NAME } from '../../../lambda/mail/roleTrustPolicy.ts';
 import { readProvisioningOutput, writeProvisioningOutput } from '../../credentialsFile.ts';
@@ -39,7 +27,7 @@ export interface RoleState {
   /** The trust policy as IAM holds it, decoded. */
   readonly trustPolicy?: unknown;
   readonly permissionsBoundary?: string;
-  readonly attached: readonly AttachedPolicy[];
+  readonly attached: readonly IAM.AttachedPolicy[];
   readonly inline: readonly { readonly name: string; readonly document: unknown }[];
 }
 
@@ -48,15 +36,15 @@ export const NO_ROLE: RoleState = { exists: false, managed: false, attached: [],
 export async function readRole(context: StepContext): Promise<RoleState> {
   const { clients, aws } = context;
   const RoleName = SENDER_ROLE_NAME;
-  const role = (await aws.iam.find(new GetRoleCommand({ RoleName })))?.Role;
+  const role = (await aws.iam.find(new IAM.GetRoleCommand({ RoleName })))?.Role;
   if (!role) return NO_ROLE;
   const client = { client: clients.iam };
   const inline = [];
   const names = await aws.read('iam:ListRolePolicies', () =>
-    all(paginateListRolePolicies(client, { RoleName }), (page) => page.PolicyNames),
+    all(IAM.paginateListRolePolicies(client, { RoleName }), (page) => page.PolicyNames),
   );
   for (const PolicyName of names) {
-    const answer = await aws.iam.read(new GetRolePolicyCommand({ RoleName, PolicyName }));
+    const answer = await aws.iam.read(new IAM.GetRolePolicyCommand({ RoleName, PolicyName }));
     inline.push({ name: PolicyName, document: decodePolicyDocument(answer.PolicyDocument) });
   }
   const boundary = role.PermissionsBoundary?.PermissionsBoundaryArn;
@@ -67,7 +55,7 @@ export async function readRole(context: StepContext): Promise<RoleState> {
     trustPolicy: decodePolicyDocument(role.AssumeRolePolicyDocument),
     ...(boundary ? { permissionsBoundary: boundary } : {}),
     attached: await aws.read('iam:ListAttachedRolePolicies', () =>
-      all(paginateListAttachedRolePolicies(client, { RoleName }), (page) => page.AttachedPolicies),
+      all(IAM.paginateListAttachedRolePolicies(client, { RoleName }), (page) => page.AttachedPolicies),
     ),
     inline,
   };
@@ -164,10 +152,10 @@ export function planRole(
   const trust = JSON.stringify(hostedRoleTrustPolicy(hosted, externalId));
   const shown = shownPath(options.outFile);
   const current = toolShapedTrust(role.trustPolicy);
-  const attach = (PolicyArn: string) => new AttachRolePolicyCommand({ RoleName, PolicyArn });
+  const attach = (PolicyArn: string) => new IAM.AttachRolePolicyCommand({ RoleName, PolicyArn });
   const policies = attachEach(granted, role.attached, { step: 'role policy', name: RoleName, attach });
   if (!role.exists) {
-    const create = new CreateRoleCommand({
+    const create = new IAM.CreateRoleCommand({
       RoleName,
       AssumeRolePolicyDocument: trust,
       Description: 'Lets an Alexa-hosted skill send mail through SES as alexa-ses-mailer, and nothing else.',
@@ -178,7 +166,7 @@ export function planRole(
       ...policies,
     ];
   }
-  const update = iam(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: trust }));
+  const update = iam(new IAM.UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: trust }));
   return [
     ROLE.exists(`${RoleName}${adopted(role.managed, ': --teardown will leave it in place')}`),
     current?.principal !== hosted
@@ -223,14 +211,14 @@ export function planRoleDeletion(role: RoleState, toolPolicies: readonly PolicyF
   if (left) return [left];
   const ours = new Set(toolPolicies.filter((policy) => policy.managed).map((policy) => policy.arn));
   const foreign = role.attached.filter((policy) => !ours.has(policy.PolicyArn ?? ''));
-  const inline = role.inline.map(({ name }) => new DeleteRolePolicyCommand({ RoleName, PolicyName: name }));
+  const inline = role.inline.map(({ name }) => new IAM.DeleteRolePolicyCommand({ RoleName, PolicyName: name }));
   return [
     ...role.attached
       .filter(({ PolicyArn }) => ours.has(PolicyArn ?? ''))
       .map(({ PolicyName, PolicyArn }) =>
         step('role policy').delete(
           `${PolicyName} from ${RoleName}`,
-          iam(new DetachRolePolicyCommand({ RoleName, PolicyArn })),
+          iam(new IAM.DetachRolePolicyCommand({ RoleName, PolicyArn })),
         ),
       ),
     foreign.length > 0
@@ -239,7 +227,7 @@ export function planRoleDeletion(role: RoleState, toolPolicies: readonly PolicyF
         )
       : ROLE.delete(
           inline.length > 0 ? `${RoleName} and its inline policies` : RoleName,
-          iam(...inline, new DeleteRoleCommand({ RoleName })),
+          iam(...inline, new IAM.DeleteRoleCommand({ RoleName })),
         ),
   ];
 }

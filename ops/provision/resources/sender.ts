@@ -1,12 +1,7 @@
 // The SES side: the sender address (or its domain) verified, recipients verified on request, and
 // the region's account: sandbox, quota, and whether it may send at all.
 
-import {
-  GetAccountSendingEnabledCommand,
-  GetIdentityVerificationAttributesCommand,
-  GetSendQuotaCommand,
-  VerifyEmailIdentityCommand,
-} from '@aws-sdk/client-ses';
+import * as SES from '@aws-sdk/client-ses';
 import { maskAddress } from '../../../lambda/log.ts';
 import { type PlanItem, ses, step } from '../change.ts';
 import type { StepContext } from '../context.ts';
@@ -27,7 +22,7 @@ export async function readVerification(
   identities: readonly string[],
 ): Promise<Record<string, string | undefined>> {
   if (identities.length === 0) return {};
-  const answer = await aws.ses.read(new GetIdentityVerificationAttributesCommand({ Identities: [...identities] }));
+  const answer = await aws.ses.read(new SES.GetIdentityVerificationAttributesCommand({ Identities: [...identities] }));
   const status = (identity: string) => answer.VerificationAttributes?.[identity]?.VerificationStatus;
   return Object.fromEntries(identities.map((identity) => [identity, status(identity)]));
 }
@@ -40,8 +35,8 @@ export async function readSender(context: StepContext, fromAddress: string): Pro
 
 /** A quota of 200 mails a day at 1 a second is the sandbox (SES v1 has no other sign of it). */
 export async function readSending({ aws }: StepContext): Promise<SendingStatus> {
-  const quota = await aws.ses.read(new GetSendQuotaCommand({}));
-  const enabled = await aws.ses.read(new GetAccountSendingEnabledCommand({}));
+  const quota = await aws.ses.read(new SES.GetSendQuotaCommand({}));
+  const enabled = await aws.ses.read(new SES.GetAccountSendingEnabledCommand({}));
   return {
     sandbox: quota.Max24HourSend === 200 && quota.MaxSendRate === 1,
     sendingEnabled: enabled.Enabled !== false,
@@ -60,7 +55,7 @@ export function planAddress(name: string, address: string, status: string | unde
     return lines.exists(`${masked}: verification pending; click the link in the mail SES sent to that address`);
   return lines.create(
     `ask SES (${region}) to send a verification mail to ${masked}`,
-    ses(new VerifyEmailIdentityCommand({ EmailAddress: address })),
+    ses(new SES.VerifyEmailIdentityCommand({ EmailAddress: address })),
     `SES (${region}) sent a verification mail to ${masked}: click its link`,
   );
 }

@@ -1,20 +1,7 @@
 // The AlexaSkillMailSender user: created with the managed-by tag and no console password; one this
 // tool did not create is used only with --adopt, as it is.
 
-import {
-  type AttachedPolicy,
-  CreateUserCommand,
-  DeleteLoginProfileCommand,
-  DeleteUserCommand,
-  GetLoginProfileCommand,
-  GetUserCommand,
-  type Group,
-  ListUserTagsCommand,
-  paginateListAttachedUserPolicies,
-  paginateListGroupsForUser,
-  paginateListUserPolicies,
-  type Tag,
-} from '@aws-sdk/client-iam';
+import * as IAM from '@aws-sdk/client-iam';
 import { adopted, type Change, iam, type PlanItem, step } from '../change.ts';
 import { all, type StepContext } from '../context.ts';
 import { isManaged, MANAGED_TAG, USER_NAME } from '../names.ts';
@@ -23,17 +10,17 @@ export interface UserState {
   readonly exists: boolean;
   /** Carries the managed-by tag: this tool created it. */
   readonly managed: boolean;
-  readonly tags: readonly Tag[];
+  readonly tags: readonly IAM.Tag[];
   /** The ARN of the managed policy that bounds the user's permissions, if any. */
   readonly permissionsBoundary?: string;
   /** As IAM answers them, once the user exists: a role's trust policy may name either. */
   readonly arn?: string;
   readonly id?: string;
   readonly consolePassword: boolean;
-  readonly attached: readonly AttachedPolicy[];
+  readonly attached: readonly IAM.AttachedPolicy[];
   /** Its inline policies, by name. */
   readonly inline: readonly string[];
-  readonly groups: readonly Group[];
+  readonly groups: readonly IAM.Group[];
 }
 
 export const NO_USER: UserState = {
@@ -49,10 +36,10 @@ export const NO_USER: UserState = {
 export async function readUser({ clients, aws }: StepContext): Promise<UserState> {
   const client = { client: clients.iam };
   const UserName = USER_NAME;
-  const user = (await aws.iam.find(new GetUserCommand({ UserName })))?.User;
+  const user = (await aws.iam.find(new IAM.GetUserCommand({ UserName })))?.User;
   if (!user) return NO_USER;
-  const tags = (await aws.iam.read(new ListUserTagsCommand({ UserName }))).Tags ?? [];
-  const login = await aws.iam.find(new GetLoginProfileCommand({ UserName }));
+  const tags = (await aws.iam.read(new IAM.ListUserTagsCommand({ UserName }))).Tags ?? [];
+  const login = await aws.iam.find(new IAM.GetLoginProfileCommand({ UserName }));
   const boundary = user.PermissionsBoundary?.PermissionsBoundaryArn;
   return {
     exists: true,
@@ -63,25 +50,25 @@ export async function readUser({ clients, aws }: StepContext): Promise<UserState
     ...(user.UserId ? { id: user.UserId } : {}),
     consolePassword: Boolean(login?.LoginProfile),
     attached: await aws.read('iam:ListAttachedUserPolicies', () =>
-      all(paginateListAttachedUserPolicies(client, { UserName }), (page) => page.AttachedPolicies),
+      all(IAM.paginateListAttachedUserPolicies(client, { UserName }), (page) => page.AttachedPolicies),
     ),
     inline: await aws.read('iam:ListUserPolicies', () =>
-      all(paginateListUserPolicies(client, { UserName }), (page) => page.PolicyNames),
+      all(IAM.paginateListUserPolicies(client, { UserName }), (page) => page.PolicyNames),
     ),
     groups: await aws.read('iam:ListGroupsForUser', () =>
-      all(paginateListGroupsForUser(client, { UserName }), (page) => page.Groups),
+      all(IAM.paginateListGroupsForUser(client, { UserName }), (page) => page.Groups),
     ),
   };
 }
 
 const USER = step('user');
 const PASSWORD = step('console password');
-const deleteLoginProfile = iam(new DeleteLoginProfileCommand({ UserName: USER_NAME }));
+const deleteLoginProfile = iam(new IAM.DeleteLoginProfileCommand({ UserName: USER_NAME }));
 
 /** `user` as readUser found it; one this tool did not create reaches here only with --adopt (ownership.ts). */
 export function planUser(user: UserState): PlanItem[] {
   if (!user.exists) {
-    const create = iam(new CreateUserCommand({ UserName: USER_NAME, Tags: [MANAGED_TAG] }));
+    const create = iam(new IAM.CreateUserCommand({ UserName: USER_NAME, Tags: [MANAGED_TAG] }));
     return [USER.create(`${USER_NAME}, programmatic access only (no console password)`, create)];
   }
   const back = `${USER_NAME} is back to programmatic access only`;
@@ -101,6 +88,6 @@ export function planUser(user: UserState): PlanItem[] {
 export function deleteUser(user: UserState): Change {
   return USER.delete(USER_NAME, async (context) => {
     if (user.consolePassword) await deleteLoginProfile(context);
-    await iam(new DeleteUserCommand({ UserName: USER_NAME }))(context);
+    await iam(new IAM.DeleteUserCommand({ UserName: USER_NAME }))(context);
   });
 }
