@@ -56,11 +56,17 @@ export function change(step: string, action: Action, detail: string, apply: Appl
 
 type Apply = Change['apply'] | ((context: StepContext) => Promise<void>);
 
-/** A change's call: these SDK commands of one service, sent in order. */
+/**
+ * A change's call: these SDK commands of one service, sent in order. Each send takes a copy: the
+ * SDK adds its middleware to the command it sends, so one instance sent twice would fail.
+ */
 function send(service: 'iam' | 'ses' | 'sns' | 'dynamodb') {
   return (...commands: Sendable[]) =>
     async ({ aws }: StepContext): Promise<void> => {
-      for (const command of commands) await aws[service].change(command);
+      for (const command of commands) {
+        const Command = command.constructor as new (input: object) => Sendable;
+        await aws[service].change(new Command(command.input));
+      }
     };
 }
 export const iam = send('iam');
@@ -99,8 +105,14 @@ export function notOurs(step: string, name: string): Finding {
   return finding(step, 'refused', `${name} exists but this tool did not create it (no managed-by tag)`);
 }
 
+/** A resource of this tool's name as read: whether it exists, and whether this tool made it (its managed-by tag). */
+export interface Found {
+  readonly exists: boolean;
+  readonly managed: boolean;
+}
+
 /** Teardown leaves what is gone or what someone else made, and says so; `undefined`: this tool's, to remove. */
-export function leftAlone(step: string, name: string, found: { exists: boolean; managed: boolean }) {
+export function leftAlone(step: string, name: string, found: Found) {
   if (!found.exists) return finding(step, 'skipped', `${name} does not exist`);
   if (!found.managed) return finding(step, 'skipped', `${name} was created outside this tool: left in place`);
   return undefined;

@@ -6,7 +6,7 @@ import { SENDER_ROLE_NAME } from '../../lambda/mail/roleTrustPolicy.ts';
 import { shownPath } from '../paths.ts';
 import { type Check, isChange, type Plan, type PlanItem, Refusal, step } from './change.ts';
 import type { StepContext } from './context.ts';
-import type { ConfigurationSetReport } from './deliverabilityReport.ts';
+import type { ConfigurationSetReport, DomainReport } from './deliverabilityReport.ts';
 import { ProvisionError } from './errors.ts';
 import { auditPermissions, auditRole, checkAfterChanges } from './grantAudit.ts';
 import { attachedPolicies } from './managedPolicies.ts';
@@ -160,6 +160,11 @@ function hostedNextSteps(state: ProvisionState, shownFile: string): string[] {
   return steps;
 }
 
+/** What --json reports of the domain: its report, without what only the summary's sentences use. */
+function domainReport({ verified, addressVerified, ...report }: DomainOutcome): DomainReport {
+  return report;
+}
+
 /** The closing lines: what is done, and what the owner does next. */
 export function provisionSummary(
   state: ProvisionState,
@@ -178,18 +183,14 @@ export function provisionSummary(
         : 'Dry run: everything is in place; a real run would change nothing.',
     );
   } else {
-    if (options.hostedRoleArn)
-      next.push(
-        report.changed
-          ? `Done: ${SENDER_ROLE_NAME} can send mail as ${maskAddress(fromAddress)}, and only ${options.hostedRoleArn} may assume it, with the external ID in ${shownFile}.`
-          : 'Nothing to change: the policy, the role and its trust policy are in place.',
-      );
-    else
-      next.push(
-        report.changed
-          ? `Done: AlexaSkillMailSender can send mail as ${maskAddress(fromAddress)} with the key in ${shownFile}.`
-          : 'Nothing to change: the policy, the user and its key are in place.',
-      );
+    const sender = maskAddress(fromAddress);
+    next.push(
+      !report.changed
+        ? `Nothing to change: the policy, ${options.hostedRoleArn ? 'the role and its trust policy' : 'the user and its key'} are in place.`
+        : options.hostedRoleArn
+          ? `Done: ${SENDER_ROLE_NAME} can send mail as ${sender}, and only ${options.hostedRoleArn} may assume it, with the external ID in ${shownFile}.`
+          : `Done: ${USER_NAME} can send mail as ${sender} with the key in ${shownFile}.`,
+    );
     if (!outcomes.senderVerified)
       next.push(
         domain
@@ -246,16 +247,7 @@ export function provisionSummary(
     credentialsFile: options.outFile,
     ...(key?.accessKeyId ? { accessKeyId: key.accessKeyId } : {}),
     sesAccount: state.sending,
-    ...(domain
-      ? {
-          domain: {
-            domain: domain.domain,
-            verificationStatus: domain.verificationStatus,
-            dkimStatus: domain.dkimStatus,
-            records: domain.records,
-          },
-        }
-      : {}),
+    ...(domain ? { domain: domainReport(domain) } : {}),
     ...(configurationSet ? { configurationSet } : {}),
     next: next.join('\n'),
   };

@@ -3,18 +3,16 @@
 
 import * as IAM from '@aws-sdk/client-iam';
 import type { Sendable } from '../awsCalls.ts';
-import { adopted, iam, type PlanItem, step } from '../change.ts';
+import { adopted, type Found, iam, type PlanItem, step } from '../change.ts';
 import { all, type StepContext } from '../context.ts';
 import type { GrantedPolicy } from '../managedPolicies.ts';
 import { GROUP_PATH, USER_NAME } from '../names.ts';
 import type { PolicyFound } from './policies.ts';
 import type { UserState } from './user.ts';
 
-export interface GroupState {
+/** `managed`: the group is under this tool's path, where only this tool creates groups. */
+export interface GroupState extends Found {
   readonly name: string;
-  readonly exists: boolean;
-  /** Under this tool's path: this tool created it. */
-  readonly managed: boolean;
   readonly members: readonly string[];
   readonly attached: readonly IAM.AttachedPolicy[];
   /** Its inline policies, by name. */

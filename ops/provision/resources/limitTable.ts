@@ -10,7 +10,7 @@ import {
 } from '../../../lambda/limits/tableSchema.ts';
 import { recordLimitTable } from '../../credentialsFile.ts';
 import { shownPath } from '../../paths.ts';
-import { adopted, leftAlone, notOurs, type PlanItem, Refusal, step } from '../change.ts';
+import { adopted, type Found, leftAlone, notOurs, type PlanItem, Refusal, step } from '../change.ts';
 import { type Account, profileFlag, type StepContext } from '../context.ts';
 import { ProvisionError } from '../errors.ts';
 import { limitTableOf } from '../limitPolicyDocument.ts';
@@ -24,12 +24,9 @@ import type { UserState } from './user.ts';
 /** Where this run's table comes from: --limit-table, the key file, or this tool's AlexaSkillMailLimit. */
 type LimitTableOrigin = 'option' | 'key file' | 'policy';
 
-export interface LimitTableState {
+export interface LimitTableState extends Found {
   readonly name: string;
   readonly from: LimitTableOrigin;
-  readonly exists: boolean;
-  /** Carries the managed-by tag: this tool created it. */
-  readonly managed: boolean;
   readonly table?: DynamoDB.TableDescription;
   /** DescribeTimeToLive's answer: ENABLED, ENABLING, DISABLED … and on which attribute. */
   readonly timeToLive?: { readonly status: string; readonly attribute?: string | undefined };

@@ -3,7 +3,7 @@
 
 import * as IAM from '@aws-sdk/client-iam';
 import { SENDER_ROLE_NAME } from '../../../lambda/mail/roleTrustPolicy.ts';
-import { adopted, iam, leftAlone, type PlanItem, step } from '../change.ts';
+import { adopted, type Found, iam, leftAlone, type PlanItem, step } from '../change.ts';
 import { type Account, all, type StepContext } from '../context.ts';
 import { type GrantedPolicy, grantedOnlyWithFlag, MANAGED_POLICIES, managedPolicyArn } from '../managedPolicies.ts';
 import { GROUP_PATH, isManaged, MANAGED_TAG, USER_NAME } from '../names.ts';
@@ -28,12 +28,9 @@ interface PolicyChanges {
 }
 
 /** A policy of one of this tool's names, at this tool's ARN, as IAM holds it. */
-export interface PolicyFound {
+export interface PolicyFound extends Found {
   readonly name: string;
   readonly arn: string;
-  readonly exists: boolean;
-  /** Carries the managed-by tag: this tool created it. */
-  readonly managed: boolean;
   readonly defaultVersionId?: string;
   /** The default version's document, decoded. */
   readonly document?: unknown;

@@ -7,7 +7,7 @@ import { ENV } from '../../../lambda/config.ts';
 import { hostedRoleTrustPolicy, SENDER_ROLE_NAME } from '../../../lambda/mail/roleTrustPolicy.ts';
 import { readProvisioningOutput, writeProvisioningOutput } from '../../credentialsFile.ts';
 import { shownPath } from '../../paths.ts';
-import { adopted, type Finding, iam, leftAlone, notOurs, type PlanItem, Refusal, step } from '../change.ts';
+import { adopted, type Finding, type Found, iam, leftAlone, notOurs, type PlanItem, Refusal, step } from '../change.ts';
 import { all, profileFlag, type StepContext } from '../context.ts';
 import type { GrantedPolicy } from '../managedPolicies.ts';
 import { isManaged, MANAGED_TAG } from '../names.ts';
@@ -19,10 +19,7 @@ import type { PolicyFound } from './policies.ts';
 /** The Lambda role Amazon gives every Alexa-hosted skill; another name is allowed, with a warning. */
 const HOSTED_LAMBDA_ROLE_NAME = 'AlexaHostedSkillLambdaRole';
 
-export interface RoleState {
-  readonly exists: boolean;
-  /** Carries the managed-by tag: this tool created it. */
-  readonly managed: boolean;
+export interface RoleState extends Found {
   readonly arn?: string;
   /** The trust policy as IAM holds it, decoded. */
   readonly trustPolicy?: unknown;

@@ -2,14 +2,11 @@
 // tool did not create is used only with --adopt, as it is.
 
 import * as IAM from '@aws-sdk/client-iam';
-import { adopted, type Change, iam, type PlanItem, step } from '../change.ts';
+import { adopted, type Change, type Found, iam, type PlanItem, step } from '../change.ts';
 import { all, type StepContext } from '../context.ts';
 import { isManaged, MANAGED_TAG, USER_NAME } from '../names.ts';
 
-export interface UserState {
-  readonly exists: boolean;
-  /** Carries the managed-by tag: this tool created it. */
-  readonly managed: boolean;
+export interface UserState extends Found {
   readonly tags: readonly IAM.Tag[];
   /** The ARN of the managed policy that bounds the user's permissions, if any. */
   readonly permissionsBoundary?: string;
@@ -63,7 +60,7 @@ export async function readUser({ clients, aws }: StepContext): Promise<UserState
 
 const USER = step('user');
 const PASSWORD = step('console password');
-const deleteLoginProfile = iam(new IAM.DeleteLoginProfileCommand({ UserName: USER_NAME }));
+const deleteLoginProfile = () => iam(new IAM.DeleteLoginProfileCommand({ UserName: USER_NAME }));
 
 /** `user` as readUser found it; one this tool did not create reaches here only with --adopt (ownership.ts). */
 export function planUser(user: UserState): PlanItem[] {
@@ -80,14 +77,14 @@ export function planUser(user: UserState): PlanItem[] {
         ? PASSWORD.warning(
             `${USER_NAME} can sign in to the console; this tool leaves users it did not create as they are`,
           )
-        : PASSWORD.delete(`${USER_NAME} has one: programmatic access only`, deleteLoginProfile, back),
+        : PASSWORD.delete(`${USER_NAME} has one: programmatic access only`, deleteLoginProfile(), back),
   ];
 }
 
 /** Teardown: the user, and its console password first. */
 export function deleteUser(user: UserState): Change {
   return USER.delete(USER_NAME, async (context) => {
-    if (user.consolePassword) await deleteLoginProfile(context);
+    if (user.consolePassword) await deleteLoginProfile()(context);
     await iam(new IAM.DeleteUserCommand({ UserName: USER_NAME }))(context);
   });
 }
