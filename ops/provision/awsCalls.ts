@@ -9,16 +9,12 @@ import { explainAwsError, ProvisionError } from './errors.ts';
 import type { Permission } from './permissions.ts';
 
 // IAM's, SES's configuration sets', SNS's and DynamoDB's (a table, a table's resource policy) words for "no such thing".
-const NOT_FOUND = new Set([
-  'NoSuchEntity',
-  'NoSuchEntityException',
-  'ConfigurationSetDoesNotExist',
-  'ConfigurationSetDoesNotExistException',
-  'NotFound',
-  'NotFoundException',
-  'ResourceNotFoundException',
-  'PolicyNotFoundException',
-]);
+const NOT_FOUND = new Set(
+  ['NoSuchEntity', 'ConfigurationSetDoesNotExist', 'NotFound', 'ResourceNotFound', 'PolicyNotFound'].flatMap((name) => [
+    name,
+    `${name}Exception`,
+  ]),
+);
 
 function isNotFound(error: unknown): boolean {
   const e = (error && typeof error === 'object' ? error : {}) as { name?: unknown; Code?: unknown };
@@ -26,7 +22,7 @@ function isNotFound(error: unknown): boolean {
 }
 
 type OutputOf<C> = C extends $Command<infer _I, infer O, infer _R, infer _SI, infer _SO> ? O : never;
-type Sendable = { readonly input: object };
+export type Sendable = { readonly input: object };
 
 /** One service's calls, each sent as its SDK command; the permission is the command's name ("iam:GetUser"). */
 export interface ServiceCaller {
@@ -35,13 +31,9 @@ export interface ServiceCaller {
   change<C extends Sendable>(command: C): Promise<OutputOf<C>>;
 }
 
+/** `read` for a call that is not one command (a paginator), `change` for one that needs its own client. */
 export interface AwsCaller extends Record<'iam' | 'ses' | 'sns' | 'sts' | 'dynamodb', ServiceCaller> {
-  readonly dryRun: boolean;
-  /** A call that reads. */
   read<T>(permission: Permission, send: () => Promise<T>): Promise<T>;
-  /** A read where "no such entity" is an answer, not a failure. */
-  find<T>(permission: Permission, send: () => Promise<T>): Promise<T | undefined>;
-  /** A call that changes the account. Refused in a dry run. */
   change<T>(permission: Permission, send: () => Promise<T>): Promise<T>;
 }
 
@@ -89,9 +81,7 @@ export function createAwsCaller(
     };
   };
   return {
-    dryRun: options.dryRun,
     read,
-    find,
     change,
     iam: service('iam', clients.iam),
     ses: service('ses', clients.ses),

@@ -58,10 +58,5 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
 }
 
 export function destroyAwsClients(clients: AwsClients): void {
-  clients.iam.destroy();
-  clients.iamSingleAttempt.destroy();
-  clients.ses.destroy();
-  clients.sns.destroy();
-  clients.sts.destroy();
-  clients.dynamoDb.destroy();
+  for (const client of Object.values(clients)) client.destroy();
 }

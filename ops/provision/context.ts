@@ -30,3 +30,8 @@ export async function all<Page, Item>(
   for await (const page of pages) found.push(...(items(page) ?? []));
   return found;
 }
+
+/** The --profile to repeat in an `aws …` command the output suggests. */
+export function profileFlag(options: { readonly profile?: string | undefined }): string {
+  return options.profile ? ` --profile ${options.profile}` : '';
+}

@@ -1,16 +1,12 @@
 // The provisioning plan: from the state read once (state.ts) and the options, the ordered list of
-// what the run shows and changes, pure and testable without any server. First only checks, and a
-// refusal there changes nothing; then the changes, in the order that keeps every interruption safe
-// to repeat, with the key created last, when everything it needs is in place; the permissions are
-// checked once more between the new key and its file (grantAudit.ts), since an administrator may
-// have attached something while the run made its changes. Then the summary with the next steps.
+// what the run shows and changes, pure and testable without any server; then the closing summary.
 
 import { maskAddress } from '../../lambda/log.ts';
 import { SENDER_ROLE_NAME } from '../../lambda/mail/roleTrustPolicy.ts';
 import { shownPath } from '../paths.ts';
-import { type Check, isChange, type Plan, type PlanItem, Refusal } from './change.ts';
+import { type Check, isChange, type Plan, type PlanItem, Refusal, step } from './change.ts';
 import type { StepContext } from './context.ts';
-import type { ConfigurationSetReport } from './deliverabilityReport.ts';
+import type { ConfigurationSetReport, DomainReport } from './deliverabilityReport.ts';
 import { ProvisionError } from './errors.ts';
 import { auditPermissions, auditRole, checkAfterChanges } from './grantAudit.ts';
 import { attachedPolicies } from './managedPolicies.ts';
@@ -35,7 +31,7 @@ import { type PolicyChangesMade, planPolicy } from './resources/policies.ts';
 import { checkRole, planRole, planRoleOutput } from './resources/role.ts';
 import { freeMailWarning, planAddress, planSender, planSending, sandboxAdvice } from './resources/sender.ts';
 import { NO_USER, planUser } from './resources/user.ts';
-import type { HostedRoleRun, ProvisionState } from './state.ts';
+import type { ProvisionState } from './state.ts';
 
 /** What the run's changes leave behind, for the summary: as planned, then as each change answered. */
 export interface Outcomes {
@@ -48,44 +44,40 @@ export interface Outcomes {
   readonly setRecorded: boolean;
 }
 
+/**
+ * First only checks, and a refusal there changes nothing; then the changes, in the order that keeps
+ * every interruption safe to repeat, with the key created last, when everything it needs is in
+ * place; the permissions are checked once more between the new key and its file (grantAudit.ts),
+ * since an administrator may have attached something while the run made its changes.
+ */
 export function planProvision(state: ProvisionState, options: ProvisionOptions): Plan & { outcomes: Outcomes } {
   const fromAddress = options.fromAddress ?? '';
-  const { account, granted, limitTable, configurationSet: set, file } = state;
+  const { account, granted, limitTable, configurationSet: set, file, hostedRole, sender } = state;
   const made: PolicyChangesMade = new Map();
   const items: PlanItem[] = [planAccount(account)];
   let outcomes: Outcomes = { senderVerified: false, setRecorded: false };
-  const { hostedRole } = state;
   try {
     // With --hosted-role-arn the role takes the user's place: the user and its key are left as they are.
     checkOwnership(options, hostedRole ? { ...state, user: NO_USER } : state);
     if (limitTable) checkLimitTable(options, limitTable);
-    if (hostedRole) {
-      items.push(...checkRole(hostedRole.role, options));
-      checkBoundary(roleIdentity(hostedRole.role), granted, options);
-      items.push(...auditHostedRole(hostedRole, state, options));
-    } else {
-      checkBoundary(userIdentity(state.user), granted, options);
-      items.push(...auditPermissions(state, options));
-    }
+    const identity = hostedRole ? roleIdentity(hostedRole.role) : userIdentity(state.user);
+    if (hostedRole) items.push(...checkRole(hostedRole.role, options));
+    checkBoundary(identity, granted, options);
+    // The role's own checks: what it may do, besides who may assume it (resources/role.ts).
+    items.push(
+      ...(hostedRole
+        ? auditRole(SENDER_ROLE_NAME, hostedRole.role, hostedRole.held, state, options)
+        : auditPermissions(state, options)),
+    );
     checkIdentityPolicies(state.identityPolicies, state.user, account, options);
     if (limitTable) checkLimitTablePolicy(limitTable, state.user, account, options, hostedRole?.role.arn);
-    const key = hostedRole
-      ? undefined
-      : planAccessKey(state.keys, file, {
-          options,
-          fromAddress,
-          beforeSaving: (context) => checkAfterChanges(context, account, granted, made),
-        });
+    const beforeSaving = (context: StepContext) => checkAfterChanges(context, account, granted, made);
+    const key = hostedRole ? undefined : planAccessKey(state.keys, file, { options, fromAddress, beforeSaving });
     items.push(...(key?.checks ?? []));
 
-    let domain: DomainOutcome | undefined;
-    if (state.domain) {
-      const planned = planDomain(state.domain, fromAddress, options.region);
-      items.push(...planned.items);
-      domain = planned.outcome;
-    } else if (state.sender) {
-      items.push(planSender(fromAddress, state.sender, options.region), ...freeMailWarning(fromAddress));
-    }
+    const domain = state.domain && planDomain(state.domain, fromAddress, options.region);
+    if (domain) items.push(...domain.items);
+    else if (sender) items.push(planSender(fromAddress, sender, options.region), ...freeMailWarning(fromAddress));
     // Each address is asked about once: one the run has just asked SES to verify is pending by then.
     const asked = new Set(items.filter(isChange).map((item) => (item.step === 'sender' ? fromAddress : '')));
     for (const recipient of options.verifyRecipients) {
@@ -97,58 +89,46 @@ export function planProvision(state: ProvisionState, options: ProvisionOptions):
     const setPlan = set && planConfigurationSet(set, options);
     if (setPlan) items.push(...setPlan.items);
     if (options.anySender)
-      items.push({
-        step: 'policy scope',
-        status: 'warning',
-        detail:
+      items.push(
+        step('policy scope').warning(
           '--any-sender: the key may send from any identity and any From address of this account; not least privilege',
-      });
+        ),
+      );
     if (limitTable) items.push(...planLimitTable(limitTable, options));
     for (const policy of state.policies) items.push(...planPolicy(policy, made));
     if (hostedRole) {
-      items.push(...planRole(hostedRole.role, attachedPolicies(granted), options, hostedRole.externalId));
-      items.push(...planBoundary(roleIdentity(hostedRole.role), granted));
-      items.push(hostedRoleOutput(hostedRole, state, options));
+      const { role, recorded, externalId } = hostedRole;
+      items.push(...planRole(role, attachedPolicies(granted), options, externalId), ...planBoundary(identity, granted));
+      const { accountId, partition } = account;
+      items.push(
+        planRoleOutput(recorded, role, options, { externalId, accountId, partition, limitTable: limitTable?.name }),
+      );
     } else if (key) {
-      items.push(...planUser(state.user));
-      items.push(...planAttachments(state.user, attachedPolicies(granted), state.group));
-      items.push(...planBoundary(userIdentity(state.user), granted));
-      items.push(...key.items, keyCanDoWhatTheUserWasGiven(key.outcome, state, made, options));
+      items.push(...planUser(state.user), ...planAttachments(state.user, attachedPolicies(granted), state.group));
+      items.push(
+        ...planBoundary(identity, granted),
+        ...key.items,
+        keyCanDoWhatTheUserWasGiven(key.outcome, state, made, options),
+      );
     }
     // With the role, its one output change records these too.
     if (limitTable && key) items.push(planLimitTableSetting(limitTable.name, file, options.outFile));
-    const setSetting =
-      set && key ? planConfigurationSetSetting(set.name, file, options.outFile, key.writesFile) : undefined;
+    const setSetting = set && key && planConfigurationSetSetting(set.name, file, options.outFile, key.writesFile);
     if (setSetting) items.push(setSetting);
-    const sender = state.sender;
     outcomes = {
       ...(key ? { key: key.outcome } : {}),
-      ...(domain ? { domain } : {}),
+      ...(domain ? { domain: domain.outcome } : {}),
       senderVerified: domain
-        ? domain.verified
-        : sender?.addressStatus === 'Success' || (sender?.domainVerified ?? false),
+        ? domain.outcome.verified
+        : sender?.addressStatus === 'Success' || !!sender?.domainVerified,
       ...(setPlan ? { configurationSet: setPlan.outcome } : {}),
-      setRecorded: setSetting !== undefined && isChange(setSetting),
+      setRecorded: !!setSetting && isChange(setSetting),
     };
     return { items, outcomes };
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     return { items: [...items, ...error.findings], refusal: error.message, outcomes };
   }
-}
-
-/** The role's own checks: what it may do (grantAudit.ts), besides who may assume it (resources/role.ts). */
-function auditHostedRole(run: HostedRoleRun, state: ProvisionState, options: ProvisionOptions): PlanItem[] {
-  return auditRole(SENDER_ROLE_NAME, run.role, run.held, state, options);
-}
-
-function hostedRoleOutput(run: HostedRoleRun, state: ProvisionState, options: ProvisionOptions): PlanItem {
-  return planRoleOutput(run.recorded, run.role, options, {
-    externalId: run.externalId,
-    accountId: state.account.accountId,
-    partition: state.account.partition,
-    limitTable: state.limitTable?.name,
-  });
 }
 
 /** A key made earlier can do whatever the user was given meanwhile: said, though not undone. */
@@ -180,6 +160,11 @@ function hostedNextSteps(state: ProvisionState, shownFile: string): string[] {
   return steps;
 }
 
+/** What --json reports of the domain: its report, without what only the summary's sentences use. */
+function domainReport({ verified, addressVerified, ...report }: DomainOutcome): DomainReport {
+  return report;
+}
+
 /** The closing lines: what is done, and what the owner does next. */
 export function provisionSummary(
   state: ProvisionState,
@@ -198,18 +183,14 @@ export function provisionSummary(
         : 'Dry run: everything is in place; a real run would change nothing.',
     );
   } else {
-    if (options.hostedRoleArn)
-      next.push(
-        report.changed
-          ? `Done: ${SENDER_ROLE_NAME} can send mail as ${maskAddress(fromAddress)}, and only ${options.hostedRoleArn} may assume it, with the external ID in ${shownFile}.`
-          : 'Nothing to change: the policy, the role and its trust policy are in place.',
-      );
-    else
-      next.push(
-        report.changed
-          ? `Done: AlexaSkillMailSender can send mail as ${maskAddress(fromAddress)} with the key in ${shownFile}.`
-          : 'Nothing to change: the policy, the user and its key are in place.',
-      );
+    const sender = maskAddress(fromAddress);
+    next.push(
+      !report.changed
+        ? `Nothing to change: the policy, ${options.hostedRoleArn ? 'the role and its trust policy' : 'the user and its key'} are in place.`
+        : options.hostedRoleArn
+          ? `Done: ${SENDER_ROLE_NAME} can send mail as ${sender}, and only ${options.hostedRoleArn} may assume it, with the external ID in ${shownFile}.`
+          : `Done: ${USER_NAME} can send mail as ${sender} with the key in ${shownFile}.`,
+    );
     if (!outcomes.senderVerified)
       next.push(
         domain
@@ -266,16 +247,7 @@ export function provisionSummary(
     credentialsFile: options.outFile,
     ...(key?.accessKeyId ? { accessKeyId: key.accessKeyId } : {}),
     sesAccount: state.sending,
-    ...(domain
-      ? {
-          domain: {
-            domain: domain.domain,
-            verificationStatus: domain.verificationStatus,
-            dkimStatus: domain.dkimStatus,
-            records: domain.records,
-          },
-        }
-      : {}),
+    ...(domain ? { domain: domainReport(domain) } : {}),
     ...(configurationSet ? { configurationSet } : {}),
     next: next.join('\n'),
   };

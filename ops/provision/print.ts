@@ -1,22 +1,19 @@
-// What the command prints: one line per plan item as the run reaches it (a dry run prints the
-// plan, a real run the same lines as it makes each change), or, with --json, one JSON document at
-// the end; then a summary with the next step. Nothing that reaches here may hold a secret: lines
-// describe keys by their ID only, and addresses arrive masked.
+// What the command prints: one line per plan item as the run reaches it, or with --json one document
+// at the end; then the next step. No secret reaches here: keys by their ID, addresses masked.
 
 import type { ConfigurationSetReport, DomainReport, SendingStatus } from './deliverabilityReport.ts';
 
+export type Action = 'create' | 'update' | 'delete';
+const PLANNED = { create: 'would create', update: 'would update', delete: 'would delete' } as const;
+const DONE = { create: 'created', update: 'updated', delete: 'deleted' } as const;
 export type StepStatus =
   | 'checked'
   | 'exists'
-  | 'created'
-  | 'updated'
-  | 'deleted'
   | 'skipped'
   | 'warning'
   | 'refused'
-  | 'would create'
-  | 'would update'
-  | 'would delete';
+  | (typeof PLANNED)[Action]
+  | (typeof DONE)[Action];
 
 interface StepResult {
   readonly step: string;
@@ -24,26 +21,11 @@ interface StepResult {
   readonly detail: string;
 }
 
-export type Action = 'create' | 'update' | 'delete';
-
 /** A line as a plan item carries it: a finding with its status, or a change with its action. */
-type PlanLine = { readonly step: string; readonly detail: string } & (
-  | { readonly status: StepStatus }
-  | { readonly action: Action }
-);
+type PlanLine = StepResult | { readonly step: string; readonly detail: string; readonly action: Action };
 
 /** What a change says once made, when it says more than its planned line. */
 export type AppliedLine = string | { readonly detail: string; readonly status?: StepStatus };
-
-const PLANNED: Readonly<Record<Action, StepStatus>> = {
-  create: 'would create',
-  update: 'would update',
-  delete: 'would delete',
-};
-const DONE: Readonly<Record<Action, StepStatus>> = { create: 'created', update: 'updated', delete: 'deleted' };
-
-const CHANGES: ReadonlySet<StepStatus> = new Set(['created', 'updated', 'deleted']);
-const PLANNED_CHANGES: ReadonlySet<StepStatus> = new Set(['would create', 'would update', 'would delete']);
 
 export interface Output {
   write(text: string): void;
@@ -123,11 +105,11 @@ export class Reporter {
 
   /** Whether any step changed the account or the files. */
   get changed(): boolean {
-    return this.steps.some((step) => CHANGES.has(step.status));
+    return this.steps.some((step) => Object.values<StepStatus>(DONE).includes(step.status));
   }
 
   get plannedChanges(): boolean {
-    return this.steps.some((step) => PLANNED_CHANGES.has(step.status));
+    return this.steps.some((step) => Object.values<StepStatus>(PLANNED).includes(step.status));
   }
 
   finish(summary: Summary): void {

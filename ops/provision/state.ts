@@ -1,9 +1,5 @@
-// One read of the account, before any change, into the state the plan is computed from: the
-// caller's account, this tool's policies, the user (its tags, keys, policies, groups, boundary),
-// the --group group, what else grants the user anything (roles that trust it included), the key
-// file, the SES side (sender or --domain, recipients, the account's sending), the configuration
-// set with its topic, the limit table, and with --hosted-role-arn the role. Teardown reads what it
-// removes, from the same readers.
+// One read of the account, before any change, into the state the plan is computed from, with
+// each kind's reader in resources/; teardown reads what it removes with the same readers.
 
 import type { AccessKeyMetadata } from '@aws-sdk/client-iam';
 import { ENV } from '../../lambda/config.ts';
@@ -25,8 +21,8 @@ import { type DomainReading, keptDomain, readDomain } from './resources/domain.t
 import { type IdentityPolicy, readIdentityPolicies } from './resources/identityPolicies.ts';
 import { type LimitTableState, limitTableInUse, readLimitTablesToRemove } from './resources/limitTable.ts';
 import { type PolicyFound, readToolPolicies } from './resources/policies.ts';
-import { newExternalId, type RecordedRole, type RoleState, readRecordedRole, readRole } from './resources/role.ts';
-import { readRecipients, readSender, readSending, type SenderReading } from './resources/sender.ts';
+import { type RecordedRole, type RoleState, readRecordedRole, readRole } from './resources/role.ts';
+import { readSender, readSending, readVerification, type SenderReading } from './resources/sender.ts';
 import { readUser, type UserState } from './resources/user.ts';
 
 export interface ProvisionState extends AuditSubject {
@@ -62,12 +58,8 @@ export interface HostedRoleRun {
 async function readHostedRoleRun(context: StepContext, toolPolicies: readonly PolicyFound[]): Promise<HostedRoleRun> {
   const role = await readRole(context);
   const recorded = await readRecordedRole(context.options.outFile);
-  return {
-    role,
-    held: await readRoleGrants(context, role, toolPolicies),
-    recorded,
-    externalId: recorded.externalId ?? newExternalId(),
-  };
+  const held = await readRoleGrants(context, role, toolPolicies);
+  return { role, held, recorded, externalId: recorded.externalId };
 }
 
 async function recordsRole(outFile: string): Promise<boolean> {
@@ -107,7 +99,7 @@ export async function readState(context: StepContext): Promise<ProvisionState> {
     file,
     ...(domain ? { domain } : {}),
     ...(sender ? { sender } : {}),
-    recipients: await readRecipients(context, options.verifyRecipients),
+    recipients: await readVerification(context, options.verifyRecipients),
     sending: await readSending(context),
     ...(set ? { configurationSet: await readConfigurationSet(context, account, set) } : {}),
     ...(limitTable ? { limitTable } : {}),
@@ -145,6 +137,7 @@ export async function readTeardownState(context: StepContext): Promise<TeardownS
   for (const group of user.groups.filter((candidate) => candidate.Path === GROUP_PATH))
     groups.push(await readGroup(context, group.GroupName ?? ''));
   const set = configurationSetInUse(context.options, file);
+  const limitPolicy = toolPolicies.find((policy) => policy.name === LIMIT_POLICY_NAME);
   return {
     account,
     toolPolicies,
@@ -152,11 +145,7 @@ export async function readTeardownState(context: StepContext): Promise<TeardownS
     keys: await listKeys(context, user.exists),
     groups,
     file,
-    limitTables: await readLimitTablesToRemove(
-      context,
-      toolPolicies.find((policy) => policy.name === LIMIT_POLICY_NAME),
-      file,
-    ),
+    limitTables: await readLimitTablesToRemove(context, limitPolicy, file),
     ...(set ? { configurationSet: await readConfigurationSet(context, account, set) } : {}),
     role: await readRole(context),
     roleRecorded: await recordsRole(context.options.outFile),

@@ -2,14 +2,7 @@
 // created by the plan, deleted at teardown; the secret goes to the file and never to the terminal.
 
 import { existsSync } from 'node:fs';
-import {
-  type AccessKeyMetadata,
-  CreateAccessKeyCommand,
-  DeleteAccessKeyCommand,
-  ListAccessKeysCommand,
-  TagUserCommand,
-  UpdateAccessKeyCommand,
-} from '@aws-sdk/client-iam';
+import * as IAM from '@aws-sdk/client-iam';
 import { ENV } from '../../../lambda/config.ts';
 import { maskAddress } from '../../../lambda/log.ts';
 import {
@@ -22,8 +15,8 @@ import { withSignalsDeferred } from '../../deferredSignals.ts';
 import { shownPath } from '../../paths.ts';
 import { forgetPendingKey, type PendingKey, readPendingKey, recordPendingKey } from '../../pendingKey.ts';
 import { forgetSavedKeys, readSavedKeyIds, recordSavedKeys } from '../../savedKeys.ts';
-import { type Change, type Check, change, type Finding, finding, isChange, type PlanItem, Refusal } from '../change.ts';
-import type { StepContext } from '../context.ts';
+import { type Check, type Finding, iam, isChange, type PlanItem, Refusal, step } from '../change.ts';
+import { profileFlag, type StepContext } from '../context.ts';
 import { ProvisionError } from '../errors.ts';
 import { SAVED_KEY_TAG_PREFIX, USER_NAME } from '../names.ts';
 import { deployCommand, type ProvisionOptions, retireOldKeyCommand } from '../options.ts';
@@ -73,7 +66,10 @@ const CLOCK_SLACK_MS = 5 * 60_000;
  * claims, that was not there before the run's note, and that IAM dated just after the note. Two
  * such keys cannot both be that run's: then neither is taken for it.
  */
-export function keyNobodyHolds(keys: readonly AccessKeyMetadata[], file: SavedFile): AccessKeyMetadata | undefined {
+export function keyNobodyHolds(
+  keys: readonly IAM.AccessKeyMetadata[],
+  file: SavedFile,
+): IAM.AccessKeyMetadata | undefined {
   const pending = file.pendingKey;
   if (!pending) return undefined;
   const saved = keysThisToolSaved(file);
@@ -87,36 +83,34 @@ export function keyNobodyHolds(keys: readonly AccessKeyMetadata[], file: SavedFi
   return made.length === 1 ? made[0] : undefined;
 }
 
+const KEY = step('access key');
+const OLD_KEY = step('old access key');
+const FILE = step('credentials file');
+const deleteKey = (AccessKeyId: string) => new IAM.DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId });
+
 /**
  * Deletes the key an interrupted run made and never saved (said first), or, in a real run, forgets
  * the note of a run that left none. Answers the keys that remain.
  */
-function planUnsavedKey(
-  keys: readonly AccessKeyMetadata[],
-  file: SavedFile,
-  shownFile: string,
-): { items: PlanItem[]; remaining: AccessKeyMetadata[] } {
+function planUnsavedKey(keys: readonly IAM.AccessKeyMetadata[], file: SavedFile, shownFile: string) {
   const unsaved = keyNobodyHolds(keys, file);
-  if (!file.pendingKey) return { items: [], remaining: [...keys] };
-  const forget: Check = { check: ({ options }) => forgetPendingKey(options.outFile) };
-  if (!unsaved) return { items: [forget], remaining: [...keys] };
+  const remaining = keys.filter((key) => key !== unsaved);
+  if (!file.pendingKey) return { items: [], remaining };
+  if (!unsaved) return { items: [{ check: ({ options }) => forgetPendingKey(options.outFile) } as Check], remaining };
   const id = unsaved.AccessKeyId ?? '';
   const when = file.pendingKey.startedAt.toISOString().replace('T', ' ').slice(0, 16);
-  return {
-    items: [
-      finding(
-        'unsaved key',
-        'warning',
-        `${id} was created by a run interrupted at ${when} UTC before it wrote ${shownFile}, so nobody holds its secret: it is deleted`,
-      ),
-      change('unsaved key', 'delete', id, async ({ aws, options }) => {
-        await aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id }));
-        await forgetPendingKey(options.outFile);
-        return `${id}, which nobody could use`;
-      }),
-    ],
-    remaining: keys.filter((key) => key !== unsaved),
+  const lines = step('unsaved key');
+  const remove = async (context: StepContext) => {
+    await iam(deleteKey(id))(context);
+    await forgetPendingKey(context.options.outFile);
   };
+  const items = [
+    lines.warning(
+      `${id} was created by a run interrupted at ${when} UTC before it wrote ${shownFile}, so nobody holds its secret: it is deleted`,
+    ),
+    lines.delete(id, remove, `${id}, which nobody could use`),
+  ];
+  return { items, remaining };
 }
 
 /**
@@ -128,13 +122,13 @@ export function keysThisToolSaved(file: SavedFile): Set<string> {
 }
 
 /** "A and B", for sentences. */
-export function keyIds(list: readonly AccessKeyMetadata[]): string {
+export function keyIds(list: readonly IAM.AccessKeyMetadata[]): string {
   return list.map((key) => key.AccessKeyId).join(' and ');
 }
 
-export async function listKeys({ aws }: StepContext, userExists: boolean): Promise<AccessKeyMetadata[]> {
+export async function listKeys({ aws }: StepContext, userExists: boolean): Promise<IAM.AccessKeyMetadata[]> {
   if (!userExists) return [];
-  return (await aws.iam.read(new ListAccessKeysCommand({ UserName: USER_NAME }))).AccessKeyMetadata ?? [];
+  return (await aws.iam.read(new IAM.ListAccessKeysCommand({ UserName: USER_NAME }))).AccessKeyMetadata ?? [];
 }
 
 /** A key ID as the output shows a key this tool did not save: enough to find it, not the whole ID. */
@@ -160,12 +154,8 @@ export interface KeyOutcome {
  */
 export type KeyRefusal = ((fate: string) => string) | undefined;
 
-/** What the key's plan needs besides the state: the sender, and the check made between a new key and its file. */
-export interface KeyPlanInputs {
-  readonly options: ProvisionOptions;
-  readonly fromAddress: string;
-  readonly beforeSaving: (context: StepContext) => Promise<KeyRefusal>;
-}
+/** The check made between a new key and its file. */
+type BeforeSaving = (context: StepContext) => Promise<KeyRefusal>;
 
 /**
  * Keeps the key in the credentials file (reactivated if need be), or creates one and writes its
@@ -180,9 +170,13 @@ export interface KeyPlanInputs {
  * never saved (keyNobodyHolds) is deleted first, and counts for nothing else.
  */
 export function planAccessKey(
-  allKeys: readonly AccessKeyMetadata[],
+  allKeys: readonly IAM.AccessKeyMetadata[],
   file: SavedFile,
-  { options, fromAddress, beforeSaving }: KeyPlanInputs,
+  {
+    options,
+    fromAddress,
+    beforeSaving,
+  }: { options: ProvisionOptions; fromAddress: string; beforeSaving: BeforeSaving },
 ): { checks: Finding[]; items: PlanItem[]; outcome: KeyOutcome; writesFile: boolean } {
   const shownFile = shownPath(options.outFile);
   const unsaved = planUnsavedKey(allKeys, file, shownFile);
@@ -191,16 +185,15 @@ export function planAccessKey(
   const inFile = keys.find((key) => key.AccessKeyId === file.accessKeyId);
   const ours = keys.filter((key) => saved.has(key.AccessKeyId ?? ''));
   const foreign = keys.filter((key) => !ours.includes(key));
-  const kept = (key: AccessKeyMetadata) => options.keepKeys.includes(key.AccessKeyId ?? '');
+  const kept = (key: IAM.AccessKeyMetadata) => options.keepKeys.includes(key.AccessKeyId ?? '');
   const refused = foreign.filter((key) => !kept(key));
   const retire = retireOldKeyCommand(options);
-  const profile = options.profile ? ` --profile ${options.profile}` : '';
+  const profile = profileFlag(options);
+  const described = (key: IAM.AccessKeyMetadata) => `${key.AccessKeyId} (${key.Status?.toLowerCase()})`;
 
   // Said with the checks, before any change: a refusal stops the run there.
   const checks: Finding[] = foreign.map((key) =>
-    finding(
-      'other access key',
-      kept(key) ? 'warning' : 'refused',
+    step('other access key')[kept(key) ? 'warning' : 'refused'](
       `${shortKeyId(key.AccessKeyId)} (${key.Status?.toLowerCase()}) was not saved by this tool: whoever holds it can send mail as the skill${kept(key) ? ' (--keep-key keeps it)' : ''}`,
     ),
   );
@@ -212,43 +205,33 @@ export function planAccessKey(
     );
   }
 
-  const items: PlanItem[] = [...unsaved.items];
   if (!options.rotateKey && inFile?.AccessKeyId) {
     const id = inFile.AccessKeyId;
     const old = ours.filter((key) => key !== inFile);
     const keyFile = keptFile(options, file, fromAddress);
-    const reactivate: Change = change(
-      'access key',
-      'update',
-      `${id} is inactive: reactivate it (its secret is in ${shownFile})`,
-      async ({ aws }) => {
-        await aws.iam.change(new UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Active' }));
-        return `${id} reactivated (its secret is in ${shownFile})`;
-      },
-    );
-    items.push(
+    const reactivate = iam(new IAM.UpdateAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id, Status: 'Active' }));
+    const items = [
+      ...unsaved.items,
       inFile.Status === 'Inactive'
-        ? reactivate
-        : finding('access key', 'exists', `${id}, active; its secret is in ${shownFile}`),
+        ? KEY.update(
+            `${id} is inactive: reactivate it (its secret is in ${shownFile})`,
+            reactivate,
+            `${id} reactivated (its secret is in ${shownFile})`,
+          )
+        : KEY.exists(`${id}, active; its secret is in ${shownFile}`),
       keyFile,
       // A rotation whose second half has not run yet.
       ...old.map((key) =>
-        finding(
-          'old access key',
-          'warning',
-          `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is left from --rotate-key: once the skill is redeployed with ${id}, run \`${retire}\``,
+        OLD_KEY.warning(
+          `${described(key)} is left from --rotate-key: once the skill is redeployed with ${id}, run \`${retire}\``,
         ),
       ),
-    );
+    ];
+    const oldKeyIds = old.map((key) => key.AccessKeyId ?? '');
     return {
       checks,
       items,
-      outcome: {
-        accessKeyId: id,
-        created: false,
-        oldKeyIds: old.map((key) => key.AccessKeyId ?? ''),
-        senderChanged: isChange(keyFile),
-      },
+      outcome: { accessKeyId: id, created: false, oldKeyIds, senderChanged: isChange(keyFile) },
       writesFile: false,
     };
   }
@@ -263,42 +246,29 @@ export function planAccessKey(
   // Rotating: the key(s) this tool created before stay active for the deployed skill.
   const old = options.rotateKey ? ours : [];
   const outcome: KeyOutcome = { created: false, oldKeyIds: old.map((key) => key.AccessKeyId ?? '') };
-  const createKey: Change = change(
-    'access key',
-    'create',
-    `a new key for ${USER_NAME}${options.rotateKey ? ' (--rotate-key)' : ''}`,
-    async (context) => {
-      const accessKeyId = await createAndSave(context, keys, fromAddress, beforeSaving);
-      // The key a rotation replaces stays the tool's once the file names only the new one.
-      await recordSavedKeys(context.options.outFile, [...ours.map((key) => key.AccessKeyId ?? ''), accessKeyId]);
-      Object.assign(outcome, { accessKeyId, created: true });
-      return `${accessKeyId} for ${USER_NAME}`;
-    },
-  );
+  const create = async (context: StepContext) => {
+    const accessKeyId = await createAndSave(context, keys, fromAddress, beforeSaving);
+    // The key a rotation replaces stays the tool's once the file names only the new one.
+    await recordSavedKeys(context.options.outFile, [...ours.map((key) => key.AccessKeyId ?? ''), accessKeyId]);
+    Object.assign(outcome, { accessKeyId, created: true });
+    return `${accessKeyId} for ${USER_NAME}`;
+  };
   // The tag that marks the key as the one this tool saved, once its file holds it.
-  const saveFile: Change = change(
-    'credentials file',
-    file.exists ? 'update' : 'create',
-    `${shownFile} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600`,
-    async ({ aws }) => {
-      const Tags = [
-        { Key: outcome.accessKeyId, Value: `${SAVED_KEY_TAG_PREFIX} on ${new Date().toISOString().slice(0, 10)}` },
-      ];
-      await aws.iam.change(new TagUserCommand({ UserName: USER_NAME, Tags }));
-      return undefined;
-    },
-  );
-  items.push(
-    createKey,
-    saveFile,
+  const tag = (context: StepContext) => {
+    const Value = `${SAVED_KEY_TAG_PREFIX} on ${new Date().toISOString().slice(0, 10)}`;
+    return iam(new IAM.TagUserCommand({ UserName: USER_NAME, Tags: [{ Key: outcome.accessKeyId, Value }] }))(context);
+  };
+  const files = `${shownFile} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600`;
+  const items = [
+    ...unsaved.items,
+    KEY.create(`a new key for ${USER_NAME}${options.rotateKey ? ' (--rotate-key)' : ''}`, create),
+    (file.exists ? FILE.update : FILE.create)(files, tag),
     ...old.map((key) =>
-      finding(
-        'old access key',
-        'exists',
-        `${key.AccessKeyId} (${key.Status?.toLowerCase()}) is kept, so the deployed skill keeps sending until it is redeployed with the new key; retire it after that`,
+      OLD_KEY.exists(
+        `${described(key)} is kept, so the deployed skill keeps sending until it is redeployed with the new key; retire it after that`,
       ),
     ),
-  );
+  ];
   return { checks, items, outcome, writesFile: true };
 }
 
@@ -309,73 +279,71 @@ export function planAccessKey(
  */
 async function createAndSave(
   context: StepContext,
-  keys: readonly AccessKeyMetadata[],
+  keys: readonly IAM.AccessKeyMetadata[],
   fromAddress: string,
-  beforeSaving: KeyPlanInputs['beforeSaving'],
+  beforeSaving: BeforeSaving,
 ): Promise<string> {
-  const { options } = context;
+  const { options, aws, clients } = context;
+  const shownFile = shownPath(options.outFile);
+  const failedWrite = (error: unknown) => (error as NodeJS.ErrnoException).code ?? 'write failed';
   const keysBefore = keys.map((key) => key.AccessKeyId ?? '');
   await recordPendingKey(options.outFile, { startedAt: new Date(), keysBefore }).catch((error: unknown) => {
     throw new ProvisionError(
-      `Could not write beside ${shownPath(options.outFile)} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}), so no access key was created; fix that and run again.`,
+      `Could not write beside ${shownFile} (${failedWrite(error)}), so no access key was created; fix that and run again.`,
     );
   });
   return withSignalsDeferred(
-    `Interrupted: finishing ${shownPath(options.outFile)} for the new access key first, then stopping.`,
-    () => createAndWrite(context, keys, fromAddress, beforeSaving),
+    `Interrupted: finishing ${shownFile} for the new access key first, then stopping.`,
+    async () => {
+      // One call, never retried (awsClients.ts): a lost answer is resolved by listing the keys, not by asking again.
+      const created = await aws
+        .change('iam:CreateAccessKey', () =>
+          clients.iamSingleAttempt.send(new IAM.CreateAccessKeyCommand({ UserName: USER_NAME })),
+        )
+        .catch(async (error: unknown) => {
+          throw await keyWithoutSecret(context, keys, error as Error);
+        });
+      const { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey } = created.AccessKey ?? {};
+      if (!accessKeyId || !secretAccessKey)
+        throw await keyWithoutSecret(
+          context,
+          keys,
+          new ProvisionError('IAM answered without the new key and its secret.'),
+        );
+      // A check that cannot be made counts as a refusal: the key is not handed out unchecked.
+      const refusal = await beforeSaving(context).catch(
+        (error: unknown) => (fate: string) => `${(error as Error).message.replace(/\.$/, '')}; ${fate}.`,
+      );
+      if (refusal) throw new ProvisionError(refusal(await withdrawKey(context, accessKeyId)));
+      const values = {
+        [ENV.accessKeyId]: accessKeyId,
+        [ENV.secretAccessKey]: secretAccessKey,
+        [ENV.region]: options.region,
+        [ENV.fromAddress]: fromAddress,
+      };
+      try {
+        await writeCredentialsFile(options.outFile, values);
+      } catch (error) {
+        // The secret exists nowhere else: a key nobody can use must not take one of the two slots
+        // (if it cannot be deleted now, the note stays, and the next run deletes it).
+        await clients.iam
+          .send(deleteKey(accessKeyId))
+          .then(() => forgetPendingKey(options.outFile))
+          .catch(() => undefined);
+        throw new ProvisionError(
+          `Could not write ${shownFile} (${failedWrite(error)}), so the new access key was deleted again; fix that and run again.`,
+        );
+      }
+      await forgetPendingKey(options.outFile);
+      return accessKeyId;
+    },
   );
-}
-
-async function createAndWrite(
-  context: StepContext,
-  keys: readonly AccessKeyMetadata[],
-  fromAddress: string,
-  beforeSaving: KeyPlanInputs['beforeSaving'],
-): Promise<string> {
-  const { options, aws, clients } = context;
-  // One call, never retried (awsClients.ts): a lost answer is resolved by listing the keys, not by asking again.
-  const created = await aws
-    .change('iam:CreateAccessKey', () =>
-      clients.iamSingleAttempt.send(new CreateAccessKeyCommand({ UserName: USER_NAME })),
-    )
-    .catch(async (error: unknown) => {
-      throw await keyWithoutSecret(context, keys, error as Error);
-    });
-  const accessKeyId = created.AccessKey?.AccessKeyId;
-  const secretAccessKey = created.AccessKey?.SecretAccessKey;
-  if (!accessKeyId || !secretAccessKey)
-    throw await keyWithoutSecret(context, keys, new ProvisionError('IAM answered without the new key and its secret.'));
-  // A check that cannot be made counts as a refusal: the key is not handed out unchecked.
-  const refusal = await beforeSaving(context).catch(
-    (error: unknown) => (fate: string) => `${(error as Error).message.replace(/\.$/, '')}; ${fate}.`,
-  );
-  if (refusal) throw new ProvisionError(refusal(await withdrawKey(context, accessKeyId)));
-  try {
-    await writeCredentialsFile(options.outFile, {
-      [ENV.accessKeyId]: accessKeyId,
-      [ENV.secretAccessKey]: secretAccessKey,
-      [ENV.region]: options.region,
-      [ENV.fromAddress]: fromAddress,
-    });
-  } catch (error) {
-    // The secret exists nowhere else: a key nobody can use must not take one of the two slots
-    // (if it cannot be deleted now, the note stays, and the next run deletes it).
-    await clients.iam
-      .send(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId }))
-      .then(() => forgetPendingKey(options.outFile))
-      .catch(() => undefined);
-    throw new ProvisionError(
-      `Could not write ${shownPath(options.outFile)} (${(error as NodeJS.ErrnoException).code ?? 'write failed'}), so the new access key was deleted again; fix that and run again.`,
-    );
-  }
-  await forgetPendingKey(options.outFile);
-  return accessKeyId;
 }
 
 /** A new key that must not be handed out after all: deleted again before any file holds it. Says what became of it. */
 async function withdrawKey({ aws, options }: StepContext, accessKeyId: string): Promise<string> {
-  const profile = options.profile ? ` --profile ${options.profile}` : '';
-  return aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: accessKeyId })).then(
+  const profile = profileFlag(options);
+  return aws.iam.change(deleteKey(accessKeyId)).then(
     async () => {
       await forgetPendingKey(options.outFile);
       return `the new access key ${accessKeyId} was deleted again, and nothing was written`;
@@ -391,12 +359,12 @@ async function withdrawKey({ aws, options }: StepContext, accessKeyId: string): 
  */
 async function keyWithoutSecret(
   context: StepContext,
-  before: readonly AccessKeyMetadata[],
+  before: readonly IAM.AccessKeyMetadata[],
   failure: Error,
 ): Promise<ProvisionError> {
   const known = new Set(before.map((key) => key.AccessKeyId));
   const after = await listKeys(context, true).catch(() => undefined);
-  const profile = context.options.profile ? ` --profile ${context.options.profile}` : '';
+  const profile = profileFlag(context.options);
   if (!after) {
     return new ProvisionError(
       `${failure.message.replace(/\.$/, '')}, and the user's keys could not be listed to see whether IAM made one: list them (\`aws iam list-access-keys --user-name ${USER_NAME}${profile}\`), delete any key whose secret is not in ${shownPath(context.options.outFile)}, then run again.`,
@@ -429,9 +397,9 @@ function lostAnswer(failure: Error): string {
 
 /** Why no key can be created while the user has two: one sentence naming the situation. */
 function noRoomForAKey(
-  keys: readonly AccessKeyMetadata[],
-  ours: AccessKeyMetadata[],
-  inFile: AccessKeyMetadata | undefined,
+  keys: readonly IAM.AccessKeyMetadata[],
+  ours: IAM.AccessKeyMetadata[],
+  inFile: IAM.AccessKeyMetadata | undefined,
   shownFile: string,
   commands: { deploy: string; retire: string },
 ): string {
@@ -455,22 +423,16 @@ function noRoomForAKey(
  * deployed skill embeds the old ones: the summary asks for a redeploy). Planned after the policy,
  * so an interruption in between leaves a file that the next run still updates.
  */
-function keptFile(options: ProvisionOptions, file: SavedFile, fromAddress: string): Finding | Change {
+function keptFile(options: ProvisionOptions, file: SavedFile, fromAddress: string): PlanItem {
   const shownFile = shownPath(options.outFile);
   const differences: string[] = [];
   if (file.fromAddress !== fromAddress)
     differences.push(`${ENV.fromAddress} ${maskAddress(file.fromAddress ?? '')} → ${maskAddress(fromAddress)}`);
   if (file.region !== options.region) differences.push(`${ENV.region} ${file.region ?? '(none)'} → ${options.region}`);
-  if (differences.length === 0) return finding('credentials file', 'exists', `${shownFile}, unchanged`);
-  return change(
-    'credentials file',
-    'update',
-    `${shownFile}: ${differences.join(', ')}; the key is kept`,
-    async () =>
-      void (await recordSenderSettings(options.outFile, {
-        [ENV.region]: options.region,
-        [ENV.fromAddress]: fromAddress,
-      })),
+  if (differences.length === 0) return FILE.exists(`${shownFile}, unchanged`);
+  const settings = { [ENV.region]: options.region, [ENV.fromAddress]: fromAddress };
+  return FILE.update(`${shownFile}: ${differences.join(', ')}; the key is kept`, () =>
+    recordSenderSettings(options.outFile, settings),
   );
 }
 
@@ -479,10 +441,7 @@ function keptFile(options: ProvisionOptions, file: SavedFile, fromAddress: strin
  * an interrupted run made and never saved, whoever made the user. Any other key is someone's who
  * may still use it: kept, and the user with it.
  */
-export function planKeyDeletion(
-  keys: readonly AccessKeyMetadata[],
-  file: SavedFile,
-): { items: PlanItem[]; deleted: Set<string>; kept: string[] } {
+export function planKeyDeletion(keys: readonly IAM.AccessKeyMetadata[], file: SavedFile) {
   const saved = keysThisToolSaved(file);
   const unsaved = keyNobodyHolds(keys, file);
   const deleted = new Set<string>();
@@ -491,19 +450,17 @@ export function planKeyDeletion(
     const id = key.AccessKeyId ?? '';
     if (!saved.has(id) && key !== unsaved) {
       kept.push(shortKeyId(id));
-      return finding('access key', 'skipped', `${shortKeyId(id)} was not saved by this tool: left in place`);
+      return KEY.skipped(`${shortKeyId(id)} was not saved by this tool: left in place`);
     }
     deleted.add(id);
-    return change(
-      'access key',
-      'delete',
+    const remove = async (context: StepContext) => {
+      await iam(deleteKey(id))(context);
+      if (key === unsaved) await forgetPendingKey(context.options.outFile);
+      await forgetSavedKeys(context.options.outFile, [id]);
+    };
+    return KEY.delete(
       key === unsaved ? `${id} (made by an interrupted run and never saved: nobody holds its secret)` : id,
-      async ({ aws, options }) => {
-        await aws.iam.change(new DeleteAccessKeyCommand({ UserName: USER_NAME, AccessKeyId: id }));
-        if (key === unsaved) await forgetPendingKey(options.outFile);
-        await forgetSavedKeys(options.outFile, [id]);
-        return undefined;
-      },
+      remove,
     );
   });
   return { items, deleted, kept };

@@ -1,42 +1,26 @@
-// This run's policies on the user: attached directly, or (with --group NAME) through a group that
-// this tool creates under its own path (or, with --adopt, one it did not), with the user as a
-// member. Teardown takes the user out of the groups under this tool's path and this tool's
-// policies off the user and those groups, and deletes such a group once nothing else is in it.
+// This run's policies on the user: attached directly, or with --group through a group under this
+// tool's path (--adopt: one it did not make). Teardown takes them off, and the group once empty.
 
-import {
-  AddUserToGroupCommand,
-  type AttachedPolicy,
-  AttachGroupPolicyCommand,
-  AttachUserPolicyCommand,
-  CreateGroupCommand,
-  DeleteGroupCommand,
-  DetachGroupPolicyCommand,
-  DetachUserPolicyCommand,
-  GetGroupCommand,
-  paginateListAttachedGroupPolicies,
-  paginateListGroupPolicies,
-  RemoveUserFromGroupCommand,
-} from '@aws-sdk/client-iam';
-import { type Change, change, finding, type PlanItem } from '../change.ts';
+import * as IAM from '@aws-sdk/client-iam';
+import type { Sendable } from '../awsCalls.ts';
+import { adopted, type Found, iam, type PlanItem, step } from '../change.ts';
 import { all, type StepContext } from '../context.ts';
 import type { GrantedPolicy } from '../managedPolicies.ts';
 import { GROUP_PATH, USER_NAME } from '../names.ts';
 import type { PolicyFound } from './policies.ts';
 import type { UserState } from './user.ts';
 
-export interface GroupState {
+/** `managed`: the group is under this tool's path, where only this tool creates groups. */
+export interface GroupState extends Found {
   readonly name: string;
-  readonly exists: boolean;
-  /** Under this tool's path: this tool created it. */
-  readonly managed: boolean;
   readonly members: readonly string[];
-  readonly attached: readonly AttachedPolicy[];
+  readonly attached: readonly IAM.AttachedPolicy[];
   /** Its inline policies, by name. */
   readonly inline: readonly string[];
 }
 
 export async function readGroup({ clients, aws }: StepContext, name: string): Promise<GroupState> {
-  const group = await aws.iam.find(new GetGroupCommand({ GroupName: name }));
+  const group = await aws.iam.find(new IAM.GetGroupCommand({ GroupName: name }));
   if (!group?.Group) return { name, exists: false, managed: false, members: [], attached: [], inline: [] };
   const client = { client: clients.iam };
   return {
@@ -45,78 +29,64 @@ export async function readGroup({ clients, aws }: StepContext, name: string): Pr
     managed: group.Group.Path === GROUP_PATH,
     members: (group.Users ?? []).map((member) => member.UserName ?? ''),
     attached: await aws.read('iam:ListAttachedGroupPolicies', () =>
-      all(paginateListAttachedGroupPolicies(client, { GroupName: name }), (page) => page.AttachedPolicies),
+      all(IAM.paginateListAttachedGroupPolicies(client, { GroupName: name }), (page) => page.AttachedPolicies),
     ),
     inline: await aws.read('iam:ListGroupPolicies', () =>
-      all(paginateListGroupPolicies(client, { GroupName: name }), (page) => page.PolicyNames),
+      all(IAM.paginateListGroupPolicies(client, { GroupName: name }), (page) => page.PolicyNames),
     ),
   };
 }
 
-type Call = (context: StepContext, arn: string) => Promise<unknown>;
+const GROUP = step('group');
+const MEMBER = step('group member');
+const ATTACHMENT = step('attachment');
 
-/** For each policy: attached to `to` already, or attached by this run; one line per policy. */
-function attachEach(
+/** For each policy, one line: attached to `to` already, or attached by this run (to the user, a group or the role). */
+export function attachEach(
   policies: readonly GrantedPolicy[],
-  attached: readonly AttachedPolicy[],
-  step: string,
-  to: string,
-  attach: Call,
+  attached: readonly IAM.AttachedPolicy[],
+  to: { readonly step: string; readonly name: string; readonly attach: (PolicyArn: string) => Sendable },
 ): PlanItem[] {
-  return policies.map(({ name, arn }) =>
-    attached.some((policy) => policy.PolicyArn === arn)
-      ? finding(step, 'exists', `${name} is attached to ${to}`)
-      : change(step, 'create', `attach ${name} to ${to}`, async (context) => {
-          await attach(context, arn);
-          return `${name} is attached to ${to}`;
-        }),
-  );
+  const lines = step(to.step);
+  return policies.map(({ name, arn }) => {
+    const done = `${name} is attached to ${to.name}`;
+    if (attached.some((policy) => policy.PolicyArn === arn)) return lines.exists(done);
+    return lines.create(`attach ${name} to ${to.name}`, iam(to.attach(arn)), done);
+  });
 }
 
-const attachToUser: Call = ({ aws }, arn) =>
-  aws.iam.change(new AttachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn }));
-const detachFromUser: Call = ({ aws }, arn) =>
-  aws.iam.change(new DetachUserPolicyCommand({ UserName: USER_NAME, PolicyArn: arn }));
+const detachFromUser = (PolicyArn: string) => iam(new IAM.DetachUserPolicyCommand({ UserName: USER_NAME, PolicyArn }));
 
-export function planAttachments(
-  user: UserState,
-  policies: readonly GrantedPolicy[],
-  group: GroupState | undefined,
-): PlanItem[] {
-  if (!group) return attachEach(policies, user.attached, 'attachment', USER_NAME, attachToUser);
-  const { name } = group;
-  const createGroup: Change = change('group', 'create', `${name} (path ${GROUP_PATH})`, async ({ aws }) => {
-    await aws.iam.change(new CreateGroupCommand({ GroupName: name, Path: GROUP_PATH }));
-    return undefined;
-  });
-  const addMember: Change = change('group member', 'create', `add ${USER_NAME} to ${name}`, async ({ aws }) => {
-    await aws.iam.change(new AddUserToGroupCommand({ GroupName: name, UserName: USER_NAME }));
-    return `${USER_NAME} is in ${name}`;
-  });
+export function planAttachments(user: UserState, policies: readonly GrantedPolicy[], group: GroupState | undefined) {
+  const UserName = USER_NAME;
+  if (!group) {
+    const attach = (PolicyArn: string) => new IAM.AttachUserPolicyCommand({ UserName, PolicyArn });
+    return attachEach(policies, user.attached, { step: 'attachment', name: UserName, attach });
+  }
+  const { name: GroupName } = group;
+  const member = `${UserName} is in ${GroupName}`;
+  const attach = (PolicyArn: string) => new IAM.AttachGroupPolicyCommand({ GroupName, PolicyArn });
   // One route only: a direct attachment from an earlier run without --group goes.
   const direct = policies.filter((policy) => user.attached.some((held) => held.PolicyArn === policy.arn));
   return [
     group.exists
-      ? finding('group', 'exists', group.managed ? name : `${name} (created outside this tool, adopted)`)
-      : createGroup,
-    ...attachEach(policies, group.attached, 'group policy', name, ({ aws }, arn) =>
-      aws.iam.change(new AttachGroupPolicyCommand({ GroupName: name, PolicyArn: arn })),
-    ),
-    group.members.includes(USER_NAME) ? finding('group member', 'exists', `${USER_NAME} is in ${name}`) : addMember,
-    ...direct.map(
-      (policy): Change =>
-        change(
-          'attachment',
-          'delete',
-          `the direct attachment of ${policy.name} to ${USER_NAME} (the group grants it)`,
-          async (context) => void (await detachFromUser(context, policy.arn)),
+      ? GROUP.exists(`${GroupName}${adopted(group.managed)}`)
+      : GROUP.create(
+          `${GroupName} (path ${GROUP_PATH})`,
+          iam(new IAM.CreateGroupCommand({ GroupName, Path: GROUP_PATH })),
         ),
+    ...attachEach(policies, group.attached, { step: 'group policy', name: GroupName, attach }),
+    group.members.includes(UserName)
+      ? MEMBER.exists(member)
+      : MEMBER.create(
+          `add ${UserName} to ${GroupName}`,
+          iam(new IAM.AddUserToGroupCommand({ GroupName, UserName })),
+          member,
+        ),
+    ...direct.map(({ name, arn }) =>
+      ATTACHMENT.delete(`the direct attachment of ${name} to ${UserName} (the group grants it)`, detachFromUser(arn)),
     ),
   ];
-}
-
-function policyName(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
 /**
@@ -125,38 +95,24 @@ function policyName(arn: string): string {
  * the group once nothing else is in it.
  */
 export function planLeavingGroups(groups: readonly GroupState[], ours: ReadonlySet<string>): PlanItem[] {
-  return groups.flatMap((group): PlanItem[] => {
-    const { name } = group;
-    const otherMembers = group.members.filter((member) => member !== USER_NAME);
+  const UserName = USER_NAME;
+  return groups.flatMap(({ name: GroupName, members, attached }): PlanItem[] => {
+    const otherMembers = members.filter((member) => member !== UserName);
     const others = otherMembers.length > 0 ? ` (its other members, ${otherMembers.join(', ')}, lose it too)` : '';
-    const oursHere = group.attached.map((policy) => policy.PolicyArn ?? '').filter((arn) => ours.has(arn));
-    const keep = otherMembers.length > 0 || group.attached.some((policy) => !ours.has(policy.PolicyArn ?? ''));
+    const oursHere = attached.map((policy) => policy.PolicyArn ?? '').filter((arn) => ours.has(arn));
+    const keep = otherMembers.length > 0 || attached.some((policy) => !ours.has(policy.PolicyArn ?? ''));
+    const name = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
     return [
-      change(
-        'group member',
-        'delete',
-        `${USER_NAME} from ${name}`,
-        async ({ aws }) =>
-          void (await aws.iam.change(new RemoveUserFromGroupCommand({ GroupName: name, UserName: USER_NAME }))),
-      ),
-      ...oursHere.map(
-        (arn): Change =>
-          change(
-            'group policy',
-            'delete',
-            `${policyName(arn)} from ${name}${others}`,
-            async ({ aws }) =>
-              void (await aws.iam.change(new DetachGroupPolicyCommand({ GroupName: name, PolicyArn: arn }))),
-          ),
+      MEMBER.delete(`${UserName} from ${GroupName}`, iam(new IAM.RemoveUserFromGroupCommand({ GroupName, UserName }))),
+      ...oursHere.map((PolicyArn) =>
+        step('group policy').delete(
+          `${name(PolicyArn)} from ${GroupName}${others}`,
+          iam(new IAM.DetachGroupPolicyCommand({ GroupName, PolicyArn })),
+        ),
       ),
       keep
-        ? finding('group', 'skipped', `${name} has other members or policies: left in place`)
-        : change(
-            'group',
-            'delete',
-            name,
-            async ({ aws }) => void (await aws.iam.change(new DeleteGroupCommand({ GroupName: name }))),
-          ),
+        ? GROUP.skipped(`${GroupName} has other members or policies: left in place`)
+        : GROUP.delete(GroupName, iam(new IAM.DeleteGroupCommand({ GroupName }))),
     ];
   });
 }
@@ -168,19 +124,10 @@ export function planDetachingFromUser(user: UserState, policies: readonly Policy
     if (!policy) return [];
     if (!policy.managed)
       return [
-        finding(
-          'attachment',
-          'skipped',
+        ATTACHMENT.skipped(
           `${policy.name} was created outside this tool: its attachment to ${USER_NAME} is left in place`,
         ),
       ];
-    return [
-      change(
-        'attachment',
-        'delete',
-        `${policy.name} from ${USER_NAME}`,
-        async (context) => void (await detachFromUser(context, policy.arn)),
-      ),
-    ];
+    return [ATTACHMENT.delete(`${policy.name} from ${USER_NAME}`, detachFromUser(policy.arn))];
   });
 }

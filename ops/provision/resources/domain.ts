@@ -1,17 +1,9 @@
-// --domain: the sender's domain verified with Easy DKIM (SES v1, like the rest of this tool:
-// VerifyDomainIdentity for the TXT token, VerifyDomainDkim for the three DKIM tokens), and the
-// DNS records printed to publish. A later run reads the status instead of asking again, and
-// asks again only when SES gave up (Failed: no records found within 72 hours). A later run
-// without --domain keeps the domain an earlier one set up: the one its policy names.
+// --domain: the sender's domain verified with Easy DKIM (SES v1), and its DNS records printed to
+// publish; a later run without --domain keeps the domain an earlier one set up.
 
-import {
-  GetIdentityDkimAttributesCommand,
-  GetIdentityVerificationAttributesCommand,
-  VerifyDomainDkimCommand,
-  VerifyDomainIdentityCommand,
-} from '@aws-sdk/client-ses';
+import * as SES from '@aws-sdk/client-ses';
 import { maskAddress } from '../../../lambda/log.ts';
-import { type Block, change, finding, type PlanItem } from '../change.ts';
+import { type PlanItem, step } from '../change.ts';
 import type { StepContext } from '../context.ts';
 import type { DomainReport, IdentityStatus } from '../deliverabilityReport.ts';
 import { domainRecords, recordsTable, zoneSnippet } from '../dnsRecords.ts';
@@ -51,9 +43,9 @@ function identityStatus(value: string | undefined): IdentityStatus {
 
 export async function readDomain({ aws }: StepContext, domain: string, fromAddress: string): Promise<DomainReading> {
   const verification = await aws.ses.read(
-    new GetIdentityVerificationAttributesCommand({ Identities: [domain, fromAddress] }),
+    new SES.GetIdentityVerificationAttributesCommand({ Identities: [domain, fromAddress] }),
   );
-  const dkim = await aws.ses.read(new GetIdentityDkimAttributesCommand({ Identities: [domain] }));
+  const dkim = await aws.ses.read(new SES.GetIdentityDkimAttributesCommand({ Identities: [domain] }));
   const ownDomain = verification.VerificationAttributes?.[domain];
   const ownDkim = dkim.DkimAttributes?.[domain];
   return {
@@ -90,64 +82,52 @@ export async function keptDomain(
 }
 
 /** The records to publish, and the two blocks that show them until DKIM works (--json always carries them). */
-function recordsOf(
-  domain: DomainOutcome,
-  region: string,
-  verificationToken: string | undefined,
-  dkimTokens: readonly string[],
-) {
-  const records = domainRecords({
-    domain: domain.domain,
-    region,
-    dkimTokens,
-    verificationToken: domain.verificationStatus === 'Success' ? undefined : verificationToken,
-  });
-  const blocks: Block[] =
-    dkimTokens.length > 0 && domain.dkimStatus !== 'Success'
+function recordsOf(domain: DomainOutcome, region: string, token: string | undefined, dkimTokens: readonly string[]) {
+  const verificationToken = domain.verificationStatus === 'Success' ? undefined : token;
+  const records = domainRecords({ domain: domain.domain, region, dkimTokens, verificationToken });
+  const shown = dkimTokens.length > 0 && domain.dkimStatus !== 'Success';
+  return {
+    records: dkimTokens.length > 0 ? records : [],
+    blocks: shown
       ? [{ block: recordsTable(domain.domain, records) }, { block: zoneSnippet(domain.domain, records) }]
-      : [];
-  return { records: dkimTokens.length > 0 ? records : [], blocks };
+      : [],
+  };
 }
+
+const DOMAIN = step('domain');
 
 /**
  * The domain's verification started, or started again after SES gave up (Failed: no records found
  * within 72 hours); its DNS records; and the sender line. `outcome` is what the summary reports:
  * as read, or as SES answered the run's request.
  */
-export function planDomain(
-  reading: DomainReading,
-  fromAddress: string,
-  region: string,
-): { items: PlanItem[]; outcome: DomainOutcome } {
-  const { domain } = reading;
-  const started = reading.verificationStatus !== 'none' && reading.dkimTokens.length > 0;
-  const failed = reading.verificationStatus === 'Failed' || reading.dkimStatus === 'Failed';
+export function planDomain(reading: DomainReading, fromAddress: string, region: string) {
+  const { domain, verificationStatus, dkimStatus, addressVerified } = reading;
+  const started = verificationStatus !== 'none' && reading.dkimTokens.length > 0;
+  const failed = verificationStatus === 'Failed' || dkimStatus === 'Failed';
+  const verified = verificationStatus === 'Success';
   const outcome: DomainOutcome = {
     domain,
-    verificationStatus: reading.verificationStatus,
-    dkimStatus: reading.dkimStatus,
+    verificationStatus,
+    dkimStatus,
     records: [],
-    verified: reading.verificationStatus === 'Success' || reading.addressVerified,
-    addressVerified: reading.addressVerified,
+    verified: verified || addressVerified,
+    addressVerified,
   };
   const items: PlanItem[] = [];
-  if (!started || failed) {
+  const verify = async ({ aws }: StepContext) => {
+    const identity = await aws.ses.change(new SES.VerifyDomainIdentityCommand({ Domain: domain }));
+    const dkim = await aws.ses.change(new SES.VerifyDomainDkimCommand({ Domain: domain }));
+    Object.assign(outcome, { verificationStatus: verified ? 'Success' : 'Pending', dkimStatus: 'Pending' });
+    return { identity, dkim };
+  };
+  const again = 'SES found no DNS records within 72 hours';
+  if (!started) {
     items.push(
-      change(
-        'domain',
-        started ? 'update' : 'create',
-        started
-          ? 'SES found no DNS records within 72 hours: ask it to look again, for the same records'
-          : `verify ${domain} with Easy DKIM in SES (${region}), for the DNS records below`,
-        async ({ aws }) => {
-          const identity = await aws.ses.change(new VerifyDomainIdentityCommand({ Domain: domain }));
-          const dkim = await aws.ses.change(new VerifyDomainDkimCommand({ Domain: domain }));
-          Object.assign(outcome, {
-            verificationStatus: reading.verificationStatus === 'Success' ? 'Success' : 'Pending',
-            dkimStatus: 'Pending',
-          });
-          if (started)
-            return `${domain}: SES found no DNS records within 72 hours; it looks again now, for the same records below`;
+      DOMAIN.create(
+        `verify ${domain} with Easy DKIM in SES (${region}), for the DNS records below`,
+        async (context) => {
+          const { identity, dkim } = await verify(context);
           const token = identity.VerificationToken ?? reading.verificationToken;
           const shown = recordsOf(outcome, region, token, dkim.DkimTokens ?? []);
           Object.assign(outcome, { records: shown.records });
@@ -158,15 +138,19 @@ export function planDomain(
         },
       ),
     );
+  } else if (failed) {
+    items.push(
+      DOMAIN.update(`${again}: ask it to look again, for the same records`, async (context) => {
+        await verify(context);
+        return `${domain}: ${again}; it looks again now, for the same records below`;
+      }),
+    );
   } else {
     const kept = reading.kept ? ' (kept without --domain: the policy of an earlier --domain run names it)' : '';
+    const publish = dkimStatus === 'Success' ? '' : ': publish the DNS records below';
     items.push(
-      finding(
-        'domain',
-        'exists',
-        `${domain}${kept}: verification ${STATUS_WORDS[reading.verificationStatus]}, DKIM ${STATUS_WORDS[reading.dkimStatus]}${
-          reading.dkimStatus === 'Success' ? '' : ': publish the DNS records below'
-        }`,
+      DOMAIN.exists(
+        `${domain}${kept}: verification ${STATUS_WORDS[verificationStatus]}, DKIM ${STATUS_WORDS[dkimStatus]}${publish}`,
       ),
     );
   }
@@ -174,30 +158,22 @@ export function planDomain(
   if (started) {
     const shown = recordsOf(outcome, region, reading.verificationToken, reading.dkimTokens);
     Object.assign(outcome, { records: shown.records });
-    items.push(...dkimWarning(reading), ...shown.blocks);
+    if (!reading.dkimEnabled)
+      items.push(
+        step('DKIM signing').warning(
+          `SES holds DKIM records for ${domain} but does not sign with them: turn DKIM signing on for ${domain} in the SES console`,
+        ),
+      );
+    items.push(...shown.blocks);
   }
-  const domainVerified = reading.verificationStatus === 'Success';
+  const sender = maskAddress(fromAddress);
+  const meanwhile = addressVerified ? ' (meanwhile as the address, which SES verified on its own)' : '';
   items.push(
-    finding(
-      'sender',
-      domainVerified ? 'exists' : 'checked',
-      domainVerified
-        ? `${maskAddress(fromAddress)} sends as the domain identity ${domain}`
-        : `${maskAddress(fromAddress)} will send as the domain identity ${domain} once SES has verified it${
-            reading.addressVerified ? ' (meanwhile as the address, which SES verified on its own)' : ''
-          }`,
-    ),
+    verified
+      ? step('sender').exists(`${sender} sends as the domain identity ${domain}`)
+      : step('sender').checked(
+          `${sender} will send as the domain identity ${domain} once SES has verified it${meanwhile}`,
+        ),
   );
   return { items, outcome };
-}
-
-function dkimWarning(reading: DomainReading): PlanItem[] {
-  if (reading.dkimEnabled) return [];
-  return [
-    finding(
-      'DKIM signing',
-      'warning',
-      `SES holds DKIM records for ${reading.domain} but does not sign with them: turn DKIM signing on for ${reading.domain} in the SES console`,
-    ),
-  ];
 }

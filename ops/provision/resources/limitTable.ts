@@ -1,21 +1,7 @@
-// --limit-table NAME: the DynamoDB table the skill counts each user's mails in (lambda/limits/),
-// created paid per request, with Time to Live on the rows' expiry attribute and the managed-by
-// tag; its name recorded in the key file, which the deploy build embeds; and, at --teardown,
-// deleted when this tool created it. A table this tool did not create is used only with --adopt,
-// as it is, and never deleted. A later run without the flag keeps the table an earlier one set up.
-// Its resource policy is read on every run: one that grants the user (or the hosted role) more
-// than AlexaSkillMailLimit does refuses the run, with the command that removes it.
+// --limit-table: the DynamoDB table the skill counts each user's mails in, paid per request, rows
+// expiring by Time to Live; its name in the key file; its resource policy checked on every run.
 
-import {
-  CreateTableCommand,
-  DeleteTableCommand,
-  DescribeTableCommand,
-  DescribeTimeToLiveCommand,
-  GetResourcePolicyCommand,
-  ListTagsOfResourceCommand,
-  type TableDescription,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
+import * as DynamoDB from '@aws-sdk/client-dynamodb';
 import { ENV } from '../../../lambda/config.ts';
 import {
   LIMIT_TABLE_ACTIONS,
@@ -24,28 +10,24 @@ import {
 } from '../../../lambda/limits/tableSchema.ts';
 import { recordLimitTable } from '../../credentialsFile.ts';
 import { shownPath } from '../../paths.ts';
-import { type Change, change, finding, type PlanItem, Refusal } from '../change.ts';
-import type { Account, StepContext } from '../context.ts';
+import { adopted, type Found, leftAlone, notOurs, type PlanItem, Refusal, step } from '../change.ts';
+import { type Account, profileFlag, type StepContext } from '../context.ts';
 import { ProvisionError } from '../errors.ts';
 import { limitTableOf } from '../limitPolicyDocument.ts';
 import { isManaged, LIMIT_POLICY_NAME, MANAGED_TAG, USER_NAME } from '../names.ts';
 import type { ProvisionOptions } from '../options.ts';
-import { namesIn, statementsOf } from '../policyDocument.ts';
 import type { SavedFile } from './accessKey.ts';
-import { reachesUser, userPrincipalNames } from './identityPolicies.ts';
+import { grantsMore, onlyActions, parsePolicy, type Statement, userPrincipalNames } from './identityPolicies.ts';
 import type { PolicyFound } from './policies.ts';
 import type { UserState } from './user.ts';
 
 /** Where this run's table comes from: --limit-table, the key file, or this tool's AlexaSkillMailLimit. */
-export type LimitTableOrigin = 'option' | 'key file' | 'policy';
+type LimitTableOrigin = 'option' | 'key file' | 'policy';
 
-export interface LimitTableState {
+export interface LimitTableState extends Found {
   readonly name: string;
   readonly from: LimitTableOrigin;
-  readonly exists: boolean;
-  /** Carries the managed-by tag: this tool created it. */
-  readonly managed: boolean;
-  readonly table?: TableDescription;
+  readonly table?: DynamoDB.TableDescription;
   /** DescribeTimeToLive's answer: ENABLED, ENABLING, DISABLED … and on which attribute. */
   readonly timeToLive?: { readonly status: string; readonly attribute?: string | undefined };
   /** Its resource-based policy as GetResourcePolicy answers it (text), when it has one. */
@@ -58,7 +40,7 @@ const ACTIVE_WAIT = { attempts: 60, delayMs: 2_000 } as const;
 const EXPIRES_OLD_ROWS = new Set(['ENABLED', 'ENABLING']);
 
 /** Its key is the one the skill writes: one string partition key, of the schema's name. */
-function keyFits(table: TableDescription): boolean {
+function keyFits(table: DynamoDB.TableDescription): boolean {
   const wanted = limitTableDefinition(table.TableName ?? '');
   const key = table.KeySchema ?? [];
   const types = new Map((table.AttributeDefinitions ?? []).map((definition) => [definition.AttributeName, definition]));
@@ -70,7 +52,7 @@ function keyFits(table: TableDescription): boolean {
   );
 }
 
-function billing(table: TableDescription | undefined): string {
+function billing(table: DynamoDB.TableDescription | undefined): string {
   return table?.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST' ? 'paid per request' : 'provisioned capacity';
 }
 
@@ -79,13 +61,13 @@ async function readLimitTable(
   name: string,
   from: LimitTableOrigin = 'option',
 ): Promise<LimitTableState> {
-  const found = await aws.dynamodb.find(new DescribeTableCommand({ TableName: name }));
+  const found = await aws.dynamodb.find(new DynamoDB.DescribeTableCommand({ TableName: name }));
   const table = found?.Table;
   if (!table) return { name, from, exists: false, managed: false };
-  const tags = await aws.dynamodb.read(new ListTagsOfResourceCommand({ ResourceArn: table.TableArn }));
-  const timeToLive = await aws.dynamodb.read(new DescribeTimeToLiveCommand({ TableName: name }));
+  const tags = await aws.dynamodb.read(new DynamoDB.ListTagsOfResourceCommand({ ResourceArn: table.TableArn }));
+  const timeToLive = await aws.dynamodb.read(new DynamoDB.DescribeTimeToLiveCommand({ TableName: name }));
   // A table without a policy answers PolicyNotFoundException: found as nothing.
-  const policy = await aws.dynamodb.find(new GetResourcePolicyCommand({ ResourceArn: table.TableArn }));
+  const policy = await aws.dynamodb.find(new DynamoDB.GetResourcePolicyCommand({ ResourceArn: table.TableArn }));
   return {
     name,
     from,
@@ -122,34 +104,29 @@ export async function limitTableInUse(
   return state.exists && state.managed ? state : undefined;
 }
 
+const TABLE = step('limit table');
+const EXPIRY = step('row expiry');
+
 /** Before any change: a table the skill cannot use, or one this tool did not create (without --adopt), stops the run. */
 export function checkLimitTable(options: ProvisionOptions, state: LimitTableState): void {
-  if (!state.exists) return;
-  if (state.table && !keyFits(state.table)) {
+  const { name, table } = state;
+  if (table && !keyFits(table))
     throw new Refusal(
-      [finding('limit table', 'refused', `${state.name} exists with another key than the skill's`)],
-      `The DynamoDB table ${state.name} exists with a key the skill cannot use (it needs one string partition key, ${limitTableDefinition(state.name).KeySchema[0].AttributeName}), so nothing was changed: give --limit-table a name no table has yet.`,
+      [TABLE.refused(`${name} exists with another key than the skill's`)],
+      `The DynamoDB table ${name} exists with a key the skill cannot use (it needs one string partition key, ${limitTableDefinition(name).KeySchema[0].AttributeName}), so nothing was changed: give --limit-table a name no table has yet.`,
     );
-  }
   // One the key file names was adopted by an earlier run: the deployed skill counts in it.
-  if (!state.managed && !options.adopt.has('table') && state.from !== 'key file') {
+  if (state.exists && !state.managed && !options.adopt.has('table') && state.from !== 'key file')
     throw new Refusal(
-      [finding('limit table', 'refused', `${state.name} exists but this tool did not create it (no managed-by tag)`)],
-      `Nothing was changed: this tool did not create the DynamoDB table ${state.name}; run again with --adopt table to count in it as it is (--teardown will leave it in place), or give --limit-table another name.`,
+      [notOurs('limit table', name)],
+      `Nothing was changed: this tool did not create the DynamoDB table ${name}; run again with --adopt table to count in it as it is (--teardown will leave it in place), or give --limit-table another name.`,
     );
-  }
-}
-
-/** What AlexaSkillMailLimit grants on the table and nothing more: the skill's two item actions. */
-function onlyCounting(statement: Record<string, unknown>): boolean {
-  const actions = namesIn(statement.Action);
-  if ('NotAction' in statement || actions.length === 0) return false;
-  return actions.every((action) => (LIMIT_TABLE_ACTIONS as readonly string[]).includes(action));
 }
 
 /**
  * Before any change: a table policy statement that lets the user (or the hosted role) do more on
- * the table than count stops the run; a policy that cannot be read as a policy stops it too.
+ * the table than count (AlexaSkillMailLimit's two item actions) stops the run; a policy that cannot
+ * be read as a policy stops it too.
  */
 export function checkLimitTablePolicy(
   state: LimitTableState,
@@ -158,30 +135,17 @@ export function checkLimitTablePolicy(
   options: ProvisionOptions,
   roleArn?: string,
 ): void {
-  if (!state.resourcePolicy || !state.table?.TableArn) return;
+  const arn = state.table?.TableArn;
+  if (!state.resourcePolicy || !arn) return;
   const names = userPrincipalNames(user, account);
   if (roleArn) names.add(roleArn);
-  let document: unknown;
-  try {
-    document = JSON.parse(state.resourcePolicy);
-  } catch {
-    document = undefined;
-  }
-  const statements = statementsOf(document);
-  const grantsMore =
-    !statements ||
-    statements.some(
-      (statement) => statement.Effect !== 'Deny' && reachesUser(statement, names) && !onlyCounting(statement),
-    );
-  if (!grantsMore) return;
+  const onlyCounting = (statement: Statement) => onlyActions(statement, LIMIT_TABLE_ACTIONS);
+  if (!grantsMore(parsePolicy(state.resourcePolicy), names, onlyCounting)) return;
   const who = roleArn ? `${USER_NAME} or the hosted role` : USER_NAME;
-  const profile = options.profile ? ` --profile ${options.profile}` : '';
-  const remove = `aws dynamodb delete-resource-policy --resource-arn ${state.table.TableArn} --region ${options.region}${profile}`;
+  const remove = `aws dynamodb delete-resource-policy --resource-arn ${arn} --region ${options.region}${profileFlag(options)}`;
   throw new Refusal(
     [
-      finding(
-        'extra grant',
-        'refused',
+      step('extra grant').refused(
         `the resource policy of the DynamoDB table ${state.name} lets ${who} (or anyone) do more than ${LIMIT_TABLE_ACTIONS.join(' and ')}: remove it with \`${remove}\``,
       ),
     ],
@@ -189,9 +153,9 @@ export function checkLimitTablePolicy(
   );
 }
 
-async function waitUntilActive({ aws }: StepContext, name: string): Promise<TableDescription> {
+async function waitUntilActive({ aws }: StepContext, name: string): Promise<DynamoDB.TableDescription> {
   for (let attempt = 1; ; attempt++) {
-    const { Table } = await aws.dynamodb.read(new DescribeTableCommand({ TableName: name }));
+    const { Table } = await aws.dynamodb.read(new DynamoDB.DescribeTableCommand({ TableName: name }));
     if (Table?.TableStatus === 'ACTIVE') return Table;
     if (attempt >= ACTIVE_WAIT.attempts)
       throw new ProvisionError(
@@ -201,15 +165,10 @@ async function waitUntilActive({ aws }: StepContext, name: string): Promise<Tabl
   }
 }
 
-async function enableTimeToLive(context: StepContext, name: string): Promise<void> {
-  const { aws } = context;
-  await waitUntilActive(context, name);
-  await aws.dynamodb.change(
-    new UpdateTimeToLiveCommand({
-      TableName: name,
-      TimeToLiveSpecification: { Enabled: true, AttributeName: LIMIT_TABLE_TTL_ATTRIBUTE },
-    }),
-  );
+async function enableTimeToLive(context: StepContext, TableName: string): Promise<void> {
+  await waitUntilActive(context, TableName);
+  const TimeToLiveSpecification = { Enabled: true, AttributeName: LIMIT_TABLE_TTL_ATTRIBUTE };
+  await context.aws.dynamodb.change(new DynamoDB.UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification }));
 }
 
 /** The table, created or found, and its rows' expiry; what `checkLimitTable` let through. */
@@ -217,63 +176,58 @@ export function planLimitTable(state: LimitTableState, options: ProvisionOptions
   const { name } = state;
   const expiry = `rows expire through Time to Live on ${LIMIT_TABLE_TTL_ATTRIBUTE}`;
   if (!state.exists) {
-    const create: Change = change('limit table', 'create', `${name}, paid per request; ${expiry}`, async (context) => {
-      const { TableName, BillingMode, KeySchema, AttributeDefinitions } = limitTableDefinition(name);
-      const table = {
-        TableName,
-        BillingMode,
-        KeySchema: [...KeySchema],
-        AttributeDefinitions: [...AttributeDefinitions],
-      };
-      await context.aws.dynamodb.change(new CreateTableCommand({ ...table, Tags: [MANAGED_TAG] }));
+    const { TableName, BillingMode, KeySchema, AttributeDefinitions } = limitTableDefinition(name);
+    const table = {
+      TableName,
+      BillingMode,
+      KeySchema: [...KeySchema],
+      AttributeDefinitions: [...AttributeDefinitions],
+    };
+    const create = async (context: StepContext) => {
+      await context.aws.dynamodb.change(new DynamoDB.CreateTableCommand({ ...table, Tags: [MANAGED_TAG] }));
       await enableTimeToLive(context, name);
-      return `${name} in ${options.region}, paid per request; ${expiry}`;
-    });
-    return [create];
+    };
+    return [
+      TABLE.create(
+        `${name}, paid per request; ${expiry}`,
+        create,
+        `${name} in ${options.region}, paid per request; ${expiry}`,
+      ),
+    ];
   }
-  const adopted = state.managed ? '' : ' (created outside this tool, adopted)';
   const kept = {
     option: '',
     'key file': ` (recorded in ${shownPath(options.outFile)}: the deployed skill counts there)`,
     policy: ` (named by ${LIMIT_POLICY_NAME}, which an earlier run made)`,
   }[state.from];
-  const exists = finding('limit table', 'exists', `${name}${adopted}${kept}, ${billing(state.table)}`);
+  const exists = TABLE.exists(`${name}${adopted(state.managed)}${kept}, ${billing(state.table)}`);
   const ttl = state.timeToLive;
-  if (ttl && EXPIRES_OLD_ROWS.has(ttl.status) && ttl.attribute === LIMIT_TABLE_TTL_ATTRIBUTE)
-    return [exists, finding('row expiry', 'exists', expiry)];
   if (ttl && EXPIRES_OLD_ROWS.has(ttl.status))
     return [
       exists,
-      finding(
-        'row expiry',
-        'warning',
-        `Time to Live is on ${ttl.attribute}, not ${LIMIT_TABLE_TTL_ATTRIBUTE}: the skill's rows never expire (a few hundred bytes a user)`,
-      ),
+      ttl.attribute === LIMIT_TABLE_TTL_ATTRIBUTE
+        ? EXPIRY.exists(expiry)
+        : EXPIRY.warning(
+            `Time to Live is on ${ttl.attribute}, not ${LIMIT_TABLE_TTL_ATTRIBUTE}: the skill's rows never expire (a few hundred bytes a user)`,
+          ),
     ];
   if (!state.managed)
     return [
       exists,
-      finding(
-        'row expiry',
-        'warning',
+      EXPIRY.warning(
         `Time to Live is off on this table that this tool did not create, and is left so: the skill's rows never expire`,
       ),
     ];
-  const turnOn: Change = change('row expiry', 'update', `turn on Time to Live: ${expiry}`, async (context) => {
-    await enableTimeToLive(context, name);
-    return `Time to Live turned on: ${expiry}`;
-  });
-  return [exists, turnOn];
+  const turnOn = (context: StepContext) => enableTimeToLive(context, name);
+  return [exists, EXPIRY.update(`turn on Time to Live: ${expiry}`, turnOn, `Time to Live turned on: ${expiry}`)];
 }
 
 /** MAIL_LIMIT_TABLE in the key file, which the deploy build embeds (a new key's file keeps the one it held). */
 export function planLimitTableSetting(table: string, file: SavedFile, outFile: string): PlanItem {
   const setting = `${ENV.mailLimitTable} ${table} in ${shownPath(outFile)}`;
-  if (file.limitTable === table) return finding('key file setting', 'exists', setting);
-  return change('key file setting', 'update', setting, async () => {
-    await recordLimitTable(outFile, table);
-    return `${setting}, for the next deploy`;
-  });
+  const lines = step('key file setting');
+  if (file.limitTable === table) return lines.exists(setting);
+  return lines.update(setting, () => recordLimitTable(outFile, table), `${setting}, for the next deploy`);
 }
 
 /** Teardown: the limit tables this tool may have made, the one its policy names and the one the key file names. */
@@ -282,18 +236,16 @@ export async function readLimitTablesToRemove(
   limitPolicy: PolicyFound | undefined,
   file: SavedFile,
 ): Promise<{ name: string; region: string; state?: LimitTableState }[]> {
-  const { options } = context;
+  const { region } = context.options;
   const found: { name: string; region: string }[] = [];
   const named = limitPolicy?.exists ? limitTableOf(limitPolicy.arn, limitPolicy.document) : undefined;
   if (named) found.push({ name: named.table, region: named.region });
   const recorded = file.limitTable;
-  if (recorded && !found.some((table) => table.name === recorded && table.region === options.region))
-    found.push({ name: recorded, region: options.region });
+  if (recorded && !found.some((table) => table.name === recorded && table.region === region))
+    found.push({ name: recorded, region });
   const tables = [];
   for (const table of found)
-    tables.push(
-      table.region === options.region ? { ...table, state: await readLimitTable(context, table.name) } : table,
-    );
+    tables.push(table.region === region ? { ...table, state: await readLimitTable(context, table.name) } : table);
   return tables;
 }
 
@@ -303,18 +255,13 @@ export function planLimitTableDeletion(
 ): PlanItem[] {
   return tables.map(({ name, region, state }): PlanItem => {
     if (!state)
-      return finding(
-        'limit table',
-        'skipped',
+      return TABLE.skipped(
         `${name} is in ${region}: run --teardown --region ${region} as well, or \`aws dynamodb delete-table --table-name ${name} --region ${region}\``,
       );
-    if (!state.exists) return finding('limit table', 'skipped', `${name} does not exist`);
-    if (!state.managed)
-      return finding('limit table', 'skipped', `${name} was created outside this tool: left in place`);
-    return change('limit table', 'delete', `${name} and the counts in it`, async (context) => {
+    const remove = async (context: StepContext) => {
       await waitUntilActive(context, name);
-      await context.aws.dynamodb.change(new DeleteTableCommand({ TableName: name }));
-      return undefined;
-    });
+      await context.aws.dynamodb.change(new DynamoDB.DeleteTableCommand({ TableName: name }));
+    };
+    return leftAlone('limit table', name, state) ?? TABLE.delete(`${name} and the counts in it`, remove);
   });
 }

@@ -1,27 +1,9 @@
-// This tool's managed policies (managedPolicies.ts builds their documents). Read: what IAM holds
-// under their names at this tool's ARN, granted by this run or not: who made each, every version's
-// document, who else holds it; and, for one that does not exist there, a policy of the same name
-// elsewhere, which IAM's one-name-per-account rule would make CreatePolicy fail on. Planned:
-// created with this run's document, or given a new default version when the document in IAM
-// differs. The policy keeps one version: the documents of earlier runs are deleted, since a
-// version that is not the default is one SetDefaultPolicyVersion away from being the key's again.
-// A policy this tool did not create is never changed. Teardown deletes the ones it created.
+// This tool's managed policies (documents from managedPolicies.ts): read with every version and
+// holder, created or given a new default version, and deleted at teardown when this tool made them.
 
-import {
-  CreatePolicyCommand,
-  CreatePolicyVersionCommand,
-  DeletePolicyCommand,
-  DeletePolicyVersionCommand,
-  GetGroupCommand,
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  ListPolicyTagsCommand,
-  ListPolicyVersionsCommand,
-  paginateListEntitiesForPolicy,
-  paginateListPolicies,
-} from '@aws-sdk/client-iam';
+import * as IAM from '@aws-sdk/client-iam';
 import { SENDER_ROLE_NAME } from '../../../lambda/mail/roleTrustPolicy.ts';
-import { type Change, change, finding, type PlanItem } from '../change.ts';
+import { adopted, type Found, iam, leftAlone, type PlanItem, step } from '../change.ts';
 import { type Account, all, type StepContext } from '../context.ts';
 import { type GrantedPolicy, grantedOnlyWithFlag, MANAGED_POLICIES, managedPolicyArn } from '../managedPolicies.ts';
 import { GROUP_PATH, isManaged, MANAGED_TAG, USER_NAME } from '../names.ts';
@@ -37,7 +19,7 @@ export interface PolicyVersionFound {
  * What a run did to one of its policies, for the check after its changes: IAM is eventually
  * consistent, and a read right after a change may still show the state before it.
  */
-export interface PolicyChanges {
+interface PolicyChanges {
   readonly arn: string;
   /** Deleted with a 200 answer: gone, though a read may still list them (IAM never reuses a version ID). */
   readonly deletedVersionIds: string[];
@@ -46,12 +28,9 @@ export interface PolicyChanges {
 }
 
 /** A policy of one of this tool's names, at this tool's ARN, as IAM holds it. */
-export interface PolicyFound {
+export interface PolicyFound extends Found {
   readonly name: string;
   readonly arn: string;
-  readonly exists: boolean;
-  /** Carries the managed-by tag: this tool created it. */
-  readonly managed: boolean;
   readonly defaultVersionId?: string;
   /** The default version's document, decoded. */
   readonly document?: unknown;
@@ -84,32 +63,32 @@ export async function readPolicyVersions(
   arn: string,
   changes?: PolicyChanges,
 ): Promise<PolicyVersionFound[]> {
-  const listed = await aws.iam.read(new ListPolicyVersionsCommand({ PolicyArn: arn }));
+  const listed = await aws.iam.read(new IAM.ListPolicyVersionsCommand({ PolicyArn: arn }));
   const versions: PolicyVersionFound[] = [];
-  for (const version of listed.Versions ?? []) {
-    const id = version.VersionId ?? '';
+  for (const { VersionId: id = '', IsDefaultVersion } of listed.Versions ?? []) {
     if (changes?.deletedVersionIds.includes(id)) continue;
-    const isDefault = version.IsDefaultVersion === true;
-    if (id === changes?.createdDefault?.id) {
-      versions.push({ id, isDefault, document: changes.createdDefault.document });
-      continue;
-    }
-    const answer = await aws.iam.read(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: version.VersionId }));
-    versions.push({ id, isDefault, document: decodePolicyDocument(answer.PolicyVersion?.Document) });
+    const document =
+      id === changes?.createdDefault?.id
+        ? changes.createdDefault.document
+        : decodePolicyDocument(
+            (await aws.iam.read(new IAM.GetPolicyVersionCommand({ PolicyArn: arn, VersionId: id }))).PolicyVersion
+              ?.Document,
+          );
+    versions.push({ id, isDefault: IsDefaultVersion === true, document });
   }
   return versions;
 }
 
 async function readHolders(context: StepContext, arn: string): Promise<Pick<PolicyFound, 'holders' | 'otherHolders'>> {
   const { clients, aws, options } = context;
-  const entities = { users: [] as string[], groups: [] as string[], roles: [] as string[] };
-  await aws.read('iam:ListEntitiesForPolicy', async () => {
-    for await (const page of paginateListEntitiesForPolicy({ client: clients.iam }, { PolicyArn: arn })) {
-      entities.users.push(...(page.PolicyUsers ?? []).map((user) => user.UserName ?? ''));
-      entities.groups.push(...(page.PolicyGroups ?? []).map((group) => group.GroupName ?? ''));
-      entities.roles.push(...(page.PolicyRoles ?? []).map((role) => role.RoleName ?? ''));
-    }
-  });
+  const pages = await aws.read('iam:ListEntitiesForPolicy', () =>
+    all(IAM.paginateListEntitiesForPolicy({ client: clients.iam }, { PolicyArn: arn }), (page) => [page]),
+  );
+  const entities = {
+    users: pages.flatMap((page) => (page.PolicyUsers ?? []).map((user) => user.UserName ?? '')),
+    groups: pages.flatMap((page) => (page.PolicyGroups ?? []).map((group) => group.GroupName ?? '')),
+    roles: pages.flatMap((page) => (page.PolicyRoles ?? []).map((role) => role.RoleName ?? '')),
+  };
   const holders = [
     ...entities.users.filter((name) => name !== USER_NAME).map((name) => `the user ${name}`),
     // The role --hosted-role-arn makes holds the same policies as the user, by design.
@@ -117,7 +96,7 @@ async function readHolders(context: StepContext, arn: string): Promise<Pick<Poli
   ];
   // The --group group's other members are refused on their own (ownership.ts).
   for (const name of entities.groups.filter((candidate) => candidate !== options.group)) {
-    const group = await aws.iam.read(new GetGroupCommand({ GroupName: name }));
+    const group = await aws.iam.read(new IAM.GetGroupCommand({ GroupName: name }));
     const onlyTheUser = (group.Users ?? []).every((member) => member.UserName === USER_NAME);
     if (group.Group?.Path !== GROUP_PATH || !onlyTheUser) holders.push(`the group ${name}`);
   }
@@ -125,19 +104,13 @@ async function readHolders(context: StepContext, arn: string): Promise<Pick<Poli
 }
 
 /** Customer policies by name, for the names that do not exist at this tool's ARN; one listing for all. */
-async function customerPoliciesNamed(
-  { clients, aws }: StepContext,
-  names: readonly string[],
-): Promise<Map<string, string>> {
-  if (names.length === 0) return new Map();
+async function customerPoliciesNamed({ clients, aws }: StepContext, names: readonly string[]) {
+  if (names.length === 0) return new Map<string, string>();
   const policies = await aws.read('iam:ListPolicies', () =>
-    all(paginateListPolicies({ client: clients.iam }, { Scope: 'Local' }), (page) => page.Policies),
+    all(IAM.paginateListPolicies({ client: clients.iam }, { Scope: 'Local' }), (page) => page.Policies),
   );
-  return new Map(
-    policies
-      .filter((policy) => names.includes(policy.PolicyName ?? ''))
-      .map((policy) => [policy.PolicyName ?? '', policy.Arn ?? '']),
-  );
+  const named = policies.filter(({ PolicyName = '' }) => names.includes(PolicyName));
+  return new Map(named.map(({ PolicyName = '', Arn = '' }) => [PolicyName, Arn]));
 }
 
 const NO_HOLDERS = { holders: { users: [], groups: [], roles: [] }, otherHolders: [] };
@@ -149,9 +122,9 @@ async function readPolicy(
   changes: PolicyChanges | undefined,
 ): Promise<PolicyFound> {
   const { aws } = context;
-  const found = await aws.iam.find(new GetPolicyCommand({ PolicyArn: arn }));
+  const found = await aws.iam.find(new IAM.GetPolicyCommand({ PolicyArn: arn }));
   if (!found?.Policy) return { name, arn, exists: false, managed: false, versions: [], ...NO_HOLDERS };
-  const tags = (await aws.iam.read(new ListPolicyTagsCommand({ PolicyArn: arn }))).Tags ?? [];
+  const tags = (await aws.iam.read(new IAM.ListPolicyTagsCommand({ PolicyArn: arn }))).Tags ?? [];
   const versions = await readPolicyVersions(context, arn, changes);
   const defaultVersion = versions.find((version) => version.isDefault);
   return {
@@ -174,13 +147,10 @@ export async function readToolPolicies(
   const found: PolicyFound[] = [];
   for (const { name } of MANAGED_POLICIES) {
     const arn = managedPolicyArn(account, name);
-    const changed = changes.get(arn);
-    found.push(await readPolicy(context, name, arn, changed));
+    found.push(await readPolicy(context, name, arn, changes.get(arn)));
   }
-  const elsewhere = await customerPoliciesNamed(
-    context,
-    found.filter((policy) => !policy.exists).map((policy) => policy.name),
-  );
+  const missing = found.filter((policy) => !policy.exists).map((policy) => policy.name);
+  const elsewhere = await customerPoliciesNamed(context, missing);
   return found.map((policy) => {
     const arn = elsewhere.get(policy.name);
     return arn ? { ...policy, sameNameElsewhere: arn } : policy;
@@ -196,7 +166,10 @@ export function grantedStates(found: readonly PolicyFound[], granted: readonly G
   });
 }
 
-/** Versions of a policy this tool created, other than the default, that hold a document this tool writes. */
+/**
+ * Versions of a policy this tool created, other than the default, that hold a document this tool
+ * writes: they go, since each is one SetDefaultPolicyVersion away from being the key's again.
+ */
 function earlierVersions(state: PolicyState): PolicyVersionFound[] {
   if (!state.managed) return [];
   const number = (version: PolicyVersionFound) => Number(version.id.replace(/^v/, ''));
@@ -214,26 +187,21 @@ function recorded(made: PolicyChangesMade, arn: string): PolicyChanges {
   return entry;
 }
 
-function deleteVersions(
-  state: PolicyState,
-  versions: readonly PolicyVersionFound[],
-  made: PolicyChangesMade,
-): Change[] {
+const POLICY = step('policy');
+
+function deleteVersions(state: PolicyState, made: PolicyChangesMade): PlanItem[] {
+  const versions = earlierVersions(state);
   if (versions.length === 0) return [];
   const ids = versions.map((version) => version.id);
+  const documents = versions.length > 1 ? 'documents' : 'the document';
+  const detail = `${state.name} ${ids.join(', ')}, ${documents} of earlier runs (one SetDefaultPolicyVersion from being the key's again)`;
   return [
-    change(
-      'policy version',
-      'delete',
-      `${state.name} ${ids.join(', ')}, ${versions.length > 1 ? 'documents' : 'the document'} of earlier runs (one SetDefaultPolicyVersion from being the key's again)`,
-      async ({ aws }) => {
-        for (const id of ids) {
-          await aws.iam.change(new DeletePolicyVersionCommand({ PolicyArn: state.arn, VersionId: id }));
-          recorded(made, state.arn).deletedVersionIds.push(id);
-        }
-        return undefined;
-      },
-    ),
+    step('policy version').delete(detail, async ({ aws }) => {
+      for (const VersionId of ids) {
+        await aws.iam.change(new IAM.DeletePolicyVersionCommand({ PolicyArn: state.arn, VersionId }));
+        recorded(made, state.arn).deletedVersionIds.push(VersionId);
+      }
+    }),
   ];
 }
 
@@ -242,51 +210,43 @@ function deleteVersions(
  * only adopted, with exactly this tool's document; one it did, only when nobody else holds it.
  */
 export function planPolicy(state: PolicyState, made: PolicyChangesMade): PlanItem[] {
-  const { name, arn, document, description, summary } = state.policy;
-  const text = JSON.stringify(document, null, 2);
+  const { name, arn: PolicyArn, document, description, summary } = state.policy;
+  const PolicyDocument = JSON.stringify(document, null, 2);
   if (!state.exists) {
-    const create: Change = change('policy', 'create', `${name}: ${summary}`, async ({ aws }) => {
-      const policy = { PolicyName: name, PolicyDocument: text, Description: description, Tags: [MANAGED_TAG] };
-      const answer = await aws.iam.change(new CreatePolicyCommand(policy));
-      const id = answer.Policy?.DefaultVersionId ?? 'v1';
-      made.set(arn, { arn, deletedVersionIds: [], createdDefault: { id, document } });
+    const create = async ({ aws }: StepContext) => {
+      const policy = { PolicyName: name, PolicyDocument, Description: description, Tags: [MANAGED_TAG] };
+      const id = (await aws.iam.change(new IAM.CreatePolicyCommand(policy))).Policy?.DefaultVersionId ?? 'v1';
+      made.set(PolicyArn, { arn: PolicyArn, deletedVersionIds: [], createdDefault: { id, document } });
       return `${name} ${id}: ${summary}`;
-    });
-    return [create];
+    };
+    return [POLICY.create(`${name}: ${summary}`, create)];
   }
-  const defaultVersion = state.defaultVersionId ?? 'v1';
   if (samePolicyDocument(state.document, document)) {
-    const adopted = state.managed ? '' : " (created outside this tool, adopted: its document is exactly this tool's)";
+    const adoptedAs = adopted(state.managed, ": its document is exactly this tool's");
     return [
-      finding('policy', 'exists', `${name} ${defaultVersion}${adopted}: ${summary}`),
-      ...deleteVersions(state, earlierVersions(state), made),
+      POLICY.exists(`${name} ${state.defaultVersionId ?? 'v1'}${adoptedAs}: ${summary}`),
+      ...deleteVersions(state, made),
     ];
   }
   if (!state.managed) throw new Error(`Bug: ${name}, made outside this tool, was about to be rewritten.`);
 
   // Room first: IAM keeps five versions, and the checks let through no other non-default one.
   const replaced = state.versions.find((version) => version.isDefault);
-  const was = replaced ? describeAllowed(replaced.document) : undefined;
-  const replacedDetail = (deleted: string) =>
-    replaced ? `; ${replaced.id}, which allowed ${was ?? 'nothing'}, ${deleted}` : '';
-  const update: Change = change(
-    'policy',
-    'update',
-    `${name}: its document differs; a new default version: ${summary}${replacedDetail('would be deleted')}`,
-    async ({ aws }) => {
-      const created = await aws.iam.change(
-        new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: text, SetAsDefault: true }),
-      );
-      const id = created.PolicyVersion?.VersionId ?? '';
-      if (id) recorded(made, arn).createdDefault = { id, document };
-      if (replaced) {
-        await aws.iam.change(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: replaced.id }));
-        recorded(made, arn).deletedVersionIds.push(replaced.id);
-      }
-      return `${name} ${id} is the new default version: ${summary}${replacedDetail('is deleted')}`;
-    },
-  );
-  return [...deleteVersions(state, earlierVersions(state), made), update];
+  const was = replaced && `; ${replaced.id}, which allowed ${describeAllowed(replaced.document) ?? 'nothing'}`;
+  const update = async ({ aws }: StepContext) => {
+    const created = await aws.iam.change(
+      new IAM.CreatePolicyVersionCommand({ PolicyArn, PolicyDocument, SetAsDefault: true }),
+    );
+    const id = created.PolicyVersion?.VersionId ?? '';
+    if (id) recorded(made, PolicyArn).createdDefault = { id, document };
+    if (replaced) {
+      await aws.iam.change(new IAM.DeletePolicyVersionCommand({ PolicyArn, VersionId: replaced.id }));
+      recorded(made, PolicyArn).deletedVersionIds.push(replaced.id);
+    }
+    return `${name} ${id} is the new default version: ${summary}${was ? `${was}, is deleted` : ''}`;
+  };
+  const detail = `${name}: its document differs; a new default version: ${summary}${was ? `${was}, would be deleted` : ''}`;
+  return [...deleteVersions(state, made), POLICY.update(detail, update)];
 }
 
 /**
@@ -294,27 +254,23 @@ export function planPolicy(state: PolicyState, made: PolicyChangesMade): PlanIte
  * `detaching`: the holders ("user NAME", "group NAME") the same plan takes it from first.
  */
 export function planPolicyDeletion(policy: PolicyFound, detaching: ReadonlySet<string>): PlanItem[] {
-  const { name, arn } = policy;
-  if (!policy.exists) return grantedOnlyWithFlag(name) ? [] : [finding('policy', 'skipped', `${name} does not exist`)];
-  if (!policy.managed) return [finding('policy', 'skipped', `${name} was created outside this tool: left in place`)];
+  const { name, arn: PolicyArn, holders } = policy;
+  if (!policy.exists && grantedOnlyWithFlag(name)) return [];
+  const left = leftAlone('policy', name, policy);
+  if (left) return [left];
   const remaining = [
-    ...policy.holders.users.map((user) => `user ${user}`),
-    ...policy.holders.groups.map((group) => `group ${group}`),
-    ...policy.holders.roles.map((role) => `role ${role}`),
+    ...holders.users.map((user) => `user ${user}`),
+    ...holders.groups.map((group) => `group ${group}`),
+    ...holders.roles.map((role) => `role ${role}`),
   ].filter((holder) => !detaching.has(holder));
   if (remaining.length > 0)
-    return [finding('policy', 'skipped', `${name} is still attached to ${remaining.join(', ')}: left in place`)];
+    return [POLICY.skipped(`${name} is still attached to ${remaining.join(', ')}: left in place`)];
   const older = policy.versions.filter((version) => !version.isDefault);
-  const remove: Change = change(
-    'policy',
-    'delete',
-    older.length > 0 ? `${name} and its ${older.length} older version(s)` : name,
-    async ({ aws }) => {
-      for (const { id } of older)
-        await aws.iam.change(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: id }));
-      await aws.iam.change(new DeletePolicyCommand({ PolicyArn: arn }));
-      return undefined;
-    },
-  );
-  return [remove];
+  const versions = older.map(({ id: VersionId }) => new IAM.DeletePolicyVersionCommand({ PolicyArn, VersionId }));
+  return [
+    POLICY.delete(
+      older.length > 0 ? `${name} and its ${older.length} older version(s)` : name,
+      iam(...versions, new IAM.DeletePolicyCommand({ PolicyArn })),
+    ),
+  ];
 }

@@ -1,45 +1,30 @@
-// The role AlexaSkillMailSenderRole, with --hosted-role-arn: an Alexa-hosted skill's Lambda role (in
-// Amazon's account) assumes it, with the external ID this tool keeps in the provisioning output, to
-// send through SES here with the same policies the user would get, so no long-lived key exists.
+// AlexaSkillMailSenderRole (--hosted-role-arn): an Alexa-hosted skill's Lambda role assumes it, with
+// the external ID this tool records, to send with the user's policies and no long-lived key.
 
 import { randomUUID } from 'node:crypto';
-import {
-  type AttachedPolicy,
-  AttachRolePolicyCommand,
-  CreateRoleCommand,
-  DeleteRoleCommand,
-  DeleteRolePolicyCommand,
-  DetachRolePolicyCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  paginateListAttachedRolePolicies,
-  paginateListRolePolicies,
-  UpdateAssumeRolePolicyCommand,
-} from '@aws-sdk/client-iam';
+import * as IAM from '@aws-sdk/client-iam';
 import { ENV } from '../../../lambda/config.ts';
 import { hostedRoleTrustPolicy, SENDER_ROLE_NAME } from '../../../lambda/mail/roleTrustPolicy.ts';
 import { readProvisioningOutput, writeProvisioningOutput } from '../../credentialsFile.ts';
 import { shownPath } from '../../paths.ts';
-import { change, type Finding, finding, type PlanItem, Refusal } from '../change.ts';
-import { all, type StepContext } from '../context.ts';
+import { adopted, type Finding, type Found, iam, leftAlone, notOurs, type PlanItem, Refusal, step } from '../change.ts';
+import { all, profileFlag, type StepContext } from '../context.ts';
 import type { GrantedPolicy } from '../managedPolicies.ts';
 import { isManaged, MANAGED_TAG } from '../names.ts';
 import type { ProvisionOptions } from '../options.ts';
 import { decodePolicyDocument, namesIn, statementsOf } from '../policyDocument.ts';
+import { attachEach } from './attachments.ts';
 import type { PolicyFound } from './policies.ts';
 
 /** The Lambda role Amazon gives every Alexa-hosted skill; another name is allowed, with a warning. */
-export const HOSTED_LAMBDA_ROLE_NAME = 'AlexaHostedSkillLambdaRole';
+const HOSTED_LAMBDA_ROLE_NAME = 'AlexaHostedSkillLambdaRole';
 
-export interface RoleState {
-  readonly exists: boolean;
-  /** Carries the managed-by tag: this tool created it. */
-  readonly managed: boolean;
+export interface RoleState extends Found {
   readonly arn?: string;
   /** The trust policy as IAM holds it, decoded. */
   readonly trustPolicy?: unknown;
   readonly permissionsBoundary?: string;
-  readonly attached: readonly AttachedPolicy[];
+  readonly attached: readonly IAM.AttachedPolicy[];
   readonly inline: readonly { readonly name: string; readonly document: unknown }[];
 }
 
@@ -48,15 +33,15 @@ export const NO_ROLE: RoleState = { exists: false, managed: false, attached: [],
 export async function readRole(context: StepContext): Promise<RoleState> {
   const { clients, aws } = context;
   const RoleName = SENDER_ROLE_NAME;
-  const role = (await aws.iam.find(new GetRoleCommand({ RoleName })))?.Role;
+  const role = (await aws.iam.find(new IAM.GetRoleCommand({ RoleName })))?.Role;
   if (!role) return NO_ROLE;
   const client = { client: clients.iam };
   const inline = [];
   const names = await aws.read('iam:ListRolePolicies', () =>
-    all(paginateListRolePolicies(client, { RoleName }), (page) => page.PolicyNames),
+    all(IAM.paginateListRolePolicies(client, { RoleName }), (page) => page.PolicyNames),
   );
   for (const PolicyName of names) {
-    const answer = await aws.iam.read(new GetRolePolicyCommand({ RoleName, PolicyName }));
+    const answer = await aws.iam.read(new IAM.GetRolePolicyCommand({ RoleName, PolicyName }));
     inline.push({ name: PolicyName, document: decodePolicyDocument(answer.PolicyDocument) });
   }
   const boundary = role.PermissionsBoundary?.PermissionsBoundaryArn;
@@ -67,7 +52,7 @@ export async function readRole(context: StepContext): Promise<RoleState> {
     trustPolicy: decodePolicyDocument(role.AssumeRolePolicyDocument),
     ...(boundary ? { permissionsBoundary: boundary } : {}),
     attached: await aws.read('iam:ListAttachedRolePolicies', () =>
-      all(paginateListAttachedRolePolicies(client, { RoleName }), (page) => page.AttachedPolicies),
+      all(IAM.paginateListAttachedRolePolicies(client, { RoleName }), (page) => page.AttachedPolicies),
     ),
     inline,
   };
@@ -80,15 +65,11 @@ export interface RecordedRole {
   readonly output: Readonly<Record<string, unknown>>;
 }
 
-export async function readRecordedRole(path: string): Promise<RecordedRole> {
+/** A role with no external ID recorded yet gets a random one, so that no one can guess it. */
+export async function readRecordedRole(path: string): Promise<RecordedRole & { readonly externalId: string }> {
   const output = await readProvisioningOutput(path);
   const externalId = output[ENV.roleExternalId];
-  return { output, ...(typeof externalId === 'string' && externalId ? { externalId } : {}) };
-}
-
-/** An external ID for a role that has none recorded yet: random, so no one can guess it. */
-export function newExternalId(): string {
-  return randomUUID();
+  return { output, externalId: typeof externalId === 'string' && externalId ? externalId : randomUUID() };
 }
 
 /**
@@ -96,7 +77,7 @@ export function newExternalId(): string {
  * Allow of sts:AssumeRole to one AWS principal, on one StringEquals sts:ExternalId); `undefined`
  * for any other document, which may let someone else in.
  */
-export function toolShapedTrust(document: unknown): { principal: string; externalId: string } | undefined {
+function toolShapedTrust(document: unknown): { principal: string; externalId: string } | undefined {
   const statements = statementsOf(document);
   if (statements?.length !== 1) return undefined;
   const [statement] = statements;
@@ -117,14 +98,8 @@ export function toolShapedTrust(document: unknown): { principal: string; externa
   return { principal: only, externalId: ids[0] };
 }
 
-/** The ARN's role name, for the warning about a role other than the hosted skill's own. */
-function roleName(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
-}
-
-function awsIam(options: ProvisionOptions, command: string): string {
-  return `\`aws iam ${command}${options.profile ? ` --profile ${options.profile}` : ''}\``;
-}
+const ROLE = step('role');
+const TRUST = step('trust policy');
 
 /**
  * Before any change: a role of this name that this tool did not make is refused unless --adopt; a
@@ -132,32 +107,30 @@ function awsIam(options: ProvisionOptions, command: string): string {
  * refused, since whoever it lets in may already have sent mail as the skill.
  */
 export function checkRole(role: RoleState, options: ProvisionOptions): Finding[] {
-  const findings: Finding[] = [];
   if (role.exists && !role.managed && !options.adopt.has('role'))
     throw new Refusal(
-      [finding('role', 'refused', `${SENDER_ROLE_NAME} exists but this tool did not create it (no managed-by tag)`)],
+      [notOurs('role', SENDER_ROLE_NAME)],
       `Nothing was changed: this tool did not create the role ${SENDER_ROLE_NAME}, which already exists in the account; run again with --adopt role to use it (its policies and trust policy are still checked, and --teardown will leave it in place), or delete it and run again.`,
     );
   const hosted = options.hostedRoleArn ?? '';
-  if (roleName(hosted) !== HOSTED_LAMBDA_ROLE_NAME)
-    findings.push(
-      finding(
-        'hosted role',
-        'warning',
-        `${hosted} is not named ${HOSTED_LAMBDA_ROLE_NAME}: check it is the ARN the skill's Code tab shows under "Link your personal AWS resources"`,
-      ),
-    );
+  const findings =
+    hosted.slice(hosted.lastIndexOf('/') + 1) === HOSTED_LAMBDA_ROLE_NAME
+      ? []
+      : [
+          step('hosted role').warning(
+            `${hosted} is not named ${HOSTED_LAMBDA_ROLE_NAME}: check it is the ARN the skill's Code tab shows under "Link your personal AWS resources"`,
+          ),
+        ];
   if (!role.exists || toolShapedTrust(role.trustPolicy)) return findings;
+  const see = `\`aws iam get-role --role-name ${SENDER_ROLE_NAME}${profileFlag(options)}\``;
   throw new Refusal(
     [
       ...findings,
-      finding(
-        'trust policy',
-        'refused',
+      TRUST.refused(
         `${SENDER_ROLE_NAME} may be assumed by more than one principal with the external ID: its trust policy is not the one this tool writes`,
       ),
     ],
-    `Nothing was changed: the trust policy of ${SENDER_ROLE_NAME} lets someone besides the hosted skill assume it (another principal, "*", or no sts:ExternalId condition), and whoever it lets in can send mail as the skill; see it with ${awsIam(options, `get-role --role-name ${SENDER_ROLE_NAME}`)}, find out who changed it (CloudTrail, UpdateAssumeRolePolicy), then delete the role (\`npm run provision -- --teardown\`) and run again, which makes it anew with a new external ID.`,
+    `Nothing was changed: the trust policy of ${SENDER_ROLE_NAME} lets someone besides the hosted skill assume it (another principal, "*", or no sts:ExternalId condition), and whoever it lets in can send mail as the skill; see it with ${see}, find out who changed it (CloudTrail, UpdateAssumeRolePolicy), then delete the role (\`npm run provision -- --teardown\`) and run again, which makes it anew with a new external ID.`,
   );
 }
 
@@ -171,67 +144,35 @@ export function planRole(
   options: ProvisionOptions,
   externalId: string,
 ): PlanItem[] {
+  const RoleName = SENDER_ROLE_NAME;
   const hosted = options.hostedRoleArn ?? '';
   const trust = JSON.stringify(hostedRoleTrustPolicy(hosted, externalId));
-  const items: PlanItem[] = [];
+  const shown = shownPath(options.outFile);
+  const current = toolShapedTrust(role.trustPolicy);
+  const attach = (PolicyArn: string) => new IAM.AttachRolePolicyCommand({ RoleName, PolicyArn });
+  const policies = attachEach(granted, role.attached, { step: 'role policy', name: RoleName, attach });
   if (!role.exists) {
-    items.push(
-      change(
-        'role',
-        'create',
-        `${SENDER_ROLE_NAME}, which only ${hosted} may assume, with the external ID in ${shownPath(options.outFile)}`,
-        async ({ aws }) => {
-          await aws.iam.change(
-            new CreateRoleCommand({
-              RoleName: SENDER_ROLE_NAME,
-              AssumeRolePolicyDocument: trust,
-              Description: 'Lets an Alexa-hosted skill send mail through SES as alexa-ses-mailer, and nothing else.',
-              Tags: [MANAGED_TAG],
-            }),
-          );
-          return undefined;
-        },
-      ),
-    );
-  } else {
-    items.push(
-      finding(
-        'role',
-        'exists',
-        role.managed
-          ? SENDER_ROLE_NAME
-          : `${SENDER_ROLE_NAME} (created outside this tool, adopted: --teardown will leave it in place)`,
-      ),
-    );
-    const current = toolShapedTrust(role.trustPolicy);
-    items.push(
-      current?.principal === hosted && current.externalId === externalId
-        ? finding('trust policy', 'exists', `only ${hosted} may assume ${SENDER_ROLE_NAME}, with the external ID`)
-        : change(
-            'trust policy',
-            'update',
-            current?.principal === hosted
-              ? `a new external ID for ${hosted}, the one ${shownPath(options.outFile)} records`
-              : `only ${hosted} may assume ${SENDER_ROLE_NAME} (it was ${current?.principal})`,
-            async ({ aws }) => {
-              await aws.iam.change(
-                new UpdateAssumeRolePolicyCommand({ RoleName: SENDER_ROLE_NAME, PolicyDocument: trust }),
-              );
-              return undefined;
-            },
-          ),
-    );
+    const create = new IAM.CreateRoleCommand({
+      RoleName,
+      AssumeRolePolicyDocument: trust,
+      Description: 'Lets an Alexa-hosted skill send mail through SES as alexa-ses-mailer, and nothing else.',
+      Tags: [MANAGED_TAG],
+    });
+    return [
+      ROLE.create(`${RoleName}, which only ${hosted} may assume, with the external ID in ${shown}`, iam(create)),
+      ...policies,
+    ];
   }
-  for (const { name, arn } of granted)
-    items.push(
-      role.attached.some((policy) => policy.PolicyArn === arn)
-        ? finding('role policy', 'exists', `${name} is attached to ${SENDER_ROLE_NAME}`)
-        : change('role policy', 'create', `attach ${name} to ${SENDER_ROLE_NAME}`, async ({ aws }) => {
-            await aws.iam.change(new AttachRolePolicyCommand({ RoleName: SENDER_ROLE_NAME, PolicyArn: arn }));
-            return `${name} is attached to ${SENDER_ROLE_NAME}`;
-          }),
-    );
-  return items;
+  const update = iam(new IAM.UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: trust }));
+  return [
+    ROLE.exists(`${RoleName}${adopted(role.managed, ': --teardown will leave it in place')}`),
+    current?.principal !== hosted
+      ? TRUST.update(`only ${hosted} may assume ${RoleName} (it was ${current?.principal})`, update)
+      : current.externalId !== externalId
+        ? TRUST.update(`a new external ID for ${hosted}, the one ${shown} records`, update)
+        : TRUST.exists(`only ${hosted} may assume ${RoleName}, with the external ID`),
+    ...policies,
+  ];
 }
 
 /** The settings the hosted export reads (ops/hosted/config.ts), written beside any key the file holds. */
@@ -251,57 +192,40 @@ export function planRoleOutput(
     ...(settings.limitTable ? { [ENV.mailLimitTable]: settings.limitTable } : {}),
     ...(options.configurationSet ? { [ENV.configurationSet]: options.configurationSet } : {}),
   };
+  const settingsStep = step('role settings');
   if (Object.entries(values).every(([name, value]) => recorded.output[name] === value))
-    return finding('role settings', 'exists', `${shown} records the role, its external ID, the sender and the region`);
-  return change(
-    'role settings',
-    recorded.output[ENV.roleArn] ? 'update' : 'create',
+    return settingsStep.exists(`${shown} records the role, its external ID, the sender and the region`);
+  return (recorded.output[ENV.roleArn] ? settingsStep.update : settingsStep.create)(
     `${ENV.roleArn}, ${ENV.roleExternalId}, the sender and the region in ${shown}, for \`npm run hosted\``,
-    async () => {
-      await writeProvisioningOutput(options.outFile, values);
-      return undefined;
-    },
+    () => writeProvisioningOutput(options.outFile, values),
   );
 }
 
 /** Teardown: this tool's policies off the role, its inline policies, then the role; one it did not create stays. */
 export function planRoleDeletion(role: RoleState, toolPolicies: readonly PolicyFound[]): PlanItem[] {
-  if (!role.exists) return [finding('role', 'skipped', `${SENDER_ROLE_NAME} does not exist`)];
-  if (!role.managed)
-    return [finding('role', 'skipped', `${SENDER_ROLE_NAME} was created outside this tool: left in place`)];
   const RoleName = SENDER_ROLE_NAME;
+  const left = leftAlone('role', RoleName, role);
+  if (left) return [left];
   const ours = new Set(toolPolicies.filter((policy) => policy.managed).map((policy) => policy.arn));
   const foreign = role.attached.filter((policy) => !ours.has(policy.PolicyArn ?? ''));
+  const inline = role.inline.map(({ name }) => new IAM.DeleteRolePolicyCommand({ RoleName, PolicyName: name }));
   return [
     ...role.attached
-      .filter((policy) => ours.has(policy.PolicyArn ?? ''))
-      .map((policy) =>
-        change('role policy', 'delete', `${policy.PolicyName} from ${RoleName}`, async ({ aws }) => {
-          await aws.iam.change(new DetachRolePolicyCommand({ RoleName, PolicyArn: policy.PolicyArn }));
-          return undefined;
-        }),
+      .filter(({ PolicyArn }) => ours.has(PolicyArn ?? ''))
+      .map(({ PolicyName, PolicyArn }) =>
+        step('role policy').delete(
+          `${PolicyName} from ${RoleName}`,
+          iam(new IAM.DetachRolePolicyCommand({ RoleName, PolicyArn })),
+        ),
       ),
-    ...(foreign.length > 0
-      ? [
-          finding(
-            'role',
-            'skipped',
-            `${RoleName} also has ${foreign.map((policy) => policy.PolicyName).join(', ')}, which this tool did not attach: left in place`,
-          ),
-        ]
-      : [
-          change(
-            'role',
-            'delete',
-            role.inline.length > 0 ? `${RoleName} and its inline policies` : RoleName,
-            async ({ aws }) => {
-              for (const { name } of role.inline)
-                await aws.iam.change(new DeleteRolePolicyCommand({ RoleName, PolicyName: name }));
-              await aws.iam.change(new DeleteRoleCommand({ RoleName }));
-              return undefined;
-            },
-          ),
-        ]),
+    foreign.length > 0
+      ? ROLE.skipped(
+          `${RoleName} also has ${foreign.map((policy) => policy.PolicyName).join(', ')}, which this tool did not attach: left in place`,
+        )
+      : ROLE.delete(
+          inline.length > 0 ? `${RoleName} and its inline policies` : RoleName,
+          iam(...inline, new IAM.DeleteRoleCommand({ RoleName })),
+        ),
   ];
 }
 

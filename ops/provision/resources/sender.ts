@@ -1,15 +1,9 @@
-// The SES side: the sender address verified (or its domain), recipients verified on request, and
-// the account of the region: in the sandbox or not, its quota, and whether it may send at all.
-// SES identities belong to one region, the region the skill sends from.
+// The SES side: the sender address (or its domain) verified, recipients verified on request, and
+// the region's account: sandbox, quota, and whether it may send at all.
 
-import {
-  GetAccountSendingEnabledCommand,
-  GetIdentityVerificationAttributesCommand,
-  GetSendQuotaCommand,
-  VerifyEmailIdentityCommand,
-} from '@aws-sdk/client-ses';
+import * as SES from '@aws-sdk/client-ses';
 import { maskAddress } from '../../../lambda/log.ts';
-import { change, finding, type PlanItem } from '../change.ts';
+import { type PlanItem, ses, step } from '../change.ts';
 import type { StepContext } from '../context.ts';
 import type { SendingStatus } from '../deliverabilityReport.ts';
 import { isFreeMailDomain } from '../freeMailDomains.ts';
@@ -22,34 +16,27 @@ export interface SenderReading {
   readonly domainVerified: boolean;
 }
 
-async function verificationStatus(
+/** Each identity's verification status, as SES answers it (`undefined`: SES does not know it). */
+export async function readVerification(
   { aws }: StepContext,
-  identities: string[],
+  identities: readonly string[],
 ): Promise<Record<string, string | undefined>> {
   if (identities.length === 0) return {};
-  const answer = await aws.ses.read(new GetIdentityVerificationAttributesCommand({ Identities: identities }));
-  return Object.fromEntries(
-    identities.map((identity) => [identity, answer.VerificationAttributes?.[identity]?.VerificationStatus]),
-  );
+  const answer = await aws.ses.read(new SES.GetIdentityVerificationAttributesCommand({ Identities: [...identities] }));
+  const status = (identity: string) => answer.VerificationAttributes?.[identity]?.VerificationStatus;
+  return Object.fromEntries(identities.map((identity) => [identity, status(identity)]));
 }
 
 export async function readSender(context: StepContext, fromAddress: string): Promise<SenderReading> {
   const domain = domainOf(fromAddress);
-  const status = await verificationStatus(context, [fromAddress, domain]);
+  const status = await readVerification(context, [fromAddress, domain]);
   return { addressStatus: status[fromAddress], domainVerified: status[domain] === 'Success' };
-}
-
-export function readRecipients(
-  context: StepContext,
-  recipients: readonly string[],
-): Promise<Record<string, string | undefined>> {
-  return verificationStatus(context, [...recipients]);
 }
 
 /** A quota of 200 mails a day at 1 a second is the sandbox (SES v1 has no other sign of it). */
 export async function readSending({ aws }: StepContext): Promise<SendingStatus> {
-  const quota = await aws.ses.read(new GetSendQuotaCommand({}));
-  const enabled = await aws.ses.read(new GetAccountSendingEnabledCommand({}));
+  const quota = await aws.ses.read(new SES.GetSendQuotaCommand({}));
+  const enabled = await aws.ses.read(new SES.GetAccountSendingEnabledCommand({}));
   return {
     sandbox: quota.Max24HourSend === 200 && quota.MaxSendRate === 1,
     sendingEnabled: enabled.Enabled !== false,
@@ -60,29 +47,26 @@ export async function readSending({ aws }: StepContext): Promise<SendingStatus> 
 }
 
 /** Asks SES to verify an address unless it already is or is pending. */
-export function planAddress(step: string, address: string, status: string | undefined, region: string): PlanItem {
+export function planAddress(name: string, address: string, status: string | undefined, region: string): PlanItem {
   const masked = maskAddress(address);
-  if (status === 'Success') return finding(step, 'exists', `${masked} is verified in SES (${region})`);
+  const lines = step(name);
+  if (status === 'Success') return lines.exists(`${masked} is verified in SES (${region})`);
   if (status === 'Pending')
-    return finding(
-      step,
-      'exists',
-      `${masked}: verification pending; click the link in the mail SES sent to that address`,
-    );
-  return change(step, 'create', `ask SES (${region}) to send a verification mail to ${masked}`, async ({ aws }) => {
-    await aws.ses.change(new VerifyEmailIdentityCommand({ EmailAddress: address }));
-    return `SES (${region}) sent a verification mail to ${masked}: click its link`;
-  });
+    return lines.exists(`${masked}: verification pending; click the link in the mail SES sent to that address`);
+  return lines.create(
+    `ask SES (${region}) to send a verification mail to ${masked}`,
+    ses(new SES.VerifyEmailIdentityCommand({ EmailAddress: address })),
+    `SES (${region}) sent a verification mail to ${masked}: click its link`,
+  );
 }
 
 export function planSender(fromAddress: string, reading: SenderReading, region: string): PlanItem {
-  if (reading.addressStatus !== 'Success' && reading.domainVerified)
-    return finding(
-      'sender',
-      'exists',
-      `${maskAddress(fromAddress)} is verified through its domain ${domainOf(fromAddress)} in SES (${region})`,
-    );
-  return planAddress('sender', fromAddress, reading.addressStatus, region);
+  if (reading.addressStatus === 'Success' || !reading.domainVerified)
+    return planAddress('sender', fromAddress, reading.addressStatus, region);
+  const domain = domainOf(fromAddress);
+  return step('sender').exists(
+    `${maskAddress(fromAddress)} is verified through its domain ${domain} in SES (${region})`,
+  );
 }
 
 /**
@@ -94,9 +78,7 @@ export function freeMailWarning(fromAddress: string): PlanItem[] {
   const domain = domainOf(fromAddress);
   if (!isFreeMailDomain(domain)) return [];
   return [
-    finding(
-      'sender domain',
-      'warning',
+    step('sender domain').warning(
       `${domain} is a mailbox provider's domain: SES signs the mail as amazonses.com, not as ${domain}, so it fails ${domain}'s DMARC check, and receiving servers may reject it or file it as spam; send from a domain you own with --domain DOMAIN (docs/deliverability.md)`,
     ),
   ];
@@ -120,11 +102,10 @@ export function sandboxAdvice(fromAddress: string, verifyRecipients: readonly st
 
 /** What was sent in the last 24 hours counts against the quota; in the sandbox SES delivers only to verified recipients. */
 export function planSending(status: SendingStatus, region: string): PlanItem[] {
+  const lines = step('SES sending');
   const figures = `${status.max24HourSend} mails a day, ${status.maxSendRate} a second, ${status.sentLast24Hours} sent in the last 24 hours`;
   return [
-    finding(
-      'SES sending',
-      'checked',
+    lines.checked(
       status.sandbox
         ? `the account is in the SES sandbox (${figures}): SES delivers only to verified addresses, such as the sender (another with --verify-recipient ADDRESS), until you request production access in the SES console`
         : `production access (${figures})`,
@@ -132,9 +113,7 @@ export function planSending(status: SendingStatus, region: string): PlanItem[] {
     ...(status.sendingEnabled
       ? []
       : [
-          finding(
-            'SES sending',
-            'warning',
+          lines.warning(
             `AWS has paused sending for this account in ${region}, so the skill cannot send: the SES console's reputation page says why and how to ask for it back`,
           ),
         ]),

@@ -1,43 +1,25 @@
-// The AlexaSkillMailSender user: created with the managed-by tag and no console password
-// (programmatic access only). A user this tool did not create is used only with --adopt, and
-// as it is; if this tool created it and someone later gave it a console password, that password is removed.
+// The AlexaSkillMailSender user: created with the managed-by tag and no console password; one this
+// tool did not create is used only with --adopt, as it is.
 
-import {
-  type AttachedPolicy,
-  CreateUserCommand,
-  DeleteLoginProfileCommand,
-  DeleteUserCommand,
-  GetLoginProfileCommand,
-  GetUserCommand,
-  type Group,
-  ListUserTagsCommand,
-  paginateListAttachedUserPolicies,
-  paginateListGroupsForUser,
-  paginateListUserPolicies,
-  type Tag,
-} from '@aws-sdk/client-iam';
-import { type Change, change, type Finding, finding, type PlanItem } from '../change.ts';
+import * as IAM from '@aws-sdk/client-iam';
+import { adopted, type Change, type Found, iam, type PlanItem, step } from '../change.ts';
 import { all, type StepContext } from '../context.ts';
 import { isManaged, MANAGED_TAG, USER_NAME } from '../names.ts';
 
-export interface UserState {
-  readonly exists: boolean;
-  /** Carries the managed-by tag: this tool created it. */
-  readonly managed: boolean;
-  readonly tags: readonly Tag[];
+export interface UserState extends Found {
+  readonly tags: readonly IAM.Tag[];
   /** The ARN of the managed policy that bounds the user's permissions, if any. */
   readonly permissionsBoundary?: string;
   /** As IAM answers them, once the user exists: a role's trust policy may name either. */
   readonly arn?: string;
   readonly id?: string;
   readonly consolePassword: boolean;
-  /** Its managed policies, inline policies (by name) and groups. */
-  readonly attached: readonly AttachedPolicy[];
+  readonly attached: readonly IAM.AttachedPolicy[];
+  /** Its inline policies, by name. */
   readonly inline: readonly string[];
-  readonly groups: readonly Group[];
+  readonly groups: readonly IAM.Group[];
 }
 
-/** What readUser answers when there is no such user. */
 export const NO_USER: UserState = {
   exists: false,
   managed: false,
@@ -48,81 +30,61 @@ export const NO_USER: UserState = {
   groups: [],
 };
 
-export async function readUser(context: StepContext): Promise<UserState> {
-  const { clients, aws } = context;
+export async function readUser({ clients, aws }: StepContext): Promise<UserState> {
   const client = { client: clients.iam };
   const UserName = USER_NAME;
-  const user = await aws.iam.find(new GetUserCommand({ UserName }));
-  if (!user?.User) return NO_USER;
-  const tags = (await aws.iam.read(new ListUserTagsCommand({ UserName }))).Tags;
-  const login = await aws.iam.find(new GetLoginProfileCommand({ UserName }));
-  const boundary = user.User.PermissionsBoundary?.PermissionsBoundaryArn;
-  const { Arn: arn, UserId: id } = user.User;
+  const user = (await aws.iam.find(new IAM.GetUserCommand({ UserName })))?.User;
+  if (!user) return NO_USER;
+  const tags = (await aws.iam.read(new IAM.ListUserTagsCommand({ UserName }))).Tags ?? [];
+  const login = await aws.iam.find(new IAM.GetLoginProfileCommand({ UserName }));
+  const boundary = user.PermissionsBoundary?.PermissionsBoundaryArn;
   return {
     exists: true,
-    managed: isManaged(tags ?? []),
-    tags: tags ?? [],
+    managed: isManaged(tags),
+    tags,
     ...(boundary ? { permissionsBoundary: boundary } : {}),
-    ...(arn ? { arn } : {}),
-    ...(id ? { id } : {}),
+    ...(user.Arn ? { arn: user.Arn } : {}),
+    ...(user.UserId ? { id: user.UserId } : {}),
     consolePassword: Boolean(login?.LoginProfile),
     attached: await aws.read('iam:ListAttachedUserPolicies', () =>
-      all(paginateListAttachedUserPolicies(client, { UserName }), (page) => page.AttachedPolicies),
+      all(IAM.paginateListAttachedUserPolicies(client, { UserName }), (page) => page.AttachedPolicies),
     ),
     inline: await aws.read('iam:ListUserPolicies', () =>
-      all(paginateListUserPolicies(client, { UserName }), (page) => page.PolicyNames),
+      all(IAM.paginateListUserPolicies(client, { UserName }), (page) => page.PolicyNames),
     ),
     groups: await aws.read('iam:ListGroupsForUser', () =>
-      all(paginateListGroupsForUser(client, { UserName }), (page) => page.Groups),
+      all(IAM.paginateListGroupsForUser(client, { UserName }), (page) => page.Groups),
     ),
   };
 }
 
-const DELETE_LOGIN_PROFILE = ({ aws }: StepContext) =>
-  aws.iam.change(new DeleteLoginProfileCommand({ UserName: USER_NAME }));
+const USER = step('user');
+const PASSWORD = step('console password');
+const deleteLoginProfile = () => iam(new IAM.DeleteLoginProfileCommand({ UserName: USER_NAME }));
 
 /** `user` as readUser found it; one this tool did not create reaches here only with --adopt (ownership.ts). */
 export function planUser(user: UserState): PlanItem[] {
   if (!user.exists) {
-    const create: Change = change(
-      'user',
-      'create',
-      `${USER_NAME}, programmatic access only (no console password)`,
-      async ({ aws }) => {
-        await aws.iam.change(new CreateUserCommand({ UserName: USER_NAME, Tags: [MANAGED_TAG] }));
-        return undefined;
-      },
-    );
-    return [create];
+    const create = iam(new IAM.CreateUserCommand({ UserName: USER_NAME, Tags: [MANAGED_TAG] }));
+    return [USER.create(`${USER_NAME}, programmatic access only (no console password)`, create)];
   }
-  const exists = finding(
-    'user',
-    'exists',
-    user.managed ? USER_NAME : `${USER_NAME} (created outside this tool, adopted: --teardown will leave it in place)`,
-  );
-  return [exists, consolePassword(user)];
-}
-
-function consolePassword(user: UserState): Finding | Change {
-  if (!user.consolePassword) return finding('console password', 'checked', 'none: programmatic access only');
-  if (!user.managed)
-    return finding(
-      'console password',
-      'warning',
-      `${USER_NAME} can sign in to the console; this tool leaves users it did not create as they are`,
-    );
-  return change('console password', 'delete', `${USER_NAME} has one: programmatic access only`, async (context) => {
-    await DELETE_LOGIN_PROFILE(context);
-    return `${USER_NAME} is back to programmatic access only`;
-  });
+  const back = `${USER_NAME} is back to programmatic access only`;
+  return [
+    USER.exists(`${USER_NAME}${adopted(user.managed, ': --teardown will leave it in place')}`),
+    !user.consolePassword
+      ? PASSWORD.checked('none: programmatic access only')
+      : !user.managed
+        ? PASSWORD.warning(
+            `${USER_NAME} can sign in to the console; this tool leaves users it did not create as they are`,
+          )
+        : PASSWORD.delete(`${USER_NAME} has one: programmatic access only`, deleteLoginProfile(), back),
+  ];
 }
 
 /** Teardown: the user, and its console password first. */
 export function deleteUser(user: UserState): Change {
-  return change('user', 'delete', USER_NAME, async (context) => {
-    if (user.consolePassword) await DELETE_LOGIN_PROFILE(context);
-    const { aws } = context;
-    await aws.iam.change(new DeleteUserCommand({ UserName: USER_NAME }));
-    return undefined;
+  return USER.delete(USER_NAME, async (context) => {
+    if (user.consolePassword) await deleteLoginProfile()(context);
+    await iam(new IAM.DeleteUserCommand({ UserName: USER_NAME }))(context);
   });
 }
