@@ -73,20 +73,21 @@ export interface GrantState {
 // AWS's own policies (account "aws") have versions too, but only AWS can choose their default.
 const AWS_MANAGED = /^arn:[^:]+:iam::aws:policy\//;
 
-async function readVersions({ aws, ...context }: StepContext, arn: string): Promise<PolicyVersionFound[]> {
-  if (!AWS_MANAGED.test(arn)) return readPolicyVersions({ aws, ...context }, arn);
+async function readVersions(context: StepContext, arn: string): Promise<PolicyVersionFound[]> {
+  if (!AWS_MANAGED.test(arn)) return readPolicyVersions(context, arn);
+  const { aws } = context;
   const VersionId = (await aws.iam.read(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.DefaultVersionId;
   const version = await aws.iam.read(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId }));
   return [{ id: VersionId ?? '', isDefault: true, document: decodePolicyDocument(version.PolicyVersion?.Document) }];
 }
 
-/** The attached policies, then the inline ones (`readInline` answers a name's document as IAM encodes it). */
+/** The attached policies, then the inline ones, whose documents `readInline` answers as IAM encodes them. */
 async function readHeld(
   context: StepContext,
   attached: readonly AttachedPolicy[],
   toolArns: ReadonlySet<string>,
-  inline: readonly string[] = [],
-  readInline?: (name: string) => Promise<{ PolicyDocument?: string | undefined }>,
+  inline: readonly string[],
+  readInline: (name: string) => Promise<{ PolicyDocument?: string | undefined }>,
 ): Promise<HeldPolicy[]> {
   const held: HeldPolicy[] = [];
   for (const { PolicyArn: arn = '', PolicyName: name = '' } of attached)
@@ -97,7 +98,7 @@ async function readHeld(
       ...(toolArns.has(arn) ? {} : { versions: await readVersions(context, arn) }),
     });
   for (const name of inline) {
-    const document = decodePolicyDocument((await readInline?.(name))?.PolicyDocument);
+    const document = decodePolicyDocument((await readInline(name)).PolicyDocument);
     held.push({ kind: 'inline', name, document });
   }
   return held;
@@ -140,7 +141,9 @@ export async function readRoleGrants(
   role: RoleState,
   toolPolicies: readonly PolicyFound[],
 ): Promise<HeldPolicy[]> {
-  const held = await readHeld(context, role.attached, new Set(toolPolicies.map((policy) => policy.arn)));
+  // The role's inline documents are read with it (resources/role.ts).
+  const toolArns = new Set(toolPolicies.map((policy) => policy.arn));
+  const held = await readHeld(context, role.attached, toolArns, [], async () => ({}));
   return [...held, ...role.inline.map(({ name, document }) => ({ kind: 'inline' as const, name, document }))];
 }
 
