@@ -25,11 +25,6 @@ interface DomainRecordsInput {
 /** A time to live short enough to correct a mistake within the hour. */
 const TTL_SECONDS = 1800;
 
-/** The subdomain we suggest as the custom MAIL FROM domain, which makes SPF align with the domain. */
-function mailFromDomain(domain: string): string {
-  return `bounce.${domain}`;
-}
-
 export function domainRecords({ domain, region, dkimTokens, verificationToken }: DomainRecordsInput): DnsRecord[] {
   const records: DnsRecord[] = dkimTokens.map((token) => ({
     type: 'CNAME',
@@ -46,7 +41,8 @@ export function domainRecords({ domain, region, dkimTokens, verificationToken }:
       need: 'optional',
       purpose: 'verifies the domain too, while the DKIM records are not found yet',
     });
-  const mailFrom = mailFromDomain(domain);
+  // The subdomain we suggest as the custom MAIL FROM domain, which makes SPF align with the domain.
+  const mailFrom = `bounce.${domain}`;
   records.push(
     {
       type: 'MX',

@@ -1,19 +1,14 @@
-// The permission check on IAM grants (not to be confused with devtools/repositoryChecks, the npm and licence
-// checks). Before any change, and again once the new key exists: everything AlexaSkillMailSender
-// is (or, through --group, will be) allowed, from its attached and inline policies, its groups' attached
-// and inline policies, its permissions boundary, and the roles whose trust policy lets it assume
-// them (trustPolicy.ts). Anything beyond the policies this run grants
-// stops the run, each extra grant named with the command that removes it: the key must never be
-// able to do more than send mail.
+// The permission check on IAM grants, before any change and again once the new key exists:
+// everything AlexaSkillMailSender is (or, through --group, will be) allowed by its own and its
+// groups' attached and inline policies, and by the roles whose trust policy lets it assume them
+// (trustPolicy.ts). Anything beyond the policies this run grants stops the run, each extra grant
+// named with the command that removes it: the key must never be able to do more than send mail.
 //
-// "Beyond" is decided without a policy simulator, by what each document is: a policy this run grants
-// (managedPolicies.ts), at this tool's ARN, is accepted; any other document that has an Allow
-// statement is an extra grant, whatever it allows; a document of Deny statements only grants
-// nothing. Every version of a managed policy counts, not only the default one: one
-// SetDefaultPolicyVersion makes any of them the default (after the changes, nothing deletes a
-// version any more, so every one of this run's policies that is not this run's document counts,
-// save the versions the run deleted, which a read may list for a moment still: resources/policies.ts). A
-// boundary only ever narrows what the policies grant, so it is reported and never counted as a grant.
+// "Beyond" is decided by what each document is, without a policy simulator: a policy this run
+// grants, at this tool's ARN, is accepted; any other document with an Allow statement is an extra
+// grant, whatever it allows; Deny statements alone grant nothing. Every version of a managed policy
+// counts, not only the default: one SetDefaultPolicyVersion makes any of them the default. A
+// boundary only narrows what the policies grant, so it is never counted as a grant.
 
 import {
   type AttachedPolicy,
@@ -45,7 +40,7 @@ import type { RoleState } from './resources/role.ts';
 import { readUser, type UserState } from './resources/user.ts';
 import { denyStatement, trustReach } from './trustPolicy.ts';
 
-export interface ExtraGrant {
+interface ExtraGrant {
   /** "the policy AdministratorAccess, attached to AlexaSkillMailSender". */
   readonly what: string;
   /** What it allows, in a few words. */
@@ -78,45 +73,44 @@ export interface GrantState {
 // AWS's own policies (account "aws") have versions too, but only AWS can choose their default.
 const AWS_MANAGED = /^arn:[^:]+:iam::aws:policy\//;
 
-async function readAttached(
+async function readVersions(context: StepContext, arn: string): Promise<PolicyVersionFound[]> {
+  if (!AWS_MANAGED.test(arn)) return readPolicyVersions(context, arn);
+  const { aws } = context;
+  const VersionId = (await aws.iam.read(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.DefaultVersionId;
+  const version = await aws.iam.read(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId }));
+  return [{ id: VersionId ?? '', isDefault: true, document: decodePolicyDocument(version.PolicyVersion?.Document) }];
+}
+
+/** The attached policies, then the inline ones, whose documents `readInline` answers as IAM encodes them. */
+async function readHeld(
   context: StepContext,
   attached: readonly AttachedPolicy[],
   toolArns: ReadonlySet<string>,
+  inline: readonly string[],
+  readInline: (name: string) => Promise<{ PolicyDocument?: string | undefined }>,
 ): Promise<HeldPolicy[]> {
-  const { aws } = context;
   const held: HeldPolicy[] = [];
-  for (const policy of attached) {
-    const arn = policy.PolicyArn ?? '';
-    const name = policy.PolicyName ?? '';
-    if (toolArns.has(arn)) {
-      held.push({ kind: 'attached', arn, name });
-    } else if (AWS_MANAGED.test(arn)) {
-      const found = await aws.iam.read(new GetPolicyCommand({ PolicyArn: arn }));
-      const VersionId = found.Policy?.DefaultVersionId;
-      const version = await aws.iam.read(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId }));
-      const document = decodePolicyDocument(version.PolicyVersion?.Document);
-      held.push({ kind: 'attached', arn, name, versions: [{ id: VersionId ?? '', isDefault: true, document }] });
-    } else {
-      held.push({ kind: 'attached', arn, name, versions: await readPolicyVersions(context, arn) });
-    }
+  for (const { PolicyArn: arn = '', PolicyName: name = '' } of attached)
+    held.push({
+      kind: 'attached',
+      arn,
+      name,
+      ...(toolArns.has(arn) ? {} : { versions: await readVersions(context, arn) }),
+    });
+  for (const name of inline) {
+    const document = decodePolicyDocument((await readInline(name)).PolicyDocument);
+    held.push({ kind: 'inline', name, document });
   }
   return held;
 }
 
-async function readGroupPolicies(
-  context: StepContext,
-  { name: GroupName, attached, inline }: GroupState,
-  toolArns: ReadonlySet<string>,
-): Promise<HeldPolicy[]> {
-  const held = await readAttached(context, attached, toolArns);
-  for (const PolicyName of inline) {
-    const answer = await context.aws.iam.read(new GetGroupPolicyCommand({ GroupName, PolicyName }));
-    held.push({ kind: 'inline', name: PolicyName, document: decodePolicyDocument(answer.PolicyDocument) });
-  }
-  return held;
+function readGroupPolicies(context: StepContext, group: GroupState, toolArns: ReadonlySet<string>) {
+  return readHeld(context, group.attached, toolArns, group.inline, (PolicyName) =>
+    context.aws.iam.read(new GetGroupPolicyCommand({ GroupName: group.name, PolicyName })),
+  );
 }
 
-export async function readGrants(
+async function readGrants(
   context: StepContext,
   user: UserState,
   group: GroupState | undefined,
@@ -124,11 +118,9 @@ export async function readGrants(
 ): Promise<GrantState> {
   const { clients, aws } = context;
   const toolArns = new Set(toolPolicies.map((policy) => policy.arn));
-  const userPolicies = await readAttached(context, user.attached, toolArns);
-  for (const PolicyName of user.inline) {
-    const answer = await aws.iam.read(new GetUserPolicyCommand({ UserName: USER_NAME, PolicyName }));
-    userPolicies.push({ kind: 'inline', name: PolicyName, document: decodePolicyDocument(answer.PolicyDocument) });
-  }
+  const userPolicies = await readHeld(context, user.attached, toolArns, user.inline, (PolicyName) =>
+    aws.iam.read(new GetUserPolicyCommand({ UserName: USER_NAME, PolicyName })),
+  );
   const groups = [];
   // The --group group is read on its own, whether the user is in it yet or not.
   for (const name of user.groups.map((member) => member.GroupName ?? '').filter((name) => name !== group?.name))
@@ -143,23 +135,21 @@ export async function readGrants(
   };
 }
 
-const policyWord = (held: HeldPolicy) => (held.kind === 'attached' ? 'the policy' : 'the inline policy');
-
-/** What a held policy allows beyond this run's grants; `undefined` when it is one of them or grants nothing. */
-function allowedBeyondGrants(
-  held: HeldPolicy,
-  grantedArns: ReadonlySet<string>,
+/** The role's attached and inline policies (--hosted-role-arn), read as the user's are. */
+export async function readRoleGrants(
+  context: StepContext,
+  role: RoleState,
   toolPolicies: readonly PolicyFound[],
-): string | undefined {
-  if (held.kind === 'inline') return describeAllowed(held.document);
-  if (grantedArns.has(held.arn)) return undefined;
-  return managedAllows(held.versions ?? toolPolicies.find((policy) => policy.arn === held.arn)?.versions ?? []);
+): Promise<HeldPolicy[]> {
+  // The role's inline documents are read with it (resources/role.ts).
+  const toolArns = new Set(toolPolicies.map((policy) => policy.arn));
+  const held = await readHeld(context, role.attached, toolArns, [], async () => ({}));
+  return [...held, ...role.inline.map(({ name, document }) => ({ kind: 'inline' as const, name, document }))];
 }
 
 /** What a managed policy allows, in any of its versions; `undefined`: nothing. */
 function managedAllows(versions: readonly PolicyVersionFound[]): string | undefined {
-  const current = versions.find((version) => version.isDefault);
-  const allows = describeAllowed(current?.document);
+  const allows = describeAllowed(versions.find((version) => version.isDefault)?.document);
   if (allows) return allows;
   const dormant = versions.find((version) => !version.isDefault && describeAllowed(version.document));
   return dormant && `${describeAllowed(dormant.document)} in its version ${dormant.id}, which is not the default yet`;
@@ -193,90 +183,94 @@ export interface AuditSubject {
   readonly grants: GrantState;
 }
 
-/** Every grant beyond this run's policies. */
-export function findExtraGrants(
-  { account, user, toolPolicies, policies, group, grants }: AuditSubject,
-  options: ProvisionOptions,
-  moment: AuditMoment,
-): ExtraGrant[] {
-  const grantedArns = new Set(policies.map((state) => state.arn));
-  const awsIam = (command: string) => `\`aws iam ${command}${options.profile ? ` --profile ${options.profile}` : ''}\``;
-  const removeWith = (command: string) => `remove it with ${awsIam(command)}`;
-  const extras: ExtraGrant[] = [];
-  const allowedBeyond = (held: HeldPolicy) => allowedBeyondGrants(held, grantedArns, toolPolicies);
+const awsIam = (options: ProvisionOptions, command: string) =>
+  `\`aws iam ${command}${options.profile ? ` --profile ${options.profile}` : ''}\``;
 
-  for (const state of policies) {
-    for (const version of versionsBeyond(state, moment)) {
+/** The command that takes a held policy off its holder. */
+const takeOff = (options: ProvisionOptions, kind: 'user' | 'group' | 'role', name: string) => (policy: HeldPolicy) => {
+  const command =
+    policy.kind === 'attached'
+      ? `detach-${kind}-policy --${kind}-name ${name} --policy-arn ${policy.arn}`
+      : `delete-${kind}-policy --${kind}-name ${name} --policy-name ${policy.name}`;
+  return `remove it with ${awsIam(options, command)}`;
+};
+
+/** The held policies that grant something beyond this run's policies: "the policy NAME ${holder}" each. */
+function heldBeyond(
+  held: readonly HeldPolicy[],
+  subject: Pick<AuditSubject, 'policies' | 'toolPolicies'>,
+  holder: string,
+  remedy: (policy: HeldPolicy) => string,
+): ExtraGrant[] {
+  const grantedArns = new Set(subject.policies.map((state) => state.arn));
+  const toolVersions = (arn: string) => subject.toolPolicies.find((tool) => tool.arn === arn)?.versions ?? [];
+  return held.flatMap((policy) => {
+    const allows =
+      policy.kind === 'inline'
+        ? describeAllowed(policy.document)
+        : grantedArns.has(policy.arn)
+          ? undefined
+          : managedAllows(policy.versions ?? toolVersions(policy.arn));
+    const word = policy.kind === 'attached' ? 'the policy' : 'the inline policy';
+    return allows ? [{ what: `${word} ${policy.name} ${holder}`, allows, remedy: remedy(policy) }] : [];
+  });
+}
+
+/** Every grant beyond this run's policies. */
+function findExtraGrants(subject: AuditSubject, options: ProvisionOptions, moment: AuditMoment): ExtraGrant[] {
+  const { account, user, policies, group, grants } = subject;
+  const extras: ExtraGrant[] = policies.flatMap((state) =>
+    versionsBeyond(state, moment).map((version) => {
       const allows = describeAllowed(version.document) ?? '';
-      if (version.isDefault) {
-        extras.push({
+      if (version.isDefault)
+        return {
           what: `the default version ${version.id} of ${state.name}, which is not the document this run wrote,`,
           allows,
           remedy: `run again, and its "policy" step writes this run's document as the default version again`,
-        });
-        continue;
-      }
+        };
       // Such a version, in a policy this tool created, is one the next run deletes before any key.
       const runDeletes = state.managed && state.policy.writtenByThisTool(version.document);
-      extras.push({
+      const command = `delete-policy-version --policy-arn ${state.arn} --version-id ${version.id}`;
+      return {
         what: `the version ${version.id} of ${state.name}, which is not its default version (one SetDefaultPolicyVersion makes it so),`,
         allows,
-        remedy: `${removeWith(`delete-policy-version --policy-arn ${state.arn} --version-id ${version.id}`)}${
-          runDeletes ? ' (a run also deletes it, in its "policy version" step)' : ''
-        }`,
-      });
-    }
-  }
-  for (const held of grants.user) {
-    const allows = allowedBeyond(held);
-    if (!allows) continue;
-    extras.push({
-      what: `${policyWord(held)} ${held.name} of ${USER_NAME}`,
-      allows,
-      remedy:
-        held.kind === 'attached'
-          ? removeWith(`detach-user-policy --user-name ${USER_NAME} --policy-arn ${held.arn}`)
-          : removeWith(`delete-user-policy --user-name ${USER_NAME} --policy-name ${held.name}`),
-    });
-  }
+        remedy: `remove it with ${awsIam(options, command)}${runDeletes ? ' (a run also deletes it, in its "policy version" step)' : ''}`,
+      };
+    }),
+  );
+  extras.push(...heldBeyond(grants.user, subject, `of ${USER_NAME}`, takeOff(options, 'user', USER_NAME)));
   for (const { name, policies: held } of grants.groups) {
-    for (const policy of held) {
-      const allows = allowedBeyond(policy);
-      if (!allows) continue;
-      extras.push({
-        what: `${policyWord(policy)} ${policy.name} of the group ${name}, which ${USER_NAME} is in,`,
-        allows,
-        remedy: removeWith(`remove-user-from-group --group-name ${name} --user-name ${USER_NAME}`),
-      });
-    }
+    const leave = awsIam(options, `remove-user-from-group --group-name ${name} --user-name ${USER_NAME}`);
+    const holder = `of the group ${name}, which ${USER_NAME} is in,`;
+    extras.push(...heldBeyond(held, subject, holder, () => `remove it with ${leave}`));
   }
-  for (const held of grants.group) {
-    const allows = allowedBeyond(held);
-    if (!allows || !group) continue;
-    extras.push({
-      what: `${policyWord(held)} ${held.name} of the group ${group.name} (--group)`,
-      allows,
-      remedy: `${
-        held.kind === 'attached'
-          ? removeWith(`detach-group-policy --group-name ${group.name} --policy-arn ${held.arn}`)
-          : removeWith(`delete-group-policy --group-name ${group.name} --policy-name ${held.name}`)
-      }, or choose another --group`,
-    });
+  if (group) {
+    const remedy = takeOff(options, 'group', group.name);
+    const holder = `of the group ${group.name} (--group)`;
+    extras.push(
+      ...heldBeyond(grants.group, subject, holder, (policy) => `${remedy(policy)}, or choose another --group`),
+    );
   }
   // CreateUser makes it at the path "/" (resources/user.ts).
   const arn = user.arn ?? `arn:${account.partition}:iam::${account.accountId}:user/${USER_NAME}`;
-  const trusted = { ...user, arnOnceCreated: arn };
   for (const role of grants.roles) {
     const name = role.RoleName ?? '';
-    const reach = trustReach(decodePolicyDocument(role.AssumeRolePolicyDocument), trusted, USER_NAME);
+    const reach = trustReach(
+      decodePolicyDocument(role.AssumeRolePolicyDocument),
+      { ...user, arnOnceCreated: arn },
+      USER_NAME,
+    );
     if (!reach) continue;
-    const update = awsIam(`update-assume-role-policy --role-name ${name} --policy-document file://TRUST-POLICY.json`);
+    const update = awsIam(
+      options,
+      `update-assume-role-policy --role-name ${name} --policy-document file://TRUST-POLICY.json`,
+    );
     extras.push({
       what: `the role ${name}, whose trust policy ${reach.reason},`,
       allows: `${USER_NAME} to assume it, and with it whatever the role may do`,
       remedy:
         reach.by === 'name'
-          ? `take ${USER_NAME} out of its trust policy with ${update} (${awsIam(`get-role --role-name ${name}`)} shows it)`
+          ? `take ${USER_NAME} out of its trust policy with ${update} (${awsIam(options, `get-role --role-name ${name}`)} shows it)`
           : `name the principals it trusts instead of "*", or add to it the statement ${JSON.stringify(denyStatement(arn))}, which IAM accepts even before ${USER_NAME} exists, with ${update}`,
     });
   }
@@ -290,55 +284,43 @@ function extraGrantFindings(extras: readonly ExtraGrant[]): Finding[] {
   );
 }
 
-function count(extras: readonly ExtraGrant[]): { count: string; them: string; commands: string } {
+/** The sentence's parts that count the extra grants: "one grant that this tool did not make (listed above)". */
+function counted(extras: readonly ExtraGrant[]): { grants: string; remove: string } {
   const one = extras.length === 1;
   return {
-    count: one ? 'one grant' : `${extras.length} grants`,
-    them: one ? 'it' : 'them',
-    commands: one ? 'command' : 'commands',
+    grants: `${one ? 'one grant' : `${extras.length} grants`} that this tool did not make (listed above)`,
+    remove: `remove ${one ? 'it' : 'them'} with the ${one ? 'command' : 'commands'} shown, then run again.`,
   };
 }
 
-/** Before any change: the boundary said, and the run refused if the user could do more than send mail. */
-export function auditPermissions(subject: AuditSubject, options: ProvisionOptions): Finding[] {
-  const { user, policies, group } = subject;
-  const findings: Finding[] = [];
-  const extras = findExtraGrants(subject, options, 'before the changes');
+/** Stops the run, naming each extra grant of `who`, if there is one; else the line that says it was checked. */
+function refuseOrChecked(who: string, extras: readonly ExtraGrant[], changed: string, beyond: readonly PolicyState[]) {
   if (extras.length > 0) {
-    const words = count(extras);
+    const { grants, remove } = counted(extras);
     throw new Refusal(
-      [...findings, ...extraGrantFindings(extras)],
-      `${USER_NAME} could do more than send mail: ${words.count} that this tool did not make (listed above) must go first, so no key was created and nothing was changed; remove ${words.them} with the ${words.commands} shown, then run again.`,
+      extraGrantFindings(extras),
+      `${who} could do more than send mail: ${grants} must go first, so ${changed}; ${remove}`,
     );
   }
-  if (user.exists || group?.exists)
-    findings.push(
-      finding(
-        'permissions',
-        'checked',
-        `${USER_NAME} can do nothing beyond ${policies
-          .filter((state) => !state.policy.boundary)
-          .map((policy) => policy.name)
-          .join(' and ')}`,
-      ),
-    );
-  return findings;
+  return finding(
+    'permissions',
+    'checked',
+    `${who} can do nothing beyond ${beyond.map((policy) => policy.name).join(' and ')}`,
+  );
 }
 
-/** The role's attached and inline policies (--hosted-role-arn), read as the user's are. */
-export async function readRoleGrants(
-  context: StepContext,
-  role: RoleState,
-  toolPolicies: readonly PolicyFound[],
-): Promise<HeldPolicy[]> {
-  const held = await readAttached(context, role.attached, new Set(toolPolicies.map((policy) => policy.arn)));
-  for (const { name, document } of role.inline) held.push({ kind: 'inline', name, document });
-  return held;
+/** Before any change: the run refused if the user could do more than send mail. */
+export function auditPermissions(subject: AuditSubject, options: ProvisionOptions): Finding[] {
+  const extras = findExtraGrants(subject, options, 'before the changes');
+  const attached = subject.policies.filter((state) => !state.policy.boundary);
+  const checked = refuseOrChecked(USER_NAME, extras, 'no key was created and nothing was changed', attached);
+  return subject.user.exists || subject.group?.exists ? [checked] : [];
 }
 
 /**
  * Before any change, with --hosted-role-arn: whoever assumes the role must not be able to do more
- * than send mail either; its trust policy is checked on its own (resources/role.ts).
+ * than send mail either. Its trust policy is checked on its own (resources/role.ts), and its
+ * boundary is this tool's or refused before this (resources/boundary.ts).
  */
 export function auditRole(
   roleName: string,
@@ -348,39 +330,8 @@ export function auditRole(
   options: ProvisionOptions,
 ): Finding[] {
   if (!role.exists) return [];
-  const grantedArns = new Set(subject.policies.map((state) => state.arn));
-  const awsIam = (command: string) => `\`aws iam ${command}${options.profile ? ` --profile ${options.profile}` : ''}\``;
-  const extras: ExtraGrant[] = [];
-  for (const policy of held) {
-    const allows = allowedBeyondGrants(policy, grantedArns, subject.toolPolicies);
-    if (!allows) continue;
-    extras.push({
-      what: `${policyWord(policy)} ${policy.name} of ${roleName}`,
-      allows,
-      remedy: `remove it with ${
-        policy.kind === 'attached'
-          ? awsIam(`detach-role-policy --role-name ${roleName} --policy-arn ${policy.arn}`)
-          : awsIam(`delete-role-policy --role-name ${roleName} --policy-name ${policy.name}`)
-      }`,
-    });
-  }
-  // Its boundary is this tool's or refused before this (resources/boundary.ts), and is said by the plan.
-  const findings: Finding[] = [];
-  if (extras.length > 0) {
-    const words = count(extras);
-    throw new Refusal(
-      [...findings, ...extraGrantFindings(extras)],
-      `${roleName} could do more than send mail: ${words.count} that this tool did not make (listed above) must go first, so nothing was changed; remove ${words.them} with the ${words.commands} shown, then run again.`,
-    );
-  }
-  return [
-    ...findings,
-    finding(
-      'permissions',
-      'checked',
-      `${roleName} can do nothing beyond ${subject.policies.map((policy) => policy.name).join(' and ')}`,
-    ),
-  ];
+  const extras = heldBeyond(held, subject, `of ${roleName}`, takeOff(options, 'role', roleName));
+  return [refuseOrChecked(roleName, extras, 'nothing was changed', subject.policies)];
 }
 
 /** The pauses before reading IAM again when the check after the changes finds a grant: three reads over about 5 s. */
@@ -439,7 +390,7 @@ export async function checkAfterChanges(
     return undefined;
   }
   for (const line of extraGrantFindings(extras)) report.print(line);
-  const words = count(extras);
+  const { grants, remove } = counted(extras);
   return (fate) =>
-    `${USER_NAME} was given more than sending mail while this run made its changes: ${words.count} that this tool did not make (listed above); ${fate}; remove ${words.them} with the ${words.commands} shown, then run again.`;
+    `${USER_NAME} was given more than sending mail while this run made its changes: ${grants}; ${fate}; ${remove}`;
 }

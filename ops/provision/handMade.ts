@@ -82,7 +82,7 @@ async function readImportedKey(
 }
 
 /** What the hand-made document does otherwise than this tool's, one phrase each. */
-export function documentDifferences(document: unknown, fromAddress: string): string[] {
+function documentDifferences(document: unknown, fromAddress: string): string[] {
   const allowing = (statementsOf(document) ?? []).filter((statement) => statement.Effect === 'Allow');
   const actions = [...new Set(allowing.flatMap((statement) => namesIn(statement.Action)))];
   const differences: string[] = [];
@@ -176,17 +176,17 @@ export function planHandMade(
       ),
     );
 
+  const outFile = shownPath(options.outFile);
+  const tagged = (what: string) => `${what}: tag ${MANAGED_TAG.Key}=${MANAGED_TAG.Value} (now this tool's: `;
   const changes: Change[] = [];
   if (!user.managed)
     changes.push(
       change(
         'user',
         'update',
-        `${USER_NAME}: tag ${MANAGED_TAG.Key}=${MANAGED_TAG.Value} (now this tool's: --teardown deletes it)`,
-        async ({ aws }) => {
-          await aws.iam.change(new TagUserCommand({ UserName: USER_NAME, Tags: [MANAGED_TAG] }));
-          return undefined;
-        },
+        `${tagged(USER_NAME)}--teardown deletes it)`,
+        async ({ aws }) =>
+          void (await aws.iam.change(new TagUserCommand({ UserName: USER_NAME, Tags: [MANAGED_TAG] }))),
       ),
     );
   if (policy && !policy.managed)
@@ -194,34 +194,33 @@ export function planHandMade(
       change(
         'policy',
         'update',
-        `${POLICY_NAME}: tag ${MANAGED_TAG.Key}=${MANAGED_TAG.Value} (now this tool's: it gets this tool's document)`,
-        async ({ aws }) => {
-          await aws.iam.change(new TagPolicyCommand({ PolicyArn: policy.arn, Tags: [MANAGED_TAG] }));
-          return undefined;
-        },
+        `${tagged(POLICY_NAME)}it gets this tool's document)`,
+        async ({ aws }) =>
+          void (await aws.iam.change(new TagPolicyCommand({ PolicyArn: policy.arn, Tags: [MANAGED_TAG] }))),
       ),
     );
-  if (imported && state.file.accessKeyId !== imported.accessKeyId)
+  if (imported && state.file.accessKeyId !== imported.accessKeyId) {
+    const { accessKeyId, secretAccessKey, shownFile } = imported;
+    const files = `${outFile} and ${shownPath(credentialsCsvPath(options.outFile))}`;
     changes.push(
       change(
         'credentials file',
         state.file.exists ? 'update' : 'create',
-        `${shownPath(options.outFile)} and ${shownPath(credentialsCsvPath(options.outFile))}, mode 0600, with the key ${imported.accessKeyId} from ${imported.shownFile}`,
+        `${files}, mode 0600, with the key ${accessKeyId} from ${shownFile}`,
         async ({ aws }) => {
           await writeCredentialsFile(options.outFile, {
-            [ENV.accessKeyId]: imported.accessKeyId,
-            [ENV.secretAccessKey]: imported.secretAccessKey,
+            [ENV.accessKeyId]: accessKeyId,
+            [ENV.secretAccessKey]: secretAccessKey,
             [ENV.region]: options.region,
             [ENV.fromAddress]: fromAddress,
           });
-          const Tags = [
-            { Key: imported.accessKeyId, Value: `${SAVED_KEY_TAG_PREFIX} on ${new Date().toISOString().slice(0, 10)}` },
-          ];
-          await aws.iam.change(new TagUserCommand({ UserName: USER_NAME, Tags }));
+          const saved = `${SAVED_KEY_TAG_PREFIX} on ${new Date().toISOString().slice(0, 10)}`;
+          await aws.iam.change(new TagUserCommand({ UserName: USER_NAME, Tags: [{ Key: accessKeyId, Value: saved }] }));
           return undefined;
         },
       ),
     );
+  }
   const askFirst: Check = {
     check: async () => {
       if (options.yes || changes.length === 0) return;

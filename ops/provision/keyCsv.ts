@@ -2,6 +2,7 @@
 // produced: "Access key ID,Secret access key" and the older "User name,Password,Access key ID,...".
 
 import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
 import { shownPath } from '../paths.ts';
 import { ProvisionError } from './errors.ts';
 
@@ -12,54 +13,35 @@ export interface KeyFromCsv {
   readonly userName?: string;
 }
 
-/** One CSV line as RFC 4180 reads it; undefined when its quotes do not close. */
-function fieldsOf(line: string): string[] | undefined {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let index = 0; index < line.length; index++) {
-    const character = line[index];
-    if (quoted) {
-      if (character === '"' && line[index + 1] === '"') {
-        field += '"';
-        index++;
-      } else if (character === '"') quoted = false;
-      else field += character;
-    } else if (character === '"' && field === '') quoted = true;
-    else if (character === ',') {
-      fields.push(field);
-      field = '';
-    } else field += character;
-  }
-  if (quoted) return undefined;
-  fields.push(field);
-  return fields.map((value) => value.trim());
-}
-
 const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
 const SECRET = /^[A-Za-z0-9/+=]{16,128}$/;
 
+/** The lines of a CSV text as RFC 4180 reads them; `undefined` when it is not one (csv-parse's error may quote the secret). */
+function csvLines(text: string): string[][] | undefined {
+  try {
+    return parse(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true });
+  } catch {
+    return undefined;
+  }
+}
+
 /** The key of an IAM console CSV text; throws one sentence (never holding the secret) when it is not one. */
 export function parseKeyCsv(text: string, shownFile: string): KeyFromCsv {
-  const lines = text
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== '');
-  const header = fieldsOf(lines[0] ?? '')?.map((name) => name.toLowerCase());
+  const [header = [], ...rows] = csvLines(text) ?? [];
+  const columns = header.map((name) => name.toLowerCase());
   const notOne = `${shownFile} is not an access key file as the IAM console downloads it (a header "Access key ID,Secret access key", then one line)`;
-  const idColumn = header?.indexOf('access key id') ?? -1;
-  const secretColumn = header?.indexOf('secret access key') ?? -1;
-  if (!header || idColumn < 0 || secretColumn < 0) throw new ProvisionError(`${notOne}.`);
-  if (lines.length !== 2) throw new ProvisionError(`${notOne}: it has ${lines.length - 1} lines after the header.`);
-  const row = fieldsOf(lines[1] ?? '');
-  if (!row || row.length !== header.length)
-    throw new ProvisionError(`${notOne}: its line does not have the header's ${header.length} columns.`);
+  const idColumn = columns.indexOf('access key id');
+  const secretColumn = columns.indexOf('secret access key');
+  if (idColumn < 0 || secretColumn < 0) throw new ProvisionError(`${notOne}.`);
+  if (rows.length !== 1) throw new ProvisionError(`${notOne}: it has ${rows.length} lines after the header.`);
+  const row = rows[0] ?? [];
+  if (row.length !== columns.length)
+    throw new ProvisionError(`${notOne}: its line does not have the header's ${columns.length} columns.`);
   const accessKeyId = row[idColumn] ?? '';
   const secretAccessKey = row[secretColumn] ?? '';
   if (!ACCESS_KEY_ID.test(accessKeyId)) throw new ProvisionError(`${notOne}: its access key ID is not one.`);
   if (!SECRET.test(secretAccessKey)) throw new ProvisionError(`${notOne}: its secret access key is not one.`);
-  const userColumn = header.indexOf('user name');
-  const userName = userColumn >= 0 ? row[userColumn] : undefined;
+  const userName = row[columns.indexOf('user name')];
   return { accessKeyId, secretAccessKey, ...(userName ? { userName } : {}) };
 }
 

@@ -8,16 +8,7 @@ import { maskAddress } from '../../lambda/log.ts';
 import type { Account } from './context.ts';
 import { buildBoundaryPolicy, buildGuardPolicy, isBoundaryDocument, isGuardDocument } from './guardPolicyDocument.ts';
 import { buildMailLimitPolicy, limitTableOf } from './limitPolicyDocument.ts';
-import {
-  BOUNDARY_POLICY_DESCRIPTION,
-  BOUNDARY_POLICY_NAME,
-  GUARD_POLICY_DESCRIPTION,
-  GUARD_POLICY_NAME,
-  LIMIT_POLICY_DESCRIPTION,
-  LIMIT_POLICY_NAME,
-  POLICY_DESCRIPTION,
-  POLICY_NAME,
-} from './names.ts';
+import { BOUNDARY_POLICY_NAME, GUARD_POLICY_NAME, LIMIT_POLICY_NAME, POLICY_NAME } from './names.ts';
 import type { ProvisionOptions } from './options.ts';
 import { buildMailAccessPolicy, isMailAccessDocument, MAIL_ACTIONS, type PolicyDocument } from './policyDocument.ts';
 
@@ -56,7 +47,7 @@ interface ManagedPolicy {
 
 const MAIL_ACCESS: ManagedPolicy = {
   name: POLICY_NAME,
-  description: POLICY_DESCRIPTION,
+  description: 'Lets the alexa-ses-mailer skill send mail through SES from its sender address, and nothing else.',
   document: ({ account, options, fromAddress, senderDomainVerified, sendingDomain, configurationSet }) =>
     buildMailAccessPolicy({
       partition: account.partition,
@@ -89,7 +80,8 @@ const limitSummary = (table: string) =>
 const MAIL_LIMIT: ManagedPolicy = {
   name: LIMIT_POLICY_NAME,
   flag: '--limit-table',
-  description: LIMIT_POLICY_DESCRIPTION,
+  description:
+    'Lets the alexa-ses-mailer skill count the mails of each user in its DynamoDB limit table, and nothing else.',
   document: ({ account, options, limitTable }) =>
     limitTable ? buildMailLimitPolicy({ ...account, region: options.region, table: limitTable }) : undefined,
   summary: ({ limitTable }) => limitSummary(limitTable ?? ''),
@@ -114,7 +106,8 @@ const guardSummary = ({ options, fromAddress, limitTable }: PolicyInputs) => {
 /** Deny statements only, attached like the others: they hold even where a boundary does not reach. */
 const MAIL_GUARD: ManagedPolicy = {
   name: GUARD_POLICY_NAME,
-  description: GUARD_POLICY_DESCRIPTION,
+  description:
+    'Denies the alexa-ses-mailer skill anything but sending mail as its sender (and counting in its limit table), whatever else grants it.',
   document: guardDocument,
   summary: guardSummary,
   writtenByThisTool: (_arn, document) => isGuardDocument(document),
@@ -123,7 +116,8 @@ const MAIL_GUARD: ManagedPolicy = {
 /** The permissions boundary: this run's grants, capped by the guard's Denies. */
 const MAIL_BOUNDARY: ManagedPolicy = {
   name: BOUNDARY_POLICY_NAME,
-  description: BOUNDARY_POLICY_DESCRIPTION,
+  description:
+    'The permissions boundary of the alexa-ses-mailer skill: sending mail as its sender (and counting in its limit table), and nothing else.',
   boundary: true,
   document: (inputs) => {
     const grants = [MAIL_ACCESS, MAIL_LIMIT].flatMap((policy) => policy.document(inputs) ?? []);

@@ -29,15 +29,3 @@ export const GROUP_PATH = '/alexa-ses-mailer/';
  * way the IAM console stores an access key's description; the value starts with this.
  */
 export const SAVED_KEY_TAG_PREFIX = 'Saved by alexa-ses-mailer';
-
-export const POLICY_DESCRIPTION =
-  'Lets the alexa-ses-mailer skill send mail through SES from its sender address, and nothing else.';
-
-export const LIMIT_POLICY_DESCRIPTION =
-  'Lets the alexa-ses-mailer skill count the mails of each user in its DynamoDB limit table, and nothing else.';
-
-export const GUARD_POLICY_DESCRIPTION =
-  'Denies the alexa-ses-mailer skill anything but sending mail as its sender (and counting in its limit table), whatever else grants it.';
-
-export const BOUNDARY_POLICY_DESCRIPTION =
-  'The permissions boundary of the alexa-ses-mailer skill: sending mail as its sender (and counting in its limit table), and nothing else.';

@@ -16,6 +16,7 @@ import { DEFAULT_CREDENTIALS_FILE } from '../credentialsFile.ts';
 import { CREDENTIALS_FILE_VARIABLE } from '../deploy/embeddedConfig.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { LIMIT_POLICY_NAME, POLICY_NAME, USER_NAME } from './names.ts';
+import { domainOf } from './policyDocument.ts';
 
 export const USAGE = `Usage: npm run provision -- --from ADDRESS [options]
        npm run provision -- --from ADDRESS --hosted-role-arn ARN [options]
@@ -188,24 +189,23 @@ export function adoptFlags(kinds: Iterable<AdoptKind>): string {
   return [...new Set(kinds)].map((kind) => `--adopt ${kind}`).join(' ');
 }
 
-/** A bare --adopt (no kind after it) becomes --adopt=all, which parseArgs can read as a value. */
-function withBareAdopt(argv: readonly string[]): string[] {
-  return argv.map((arg, index) =>
-    arg === '--adopt' && !(ADOPT_KINDS as readonly string[]).includes(argv[index + 1] ?? '') ? '--adopt=all' : arg,
-  );
-}
+const isAdoptKind = (value: string): value is AdoptKind => (ADOPT_KINDS as readonly string[]).includes(value);
 
 function adoptKinds(values: readonly string[]): ReadonlySet<AdoptKind> {
-  const kinds = new Set<AdoptKind>();
-  for (const value of values) {
-    if (value === 'all') for (const kind of ADOPT_KINDS) kinds.add(kind);
-    else if ((ADOPT_KINDS as readonly string[]).includes(value)) kinds.add(value as AdoptKind);
-    else
+  return new Set(
+    values.flatMap((value) => {
+      if (value === 'all') return ADOPT_KINDS;
+      if (isAdoptKind(value)) return [value];
       throw new UsageError(
         `--adopt ${value} is not something this tool adopts: give one of ${ADOPT_KINDS.join(', ')}, or a bare --adopt for all of them.`,
       );
-  }
-  return kinds;
+    }),
+  );
+}
+
+/** Those of `values` that are set, for the optional fields of ProvisionOptions. */
+function setOnly<T extends Record<string, string | undefined>>(values: T): { [K in keyof T]?: string } {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value)) as { [K in keyof T]?: string };
 }
 
 export function parseCommand(
@@ -238,7 +238,8 @@ export function parseCommand(
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
-    withBareAdopt(argv),
+    // A bare --adopt (no kind after it) becomes --adopt=all, which parseArgs can read as a value.
+    argv.map((arg, index) => (arg === '--adopt' && !isAdoptKind(argv[index + 1] ?? '') ? '--adopt=all' : arg)),
     false,
   );
   if (values.help) return { help: true };
@@ -262,7 +263,7 @@ export function parseCommand(
   if (domain !== undefined && !DOMAIN.test(domain))
     throw new UsageError(`--domain "${values.domain}" is not a domain name (for example example.com).`);
   if (domain !== undefined && fromAddress !== undefined) {
-    const fromDomain = fromAddress.slice(fromAddress.lastIndexOf('@') + 1).toLowerCase();
+    const fromDomain = domainOf(fromAddress);
     if (fromDomain !== domain && !fromDomain.endsWith(`.${domain}`))
       throw new UsageError(
         `--from ${fromAddress} is not at --domain ${domain}: the skill sends as the domain identity, so its address must be at ${domain}.`,
@@ -341,29 +342,33 @@ export function parseCommand(
 
   const outFile = values.out ? resolve(values.out) : DEFAULT_CREDENTIALS_FILE;
   checkNotTracked(outFile);
+  const { profile, group } = values;
+  const importKey = values['import-key'] && resolve(values['import-key']);
 
   return {
     help: false,
     options: {
       mode: teardown ? 'teardown' : retire ? 'retire-old-key' : 'provision',
-      ...(fromAddress ? { fromAddress } : {}),
+      ...setOnly({
+        fromAddress,
+        profile,
+        group,
+        importKey,
+        domain,
+        configurationSet,
+        notify,
+        limitTable,
+        hostedRoleArn,
+      }),
       region,
-      ...(values.profile ? { profile: values.profile } : {}),
       outFile,
       dryRun: values['dry-run'],
       rotateKey: values['rotate-key'],
-      ...(values.group ? { group: values.group } : {}),
       adopt: adoptKinds(values.adopt),
       adoptHandMade: values['adopt-hand-made'],
-      ...(values['import-key'] ? { importKey: resolve(values['import-key']) } : {}),
       keepKeys: values['keep-key'].map((id) => id.trim()),
       anySender: values['any-sender'],
       verifyRecipients: values['verify-recipient'],
-      ...(domain ? { domain } : {}),
-      ...(configurationSet ? { configurationSet } : {}),
-      ...(notify ? { notify } : {}),
-      ...(limitTable ? { limitTable } : {}),
-      ...(hostedRoleArn ? { hostedRoleArn } : {}),
       yes: values.yes,
       json: values.json,
     },

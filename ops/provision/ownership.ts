@@ -12,11 +12,6 @@ import type { GroupState } from './resources/attachments.ts';
 import type { PolicyState } from './resources/policies.ts';
 import type { UserState } from './resources/user.ts';
 
-/** Whether a policy this tool did not create may be used: only as it is, and only when it says exactly what this tool's would. */
-function isUsableForeignPolicy(state: PolicyState): boolean {
-  return samePolicyDocument(state.document, state.policy.document);
-}
-
 /** IAM has one customer policy of a name per account: one elsewhere keeps this tool from creating its own. */
 function checkNameFree(policies: readonly PolicyState[]): void {
   const taken = policies.filter((state) => !state.exists && state.sameNameElsewhere);
@@ -67,65 +62,62 @@ export function checkOwnership(
   options: ProvisionOptions,
   found: { user: UserState; policies: readonly PolicyState[]; group?: GroupState | undefined },
 ): void {
-  const refused: Finding[] = [];
   checkNameFree(found.policies);
-  const foreign: string[] = [];
-  const needed: AdoptKind[] = [];
-  const rewritten: string[] = [];
+  const { user, group } = found;
+  const refused: Finding[] = [];
+  const foreign: { readonly kind: AdoptKind; readonly what: string }[] = [];
+  const rewritten: PolicyState[] = [];
   // What --adopt does not name is refused, and the refusal names the --adopt that would allow it.
-  const refuse = (kind: AdoptKind, what: string): boolean => {
-    if (options.adopt.has(kind)) return false;
-    foreign.push(what);
-    needed.push(kind);
-    return true;
+  const unlessAdopted = (kind: AdoptKind, what: string, detail: string) => {
+    if (options.adopt.has(kind)) return;
+    foreign.push({ kind, what });
+    refused.push(finding(kind, 'refused', detail));
   };
-  if (found.user.exists && !found.user.managed) {
-    if (refuse('user', `the user ${USER_NAME}`))
-      refused.push(
-        finding('user', 'refused', `${USER_NAME} exists but this tool did not create it (no managed-by tag)`),
-      );
-  }
+  if (user.exists && !user.managed)
+    unlessAdopted(
+      'user',
+      `the user ${USER_NAME}`,
+      `${USER_NAME} exists but this tool did not create it (no managed-by tag)`,
+    );
   for (const state of found.policies.filter((candidate) => candidate.exists && !candidate.managed)) {
-    const name = state.name;
-    if (!isUsableForeignPolicy(state)) {
-      rewritten.push(name);
-      refused.push(
-        finding(
-          'policy',
-          'refused',
-          `${name} exists but this tool did not create it, and its document is not this tool's: it is never rewritten`,
-        ),
+    // A policy this tool did not create is used only as it is, and only when it says exactly what this tool's would.
+    if (samePolicyDocument(state.document, state.policy.document)) {
+      unlessAdopted(
+        'policy',
+        `the policy ${state.name}`,
+        `${state.name} exists but this tool did not create it (no managed-by tag)`,
       );
-    } else if (refuse('policy', `the policy ${name}`)) {
-      refused.push(finding('policy', 'refused', `${name} exists but this tool did not create it (no managed-by tag)`));
+      continue;
     }
+    rewritten.push(state);
+    refused.push(
+      finding(
+        'policy',
+        'refused',
+        `${state.name} exists but this tool did not create it, and its document is not this tool's: it is never rewritten`,
+      ),
+    );
   }
-  if (found.group?.exists && !found.group.managed) {
-    if (refuse('group', `the group ${found.group.name}`))
-      refused.push(
-        finding(
-          'group',
-          'refused',
-          `${found.group.name} exists but this tool did not create it (not under ${GROUP_PATH})`,
-        ),
-      );
-  }
+  if (group?.exists && !group.managed)
+    unlessAdopted(
+      'group',
+      `the group ${group.name}`,
+      `${group.name} exists but this tool did not create it (not under ${GROUP_PATH})`,
+    );
 
   if (rewritten.length > 0) {
-    const deletions = found.policies
-      .filter((state) => rewritten.includes(state.name))
-      .map((state) => `\`aws iam delete-policy --policy-arn ${state.arn}\``);
+    const deletions = rewritten.map((state) => `\`aws iam delete-policy --policy-arn ${state.arn}\``);
     throw new Refusal(
       refused,
-      `${rewritten.join(' and ')} was made outside this tool with another document, and this tool never rewrites a policy it did not create (whoever uses it would lose or gain permissions), so nothing was changed: delete it once nothing needs it (${deletions.join(' and ')}, after detaching it and deleting its other versions), then run again; --adopt cannot help, since it only uses such a policy when its document is exactly this tool's.`,
+      `${rewritten.map((state) => state.name).join(' and ')} was made outside this tool with another document, and this tool never rewrites a policy it did not create (whoever uses it would lose or gain permissions), so nothing was changed: delete it once nothing needs it (${deletions.join(' and ')}, after detaching it and deleting its other versions), then run again; --adopt cannot help, since it only uses such a policy when its document is exactly this tool's.`,
     );
   }
-  if (needed.length > 0) {
+  if (foreign.length > 0) {
     throw new Refusal(
       refused,
-      `Nothing was changed: this tool did not create ${foreign.join(', ')}, which already ${foreign.length > 1 ? 'exist' : 'exists'} in the account; run again with ${adoptFlags(needed)} to use what exists as it is (the user's permissions are still checked, and --teardown will leave it in place), or delete what this tool did not create and run again.`,
+      `Nothing was changed: this tool did not create ${foreign.map((item) => item.what).join(', ')}, which already ${foreign.length > 1 ? 'exist' : 'exists'} in the account; run again with ${adoptFlags(foreign.map((item) => item.kind))} to use what exists as it is (the user's permissions are still checked, and --teardown will leave it in place), or delete what this tool did not create and run again.`,
     );
   }
-  checkGroupMembers(options, found.group);
+  checkGroupMembers(options, group);
   checkNotShared(found.policies);
 }

@@ -52,19 +52,18 @@ export interface PolicyDocument {
   readonly Statement: readonly PolicyStatement[];
 }
 
-export function sesIdentityArn(
-  input: Pick<MailAccessPolicyInput, 'partition' | 'region' | 'accountId'>,
-  identity: string,
-): string {
-  return `arn:${input.partition ?? 'aws'}:ses:${input.region}:${input.accountId}:identity/${identity}`;
+type SesLocation = Pick<MailAccessPolicyInput, 'partition' | 'region' | 'accountId'>;
+
+const sesArn = ({ partition = 'aws', region, accountId }: SesLocation, resource: string) =>
+  `arn:${partition}:ses:${region}:${accountId}:${resource}`;
+
+export function sesIdentityArn(location: SesLocation, identity: string): string {
+  return sesArn(location, `identity/${identity}`);
 }
 
 /** The ARN AWS checks, beside the identity's, when a send names a configuration set. */
-export function configurationSetArn(
-  input: Pick<MailAccessPolicyInput, 'partition' | 'region' | 'accountId'>,
-  name: string,
-): string {
-  return `arn:${input.partition ?? 'aws'}:ses:${input.region}:${input.accountId}:configuration-set/${name}`;
+export function configurationSetArn(location: SesLocation, name: string): string {
+  return sesArn(location, `configuration-set/${name}`);
 }
 
 export function domainOf(address: string): string {

@@ -40,10 +40,9 @@ export async function retireOldKey(context: StepContext): Promise<Summary> {
   const shownFile = shownPath(options.outFile);
   const file = await readSavedFile(options.outFile);
   if (!file.accessKeyId) {
+    const why = file.exists ? 'is not a credentials file this tool wrote' : 'does not exist';
     throw new ProvisionError(
-      file.exists
-        ? `${shownFile} is not a credentials file this tool wrote, so there is no new key to keep; pass the --out FILE that --rotate-key wrote.`
-        : `${shownFile} does not exist, so there is no new key to keep; pass the --out FILE that --rotate-key wrote.`,
+      `${shownFile} ${why}, so there is no new key to keep; pass the --out FILE that --rotate-key wrote.`,
     );
   }
 
@@ -66,7 +65,8 @@ export async function retireOldKey(context: StepContext): Promise<Summary> {
   ];
   const saved = keysThisToolSaved(file);
   const others = keys.filter((key) => key !== current);
-  for (const key of others.filter((candidate) => !saved.has(candidate.AccessKeyId ?? '')))
+  const retiring = others.filter((key) => saved.has(key.AccessKeyId ?? ''));
+  for (const key of others.filter((other) => !retiring.includes(other)))
     items.push(
       finding(
         'other access key',
@@ -74,7 +74,6 @@ export async function retireOldKey(context: StepContext): Promise<Summary> {
         `${shortKeyId(key.AccessKeyId)} was not saved by this tool: left in place`,
       ),
     );
-  const retiring = others.filter((key) => saved.has(key.AccessKeyId ?? ''));
   const summary = {
     ok: true,
     mode: 'retire-old-key',

@@ -11,8 +11,8 @@
 // a service or federated principal. A Deny statement without a condition that covers the user
 // cancels it, and so does a Deny of "*" whose one condition singles the user out by
 // aws:PrincipalArn: the Deny an administrator can write before the user exists, since IAM refuses
-// a Principal that names a user it does not know (denyStatement). A document with an Effect other than Allow or Deny is read as one that cannot be
-// read: as trusting anyone.
+// a Principal that names a user it does not know (denyStatement). A document with an Effect other
+// than Allow or Deny is read as one that cannot be read: as trusting anyone.
 
 import { namesIn, statementsOf } from './policyDocument.ts';
 

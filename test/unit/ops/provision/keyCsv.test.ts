@@ -28,6 +28,15 @@ describe('the access key CSV file', () => {
     });
   });
 
+  it('reads a quoted password that runs over two lines, as RFC 4180 allows', () => {
+    const text = `User name,Password,Access key ID,Secret access key\nAlexaSkillMailSender,"pass\nword",${ID},${SECRET}\n`;
+    expect(parseKeyCsv(text, 'keys.csv')).toEqual({
+      accessKeyId: ID,
+      secretAccessKey: SECRET,
+      userName: 'AlexaSkillMailSender',
+    });
+  });
+
   it.each([
     [
       'another CSV',
