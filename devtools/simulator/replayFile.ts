@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type JSONSchemaType } from 'ajv';
-import { SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/aws/ses/standIn.ts';
+import { SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/aws/ses/modes.ts';
 import { skillLocales } from '../interaction-model/skillPackage.ts';
 import { emailProblem, givenNameProblem } from './worldSettings.ts';
 
