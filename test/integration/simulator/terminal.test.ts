@@ -303,7 +303,7 @@ describe('npm run dialog -- --replay FILE', () => {
   });
 
   it('replays both locales of test/dialogs in one run', async () => {
-    const run = await launch('built', [
+    const run = await launch('dialog', [
       '--replay',
       'test/dialogs/en-US/note.json',
       '--replay',
@@ -327,7 +327,7 @@ describe('npm run dialog -- --replay FILE', () => {
         expect: [{ speech: '^Goodbye' }],
       }),
     );
-    const run = await launch('dialog', ['--replay', path]);
+    const run = await launch('built', ['--replay', path]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
       /Not met in .*unmet\.json: turn 1 \("open mail sender"\): Alexa said "Welcome to Mail Sender\..*", which does not match \/\^Goodbye\//,
