@@ -19,7 +19,7 @@ import { usePrivateBundle } from '../../helpers/localSkill.ts';
 
 const bundleDir = usePrivateBundle();
 let scratch: string;
-let builtCommand: string;
+let builtCommand: string | undefined;
 // Each run is its own process group, as a shell starts it, so Ctrl-C (SIGINT to the group) reaches npm and the simulator alike.
 const running = new Set<number>();
 
@@ -31,7 +31,7 @@ afterAll(async () => {
   // A run a failed test left waiting must not outlive the suite.
   for (const group of running) process.kill(-group, 'SIGKILL');
   await rm(scratch, { recursive: true, force: true });
-  await rm(dirname(builtCommand), { recursive: true, force: true });
+  if (builtCommand) await rm(dirname(builtCommand), { recursive: true, force: true });
 });
 
 /**
@@ -55,6 +55,11 @@ async function buildCommand(): Promise<string> {
     define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'ops/paths.ts')).href) },
   });
   return join(outdir, 'main.mjs');
+}
+
+function builtCommandPath(): string {
+  if (!builtCommand) throw new Error('main.ts is bundled in beforeAll: run it inside a test.');
+  return builtCommand;
 }
 
 interface Run {
@@ -83,7 +88,8 @@ function launch(
 ): Promise<Run> {
   // The bundled script is also what Ctrl-C is tried on: npm's shell (sh -c) dies of the SIGINT the
   // terminal sends the whole group, so npm's own exit status is the signal's whatever the simulator does.
-  const [command = 'npm', ...prefix] = launcher === 'built' ? [process.execPath, builtCommand] : LAUNCHERS[launcher];
+  const [command = 'npm', ...prefix] =
+    launcher === 'built' ? [process.execPath, builtCommandPath()] : LAUNCHERS[launcher];
   const bundle = launcher.endsWith('-without-dashes') ? [] : ['--bundle-dir', bundleDir()];
   const child = spawn(command, [...prefix, ...args, ...bundle], {
     cwd: PROJECT_ROOT,
