@@ -4,7 +4,7 @@
 // esbuild, the same code without tsx compiling it again in every child (about 1 s of CPU each).
 
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -40,7 +40,9 @@ afterAll(async () => {
  * still sits in ops/, so that the bundle finds the project where tsx would.
  */
 async function buildCommand(): Promise<string> {
-  const outdir = await mkdtemp(join(PROJECT_ROOT, 'node_modules/.cache/dialog-terminal-'));
+  const cache = join(PROJECT_ROOT, 'node_modules/.cache');
+  await mkdir(cache, { recursive: true });
+  const outdir = await mkdtemp(join(cache, 'dialog-terminal-'));
   await build({
     entryPoints: [join(PROJECT_ROOT, 'devtools/simulator/main.ts')],
     outdir,
