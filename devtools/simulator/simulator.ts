@@ -19,6 +19,8 @@ import { type Conversation, startConversation } from './conversation.ts';
 import { type LocalLambda, startLocalLambda } from './localLambda.ts';
 import { DEFAULT_USER, type SimulatedUser } from './worldSettings.ts';
 
+// Defined with the world's settings, which the command line reads before any server is loaded;
+// offered here too, beside the simulator that takes them.
 export { DEFAULT_USER, type SimulatedUser };
 
 /** The sender the local skill is configured with; the outbox accepts any address. */
