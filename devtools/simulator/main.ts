@@ -2,18 +2,20 @@
 // the way `ask dialog` does with the deployed one.
 
 import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
-import { SES_BEHAVIOURS } from '../../testkit/aws/ses/standIn.ts';
+import { SES_BEHAVIOURS } from '../../testkit/aws/ses/modes.ts';
 import { matcherFor } from '../interaction-model/matcher.ts';
 import { skillName } from '../interaction-model/skillPackage.ts';
 import { type ReplayOutcome, replay, reportReplays } from './replay.ts';
 import { type ReplayFile, ReplayFileError, readReplayFile, replayFileRefusal } from './replayFile.ts';
-import { DEFAULT_USER, type SimulatedUser, type Simulator, startSimulator } from './simulator.ts';
+import type { Simulator } from './simulator.ts';
 import { runTerminal, SESSION_COMMANDS } from './terminal.ts';
 import { logLine, printTurn } from './transcript.ts';
 import {
   DEFAULT_LOCALE,
+  DEFAULT_USER,
   describeLimits,
   localSkillId,
+  type SimulatedUser,
   WORLD_FLAGS,
   WORLD_FLAGS_USAGE,
   type WorldSettings,
@@ -143,6 +145,9 @@ runCommand(USAGE, 'The dialog simulator stopped', async () => {
   }
 
   const skillId = await localSkillId(settings, files[0]?.skillId);
+  // Loaded once the command line and the files are known to be good: the servers and the skill's
+  // build bring most of the code, which --help and a usage mistake do not need.
+  const { startSimulator } = await import('./simulator.ts');
   const simulator = await startSimulator({
     skillId,
     user: { ...DEFAULT_USER, ...settings.user },

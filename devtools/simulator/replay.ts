@@ -1,11 +1,12 @@
 // Replays dialog files (the format of `ask dialog --replay`, with our "expect" and "simulate"
 // keys), checks each turn, and says what was not met: for the simulator and simulate:cloud.
 
-import { SES_BEHAVIOURS, type SesBehaviour } from '../../testkit/aws/ses/standIn.ts';
+import { SES_BEHAVIOURS, type SesBehaviour } from '../../testkit/aws/ses/modes.ts';
 import type { Conversation, Turn } from './conversation.ts';
 import { unmetExpectations } from './expectations.ts';
 import { type Expectation, isCommand, type ReplayFile, type SimulateSettings } from './replayFile.ts';
-import { DEFAULT_USER, type SimulatedUser, type Simulator } from './simulator.ts';
+import type { Simulator } from './simulator.ts';
+import { DEFAULT_USER, type SimulatedUser } from './worldSettings.ts';
 
 /** Called as a replay goes, to print it. */
 interface ReplayListeners {

@@ -4,8 +4,8 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject, type JSONSchemaType } from 'ajv';
-import { SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/aws/ses/standIn.ts';
+import { Ajv, type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
+import { SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/aws/ses/modes.ts';
 import { skillLocales } from '../interaction-model/skillPackage.ts';
 import { emailProblem, givenNameProblem } from './worldSettings.ts';
 
@@ -117,7 +117,8 @@ const extensionsSchema: JSONSchemaType<Extensions> = {
   additionalProperties: true,
 };
 
-const validateExtensions = new Ajv({ allErrors: false }).compile(extensionsSchema);
+// Compiled at the first file read, not at import: `npm start` without --replay never needs it.
+let validateExtensions: ValidateFunction<Extensions> | undefined;
 
 function describeSchemaError(error: ErrorObject): string {
   const where = error.instancePath
@@ -161,6 +162,7 @@ export function parseReplayFile(
     );
   }
 
+  validateExtensions ??= new Ajv({ allErrors: false }).compile(extensionsSchema);
   if (!validateExtensions(file))
     throw new ReplayFileError(describeSchemaError(validateExtensions.errors?.[0] as ErrorObject));
   const { expect, simulate } = file as Extensions;

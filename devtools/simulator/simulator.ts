@@ -16,19 +16,12 @@ import { type ProfileApi, startProfileApi } from '../../testkit/profileApi.ts';
 import { matcherFor } from '../interaction-model/matcher.ts';
 import { skillName } from '../interaction-model/skillPackage.ts';
 import { type Conversation, startConversation } from './conversation.ts';
-import { startHostedSkill } from './hostedSkill.ts';
 import { type LocalLambda, startLocalLambda } from './localLambda.ts';
+import { DEFAULT_USER, type SimulatedUser } from './worldSettings.ts';
 
-export interface SimulatedUser {
-  /** The profile's email address; null when the profile has none. */
-  readonly email: string | null;
-  /** The profile's given name; null when it has none. */
-  readonly givenName: string | null;
-  /** False when the user has not granted the skill the email (and name) permission. */
-  readonly emailPermission: boolean;
-}
-
-export const DEFAULT_USER: SimulatedUser = { email: 'you@example.com', givenName: 'Alex', emailPermission: true };
+// Defined with the world's settings, which the command line reads before any server is loaded;
+// offered here too, beside the simulator that takes them.
+export { DEFAULT_USER, type SimulatedUser };
 
 /** The sender the local skill is configured with; the outbox accepts any address. */
 const LOCAL_FROM_ADDRESS = 'mail-sender@example.com';
@@ -85,8 +78,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   progress('Starting the local SES outbox and Customer Profile API…');
   const started: { close(): Promise<void> }[] = [];
   try {
+    // Loaded only for --hosted: it brings the whole fake AWS (IAM, STS, dynalite), which an ordinary
+    // session never uses and would load on every `npm start`.
     const hosted = options.hosted
-      ? await startHostedSkill({ skillId, fromAddress: LOCAL_FROM_ADDRESS, limit, dir: options.bundleDir, progress })
+      ? await (await import('./hostedSkill.ts')).startHostedSkill({
+          skillId,
+          fromAddress: LOCAL_FROM_ADDRESS,
+          limit,
+          dir: options.bundleDir,
+          progress,
+        })
       : undefined;
     if (hosted) started.push(hosted);
     const ses: SesStandIn = hosted?.ses ?? (await startSesStandIn(options.ses ? { behaviour: options.ses } : {}));

@@ -11,12 +11,22 @@ import {
 } from '../../lambda/config.ts';
 import { ASK_STATES_FILE, readSkillId } from '../../ops/askStates.ts';
 import { UsageError } from '../../ops/cli.ts';
-import { isSesBehaviourName, SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/aws/ses/standIn.ts';
+import { isSesBehaviourName, SES_BEHAVIOURS, type SesBehaviourName } from '../../testkit/aws/ses/modes.ts';
 import { LOCAL_SKILL_ID } from '../../testkit/envelopes.ts';
 import { skillLocales } from '../interaction-model/skillPackage.ts';
-import { DEFAULT_USER, type SimulatedUser } from './simulator.ts';
 
 export const DEFAULT_LOCALE = 'en-US';
+
+export interface SimulatedUser {
+  /** The profile's email address; null when the profile has none. */
+  readonly email: string | null;
+  /** The profile's given name; null when it has none. */
+  readonly givenName: string | null;
+  /** False when the user has not granted the skill the email (and name) permission. */
+  readonly emailPermission: boolean;
+}
+
+export const DEFAULT_USER: SimulatedUser = { email: 'you@example.com', givenName: 'Alex', emailPermission: true };
 
 // A name Alexa would read out; long enough for any real given name, short enough to keep a card readable.
 const NAME_MAX_CHARS = 60;

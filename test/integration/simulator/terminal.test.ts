@@ -1,11 +1,15 @@
 // The terminal session, driven the way a user or CI drives it: `npm start` with lines on
 // standard input, `npm run dialog -- --replay FILE`, their options, output and exit codes.
+// A few runs go through npm and tsx, the user's own path; the rest run main.ts bundled once by
+// esbuild, the same code without tsx compiling it again in every child (about 1 s of CPU each).
 
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../../devtools/simulator/simulator.ts';
 import { PROMPT, runTerminal } from '../../../devtools/simulator/terminal.ts';
@@ -15,17 +19,50 @@ import { usePrivateBundle } from '../../helpers/localSkill.ts';
 
 const bundleDir = usePrivateBundle();
 let scratch: string;
+let builtCommand: string | undefined;
 // Each run is its own process group, as a shell starts it, so Ctrl-C (SIGINT to the group) reaches npm and the simulator alike.
 const running = new Set<number>();
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'dialog-terminal-'));
+  builtCommand = await buildCommand();
 });
 afterAll(async () => {
   // A run a failed test left waiting must not outlive the suite.
   for (const group of running) process.kill(-group, 'SIGKILL');
   await rm(scratch, { recursive: true, force: true });
+  if (builtCommand) await rm(dirname(builtCommand), { recursive: true, force: true });
 });
+
+/**
+ * devtools/simulator/main.ts as one ES module (with its lazily loaded parts beside it). It lives
+ * inside the project so that its packages resolve from node_modules, and ops/paths.ts is told it
+ * still sits in ops/, so that the bundle finds the project where tsx would.
+ */
+async function buildCommand(): Promise<string> {
+  const cache = join(PROJECT_ROOT, 'node_modules/.cache');
+  await mkdir(cache, { recursive: true });
+  const outdir = await mkdtemp(join(cache, 'dialog-terminal-'));
+  await build({
+    entryPoints: [join(PROJECT_ROOT, 'devtools/simulator/main.ts')],
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'ops/paths.ts')).href) },
+  });
+  return join(outdir, 'main.mjs');
+}
+
+function builtCommandPath(): string {
+  if (!builtCommand) throw new Error('main.ts is bundled in beforeAll: run it inside a test.');
+  return builtCommand;
+}
 
 interface Run {
   readonly code: number | null;
@@ -34,28 +71,27 @@ interface Run {
   readonly lines: string[];
 }
 
-type Launcher = 'start' | 'dialog' | 'start-without-dashes' | 'dialog-without-dashes' | 'script';
+type Launcher = 'start' | 'dialog' | 'start-without-dashes' | 'dialog-without-dashes' | 'built';
 
-const LAUNCHERS: Record<Launcher, string[]> = {
+const LAUNCHERS: Record<Exclude<Launcher, 'built'>, string[]> = {
   start: ['npm', 'start', '--silent', '--'],
   dialog: ['npm', 'run', '--silent', 'dialog', '--'],
   // As a user forgets the --: npm then takes the options for itself.
   'start-without-dashes': ['npm', 'start', '--silent'],
   'dialog-without-dashes': ['npm', 'run', '--silent', 'dialog'],
-  // What `npm start` runs, for Ctrl-C: npm's shell (sh -c) dies of the SIGINT the terminal sends the
-  // whole group, so npm's own exit status is the signal's whatever the simulator does; this is the
-  // simulator's.
-  script: [process.execPath, '--import', 'tsx', 'devtools/simulator/main.ts'],
 };
 
-/** `npm start -- ARGS`, `npm run dialog -- ARGS` or the script they run, with INPUT piped to standard input. */
-function npm(
+/** `npm start -- ARGS`, `npm run dialog -- ARGS` or the bundled script, with INPUT piped to standard input. */
+function launch(
   launcher: Launcher,
   args: string[],
   input = '',
   onStderr?: (text: string, interrupt: () => void) => void,
 ): Promise<Run> {
-  const [command = 'npm', ...prefix] = LAUNCHERS[launcher];
+  // The bundled script is also what Ctrl-C is tried on: npm's shell (sh -c) dies of the SIGINT the
+  // terminal sends the whole group, so npm's own exit status is the signal's whatever the simulator does.
+  const [command = 'npm', ...prefix] =
+    launcher === 'built' ? [process.execPath, builtCommandPath()] : LAUNCHERS[launcher];
   const bundle = launcher.endsWith('-without-dashes') ? [] : ['--bundle-dir', bundleDir()];
   const child = spawn(command, [...prefix, ...args, ...bundle], {
     cwd: PROJECT_ROOT,
@@ -83,7 +119,7 @@ function npm(
 
 describe('npm start with lines on standard input', () => {
   it('answers "ask mail sender to send me an email" with Alexa’s words and the mail it sent, then exits', async () => {
-    const run = await npm('start', [], 'ask mail sender to send me an email\n');
+    const run = await launch('start', [], 'ask mail sender to send me an email\n');
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(
       /Mail Sender, offline, in en-US\. The local SES outbox shows every mail at http:\/\/127\.0\.0\.1:\d+/,
@@ -100,8 +136,8 @@ describe('npm start with lines on standard input', () => {
   });
 
   it("counts the mails of the session's user against --limit, and sends a repeated one once", async () => {
-    const run = await npm(
-      'start',
+    const run = await launch(
+      'built',
       ['--limit', '2', '--logs'],
       [
         'send me an email saying buy milk',
@@ -128,7 +164,7 @@ describe('npm start with lines on standard input', () => {
   });
 
   it('speaks Japanese with --locale ja-JP', async () => {
-    const run = await npm('start', ['--locale', 'ja-JP'], 'メールセンダーでメールを送って\n');
+    const run = await launch('built', ['--locale', 'ja-JP'], 'メールセンダーでメールを送って\n');
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('メールセンダー, offline, in ja-JP.');
     expect(run.stderr).toContain('Try saying: メールセンダーでメールを送って');
@@ -140,8 +176,8 @@ describe('npm start with lines on standard input', () => {
   });
 
   it('holds a conversation across lines, and takes the simulated user from the options', async () => {
-    const run = await npm(
-      'start',
+    const run = await launch(
+      'built',
       ['--email', 'sam@example.org', '--name', 'Sam', '--logs'],
       'open mail sender\nhelp\nsend me an email saying call mom\n',
     );
@@ -160,8 +196,8 @@ describe('npm start with lines on standard input', () => {
   });
 
   it('lists its commands on .help, and shows the last mail on .mail', async () => {
-    const run = await npm(
-      'start',
+    const run = await launch(
+      'built',
       [],
       'open mail sender\n.help\n.mail\nsend me an email saying buy milk\n.mail\n.frobnicate\n',
     );
@@ -187,7 +223,7 @@ describe('npm start with lines on standard input', () => {
 
   it('shows a Japanese sender’s name on .mail as a mail reader does, not as the encoded word sent', async () => {
     // Without a note the skill sends with SendEmail, whose Source carries the name RFC 2047-encoded.
-    const run = await npm('start', ['--locale', 'ja-JP'], 'メールセンダーでメールを送って\n.mail\n');
+    const run = await launch('built', ['--locale', 'ja-JP'], 'メールセンダーでメールを送って\n.mail\n');
     expect(run.code).toBe(0);
     const mail = run.lines.slice(run.lines.indexOf('Session ended') + 1);
     expect(mail.slice(0, 3)).toEqual([
@@ -198,7 +234,7 @@ describe('npm start with lines on standard input', () => {
   });
 
   it('shows the consent card when the permission is withheld', async () => {
-    const run = await npm('start', ['--no-email-permission'], 'ask mail sender to send me an email\n');
+    const run = await launch('built', ['--no-email-permission'], 'ask mail sender to send me an email\n');
     expect(run.lines).toContain(
       'Card  > AskForPermissionsConsent: alexa::profile:email:read, alexa::profile:given_name:read',
     );
@@ -207,8 +243,8 @@ describe('npm start with lines on standard input', () => {
 
   it('keeps the outbox open with --keep-open, its page holds the mail, and Ctrl-C stops it cleanly', async () => {
     let page: { html: string; subjects: string[] } | undefined;
-    const run = await npm(
-      'script',
+    const run = await launch(
+      'built',
       ['--keep-open'],
       'ask mail sender to send me an email saying buy milk\n',
       (stderr, interrupt) => {
@@ -230,7 +266,7 @@ describe('npm start with lines on standard input', () => {
   });
 
   it('prints one JSON object per turn with --json', async () => {
-    const run = await npm('start', ['--json'], 'open mail sender\nsend me an email\n');
+    const run = await launch('built', ['--json'], 'open mail sender\nsend me an email\n');
     expect(run.code).toBe(0);
     const turns = run.lines.map(
       (line) =>
@@ -253,7 +289,11 @@ describe('npm start with lines on standard input', () => {
 describe('npm run dialog -- --replay FILE', () => {
   it('replays what .record saved in a session, and the file meets its expectations', async () => {
     const recorded = join(scratch, 'recorded.json');
-    const session = await npm('start', [], `open mail sender\nsend me an email\n.record ${recorded} --append-quit\n`);
+    const session = await launch(
+      'built',
+      [],
+      `open mail sender\nsend me an email\n.record ${recorded} --append-quit\n`,
+    );
     expect(session.lines).toContain(`Created replay file at ${recorded} (appended ".quit" to list of utterances).`);
     const file = JSON.parse(await readFile(recorded, 'utf8')) as { userInput: string[]; locale: string; type: string };
     expect(file).toMatchObject({
@@ -262,7 +302,7 @@ describe('npm run dialog -- --replay FILE', () => {
       userInput: ['open mail sender', 'send me an email', '.quit'],
     });
 
-    const replayed = await npm('dialog', ['--replay', recorded]);
+    const replayed = await launch('built', ['--replay', recorded]);
     expect(replayed.code).toBe(0);
     expect(replayed.lines).toEqual([
       `Replaying ${recorded} (en-US)`,
@@ -271,7 +311,7 @@ describe('npm run dialog -- --replay FILE', () => {
   });
 
   it('replays both locales of test/dialogs in one run', async () => {
-    const run = await npm('dialog', [
+    const run = await launch('dialog', [
       '--replay',
       'test/dialogs/en-US/note.json',
       '--replay',
@@ -295,7 +335,7 @@ describe('npm run dialog -- --replay FILE', () => {
         expect: [{ speech: '^Goodbye' }],
       }),
     );
-    const run = await npm('dialog', ['--replay', path]);
+    const run = await launch('built', ['--replay', path]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
       /Not met in .*unmet\.json: turn 1 \("open mail sender"\): Alexa said "Welcome to Mail Sender\..*", which does not match \/\^Goodbye\//,
@@ -310,13 +350,13 @@ describe('npm run dialog -- --replay FILE', () => {
       'test/dialogs/ja-JP is a folder: give a replay file, such as test/dialogs/ja-JP/fallback.json.',
     ],
   ])('says in a sentence why it cannot read --replay %s, and exits 2', async (path, sentence) => {
-    const run = await npm('dialog', ['--replay', path]);
+    const run = await launch('built', ['--replay', path]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe(sentence);
   });
 
   it('says where -- goes when npm took --replay for itself (npm run dialog --replay FILE)', async () => {
-    const run = await npm('dialog-without-dashes', ['--replay', 'test/dialogs/en-US/launch.json']);
+    const run = await launch('dialog-without-dashes', ['--replay', 'test/dialogs/en-US/launch.json']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
       'npm took --replay for itself: put -- between npm run dialog and the options, as in npm run dialog -- --replay VALUE.',
@@ -336,7 +376,7 @@ describe('npm run dialog -- --replay FILE', () => {
         userInput: ['open mail sender', ' '],
       }),
     );
-    const run = await npm('dialog', ['--replay', path]);
+    const run = await launch('built', ['--replay', path]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe(
       `The replay file ${path} was refused: Replay file's userInput cannot contain empty string.`,
@@ -344,7 +384,7 @@ describe('npm run dialog -- --replay FILE', () => {
   });
 
   it('names the file and ends the sentence when a JSON file is no replay file', async () => {
-    const run = await npm('dialog', ['--replay', 'package.json']);
+    const run = await launch('built', ['--replay', 'package.json']);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('The replay file package.json was refused: Replay file must contain skillId.\n');
   });
@@ -352,7 +392,7 @@ describe('npm run dialog -- --replay FILE', () => {
   it('says in one line why a file is not JSON', async () => {
     const path = join(scratch, 'not-json.json');
     await writeFile(path, 'not json\n');
-    const run = await npm('dialog', ['--replay', path]);
+    const run = await launch('built', ['--replay', path]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       `The replay file ${path} is not JSON: Unexpected token 'o', "not json\\n" is not valid JSON.\n`,
@@ -360,7 +400,7 @@ describe('npm run dialog -- --replay FILE', () => {
   });
 
   it('says where -- goes as npm start, not npm run start, when npm took a flag (npm start --locale ja-JP)', async () => {
-    const run = await npm('start-without-dashes', ['--locale', 'ja-JP']);
+    const run = await launch('start-without-dashes', ['--locale', 'ja-JP']);
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')[0]).toBe(
       'npm took --locale for itself: put -- between npm start and the options, as in npm start -- --locale VALUE.',
@@ -368,7 +408,11 @@ describe('npm run dialog -- --replay FILE', () => {
   });
 
   it('catches a forgotten -- before a boolean flag too (npm start --no-email-permission), and sends no mail', async () => {
-    const run = await npm('start-without-dashes', ['--no-email-permission'], 'ask mail sender to send me an email\n');
+    const run = await launch(
+      'start-without-dashes',
+      ['--no-email-permission'],
+      'ask mail sender to send me an email\n',
+    );
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')[0]).toBe(
       'npm took --no-email-permission for itself: put -- between npm start and the options, as in npm start -- --no-email-permission.',
@@ -377,7 +421,7 @@ describe('npm run dialog -- --replay FILE', () => {
   });
 
   it('shows the usage line of npm run dialog, not npm start’s, after a mistake in npm run dialog', async () => {
-    const run = await npm('dialog', ['--replay']);
+    const run = await launch('dialog', ['--replay']);
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')[0]).toMatch(/^--replay needs a value/);
     expect(run.stderr).toContain(
@@ -405,14 +449,14 @@ describe.concurrent('usage', () => {
       'Unexpected argument test/dialogs/en-US/launch.json: a file to replay comes after --replay.',
     ],
   ])('%j exits 2 with one sentence and the usage', async (args, sentence) => {
-    const run = await npm('start', args);
+    const run = await launch('built', args);
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')[0]).toBe(sentence);
     expect(run.stderr).toContain('Usage: npm start');
   });
 
   it('--help lists every option', async () => {
-    const run = await npm('start', ['--help']);
+    const run = await launch('start', ['--help']);
     expect(run.code).toBe(0);
     for (const option of [
       '--locale',
