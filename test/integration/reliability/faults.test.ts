@@ -9,7 +9,6 @@
 // SES endpoint from the environment, so each case's skill signs with a key of its own, and the
 // SES stand-in answers each key in a lane of its own.
 
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { ENV, type Environment } from '../../../lambda/config.ts';
 import { ALEXA_DEADLINE_MS, SES_ATTEMPT_TIMEOUT_MS, SES_CONNECTION_TIMEOUT_MS } from '../../../lambda/deadlines.ts';
@@ -23,15 +22,12 @@ import {
 } from '../../../testkit/aws/ses/standIn.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
 import { refusingLoopbackUrl } from '../../../testkit/loopback.ts';
-import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, type ProfileBehaviour, startProfileApi } from '../../../testkit/profileApi.ts';
 import { skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
-/** The keys SES has issued, by ID: one per case. */
-const issuedKeys = new Map<string, string>();
 let sesStandIn: SesStandIn;
 beforeAll(async () => {
-  sesStandIn = await startSesStandIn({ keys: (accessKeyId) => issuedKeys.get(accessKeyId) });
+  sesStandIn = await startSesStandIn();
 });
 afterAll(() => sesStandIn.close());
 
@@ -47,17 +43,17 @@ interface Stand {
 
 /** Starts the stand-ins of the calling test, closed once it has finished. */
 async function standIns(onTestFinished: TestContext['onTestFinished'], wrongKey?: WrongKey): Promise<Stand> {
-  const accessKeyId = `TEST-KEY-${randomUUID()}${wrongKey === 'unknown key ID' ? '-NEVER-ISSUED' : ''}`;
-  if (wrongKey !== 'unknown key ID') issuedKeys.set(accessKeyId, PLACEHOLDER_KEY.secretAccessKey);
+  const key = sesStandIn.issueKey();
+  const neverIssued = `${key.accessKeyId}-NEVER-ISSUED`;
   const profile = await startProfileApi({ email: 'taro@example.com', givenName: 'Taro' });
   onTestFinished(() => profile.close());
   return {
-    ses: sesStandIn.laneFor(accessKeyId),
+    ses: wrongKey === 'unknown key ID' ? sesStandIn.laneFor(neverIssued) : key.lane,
     profile,
     keyEnvironment: {
-      [ENV.accessKeyId]: accessKeyId,
+      [ENV.accessKeyId]: wrongKey === 'unknown key ID' ? neverIssued : key.accessKeyId,
       // What a copy-paste slip does: the key ID where the secret belongs.
-      [ENV.secretAccessKey]: wrongKey === 'wrong secret' ? accessKeyId : PLACEHOLDER_KEY.secretAccessKey,
+      [ENV.secretAccessKey]: wrongKey === 'wrong secret' ? key.accessKeyId : key.secretAccessKey,
     },
   };
 }

@@ -8,6 +8,7 @@
 // can have a lane of its own (a behaviour, requests and mails), so that tests run at once in one
 // process, whose SDK takes a single SES endpoint from the environment, each have an SES of their own.
 
+import { randomUUID } from 'node:crypto';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../../loopback.ts';
 import { PLACEHOLDER_KEY } from '../../placeholders.ts';
@@ -73,6 +74,8 @@ export interface SesStandIn extends SesLane {
    * their own, which answers as accepting until told otherwise.
    */
   laneFor(accessKeyId: string): SesLane;
+  /** A new key the stand-in accepts from now on (with the placeholder secret), and its lane. */
+  issueKey(): { readonly accessKeyId: string; readonly secretAccessKey: string; readonly lane: SesLane };
   /** Forgets requests, counts and mails, and empties the outbox (whose store every outbox of the process shares). */
   clear(): Promise<void>;
   close(): Promise<void>;
@@ -130,7 +133,9 @@ function postToOutbox(url: string, body: Buffer, agent: Agent): Promise<{ status
 
 export async function startSesStandIn(options: SesStandInOptions = {}): Promise<SesStandIn> {
   const keys = options.keys ?? [PLACEHOLDER_KEY];
-  const secretOf = typeof keys === 'function' ? keys : keyring(keys);
+  const given = typeof keys === 'function' ? keys : keyring(keys);
+  const issued = new Map<string, string>();
+  const secretOf: SecretLookup = (accessKeyId) => issued.get(accessKeyId) ?? given(accessKeyId);
   const outbox = await startSesOutbox();
   const toOutbox = new Agent({ keepAlive: true });
   const newLane = (behaviour: SesBehaviour): Lane => ({
@@ -263,6 +268,11 @@ export async function startSesStandIn(options: SesStandInOptions = {}): Promise<
   });
 
   const sharedLane = view(shared);
+  const laneFor = (accessKeyId: string) => {
+    const lane = newLane(SES_BEHAVIOURS.accept);
+    lanes.set(accessKeyId, lane);
+    return view(lane);
+  };
   return {
     url: listener.url,
     outboxUrl: outbox.url,
@@ -275,10 +285,11 @@ export async function startSesStandIn(options: SesStandInOptions = {}): Promise<
     settled: sharedLane.settled,
     mails: sharedLane.mails,
     set: sharedLane.set,
-    laneFor(accessKeyId) {
-      const lane = newLane(SES_BEHAVIOURS.accept);
-      lanes.set(accessKeyId, lane);
-      return view(lane);
+    laneFor,
+    issueKey() {
+      const accessKeyId = `TEST-KEY-${randomUUID()}`;
+      issued.set(accessKeyId, PLACEHOLDER_KEY.secretAccessKey);
+      return { accessKeyId, secretAccessKey: PLACEHOLDER_KEY.secretAccessKey, lane: laneFor(accessKeyId) };
     },
     async clear() {
       shared.requests = [];
