@@ -1,10 +1,11 @@
 // A provisioning run killed half-way (here: while IAM is attaching the policy, right after
 // it created the user) leaves a partial account; running the command again finishes the
-// job with exactly one user, one policy and one key. The first run is the real command in
-// its own process, killed with SIGKILL, as a closed laptop lid or Ctrl-\\ would. Between
-// CreateAccessKey and the key file, Ctrl-C waits for the file, and a key left by a kill there
-// is deleted by the next run (or by --teardown). Those runs are dist/provision.cjs, built once:
-// the same code in one file, which a process starts in a fraction of what tsx's loader costs.
+// job with exactly one user, one policy and one key. The first run is the command in its own
+// process, killed with SIGKILL, as a closed laptop lid or Ctrl-\ would. Between CreateAccessKey
+// and the key file, Ctrl-C waits for the file, and a key left by a kill there is deleted by the
+// next run (or by --teardown). The killed runs are dist/provision.cjs, built once: the same code
+// in one file, which a process starts for a fifth of what tsx's loader costs (timeouts.test.ts
+// runs `node --import tsx ops/provision/main.ts` itself).
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -16,7 +17,6 @@ import { readCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { pendingKeyPath } from '../../../ops/pendingKey.ts';
 import { statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
-import { tsxCommand } from '../../helpers/tsxCommand.ts';
 
 const USER = 'AlexaSkillMailSender';
 
@@ -35,7 +35,7 @@ describe('a run interrupted after the user was created', () => {
 
   it('is finished by running the command again', async () => {
     world.fake.hold('AttachUserPolicy');
-    const run = startProvisioning(world.outFile, 'tsx');
+    const run = startProvisioning(world.outFile);
 
     await world.fake.nextRequest('AttachUserPolicy');
     run.child.kill('SIGKILL');
@@ -69,16 +69,9 @@ describe('a run interrupted after the user was created', () => {
   });
 });
 
-/**
- * The provisioning command in its own process, with its output collected: as a user runs it
- * (`node --import tsx`), or as the built dist/provision.cjs.
- */
-function startProvisioning(outFile: string, as: 'tsx' | 'bundle' = 'bundle') {
-  const { command, args } =
-    as === 'tsx'
-      ? tsxCommand(join(PROJECT_ROOT, 'ops/provision/main.ts'))
-      : { command: process.execPath, args: [bundle] };
-  const child = spawn(command, [...args, '--from', 'sender@example.com', '--out', outFile], {
+/** The provisioning command, as the built dist/provision.cjs, in its own process, with its output collected. */
+function startProvisioning(outFile: string) {
+  const child = spawn(process.execPath, [bundle, '--from', 'sender@example.com', '--out', outFile], {
     cwd: PROJECT_ROOT,
     env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
