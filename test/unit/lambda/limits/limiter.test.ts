@@ -2,8 +2,9 @@
 // memory, and in a DynamoDB table (dynalite on loopback, a real implementation of its
 // conditions and updates). A turned clock crosses days and minutes without waiting. What the
 // user hears, what the outbox receives and what is logged or stored are asserted; the user ID
-// never appears in clear. The tests run at once (two wait out the SES deadline): each has its own
-// skill, limit table, Customer Profile API and SES key, which the SES stand-in answers in a lane of its own.
+// never appears in clear. The suites run at once (two cases wait out the SES deadline): each test
+// has its own skill, limit table, Customer Profile API and SES key, which the SES stand-in answers
+// in a lane of its own.
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,8 +101,10 @@ const DONE = /^<speak>Done\. I sent an email/;
 const JUST_SENT =
   "<speak>I sent you that email a moment ago, so I won't send it twice. Check your inbox, and your spam folder. If it hasn't arrived, ask me again in a minute.</speak>";
 
+// Each suite's tests run one after another, the suites at once: a reservation must beat its deadline,
+// and a suite's chain of sends runs while the late-answer cases below wait out the SES deadline.
 describe.concurrent.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, counted in %s', (store) => {
-  it('sends up to the daily cap, then says the limit is reached and when the user can ask again, and sends nothing', async () => {
+  it.sequential('sends up to the daily cap, then says the limit is reached and when the user can ask again, and sends nothing', async () => {
     const { send, events, user, ses } = await rig(store, 3);
 
     for (const note of ['one', 'two', 'three']) expect(await send({ note })).toMatch(DONE);
@@ -125,7 +128,7 @@ describe.concurrent.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, c
     expect(JSON.stringify(events())).not.toContain(user);
   });
 
-  it('counts again from zero when the UTC day ends, and says so in minutes just before', async () => {
+  it.sequential('counts again from zero when the UTC day ends, and says so in minutes just before', async () => {
     const { send, clock, ses } = await rig(store, 1);
     clock.now = Date.UTC(2026, 10, 30, 23, 48);
 
@@ -140,7 +143,7 @@ describe.concurrent.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, c
     expect(await ses.mails()).toHaveLength(2);
   });
 
-  it('counts each user alone', async () => {
+  it.sequential('counts each user alone', async () => {
     const { send, ses, profile } = await rig(store, 1);
     const other = `amzn1.ask.account.${randomUUID()}`;
 
@@ -152,7 +155,7 @@ describe.concurrent.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, c
     expect(await ses.mails()).toHaveLength(2);
   });
 
-  it('still counts a user who enabled the skill again under a new user ID, by their address', async () => {
+  it.sequential('still counts a user who enabled the skill again under a new user ID, by their address', async () => {
     const { send, events, ses, profile } = await rig(store, 1);
     const enabledAgain = `amzn1.ask.account.${randomUUID()}`;
 
@@ -172,22 +175,7 @@ describe.concurrent.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, c
     expect(JSON.stringify(events())).not.toMatch(/taro@|TARO@/i);
   });
 
-  it('keeps a mail counted when SES answers only after the skill stopped waiting: it may arrive, and did', async () => {
-    const { send, ses } = await rig(store, 1);
-    ses.set({ kind: 'accept', delayMs: SES_ATTEMPT_TIMEOUT_MS + 500 });
-
-    expect(await send({ note: 'buy milk' })).toBe(
-      "<speak>Sorry, the mail service didn't answer in time, so I can't tell whether your email went out. It may still arrive: check your inbox in a few minutes before asking again.</speak>",
-    );
-    ses.set(SES_BEHAVIOURS.accept);
-    expect(await send({ note: 'buy milk' })).toBe(JUST_SENT);
-    expect(await send({ note: 'call mom', locale: 'ja-JP' })).toMatch(/上限、1通に達しました/);
-
-    await ses.settled();
-    expect(await ses.mails()).toHaveLength(1);
-  });
-
-  it('says the mail may still arrive in Japanese too', async () => {
+  it.sequential('says the mail may still arrive in Japanese too', async () => {
     const { send, ses } = await rig(store, 3);
     ses.set(SES_BEHAVIOURS['internal-failure']);
 
@@ -196,7 +184,7 @@ describe.concurrent.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, c
     );
   });
 
-  it('caps the whole account a day across users with MAIL_LIMIT_PER_DAY', async () => {
+  it.sequential('caps the whole account a day across users with MAIL_LIMIT_PER_DAY', async () => {
     const { send, events, ses, profile } = await rig(store, 5, { accountCap: 2 });
 
     expect(await send()).toMatch(DONE);
@@ -216,7 +204,7 @@ describe.concurrent.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, c
     ]);
   });
 
-  it('sends the same mail asked twice within a minute once, and the repeat does not count against the cap', async () => {
+  it.sequential('sends the same mail asked twice within a minute once, and the repeat does not count against the cap', async () => {
     const { send, clock, events, ses } = await rig(store, 2);
 
     expect(await send({ note: 'buy milk' })).toMatch(DONE);
@@ -234,7 +222,7 @@ describe.concurrent.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, c
     expect(await send({ note: 'water the plants' })).toMatch(/limit of 2 emails/);
   });
 
-  it('sends a mail without a note once when asked twice, and again a minute later', async () => {
+  it.sequential('sends a mail without a note once when asked twice, and again a minute later', async () => {
     const { send, clock, ses } = await rig(store, 10);
 
     expect(await send()).toMatch(DONE);
@@ -245,7 +233,7 @@ describe.concurrent.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, c
     expect(await ses.mails()).toHaveLength(2);
   });
 
-  it('gives the reservation back when SES fails, so the retry is sent and not counted twice', async () => {
+  it.sequential('gives the reservation back when SES fails, so the retry is sent and not counted twice', async () => {
     const { send, events, ses } = await rig(store, 1);
 
     ses.set(SES_BEHAVIOURS['recipient-not-verified']);
@@ -256,7 +244,7 @@ describe.concurrent.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, c
     expect(events().filter((entry) => entry.level === 'warn')).toEqual([]);
   });
 
-  it('gives the reservation back when the profile cannot be read, so asking again after granting it sends', async () => {
+  it.sequential('gives the reservation back when the profile cannot be read, so asking again after granting it sends', async () => {
     const { send, profile } = await rig(store, 1);
 
     profile.set({ emailStatus: 403 });
@@ -265,7 +253,7 @@ describe.concurrent.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, c
     expect(await send()).toMatch(DONE);
   });
 
-  it('has no cap at 0, and still sends a repeat only once', async () => {
+  it.sequential('has no cap at 0, and still sends a repeat only once', async () => {
     const { send, ses } = await rig(store, 0);
 
     for (let index = 0; index < 12; index++) expect(await send({ note: `note ${index}` })).toMatch(DONE);
@@ -274,8 +262,25 @@ describe.concurrent.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, c
   });
 });
 
+describe.concurrent.each<StoreName>(['memory', 'dynamodb'])('a late SES answer, counted in %s', (store) => {
+  it('keeps a mail counted when SES answers only after the skill stopped waiting: it may arrive, and did', async () => {
+    const { send, ses } = await rig(store, 1);
+    ses.set({ kind: 'accept', delayMs: SES_ATTEMPT_TIMEOUT_MS + 500 });
+
+    expect(await send({ note: 'buy milk' })).toBe(
+      "<speak>Sorry, the mail service didn't answer in time, so I can't tell whether your email went out. It may still arrive: check your inbox in a few minutes before asking again.</speak>",
+    );
+    ses.set(SES_BEHAVIOURS.accept);
+    expect(await send({ note: 'buy milk' })).toBe(JUST_SENT);
+    expect(await send({ note: 'call mom', locale: 'ja-JP' })).toMatch(/上限、1通に達しました/);
+
+    await ses.settled();
+    expect(await ses.mails()).toHaveLength(1);
+  });
+});
+
 describe.concurrent('the limit table', () => {
-  it('holds a row per user under a hash of the user ID, with the count of the day and a TTL past its last use', async () => {
+  it.sequential('holds a row per user under a hash of the user ID, with the count of the day and a TTL past its last use', async () => {
     const { send, user, table } = await rig('dynamodb', 5);
     await send({ note: 'buy milk' });
     await send({ note: 'call mom' });
@@ -292,7 +297,7 @@ describe.concurrent('the limit table', () => {
     expect(JSON.stringify(row)).not.toMatch(/amzn1|milk|mom/);
   });
 
-  it("drops the previous day's count when a new day's first mail is counted", async () => {
+  it.sequential("drops the previous day's count when a new day's first mail is counted", async () => {
     const { send, clock, user, table } = await rig('dynamodb', 5);
     await send();
     clock.now += 24 * 60 * MINUTE;
