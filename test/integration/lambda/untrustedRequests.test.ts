@@ -1,14 +1,15 @@
 // What a request cannot make the built skill do: send the user's token to a host other than
 // Amazon's Alexa API (or an origin ALEXA_API_ENDPOINTS names), outgrow its memory or its deadline
 // on a huge or endless profile answer, or send mail at all without a SKILL_ID. Each case runs
-// the built bundle in a child process, configured only through its environment, as Lambda runs it.
+// the built bundle in a child process, configured only through its environment, as Lambda runs it,
+// against stand-ins of its own: the cases run at once, as two wait out a deadline or a close.
 
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { ALEXA_DEADLINE_MS } from '../../../lambda/deadlines.ts';
 import { buildLambda } from '../../../ops/build/bundle.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
@@ -46,31 +47,26 @@ interface ChildResult {
 }
 
 let folder: string;
-let outbox: SesStandIn;
-let profile: ProfileApi;
-let elsewhere: ProfileApi;
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'alexa-mailer-untrusted-'));
-  [outbox, profile, elsewhere] = await Promise.all([
-    startSesStandIn(),
-    startProfileApi({ email: 'user@example.com' }),
-    // Another loopback address: to the skill, a different host, which ALEXA_API_ENDPOINTS does not name.
-    startProfileApi({ email: 'attacker@example.net' }, '127.0.0.2'),
-    buildLambda(join(folder, 'bundle')),
-  ]);
-  await writeFile(join(folder, 'runner.cjs'), RUNNER);
+  await Promise.all([buildLambda(join(folder, 'bundle')), writeFile(join(folder, 'runner.cjs'), RUNNER)]);
 });
-afterAll(async () => {
-  await Promise.all([outbox.close(), profile.close(), elsewhere.close(), rm(folder, { recursive: true, force: true })]);
-});
-beforeEach(async () => {
-  await outbox.clear();
-  profile.requests.length = 0;
-  elsewhere.requests.length = 0;
-});
+afterAll(() => rm(folder, { recursive: true, force: true }));
+
+/** A case's SES stand-in and Customer Profile API, closed once it has finished. */
+async function standIns(
+  onTestFinished: TestContext['onTestFinished'],
+): Promise<{ outbox: SesStandIn; profile: ProfileApi }> {
+  const [outbox, profile] = await Promise.all([startSesStandIn(), startProfileApi({ email: 'user@example.com' })]);
+  onTestFinished(async () => {
+    await Promise.all([outbox.close(), profile.close()]);
+  });
+  return { outbox, profile };
+}
 
 function runBundle(
+  outbox: SesStandIn,
   envelopes: RequestEnvelope[],
   overrides: Record<string, string | undefined> = {},
 ): Promise<ChildResult> {
@@ -97,9 +93,15 @@ function runBundle(
 
 const TOKEN = 'the-users-api-access-token';
 
-describe("a request whose apiEndpoint is not Amazon's Alexa API", () => {
-  it('gets no request to that host and no mail: the user hears the profile apology, the log a warning', async () => {
-    const { answers, logs, stdout } = await runBundle([
+describe.concurrent("a request whose apiEndpoint is not Amazon's Alexa API", () => {
+  it('gets no request to that host and no mail: the user hears the profile apology, the log a warning', async ({
+    onTestFinished,
+  }) => {
+    const { outbox } = await standIns(onTestFinished);
+    // Another loopback address: to the skill, a different host, which ALEXA_API_ENDPOINTS does not name.
+    const elsewhere = await startProfileApi({ email: 'attacker@example.net' }, '127.0.0.2');
+    onTestFinished(() => elsewhere.close());
+    const { answers, logs, stdout } = await runBundle(outbox, [
       intentRequest('SendEmailIntent', {}, { apiEndpoint: elsewhere.url, apiAccessToken: TOKEN }),
     ]);
 
@@ -119,33 +121,40 @@ describe("a request whose apiEndpoint is not Amazon's Alexa API", () => {
     expect(stdout).not.toContain(TOKEN);
   });
 
-  it.each(['https://api.amazonalexa.com.attacker.example', 'https://api.amazonalexa.com@127.0.0.2'])(
+  it.for(['https://api.amazonalexa.com.attacker.example', 'https://api.amazonalexa.com@127.0.0.2'])(
     'is refused for %s too, which only looks like Amazon',
-    async (apiEndpoint) => {
-      const { answers } = await runBundle([intentRequest('SendEmailIntent', {}, { apiEndpoint })]);
+    async (apiEndpoint, { onTestFinished }) => {
+      const { outbox } = await standIns(onTestFinished);
+      const { answers } = await runBundle(outbox, [intentRequest('SendEmailIntent', {}, { apiEndpoint })]);
       expect(spokenText(answers[0]!.response)).toMatch(/^Sorry, I couldn't read your Amazon profile/);
       expect(await outbox.mails()).toEqual([]);
     },
   );
 
-  it('reaches the loopback stand-in only because ALEXA_API_ENDPOINTS names it', async () => {
+  it('reaches the loopback stand-in only because ALEXA_API_ENDPOINTS names it', async ({ onTestFinished }) => {
+    const { outbox, profile } = await standIns(onTestFinished);
     const envelope = intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url });
 
-    const without = await runBundle([envelope], { ALEXA_API_ENDPOINTS: undefined });
+    const without = await runBundle(outbox, [envelope], { ALEXA_API_ENDPOINTS: undefined });
     expect(profile.requests).toEqual([]);
     expect(spokenText(without.answers[0]!.response)).toMatch(/^Sorry, I couldn't read your Amazon profile/);
 
-    const withIt = await runBundle([envelope]);
+    const withIt = await runBundle(outbox, [envelope]);
     expect(spokenText(withIt.answers[0]!.response)).toMatch(/^Done\./);
     expect((await outbox.mails()).map((mail) => mail.destination.to)).toEqual([['user@example.com']]);
   });
 });
 
-describe('a hostile profile answer', () => {
-  it('of 200 MB is abandoned unread: peak memory stays under 150 MB and the answer inside the deadline', async () => {
+describe.concurrent('a hostile profile answer', () => {
+  // expect.poll needs the test's own expect when tests run at once.
+  it('of 200 MB is abandoned unread: peak memory stays under 150 MB and the answer inside the deadline', async ({
+    onTestFinished,
+    expect,
+  }) => {
+    const { outbox, profile } = await standIns(onTestFinished);
     profile.set({ emailAnswerBytes: 200 * 1024 * 1024 });
 
-    const { answers, peakRssMb, logs } = await runBundle([
+    const { answers, peakRssMb, logs } = await runBundle(outbox, [
       intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url }),
     ]);
 
@@ -157,11 +166,17 @@ describe('a hostile profile answer', () => {
     expect(await outbox.mails()).toEqual([]);
   });
 
-  it('that never comes is given up at the profile deadline, with the connection closed', async () => {
+  it('that never comes is given up at the profile deadline, with the connection closed', async ({
+    onTestFinished,
+    expect,
+  }) => {
+    const { outbox, profile } = await standIns(onTestFinished);
     // Far beyond Alexa's deadline: the skill must not wait for it.
     profile.set({ email: 'user@example.com', delayMs: 60_000 });
 
-    const { answers, logs } = await runBundle([intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url })]);
+    const { answers, logs } = await runBundle(outbox, [
+      intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url }),
+    ]);
 
     expect(spokenText(answers[0]!.response)).toMatch(/^Sorry, I couldn't read your Amazon profile/);
     expect(logs).toContainEqual(expect.objectContaining({ event: 'profile-unavailable', reason: 'timeout' }));
@@ -170,9 +185,13 @@ describe('a hostile profile answer', () => {
   });
 });
 
-describe('a skill without a SKILL_ID', () => {
-  it('sends no mail and answers every request with the not-set-up sentence, logging config-invalid', async () => {
+describe.concurrent('a skill without a SKILL_ID', () => {
+  it('sends no mail and answers every request with the not-set-up sentence, logging config-invalid', async ({
+    onTestFinished,
+  }) => {
+    const { outbox, profile } = await standIns(onTestFinished);
     const { answers, logs } = await runBundle(
+      outbox,
       [
         launchRequest(),
         intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url }),

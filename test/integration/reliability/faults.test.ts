@@ -4,44 +4,59 @@
 // of failure, in Japanese too), the log line operators get, the time to answer (inside
 // Alexa's deadline, a bound the product promises), what SES answered to each request that
 // reached it, and how many mails it accepted (the expected number, never two).
+//
+// The cases run at once, as most of them wait out one of the skill's deadlines: the SDK takes one
+// SES endpoint from the environment, so each case's skill signs with a key of its own, and the
+// SES stand-in answers each key in a lane of its own.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ENV } from '../../../lambda/config.ts';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { ENV, type Environment } from '../../../lambda/config.ts';
 import { ALEXA_DEADLINE_MS, SES_ATTEMPT_TIMEOUT_MS, SES_CONNECTION_TIMEOUT_MS } from '../../../lambda/deadlines.ts';
 import type { MailFailureKind } from '../../../lambda/mail/errors.ts';
 import {
   SES_BEHAVIOURS,
   type SesBehaviour,
+  type SesLane,
   type SesStandIn,
   startSesStandIn,
 } from '../../../testkit/aws/ses/standIn.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
 import { refusingLoopbackUrl } from '../../../testkit/loopback.ts';
-import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, type ProfileBehaviour, startProfileApi } from '../../../testkit/profileApi.ts';
 import { skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
-let ses: SesStandIn;
-let profile: ProfileApi;
-
-beforeEach(async () => {
-  [ses, profile] = await Promise.all([
-    startSesStandIn(),
-    startProfileApi({ email: 'taro@example.com', givenName: 'Taro' }),
-  ]);
+let sesStandIn: SesStandIn;
+beforeAll(async () => {
+  sesStandIn = await startSesStandIn();
 });
-afterEach(async () => {
-  await Promise.all([ses.close(), profile.close()]);
-});
+afterAll(() => sesStandIn.close());
 
 /** The skill's SES key when it is not the one SES knows: a mistyped secret, or a key SES never issued. */
 type WrongKey = 'wrong secret' | 'unknown key ID';
 
-const WRONG_KEY_ENV: Record<WrongKey, Record<string, string>> = {
-  // What a copy-paste slip does: the key ID where the secret belongs.
-  'wrong secret': { [ENV.secretAccessKey]: PLACEHOLDER_KEY.accessKeyId },
-  'unknown key ID': { [ENV.accessKeyId]: 'LOCAL-KEY-ID-NEVER-ISSUED' },
-};
+/** One case's SES (the lane of the key its skill signs with), its Customer Profile API, and that key. */
+interface Stand {
+  readonly ses: SesLane;
+  readonly profile: ProfileApi;
+  readonly keyEnvironment: Environment;
+}
+
+/** Starts the stand-ins of the calling test, closed once it has finished. */
+async function standIns(onTestFinished: TestContext['onTestFinished'], wrongKey?: WrongKey): Promise<Stand> {
+  const key = sesStandIn.issueKey();
+  const neverIssued = `${key.accessKeyId}-NEVER-ISSUED`;
+  const profile = await startProfileApi({ email: 'taro@example.com', givenName: 'Taro' });
+  onTestFinished(() => profile.close());
+  return {
+    ses: wrongKey === 'unknown key ID' ? sesStandIn.laneFor(neverIssued) : key.lane,
+    profile,
+    keyEnvironment: {
+      [ENV.accessKeyId]: wrongKey === 'unknown key ID' ? neverIssued : key.accessKeyId,
+      // What a copy-paste slip does: the key ID where the secret belongs.
+      [ENV.secretAccessKey]: wrongKey === 'wrong secret' ? key.accessKeyId : key.secretAccessKey,
+    },
+  };
+}
 
 interface Answer {
   readonly speech: string;
@@ -50,18 +65,19 @@ interface Answer {
   readonly log: Record<string, unknown>[];
 }
 
-/** One SendEmailIntent through a skill built fresh for this case, pointed at `sesUrl`. */
+/**
+ * One SendEmailIntent through a skill built fresh for this case, sent to the SES stand-in, or to
+ * `sesUrl`: the process's SES endpoint then, so that case runs alone.
+ */
 async function sendEmail(
-  options: { sesUrl?: string; key?: WrongKey; note?: string; locale?: string } = {},
+  stand: Stand,
+  options: { sesUrl?: string; note?: string; locale?: string } = {},
 ): Promise<Answer> {
-  const skill = skillUnderTest({
-    sesUrl: options.sesUrl ?? ses.url,
-    ...(options.key ? { env: WRONG_KEY_ENV[options.key] } : {}),
-  });
+  const skill = skillUnderTest({ sesUrl: options.sesUrl ?? sesStandIn.url, env: stand.keyEnvironment });
   const slots = options.note ? { note: options.note } : {};
   const started = performance.now();
   const response = await skill.invoke(
-    intentRequest('SendEmailIntent', slots, { apiEndpoint: profile.url, locale: options.locale ?? 'en-US' }),
+    intentRequest('SendEmailIntent', slots, { apiEndpoint: stand.profile.url, locale: options.locale ?? 'en-US' }),
   );
   const elapsedMs = performance.now() - started;
   return {
@@ -275,48 +291,57 @@ const SES_FAULTS: readonly SesFault[] = [
   },
 ];
 
-describe('when SES fails', () => {
-  const cases = SES_FAULTS.map((fault) => ({
-    ...fault,
-    arrives: fault.accepted === 1 ? 'one mail arrives' : 'no mail arrives',
-  }));
-  it.each(cases)('$fault: the user hears why, the log says $event, the answer is in time, $arrives', async (fault) => {
-    const refused = fault.behaviour === 'refused connection';
-    if (fault.behaviour !== 'refused connection') ses.set(fault.behaviour);
+const sesCases = SES_FAULTS.map((fault) => ({
+  ...fault,
+  arrives: fault.accepted === 1 ? 'one mail arrives' : 'no mail arrives',
+}));
+const SES_CASE_TITLE = '$fault: the user hears why, the log says $event, the answer is in time, $arrives';
 
-    const answer = await sendEmail({
-      ...(refused ? { sesUrl: await refusingLoopbackUrl() } : {}),
-      ...(fault.key ? { key: fault.key } : {}),
-      ...(fault.note ? { note: fault.note } : {}),
-    });
+async function checkSesFault(fault: (typeof sesCases)[number], { onTestFinished }: TestContext): Promise<void> {
+  const stand = await standIns(onTestFinished, fault.key);
+  const { ses } = stand;
+  const refused = fault.behaviour === 'refused connection';
+  if (fault.behaviour !== 'refused connection') ses.set(fault.behaviour);
 
-    expect(answer.speech).toBe(`<speak>${fault.hears}</speak>`);
-    expect(answer.shouldEndSession).toBe(true);
-    expect(answer.elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS);
-    // A late answer was waited for, not missed.
-    const lateBy =
-      fault.behaviour !== 'refused connection' && fault.behaviour.kind === 'accept' ? fault.behaviour.delayMs : 0;
-    expect(answer.elapsedMs).toBeGreaterThanOrEqual(lateBy ?? 0);
-    expect(answer.log.filter((entry) => entry.event === fault.event)).toEqual([
-      expect.objectContaining({
-        intent: 'SendEmailIntent',
-        to: 't***@example.com',
-        attempts: fault.attempts,
-        api: fault.note ? 'SendRawEmail' : 'SendEmail',
-        ...(fault.errorClass ? { level: 'error', errorClass: fault.errorClass } : { level: 'info' }),
-        ...(fault.errorCode ? { errorCode: fault.errorCode } : {}),
-      }),
-    ]);
-    await ses.settled();
-    expect(ses.requests.map((request) => request.answer)).toEqual(fault.answers);
-    expect(ses.acceptedCount).toBe(fault.accepted);
-    expect(await ses.mails()).toHaveLength(fault.accepted);
+  const answer = await sendEmail(stand, {
+    ...(refused ? { sesUrl: await refusingLoopbackUrl() } : {}),
+    ...(fault.note ? { note: fault.note } : {}),
   });
 
-  it('answers past the SES deadline (3.5 s) with an apology, never retries, and the late mail arrives once', async () => {
+  expect(answer.speech).toBe(`<speak>${fault.hears}</speak>`);
+  expect(answer.shouldEndSession).toBe(true);
+  expect(answer.elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS);
+  // A late answer was waited for, not missed.
+  const lateBy =
+    fault.behaviour !== 'refused connection' && fault.behaviour.kind === 'accept' ? fault.behaviour.delayMs : 0;
+  expect(answer.elapsedMs).toBeGreaterThanOrEqual(lateBy ?? 0);
+  expect(answer.log.filter((entry) => entry.event === fault.event)).toEqual([
+    expect.objectContaining({
+      intent: 'SendEmailIntent',
+      to: 't***@example.com',
+      attempts: fault.attempts,
+      api: fault.note ? 'SendRawEmail' : 'SendEmail',
+      ...(fault.errorClass ? { level: 'error', errorClass: fault.errorClass } : { level: 'info' }),
+      ...(fault.errorCode ? { errorCode: fault.errorCode } : {}),
+    }),
+  ]);
+  await ses.settled();
+  expect(ses.requests.map((request) => request.answer)).toEqual(fault.answers);
+  expect(ses.acceptedCount).toBe(fault.accepted);
+  expect(await ses.mails()).toHaveLength(fault.accepted);
+}
+
+describe.concurrent('when SES fails', () => {
+  it.for(sesCases.filter((fault) => fault.behaviour !== 'refused connection'))(SES_CASE_TITLE, checkSesFault);
+
+  it('answers past the SES deadline (3.5 s) with an apology, never retries, and the late mail arrives once', async ({
+    onTestFinished,
+  }) => {
+    const stand = await standIns(onTestFinished);
+    const { ses } = stand;
     ses.set({ kind: 'accept', delayMs: 3_500 });
 
-    const answer = await sendEmail();
+    const answer = await sendEmail(stand);
 
     expect(answer.speech).toBe(`<speak>${MAY_STILL_ARRIVE}</speak>`);
     expect(answer.elapsedMs).toBeLessThan(ALEXA_DEADLINE_MS);
@@ -331,9 +356,9 @@ describe('when SES fails', () => {
   });
 });
 
-describe('when SES fails, in Japanese', () => {
+describe.concurrent('when SES fails, in Japanese', () => {
   // One case per kind of failure the user can hear, with the quickest fault that causes it.
-  it.each([
+  it.for([
     { kind: 'throttled', behaviour: SES_BEHAVIOURS.throttling, hears: '混み合っています' },
     { kind: 'daily-quota', behaviour: SES_BEHAVIOURS['daily-quota'], hears: '今日送れるメールの上限に達しました' },
     {
@@ -351,10 +376,12 @@ describe('when SES fails, in Japanese', () => {
     { kind: 'recipient-not-verified', behaviour: SES_BEHAVIOURS['recipient-not-verified'], hears: 'サンドボックス' },
     { kind: 'sender-not-verified', behaviour: SES_BEHAVIOURS['sender-not-verified'], hears: '送信元アドレス' },
     { kind: 'sending-paused', behaviour: SES_BEHAVIOURS['sending-paused'], hears: '送信が停止されています' },
-  ] as const)('$kind: the user hears why in Japanese, and no mail arrives', async (fault) => {
+  ] as const)('$kind: the user hears why in Japanese, and no mail arrives', async (fault, { onTestFinished }) => {
+    const stand = await standIns(onTestFinished, 'key' in fault ? fault.key : undefined);
+    const { ses } = stand;
     ses.set(fault.behaviour);
 
-    const answer = await sendEmail({ locale: 'ja-JP', ...('key' in fault ? { key: fault.key } : {}) });
+    const answer = await sendEmail(stand, { locale: 'ja-JP' });
 
     expect(answer.speech).toContain(fault.hears);
     expect(answer.log.find((entry) => entry.event === 'mail-failed')).toMatchObject({ errorClass: fault.kind });
@@ -385,13 +412,15 @@ const PROFILE_FAULTS: readonly ProfileFault[] = [
   },
 ];
 
-describe('when the Customer Profile API fails', () => {
-  it.each(PROFILE_FAULTS)(
+describe.concurrent('when the Customer Profile API fails', () => {
+  it.for(PROFILE_FAULTS)(
     '$fault: apologises in time, logs profile-unavailable, and sends nothing',
-    async ({ behaviour, reason }) => {
+    async ({ behaviour, reason }, { onTestFinished }) => {
+      const stand = await standIns(onTestFinished);
+      const { ses, profile } = stand;
       profile.set(behaviour);
 
-      const answer = await sendEmail();
+      const answer = await sendEmail(stand);
 
       expect(answer.speech).toBe(
         "<speak>Sorry, I couldn't read your Amazon profile just now. Please try again in a moment.</speak>",
@@ -404,10 +433,17 @@ describe('when the Customer Profile API fails', () => {
     },
   );
 
-  it('apologises in Japanese', async () => {
+  it('apologises in Japanese', async ({ onTestFinished }) => {
+    const stand = await standIns(onTestFinished);
+    const { ses, profile } = stand;
     profile.set({ emailStatus: 500 });
-    const answer = await sendEmail({ locale: 'ja-JP' });
+    const answer = await sendEmail(stand, { locale: 'ja-JP' });
     expect(answer.speech).toContain('Amazonのプロフィールを読み取れませんでした');
     expect(ses.requests).toEqual([]);
   });
+});
+
+// After every other case, and alone: the refused endpoint is the process's SES endpoint while it runs.
+describe('when nothing listens where SES should be', () => {
+  it.for(sesCases.filter((fault) => fault.behaviour === 'refused connection'))(SES_CASE_TITLE, checkSesFault);
 });

@@ -4,8 +4,11 @@
 // is given), keeps every request exactly as it arrived on the wire, and answers as its current
 // behaviour says (modes.ts): an accepted mail is delivered to an aws-ses-v2-local outbox,
 // whose page shows it. The behaviour can be switched at runtime, so the simulator keeps one
-// stand-in at a fixed URL for a skill that reads its configuration once per process.
+// stand-in at a fixed URL for a skill that reads its configuration once per process; and a key
+// can have a lane of its own (a behaviour, requests and mails), so that tests run at once in one
+// process, whose SDK takes a single SES endpoint from the environment, each have an SES of their own.
 
+import { randomUUID } from 'node:crypto';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../../loopback.ts';
 import { PLACEHOLDER_KEY } from '../../placeholders.ts';
@@ -46,11 +49,8 @@ interface SesStandInOptions {
   readonly keys?: readonly AccessKey[] | SecretLookup;
 }
 
-export interface SesStandIn {
-  /** The endpoint for AWS_ENDPOINT_URL_SES. */
-  readonly url: string;
-  /** The outbox page, which shows every mail delivered (GET /store lists them as JSON). */
-  readonly outboxUrl: string;
+/** What a lane of the stand-in received, and how it answers. */
+export interface SesLane {
   /** Every request received since the last clear, in order of arrival, refused ones included. */
   readonly requests: readonly SesRequest[];
   /** Mails accepted and delivered to the outbox since the last clear. */
@@ -61,6 +61,21 @@ export interface SesStandIn {
   settled(): Promise<void>;
   /** Changes the behaviour for the next requests; restarts the `times` count of a failure. */
   set(behaviour: SesBehaviour): void;
+}
+
+/** The stand-in itself is the lane of every key that has none of its own. */
+export interface SesStandIn extends SesLane {
+  /** The endpoint for AWS_ENDPOINT_URL_SES. */
+  readonly url: string;
+  /** The outbox page, which shows every mail delivered (GET /store lists them as JSON). */
+  readonly outboxUrl: string;
+  /**
+   * The requests signed with `accessKeyId` (known to the stand-in or not), from now on: a lane of
+   * their own, which answers as accepting until told otherwise.
+   */
+  laneFor(accessKeyId: string): SesLane;
+  /** A new key the stand-in accepts from now on (with the placeholder secret), and its lane. */
+  issueKey(): { readonly accessKeyId: string; readonly secretAccessKey: string; readonly lane: SesLane };
   /** Forgets requests, counts and mails, and empties the outbox (whose store every outbox of the process shares). */
   clear(): Promise<void>;
   close(): Promise<void>;
@@ -81,6 +96,15 @@ function answerError(response: ServerResponse, error: AwsError): void {
 }
 
 const SENDS = new Set(['SendEmail', 'SendRawEmail']);
+
+/** How one lane answers, and what it received. */
+interface Lane {
+  behaviour: SesBehaviour;
+  failuresServed: number;
+  requests: SesRequest[];
+  deliveredIds: string[];
+  readonly inFlight: Set<Promise<void>>;
+}
 
 /** POSTs a query-protocol form to the outbox; node:http on a kept-alive connection costs a load run far less than fetch. */
 function postToOutbox(url: string, body: Buffer, agent: Agent): Promise<{ status: number; text: string }> {
@@ -109,17 +133,29 @@ function postToOutbox(url: string, body: Buffer, agent: Agent): Promise<{ status
 
 export async function startSesStandIn(options: SesStandInOptions = {}): Promise<SesStandIn> {
   const keys = options.keys ?? [PLACEHOLDER_KEY];
-  const secretOf = typeof keys === 'function' ? keys : keyring(keys);
+  const given = typeof keys === 'function' ? keys : keyring(keys);
+  const issued = new Map<string, string>();
+  const secretOf: SecretLookup = (accessKeyId) => issued.get(accessKeyId) ?? given(accessKeyId);
   const outbox = await startSesOutbox();
   const toOutbox = new Agent({ keepAlive: true });
-  let behaviour: SesBehaviour = options.behaviour ?? SES_BEHAVIOURS.accept;
-  let failuresServed = 0;
-  let requests: SesRequest[] = [];
-  let deliveredIds: string[] = [];
-  const inFlight = new Set<Promise<void>>();
+  const newLane = (behaviour: SesBehaviour): Lane => ({
+    behaviour,
+    failuresServed: 0,
+    requests: [],
+    deliveredIds: [],
+    inFlight: new Set(),
+  });
+  const shared = newLane(options.behaviour ?? SES_BEHAVIOURS.accept);
+  const lanes = new Map<string, Lane>();
 
   /** Hands the mail to the outbox and answers with the outbox's own SES answer, not before `answerAt` (performance.now()). */
-  const deliver = async (action: string, body: Buffer, response: ServerResponse, answerAt = 0): Promise<void> => {
+  const deliver = async (
+    lane: Lane,
+    action: string,
+    body: Buffer,
+    response: ServerResponse,
+    answerAt = 0,
+  ): Promise<void> => {
     if (!SENDS.has(action))
       throw new AwsError('InvalidAction', `The action ${action || '(none)'} is not valid for this web service.`);
     const { status, text } = await postToOutbox(outbox.url, body, toOutbox);
@@ -127,13 +163,14 @@ export async function startSesStandIn(options: SesStandInOptions = {}): Promise<
     // aws-ses-v2-local refuses in JSON; SES refuses a mail it cannot send with a 400 in XML.
     if (status !== 200 || !messageId)
       throw new AwsError('InvalidParameterValue', `The local outbox refused the mail: ${text}`);
-    deliveredIds.push(messageId);
+    lane.deliveredIds.push(messageId);
     const wait = answerAt - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     sendXml(response, 200, text);
   };
 
   const respond = async (
+    lane: Lane,
     request: IncomingMessage,
     body: Buffer,
     record: SesRequest,
@@ -142,7 +179,7 @@ export async function startSesStandIn(options: SesStandInOptions = {}): Promise<
   ) => {
     // SES authenticates before anything else, whatever it would answer next.
     await verifySignature(request, body, secretOf);
-    const current = behaviour;
+    const current = lane.behaviour;
     if (current.kind === 'hang') return;
     if (current.kind === 'stall') {
       response.writeHead(200, { 'content-type': 'text/xml' });
@@ -150,14 +187,14 @@ export async function startSesStandIn(options: SesStandInOptions = {}): Promise<
       return;
     }
     if (current.kind === 'accept') {
-      await deliver(record.action, body, response, receivedAt + (current.delayMs ?? 0));
+      await deliver(lane, record.action, body, response, receivedAt + (current.delayMs ?? 0));
       return;
     }
-    if (current.times !== undefined && failuresServed >= current.times) {
-      await deliver(record.action, body, response);
+    if (current.times !== undefined && lane.failuresServed >= current.times) {
+      await deliver(lane, record.action, body, response);
       return;
     }
-    failuresServed++;
+    lane.failuresServed++;
     if (current.error === 'malformed-xml') {
       // A success status with a body no XML parser accepts: SES may have taken the mail, the client cannot tell.
       sendXml(response, 200, `<${record.action}Response xmlns="${SES_NAMESPACE}"><${record.action}Result><MessageId>`);
@@ -168,11 +205,12 @@ export async function startSesStandIn(options: SesStandInOptions = {}): Promise<
 
   const server = createServer((request, response) => {
     const receivedAt = performance.now();
+    const scope = credentialScope(request);
+    const lane = lanes.get(scope?.accessKeyId ?? '') ?? shared;
     const handle = async () => {
       const body = await readBody(request);
       const form = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
       const raw = form['RawMessage.Data'];
-      const scope = credentialScope(request);
       const record = {
         action: form.Action ?? '',
         form,
@@ -181,12 +219,12 @@ export async function startSesStandIn(options: SesStandInOptions = {}): Promise<
         region: scope?.region ?? 'us-east-1',
         answer: 'no answer' as SesRequest['answer'],
       };
-      requests.push(record);
+      lane.requests.push(record);
       response.once('finish', () => {
         record.answer = response.statusCode;
       });
       try {
-        await respond(request, body, record, response, receivedAt);
+        await respond(lane, request, body, record, response, receivedAt);
       } catch (error) {
         if (response.headersSent) return;
         answerError(
@@ -204,34 +242,58 @@ export async function startSesStandIn(options: SesStandInOptions = {}): Promise<
     };
     // A client that goes away mid-request leaves nothing to answer.
     const handling = handle().catch(() => void response.destroy());
-    inFlight.add(handling);
-    void handling.finally(() => inFlight.delete(handling));
+    lane.inFlight.add(handling);
+    void handling.finally(() => lane.inFlight.delete(handling));
   });
   const listener = await listenOnLoopback(server);
 
+  const view = (lane: Lane): SesLane => ({
+    get requests() {
+      return lane.requests;
+    },
+    get acceptedCount() {
+      return lane.deliveredIds.length;
+    },
+    settled: async () => {
+      await Promise.all(lane.inFlight);
+    },
+    async mails() {
+      const ours = new Set(lane.deliveredIds);
+      return (await outbox.mails()).filter((mail) => ours.has(mail.messageId));
+    },
+    set(next) {
+      lane.behaviour = next;
+      lane.failuresServed = 0;
+    },
+  });
+
+  const sharedLane = view(shared);
+  const laneFor = (accessKeyId: string) => {
+    const lane = newLane(SES_BEHAVIOURS.accept);
+    lanes.set(accessKeyId, lane);
+    return view(lane);
+  };
   return {
     url: listener.url,
     outboxUrl: outbox.url,
     get requests() {
-      return requests;
+      return sharedLane.requests;
     },
     get acceptedCount() {
-      return deliveredIds.length;
+      return sharedLane.acceptedCount;
     },
-    settled: async () => {
-      await Promise.all(inFlight);
-    },
-    async mails() {
-      const ours = new Set(deliveredIds);
-      return (await outbox.mails()).filter((mail) => ours.has(mail.messageId));
-    },
-    set(next) {
-      behaviour = next;
-      failuresServed = 0;
+    settled: sharedLane.settled,
+    mails: sharedLane.mails,
+    set: sharedLane.set,
+    laneFor,
+    issueKey() {
+      const accessKeyId = `TEST-KEY-${randomUUID()}`;
+      issued.set(accessKeyId, PLACEHOLDER_KEY.secretAccessKey);
+      return { accessKeyId, secretAccessKey: PLACEHOLDER_KEY.secretAccessKey, lane: laneFor(accessKeyId) };
     },
     async clear() {
-      requests = [];
-      deliveredIds = [];
+      shared.requests = [];
+      shared.deliveredIds = [];
       await outbox.clear();
     },
     close: async () => {

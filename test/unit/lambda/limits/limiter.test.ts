@@ -2,38 +2,31 @@
 // memory, and in a DynamoDB table (dynalite on loopback, a real implementation of its
 // conditions and updates). A turned clock crosses days and minutes without waiting. What the
 // user hears, what the outbox receives and what is logged or stored are asserted; the user ID
-// never appears in clear.
+// never appears in clear. The suites run at once (two cases wait out the SES deadline): each test
+// has its own skill, limit table, Customer Profile API and SES key, which the SES stand-in answers
+// in a lane of its own.
 
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../../../lambda/config.ts';
 import { SES_ATTEMPT_TIMEOUT_MS } from '../../../../lambda/deadlines.ts';
 import { userHashOf } from '../../../../lambda/limits/limiter.ts';
 import { LIMIT_TABLE_KEY, LIMIT_TABLE_TTL_ATTRIBUTE } from '../../../../lambda/limits/tableSchema.ts';
-import { SES_BEHAVIOURS, type SesStandIn, startSesStandIn } from '../../../../testkit/aws/ses/standIn.ts';
+import { SES_BEHAVIOURS, type SesLane, type SesStandIn, startSesStandIn } from '../../../../testkit/aws/ses/standIn.ts';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../../../testkit/dynamoDb/localDynamoDb.ts';
 import { intentRequest } from '../../../../testkit/envelopes.ts';
 import { type ProfileApi, startProfileApi } from '../../../../testkit/profileApi.ts';
 import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../../testkit/skillHarness.ts';
 
-let ses: SesStandIn;
-let profile: ProfileApi;
+let sesStandIn: SesStandIn;
 let dynamoDb: LocalDynamoDb;
+const profiles: ProfileApi[] = [];
 
 beforeAll(async () => {
-  [ses, profile, dynamoDb] = await Promise.all([
-    startSesStandIn(),
-    startProfileApi({ email: 'taro@example.com', givenName: 'Taro' }),
-    startLocalDynamoDb(),
-  ]);
+  [sesStandIn, dynamoDb] = await Promise.all([startSesStandIn(), startLocalDynamoDb()]);
 });
 afterAll(async () => {
-  await Promise.all([ses.close(), profile.close(), dynamoDb.close()]);
-});
-beforeEach(async () => {
-  await ses.clear();
-  ses.set(SES_BEHAVIOURS.accept);
-  profile.set({ email: 'taro@example.com', givenName: 'Taro' });
+  await Promise.all([sesStandIn.close(), dynamoDb.close(), ...profiles.map((profile) => profile.close())]);
 });
 
 /** 2026-11-30 at 18:20 UTC: five hours and forty minutes before the day's count starts again. */
@@ -47,6 +40,10 @@ interface Rig {
   /** A SendEmailIntent from `user` (default: this rig's user), with a note when given. */
   send(options?: { note?: string; user?: string; locale?: string }): Promise<string>;
   readonly user: string;
+  /** This rig's SES: what the skill's key reaches. */
+  readonly ses: SesLane;
+  /** This rig's Customer Profile API. */
+  readonly profile: ProfileApi;
   /** What the skill logged, parsed. */
   events(): Record<string, unknown>[];
 }
@@ -60,11 +57,18 @@ async function rig(
 ): Promise<Rig & { table?: string }> {
   const clock = { now: EVENING };
   const table = store === 'dynamodb' ? `limits-${randomUUID()}` : undefined;
-  if (table) await dynamoDb.createLimitTable(table);
+  const key = sesStandIn.issueKey();
+  const [profile] = await Promise.all([
+    startProfileApi({ email: 'taro@example.com', givenName: 'Taro' }),
+    table ? dynamoDb.createLimitTable(table) : undefined,
+  ]);
+  profiles.push(profile);
   const skill = skillUnderTest({
-    sesUrl: ses.url,
+    sesUrl: sesStandIn.url,
     dynamoDbUrl: dynamoDb.url,
     env: {
+      [ENV.accessKeyId]: key.accessKeyId,
+      [ENV.secretAccessKey]: key.secretAccessKey,
       [ENV.mailLimitPerUserPerDay]: String(cap),
       ...(accountCap === undefined ? {} : { [ENV.mailLimitPerDay]: String(accountCap) }),
       ...(table ? { [ENV.mailLimitTable]: table } : {}),
@@ -76,6 +80,8 @@ async function rig(
     skill,
     clock,
     user,
+    ses: key.lane,
+    profile,
     ...(table ? { table } : {}),
     send: async ({ note, user: from = user, locale = 'en-US' } = {}) =>
       speechOf(
@@ -95,9 +101,11 @@ const DONE = /^<speak>Done\. I sent an email/;
 const JUST_SENT =
   "<speak>I sent you that email a moment ago, so I won't send it twice. Check your inbox, and your spam folder. If it hasn't arrived, ask me again in a minute.</speak>";
 
-describe.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, counted in %s', (store) => {
-  it('sends up to the daily cap, then says the limit is reached and when the user can ask again, and sends nothing', async () => {
-    const { send, events, user } = await rig(store, 3);
+// Each suite's tests run one after another, the suites at once: a reservation must beat its deadline,
+// and a suite's chain of sends runs while the late-answer cases below wait out the SES deadline.
+describe.concurrent.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, counted in %s', (store) => {
+  it.sequential('sends up to the daily cap, then says the limit is reached and when the user can ask again, and sends nothing', async () => {
+    const { send, events, user, ses } = await rig(store, 3);
 
     for (const note of ['one', 'two', 'three']) expect(await send({ note })).toMatch(DONE);
     expect(await send({ note: 'four' })).toBe(
@@ -120,8 +128,8 @@ describe.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, counted in %
     expect(JSON.stringify(events())).not.toContain(user);
   });
 
-  it('counts again from zero when the UTC day ends, and says so in minutes just before', async () => {
-    const { send, clock } = await rig(store, 1);
+  it.sequential('counts again from zero when the UTC day ends, and says so in minutes just before', async () => {
+    const { send, clock, ses } = await rig(store, 1);
     clock.now = Date.UTC(2026, 10, 30, 23, 48);
 
     expect(await send({ note: 'late' })).toMatch(DONE);
@@ -135,8 +143,8 @@ describe.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, counted in %
     expect(await ses.mails()).toHaveLength(2);
   });
 
-  it('counts each user alone', async () => {
-    const { send } = await rig(store, 1);
+  it.sequential('counts each user alone', async () => {
+    const { send, ses, profile } = await rig(store, 1);
     const other = `amzn1.ask.account.${randomUUID()}`;
 
     expect(await send()).toMatch(DONE);
@@ -147,8 +155,8 @@ describe.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, counted in %
     expect(await ses.mails()).toHaveLength(2);
   });
 
-  it('still counts a user who enabled the skill again under a new user ID, by their address', async () => {
-    const { send, events } = await rig(store, 1);
+  it.sequential('still counts a user who enabled the skill again under a new user ID, by their address', async () => {
+    const { send, events, ses, profile } = await rig(store, 1);
     const enabledAgain = `amzn1.ask.account.${randomUUID()}`;
 
     expect(await send()).toMatch(DONE);
@@ -167,23 +175,8 @@ describe.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, counted in %
     expect(JSON.stringify(events())).not.toMatch(/taro@|TARO@/i);
   });
 
-  it('keeps a mail counted when SES answers only after the skill stopped waiting: it may arrive, and did', async () => {
-    const { send } = await rig(store, 1);
-    ses.set({ kind: 'accept', delayMs: SES_ATTEMPT_TIMEOUT_MS + 500 });
-
-    expect(await send({ note: 'buy milk' })).toBe(
-      "<speak>Sorry, the mail service didn't answer in time, so I can't tell whether your email went out. It may still arrive: check your inbox in a few minutes before asking again.</speak>",
-    );
-    ses.set(SES_BEHAVIOURS.accept);
-    expect(await send({ note: 'buy milk' })).toBe(JUST_SENT);
-    expect(await send({ note: 'call mom', locale: 'ja-JP' })).toMatch(/上限、1通に達しました/);
-
-    await ses.settled();
-    expect(await ses.mails()).toHaveLength(1);
-  });
-
-  it('says the mail may still arrive in Japanese too', async () => {
-    const { send } = await rig(store, 3);
+  it.sequential('says the mail may still arrive in Japanese too', async () => {
+    const { send, ses } = await rig(store, 3);
     ses.set(SES_BEHAVIOURS['internal-failure']);
 
     expect(await send({ locale: 'ja-JP' })).toBe(
@@ -191,8 +184,8 @@ describe.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, counted in %
     );
   });
 
-  it('caps the whole account a day across users with MAIL_LIMIT_PER_DAY', async () => {
-    const { send, events } = await rig(store, 5, { accountCap: 2 });
+  it.sequential('caps the whole account a day across users with MAIL_LIMIT_PER_DAY', async () => {
+    const { send, events, ses, profile } = await rig(store, 5, { accountCap: 2 });
 
     expect(await send()).toMatch(DONE);
     profile.set({ email: 'jiro@example.com' });
@@ -211,8 +204,8 @@ describe.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, counted in %
     ]);
   });
 
-  it('sends the same mail asked twice within a minute once, and the repeat does not count against the cap', async () => {
-    const { send, clock, events } = await rig(store, 2);
+  it.sequential('sends the same mail asked twice within a minute once, and the repeat does not count against the cap', async () => {
+    const { send, clock, events, ses } = await rig(store, 2);
 
     expect(await send({ note: 'buy milk' })).toMatch(DONE);
     clock.now += 59_000;
@@ -229,8 +222,8 @@ describe.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, counted in %
     expect(await send({ note: 'water the plants' })).toMatch(/limit of 2 emails/);
   });
 
-  it('sends a mail without a note once when asked twice, and again a minute later', async () => {
-    const { send, clock } = await rig(store, 10);
+  it.sequential('sends a mail without a note once when asked twice, and again a minute later', async () => {
+    const { send, clock, ses } = await rig(store, 10);
 
     expect(await send()).toMatch(DONE);
     clock.now += 30_000;
@@ -240,8 +233,8 @@ describe.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, counted in %
     expect(await ses.mails()).toHaveLength(2);
   });
 
-  it('gives the reservation back when SES fails, so the retry is sent and not counted twice', async () => {
-    const { send, events } = await rig(store, 1);
+  it.sequential('gives the reservation back when SES fails, so the retry is sent and not counted twice', async () => {
+    const { send, events, ses } = await rig(store, 1);
 
     ses.set(SES_BEHAVIOURS['recipient-not-verified']);
     expect(await send({ note: 'buy milk' })).toMatch(/Amazon SES sandbox/);
@@ -251,8 +244,8 @@ describe.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, counted in %
     expect(events().filter((entry) => entry.level === 'warn')).toEqual([]);
   });
 
-  it('gives the reservation back when the profile cannot be read, so asking again after granting it sends', async () => {
-    const { send } = await rig(store, 1);
+  it.sequential('gives the reservation back when the profile cannot be read, so asking again after granting it sends', async () => {
+    const { send, profile } = await rig(store, 1);
 
     profile.set({ emailStatus: 403 });
     expect(await send()).toMatch(/needs permission to read your email address/);
@@ -260,8 +253,8 @@ describe.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, counted in %
     expect(await send()).toMatch(DONE);
   });
 
-  it('has no cap at 0, and still sends a repeat only once', async () => {
-    const { send } = await rig(store, 0);
+  it.sequential('has no cap at 0, and still sends a repeat only once', async () => {
+    const { send, ses } = await rig(store, 0);
 
     for (let index = 0; index < 12; index++) expect(await send({ note: `note ${index}` })).toMatch(DONE);
     expect(await send({ note: 'note 11' })).toBe(JUST_SENT);
@@ -269,8 +262,25 @@ describe.each<StoreName>(['memory', 'dynamodb'])('the abuse limits, counted in %
   });
 });
 
-describe('the limit table', () => {
-  it('holds a row per user under a hash of the user ID, with the count of the day and a TTL past its last use', async () => {
+describe.concurrent.each<StoreName>(['memory', 'dynamodb'])('a late SES answer, counted in %s', (store) => {
+  it('keeps a mail counted when SES answers only after the skill stopped waiting: it may arrive, and did', async () => {
+    const { send, ses } = await rig(store, 1);
+    ses.set({ kind: 'accept', delayMs: SES_ATTEMPT_TIMEOUT_MS + 500 });
+
+    expect(await send({ note: 'buy milk' })).toBe(
+      "<speak>Sorry, the mail service didn't answer in time, so I can't tell whether your email went out. It may still arrive: check your inbox in a few minutes before asking again.</speak>",
+    );
+    ses.set(SES_BEHAVIOURS.accept);
+    expect(await send({ note: 'buy milk' })).toBe(JUST_SENT);
+    expect(await send({ note: 'call mom', locale: 'ja-JP' })).toMatch(/上限、1通に達しました/);
+
+    await ses.settled();
+    expect(await ses.mails()).toHaveLength(1);
+  });
+});
+
+describe.concurrent('the limit table', () => {
+  it.sequential('holds a row per user under a hash of the user ID, with the count of the day and a TTL past its last use', async () => {
     const { send, user, table } = await rig('dynamodb', 5);
     await send({ note: 'buy milk' });
     await send({ note: 'call mom' });
@@ -287,7 +297,7 @@ describe('the limit table', () => {
     expect(JSON.stringify(row)).not.toMatch(/amzn1|milk|mom/);
   });
 
-  it("drops the previous day's count when a new day's first mail is counted", async () => {
+  it.sequential("drops the previous day's count when a new day's first mail is counted", async () => {
     const { send, clock, user, table } = await rig('dynamodb', 5);
     await send();
     clock.now += 24 * 60 * MINUTE;
