@@ -14,7 +14,7 @@ import { type Simulator, startSimulator } from '../../../devtools/simulator/simu
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { type FakeSmapi, startFakeSmapi } from '../../helpers/fakeSmapi.ts';
 import { writeJson } from '../../helpers/projectCopy.ts';
-import { tsxCommand } from '../../helpers/tsxCommand.ts';
+import { builtCommand, tsxCommand } from '../../helpers/tsxCommand.ts';
 
 const SKILL_ID = 'amzn1.ask.skill.cccccccc-0000-4000-8000-000000000000';
 const ACCESS_TOKEN = 'Atza|fake-access-token-for-the-stand-in';
@@ -25,14 +25,25 @@ interface Run {
   readonly stderr: string;
 }
 
-function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+function runCommandLine(
+  { command, args: prefix }: { command: string; args: string[] },
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<Run> {
   return new Promise((resolve) => {
-    const { command, args: prefix } = tsxCommand(join(PROJECT_ROOT, script));
     execFile(command, [...prefix, ...args], { cwd: PROJECT_ROOT, env }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
 }
+
+/** As npm starts it. */
+const runScript = (script: string, args: string[], env: NodeJS.ProcessEnv) =>
+  runCommandLine(tsxCommand(join(PROJECT_ROOT, script)), args, env);
+
+/** The refusals, from the command's bundle: they are about what it prints, not how npm starts it. */
+const runBuiltCloud = (args: string[], env: NodeJS.ProcessEnv) =>
+  runCommandLine(builtCommand('devtools/cloud/main.ts'), args, env);
 
 /** This machine's environment without anything that would make ask-cli pick another profile or reach the network. */
 function isolatedEnvironment(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -96,7 +107,7 @@ afterAll(async () => {
 
 describe('npm run simulate:cloud', () => {
   it('without an ASK CLI profile, says in one sentence what to set up, and exits 1', async () => {
-    const run = await runScript('devtools/cloud/main.ts', [dialogFile], isolatedEnvironment(join(dir, 'empty-home')));
+    const run = await runBuiltCloud([dialogFile], isolatedEnvironment(join(dir, 'empty-home')));
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim()).toBe(
@@ -106,7 +117,7 @@ describe('npm run simulate:cloud', () => {
 
   it('refuses a file that sets up a simulated world the deployed skill cannot reproduce', async () => {
     const local = 'test/dialogs/en-US/no-email.json';
-    const run = await runScript('devtools/cloud/main.ts', [local], isolatedEnvironment(join(dir, 'home')));
+    const run = await runBuiltCloud([local], isolatedEnvironment(join(dir, 'home')));
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe(
       `${local} sets up a simulated world ("simulate"), which the deployed skill cannot reproduce: replay it offline with \`npm run dialog -- --replay ${local}\`.`,
