@@ -8,7 +8,12 @@ import type { TestProject } from 'vitest/node';
 import { PROJECT_ROOT } from '../ops/paths.ts';
 
 /** The commands tests may run built; each stays tested through `node --import tsx` at least once. */
-export const BUILT_COMMANDS = ['devtools/bench/main.ts', 'devtools/cloud/main.ts', 'ops/hosted/main.ts'] as const;
+export const BUILT_COMMANDS = [
+  'devtools/bench/main.ts',
+  'devtools/cloud/main.ts',
+  'devtools/simulator/main.ts',
+  'ops/hosted/main.ts',
+] as const;
 export type BuiltCommand = (typeof BUILT_COMMANDS)[number];
 
 declare module 'vitest' {

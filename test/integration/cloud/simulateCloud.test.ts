@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../../devtools/simulator/simulator.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
+import type { BuiltCommand } from '../../builtCommands.ts';
 import { type FakeSmapi, startFakeSmapi } from '../../helpers/fakeSmapi.ts';
 import { writeJson } from '../../helpers/projectCopy.ts';
 import { builtCommand, tsxCommand } from '../../helpers/tsxCommand.ts';
@@ -41,9 +42,12 @@ function runCommandLine(
 const runScript = (script: string, args: string[], env: NodeJS.ProcessEnv) =>
   runCommandLine(tsxCommand(join(PROJECT_ROOT, script)), args, env);
 
-/** The refusals, from the command's bundle: they are about what it prints, not how npm starts it. */
-const runBuiltCloud = (args: string[], env: NodeJS.ProcessEnv) =>
-  runCommandLine(builtCommand('devtools/cloud/main.ts'), args, env);
+/**
+ * From the command's bundle, made once for the run: the refusals, and the offline replay the cloud
+ * run is compared with (the dialog tests run `npm run dialog` as npm starts it).
+ */
+const runBuilt = (script: BuiltCommand, args: string[], env: NodeJS.ProcessEnv) =>
+  runCommandLine(builtCommand(script), args, env);
 
 /** This machine's environment without anything that would make ask-cli pick another profile or reach the network. */
 function isolatedEnvironment(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -107,7 +111,7 @@ afterAll(async () => {
 
 describe('npm run simulate:cloud', () => {
   it('without an ASK CLI profile, says in one sentence what to set up, and exits 1', async () => {
-    const run = await runBuiltCloud([dialogFile], isolatedEnvironment(join(dir, 'empty-home')));
+    const run = await runBuilt('devtools/cloud/main.ts', [dialogFile], isolatedEnvironment(join(dir, 'empty-home')));
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim()).toBe(
@@ -117,7 +121,7 @@ describe('npm run simulate:cloud', () => {
 
   it('refuses a file that sets up a simulated world the deployed skill cannot reproduce', async () => {
     const local = 'test/dialogs/en-US/no-email.json';
-    const run = await runBuiltCloud([local], isolatedEnvironment(join(dir, 'home')));
+    const run = await runBuilt('devtools/cloud/main.ts', [local], isolatedEnvironment(join(dir, 'home')));
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe(
       `${local} sets up a simulated world ("simulate"), which the deployed skill cannot reproduce: replay it offline with \`npm run dialog -- --replay ${local}\`.`,
@@ -130,7 +134,7 @@ describe('npm run simulate:cloud', () => {
     const files = [dialogFile, 'test/dialogs/ja-JP/launch.json'];
     const [cloud, offline] = await Promise.all([
       runScript('devtools/cloud/main.ts', [...files, '--skill-id', SKILL_ID], env),
-      runScript(
+      runBuilt(
         'devtools/simulator/main.ts',
         [...files.flatMap((file) => ['--replay', file]), '--bundle-dir', bundleDir],
         env,
