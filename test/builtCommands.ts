@@ -31,11 +31,18 @@ export function builtName(script: BuiltCommand): string {
 // for the sources; ops/paths.ts finds the project root from its own URL, which every module is given.
 const CACHE_DIR = join(PROJECT_ROOT, 'node_modules/.cache');
 
-let outDir: string | undefined;
+interface SharedBuild {
+  readonly dir: Promise<string>;
+  users: number;
+}
+// vitest loads a root globalSetup anew for the root and for each project, in one process: the
+// instances share one build through a global, which the last teardown removes.
+const SHARED = Symbol.for('alexa-mailer.builtCommands');
+const holder = globalThis as { [SHARED]?: SharedBuild };
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+async function buildCommands(): Promise<string> {
   await mkdir(CACHE_DIR, { recursive: true });
-  outDir = await mkdtemp(join(CACHE_DIR, 'alexa-mailer-commands-'));
+  const outDir = await mkdtemp(join(CACHE_DIR, 'alexa-mailer-commands-'));
   // Loaded here, not at the top: the test helpers import this module's names in every test process.
   const { build } = await import('esbuild');
   await build({
@@ -51,8 +58,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
     define: { 'import.meta.url': 'pathsModuleUrl' },
     banner: { js: `const pathsModuleUrl = ${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'ops/paths.ts')).href)};` },
   });
-  project.provide('builtCommandsDir', outDir);
+  return outDir;
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  holder[SHARED] ??= { dir: buildCommands(), users: 0 };
+  const build = holder[SHARED];
+  build.users++;
+  project.provide('builtCommandsDir', await build.dir);
   return async () => {
-    if (outDir) await rm(outDir, { recursive: true, force: true });
+    build.users--;
+    if (build.users > 0) return;
+    if (holder[SHARED] === build) delete holder[SHARED];
+    await rm(await build.dir, { recursive: true, force: true });
   };
 }
