@@ -19,6 +19,7 @@ export default defineConfig({
     // Captures every line each test file prints or the skill logs, and fails the file if a
     // secret or a full email address is among them.
     setupFiles: ['test/setup.ts'],
+    globalSetup: ['test/builtCommands.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'] } },

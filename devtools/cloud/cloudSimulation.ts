@@ -35,7 +35,6 @@ export async function simulateUtterance(
   const common = ['--skill-id', target.skillId, '--stage', target.stage, '--profile', target.profile];
   const started = parse(
     await ask([
-      'smapi',
       'simulate-skill',
       ...common,
       '--input-content',
@@ -51,7 +50,7 @@ export async function simulateUtterance(
   const deadline = Date.now() + ANSWER_DEADLINE_MS;
   for (;;) {
     const result = parse(
-      await ask(['smapi', 'get-skill-simulation', ...common, '--simulation-id', started.id]),
+      await ask(['get-skill-simulation', ...common, '--simulation-id', started.id]),
       'get-skill-simulation',
     );
     if (result.status === 'SUCCESSFUL') return result;

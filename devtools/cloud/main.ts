@@ -14,7 +14,7 @@ import {
   replayFileRefusal,
 } from '../simulator/replayFile.ts';
 import { printTurn } from '../simulator/transcript.ts';
-import { askCli } from './askCli.ts';
+import { askSmapi } from './askCli.ts';
 import { findAskProfile } from './askProfile.ts';
 import { startCloudConversation } from './cloudConversation.ts';
 
@@ -99,7 +99,7 @@ runCommand(USAGE, 'The cloud simulation stopped', async () => {
   }
   inform(`Simulating on the deployed skill ${skillId} (${stage}) with the ASK CLI profile "${profile.name}".`);
 
-  const ask = askCli();
+  const ask = askSmapi();
   let uncheckedMails = 0;
   const checkWhatTheCloudShows = (turn: Turn, expectation: Expectation) => {
     if (expectation.mails !== undefined) uncheckedMails++;

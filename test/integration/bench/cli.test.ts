@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIME_NODE } from '../../../ops/build/lambdaRuntime.ts';
-import { runTsxCommand } from '../../helpers/tsxCommand.ts';
+import { runBuiltCommand, runTsxCommand } from '../../helpers/tsxCommand.ts';
 
+// The smoke run goes the way npm starts the benchmark; help and usage errors come from its bundle.
 const bench = (args: string[]) => runTsxCommand('devtools/bench/main.ts', args);
+const builtBench = (args: string[]) => runBuiltCommand('devtools/bench/main.ts', args);
 
 /** Table rows without the padding that the page's formatter (Biome) adds to align the columns. */
 const unpadded = (markdown: string) =>
@@ -28,7 +30,7 @@ afterAll(async () => {
 
 describe('npm run bench', () => {
   it('explains itself with --help', async () => {
-    const run = await bench(['--help']);
+    const run = await builtBench(['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: npm run bench');
     expect(run.stdout).toContain('--runs N');
@@ -36,14 +38,14 @@ describe('npm run bench', () => {
   });
 
   it('refuses a count that is not a whole number with exit code 2 and the usage', async () => {
-    const run = await bench(['--runs', '0']);
+    const run = await builtBench(['--runs', '0']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--runs must be a whole number of at least 1, not "0".');
     expect(run.stderr).toContain('Usage: npm run bench');
   });
 
   it('refuses a --node that is not a node executable with exit code 2, before measuring anything', async () => {
-    const run = await bench(['--node', '/nonexistent/node']);
+    const run = await builtBench(['--node', '/nonexistent/node']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--node /nonexistent/node: /nonexistent/node does not run as node (');
     expect(run.stderr).not.toContain('[1/5]');
@@ -52,7 +54,7 @@ describe('npm run bench', () => {
   it('refuses a --markdown page without its block with exit code 2, before measuring anything', async () => {
     const page = join(dir, 'no-block.md');
     await writeFile(page, '# Performance\n');
-    const run = await bench(['--markdown', page]);
+    const run = await builtBench(['--markdown', page]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
       `--markdown ${page}: it has no "<!-- bench:start -->" line followed by an "<!-- bench:end -->" line to write between.`,

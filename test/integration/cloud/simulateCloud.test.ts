@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../../devtools/simulator/simulator.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
+import type { BuiltCommand } from '../../builtCommands.ts';
 import { type FakeSmapi, startFakeSmapi } from '../../helpers/fakeSmapi.ts';
 import { writeJson } from '../../helpers/projectCopy.ts';
-import { tsxCommand } from '../../helpers/tsxCommand.ts';
+import { builtCommand, tsxCommand } from '../../helpers/tsxCommand.ts';
 
 const SKILL_ID = 'amzn1.ask.skill.cccccccc-0000-4000-8000-000000000000';
 const ACCESS_TOKEN = 'Atza|fake-access-token-for-the-stand-in';
@@ -25,14 +26,28 @@ interface Run {
   readonly stderr: string;
 }
 
-function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+function runCommandLine(
+  { command, args: prefix }: { command: string; args: string[] },
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<Run> {
   return new Promise((resolve) => {
-    const { command, args: prefix } = tsxCommand(join(PROJECT_ROOT, script));
     execFile(command, [...prefix, ...args], { cwd: PROJECT_ROOT, env }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
 }
+
+/** As npm starts it. */
+const runScript = (script: string, args: string[], env: NodeJS.ProcessEnv) =>
+  runCommandLine(tsxCommand(join(PROJECT_ROOT, script)), args, env);
+
+/**
+ * From the command's bundle, made once for the run: the refusals, and the offline replay the cloud
+ * run is compared with (the dialog tests run `npm run dialog` as npm starts it).
+ */
+const runBuilt = (script: BuiltCommand, args: string[], env: NodeJS.ProcessEnv) =>
+  runCommandLine(builtCommand(script), args, env);
 
 /** This machine's environment without anything that would make ask-cli pick another profile or reach the network. */
 function isolatedEnvironment(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -96,7 +111,7 @@ afterAll(async () => {
 
 describe('npm run simulate:cloud', () => {
   it('without an ASK CLI profile, says in one sentence what to set up, and exits 1', async () => {
-    const run = await runScript('devtools/cloud/main.ts', [dialogFile], isolatedEnvironment(join(dir, 'empty-home')));
+    const run = await runBuilt('devtools/cloud/main.ts', [dialogFile], isolatedEnvironment(join(dir, 'empty-home')));
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim()).toBe(
@@ -106,7 +121,7 @@ describe('npm run simulate:cloud', () => {
 
   it('refuses a file that sets up a simulated world the deployed skill cannot reproduce', async () => {
     const local = 'test/dialogs/en-US/no-email.json';
-    const run = await runScript('devtools/cloud/main.ts', [local], isolatedEnvironment(join(dir, 'home')));
+    const run = await runBuilt('devtools/cloud/main.ts', [local], isolatedEnvironment(join(dir, 'home')));
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe(
       `${local} sets up a simulated world ("simulate"), which the deployed skill cannot reproduce: replay it offline with \`npm run dialog -- --replay ${local}\`.`,
@@ -119,7 +134,7 @@ describe('npm run simulate:cloud', () => {
     const files = [dialogFile, 'test/dialogs/ja-JP/launch.json'];
     const [cloud, offline] = await Promise.all([
       runScript('devtools/cloud/main.ts', [...files, '--skill-id', SKILL_ID], env),
-      runScript(
+      runBuilt(
         'devtools/simulator/main.ts',
         [...files.flatMap((file) => ['--replay', file]), '--bundle-dir', bundleDir],
         env,

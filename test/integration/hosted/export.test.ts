@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanProjectForSecrets } from '../../../devtools/repositoryChecks/secretScan.ts';
 import { LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
-import { runTsxCommand } from '../../helpers/tsxCommand.ts';
+import { runBuiltCommand, runTsxCommand } from '../../helpers/tsxCommand.ts';
 
 const git = async (dir: string, ...args: string[]) =>
   (await promisify(execFile)('git', ['-C', dir, ...args], { encoding: 'utf8' })).stdout;
@@ -48,8 +48,11 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-const hosted = (...args: string[]) =>
+// The first export goes the way npm starts the command; every other run, from its bundle made once.
+const hostedAsNpmRunsIt = (...args: string[]) =>
   runTsxCommand('ops/hosted/main.ts', ['--credentials-file', credentialsFile, ...args]);
+const hosted = (...args: string[]) =>
+  runBuiltCommand('ops/hosted/main.ts', ['--credentials-file', credentialsFile, ...args]);
 const roleFlags = ['--role-arn', ROLE_ARN, '--external-id', 'export-test-external-id'];
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -64,7 +67,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 describe('npm run hosted -- --out DIR', () => {
   it('writes one bundle, a package.json with nothing to install, and a manifest naming no endpoint; no key', async () => {
     const out = join(folder, 'role');
-    const run = await hosted('--out', out, '--skill-id', LOCAL_SKILL_ID, ...roleFlags);
+    const run = await hostedAsNpmRunsIt('--out', out, '--skill-id', LOCAL_SKILL_ID, ...roleFlags);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`SES_ROLE_ARN ${ROLE_ARN} (from --role-arn)`);
@@ -121,11 +124,11 @@ describe('npm run hosted -- --out DIR', () => {
   });
 
   it('explains itself with --help, and a wrong option in one sentence', async () => {
-    const help = await runTsxCommand('ops/hosted/main.ts', ['--help']);
+    const help = await runBuiltCommand('ops/hosted/main.ts', ['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: npm run hosted -- \(--out DIR \| --into DIR\) \[options\]/);
     expect(help.stdout).toContain('--embed-key');
-    const neither = await runTsxCommand('ops/hosted/main.ts', []);
+    const neither = await runBuiltCommand('ops/hosted/main.ts', []);
     expect(neither.code).toBe(2);
     expect(neither.stderr.split('\n')[0]).toBe('Give one of --out DIR and --into DIR.');
   });
