@@ -50,6 +50,9 @@ async function buildCommands(): Promise<string> {
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
+    // Shared code and each lazily loaded import in chunks beside the entries, so a command's help or
+    // refusal loads as little as it does from the sources.
+    splitting: true,
     packages: 'external',
     platform: 'node',
     format: 'esm',

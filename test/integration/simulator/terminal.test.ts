@@ -1,68 +1,35 @@
 // The terminal session, driven the way a user or CI drives it: `npm start` with lines on
 // standard input, `npm run dialog -- --replay FILE`, their options, output and exit codes.
-// A few runs go through npm and tsx, the user's own path; the rest run main.ts bundled once by
-// esbuild, the same code without tsx compiling it again in every child (about 1 s of CPU each).
+// A few runs go through npm and tsx, the user's own path; the rest run main.ts as bundled once for
+// the run (test/builtCommands.ts), the same code without tsx compiling it again in every child
+// (about 1 s of CPU each).
 
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../../devtools/simulator/simulator.ts';
 import { PROMPT, runTerminal } from '../../../devtools/simulator/terminal.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
 import { usePrivateBundle } from '../../helpers/localSkill.ts';
+import { builtCommand } from '../../helpers/tsxCommand.ts';
 
 const bundleDir = usePrivateBundle();
 let scratch: string;
-let builtCommand: string | undefined;
 // Each run is its own process group, as a shell starts it, so Ctrl-C (SIGINT to the group) reaches npm and the simulator alike.
 const running = new Set<number>();
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'dialog-terminal-'));
-  builtCommand = await buildCommand();
 });
 afterAll(async () => {
   // A run a failed test left waiting must not outlive the suite.
   for (const group of running) process.kill(-group, 'SIGKILL');
   await rm(scratch, { recursive: true, force: true });
-  if (builtCommand) await rm(dirname(builtCommand), { recursive: true, force: true });
 });
-
-/**
- * devtools/simulator/main.ts as one ES module (with its lazily loaded parts beside it). It lives
- * inside the project so that its packages resolve from node_modules, and ops/paths.ts is told it
- * still sits in ops/, so that the bundle finds the project where tsx would.
- */
-async function buildCommand(): Promise<string> {
-  const cache = join(PROJECT_ROOT, 'node_modules/.cache');
-  await mkdir(cache, { recursive: true });
-  const outdir = await mkdtemp(join(cache, 'dialog-terminal-'));
-  await build({
-    entryPoints: [join(PROJECT_ROOT, 'devtools/simulator/main.ts')],
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-    define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'ops/paths.ts')).href) },
-  });
-  return join(outdir, 'main.mjs');
-}
-
-function builtCommandPath(): string {
-  if (!builtCommand) throw new Error('main.ts is bundled in beforeAll: run it inside a test.');
-  return builtCommand;
-}
 
 interface Run {
   readonly code: number | null;
@@ -90,8 +57,8 @@ function launch(
 ): Promise<Run> {
   // The bundled script is also what Ctrl-C is tried on: npm's shell (sh -c) dies of the SIGINT the
   // terminal sends the whole group, so npm's own exit status is the signal's whatever the simulator does.
-  const [command = 'npm', ...prefix] =
-    launcher === 'built' ? [process.execPath, builtCommandPath()] : LAUNCHERS[launcher];
+  const built = builtCommand('devtools/simulator/main.ts');
+  const [command = 'npm', ...prefix] = launcher === 'built' ? [built.command, ...built.args] : LAUNCHERS[launcher];
   const bundle = launcher.endsWith('-without-dashes') ? [] : ['--bundle-dir', bundleDir()];
   const child = spawn(command, [...prefix, ...args, ...bundle], {
     cwd: PROJECT_ROOT,
