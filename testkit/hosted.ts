@@ -8,7 +8,7 @@ import { hostedRoleTrustPolicy, SENDER_ROLE_NAME } from '../lambda/mail/roleTrus
 import { type FakeAws, startFakeAws } from './aws/server.ts';
 import { type SesStandIn, startSesStandIn } from './aws/ses/standIn.ts';
 import type { StsSession } from './aws/sts.ts';
-import { type LocalDynamoDb, startLocalDynamoDb } from './dynamoDb/localDynamoDb.ts';
+import { type DynamoDbStandIn, startDynamoDbStandIn } from './dynamoDb/standIn.ts';
 import { LOCAL_SKILL_ID } from './envelopes.ts';
 import { LOOPBACK_ORIGIN } from './loopback.ts';
 import { PLACEHOLDER_FROM_ADDRESS } from './placeholders.ts';
@@ -25,7 +25,7 @@ const SES_REGION = 'us-east-1';
 export interface HostedWorld {
   readonly aws: FakeAws;
   readonly ses: SesStandIn;
-  readonly dynamoDb: LocalDynamoDb;
+  readonly dynamoDb: DynamoDbStandIn;
   readonly roleArn: string;
   /** What `npm run hosted` embeds for this world: the sender, SES region, role and skill ID. */
   readonly embedded: Readonly<Record<string, string>>;
@@ -35,7 +35,7 @@ export interface HostedWorld {
 }
 
 export async function startHostedWorld(): Promise<HostedWorld> {
-  const [aws, dynamoDb] = await Promise.all([startFakeAws(), startLocalDynamoDb()]);
+  const [aws, dynamoDb] = await Promise.all([startFakeAws(), startDynamoDbStandIn()]);
   const role = aws.iam.addRole(
     SENDER_ROLE_NAME,
     JSON.stringify(hostedRoleTrustPolicy(HOSTED_LAMBDA_ROLE_ARN, LOCAL_EXTERNAL_ID)),

@@ -1,4 +1,4 @@
-// dynalite ships no types: what testkit/dynamoDb/localDynamoDb.ts uses of it.
+// dynalite ships no types: what testkit/dynamoDb/standIn.ts uses of it.
 
 declare module 'dynalite' {
   import type { Server } from 'node:http';

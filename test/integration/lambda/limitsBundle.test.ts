@@ -15,7 +15,7 @@ import { buildLambda } from '../../../ops/build/bundle.ts';
 import { CHUNKS_DIR } from '../../../ops/build/lazyChunks.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../../testkit/dynamoDb/localDynamoDb.ts';
+import { type DynamoDbStandIn, startDynamoDbStandIn } from '../../../testkit/dynamoDb/standIn.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
 import { LOCAL_SKILL_ENVIRONMENT } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
@@ -56,7 +56,7 @@ let ses: SesStandIn;
 let profile: ProfileApi;
 /** Another user's profile, for the mail that warms a container up without counting against the user's cap. */
 let otherProfile: ProfileApi;
-let dynamoDb: LocalDynamoDb;
+let dynamoDb: DynamoDbStandIn;
 /** Each bundle file (relative to the bundle, with /) and the source files built into it. */
 let sourcesOf: Map<string, string[]>;
 
@@ -67,7 +67,7 @@ beforeAll(async () => {
     startSesStandIn(),
     startProfileApi({ email: 'user@example.com' }),
     startProfileApi({ email: 'other@example.com' }),
-    startLocalDynamoDb(),
+    startDynamoDbStandIn(),
     buildLambda(join(folder, 'bundle')),
     writeFile(join(folder, 'runner.cjs'), RUNNER),
   ]);

@@ -18,7 +18,7 @@ import {
   startDynamoDbByKey,
   startFaultyDynamoDb,
 } from '../../../testkit/dynamoDb/faultyDynamoDb.ts';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../../testkit/dynamoDb/localDynamoDb.ts';
+import { type DynamoDbStandIn, startDynamoDbStandIn } from '../../../testkit/dynamoDb/standIn.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
 import { refusingLoopbackUrl } from '../../../testkit/loopback.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
@@ -26,7 +26,7 @@ import { skillUnderTest, speechOf } from '../../../testkit/skillHarness.ts';
 
 let sesStandIn: SesStandIn;
 let profile: ProfileApi;
-let dynamoDb: LocalDynamoDb;
+let dynamoDb: DynamoDbStandIn;
 let dynamoDbByKey: DynamoDbByKey;
 const TABLE = 'AlexaSkillMailLimit';
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
   [sesStandIn, profile, dynamoDb, dynamoDbByKey] = await Promise.all([
     startSesStandIn(),
     startProfileApi({ email: 'taro@example.com' }),
-    startLocalDynamoDb(),
+    startDynamoDbStandIn(),
     startDynamoDbByKey(),
   ]);
   await dynamoDb.createLimitTable(TABLE);

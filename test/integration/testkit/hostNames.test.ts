@@ -8,7 +8,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAws } from '../../../testkit/aws/server.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
-import { startLocalDynamoDb } from '../../../testkit/dynamoDb/localDynamoDb.ts';
+import { startDynamoDbStandIn } from '../../../testkit/dynamoDb/standIn.ts';
 import { PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
 import { EMAIL_PATH, startProfileApi } from '../../../testkit/profileApi.ts';
 
@@ -137,7 +137,7 @@ describe('the fake AWS (npm run fake-aws)', () => {
 
 describe('DynamoDB on loopback', () => {
   it('answers nothing addressed to another name', async () => {
-    const dynamoDb = await startLocalDynamoDb();
+    const dynamoDb = await startDynamoDbStandIn();
     try {
       const listTables = {
         method: 'POST',

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAws } from '../../../testkit/aws/server.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { startFaultyDynamoDb } from '../../../testkit/dynamoDb/faultyDynamoDb.ts';
-import { startLocalDynamoDb } from '../../../testkit/dynamoDb/localDynamoDb.ts';
+import { startDynamoDbStandIn } from '../../../testkit/dynamoDb/standIn.ts';
 import { makeLocalCertificate, startHttpsFront } from '../../../testkit/https.ts';
 import { startProfileApi } from '../../../testkit/profileApi.ts';
 
@@ -55,7 +55,7 @@ beforeAll(async () => {
   ses = await startSesStandIn();
   const profile = await startProfileApi({ email: 'you@example.com', givenName: 'Alex' });
   const aws = await startFakeAws();
-  const dynamoDb = await startLocalDynamoDb();
+  const dynamoDb = await startDynamoDbStandIn();
   const faulty = await startFaultyDynamoDb('throttling');
   const https = await startHttpsFront(profile.url, await makeLocalCertificate(scratch));
   closers.push(

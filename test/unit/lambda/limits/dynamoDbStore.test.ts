@@ -6,17 +6,17 @@ import { DEFAULT_REGION } from '../../../../lambda/config.ts';
 import { dynamoDbStore } from '../../../../lambda/limits/dynamoDbStore.ts';
 import type { LimitStore, Reservation } from '../../../../lambda/limits/store.ts';
 import { LIMIT_TABLE_KEY, LIMIT_TABLE_TTL_ATTRIBUTE } from '../../../../lambda/limits/tableSchema.ts';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../../../testkit/dynamoDb/localDynamoDb.ts';
+import { type DynamoDbStandIn, startDynamoDbStandIn } from '../../../../testkit/dynamoDb/standIn.ts';
 import { PLACEHOLDER_KEY } from '../../../../testkit/placeholders.ts';
 
 const TABLE = 'AlexaSkillMailLimit';
 const EVENING = Date.UTC(2026, 10, 30, 18, 20);
 const signal = new AbortController().signal;
 
-let dynamoDb: LocalDynamoDb;
+let dynamoDb: DynamoDbStandIn;
 let store: LimitStore;
 beforeAll(async () => {
-  dynamoDb = await startLocalDynamoDb();
+  dynamoDb = await startDynamoDbStandIn();
   await dynamoDb.createLimitTable(TABLE);
   // The SDK reads its endpoint override from the environment, as it does in Lambda.
   process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamoDb.url;

@@ -13,17 +13,17 @@ import { SES_ATTEMPT_TIMEOUT_MS } from '../../../../lambda/deadlines.ts';
 import { userHashOf } from '../../../../lambda/limits/limiter.ts';
 import { LIMIT_TABLE_KEY, LIMIT_TABLE_TTL_ATTRIBUTE } from '../../../../lambda/limits/tableSchema.ts';
 import { SES_BEHAVIOURS, type SesLane, type SesStandIn, startSesStandIn } from '../../../../testkit/aws/ses/standIn.ts';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../../../testkit/dynamoDb/localDynamoDb.ts';
+import { type DynamoDbStandIn, startDynamoDbStandIn } from '../../../../testkit/dynamoDb/standIn.ts';
 import { intentRequest } from '../../../../testkit/envelopes.ts';
 import { type ProfileApi, startProfileApi } from '../../../../testkit/profileApi.ts';
 import { type SkillUnderTest, skillUnderTest, speechOf } from '../../../../testkit/skillHarness.ts';
 
 let sesStandIn: SesStandIn;
-let dynamoDb: LocalDynamoDb;
+let dynamoDb: DynamoDbStandIn;
 const profiles: ProfileApi[] = [];
 
 beforeAll(async () => {
-  [sesStandIn, dynamoDb] = await Promise.all([startSesStandIn(), startLocalDynamoDb()]);
+  [sesStandIn, dynamoDb] = await Promise.all([startSesStandIn(), startDynamoDbStandIn()]);
 });
 afterAll(async () => {
   await Promise.all([sesStandIn.close(), dynamoDb.close(), ...profiles.map((profile) => profile.close())]);

@@ -1,4 +1,4 @@
-// DynamoDB on loopback for tests and tools: dynalite, in memory (memory-level, so the native
+// The DynamoDB stand-in: dynalite on loopback for tests and tools, in memory (memory-level, so the native
 // LevelDB binding it also depends on is never used), with the limit table created as
 // provisioning creates it. Its items, conditions and updates are DynamoDB's; what dynalite
 // lacks (UpdateTimeToLive) is the fake AWS control plane's (testkit/aws/dynamoDb.ts).
@@ -21,7 +21,7 @@ import { LIMIT_TABLE_KEY, limitTableDefinition } from '../../lambda/limits/table
 import { listenOnLoopback } from '../loopback.ts';
 import { PLACEHOLDER_KEY } from '../placeholders.ts';
 
-export interface LocalDynamoDb {
+export interface DynamoDbStandIn {
   /** The endpoint for AWS_ENDPOINT_URL_DYNAMODB. */
   readonly url: string;
   /** Creates a table shaped as provisioning makes the limit table, and waits until it is ACTIVE. */
@@ -35,7 +35,7 @@ export interface LocalDynamoDb {
   close(): Promise<void>;
 }
 
-export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
+export async function startDynamoDbStandIn(): Promise<DynamoDbStandIn> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const listener = await listenOnLoopback(server);
   // dynalite checks no signature; any key signs.
