@@ -3,58 +3,17 @@
 // console's Test tab but against the local build, with no account and no network.
 
 import { spawn } from 'node:child_process';
-import { isIPv6 } from 'node:net';
-import { parseCommandLine, runCommand, UsageError } from '../../ops/cli.ts';
+import { runCommand } from '../../ops/cli.ts';
 import { SES_BEHAVIOURS } from '../../testkit/aws/ses/standIn.ts';
-import { splitHost } from '../../testkit/loopback.ts';
 import { DEFAULT_USER, startSimulator } from '../simulator/simulator.ts';
 import { startSteeredConversation } from '../simulator/steeredConversation.ts';
-import { localSkillId, WORLD_FLAGS, WORLD_FLAGS_USAGE, worldFromFlags } from '../simulator/worldSettings.ts';
+import { localSkillId } from '../simulator/worldSettings.ts';
+import { CONSOLE_USAGE, consoleOptions } from './options.ts';
 import { buildPage } from './pageBuild.ts';
 import { type Misdirected, startConsoleServer } from './server.ts';
 
-const USAGE = `Usage: npm run console [-- options]
-
-Serves a page where you talk to the skill as in the Alexa developer console's Test tab: type
-(or speak) what you would say, see Alexa's answer and card, read the mail the skill sent, and
-open every request and response envelope. It runs the built skill (rebuilt when lambda/
-changed) against the same local SES outbox and Customer Profile API as \`npm start\`, so it
-needs no AWS or Amazon account and no network. Runs until Ctrl-C.
-
-Options:
-  --port N                the port to listen on (default: a free one, printed on start)
-  --host HOST             the address to listen on (default: 127.0.0.1; any other makes the
-                          console, which has no password, reachable from other machines)
-  --allow-host NAME[:PORT]
-                          also answer requests addressed to NAME (a name of this machine the
-                          console does not know, such as mybox.local), or to NAME:PORT, what a
-                          browser sends through a forwarded port (ssh -L 8080:localhost:PORT sends
-                          localhost:8080); may be given more than once. It always answers to
-                          127.0.0.1, localhost and [::1] and the address it listens on, and off
-                          loopback to the machine's host name and addresses; any other is refused (421)
-${WORLD_FLAGS_USAGE}
-  --open                  open the page in the default browser
-  --screenshot FILE       save a PNG of the page after a sample conversation, then exit
-                          (needs Chromium: apt-get install chromium, or CHROMIUM_PATH)
-  -h, --help              show this help
-
-The locale, the simulated user and SES's behaviour can also be changed on the page, without a
-restart. The page's API (GET /api/state, POST /api/say …) is described in docs/console.md.`;
-
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const inform = (line: string) => process.stderr.write(`${line}\n`);
-
-/** A name for --allow-host: a host name or address as a browser puts it in the Host header, with or without a port. */
-function allowedHost(value: string): string {
-  const { name, port } = splitHost(value);
-  const known = /^[a-z0-9.-]+$/i.test(name) || isIPv6(name.replace(/^\[(.*)\]$/, '$1'));
-  const portNumber = Number(port);
-  if (known && (port === '' || (/^\d+$/.test(port) && portNumber >= 1 && portNumber <= 65_535)))
-    return port === '' ? name : `${name}:${portNumber}`;
-  throw new UsageError(
-    `--allow-host takes a host name or address, with a port if a forwarded one leads here, such as mybox.local or localhost:8080, not "${value}".`,
-  );
-}
 
 /** A refused name, safe to print: printable ASCII. */
 const shown = (name: string) => name.replace(/[^\x20-\x7e]/g, '?');
@@ -78,14 +37,6 @@ function refusal(refused: Misdirected): string {
 
 /** How many refused names are told, so that a page hammering the console cannot flood the terminal. */
 const MISDIRECTED_TOLD = 5;
-
-function portOf(value: string | undefined): number {
-  if (value === undefined) return 0;
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port < 1 || port > 65_535)
-    throw new UsageError(`--port must be a whole number from 1 to 65535, not "${value}".`);
-  return port;
-}
 
 /** Opens the page as the desktop would open a link; says so when it cannot. */
 function openInBrowser(url: string): void {
@@ -113,26 +64,10 @@ function stopSignal(): Promise<string> {
   });
 }
 
-runCommand(USAGE, 'The console stopped', async () => {
-  const parsed = parseCommandLine(USAGE, {
-    ...WORLD_FLAGS,
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'allow-host': { type: 'string', multiple: true },
-    open: { type: 'boolean', default: false },
-    screenshot: { type: 'string' },
-  });
-  if (!parsed) return 0;
-  const { values, positionals } = parsed;
-  if (positionals.length > 0) throw new UsageError(`Unexpected argument ${positionals[0]}: options start with --.`);
-  const world = worldFromFlags(values);
-  const port = portOf(values.port);
-  const host = values.host ?? '127.0.0.1';
-  if (!host.trim()) throw new UsageError('--host needs an address, such as 127.0.0.1.');
-  const allowHosts = (values['allow-host'] ?? []).map(allowedHost);
-  if (values.screenshot !== undefined && !values.screenshot.trim())
-    throw new UsageError('--screenshot needs a file, such as docs/console.png.');
-
+runCommand(CONSOLE_USAGE, 'The console stopped', async () => {
+  const options = consoleOptions(process.argv.slice(2));
+  if (!options) return 0;
+  const { world, port, host, allowHosts } = options;
   const started = Date.now();
   const [simulator, page] = await Promise.all([
     startSimulator({
@@ -166,10 +101,10 @@ runCommand(USAGE, 'The console stopped', async () => {
       },
     });
     try {
-      if (values.screenshot !== undefined) {
+      if (options.screenshot !== undefined) {
         // Loaded only here: playwright-core is a development tool, not something the console needs.
         const { takeScreenshot } = await import('./screenshot.ts');
-        await takeScreenshot(server.url, values.screenshot, inform);
+        await takeScreenshot(server.url, options.screenshot, inform);
         return 0;
       }
       // Listening before the address is printed: whoever reads it may stop the console at once.
@@ -180,7 +115,7 @@ runCommand(USAGE, 'The console stopped', async () => {
       if (!server.onLoopback || allowHosts.length > 0)
         inform(`It answers requests addressed to ${server.hostNames.join(', ')}; --allow-host NAME adds a name.`);
       say(`Console: ${server.url}`);
-      if (values.open) openInBrowser(server.url);
+      if (options.open) openInBrowser(server.url);
       const signal = await stopped;
       inform(`${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping.`);
       return 0;

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { parseCommandLine, runCommand } from '../../ops/cli.ts';
 import { SKILL_PACKAGE_DIR, shownPath } from '../../ops/paths.ts';
-import { checkSkillPackage } from './check.ts';
+import { skillPackageReport } from './report.ts';
 
 const USAGE = `Usage: npm run check:skill-package [-- --dir DIR]
 
@@ -29,14 +29,8 @@ runCommand(USAGE, 'The skill package check could not run', async () => {
   process.stdout.write(
     `Checking ${shownPath(dir)} against Amazon's schema (ask-smapi-model) and the skill package rules…\n`,
   );
-  const { files, problems } = checkSkillPackage(dir);
-  for (const { file, problem } of problems) process.stdout.write(`${file}: ${problem}\n`);
-  if (problems.length > 0) {
-    process.stderr.write(
-      `The skill package has ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix ${problems.length === 1 ? 'it' : 'them'} before \`ask deploy\`.\n`,
-    );
-    return 1;
-  }
-  process.stdout.write(`${files.join(', ')}: no problems.\n`);
-  return 0;
+  const report = skillPackageReport(dir);
+  process.stdout.write(report.stdout);
+  process.stderr.write(report.stderr);
+  return report.code;
 });

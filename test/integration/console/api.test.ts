@@ -7,7 +7,8 @@ import { request as httpRequest } from 'node:http';
 import { hostname, networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPage } from '../../../devtools/console/pageBuild.ts';
+import { consoleOptions } from '../../../devtools/console/options.ts';
+import { buildPage, type Page } from '../../../devtools/console/pageBuild.ts';
 import { type ConsoleServer, type Misdirected, startConsoleServer } from '../../../devtools/console/server.ts';
 import type { Turn } from '../../../devtools/simulator/conversation.ts';
 import { parseReplayFile } from '../../../devtools/simulator/replayFile.ts';
@@ -17,6 +18,7 @@ import {
   type SteeredConversationState,
   startSteeredConversation,
 } from '../../../devtools/simulator/steeredConversation.ts';
+import { UsageError } from '../../../ops/cli.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import type { CapturedMail } from '../../../testkit/aws/ses/standIn.ts';
 import { LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
@@ -25,11 +27,14 @@ import { usePrivateBundle } from '../../helpers/localSkill.ts';
 const bundleDir = usePrivateBundle();
 let simulator: Simulator;
 let server: ConsoleServer;
+/** Built once: every server of the file serves the same page. */
+let page: Page;
 
 beforeAll(async () => {
   simulator = await startSimulator({ bundleDir: bundleDir() });
   const conversation = startSteeredConversation(simulator);
-  server = await startConsoleServer({ conversation, page: await buildPage(), host: '127.0.0.1', port: 0 });
+  page = await buildPage();
+  server = await startConsoleServer({ conversation, page, host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
   await server?.close();
@@ -144,7 +149,7 @@ describe('the console listening on every address (--host 0.0.0.0)', () => {
     conversation = startSteeredConversation(simulator);
     open = await startConsoleServer({
       conversation,
-      page: await buildPage(),
+      page,
       host: '0.0.0.0',
       port: 0,
       allowHosts: ['mybox.test'],
@@ -193,7 +198,7 @@ describe('the console listening on every address (--host 0.0.0.0)', () => {
 describe('the console on another loopback address (--host 127.0.0.2, --host ::1)', () => {
   it.each(['127.0.0.2', '::1'])('answers at the address it prints for --host %s', async (host) => {
     const conversation = startSteeredConversation(simulator);
-    const other = await startConsoleServer({ conversation, page: await buildPage(), host, port: 0 });
+    const other = await startConsoleServer({ conversation, page, host, port: 0 });
     try {
       const response = await fetch(other.url);
       expect(other.onLoopback).toBe(true);
@@ -339,24 +344,36 @@ function npmConsole(args: string[]): Promise<{ code: number | null; stdout: stri
   });
 }
 
-describe.concurrent('npm run console, used wrongly', () => {
+describe('npm run console, used wrongly', () => {
+  // Read in-process, as the command reads its arguments; the command's own start is below.
   it.each([
-    [['--', '--port', 'eighty'], '--port must be a whole number from 1 to 65535, not "eighty".'],
-    [['--', '--email', 'notanemail'], '--email: "notanemail" is not an email address, such as you@example.com.'],
-    [['--', '--ses', 'explode'], '--ses: explode is not an SES behaviour: use one of'],
-    [['--', '--bogus'], 'There is no option --bogus.'],
+    [['--port', 'eighty'], '--port must be a whole number from 1 to 65535, not "eighty".'],
+    [['--email', 'notanemail'], '--email: "notanemail" is not an email address, such as you@example.com.'],
+    [['--ses', 'explode'], '--ses: explode is not an SES behaviour: use one of'],
+    [['--bogus'], 'There is no option --bogus.'],
     [
-      ['--', '--allow-host', 'mybox.test:80800'],
+      ['--allow-host', 'mybox.test:80800'],
       '--allow-host takes a host name or address, with a port if a forwarded one leads here, such as mybox.local or localhost:8080, not "mybox.test:80800".',
     ],
-    [
-      ['--port', '8080'],
-      'npm took --port for itself: put -- between npm run console and the options, as in npm run console -- --port VALUE.',
-    ],
-  ])('%j exits 2 with one sentence', async (args, sentence) => {
-    const run = await npmConsole(args);
+  ])('%j is refused with one sentence', (args, sentence) => {
+    let refusal: unknown;
+    try {
+      consoleOptions(args);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(UsageError);
+    expect((refusal as UsageError).message).toContain(sentence);
+  });
+});
+
+describe.concurrent('npm run console, used wrongly, as typed', () => {
+  it('exits 2 with one sentence and the usage line when npm took an option for itself', async () => {
+    const run = await npmConsole(['--port', '8080']);
     expect(run.code).toBe(2);
-    expect(run.stderr.split('\n')[0]).toContain(sentence);
+    expect(run.stderr.split('\n')[0]).toContain(
+      'npm took --port for itself: put -- between npm run console and the options, as in npm run console -- --port VALUE.',
+    );
     expect(run.stderr).toContain('Usage: npm run console');
   });
 
@@ -378,53 +395,14 @@ describe.concurrent('npm run console, used wrongly', () => {
   });
 });
 
-describe('npm run console -- --open', () => {
-  it('opens the printed address with the desktop’s opener, and stops cleanly on SIGTERM', async () => {
-    // A stand-in for xdg-open that writes down the address it was given.
-    const bin = await mkdtemp(join(tmpdir(), 'console-open-'));
-    const opened = join(bin, 'opened.txt');
-    try {
-      await writeFile(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`);
-      await chmod(join(bin, 'xdg-open'), 0o755);
-      // What `npm run console` runs, node itself: a SIGTERM sent to npm stops at npm's shell (sh -c),
-      // which dies of it, so only one sent to the console shows how the console stops.
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', 'devtools/console/main.ts', '--open', '--bundle-dir', bundleDir()],
-        { cwd: PROJECT_ROOT, stdio: 'pipe', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } },
-      );
-      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-      const printedUrl = new Promise<string>((resolve) => {
-        let stdout = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString('utf8');
-          const url = /^Console: (\S+)$/m.exec(stdout)?.[1];
-          if (url) resolve(url);
-        });
-      });
-      child.stdin.end();
-      const url = await printedUrl;
-      // The opener is a separate process: wait for what it wrote, however long it takes to run.
-      let given = '';
-      while (!given) {
-        given = await readFile(opened, 'utf8').catch(() => '');
-        if (!given) await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      expect(given).toBe(url);
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-    } finally {
-      await rm(bin, { recursive: true, force: true });
-    }
-  });
-});
-
 /** `npm run console ARGS` as npm starts it; ready once it prints its address. */
-async function runningConsole(args: string[]) {
+async function runningConsole(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  // What `npm run console` runs, node itself: a SIGTERM sent to npm stops at npm's shell (sh -c),
+  // which dies of it, so only one sent to the console shows how the console stops.
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'devtools/console/main.ts', ...args, '--bundle-dir', bundleDir()],
-    { cwd: PROJECT_ROOT, stdio: 'pipe' },
+    { cwd: PROJECT_ROOT, stdio: 'pipe', env },
   );
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   let stderr = '';
@@ -512,37 +490,70 @@ describe('npm run console behind a proxy that passes on a Host without a port (a
     }
     expect(advice).toEqual(['mybox.app.github.dev:80', 'localhost:80']);
 
-    const following = await runningConsole(advice.flatMap((name) => ['--allow-host', name]));
+    // Followed: the console those options give (read as the command reads them; started above as typed).
+    const options = consoleOptions(advice.flatMap((name) => ['--allow-host', name]));
+    if (!options) throw new Error('The advised options printed the help instead.');
+    const following = await startConsoleServer({
+      conversation: startSteeredConversation(simulator),
+      page,
+      host: options.host,
+      port: options.port,
+      allowHosts: options.allowHosts,
+    });
     try {
       for (const host of ['mybox.app.github.dev', 'localhost'])
         expect([host, (await addressedTo(following.url, 'GET', '/api/state', host)).status]).toEqual([host, 200]);
-      expect(await following.stop()).toBe(0);
     } finally {
-      following.kill();
+      await following.close();
     }
   });
 });
 
-describe('npm run console behind a forwarded port (ssh -L 8080:localhost:PORT)', () => {
-  it('says a refusal is for the port, and answers once --allow-host NAME:PORT names it', async () => {
-    const running = await runningConsole(['--allow-host', 'localhost:8080']);
-    try {
-      const { url, port, printed } = running;
-      expect((await addressedTo(url, 'GET', '/api/state', 'localhost:8080')).status).toBe(200);
-      const refused = await addressedTo(url, 'GET', '/api/state', '127.0.0.1:8081');
-      expect(refused).toEqual({
-        status: 421,
-        body: `Misdirected request: this console listens on port ${port} (--allow-host NAME:PORT adds a forwarded port).\n`,
-      });
-      await printed(
-        `Refused a request addressed to 127.0.0.1:8081: the console listens on port ${port}, so open http://127.0.0.1:${port}/, or, if a forwarded port leads here, start it with --port 8081 or add --allow-host 127.0.0.1:8081.\n`,
-      );
-      // A browser leaves port 80 out.
-      expect((await addressedTo(url, 'GET', '/api/state', 'localhost')).status).toBe(421);
-      await printed('Refused a request addressed to localhost:80: the console listens on port');
-      expect(await running.stop()).toBe(0);
-    } finally {
-      running.kill();
+describe('npm run console -- --open, behind a forwarded port (ssh -L 8080:localhost:PORT)', () => {
+  // One console for both: --open, and --allow-host localhost:8080 for the forwarded port.
+  let bin: string;
+  let opened: string;
+  let running: Awaited<ReturnType<typeof runningConsole>>;
+  beforeAll(async () => {
+    // A stand-in for xdg-open that writes down the address it was given.
+    bin = await mkdtemp(join(tmpdir(), 'console-open-'));
+    opened = join(bin, 'opened.txt');
+    await writeFile(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`);
+    await chmod(join(bin, 'xdg-open'), 0o755);
+    running = await runningConsole(['--open', '--allow-host', 'localhost:8080'], {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH}`,
+    });
+  });
+  afterAll(async () => {
+    running?.kill();
+    if (bin) await rm(bin, { recursive: true, force: true });
+  });
+
+  it('opens the printed address with the desktop’s opener', async () => {
+    // The opener is a separate process: wait for what it wrote, however long it takes to run.
+    let given = '';
+    while (!given) {
+      given = await readFile(opened, 'utf8').catch(() => '');
+      if (!given) await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    expect(given).toBe(running.url);
+  });
+
+  it('says a refusal is for the port, answers once --allow-host NAME:PORT names it, and stops cleanly on SIGTERM', async () => {
+    const { url, port, printed } = running;
+    expect((await addressedTo(url, 'GET', '/api/state', 'localhost:8080')).status).toBe(200);
+    const refused = await addressedTo(url, 'GET', '/api/state', '127.0.0.1:8081');
+    expect(refused).toEqual({
+      status: 421,
+      body: `Misdirected request: this console listens on port ${port} (--allow-host NAME:PORT adds a forwarded port).\n`,
+    });
+    await printed(
+      `Refused a request addressed to 127.0.0.1:8081: the console listens on port ${port}, so open http://127.0.0.1:${port}/, or, if a forwarded port leads here, start it with --port 8081 or add --allow-host 127.0.0.1:8081.\n`,
+    );
+    // A browser leaves port 80 out.
+    expect((await addressedTo(url, 'GET', '/api/state', 'localhost')).status).toBe(421);
+    await printed('Refused a request addressed to localhost:80: the console listens on port');
+    expect(await running.stop()).toBe(0);
   });
 });

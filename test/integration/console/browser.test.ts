@@ -44,11 +44,22 @@ function startConsole(projectRoot = PROJECT_ROOT): Promise<RunningConsole> {
   });
 }
 
+// One Chromium for the file: each launch costs more CPU than the steps a describe drives through it.
+let browser: LocalBrowser;
+beforeAll(async () => {
+  if (skipReason) return;
+  browser = await launchChromium();
+  // Every wait ends on what the person would wait for, never on Playwright's 30 s default.
+  browser.context.setDefaultTimeout(0);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
 const isLoopback = (url: string) => /^(data|blob|about):/.test(url) || /^https?:\/\/127\.0\.0\.1(:\d+)?\//.test(url);
 
 describe.skipIf(skipReason)('the console in a browser', () => {
   let running: RunningConsole;
-  let browser: LocalBrowser;
   let page: Page;
   let scratch: string;
   const outside: string[] = [];
@@ -58,9 +69,7 @@ describe.skipIf(skipReason)('the console in a browser', () => {
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'console-browser-'));
-    // One after the other, so that a browser that fails to start leaves no console behind for afterAll to miss.
     running = await startConsole();
-    browser = await launchChromium();
     const { context } = browser;
     context.on('request', (request) => {
       if (!isLoopback(request.url())) outside.push(request.url());
@@ -105,7 +114,7 @@ describe.skipIf(skipReason)('the console in a browser', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await page?.close();
     if (running && running.process.exitCode === null) running.process.kill('SIGKILL');
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
@@ -300,7 +309,6 @@ describe.skipIf(skipReason)('the console of a deployed skill, in a browser', () 
   const deployedSkillId = 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555';
   let project: ProjectCopy;
   let running: RunningConsole;
-  let browser: LocalBrowser;
 
   beforeAll(async () => {
     // As `ask deploy` leaves a project: the deployed skill's ID in .ask/ask-states.json.
@@ -310,11 +318,9 @@ describe.skipIf(skipReason)('the console of a deployed skill, in a browser', () 
       profiles: { default: { skillId: deployedSkillId } },
     });
     running = await startConsole(project.dir);
-    browser = await launchChromium();
   });
 
   afterAll(async () => {
-    await browser?.close();
     if (running && running.process.exitCode === null) running.process.kill('SIGKILL');
     await project?.remove();
   });

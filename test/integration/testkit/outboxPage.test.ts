@@ -76,6 +76,9 @@ describe.skipIf(skipReason)('the outbox page', () => {
       }),
     );
     browser = await launchChromium();
+    // Every wait ends on its signal, never on Playwright's 30 s default: on a loaded machine that
+    // margin ran out before the frame had rendered, and the race below ended as if the page had closed.
+    browser.context.setDefaultTimeout(0);
     page = await browser.context.newPage();
   });
   afterAll(async () => {
