@@ -37,6 +37,8 @@ const capture = vi.hoisted(() => {
 });
 
 // Observes, never alters: every logger the skill builds still writes to the sink it was given.
+// The line goes to the store of the file running now, whichever file built the logger: in the unit
+// project a worker runs file after file, and a logger one file's import built may log in the next.
 vi.mock(import('../lambda/log.ts'), async (importOriginal) => {
   const original = await importOriginal();
   return {
@@ -45,7 +47,7 @@ vi.mock(import('../lambda/log.ts'), async (importOriginal) => {
       original.createLogger(
         sink
           ? (line) => {
-              capture.skillLogLines.push(line);
+              capturedOutput()?.skillLogLines.push(line);
               sink(line);
             }
           : undefined, // the default sink writes to stdout, which is captured below
@@ -108,6 +110,14 @@ function secretsFromEnvironment(): KnownSecret[] {
 
 const atStart = secretsFromEnvironment();
 
+// Each file starts from the environment the worker started with, whatever the files before it in
+// the same worker set (an endpoint pointing at a stand-in they have closed, say).
+const environmentAtStart = { ...process.env };
+function restoreEnvironment(): void {
+  for (const name of Object.keys(process.env)) if (!(name in environmentAtStart)) delete process.env[name];
+  Object.assign(process.env, environmentAtStart);
+}
+
 /** Every secret the scan looks for, as of now. */
 async function knownSecrets(): Promise<KnownSecret[]> {
   // Imported late: most files have loaded the placeholders already, the others pay once.
@@ -136,6 +146,15 @@ beforeEach(({ onTestFinished }) => {
 });
 
 afterAll(async () => {
+  // After the scan, which looks for the secrets the file put in the environment too.
+  try {
+    await failOnLeaks();
+  } finally {
+    restoreEnvironment();
+  }
+});
+
+async function failOnLeaks(): Promise<void> {
   const secrets = await knownSecrets();
   const printed = capture.printed.join('');
   const printedLogLines = printed.split('\n').filter((line) => parseSkillLogLine(line) !== undefined);
@@ -150,4 +169,4 @@ afterAll(async () => {
       `This test file's output leaked ${leaks.length} time(s):\n${leaks.map((leak) => `  ${leak.where}: ${leak.what}`).join('\n')}`,
     );
   }
-});
+}

@@ -168,6 +168,10 @@ function outboxPage(): string {
 
 const isJson = (request: IncomingMessage) => /^application\/json\b/i.test(request.headers['content-type'] ?? '');
 
+// The store outlives the outboxes of a process: the first outbox started while none is open empties
+// it, so that a test file run after another in the same process does not see that file's mails.
+let outboxesOpen = 0;
+
 export async function startSesOutbox(port = 0): Promise<SesOutbox> {
   const page = outboxPage();
   const server = await startServer({ host: '127.0.0.1', port });
@@ -197,6 +201,16 @@ export async function startSesOutbox(port = 0): Promise<SesOutbox> {
   // Added last, so it runs first: the page too is for loopback names only.
   answerOnlyLoopbackNames(server);
   const { url, close } = loopbackListener(server);
+  const clear = async () => {
+    await fetch(`${url}/clear-store`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+  };
+  if (outboxesOpen === 0) await clear();
+  outboxesOpen += 1;
+  let closed = false;
   return {
     url,
     async mails() {
@@ -204,13 +218,11 @@ export async function startSesOutbox(port = 0): Promise<SesOutbox> {
       const store = (await response.json()) as { emails: CapturedMail[] };
       return store.emails;
     },
-    async clear() {
-      await fetch(`${url}/clear-store`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{}',
-      });
+    clear,
+    async close() {
+      if (!closed) outboxesOpen -= 1;
+      closed = true;
+      await close();
     },
-    close,
   };
 }
