@@ -3,6 +3,7 @@
 
 import { maskAddress } from '../../lambda/log.ts';
 import { SENDER_ROLE_NAME } from '../../lambda/mail/roleTrustPolicy.ts';
+import { DEFAULT_CREDENTIALS_FILE } from '../credentialsFile.ts';
 import { shownPath } from '../paths.ts';
 import { type Check, isChange, type Plan, type PlanItem, Refusal, step } from './change.ts';
 import type { StepContext } from './context.ts';
@@ -32,6 +33,11 @@ import { checkRole, planRole, planRoleOutput } from './resources/role.ts';
 import { freeMailWarning, planAddress, planSender, planSending, sandboxAdvice } from './resources/sender.ts';
 import { NO_USER, planUser } from './resources/user.ts';
 import type { ProvisionState } from './state.ts';
+
+// dist/provision.cjs (ops/build/provisionBundle.ts defines it) runs where the skill project is not,
+// AWS CloudShell: the key file it writes must first reach the project, where the deploy runs.
+declare const PROVISION_LONE_FILE: boolean | undefined;
+const RUNS_OUTSIDE_PROJECT = typeof PROVISION_LONE_FILE !== 'undefined' && PROVISION_LONE_FILE;
 
 /** What the run's changes leave behind, for the summary: as planned, then as each change answered. */
 export interface Outcomes {
@@ -205,6 +211,10 @@ export function provisionSummary(
     if (configurationSet?.subscriptions.some((subscription) => subscription.status !== 'confirmed'))
       next.push(
         'Confirm the topic subscription: click "Confirm subscription" in the mail from AWS Notifications, or no bounce or complaint reaches you.',
+      );
+    if (RUNS_OUTSIDE_PROJECT)
+      next.push(
+        `This ran outside the skill project: download ${options.outFile} (in AWS CloudShell: Actions → Download file) and put it in the project as ${shownPath(DEFAULT_CREDENTIALS_FILE)} (chmod 600); the commands below run there.`,
       );
     const deploy = deployCommand(options);
     const oldKeys = key?.oldKeyIds.join(' and ');

@@ -123,6 +123,10 @@ describe.each([
     expect(first.stdout).toContain(
       `Done: ${USER_NAME} can send mail as s***@example.com with the key in .secrets/AlexaSkillMailSender.json.`,
     );
+    // The deploy runs in the skill project, not here: the file has to get there first.
+    expect(first.stdout).toContain(
+      `This ran outside the skill project: download ${join(folder, '.secrets/AlexaSkillMailSender.json')} (in AWS CloudShell: Actions → Download file) and put it in the project as .secrets/AlexaSkillMailSender.json (chmod 600); the commands below run there.`,
+    );
     const user = fake.iam.users.get(USER_NAME);
     const key = user?.accessKeys[0];
     expect(key).toBeDefined();
