@@ -44,9 +44,7 @@ describe('npm run fuzz -- --markdown PAGE', () => {
     expect(figures[0]).toMatch(/^Fuzzed 5 requests in [\d.]+ s \(seed 7, /);
     // Every line of the figures as printed, then the verdict, in a text block.
     const fenced = block.slice(block.indexOf('```text\n') + '```text\n'.length, block.lastIndexOf('```'));
-    expect(fenced).toBe(
-      `${figures.slice(0, figures.indexOf('All invariants held for 5 requests.') + 1).join('\n')}\n`,
-    );
+    expect(fenced).toBe(`${figures.slice(0, figures.indexOf('All invariants held for 5 requests.') + 1).join('\n')}\n`);
   });
 
   it('refuses a page without the fuzz block with exit code 2, before fuzzing', async () => {
