@@ -22,16 +22,15 @@ import { UsageError } from '../../../ops/cli.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import type { CapturedMail } from '../../../testkit/aws/ses/standIn.ts';
 import { LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
-import { usePrivateBundle } from '../../helpers/localSkill.ts';
+import { skillBundleDir } from '../../helpers/localSkill.ts';
 
-const bundleDir = usePrivateBundle();
 let simulator: Simulator;
 let server: ConsoleServer;
 /** Built once: every server of the file serves the same page. */
 let page: Page;
 
 beforeAll(async () => {
-  simulator = await startSimulator({ bundleDir: bundleDir() });
+  simulator = await startSimulator({ bundleDir: skillBundleDir() });
   const conversation = startSteeredConversation(simulator);
   page = await buildPage();
   server = await startConsoleServer({ conversation, page, host: '127.0.0.1', port: 0 });
@@ -401,7 +400,7 @@ async function runningConsole(args: string[], env: NodeJS.ProcessEnv = process.e
   // which dies of it, so only one sent to the console shows how the console stops.
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'devtools/console/main.ts', ...args, '--bundle-dir', bundleDir()],
+    ['--import', 'tsx', 'devtools/console/main.ts', ...args, '--bundle-dir', skillBundleDir()],
     { cwd: PROJECT_ROOT, stdio: 'pipe', env },
   );
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));

@@ -12,13 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalBrowser, launchChromium } from '../../../devtools/console/browser.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { chromiumSkipReason } from '../../helpers/chromium.ts';
-import { usePrivateBundle } from '../../helpers/localSkill.ts';
+import { skillBundleDir } from '../../helpers/localSkill.ts';
 import { copyProject, type ProjectCopy, writeJson } from '../../helpers/projectCopy.ts';
 import { runTsxCommand, tsxCommand } from '../../helpers/tsxCommand.ts';
 
 const skipReason = chromiumSkipReason("the console's browser tests");
-
-const bundleDir = usePrivateBundle();
 
 interface RunningConsole {
   readonly process: ChildProcessWithoutNullStreams;
@@ -29,7 +27,7 @@ interface RunningConsole {
 /** `npm run console`, started as npm starts it (node --import tsx, from the project root); ready once it prints its address. */
 function startConsole(projectRoot = PROJECT_ROOT): Promise<RunningConsole> {
   const { command, args } = tsxCommand('devtools/console/main.ts');
-  const child = spawn(command, [...args, '--bundle-dir', bundleDir()], { cwd: projectRoot, stdio: 'pipe' });
+  const child = spawn(command, [...args, '--bundle-dir', skillBundleDir()], { cwd: projectRoot, stdio: 'pipe' });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -244,7 +242,12 @@ describe.skipIf(skipReason)('the console in a browser', () => {
       userInput: ['メールセンダーでメールを送って', '.quit'],
       simulate: { emailPermission: false },
     });
-    const replayed = await runTsxCommand('devtools/simulator/main.ts', ['--replay', file, '--bundle-dir', bundleDir()]);
+    const replayed = await runTsxCommand('devtools/simulator/main.ts', [
+      '--replay',
+      file,
+      '--bundle-dir',
+      skillBundleDir(),
+    ]);
     expect(replayed.code).toBe(0);
     expect(replayed.stdout).toContain('User  > メールセンダーでメールを送って');
     expect(replayed.stdout).toContain(

@@ -14,10 +14,9 @@ import { startSimulator } from '../../../devtools/simulator/simulator.ts';
 import { PROMPT, runTerminal } from '../../../devtools/simulator/terminal.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
-import { usePrivateBundle } from '../../helpers/localSkill.ts';
+import { skillBundleDir } from '../../helpers/localSkill.ts';
 import { builtCommand } from '../../helpers/tsxCommand.ts';
 
-const bundleDir = usePrivateBundle();
 let scratch: string;
 // Each run is its own process group, as a shell starts it, so Ctrl-C (SIGINT to the group) reaches npm and the simulator alike.
 const running = new Set<number>();
@@ -59,7 +58,7 @@ function launch(
   // terminal sends the whole group, so npm's own exit status is the signal's whatever the simulator does.
   const built = builtCommand('devtools/simulator/main.ts');
   const [command = 'npm', ...prefix] = launcher === 'built' ? [built.command, ...built.args] : LAUNCHERS[launcher];
-  const bundle = launcher.endsWith('-without-dashes') ? [] : ['--bundle-dir', bundleDir()];
+  const bundle = launcher.endsWith('-without-dashes') ? [] : ['--bundle-dir', skillBundleDir()];
   const child = spawn(command, [...prefix, ...args, ...bundle], {
     cwd: PROJECT_ROOT,
     stdio: 'pipe',
@@ -446,7 +445,7 @@ describe.concurrent('usage', () => {
 
 describe('on a terminal', () => {
   it('prompts "User  > " before each line and prints Alexa’s answer', async () => {
-    const simulator = await startSimulator({ bundleDir: bundleDir() });
+    const simulator = await startSimulator({ bundleDir: skillBundleDir() });
     try {
       const input = new PassThrough();
       const output = new PassThrough();
