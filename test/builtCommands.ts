@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from '../ops/paths.ts';
 export const BUILT_COMMANDS = [
   'devtools/bench/main.ts',
   'devtools/cloud/main.ts',
+  'devtools/console/main.ts',
   'devtools/simulator/main.ts',
   'ops/hosted/main.ts',
 ] as const;

@@ -23,6 +23,7 @@ import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import type { CapturedMail } from '../../../testkit/aws/ses/standIn.ts';
 import { LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
 import { skillBundleDir } from '../../helpers/localSkill.ts';
+import { builtCommand } from '../../helpers/tsxCommand.ts';
 
 let simulator: Simulator;
 let server: ConsoleServer;
@@ -394,15 +395,19 @@ describe.concurrent('npm run console, used wrongly, as typed', () => {
   });
 });
 
-/** `npm run console ARGS` as npm starts it; ready once it prints its address. */
+/**
+ * The console command with ARGS, from the bundle made once for the run (test/builtCommands.ts; the
+ * browser's tests start it through tsx as npm does); ready once it prints its address.
+ */
 async function runningConsole(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  // What `npm run console` runs, node itself: a SIGTERM sent to npm stops at npm's shell (sh -c),
+  // Node itself, as `npm run console` runs it: a SIGTERM sent to npm stops at npm's shell (sh -c),
   // which dies of it, so only one sent to the console shows how the console stops.
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'devtools/console/main.ts', ...args, '--bundle-dir', skillBundleDir()],
-    { cwd: PROJECT_ROOT, stdio: 'pipe', env },
-  );
+  const { command, args: script } = builtCommand('devtools/console/main.ts');
+  const child = spawn(command, [...script, ...args, '--bundle-dir', skillBundleDir()], {
+    cwd: PROJECT_ROOT,
+    stdio: 'pipe',
+    env,
+  });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   let stderr = '';
   const waiting: { text: string | RegExp; found: (printed: string) => void }[] = [];

@@ -277,7 +277,7 @@ describe('npm run dialog -- --replay FILE', () => {
   });
 
   it('replays both locales of test/dialogs in one run', async () => {
-    const run = await launch('dialog', [
+    const run = await launch('built', [
       '--replay',
       'test/dialogs/en-US/note.json',
       '--replay',
@@ -422,7 +422,7 @@ describe.concurrent('usage', () => {
   });
 
   it('--help lists every option', async () => {
-    const run = await launch('start', ['--help']);
+    const run = await launch('built', ['--help']);
     expect(run.code).toBe(0);
     for (const option of [
       '--locale',
