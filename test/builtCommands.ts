@@ -1,5 +1,6 @@
 // vitest globalSetup: bundles the commands whose refusals and help many tests check, once per run,
-// so those tests start plain node on one file instead of tsx compiling the command's whole graph.
+// so those tests start plain node on one file instead of tsx compiling the command's whole graph;
+// and builds the skill once for the files that run it through the simulator.
 
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { PROJECT_ROOT } from '../ops/paths.ts';
 export const BUILT_COMMANDS = [
   'devtools/bench/main.ts',
   'devtools/cloud/main.ts',
+  'devtools/console/main.ts',
   'devtools/simulator/main.ts',
   'ops/hosted/main.ts',
 ] as const;
@@ -19,6 +21,7 @@ export type BuiltCommand = (typeof BUILT_COMMANDS)[number];
 declare module 'vitest' {
   interface ProvidedContext {
     builtCommandsDir: string;
+    skillBundleDir: string;
   }
 }
 
@@ -44,7 +47,10 @@ async function buildCommands(): Promise<string> {
   await mkdir(CACHE_DIR, { recursive: true });
   const outDir = await mkdtemp(join(CACHE_DIR, 'alexa-mailer-commands-'));
   // Loaded here, not at the top: the test helpers import this module's names in every test process.
-  const { build } = await import('esbuild');
+  const [{ build }, { ensureLambdaBuilt }] = await Promise.all([import('esbuild'), import('../ops/build/bundle.ts')]);
+  // The simulator checks the bundle as `npm start` does and finds it current; a change to lambda/
+  // during the run is rebuilt beside it and renamed into place, never half-written.
+  const skill = ensureLambdaBuilt(skillBundleDir(outDir));
   await build({
     entryPoints: BUILT_COMMANDS.map((script) => ({ in: join(PROJECT_ROOT, script), out: builtName(script) })),
     outdir: outDir,
@@ -61,14 +67,21 @@ async function buildCommands(): Promise<string> {
     define: { 'import.meta.url': 'pathsModuleUrl' },
     banner: { js: `const pathsModuleUrl = ${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'ops/paths.ts')).href)};` },
   });
+  await skill;
   return outDir;
+}
+
+function skillBundleDir(commandsDir: string): string {
+  return join(commandsDir, 'skill');
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   holder[SHARED] ??= { dir: buildCommands(), users: 0 };
   const build = holder[SHARED];
   build.users++;
-  project.provide('builtCommandsDir', await build.dir);
+  const dir = await build.dir;
+  project.provide('builtCommandsDir', dir);
+  project.provide('skillBundleDir', skillBundleDir(dir));
   return async () => {
     build.users--;
     if (build.users > 0) return;

@@ -4,8 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { PROJECT_ROOT } from '../../ops/paths.ts';
 
-const PAGE_DIR = join(import.meta.dirname, 'page');
+// From the project root, not this file's folder: the tests run the console bundled into one file elsewhere.
+const PAGE_DIR = join(PROJECT_ROOT, 'devtools/console/page');
 
 export interface Page {
   readonly html: string;

@@ -14,6 +14,7 @@ import { type Simulator, startSimulator } from '../../../devtools/simulator/simu
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import type { BuiltCommand } from '../../builtCommands.ts';
 import { type FakeSmapi, startFakeSmapi } from '../../helpers/fakeSmapi.ts';
+import { skillBundleDir } from '../../helpers/localSkill.ts';
 import { writeJson } from '../../helpers/projectCopy.ts';
 import { builtCommand, tsxCommand } from '../../helpers/tsxCommand.ts';
 
@@ -63,15 +64,13 @@ function isolatedEnvironment(home: string, extra: Record<string, string> = {}): 
 }
 
 let dir: string;
-let bundleDir: string;
 let simulator: Simulator;
 let smapi: FakeSmapi;
 let dialogFile: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'alexa-mailer-cloud-'));
-  bundleDir = join(dir, 'bundle');
-  simulator = await startSimulator({ bundleDir, skillId: SKILL_ID });
+  simulator = await startSimulator({ bundleDir: skillBundleDir(), skillId: SKILL_ID });
   smapi = await startFakeSmapi(simulator);
   // What `ask configure` leaves: a profile with an Amazon sign-in (a token that has not expired).
   await writeJson(join(dir, 'home/.ask/cli_config'), {
@@ -136,7 +135,7 @@ describe('npm run simulate:cloud', () => {
       runScript('devtools/cloud/main.ts', [...files, '--skill-id', SKILL_ID], env),
       runBuilt(
         'devtools/simulator/main.ts',
-        [...files.flatMap((file) => ['--replay', file]), '--bundle-dir', bundleDir],
+        [...files.flatMap((file) => ['--replay', file]), '--bundle-dir', skillBundleDir()],
         env,
       ),
     ]);

@@ -22,16 +22,16 @@ import { UsageError } from '../../../ops/cli.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import type { CapturedMail } from '../../../testkit/aws/ses/standIn.ts';
 import { LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
-import { usePrivateBundle } from '../../helpers/localSkill.ts';
+import { skillBundleDir } from '../../helpers/localSkill.ts';
+import { builtCommand, runBuiltCommand } from '../../helpers/tsxCommand.ts';
 
-const bundleDir = usePrivateBundle();
 let simulator: Simulator;
 let server: ConsoleServer;
 /** Built once: every server of the file serves the same page. */
 let page: Page;
 
 beforeAll(async () => {
-  simulator = await startSimulator({ bundleDir: bundleDir() });
+  simulator = await startSimulator({ bundleDir: skillBundleDir() });
   const conversation = startSteeredConversation(simulator);
   page = await buildPage();
   server = await startConsoleServer({ conversation, page, host: '127.0.0.1', port: 0 });
@@ -367,7 +367,7 @@ describe('npm run console, used wrongly', () => {
   });
 });
 
-describe.concurrent('npm run console, used wrongly, as typed', () => {
+describe('npm run console, used wrongly, as typed', () => {
   it('exits 2 with one sentence and the usage line when npm took an option for itself', async () => {
     const run = await npmConsole(['--port', '8080']);
     expect(run.code).toBe(2);
@@ -376,9 +376,12 @@ describe.concurrent('npm run console, used wrongly, as typed', () => {
     );
     expect(run.stderr).toContain('Usage: npm run console');
   });
+});
 
+// The help is about what it prints: from the bundle made once for the run, as the other starts below.
+describe('npm run console -- --help', () => {
   it('--help lists every option', async () => {
-    const run = await npmConsole(['--', '--help']);
+    const run = await runBuiltCommand('devtools/console/main.ts', ['--help']);
     expect(run.code).toBe(0);
     for (const option of [
       '--port',
@@ -395,15 +398,19 @@ describe.concurrent('npm run console, used wrongly, as typed', () => {
   });
 });
 
-/** `npm run console ARGS` as npm starts it; ready once it prints its address. */
+/**
+ * The console command with ARGS, from the bundle made once for the run (test/builtCommands.ts; the
+ * browser's tests start it through tsx as npm does); ready once it prints its address.
+ */
 async function runningConsole(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  // What `npm run console` runs, node itself: a SIGTERM sent to npm stops at npm's shell (sh -c),
+  // Node itself, as `npm run console` runs it: a SIGTERM sent to npm stops at npm's shell (sh -c),
   // which dies of it, so only one sent to the console shows how the console stops.
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'devtools/console/main.ts', ...args, '--bundle-dir', bundleDir()],
-    { cwd: PROJECT_ROOT, stdio: 'pipe', env },
-  );
+  const { command, args: script } = builtCommand('devtools/console/main.ts');
+  const child = spawn(command, [...script, ...args, '--bundle-dir', skillBundleDir()], {
+    cwd: PROJECT_ROOT,
+    stdio: 'pipe',
+    env,
+  });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   let stderr = '';
   const waiting: { text: string | RegExp; found: (printed: string) => void }[] = [];

@@ -1,5 +1,6 @@
 // The console as a person uses it, in a real browser: Debian's Chromium driven by playwright-core
-// against `npm run console` (the command itself, started as npm starts it). Every step waits for
+// against the console command (bundled once for the run; in a copy of the project, as npm starts it
+// through tsx). Every step waits for
 // what the person would wait for: the answer announced in the page's live region, a mail's text.
 // Without Chromium the file is skipped, except in CI, where .ci/run installs it and absence fails.
 
@@ -12,13 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalBrowser, launchChromium } from '../../../devtools/console/browser.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { chromiumSkipReason } from '../../helpers/chromium.ts';
-import { usePrivateBundle } from '../../helpers/localSkill.ts';
+import { skillBundleDir } from '../../helpers/localSkill.ts';
 import { copyProject, type ProjectCopy, writeJson } from '../../helpers/projectCopy.ts';
-import { runTsxCommand, tsxCommand } from '../../helpers/tsxCommand.ts';
+import { builtCommand, runBuiltCommand, tsxCommand } from '../../helpers/tsxCommand.ts';
 
 const skipReason = chromiumSkipReason("the console's browser tests");
-
-const bundleDir = usePrivateBundle();
 
 interface RunningConsole {
   readonly process: ChildProcessWithoutNullStreams;
@@ -26,10 +25,19 @@ interface RunningConsole {
   readonly exited: Promise<number | null>;
 }
 
-/** `npm run console`, started as npm starts it (node --import tsx, from the project root); ready once it prints its address. */
-function startConsole(projectRoot = PROJECT_ROOT): Promise<RunningConsole> {
-  const { command, args } = tsxCommand('devtools/console/main.ts');
-  const child = spawn(command, [...args, '--bundle-dir', bundleDir()], { cwd: projectRoot, stdio: 'pipe' });
+/**
+ * The console: in a copy of the project, started as npm starts it (node --import tsx, from the copy's
+ * root); in the project itself, from the bundle made once for the run (test/builtCommands.ts), which
+ * knows only this project's root. Ready once it prints its address.
+ */
+function startConsole(projectCopy?: string): Promise<RunningConsole> {
+  const { command, args } = projectCopy
+    ? tsxCommand('devtools/console/main.ts')
+    : builtCommand('devtools/console/main.ts');
+  const child = spawn(command, [...args, '--bundle-dir', skillBundleDir()], {
+    cwd: projectCopy ?? PROJECT_ROOT,
+    stdio: 'pipe',
+  });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -244,7 +252,12 @@ describe.skipIf(skipReason)('the console in a browser', () => {
       userInput: ['メールセンダーでメールを送って', '.quit'],
       simulate: { emailPermission: false },
     });
-    const replayed = await runTsxCommand('devtools/simulator/main.ts', ['--replay', file, '--bundle-dir', bundleDir()]);
+    const replayed = await runBuiltCommand('devtools/simulator/main.ts', [
+      '--replay',
+      file,
+      '--bundle-dir',
+      skillBundleDir(),
+    ]);
     expect(replayed.code).toBe(0);
     expect(replayed.stdout).toContain('User  > メールセンダーでメールを送って');
     expect(replayed.stdout).toContain(

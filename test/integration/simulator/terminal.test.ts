@@ -14,10 +14,9 @@ import { startSimulator } from '../../../devtools/simulator/simulator.ts';
 import { PROMPT, runTerminal } from '../../../devtools/simulator/terminal.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
-import { usePrivateBundle } from '../../helpers/localSkill.ts';
+import { skillBundleDir } from '../../helpers/localSkill.ts';
 import { builtCommand } from '../../helpers/tsxCommand.ts';
 
-const bundleDir = usePrivateBundle();
 let scratch: string;
 // Each run is its own process group, as a shell starts it, so Ctrl-C (SIGINT to the group) reaches npm and the simulator alike.
 const running = new Set<number>();
@@ -59,7 +58,7 @@ function launch(
   // terminal sends the whole group, so npm's own exit status is the signal's whatever the simulator does.
   const built = builtCommand('devtools/simulator/main.ts');
   const [command = 'npm', ...prefix] = launcher === 'built' ? [built.command, ...built.args] : LAUNCHERS[launcher];
-  const bundle = launcher.endsWith('-without-dashes') ? [] : ['--bundle-dir', bundleDir()];
+  const bundle = launcher.endsWith('-without-dashes') ? [] : ['--bundle-dir', skillBundleDir()];
   const child = spawn(command, [...prefix, ...args, ...bundle], {
     cwd: PROJECT_ROOT,
     stdio: 'pipe',
@@ -82,6 +81,14 @@ function launch(
       resolve({ code, stdout, stderr, lines: stdout.split('\n').filter((line) => line.length > 0) });
     }),
   );
+}
+
+// One Japanese session serves the test of its answer and the test of its .mail: both are about what
+// it prints, and each start of the simulator costs about a second of CPU.
+let japaneseSession: Promise<Run> | undefined;
+function japaneseRequestThenMail(): Promise<Run> {
+  japaneseSession ??= launch('built', ['--locale', 'ja-JP'], 'メールセンダーでメールを送って\n.mail\n');
+  return japaneseSession;
 }
 
 describe('npm start with lines on standard input', () => {
@@ -131,7 +138,7 @@ describe('npm start with lines on standard input', () => {
   });
 
   it('speaks Japanese with --locale ja-JP', async () => {
-    const run = await launch('built', ['--locale', 'ja-JP'], 'メールセンダーでメールを送って\n');
+    const run = await japaneseRequestThenMail();
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('メールセンダー, offline, in ja-JP.');
     expect(run.stderr).toContain('Try saying: メールセンダーでメールを送って');
@@ -190,7 +197,7 @@ describe('npm start with lines on standard input', () => {
 
   it('shows a Japanese sender’s name on .mail as a mail reader does, not as the encoded word sent', async () => {
     // Without a note the skill sends with SendEmail, whose Source carries the name RFC 2047-encoded.
-    const run = await launch('built', ['--locale', 'ja-JP'], 'メールセンダーでメールを送って\n.mail\n');
+    const run = await japaneseRequestThenMail();
     expect(run.code).toBe(0);
     const mail = run.lines.slice(run.lines.indexOf('Session ended') + 1);
     expect(mail.slice(0, 3)).toEqual([
@@ -278,7 +285,7 @@ describe('npm run dialog -- --replay FILE', () => {
   });
 
   it('replays both locales of test/dialogs in one run', async () => {
-    const run = await launch('dialog', [
+    const run = await launch('built', [
       '--replay',
       'test/dialogs/en-US/note.json',
       '--replay',
@@ -423,7 +430,7 @@ describe.concurrent('usage', () => {
   });
 
   it('--help lists every option', async () => {
-    const run = await launch('start', ['--help']);
+    const run = await launch('built', ['--help']);
     expect(run.code).toBe(0);
     for (const option of [
       '--locale',
@@ -446,7 +453,7 @@ describe.concurrent('usage', () => {
 
 describe('on a terminal', () => {
   it('prompts "User  > " before each line and prints Alexa’s answer', async () => {
-    const simulator = await startSimulator({ bundleDir: bundleDir() });
+    const simulator = await startSimulator({ bundleDir: skillBundleDir() });
     try {
       const input = new PassThrough();
       const output = new PassThrough();
