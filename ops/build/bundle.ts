@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { build, type BuildOptions as EsbuildOptions, type Metafile } from 'esbuild';
+import type { BuildOptions as EsbuildOptions, Metafile } from 'esbuild';
 import { ENV } from '../../lambda/config.ts';
 import { LAMBDA_DIR, PROJECT_ROOT, shownPath } from '../paths.ts';
 import type { BundledPackage } from './bundledPackages.ts';
@@ -101,6 +101,9 @@ export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: Bui
     legalComments: 'external',
     metafile: true,
   };
+  // Loaded only to build: a bundle that is up to date (the simulator's every start) and the build
+  // hook's refusals need none of it.
+  const { build } = await import('esbuild');
   const sender = options.deployConfig?.[ENV.fromAddress];
   const chunks = new Map<string, string>();
   const skill = await build({

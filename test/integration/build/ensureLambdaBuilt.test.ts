@@ -3,11 +3,11 @@
 // moment finds no bundle, the old one or the new one, and never half of one.
 
 import { existsSync, readdirSync, watch } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureLambdaBuilt } from '../../../ops/build/bundle.ts';
+import { DEFAULT_OUT_DIR, ensureLambdaBuilt } from '../../../ops/build/bundle.ts';
 import { loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
 import { LOCAL_SKILL_ID, launchRequest } from '../../../testkit/envelopes.ts';
 
@@ -66,7 +66,9 @@ describe('ensureLambdaBuilt', () => {
   });
 
   it('keeps a bundle newer than every source, and replaces a stale one with a new folder', async () => {
-    await ensureLambdaBuilt(outDir);
+    // A fresh copy of dist/lambda (the simulator's tests have usually built it already) is newer than every source.
+    await ensureLambdaBuilt();
+    await cp(DEFAULT_OUT_DIR, outDir, { recursive: true });
     expect((await ensureLambdaBuilt(outDir)).rebuilt).toBe(false);
 
     const stale = await stat(outDir);
