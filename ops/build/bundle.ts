@@ -12,7 +12,6 @@ import type { BundledPackage } from './bundledPackages.ts';
 import { buildChunks } from './chunkBuild.ts';
 import { CHUNKS_DIR, lazyChunks } from './lazyChunks.ts';
 import { gatherLegalNotices, LEGAL_FILE } from './legalNotices.ts';
-import { prebuiltFrom } from './prebuiltFrom.ts';
 
 /** The skill: what every request runs, loaded by index.js. */
 export const SKILL_ENTRY = join(PROJECT_ROOT, 'lambda/container.ts');
@@ -106,9 +105,11 @@ export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: Bui
   const { build } = await import('esbuild');
   const sender = options.deployConfig?.[ENV.fromAddress];
   const chunks = new Map<string, string>();
+  // Loaded only for a deploy build: it loads nodemailer and every locale's messages.
+  const prebuilt = sender ? (await import('./prebuiltFrom.ts')).prebuiltFrom(sender) : undefined;
   const skill = await build({
     ...common,
-    define: sender ? { ...deployDefine, __PREBUILT_FROM__: JSON.stringify(prebuiltFrom(sender)) } : deployDefine,
+    define: prebuilt ? { ...deployDefine, __PREBUILT_FROM__: JSON.stringify(prebuilt) } : deployDefine,
     entryPoints: [SKILL_ENTRY],
     outfile: join(outDir, SKILL_FILE),
     plugins: [lazyChunks(chunks, 'bundle')],
