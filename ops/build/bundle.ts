@@ -5,14 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { build, type BuildOptions as EsbuildOptions, type Metafile } from 'esbuild';
+import type { BuildOptions as EsbuildOptions, Metafile } from 'esbuild';
 import { ENV } from '../../lambda/config.ts';
 import { LAMBDA_DIR, PROJECT_ROOT, shownPath } from '../paths.ts';
 import type { BundledPackage } from './bundledPackages.ts';
 import { buildChunks } from './chunkBuild.ts';
 import { CHUNKS_DIR, lazyChunks } from './lazyChunks.ts';
 import { gatherLegalNotices, LEGAL_FILE } from './legalNotices.ts';
-import { prebuiltFrom } from './prebuiltFrom.ts';
 
 /** The skill: what every request runs, loaded by index.js. */
 export const SKILL_ENTRY = join(PROJECT_ROOT, 'lambda/container.ts');
@@ -101,11 +100,16 @@ export async function buildLambda(outDir: string = DEFAULT_OUT_DIR, options: Bui
     legalComments: 'external',
     metafile: true,
   };
+  // Loaded only to build: a bundle that is up to date (the simulator's every start) and the build
+  // hook's refusals need none of it.
+  const { build } = await import('esbuild');
   const sender = options.deployConfig?.[ENV.fromAddress];
   const chunks = new Map<string, string>();
+  // Loaded only for a deploy build: it loads nodemailer and every locale's messages.
+  const prebuilt = sender ? (await import('./prebuiltFrom.ts')).prebuiltFrom(sender) : undefined;
   const skill = await build({
     ...common,
-    define: sender ? { ...deployDefine, __PREBUILT_FROM__: JSON.stringify(prebuiltFrom(sender)) } : deployDefine,
+    define: prebuilt ? { ...deployDefine, __PREBUILT_FROM__: JSON.stringify(prebuilt) } : deployDefine,
     entryPoints: [SKILL_ENTRY],
     outfile: join(outDir, SKILL_FILE),
     plugins: [lazyChunks(chunks, 'bundle')],

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
-import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import type { BuildOptions, Metafile, Plugin } from 'esbuild';
 import { credentialChainOnDemand, lazyChunks } from './lazyChunks.ts';
 
 /** A shared chunk's file name: what no lazily imported module is named after. */
@@ -36,6 +36,8 @@ interface ChunkBuildOptions {
  * each with the sources it holds, for the license notices.
  */
 export async function buildChunks(chunks: Map<string, string>, options: ChunkBuildOptions): Promise<Metafile> {
+  // As in bundle.ts: esbuild loads when something is built, not when this module is imported.
+  const { build } = await import('esbuild');
   const plugins = [lazyChunks(chunks, 'chunk'), credentialChainOnDemand(options.credentialChain)];
   const built = new Set(chunks.keys());
   const esmDir = await mkdtemp(join(tmpdir(), 'alexa-mailer-chunks-'));

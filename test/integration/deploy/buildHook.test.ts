@@ -26,6 +26,7 @@ import {
   runAskCodeBuilder,
   writeJson,
 } from '../../helpers/projectCopy.ts';
+import { tsxCommand } from '../../helpers/tsxCommand.ts';
 
 const run = promisify(execFile);
 
@@ -78,6 +79,15 @@ async function invokeUnpacked(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The hook's own program, as hooks/build.sh starts it but without the tsx CLI's extra process: ASK
+ * CLI's run above goes through build.sh itself, these calls are about what the hook does and says.
+ */
+function runHook(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
+  const { command, args: prefix } = tsxCommand(join(project.dir, 'ops/deploy/buildHook.ts'));
+  return run(command, [...prefix, ...args], options);
 }
 
 let project: ProjectCopy;
@@ -242,7 +252,7 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
 
   it('gives a byte-identical zip for an unchanged project, so ask deploy skips the upload', async () => {
     const again = join(project.dir, '.ask/again.zip');
-    await run(join(project.dir, 'hooks/build.sh'), [again, 'false'], {
+    await runHook([again, 'false'], {
       cwd: join(project.dir, '.ask/lambda'),
       env: bareEnvironment(),
     });
@@ -257,7 +267,7 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
   });
 
   it('answers a call without the zip path with its usage and exit code 2', async () => {
-    const failure = await run(join(project.dir, 'hooks/build.sh'), [], {
+    const failure = await runHook([], {
       cwd: project.dir,
       env: bareEnvironment(),
     }).then(
@@ -271,7 +281,7 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
   it('stops with one sentence naming the missing provisioning output and the command to run', async () => {
     const zip = join(project.dir, '.ask/no-credentials.zip');
     const env = bareEnvironment({ ALEXA_MAILER_CREDENTIALS_FILE: join(project.dir, '.secrets/missing.json') });
-    const failure = await run(join(project.dir, 'hooks/build.sh'), [zip, 'false'], { cwd: project.dir, env }).then(
+    const failure = await runHook([zip, 'false'], { cwd: project.dir, env }).then(
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => error,
     );
@@ -291,7 +301,7 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
     });
     const zip = join(project.dir, '.ask/no-skill-id.zip');
     try {
-      const failure = await run(join(project.dir, 'hooks/build.sh'), [zip, 'false'], {
+      const failure = await runHook([zip, 'false'], {
         cwd: project.dir,
         env: bareEnvironment(),
       }).then(
@@ -304,7 +314,7 @@ describe('ask deploy, code step, run by ASK CLI’s own code builder', () => {
       );
       await expect(stat(zip)).rejects.toThrow();
 
-      const chosen = await run(join(project.dir, 'hooks/build.sh'), [zip, 'false'], {
+      const chosen = await runHook([zip, 'false'], {
         cwd: project.dir,
         env: bareEnvironment({ SKILL_ID }),
       });

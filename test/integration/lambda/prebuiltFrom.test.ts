@@ -10,7 +10,7 @@ import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENV } from '../../../lambda/config.ts';
 import { MimeNode } from '../../../lambda/mail/mailComposer.ts';
-import { buildLambda } from '../../../ops/build/bundle.ts';
+import { buildLambda, ensureLambdaBuilt } from '../../../ops/build/bundle.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
@@ -32,17 +32,20 @@ const dir = dirname(process.argv[2]) + sep;
 `;
 
 let folder: string;
+/** index.js of the bundle npm run build makes, which knows no sender. */
+let plainBundle: string;
 let ses: SesStandIn;
 let profile: ProfileApi;
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'alexa-mailer-from-'));
-  [ses, profile] = await Promise.all([
+  [ses, profile, , { outFile: plainBundle }] = await Promise.all([
     startSesStandIn(),
     startProfileApi({ email: 'user@example.com' }),
-    // As the ASK CLI build hook makes it, with the sender embedded; and as npm run build makes it.
+    // As the ASK CLI build hook makes it, with the sender embedded.
     buildLambda(join(folder, 'deploy'), { deployConfig: { [ENV.fromAddress]: SENDER } }),
-    buildLambda(join(folder, 'plain')),
+    // As npm run build makes it: dist/lambda, which the simulator's tests have usually built already.
+    ensureLambdaBuilt(),
     writeFile(join(folder, 'runner.cjs'), RUNNER),
   ]);
 });
@@ -54,7 +57,7 @@ beforeEach(async () => {
 });
 
 function run(
-  bundle: string,
+  bundleFile: string,
   envelopes: RequestEnvelope[],
 ): Promise<{ responses: ResponseEnvelope[]; loaded: string[] }> {
   const env = {
@@ -64,7 +67,7 @@ function run(
     ...LOCAL_SKILL_ENVIRONMENT,
     [ENV.fromAddress]: SENDER,
   };
-  const args = [join(folder, 'runner.cjs'), join(folder, bundle, 'index.js'), JSON.stringify(envelopes)];
+  const args = [join(folder, 'runner.cjs'), bundleFile, JSON.stringify(envelopes)];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { env }, (error, stdout, stderr) => {
       const result = stdout.split('\n').find((line) => line.startsWith('RESULT '));
@@ -86,7 +89,7 @@ const FROM_MIME_NODE = ['Mail Sender', 'メールセンダー'].map((name) =>
 
 describe("SendEmail's Source from a deploy build", () => {
   it('is, in English and in Japanese, byte for byte what MimeNode wrote at run time', async () => {
-    const { responses, loaded } = await run('deploy', mails());
+    const { responses, loaded } = await run(join(folder, 'deploy', 'index.js'), mails());
 
     expect(responses.map(spokenText)).toEqual([
       expect.stringMatching(/^Done\./),
@@ -100,7 +103,7 @@ describe("SendEmail's Source from a deploy build", () => {
   });
 
   it('is the same from a build that does not know the sender, which encodes it at run time', async () => {
-    const { loaded } = await run('plain', mails());
+    const { loaded } = await run(plainBundle, mails());
 
     expect(ses.requests.map((request) => request.form.Source)).toEqual(FROM_MIME_NODE);
     expect(loaded).toContain('chunks/mailComposer.js');
