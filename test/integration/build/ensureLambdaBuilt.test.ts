@@ -7,9 +7,10 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_OUT_DIR, ensureLambdaBuilt } from '../../../ops/build/bundle.ts';
+import { ensureLambdaBuilt } from '../../../ops/build/bundle.ts';
 import { loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
 import { LOCAL_SKILL_ID, launchRequest } from '../../../testkit/envelopes.ts';
+import { skillBundleDir } from '../../helpers/localSkill.ts';
 
 let parent: string;
 let outDir: string;
@@ -66,9 +67,8 @@ describe('ensureLambdaBuilt', () => {
   });
 
   it('keeps a bundle newer than every source, and replaces a stale one with a new folder', async () => {
-    // A fresh copy of dist/lambda (the simulator's tests have usually built it already) is newer than every source.
-    await ensureLambdaBuilt();
-    await cp(DEFAULT_OUT_DIR, outDir, { recursive: true });
+    // A copy of the skill bundle test/builtCommands.ts built for this run is newer than every source.
+    await cp(skillBundleDir(), outDir, { recursive: true });
     expect((await ensureLambdaBuilt(outDir)).rebuilt).toBe(false);
 
     const stale = await stat(outDir);

@@ -16,6 +16,7 @@ import { spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
 import { LOCAL_SKILL_ENVIRONMENT } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
+import { skillBundleDir } from '../../helpers/localSkill.ts';
 
 const SENDER = 'mail-sender@example.com';
 
@@ -44,8 +45,8 @@ beforeAll(async () => {
     startProfileApi({ email: 'user@example.com' }),
     // As the ASK CLI build hook makes it, with the sender embedded.
     buildLambda(join(folder, 'deploy'), { deployConfig: { [ENV.fromAddress]: SENDER } }),
-    // As npm run build makes it: dist/lambda, which the simulator's tests have usually built already.
-    ensureLambdaBuilt(),
+    // As npm run build makes it: the skill bundle test/builtCommands.ts built once for the run.
+    ensureLambdaBuilt(skillBundleDir()),
     writeFile(join(folder, 'runner.cjs'), RUNNER),
   ]);
 });
