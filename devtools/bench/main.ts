@@ -71,8 +71,7 @@ async function measure({ settings, uncountedRound, out, chosen, page }: BenchOpt
     );
     const onRound = (round: number) =>
       (round % 5 === 0 || round === settings.runs) && say(`      round ${round}/${settings.runs}`);
-    const measured = { project: builds.project };
-    const samples = await measureColdStarts(start, measured, settings.runs, uncountedRound, onRound);
+    const samples = await measureColdStarts(start, { project: builds.project }, settings.runs, uncountedRound, onRound);
     if (samples.starved > 0)
       say(`      ${samples.starved} starved cold children (profile deadline fired) were started again`);
 

@@ -1,5 +1,4 @@
-// `npm run bench`'s command line: its help, and every refusal made before anything is measured,
-// as one function that returns what to measure and where to write it.
+// `npm run bench`'s command line: its help, and every refusal made before anything is measured.
 
 import { join, resolve } from 'node:path';
 import { parseCommandLine, UsageError } from '../../ops/cli.ts';
@@ -32,9 +31,18 @@ Options:
   --markdown PAGE   also write the tables into PAGE between its <!-- bench:start --> and
                     <!-- bench:end --> lines, stamped with the command, machine and date
                     (npm run bench -- --markdown docs/performance.md)
-  --quick           a smoke run (${QUICK.runs} runs, ${QUICK.requests} requests, no uncounted round) that writes
-                    no file unless --out is given
+  --quick           a smoke run (${QUICK.runs} runs, ${QUICK.requests} requests, no uncounted round), no file unless --out
   -h, --help        show this help`;
+
+const FLAGS = {
+  runs: { type: 'string' },
+  requests: { type: 'string' },
+  'warm-up': { type: 'string' },
+  out: { type: 'string' },
+  markdown: { type: 'string' },
+  quick: { type: 'boolean' },
+  node: { type: 'string' },
+} as const;
 
 function count(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -48,19 +56,7 @@ export type BenchOptions = NonNullable<Awaited<ReturnType<typeof benchOptions>>>
 
 /** What to measure, or undefined after printing --help; a UsageError for any mistake on the line. */
 export async function benchOptions(args: string[]) {
-  const parsed = parseCommandLine(
-    USAGE,
-    {
-      runs: { type: 'string' },
-      requests: { type: 'string' },
-      'warm-up': { type: 'string' },
-      out: { type: 'string' },
-      markdown: { type: 'string' },
-      quick: { type: 'boolean' },
-      node: { type: 'string' },
-    },
-    args,
-  );
+  const parsed = parseCommandLine(USAGE, FLAGS, args);
   if (!parsed) return undefined;
   const { values, positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
