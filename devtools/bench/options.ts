@@ -1,7 +1,7 @@
 // `npm run bench`'s command line: its help, and every refusal made before anything is measured.
 
 import { join, resolve } from 'node:path';
-import { parseCommandLine, UsageError } from '../../ops/cli.ts';
+import { parseCommandLine, positiveInteger, UsageError } from '../../ops/cli.ts';
 import { PROJECT_ROOT } from '../../ops/paths.ts';
 import { markdownFlag } from '../generatedBlock.ts';
 import { chooseNode } from './nodes.ts';
@@ -44,14 +44,6 @@ const FLAGS = {
   node: { type: 'string' },
 } as const;
 
-function count(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1)
-    throw new UsageError(`--${name} must be a whole number of at least 1, not "${value}".`);
-  return parsed;
-}
-
 export type BenchOptions = NonNullable<Awaited<ReturnType<typeof benchOptions>>>;
 
 /** What to measure, or undefined after printing --help; a UsageError for any mistake on the line. */
@@ -62,9 +54,9 @@ export async function benchOptions(args: string[]) {
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
   const base = values.quick ? QUICK : DEFAULTS;
   const settings = {
-    runs: count('runs', values.runs, base.runs),
-    requests: count('requests', values.requests, base.requests),
-    warmUp: count('warm-up', values['warm-up'], base.warmUp),
+    runs: positiveInteger('runs', values.runs, base.runs),
+    requests: positiveInteger('requests', values.requests, base.requests),
+    warmUp: positiveInteger('warm-up', values['warm-up'], base.warmUp),
   };
   const out = values.out !== undefined ? resolve(values.out) : values.quick ? undefined : DEFAULT_OUT;
   let chosen: ReturnType<typeof chooseNode>;

@@ -43,7 +43,7 @@ describe('npm run bench', () => {
   it('refuses a count that is not a whole number with exit code 2 and the usage', async () => {
     const run = await builtBench(['--runs', '0']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--runs must be a whole number of at least 1, not "0".');
+    expect(run.stderr).toContain('--runs must be a positive whole number, not "0".');
     expect(run.stderr).toContain('Usage: npm run bench');
   });
 
