@@ -55,7 +55,8 @@ export interface ColdStart {
 
 /** The samples of one setting: the bare node, and each build in each scenario. */
 export type SettingSamples = { bare: ColdSample[] } & Record<Scenario, Record<string, ColdSample[]>>;
-export type ColdSamples = Record<Setting, SettingSamples> & { starved: number };
+/** `loaded`: the files a counted child with Lambda's flags loaded for each request. */
+export type ColdSamples = Record<Setting, SettingSamples> & { starved: number; loaded: Record<Scenario, string[]> };
 
 /** Starts `node args`, times it from spawn to exit, and returns the JSON report it wrote on REPORT_FD. */
 export function runChild<T>(
@@ -141,6 +142,7 @@ export async function measureColdStarts(
   start: ColdStart,
   builds: Readonly<Record<string, string>>,
   rounds: number,
+  uncountedRound: boolean,
   onRound: (round: number) => void,
 ): Promise<ColdSamples> {
   const jobs: Job[] = SETTINGS.flatMap((setting) => [
@@ -148,7 +150,7 @@ export async function measureColdStarts(
     ...Object.keys(builds).flatMap((build) => SCENARIOS.map((scenario) => ({ setting, build, scenario }))),
   ]);
   const empty = (): SettingSamples => ({ bare: [], launch: {}, mail: {} });
-  const samples: ColdSamples = { plain: empty(), lambda: empty(), starved: 0 };
+  const samples: ColdSamples = { plain: empty(), lambda: empty(), starved: 0, loaded: { launch: [], mail: [] } };
   const measureOne = async (job: Job, counted: boolean) => {
     if (job.build === undefined) {
       const bareArguments = [...start.nodeArguments[job.setting], '-e', BARE_SCRIPT];
@@ -168,12 +170,13 @@ export async function measureColdStarts(
     const answered = scenario === 'launch' ? report.speech.includes(en.launch) : report.cardTitle === en.sentCardTitle;
     if (!answered) throw new Error(`${who} answered a cold ${scenario} with "${report.speech.slice(0, 120)}"`);
     if (!counted) return;
+    if (job.setting === 'lambda') samples.loaded[scenario] = [...report.files];
     const { answeredMs, loadedMs: loadMs, cpuMs, maxRssKb } = report;
     const byBuild = samples[job.setting][scenario];
     byBuild[build] = [...(byBuild[build] ?? []), { wallMs, answeredMs, loadMs, cpuMs, maxRssKb }];
   };
   // One round first that counts for nothing: it fills the file cache and warms the local servers.
-  for (const job of jobs) await measureOne(job, false);
+  if (uncountedRound) for (const job of jobs) await measureOne(job, false);
   for (let round = 1; round <= rounds; round++) {
     const shift = round % jobs.length;
     for (const job of [...jobs.slice(shift), ...jobs.slice(0, shift)]) await measureOne(job, true);

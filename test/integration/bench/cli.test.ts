@@ -6,10 +6,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { benchOptions } from '../../../devtools/bench/options.ts';
 import { RUNTIME_NODE } from '../../../ops/build/lambdaRuntime.ts';
+import { UsageError } from '../../../ops/cli.ts';
 import { runBuiltCommand, runTsxCommand } from '../../helpers/tsxCommand.ts';
 
-// The smoke run goes the way npm starts the benchmark; help and usage errors come from its bundle.
+// The smoke run goes the way npm starts the benchmark; help and a usage error come from its bundle,
+// the refusals that need no process of their own from the function that makes them.
 const bench = (args: string[]) => runTsxCommand('devtools/bench/main.ts', args);
 const builtBench = (args: string[]) => runBuiltCommand('devtools/bench/main.ts', args);
 
@@ -40,26 +43,32 @@ describe('npm run bench', () => {
   it('refuses a count that is not a whole number with exit code 2 and the usage', async () => {
     const run = await builtBench(['--runs', '0']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--runs must be a whole number of at least 1, not "0".');
+    expect(run.stderr).toContain('--runs must be a positive whole number, not "0".');
     expect(run.stderr).toContain('Usage: npm run bench');
   });
 
+  // The refusals below are made by benchOptions before anything is measured; a UsageError is what
+  // the command ends with exit code 2 and the usage line, as the refusal above shows from the bundle.
+  const refusal = (args: string[]) =>
+    benchOptions(args).then(
+      () => expect.unreachable('benchOptions accepted the line'),
+      (error: unknown) => error as Error,
+    );
+
   it('refuses a --node that is not a node executable with exit code 2, before measuring anything', async () => {
-    const run = await builtBench(['--node', '/nonexistent/node']);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--node /nonexistent/node: /nonexistent/node does not run as node (');
-    expect(run.stderr).not.toContain('[1/5]');
+    const error = await refusal(['--node', '/nonexistent/node']);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toContain('--node /nonexistent/node: /nonexistent/node does not run as node (');
   });
 
   it('refuses a --markdown page without its block with exit code 2, before measuring anything', async () => {
     const page = join(dir, 'no-block.md');
     await writeFile(page, '# Performance\n');
-    const run = await builtBench(['--markdown', page]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(
+    const error = await refusal(['--markdown', page]);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toContain(
       `--markdown ${page}: it has no "<!-- bench:start -->" line followed by an "<!-- bench:end -->" line to write between.`,
     );
-    expect(run.stderr).not.toContain('[1/5]');
   });
 
   it('goes through every phase, prints the tables, the targets and the Lambda settings, and writes them into a page', async () => {
@@ -68,6 +77,7 @@ describe('npm run bench', () => {
     const run = await bench(['--quick', '--runs', '1', '--requests', '5', '--warm-up', '1', '--markdown', page]);
     expect(run.stderr).not.toContain('Benchmark failed');
     expect(run.code).toBe(0);
+    expect(run.stderr).not.toContain('after one round that is not counted');
     for (const step of ['[1/5]', '[2/5]', '[3/5]', '[4/5]', '[5/5] Not writing a results file (--quick)'])
       expect(run.stderr).toContain(step);
     expect(run.stderr).toContain('NODE_OPTIONS and NODE_EXTRA_CA_CERTS of this shell cleared');

@@ -36,18 +36,22 @@ if (!lambdaNode) console.info("Lambda's flags are not tested: Lambda's Node majo
 const withoutLambdaNode = !lambdaNode && !process.env.CI;
 
 // Reads the envelopes from argv, answers them in order with the bundle's handler, prints the
-// responses and the bundle files it loaded besides index.js, in the order it loaded them.
+// responses and the bundle files it had loaded besides index.js after each, in the order it loaded them.
 const RUNNER = `
 const bundle = require(process.argv[2]);
 const { dirname, sep } = require('node:path');
 const dir = dirname(process.argv[2]) + sep;
+const loadedSoFar = () => Object.keys(require.cache)
+  .filter((file) => file.startsWith(dir) && !file.endsWith(sep + 'index.js'))
+  .map((file) => file.slice(dir.length).split(sep).join('/'));
 (async () => {
   const responses = [];
-  for (const envelope of JSON.parse(process.argv[3])) responses.push(await bundle.handler(envelope));
-  const loaded = Object.keys(require.cache)
-    .filter((file) => file.startsWith(dir) && !file.endsWith(sep + 'index.js'))
-    .map((file) => file.slice(dir.length).split(sep).join('/'));
-  const result = { node: process.version, responses, loaded };
+  const loadedAfter = [];
+  for (const envelope of JSON.parse(process.argv[3])) {
+    responses.push(await bundle.handler(envelope));
+    loadedAfter.push(loadedSoFar());
+  }
+  const result = { node: process.version, responses, loaded: loadedSoFar(), loadedAfter };
   process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n');
 })().catch((error) => { console.error(error); process.exit(1); });
 `;
@@ -56,6 +60,8 @@ interface Run {
   readonly node: string;
   readonly responses: ResponseEnvelope[];
   readonly loaded: string[];
+  /** What it had loaded after each request. */
+  readonly loadedAfter: string[][];
   /** The skill's log lines, parsed. */
   readonly logs: Record<string, unknown>[];
 }
@@ -138,6 +144,20 @@ const mailRequest = () => intentRequest('SendEmailIntent', {}, { apiEndpoint: pr
 const SENT = 'Done. I sent an email to your address that starts with u, at example.com.';
 
 describe('the Lambda bundle on every Node of this machine', () => {
+  // One container per node answers a LaunchRequest, a mail and a mail with a note, for the first two tests.
+  const containers = new Map<string, Promise<Run>>();
+  const answered = (nodePath: string) => {
+    const run =
+      containers.get(nodePath) ??
+      runOn(nodePath, [
+        launchRequest(),
+        mailRequest(),
+        intentRequest('SendEmailIntent', { note: 'call mom' }, { apiEndpoint: profile.url, locale: 'ja-JP' }),
+      ]);
+    containers.set(nodePath, run);
+    return run;
+  };
+
   it.skipIf(Boolean(missing) && !process.env.CI)("includes Lambda's Node major, 22, beside this machine's own", () => {
     const versions = NODES.map((node) => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim());
     expect(versions.some((version) => version.startsWith('v22.'))).toBe(true);
@@ -146,11 +166,7 @@ describe('the Lambda bundle on every Node of this machine', () => {
 
   it.each(NODES)('on %s: answers a LaunchRequest and sends through SendEmail and SendRawEmail', async (nodePath) => {
     await outbox.clear();
-    const { node, responses, loaded } = await runOn(nodePath, [
-      launchRequest(),
-      mailRequest(),
-      intentRequest('SendEmailIntent', { note: 'call mom' }, { apiEndpoint: profile.url, locale: 'ja-JP' }),
-    ]);
+    const { node, responses, loaded } = await answered(nodePath);
 
     expect(node).toMatch(/^v\d+\./);
     expect(responses.map(spokenText)).toEqual([
@@ -170,9 +186,10 @@ describe('the Lambda bundle on every Node of this machine', () => {
   });
 
   it.each(NODES)('on %s: a LaunchRequest loads skill.js and nothing of the mail path', async (nodePath) => {
-    const { responses, loaded } = await runOn(nodePath, [launchRequest()]);
+    // The container of the test above, as it stood after its first request, a LaunchRequest.
+    const { responses, loadedAfter } = await answered(nodePath);
     expect(spokenText(responses[0]!)).toMatch(/^Welcome to Mail Sender\./);
-    expect(loaded).toEqual(['skill.js']);
+    expect(loadedAfter[0]).toEqual(['skill.js']);
   });
 
   it.each(NODES)(
@@ -200,11 +217,22 @@ describe('the Lambda bundle on every Node of this machine', () => {
 });
 
 describe.skipIf(withoutLambdaNode)("Lambda's Node major with Lambda's flags", () => {
+  const nodeArguments = lambdaNodeArguments(memoryMb);
+  // One warm container for both tests, named as Lambda names a function: what it answers, and what it logged.
+  let container: Promise<Run> | undefined;
+  const lambdaRun = () =>
+    (container ??= runOn(
+      RUNTIME_NODE,
+      [
+        launchRequest(),
+        mailRequest(),
+        intentRequest('SendEmailIntent', { note: 'call mom' }, { apiEndpoint: profile.url }),
+      ],
+      { nodeArguments, env: { ...WITH_KEY, AWS_LAMBDA_FUNCTION_NAME: 'alexa-ses-mailer-test' } },
+    ));
+
   it('answers a LaunchRequest and sends a mail with and without a note', async () => {
-    const note = intentRequest('SendEmailIntent', { note: 'call mom' }, { apiEndpoint: profile.url });
-    const { responses } = await runOn(RUNTIME_NODE, [launchRequest(), mailRequest(), note], {
-      nodeArguments: lambdaNodeArguments(memoryMb),
-    });
+    const { responses } = await lambdaRun();
     expect(responses.map(spokenText)).toEqual([
       expect.stringMatching(/^Welcome to Mail Sender\./),
       SENT,
@@ -213,11 +241,7 @@ describe.skipIf(withoutLambdaNode)("Lambda's Node major with Lambda's flags", ()
   });
 
   it('says once, in a cold-start line, which node and flags it runs with', async () => {
-    const nodeArguments = lambdaNodeArguments(memoryMb);
-    const { node, logs } = await runOn(RUNTIME_NODE, [launchRequest(), mailRequest()], {
-      nodeArguments,
-      env: { ...WITH_KEY, AWS_LAMBDA_FUNCTION_NAME: 'alexa-ses-mailer-test' },
-    });
+    const { node, logs } = await lambdaRun();
     expect(logs.filter((line) => line.event === 'cold-start')).toEqual([
       expect.objectContaining({ level: 'info', node, execArgv: nodeArguments.join(' ') }),
     ]);

@@ -193,7 +193,15 @@ it('fails after a write', () => {
 `,
       );
       const config = {
-        test: { root: folder, globals: true, pool: 'forks', setupFiles: [join(PROJECT_ROOT, 'test/setup.ts')] },
+        // One worker that runs file after file, as the suite's own integration project does.
+        test: {
+          root: folder,
+          globals: true,
+          pool: 'forks',
+          isolate: false,
+          maxWorkers: 1,
+          setupFiles: [join(PROJECT_ROOT, 'test/setup.ts')],
+        },
       };
       await writeFile(join(folder, 'vitest.config.mjs'), `export default ${JSON.stringify(config)};`);
       const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST')));
