@@ -1,7 +1,5 @@
-// What the benchmark measures and against what: the project as the deploy's build hook makes it
-// (the sender address embedded), the two child programs as small CommonJS files that plain `node`
-// runs (no tsx, no loader hooks, as Lambda's runtime runs a handler), and SES and the Customer
-// Profile API as local stand-ins behind HTTPS, with the environment every child gets.
+// What the benchmark measures: the project as the build hook makes it (sender embedded), the child programs
+// as small CommonJS files plain node runs as Lambda does, and HTTPS stand-ins for SES and the profile API.
 
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,5 @@
-// Cold starts: a fresh `node` per measurement that loads a build and answers one request (a
-// LaunchRequest, or the first SendEmailIntent of a container), next to a bare `node -e 0` of the
-// same executable, as plain node and with Lambda's flags. Every round runs each kind once, in an
-// order that shifts from round to round, so that a machine slowing down weighs on all alike.
+// Cold starts: a fresh node per sample answering one request (LaunchRequest or a first mail) beside a bare
+// `node -e 0`, plain and with Lambda's flags, in an order that shifts each round so drift weighs on all alike.
 
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';

