@@ -31,9 +31,9 @@ export default defineConfig({
   test: {
     // Each file starts its own local servers on free ports, so files run in parallel safely.
     pool: 'forks',
-    // Two at a time on the 2-core machine: most files wait on child processes and loopback servers,
-    // and vitest's default (one fewer than the cores) ran them one by one there: 321 s against 239 s
-    // with four, measured side by side on the idle machine; two keeps CPU-bound files from starving.
+    // Two at a time on the 2-core machine (vitest's default there is one). npm test on the idle
+    // machine, one after another on 2026-12-08: 132 s with two, 126 s with three, 140 s with four;
+    // two keeps the deadline-bound tests' headroom when CI shares the machine with other work.
     maxWorkers: 2,
     // Timeouts only catch a hang: far above what any test takes on a 2-core machine shared with
     // other builds (the 400-request load test alone took up to 24 s there), so load never trips them.
