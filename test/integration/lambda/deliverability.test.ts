@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildLambda } from '../../../ops/build/bundle.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { type LambdaHandler, loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest } from '../../../testkit/envelopes.ts';
 import { LOCAL_SKILL_ENVIRONMENT } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
+import { copySkillBundle } from '../../helpers/localSkill.ts';
 
 const SENDER = 'sender@example.com';
 const CONFIGURATION_SET = 'skill-mail';
@@ -38,7 +38,7 @@ async function coldStart(copy: string, variables: Record<string, string>): Promi
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'alexa-mailer-deliverability-'));
   [ses, profile] = await Promise.all([startSesStandIn(), startProfileApi({ email: 'user@example.com' })]);
-  await buildLambda(join(outDir, 'build'));
+  await copySkillBundle(join(outDir, 'build'));
   const common = { AWS_ENDPOINT_URL_SES: ses.url, ...LOCAL_SKILL_ENVIRONMENT, SES_FROM_ADDRESS: SENDER };
   plain = await coldStart('plain', common);
   withSet = await coldStart('with-set', { ...common, SES_CONFIGURATION_SET: CONFIGURATION_SET });

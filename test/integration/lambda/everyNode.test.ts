@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultNodePaths, machineNode } from '../../../devtools/bench/nodes.ts';
-import { buildLambda } from '../../../ops/build/bundle.ts';
 import {
   configuredMemoryMb,
   lambdaNodeArguments,
@@ -24,6 +23,7 @@ import { spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
 import { LOCAL_SKILL_ENVIRONMENT, PLACEHOLDER_KEY } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
+import { copySkillBundle } from '../../helpers/localSkill.ts';
 
 /** What Lambda gives a function's role: short-lived keys in the environment. */
 const ROLE_KEY = { accessKeyId: 'ASIA-ROLE-KEY-NOT-REAL', secretAccessKey: 'role-secret-not-real' };
@@ -77,7 +77,7 @@ beforeAll(async () => {
     // The stand-in checks each request's signature, against the configured key and the role's.
     startSesStandIn({ keys: [PLACEHOLDER_KEY, ROLE_KEY] }),
     startProfileApi({ email: 'user@example.com' }),
-    buildLambda(join(folder, 'bundle')),
+    copySkillBundle(join(folder, 'bundle')),
   ]);
   await writeFile(join(folder, 'runner.cjs'), RUNNER);
 });

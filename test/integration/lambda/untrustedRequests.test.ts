@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { ALEXA_DEADLINE_MS } from '../../../lambda/deadlines.ts';
-import { buildLambda } from '../../../ops/build/bundle.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
 import { spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, launchRequest } from '../../../testkit/envelopes.ts';
 import { LOCAL_SKILL_ENVIRONMENT } from '../../../testkit/placeholders.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
 import { parseSkillLogLine } from '../../helpers/leaks.ts';
+import { copySkillBundle } from '../../helpers/localSkill.ts';
 
 // The stand-in sees the closed connection once its process gets to the event: a wait for that,
 // with a limit that only catches a connection never closed, however busy the machine.
@@ -50,7 +50,7 @@ let folder: string;
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'alexa-mailer-untrusted-'));
-  await Promise.all([buildLambda(join(folder, 'bundle')), writeFile(join(folder, 'runner.cjs'), RUNNER)]);
+  await Promise.all([copySkillBundle(join(folder, 'bundle')), writeFile(join(folder, 'runner.cjs'), RUNNER)]);
 });
 afterAll(() => rm(folder, { recursive: true, force: true }));
 

@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLambda } from '../../../ops/build/bundle.ts';
 import { readCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { type FakeAws, startFakeAws } from '../../../testkit/aws/server.ts';
 import { type SesStandIn, startSesStandIn } from '../../../testkit/aws/ses/standIn.ts';
@@ -16,6 +15,7 @@ import { loadBundledHandler, spokenText } from '../../../testkit/bundle.ts';
 import { intentRequest, LOCAL_SKILL_ID } from '../../../testkit/envelopes.ts';
 import { LOOPBACK_ORIGIN } from '../../../testkit/loopback.ts';
 import { type ProfileApi, startProfileApi } from '../../../testkit/profileApi.ts';
+import { copySkillBundle } from '../../helpers/localSkill.ts';
 import { runProvisionCommand, setAwsEnvironment } from '../../helpers/provisionHarness.ts';
 
 const SENDER = 'skill-sender@example.com';
@@ -57,7 +57,7 @@ describe('the provisioned key', () => {
     const credentials = await readCredentialsFile(outFile);
     for (const name of skillVariables) process.env[name] = credentials[name];
     Object.assign(process.env, deployVariables);
-    const { outFile: bundle } = await buildLambda(join(folder, 'dist'));
+    const { outFile: bundle } = await copySkillBundle(join(folder, 'dist'));
     const handler = loadBundledHandler(bundle);
 
     const response = await handler(intentRequest('SendEmailIntent', {}, { apiEndpoint: profile.url }));
