@@ -61,6 +61,8 @@ export async function buildProvisionBundle(outFile: string = PROVISION_BUNDLE): 
     metafile: true,
     logLevel: 'warning',
     define: { 'import.meta.url': 'provisionRootUrl', PROVISION_LONE_FILE: 'true' },
+    // Error messages name the permission a call needs from its SDK command's class name.
+    keepNames: true,
     banner: {
       js: `// alexa-ses-mailer provisioning (npm run build:provision). The licenses of the packages bundled here: ${basename(licenseFile)}.\n${NODE_TOO_OLD}\n${ROOT_IS_CURRENT_FOLDER}\n${NO_SDK_UPGRADE_WARNING}`,
     },

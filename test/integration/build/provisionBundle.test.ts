@@ -4,6 +4,8 @@
 
 import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,7 +75,10 @@ describe.each([
     await rm(folder, { recursive: true, force: true });
   });
 
-  function run(...args: string[]): Promise<Run> {
+  function run(...args: string[]): Promise<Run>;
+  function run(extraEnv: Record<string, string>, ...args: string[]): Promise<Run>;
+  function run(first: string | Record<string, string>, ...rest: string[]): Promise<Run> {
+    const [extraEnv, args] = typeof first === 'string' ? [{}, [first, ...rest]] : [first, rest];
     // Only what CloudShell would give it: no NODE_OPTIONS, no project, the SDK's own variables.
     const env = {
       PATH: process.env.PATH ?? '',
@@ -84,6 +89,7 @@ describe.each([
       AWS_CONFIG_FILE: join(folder, 'no-aws-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(folder, 'no-aws-credentials'),
       AWS_EC2_METADATA_DISABLED: 'true',
+      ...extraEnv,
     };
     return new Promise((resolve) => {
       execFile(node, ['provision.cjs', ...args], { cwd: folder, env }, (error, stdout, stderr) => {
@@ -102,6 +108,25 @@ describe.each([
     // Its own command is the one typed there; `npm run hosted`, a step on the owner's computer, stays named as it is.
     expect(help.stdout).not.toContain('npm run provision');
     expect(help.stderr).toBe('');
+  });
+
+  it('names the call that timed out by its AWS action, as the project’s command does', async () => {
+    // A server that accepts and never answers, where SES should be.
+    const sockets = new Set<Socket>();
+    const silent = createServer(() => {}).on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const sesUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const result = await run({ AWS_ENDPOINT_URL_SES: sesUrl, PROVISION_AWS_TIMEOUT_MS: '300' }, '--from', FROM);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `The SES endpoint ${sesUrl} (set by AWS_ENDPOINT_URL_SES) did not answer GetIdentityVerificationAttributes within 0.3 s: start what should answer there, or unset AWS_ENDPOINT_URL_SES to reach AWS itself.`,
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+    expect(fake.mutatingCalls()).toEqual([]);
   });
 
   it('plans without changing anything on a dry run', async () => {
@@ -199,7 +224,7 @@ describe.each([
 
   it('never printed a secret, neither the key it made nor the one it signed in with', () => {
     expect(issuedSecrets).toHaveLength(2);
-    expect(outputs).toHaveLength(6);
+    expect(outputs).toHaveLength(7);
     for (const output of outputs) {
       for (const secret of [...issuedSecrets, LOCAL_ADMIN_KEY.secretAccessKey])
         expect(`${output.stdout}${output.stderr}`).not.toContain(secret);
