@@ -7,6 +7,10 @@ sh "$(dirname "$0")/repositoryChecks/nodeBinary.sh" || exit 1
 types_log="$(mktemp)"
 (tsc --noEmit && tsc --noEmit -p devtools/console/page) >"$types_log" 2>&1 &
 types=$!
+# A background job in sh ignores Ctrl-C: stop it, and remove its log, however this script ends.
+trap 'kill "$types" 2>/dev/null; rm -f "$types_log"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 vitest run "$@"
 tests=$?
 wait "$types"
@@ -15,5 +19,4 @@ if [ "$typed" -ne 0 ]; then
   cat "$types_log"
   echo "The type check failed (npm run typecheck runs it alone)." >&2
 fi
-rm -f "$types_log"
 [ "$tests" -eq 0 ] && [ "$typed" -eq 0 ]

@@ -111,12 +111,18 @@ function secretsFromEnvironment(): KnownSecret[] {
 const atStart = secretsFromEnvironment();
 
 // Each file starts from the environment the worker started with, whatever the files before it in
-// the same worker set (an endpoint pointing at a stand-in they have closed, say).
-const environmentAtStart = { ...process.env };
+// the same worker set (an endpoint pointing at a stand-in they have closed, say). The worker's first
+// copy is kept for its life and restored here, as each file starts, as well as after it: vitest runs
+// no afterAll for a file whose tests were all skipped.
+const WORKER_ENVIRONMENT = Symbol.for('alexa-mailer.workerEnvironment');
+const worker = globalThis as { [WORKER_ENVIRONMENT]?: NodeJS.ProcessEnv };
+worker[WORKER_ENVIRONMENT] ??= { ...process.env };
+const environmentAtStart = worker[WORKER_ENVIRONMENT];
 function restoreEnvironment(): void {
   for (const name of Object.keys(process.env)) if (!(name in environmentAtStart)) delete process.env[name];
   Object.assign(process.env, environmentAtStart);
 }
+restoreEnvironment();
 
 /** Every secret the scan looks for, as of now. */
 async function knownSecrets(): Promise<KnownSecret[]> {

@@ -208,8 +208,10 @@ export async function startSesOutbox(port = 0): Promise<SesOutbox> {
       body: '{}',
     });
   };
-  if (outboxesOpen === 0) await clear();
+  // Counted before the await, so that outboxes started at the same moment clear the store once.
+  const first = outboxesOpen === 0;
   outboxesOpen += 1;
+  if (first) await clear();
   let closed = false;
   return {
     url,
