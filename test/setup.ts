@@ -124,15 +124,27 @@ function restoreEnvironment(): void {
 }
 restoreEnvironment();
 
+// A late write of an earlier file in this worker (a timer, a child's stdout) lands in a later file's
+// output, after the earlier file's environment is gone: every file's scan also looks for the secrets
+// the files before it in this worker knew.
+const SECRETS_SEEN = Symbol.for('alexa-mailer.secretsSeenByWorker');
+const workerSecrets = globalThis as { [SECRETS_SEEN]?: Map<string, KnownSecret> };
+workerSecrets[SECRETS_SEEN] ??= new Map();
+const secretsSeenByWorker = workerSecrets[SECRETS_SEEN];
+
 /** Every secret the scan looks for, as of now. */
 async function knownSecrets(): Promise<KnownSecret[]> {
   // Imported late: most files have loaded the placeholders already, the others pay once.
   const { PLACEHOLDER_KEY } = await import('../testkit/placeholders.ts');
-  return [
-    { label: 'the placeholder secret key', value: PLACEHOLDER_KEY.secretAccessKey },
+  const now = [
     ...atStart,
     ...secretsFromEnvironment(),
     ...[...capture.declaredSecrets].map((value) => ({ label: 'a secret this suite declared', value })),
+  ];
+  for (const secret of now) secretsSeenByWorker.set(secret.value, secret);
+  return [
+    { label: 'the placeholder secret key', value: PLACEHOLDER_KEY.secretAccessKey },
+    ...secretsSeenByWorker.values(),
   ];
 }
 
