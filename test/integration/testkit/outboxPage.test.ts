@@ -39,8 +39,9 @@ function savedOrOpened(page: Page): Promise<{ saved: string; text: string } | st
         .waitForEvent('framenavigated', { predicate: (frame) => frame.url().startsWith('blob:') })
         .then(() => page.waitForFunction("document.title.startsWith('READ')"))
         .then(async () => `opened as a page, which read the store: ${await page.title()}`),
-      // The loser ends with the page, unheeded.
-    ].map((waiting) => waiting.catch(() => 'page closed')),
+      // A wait that fails (the page closed, or navigated under a pending check) settles nothing:
+      // only a signal decides, and a regression that gives none ends at the test's timeout.
+    ].map((waiting) => waiting.catch(() => new Promise<never>(() => {}))),
   );
 }
 
@@ -94,8 +95,9 @@ describe.skipIf(skipReason)('the outbox page', () => {
           .waitForEvent('console', { predicate: (message) => /Blocked script execution/.test(message.text()) })
           .then(() => 'script blocked'),
         page.waitForFunction("document.title.startsWith('READ')").then(() => 'script ran'),
-        // The loser ends with the page, unheeded.
-      ].map((waiting) => waiting.catch(() => 'page closed')),
+        // A wait that fails (waitForFunction when the page navigates under it, say) settles
+        // nothing: only a signal decides, and a regression that gives none ends at the test's timeout.
+      ].map((waiting) => waiting.catch(() => new Promise<never>(() => {}))),
     );
     await page.goto(ses.outboxUrl);
     await page.getByRole('button', { name: 'Toggle HTML view' }).click();
