@@ -4,17 +4,17 @@
 
 import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIME_NODE } from '../../../ops/build/lambdaRuntime.ts';
-import { buildProvisionBundle, OLDEST_PROVISION_NODE } from '../../../ops/build/provisionBundle.ts';
+import { OLDEST_PROVISION_NODE } from '../../../ops/build/provisionBundle.ts';
 import { HOSTED_RUNTIME_NODE } from '../../../ops/hosted/bundle.ts';
 import { POLICY_NAME, USER_NAME } from '../../../ops/provision/names.ts';
 import { type FakeAws, LOCAL_ADMIN_KEY, startFakeAws } from '../../../testkit/aws/server.ts';
 import { declareTestSecret } from '../../helpers/outputCapture.ts';
+import { useProvisionBundle } from '../../helpers/provisionBundle.ts';
+import { startSilentServer } from '../../helpers/silentServer.ts';
 
 interface Run {
   readonly code: number;
@@ -23,29 +23,20 @@ interface Run {
 }
 
 const FROM = 'sender@example.com';
-let buildFolder: string;
-let bundle: string;
-
-beforeAll(async () => {
-  buildFolder = await mkdtemp(join(tmpdir(), 'alexa-mailer-provision-build-'));
-  ({ outFile: bundle } = await buildProvisionBundle(join(buildFolder, 'provision.cjs')));
-});
-afterAll(async () => {
-  await rm(buildFolder, { recursive: true, force: true });
-});
+const built = useProvisionBundle();
 
 it('is one file, with the licenses of what it holds beside it', async () => {
-  expect((await readdir(buildFolder)).sort()).toEqual(['provision.cjs', 'provision.cjs.LICENSES.txt']);
-  const code = await readFile(bundle, 'utf8');
+  expect((await readdir(built().folder)).sort()).toEqual(['provision.cjs', 'provision.cjs.LICENSES.txt']);
+  const code = await readFile(built().bundle, 'utf8');
   expect(code.split('\n', 1)[0]).toContain('The licenses of the packages bundled here: provision.cjs.LICENSES.txt');
-  const licenses = await readFile(`${bundle}.LICENSES.txt`, 'utf8');
+  const licenses = await readFile(`${built().bundle}.LICENSES.txt`, 'utf8');
   expect(licenses).toContain('=== @aws-sdk/client-iam@');
   expect(licenses).toContain('Apache License');
 });
 
 it('says in one sentence that Node 16 is too old, rather than failing somewhere inside', async () => {
   const result = await new Promise<Run>((resolve) => {
-    execFile(HOSTED_RUNTIME_NODE, [bundle, '--help'], { env: {} }, (error, stdout, stderr) => {
+    execFile(HOSTED_RUNTIME_NODE, [built().bundle, '--help'], { env: {} }, (error, stdout, stderr) => {
       resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
     });
   });
@@ -68,7 +59,7 @@ describe.each([
   beforeAll(async () => {
     fake = await startFakeAws();
     folder = await mkdtemp(join(tmpdir(), 'alexa-mailer-cloudshell-'));
-    await copyFile(bundle, join(folder, 'provision.cjs'));
+    await copyFile(built().bundle, join(folder, 'provision.cjs'));
   });
   afterAll(async () => {
     await fake.close();
@@ -111,20 +102,16 @@ describe.each([
   });
 
   it('names the call that timed out by its AWS action, as the project’s command does', async () => {
-    // A server that accepts and never answers, where SES should be.
-    const sockets = new Set<Socket>();
-    const silent = createServer(() => {}).on('connection', (socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const sesUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const ses = await startSilentServer();
     try {
-      const result = await run({ AWS_ENDPOINT_URL_SES: sesUrl, PROVISION_AWS_TIMEOUT_MS: '300' }, '--from', FROM);
+      const result = await run({ AWS_ENDPOINT_URL_SES: ses.url, PROVISION_AWS_TIMEOUT_MS: '300' }, '--from', FROM);
       expect(result.code).toBe(1);
+      expect(ses.accepted()).toBeGreaterThan(0);
       expect(result.stderr.trim()).toBe(
-        `The SES endpoint ${sesUrl} (set by AWS_ENDPOINT_URL_SES) did not answer GetIdentityVerificationAttributes within 0.3 s: start what should answer there, or unset AWS_ENDPOINT_URL_SES to reach AWS itself.`,
+        `The SES endpoint ${ses.url} (set by AWS_ENDPOINT_URL_SES) did not answer GetIdentityVerificationAttributes within 0.3 s: start what should answer there, or unset AWS_ENDPOINT_URL_SES to reach AWS itself.`,
       );
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => silent.close(resolve));
+      await ses.close();
     }
     expect(fake.mutatingCalls()).toEqual([]);
   });

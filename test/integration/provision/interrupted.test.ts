@@ -8,27 +8,17 @@
 // runs `node --import tsx ops/provision/main.ts` itself).
 
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProvisionBundle } from '../../../ops/build/provisionBundle.ts';
+import { stat } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
 import { readCredentialsFile } from '../../../ops/credentialsFile.ts';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { pendingKeyPath } from '../../../ops/pendingKey.ts';
+import { useProvisionBundle } from '../../helpers/provisionBundle.ts';
 import { statuses, useProvisionWorld } from '../../helpers/provisionHarness.ts';
 
 const USER = 'AlexaSkillMailSender';
 
-let buildFolder: string;
-let bundle: string;
-beforeAll(async () => {
-  buildFolder = await mkdtemp(join(tmpdir(), 'alexa-mailer-provision-build-'));
-  ({ outFile: bundle } = await buildProvisionBundle(join(buildFolder, 'provision.cjs')));
-});
-afterAll(async () => {
-  await rm(buildFolder, { recursive: true, force: true });
-});
+const built = useProvisionBundle();
 
 describe('a run interrupted after the user was created', () => {
   const world = useProvisionWorld();
@@ -71,7 +61,7 @@ describe('a run interrupted after the user was created', () => {
 
 /** The provisioning command, as the built dist/provision.cjs, in its own process, with its output collected. */
 function startProvisioning(outFile: string) {
-  const child = spawn(process.execPath, [bundle, '--from', 'sender@example.com', '--out', outFile], {
+  const child = spawn(process.execPath, [built().bundle, '--from', 'sender@example.com', '--out', outFile], {
     cwd: PROJECT_ROOT,
     env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],

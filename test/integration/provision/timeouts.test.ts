@@ -3,34 +3,12 @@
 // own process, says which endpoint overrides are in effect, then exits 1 with one sentence naming
 // the service, the endpoint and the variable that set it.
 
-import type { AddressInfo } from 'node:net';
-import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../ops/paths.ts';
 import { useProvisionWorld } from '../../helpers/provisionHarness.ts';
+import { startSilentServer } from '../../helpers/silentServer.ts';
 import { runTsxCommand } from '../../helpers/tsxCommand.ts';
-
-/** A loopback server that accepts every connection and never writes a byte. */
-async function silentServer() {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  let accepted = 0;
-  server.on('connection', () => accepted++);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    accepted: () => accepted,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 describe('an SES endpoint that never answers', () => {
   const world = useProvisionWorld();
@@ -42,7 +20,7 @@ describe('an SES endpoint that never answers', () => {
   });
 
   it('ends the run with one sentence naming SES, its endpoint and AWS_ENDPOINT_URL_SES', async () => {
-    const ses = await silentServer();
+    const ses = await startSilentServer();
     close = ses.close;
     process.env.AWS_ENDPOINT_URL_SES = ses.url;
     process.env.PROVISION_AWS_TIMEOUT_MS = '300';
